@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vnetctl: the vnet command-line tool (virsh net-* style). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "ctlproto.h"
+#include "fileutil.h"
+#include "print.h"
+
+struct ctl {
+	const char *sock;
+	int argc;
+	char **argv;
+	struct json_object *opts;
+};
+
+struct verb {
+	const char *name;
+	int min_args, max_args;
+	const char *usage;
+	const char *help;
+	int (*fn)(struct ctl *c, const struct verb *v);
+};
+
+static void text_list(struct json_object *d)
+{
+	static const char *const k[] = { "name", "active", "autostart", "bridge", "mode", "address" };
+	static const char *const t[] = { "Name", "Active", "Autostart", "Bridge", "Mode", "Address" };
+
+	print_table(d, k, t, 6);
+}
+
+static void text_ports(struct json_object *d)
+{
+	static const char *const k[] = { "ifname", "kind", "mac" };
+	static const char *const t[] = { "Interface", "Kind", "MAC" };
+
+	print_table(d, k, t, 3);
+}
+
+static void text_leases(struct json_object *d)
+{
+	static const char *const k[] = { "mac", "ip", "hostname", "expires", "static" };
+	static const char *const t[] = { "MAC", "IP address", "Hostname", "Expires", "Static" };
+
+	print_table(d, k, t, 5);
+}
+
+static void text_kv(struct json_object *d)
+{
+	print_kv(d, "");
+}
+
+static void text_string(struct json_object *d)
+{
+	fputs(json_object_get_string(d), stdout);
+	if (!strchr(json_object_get_string(d), '\n'))
+		putchar('\n');
+}
+
+static void text_stats(struct json_object *d)
+{
+	for (size_t i = 0; i < json_object_array_length(d); i++) {
+		struct json_object *n = json_object_array_get_idx(d, i), *name;
+
+		json_object_object_get_ex(n, "name", &name);
+		printf("%sNetwork %s\n", i ? "\n" : "", json_object_get_string(name));
+		print_kv(n, "");
+	}
+}
+
+static struct json_object *args_from(struct ctl *c)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (int i = 0; i < c->argc; i++)
+		json_object_array_add(a, json_object_new_string(c->argv[i]));
+	return a;
+}
+
+static int simple(struct ctl *c, const struct verb *v, const char *done_fmt)
+{
+	struct json_object *d = client_call(c->sock, v->name, args_from(c), c->opts);
+
+	if (print_json)
+		print_result(d, NULL);
+	else if (done_fmt)
+		printf(done_fmt, c->argc ? c->argv[0] : "", c->argc > 1 ? c->argv[1] : "");
+	json_object_put(d);
+	return 0;
+}
+
+static int show(struct ctl *c, const struct verb *v, void (*text)(struct json_object *))
+{
+	struct json_object *d = client_call(c->sock, v->name, args_from(c), c->opts);
+
+	print_result(d, text);
+	json_object_put(d);
+	return 0;
+}
+
+static int v_define(struct ctl *c, const struct verb *v)
+{
+	char *xml;
+	int ret = file_read_all(strcmp(c->argv[0], "-") ? c->argv[0] : "/dev/stdin", 1 << 20, &xml, NULL);
+	struct json_object *args = json_object_new_array(), *d;
+
+	if (ret) {
+		fprintf(stderr, "vnetctl: cannot read %s: %s\n", c->argv[0],
+			ret == -EFBIG ? "file larger than 1 MiB" : strerror(-ret));
+		return 1;
+	}
+	json_object_array_add(args, json_object_new_string(xml));
+	free(xml);
+	d = client_call(c->sock, v->name, args, NULL);
+	if (print_json)
+		print_result(d, NULL);
+	else
+		printf("Network %s defined from %s\n", json_object_get_string(d), c->argv[0]);
+	json_object_put(d);
+	return 0;
+}
+
+static int v_undefine(struct ctl *c, const struct verb *v) { return simple(c, v, "Network %s has been undefined\n%.0s"); }
+static int v_start(struct ctl *c, const struct verb *v) { return simple(c, v, "Network %s started\n%.0s"); }
+static int v_stop(struct ctl *c, const struct verb *v) { return simple(c, v, "Network %s stopped\n%.0s"); }
+static int v_port_add(struct ctl *c, const struct verb *v) { return simple(c, v, "Port %2$s added to network %1$s\n"); }
+static int v_port_del(struct ctl *c, const struct verb *v) { return simple(c, v, "Port %2$s removed from network %1$s\n"); }
+static int v_host_add(struct ctl *c, const struct verb *v) { return simple(c, v, "Static host %2$s added to network %1$s\n"); }
+static int v_forward_add(struct ctl *c, const struct verb *v) { return simple(c, v, "Port forward added to network %s\n%.0s"); }
+static int v_list(struct ctl *c, const struct verb *v) { return show(c, v, text_list); }
+static int v_info(struct ctl *c, const struct verb *v) { return show(c, v, text_kv); }
+static int v_dumpxml(struct ctl *c, const struct verb *v) { return show(c, v, text_string); }
+static int v_port_list(struct ctl *c, const struct verb *v) { return show(c, v, text_ports); }
+static int v_leases(struct ctl *c, const struct verb *v) { return show(c, v, text_leases); }
+static int v_stats(struct ctl *c, const struct verb *v) { return show(c, v, text_stats); }
+
+static int v_autostart(struct ctl *c, const struct verb *v)
+{
+	return simple(c, v, json_object_object_length(c->opts) ? "Network %s unmarked as autostarted\n%.0s"
+							       : "Network %s marked as autostarted\n%.0s");
+}
+
+static int v_metrics(struct ctl *c, const struct verb *v)
+{
+	struct json_object *d = client_call(c->sock, v->name, args_from(c), NULL);
+
+	fputs(json_object_get_string(d), stdout);
+	json_object_put(d);
+	return 0;
+}
+
+static int v_help(struct ctl *c, const struct verb *v);
+
+static const struct verb verbs[] = {
+	{ "net-define", 1, 1, "FILE.xml", "define a network from libvirt network XML", v_define },
+	{ "net-undefine", 1, 1, "NET", "remove a stopped network's definition", v_undefine },
+	{ "net-start", 1, 1, "NET", "start a network", v_start },
+	{ "net-stop", 1, 1, "NET", "stop a network (bridge and ports removed)", v_stop },
+	{ "net-autostart", 1, 1, "NET [--disable]", "start the network when vnetd starts", v_autostart },
+	{ "net-list", 0, 0, "", "list networks", v_list },
+	{ "net-info", 1, 1, "NET", "show a network's state", v_info },
+	{ "net-dumpxml", 1, 1, "NET", "print a network's XML definition", v_dumpxml },
+	{ "port-add", 2, 2, "NET IFNAME [--mac MAC]", "attach a device as a guest port", v_port_add },
+	{ "port-del", 2, 2, "NET IFNAME", "detach a guest port", v_port_del },
+	{ "port-list", 1, 1, "NET", "list a network's ports", v_port_list },
+	{ "leases", 1, 1, "NET", "list DHCP leases", v_leases },
+	{ "host-add", 3, 4, "NET MAC IP [NAME]", "add a static DHCP host", v_host_add },
+	{ "forward-add", 4, 4, "NET tcp|udp HOSTPORT GUESTIP:PORT", "add a port forward", v_forward_add },
+	{ "stats", 0, 1, "[NET]", "show counters", v_stats },
+	{ "metrics", 0, 0, "", "print metrics in the Prometheus text format", v_metrics },
+	{ "help", 0, 1, "[COMMAND]", "show help", v_help },
+};
+#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vnetctl [--socket PATH] [--json] [-p] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < N_VERBS; i++)
+		fprintf(f, "  %-14s %-34s %s\n", verbs[i].name, verbs[i].usage, verbs[i].help);
+}
+
+/* Exact name, else a unique prefix (like ip(8)). */
+static const struct verb *find_verb(const char *name)
+{
+	const struct verb *found = NULL;
+
+	for (size_t i = 0; i < N_VERBS; i++) {
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+		if (!strncmp(verbs[i].name, name, strlen(name))) {
+			if (found)
+				return NULL;
+			found = &verbs[i];
+		}
+	}
+	return found;
+}
+
+static int v_help(struct ctl *c, const struct verb *v)
+{
+	const struct verb *w = c->argc ? find_verb(c->argv[0]) : NULL;
+
+	if (!w) {
+		usage(stdout);
+		return 0;
+	}
+	printf("usage: vnetctl %s %s\n  %s\n", w->name, w->usage, w->help);
+	return 0;
+}
+
+/* Options after the verb (--mac M, --disable) go to the request's opts. */
+static int split_options(struct ctl *c, int argc, char **argv)
+{
+	c->opts = json_object_new_object();
+	c->argv = calloc(argc + 1, sizeof(char *));
+	c->argc = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--mac") || !strcmp(argv[i], "--name")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "vnetctl: %s needs a value\n", argv[i]);
+				return -1;
+			}
+			json_object_object_add(c->opts, argv[i] + 2, json_object_new_string(argv[i + 1]));
+			i++;
+		} else if (!strcmp(argv[i], "--disable")) {
+			json_object_object_add(c->opts, "disable", json_object_new_boolean(1));
+		} else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			print_json = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			fprintf(stderr, "vnetctl: unknown option %s\n", argv[i]);
+			return -1;
+		} else {
+			c->argv[c->argc++] = argv[i];
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { .sock = getenv("VNET_SOCKET") ? getenv("VNET_SOCKET") : CTL_DEFAULT_SOCKET };
+	const struct verb *v;
+	int i = 1, ret;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--socket") && i + 1 < argc)
+			c.sock = argv[++i];
+		else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			print_json = 1;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			print_pretty = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(stdout), 0;
+		else if (!strcmp(argv[i], "--version"))
+			return printf("vnetctl %s\n", VNET_VERSION), 0;
+		else
+			return fprintf(stderr, "vnetctl: unknown option %s\n", argv[i]), 2;
+	}
+	if (i >= argc)
+		return usage(stderr), 2;
+	v = find_verb(argv[i]);
+	if (!v)
+		return fprintf(stderr, "vnetctl: unknown or ambiguous command '%s' (try: vnetctl help)\n",
+			       argv[i]), 2;
+	if (split_options(&c, argc - i - 1, argv + i + 1))
+		return 2;
+	if (c.argc < v->min_args || c.argc > v->max_args)
+		return fprintf(stderr, "vnetctl: usage: vnetctl %s %s\n", v->name, v->usage), 2;
+	ret = v->fn(&c, v);
+	json_object_put(c.opts);
+	free(c.argv);
+	return ret;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The daemon's view of the eBPF data path (bpf/): loads the programs, pins
+ * maps and links under a bpffs directory so that a daemon restart or crash
+ * never interrupts forwarding, attaches programs to ports and uplinks and
+ * keeps the maps filled. All functions return 0 or -errno and, where they
+ * take err, write one line naming the problem. */
+#ifndef VNET_DATAPATH_H
+#define VNET_DATAPATH_H
+
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netdef.h"
+
+struct datapath;
+
+/* One network as the data path needs it. net_id is small (1..255), stable
+ * across daemon restarts. */
+struct dp_net_cfg {
+	uint32_t net_id;
+	enum netdef_mode mode;
+	int bridge_ifindex;
+	uint8_t bridge_mac[6];
+	struct in_addr gw;		/* gateway address on the bridge */
+	unsigned prefix;
+	int uplink_ifindex;		/* 0: none (isolated) */
+	struct in_addr uplink_addr;	/* SNAT source (NAT mode) */
+};
+
+/* Open (or create) the pinned state under pin_dir, e.g. /sys/fs/bpf/vnet.
+ * Existing pins are reused, so maps (conntrack, fdb, counters) survive. */
+int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen);
+/* Release the daemon's handles. Programs stay attached and maps pinned. */
+void dp_close(struct datapath *dp);
+/* Detach everything and remove all pins under pin_dir (used when the
+ * daemon is asked to clean up, and by tests). */
+int dp_purge(const char *pin_dir);
+
+int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen);
+int dp_net_del(struct datapath *dp, uint32_t net_id);
+
+/* A guest port (veth host end, tap, vif). mac: the guest's MAC if known
+ * (port-add --mac), else NULL: it is bound by the first DHCP lease seen
+ * on the port. The hook (XDP or tc) is chosen per device type. */
+int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		char *err, size_t errlen);
+/* Detach and purge every entry that belongs to the port (fdb, allowed IPs,
+ * conntrack), so a recreated device inherits nothing. */
+int dp_port_del(struct datapath *dp, int ifindex);
+
+/* Lease hooks: the address ip now belongs to the guest with this MAC on
+ * this network (add) or no longer does (!add). The port is found from the
+ * learned fdb; returns -ENOENT if the MAC was never seen on a port. */
+int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
+		  struct in_addr ip, bool add);
+
+/* Attach the uplink program to ifindex (shared by all networks using it). */
+int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen);
+int dp_uplink_del(struct datapath *dp, int ifindex);
+
+/* DNAT port forwards: uplink_addr:host_port -> guest. */
+int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   char *err, size_t errlen);
+int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf);
+
+/* Periodic housekeeping (conntrack GC); called about once a second. */
+void dp_tick(struct datapath *dp);
+
+/* Counters: {"ports":[{"ifindex":..,"rx_packets":..,...}], "drops":{reason:n},
+ * "conntrack":{...}} -- net_id 0 means all networks. */
+struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id);
+
+#endif

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vnetd: the vnet control daemon. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "ctlsock.h"
+#include "datapath.h"
+#include "fileutil.h"
+#include "log.h"
+#include "metrics_http.h"
+#include "netlink.h"
+#include "netmgr.h"
+
+struct options {
+	int foreground, debug, cleanup;
+	struct vnetd_paths paths;
+	const char *metrics;
+};
+
+static void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: vnetd [--foreground] [--conf-dir D] [--state-dir D] [--run-dir D]\n"
+		"             [--pin-dir D] [--resolv-conf F] [--metrics ADDR:PORT|off] [--debug]\n"
+		"       vnetd --cleanup [--run-dir D] [--state-dir D] [--conf-dir D] [--pin-dir D]\n");
+	exit(code);
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' }, { "conf-dir", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 's' }, { "run-dir", required_argument, NULL, 'r' },
+		{ "pin-dir", required_argument, NULL, 'p' }, { "resolv-conf", required_argument, NULL, 'R' },
+		{ "metrics", required_argument, NULL, 'm' }, { "debug", no_argument, NULL, 'd' },
+		{ "cleanup", no_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' }, { 0 }
+	};
+	int c;
+
+	*o = (struct options){ .paths = { "/etc/vnet", "/var/lib/vnet", "/run/vnet", "/sys/fs/bpf/vnet",
+					  "/etc/resolv.conf" },
+			       .metrics = "127.0.0.1:9578" };
+	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->foreground = 1; break;
+		case 'd': o->debug = 1; break;
+		case 'C': o->cleanup = 1; break;
+		case 'c': o->paths.conf_dir = optarg; break;
+		case 's': o->paths.state_dir = optarg; break;
+		case 'r': o->paths.run_dir = optarg; break;
+		case 'p': o->paths.pin_dir = optarg; break;
+		case 'R': o->paths.resolv_conf = optarg; break;
+		case 'm': o->metrics = optarg; break;
+		case 'h': usage(0); break;
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+}
+
+/* The pid file is also the single-instance lock. */
+static int write_pidfile(const char *run_dir)
+{
+	char path[4096], buf[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/vnetd.pid", run_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, strlen(buf)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd; /* kept open (and locked) for the daemon's lifetime */
+}
+
+static void on_signal(int fd, uint32_t events, void *data)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) == sizeof(si))
+		log_info("signal %u: exiting, networks keep running", si.ssi_signo);
+	loop_quit(data);
+}
+
+static int setup_signals(struct loop *loop)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	return loop_add_fd(loop, fd, EPOLLIN, on_signal, loop);
+}
+
+static void on_tick(void *data)
+{
+	struct netmgr *m = data;
+
+	dp_tick(m->dp);
+	loop_add_timer(m->loop, 1000, on_tick, m);
+}
+
+static void daemonize(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		fatal("fork: %s", strerror(errno));
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		fatal("fork: %s", strerror(errno));
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		fatal("chdir: %s", strerror(errno));
+	int nullfd = open("/dev/null", O_RDWR);
+
+	if (nullfd >= 0) {
+		dup2(nullfd, 0);
+		dup2(nullfd, 1);
+		dup2(nullfd, 2);
+		if (nullfd > 2)
+			close(nullfd);
+	}
+}
+
+static int run(struct options *o)
+{
+	char sock[4096], err[256];
+	struct datapath *dp = NULL;
+	struct netmgr mgr;
+	struct loop *loop;
+	int ret, pidfd;
+
+	if (mkdir_p(o->paths.run_dir, 0755))
+		fatal("cannot create %s: %s", o->paths.run_dir, strerror(errno));
+	snprintf(sock, sizeof(sock), "%s/vnetd.sock", o->paths.run_dir);
+	pidfd = write_pidfile(o->paths.run_dir);
+	if (pidfd == -EADDRINUSE)
+		fatal("another vnetd is already running with run dir %s", o->paths.run_dir);
+	if (pidfd < 0)
+		fatal("cannot write pid file in %s: %s", o->paths.run_dir, strerror(-pidfd));
+	loop = loop_new();
+	if (!loop || setup_signals(loop))
+		fatal("cannot set up the event loop");
+	if ((ret = nl_init()))
+		fatal("netlink: %s", strerror(-ret));
+	if (dp_open(o->paths.pin_dir, &dp, err, sizeof(err)))
+		fatal("data path: %s", err);
+	if ((ret = netmgr_init(&mgr, loop, dp, &o->paths)))
+		fatal("cannot initialise networks: %s", strerror(-ret));
+	ret = ctlsock_open(loop, &mgr, sock);
+	if (ret == -EADDRINUSE)
+		fatal("another vnetd is already listening on %s", sock);
+	if (ret)
+		fatal("cannot listen on %s: %s", sock, strerror(-ret));
+	if (strcmp(o->metrics, "off") && metrics_http_start(&mgr, o->metrics, err, sizeof(err)))
+		log_warn("metrics disabled: %s", err);
+	loop_add_timer(loop, 1000, on_tick, &mgr);
+	log_info("ready on %s", sock);
+	ret = loop_run(loop);
+	metrics_http_stop();
+	ctlsock_close();
+	netmgr_fini(&mgr);
+	dp_close(dp);
+	nl_fini();
+	loop_free(loop);
+	close(pidfd);
+	return ret ? 1 : 0;
+}
+
+/* --cleanup: stop every running network and remove all pinned state. */
+static int cleanup(struct options *o)
+{
+	char err[256];
+	struct datapath *dp = NULL;
+	struct netmgr mgr;
+	struct loop *loop = loop_new();
+
+	if (!loop || nl_init() || dp_open(o->paths.pin_dir, &dp, err, sizeof(err)))
+		fatal("cleanup: cannot open the data path");
+	netmgr_init(&mgr, loop, dp, &o->paths);
+	for (size_t i = 0; i < mgr.n_nets; i++)
+		if (mgr.nets[i]->active > 0)
+			network_stop(mgr.nets[i], err, sizeof(err));
+	netmgr_fini(&mgr);
+	dp_close(dp);
+	dp_purge(o->paths.pin_dir);
+	nl_fini();
+	loop_free(loop);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	parse_options(argc, argv, &o);
+	log_init("vnetd", !o.foreground && !o.cleanup, o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if (o.cleanup)
+		return cleanup(&o);
+	if (!o.foreground)
+		daemonize();
+	return run(&o);
+}

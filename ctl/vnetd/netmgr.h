@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The network manager: the set of defined networks, their runtime state
+ * (bridge, uplink, ports, services) and the operations vnetctl asks for. */
+#ifndef VNET_NETMGR_H
+#define VNET_NETMGR_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "datapath.h"
+#include "dhcp_service.h"
+#include "dns_service.h"
+#include "loop.h"
+#include "netdef.h"
+
+#define NETMGR_MAX_NETS 64
+#define NETWORK_MAX_PORTS 256
+
+struct vnetd_paths {
+	const char *conf_dir;	 /* definitions: <conf>/networks/NAME.xml + NAME.meta */
+	const char *state_dir;	 /* leases and running state */
+	const char *run_dir;	 /* control socket, pid file */
+	const char *pin_dir;	 /* bpffs pins */
+	const char *resolv_conf; /* upstream resolvers for the DNS proxy */
+};
+
+struct port {
+	char ifname[16];
+	int ifindex;
+	uint8_t mac[6];
+	int has_mac;
+};
+
+struct network {
+	struct netmgr *mgr;
+	struct netdef *def;
+	uint32_t id;	/* stable small id used by the data path */
+	int autostart;
+	int active;
+	char uplink[16];
+	int uplink_ifindex;
+	size_t n_ports;
+	struct port ports[NETWORK_MAX_PORTS];
+	struct dhcp_service *dhcp;
+	struct dns_service *dns;
+};
+
+struct netmgr {
+	struct loop *loop;
+	struct datapath *dp;
+	struct vnetd_paths paths;
+	size_t n_nets;
+	struct network *nets[NETMGR_MAX_NETS];
+};
+
+/* Load the stored definitions (creating "default" on first start) and
+ * restart the networks that were running or are marked autostart. */
+int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
+		const struct vnetd_paths *paths);
+void netmgr_fini(struct netmgr *m);
+
+struct network *netmgr_find(struct netmgr *m, const char *name);
+
+/* All operations return 0 or -errno and fill err with one line. */
+int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network **ret,
+		  char *err, size_t errlen);
+int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen);
+int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, size_t errlen);
+int network_start(struct network *n, char *err, size_t errlen);
+int network_stop(struct network *n, char *err, size_t errlen);
+int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
+		     size_t errlen);
+int network_port_del(struct network *n, const char *ifname, char *err, size_t errlen);
+int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
+int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
+			size_t errlen);
+
+/* Persistence (netstore.c). */
+int netstore_save(struct netmgr *m, struct network *n);
+int netstore_remove(struct netmgr *m, const char *name);
+int netstore_save_runtime(struct netmgr *m, struct network *n);
+int netstore_load_all(struct netmgr *m);
+
+/* Netmgr internals shared by network.c and netstore.c. */
+struct network *netmgr_add(struct netmgr *m, struct netdef *def, uint32_t id, int autostart);
+uint32_t netmgr_free_id(struct netmgr *m);
+
+struct json_object *network_info_json(struct network *n);
+struct json_object *network_ports_json(struct network *n);
+
+#endif

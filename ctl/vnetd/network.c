@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Starting and stopping one network: bridge and gateway address through
+ * netlink, the data path maps and programs, then the DHCP and DNS services.
+ * Every step of a failed start is rolled back. */
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "macaddr.h"
+#include "netlink.h"
+#include "netmgr.h"
+
+#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
+
+static int sysctl_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Forwarding only on the devices vnet owns or uses, never globally. */
+static void enable_forwarding(const char *dev)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", dev);
+	if (sysctl_write(path, "1"))
+		log_warn("cannot enable forwarding on %s", dev);
+}
+
+static int uses_uplink(const struct network *n)
+{
+	return n->def->mode == NETDEF_MODE_NAT || n->def->mode == NETDEF_MODE_ROUTE;
+}
+
+static int find_uplink(struct network *n, char *err, size_t errlen)
+{
+	int ret;
+
+	n->uplink[0] = '\0';
+	n->uplink_ifindex = 0;
+	if (!uses_uplink(n))
+		return 0;
+	if (n->def->forward_dev[0]) {
+		snprintf(n->uplink, sizeof(n->uplink), "%s", n->def->forward_dev);
+	} else {
+		ret = nl_default_route_dev(n->uplink, sizeof(n->uplink));
+		if (ret) {
+			log_warn("network %s: no default route; running without uplink", n->def->name);
+			return 0;
+		}
+	}
+	n->uplink_ifindex = if_nametoindex(n->uplink);
+	if (!n->uplink_ifindex)
+		return ERR("uplink device '%s' not found", n->uplink), -ENODEV;
+	return 0;
+}
+
+static int setup_bridge(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	int ret = nl_bridge_ensure(d->bridge, d->mtu, d->stp);
+
+	if (ret)
+		return ERR("cannot create bridge %s: %s", d->bridge, nl_strerror(ret)), ret;
+	if (d->mtu)
+		nl_link_set_mtu(d->bridge, d->mtu);
+	if (d->has_ip) {
+		ret = nl_addr_add(d->bridge, d->ip, d->prefix);
+		if (ret)
+			return ERR("cannot add address to %s: %s", d->bridge, nl_strerror(ret)), ret;
+	}
+	ret = nl_link_set_up(d->bridge, 1);
+	if (ret)
+		return ERR("cannot bring up %s: %s", d->bridge, nl_strerror(ret)), ret;
+	return 0;
+}
+
+static int setup_datapath(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	struct dp_net_cfg cfg = {
+		.net_id = n->id, .mode = d->mode, .gw = d->ip, .prefix = d->prefix,
+		.uplink_ifindex = n->uplink_ifindex,
+	};
+	int ret;
+
+	cfg.bridge_ifindex = if_nametoindex(d->bridge);
+	nl_link_mac(d->bridge, cfg.bridge_mac);
+	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)
+		log_warn("uplink %s has no IPv4 address; NAT waits for one", n->uplink);
+	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
+	if (ret)
+		return ret;
+	if (n->uplink_ifindex) {
+		ret = dp_uplink_add(n->mgr->dp, n->uplink_ifindex, err, errlen);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < d->n_port_forwards; i++) {
+		ret = dp_forward_add(n->mgr->dp, n->id, &d->port_forwards[i], err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
+{
+	struct network *n = ctx;
+	char mac[18];
+
+	mac_format(l->mac, mac);
+	if (dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true))
+		log_warn("network %s: lease %s for %s: MAC not seen on any port yet",
+			 n->def->name, inet_ntoa(l->ip), mac);
+	if (n->dns && l->hostname[0])
+		dns_service_add_name(n->dns, l->hostname, l->ip);
+}
+
+static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
+{
+	struct network *n = ctx;
+
+	dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, false);
+	if (n->dns && l->hostname[0])
+		dns_service_del_name(n->dns, l->hostname, l->ip);
+}
+
+static int start_services(struct network *n, char *err, size_t errlen)
+{
+	struct netmgr *m = n->mgr;
+	struct dhcp_hooks hooks = { lease_bound, lease_gone, n };
+	char path[4096];
+
+	if (!n->def->has_ip)
+		return 0;
+	n->dns = dns_service_start(m->loop, n->def, m->paths.resolv_conf, err, errlen);
+	if (!n->dns)
+		return -EIO;
+	if (!n->def->has_dhcp)
+		return 0;
+	snprintf(path, sizeof(path), "%s/leases/%s.leases", m->paths.state_dir, n->def->name);
+	n->dhcp = dhcp_service_start(m->loop, n->def, path, &hooks, err, errlen);
+	return n->dhcp ? 0 : -EIO;
+}
+
+static void teardown(struct network *n)
+{
+	dhcp_service_stop(n->dhcp);
+	n->dhcp = NULL;
+	dns_service_stop(n->dns);
+	n->dns = NULL;
+	for (size_t i = 0; i < n->n_ports; i++) {
+		if (n->ports[i].ifindex)
+			dp_port_del(n->mgr->dp, n->ports[i].ifindex);
+		n->ports[i].ifindex = 0;
+	}
+	for (size_t i = 0; i < n->def->n_port_forwards; i++)
+		dp_forward_del(n->mgr->dp, n->id, &n->def->port_forwards[i]);
+	dp_net_del(n->mgr->dp, n->id);
+	if (n->uplink_ifindex) {
+		int shared = 0;
+
+		for (size_t i = 0; i < n->mgr->n_nets; i++) {
+			struct network *o = n->mgr->nets[i];
+
+			shared |= o != n && o->active > 0 && o->uplink_ifindex == n->uplink_ifindex;
+		}
+		if (!shared)
+			dp_uplink_del(n->mgr->dp, n->uplink_ifindex);
+	}
+	if (n->def->mode != NETDEF_MODE_BRIDGE)
+		nl_link_delete(n->def->bridge);
+}
+
+/* Re-add the ports a previous daemon run had (restart/crash adoption). */
+static void readd_ports(struct network *n)
+{
+	size_t saved = n->n_ports;
+	struct port old[NETWORK_MAX_PORTS];
+	char err[256];
+
+	memcpy(old, n->ports, saved * sizeof(old[0]));
+	n->n_ports = 0;
+	for (size_t i = 0; i < saved; i++) {
+		if (network_port_add(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL, err,
+				     sizeof(err)))
+			log_warn("network %s: dropping port %s: %s", n->def->name, old[i].ifname, err);
+	}
+}
+
+int network_start(struct network *n, char *err, size_t errlen)
+{
+	int ret;
+
+	if (n->active > 0)
+		return ERR("network %s is already active", n->def->name), -EALREADY;
+	ret = find_uplink(n, err, errlen);
+	if (!ret)
+		ret = setup_bridge(n, err, errlen);
+	if (!ret)
+		ret = setup_datapath(n, err, errlen);
+	if (!ret)
+		ret = start_services(n, err, errlen);
+	if (ret) {
+		teardown(n);
+		n->active = 0;
+		n->n_ports = 0;
+		netstore_save_runtime(n->mgr, n);
+		return ret;
+	}
+	if (uses_uplink(n)) {
+		enable_forwarding(n->def->bridge);
+		if (n->uplink[0])
+			enable_forwarding(n->uplink);
+	}
+	n->active = 1;
+	readd_ports(n);
+	netstore_save_runtime(n->mgr, n);
+	log_info("network %s started on %s%s%s", n->def->name, n->def->bridge,
+		 n->uplink[0] ? ", uplink " : "", n->uplink);
+	return 0;
+}
+
+int network_stop(struct network *n, char *err, size_t errlen)
+{
+	if (n->active <= 0)
+		return ERR("network %s is not active", n->def->name), -EINVAL;
+	teardown(n);
+	n->active = 0;
+	n->n_ports = 0;
+	netstore_save_runtime(n->mgr, n);
+	log_info("network %s stopped", n->def->name);
+	return 0;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install every Debian package vnet needs to build, test and demo, and mount
+# bpffs if missing. Idempotent; quick when everything is present.
+set -e
+PKGS="clang llvm make gcc pkg-config bpftool libbpf-dev libxdp-dev xdp-tools
+libnl-3-dev libnl-route-3-dev libjson-c-dev libxml2-dev libmicrohttpd-dev
+libcmocka-dev libelf-dev zlib1g-dev libclang-rt-14-dev libslirp-dev libvdeplug-dev vde2
+iproute2 nftables ethtool tcpdump busybox isc-dhcp-client dhcpcd5 dnsutils iperf3 curl
+procps"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	[ "$(id -u)" = 0 ] || { echo "deps: missing packages:$missing (run as root)" >&2; exit 1; }
+	echo "deps: installing$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+if [ "$(id -u)" = 0 ] && ! mount | grep -q ' /sys/fs/bpf type bpf'; then
+	mount -t bpf bpf /sys/fs/bpf
+fi
+exit 0

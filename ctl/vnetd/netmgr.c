@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,22 @@ static void network_free(struct network *n)
 		return;
 	free(n->def);
 	free(n);
+}
+
+/* libvirt gives every network a UUID; a definition without one gets a
+ * random (version 4) UUID when it is defined. */
+static void assign_uuid(struct netdef *def)
+{
+	uint8_t b[16];
+
+	if (def->uuid[0] || getrandom(b, sizeof(b), 0) != sizeof(b))
+		return;
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(def->uuid, sizeof(def->uuid),
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+		 b[15]);
 }
 
 /* A network without <bridge name> gets the first free vnbrN. */
@@ -123,6 +140,7 @@ int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network 
 	if (ret)
 		return ret;
 	assign_bridge(m, def);
+	assign_uuid(def);
 	ret = check_conflicts(m, def, err, errlen);
 	if (ret) {
 		free(def);
@@ -199,6 +217,7 @@ static void ensure_default(struct netmgr *m)
 		if (!def)
 			return;
 		netdef_default(def);
+		assign_uuid(def);
 		n = netmgr_add(m, def, netmgr_free_id(m), 0);
 		if (!n || netstore_save(m, n))
 			log_warn("cannot store the default network");
@@ -219,8 +238,10 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 	m->paths = *paths;
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", subs[i][0], subs[i][1]);
-		if (mkdir_p(dir, 0700))
-			return -errno;
+		int ret = mkdir_p(dir, 0700);
+
+		if (ret)
+			return ret;
 	}
 	netstore_load_all(m);
 	ensure_default(m);

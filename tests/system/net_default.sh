@@ -1,0 +1,46 @@
+#!/bin/bash
+# Seed network 1: the built-in default NAT network with two vif guests.
+# Guests lease addresses from vnetd, reach each other and the wan through
+# NAT (the wan sees only the uplink address) and resolve each other's names.
+. "$(dirname "$0")/../lib.sh"
+world_init
+guest_add 1
+guest_add 2
+vnetd_start
+
+vnetctl net-list | grep -q '^default ' || fail "default network not defined on first start"
+vnetctl net-start default || fail "net-start default"
+inhost ip -4 addr show vnbr0 | grep -q '192.168.122.1/24' || fail "vnbr0 lacks 192.168.122.1/24"
+vnetctl port-add default vif1.0 || fail "port-add vif1.0"
+vnetctl port-add default vif2.0 || fail "port-add vif2.0"
+vnetctl port-list default | grep -q vif2.0 || fail "port-list lacks vif2.0"
+
+guest_dhcp 1 guest1 || fail "guest 1 got no lease"
+guest_dhcp 2 guest2 || fail "guest 2 got no lease"
+ip1=$(guest_ip 1); ip2=$(guest_ip 2)
+log "leases: guest1=$ip1 guest2=$ip2"
+[[ $ip1 == 192.168.122.* && $ip2 == 192.168.122.* && $ip1 != "$ip2" ]] || fail "bad leases $ip1 $ip2"
+grep -q "router=192.168.122.1 dns=192.168.122.1" "$TMP/udhcpc-g1.log" || fail "no router/dns option"
+vnetctl leases default | grep -q "$ip1.*guest1" || fail "leases lacks guest1"
+vnetctl --json leases default | grep -q "\"$ip2\"" || fail "json leases lacks guest2"
+
+inguest 1 ping -c 2 -W 2 "$ip2" >/dev/null || fail "guest1 cannot ping guest2"
+inguest 2 ping -c 2 -W 2 192.168.122.1 >/dev/null || fail "guest2 cannot ping the gateway"
+inguest 1 ping -c 2 -W 2 $WAN_IP >/dev/null || fail "guest1 cannot ping the wan"
+
+# NAT: the wan's web server must see the uplink address, never 192.168.122.x.
+inwan python3 -m http.server 8080 --bind $WAN_IP >"$TMP/http.log" 2>&1 &
+wait_for 50 inwan bash -c "echo > /dev/tcp/$WAN_IP/8080" || fail "wan http server did not start"
+inguest 1 curl -s -m 5 -o /dev/null "http://$WAN_IP:8080/" || fail "guest1 cannot fetch from the wan"
+grep -q "^$UPLINK_IP " "$TMP/http.log" || { cat "$TMP/http.log"; fail "wan did not see the uplink address"; }
+grep -q "^192\.168\.122\." "$TMP/http.log" && fail "a guest address leaked to the wan"
+
+# DNS: the gateway answers guest names.
+got=$(inguest 1 dig +short +time=2 +tries=2 @192.168.122.1 guest2)
+[ "$got" = "$ip2" ] || fail "guest2 resolved to '$got', expected $ip2"
+
+vnetctl stats default >"$TMP/stats" || fail "stats"
+vnetctl --json stats default | python3 -c 'import json,sys; json.load(sys.stdin)' || fail "stats --json is not JSON"
+vnetctl net-stop default || fail "net-stop"
+inhost ip link show vnbr0 >/dev/null 2>&1 && fail "vnbr0 still exists after net-stop"
+log "ok"

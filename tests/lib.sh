@@ -24,6 +24,9 @@ fail() { printf '%s: FAIL: %s\n' "${TEST_NAME:-test}" "$*" >&2; exit 1; }
 skip() { printf '%s: SKIP: %s\n' "${TEST_NAME:-test}" "$*"; exit 77; }
 
 inhost() { ip netns exec "$HOST" "$@"; }
+# vnetd needs the real /sys/fs/bpf: "ip netns exec" remounts /sys, which
+# hides bpffs, so enter only the network namespace.
+inhost_net() { nsenter --net="/run/netns/$HOST" "$@"; }
 inwan()  { ip netns exec "$WAN" "$@"; }
 inguest() { local g=$1; shift; ip netns exec "$P-g$g" "$@"; }
 vnetctl() { "$BUILD/vnetctl" --socket "$TMP/run/vnetd.sock" "$@"; }
@@ -44,7 +47,7 @@ world_cleanup() {
 		wait "$VNETD_PID" 2>/dev/null
 	fi
 	if [ -n "$TMP" ] && [ -d "$TMP/conf" ] && ip netns list | grep -q "^$HOST\b"; then
-		inhost "$BUILD/vnetd" --cleanup --conf-dir "$TMP/conf" --state-dir "$TMP/state" \
+		inhost_net "$BUILD/vnetd" --cleanup --conf-dir "$TMP/conf" --state-dir "$TMP/state" \
 			--run-dir "$TMP/run" --pin-dir "$PIN_DIR" >/dev/null 2>&1
 	fi
 	for pid in $(ip netns pids "$HOST" 2>/dev/null) ; do kill -9 "$pid" 2>/dev/null; done
@@ -92,7 +95,7 @@ guest_add() {
 
 # vnetd_start [extra args]: run vnetd in the host namespace, wait for it.
 vnetd_start() {
-	ip netns exec "$HOST" "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf" \
+	inhost_net "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf" \
 		--state-dir "$TMP/state" --run-dir "$TMP/run" --pin-dir "$PIN_DIR" \
 		--resolv-conf "$TMP/resolv.conf" "$@" >>"$TMP/vnetd.log" 2>&1 &
 	VNETD_PID=$!

@@ -11,7 +11,7 @@ echo "$out" | grep -q "cannot connect to vnetd" || fail "unclear no-daemon error
 
 vnetd_start
 # A second daemon on the same run dir/socket must refuse to start.
-if inhost "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf2" --state-dir "$TMP/state2" \
+if inhost_net "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf2" --state-dir "$TMP/state2" \
 	--run-dir "$TMP/run" --pin-dir "$PIN_DIR" --metrics off >"$TMP/second.log" 2>&1; then
 	fail "a second vnetd started on the same socket"
 fi

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Network XML: the seed networks parse to the expected model and round-trip
+ * through netdef_format_xml(); everything outside the subset is refused
+ * with a message naming the problem; hostile documents are refused. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netdef.h"
+
+static struct in_addr A(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static struct netdef *parse_ok(const char *xml)
+{
+	struct netdef *def = NULL;
+	char err[256] = "";
+	int r = netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err));
+
+	if (r)
+		fail_msg("parse failed (%d): %s\n%s", r, err, xml);
+	assert_non_null(def);
+	return def;
+}
+
+/* Format, parse back, compare, and check the output is a fixed point. */
+static void round_trip(const struct netdef *def)
+{
+	char *text = netdef_format_xml(def), *again;
+	struct netdef *back;
+
+	assert_non_null(text);
+	back = parse_ok(text);
+	if (memcmp(def, back, sizeof(*def)))
+		fail_msg("round trip differs:\n%s", text);
+	again = netdef_format_xml(back);
+	assert_non_null(again);
+	assert_string_equal(text, again);
+	free(again);
+	free(back);
+	free(text);
+}
+
+static void test_default(void **state)
+{
+	struct netdef *def = calloc(1, sizeof(*def));
+	char err[128];
+
+	netdef_default(def);
+	assert_string_equal(def->name, "default");
+	assert_string_equal(def->bridge, "vnbr0");
+	assert_int_equal(def->mode, NETDEF_MODE_NAT);
+	assert_int_equal(def->ip.s_addr, A("192.168.122.1").s_addr);
+	assert_int_equal(def->prefix, 24);
+	assert_int_equal(def->dhcp_start.s_addr, A("192.168.122.2").s_addr);
+	assert_int_equal(def->dhcp_end.s_addr, A("192.168.122.254").s_addr);
+	assert_string_equal(def->forward_dev, "");
+	assert_int_equal(netdef_validate(def, err, sizeof(err)), 0);
+	round_trip(def);
+	free(def);
+}
+
+static const char seed_default[] =
+	"<network>\n  <name>default</name>\n"
+	"  <uuid>9A05DA11E96B47F38253A3A482E445F5</uuid>\n"
+	"  <forward mode='nat'><nat><port start='1024' end='65535'/></nat></forward>\n"
+	"  <bridge name='vnbr0' stp='on' delay='0'/>\n"
+	"  <ip address='192.168.122.1' netmask='255.255.255.0'>\n"
+	"    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>\n"
+	"  </ip>\n</network>\n";
+
+static void test_seed_default_nat(void **state)
+{
+	struct netdef *def = parse_ok(seed_default);
+
+	assert_string_equal(def->uuid, "9a05da11-e96b-47f3-8253-a3a482e445f5");
+	assert_int_equal(def->mode, NETDEF_MODE_NAT);
+	assert_int_equal(def->stp, 1);
+	assert_int_equal(def->prefix, 24);
+	assert_true(def->has_dhcp);
+	assert_int_equal(def->lease_secs, 0);
+	round_trip(def);
+	free(def);
+}
+
+static const char seed_vtap[] =
+	"<network><name>lab</name>\n"
+	"  <forward dev='eth0'>\n"
+	"    <portForward proto='tcp' port='8080' to='10.10.0.10' toPort='80'/>\n"
+	"    <portForward proto='udp' port='5353' to='10.10.0.10'/>\n"
+	"  </forward>\n"
+	"  <bridge name='vnbr1'/><mtu size='1400'/><domain name='lab.test'/>\n"
+	"  <dns><forwarder addr='10.0.0.53'/>\n"
+	"    <host ip='10.10.0.10'><hostname>web</hostname><hostname> www </hostname></host>\n"
+	"  </dns>\n"
+	"  <ip address='10.10.0.1' prefix='24'><dhcp>\n"
+	"    <range start='10.10.0.100' end='10.10.0.199'><lease expiry='1' unit='hours'/></range>\n"
+	"    <host mac='52:54:00:00:00:01' ip='10.10.0.10' name='guest1'/>\n"
+	"  </dhcp></ip>\n</network>";
+
+static void test_seed_nat_vtap(void **state)
+{
+	struct netdef *def = parse_ok(seed_vtap);
+
+	assert_int_equal(def->mode, NETDEF_MODE_NAT); /* no mode attribute */
+	assert_string_equal(def->forward_dev, "eth0");
+	assert_int_equal(def->mtu, 1400);
+	assert_string_equal(def->domain, "lab.test");
+	assert_int_equal(def->n_port_forwards, 2);
+	assert_int_equal(def->port_forwards[0].proto, IPPROTO_TCP);
+	assert_int_equal(def->port_forwards[0].host_port, 8080);
+	assert_int_equal(def->port_forwards[0].guest_port, 80);
+	assert_int_equal(def->port_forwards[1].proto, IPPROTO_UDP);
+	assert_int_equal(def->port_forwards[1].guest_port, 5353); /* toPort defaults */
+	assert_int_equal(def->n_forwarders, 1);
+	assert_int_equal(def->forwarders[0].s_addr, A("10.0.0.53").s_addr);
+	assert_int_equal(def->n_dns_hosts, 1);
+	assert_int_equal(def->dns_hosts[0].n_names, 2);
+	assert_string_equal(def->dns_hosts[0].names[1], "www");
+	assert_int_equal(def->lease_secs, 3600);
+	assert_int_equal(def->n_hosts, 1);
+	assert_memory_equal(def->hosts[0].mac, "\x52\x54\x00\x00\x00\x01", 6);
+	assert_string_equal(def->hosts[0].name, "guest1");
+	round_trip(def);
+	free(def);
+}
+
+static void test_seed_isolated(void **state)
+{
+	struct netdef *def = parse_ok(
+		"<network><name>iso</name><bridge name='vnbr2'/>"
+		"<ip address='172.16.5.1' netmask='255.255.255.0'><dhcp>"
+		"<range start='172.16.5.10' end='172.16.5.50'><lease expiry='30'/></range>"
+		"</dhcp></ip></network>");
+
+	assert_int_equal(def->mode, NETDEF_MODE_ISOLATED);
+	assert_int_equal(def->lease_secs, 1800); /* libvirt's default unit: minutes */
+	round_trip(def);
+	free(def);
+}
+
+static void test_seed_routed(void **state)
+{
+	struct netdef *def = parse_ok(
+		"<network><name>routed</name><forward mode='route' dev='eth0'/>"
+		"<bridge name='vnbr3' stp='off'/>"
+		"<ip address='10.20.0.1' prefix='16'><dhcp>"
+		"<range start='10.20.1.1' end='10.20.1.254'>"
+		"<lease expiry='90' unit='seconds'/></range>"
+		"<host mac='52:54:00:AA:BB:CC' ip='10.20.0.5' name='db'/>"
+		"</dhcp></ip></network>");
+
+	assert_int_equal(def->mode, NETDEF_MODE_ROUTE);
+	assert_int_equal(def->prefix, 16);
+	assert_int_equal(def->stp, 0);
+	assert_int_equal(def->lease_secs, 90);
+	assert_memory_equal(def->hosts[0].mac, "\x52\x54\x00\xaa\xbb\xcc", 6);
+	round_trip(def);
+	free(def);
+}
+
+static void test_seed_bridge(void **state)
+{
+	struct netdef *def = parse_ok("<network><name>host-bridge</name>"
+				      "<forward mode='bridge'/><bridge name='ebr0'/></network>");
+
+	assert_int_equal(def->mode, NETDEF_MODE_BRIDGE);
+	assert_string_equal(def->bridge, "ebr0");
+	assert_false(def->has_ip);
+	round_trip(def);
+	free(def);
+}
+
+/* libvirt's shipped default.xml template, verbatim. */
+static void test_libvirt_template(void **state)
+{
+	struct netdef *def = parse_ok("<network>\n  <name>default</name>\n"
+				      "  <bridge name='virbr0'/>\n  <forward/>\n"
+				      "  <ip address='192.168.122.1' netmask='255.255.255.0'>\n"
+				      "    <dhcp>\n      <range start='192.168.122.2' "
+				      "end='192.168.122.254'/>\n    </dhcp>\n  </ip>\n</network>\n");
+	struct netdef *ref = calloc(1, sizeof(*ref));
+
+	netdef_default(ref);
+	strcpy(ref->bridge, "virbr0");
+	assert_memory_equal(def, ref, sizeof(*def));
+	free(ref);
+	free(def);
+}
+
+/* The daemon fills in the bridge name, so "" must validate. */
+static void test_no_bridge_name(void **state)
+{
+	struct netdef *def = parse_ok("<network><name>\n\t\t n</name><ip address='10.1.1.1' "
+				      "prefix='24'/><forward/></network>");
+
+	assert_string_equal(def->bridge, "");
+	assert_string_equal(def->name, "n"); /* trimmed, no stale bytes behind it */
+	round_trip(def);
+	free(def);
+}
+
+static const struct bad {
+	const char *xml, *msg;
+} bad[] = {
+	{ "<network><name>n</name><bandwidth/></network>",
+	  "unsupported element <bandwidth> in <network>" },
+	{ "<network><name>n</name><portgroup name='p'/></network>",
+	  "unsupported element <portgroup> in <network>" },
+	{ "<network><name>n</name><route address='1.2.3.0' prefix='24' gateway='1.1.1.1'/></network>",
+	  "unsupported element <route> in <network>" },
+	{ "<network><name>n</name><virtualport type='openvswitch'/></network>",
+	  "unsupported element <virtualport>" },
+	{ "<network><name>n</name><mac address='52:54:00:01:02:03'/></network>",
+	  "unsupported element <mac> in <network>" },
+	{ "<network><bridge name='b'/></network>", "missing <name>" },
+	{ "<network><name>n</name><name>m</name></network>", "duplicate <name> in <network>" },
+	{ "<network ipv6='yes'><name>n</name></network>", "unsupported attribute 'ipv6' in <network>" },
+	{ "<network><name>n</name><bridge name='b' macTableManager='libvirt'/></network>",
+	  "unsupported attribute 'macTableManager' in <bridge>" },
+	{ "<network><name>bad name</name></network>", "invalid network name 'bad name'" },
+	{ "<network><name>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</name>"
+	  "</network>",
+	  "<name> too long" },
+	{ "<network><name>n</name><bridge name='abcdefghijklmnop'/></network>",
+	  "too long in <bridge name>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'/>"
+	  "<ip address='10.0.1.1' prefix='24'/></network>",
+	  "second <ip> in <network>" },
+	{ "<network><name>n</name><ip family='ipv6' address='fd00::1' prefix='64'/></network>",
+	  "unsupported <ip family='ipv6'>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<range start='x' end='10.0.0.9'/></dhcp></ip></network>",
+	  "invalid IPv4 address 'x' in <range start>" },
+	{ "<network><name>n</name><forward mode='bridge'/><bridge name='br0'/>"
+	  "<ip address='10.0.0.1' prefix='24'/></network>",
+	  "<ip> is not allowed with forward mode 'bridge'" },
+	{ "<network><name>n</name><forward mode='bridge'/></network>",
+	  "forward mode 'bridge' requires <bridge name>" },
+	{ "<network><name>n</name><forward mode='open'/></network>", "unsupported forward mode 'open'" },
+	{ "<network><name>n</name><ip address='10.0.0.0' prefix='24'/></network>",
+	  "network or broadcast address" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<range start='10.0.1.2' end='10.0.1.9'/></dhcp></ip></network>",
+	  "is not inside 10.0.0.1/24" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<range start='10.0.0.9' end='10.0.0.2'/></dhcp></ip></network>",
+	  "start 10.0.0.9 is after end 10.0.0.2" },
+	{ "<network><name>n</name><ip address='10.0.0.5' prefix='24'><dhcp>"
+	  "<range start='10.0.0.2' end='10.0.0.9'/></dhcp></ip></network>",
+	  "<range> contains the gateway 10.0.0.5" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<host mac='52:54:00:00:00:01' ip='10.0.5.1'/></dhcp></ip></network>",
+	  "<host ip='10.0.5.1'> is not a free address" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<host mac='52:54:00:00:00:01' ip='10.0.0.7'/>"
+	  "<host mac='52:54:00:00:00:01' ip='10.0.0.8'/></dhcp></ip></network>",
+	  "duplicate MAC in <host ip='10.0.0.8'>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<host mac='52:54:00:00:00:01' ip='10.0.0.7'/>"
+	  "<host mac='52:54:00:00:00:02' ip='10.0.0.7'/></dhcp></ip></network>",
+	  "duplicate <host ip='10.0.0.7'>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<host mac='52:54:00:00:00:1' ip='10.0.0.7'/></dhcp></ip></network>",
+	  "invalid MAC address '52:54:00:00:00:1'" },
+	{ "<network><name>n</name><forward><portForward proto='tcp' port='0' to='10.0.0.7'/>"
+	  "</forward><ip address='10.0.0.1' prefix='24'/></network>",
+	  "needs nonzero ports" },
+	{ "<network><name>n</name><forward mode='route'><portForward proto='tcp' port='80' "
+	  "to='10.0.0.7'/></forward><ip address='10.0.0.1' prefix='24'/></network>",
+	  "<portForward> requires <forward mode='nat'>" },
+	{ "<network><name>n</name><forward><portForward proto='sctp' port='80' to='10.0.0.7'/>"
+	  "</forward><ip address='10.0.0.1' prefix='24'/></network>",
+	  "invalid proto 'sctp'" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<range start='10.0.0.2' end='10.0.0.9'><lease expiry='30' unit='seconds'/></range>"
+	  "</dhcp></ip></network>",
+	  "lease time 30 s is below 60 s" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='31'/></network>",
+	  "invalid prefix /31" },
+	{ "<network><name>n</name><ip address='10.0.0.1' netmask='255.0.255.0'/></network>",
+	  "not contiguous" },
+	{ "<network><name>n</name><ip address='10.0.0.1' netmask='255.0.0.0' prefix='8'/></network>",
+	  "both netmask and prefix" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<range start='10.0.0.2' end='10.0.0.9'/><range start='10.0.0.20' end='10.0.0.29'/>"
+	  "</dhcp></ip></network>",
+	  "only one <range>" },
+	{ "<network><name>n</name><mtu size='10'/></network>", "invalid <mtu size='10'>" },
+	{ "<network><name>n</name><bridge stp='maybe'/></network>", "invalid stp 'maybe'" },
+	{ "<network><name>n</name><uuid>not-a-uuid</uuid></network>", "invalid UUID 'not-a-uuid'" },
+	{ "<network><name>n</name><forward mode='route'><nat/></forward>"
+	  "<ip address='10.0.0.1' prefix='24'/></network>",
+	  "<nat> is only valid" },
+	{ "<network><name>n</name>hello</network>", "unexpected text in <network>" },
+	{ "<network><name>n</name><x:foo xmlns:x='urn:x'/></network>",
+	  "unsupported element <x:foo> in <network>" },
+	{ "<domain><name>n</name></domain>", "root element must be <network>, not <domain>" },
+	{ "<network><name>n</name>", "XML parse error" },
+	{ "", "empty XML document" },
+	{ "<network><name>n</name><forward mode='nat'/></network>",
+	  "forward mode 'nat' requires an <ip>" },
+	{ "<network><name>n</name><dns><host ip='10.0.0.9'/></dns></network>",
+	  "missing <hostname>" },
+	{ "<network><name>n</name><dns><forwarder domain='x' addr='1.1.1.1'/></dns></network>",
+	  "unsupported attribute 'domain' in <forwarder>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
+	  "<range start='10.0.0.2' end='10.0.0.9'><lease expiry='0'/></range>"
+	  "</dhcp></ip></network>",
+	  "<lease expiry='0'> (infinite) is not supported" },
+	{ "<!doctype network><network><name>n</name></network>", "XML parse error" },
+};
+
+static void test_bad_inputs(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct netdef *def = (struct netdef *)1;
+		char err[256] = "";
+		int r = netdef_parse_xml(bad[i].xml, strlen(bad[i].xml), &def, err, sizeof(err));
+
+		if (r != -EINVAL || def || !strstr(err, bad[i].msg) || strchr(err, '\n'))
+			fail_msg("case %zu: r=%d err='%s', want '%s'", i, r, err, bad[i].msg);
+	}
+}
+
+/* A value with a newline must not break the one-line error. */
+static void test_error_one_line(void **state)
+{
+	const char *xml = "<network><name>n</name><ip address='10.0.0.1&#10;2' prefix='24'/></network>";
+	struct netdef *def;
+	char err[256];
+
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "invalid IPv4 address '10.0.0.1?2' in <ip address>"));
+}
+
+static char *padded(size_t total)
+{
+	static const char head[] = "<network><name>big</name><!--", tail[] = "--></network>";
+	char *xml = malloc(total + 1);
+
+	assert_non_null(xml);
+	memcpy(xml, head, sizeof(head) - 1);
+	memset(xml + sizeof(head) - 1, 'x', total - sizeof(head) - sizeof(tail) + 2);
+	memcpy(xml + total - sizeof(tail) + 1, tail, sizeof(tail));
+	assert_int_equal(strlen(xml), total);
+	return xml;
+}
+
+static void test_size_limit(void **state)
+{
+	char *xml = padded(1024 * 1024), err[256];
+	struct netdef *def;
+
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), 0);
+	assert_string_equal(def->name, "big");
+	free(def);
+	free(xml);
+	xml = padded(1024 * 1024 + 1);
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
+	assert_null(def);
+	assert_non_null(strstr(err, "too large"));
+	free(xml);
+}
+
+static void test_billion_laughs(void **state)
+{
+	static const char xml[] =
+		"<?xml version='1.0'?>\n<!DOCTYPE network [\n"
+		"<!ENTITY a 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'>\n"
+		"<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>\n"
+		"<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>\n"
+		"<!ENTITY d '&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;'>\n"
+		"<!ENTITY e '&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;'>\n"
+		"<!ENTITY f '&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;'>\n"
+		"<!ENTITY g '&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;'>\n"
+		"]>\n<network><name>&g;</name></network>\n";
+	static const char xxe[] = "<!DOCTYPE network [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+				  "<network><name>&x;</name></network>";
+	static const char undecl[] = "<network><name>&x;</name></network>";
+	struct netdef *def;
+	char err[256];
+
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "DOCTYPE"));
+	assert_int_equal(netdef_parse_xml(xxe, strlen(xxe), &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "DOCTYPE"));
+	/* An undeclared entity is a plain well-formedness error. */
+	assert_int_equal(netdef_parse_xml(undecl, strlen(undecl), &def, err,
+					  sizeof(err)), -EINVAL);
+}
+
+/* UTF-16 smuggling of a DOCTYPE: NUL bytes are refused outright. */
+static void test_nul_and_terminator(void **state)
+{
+	static const char x[] = "<network><name>n</name></network>";
+	struct netdef *def;
+	char err[256];
+
+	assert_int_equal(netdef_parse_xml(x, sizeof(x), &def, err, sizeof(err)), 0);
+	free(def);
+	assert_int_equal(netdef_parse_xml("<\0n\0e\0t", 8, &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "NUL"));
+}
+
+/* Caps on repeated elements hold without overflowing the arrays. */
+static void test_too_many_forwarders(void **state)
+{
+	const char *xml = "<network><name>n</name><dns><forwarder addr='1.1.1.1'/>"
+			  "<forwarder addr='1.1.1.2'/><forwarder addr='1.1.1.3'/>"
+			  "<forwarder addr='1.1.1.4'/><forwarder addr='1.1.1.5'/></dns></network>";
+	struct netdef *def;
+	char err[256];
+
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "too many <forwarder> (max 4)"));
+}
+
+static void test_validate_struct(void **state)
+{
+	struct netdef *def = calloc(1, sizeof(*def));
+	char err[256];
+
+	netdef_default(def);
+	def->hosts[0].ip = A("192.168.122.10");
+	memcpy(def->hosts[0].mac, "\x52\x54\x00\x01\x02\x03", 6);
+	def->n_hosts = 1;
+	assert_int_equal(netdef_validate(def, err, sizeof(err)), 0);
+	def->hosts[0].mac[0] = 0x01;
+	assert_int_equal(netdef_validate(def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "multicast"));
+	def->hosts[0].mac[0] = 0x52;
+	memset(def->name, 'a', sizeof(def->name)); /* unterminated */
+	assert_int_equal(netdef_validate(def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "missing <name>"));
+	strcpy(def->name, "default");
+	def->mode = NETDEF_MODE_ISOLATED;
+	strcpy(def->forward_dev, "eth0");
+	assert_int_equal(netdef_validate(def, err, sizeof(err)), -EINVAL);
+	assert_string_equal(netdef_mode_name(NETDEF_MODE_BRIDGE), "bridge");
+	free(def);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_seed_default_nat),
+		cmocka_unit_test(test_seed_nat_vtap),
+		cmocka_unit_test(test_seed_isolated),
+		cmocka_unit_test(test_seed_routed),
+		cmocka_unit_test(test_seed_bridge),
+		cmocka_unit_test(test_libvirt_template),
+		cmocka_unit_test(test_no_bridge_name),
+		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_error_one_line),
+		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_billion_laughs),
+		cmocka_unit_test(test_nul_and_terminator),
+		cmocka_unit_test(test_too_many_forwarders),
+		cmocka_unit_test(test_validate_struct),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+#include <libxml/parser.h>
 
 #include "ctlsock.h"
 #include "datapath.h"
@@ -18,6 +19,7 @@
 #include "metrics_http.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "sdnotify.h"
 
 struct options {
 	int foreground, debug, cleanup;
@@ -120,6 +122,7 @@ static void on_tick(void *data)
 	struct netmgr *m = data;
 
 	dp_tick(m->dp);
+	sdnotify_watchdog();
 	loop_add_timer(m->loop, 1000, on_tick, m);
 }
 
@@ -184,7 +187,9 @@ static int run(struct options *o)
 		log_warn("metrics disabled: %s", err);
 	loop_add_timer(loop, 1000, on_tick, &mgr);
 	log_info("ready on %s", sock);
+	sdnotify_ready(sock);
 	ret = loop_run(loop);
+	sdnotify_send("STOPPING=1");
 	metrics_http_stop();
 	ctlsock_close();
 	netmgr_fini(&mgr);
@@ -222,6 +227,7 @@ int main(int argc, char **argv)
 	struct options o;
 
 	parse_options(argc, argv, &o);
+	xmlInitParser();
 	log_init("vnetd", !o.foreground && !o.cleanup, o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (o.cleanup)
 		return cleanup(&o);

@@ -22,9 +22,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	char *text;
 	unsigned status = MHD_HTTP_OK;
 
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return MHD_NO;
-	if (!strcmp(url, "/metrics")) {
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		text = strdup("method not allowed\n");
+		status = MHD_HTTP_METHOD_NOT_ALLOWED;
+	} else if (!strcmp(url, "/metrics")) {
 		text = metrics_render(mgr);
 	} else {
 		text = strdup("not found; try /metrics\n");
@@ -33,6 +34,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!text)
 		return MHD_NO;
 	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The DHCPv4 service of one network: a UDP socket on port 67 bound to the
+ * bridge, the pure protocol logic of lib/dhcp_pool.c, and the lease file.
+ * Packets are handled in batches: the lease file is written once per batch,
+ * before any ACK of that batch leaves, so an acknowledged lease is on disk. */
+#include "dhcp_service.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhcp_msg.h"
+#include "dhcp_pool.h"
+#include "lease_store.h"
+#include "log.h"
+
+#define BATCH 64
+#define RETRY_SAVE_MS 5000
+#define MAX_TIMER_MS 60000
+
+struct out_pkt {
+	uint8_t buf[DHCP_MAX_REPLY];
+	int len;
+	uint8_t type;
+	struct sockaddr_in to;
+};
+
+struct dhcp_service {
+	struct loop *loop;
+	char name[NETDEF_NAME_MAX];
+	char path[4096];
+	struct dhcp_hooks hooks;
+	struct dhcp_pool *pool;
+	struct in_addr server_ip;
+	int fd, ifindex;
+	long timer;
+	int unsaved; /* the last save failed: retry */
+	struct out_pkt out[BATCH];
+};
+
+static void mac_str(const uint8_t *m, char *s)
+{
+	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
+{
+	struct dhcp_service *s = ctx;
+	struct dhcp_lease_info li = { .ip = ev->ip, .expires = ev->expires,
+				      .is_static = ev->is_static };
+	char mac[18];
+
+	memcpy(li.mac, ev->mac, 6);
+	snprintf(li.hostname, sizeof(li.hostname), "%s", ev->hostname);
+	mac_str(ev->mac, mac);
+	log_info("dhcp %s: lease %s %s %s%s%s", s->name, ev->bound ? "bound" : "gone", mac,
+		 inet_ntoa(ev->ip), li.hostname[0] ? " " : "", li.hostname);
+	if (ev->bound && s->hooks.lease_bound)
+		s->hooks.lease_bound(s->hooks.ctx, &li);
+	else if (!ev->bound && s->hooks.lease_gone)
+		s->hooks.lease_gone(s->hooks.ctx, &li);
+}
+
+static int save(struct dhcp_service *s)
+{
+	size_t n = dhcp_pool_persist_count(s->pool);
+	struct lease_rec *recs = calloc(n ? n : 1, sizeof(*recs));
+	int r;
+
+	if (!recs)
+		r = -ENOMEM;
+	else
+		r = lease_store_save(s->path, recs, dhcp_pool_snapshot(s->pool, recs, n));
+	free(recs);
+	s->unsaved = r < 0;
+	if (r < 0) {
+		dhcp_pool_counters(s->pool)->store_errors++;
+		log_warn("dhcp %s: cannot write %s: %s", s->name, s->path, strerror(-r));
+	}
+	return r;
+}
+
+static void on_timer(void *data);
+
+/* One timer at the earliest expiry (wall-clock seconds, polled at least
+ * every minute so a clock step cannot stall expiry for long). */
+static void schedule(struct dhcp_service *s)
+{
+	int64_t next = dhcp_pool_next_expiry(s->pool), now = time(NULL);
+	uint64_t ms = MAX_TIMER_MS;
+
+	if (next)
+		ms = next <= now ? 0 : (uint64_t)(next - now) * 1000;
+	if (s->unsaved && ms > RETRY_SAVE_MS)
+		ms = RETRY_SAVE_MS;
+	if (ms > MAX_TIMER_MS)
+		ms = MAX_TIMER_MS;
+	if (s->timer > 0)
+		loop_cancel_timer(s->loop, s->timer);
+	s->timer = loop_add_timer(s->loop, (unsigned)ms, on_timer, s);
+}
+
+static void on_timer(void *data)
+{
+	struct dhcp_service *s = data;
+
+	s->timer = 0; /* the loop frees a fired timer itself */
+	if (dhcp_pool_expire(s->pool, time(NULL)) || s->unsaved)
+		save(s);
+	schedule(s);
+}
+
+static void to_addr(struct sockaddr_in *sa, struct in_addr ip, uint16_t port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr = ip;
+	sa->sin_port = htons(port);
+}
+
+static void send_one(struct dhcp_service *s, const struct out_pkt *o)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { (void *)o->buf, (size_t)o->len };
+	struct msghdr mh = { .msg_name = (void *)&o->to, .msg_namelen = sizeof(o->to),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi->ipi_ifindex = s->ifindex;
+	pi->ipi_spec_dst = s->server_ip; /* source address: the gateway */
+	if (sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0) {
+		log_debug("dhcp %s: send to %s: %s", s->name, inet_ntoa(o->to.sin_addr),
+			  strerror(errno));
+		return;
+	}
+	dhcp_pool_counters(s->pool)->tx[o->type]++;
+}
+
+/* Receive one datagram: its length, or -1 when the socket is drained.
+ * *unicast tells whether it was addressed to us rather than broadcast. */
+static ssize_t recv_one(struct dhcp_service *s, uint8_t *buf, size_t cap, int *unicast)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+
+	*unicast = 0;
+	if (n < 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+
+			*unicast = pi->ipi_addr.s_addr == s->server_ip.s_addr;
+		}
+	}
+	if (mh.msg_flags & MSG_TRUNC)
+		return 0; /* oversized: counted as bad */
+	return n;
+}
+
+/* Parse and handle one datagram; queue the reply into *o. 1 if queued. */
+static int process(struct dhcp_service *s, const uint8_t *buf, size_t len, int unicast,
+		   struct out_pkt *o, int *dirty)
+{
+	struct dhcp_result res;
+	struct dhcp_msg m;
+	char mac[18];
+
+	if (dhcp_msg_parse(buf, len, &m) < 0) {
+		dhcp_pool_counters(s->pool)->bad_packets++;
+		log_debug("dhcp %s: malformed packet (%zu bytes) ignored", s->name, len);
+		return 0;
+	}
+	dhcp_pool_handle(s->pool, &m, unicast, time(NULL), &res);
+	*dirty |= res.dirty;
+	mac_str(m.chaddr, mac);
+	log_debug("dhcp %s: %s from %s: %s%s%s", s->name, dhcp_type_name(m.type), mac, res.what,
+		  res.has_reply ? " -> " : "", res.has_reply ? dhcp_type_name(res.reply.type) : "");
+	if (!res.has_reply)
+		return 0;
+	o->len = dhcp_msg_build(&res.reply, o->buf, sizeof(o->buf));
+	if (o->len < 0)
+		return 0;
+	o->type = res.reply.type;
+	to_addr(&o->to, res.dest_ip, res.dest == DHCP_DEST_RELAY ? DHCP_SERVER_PORT :
+								   DHCP_CLIENT_PORT);
+	return 1;
+}
+
+static void on_readable(int fd, uint32_t events, void *data)
+{
+	struct dhcp_service *s = data;
+	uint8_t buf[1500];
+	int n_out = 0, dirty = 0, unicast;
+
+	for (int i = 0; i < BATCH; i++) {
+		ssize_t n = recv_one(s, buf, sizeof(buf), &unicast);
+
+		if (n < 0)
+			break;
+		n_out += process(s, buf, (size_t)n, unicast, &s->out[n_out], &dirty);
+	}
+	if (dirty || s->unsaved)
+		save(s); /* before the ACKs: an acknowledged lease is durable */
+	for (int i = 0; i < n_out; i++)
+		send_one(s, &s->out[i]);
+	schedule(s);
+}
+
+static int open_socket(struct dhcp_service *s, const char *bridge, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	int one = 1;
+
+	s->ifindex = (int)if_nametoindex(bridge);
+	if (!s->ifindex) {
+		snprintf(err, errlen, "dhcp: no interface %s", bridge);
+		return -ENODEV;
+	}
+	s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		goto fail;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(s->fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(s->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
+	    setsockopt(s->fd, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)))
+		goto fail;
+	to_addr(&sa, (struct in_addr){ htonl(INADDR_ANY) }, DHCP_SERVER_PORT);
+	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)))
+		goto fail;
+	return 0;
+fail:
+	one = errno;
+	snprintf(err, errlen, "dhcp: socket on %s port 67: %s", bridge, strerror(one));
+	return -one;
+}
+
+static int restore_cb(void *ctx, const struct lease_rec *r)
+{
+	struct dhcp_service *s = ctx;
+	int ret = dhcp_pool_restore(s->pool, r, time(NULL));
+
+	if (ret < 0)
+		log_warn("dhcp %s: lease for %s in %s dropped: %s", s->name, inet_ntoa(r->ip),
+			 s->path, ret == -EEXIST ? "duplicate" : "does not fit the network");
+	return 0;
+}
+
+/* The state dir's leases/ subdirectory may not exist on first start. */
+static void make_parent(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		log_debug("dhcp: mkdir %s: %s", dir, strerror(errno));
+}
+
+static int load(struct dhcp_service *s, char *err, size_t errlen)
+{
+	struct lease_store_stats st;
+	int r = lease_store_load(s->path, restore_cb, s, &st);
+
+	if (r < 0) {
+		snprintf(err, errlen, "dhcp: cannot read %s: %s", s->path, strerror(-r));
+		return r;
+	}
+	dhcp_pool_counters(s->pool)->store_bad_lines += st.bad;
+	if (st.bad)
+		log_warn("dhcp %s: %s: %u bad line(s) skipped (first at line %u), %u kept",
+			 s->name, s->path, st.bad, st.first_bad_line, st.loaded);
+	return 0;
+}
+
+static struct dhcp_pool *new_pool(const struct netdef *def, struct dhcp_service *s, char *err,
+				  size_t errlen)
+{
+	struct dhcp_pool_config c = { .server_ip = def->ip, .prefix = def->prefix,
+				      .start = def->dhcp_start, .end = def->dhcp_end,
+				      .lease_secs = def->lease_secs, .dns = def->ip,
+				      .mtu = def->mtu };
+	struct dhcp_pool *p;
+
+	snprintf(c.domain, sizeof(c.domain), "%s", def->domain);
+	p = dhcp_pool_new(&c, pool_event, s);
+	if (!p) {
+		snprintf(err, errlen, "dhcp: invalid range for network %s (at most %u addresses)",
+			 def->name, DHCP_POOL_MAX_ADDRS);
+		return NULL;
+	}
+	for (size_t i = 0; i < def->n_hosts; i++) {
+		const struct netdef_host *h = &def->hosts[i];
+
+		if (dhcp_pool_add_static(p, h->mac, h->ip, h->name, time(NULL)))
+			log_warn("dhcp %s: static host %s ignored", def->name, inet_ntoa(h->ip));
+	}
+	return p;
+}
+
+struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *def,
+					const char *lease_path, const struct dhcp_hooks *hooks,
+					char *err, size_t errlen)
+{
+	struct dhcp_service *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		snprintf(err, errlen, "dhcp: out of memory");
+		return NULL;
+	}
+	s->fd = -1;
+	s->loop = loop;
+	s->server_ip = def->ip;
+	snprintf(s->name, sizeof(s->name), "%s", def->name);
+	if (snprintf(s->path, sizeof(s->path), "%s", lease_path) >= (int)sizeof(s->path)) {
+		snprintf(err, errlen, "dhcp: lease path too long");
+		goto fail;
+	}
+	if (hooks)
+		s->hooks = *hooks;
+	s->pool = new_pool(def, s, err, errlen);
+	if (!s->pool)
+		goto fail;
+	make_parent(s->path);
+	if (load(s, err, errlen) || open_socket(s, def->bridge, err, errlen))
+		goto fail;
+	if (loop_add_fd(loop, s->fd, EPOLLIN, on_readable, s)) {
+		snprintf(err, errlen, "dhcp: cannot watch socket");
+		goto fail;
+	}
+	schedule(s);
+	return s;
+fail:
+	s->hooks = (struct dhcp_hooks){ 0 }; /* no gone events for a failed start */
+	dhcp_service_stop(s);
+	return NULL;
+}
+
+void dhcp_service_stop(struct dhcp_service *s)
+{
+	if (!s)
+		return;
+	if (s->timer > 0)
+		loop_cancel_timer(s->loop, s->timer);
+	if (s->fd >= 0) {
+		loop_del_fd(s->loop, s->fd);
+		close(s->fd);
+	}
+	if (s->unsaved)
+		save(s);
+	dhcp_pool_free(s->pool);
+	free(s);
+}
+
+int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
+			  size_t errlen)
+{
+	int r = dhcp_pool_add_static(s->pool, h->mac, h->ip, h->name, time(NULL));
+
+	switch (r) {
+	case 0:
+		save(s);
+		schedule(s);
+		return 0;
+	case -EEXIST:
+		snprintf(err, errlen, "MAC already has another fixed address");
+		break;
+	case -EADDRINUSE:
+		snprintf(err, errlen, "address %s already fixed for another MAC", inet_ntoa(h->ip));
+		break;
+	case -ENOSPC:
+		snprintf(err, errlen, "too many static hosts (max %d)", DHCP_POOL_MAX_STATIC);
+		break;
+	default:
+		snprintf(err, errlen, "address %s is not a usable host address of the network",
+			 inet_ntoa(h->ip));
+	}
+	return r;
+}
+
+static void lease_json_cb(void *ctx, const struct dhcp_pool_event *ev)
+{
+	struct json_object *o = json_object_new_object();
+	char mac[18];
+
+	mac_str(ev->mac, mac);
+	json_object_object_add(o, "mac", json_object_new_string(mac));
+	json_object_object_add(o, "ip", json_object_new_string(inet_ntoa(ev->ip)));
+	json_object_object_add(o, "hostname", json_object_new_string(ev->hostname));
+	json_object_object_add(o, "expires", json_object_new_int64(ev->expires));
+	json_object_object_add(o, "static", json_object_new_boolean(ev->is_static));
+	json_object_array_add(ctx, o);
+}
+
+struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
+{
+	struct json_object *a = json_object_new_array();
+
+	if (s)
+		dhcp_pool_foreach(s->pool, lease_json_cb, a);
+	return a;
+}
+
+static void add_u64(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+struct json_object *dhcp_service_counters_json(struct dhcp_service *s)
+{
+	static const uint8_t rx[] = { DHCPDISCOVER, DHCPREQUEST, DHCPDECLINE, DHCPRELEASE,
+				      DHCPINFORM };
+	static const uint8_t tx[] = { DHCPOFFER, DHCPACK, DHCPNAK };
+	struct json_object *o = json_object_new_object();
+	const struct dhcp_counters *c;
+	char k[32];
+
+	if (!s)
+		return o;
+	c = dhcp_pool_counters(s->pool);
+	for (size_t i = 0; i < sizeof(rx); i++) {
+		snprintf(k, sizeof(k), "rx_%s", dhcp_type_name(rx[i]));
+		add_u64(o, k, c->rx[rx[i]]);
+	}
+	for (size_t i = 0; i < sizeof(tx); i++) {
+		snprintf(k, sizeof(k), "tx_%s", dhcp_type_name(tx[i]));
+		add_u64(o, k, c->tx[tx[i]]);
+	}
+	add_u64(o, "pool_exhausted", c->pool_exhausted);
+	add_u64(o, "declines", c->declines);
+	add_u64(o, "bad_packets", c->bad_packets);
+	add_u64(o, "ignored", c->ignored);
+	add_u64(o, "release_ignored", c->release_ignored);
+	add_u64(o, "store_errors", c->store_errors);
+	add_u64(o, "store_bad_lines", c->store_bad_lines);
+	add_u64(o, "active_leases", dhcp_pool_active(s->pool));
+	return o;
+}

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Prometheus endpoint: valid exposition under promtool while traffic flows,
+# counters rise with the traffic sent, bad requests get HTTP errors and the
+# daemon keeps serving.
+. "$(dirname "$0")/../lib.sh"
+command -v promtool >/dev/null || skip "promtool (package prometheus) not installed"
+world_init
+guest_add 1
+guest_add 2
+vnetd_start
+URL=http://127.0.0.1:9578/metrics
+vnetctl net-start default >/dev/null || fail "net-start"
+vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
+guest_dhcp 1 guest1 || fail "no lease for guest1"
+guest_dhcp 2 guest2 || fail "no lease for guest2"
+ip2=$(guest_ip 2)
+
+scrape() { inhost curl -sf -m 5 "$URL"; }
+sum() { # sum of a family's samples matching a label filter
+	awk -v f="$1" -v l="$2" '$1 ~ "^"f"({|$)" && index($1, l) {s += $NF} END {print s + 0}'
+}
+scrape >"$TMP/m1" || fail "cannot scrape $URL"
+promtool check metrics <"$TMP/m1" >"$TMP/lint" 2>&1 || { cat "$TMP/lint"; fail "promtool rejects the exposition"; }
+grep -q '^vnet_build_info{' "$TMP/m1" || fail "no vnet_build_info"
+grep -q '^vnet_network_active{network="default"} 1' "$TMP/m1" || fail "network not reported up"
+grep -q '^vnet_dhcp_' "$TMP/m1" || fail "no DHCP counters"
+
+rx1=$(grep -E '^vnet_datapath_.*rx_packets' "$TMP/m1" | grep 'port="vif1.0"' | awk '{s+=$NF} END {print s+0}')
+inguest 1 ping -q -c 50 -i 0.01 -W 2 "$ip2" >/dev/null || fail "ping guest1 -> guest2"
+inguest 1 dig +short +time=2 @192.168.122.1 guest2 >/dev/null
+scrape >"$TMP/m2" || fail "second scrape"
+promtool check metrics <"$TMP/m2" >"$TMP/lint" 2>&1 || { cat "$TMP/lint"; fail "promtool rejects the second scrape"; }
+rx2=$(grep -E '^vnet_datapath_.*rx_packets' "$TMP/m2" | grep 'port="vif1.0"' | awk '{s+=$NF} END {print s+0}')
+[ "$rx2" -ge $((rx1 + 50)) ] || fail "vif1.0 rx packets rose from $rx1 to $rx2, expected +50"
+q=$(grep -E '^vnet_dns_' "$TMP/m2" | grep -i quer | awk '{s+=$NF} END {print s+0}')
+[ "$q" -ge 1 ] || fail "no DNS query counted"
+vnetctl metrics | promtool check metrics >/dev/null 2>&1 || fail "vnetctl metrics is not valid exposition"
+
+# Bad requests: unknown path 404, POST refused, oversized headers refused.
+code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 http://127.0.0.1:9578/nope)
+[ "$code" = 404 ] || fail "unknown path gave $code"
+code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 -X POST "$URL")
+[[ "$code" =~ ^(405|400|000)$ ]] || fail "POST gave $code"
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 -H "X-Big: $big" "$URL")
+[[ "$code" =~ ^(431|413|400|000)$ ]] || fail "huge header gave $code"
+for i in $(seq 40); do inhost curl -s -m 5 -o /dev/null "$URL" & done; wait
+scrape >/dev/null || fail "daemon stopped serving after parallel connections"
+vnetctl net-list >/dev/null || fail "control socket dead after metrics abuse"
+inhost ss -ltn | grep -q '127.0.0.1:9578' || fail "metrics listener is not on loopback"
+log "ok"

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared between the DNS proxy's parts: the service (dns_service.c), the
+ * guest TCP server (dns_tcp.c), the upstream forwarder (dns_forward.c) and
+ * the upstream list (dns_upstreams.c). Not for the rest of vnetd. */
+#ifndef VNET_DNS_INTERNAL_H
+#define VNET_DNS_INTERNAL_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns_msg.h"
+#include "loop.h"
+#include "netdef.h"
+
+#define DNS_PORT 53
+#define DNS_FWD_TIMEOUT_MS 2000 /* per upstream attempt */
+#define DNS_FWD_MAX_PENDING 256 /* distinct questions in flight */
+#define DNS_FWD_MAX_CLIENTS 16	/* clients merged onto one question */
+#define DNS_MAX_UPSTREAMS 4
+#define DNS_TCP_MAX_CONNS 32
+#define DNS_TCP_IDLE_MS 10000	   /* RFC 7766 6.2.3: servers may close idle connections */
+#define DNS_TCP_QUERY_MAX 4096	   /* a guest query larger than this is refused */
+#define DNS_TCP_OUT_MAX (4 * 65537) /* queued replies for one connection */
+#define DNS_LOCAL_TTL 0		   /* like dnsmasq's local-ttl: names change with leases */
+#define DNS_CACHE_ENTRIES 4096
+
+/* Every counter once: struct fields and JSON names come from this list. */
+#define DNS_COUNTERS(X)                                                        \
+	X(queries_udp) X(queries_tcp) X(local_answers) X(nxdomain) X(nodata)   \
+	X(forwarded) X(merged) X(cache_hits) X(cache_misses) X(upstream_timeouts) \
+	X(upstream_failures) X(upstream_tcp_retries) X(servfail) X(formerr)    \
+	X(notimp) X(refused) X(dropped) X(bad_replies) X(truncated)            \
+	X(pending_full) X(tcp_accepted) X(tcp_rejected) X(tcp_closed_idle)     \
+	X(tcp_closed_error)
+
+/* Query types counted separately; the rest count as "other". */
+#define DNS_COUNTED_TYPES(X) X(A) X(AAAA) X(PTR) X(ANY) X(MX) X(TXT) X(SRV) X(NS) X(SOA) X(CNAME)
+
+enum dns_qtype_slot {
+#define X(t) DNS_SLOT_##t,
+	DNS_COUNTED_TYPES(X)
+#undef X
+	DNS_SLOT_OTHER,
+	DNS_SLOT_N
+};
+
+struct dns_counters {
+#define X(n) uint64_t n;
+	DNS_COUNTERS(X)
+#undef X
+	uint64_t queries_by_type[DNS_SLOT_N];
+};
+
+/* Who asked: everything needed to answer later. */
+struct dns_client {
+	struct dns_query q;	    /* their query: ID, flags, EDNS, question */
+	int tcp;
+	struct sockaddr_in addr;    /* UDP peer */
+	uint64_t conn_id;	    /* TCP connection */
+};
+
+struct dns_service;
+
+/* dns_service.c: a query arrived (UDP or TCP); send a reply to a client. */
+void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8_t *pkt,
+			size_t len);
+void dns_service_send(struct dns_service *s, const struct dns_client *c, const uint8_t *msg,
+		      size_t len);
+
+/* dns_tcp.c: the guest-facing TCP server on an already listening socket. */
+struct dns_tcp;
+struct dns_tcp *dns_tcp_new(struct loop *loop, int listen_fd, struct dns_service *s,
+			    struct dns_counters *ctr);
+void dns_tcp_free(struct dns_tcp *t);
+int dns_tcp_send(struct dns_tcp *t, uint64_t conn_id, const uint8_t *msg, size_t len);
+
+/* dns_forward.c: forwarding to upstreams (RFC 5452). done() is called once
+ * per question with the reply (NULL: all upstreams failed) and every
+ * client merged onto it. */
+typedef void (*dns_fwd_done_cb)(void *ctx, const uint8_t *reply, size_t len,
+				const struct dns_client *clients, unsigned n_clients);
+struct dns_fwd;
+struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, size_t n_ups,
+			    dns_fwd_done_cb done, void *ctx, struct dns_counters *ctr);
+void dns_fwd_free(struct dns_fwd *f);
+/* 0 queued or merged; -ENOBUFS too many in flight; -ENETUNREACH no upstream. */
+int dns_fwd_query(struct dns_fwd *f, const struct dns_client *c);
+
+/* dns_upstreams.c: def->forwarders, else the nameserver lines of
+ * resolv_conf; never def->ip itself. Returns how many (0..max). */
+size_t dns_upstreams_load(const struct netdef *def, const char *resolv_conf,
+			  struct sockaddr_in *out, size_t max);
+
+#endif

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vnet: make (build), make deps, make demo, make test, make bench, make install
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 
 CC      ?= gcc
@@ -27,6 +28,8 @@ BPF_HDRS     := $(wildcard bpf/*.h bpf/lib/*.h)
 SKELS        := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
 UNIT_SRCS    := $(wildcard tests/unit/test_*.c tests/bpf/test_*.c)
 UNIT_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS    := $(wildcard tests/tools/*.c)
+TOOL_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 FUZZ_SRCS    := $(wildcard lib/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst lib/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
@@ -79,7 +82,7 @@ $(BUILD)/fuzz/%: lib/fuzz/%.c $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS)
 fuzz: $(FUZZ_BINS)
 
 # ---- the README's two commands ----------------------------------------------
@@ -95,11 +98,80 @@ test: deps all unit fuzz
 bench: deps all
 	$(Q)tests/bench.sh
 
+# ---- operator experience (issue 12): NSS module, install, uninstall, dist ----
+# The BPF objects are embedded in vnetd (skeletons) and the default network
+# is built in, so neither is installed as a file. With PREFIX=/usr/local
+# every path below is on systemd's, ld.so's, man's and bash-completion's
+# default search path.
+SBINDIR     ?= $(PREFIX)/sbin
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/vnet
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+NSS_SO      := $(BUILD)/libnss_vnet.so.2
+DIST_VERSION := $(subst \",,$(patsubst -DVNET_VERSION=%,%,$(filter -DVNET_VERSION=%,$(CPPFLAGS))))
+DIST_NAME   := vnet-$(DIST_VERSION)
+INSTALLED   := $(SBINDIR)/vnetd $(BINDIR)/vnetctl $(LIBDIR)/libnss_vnet.so.2 \
+	$(UNITDIR)/vnetd.service $(SYSUSERSDIR)/vnet.conf $(MANDIR)/man8/vnetd.8 \
+	$(MANDIR)/man8/vnetctl.8 $(MANDIR)/man5/vnet-network.xml.5 $(BASHCOMPDIR)/vnetctl \
+	$(DOCDIR)/operations.md $(DOCDIR)/network-xml.md
+.PHONY: uninstall dist distcheck
+
+all: $(NSS_SO)
+
+# The NSS module reuses the lease file parser; only _nss_vnet_* is exported.
+$(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/lease_store.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -D_GNU_SOURCE -Ilib $(CFLAGS) -fPIC -fvisibility=hidden -shared \
+		-Wl,-soname,libnss_vnet.so.2 -Wl,-z,defs -o $@ nss/nss_vnet.c lib/lease_store.c
+
 install: all
-	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
-	install -D -m 0755 $(BUILD)/vnetctl $(DESTDIR)$(PREFIX)/bin/vnetctl
+	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(SBINDIR)/vnetd
+	install -D -m 0755 $(BUILD)/vnetctl $(DESTDIR)$(BINDIR)/vnetctl
+	install -D -m 0644 $(NSS_SO) $(DESTDIR)$(LIBDIR)/libnss_vnet.so.2
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/vnetd.service > $(DESTDIR)$(UNITDIR)/vnetd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vnetd.service
+	install -D -m 0644 dist/vnet.sysusers $(DESTDIR)$(SYSUSERSDIR)/vnet.conf
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 man/vnetd.8 man/vnetctl.8
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man5 man/vnet-network.xml.5
+	install -D -m 0644 completion/vnetctl.bash $(DESTDIR)$(BASHCOMPDIR)/vnetctl
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) docs/operations.md docs/network-xml.md
+	$(if $(DESTDIR),,dist/postinst.sh $(SYSUSERSDIR)/vnet.conf)
+
+# Leaves the vnet group, /etc/vnet and /var/lib/vnet (like a package remove).
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# A tarball of the committed tree; distcheck builds it with only "make deps".
+dist:
+	@mkdir -p $(BUILD)
+	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(BUILD)/$(DIST_NAME).tar.gz HEAD
+	@echo "$(BUILD)/$(DIST_NAME).tar.gz"
+
+distcheck: dist
+	rm -rf $(BUILD)/distcheck && mkdir -p $(BUILD)/distcheck
+	tar -xzf $(BUILD)/$(DIST_NAME).tar.gz -C $(BUILD)/distcheck
+	$(MAKE) -C $(BUILD)/distcheck/$(DIST_NAME) all
+	$(MAKE) -C $(BUILD)/distcheck/$(DIST_NAME) DESTDIR=$(abspath $(BUILD))/distcheck/root install
+	rm -rf $(BUILD)/distcheck
+# ---- end of operator experience block ----------------------------------------
 
 clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- vnet-user: unprivileged user networks (VDE switch + libslirp) ----------
+# slirp's .pc file requires glib's, which the header does not need: add its
+# include dir directly so libglib2.0-dev is not a build dependency.
+VNET_USER_SRCS := $(wildcard ctl/vnet-user/*.c)
+VNET_USER_OBJS := $(VNET_USER_SRCS:%.c=$(BUILD)/obj/%.o)
+all: $(BUILD)/vnet-user
+$(BUILD)/obj/ctl/vnet-user/%.o: CPPFLAGS += -I/usr/include/slirp
+$(BUILD)/vnet-user: $(VNET_USER_OBJS) $(BUILD)/libvnet.a
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lslirp -lvdeplug

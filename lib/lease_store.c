@@ -298,7 +298,7 @@ int lease_store_save(const char *path, const struct lease_rec *recs, size_t n)
 	r = format_all(recs, n, &buf, &len);
 	if (r)
 		return r;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		free(buf);
 		return -errno;

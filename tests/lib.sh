@@ -95,9 +95,11 @@ guest_add() {
 
 # vnetd_start [extra args]: run vnetd in the host namespace, wait for it.
 vnetd_start() {
-	inhost_net "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf" \
+	# exec: with an EXIT trap set bash would not exec by itself, and
+	# VNETD_PID must be vnetd's own pid for SIGTERM/SIGKILL tests.
+	(exec nsenter --net="/run/netns/$HOST" "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf" \
 		--state-dir "$TMP/state" --run-dir "$TMP/run" --pin-dir "$PIN_DIR" \
-		--resolv-conf "$TMP/resolv.conf" "$@" >>"$TMP/vnetd.log" 2>&1 &
+		--resolv-conf "$TMP/resolv.conf" "$@" >>"$TMP/vnetd.log" 2>&1) &
 	VNETD_PID=$!
 	for _ in $(seq 100); do
 		[ -S "$TMP/run/vnetd.sock" ] && vnetctl net-list >/dev/null 2>&1 && return 0

@@ -9,13 +9,22 @@
 #include "ctlproto.h"
 #include "fileutil.h"
 #include "print.h"
+#include "suggest.h"
+#include "user.h"
 
 struct ctl {
 	const char *sock;
 	int argc;
 	char **argv;
 	struct json_object *opts;
+	int user; /* --user, or not root and vnetd unreachable: user.c */
 };
+
+static struct json_object *call(struct ctl *c, const char *cmd, struct json_object *args,
+				struct json_object *opts)
+{
+	return c->user ? user_call(cmd, args, opts) : client_call(c->sock, cmd, args, opts);
+}
 
 struct verb {
 	const char *name;
@@ -83,7 +92,7 @@ static struct json_object *args_from(struct ctl *c)
 
 static int simple(struct ctl *c, const struct verb *v, const char *done_fmt)
 {
-	struct json_object *d = client_call(c->sock, v->name, args_from(c), c->opts);
+	struct json_object *d = call(c, v->name, args_from(c), c->opts);
 
 	if (print_json)
 		print_result(d, NULL);
@@ -95,7 +104,7 @@ static int simple(struct ctl *c, const struct verb *v, const char *done_fmt)
 
 static int show(struct ctl *c, const struct verb *v, void (*text)(struct json_object *))
 {
-	struct json_object *d = client_call(c->sock, v->name, args_from(c), c->opts);
+	struct json_object *d = call(c, v->name, args_from(c), c->opts);
 
 	print_result(d, text);
 	json_object_put(d);
@@ -115,7 +124,7 @@ static int v_define(struct ctl *c, const struct verb *v)
 	}
 	json_object_array_add(args, json_object_new_string(xml));
 	free(xml);
-	d = client_call(c->sock, v->name, args, NULL);
+	d = call(c, v->name, args, NULL);
 	if (print_json)
 		print_result(d, NULL);
 	else
@@ -131,6 +140,16 @@ static int v_port_add(struct ctl *c, const struct verb *v) { return simple(c, v,
 static int v_port_del(struct ctl *c, const struct verb *v) { return simple(c, v, "Port %2$s removed from network %1$s\n"); }
 static int v_host_add(struct ctl *c, const struct verb *v) { return simple(c, v, "Static host %2$s added to network %1$s\n"); }
 static int v_forward_add(struct ctl *c, const struct verb *v) { return simple(c, v, "Port forward added to network %s\n%.0s"); }
+/* tap-add / vde-add print what the user passes to QEMU: the tap name, the socket path. */
+static int v_print_data(struct ctl *c, const struct verb *v)
+{
+	struct json_object *d = call(c, v->name, args_from(c), c->opts);
+
+	print_result(d, text_string);
+	json_object_put(d);
+	return 0;
+}
+
 static int v_list(struct ctl *c, const struct verb *v) { return show(c, v, text_list); }
 static int v_info(struct ctl *c, const struct verb *v) { return show(c, v, text_kv); }
 static int v_dumpxml(struct ctl *c, const struct verb *v) { return show(c, v, text_string); }
@@ -146,13 +165,15 @@ static int v_autostart(struct ctl *c, const struct verb *v)
 
 static int v_metrics(struct ctl *c, const struct verb *v)
 {
-	struct json_object *d = client_call(c->sock, v->name, args_from(c), NULL);
+	struct json_object *d = call(c, v->name, args_from(c), NULL);
 
 	fputs(json_object_get_string(d), stdout);
 	json_object_put(d);
 	return 0;
 }
 
+static int v_share(struct ctl *c, const struct verb *v) { return simple(c, v, "Interface %s shared\n%.0s"); }
+static int v_unshare(struct ctl *c, const struct verb *v) { return simple(c, v, "Interface %s unshared\n%.0s"); }
 static int v_help(struct ctl *c, const struct verb *v);
 
 static const struct verb verbs[] = {
@@ -167,18 +188,22 @@ static const struct verb verbs[] = {
 	{ "port-add", 2, 2, "NET IFNAME [--mac MAC]", "attach a device as a guest port", v_port_add },
 	{ "port-del", 2, 2, "NET IFNAME", "detach a guest port", v_port_del },
 	{ "port-list", 1, 1, "NET", "list a network's ports", v_port_list },
+	{ "tap-add", 1, 1, "NET [--name TAP] [--user USER]", "create a persistent tap for QEMU as a port; prints its name", v_print_data },
+	{ "vde-add", 1, 1, "NET [--group G]", "start a VDE switch whose tap is a port; prints its socket", v_print_data },
 	{ "leases", 1, 1, "NET", "list DHCP leases", v_leases },
 	{ "host-add", 3, 4, "NET MAC IP [NAME]", "add a static DHCP host", v_host_add },
 	{ "forward-add", 4, 4, "NET tcp|udp HOSTPORT GUESTIP:PORT", "add a port forward", v_forward_add },
 	{ "stats", 0, 1, "[NET]", "show counters", v_stats },
 	{ "metrics", 0, 0, "", "print metrics in the Prometheus text format", v_metrics },
+	{ "share", 1, 1, "IFACE [--bridge BR]", "hand a NIC's MAC, addresses and routes to a bridge (default ebr0)", v_share },
+	{ "unshare", 1, 1, "IFACE", "give a shared NIC back exactly as it was", v_unshare },
 	{ "help", 0, 1, "[COMMAND]", "show help", v_help },
 };
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vnetctl [--socket PATH] [--json] [-p] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: vnetctl [--socket PATH | --user] [--json] [-p] COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < N_VERBS; i++)
 		fprintf(f, "  %-14s %-34s %s\n", verbs[i].name, verbs[i].usage, verbs[i].help);
 }
@@ -200,16 +225,33 @@ static const struct verb *find_verb(const char *name)
 	return found;
 }
 
+static int unknown_verb(const char *name)
+{
+	const char *names[N_VERBS];
+
+	for (size_t i = 0; i < N_VERBS; i++)
+		names[i] = verbs[i].name;
+	suggest_report(stderr, "command", name, names, N_VERBS);
+	return 2;
+}
+
+static int verb_help(const struct verb *w)
+{
+	printf("usage: vnetctl [--socket PATH] [--json] %s %s\n  %s\n", w->name, w->usage, w->help);
+	return 0;
+}
+
 static int v_help(struct ctl *c, const struct verb *v)
 {
 	const struct verb *w = c->argc ? find_verb(c->argv[0]) : NULL;
 
+	if (c->argc && !w)
+		return unknown_verb(c->argv[0]);
 	if (!w) {
 		usage(stdout);
 		return 0;
 	}
-	printf("usage: vnetctl %s %s\n  %s\n", w->name, w->usage, w->help);
-	return 0;
+	return verb_help(w);
 }
 
 /* Options after the verb (--mac M, --disable) go to the request's opts. */
@@ -219,7 +261,9 @@ static int split_options(struct ctl *c, int argc, char **argv)
 	c->argv = calloc(argc + 1, sizeof(char *));
 	c->argc = 0;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--mac") || !strcmp(argv[i], "--name")) {
+		if (!strcmp(argv[i], "--mac") || !strcmp(argv[i], "--name") ||
+		    !strcmp(argv[i], "--user") || !strcmp(argv[i], "--group") ||
+		    !strcmp(argv[i], "--bridge")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "vnetctl: %s needs a value\n", argv[i]);
 				return -1;
@@ -244,11 +288,13 @@ int main(int argc, char **argv)
 {
 	struct ctl c = { .sock = getenv("VNET_SOCKET") ? getenv("VNET_SOCKET") : CTL_DEFAULT_SOCKET };
 	const struct verb *v;
-	int i = 1, ret;
+	int i = 1, ret, sock_given = !!getenv("VNET_SOCKET");
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--socket") && i + 1 < argc)
-			c.sock = argv[++i];
+			c.sock = argv[++i], sock_given = 1;
+		else if (!strcmp(argv[i], "--user"))
+			c.user = 1;
 		else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			print_json = 1;
 		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
@@ -264,12 +310,16 @@ int main(int argc, char **argv)
 		return usage(stderr), 2;
 	v = find_verb(argv[i]);
 	if (!v)
-		return fprintf(stderr, "vnetctl: unknown or ambiguous command '%s' (try: vnetctl help)\n",
-			       argv[i]), 2;
+		return unknown_verb(argv[i]);
+	for (int k = i + 1; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+			return verb_help(v);
 	if (split_options(&c, argc - i - 1, argv + i + 1))
 		return 2;
 	if (c.argc < v->min_args || c.argc > v->max_args)
 		return fprintf(stderr, "vnetctl: usage: vnetctl %s %s\n", v->name, v->usage), 2;
+	if (!c.user && !sock_given && user_mode_auto(c.sock))
+		c.user = 1;
 	ret = v->fn(&c, v);
 	json_object_put(c.opts);
 	free(c.argv);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,18 +22,33 @@ static int listen_fd = -1;
 static char sock_path[108];
 static struct netmgr *mgr;
 
+/* Root, the daemon's own user, or a member of group "vnet" (primary or
+ * supplementary: the peer's uid is looked up, never its pid). */
 static int peer_allowed(int fd)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct group *g;
+	struct passwd *pw;
+	gid_t groups[256];
+	int n = 256;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return 0;
 	if (cred.uid == 0 || cred.uid == getuid())
 		return 1;
 	g = getgrnam("vnet");
-	return g && cred.gid == g->gr_gid;
+	if (!g)
+		return 0;
+	if (cred.gid == g->gr_gid)
+		return 1;
+	pw = getpwuid(cred.uid);
+	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == g->gr_gid)
+			return 1;
+	return 0;
 }
 
 static void reply_error(int fd, const char *msg)

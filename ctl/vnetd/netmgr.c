@@ -238,7 +238,9 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 	m->paths = *paths;
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", subs[i][0], subs[i][1]);
-		int ret = mkdir_p(dir, 0700);
+		/* leases/ and running/ are world-readable like libvirt's
+		 * status files, so the NSS module works for every user. */
+		int ret = mkdir_p(dir, i ? 0755 : 0700);
 
 		if (ret)
 			return ret;

@@ -21,11 +21,11 @@ static void path_of(char *buf, size_t len, const char *dir, const char *sub, con
 	snprintf(buf, len, "%s/%s/%s%s", dir, sub, name, ext);
 }
 
-static int save_json(const char *path, struct json_object *obj)
+static int save_json(const char *path, struct json_object *obj, unsigned mode)
 {
 	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY);
 
-	return file_write_atomic(path, s, strlen(s), 0600);
+	return file_write_atomic(path, s, strlen(s), mode);
 }
 
 int netstore_save(struct netmgr *m, struct network *n)
@@ -45,7 +45,7 @@ int netstore_save(struct netmgr *m, struct network *n)
 	json_object_object_add(meta, "id", json_object_new_int(n->id));
 	json_object_object_add(meta, "autostart", json_object_new_boolean(n->autostart));
 	path_of(path, sizeof(path), m->paths.conf_dir, "networks", n->def->name, ".meta");
-	err = save_json(path, meta);
+	err = save_json(path, meta, 0600);
 	json_object_put(meta);
 	return err;
 }
@@ -84,7 +84,7 @@ int netstore_save_runtime(struct netmgr *m, struct network *n)
 		json_object_array_add(ports, p);
 	}
 	json_object_object_add(obj, "ports", ports);
-	err = save_json(path, obj);
+	err = save_json(path, obj, 0644);
 	json_object_put(obj);
 	return err;
 }

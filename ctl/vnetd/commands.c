@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "macaddr.h"
+#include "share.h"
+#include "tapvde.h"
 
 struct cmd_ctx {
 	struct netmgr *m;
@@ -142,6 +144,34 @@ static int cmd_port_add(struct cmd_ctx *c)
 	return network_port_add(n, arg(c, 1), mac_s ? mac : NULL, c->err, sizeof(c->err));
 }
 
+static int cmd_tap_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	char name[16];
+	int ret;
+
+	if (!n)
+		return -ENOENT;
+	ret = tap_add(n, opt(c, "name"), opt(c, "user"), name, c->err, sizeof(c->err));
+	if (!ret)
+		c->data = json_object_new_string(name);
+	return ret;
+}
+
+static int cmd_vde_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	char sock[4096];
+	int ret;
+
+	if (!n)
+		return -ENOENT;
+	ret = vde_add(n, opt(c, "group"), sock, sizeof(sock), c->err, sizeof(c->err));
+	if (!ret)
+		c->data = json_object_new_string(sock);
+	return ret;
+}
+
 static int cmd_port_del(struct cmd_ctx *c)
 {
 	struct network *n = net_arg(c, 0);
@@ -261,6 +291,16 @@ static int cmd_metrics(struct cmd_ctx *c)
 	return 0;
 }
 
+static int cmd_share(struct cmd_ctx *c)
+{
+	return share_iface(c->m, arg(c, 0), opt(c, "bridge"), c->err, sizeof(c->err));
+}
+
+static int cmd_unshare(struct cmd_ctx *c)
+{
+	return unshare_iface(c->m, arg(c, 0), c->err, sizeof(c->err));
+}
+
 static const struct command commands[] = {
 	{ "net-define", 1, 1, "net-define XML", cmd_define },
 	{ "net-undefine", 1, 1, "net-undefine NET", cmd_undefine },
@@ -273,11 +313,15 @@ static const struct command commands[] = {
 	{ "port-add", 2, 2, "port-add NET IFNAME [--mac MAC]", cmd_port_add },
 	{ "port-del", 2, 2, "port-del NET IFNAME", cmd_port_del },
 	{ "port-list", 1, 1, "port-list NET", cmd_port_list },
+	{ "tap-add", 1, 1, "tap-add NET [--name TAP] [--user USER]", cmd_tap_add },
+	{ "vde-add", 1, 1, "vde-add NET [--group G]", cmd_vde_add },
 	{ "leases", 1, 1, "leases NET", cmd_leases },
 	{ "host-add", 3, 4, "host-add NET MAC IP [NAME]", cmd_host_add },
 	{ "forward-add", 4, 4, "forward-add NET tcp|udp HOSTPORT GUESTIP:PORT", cmd_forward_add },
 	{ "stats", 0, 1, "stats [NET]", cmd_stats },
 	{ "metrics", 0, 0, "metrics", cmd_metrics },
+	{ "share", 1, 1, "share IFACE [--bridge BR]", cmd_share },
+	{ "unshare", 1, 1, "unshare IFACE", cmd_unshare },
 };
 
 static struct json_object *reply(int ret, struct cmd_ctx *c)

@@ -19,6 +19,7 @@
 #include "metrics_http.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "share.h"
 #include "sdnotify.h"
 
 struct options {
@@ -174,6 +175,7 @@ static int run(struct options *o)
 		fatal("cannot set up the event loop");
 	if ((ret = nl_init()))
 		fatal("netlink: %s", strerror(-ret));
+	share_recover(o->paths.state_dir);
 	if (dp_open(o->paths.pin_dir, &dp, err, sizeof(err)))
 		fatal("data path: %s", err);
 	if ((ret = netmgr_init(&mgr, loop, dp, &o->paths)))

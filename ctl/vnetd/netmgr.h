@@ -43,6 +43,8 @@ struct network {
 	struct port ports[NETWORK_MAX_PORTS];
 	struct dhcp_service *dhcp;
 	struct dns_service *dns;
+	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */
+	struct share_snoop *snoop; /* bridge mode: DHCP snooping (share_snoop.c) */
 };
 
 struct netmgr {

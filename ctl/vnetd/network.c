@@ -14,6 +14,8 @@
 #include "macaddr.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "share.h"
+#include "tapvde.h"
 
 #define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 
@@ -50,6 +52,8 @@ static int find_uplink(struct network *n, char *err, size_t errlen)
 
 	n->uplink[0] = '\0';
 	n->uplink_ifindex = 0;
+	if (n->def->mode == NETDEF_MODE_BRIDGE)
+		return share_bridge_uplink(n, err, errlen);
 	if (!uses_uplink(n))
 		return 0;
 	if (n->def->forward_dev[0]) {
@@ -70,8 +74,11 @@ static int find_uplink(struct network *n, char *err, size_t errlen)
 static int setup_bridge(struct network *n, char *err, size_t errlen)
 {
 	const struct netdef *d = n->def;
-	int ret = nl_bridge_ensure(d->bridge, d->mtu, d->stp);
+	int ret;
 
+	if (d->mode == NETDEF_MODE_BRIDGE) /* vnet never creates nor deletes it */
+		return share_bridge_check(d->bridge, err, errlen);
+	ret = nl_bridge_ensure(d->bridge, d->mtu, d->stp);
 	if (ret)
 		return ERR("cannot create bridge %s: %s", d->bridge, nl_strerror(ret)), ret;
 	if (d->mtu)
@@ -144,6 +151,8 @@ static int start_services(struct network *n, char *err, size_t errlen)
 	struct dhcp_hooks hooks = { lease_bound, lease_gone, n };
 	char path[4096];
 
+	if (n->def->mode == NETDEF_MODE_BRIDGE) /* the LAN serves DHCP/DNS; learn its leases */
+		return share_snoop_start(n, err, errlen);
 	if (!n->def->has_ip)
 		return 0;
 	n->dns = dns_service_start(m->loop, n->def, m->paths.resolv_conf, err, errlen);
@@ -158,6 +167,7 @@ static int start_services(struct network *n, char *err, size_t errlen)
 
 static void teardown(struct network *n)
 {
+	share_snoop_stop(n);
 	dhcp_service_stop(n->dhcp);
 	n->dhcp = NULL;
 	dns_service_stop(n->dns);
@@ -165,6 +175,8 @@ static void teardown(struct network *n)
 	for (size_t i = 0; i < n->n_ports; i++) {
 		if (n->ports[i].ifindex)
 			dp_port_del(n->mgr->dp, n->ports[i].ifindex);
+		if (n->def->mode == NETDEF_MODE_BRIDGE) /* the bridge stays: no unfiltered guests on it */
+			nl_link_set_master(n->ports[i].ifname, NULL);
 		n->ports[i].ifindex = 0;
 	}
 	for (size_t i = 0; i < n->def->n_port_forwards; i++)
@@ -228,6 +240,7 @@ int network_start(struct network *n, char *err, size_t errlen)
 	}
 	n->active = 1;
 	readd_ports(n);
+	vde_net_started(n); /* adopt or restart the VDE switch of a previous run */
 	netstore_save_runtime(n->mgr, n);
 	log_info("network %s started on %s%s%s", n->def->name, n->def->bridge,
 		 n->uplink[0] ? ", uplink " : "", n->uplink);
@@ -239,6 +252,7 @@ int network_stop(struct network *n, char *err, size_t errlen)
 	if (n->active <= 0)
 		return ERR("network %s is not active", n->def->name), -EINVAL;
 	teardown(n);
+	tap_net_stopped(n); /* the VDE switch and the taps vnet made */
 	n->active = 0;
 	n->n_ports = 0;
 	netstore_save_runtime(n->mgr, n);

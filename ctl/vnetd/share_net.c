@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shares and networks: unshare (refused while a bridge-mode network runs
+ * on the bridge), moving NAT/route networks' uplink between the NIC and
+ * the bridge that took over its addresses and routes, and the bridge-mode
+ * network hooks used by network.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netlink.h"
+#include "netmgr.h"
+#include "nl_snapshot.h"
+#include "share.h"
+#include "share_priv.h"
+
+#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
+
+static void enable_forwarding(const char *dev)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", dev);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		log_warn("cannot enable forwarding on %s", dev);
+	if (fd >= 0)
+		close(fd);
+}
+
+static int uplink_used(struct netmgr *m, int ifindex)
+{
+	for (size_t i = 0; i < m->n_nets; i++)
+		if (m->nets[i]->active > 0 && m->nets[i]->uplink_ifindex == ifindex)
+			return 1;
+	return 0;
+}
+
+/* The same configuration network.c's setup_datapath() writes, with the
+ * uplink replaced; the data path updates it in place (conntrack kept). */
+static int set_uplink(struct network *n, const char *to, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	struct dp_net_cfg cfg = { .net_id = n->id, .mode = d->mode, .gw = d->ip,
+				  .prefix = d->prefix, .uplink_ifindex = if_nametoindex(to) };
+	int ret = dp_uplink_add(n->mgr->dp, cfg.uplink_ifindex, err, errlen);
+
+	if (ret)
+		return ret;
+	cfg.bridge_ifindex = if_nametoindex(d->bridge);
+	nl_link_mac(d->bridge, cfg.bridge_mac);
+	nl_link_ipv4(to, &cfg.uplink_addr);
+	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(n->uplink, sizeof(n->uplink), "%s", to);
+	n->uplink_ifindex = cfg.uplink_ifindex;
+	enable_forwarding(to);
+	return 0;
+}
+
+/* Networks whose uplink was `from` now reach the outside through `to`
+ * (the host's addresses and routes moved there). */
+void share_rehome(struct netmgr *m, int fidx, const char *to)
+{
+	char err[256];
+	char from[IF_NAMESIZE] = "?";
+
+	if_indextoname(fidx, from);
+	for (size_t i = 0; fidx && i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+
+		if (n->active <= 0 || n->uplink_ifindex != fidx || n->def->mode == NETDEF_MODE_BRIDGE)
+			continue;
+		if (set_uplink(n, to, err, sizeof(err)))
+			log_warn("network %s: cannot move its uplink to %s: %s", n->def->name, to, err);
+		else
+			log_info("network %s: uplink %s -> %s", n->def->name, from, to);
+	}
+	if (fidx && !uplink_used(m, fidx))
+		dp_uplink_del(m->dp, fidx);
+}
+
+static int bridge_in_use(struct netmgr *m, const char *bridge, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+
+		if (n->active > 0 && n->def->mode == NETDEF_MODE_BRIDGE &&
+		    !strcmp(n->def->bridge, bridge))
+			return ERR("unshare: network %s runs on %s; stop it first", n->def->name,
+				   bridge), -EBUSY;
+	}
+	return 0;
+}
+
+int unshare_iface(struct netmgr *m, const char *nic, char *err, size_t errlen)
+{
+	struct share_ctx c = { .state_dir = m->paths.state_dir, .err = err, .errlen = errlen };
+	struct json_object *rec;
+	char why[400];
+	int r = share_record_read(c.state_dir, nic, &rec);
+
+	if (r)
+		return ERR("%s is not shared", nic), r == -ENOENT ? -ENOENT : r;
+	snprintf(c.nic, sizeof(c.nic), "%s", nic);
+	snprintf(c.bridge, sizeof(c.bridge), "%s", snap_str(rec, "bridge"));
+	json_object_object_get_ex(rec, "snapshot", &c.snap);
+	r = bridge_in_use(m, c.bridge, err, errlen);
+	if (!r && share_sock_open(&c.sk))
+		r = -EIO, ERR("cannot open a netlink socket");
+	if (!r && (r = share_record_write(&c, "unsharing")))
+		ERR("cannot record the unshare of %s: %s", nic, strerror(-r));
+	if (!r) {
+		int br_idx = if_nametoindex(c.bridge);
+
+		r = share_undo(&c, why, sizeof(why));
+		share_rehome(m, br_idx, nic);
+		if (r)
+			ERR("unshare %s: %s", nic, why);
+		share_record_remove(c.state_dir, nic);
+		log_info("unshared %s%s", nic, r ? " (with errors)" : "");
+	}
+	nl_socket_free(c.sk);
+	json_object_put(rec);
+	return r;
+}
+
+int share_bridge_check(const char *bridge, char *err, size_t errlen)
+{
+	char kind[32] = "";
+
+	if (nl_link_kind(bridge, kind, sizeof(kind)))
+		return ERR("bridge %s does not exist (vnetctl share IFACE --bridge %s)", bridge,
+			   bridge), -ENODEV;
+	if (strcmp(kind, "bridge"))
+		return ERR("%s is not a bridge", bridge), -EINVAL;
+	return 0;
+}
+
+int share_bridge_uplink(struct network *n, char *err, size_t errlen)
+{
+	char nic[IFNAMSIZ];
+
+	(void)err;
+	(void)errlen;
+	share_nic_of(n->mgr->paths.state_dir, n->def->bridge, nic, sizeof(nic));
+	n->uplink_ifindex = nic[0] ? (int)if_nametoindex(nic) : 0;
+	snprintf(n->uplink, sizeof(n->uplink), "%s", n->uplink_ifindex ? nic : "");
+	return 0;
+}

@@ -9,6 +9,7 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/route.h>
 #include <string.h>
+#include <sys/random.h>
 
 static struct nl_sock *nls;
 
@@ -80,6 +81,16 @@ int nl_bridge_ensure(const char *name, unsigned mtu, int stp)
 	if (!link)
 		return -ENOMEM;
 	rtnl_link_set_name(link, name);
+	/* A bridge without an explicit MAC takes its lowest port's and changes
+	 * as ports come and go; the data path matches the gateway's MAC, so
+	 * give it a fixed one (libvirt's 52:54:00 prefix, random tail). */
+	uint8_t mac[6] = { 0x52, 0x54, 0x00 };
+	struct nl_addr *a;
+
+	if (getrandom(mac + 3, 3, 0) == 3 && (a = nl_addr_build(AF_LLC, mac, 6))) {
+		rtnl_link_set_addr(link, a);
+		nl_addr_put(a);
+	}
 	if (mtu)
 		rtnl_link_set_mtu(link, mtu);
 	err = nl_errno(rtnl_link_add(nls, link, NLM_F_CREATE | NLM_F_EXCL));

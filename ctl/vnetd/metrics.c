@@ -53,6 +53,36 @@ static int is_gauge(const char *family)
 static void flatten(struct samples *s, const char *prefix, const char *labels,
 		    struct json_object *obj);
 
+/* Counters whose JSON key carries a label value ("rx_discover",
+ * "queries_a") become one family with that label. */
+static const struct label_rule {
+	const char *source, *key_prefix, *family, *labels_fmt;
+} label_rules[] = {
+	{ "vnet_dhcp", "rx_", "vnet_dhcp_messages", "direction=\"rx\",type=\"%s\"" },
+	{ "vnet_dhcp", "tx_", "vnet_dhcp_messages", "direction=\"tx\",type=\"%s\"" },
+	{ "vnet_dns", "queries_udp", "vnet_dns_queries_transport", "transport=\"udp\"%s" },
+	{ "vnet_dns", "queries_tcp", "vnet_dns_queries_transport", "transport=\"tcp\"%s" },
+	{ "vnet_dns", "queries_", "vnet_dns_queries", "type=\"%s\"" },
+};
+
+static int apply_label_rule(struct samples *s, const char *prefix, const char *labels,
+			    const char *key, long long value)
+{
+	for (size_t i = 0; i < sizeof(label_rules) / sizeof(label_rules[0]); i++) {
+		const struct label_rule *r = &label_rules[i];
+		size_t kl = strlen(r->key_prefix);
+		char lab[256], extra[128];
+
+		if (strcmp(prefix, r->source) || strncmp(key, r->key_prefix, kl))
+			continue;
+		snprintf(extra, sizeof(extra), r->labels_fmt, key + kl);
+		snprintf(lab, sizeof(lab), "%s,%s", labels, extra);
+		add(s, r->family, lab, value);
+		return 1;
+	}
+	return 0;
+}
+
 /* Arrays of objects become one label per element, named from the field
  * that identifies it (ifname for ports, else the array's index). */
 static void flatten_array(struct samples *s, const char *prefix, const char *labels,
@@ -83,7 +113,8 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 		sanitize(name);
 		switch (json_object_get_type(val)) {
 		case json_type_int:
-			add(s, name, labels, json_object_get_int64(val));
+			if (!apply_label_rule(s, prefix, labels, key, json_object_get_int64(val)))
+				add(s, name, labels, json_object_get_int64(val));
 			break;
 		case json_type_object:
 			/* drops/reasons maps: one family, the key as a label */

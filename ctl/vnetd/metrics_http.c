@@ -83,7 +83,8 @@ int metrics_http_start(struct netmgr *m, const char *addr_port, char *err, size_
 	mgr = m;
 	mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, port, NULL, NULL, on_request,
 			       NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_CONNECTION_LIMIT, 16u,
-			       MHD_OPTION_CONNECTION_TIMEOUT, 5u, MHD_OPTION_END);
+			       MHD_OPTION_CONNECTION_TIMEOUT, 5u,
+			       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_END);
 	if (!mhd)
 		return snprintf(err, errlen, "cannot listen on %s", addr_port), -1;
 	info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD);

@@ -10,6 +10,7 @@
 #include "macaddr.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "tapvde.h"
 
 #define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 
@@ -81,6 +82,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 		dp_port_del(n->mgr->dp, p->ifindex);
 	if (if_nametoindex(ifname))
 		nl_link_set_master(ifname, NULL);
+	tap_port_removed(n, ifname); /* removes the tap (and its VDE switch) if vnet made it */
 	*p = n->ports[--n->n_ports];
 	netstore_save_runtime(n->mgr, n);
 	log_info("network %s: port %s removed", n->def->name, ifname);

@@ -18,9 +18,6 @@ table inet hostile {
 	chain forward { type filter hook forward priority 0; policy drop; }
 	chain post { type nat hook postrouting priority 100; policy accept; }
 }
-table bridge hostilebr {
-	chain forward { type filter hook forward priority 0; policy drop; }
-}
 NFT
 inguest 1 ping -c 3 -i 0.2 -W 2 "$ip2" >/dev/null || fail "guest<->guest blocked by the host firewall"
 inguest 1 ping -c 3 -i 0.2 -W 2 $WAN_IP >/dev/null || fail "guest->wan blocked by the host firewall"

@@ -44,7 +44,9 @@ code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 -X POST "$URL")
 big=$(head -c 20000 /dev/zero | tr '\0' a)
 code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 -H "X-Big: $big" "$URL")
 [[ "$code" =~ ^(431|413|400|000)$ ]] || fail "huge header gave $code"
-for i in $(seq 40); do inhost curl -s -m 5 -o /dev/null "$URL" & done; wait
+pids=()
+for i in $(seq 40); do inhost curl -s -m 5 -o /dev/null "$URL" & pids+=($!); done
+wait "${pids[@]}"
 scrape >/dev/null || fail "daemon stopped serving after parallel connections"
 vnetctl net-list >/dev/null || fail "control socket dead after metrics abuse"
 inhost ss -ltn | grep -q '127.0.0.1:9578' || fail "metrics listener is not on loopback"

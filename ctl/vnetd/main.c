@@ -92,16 +92,25 @@ static int write_pidfile(const char *run_dir)
 	return fd; /* kept open (and locked) for the daemon's lifetime */
 }
 
+/* SIGHUP re-reads the definitions; SIGTERM/SIGINT end the daemon and
+ * leave the networks running. */
 static void on_signal(int fd, uint32_t events, void *data)
 {
+	struct netmgr *m = data;
 	struct signalfd_siginfo si;
 
-	if (read(fd, &si, sizeof(si)) == sizeof(si))
-		log_info("signal %u: exiting, networks keep running", si.ssi_signo);
-	loop_quit(data);
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP: reloading definitions");
+		netmgr_reload(m);
+		return;
+	}
+	log_info("signal %u: exiting, networks keep running", si.ssi_signo);
+	loop_quit(m->loop);
 }
 
-static int setup_signals(struct loop *loop)
+static int setup_signals(struct loop *loop, struct netmgr *m)
 {
 	sigset_t set;
 	int fd;
@@ -115,14 +124,18 @@ static int setup_signals(struct loop *loop)
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	return loop_add_fd(loop, fd, EPOLLIN, on_signal, loop);
+	return loop_add_fd(loop, fd, EPOLLIN, on_signal, m);
 }
 
 static void on_tick(void *data)
 {
+	static unsigned ticks;
 	struct netmgr *m = data;
 
 	dp_tick(m->dp);
+	/* Events drive reconciliation; this catches anything they missed. */
+	if (++ticks % 5 == 0)
+		netmgr_reconcile(m);
 	sdnotify_watchdog();
 	loop_add_timer(m->loop, 1000, on_tick, m);
 }
@@ -171,7 +184,7 @@ static int run(struct options *o)
 	if (pidfd < 0)
 		fatal("cannot write pid file in %s: %s", o->paths.run_dir, strerror(-pidfd));
 	loop = loop_new();
-	if (!loop || setup_signals(loop))
+	if (!loop || setup_signals(loop, &mgr))
 		fatal("cannot set up the event loop");
 	if ((ret = nl_init()))
 		fatal("netlink: %s", strerror(-ret));
@@ -180,6 +193,8 @@ static int run(struct options *o)
 		fatal("data path: %s", err);
 	if ((ret = netmgr_init(&mgr, loop, dp, &o->paths)))
 		fatal("cannot initialise networks: %s", strerror(-ret));
+	if (linkwatch_start(&mgr))
+		log_warn("cannot watch rtnetlink events; reconciling every 5 s only");
 	ret = ctlsock_open(loop, &mgr, sock);
 	if (ret == -EADDRINUSE)
 		fatal("another vnetd is already listening on %s", sock);
@@ -194,6 +209,7 @@ static int run(struct options *o)
 	sdnotify_send("STOPPING=1");
 	metrics_http_stop();
 	ctlsock_close();
+	linkwatch_stop();
 	netmgr_fini(&mgr);
 	dp_close(dp);
 	nl_fini();

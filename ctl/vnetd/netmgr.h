@@ -39,6 +39,8 @@ struct network {
 	int active;
 	char uplink[16];
 	int uplink_ifindex;
+	struct in_addr uplink_addr; /* SNAT address the data path was given */
+	int bridge_ifindex;
 	size_t n_ports;
 	struct port ports[NETWORK_MAX_PORTS];
 	struct dhcp_service *dhcp;
@@ -76,6 +78,21 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen);
+
+/* Steps of network_start, reused by the reconciler (reconcile.c). */
+int network_find_uplink(struct network *n, char *err, size_t errlen);
+int network_setup_bridge(struct network *n, char *err, size_t errlen);
+int network_setup_datapath(struct network *n, char *err, size_t errlen);
+int network_restart_services(struct network *n, char *err, size_t errlen);
+
+/* Compare what runs with what should (devices gone or recreated, uplink
+ * moved or readdressed, bridge deleted by hand) and repair it. */
+void netmgr_reconcile(struct netmgr *m);
+/* Watch rtnetlink link/address/route events and reconcile after them. */
+int linkwatch_start(struct netmgr *m);
+void linkwatch_stop(void);
+/* SIGHUP: re-read definitions from the config dir. */
+void netmgr_reload(struct netmgr *m);
 
 /* Persistence (netstore.c). */
 int netstore_save(struct netmgr *m, struct network *n);

@@ -133,7 +133,9 @@ static void load_runtime(struct netmgr *m, struct network *n)
 	json_object_put(obj);
 }
 
-static int load_one(struct netmgr *m, const char *file)
+/* Load one definition. On reload, an inactive network takes the new
+ * definition; an active one keeps running with the old until restarted. */
+static int load_one(struct netmgr *m, const char *file, int reload)
 {
 	char path[4096], err[256], *xml;
 	size_t len;
@@ -153,16 +155,32 @@ static int load_one(struct netmgr *m, const char *file)
 		return ret;
 	}
 	load_meta(m, def->name, &id, &autostart);
-	if (!id)
+	n = reload ? netmgr_find(m, def->name) : NULL;
+	if (n) {
+		if (n->active > 0) {
+			if (memcmp(n->def, def, sizeof(*def)))
+				log_info("network %s changed on disk; restart it to apply", def->name);
+			free(def);
+		} else {
+			free(n->def);
+			n->def = def;
+			n->autostart = autostart;
+		}
+		return 0;
+	}
+	if (!id || netmgr_find(m, def->name))
 		id = netmgr_free_id(m);
 	n = netmgr_add(m, def, id, autostart);
-	if (!n)
+	if (!n) {
+		free(def);
 		return -ENOMEM;
-	load_runtime(m, n);
+	}
+	if (!reload)
+		load_runtime(m, n);
 	return 0;
 }
 
-int netstore_load_all(struct netmgr *m)
+static int scan_definitions(struct netmgr *m, int reload)
 {
 	char path[4096];
 	struct dirent *de;
@@ -176,8 +194,34 @@ int netstore_load_all(struct netmgr *m)
 		size_t l = strlen(de->d_name);
 
 		if (l > 4 && !strcmp(de->d_name + l - 4, ".xml"))
-			load_one(m, de->d_name);
+			load_one(m, de->d_name, reload);
 	}
 	closedir(d);
 	return 0;
+}
+
+int netstore_load_all(struct netmgr *m)
+{
+	return scan_definitions(m, 0);
+}
+
+void netmgr_reload(struct netmgr *m)
+{
+	char path[4096];
+
+	/* Inactive networks whose definition was removed go away. */
+	for (size_t i = 0; i < m->n_nets;) {
+		struct network *n = m->nets[i];
+
+		snprintf(path, sizeof(path), "%s/networks/%s.xml", m->paths.conf_dir, n->def->name);
+		if (n->active <= 0 && access(path, F_OK)) {
+			log_info("network %s no longer defined", n->def->name);
+			m->nets[i] = m->nets[--m->n_nets];
+			free(n->def);
+			free(n);
+			continue;
+		}
+		i++;
+	}
+	scan_definitions(m, 1);
 }

@@ -46,7 +46,7 @@ static int uses_uplink(const struct network *n)
 	return n->def->mode == NETDEF_MODE_NAT || n->def->mode == NETDEF_MODE_ROUTE;
 }
 
-static int find_uplink(struct network *n, char *err, size_t errlen)
+int network_find_uplink(struct network *n, char *err, size_t errlen)
 {
 	int ret;
 
@@ -71,7 +71,7 @@ static int find_uplink(struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
-static int setup_bridge(struct network *n, char *err, size_t errlen)
+int network_setup_bridge(struct network *n, char *err, size_t errlen)
 {
 	const struct netdef *d = n->def;
 	int ret;
@@ -94,7 +94,7 @@ static int setup_bridge(struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
-static int setup_datapath(struct network *n, char *err, size_t errlen)
+int network_setup_datapath(struct network *n, char *err, size_t errlen)
 {
 	const struct netdef *d = n->def;
 	struct dp_net_cfg cfg = {
@@ -107,6 +107,8 @@ static int setup_datapath(struct network *n, char *err, size_t errlen)
 	nl_link_mac(d->bridge, cfg.bridge_mac);
 	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)
 		log_warn("uplink %s has no IPv4 address; NAT waits for one", n->uplink);
+	n->uplink_addr = cfg.uplink_addr;
+	n->bridge_ifindex = cfg.bridge_ifindex;
 	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
 	if (ret)
 		return ret;
@@ -165,6 +167,15 @@ static int start_services(struct network *n, char *err, size_t errlen)
 	return n->dhcp ? 0 : -EIO;
 }
 
+int network_restart_services(struct network *n, char *err, size_t errlen)
+{
+	dhcp_service_stop(n->dhcp);
+	n->dhcp = NULL;
+	dns_service_stop(n->dns);
+	n->dns = NULL;
+	return start_services(n, err, errlen);
+}
+
 static void teardown(struct network *n)
 {
 	share_snoop_stop(n);
@@ -219,11 +230,11 @@ int network_start(struct network *n, char *err, size_t errlen)
 
 	if (n->active > 0)
 		return ERR("network %s is already active", n->def->name), -EALREADY;
-	ret = find_uplink(n, err, errlen);
+	ret = network_find_uplink(n, err, errlen);
 	if (!ret)
-		ret = setup_bridge(n, err, errlen);
+		ret = network_setup_bridge(n, err, errlen);
 	if (!ret)
-		ret = setup_datapath(n, err, errlen);
+		ret = network_setup_datapath(n, err, errlen);
 	if (!ret)
 		ret = start_services(n, err, errlen);
 	if (ret) {

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Per-CPU counters: per port (ifindex) stats, drops by reason (the index
+ * is enum vnet_drop from VNET_DROP_REASONS), global counters. */
+#ifndef VNET_BPF_COUNTERS_H
+#define VNET_BPF_COUNTERS_H
+
+#include "maps.h"
+
+static __always_inline struct vnet_stats *stats_of(__u32 ifindex)
+{
+	struct vnet_stats *s = bpf_map_lookup_elem(&port_stats, &ifindex);
+
+	if (s)
+		return s;
+	struct vnet_stats zero = {};
+
+	bpf_map_update_elem(&port_stats, &ifindex, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&port_stats, &ifindex);
+}
+
+static __always_inline void count_rx(const struct pkt *p)
+{
+	struct vnet_stats *s = stats_of(p->ifindex);
+
+	if (s) {
+		s->rx_packets++;
+		s->rx_bytes += p->len;
+	}
+}
+
+static __always_inline void count_global(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&global_stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+/* Account the verdict on the ingress port and, for redirects, the target. */
+static __always_inline void count_verdict(const struct pkt *p, enum act a, __u32 reason,
+					  __u32 target)
+{
+	__u32 ifindex = p->ifindex;	/* a copy: &p->x would pin p to the stack */
+	struct vnet_stats *s = bpf_map_lookup_elem(&port_stats, &ifindex);
+
+	if (a == ACT_DROP) {
+		__u64 *d = bpf_map_lookup_elem(&drops, &reason);
+
+		if (d)
+			(*d)++;
+		if (s)
+			s->drops++;
+		return;
+	}
+	if (a == ACT_PASS) {
+		if (s) {
+			s->slow_packets++;
+			s->slow_bytes += p->len;
+		}
+		return;
+	}
+	if (s) {
+		s->fast_packets++;
+		s->fast_bytes += p->len;
+	}
+	s = stats_of(target);
+	if (s) {
+		s->tx_packets++;
+		s->tx_bytes += p->len;
+	}
+}
+
+#endif

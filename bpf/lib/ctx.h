@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A small context layer so one pipeline builds for XDP and for tc (cls_bpf).
+ * Every helper is always_inline and takes the hook as a constant, so the
+ * compiler drops the other hook's branch and the verifier never sees a
+ * tc-only helper in an XDP program. */
+#ifndef VNET_BPF_CTX_H
+#define VNET_BPF_CTX_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+
+#define ETH_P_IP 0x0800
+#define ETH_P_ARP 0x0806
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88A8
+#define ETH_ALEN 6
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+
+/* The pipeline's verdict, mapped to XDP_* / TC_ACT_* by the entry. */
+enum act { ACT_PASS, ACT_DROP, ACT_REDIRECT };
+
+struct pkt {
+	void *ctx;
+	void *data;
+	void *data_end;
+	__u32 len;
+	__u32 ifindex;
+	__u32 l3_off;	/* offset of the IPv4/ARP header */
+	__u32 l4_off;	/* offset of the L4 header (IPv4) */
+	__u8 tc;	/* 1: __sk_buff, 0: xdp_md */
+	__u8 how;	/* enum redir for ACT_REDIRECT */
+	__u32 target;	/* ACT_REDIRECT: ifindex */
+	__u32 reason;	/* ACT_DROP: enum vnet_drop */
+};
+
+/* How a redirect leaves: egress of target, straight into a veth's peer
+ * (tc ingress only), through the kernel's neighbour output (tc only, so a
+ * next hop whose MAC is unknown is resolved instead of dropped), devmap. */
+enum redir { REDIR_EGRESS, REDIR_PEER, REDIR_NEIGH, REDIR_DEVMAP };
+
+static __always_inline void pkt_reload(struct pkt *p)
+{
+	if (p->tc) {
+		struct __sk_buff *skb = p->ctx;
+
+		p->data = (void *)(long)skb->data;
+		p->data_end = (void *)(long)skb->data_end;
+	} else {
+		struct xdp_md *xdp = p->ctx;
+
+		p->data = (void *)(long)xdp->data;
+		p->data_end = (void *)(long)xdp->data_end;
+	}
+}
+
+static __always_inline void pkt_init(struct pkt *p, void *ctx, int tc)
+{
+	p->ctx = ctx;
+	p->tc = tc;
+	if (tc) {
+		struct __sk_buff *skb = ctx;
+
+		p->len = skb->len;
+		p->ifindex = skb->ifindex;	/* the device the hook runs on */
+	} else {
+		struct xdp_md *xdp = ctx;
+
+		p->ifindex = xdp->ingress_ifindex;
+		p->len = xdp->data_end - xdp->data;
+	}
+	pkt_reload(p);
+}
+
+/* tc: make sure the first n bytes are in the linear area (GSO skbs from a
+ * veth usually have all headers linear already, so this is rare). */
+static __always_inline void pkt_pull(struct pkt *p, __u32 n)
+{
+	if (!p->tc || p->data + n <= p->data_end)
+		return;
+	if (n > p->len)
+		n = p->len;
+	bpf_skb_pull_data(p->ctx, n);
+	pkt_reload(p);
+}
+
+static __always_inline int drop(struct pkt *p, __u32 reason)
+{
+	p->reason = reason;
+	return ACT_DROP;
+}
+
+/* Bounds-checked pointer to len bytes at off, or NULL. */
+#define PKT_PTR(p, off, len) \
+	((p)->data + (off) + (len) <= (p)->data_end ? (p)->data + (off) : NULL)
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The learned forwarding table: (net_id, mac) -> port ifindex. */
+#ifndef VNET_BPF_FDB_H
+#define VNET_BPF_FDB_H
+
+#include "maps.h"
+
+#define FDB_REFRESH_NS 1000000000ULL	/* rewrite seen_ns at most once a second */
+
+static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifindex)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_fdb v = { .ifindex = ifindex };
+	struct vnet_fdb *f;
+	__u64 now = bpf_ktime_get_ns();
+
+	__builtin_memcpy(k.mac, mac, 6);
+	f = bpf_map_lookup_elem(&fdb_map, &k);
+	if (f && f->ifindex == ifindex) {
+		if (now - f->seen_ns > FDB_REFRESH_NS)
+			f->seen_ns = now;
+		return;
+	}
+	v.seen_ns = now;
+	bpf_map_update_elem(&fdb_map, &k, &v, BPF_ANY);
+}
+
+static __always_inline __u32 fdb_lookup(__u32 net_id, const __u8 *mac)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_fdb *f;
+
+	__builtin_memcpy(k.mac, mac, 6);
+	f = bpf_map_lookup_elem(&fdb_map, &k);
+	return f ? f->ifindex : 0;
+}
+
+#endif

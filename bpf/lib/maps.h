@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every map of the data path, pinned by name under the daemon's pin dir so
+ * a restart reuses them. One line each: who writes, who reads. */
+#ifndef VNET_BPF_MAPS_H
+#define VNET_BPF_MAPS_H
+
+#include "ctx.h"
+#include "vnet_shared.h"
+
+/* ports: written by dp_port_add/dp_lease_bind; read by both programs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_port);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_map SEC(".maps");
+
+/* networks by net_id: written by dp_net_set; read by both programs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_MAX_NETS);
+	__type(key, __u32);
+	__type(value, struct vnet_net);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} net_map SEC(".maps");
+
+/* subnet -> net_id (LPM): written by dp_net_set; read on the uplink. */
+struct vnet_lpm_key {
+	__u32 prefixlen;
+	__u32 addr;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_MAX_NETS);
+	__type(key, struct vnet_lpm_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} subnet_map SEC(".maps");
+
+/* uplinks: written by dp_uplink_add; read by the port program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct vnet_uplink);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} uplink_map SEC(".maps");
+
+/* (net, ip) -> owning port: written by dp_lease_bind; read by both. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_BINDS);
+	__type(key, struct vnet_bind_key);
+	__type(value, struct vnet_bind);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bind_map SEC(".maps");
+
+/* learned (net, mac) -> port: written by the port program (and
+ * dp_port_add); read by the port program and dp_lease_bind. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_MAX_FDB);
+	__type(key, struct vnet_fdb_key);
+	__type(value, struct vnet_fdb);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fdb_map SEC(".maps");
+
+/* conntrack/NAT (not LRU: a full table fails new flows, never evicts one
+ * half of a live flow): written by both programs, GC'd by dp_tick. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_CT);
+	__type(key, struct vnet_ct_key);
+	__type(value, struct vnet_ct);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ct_map SEC(".maps");
+
+/* DNAT port forwards: written by dp_forward_add; read on the uplink. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_FWD);
+	__type(key, struct vnet_fwd_key);
+	__type(value, struct vnet_fwd);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fwd_map SEC(".maps");
+
+/* XDP redirect targets (tap/physical ports, uplinks): written by
+ * dp_port_add/dp_uplink_add and refilled by dp_open. Not pinned: the
+ * kernel adds BPF_F_RDONLY_PROG to devmaps, which libbpf's pin-reuse check
+ * then reports as a mismatch. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} tx_ports SEC(".maps");
+
+/* Counters: written by the programs, read by dp_stats_json. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VNET_DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VNET_G_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} global_stats SEC(".maps");
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SNAT/DNAT: creating translated flows and rewriting packets. */
+#ifndef VNET_BPF_NAT_H
+#define VNET_BPF_NAT_H
+
+#include "conntrack.h"
+#include "csum.h"
+
+/* Create the pair for a guest-initiated flow leaving through net's uplink
+ * with source net->uplink_addr and a port from the VNET_NAT_PORT range
+ * (random start, RFC 6056 style). Returns 0 and *out, or a drop reason. */
+static __always_inline int snat_new(const struct hdrs *h, const struct vnet_net *net,
+				    __u32 net_id, __u32 port_ifindex, struct vnet_ct_key *ok)
+{
+	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
+				  .sport = h->dport, .proto = h->proto };
+	struct vnet_ct in = { .dir = VNET_CT_IN, .xaddr = h->saddr, .xport = h->sport,
+			      .net_id = net_id, .ifindex = port_ifindex, .nat = 1 };
+	struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .xaddr = net->uplink_addr,
+			       .net_id = net_id, .nat = 1 };
+	__u32 range = VNET_NAT_PORT_MAX - VNET_NAT_PORT_MIN + 1;
+	__u32 start = bpf_get_prandom_u32();
+	int i, r;
+
+	__builtin_memcpy(in.mac, h->smac, 6);
+	in.peer = *ok;
+	for (i = 0; i < VNET_NAT_TRIES; i++) {
+		__u16 port = bpf_htons(VNET_NAT_PORT_MIN + (start + i) % range);
+
+		if (h->proto == IPPROTO_ICMP_) {
+			ik.sport = port;
+			ik.dport = 0;
+		} else {
+			ik.dport = port;
+		}
+		out.xport = port;
+		out.peer = ik;
+		r = ct_insert_pair(&ik, &in, ok, &out);
+		if (r == 0) {
+			count_global(VNET_G_NAT_CREATED);
+			return 0;
+		}
+		if (r != -17)
+			return r;
+		if (bpf_map_lookup_elem(&ct_map, ok))
+			return 0;	/* another CPU created this flow */
+	}
+	count_global(VNET_G_CT_FAILED);
+	return VNET_DROP_NAT_NO_PORT;
+}
+
+/* Rewrite source (src) or destination address/port, decrement the TTL and
+ * set both MACs. Direct writes first; on tc the L4 checksum helper runs
+ * last because it invalidates packet pointers. */
+static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int src, __u32 addr,
+				     __u16 port, const __u8 *smac, const __u8 *dmac)
+{
+	__u32 port_off = 0, old_addr;
+	__u16 old_port = 0, before, *pp, *w;
+	struct ethhdr *eth;
+	struct iphdr *ip;
+
+	pkt_reload(p);
+	eth = PKT_PTR(p, 0, ETH_HLEN_);
+	ip = PKT_PTR(p, ETH_HLEN_, 20);
+	if (!eth || !ip)
+		return VNET_DROP_RUNT;
+	if (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_)
+		port_off = p->l4_off + (src ? 0 : 2);
+	else if (h->proto == IPPROTO_ICMP_ && (h->icmp_type == 0 || h->icmp_type == 8))
+		port_off = p->l4_off + 4;	/* echo id */
+	if (port_off) {
+		pp = PKT_PTR(p, port_off, 2);
+		if (!pp)
+			return VNET_DROP_RUNT;
+		old_port = *pp;
+		*pp = port;
+	}
+	__builtin_memcpy(eth->h_source, smac, 6);
+	__builtin_memcpy(eth->h_dest, dmac, 6);
+	old_addr = src ? ip->saddr : ip->daddr;
+	if (src)
+		ip->saddr = addr;
+	else
+		ip->daddr = addr;
+	csum_replace4(&ip->check, old_addr, addr);
+	/* TTL and protocol share one 16-bit word of the header checksum */
+	w = (__u16 *)&ip->ttl;
+	before = *w;
+	*w = bpf_htons(bpf_ntohs(before) - 0x100);
+	csum_replace2(&ip->check, before, *w);
+	if (addr != old_addr)
+		l4_csum_fix(p, h->proto, h->csum_off, old_addr, addr, 4, 1);
+	if (port_off && port != old_port)
+		l4_csum_fix(p, h->proto, h->csum_off, old_port, port, 2, 0);
+	return 0;
+}
+
+#endif

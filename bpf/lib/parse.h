@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Header parsing: Ethernet (+802.1Q detection), ARP, IPv4, TCP, UDP, ICMP.
+ * Every read is bounds-checked against data_end; the result is a flat
+ * struct hdrs with fields in network byte order. */
+#ifndef VNET_BPF_PARSE_H
+#define VNET_BPF_PARSE_H
+
+#include "ctx.h"
+#include "vnet_shared.h"
+
+#define ETH_HLEN_ 14
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_ACK 0x10
+
+struct hdrs {
+	__u16 eth_proto;	/* host order */
+	__u8 smac[6];
+	__u8 dmac[6];
+	__u8 proto;		/* L4 */
+	__u8 ttl;
+	__u8 frag;		/* any fragment: ports unknown */
+	__u8 tcp_flags;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u32 saddr, daddr;
+	__u16 sport, dport;	/* ICMP echo: id in sport, dport 0 */
+	__u16 tot_len;
+	__u32 csum_off;		/* absolute offset of the L4 checksum */
+	/* ARP */
+	__u16 arp_op;
+	__u8 arp_sha[6];
+	__u32 arp_sip, arp_tip;
+};
+
+static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
+{
+	return ((*(const __u32 *)a) ^ (*(const __u32 *)b)) == 0 &&
+	       ((*(const __u16 *)(a + 4)) ^ (*(const __u16 *)(b + 4))) == 0;
+}
+
+static __always_inline bool mac_is_group(const __u8 *m)
+{
+	return m[0] & 1;
+}
+
+static __always_inline int parse_eth(struct pkt *p, struct hdrs *h)
+{
+	struct ethhdr *eth = PKT_PTR(p, 0, ETH_HLEN_);
+
+	if (!eth)
+		return VNET_DROP_RUNT;
+	__builtin_memcpy(h->smac, eth->h_source, 6);
+	__builtin_memcpy(h->dmac, eth->h_dest, 6);
+	h->eth_proto = bpf_ntohs(eth->h_proto);
+	p->l3_off = ETH_HLEN_;
+	if (h->eth_proto == ETH_P_8021Q || h->eth_proto == ETH_P_8021AD)
+		return VNET_DROP_VLAN;
+	return 0;
+}
+
+static __always_inline int parse_arp(struct pkt *p, struct hdrs *h)
+{
+	/* Ethernet/IPv4 ARP only: htype 1, ptype 0x0800, hlen 6, plen 4. */
+	__u8 *a = PKT_PTR(p, ETH_HLEN_, 28);
+
+	if (!a)
+		return VNET_DROP_RUNT;
+	if (a[0] != 0 || a[1] != 1 || a[2] != 0x08 || a[3] != 0 || a[4] != 6 || a[5] != 4)
+		return VNET_DROP_ARP_SPOOF;
+	h->arp_op = (a[6] << 8) | a[7];
+	__builtin_memcpy(h->arp_sha, a + 8, 6);
+	__builtin_memcpy(&h->arp_sip, a + 14, 4);
+	__builtin_memcpy(&h->arp_tip, a + 24, 4);
+	return 0;
+}
+
+static __always_inline int parse_l4(struct pkt *p, struct hdrs *h)
+{
+	__u8 *l4;
+
+	if (h->frag)
+		return 0;
+	if (h->proto == IPPROTO_TCP_) {
+		l4 = PKT_PTR(p, p->l4_off, 20);
+		if (!l4)
+			return VNET_DROP_RUNT;
+		h->tcp_flags = l4[13];
+		h->csum_off = p->l4_off + 16;
+	} else if (h->proto == IPPROTO_UDP_) {
+		l4 = PKT_PTR(p, p->l4_off, 8);
+		if (!l4)
+			return VNET_DROP_RUNT;
+		h->csum_off = p->l4_off + 6;
+	} else if (h->proto == IPPROTO_ICMP_) {
+		l4 = PKT_PTR(p, p->l4_off, 8);
+		if (!l4)
+			return VNET_DROP_RUNT;
+		h->icmp_type = l4[0];
+		h->icmp_code = l4[1];
+		h->csum_off = p->l4_off + 2;
+		if (h->icmp_type == 8 || h->icmp_type == 0)
+			__builtin_memcpy(&h->sport, l4 + 4, 2);
+		return 0;
+	} else {
+		return 0;
+	}
+	__builtin_memcpy(&h->sport, l4, 2);
+	__builtin_memcpy(&h->dport, l4 + 2, 2);
+	return 0;
+}
+
+static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
+{
+	struct iphdr *ip;
+	__u32 hlen;
+
+	pkt_pull(p, ETH_HLEN_ + 60 + 20);
+	ip = PKT_PTR(p, ETH_HLEN_, 20);
+	if (!ip)
+		return VNET_DROP_RUNT;
+	hlen = (ip->ihl & 0xf) * 4;
+	if (ip->version != 4 || hlen < 20)
+		return VNET_DROP_IP_OPTS;
+	if (!PKT_PTR(p, ETH_HLEN_, hlen))
+		return VNET_DROP_RUNT;
+	h->saddr = ip->saddr;
+	h->daddr = ip->daddr;
+	h->proto = ip->protocol;
+	h->ttl = ip->ttl;
+	h->tot_len = bpf_ntohs(ip->tot_len);
+	if (h->tot_len < hlen || h->tot_len > p->len - ETH_HLEN_)
+		return VNET_DROP_IP_OPTS;
+	h->frag = (ip->frag_off & bpf_htons(0x3fff)) != 0;
+	p->l4_off = ETH_HLEN_ + hlen;
+	return parse_l4(p, h);
+}
+
+#endif

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Guest port ingress: anti-spoofing, fdb learning, the L2 fast path, the
+ * routed/NAT path to the uplink; everything else goes to the bridge. */
+#ifndef VNET_BPF_PORT_H
+#define VNET_BPF_PORT_H
+
+#include "fdb.h"
+#include "nat.h"
+#include "route.h"
+
+/* ARP: the sender MAC must be the frame's source, the sender IP one bound
+ * to this port (0.0.0.0 is an RFC 5227 probe and allowed). */
+static __always_inline int check_arp(struct pkt *p, struct hdrs *h, const struct vnet_port *port)
+{
+	struct vnet_bind_key bk = { .net_id = port->net_id };
+	struct vnet_bind *b;
+	int r = parse_arp(p, h);
+
+	if (r)
+		return r;
+	if (!mac_eq(h->arp_sha, h->smac))
+		return VNET_DROP_ARP_SPOOF;
+	if (h->arp_sip == 0)
+		return 0;
+	bk.ip = h->arp_sip;
+	b = bpf_map_lookup_elem(&bind_map, &bk);
+	if (!b || b->ifindex != p->ifindex || !mac_eq(b->mac, h->smac))
+		return VNET_DROP_ARP_SPOOF;
+	return 0;
+}
+
+/* IPv4: the source must be bound to this port and to this MAC. RFC 2131,
+ * 4.1: "DHCP messages broadcast by a client prior to that client obtaining
+ * its IP address must have the source address field in the IP header set
+ * to 0." -- so 0.0.0.0:68 -> :67 passes. */
+static __always_inline int check_ipv4(struct pkt *p, struct hdrs *h, const struct vnet_port *port)
+{
+	struct vnet_bind_key bk = { .net_id = port->net_id };
+	struct vnet_bind *b;
+	int r = parse_ipv4(p, h);
+
+	if (r)
+		return r;
+	if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(67) && !h->frag)
+		return VNET_DROP_DHCP_SERVER;
+	if (h->saddr == 0) {
+		if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(68) &&
+		    h->dport == bpf_htons(67))
+			return 0;
+		return VNET_DROP_SRC_IP;
+	}
+	bk.ip = h->saddr;
+	b = bpf_map_lookup_elem(&bind_map, &bk);
+	if (!b || b->ifindex != p->ifindex || !mac_eq(b->mac, h->smac))
+		return VNET_DROP_SRC_IP;
+	return 0;
+}
+
+/* Known unicast to another port of the same network: port to port. */
+static __always_inline int l2_forward(struct pkt *p, const struct hdrs *h,
+				      const struct vnet_port *port)
+{
+	__u32 out = fdb_lookup(port->net_id, h->dmac);
+	struct vnet_port *dst;
+
+	if (!out || out == p->ifindex)
+		return ACT_PASS;
+	dst = bpf_map_lookup_elem(&port_map, &out);
+	if (!dst || dst->net_id != port->net_id)
+		return ACT_PASS;
+	return set_redirect(p, out, dst->kind);
+}
+
+/* Guests reach the host only for DHCP, DNS and ping on the gateway, and
+ * with replies to what the host opened: echo replies, ICMP errors and TCP
+ * segments that do not open a connection (a bare SYN). */
+static __always_inline bool host_allowed(const struct hdrs *h, const struct vnet_net *net)
+{
+	if (h->daddr != net->gw || h->frag)
+		return false;
+	if (h->proto == IPPROTO_UDP_)
+		return h->dport == bpf_htons(67) || h->dport == bpf_htons(53);
+	if (h->proto == IPPROTO_TCP_)
+		return h->dport == bpf_htons(53) ||
+		       (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN;
+	if (h->proto == IPPROTO_ICMP_)
+		return h->icmp_type == 0 || h->icmp_type == 8 || h->icmp_type == 3 ||
+		       h->icmp_type == 11;
+	return false;
+}
+
+static __always_inline int ipv4_forward(struct pkt *p, struct hdrs *h,
+					const struct vnet_port *port, const struct vnet_net *net)
+{
+	if (mac_is_group(h->dmac))
+		return ACT_PASS;
+	if (!mac_eq(h->dmac, net->bridge_mac))
+		return l2_forward(p, h, port);
+	if (((h->daddr ^ net->gw) & net->mask) == 0 || h->daddr == net->uplink_addr) {
+		if (host_allowed(h, net))
+			return ACT_PASS;	/* (never the uplink address) */
+		return drop(p, VNET_DROP_TO_HOST);
+	}
+	return route_out(p, h, port->net_id, net);
+}
+
+static __always_inline int port_ingress(struct pkt *p)
+{
+	__u32 ifindex = p->ifindex, net_id;
+	struct hdrs h = {};
+	struct vnet_port *port = bpf_map_lookup_elem(&port_map, &ifindex);
+	struct vnet_net *net;
+	int r;
+
+	if (!port)
+		return ACT_PASS;
+	count_rx(p);
+	r = parse_eth(p, &h);
+	if (r)
+		return drop(p, r);
+	if (mac_is_group(h.smac) || (port->mac_locked && !mac_eq(h.smac, port->mac)))
+		return drop(p, VNET_DROP_SRC_MAC);
+	net_id = port->net_id;
+	net = bpf_map_lookup_elem(&net_map, &net_id);
+	if (!net || !(net->flags & VNET_NET_VALID))
+		return ACT_PASS;
+	if (h.eth_proto == ETH_P_ARP)
+		r = check_arp(p, &h, port);
+	else if (h.eth_proto == ETH_P_IP)
+		r = check_ipv4(p, &h, port);
+	else if (h.eth_proto == ETH_P_IPV6)
+		r = VNET_DROP_IPV6;
+	else
+		r = VNET_DROP_L2_PROTO;
+	if (r)
+		return drop(p, r);
+	fdb_learn(net_id, h.smac, p->ifindex);
+	if (h.eth_proto == ETH_P_ARP)
+		return ACT_PASS;
+	return ipv4_forward(p, &h, port, net);
+}
+
+#endif

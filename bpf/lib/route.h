@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Redirect choice and the routed path from a guest port to the uplink:
+ * FIB lookup, conntrack + SNAT (NAT mode), next-hop MACs, redirect. */
+#ifndef VNET_BPF_ROUTE_H
+#define VNET_BPF_ROUTE_H
+
+#include "nat.h"
+
+/* tc: into a veth's peer directly (no backlog, no XDP trap), else egress.
+ * XDP: devmap, but never into a veth: its peer would drop the frame unless
+ * it runs XDP or GRO, so such frames take the bridge instead. */
+static __always_inline int set_redirect(struct pkt *p, __u32 ifindex, __u8 kind)
+{
+	if (p->tc) {
+		p->how = kind == VNET_KIND_VETH ? REDIR_PEER : REDIR_EGRESS;
+	} else {
+		if (kind == VNET_KIND_VETH)
+			return ACT_PASS;
+		p->how = REDIR_DEVMAP;
+	}
+	p->target = ifindex;
+	return ACT_REDIRECT;
+}
+
+/* Next hop for a packet leaving via the uplink, looked up as if it had
+ * arrived on the bridge (the kernel requires IPv4 forwarding enabled on
+ * that device: dp_net_set turns it on for the bridge only). */
+static __always_inline int fib_out(struct pkt *p, const struct hdrs *h, const struct vnet_net *net,
+				   struct bpf_fib_lookup *fib, int nat)
+{
+	fib->family = 2;	/* AF_INET */
+	fib->l4_protocol = h->proto;
+	fib->sport = h->sport;
+	fib->dport = h->dport;
+	/* tc: tot_len 0 lets the kernel check the skb against the MTU, which
+	 * knows GSO (a TSO super-packet's IP length exceeds the MTU) */
+	fib->tot_len = p->tc ? 0 : h->tot_len;
+	fib->ipv4_src = nat ? net->uplink_addr : h->saddr;
+	fib->ipv4_dst = h->daddr;
+	fib->ifindex = net->bridge_ifindex;
+	return bpf_fib_lookup(p->ctx, fib, sizeof(*fib), 0);
+}
+
+/* The flow's translation (NAT mode), created on its first packet. */
+static __always_inline int snat_lookup(struct pkt *p, const struct hdrs *h, __u32 net_id,
+				       const struct vnet_net *net, __u32 *addr, __u16 *port)
+{
+	struct vnet_ct_key k = {};
+	struct vnet_ct *ct;
+	int r;
+
+	ct_key_of(&k, h);
+	ct = bpf_map_lookup_elem(&ct_map, &k);
+	if (!ct || ct->dir != VNET_CT_OUT) {
+		r = snat_new(h, net, net_id, p->ifindex, &k);
+		if (r)
+			return r;
+		ct = bpf_map_lookup_elem(&ct_map, &k);
+		if (!ct)
+			return VNET_DROP_CT_FULL;
+	}
+	ct_touch(ct, h, p->len);
+	*addr = ct->xaddr;
+	*port = ct->xport;
+	return 0;
+}
+
+static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
+				     const struct vnet_net *net)
+{
+	struct bpf_fib_lookup fib = {};
+	__u32 uplink = net->uplink_ifindex, addr = h->saddr;
+	int nat = net->flags & VNET_NET_NAT, rc, r;
+	__u16 port = h->sport;
+	struct vnet_uplink *up;
+
+	if (!uplink || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
+		return drop(p, VNET_DROP_ISOLATED);
+	up = bpf_map_lookup_elem(&uplink_map, &uplink);
+	if (!up)
+		return drop(p, VNET_DROP_NO_ROUTE);
+	/* slow path: the kernel answers TTL expiry; fragments and other
+	 * protocols are forwarded by it (the uplink guard drops any that
+	 * would leave a NAT network untranslated). */
+	if ((!p->tc && up->kind == VNET_KIND_VETH) || h->ttl <= 1 || h->frag ||
+	    (nat && !ct_trackable(h)))
+		return ACT_PASS;
+	rc = fib_out(p, h, net, &fib, nat);
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return drop(p, VNET_DROP_TO_HOST);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED || (rc == BPF_FIB_LKUP_RET_NO_NEIGH && !p->tc))
+		return ACT_PASS;
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return drop(p, VNET_DROP_FWD_DISABLED);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return drop(p, VNET_DROP_NO_ROUTE);
+	if (fib.ifindex != uplink)
+		return drop(p, VNET_DROP_CROSS_NET);
+	if (nat) {
+		r = snat_lookup(p, h, net_id, net, &addr, &port);
+		if (r)
+			return drop(p, r);
+	}
+	r = nat_apply(p, h, 1, addr, port, fib.smac, fib.dmac);
+	if (r)
+		return drop(p, r);
+	p->target = uplink;
+	p->how = !p->tc ? REDIR_DEVMAP : rc == BPF_FIB_LKUP_RET_NO_NEIGH ? REDIR_NEIGH : REDIR_EGRESS;
+	return ACT_REDIRECT;
+}
+
+#endif

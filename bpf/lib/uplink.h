@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Uplink ingress: replies of NATed flows and DNAT port forwards are
+ * translated and sent straight to the guest port; route-mode subnets are
+ * delivered to the bound guest; unsolicited traffic for a NAT subnet is
+ * dropped; everything else passes to the host untouched. */
+#ifndef VNET_BPF_UPLINK_H
+#define VNET_BPF_UPLINK_H
+
+#include "route.h"
+#include "icmp.h"
+
+/* A new connection to a port forward: create the pair (IN = as seen on the
+ * uplink, OUT = the guest's replies as seen on its port). */
+static __always_inline int dnat_new(const struct hdrs *h, struct vnet_ct_key *ik)
+{
+	struct vnet_fwd_key fk = { .addr = h->daddr, .port = h->dport, .proto = h->proto };
+	struct vnet_bind_key bk = {};
+	struct vnet_ct_key ok = {};
+	struct vnet_ct in = {}, out = {};
+	struct vnet_bind *b;
+	struct vnet_fwd *f;
+	struct vnet_net *net;
+	__u32 net_id;
+
+	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
+		return -1;
+	f = bpf_map_lookup_elem(&fwd_map, &fk);
+	if (!f)
+		return -1;
+	net_id = f->net_id;
+	net = bpf_map_lookup_elem(&net_map, &net_id);
+	if (!net || !(net->flags & VNET_NET_NAT) || net->uplink_addr != h->daddr)
+		return -1;
+	bk.net_id = net_id;
+	bk.ip = f->guest_ip;
+	b = bpf_map_lookup_elem(&bind_map, &bk);
+	if (!b)
+		return -1;
+	ok = (struct vnet_ct_key){ .saddr = f->guest_ip, .daddr = h->saddr,
+				   .sport = f->guest_port, .dport = h->sport, .proto = h->proto };
+	in = (struct vnet_ct){ .peer = ok, .xaddr = f->guest_ip, .xport = f->guest_port,
+			       .dir = VNET_CT_IN, .net_id = net_id, .ifindex = b->ifindex,
+			       .nat = 2, .initiator = 1 };
+	__builtin_memcpy(in.mac, b->mac, 6);
+	out = (struct vnet_ct){ .peer = *ik, .xaddr = h->daddr, .xport = h->dport,
+				.dir = VNET_CT_OUT, .net_id = net_id, .nat = 2 };
+	if (ct_insert_pair(ik, &in, &ok, &out) > 0)
+		return -1;
+	count_global(VNET_G_DNAT_HITS);
+	return 0;
+}
+
+/* Translate (ct) or just route (ct NULL, route mode) to a guest port. */
+static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32 net_id,
+				      __u32 ifindex, const __u8 *mac, __u32 addr, __u16 port)
+{
+	struct vnet_port *dst = bpf_map_lookup_elem(&port_map, &ifindex);
+	struct vnet_net *net = bpf_map_lookup_elem(&net_map, &net_id);
+	int r;
+
+	if (!dst || !net || dst->net_id != net_id)
+		return drop(p, VNET_DROP_NO_PORT);
+	if ((!p->tc && dst->kind == VNET_KIND_VETH) || h->ttl <= 1)
+		return ACT_PASS;
+	r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
+	if (r)
+		return drop(p, r);
+	return set_redirect(p, ifindex, dst->kind);
+}
+
+/* Not a tracked flow: route-mode subnets get routed, NAT subnets are not
+ * reachable from outside, the rest is the host's. */
+static __always_inline int uplink_other(struct pkt *p, const struct hdrs *h)
+{
+	struct vnet_lpm_key lk = { .prefixlen = 32, .addr = h->daddr };
+	struct vnet_bind_key bk = { .ip = h->daddr };
+	struct vnet_bind *b;
+	struct vnet_net *net;
+	__u32 *id;
+
+	id = bpf_map_lookup_elem(&subnet_map, &lk);
+	if (!id) {
+		count_global(VNET_G_UPLINK_PASS);
+		return ACT_PASS;
+	}
+	bk.net_id = *id;
+	net = bpf_map_lookup_elem(&net_map, &bk.net_id);
+	if (!net || !(net->flags & VNET_NET_ROUTE) || net->uplink_ifindex != p->ifindex)
+		return drop(p, VNET_DROP_UNSOLICITED);
+	b = bpf_map_lookup_elem(&bind_map, &bk);
+	if (!b || h->frag)
+		return ACT_PASS;
+	return deliver_in(p, h, bk.net_id, b->ifindex, b->mac, h->daddr, h->dport);
+}
+
+static __always_inline int uplink_ingress(struct pkt *p)
+{
+	struct vnet_ct_key k = {};
+	struct hdrs h = {};
+	struct vnet_ct *ct;
+	__u32 u = p->ifindex;
+
+	if (!bpf_map_lookup_elem(&uplink_map, &u))
+		return ACT_PASS;
+	count_rx(p);
+	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
+		return ACT_PASS;
+	if (h.proto == IPPROTO_ICMP_ && icmp_is_error(h.icmp_type) && !h.frag)
+		return icmp_error_in(p, &h);
+	if (ct_trackable(&h)) {
+		ct_key_of(&k, &h);
+		ct = bpf_map_lookup_elem(&ct_map, &k);
+		if (!ct && dnat_new(&h, &k) == 0)
+			ct = bpf_map_lookup_elem(&ct_map, &k);
+		if (ct && ct->dir == VNET_CT_IN) {
+			ct_touch(ct, &h, p->len);
+			return deliver_in(p, &h, ct->net_id, ct->ifindex, ct->mac, ct->xaddr,
+					  ct->xport);
+		}
+	}
+	return uplink_other(p, &h);
+}
+
+/* tc egress on the uplink: nothing with a NAT subnet's source leaves. */
+static __always_inline int uplink_guard(struct pkt *p)
+{
+	struct vnet_lpm_key lk = { .prefixlen = 32 };
+	struct hdrs h = {};
+	struct vnet_net *net;
+	__u32 *id;
+
+	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP)
+		return ACT_PASS;
+	pkt_pull(p, ETH_HLEN_ + 20);
+	struct iphdr *ip = PKT_PTR(p, ETH_HLEN_, 20);
+
+	if (!ip)
+		return ACT_PASS;
+	lk.addr = ip->saddr;
+	id = bpf_map_lookup_elem(&subnet_map, &lk);
+	if (!id)
+		return ACT_PASS;
+	net = bpf_map_lookup_elem(&net_map, id);
+	if (net && (net->flags & VNET_NET_NAT))
+		return drop(p, VNET_DROP_UNNAT_GUARD);
+	return ACT_PASS;
+}
+
+#endif

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Types shared by the BPF programs (bpf/vnet.bpf.c) and user space
+ * (ctl/vnetd/datapath.c). Defined once here; every struct that crosses the
+ * boundary has a static size assert so a layout change breaks the build,
+ * not the data path. All addresses and ports are in network byte order. */
+#ifndef VNET_SHARED_H
+#define VNET_SHARED_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Sizes of the pinned maps (entries). */
+#define VNET_MAX_NETS 256	/* net_id 1..255; array index */
+#define VNET_MAX_PORTS 1024
+#define VNET_MAX_BINDS 16384	/* (net, ip) -> port */
+#define VNET_MAX_FDB 16384	/* learned (net, mac) -> port, LRU */
+#define VNET_MAX_CT 65536	/* conntrack entries (2 per flow) */
+#define VNET_MAX_FWD 1024	/* DNAT port forwards */
+
+/* SNAT source ports (and ICMP echo ids) are taken from this range. It lies
+ * above Linux's default ephemeral range (ip_local_port_range 32768-60999),
+ * so a translated flow never shares a port with the host's own connections;
+ * dp_open warns if the host's range reaches into it. */
+#define VNET_NAT_PORT_MIN 61000
+#define VNET_NAT_PORT_MAX 65535
+#define VNET_NAT_TRIES 32	/* probes before counting NAT_NO_PORT */
+
+/* Conntrack timeouts in seconds (applied by dp_tick's GC). */
+#define VNET_CT_TCP_SYN 60
+#define VNET_CT_TCP_EST 21600
+#define VNET_CT_TCP_FIN 30
+#define VNET_CT_TCP_RST 10
+#define VNET_CT_UDP 60
+#define VNET_CT_ICMP 30
+
+/* The one list of drop reasons: code (VNET_DROP_x), counters (index into
+ * the drops map) and metric labels (the string) all come from it. */
+#define VNET_DROP_REASONS(X)                                             \
+	X(NONE, "none")                                                  \
+	X(RUNT, "runt")               /* truncated header */            \
+	X(VLAN, "vlan")               /* 802.1Q/QinQ from a guest */    \
+	X(L2_PROTO, "l2_proto")       /* ethertype not IPv4/ARP/IPv6 */ \
+	X(IPV6, "ipv6")               /* guest IPv6: not routed by vnet */ \
+	X(SRC_MAC, "src_mac")         /* not the port's MAC */          \
+	X(SRC_IP, "src_ip")           /* not bound to the port */       \
+	X(ARP_SPOOF, "arp_spoof")     /* ARP sender MAC/IP lie */       \
+	X(DHCP_SERVER, "dhcp_server") /* rogue DHCP server on a port */ \
+	X(TO_HOST, "to_host")         /* host service not allowed */    \
+	X(ISOLATED, "isolated")       /* no uplink for this network */  \
+	X(CROSS_NET, "cross_net")     /* route leads off the uplink */  \
+	X(NO_ROUTE, "no_route")       /* FIB lookup failed */           \
+	X(FWD_DISABLED, "fwd_disabled") /* no IPv4 forwarding on bridge */ \
+	X(IP_OPTS, "ip_bad")          /* bad IPv4 header/fragment */    \
+	X(TTL, "ttl")                 /* TTL would expire */            \
+	X(CT_FULL, "ct_full")         /* conntrack table full */        \
+	X(NAT_NO_PORT, "nat_no_port") /* SNAT port range exhausted */   \
+	X(UNNAT_GUARD, "unnat_guard") /* guest source on uplink egress */ \
+	X(NO_PORT, "no_port")         /* reply for a deleted port */   \
+	X(UNSOLICITED, "unsolicited") /* wan -> NAT subnet, no flow */
+
+enum vnet_drop {
+#define X(n, s) VNET_DROP_##n,
+	VNET_DROP_REASONS(X)
+#undef X
+	VNET_DROP_MAX
+};
+
+/* Global counters (per-CPU array, index = enum). GC counters are added by
+ * user space on CPU 0's slot. */
+#define VNET_GLOBAL_COUNTERS(X)                                           \
+	X(CT_CREATED, "conntrack_created")                                \
+	X(CT_EXPIRED, "conntrack_expired")                                \
+	X(CT_FAILED, "conntrack_failed")                                  \
+	X(NAT_CREATED, "nat_created")                                     \
+	X(DNAT_HITS, "dnat_hits")                                         \
+	X(UPLINK_PASS, "uplink_pass")
+
+enum vnet_global {
+#define X(n, s) VNET_G_##n,
+	VNET_GLOBAL_COUNTERS(X)
+#undef X
+	VNET_G_MAX
+};
+
+/* Hook a port's program runs on. */
+enum vnet_hook { VNET_HOOK_TC = 1, VNET_HOOK_XDP = 2 };
+/* Device kinds (how to redirect into it). */
+enum vnet_kind { VNET_KIND_OTHER = 0, VNET_KIND_VETH = 1, VNET_KIND_TAP = 2 };
+
+/* port_map: ifindex -> port. Written by dp_port_add/dp_lease_bind. */
+struct vnet_port {
+	__u32 net_id;
+	__u8 mac[6];		/* guest MAC (valid if mac_locked) */
+	__u8 mac_locked;
+	__u8 hook;		/* enum vnet_hook */
+	__u8 kind;		/* enum vnet_kind */
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
+
+/* net_map: net_id -> network. Written by dp_net_set. */
+#define VNET_NET_VALID 1
+#define VNET_NET_NAT 2
+#define VNET_NET_ROUTE 4
+struct vnet_net {
+	__u32 flags;
+	__u32 bridge_ifindex;
+	__u32 gw;		/* gateway address (bridge) */
+	__u32 mask;		/* subnet mask */
+	__u32 uplink_ifindex;	/* 0: isolated */
+	__u32 uplink_addr;	/* SNAT source */
+	__u8 bridge_mac[6];
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_net) == 32, "vnet_net layout");
+
+/* bind_map: (net_id, ip) -> port that owns it. Written by dp_lease_bind,
+ * read by anti-spoofing and by route-mode delivery. */
+struct vnet_bind_key {
+	__u32 net_id;
+	__u32 ip;
+};
+struct vnet_bind {
+	__u32 ifindex;
+	__u8 mac[6];
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_bind_key) == 8, "bind key layout");
+_Static_assert(sizeof(struct vnet_bind) == 12, "bind layout");
+
+/* fdb_map (LRU): (net_id, mac) -> port. Learned by the BPF port program,
+ * seeded by dp_port_add when the MAC is given. */
+struct vnet_fdb_key {
+	__u32 net_id;
+	__u8 mac[6];
+	__u8 pad[2];
+};
+struct vnet_fdb {
+	__u32 ifindex;
+	__u32 pad;
+	__u64 seen_ns;
+};
+_Static_assert(sizeof(struct vnet_fdb_key) == 12, "fdb key layout");
+_Static_assert(sizeof(struct vnet_fdb) == 16, "fdb layout");
+
+/* ct_map: a flow has two entries, keyed by the tuple as seen on the wire
+ * in each direction: OUT (guest -> remote, as seen on the guest port) and
+ * IN (remote -> uplink address, as seen on the uplink). Each holds the translation to
+ * apply and the key of its partner so GC removes both together. */
+struct vnet_ct_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;		/* ICMP echo: id in sport, 0 in dport */
+	__u16 dport;
+	__u8 proto;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct vnet_ct_key) == 16, "ct key layout");
+
+/* dir: where the entry's key is seen. OUT: at a guest port (rewrite the
+ * source, send to the uplink); IN: at the uplink (rewrite the destination,
+ * send to ct.ifindex). */
+#define VNET_CT_OUT 0
+#define VNET_CT_IN 1
+/* seen bits */
+#define VNET_CT_SYN 1
+#define VNET_CT_FIN 2
+#define VNET_CT_RST 4
+#define VNET_CT_ACK 8
+#define VNET_CT_SEEN 16
+
+struct vnet_ct {
+	struct vnet_ct_key peer;	/* partner entry's key */
+	__u32 xaddr;		/* ORIG: new saddr; REPLY: new daddr */
+	__u16 xport;		/* ORIG: new sport; REPLY: new dport */
+	__u8 dir;		/* VNET_CT_OUT / VNET_CT_IN */
+	__u8 seen;		/* VNET_CT_* bits seen in this direction */
+	__u32 net_id;
+	__u32 ifindex;		/* IN: guest port */
+	__u8 mac[6];		/* IN: guest MAC */
+	__u8 nat;		/* 1: SNAT flow, 2: DNAT (port forward) flow */
+	__u8 initiator;		/* 1: this direction opened the flow */
+	__u64 seen_ns;		/* last packet in this direction */
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct vnet_ct) == 64, "ct layout");
+
+/* fwd_map: DNAT port forwards (uplink_addr, proto, host port) -> guest. */
+struct vnet_fwd_key {
+	__u32 addr;
+	__u16 port;
+	__u8 proto;
+	__u8 pad;
+};
+struct vnet_fwd {
+	__u32 net_id;
+	__u32 guest_ip;
+	__u16 guest_port;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_fwd_key) == 8, "fwd key layout");
+_Static_assert(sizeof(struct vnet_fwd) == 12, "fwd layout");
+
+/* port_stats / net_stats (per-CPU hash / array) */
+struct vnet_stats {
+	__u64 rx_packets;	/* entered the program */
+	__u64 rx_bytes;
+	__u64 fast_packets;	/* redirected by the program */
+	__u64 fast_bytes;
+	__u64 slow_packets;	/* passed to the kernel (bridge/host) */
+	__u64 slow_bytes;
+	__u64 tx_packets;	/* redirected into this port */
+	__u64 tx_bytes;
+	__u64 drops;
+};
+_Static_assert(sizeof(struct vnet_stats) == 72, "stats layout");
+
+/* uplink_map: ifindex -> hook info. */
+struct vnet_uplink {
+	__u8 hook;
+	__u8 kind;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_uplink) == 4, "uplink layout");
+
+#endif

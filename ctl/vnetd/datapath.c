@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Loading the data path and its pinned state. Maps are pinned by name
+ * (LIBBPF_PIN_BY_NAME) under pin_dir: libbpf reuses an existing, compatible
+ * pin and pins new maps, so a restarted daemon finds conntrack, fdb and
+ * counters as it left them. On open, every port and uplink recorded in the
+ * pinned maps gets the freshly loaded program by atomic replacement. */
+#include <dirent.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_priv.h"
+#include "log.h"
+#include "vnet.skel.h"
+
+/* libbpf's warnings (a verifier log can be long) go to debug logging. */
+static int libbpf_log(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+
+	if (lvl == LIBBPF_DEBUG || vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	log_debug("libbpf: %s", msg);
+	free(msg);
+	return 0;
+}
+
+int dp_map_fd(struct datapath *dp, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The NAT port range must lie outside the host's ephemeral range. */
+static void check_port_range(void)
+{
+	unsigned lo = 0, hi = 0;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+
+	if (!f)
+		return;
+	if (fscanf(f, "%u %u", &lo, &hi) == 2 && hi >= VNET_NAT_PORT_MIN)
+		log_debug("datapath: host ephemeral ports %u-%u overlap the NAT range %u-%u",
+			  lo, hi, VNET_NAT_PORT_MIN, VNET_NAT_PORT_MAX);
+	fclose(f);
+}
+
+/* Give every recorded port/uplink the program just loaded (replace). */
+static void reattach_all(struct datapath *dp)
+{
+	int pfd = dp_map_fd(dp, "port_map"), ufd = dp_map_fd(dp, "uplink_map");
+	__u32 key, next, *prev = NULL;
+	struct vnet_port port;
+	struct vnet_uplink up;
+	char name[IF_NAMESIZE];
+
+	while (bpf_map_get_next_key(pfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(pfd, &key, &port) || !if_indextoname(key, name))
+			continue;
+		if (port.kind != VNET_KIND_VETH)
+			bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+		dp_attach_port(dp, key, port.hook, 0, NULL, 0);
+	}
+	prev = NULL;
+	while (bpf_map_get_next_key(ufd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(ufd, &key, &up) || !if_indextoname(key, name))
+			continue;
+		bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+		dp_attach_port(dp, key, up.hook, 1, NULL, 0);
+	}
+}
+
+int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen)
+{
+	struct datapath *dp = calloc(1, sizeof(*dp));
+	int r;
+
+	if (!dp)
+		return -ENOMEM;
+	libbpf_set_print(libbpf_log);
+	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir);
+	dp->ncpu = libbpf_num_possible_cpus();
+	r = mkdir_p(pin_dir);
+	if (r) {
+		dp_err(err, errlen, "create %s: %s", pin_dir, strerror(-r));
+		goto fail;
+	}
+	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = dp->pin_dir);
+	dp->skel = vnet__open_opts(&opts);
+	if (!dp->skel) {
+		r = -errno;
+		dp_err(err, errlen, "open BPF object: %s", strerror(-r));
+		goto fail;
+	}
+	r = vnet__load(dp->skel);
+	if (r) {
+		dp_err(err, errlen, "load BPF programs (pins under %s): %s", pin_dir,
+		       strerror(-r));
+		goto fail;
+	}
+	check_port_range();
+	reattach_all(dp);
+	*ret = dp;
+	return 0;
+fail:
+	dp_close(dp);
+	return r < 0 ? r : -EINVAL;
+}
+
+void dp_close(struct datapath *dp)
+{
+	if (!dp)
+		return;
+	vnet__destroy(dp->skel);
+	free(dp);
+}
+
+/* Detach every recorded hook (pinned map -> ifindex list). */
+static void detach_recorded(const char *pin_dir, const char *map, int uplink)
+{
+	char path[PATH_MAX];
+	__u32 key, next, *prev = NULL;
+	__u8 val[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, map);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, val))
+			continue;
+		int hook = uplink ? ((struct vnet_uplink *)val)->hook
+				  : ((struct vnet_port *)val)->hook;
+
+		dp_detach(pin_dir, key, hook, uplink);
+	}
+	close(fd);
+}
+
+int dp_purge(const char *pin_dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	detach_recorded(pin_dir, "port_map", 0);
+	detach_recorded(pin_dir, "uplink_map", 1);
+	d = opendir(pin_dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
+		unlink(path);	/* an XDP link pin: unlinking detaches it */
+	}
+	closedir(d);
+	if (rmdir(pin_dir) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+void dp_tick(struct datapath *dp)
+{
+	if (dp)
+		dp_gc(dp);
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Attaching the programs so that they outlive the daemon and are replaced
+ * atomically: tc cls_bpf filters (persist by themselves, replaced with
+ * BPF_TC_F_REPLACE at a fixed handle/priority) and XDP bpf_links pinned
+ * under the pin dir (replaced with bpf_link__update_program). Never
+ * detach-then-attach. */
+#include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_priv.h"
+#include "vnet.skel.h"
+
+/* Device kind from the driver name (ETHTOOL_GDRVINFO). */
+int dp_dev_kind(int ifindex)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	int fd, kind = VNET_KIND_OTHER;
+
+	if (!if_indextoname(ifindex, ifr.ifr_name))
+		return -ENODEV;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+		if (!strcmp(info.driver, "veth"))
+			kind = VNET_KIND_VETH;
+		else if (!strcmp(info.driver, "tun"))
+			kind = VNET_KIND_TAP;
+	}
+	close(fd);
+	return kind;
+}
+
+/* Hook per device type (docs/datapath.md): veth ports and all uplinks run
+ * at tc (redirect into a veth whose peer has no XDP program drops frames;
+ * a non-frags XDP program turns off veth TSO); taps and physical ports run
+ * XDP. VNET_DP_HOOK=tc|xdp overrides, for measurements. */
+int dp_hook_for(int kind, int uplink)
+{
+	const char *env = getenv("VNET_DP_HOOK");
+
+	if (env && !strcmp(env, "tc"))
+		return VNET_HOOK_TC;
+	if (env && !strcmp(env, "xdp") && !uplink)
+		return VNET_HOOK_XDP;
+	if (uplink || kind == VNET_KIND_VETH)
+		return VNET_HOOK_TC;
+	return VNET_HOOK_XDP;
+}
+
+static int tc_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = where);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO,
+			    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	int r = bpf_tc_hook_create(&hook);
+
+	if (r && r != -EEXIST)
+		return r;
+	return bpf_tc_attach(&hook, &o);
+}
+
+static int tc_detach(int ifindex, enum bpf_tc_attach_point where)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = where);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
+
+	return bpf_tc_detach(&hook, &o);
+}
+
+static void xdp_link_path(const char *pin_dir, int ifindex, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/link_xdp_%d", pin_dir, ifindex);
+}
+
+static int xdp_attach(const char *pin_dir, int ifindex, struct bpf_program *prog)
+{
+	char path[PATH_MAX];
+	struct bpf_link *link;
+	int r;
+
+	xdp_link_path(pin_dir, ifindex, path, sizeof(path));
+	link = bpf_link__open(path);
+	if (link) {
+		r = bpf_link__update_program(link, prog);
+		bpf_link__destroy(link);	/* closes our fd; the pin keeps it */
+		return r;
+	}
+	link = bpf_program__attach_xdp(prog, ifindex);
+	if (!link)
+		return -errno;
+	r = bpf_link__pin(link, path);
+	if (r)
+		bpf_link__detach(link);
+	bpf_link__destroy(link);
+	return r;
+}
+
+static int xdp_detach(const char *pin_dir, int ifindex)
+{
+	char path[PATH_MAX];
+	struct bpf_link *link;
+
+	xdp_link_path(pin_dir, ifindex, path, sizeof(path));
+	link = bpf_link__open(path);
+	if (!link)
+		return -ENOENT;
+	bpf_link__detach(link);
+	bpf_link__unpin(link);
+	bpf_link__destroy(link);
+	return 0;
+}
+
+/* Attach (or atomically replace) the port or uplink program. */
+int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
+		   size_t errlen)
+{
+	struct vnet *s = dp->skel;
+	int r;
+
+	if (hook == VNET_HOOK_XDP) {
+		r = xdp_attach(dp->pin_dir, ifindex,
+			       uplink ? s->progs.vnet_uplink_xdp : s->progs.vnet_port_xdp);
+	} else {
+		r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(uplink ?
+			      s->progs.vnet_uplink_tc : s->progs.vnet_port_tc));
+	}
+	if (!r && uplink)
+		r = tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(s->progs.vnet_uplink_guard));
+	if (r)
+		dp_err(err, errlen, "attach %s program to ifindex %d: %s",
+		       hook == VNET_HOOK_XDP ? "XDP" : "tc", ifindex, strerror(-r));
+	return r;
+}
+
+int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
+{
+	int r;
+
+	if (hook == VNET_HOOK_XDP)
+		r = xdp_detach(pin_dir, ifindex);
+	else
+		r = tc_detach(ifindex, BPF_TC_INGRESS);
+	if (uplink)
+		tc_detach(ifindex, BPF_TC_EGRESS);
+	return r;
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Filling the data path's maps: networks, ports, leases, uplinks and port
+ * forwards (datapath.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_priv.h"
+
+struct lpm_key {
+	__u32 prefixlen;
+	__u32 addr;
+};
+
+/* Delete every entry of map fd whose value matches (iterate, then delete:
+ * deleting while iterating a hash restarts the walk). */
+typedef int (*dp_match_fn)(const void *key, const void *val, const void *arg);
+
+static int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg)
+{
+	unsigned char key[64], next[64], val[128];
+	unsigned char (*dead)[64] = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+	int removed = 0;
+
+	if (ksz > sizeof(key) || vsz > sizeof(val))
+		return -EINVAL;
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksz);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, val) || !match(key, val, arg))
+			continue;
+		if (n == cap) {
+			void *t = realloc(dead, (cap = cap ? cap * 2 : 64) * sizeof(*dead));
+
+			if (!t)
+				break;
+			dead = t;
+		}
+		memcpy(dead[n++], key, ksz);
+	}
+	for (size_t i = 0; i < n; i++)
+		removed += bpf_map_delete_elem(fd, dead[i]) == 0;
+	free(dead);
+	return removed;
+}
+
+static int match_subnet_net(const void *k, const void *v, const void *arg)
+{
+	return *(const __u32 *)v == *(const __u32 *)arg;
+}
+
+/* bpf_fib_lookup() answers only for a device with IPv4 forwarding on;
+ * the fast path looks routes up as arriving on the bridge, so turn it on
+ * there (only there: the global ip_forward stays as the admin set it). */
+static void bridge_forwarding_on(int ifindex)
+{
+	char name[IF_NAMESIZE], path[128];
+	FILE *f;
+
+	if (!if_indextoname(ifindex, name))
+		return;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", name);
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	fputs("1\n", f);
+	fclose(f);
+}
+
+int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
+{
+	struct vnet_net net = { .flags = VNET_NET_VALID };
+	__u32 id = cfg->net_id, mask;
+	struct lpm_key lk;
+
+	if (!id || id >= VNET_MAX_NETS || cfg->prefix > 32) {
+		dp_err(err, errlen, "network id %u or prefix /%u out of range", id, cfg->prefix);
+		return -EINVAL;
+	}
+	mask = cfg->prefix ? htonl(~0u << (32 - cfg->prefix)) : 0;
+	if (cfg->mode == NETDEF_MODE_NAT && cfg->uplink_ifindex)
+		net.flags |= VNET_NET_NAT;
+	else if (cfg->mode == NETDEF_MODE_ROUTE && cfg->uplink_ifindex)
+		net.flags |= VNET_NET_ROUTE;
+	net.bridge_ifindex = cfg->bridge_ifindex;
+	net.gw = cfg->gw.s_addr;
+	net.mask = mask;
+	net.uplink_ifindex = cfg->uplink_ifindex;
+	net.uplink_addr = cfg->uplink_addr.s_addr;
+	memcpy(net.bridge_mac, cfg->bridge_mac, 6);
+	if (net.flags & (VNET_NET_NAT | VNET_NET_ROUTE))
+		bridge_forwarding_on(cfg->bridge_ifindex);
+	int sfd = dp_map_fd(dp, "subnet_map");
+
+	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
+	lk = (struct lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & mask };
+	if (bpf_map_update_elem(sfd, &lk, &id, BPF_ANY) ||
+	    bpf_map_update_elem(dp_map_fd(dp, "net_map"), &id, &net, BPF_ANY)) {
+		int r = -errno;
+
+		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static int match_ct_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_ct *)v)->net_id == *(const __u32 *)arg;
+}
+
+static int match_fwd_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_fwd *)v)->net_id == *(const __u32 *)arg;
+}
+
+static int match_bind_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_bind_key *)k)->net_id == *(const __u32 *)arg;
+}
+
+int dp_net_del(struct datapath *dp, uint32_t net_id)
+{
+	struct vnet_net zero = { 0 };
+
+	if (!net_id || net_id >= VNET_MAX_NETS)
+		return -EINVAL;
+	bpf_map_update_elem(dp_map_fd(dp, "net_map"), &net_id, &zero, BPF_ANY);
+	purge_matching(dp_map_fd(dp, "subnet_map"), sizeof(struct lpm_key), sizeof(__u32),
+		       match_subnet_net, &net_id);
+	purge_matching(dp_map_fd(dp, "fwd_map"), sizeof(struct vnet_fwd_key),
+		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
+	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
+		       sizeof(struct vnet_bind), match_bind_net, &net_id);
+	purge_matching(dp_map_fd(dp, "ct_map"), sizeof(struct vnet_ct_key), sizeof(struct vnet_ct),
+		       match_ct_net, &net_id);
+	return 0;
+}
+
+static void fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_fdb v = { .ifindex = ifindex };
+
+	memcpy(k.mac, mac, 6);
+	bpf_map_update_elem(dp_map_fd(dp, "fdb_map"), &k, &v, BPF_ANY);
+}
+
+int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		char *err, size_t errlen)
+{
+	struct vnet_port port = { .net_id = net_id };
+	int pfd = dp_map_fd(dp, "port_map"), kind, r;
+	__u32 key = ifindex;
+
+	kind = dp_dev_kind(ifindex);
+	if (kind < 0) {
+		dp_err(err, errlen, "port ifindex %d: %s", ifindex, strerror(-kind));
+		return kind;
+	}
+	/* a re-added port keeps its locked MAC unless a new one is given */
+	if (bpf_map_lookup_elem(pfd, &key, &port) || port.net_id != net_id)
+		port = (struct vnet_port){ .net_id = net_id };
+	port.kind = kind;
+	port.hook = dp_hook_for(kind, 0);
+	if (mac) {
+		memcpy(port.mac, mac, 6);
+		port.mac_locked = 1;
+		fdb_seed(dp, net_id, mac, ifindex);
+	}
+	if (bpf_map_update_elem(pfd, &key, &port, BPF_ANY)) {
+		r = -errno;
+		dp_err(err, errlen, "port ifindex %d: map update: %s", ifindex, strerror(-r));
+		return r;
+	}
+	if (kind != VNET_KIND_VETH)
+		bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+	return dp_attach_port(dp, ifindex, port.hook, 0, err, errlen);
+}
+
+static int match_fdb_port(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_fdb *)v)->ifindex == *(const __u32 *)arg;
+}
+
+static int match_bind_port(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_bind *)v)->ifindex == *(const __u32 *)arg;
+}
+
+/* Remove a port's conntrack pairs: IN entries pointing at it and their
+ * OUT partners. */
+static void purge_port_ct(struct datapath *dp, __u32 ifindex)
+{
+	int fd = dp_map_fd(dp, "ct_map");
+	struct vnet_ct_key key, next, *prev = NULL, *dead = NULL;
+	size_t n = 0, cap = 0;
+	struct vnet_ct ct;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &ct) || ct.dir != VNET_CT_IN ||
+		    ct.ifindex != ifindex)
+			continue;
+		if (n + 2 > cap) {
+			void *t = realloc(dead, (cap = cap ? cap * 2 : 64) * sizeof(*dead));
+
+			if (!t)
+				break;
+			dead = t;
+		}
+		dead[n++] = key;
+		dead[n++] = ct.peer;
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, &dead[i]);
+	free(dead);
+}
+
+int dp_port_del(struct datapath *dp, int ifindex)
+{
+	int pfd = dp_map_fd(dp, "port_map");
+	struct vnet_port port;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(pfd, &key, &port))
+		return -ENOENT;
+	dp_detach(dp->pin_dir, ifindex, port.hook, 0);
+	bpf_map_delete_elem(pfd, &key);
+	bpf_map_delete_elem(dp_map_fd(dp, "tx_ports"), &key);
+	bpf_map_delete_elem(dp_map_fd(dp, "port_stats"), &key);
+	purge_matching(dp_map_fd(dp, "fdb_map"), sizeof(struct vnet_fdb_key),
+		       sizeof(struct vnet_fdb), match_fdb_port, &key);
+	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
+		       sizeof(struct vnet_bind), match_bind_port, &key);
+	purge_port_ct(dp, key);
+	return 0;
+}
+
+int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
+		  struct in_addr ip, bool add)
+{
+	struct vnet_fdb_key fk = { .net_id = net_id };
+	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
+	struct vnet_bind b = { 0 };
+	struct vnet_port port;
+	struct vnet_fdb f;
+	int bfd = dp_map_fd(dp, "bind_map"), pfd = dp_map_fd(dp, "port_map");
+
+	if (!add) {
+		if (bpf_map_lookup_elem(bfd, &bk, &b) == 0 && !memcmp(b.mac, mac, 6))
+			bpf_map_delete_elem(bfd, &bk);
+		return 0;
+	}
+	memcpy(fk.mac, mac, 6);
+	if (bpf_map_lookup_elem(dp_map_fd(dp, "fdb_map"), &fk, &f))
+		return -ENOENT;
+	if (bpf_map_lookup_elem(pfd, &f.ifindex, &port) || port.net_id != net_id)
+		return -ENOENT;
+	b.ifindex = f.ifindex;
+	memcpy(b.mac, mac, 6);
+	if (bpf_map_update_elem(bfd, &bk, &b, BPF_ANY))
+		return -errno;
+	if (!port.mac_locked) {
+		/* the first lease on a port fixes its MAC */
+		memcpy(port.mac, mac, 6);
+		port.mac_locked = 1;
+		bpf_map_update_elem(pfd, &f.ifindex, &port, BPF_EXIST);
+	}
+	return 0;
+}
+
+int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
+{
+	struct vnet_uplink up = { 0 };
+	__u32 key = ifindex;
+	int kind = dp_dev_kind(ifindex);
+
+	if (kind < 0) {
+		dp_err(err, errlen, "uplink ifindex %d: %s", ifindex, strerror(-kind));
+		return kind;
+	}
+	up.kind = kind;
+	up.hook = dp_hook_for(kind, 1);
+	if (bpf_map_update_elem(dp_map_fd(dp, "uplink_map"), &key, &up, BPF_ANY)) {
+		int r = -errno;
+
+		dp_err(err, errlen, "uplink ifindex %d: map update: %s", ifindex, strerror(-r));
+		return r;
+	}
+	bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+	return dp_attach_port(dp, ifindex, up.hook, 1, err, errlen);
+}
+
+int dp_uplink_del(struct datapath *dp, int ifindex)
+{
+	int ufd = dp_map_fd(dp, "uplink_map");
+	struct vnet_uplink up;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(ufd, &key, &up))
+		return -ENOENT;
+	dp_detach(dp->pin_dir, ifindex, up.hook, 1);
+	bpf_map_delete_elem(ufd, &key);
+	bpf_map_delete_elem(dp_map_fd(dp, "tx_ports"), &key);
+	return 0;
+}
+
+static int fwd_key(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   struct vnet_fwd_key *k)
+{
+	struct vnet_net net;
+
+	if (!net_id || net_id >= VNET_MAX_NETS ||
+	    bpf_map_lookup_elem(dp_map_fd(dp, "net_map"), &net_id, &net))
+		return -ENOENT;
+	if (!(net.flags & VNET_NET_NAT) || !net.uplink_addr)
+		return -EINVAL;
+	if (pf->proto != IPPROTO_TCP && pf->proto != IPPROTO_UDP)
+		return -EPROTONOSUPPORT;
+	*k = (struct vnet_fwd_key){ .addr = net.uplink_addr, .port = htons(pf->host_port),
+				    .proto = pf->proto };
+	return 0;
+}
+
+int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   char *err, size_t errlen)
+{
+	struct vnet_fwd v = { .net_id = net_id, .guest_ip = pf->guest_ip.s_addr,
+			      .guest_port = htons(pf->guest_port) };
+	struct vnet_fwd_key k;
+	int r = fwd_key(dp, net_id, pf, &k);
+
+	if (r) {
+		dp_err(err, errlen, "port forward on network %u: %s", net_id,
+		       r == -EINVAL ? "network is not in NAT mode with an uplink address"
+				    : strerror(-r));
+		return r;
+	}
+	if (bpf_map_update_elem(dp_map_fd(dp, "fwd_map"), &k, &v, BPF_ANY)) {
+		r = -errno;
+		dp_err(err, errlen, "port forward: map update: %s", strerror(-r));
+	}
+	return r;
+}
+
+int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf)
+{
+	struct vnet_fwd_key k;
+	int r = fwd_key(dp, net_id, pf, &k);
+
+	if (r)
+		return r;
+	return bpf_map_delete_elem(dp_map_fd(dp, "fwd_map"), &k) ? -errno : 0;
+}

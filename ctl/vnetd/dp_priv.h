@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internals shared by datapath.c and the dp_*.c files (not for other
+ * users: they see only datapath.h). */
+#ifndef VNET_DP_PRIV_H
+#define VNET_DP_PRIV_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "datapath.h"
+#include "vnet_shared.h"
+
+struct vnet;
+
+struct datapath {
+	char pin_dir[PATH_MAX];
+	struct vnet *skel;
+	int ncpu;
+};
+
+/* tc filter identity: one filter per hook, replaced in place. */
+#define DP_TC_HANDLE 0x564e	/* "VN" */
+#define DP_TC_PRIO 1
+
+/* dp_attach.c */
+int dp_dev_kind(int ifindex);
+int dp_hook_for(int kind, int uplink);
+int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
+		   size_t errlen);
+int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);
+
+/* dp_stats.c */
+void dp_gc(struct datapath *dp);
+void dp_global_add(struct datapath *dp, unsigned idx, unsigned long long n);
+
+/* datapath.c */
+int dp_map_fd(struct datapath *dp, const char *name);
+
+#define dp_err(err, errlen, ...) \
+	do { if (err && errlen) snprintf(err, errlen, __VA_ARGS__); } while (0)
+
+#endif

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the BPF unit tests: a private network namespace with dummy
+ * devices (ports p1, p2, uplink up0, "bridge" br0), the data path opened
+ * through datapath.h with pins in a per-process bpffs dir, frames built in
+ * C with correct checksums, BPF_PROG_TEST_RUN and map readers. */
+#ifndef VNET_DP_TEST_H
+#define VNET_DP_TEST_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_priv.h"
+#include "vnet.skel.h"
+
+#define GUEST1 "192.168.122.10"
+#define GUEST2 "192.168.122.11"
+#define GW "192.168.122.1"
+#define UPLINK "203.0.113.1"
+#define WAN "203.0.113.2"
+#define FAR "198.51.100.7"
+
+static const uint8_t MAC1[6] = { 2, 0, 0, 0, 0, 0x10 };
+static const uint8_t MAC2[6] = { 2, 0, 0, 0, 0, 0x11 };
+static const uint8_t BRMAC[6] = { 2, 0, 0, 0, 1, 1 };
+static const uint8_t UPMAC[6] = { 2, 0, 0, 0, 0xa, 1 };
+static const uint8_t WANMAC[6] = { 2, 0, 0, 0, 0xa, 2 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+struct world {
+	struct datapath *dp;
+	char pin[128];
+	int p1, p2, up, br;
+};
+static struct world W;
+
+static inline uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+/* --- the namespace and the data path ------------------------------------ */
+static inline int world_setup(void **state)
+{
+	static const char *cmds =
+		"ip link set lo up && "
+		"ip link add p1 type veth peer name p1x && ip link add p2 type veth peer name p2x && "
+		"ip link add br0 type bridge && ip link set br0 address 02:00:00:00:01:01 && "
+		"ip addr add 192.168.122.1/24 dev br0 && ip link set br0 up && "
+		"ip link add wv type veth peer name wvx && ip link set wv up && ip link set wvx up && "
+		"ip link add up0 link wv type macvlan mode bridge && "
+		"ip link set up0 address 02:00:00:00:0a:01 && "
+		"ip addr add 203.0.113.1/24 dev up0 && ip link set up0 up && "
+		"ip link set p1 up && ip link set p2 up && ip link set p1x up && ip link set p2x up && "
+		"ip neigh add 203.0.113.2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
+		"ip route add default via 203.0.113.2";
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24 };
+	char err[256] = "";
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, "skipping: needs root (BPF, network namespace)\n");
+		return 0;	/* every test then skips (NEED_WORLD) */
+	}
+	if (system(cmds) != 0)
+		return -1;
+	setenv("VNET_DP_HOOK", "tc", 1);
+	W.p1 = if_nametoindex("p1");
+	W.p2 = if_nametoindex("p2");
+	W.up = if_nametoindex("up0");
+	W.br = if_nametoindex("br0");
+	snprintf(W.pin, sizeof(W.pin), "/sys/fs/bpf/%s-bpftest-%d",
+		 getenv("VNET_TEST_PREFIX") ? getenv("VNET_TEST_PREFIX") : "vnet", getpid());
+	if (dp_open(W.pin, &W.dp, err, sizeof(err))) {
+		fprintf(stderr, "dp_open: %s\n", err);
+		return -1;
+	}
+	c.bridge_ifindex = W.br;
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_ifindex = W.up;
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	if (dp_net_set(W.dp, &c, err, sizeof(err)) || dp_uplink_add(W.dp, W.up, err, sizeof(err)) ||
+	    dp_port_add(W.dp, 1, W.p1, MAC1, err, sizeof(err)) ||
+	    dp_port_add(W.dp, 1, W.p2, MAC2, err, sizeof(err)) ||
+	    dp_lease_bind(W.dp, 1, MAC1, (struct in_addr){ ip4(GUEST1) }, true) ||
+	    dp_lease_bind(W.dp, 1, MAC2, (struct in_addr){ ip4(GUEST2) }, true)) {
+		fprintf(stderr, "setup: %s\n", err);
+		dp_close(W.dp);
+		dp_purge(W.pin);
+		W.dp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static inline int world_teardown(void **state)
+{
+	if (W.dp) {
+		dp_close(W.dp);
+		dp_purge(W.pin);
+	}
+	return 0;
+}
+
+#define NEED_WORLD() do { if (!W.dp) skip(); } while (0)
+
+static inline int prog_fd(const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(W.dp->skel->obj, name);
+
+	return p ? bpf_program__fd(p) : -1;
+}
+
+/* --- frames --------------------------------------------------------------- */
+struct frame {
+	uint8_t b[1600];
+	uint32_t len;
+};
+
+static inline uint32_t sum16(const void *p, size_t n, uint32_t s)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (b[i] << 8) | b[i + 1];
+	if (n & 1)
+		s += b[n - 1] << 8;
+	return s;
+}
+
+static inline uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* Checksum over the pseudo header + L4 (TCP/UDP) or over ICMP alone:
+ * 0 when the packet's checksum is right. */
+static inline uint16_t l4_check(const uint8_t *ip)
+{
+	unsigned ihl = (ip[0] & 0xf) * 4, tot = (ip[2] << 8) | ip[3], len = tot - ihl;
+	uint32_t s = 0;
+
+	if (ip[9] != IPPROTO_ICMP) {
+		s = sum16(ip + 12, 8, 0);
+		s += ip[9] + len;
+	}
+	return fold(sum16(ip + ihl, len, s));
+}
+
+static inline uint16_t ip_check(const uint8_t *ip)
+{
+	return fold(sum16(ip, (ip[0] & 0xf) * 4, 0));
+}
+
+static inline void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	return (p[0] << 8) | p[1];
+}
+
+/* Ethernet + IPv4 + TCP/UDP/ICMP-echo (id = sport) + payload, checksummed. */
+static inline void build(struct frame *f, const uint8_t *dmac, const uint8_t *smac, const char *src,
+		  const char *dst, uint8_t proto, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	uint8_t *ip = f->b + 14, *l4 = ip + 20;
+	unsigned l4len = proto == IPPROTO_TCP ? 20 : 8, plen = 16;
+	uint32_t s = ip4(src), d = ip4(dst);
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->b, dmac, 6);
+	memcpy(f->b + 6, smac, 6);
+	put16(f->b + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + l4len + plen);
+	put16(ip + 4, 0x1234);
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &d, 4);
+	put16(ip + 10, ip_check(ip));
+	if (proto == IPPROTO_ICMP) {
+		l4[0] = 8;
+		put16(l4 + 4, sport);
+		put16(l4 + 6, 1);
+	} else {
+		put16(l4, sport);
+		put16(l4 + 2, dport);
+	}
+	if (proto == IPPROTO_TCP) {
+		l4[12] = 5 << 4;
+		l4[13] = flags;
+		put16(l4 + 14, 64240);
+	}
+	if (proto == IPPROTO_UDP)
+		put16(l4 + 4, l4len + plen);
+	memset(l4 + l4len, 0xab, plen);
+	put16(l4 + (proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 2), l4_check(ip));
+	f->len = 14 + 20 + l4len + plen;
+}
+
+/* --- running -------------------------------------------------------------- */
+/* Run a tc program as if the frame arrived on ifindex; out gets the frame
+ * as the program left it. Returns the program's verdict. */
+static inline int run_tc(const char *prog, const struct frame *in, int ifindex, struct frame *out)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex };
+	struct frame tmp;
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->b, .data_size_in = in->len,
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	out = out ? out : &tmp;
+	o.data_out = out->b;
+	o.data_size_out = sizeof(out->b);
+	assert_int_equal(bpf_prog_test_run_opts(prog_fd(prog), &o), 0);
+	out->len = o.data_size_out;
+	return o.retval;
+}
+
+static inline int run_xdp(const char *prog, const struct frame *in, int ifindex, struct frame *out)
+{
+	struct xdp_md ctx = { .ingress_ifindex = ifindex, .data_end = in->len };
+	struct frame tmp;
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->b, .data_size_in = in->len,
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	out = out ? out : &tmp;
+	o.data_out = out->b;
+	o.data_size_out = sizeof(out->b);
+	assert_int_equal(bpf_prog_test_run_opts(prog_fd(prog), &o), 0);
+	out->len = o.data_size_out;
+	return o.retval;
+}
+
+#define TC_OK 0
+#define TC_SHOT 2
+#define TC_REDIRECT 7
+
+/* --- counters ------------------------------------------------------------- */
+static inline uint64_t percpu_u64(const char *map, uint32_t key)
+{
+	int n = libbpf_num_possible_cpus();
+	uint64_t v[n], s = 0;
+
+	if (bpf_map_lookup_elem(dp_map_fd(W.dp, map), &key, v))
+		return 0;
+	for (int i = 0; i < n; i++)
+		s += v[i];
+	return s;
+}
+
+static inline uint64_t drops(enum vnet_drop r)
+{
+	return percpu_u64("drops", r);
+}
+
+static inline uint64_t global(enum vnet_global g)
+{
+	return percpu_u64("global_stats", g);
+}
+
+static inline int ct_count(void)
+{
+	struct vnet_ct_key k, next, *prev = NULL;
+	int n = 0, fd = dp_map_fd(W.dp, "ct_map");
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+#endif

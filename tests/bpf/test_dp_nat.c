@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Routing + NAT through BPF_PROG_TEST_RUN: SNAT (tc and XDP builds, TCP,
+ * UDP, ICMP echo), reply translation, ICMP errors, DNAT port forwards,
+ * unsolicited inbound, the uplink guard, conntrack-full and GC. Every
+ * rewritten frame is checked byte by byte and by full checksum
+ * recomputation. */
+#include "dp_test.h"
+
+#define SYN 0x02
+#define ACK 0x10
+
+static const uint8_t *ip_of(const struct frame *f)
+{
+	return f->b + 14;
+}
+
+static uint32_t addr_at(const struct frame *f, int off)
+{
+	uint32_t a;
+
+	memcpy(&a, f->b + 14 + off, 4);
+	return a;
+}
+
+static uint16_t port_at(const struct frame *f, int off)
+{
+	return get16(f->b + 14 + 20 + off);
+}
+
+static void assert_csums_ok(const struct frame *f)
+{
+	assert_int_equal(ip_check(ip_of(f)), 0);
+	assert_int_equal(l4_check(ip_of(f)), 0);
+}
+
+static void assert_macs(const struct frame *f, const uint8_t *dst, const uint8_t *src)
+{
+	assert_memory_equal(f->b, dst, 6);
+	assert_memory_equal(f->b + 6, src, 6);
+}
+
+/* Guest 1 -> FAR through the tc port program: returns the NAT port. */
+static uint16_t snat_out(uint8_t proto, uint16_t sport, uint16_t dport, struct frame *out)
+{
+	struct frame f;
+
+	build(&f, BRMAC, MAC1, GUEST1, FAR, proto, sport, dport, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, out), TC_REDIRECT);
+	assert_int_equal(out->len, f.len);
+	assert_macs(out, WANMAC, UPMAC);	/* next hop from the FIB */
+	assert_int_equal(addr_at(out, 12), ip4(UPLINK));
+	assert_int_equal(addr_at(out, 16), ip4(FAR));
+	assert_int_equal(out->b[14 + 8], 63);	/* TTL */
+	assert_csums_ok(out);
+	return proto == IPPROTO_ICMP ? port_at(out, 4) : port_at(out, 0);
+}
+
+static void test_snat_tcp_and_reply(void **state)
+{
+	uint64_t created;
+	struct frame out, r;
+	uint16_t nport;
+
+	NEED_WORLD();
+	created = global(VNET_G_NAT_CREATED);
+	nport = snat_out(IPPROTO_TCP, 40000, 443, &out);
+	assert_true(nport >= VNET_NAT_PORT_MIN);	/* max is 65535 */
+	assert_int_equal(port_at(&out, 2), 443);
+	assert_int_equal(global(VNET_G_NAT_CREATED), created + 1);
+	/* the same flow keeps its port */
+	assert_int_equal(snat_out(IPPROTO_TCP, 40000, 443, &out), nport);
+	assert_int_equal(global(VNET_G_NAT_CREATED), created + 1);
+	/* the reply comes back translated, to guest 1's port */
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, SYN | ACK);
+	assert_int_equal(run_tc("vnet_uplink_tc", &r, W.up, &out), TC_REDIRECT);
+	assert_macs(&out, MAC1, BRMAC);
+	assert_int_equal(addr_at(&out, 12), ip4(FAR));
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_int_equal(port_at(&out, 0), 443);
+	assert_int_equal(port_at(&out, 2), 40000);
+	assert_csums_ok(&out);
+}
+
+static void test_snat_udp_icmp(void **state)
+{
+	struct frame out, r;
+	uint16_t nport, nid;
+
+	NEED_WORLD();
+	nport = snat_out(IPPROTO_UDP, 5353, 53, &out);
+	assert_true(nport >= VNET_NAT_PORT_MIN);
+	nid = snat_out(IPPROTO_ICMP, 0x4242, 0, &out);	/* echo id 0x4242 */
+	assert_true(nid >= VNET_NAT_PORT_MIN);
+	/* echo reply: type 0, id = the NAT id */
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_ICMP, nid, 0, 0);
+	r.b[14 + 20] = 0;
+	put16(r.b + 14 + 22, 0);
+	put16(r.b + 14 + 22, l4_check(ip_of(&r)));
+	assert_int_equal(run_tc("vnet_uplink_tc", &r, W.up, &out), TC_REDIRECT);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_int_equal(port_at(&out, 4), 0x4242);
+	assert_csums_ok(&out);
+}
+
+static void test_snat_xdp(void **state)
+{
+	struct frame f, out;
+
+	NEED_WORLD();
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 7000, 9000, 0);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	assert_macs(&out, WANMAC, UPMAC);
+	assert_int_equal(addr_at(&out, 12), ip4(UPLINK));
+	assert_true(port_at(&out, 0) >= VNET_NAT_PORT_MIN);
+	assert_csums_ok(&out);	/* checksums computed by hand on XDP */
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 7001, 80, SYN);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	assert_csums_ok(&out);
+}
+
+/* An ICMP port unreachable about a translated UDP flow. */
+static void test_icmp_error_translated(void **state)
+{
+	struct frame out, sent, e;
+	uint8_t *ip = e.b + 14, *icmp = ip + 20;
+	uint16_t nport;
+
+	NEED_WORLD();
+	nport = snat_out(IPPROTO_UDP, 6000, 69, &sent);
+	memset(&e, 0, sizeof(e));
+	memcpy(e.b, UPMAC, 6);
+	memcpy(e.b + 6, WANMAC, 6);
+	put16(e.b + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + 8 + 28);
+	ip[8] = 64;
+	ip[9] = IPPROTO_ICMP;
+	memcpy(ip + 12, (uint32_t[]){ ip4(FAR) }, 4);
+	memcpy(ip + 16, (uint32_t[]){ ip4(UPLINK) }, 4);
+	put16(ip + 10, ip_check(ip));
+	icmp[0] = 3;
+	icmp[1] = 3;
+	memcpy(icmp + 8, sent.b + 14, 28);	/* embedded: what we sent */
+	put16(icmp + 2, l4_check(ip));
+	e.len = 14 + 20 + 8 + 28;
+	assert_int_equal(run_tc("vnet_uplink_tc", &e, W.up, &out), TC_REDIRECT);
+	ip = out.b + 14;
+	icmp = ip + 20;
+	assert_macs(&out, MAC1, BRMAC);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_int_equal(ip_check(ip), 0);
+	assert_int_equal(l4_check(ip), 0);		/* ICMP checksum */
+	assert_int_equal(ip_check(icmp + 8), 0);	/* embedded IP checksum */
+	assert_memory_equal(icmp + 8 + 12, (uint32_t[]){ ip4(GUEST1) }, 4);
+	assert_int_equal(get16(icmp + 8 + 20), 6000);
+	(void)nport;
+}
+
+static void test_dnat_forward(void **state)
+{
+	struct netdef_port_forward pf = { .proto = IPPROTO_TCP, .host_port = 8080,
+					  .guest_port = 80 };
+	struct frame f, out;
+	uint64_t hits;
+
+	NEED_WORLD();
+	pf.guest_ip.s_addr = ip4(GUEST2);
+	assert_int_equal(dp_forward_add(W.dp, 1, &pf, NULL, 0), 0);
+	hits = global(VNET_G_DNAT_HITS);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 33333, 8080, SYN);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_macs(&out, MAC2, BRMAC);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST2));
+	assert_int_equal(port_at(&out, 2), 80);
+	assert_csums_ok(&out);
+	assert_int_equal(global(VNET_G_DNAT_HITS), hits + 1);
+	/* the guest's answer leaves from the uplink address and host port */
+	build(&f, BRMAC, MAC2, GUEST2, WAN, IPPROTO_TCP, 80, 33333, SYN | ACK);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p2, &out), TC_REDIRECT);
+	assert_int_equal(addr_at(&out, 12), ip4(UPLINK));
+	assert_int_equal(port_at(&out, 0), 8080);
+	assert_csums_ok(&out);
+	/* a UDP packet to the TCP forward is not forwarded */
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_UDP, 33333, 8080, 0);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_OK);
+	assert_int_equal(dp_forward_del(W.dp, 1, &pf), 0);
+}
+
+static void test_unsolicited_and_host_traffic(void **state)
+{
+	uint64_t before;
+	struct frame f;
+
+	NEED_WORLD();
+	before = drops(VNET_DROP_UNSOLICITED);
+	build(&f, UPMAC, WANMAC, WAN, GUEST1, IPPROTO_TCP, 1234, 22, SYN);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_UNSOLICITED), before + 1);
+	/* the host's own traffic passes untouched */
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 1234, 22, SYN);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_OK);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_UDP, 53, 40000, 0);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_OK);
+}
+
+static void test_guard(void **state)
+{
+	uint64_t before;
+	struct frame f;
+
+	NEED_WORLD();
+	before = drops(VNET_DROP_UNNAT_GUARD);
+	build(&f, WANMAC, UPMAC, GUEST1, WAN, IPPROTO_UDP, 1, 2, 0);
+	assert_int_equal(run_tc("vnet_uplink_guard", &f, W.up, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_UNNAT_GUARD), before + 1);
+	build(&f, WANMAC, UPMAC, UPLINK, WAN, IPPROTO_UDP, 1, 2, 0);
+	assert_int_equal(run_tc("vnet_uplink_guard", &f, W.up, NULL), TC_OK);
+}
+
+/* GC: an idle pair is collected and counted; a fresh one stays. */
+static void test_gc(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(1),
+				 .dport = htons(2), .proto = IPPROTO_UDP };
+	struct vnet_ct_key ik = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(2),
+				  .dport = htons(61999), .proto = IPPROTO_UDP };
+	struct vnet_ct out = { .peer = ik, .dir = VNET_CT_OUT, .initiator = 1, .seen_ns = 1 };
+	struct vnet_ct in = { .peer = k, .dir = VNET_CT_IN, .seen_ns = 1 };
+	struct vnet_ct v;
+	uint64_t expired;
+	int n;
+
+	NEED_WORLD();
+	snat_out(IPPROTO_UDP, 2222, 53, &(struct frame){ 0 });	/* fresh */
+	assert_int_equal(bpf_map_update_elem(fd, &k, &out, BPF_NOEXIST), 0);
+	assert_int_equal(bpf_map_update_elem(fd, &ik, &in, BPF_NOEXIST), 0);
+	n = ct_count();
+	expired = global(VNET_G_CT_EXPIRED);
+	dp_tick(W.dp);
+	assert_int_equal(ct_count(), n - 2);
+	assert_int_equal(global(VNET_G_CT_EXPIRED), expired + 1);
+	assert_int_not_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(fd, &ik, &v), 0);
+}
+
+/* A full table: new flows fail (counted), existing ones keep working. */
+static void test_ct_full(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct_key k = { .proto = IPPROTO_UDP };
+	struct vnet_ct v = { .dir = VNET_CT_IN };
+	struct frame out, f;
+	uint64_t before;
+	uint16_t nport;
+	int i;
+
+	NEED_WORLD();
+	nport = snat_out(IPPROTO_UDP, 3333, 53, &out);
+	for (i = 0; i < VNET_MAX_CT; i++) {
+		k.saddr = htonl(0x0a000000 + i);
+		if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST))
+			break;
+	}
+	assert_int_equal(errno, E2BIG);
+	before = drops(VNET_DROP_CT_FULL);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 3334, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_CT_FULL), before + 1);
+	assert_int_equal(snat_out(IPPROTO_UDP, 3333, 53, &out), nport);	/* still works */
+	for (; i >= 0; i--) {
+		k.saddr = htonl(0x0a000000 + i);
+		bpf_map_delete_elem(fd, &k);
+	}
+}
+
+/* Every NAT port toward one remote endpoint taken: counted, not sent. */
+static void test_nat_port_exhaustion(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map"), port;
+	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(123),
+				 .proto = IPPROTO_UDP };
+	struct vnet_ct v = { .dir = VNET_CT_IN };
+	uint64_t before;
+	struct frame f;
+
+	NEED_WORLD();
+	for (port = VNET_NAT_PORT_MIN; port <= VNET_NAT_PORT_MAX; port++) {
+		k.dport = htons(port);
+		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
+	}
+	before = drops(VNET_DROP_NAT_NO_PORT);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 4444, 123, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_NAT_NO_PORT), before + 1);
+	/* another remote port still gets one (endpoint-dependent mapping) */
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 4444, 124, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	for (port = VNET_NAT_PORT_MIN; port <= VNET_NAT_PORT_MAX; port++) {
+		k.dport = htons(port);
+		bpf_map_delete_elem(fd, &k);
+	}
+}
+
+/* Route mode: no translation, no conntrack; inbound goes to the guest
+ * that holds the address. Runs last: it reconfigures network 1. */
+static void test_route_mode(void **state)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_ROUTE, .prefix = 24,
+				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
+	struct frame f, out;
+	int n;
+
+	NEED_WORLD();
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+	n = ct_count();
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 41000, 80, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_macs(&out, WANMAC, UPMAC);
+	assert_int_equal(addr_at(&out, 12), ip4(GUEST1));
+	assert_int_equal(port_at(&out, 0), 41000);
+	assert_int_equal(out.b[14 + 8], 63);
+	assert_csums_ok(&out);
+	assert_int_equal(ct_count(), n);
+	build(&f, UPMAC, WANMAC, FAR, GUEST1, IPPROTO_TCP, 80, 41000, SYN | ACK);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_macs(&out, MAC1, BRMAC);
+	assert_csums_ok(&out);
+	/* nobody holds .77: the kernel decides */
+	build(&f, UPMAC, WANMAC, FAR, "192.168.122.77", IPPROTO_TCP, 80, 41000, SYN);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_snat_tcp_and_reply),
+		cmocka_unit_test(test_snat_udp_icmp),
+		cmocka_unit_test(test_snat_xdp),
+		cmocka_unit_test(test_icmp_error_translated),
+		cmocka_unit_test(test_dnat_forward),
+		cmocka_unit_test(test_unsolicited_and_host_traffic),
+		cmocka_unit_test(test_guard),
+		cmocka_unit_test(test_gc),
+		cmocka_unit_test(test_ct_full),
+		cmocka_unit_test(test_nat_port_exhaustion),
+		cmocka_unit_test(test_route_mode),
+	};
+
+	return cmocka_run_group_tests(tests, world_setup, world_teardown);
+}

@@ -114,7 +114,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 NSS_SO      := $(BUILD)/libnss_vnet.so.2
 DIST_VERSION := $(subst \",,$(patsubst -DVNET_VERSION=%,%,$(filter -DVNET_VERSION=%,$(CPPFLAGS))))
 DIST_NAME   := vnet-$(DIST_VERSION)
-INSTALLED   := $(SBINDIR)/vnetd $(BINDIR)/vnetctl $(LIBDIR)/libnss_vnet.so.2 \
+INSTALLED   := $(SBINDIR)/vnetd $(BINDIR)/vnetctl $(BINDIR)/vnet-user $(LIBDIR)/libnss_vnet.so.2 \
 	$(UNITDIR)/vnetd.service $(SYSUSERSDIR)/vnet.conf $(MANDIR)/man8/vnetd.8 \
 	$(MANDIR)/man8/vnetctl.8 $(MANDIR)/man5/vnet-network.xml.5 $(BASHCOMPDIR)/vnetctl \
 	$(DOCDIR)/operations.md $(DOCDIR)/network-xml.md
@@ -131,6 +131,7 @@ $(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/lease_store.h
 install: all
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(SBINDIR)/vnetd
 	install -D -m 0755 $(BUILD)/vnetctl $(DESTDIR)$(BINDIR)/vnetctl
+	install -D -m 0755 $(BUILD)/vnet-user $(DESTDIR)$(BINDIR)/vnet-user
 	install -D -m 0644 $(NSS_SO) $(DESTDIR)$(LIBDIR)/libnss_vnet.so.2
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/vnetd.service > $(DESTDIR)$(UNITDIR)/vnetd.service
@@ -175,3 +176,22 @@ all: $(BUILD)/vnet-user
 $(BUILD)/obj/ctl/vnet-user/%.o: CPPFLAGS += -I/usr/include/slirp
 $(BUILD)/vnet-user: $(VNET_USER_OBJS) $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lslirp -lvdeplug
+
+# ---- make bench (issue 7): generators and counters in tests/bench/ -----------
+# pktgen: live-frames XDP generator, XDP/tc drop counters, bare-redirect
+# ceiling (a libbpf skeleton of tests/bench/pktgen.bpf.c); netload: AF_PACKET
+# and TCP load (plain C). tests/bench.sh runs them.
+BENCH_TOOLS := $(BUILD)/bench/pktgen $(BUILD)/bench/netload
+bench: $(BENCH_TOOLS)
+$(BUILD)/bench/pktgen.bpf.o: tests/bench/pktgen.bpf.c
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 -target bpf -Wall -Werror \
+		-I/usr/include/$(shell uname -m)-linux-gnu -c $< -o $@
+$(BUILD)/bench/pktgen.skel.h: $(BUILD)/bench/pktgen.bpf.o
+	$(Q)$(BPFTOOL) gen skeleton $< name pktgen > $@
+$(BUILD)/bench/pktgen: tests/bench/pktgen.c tests/bench/frame.h $(BUILD)/bench/pktgen.skel.h
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -I$(BUILD)/bench -o $@ $< $(LDLIBS)
+$(BUILD)/bench/netload: tests/bench/netload.c tests/bench/frame.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+# ---- end of make bench block -------------------------------------------------

@@ -35,7 +35,9 @@ run_fuzz() {
 	corpus="$ROOT/lib/fuzz/corpus/${name#fuzz_}"
 	work=$(mktemp -d)
 	[ -d "$corpus" ] && cp -r "$corpus/." "$work/"
+	# Crash artifacts go to the log dir, never into the source tree.
 	if timeout $((FUZZ_SECONDS + 120)) "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+		-artifact_prefix="$LOGDIR/$name-" \
 		-rss_limit_mb=2048 "$work" >"$LOGDIR/$name.log" 2>&1; then
 		PASS=$((PASS + 1)); printf '%-40s ok (%s)\n' "$name" "$(grep -o 'Done [0-9]* runs' "$LOGDIR/$name.log" | tail -1)"
 	else

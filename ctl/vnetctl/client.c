@@ -40,7 +40,7 @@ struct json_object *client_call(const char *sock, const char *cmd, struct json_o
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
 	json_object_object_add(req, "args", args ? args : json_object_new_array());
 	if (opts)
-		json_object_object_add(req, "opts", opts);
+		json_object_object_add(req, "opts", json_object_get(opts)); /* opts stay the caller's */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ret = ctl_send(fd, req);
 	json_object_put(req);

@@ -91,6 +91,8 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 		net.flags |= VNET_NET_NAT;
 	else if (cfg->mode == NETDEF_MODE_ROUTE && cfg->uplink_ifindex)
 		net.flags |= VNET_NET_ROUTE;
+	else if (cfg->mode == NETDEF_MODE_BRIDGE)
+		net.flags |= VNET_NET_BRIDGE;
 	net.bridge_ifindex = cfg->bridge_ifindex;
 	net.gw = cfg->gw.s_addr;
 	net.mask = mask;
@@ -103,7 +105,9 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 
 	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
 	lk = (struct lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & mask };
-	if (bpf_map_update_elem(sfd, &lk, &id, BPF_ANY) ||
+	/* A network without an address (bridge mode) owns no subnet: a /0
+	 * entry would claim every address for it. */
+	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
 	    bpf_map_update_elem(dp_map_fd(dp, "net_map"), &id, &net, BPF_ANY)) {
 		int r = -errno;
 
@@ -174,7 +178,7 @@ int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t
 	port.hook = dp_hook_for(kind, 0);
 	if (mac) {
 		memcpy(port.mac, mac, 6);
-		port.mac_locked = 1;
+		port.mac_locked = !port.multi_mac;
 		fdb_seed(dp, net_id, mac, ifindex);
 	}
 	if (bpf_map_update_elem(pfd, &key, &port, BPF_ANY)) {
@@ -271,13 +275,30 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 	memcpy(b.mac, mac, 6);
 	if (bpf_map_update_elem(bfd, &bk, &b, BPF_ANY))
 		return -errno;
-	if (!port.mac_locked) {
+	if (!port.mac_locked && !port.multi_mac) {
 		/* the first lease on a port fixes its MAC */
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = 1;
 		bpf_map_update_elem(pfd, &f.ifindex, &port, BPF_EXIST);
 	}
 	return 0;
+}
+
+/* A port shared by several guests (a VDE switch's tap): leases bind
+ * (IP, MAC) pairs but never lock the port to one MAC. Not yet declared in
+ * datapath.h; vnetd's vde.c declares it weak. */
+int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
+int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
+{
+	int pfd = dp_map_fd(dp, "port_map");
+	struct vnet_port port;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(pfd, &key, &port))
+		return -ENOENT;
+	port.multi_mac = 1;
+	port.mac_locked = 0;
+	return bpf_map_update_elem(pfd, &key, &port, BPF_EXIST) ? -errno : 0;
 }
 
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)

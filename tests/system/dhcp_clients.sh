@@ -12,7 +12,8 @@ set -u
 
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$TOP/$BUILD/tests/tools/dhcpd_standalone
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+BIN=$BUILD/tests/tools/dhcpd_standalone
 P=hdhcp-$$
 H=$P-h
 T=$(mktemp -d /tmp/hdhcp-$$.XXXXXX)

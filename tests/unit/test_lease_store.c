@@ -168,7 +168,7 @@ static void test_save_load(void **state)
 	assert_int_equal(c.n, 0);
 	assert_int_equal(lease_store_save(path, recs, 3), 0);
 	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sb.st_mode & 0777, 0644);
 	assert_int_not_equal(access(tmp, F_OK), 0); /* no temp left behind */
 	assert_int_equal(lease_store_load(path, collect_cb, &c, &st), 0);
 	assert_int_equal(c.n, 3);

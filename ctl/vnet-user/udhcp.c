@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "udhcp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dhcp_pool.h"
+#include "lease_store.h"
+#include "log.h"
+#include "vu.h"
+
+#define NAMES_MAX 1024
+
+/* Names this server put into the DNS zone, so a renewal adds nothing. */
+struct named {
+	uint8_t mac[6];
+	struct in_addr ip;
+	char name[DHCP_HOSTNAME_MAX];
+};
+
+struct vu_dhcp {
+	struct dhcp_pool *pool;
+	struct dns_zone *zone;
+	char path[256];
+	struct in_addr gw;
+	uint8_t gw_mac[6];
+	struct named names[NAMES_MAX];
+	size_t n_names;
+};
+
+static void mac_str(const uint8_t *m, char *s)
+{
+	sprintf(s, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void name_drop(struct vu_dhcp *d, const uint8_t *mac)
+{
+	for (size_t i = 0; i < d->n_names; i++) {
+		if (memcmp(d->names[i].mac, mac, 6))
+			continue;
+		dns_zone_del(d->zone, d->names[i].name, d->names[i].ip);
+		d->names[i] = d->names[--d->n_names];
+		return;
+	}
+}
+
+/* Static hosts' names are in the zone from the definition already. */
+static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
+{
+	struct vu_dhcp *d = ctx;
+	struct named *n;
+
+	if (!d->zone || ev->is_static)
+		return;
+	for (size_t i = 0; ev->bound && i < d->n_names; i++)
+		if (!memcmp(d->names[i].mac, ev->mac, 6) && d->names[i].ip.s_addr == ev->ip.s_addr &&
+		    !strcmp(d->names[i].name, ev->hostname))
+			return;
+	name_drop(d, ev->mac);
+	if (!ev->bound || !ev->hostname[0] || d->n_names == NAMES_MAX)
+		return;
+	if (dns_zone_add(d->zone, ev->hostname, ev->ip))
+		return;
+	n = &d->names[d->n_names++];
+	memcpy(n->mac, ev->mac, 6);
+	n->ip = ev->ip;
+	snprintf(n->name, sizeof(n->name), "%s", ev->hostname);
+}
+
+static void save(struct vu_dhcp *d)
+{
+	size_t n = dhcp_pool_persist_count(d->pool);
+	struct lease_rec *recs = calloc(n ? n : 1, sizeof(*recs));
+	int r = -ENOMEM;
+
+	if (recs)
+		r = lease_store_save(d->path, recs, dhcp_pool_snapshot(d->pool, recs, n));
+	free(recs);
+	if (r) {
+		dhcp_pool_counters(d->pool)->store_errors++;
+		log_warn("cannot save leases to %s: %s", d->path, strerror(-r));
+	}
+}
+
+static int restore_cb(void *ctx, const struct lease_rec *r)
+{
+	struct vu_dhcp *d = ctx;
+
+	if (dhcp_pool_restore(d->pool, r, time(NULL)))
+		dhcp_pool_counters(d->pool)->store_bad_lines++;
+	return 0;
+}
+
+static struct dhcp_pool *new_pool(struct vu_dhcp *d, const struct netdef *def)
+{
+	struct dhcp_pool_config c = { .server_ip = def->ip, .prefix = def->prefix,
+				      .start = def->dhcp_start, .end = def->dhcp_end,
+				      .lease_secs = def->lease_secs, .dns = def->ip,
+				      .mtu = def->mtu };
+
+	snprintf(c.domain, sizeof(c.domain), "%s", def->domain);
+	return dhcp_pool_new(&c, pool_event, d);
+}
+
+struct vu_dhcp *vu_dhcp_new(const struct netdef *def, const char *lease_path,
+			    struct dns_zone *zone, char *err, size_t errlen)
+{
+	struct vu_dhcp *d = calloc(1, sizeof(*d));
+	struct lease_store_stats st = { 0 };
+
+	if (!d || !(d->pool = new_pool(d, def))) {
+		snprintf(err, errlen, "cannot set up DHCP: %s", strerror(errno));
+		free(d);
+		return NULL;
+	}
+	d->zone = zone;
+	d->gw = def->ip;
+	vu_gw_mac(def->ip, d->gw_mac);
+	snprintf(d->path, sizeof(d->path), "%s", lease_path);
+	for (size_t i = 0; i < def->n_hosts; i++)
+		if (dhcp_pool_add_static(d->pool, def->hosts[i].mac, def->hosts[i].ip,
+					 def->hosts[i].name, time(NULL)))
+			log_warn("static host %s ignored", inet_ntoa(def->hosts[i].ip));
+	if (lease_store_load(d->path, restore_cb, d, &st) == 0)
+		dhcp_pool_counters(d->pool)->store_bad_lines += st.bad;
+	return d;
+}
+
+void vu_dhcp_free(struct vu_dhcp *d)
+{
+	if (!d)
+		return;
+	dhcp_pool_free(d->pool);
+	free(d);
+}
+
+int vu_dhcp_frame(struct vu_dhcp *d, const struct udp_view *u, uint8_t *out, size_t cap)
+{
+	static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct in_addr dst = { htonl(INADDR_BROADCAST) };
+	const uint8_t *dst_mac = bcast_mac;
+	struct dhcp_result res;
+	struct dhcp_msg m;
+	uint8_t buf[DHCP_MAX_REPLY];
+	int n;
+
+	if (dhcp_msg_parse(u->data, u->len, &m) < 0) {
+		dhcp_pool_counters(d->pool)->bad_packets++;
+		return 0;
+	}
+	dhcp_pool_handle(d->pool, &m, u->dst.s_addr == d->gw.s_addr, time(NULL), &res);
+	if (res.dirty)
+		save(d);
+	/* no relay agents live on a user switch: a giaddr reply has nowhere to go */
+	if (!res.has_reply || res.dest == DHCP_DEST_RELAY)
+		return 0;
+	n = dhcp_msg_build(&res.reply, buf, sizeof(buf));
+	if (n < 0)
+		return 0;
+	if (res.dest == DHCP_DEST_CIADDR) {
+		dst = res.dest_ip;
+		dst_mac = m.chaddr;
+	}
+	n = frame_udp_build(out, cap, d->gw_mac, dst_mac, d->gw, DHCP_SERVER_PORT, dst,
+			    DHCP_CLIENT_PORT, buf, (size_t)n);
+	if (n > 0)
+		dhcp_pool_counters(d->pool)->tx[res.reply.type]++;
+	return n > 0 ? n : 0;
+}
+
+void vu_dhcp_tick(struct vu_dhcp *d)
+{
+	if (dhcp_pool_expire(d->pool, time(NULL)))
+		save(d);
+}
+
+int64_t vu_dhcp_next(struct vu_dhcp *d)
+{
+	int64_t t = dhcp_pool_next_expiry(d->pool);
+
+	return t ? (t > time(NULL) ? t - time(NULL) : 1) : 0;
+}
+
+int vu_dhcp_add_host(struct vu_dhcp *d, const struct netdef_host *h, char *err, size_t errlen)
+{
+	int r = dhcp_pool_add_static(d->pool, h->mac, h->ip, h->name, time(NULL));
+
+	if (r == -EEXIST)
+		snprintf(err, errlen, "that MAC already has another static address");
+	else if (r == -EADDRINUSE)
+		snprintf(err, errlen, "%s is already static for another MAC", inet_ntoa(h->ip));
+	else if (r)
+		snprintf(err, errlen, "cannot add host: %s", strerror(-r));
+	else if (h->name[0] && d->zone)
+		dns_zone_add(d->zone, h->name, h->ip);
+	if (!r)
+		save(d);
+	return r;
+}
+
+static void lease_json_cb(void *ctx, const struct dhcp_pool_event *ev)
+{
+	struct json_object *o = json_object_new_object();
+	char mac[18];
+
+	mac_str(ev->mac, mac);
+	json_object_object_add(o, "mac", json_object_new_string(mac));
+	json_object_object_add(o, "ip", json_object_new_string(inet_ntoa(ev->ip)));
+	json_object_object_add(o, "hostname", json_object_new_string(ev->hostname));
+	json_object_object_add(o, "expires", json_object_new_int64(ev->expires));
+	json_object_object_add(o, "static", json_object_new_boolean(ev->is_static));
+	json_object_array_add(ctx, o);
+}
+
+struct json_object *vu_dhcp_leases_json(struct vu_dhcp *d)
+{
+	struct json_object *a = json_object_new_array();
+
+	dhcp_pool_foreach(d->pool, lease_json_cb, a);
+	return a;
+}
+
+static void add_u64(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+struct json_object *vu_dhcp_counters_json(struct vu_dhcp *d)
+{
+	static const uint8_t tx[] = { DHCPOFFER, DHCPACK, DHCPNAK };
+	const struct dhcp_counters *c = dhcp_pool_counters(d->pool);
+	struct json_object *o = json_object_new_object();
+	char k[32];
+
+	for (uint8_t t = DHCPDISCOVER; t <= DHCPINFORM; t++) {
+		if (t == DHCPOFFER || t == DHCPACK || t == DHCPNAK)
+			continue;
+		snprintf(k, sizeof(k), "dhcp_rx_%s", dhcp_type_name(t));
+		add_u64(o, k, c->rx[t]);
+	}
+	for (size_t i = 0; i < sizeof(tx); i++) {
+		snprintf(k, sizeof(k), "dhcp_tx_%s", dhcp_type_name(tx[i]));
+		add_u64(o, k, c->tx[tx[i]]);
+	}
+	add_u64(o, "dhcp_pool_exhausted", c->pool_exhausted);
+	add_u64(o, "dhcp_bad_packets", c->bad_packets);
+	add_u64(o, "dhcp_store_errors", c->store_errors);
+	add_u64(o, "dhcp_active_leases", dhcp_pool_active(d->pool));
+	return o;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "udns.h"
+
+#include <string.h>
+
+#include "dns_msg.h"
+#include "vu.h"
+
+#define LOCAL_TTL 0 /* leases change: let nobody cache them */
+
+struct dns_zone *vu_dns_zone(const struct netdef *def)
+{
+	struct dns_zone *z = dns_zone_new(def->domain, def->ip, def->prefix);
+
+	if (!z)
+		return NULL;
+	for (size_t i = 0; i < def->n_hosts; i++)
+		if (def->hosts[i].name[0])
+			dns_zone_add(z, def->hosts[i].name, def->hosts[i].ip);
+	for (size_t i = 0; i < def->n_dns_hosts; i++)
+		for (unsigned j = 0; j < def->dns_hosts[i].n_names; j++)
+			dns_zone_add(z, def->dns_hosts[i].names[j], def->dns_hosts[i].ip);
+	return z;
+}
+
+int vu_dns_frame(struct dns_zone *z, struct vu_dnsfwd *fwd, const struct netdef *def,
+		 const struct udp_view *u, uint8_t *out, size_t cap, struct vu_dns_counters *c)
+{
+	struct dns_zone_answer ans;
+	struct dns_builder b;
+	struct dns_query q;
+	enum dns_zone_result r;
+	uint8_t reply[512], gw_mac[6];
+	size_t n;
+	int r2;
+
+	/* no question, or not a query we can answer: dropped, as the
+	 * daemon's proxy does for what it cannot parse */
+	if (dns_parse_query(u->data, u->len, &q) < 0 || !q.hdr.qdcount) {
+		c->bad_queries++;
+		return 0;
+	}
+	r = dns_zone_lookup(z, q.q.name, q.q.name_len, q.q.qtype, &ans);
+	if (r == DNS_ZONE_NOT_OURS) {
+		c->forwarded++;
+		r2 = vu_dnsfwd_query(fwd, u, &q, out, cap);
+		return r2 > 0 ? r2 : 0;
+	}
+	c->local_answers++;
+	c->nxdomain += r == DNS_ZONE_NXDOMAIN;
+	/* RFC 1035 4.1.1: AA, we are the authority for these names */
+	dns_build_reply(&b, reply, sizeof(reply), &q,
+			r == DNS_ZONE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR, 1);
+	for (unsigned i = 0; i < ans.n_addrs; i++)
+		dns_add_a(&b, LOCAL_TTL, ans.addrs[i]);
+	if (ans.ptr_len)
+		dns_add_ptr(&b, LOCAL_TTL, ans.ptr, ans.ptr_len);
+	n = dns_build_finish(&b, &q, 0);
+	vu_gw_mac(def->ip, gw_mac);
+	r2 = frame_udp_build(out, cap, gw_mac, u->src_mac, def->ip, 53, u->src, u->sport, reply, n);
+	return r2 > 0 ? r2 : 0;
+}

@@ -8,6 +8,17 @@
 
 #include "commands.h"
 
+#include <arpa/inet.h>
+#include <time.h>
+
+/* Set once at start; exported as vnet_start_time_seconds. */
+static time_t metrics_start_time;
+
+__attribute__((constructor)) static void metrics_note_start(void)
+{
+	metrics_start_time = time(NULL);
+}
+
 struct sample {
 	char family[128];
 	char labels[256];
@@ -44,17 +55,32 @@ static void sanitize(char *s)
 			*s = '_';
 }
 
+/* Values that are levels, not running totals. */
 static int is_gauge(const char *family)
 {
-	return strstr(family, "active") || strstr(family, "entries") || strstr(family, "_ports") ||
-	       strstr(family, "_current");
+	static const char *const gauges[] = { "_entries", "_max_entries", "_active_leases",
+					      "_pool_size", "_network_ports", "_network_active",
+					      "_start_time_seconds" };
+	size_t fl = strlen(family);
+
+	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++) {
+		size_t gl = strlen(gauges[i]);
+
+		if (fl >= gl && !strcmp(family + fl - gl, gauges[i]))
+			return 1;
+	}
+	return 0;
 }
 
-static void flatten(struct samples *s, const char *prefix, const char *labels,
-		    struct json_object *obj);
+/* Identifiers carried in the JSON for vnetctl, not measurements. */
+static int is_identifier(const char *key)
+{
+	return !strcmp(key, "ifindex") || !strcmp(key, "net_id") || !strcmp(key, "id");
+}
 
 /* Counters whose JSON key carries a label value ("rx_discover",
- * "queries_a") become one family with that label. */
+ * "queries_a", a port's "tx_bytes") become one family with that label.
+ * family may contain %s for the rest of the key. */
 static const struct label_rule {
 	const char *source, *key_prefix, *family, *labels_fmt;
 } label_rules[] = {
@@ -63,6 +89,10 @@ static const struct label_rule {
 	{ "vnet_dns", "queries_udp", "vnet_dns_queries_transport", "transport=\"udp\"%s" },
 	{ "vnet_dns", "queries_tcp", "vnet_dns_queries_transport", "transport=\"tcp\"%s" },
 	{ "vnet_dns", "queries_", "vnet_dns_queries", "type=\"%s\"" },
+	{ "vnet_port", "rx_", "vnet_port_%s", "direction=\"rx\"" },
+	{ "vnet_port", "tx_", "vnet_port_%s", "direction=\"tx\"" },
+	{ "vnet_port", "fast_", "vnet_port_path_%s", "path=\"fast\"" },
+	{ "vnet_port", "slow_", "vnet_port_path_%s", "path=\"slow\"" },
 };
 
 static int apply_label_rule(struct samples *s, const char *prefix, const char *labels,
@@ -71,20 +101,25 @@ static int apply_label_rule(struct samples *s, const char *prefix, const char *l
 	for (size_t i = 0; i < sizeof(label_rules) / sizeof(label_rules[0]); i++) {
 		const struct label_rule *r = &label_rules[i];
 		size_t kl = strlen(r->key_prefix);
-		char lab[256], extra[128];
+		char lab[256], extra[128], family[128];
 
 		if (strcmp(prefix, r->source) || strncmp(key, r->key_prefix, kl))
 			continue;
 		snprintf(extra, sizeof(extra), r->labels_fmt, key + kl);
 		snprintf(lab, sizeof(lab), "%s,%s", labels, extra);
-		add(s, r->family, lab, value);
+		snprintf(family, sizeof(family), r->family, key + kl);
+		sanitize(family);
+		add(s, family, lab, value);
 		return 1;
 	}
 	return 0;
 }
 
-/* Arrays of objects become one label per element, named from the field
- * that identifies it (ifname for ports, else the array's index). */
+static void flatten(struct samples *s, const char *prefix, const char *labels,
+		    struct json_object *obj);
+
+/* Arrays of ports (objects with an ifname) become vnet_port_* families
+ * labelled by port; other arrays are labelled by index. */
 static void flatten_array(struct samples *s, const char *prefix, const char *labels,
 			  struct json_object *arr)
 {
@@ -94,12 +129,27 @@ static void flatten_array(struct samples *s, const char *prefix, const char *lab
 
 		if (!json_object_is_type(el, json_type_object))
 			continue;
-		if (json_object_object_get_ex(el, "ifname", &id))
+		if (json_object_object_get_ex(el, "ifname", &id)) {
 			snprintf(lab, sizeof(lab), "%s,port=\"%s\"", labels, json_object_get_string(id));
-		else
+			flatten(s, "vnet_port", lab, el);
+		} else {
 			snprintf(lab, sizeof(lab), "%s,index=\"%zu\"", labels, i);
-		flatten(s, prefix, lab, el);
+			flatten(s, prefix, lab, el);
+		}
 	}
+}
+
+/* prefix_key, without repeating the last word of prefix ("conntrack"
+ * in vnet_conntrack + conntrack_created). */
+static void join_name(char *name, size_t len, const char *prefix, const char *key)
+{
+	const char *last = strrchr(prefix, '_');
+	size_t ll = last ? strlen(last + 1) : 0;
+
+	if (last && !strncmp(key, last + 1, ll) && key[ll] == '_')
+		key += ll + 1;
+	snprintf(name, len, "%s_%s", prefix, key);
+	sanitize(name);
 }
 
 static void flatten(struct samples *s, const char *prefix, const char *labels,
@@ -109,8 +159,9 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 	{
 		char name[128], lab[256];
 
-		snprintf(name, sizeof(name), "%s_%s", prefix, key);
-		sanitize(name);
+		if (is_identifier(key))
+			continue;
+		join_name(name, sizeof(name), prefix, key);
 		switch (json_object_get_type(val)) {
 		case json_type_int:
 			if (!apply_label_rule(s, prefix, labels, key, json_object_get_int64(val)))
@@ -122,9 +173,12 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 				json_object_object_foreach(val, reason, n)
 				{
 					snprintf(lab, sizeof(lab), "%s,reason=\"%s\"", labels, reason);
-					add(s, name, lab, json_object_get_int64(n));
+					add(s, "vnet_drops", lab, json_object_get_int64(n));
 				}
 			} else {
+				/* datapath sub-objects (conntrack) stand on their own */
+				if (!strcmp(prefix, "vnet_datapath"))
+					snprintf(name, sizeof(name), "vnet_%s", key);
 				flatten(s, name, labels, val);
 			}
 			break;
@@ -153,6 +207,9 @@ static void collect(struct netmgr *m, struct samples *s)
 		if (n->active <= 0)
 			continue;
 		add(s, "vnet_network_ports", lab, n->n_ports);
+		if (n->def->has_dhcp)
+			add(s, "vnet_dhcp_pool_size", lab,
+			    (long long)ntohl(n->def->dhcp_end.s_addr) - ntohl(n->def->dhcp_start.s_addr) + 1);
 		struct json_object *parts[3] = { dp_stats_json(m->dp, n->id),
 						 n->dhcp ? dhcp_service_counters_json(n->dhcp) : NULL,
 						 n->dns ? dns_service_counters_json(n->dns) : NULL };
@@ -171,7 +228,8 @@ static void print_family(FILE *f, const struct sample *v, size_t n)
 	int gauge = is_gauge(v[0].family);
 	const char *suffix = gauge || strstr(v[0].family, "_total") ? "" : "_total";
 
-	fprintf(f, "# HELP %s%s vnet counter %s.\n", v[0].family, suffix, v[0].family + 5);
+	fprintf(f, "# HELP %s%s vnet %s %s.\n", v[0].family, suffix, gauge ? "gauge" : "counter",
+		v[0].family + 5);
 	fprintf(f, "# TYPE %s%s %s\n", v[0].family, suffix, gauge ? "gauge" : "counter");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%s{%s} %lld\n", v[i].family, suffix, v[i].labels, v[i].value);
@@ -188,6 +246,9 @@ char *metrics_render(struct netmgr *m)
 		return NULL;
 	fprintf(f, "# HELP vnet_build_info vnet build information.\n# TYPE vnet_build_info gauge\n");
 	fprintf(f, "vnet_build_info{version=\"%s\"} 1\n", VNET_VERSION);
+	fprintf(f, "# HELP vnet_start_time_seconds Start time of vnetd since the Unix epoch.\n");
+	fprintf(f, "# TYPE vnet_start_time_seconds gauge\nvnet_start_time_seconds %lld\n",
+		(long long)metrics_start_time);
 	collect(m, &s);
 	qsort(s.v, s.n, sizeof(*s.v), by_family);
 	for (size_t i = 0; i < s.n;) {

@@ -23,16 +23,20 @@ scrape >"$TMP/m1" || fail "cannot scrape $URL"
 promtool check metrics <"$TMP/m1" >"$TMP/lint" 2>&1 || { cat "$TMP/lint"; fail "promtool rejects the exposition"; }
 grep -q '^vnet_build_info{' "$TMP/m1" || fail "no vnet_build_info"
 grep -q '^vnet_network_active{network="default"} 1' "$TMP/m1" || fail "network not reported up"
-grep -q '^vnet_dhcp_' "$TMP/m1" || fail "no DHCP counters"
+grep -q '^vnet_dhcp_messages_total{network="default",direction="rx",type="discover"} [1-9]' "$TMP/m1" ||
+	fail "DHCP discovers not counted"
+grep -q '^vnet_conntrack_entries{' "$TMP/m1" || fail "no conntrack gauge"
+grep -q '^vnet_drops_total{network="default",reason="src_ip"}' "$TMP/m1" || fail "no drop reasons"
 
-rx1=$(grep -E '^vnet_datapath_.*rx_packets' "$TMP/m1" | grep 'port="vif1.0"' | awk '{s+=$NF} END {print s+0}')
+rx_of() { grep '^vnet_port_packets_total{' "$1" | grep 'port="vif1.0"' | grep 'direction="rx"' | awk '{s+=$NF} END {print s+0}'; }
+rx1=$(rx_of "$TMP/m1")
 inguest 1 ping -q -c 50 -i 0.01 -W 2 "$ip2" >/dev/null || fail "ping guest1 -> guest2"
 inguest 1 dig +short +time=2 @192.168.122.1 guest2 >/dev/null
 scrape >"$TMP/m2" || fail "second scrape"
 promtool check metrics <"$TMP/m2" >"$TMP/lint" 2>&1 || { cat "$TMP/lint"; fail "promtool rejects the second scrape"; }
-rx2=$(grep -E '^vnet_datapath_.*rx_packets' "$TMP/m2" | grep 'port="vif1.0"' | awk '{s+=$NF} END {print s+0}')
+rx2=$(rx_of "$TMP/m2")
 [ "$rx2" -ge $((rx1 + 50)) ] || fail "vif1.0 rx packets rose from $rx1 to $rx2, expected +50"
-q=$(grep -E '^vnet_dns_' "$TMP/m2" | grep -i quer | awk '{s+=$NF} END {print s+0}')
+q=$(grep '^vnet_dns_queries_total{' "$TMP/m2" | grep 'type="a"' | awk '{s+=$NF} END {print s+0}')
 [ "$q" -ge 1 ] || fail "no DNS query counted"
 vnetctl metrics | promtool check metrics >/dev/null 2>&1 || fail "vnetctl metrics is not valid exposition"
 

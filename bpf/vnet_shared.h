@@ -95,7 +95,8 @@ struct vnet_port {
 	__u8 mac_locked;
 	__u8 hook;		/* enum vnet_hook */
 	__u8 kind;		/* enum vnet_kind */
-	__u8 pad[3];
+	__u8 multi_mac;		/* shared by several guests (VDE): never locked */
+	__u8 pad[2];
 };
 _Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
 
@@ -103,6 +104,7 @@ _Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
 #define VNET_NET_VALID 1
 #define VNET_NET_NAT 2
 #define VNET_NET_ROUTE 4
+#define VNET_NET_BRIDGE 8	/* shared LAN bridge: the host is an ordinary LAN peer */
 struct vnet_net {
 	__u32 flags;
 	__u32 bridge_ifindex;

@@ -96,6 +96,8 @@ static __always_inline int ipv4_forward(struct pkt *p, struct hdrs *h,
 		return ACT_PASS;
 	if (!mac_eq(h->dmac, net->bridge_mac))
 		return l2_forward(p, h, port);
+	if (net->flags & VNET_NET_BRIDGE)
+		return ACT_PASS;
 	if (((h->daddr ^ net->gw) & net->mask) == 0 || h->daddr == net->uplink_addr) {
 		if (host_allowed(h, net))
 			return ACT_PASS;	/* (never the uplink address) */

@@ -50,6 +50,10 @@ int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t
  * conntrack), so a recreated device inherits nothing. */
 int dp_port_del(struct datapath *dp, int ifindex);
 
+/* A port shared by several guests (a VDE switch's tap): leases bind
+ * (IP, MAC) pairs but never lock the port to one MAC. */
+int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
+
 /* Lease hooks: the address ip now belongs to the guest with this MAC on
  * this network (add) or no longer does (!add). The port is found from the
  * learned fdb; returns -ENOENT if the MAC was never seen on a port. */

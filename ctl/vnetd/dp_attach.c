@@ -45,21 +45,22 @@ int dp_dev_kind(int ifindex)
 	return kind;
 }
 
-/* Hook per device type (docs/datapath.md): veth ports and all uplinks run
- * at tc (redirect into a veth whose peer has no XDP program drops frames;
- * a non-frags XDP program turns off veth TSO); taps and physical ports run
- * XDP. VNET_DP_HOOK=tc|xdp overrides, for measurements. */
+/* Hook per device type (docs/datapath.md): tc everywhere by default. A
+ * veth must not be an XDP redirect target (its peer drops the frames
+ * unless it runs XDP or GRO) and loses TSO under a non-frags XDP program;
+ * an XDP tap or NIC could redirect only to non-veth devices, so with a
+ * veth uplink or veth ports its NAT and fast path would fall back to the
+ * kernel. VNET_DP_HOOK=xdp selects XDP for non-veth ports (taps, NICs),
+ * for hosts whose uplink and ports are all such devices. */
 int dp_hook_for(int kind, int uplink)
 {
 	const char *env = getenv("VNET_DP_HOOK");
 
-	if (env && !strcmp(env, "tc"))
-		return VNET_HOOK_TC;
-	if (env && !strcmp(env, "xdp") && !uplink)
+	if (env && !strcmp(env, "xdp") && !uplink && kind != VNET_KIND_VETH)
 		return VNET_HOOK_XDP;
-	if (uplink || kind == VNET_KIND_VETH)
-		return VNET_HOOK_TC;
-	return VNET_HOOK_XDP;
+	if (env && !strcmp(env, "xdp-force") && !uplink)
+		return VNET_HOOK_XDP;	/* measurements only */
+	return VNET_HOOK_TC;
 }
 
 static int tc_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)

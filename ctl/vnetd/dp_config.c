@@ -76,39 +76,51 @@ static void bridge_forwarding_on(int ifindex)
 	fclose(f);
 }
 
+static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
+{
+	*net = (struct vnet_net){ .flags = VNET_NET_VALID };
+	if (cfg->mode == NETDEF_MODE_NAT && cfg->uplink_ifindex)
+		net->flags |= VNET_NET_NAT;
+	else if (cfg->mode == NETDEF_MODE_ROUTE && cfg->uplink_ifindex)
+		net->flags |= VNET_NET_ROUTE;
+	else if (cfg->mode == NETDEF_MODE_BRIDGE)
+		net->flags |= VNET_NET_BRIDGE;
+	net->bridge_ifindex = cfg->bridge_ifindex;
+	net->gw = cfg->gw.s_addr;
+	net->mask = cfg->prefix ? htonl(~0u << (32 - cfg->prefix)) : 0;
+	net->uplink_ifindex = cfg->uplink_ifindex;
+	net->uplink_addr = cfg->uplink_addr.s_addr;
+	memcpy(net->bridge_mac, cfg->bridge_mac, 6);
+}
+
+static int match_ct_net(const void *k, const void *v, const void *arg);
+
 int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
 {
-	struct vnet_net net = { .flags = VNET_NET_VALID };
-	__u32 id = cfg->net_id, mask;
+	int sfd = dp_map_fd(dp, "subnet_map"), nfd = dp_map_fd(dp, "net_map");
+	struct vnet_net net, old;
+	__u32 id = cfg->net_id;
 	struct lpm_key lk;
 
 	if (!id || id >= VNET_MAX_NETS || cfg->prefix > 32) {
 		dp_err(err, errlen, "network id %u or prefix /%u out of range", id, cfg->prefix);
 		return -EINVAL;
 	}
-	mask = cfg->prefix ? htonl(~0u << (32 - cfg->prefix)) : 0;
-	if (cfg->mode == NETDEF_MODE_NAT && cfg->uplink_ifindex)
-		net.flags |= VNET_NET_NAT;
-	else if (cfg->mode == NETDEF_MODE_ROUTE && cfg->uplink_ifindex)
-		net.flags |= VNET_NET_ROUTE;
-	else if (cfg->mode == NETDEF_MODE_BRIDGE)
-		net.flags |= VNET_NET_BRIDGE;
-	net.bridge_ifindex = cfg->bridge_ifindex;
-	net.gw = cfg->gw.s_addr;
-	net.mask = mask;
-	net.uplink_ifindex = cfg->uplink_ifindex;
-	net.uplink_addr = cfg->uplink_addr.s_addr;
-	memcpy(net.bridge_mac, cfg->bridge_mac, 6);
+	net_from_cfg(cfg, &net);
 	if (net.flags & (VNET_NET_NAT | VNET_NET_ROUTE))
 		bridge_forwarding_on(cfg->bridge_ifindex);
-	int sfd = dp_map_fd(dp, "subnet_map");
-
+	/* a new uplink address makes every translation of the old one stale;
+	 * the same address on another device (share rehome) keeps them */
+	if (bpf_map_lookup_elem(nfd, &id, &old) == 0 && (old.flags & VNET_NET_VALID) &&
+	    old.uplink_addr && old.uplink_addr != net.uplink_addr)
+		purge_matching(dp_map_fd(dp, "ct_map"), sizeof(struct vnet_ct_key),
+			       sizeof(struct vnet_ct), match_ct_net, &id);
 	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
-	lk = (struct lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & mask };
+	lk = (struct lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
 	/* A network without an address (bridge mode) owns no subnet: a /0
 	 * entry would claim every address for it. */
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
-	    bpf_map_update_elem(dp_map_fd(dp, "net_map"), &id, &net, BPF_ANY)) {
+	    bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
 		int r = -errno;
 
 		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
@@ -284,10 +296,6 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 	return 0;
 }
 
-/* A port shared by several guests (a VDE switch's tap): leases bind
- * (IP, MAC) pairs but never lock the port to one MAC. Not yet declared in
- * datapath.h; vnetd's vde.c declares it weak. */
-int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
 int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
 {
 	int pfd = dp_map_fd(dp, "port_map");

@@ -35,11 +35,6 @@
 #define VDE_BACKOFF_MAX_MS 5000
 #define VDE_STABLE_MS 30000	/* running this long resets the back-off */
 
-/* From the data path: the tap is shared by several guests, so the first
- * lease must not lock the port to one MAC. Weak until the data path has
- * it (then vnetd warns that only one VDE guest can talk). */
-extern int dp_port_set_multi_mac(struct datapath *dp, int ifindex) __attribute__((weak));
-
 struct vde_switch {
 	struct network *n;
 	char tap[16];
@@ -56,9 +51,9 @@ static void set_multi_mac(struct network *n, const char *tap)
 {
 	int ifindex = if_nametoindex(tap);
 
-	if (!dp_port_set_multi_mac)
-		log_warn("network %s: this data path locks %s to one guest MAC", n->def->name, tap);
-	else if (ifindex && dp_port_set_multi_mac(n->mgr->dp, ifindex))
+	/* Several guests share the tap: the first lease must not lock the
+	 * port to one MAC. */
+	if (ifindex && dp_port_set_multi_mac(n->mgr->dp, ifindex))
 		log_warn("network %s: cannot mark %s as shared by several guests", n->def->name, tap);
 }
 

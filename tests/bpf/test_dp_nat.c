@@ -302,20 +302,59 @@ static void test_nat_port_exhaustion(void **state)
 	}
 }
 
+/* Another network's subnet is reached through its bridge, not the
+ * uplink: never routed by the fast path. */
+static void test_networks_isolated_from_each_other(void **state)
+{
+	uint64_t before;
+	struct frame f;
+
+	NEED_WORLD();
+	assert_int_equal(system("ip link add br1 type bridge && ip addr add 10.7.0.1/24 dev br1 && "
+				"ip link set br1 up"), 0);
+	before = drops(VNET_DROP_CROSS_NET);
+	build(&f, BRMAC, MAC1, GUEST1, "10.7.0.5", IPPROTO_TCP, 5555, 80, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_CROSS_NET), before + 1);
+	system("ip link del br1");
+}
+
+static void set_net(int mode, const char *uplink_addr)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = mode, .prefix = 24,
+				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
+
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_addr.s_addr = ip4(uplink_addr);
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+}
+
+/* A new uplink address flushes the network's translations; setting the
+ * same one again keeps them. */
+static void test_uplink_addr_change(void **state)
+{
+	struct frame out;
+
+	NEED_WORLD();
+	snat_out(IPPROTO_UDP, 8888, 53, &out);
+	assert_true(ct_count() >= 2);
+	set_net(NETDEF_MODE_NAT, UPLINK);
+	assert_true(ct_count() >= 2);
+	set_net(NETDEF_MODE_NAT, "203.0.113.9");
+	assert_int_equal(ct_count(), 0);
+	set_net(NETDEF_MODE_NAT, UPLINK);
+}
+
 /* Route mode: no translation, no conntrack; inbound goes to the guest
  * that holds the address. Runs last: it reconfigures network 1. */
 static void test_route_mode(void **state)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_ROUTE, .prefix = 24,
-				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
 	struct frame f, out;
 	int n;
 
 	NEED_WORLD();
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_addr.s_addr = ip4(UPLINK);
-	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+	set_net(NETDEF_MODE_ROUTE, UPLINK);
 	n = ct_count();
 	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 41000, 80, SYN);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
@@ -344,9 +383,11 @@ int main(void)
 		cmocka_unit_test(test_dnat_forward),
 		cmocka_unit_test(test_unsolicited_and_host_traffic),
 		cmocka_unit_test(test_guard),
+		cmocka_unit_test(test_networks_isolated_from_each_other),
 		cmocka_unit_test(test_gc),
 		cmocka_unit_test(test_ct_full),
 		cmocka_unit_test(test_nat_port_exhaustion),
+		cmocka_unit_test(test_uplink_addr_change),
 		cmocka_unit_test(test_route_mode),
 	};
 

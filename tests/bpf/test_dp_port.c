@@ -205,6 +205,29 @@ static void test_lease_needs_seen_mac(void **state)
 				       true), -ENOENT);
 }
 
+int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
+
+/* A VDE tap carries several guests: MACs are not locked, but each IP is
+ * still bound to its own MAC. */
+static void test_multi_mac_port(void **state)
+{
+	static const uint8_t mac3[6] = { 2, 0, 0, 0, 0, 0x33 };
+	struct frame f;
+
+	NEED_WORLD();
+	assert_int_equal(dp_port_set_multi_mac(W.dp, W.p1), 0);
+	build(&f, BCAST, mac3, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 68, 67, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);	/* learns mac3 */
+	assert_int_equal(dp_lease_bind(W.dp, 1, mac3, (struct in_addr){ ip4("192.168.122.60") },
+				       true), 0);
+	build(&f, BRMAC, mac3, "192.168.122.60", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	build(&f, BRMAC, MAC1, GUEST1, GW, IPPROTO_UDP, 5000, 53, 0);	/* the first guest */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	build(&f, BRMAC, mac3, GUEST1, GW, IPPROTO_UDP, 5000, 53, 0);	/* not its IP */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+}
+
 /* Deleting a port detaches it and purges what it owned. Runs last. */
 static void test_port_del_purges(void **state)
 {
@@ -242,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_host_access_policy),
 		cmocka_unit_test(test_isolated_network),
 		cmocka_unit_test(test_lease_needs_seen_mac),
+		cmocka_unit_test(test_multi_mac_port),
 		cmocka_unit_test(test_port_del_purges),
 	};
 

@@ -108,7 +108,7 @@ grep -q "^$WAN_IP " "$TMP/g1http.log" || fail "g1 did not see the wan client's a
 # --- the host's own connections keep working ------------------------------
 inhost curl -s -m 5 -o /dev/null "http://$WAN_IP:8080/" || fail "host cannot reach the wan"
 inhost curl -s -m 5 -o /dev/null "http://192.168.122.10:80/" || fail "host cannot reach guest 1"
-expect_fail inguest 1 bash -c "echo > /dev/tcp/192.168.122.1/22"	# guests: no host services
+expect_fail inguest 1 timeout 2 bash -c "echo > /dev/tcp/192.168.122.1/22"	# guests: no host services
 
 # --- restart: reopening replaces every program in place; flows survive ---
 id0=$(inhost tc filter show dev vif1.0 ingress | grep -o ' id [0-9]*' | head -1)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -36,6 +37,7 @@ struct pending {
 	long timer;
 	uint8_t *tbuf;	   /* TCP: the query going out, then the reply coming in */
 	size_t tlen, tdone;
+	uint64_t sent_us;  /* when this attempt's query left, for the latency histogram */
 };
 
 struct dns_fwd {
@@ -147,6 +149,25 @@ static int reply_matches(const struct pending *p, const uint8_t *m, size_t len,
 
 static void start_tcp(struct pending *p);
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void observe_latency(struct dns_counters *c, uint64_t us)
+{
+	static const unsigned bounds_ms[DNS_LATENCY_N] = DNS_LATENCY_BUCKETS_MS;
+
+	for (unsigned i = 0; i < DNS_LATENCY_N; i++)
+		if (us <= bounds_ms[i] * 1000ull)
+			c->latency_le[i]++;
+	c->latency_count++;
+	c->latency_sum_us += us;
+}
+
 /* A matching reply: retry over TCP if truncated, try the next upstream if
  * it failed, else deliver. */
 static void got_reply(struct pending *p, const uint8_t *m, size_t len,
@@ -154,6 +175,8 @@ static void got_reply(struct pending *p, const uint8_t *m, size_t len,
 {
 	unsigned rc = dns_rcode(&r->hdr);
 
+	if (p->sent_us)
+		observe_latency(p->f->ctr, now_us() - p->sent_us);
 	if ((r->hdr.flags & DNS_F_TC) && !p->tcp) {
 		p->f->ctr->upstream_tcp_retries++;
 		start_tcp(p);
@@ -250,6 +273,7 @@ static void attempt(struct pending *p)
 			return;
 		}
 	}
+	p->sent_us = now_us();
 	p->timer = loop_add_timer(p->f->loop, DNS_FWD_TIMEOUT_MS, on_timeout, p);
 }
 

@@ -45,11 +45,18 @@ enum dns_qtype_slot {
 	DNS_SLOT_N
 };
 
+/* Upstream answer latency histogram: bucket upper bounds in ms. */
+#define DNS_LATENCY_BUCKETS_MS { 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500 }
+#define DNS_LATENCY_N 10
+
 struct dns_counters {
 #define X(n) uint64_t n;
 	DNS_COUNTERS(X)
 #undef X
 	uint64_t queries_by_type[DNS_SLOT_N];
+	uint64_t latency_le[DNS_LATENCY_N]; /* cumulative, as Prometheus wants */
+	uint64_t latency_count;
+	uint64_t latency_sum_us;
 };
 
 /* Who asked: everything needed to answer later. */

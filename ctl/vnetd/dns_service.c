@@ -358,6 +358,24 @@ void dns_service_del_name(struct dns_service *s, const char *name, struct in_add
 		dns_zone_del(s->zone, name, ip);
 }
 
+/* {"le_ms": {"1": n, ...}, "count": n, "sum_us": n}: rendered by
+ * metrics.c as the vnet_dns_upstream_latency_seconds histogram. */
+static struct json_object *latency_json(const struct dns_counters *c)
+{
+	static const unsigned bounds_ms[DNS_LATENCY_N] = DNS_LATENCY_BUCKETS_MS;
+	struct json_object *o = json_object_new_object(), *le = json_object_new_object();
+	char k[16];
+
+	for (unsigned i = 0; i < DNS_LATENCY_N; i++) {
+		snprintf(k, sizeof(k), "%u", bounds_ms[i]);
+		json_object_object_add(le, k, json_object_new_int64((int64_t)c->latency_le[i]));
+	}
+	json_object_object_add(o, "le_ms", le);
+	json_object_object_add(o, "count", json_object_new_int64((int64_t)c->latency_count));
+	json_object_object_add(o, "sum_us", json_object_new_int64((int64_t)c->latency_sum_us));
+	return o;
+}
+
 struct json_object *dns_service_counters_json(struct dns_service *s)
 {
 	static const char *const types[] = {
@@ -383,5 +401,6 @@ struct json_object *dns_service_counters_json(struct dns_service *s)
 	}
 	dns_cache_stats(s->cache, &st);
 	json_object_object_add(o, "cache_entries", json_object_new_int64(st.entries));
+	json_object_object_add(o, "upstream_latency", latency_json(&s->ctr));
 	return o;
 }

@@ -28,6 +28,8 @@ struct sample {
 struct samples {
 	struct sample *v;
 	size_t n, cap;
+	FILE *hist; /* histogram families, printed as they come */
+	int hist_header;
 };
 
 static void add(struct samples *s, const char *family, const char *labels, long long value)
@@ -152,6 +154,28 @@ static void join_name(char *name, size_t len, const char *prefix, const char *ke
 	sanitize(name);
 }
 
+/* {"le_ms": {bound: cumulative count}, "count", "sum_us"} -> a histogram. */
+static void histogram(struct samples *s, const char *family, const char *labels,
+		      struct json_object *h)
+{
+	struct json_object *le, *count, *sum;
+
+	if (!s->hist || !json_object_object_get_ex(h, "le_ms", &le) ||
+	    !json_object_object_get_ex(h, "count", &count) ||
+	    !json_object_object_get_ex(h, "sum_us", &sum))
+		return;
+	if (!s->hist_header++)
+		fprintf(s->hist, "# HELP %s Upstream DNS answer latency.\n# TYPE %s histogram\n",
+			family, family);
+	json_object_object_foreach(le, bound, n)
+		fprintf(s->hist, "%s_bucket{%s,le=\"%g\"} %lld\n", family, labels, atoi(bound) / 1000.0,
+			(long long)json_object_get_int64(n));
+	fprintf(s->hist, "%s_bucket{%s,le=\"+Inf\"} %lld\n", family, labels,
+		(long long)json_object_get_int64(count));
+	fprintf(s->hist, "%s_sum{%s} %.6f\n", family, labels, json_object_get_int64(sum) / 1e6);
+	fprintf(s->hist, "%s_count{%s} %lld\n", family, labels, (long long)json_object_get_int64(count));
+}
+
 static void flatten(struct samples *s, const char *prefix, const char *labels,
 		    struct json_object *obj)
 {
@@ -168,6 +192,10 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 				add(s, name, labels, json_object_get_int64(val));
 			break;
 		case json_type_object:
+			if (!strcmp(key, "upstream_latency")) {
+				histogram(s, "vnet_dns_upstream_latency_seconds", labels, val);
+				break;
+			}
 			/* drops/reasons maps: one family, the key as a label */
 			if (!strcmp(key, "drops") || !strcmp(key, "drop_reasons")) {
 				json_object_object_foreach(val, reason, n)
@@ -238,12 +266,13 @@ static void print_family(FILE *f, const struct sample *v, size_t n)
 char *metrics_render(struct netmgr *m)
 {
 	struct samples s = { 0 };
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf = NULL, *hbuf = NULL;
+	size_t len = 0, hlen = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		return NULL;
+	s.hist = open_memstream(&hbuf, &hlen);
 	fprintf(f, "# HELP vnet_build_info vnet build information.\n# TYPE vnet_build_info gauge\n");
 	fprintf(f, "vnet_build_info{version=\"%s\"} 1\n", VNET_VERSION);
 	fprintf(f, "# HELP vnet_start_time_seconds Start time of vnetd since the Unix epoch.\n");
@@ -260,6 +289,11 @@ char *metrics_render(struct netmgr *m)
 		i = j;
 	}
 	free(s.v);
+	if (s.hist) {
+		fclose(s.hist);
+		fputs(hbuf, f);
+		free(hbuf);
+	}
 	fclose(f);
 	return buf;
 }

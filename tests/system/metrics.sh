@@ -26,6 +26,7 @@ grep -q '^vnet_network_active{network="default"} 1' "$TMP/m1" || fail "network n
 grep -q '^vnet_dhcp_messages_total{network="default",direction="rx",type="discover"} [1-9]' "$TMP/m1" ||
 	fail "DHCP discovers not counted"
 grep -q '^vnet_conntrack_entries{' "$TMP/m1" || fail "no conntrack gauge"
+grep -q '^vnet_dns_upstream_latency_seconds_count{network="default"}' "$TMP/m1" || fail "no DNS latency histogram"
 grep -q '^vnet_drops_total{network="default",reason="src_ip"}' "$TMP/m1" || fail "no drop reasons"
 
 rx_of() { grep '^vnet_port_packets_total{' "$1" | grep 'port="vif1.0"' | grep 'direction="rx"' | awk '{s+=$NF} END {print s+0}'; }

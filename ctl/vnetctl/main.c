@@ -9,6 +9,7 @@
 #include "ctlproto.h"
 #include "fileutil.h"
 #include "print.h"
+#include "stats_text.h"
 #include "suggest.h"
 #include "user.h"
 
@@ -72,13 +73,7 @@ static void text_string(struct json_object *d)
 
 static void text_stats(struct json_object *d)
 {
-	for (size_t i = 0; i < json_object_array_length(d); i++) {
-		struct json_object *n = json_object_array_get_idx(d, i), *name;
-
-		json_object_object_get_ex(n, "name", &name);
-		printf("%sNetwork %s\n", i ? "\n" : "", json_object_get_string(name));
-		print_kv(n, "");
-	}
+	stats_text(d);
 }
 
 static struct json_object *args_from(struct ctl *c)

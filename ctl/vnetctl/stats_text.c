@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `vnetctl stats` as an operator reads it: a table of ports, then only the
+ * counters that are not zero, grouped (drops by reason, conntrack, DHCP,
+ * DNS). --json prints everything. */
+#include <stdio.h>
+#include <string.h>
+
+#include "print.h"
+#include "stats_text.h"
+
+static long long num(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static void ports_table(struct json_object *ports)
+{
+	static const char *const cols[] = { "rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
+					    "fast_packets", "slow_packets", "drops" };
+	static const char *const titles[] = { "RX pkts", "RX bytes", "TX pkts", "TX bytes",
+					      "Fast", "Slow", "Drops" };
+
+	printf("  %-12s", "Port");
+	for (size_t c = 0; c < 7; c++)
+		printf(" %12s", titles[c]);
+	putchar('\n');
+	for (size_t i = 0; i < json_object_array_length(ports); i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i), *name;
+
+		json_object_object_get_ex(p, "ifname", &name);
+		printf("  %-12s", json_object_get_string(name));
+		for (size_t c = 0; c < 7; c++)
+			printf(" %12lld", num(p, cols[c]));
+		putchar('\n');
+	}
+}
+
+static void group(const char *title, struct json_object *o)
+{
+	size_t width = 0, n = 0;
+
+	if (!o)
+		return;
+	json_object_object_foreach(o, k1, v1)
+	{
+		if (json_object_is_type(v1, json_type_int) && json_object_get_int64(v1)) {
+			n++;
+			if (strlen(k1) > width)
+				width = strlen(k1);
+		}
+	}
+	printf("  %s:%s\n", title, n ? "" : " (all zero)");
+	json_object_object_foreach(o, key, val)
+	{
+		if (json_object_is_type(val, json_type_int) && json_object_get_int64(val))
+			printf("    %-*s %lld\n", (int)width, key, (long long)json_object_get_int64(val));
+	}
+}
+
+void stats_text(struct json_object *d)
+{
+	for (size_t i = 0; i < json_object_array_length(d); i++) {
+		struct json_object *n = json_object_array_get_idx(d, i), *v, *dp = NULL, *sub;
+
+		json_object_object_get_ex(n, "name", &v);
+		printf("%sNetwork %s\n", i ? "\n" : "", json_object_get_string(v));
+		if (json_object_object_get_ex(n, "datapath", &dp)) {
+			if (json_object_object_get_ex(dp, "ports", &sub))
+				ports_table(sub);
+			if (json_object_object_get_ex(dp, "drops", &sub))
+				group("drops by reason", sub);
+			if (json_object_object_get_ex(dp, "conntrack", &sub))
+				group("conntrack", sub);
+		}
+		if (json_object_object_get_ex(n, "dhcp", &sub))
+			group("dhcp", sub);
+		if (json_object_object_get_ex(n, "dns", &sub))
+			group("dns", sub);
+	}
+}

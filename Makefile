@@ -78,7 +78,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -DFUZZING
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -std=gnu11 -c $< -o $@
-$(BUILD)/fuzz/%: lib/fuzz/%.c $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+$(BUILD)/fuzz/%: lib/fuzz/%.c $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) | $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
@@ -123,10 +123,10 @@ INSTALLED   := $(SBINDIR)/vnetd $(BINDIR)/vnetctl $(BINDIR)/vnet-user $(LIBDIR)/
 all: $(NSS_SO)
 
 # The NSS module reuses the lease file parser; only _nss_vnet_* is exported.
-$(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/lease_store.h
+$(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/lease_store.h lib/fileutil.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -D_GNU_SOURCE -Ilib $(CFLAGS) -fPIC -fvisibility=hidden -shared \
-		-Wl,-soname,libnss_vnet.so.2 -Wl,-z,defs -o $@ nss/nss_vnet.c lib/lease_store.c
+		-Wl,-soname,libnss_vnet.so.2 -Wl,-z,defs -o $@ nss/nss_vnet.c lib/lease_store.c lib/fileutil.c
 
 install: all
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(SBINDIR)/vnetd

@@ -72,17 +72,31 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
 int file_read_all(const char *path, size_t max, char **ret, size_t *ret_len)
 {
 	FILE *f = fopen(path, "re");
+	struct stat st;
+	size_t want, n;
 	char *buf;
-	size_t n;
 
 	if (!f)
 		return -errno;
-	buf = malloc(max + 1);
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return -EISDIR;
+	}
+	/* Size the buffer from the file (one byte more detects growth past
+	 * max); pseudo-files report 0 and get max. */
+	want = fstat(fileno(f), &st) == 0 && st.st_size > 0 && (size_t)st.st_size < max
+		       ? (size_t)st.st_size + 1 : max + 1;
+	buf = malloc(want + 1);
 	if (!buf) {
 		fclose(f);
 		return -ENOMEM;
 	}
-	n = fread(buf, 1, max + 1, f);
+	n = fread(buf, 1, want, f);
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return -EIO;
+	}
 	fclose(f);
 	if (n > max) {
 		free(buf);

@@ -3,6 +3,7 @@
  * truncated by a crash of an older writer, or edited by hand): every field
  * is checked and a bad line costs only that line. */
 #include "lease_store.h"
+#include "fileutil.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -170,80 +171,22 @@ int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *
 	return 0;
 }
 
-static int read_all(int fd, char **ret, size_t *ret_len)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap), *nb;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= LEASE_FILE_MAX) {
-				free(buf);
-				return -EFBIG;
-			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
 int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
 		     struct lease_store_stats *st)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int fd, r;
+	int r;
 
 	memset(st, 0, sizeof(*st));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	r = read_all(fd, &buf, &len);
-	close(fd);
+	r = file_read_all(path, LEASE_FILE_MAX, &buf, &len);
 	if (r)
-		return r;
+		return r == -ENOENT ? 0 : r;
 	r = lease_store_parse_buf(buf, len, cb, ctx, st);
 	free(buf);
 	return r;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Serialise every record; records that cannot be formatted are left out. */
 static int format_all(const struct lease_rec *recs, size_t n, char **ret, size_t *ret_len)
 {
 	static const char hdr[] = "# vnet dhcp leases v1: mac ip expires state hostname\n";
@@ -264,57 +207,17 @@ static int format_all(const struct lease_rec *recs, size_t n, char **ret, size_t
 	return 0;
 }
 
-static int fsync_dir(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	int fd, r = 0;
-
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == path)
-		strcpy(dir, "/");
-	else if ((size_t)(slash - path) < sizeof(dir))
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	else
-		return -ENAMETOOLONG;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
+/* Crash-safe: after a crash the file is entirely old or entirely new
+ * (temp file, fsync, rename, fsync of the directory: lib/fileutil.c). */
 int lease_store_save(const char *path, const struct lease_rec *recs, size_t n)
 {
-	char tmp[4096], *buf;
+	char *buf;
 	size_t len;
-	int fd, r;
+	int r = format_all(recs, n, &buf, &len);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	r = format_all(recs, n, &buf, &len);
 	if (r)
 		return r;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	r = write_all(fd, buf, len);
+	r = file_write_atomic(path, buf, len, 0644);
 	free(buf);
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r) {
-		unlink(tmp);
-		return r;
-	}
-	/* The rename is durable only once the directory entry is. */
-	return fsync_dir(path);
+	return r;
 }

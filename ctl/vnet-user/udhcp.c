@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dhcp_json.h"
 #include "dhcp_pool.h"
 #include "lease_store.h"
 #include "log.h"
@@ -31,11 +32,6 @@ struct vu_dhcp {
 	struct named names[NAMES_MAX];
 	size_t n_names;
 };
-
-static void mac_str(const uint8_t *m, char *s)
-{
-	sprintf(s, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
 
 static void name_drop(struct vu_dhcp *d, const uint8_t *mac)
 {
@@ -202,26 +198,9 @@ int vu_dhcp_add_host(struct vu_dhcp *d, const struct netdef_host *h, char *err, 
 	return r;
 }
 
-static void lease_json_cb(void *ctx, const struct dhcp_pool_event *ev)
-{
-	struct json_object *o = json_object_new_object();
-	char mac[18];
-
-	mac_str(ev->mac, mac);
-	json_object_object_add(o, "mac", json_object_new_string(mac));
-	json_object_object_add(o, "ip", json_object_new_string(inet_ntoa(ev->ip)));
-	json_object_object_add(o, "hostname", json_object_new_string(ev->hostname));
-	json_object_object_add(o, "expires", json_object_new_int64(ev->expires));
-	json_object_object_add(o, "static", json_object_new_boolean(ev->is_static));
-	json_object_array_add(ctx, o);
-}
-
 struct json_object *vu_dhcp_leases_json(struct vu_dhcp *d)
 {
-	struct json_object *a = json_object_new_array();
-
-	dhcp_pool_foreach(d->pool, lease_json_cb, a);
-	return a;
+	return dhcp_pool_leases_json(d ? d->pool : NULL);
 }
 
 static void add_u64(struct json_object *o, const char *k, uint64_t v)

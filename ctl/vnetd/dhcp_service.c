@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "dhcp_msg.h"
+#include "dhcp_json.h"
+#include "macaddr.h"
 #include "dhcp_pool.h"
 #include "lease_store.h"
 #include "log.h"
@@ -46,11 +48,6 @@ struct dhcp_service {
 	struct out_pkt out[BATCH];
 };
 
-static void mac_str(const uint8_t *m, char *s)
-{
-	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 {
 	struct dhcp_service *s = ctx;
@@ -60,7 +57,7 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 
 	memcpy(li.mac, ev->mac, 6);
 	snprintf(li.hostname, sizeof(li.hostname), "%s", ev->hostname);
-	mac_str(ev->mac, mac);
+	mac_format(ev->mac, mac);
 	log_info("dhcp %s: lease %s %s %s%s%s", s->name, ev->bound ? "bound" : "gone", mac,
 		 inet_ntoa(ev->ip), li.hostname[0] ? " " : "", li.hostname);
 	if (ev->bound && s->hooks.lease_bound)
@@ -80,11 +77,17 @@ static int save(struct dhcp_service *s)
 	else
 		r = lease_store_save(s->path, recs, dhcp_pool_snapshot(s->pool, recs, n));
 	free(recs);
-	s->unsaved = r < 0;
+	/* Every failure is counted; only the first of a run is logged (a
+	 * full disk retries every few seconds), and the recovery once. */
 	if (r < 0) {
 		dhcp_pool_counters(s->pool)->store_errors++;
-		log_warn("dhcp %s: cannot write %s: %s", s->name, s->path, strerror(-r));
+		if (!s->unsaved)
+			log_warn("dhcp %s: cannot write %s: %s (retrying)", s->name, s->path,
+				 strerror(-r));
+	} else if (s->unsaved) {
+		log_info("dhcp %s: %s written again", s->name, s->path);
 	}
+	s->unsaved = r < 0;
 	return r;
 }
 
@@ -190,7 +193,7 @@ static int process(struct dhcp_service *s, const uint8_t *buf, size_t len, int u
 	}
 	dhcp_pool_handle(s->pool, &m, unicast, time(NULL), &res);
 	*dirty |= res.dirty;
-	mac_str(m.chaddr, mac);
+	mac_format(m.chaddr, mac);
 	log_debug("dhcp %s: %s from %s: %s%s%s", s->name, dhcp_type_name(m.type), mac, res.what,
 		  res.has_reply ? " -> " : "", res.has_reply ? dhcp_type_name(res.reply.type) : "");
 	if (!res.has_reply)
@@ -397,27 +400,9 @@ int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, c
 	return r;
 }
 
-static void lease_json_cb(void *ctx, const struct dhcp_pool_event *ev)
-{
-	struct json_object *o = json_object_new_object();
-	char mac[18];
-
-	mac_str(ev->mac, mac);
-	json_object_object_add(o, "mac", json_object_new_string(mac));
-	json_object_object_add(o, "ip", json_object_new_string(inet_ntoa(ev->ip)));
-	json_object_object_add(o, "hostname", json_object_new_string(ev->hostname));
-	json_object_object_add(o, "expires", json_object_new_int64(ev->expires));
-	json_object_object_add(o, "static", json_object_new_boolean(ev->is_static));
-	json_object_array_add(ctx, o);
-}
-
 struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
 {
-	struct json_object *a = json_object_new_array();
-
-	if (s)
-		dhcp_pool_foreach(s->pool, lease_json_cb, a);
-	return a;
+	return dhcp_pool_leases_json(s ? s->pool : NULL);
 }
 
 static void add_u64(struct json_object *o, const char *k, uint64_t v)

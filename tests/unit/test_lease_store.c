@@ -162,7 +162,7 @@ static void test_save_load(void **state)
 	struct stat sb;
 
 	snprintf(path, sizeof(path), "%s/leases", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	/* Missing file: empty store. */
 	assert_int_equal(lease_store_load(path, collect_cb, &c, &st), 0);
 	assert_int_equal(c.n, 0);
@@ -192,7 +192,7 @@ static void test_save_failure_keeps_old(void **state)
 	char path[128], tmp[140];
 
 	snprintf(path, sizeof(path), "%s/leases", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	assert_int_equal(lease_store_save(path, &r, 1), 0);
 	/* The temp name is a directory: the write fails, the old file stays. */
 	assert_int_equal(mkdir(tmp, 0700), 0);

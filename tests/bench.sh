@@ -1,0 +1,184 @@
+#!/bin/bash
+# make bench (issue 7): vnet's data path against the Linux bridge +
+# nftables masquerade that libvirt sets up, built side by side in network
+# namespaces and measured in the same run, alternating, BENCH_ROUNDS rounds
+# of BENCH_SECONDS per figure; the ceiling is a bare XDP redirect between
+# the same veths. Prints the table and writes $BUILD/bench.txt and
+# $BUILD/bench.json. Method and findings: docs/performance.md.
+export VNET_TEST_PREFIX=${VNET_TEST_PREFIX:-bn$$}
+TEST_NAME=bench
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${BUILD:-$ROOT/build}" && pwd) || exit 1
+. "$ROOT/tests/lib.sh"
+. "$ROOT/tests/bench/worlds.sh"
+ROUNDS=${BENCH_ROUNDS:-5}
+SECS=${BENCH_SECONDS:-3}
+SCALE_FLOWS=${BENCH_FLOWS:-100000}
+PKTGEN=$BUILD/bench/pktgen
+NETLOAD=$BUILD/bench/netload
+for b in "$PKTGEN" "$NETLOAD" "$BUILD/vnetd" "$BUILD/vnetctl"; do
+	[ -x "$b" ] || skip "$b not built (make bench builds it)"
+done
+command -v iperf3 >/dev/null || skip "iperf3 missing (make deps)"
+
+jget() { python3 -c 'import json,sys
+t=sys.stdin.read().strip()
+try: d=json.loads(t)
+except ValueError: d=json.loads(t.splitlines()[-1])
+for k in sys.argv[1:]: d=d[k]
+print(d)' "$@"; }
+rec() {
+	[ -n "$3" ] || fail "no value for $1 $2"
+	echo "$*" >>"$RES"
+	log "$*"
+}
+
+# counter_start WORLD ROLE WARMUP SECS: count benchmark UDP on ROLE's eth0
+counter_start() {
+	CNT_OUT=$TMP/count.$RANDOM
+	in_ns "$1" "$2" "$PKTGEN" count eth0 "$3" "$4" >"$CNT_OUT" 2>&1 &
+	CNT_PID=$!
+	wait_for 50 grep -q ready "$CNT_OUT" || fail "counter: $(cat "$CNT_OUT")"
+}
+counter_end() {	# may run in a subshell, where wait cannot see the counter
+	wait "$CNT_PID" 2>/dev/null
+	while kill -0 "$CNT_PID" 2>/dev/null; do sleep 0.1; done
+	jget "${1:-pps}" <"$CNT_OUT" || fail "counter: $(cat "$CNT_OUT")"; }
+
+# live_pps WORLD DST_ROLE DMAC DIP: live frames from g1 to DST_ROLE's eth0
+live_pps() {
+	counter_start "$1" "$2" 1 "$SECS"
+	in_ns "$1" g1 "$PKTGEN" send eth0 "$(mac_of "$1" g1 eth0)" "$3" "$IP1" "$4" \
+		"$(awk "BEGIN { print $SECS + 1.5 }")" >"$TMP/send.out" || fail "pktgen send: $(cat "$TMP/send.out")"
+	counter_end
+}
+
+# raw_pps WORLD: AF_PACKET 64-byte UDP from g1 (2 senders, 64 flows) to the wan
+raw_pps() {
+	local w=$1 pids=() c
+	counter_start "$w" wan 1 "$SECS"
+	for c in 0 1; do
+		in_ns "$w" g1 taskset -c $c "$NETLOAD" raw eth0 "$(mac_of "$w" g1 eth0)" \
+			"$(mac_of "$w" host vnbr0)" "$IP1" "$WAN_IP" "$(awk "BEGIN { print $SECS + 1.5 }")" 64 \
+			>/dev/null &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	counter_end
+}
+
+ceiling() {	# bare XDP redirect vif1.0 -> TARGET in the vnet world's host
+	local target=$1 role=$2 dmac=$3 dip=$4 pps
+	# not via in_ns: $! must be pktgen itself, so that kill detaches it now
+	ip netns exec "$HOST" "$PKTGEN" redirect vif1.0 "$target" $((SECS * 2 + 8)) \
+		>"$TMP/redir.out" 2>&1 &
+	local rpid=$!
+	wait_for 50 grep -q ready "$TMP/redir.out" || fail "redirect: $(cat "$TMP/redir.out")"
+	pps=$(live_pps vnet "$role" "$dmac" "$dip")
+	rec ceil "pps_${5}_live" "$pps"
+	[ "$role" = wan ] && rec ceil pps_nat "$(raw_pps vnet)"
+	kill "$rpid"; wait "$rpid" 2>/dev/null
+}
+
+# tc_ceiling TARGET peer|egress ROLE DMAC DIP NAME: a bare tc redirect on the
+# baseline world's vif1.0 (it has no tc program): the floor of a tc path.
+tc_ceiling() {
+	local rpid
+	ip netns exec "$P-bhost" "$PKTGEN" tcredirect vif1.0 "$1" "$2" $((SECS + 8)) \
+		>"$TMP/redir.out" 2>&1 &
+	rpid=$!
+	wait_for 50 grep -q ready "$TMP/redir.out" || fail "tc redirect: $(cat "$TMP/redir.out")"
+	rec tcceil "pps_${6}_live" "$(live_pps base "$3" "$4" "$5")"
+	kill "$rpid"; wait "$rpid" 2>/dev/null
+}
+
+measure_world() {
+	local w=$1 brmac
+	brmac=$(mac_of "$w" host vnbr0)
+	rec "$w" pps_g2g_live "$(live_pps "$w" g2 "$(mac_of "$w" g2 eth0)" "$IP2")"
+	rec "$w" pps_nat "$(raw_pps "$w")"
+	rec "$w" pps_nat_live "$(live_pps "$w" wan "$brmac" "$WAN_IP")"
+	for p in 1 4; do
+		in_ns "$w" g1 iperf3 -c $WAN_IP -t "$SECS" -O 1 -P $p -J >"$TMP/iperf.json" ||
+			fail "iperf3 in $w"
+		rec "$w" tcp$p "$(jget end sum_received bits_per_second <"$TMP/iperf.json")"
+	done
+	in_ns "$w" g1 "$NETLOAD" rr $WAN_IP 7001 "$SECS" >"$TMP/rr.out" || fail "rr in $w"
+	rec "$w" rr_p50 "$(jget p50_us <"$TMP/rr.out")"
+	rec "$w" rr_p99 "$(jget p99_us <"$TMP/rr.out")"
+	in_ns "$w" g1 "$NETLOAD" crr $WAN_IP 7001 "$SECS" 2 >"$TMP/crr.out" || fail "crr in $w"
+	rec "$w" cps "$(jget cps <"$TMP/crr.out")"
+	rec "$w" cps_errors "$(jget errors <"$TMP/crr.out")"
+}
+
+# WORLD_ct: "entries flows_created flows_failed" of the NAT table
+vnet_ct() { vnetctl --json stats default | python3 -c 'import json,sys
+s=json.load(sys.stdin)[0]["datapath"]; c=s["conntrack"]; d=s["drops"]
+print(c["entries"], c["nat_created"], d["ct_full"] + d["nat_no_port"])'; }
+base_ct() { in_ns base host python3 -c 'import sys
+n=int(open("/proc/sys/net/netfilter/nf_conntrack_count").read())
+rows=[l.split() for l in open("/proc/net/stat/nf_conntrack")]
+h=rows[0]; fail=0
+for r in rows[1:]:
+    for k in ("insert_failed","drop","early_drop"):
+        if k in h: fail+=int(r[h.index(k)],16)
+print(n, n, fail)'; }
+
+# scale WORLD TAG FLOWS DPORTS: FLOWS one-packet UDP flows from g1 to the
+# wan address on DPORTS destination ports, paced at 50k/s.
+scale() {
+	local w=$1 tag=$2 flows=$3 dports=$4 before after
+	before=$(${w}_ct)
+	counter_start "$w" wan 0 $((flows / 50000 + 3))
+	in_ns "$w" g1 "$NETLOAD" raw eth0 "$(mac_of "$w" g1 eth0)" "$(mac_of "$w" host vnbr0)" \
+		"$IP1" "$WAN_IP" 30 "$flows" 50000 "$flows" "$dports" >/dev/null
+	rec "$w" "${tag}_delivered" "$(counter_end packets)"
+	after=$(${w}_ct)
+	set -- $before $after
+	rec "$w" "${tag}_created" $(($5 - $2))
+	rec "$w" "${tag}_failed" $(($6 - $3))
+	rec "$w" "${tag}_entries" "$4"
+}
+
+RES=""
+vnet_world
+base_world
+guest_sysctls
+RES=$TMP/results
+: >"$RES"
+for w in vnet base; do
+	in_ns $w wan iperf3 -s -B $WAN_IP >/dev/null 2>&1 &
+	in_ns $w wan "$NETLOAD" server 7001 >/dev/null 2>&1 &
+done
+sleep 0.5
+for w in vnet base; do	# warm up: ARP, FDB, first flows
+	in_ns $w g1 ping -c 2 -i 0.2 -W 2 $WAN_IP >/dev/null || fail "$w: g1 cannot reach the wan"
+	in_ns $w g1 ping -c 2 -i 0.2 -W 2 "$IP2" >/dev/null || fail "$w: g1 cannot reach g2"
+done
+log "worlds up: guests $IP1 $IP2; $ROUNDS rounds of ${SECS}s"
+if [ -n "$BENCH_HOLD" ]; then	# debugging: keep the worlds until the file goes
+	touch "$BENCH_HOLD"
+	log "holding: prefix $P, tmp $TMP; rm $BENCH_HOLD to finish"
+	while [ -e "$BENCH_HOLD" ]; do sleep 1; done
+	exit 0
+fi
+for r in $(seq "$ROUNDS"); do
+	order="vnet base"
+	[ $((r % 2)) = 0 ] && order="base vnet"
+	for w in $order; do measure_world "$w"; done
+	ceiling vif2.0 g2 "$(mac_of vnet g2 eth0)" "$IP2" g2g
+	ceiling wan0 wan "$(mac_of vnet host vnbr0)" "$WAN_IP" nat
+	tc_ceiling vif2.0 peer g2 "$(mac_of base g2 eth0)" "$IP2" g2g
+	tc_ceiling wan0 egress wan "$(mac_of base host vnbr0)" "$WAN_IP" nat
+done
+# one service (one address and port): the SNAT port range is the limit;
+# then many ports: the table size is (vnet's entries stay 60 s, so A first)
+for w in vnet base; do
+	scale $w scale1 $((SCALE_FLOWS / 10)) 1
+	scale $w scale "$SCALE_FLOWS" 1000
+done
+python3 "$ROOT/tests/bench/report.py" "$RES" "$BUILD/bench.txt" "$BUILD/bench.json" \
+	"rounds=$ROUNDS seconds=$SECS flows=$SCALE_FLOWS kernel=$(uname -r) cpus=$(nproc)" ||
+	fail "report"
+cat "$BUILD/bench.txt"
+exit 0

@@ -1,0 +1,100 @@
+# Benchmark worlds (sourced by tests/bench.sh after tests/lib.sh).
+# Both worlds have the same shape and addresses, each in its own namespaces:
+#   vnet:     tests/lib.sh's world ($HOST, $WAN, $P-g1, $P-g2) run by vnetd
+#   baseline: $P-bhost, $P-bwan, $P-bg1, $P-bg2 set up as libvirt would: a
+#             Linux bridge with the gateway address, ip_forward=1, an
+#             nftables forward + masquerade table, conntrack.
+# ns_of WORLD ROLE names a namespace (ROLE: host wan g1 g2).
+
+ns_of() {
+	case $1 in
+	vnet) case $2 in host) echo "$HOST" ;; wan) echo "$WAN" ;; *) echo "$P-$2" ;; esac ;;
+	base) echo "$P-b$2" ;;
+	esac
+}
+in_ns() { local ns; ns=$(ns_of "$1" "$2"); shift 2; ip netns exec "$ns" "$@"; }
+mac_of() { in_ns "$1" "$2" cat "/sys/class/net/$3/address"; }
+
+# Both worlds: GRO on both ends of every guest veth (a veth needs NAPI on
+# the receiving end to take XDP frames; applied identically to both).
+gro_on() {
+	local w=$1
+	for g in 1 2; do
+		in_ns "$w" host ethtool -K "vif$g.0" gro on >/dev/null 2>&1
+		in_ns "$w" "g$g" ethtool -K eth0 gro on >/dev/null 2>&1
+	done
+}
+
+vnet_world() {
+	world_init
+	guest_add 1
+	guest_add 2
+	vnetd_start
+	vnetctl net-start default >/dev/null || fail "net-start default"
+	vnetctl port-add default vif1.0 >/dev/null || fail "port-add vif1.0"
+	vnetctl port-add default vif2.0 >/dev/null || fail "port-add vif2.0"
+	guest_dhcp 1 || fail "guest 1 got no lease"
+	guest_dhcp 2 || fail "guest 2 got no lease"
+	gro_on vnet
+	IP1=$(guest_ip 1) IP2=$(guest_ip 2)
+}
+
+# libvirt's NAT network, in nftables terms (libvirt >= 9 uses an
+# equivalent "libvirt_network" table): guests may start flows to anywhere
+# but the subnet is masqueraded, replies come back via conntrack.
+BASE_NFT='table ip bench_libvirt {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		iifname "vnbr0" oifname "vnbr0" accept
+		iifname "vnbr0" ip saddr 192.168.122.0/24 accept
+		oifname "vnbr0" ip daddr 192.168.122.0/24 ct state established,related accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		ip saddr 192.168.122.0/24 ip daddr 224.0.0.0/24 return
+		ip saddr 192.168.122.0/24 ip daddr 255.255.255.255 return
+		ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 meta l4proto { tcp, udp } masquerade to :1024-65535
+		ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 masquerade
+	}
+}'
+
+base_world() {
+	local h=$P-bhost w=$P-bwan g
+	netns_add "$h"
+	netns_add "$w"
+	ip link add wan0 netns "$h" type veth peer name eth0 netns "$w" || fail "baseline uplink"
+	ip -n "$h" addr add $UPLINK_IP/24 dev wan0
+	ip -n "$h" link set wan0 up
+	ip -n "$w" addr add $WAN_IP/24 dev eth0
+	ip -n "$w" link set eth0 up
+	ip -n "$h" route add default via $WAN_IP dev wan0
+	ip -n "$h" link add vnbr0 type bridge stp_state 0 forward_delay 0
+	ip -n "$h" addr add 192.168.122.1/24 dev vnbr0
+	ip -n "$h" link set vnbr0 up
+	for g in 1 2; do
+		netns_add "$P-bg$g"
+		ip link add "vif$g.0" netns "$h" type veth peer name eth0 netns "$P-bg$g" ||
+			fail "baseline vif$g.0"
+		ip -n "$P-bg$g" link set eth0 address "$(mac_of vnet g$g eth0)"
+		ip -n "$P-bg$g" link set eth0 up
+		ip -n "$h" link set "vif$g.0" master vnbr0 up
+	done
+	ip -n "$P-bg1" addr add "$IP1/24" dev eth0
+	ip -n "$P-bg2" addr add "$IP2/24" dev eth0
+	for g in 1 2; do ip -n "$P-bg$g" route add default via 192.168.122.1; done
+	ip netns exec "$h" sysctl -qw net.ipv4.ip_forward=1
+	# libvirt leaves br_netfilter alone; if the module is loaded, keep
+	# bridged frames out of iptables (the faster, fairer baseline)
+	ip netns exec "$h" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+	echo "$BASE_NFT" | ip netns exec "$h" nft -f - || fail "baseline nftables"
+	gro_on base
+}
+
+# Per-world: the guests' ports are ephemeral-range wide and recycle fast.
+guest_sysctls() {
+	for w in vnet base; do
+		for g in g1 g2; do
+			in_ns $w $g sysctl -qw net.ipv4.ip_local_port_range="1024 60999"
+		done
+	done
+}

@@ -214,6 +214,8 @@ static int run(struct options *o)
 	dp_close(dp);
 	nl_fini();
 	loop_free(loop);
+	snprintf(sock, sizeof(sock), "%s/vnetd.pid", o->paths.run_dir);
+	unlink(sock);
 	close(pidfd);
 	return ret ? 1 : 0;
 }

@@ -95,9 +95,11 @@ demo: deps all
 test: deps all unit fuzz
 	$(Q)tests/run.sh
 
-bench: deps all
+bench: deps all $(TOOL_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench.sh
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench_user.sh || echo "bench: user-mode throughput failed"
+	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/dhcp_perf.sh || echo "bench: DHCP benchmark failed"
+	$(Q)BUILD=$(abspath $(BUILD)) tests/tools/dns_perf.sh || echo "bench: DNS benchmark failed"
 
 # ---- operator experience (issue 12): NSS module, install, uninstall, dist ----
 # The BPF objects are embedded in vnetd (skeletons) and the default network

@@ -55,10 +55,12 @@ qps() { # server file
 		awk '/Queries per second/ {q = int($4)} /Queries lost/ {l = $4}
 		     /Response codes/ {r = $3} END {printf "%d %s %s\n", q, l, r}'
 }
-# each cell: queries/s, (lost %), response codes
+# each cell: queries/s, (lost %), response codes; also in $BUILD/bench-dns.txt
+{
 printf '%-8s %-34s %-34s\n' "workload" "vnet" "dnsmasq"
 for w in local cached; do
 	v=$(qps 10.97.0.1 "$TMP/$w")
 	d=$(qps 10.97.0.2 "$TMP/$w")
 	printf '%-8s %-34s %-34s\n' "$w" "$v" "$d"
 done
+} | tee "$BUILD/bench-dns.txt"

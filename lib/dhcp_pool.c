@@ -1,66 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* RFC 2131 server behaviour over an address table indexed by offset in the
  * dynamic range. Clients are identified by chaddr (the anti-spoofing maps
- * are keyed by MAC too); the client identifier is only echoed. */
-#include "dhcp_pool.h"
-
+ * are keyed by MAC too); the client identifier is only echoed. A MAC index
+ * and a free-address bit set (lib/dhcp_index.h) keep each packet O(1);
+ * replies are built in lib/dhcp_reply.c, listing is in dhcp_pool_list.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcp_pool_impl.h"
+#include "dhcp_reply.h"
 #include "log.h"
 
-enum entry_state {
-	E_FREE = 0,	/* never used, or forgotten */
-	E_OFFERED,	/* reserved for mac until expires */
-	E_BOUND,	/* leased to mac until expires */
-	E_RELEASED,	/* free, remembered for mac */
-	E_DECLINED,	/* quarantined until expires */
-};
-
-struct entry {
-	uint8_t mac[6];
-	uint8_t state;
-	int64_t expires;
-	char hostname[DHCP_HOSTNAME_MAX];
-};
-
-struct static_host {
-	uint8_t mac[6];
-	struct in_addr ip;
-	char name[DHCP_HOSTNAME_MAX];
-	int bound; /* acked at least once: listed as active */
-	char client_name[DHCP_HOSTNAME_MAX];
-};
-
-struct dhcp_pool {
-	struct dhcp_pool_config cfg;
-	uint32_t mask;		/* host order */
-	uint32_t start, n;	/* host order first address, range size */
-	struct entry *e;
-	struct static_host *hosts;
-	size_t n_hosts;
-	int64_t next_expiry;
-	dhcp_pool_event_cb cb;
-	void *ctx;
-	struct dhcp_counters c;
-};
-
 static const uint8_t zero_mac[6];
-
-static uint32_t h(struct in_addr a)
-{
-	return ntohl(a.s_addr);
-}
-
-static struct in_addr addr(uint32_t host)
-{
-	struct in_addr a = { htonl(host) };
-
-	return a;
-}
 
 static int in_subnet(const struct dhcp_pool *p, struct in_addr a)
 {
@@ -97,24 +51,12 @@ static void note_expiry(struct dhcp_pool *p, int64_t t)
 		p->next_expiry = t;
 }
 
-static void make_event(struct dhcp_pool_event *ev, int bound, const uint8_t *mac,
-		       struct in_addr ip, const char *name, int64_t expires, int is_static)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->bound = bound;
-	memcpy(ev->mac, mac, 6);
-	ev->ip = ip;
-	snprintf(ev->hostname, sizeof(ev->hostname), "%s", name);
-	ev->expires = expires;
-	ev->is_static = is_static;
-}
-
 static void event(struct dhcp_pool *p, int bound, const uint8_t *mac, struct in_addr ip,
 		  const char *name, int64_t expires, int is_static)
 {
 	struct dhcp_pool_event ev;
 
-	make_event(&ev, bound, mac, ip, name, expires, is_static);
+	dhcp_pool_make_event(&ev, bound, mac, ip, name, expires, is_static);
 	if (p->cb)
 		p->cb(p->ctx, &ev);
 }
@@ -124,6 +66,48 @@ static void entry_gone(struct dhcp_pool *p, long i)
 	struct entry *e = &p->e[i];
 
 	event(p, 0, e->mac, addr(p->start + (uint32_t)i), e->hostname, e->expires, 0);
+}
+
+/* Entries with a MAC; FREE and DECLINED ones have an all-zero MAC. */
+static int indexed(const struct entry *e)
+{
+	return e->state == E_OFFERED || e->state == E_BOUND || e->state == E_RELEASED;
+}
+
+/* Forget entry i: it becomes FREE. */
+static void entry_clear(struct dhcp_pool *p, long i)
+{
+	if (indexed(&p->e[i]))
+		dhcp_index_del(&p->by_mac, (uint32_t)i);
+	memset(&p->e[i], 0, sizeof(p->e[i]));
+	if (!dhcp_bitset_test(&p->static_set, (uint32_t)i))
+		dhcp_bitset_set(&p->free_set, (uint32_t)i);
+}
+
+/* Give entry i to mac in state (OFFERED, BOUND or RELEASED). */
+static void entry_own(struct dhcp_pool *p, long i, const uint8_t *mac, uint8_t state)
+{
+	struct entry *e = &p->e[i];
+	int in = indexed(e);
+
+	if (in && memcmp(e->mac, mac, 6)) {
+		dhcp_index_del(&p->by_mac, (uint32_t)i);
+		in = 0;
+	}
+	dhcp_bitset_clear(&p->free_set, (uint32_t)i);
+	memcpy(e->mac, mac, 6);
+	e->state = state;
+	if (!in)
+		dhcp_index_add(&p->by_mac, (uint32_t)i);
+}
+
+/* Withhold entry i from everyone until expires. */
+static void entry_quarantine(struct dhcp_pool *p, long i, int64_t expires)
+{
+	entry_clear(p, i);
+	dhcp_bitset_clear(&p->free_set, (uint32_t)i);
+	p->e[i].state = E_DECLINED;
+	p->e[i].expires = expires;
 }
 
 struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_event_cb cb,
@@ -160,11 +144,14 @@ struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_ev
 	p->n = e - s + 1;
 	p->e = calloc(p->n, sizeof(*p->e));
 	p->hosts = calloc(DHCP_POOL_MAX_STATIC, sizeof(*p->hosts));
-	if (!p->e || !p->hosts) {
+	if (!p->e || !p->hosts || dhcp_index_init(&p->by_mac, p->n, p->e[0].mac, sizeof(*p->e)) ||
+	    dhcp_bitset_init(&p->free_set, p->n) || dhcp_bitset_init(&p->static_set, p->n)) {
 		dhcp_pool_free(p);
 		errno = ENOMEM;
 		return NULL;
 	}
+	for (uint32_t i = 0; i < p->n; i++)
+		dhcp_bitset_set(&p->free_set, i);
 	p->cb = cb;
 	p->ctx = ctx;
 	return p;
@@ -174,6 +161,9 @@ void dhcp_pool_free(struct dhcp_pool *p)
 {
 	if (!p)
 		return;
+	dhcp_index_free(&p->by_mac);
+	dhcp_bitset_free(&p->free_set);
+	dhcp_bitset_free(&p->static_set);
 	free(p->e);
 	free(p->hosts);
 	free(p);
@@ -187,14 +177,15 @@ struct dhcp_counters *dhcp_pool_counters(struct dhcp_pool *p)
 /* Drop every dynamic association of mac except entry keep (-1: none). */
 static void revoke_mac(struct dhcp_pool *p, const uint8_t *mac, long keep, int64_t now)
 {
-	for (uint32_t i = 0; i < p->n; i++) {
-		struct entry *e = &p->e[i];
+	long i = dhcp_index_first(&p->by_mac, mac), next;
 
-		if ((long)i == keep || e->state == E_FREE || e->state == E_DECLINED || memcmp(e->mac, mac, 6))
+	for (; i >= 0; i = next) {
+		next = dhcp_index_next(&p->by_mac, (uint32_t)i);
+		if (i == keep)
 			continue;
-		if (e->state == E_BOUND && e->expires > now)
+		if (p->e[i].state == E_BOUND && p->e[i].expires > now)
 			entry_gone(p, i);
-		memset(e, 0, sizeof(*e));
+		entry_clear(p, i);
 	}
 }
 
@@ -221,10 +212,14 @@ int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_ad
 		snprintf(sh->name, sizeof(sh->name), "%s", name);
 	/* The admin's pin wins over a dynamic lease: the holder is NAKed at
 	 * its next renewal. */
+	if (i >= 0) {
+		dhcp_bitset_set(&p->static_set, (uint32_t)i);
+		dhcp_bitset_clear(&p->free_set, (uint32_t)i);
+	}
 	if (i >= 0 && p->e[i].state != E_FREE) {
 		if (p->e[i].state == E_BOUND && p->e[i].expires > now)
 			entry_gone(p, i);
-		memset(&p->e[i], 0, sizeof(p->e[i]));
+		entry_clear(p, i);
 	}
 	revoke_mac(p, mac, -1, now);
 	return 0;
@@ -232,8 +227,9 @@ int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_ad
 
 int dhcp_pool_restore(struct dhcp_pool *p, const struct lease_rec *r, int64_t now)
 {
-	long i = idx_of(p, r->ip);
+	long i = idx_of(p, r->ip), j;
 	struct entry *e;
+	uint8_t state;
 
 	if (i < 0 || static_by_ip(p, r->ip))
 		return -EINVAL;
@@ -242,16 +238,20 @@ int dhcp_pool_restore(struct dhcp_pool *p, const struct lease_rec *r, int64_t no
 	e = &p->e[i];
 	if (e->state != E_FREE)
 		return -EEXIST;
-	for (uint32_t j = 0; r->state == LEASE_BOUND && j < p->n; j++)
-		if (p->e[j].state == E_BOUND && !memcmp(p->e[j].mac, r->mac, 6))
+	j = r->state == LEASE_BOUND ? dhcp_index_first(&p->by_mac, r->mac) : -1;
+	for (; j >= 0; j = dhcp_index_next(&p->by_mac, (uint32_t)j))
+		if (p->e[j].state == E_BOUND)
 			return -EEXIST;
-	memcpy(e->mac, r->state == LEASE_DECLINED ? zero_mac : r->mac, 6);
+	state = r->state == LEASE_BOUND ? E_BOUND :
+		r->state == LEASE_RELEASED ? E_RELEASED : E_DECLINED;
+	if (state == E_BOUND && r->expires <= now)
+		state = E_RELEASED; /* expired while we were down */
+	if (state == E_DECLINED)
+		entry_quarantine(p, i, r->expires);
+	else
+		entry_own(p, i, r->mac, state);
 	e->expires = r->expires;
 	snprintf(e->hostname, sizeof(e->hostname), "%s", r->hostname);
-	e->state = r->state == LEASE_BOUND ? E_BOUND :
-		   r->state == LEASE_RELEASED ? E_RELEASED : E_DECLINED;
-	if (e->state == E_BOUND && e->expires <= now)
-		e->state = E_RELEASED; /* expired while we were down */
 	if (e->state == E_BOUND || e->state == E_DECLINED)
 		note_expiry(p, e->expires);
 	if (e->state == E_BOUND)
@@ -280,7 +280,7 @@ int dhcp_pool_expire(struct dhcp_pool *p, int64_t now)
 			dirty = 1;
 		}
 		if (e->state == E_DECLINED) {
-			memset(e, 0, sizeof(*e));
+			entry_clear(p, i);
 			dirty = 1;
 		} else {
 			e->state = E_RELEASED; /* remembered for the same client */
@@ -301,7 +301,7 @@ static int available(const struct dhcp_pool *p, long i, const uint8_t *mac, int6
 {
 	const struct entry *e = &p->e[i];
 
-	if (static_by_ip(p, addr(p->start + (uint32_t)i)))
+	if (dhcp_bitset_test(&p->static_set, (uint32_t)i))
 		return 0;
 	switch (e->state) {
 	case E_FREE:
@@ -318,16 +318,12 @@ static int available(const struct dhcp_pool *p, long i, const uint8_t *mac, int6
 /* The client's own entry (bound, offered or remembered), or -1. */
 static long find_client(const struct dhcp_pool *p, const uint8_t *mac)
 {
-	long found = -1;
+	long found = -1, i = dhcp_index_first(&p->by_mac, mac);
 
-	for (uint32_t i = 0; i < p->n; i++) {
-		const struct entry *e = &p->e[i];
-
-		if (e->state == E_FREE || e->state == E_DECLINED || memcmp(e->mac, mac, 6))
-			continue;
-		if (e->state != E_RELEASED)
+	for (; i >= 0; i = dhcp_index_next(&p->by_mac, (uint32_t)i)) {
+		if (p->e[i].state != E_RELEASED)
 			return i; /* a live binding beats a memory */
-		found = i;
+		found = i; /* the highest-numbered memory, as a full walk found */
 	}
 	return found;
 }
@@ -336,8 +332,11 @@ static long find_client(const struct dhcp_pool *p, const uint8_t *mac)
  * a returning client most likely finds its old address still free). */
 static long pick_new(const struct dhcp_pool *p, const uint8_t *mac, int64_t now)
 {
-	long best = -1;
+	long best = dhcp_bitset_first(&p->free_set);
 
+	if (best >= 0)
+		return best; /* the lowest FREE entry, which is always available */
+	/* Every address has been used: walk for the oldest released. */
 	for (uint32_t i = 0; i < p->n; i++) {
 		if (!available(p, i, mac, now))
 			continue;
@@ -370,98 +369,6 @@ static long choose_address(const struct dhcp_pool *p, const struct dhcp_msg *m, 
 	return pick_new(p, m->chaddr, now);
 }
 
-/* ---- replies ---------------------------------------------------------------- */
-
-static void reply_base(const struct dhcp_pool *p, const struct dhcp_msg *m, uint8_t type,
-		       struct dhcp_result *res)
-{
-	struct dhcp_reply *r = &res->reply;
-
-	memset(r, 0, sizeof(*r));
-	res->has_reply = 1;
-	r->type = type;
-	r->xid = m->xid;
-	r->flags = m->flags & DHCP_BROADCAST_FLAG;
-	r->htype = m->htype;
-	r->hlen = m->hlen;
-	r->giaddr = m->giaddr;
-	memcpy(r->chaddr, m->chaddr, sizeof(r->chaddr));
-	r->server_id = p->cfg.server_ip;
-	memcpy(r->prl, m->prl, m->prl_len);
-	r->prl_len = m->prl_len;
-	/* RFC 6842: "the server MUST include the client identifier in its
-	 * response" when the client sent one. */
-	memcpy(r->client_id, m->client_id, m->client_id_len);
-	r->client_id_len = m->client_id_len;
-}
-
-static int prl_has(const struct dhcp_msg *m, uint8_t code)
-{
-	return memchr(m->prl, code, m->prl_len) != NULL;
-}
-
-/* OFFER or ACK carrying an address (yiaddr) or, for INFORM, none. */
-static void reply_config(const struct dhcp_pool *p, const struct dhcp_msg *m, uint8_t type,
-			 struct in_addr yiaddr, const char *hostname, struct dhcp_result *res)
-{
-	struct dhcp_reply *r = &res->reply;
-
-	reply_base(p, m, type, res);
-	r->yiaddr = yiaddr;
-	r->has_netcfg = 1;
-	r->mask.s_addr = htonl(p->mask);
-	r->router = p->cfg.server_ip;
-	r->dns = p->cfg.dns;
-	snprintf(r->domain, sizeof(r->domain), "%s", p->cfg.domain);
-	r->mtu = p->cfg.mtu >= 68 && p->cfg.mtu <= 65535 ? (uint16_t)p->cfg.mtu : 0;
-	if (yiaddr.s_addr) {
-		/* RFC 2131 4.4.5: "T1 defaults to (0.5 * duration_of_lease). T2
-		 * defaults to (0.875 * duration_of_lease)." */
-		r->has_lease = 1;
-		r->lease_secs = p->cfg.lease_secs;
-		r->t1_secs = p->cfg.lease_secs / 2;
-		r->t2_secs = (uint32_t)((uint64_t)p->cfg.lease_secs * 7 / 8);
-	}
-	if (hostname && hostname[0] && (m->hostname_len || prl_has(m, OPT_HOSTNAME)))
-		snprintf(r->hostname, sizeof(r->hostname), "%s", hostname);
-}
-
-static void reply_nak(struct dhcp_pool *p, const struct dhcp_msg *m, const char *why,
-		      struct dhcp_result *res)
-{
-	reply_base(p, m, DHCPNAK, res);
-	res->reply.prl_len = 0;
-	snprintf(res->reply.message, sizeof(res->reply.message), "%s", why);
-	/* RFC 2131 4.3.2: "If 'giaddr' is set in the DHCPREQUEST message, the
-	 * client is on a different subnet. The server MUST set the broadcast
-	 * bit in the DHCPNAK, so that the relay agent will broadcast the
-	 * DHCPNAK to the client". */
-	if (m->giaddr.s_addr)
-		res->reply.flags |= DHCP_BROADCAST_FLAG;
-}
-
-/* RFC 2131 4.1: "If the 'giaddr' field in a DHCP message from a client is
- * non-zero, the server sends any return messages to the 'DHCP server' port
- * on the BOOTP relay agent whose address appears in 'giaddr'. If the
- * 'giaddr' field is zero and the 'ciaddr' field is nonzero, then the server
- * unicasts DHCPOFFER and DHCPACK messages to the address in 'ciaddr'. [...]
- * In all cases, when 'giaddr' is zero, the server broadcasts any DHCPNAK
- * messages to 0xffffffff." A client without an address gets a broadcast
- * too: unicasting to chaddr/yiaddr would need an ARP entry injected. */
-static void set_dest(const struct dhcp_msg *m, struct dhcp_result *res)
-{
-	if (m->giaddr.s_addr) {
-		res->dest = DHCP_DEST_RELAY;
-		res->dest_ip = m->giaddr;
-	} else if (res->reply.type != DHCPNAK && m->ciaddr.s_addr) {
-		res->dest = DHCP_DEST_CIADDR;
-		res->dest_ip = m->ciaddr;
-	} else {
-		res->dest = DHCP_DEST_BROADCAST;
-		res->dest_ip.s_addr = INADDR_BROADCAST;
-	}
-}
-
 /* The hostname a lease carries: the admin's name, else a valid client one. */
 static void client_name(const struct dhcp_msg *m, const struct static_host *sh, char *out)
 {
@@ -485,7 +392,7 @@ static void on_discover(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t n
 	client_name(m, sh, name);
 	if (sh) {
 		res->what = "offer static";
-		reply_config(p, m, DHCPOFFER, sh->ip, name, res);
+		dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, sh->ip, name, res);
 		return;
 	}
 	i = choose_address(p, m, now);
@@ -500,15 +407,14 @@ static void on_discover(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t n
 		int same = !memcmp(e->mac, m->chaddr, 6);
 
 		revoke_mac(p, m->chaddr, i, now);
-		memcpy(e->mac, m->chaddr, 6);
-		e->state = E_OFFERED;
+		entry_own(p, i, m->chaddr, E_OFFERED);
 		e->expires = now + p->cfg.offer_hold_secs;
 		if (name[0] || !same)
 			snprintf(e->hostname, sizeof(e->hostname), "%s", name);
 		note_expiry(p, e->expires);
 	}
 	res->what = "offer";
-	reply_config(p, m, DHCPOFFER, addr(p->start + (uint32_t)i), name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, addr(p->start + (uint32_t)i), name, res);
 }
 
 static void ack_static(struct dhcp_pool *p, const struct dhcp_msg *m, struct static_host *sh,
@@ -520,7 +426,7 @@ static void ack_static(struct dhcp_pool *p, const struct dhcp_msg *m, struct sta
 	sh->bound = 1;
 	snprintf(sh->client_name, sizeof(sh->client_name), "%s", name);
 	event(p, 1, sh->mac, sh->ip, name, 0, 1);
-	reply_config(p, m, DHCPACK, sh->ip, name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, sh->ip, name, res);
 	res->reply.ciaddr = m->ciaddr;
 }
 
@@ -538,32 +444,31 @@ static void ack_or_nak(struct dhcp_pool *p, const struct dhcp_msg *m, struct in_
 			ack_static(p, m, sh, res);
 			return;
 		}
-		reply_nak(p, m, "address reserved for another client", res);
+		dhcp_reply_nak(&p->cfg, m, "address reserved for another client", res);
 		return;
 	}
 	if (i < 0 || !available(p, i, m->chaddr, now)) {
-		reply_nak(p, m, "address not available", res);
+		dhcp_reply_nak(&p->cfg, m, "address not available", res);
 		return;
 	}
 	/* A client holding a live offer or lease elsewhere asks for the wrong one. */
 	if (own >= 0 && own != i && p->e[own].state != E_RELEASED && p->e[own].expires > now) {
-		reply_nak(p, m, "address not yours", res);
+		dhcp_reply_nak(&p->cfg, m, "address not yours", res);
 		return;
 	}
 	if (own >= 0 && own != i)
-		memset(&p->e[own], 0, sizeof(p->e[own]));
+		entry_clear(p, own);
 	client_name(m, NULL, name);
 	e = &p->e[i];
 	if (!name[0] && own == i) /* named in its DISCOVER only */
 		snprintf(name, sizeof(name), "%s", e->hostname);
-	memcpy(e->mac, m->chaddr, 6);
-	e->state = E_BOUND;
+	entry_own(p, i, m->chaddr, E_BOUND);
 	e->expires = now + p->cfg.lease_secs;
 	snprintf(e->hostname, sizeof(e->hostname), "%s", name);
 	note_expiry(p, e->expires);
 	res->dirty = 1;
 	event(p, 1, e->mac, ip, name, e->expires, 0);
-	reply_config(p, m, DHCPACK, ip, name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, ip, name, res);
 	res->reply.ciaddr = m->ciaddr;
 }
 
@@ -600,7 +505,7 @@ static void on_request(struct dhcp_pool *p, const struct dhcp_msg *m, int unicas
 		 * filled in with client's IP address." */
 		res->what = unicast ? "renewing" : "rebinding";
 		if (!in_subnet(p, m->ciaddr)) {
-			reply_nak(p, m, "wrong network", res);
+			dhcp_reply_nak(&p->cfg, m, "wrong network", res);
 			return;
 		}
 		ack_or_nak(p, m, m->ciaddr, now, res);
@@ -617,7 +522,7 @@ static void on_request(struct dhcp_pool *p, const struct dhcp_msg *m, int unicas
 	 * remain silent". */
 	res->what = "init-reboot";
 	if (!in_subnet(p, m->req_ip)) {
-		reply_nak(p, m, "wrong network", res);
+		dhcp_reply_nak(&p->cfg, m, "wrong network", res);
 		return;
 	}
 	if (!has_record(p, m->chaddr)) {
@@ -657,9 +562,7 @@ static void on_decline(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t no
 	p->c.declines++;
 	if (e->state == E_BOUND && e->expires > now)
 		entry_gone(p, i);
-	memset(e, 0, sizeof(*e));
-	e->state = E_DECLINED;
-	e->expires = now + p->cfg.quarantine_secs;
+	entry_quarantine(p, i, now + p->cfg.quarantine_secs);
 	note_expiry(p, e->expires);
 	res->dirty = 1;
 }
@@ -714,7 +617,7 @@ static void on_inform(struct dhcp_pool *p, const struct dhcp_msg *m, struct dhcp
 		return;
 	}
 	client_name(m, sh, name);
-	reply_config(p, m, DHCPACK, none, name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, none, name, res);
 	res->reply.ciaddr = m->ciaddr;
 }
 
@@ -764,80 +667,6 @@ int dhcp_pool_handle(struct dhcp_pool *p, const struct dhcp_msg *m, int unicast,
 		break;
 	}
 	if (res->has_reply)
-		set_dest(m, res);
+		dhcp_reply_dest(m, res);
 	return 0;
-}
-
-/* ---- listing and persistence ------------------------------------------------ */
-
-static int persistent(const struct entry *e)
-{
-	return e->state == E_BOUND || e->state == E_RELEASED || e->state == E_DECLINED;
-}
-
-size_t dhcp_pool_persist_count(const struct dhcp_pool *p)
-{
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < p->n; i++)
-		n += persistent(&p->e[i]);
-	return n;
-}
-
-size_t dhcp_pool_snapshot(const struct dhcp_pool *p, struct lease_rec *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < p->n && n < cap; i++) {
-		const struct entry *e = &p->e[i];
-		struct lease_rec *r = &out[n];
-
-		if (!persistent(e))
-			continue;
-		memset(r, 0, sizeof(*r));
-		memcpy(r->mac, e->mac, 6);
-		r->ip = addr(p->start + i);
-		r->expires = e->expires < 0 ? 0 : e->expires;
-		r->state = e->state == E_BOUND ? LEASE_BOUND :
-			   e->state == E_RELEASED ? LEASE_RELEASED : LEASE_DECLINED;
-		snprintf(r->hostname, sizeof(r->hostname), "%s", e->hostname);
-		n++;
-	}
-	return n;
-}
-
-void dhcp_pool_foreach(const struct dhcp_pool *p, dhcp_pool_event_cb cb, void *ctx)
-{
-	struct dhcp_pool_event ev;
-
-	for (size_t i = 0; i < p->n_hosts; i++) {
-		const struct static_host *sh = &p->hosts[i];
-
-		if (sh->bound) {
-			make_event(&ev, 1, sh->mac, sh->ip, sh->client_name, 0, 1);
-			cb(ctx, &ev);
-		}
-	}
-	for (uint32_t i = 0; i < p->n; i++) {
-		const struct entry *e = &p->e[i];
-
-		if (e->state == E_BOUND) {
-			make_event(&ev, 1, e->mac, addr(p->start + i), e->hostname, e->expires, 0);
-			cb(ctx, &ev);
-		}
-	}
-}
-
-static void count_cb(void *ctx, const struct dhcp_pool_event *ev)
-{
-	(void)ev;
-	(*(size_t *)ctx)++;
-}
-
-size_t dhcp_pool_active(const struct dhcp_pool *p)
-{
-	size_t n = 0;
-
-	dhcp_pool_foreach(p, count_cb, &n);
-	return n;
 }

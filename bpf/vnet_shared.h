@@ -15,16 +15,28 @@
 #define VNET_MAX_PORTS 1024
 #define VNET_MAX_BINDS 16384	/* (net, ip) -> port */
 #define VNET_MAX_FDB 16384	/* learned (net, mac) -> port, LRU */
-#define VNET_MAX_CT 65536	/* conntrack entries (2 per flow) */
+#define VNET_MAX_CT 262144	/* conntrack entries (2 per flow); VNET_CT_MAX overrides */
 #define VNET_MAX_FWD 1024	/* DNAT port forwards */
 
-/* SNAT source ports (and ICMP echo ids) are taken from this range. It lies
- * above Linux's default ephemeral range (ip_local_port_range 32768-60999),
- * so a translated flow never shares a port with the host's own connections;
- * dp_open warns if the host's range reaches into it. */
-#define VNET_NAT_PORT_MIN 61000
-#define VNET_NAT_PORT_MAX 65535
+/* SNAT source ports (and ICMP echo ids) come from two ranges that avoid
+ * Linux's default ephemeral range (ip_local_port_range 32768-60999): a
+ * reply is matched on the full 5-tuple, remote address and port included,
+ * so only a connection the host itself opened to the same remote endpoint
+ * from the same port could be confused with a translated flow -- and the
+ * host picks such ports from its ephemeral range only. A port the host
+ * listens on is never the source of its own outgoing flows. dp_open logs
+ * (debug) if the host's range reaches into these. */
+#define VNET_NAT_LO_MIN 1024
+#define VNET_NAT_LO_MAX 32767
+#define VNET_NAT_HI_MIN 61000
+#define VNET_NAT_HI_MAX 65535
+#define VNET_NAT_PORTS ((VNET_NAT_LO_MAX - VNET_NAT_LO_MIN + 1) + \
+			(VNET_NAT_HI_MAX - VNET_NAT_HI_MIN + 1))
 #define VNET_NAT_TRIES 32	/* probes before counting NAT_NO_PORT */
+
+/* Is host-order port p one the NAT may use? (VNET_NAT_HI_MAX is 65535.) */
+#define VNET_NAT_PORT_OK(p) (((p) >= VNET_NAT_LO_MIN && (p) <= VNET_NAT_LO_MAX) || \
+			     (p) >= VNET_NAT_HI_MIN)
 
 /* Conntrack timeouts in seconds (applied by dp_tick's GC). */
 #define VNET_CT_TCP_SYN 60
@@ -183,9 +195,9 @@ struct vnet_ct {
 	__u8 mac[6];		/* IN: guest MAC */
 	__u8 nat;		/* 1: SNAT flow, 2: DNAT (port forward) flow */
 	__u8 initiator;		/* 1: this direction opened the flow */
-	__u64 seen_ns;		/* last packet in this direction */
-	__u64 packets;
-	__u64 bytes;
+	__u64 seen_ns;		/* last packet in this direction (refreshed every ~1 s) */
+	__u64 packets;		/* not maintained (kept for the pinned layout) */
+	__u64 bytes;		/* not maintained */
 };
 _Static_assert(sizeof(struct vnet_ct) == 64, "ct layout");
 

@@ -28,9 +28,15 @@ static __always_inline bool ct_trackable(const struct hdrs *h)
 	return h->proto == IPPROTO_ICMP_ && (h->icmp_type == 8 || h->icmp_type == 0);
 }
 
-static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h, __u32 len)
+#define CT_REFRESH_NS 1000000000ULL	/* seen_ns granularity: GC timeouts are >= 10 s */
+
+/* Record what this direction saw. The entry is shared by every CPU that
+ * handles the flow: write it only when something changed (new TCP flags,
+ * or the timestamp is a second old), so steady traffic reads it only. */
+static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 {
 	__u8 seen = VNET_CT_SEEN;
+	__u64 now = bpf_ktime_get_coarse_ns();
 
 	if (h->proto == IPPROTO_TCP_) {
 		if (h->tcp_flags & TCPF_SYN)
@@ -44,9 +50,28 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h, _
 	}
 	if ((ct->seen & seen) != seen)
 		ct->seen |= seen;
-	ct->seen_ns = bpf_ktime_get_ns();
-	ct->packets++;
-	ct->bytes += len;
+	if (now - ct->seen_ns >= CT_REFRESH_NS)
+		ct->seen_ns = now;
+}
+
+/* A bare SYN on a flow that was closed (RST, or FIN seen) reuses the same
+ * tuple for a new connection, as nf_conntrack lets it: clear both
+ * directions' state so GC applies the new connection's timeouts instead
+ * of expiring it with the old one. Only in the direction that opened it. */
+static __always_inline void ct_takeover(struct vnet_ct *ct, const struct hdrs *h)
+{
+	const __u8 closed = VNET_CT_RST | VNET_CT_FIN;
+	struct vnet_ct *peer;
+
+	if (!ct->initiator || h->proto != IPPROTO_TCP_ ||
+	    (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN)
+		return;
+	peer = bpf_map_lookup_elem(&ct_map, &ct->peer);
+	if (!(ct->seen & closed) && !(peer && (peer->seen & closed)))
+		return;
+	ct->seen = 0;
+	if (peer)
+		peer->seen = 0;
 }
 
 /* Insert a pair: first (key a) with NOEXIST, then b; undo a if b fails.

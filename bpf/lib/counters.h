@@ -18,10 +18,12 @@ static __always_inline struct vnet_stats *stats_of(__u32 ifindex)
 	return bpf_map_lookup_elem(&port_stats, &ifindex);
 }
 
-static __always_inline void count_rx(const struct pkt *p)
+/* The port's counters are looked up once per packet: here, kept in p. */
+static __always_inline void count_rx(struct pkt *p)
 {
 	struct vnet_stats *s = stats_of(p->ifindex);
 
+	p->stats = s;
 	if (s) {
 		s->rx_packets++;
 		s->rx_bytes += p->len;
@@ -41,7 +43,10 @@ static __always_inline void count_verdict(const struct pkt *p, enum act a, __u32
 					  __u32 target)
 {
 	__u32 ifindex = p->ifindex;	/* a copy: &p->x would pin p to the stack */
-	struct vnet_stats *s = bpf_map_lookup_elem(&port_stats, &ifindex);
+	struct vnet_stats *s = p->stats;
+
+	if (!s)	/* not counted at rx (the uplink guard) */
+		s = bpf_map_lookup_elem(&port_stats, &ifindex);
 
 	if (a == ACT_DROP) {
 		__u64 *d = bpf_map_lookup_elem(&drops, &reason);

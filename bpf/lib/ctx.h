@@ -27,6 +27,8 @@
 /* The pipeline's verdict, mapped to XDP_* / TC_ACT_* by the entry. */
 enum act { ACT_PASS, ACT_DROP, ACT_REDIRECT };
 
+struct vnet_stats;
+
 struct pkt {
 	void *ctx;
 	void *data;
@@ -39,6 +41,7 @@ struct pkt {
 	__u8 how;	/* enum redir for ACT_REDIRECT */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	__u32 reason;	/* ACT_DROP: enum vnet_drop */
+	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */
 };
 
 /* How a redirect leaves: egress of target, straight into a veth's peer

@@ -5,23 +5,21 @@
 
 #include "maps.h"
 
-#define FDB_REFRESH_NS 1000000000ULL	/* rewrite seen_ns at most once a second */
-
+/* Learn (net, mac) -> ifindex. A source seen on its known port is the
+ * common case: then nothing is written and no clock is read (the LRU map
+ * marks the entry used on lookup). seen_ns is set when an entry is
+ * (re)learned only. */
 static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifindex)
 {
 	struct vnet_fdb_key k = { .net_id = net_id };
 	struct vnet_fdb v = { .ifindex = ifindex };
 	struct vnet_fdb *f;
-	__u64 now = bpf_ktime_get_ns();
 
 	__builtin_memcpy(k.mac, mac, 6);
 	f = bpf_map_lookup_elem(&fdb_map, &k);
-	if (f && f->ifindex == ifindex) {
-		if (now - f->seen_ns > FDB_REFRESH_NS)
-			f->seen_ns = now;
+	if (f && f->ifindex == ifindex)
 		return;
-	}
-	v.seen_ns = now;
+	v.seen_ns = bpf_ktime_get_coarse_ns();
 	bpf_map_update_elem(&fdb_map, &k, &v, BPF_ANY);
 }
 

@@ -6,9 +6,22 @@
 #include "conntrack.h"
 #include "csum.h"
 
+/* The i-th NAT port (host order), i < VNET_NAT_PORTS: the low range
+ * first, then the high one. */
+static __always_inline __u16 nat_port_at(__u32 i)
+{
+	const __u32 lo = VNET_NAT_LO_MAX - VNET_NAT_LO_MIN + 1;
+
+	return i < lo ? VNET_NAT_LO_MIN + i : VNET_NAT_HI_MIN + (i - lo);
+}
+
 /* Create the pair for a guest-initiated flow leaving through net's uplink
- * with source net->uplink_addr and a port from the VNET_NAT_PORT range
- * (random start, RFC 6056 style). Returns 0 and *out, or a drop reason. */
+ * with source net->uplink_addr. The guest's own source port (echo id) is
+ * kept when it is a NAT port and free toward this remote endpoint (as
+ * masquerade does); otherwise every probe is an independent random port
+ * (RFC 6056 style; never a consecutive run, so a clustered table does not
+ * make the probes fail together: at occupancy o all VNET_NAT_TRIES fail
+ * with probability o^32). Returns 0, or a drop reason. */
 static __always_inline int snat_new(const struct hdrs *h, const struct vnet_net *net,
 				    __u32 net_id, __u32 port_ifindex, struct vnet_ct_key *ok)
 {
@@ -18,15 +31,18 @@ static __always_inline int snat_new(const struct hdrs *h, const struct vnet_net 
 			      .net_id = net_id, .ifindex = port_ifindex, .nat = 1 };
 	struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .xaddr = net->uplink_addr,
 			       .net_id = net_id, .nat = 1 };
-	__u32 range = VNET_NAT_PORT_MAX - VNET_NAT_PORT_MIN + 1;
-	__u32 start = bpf_get_prandom_u32();
+	__u16 own = bpf_ntohs(h->sport);
 	int i, r;
 
 	__builtin_memcpy(in.mac, h->smac, 6);
 	in.peer = *ok;
 	for (i = 0; i < VNET_NAT_TRIES; i++) {
-		__u16 port = bpf_htons(VNET_NAT_PORT_MIN + (start + i) % range);
+		__u16 port;
 
+		if (i == 0 && VNET_NAT_PORT_OK(own))
+			port = h->sport;
+		else
+			port = bpf_htons(nat_port_at(bpf_get_prandom_u32() % VNET_NAT_PORTS));
 		if (h->proto == IPPROTO_ICMP_) {
 			ik.sport = port;
 			ik.dport = 0;

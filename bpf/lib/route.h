@@ -58,8 +58,10 @@ static __always_inline int snat_lookup(struct pkt *p, const struct hdrs *h, __u3
 		ct = bpf_map_lookup_elem(&ct_map, &k);
 		if (!ct)
 			return VNET_DROP_CT_FULL;
+	} else {
+		ct_takeover(ct, h);
 	}
-	ct_touch(ct, h, p->len);
+	ct_touch(ct, h);
 	*addr = ct->xaddr;
 	*port = ct->xport;
 	return 0;

@@ -113,7 +113,8 @@ static __always_inline int uplink_ingress(struct pkt *p)
 		if (!ct && dnat_new(&h, &k) == 0)
 			ct = bpf_map_lookup_elem(&ct_map, &k);
 		if (ct && ct->dir == VNET_CT_IN) {
-			ct_touch(ct, &h, p->len);
+			ct_takeover(ct, &h);
+			ct_touch(ct, &h);
 			return deliver_in(p, &h, ct->net_id, ct->ifindex, ct->mac, ct->xaddr,
 					  ct->xport);
 		}

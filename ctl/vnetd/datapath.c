@@ -58,7 +58,7 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-/* The NAT port range must lie outside the host's ephemeral range. */
+/* The NAT port ranges must lie outside the host's ephemeral range. */
 static void check_port_range(void)
 {
 	unsigned lo = 0, hi = 0;
@@ -66,10 +66,41 @@ static void check_port_range(void)
 
 	if (!f)
 		return;
-	if (fscanf(f, "%u %u", &lo, &hi) == 2 && hi >= VNET_NAT_PORT_MIN)
-		log_debug("datapath: host ephemeral ports %u-%u overlap the NAT range %u-%u",
-			  lo, hi, VNET_NAT_PORT_MIN, VNET_NAT_PORT_MAX);
+	if (fscanf(f, "%u %u", &lo, &hi) == 2 &&
+	    (lo <= VNET_NAT_LO_MAX || hi >= VNET_NAT_HI_MIN))
+		log_debug("datapath: host ephemeral ports %u-%u overlap the NAT ranges "
+			  "%u-%u, %u-%u", lo, hi, VNET_NAT_LO_MIN, VNET_NAT_LO_MAX,
+			  VNET_NAT_HI_MIN, VNET_NAT_HI_MAX);
 	fclose(f);
+}
+
+/* VNET_CT_MAX=n sizes the conntrack table (entries, 2 per flow) when it is
+ * created. An existing pin keeps its size (libbpf reuses a pin only if it
+ * matches): so an upgrade from a build with another default keeps its
+ * flows instead of failing to load. */
+static void size_ct(struct vnet *skel, const char *pin_dir)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	const char *v = getenv("VNET_CT_MAX");
+	char path[PATH_MAX], *end = "";
+	unsigned long n = v && *v ? strtoul(v, &end, 10) : VNET_MAX_CT;
+	int fd;
+
+	if (*end || n < 64 || n > (1UL << 24)) {
+		log_debug("datapath: ignoring VNET_CT_MAX=%s", v);
+		n = VNET_MAX_CT;
+	}
+	snprintf(path, sizeof(path), "%s/ct_map", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.max_entries != n) {
+		log_debug("datapath: pinned ct_map keeps %u entries (wanted %lu)",
+			  info.max_entries, n);
+		n = info.max_entries;
+	}
+	if (fd >= 0)
+		close(fd);
+	bpf_map__set_max_entries(skel->maps.ct_map, (__u32)n);
 }
 
 /* Give every recorded port/uplink the program just loaded (replace). */
@@ -123,6 +154,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 		dp_err(err, errlen, "open BPF object: %s", strerror(-r));
 		goto fail;
 	}
+	size_ct(dp->skel, dp->pin_dir);
 	r = vnet__load(dp->skel);
 	if (r) {
 		dp_err(err, errlen, "load BPF programs (pins under %s): %s", pin_dir,
@@ -198,4 +230,5 @@ void dp_tick(struct datapath *dp)
 {
 	if (dp)
 		dp_gc(dp);
+	dp_repin(dp);
 }

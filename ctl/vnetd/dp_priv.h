@@ -29,12 +29,15 @@ int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char 
 		   size_t errlen);
 int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);
 
-/* dp_stats.c */
+/* dp_gc.c (dp_gc), dp_stats.c */
 void dp_gc(struct datapath *dp);
 void dp_global_add(struct datapath *dp, unsigned idx, unsigned long long n);
 
 /* datapath.c */
 int dp_map_fd(struct datapath *dp, const char *name);
+
+/* dp_repin.c: recreate map pins removed under the running daemon. */
+void dp_repin(struct datapath *dp);
 
 #define dp_err(err, errlen, ...) \
 	do { if (err && errlen) snprintf(err, errlen, __VA_ARGS__); } while (0)

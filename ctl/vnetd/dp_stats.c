@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Conntrack garbage collection and the counters as JSON. */
+/* The counters as JSON (conntrack GC: dp_gc.c). */
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "dp_priv.h"
+#include "vnet.skel.h"
 
 static const char *const drop_names[] = {
 #define X(n, s) [VNET_DROP_##n] = s,
@@ -22,48 +22,6 @@ static const char *const global_names[] = {
 	VNET_GLOBAL_COUNTERS(X)
 #undef X
 };
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);	/* = bpf_ktime_get_ns() */
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Timeout of a flow from the seen bits of both directions. */
-static unsigned ct_timeout(__u8 proto, __u8 a, __u8 b)
-{
-	__u8 both = a | b;
-
-	if (proto == IPPROTO_UDP)
-		return VNET_CT_UDP;
-	if (proto != IPPROTO_TCP)
-		return VNET_CT_ICMP;
-	if (both & VNET_CT_RST)
-		return VNET_CT_TCP_RST;
-	if ((a & VNET_CT_FIN) && (b & VNET_CT_FIN))
-		return VNET_CT_TCP_FIN;
-	if ((b & VNET_CT_SEEN) && (both & VNET_CT_ACK))
-		return VNET_CT_TCP_EST;
-	return VNET_CT_TCP_SYN;
-}
-
-/* Is this pair expired? Entries without an initiator are judged with
- * their partner; an entry whose partner is gone is an orphan. */
-static int ct_expired(int fd, const struct vnet_ct *ct, unsigned long long now)
-{
-	struct vnet_ct peer;
-	unsigned long long last;
-
-	if (bpf_map_lookup_elem(fd, &ct->peer, &peer))
-		return 1;
-	if (!ct->initiator)
-		return 0;	/* judged from the initiator's side */
-	last = ct->seen_ns > peer.seen_ns ? ct->seen_ns : peer.seen_ns;
-	return now > last &&
-	       now - last > ct_timeout(ct->peer.proto, ct->seen, peer.seen) * 1000000000ULL;
-}
 
 void dp_global_add(struct datapath *dp, unsigned idx, unsigned long long n)
 {
@@ -78,38 +36,6 @@ void dp_global_add(struct datapath *dp, unsigned idx, unsigned long long n)
 		bpf_map_update_elem(fd, &key, v, BPF_EXIST);
 	}
 	free(v);
-}
-
-void dp_gc(struct datapath *dp)
-{
-	int fd = dp_map_fd(dp, "ct_map");
-	struct vnet_ct_key key, next, *prev = NULL, *dead = NULL;
-	unsigned long long now = now_ns(), expired = 0;
-	size_t n = 0, cap = 0;
-	struct vnet_ct ct;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &ct) || !ct_expired(fd, &ct, now))
-			continue;
-		if (n + 2 > cap) {
-			void *t = realloc(dead, (cap = cap ? cap * 2 : 256) * sizeof(*dead));
-
-			if (!t)
-				break;
-			dead = t;
-		}
-		dead[n++] = key;
-		if (ct.initiator)
-			dead[n++] = ct.peer;
-		expired++;	/* flows (pairs), like conntrack_created */
-	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &dead[i]);
-	free(dead);
-	if (expired)
-		dp_global_add(dp, VNET_G_CT_EXPIRED, expired);
 }
 
 /* Sum a per-CPU u64 array value / struct of u64s. */
@@ -215,7 +141,8 @@ static struct json_object *ct_json(struct datapath *dp)
 		entries++;
 	}
 	json_object_object_add(o, "entries", json_object_new_int64(entries));
-	json_object_object_add(o, "max_entries", json_object_new_int64(VNET_MAX_CT));
+	json_object_object_add(o, "max_entries",
+			       json_object_new_int64(bpf_map__max_entries(dp->skel->maps.ct_map)));
 	return o;
 }
 

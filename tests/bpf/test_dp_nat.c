@@ -4,6 +4,8 @@
  * unsolicited inbound, the uplink guard, conntrack-full and GC. Every
  * rewritten frame is checked byte by byte and by full checksum
  * recomputation. */
+#include <time.h>
+
 #include "dp_test.h"
 
 #define SYN 0x02
@@ -64,7 +66,7 @@ static void test_snat_tcp_and_reply(void **state)
 	NEED_WORLD();
 	created = global(VNET_G_NAT_CREATED);
 	nport = snat_out(IPPROTO_TCP, 40000, 443, &out);
-	assert_true(nport >= VNET_NAT_PORT_MIN);	/* max is 65535 */
+	assert_true(VNET_NAT_PORT_OK(nport));	/* 40000: host ephemeral, not kept */
 	assert_int_equal(port_at(&out, 2), 443);
 	assert_int_equal(global(VNET_G_NAT_CREATED), created + 1);
 	/* the same flow keeps its port */
@@ -88,9 +90,9 @@ static void test_snat_udp_icmp(void **state)
 
 	NEED_WORLD();
 	nport = snat_out(IPPROTO_UDP, 5353, 53, &out);
-	assert_true(nport >= VNET_NAT_PORT_MIN);
+	assert_int_equal(nport, 5353);	/* a free NAT port: the guest's own kept */
 	nid = snat_out(IPPROTO_ICMP, 0x4242, 0, &out);	/* echo id 0x4242 */
-	assert_true(nid >= VNET_NAT_PORT_MIN);
+	assert_int_equal(nid, 0x4242);
 	/* echo reply: type 0, id = the NAT id */
 	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_ICMP, nid, 0, 0);
 	r.b[14 + 20] = 0;
@@ -111,7 +113,7 @@ static void test_snat_xdp(void **state)
 	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
 	assert_macs(&out, WANMAC, UPMAC);
 	assert_int_equal(addr_at(&out, 12), ip4(UPLINK));
-	assert_true(port_at(&out, 0) >= VNET_NAT_PORT_MIN);
+	assert_int_equal(port_at(&out, 0), 7000);
 	assert_csums_ok(&out);	/* checksums computed by hand on XDP */
 	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 7001, 80, SYN);
 	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
@@ -244,6 +246,99 @@ static void test_gc(void **state)
 	assert_int_not_equal(bpf_map_lookup_elem(fd, &ik, &v), 0);
 }
 
+/* GC keeps up with a big table: 100k live flows are scanned and kept,
+ * then, once idle, all removed and counted, each pass well under a
+ * second (dp_tick runs once a second on the daemon's loop). */
+static double gc_pass(void)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	dp_tick(W.dp);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static void fill_pairs(int fd, int flows, uint64_t seen_ns)
+{
+	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .proto = IPPROTO_UDP };
+	struct vnet_ct_key ik = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .proto = IPPROTO_UDP };
+	struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .seen_ns = seen_ns };
+	struct vnet_ct in = { .dir = VNET_CT_IN, .seen_ns = seen_ns };
+
+	for (int i = 0; i < flows; i++) {
+		k.sport = htons(1 + i % 60000);
+		k.dport = htons(1 + i / 60000);
+		ik.sport = k.dport;
+		ik.dport = k.sport;
+		out.peer = ik;
+		in.peer = k;
+		assert_int_equal(bpf_map_update_elem(fd, &k, &out, BPF_NOEXIST), 0);
+		assert_int_equal(bpf_map_update_elem(fd, &ik, &in, BPF_NOEXIST), 0);
+	}
+}
+
+static void test_gc_big_table(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map"), n;
+	struct timespec now;
+	uint64_t expired;
+	double live, idle;
+
+	NEED_WORLD();
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	n = ct_count();
+	fill_pairs(fd, 100000, now.tv_sec * 1000000000ULL + now.tv_nsec);
+	live = gc_pass();
+	assert_int_equal(ct_count(), n + 200000);
+	/* the same flows, idle since boot (both entries of each) */
+	for (int i = 0; i < 100000; i++) {
+		struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR),
+					 .sport = htons(1 + i % 60000), .dport = htons(1 + i / 60000),
+					 .proto = IPPROTO_UDP };
+		struct vnet_ct v, pv;
+
+		assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+		assert_int_equal(bpf_map_lookup_elem(fd, &v.peer, &pv), 0);
+		v.seen_ns = pv.seen_ns = 1;
+		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
+		assert_int_equal(bpf_map_update_elem(fd, &v.peer, &pv, BPF_EXIST), 0);
+	}
+	expired = global(VNET_G_CT_EXPIRED);
+	idle = gc_pass();
+	fprintf(stderr, "gc pass over 200000 entries: %.3f s (all live), %.3f s (all expired)\n",
+		live, idle);
+	assert_int_equal(ct_count(), n);
+	assert_int_equal(global(VNET_G_CT_EXPIRED), expired + 100000);
+	assert_true(live < 1.0 && idle < 1.0);
+}
+
+/* VNET_CT_MAX sizes a new table; an existing pin keeps its size (an
+ * upgrade to another default must not fail to load). */
+static int ct_max_of(struct datapath *dp)
+{
+	return bpf_map__max_entries(dp->skel->maps.ct_map);
+}
+
+static void test_ct_max_env(void **state)
+{
+	struct datapath *dp = NULL;
+	char pin[160], err[256];
+
+	NEED_WORLD();
+	assert_int_equal(ct_max_of(W.dp), VNET_MAX_CT);
+	setenv("VNET_CT_MAX", "1024", 1);
+	assert_int_equal(dp_open(W.pin, &dp, err, sizeof(err)), 0);	/* reuses W's pins */
+	assert_int_equal(ct_max_of(dp), VNET_MAX_CT);
+	dp_close(dp);
+	snprintf(pin, sizeof(pin), "%s-fresh", W.pin);
+	assert_int_equal(dp_open(pin, &dp, err, sizeof(err)), 0);
+	assert_int_equal(ct_max_of(dp), 1024);
+	dp_close(dp);
+	dp_purge(pin);
+	unsetenv("VNET_CT_MAX");
+}
+
 /* A full table: new flows fail (counted), existing ones keep working. */
 static void test_ct_full(void **state)
 {
@@ -285,7 +380,9 @@ static void test_nat_port_exhaustion(void **state)
 	struct frame f;
 
 	NEED_WORLD();
-	for (port = VNET_NAT_PORT_MIN; port <= VNET_NAT_PORT_MAX; port++) {
+	for (port = 1; port <= 65535; port++) {
+		if (!VNET_NAT_PORT_OK(port))
+			continue;
 		k.dport = htons(port);
 		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
 	}
@@ -296,10 +393,87 @@ static void test_nat_port_exhaustion(void **state)
 	/* another remote port still gets one (endpoint-dependent mapping) */
 	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 4444, 124, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
-	for (port = VNET_NAT_PORT_MIN; port <= VNET_NAT_PORT_MAX; port++) {
+	for (port = 1; port <= 65535; port++) {
 		k.dport = htons(port);
 		bpf_map_delete_elem(fd, &k);
 	}
+}
+
+/* The guest's port is kept when free; when another guest flow holds it
+ * toward the same endpoint, a random NAT port is used instead. */
+static void test_snat_own_port_collision(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(25),
+				 .dport = htons(2500), .proto = IPPROTO_TCP };
+	struct vnet_ct v = { .dir = VNET_CT_IN };
+	struct frame out;
+	uint16_t nport;
+
+	NEED_WORLD();
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
+	nport = snat_out(IPPROTO_TCP, 2500, 25, &out);
+	assert_int_not_equal(nport, 2500);
+	assert_true(VNET_NAT_PORT_OK(nport));
+	assert_int_equal(snat_out(IPPROTO_TCP, 2501, 25, &out), 2501);
+	bpf_map_delete_elem(fd, &k);
+}
+
+/* Probes are random, not a run of consecutive ports: with one cluster of
+ * 18000 consecutive ports (half the NAT ports) taken toward one endpoint,
+ * 20 new flows all find a port (failure odds 0.5^31 each). Linear probing
+ * from a random start fails whenever it starts inside the cluster. */
+static void test_snat_random_probe(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map"), port, i, fails = 0;
+	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(7),
+				 .proto = IPPROTO_UDP };
+	struct vnet_ct v = { .dir = VNET_CT_IN };
+	struct frame f, out;
+
+	NEED_WORLD();
+	for (port = VNET_NAT_LO_MIN; port < VNET_NAT_LO_MIN + 18000; port++) {
+		k.dport = htons(port);
+		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
+	}
+	for (i = 0; i < 20; i++) {
+		build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 1100 + i, 7, 0);
+		if (run_tc("vnet_port_tc", &f, W.p1, &out) != TC_REDIRECT)
+			fails++;
+	}
+	assert_int_equal(fails, 0);
+	for (port = VNET_NAT_LO_MIN; port < VNET_NAT_LO_MIN + 18000; port++) {
+		k.dport = htons(port);
+		bpf_map_delete_elem(fd, &k);
+	}
+}
+
+/* A new SYN on a tuple whose connection was reset takes the flow over:
+ * both directions' state is cleared, so GC does not expire the new
+ * connection on the old one's RST timeout. */
+static void test_syn_takes_over_closed_flow(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(42000),
+				 .dport = htons(80), .proto = IPPROTO_TCP };
+	struct vnet_ct v, in;
+	struct frame f, out;
+	uint16_t nport;
+
+	NEED_WORLD();
+	nport = snat_out(IPPROTO_TCP, 42000, 80, &out);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 42000, 80, 0x04);	/* RST */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_true(v.seen & VNET_CT_RST);
+	assert_int_equal(snat_out(IPPROTO_TCP, 42000, 80, &out), nport);	/* new SYN */
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(v.seen & VNET_CT_RST, 0);
+	assert_true(v.seen & VNET_CT_SYN);
+	assert_int_equal(bpf_map_lookup_elem(fd, &v.peer, &in), 0);
+	assert_int_equal(in.seen, 0);
+	/* a retransmitted SYN of a live flow changes nothing */
+	assert_int_equal(snat_out(IPPROTO_TCP, 42000, 80, &out), nport);
 }
 
 /* Another network's subnet is reached through its bridge, not the
@@ -385,8 +559,13 @@ int main(void)
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_networks_isolated_from_each_other),
 		cmocka_unit_test(test_gc),
+		cmocka_unit_test(test_gc_big_table),
+		cmocka_unit_test(test_ct_max_env),
 		cmocka_unit_test(test_ct_full),
 		cmocka_unit_test(test_nat_port_exhaustion),
+		cmocka_unit_test(test_snat_own_port_collision),
+		cmocka_unit_test(test_snat_random_probe),
+		cmocka_unit_test(test_syn_takes_over_closed_flow),
 		cmocka_unit_test(test_uplink_addr_change),
 		cmocka_unit_test(test_route_mode),
 	};

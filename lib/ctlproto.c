@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 int ctl_send(int fd, struct json_object *obj)
@@ -16,7 +19,8 @@ int ctl_send(int fd, struct json_object *obj)
 	while (off < len + 1) {
 		const char *p = off < len ? s + off : "\n";
 		size_t n = off < len ? len - off : 1;
-		ssize_t w = write(fd, p, n);
+		/* no SIGPIPE: a peer that refused us early still left a reply */
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -28,16 +32,50 @@ int ctl_send(int fd, struct json_object *obj)
 	return 0;
 }
 
+/* SO_RCVTIMEO bounds each read; a peer trickling a byte at a time would
+ * restart it forever, so it is turned into a deadline for the whole line:
+ * before each read the timeout is set to what is left. 0 or -EAGAIN. */
+static int rcv_deadline(int fd, struct timespec *end)
+{
+	struct timeval tv;
+	struct timespec now;
+	socklen_t sl = sizeof(tv);
+	long long left;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!end->tv_sec && !end->tv_nsec) {
+		if (getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &sl) || (!tv.tv_sec && !tv.tv_usec))
+			end->tv_sec = -1; /* no timeout: nothing to bound */
+		else
+			*end = (struct timespec){ now.tv_sec + tv.tv_sec, now.tv_nsec + tv.tv_usec * 1000 };
+		return 0;
+	}
+	if (end->tv_sec < 0)
+		return 0;
+	left = (end->tv_sec - now.tv_sec) * 1000000LL + (end->tv_nsec - now.tv_nsec) / 1000;
+	if (left <= 0)
+		return -EAGAIN;
+	tv = (struct timeval){ left / 1000000, left % 1000000 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
 int ctl_recv(int fd, struct json_object **ret)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
 	struct json_object *obj;
+	struct timespec end = { 0 };
 
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
 		ssize_t r;
+
+		if (rcv_deadline(fd, &end)) {
+			free(buf);
+			return -EAGAIN;
+		}
 
 		if (len + 1 >= cap) {
 			char *nb;

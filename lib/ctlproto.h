@@ -14,7 +14,8 @@
 
 /* Write obj followed by '\n'; 0 or -errno. */
 int ctl_send(int fd, struct json_object *obj);
-/* Read one line (blocking, honours SO_RCVTIMEO) and parse it; 0, -EMSGSIZE,
+/* Read one line (blocking; SO_RCVTIMEO bounds the whole line, not each
+ * read) and parse it; 0, -EMSGSIZE,
  * -EBADMSG (not JSON / not an object), -ECONNRESET (EOF) or -errno. */
 int ctl_recv(int fd, struct json_object **ret);
 

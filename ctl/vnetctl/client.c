@@ -44,7 +44,8 @@ struct json_object *client_call(const char *sock, const char *cmd, struct json_o
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ret = ctl_send(fd, req);
 	json_object_put(req);
-	if (!ret)
+	/* EPIPE: vnetd refused before reading it all; its reply says why */
+	if (!ret || ret == -EPIPE)
 		ret = ctl_recv(fd, &rep);
 	close(fd);
 	if (ret) {

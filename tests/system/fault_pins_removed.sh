@@ -1,0 +1,68 @@
+#!/bin/bash
+# bpffs pins removed under a running network (rm -rf of the pin dir):
+# the programs stay attached, so guest <-> guest and guest -> wan
+# forwarding goes on without a lost ping; vnetd keeps answering and pins
+# its maps again (logged), so a restart adopts the same state: NAT flows
+# and lease bindings survive it.
+. "$(dirname "$0")/../lib.sh"
+world_init
+guest_add 1
+guest_add 2
+vnetd_start
+vnetctl net-start default >/dev/null || fail "net-start"
+vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
+guest_dhcp 1 guest1 && guest_dhcp 2 guest2 || fail "no leases"
+ip2=$(guest_ip 2)
+inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before the test"
+[ -n "$(ls -A "$PIN_DIR" 2>/dev/null)" ] || fail "nothing pinned under $PIN_DIR"
+ls "$PIN_DIR" >"$TMP/pins.before"
+ct_id() { bpftool -j map show pinned "$PIN_DIR/ct_map" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+ct_before=$(ct_id) || fail "no pinned conntrack map"
+# attached: every port has a vnet program on tc ingress (or XDP)
+attached() {
+	local d
+	for d in vif1.0 vif2.0; do
+		inhost_net tc filter show dev $d ingress 2>/dev/null | grep -q "vnet" ||
+			inhost_net ip link show dev $d | grep -q "prog/xdp" || return 1
+	done
+}
+attached || fail "no program attached to the ports"
+progs_before=$(inhost_net bpftool -j net show 2>/dev/null | md5sum)
+
+inguest 1 ping -i 0.02 -c 250 -W 1 $WAN_IP >"$TMP/ping-wan.log" 2>&1 &
+P1=$!
+inguest 1 ping -i 0.02 -c 250 -W 1 "$ip2" >"$TMP/ping-g2.log" 2>&1 &
+P2=$!
+sleep 1
+log "rm -rf $PIN_DIR under traffic"
+rm -rf "$PIN_DIR" 2>/dev/null # vnetd may be pinning again meanwhile
+attached || fail "programs detached when the pins went away"
+vnetctl --json stats default >/dev/null || fail "vnetd stopped answering without its pins"
+wait $P1; wait $P2
+grep -q " 0% packet loss" "$TMP/ping-wan.log" || { tail -2 "$TMP/ping-wan.log"; fail "guest -> wan lost pings"; }
+grep -q " 0% packet loss" "$TMP/ping-g2.log" || { tail -2 "$TMP/ping-g2.log"; fail "guest -> guest lost pings"; }
+[ "$(inhost_net bpftool -j net show 2>/dev/null | md5sum)" = "$progs_before" ] ||
+	log "(attachments changed while the pins were gone)"
+kill -0 "$VNETD_PID" || fail "vnetd died"
+wait_for 30 bash -c "ls '$PIN_DIR' 2>/dev/null | cmp -s - '$TMP/pins.before'" ||
+	{ ls "$PIN_DIR"; fail "vnetd did not pin its maps again"; }
+[ "$(ct_id)" = "$ct_before" ] || fail "the re-pinned conntrack map is not the live one"
+[ "$(grep -c "pinned again" "$TMP/vnetd.log")" = 1 ] || fail "the re-pinning was not logged once"
+inguest 1 curl -s -m 1 http://$WAN_IP:1/ >/dev/null 2>&1 # (a NAT flow to keep)
+nat_before=$(vnetctl --json stats default | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["datapath"]["conntrack"]["entries"])')
+
+log "restart: the pinned state is adopted"
+vnetd_stop
+vnetd_start
+[ "$(ct_id)" = "$ct_before" ] || fail "the restart did not adopt the re-pinned conntrack map"
+nat_after=$(vnetctl --json stats default | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["datapath"]["conntrack"]["entries"])')
+[ "$nat_after" -ge "$nat_before" ] && [ "$nat_before" -gt 0 ] || fail "conntrack entries lost ($nat_before -> $nat_after)"
+attached || fail "no program attached after the restart"
+inguest 1 ping -c 3 -i 0.2 -W 1 $WAN_IP >/dev/null || fail "no guest -> wan after the restart"
+inguest 1 ping -c 3 -i 0.2 -W 1 "$ip2" >/dev/null || fail "no guest -> guest after the restart"
+inguest 2 ping -c 3 -i 0.2 -W 1 $WAN_IP >/dev/null || fail "guest 2 has no wan after the restart"
+vnetctl --json stats default | python3 -c '
+import json, sys
+d = json.load(sys.stdin)[0]["datapath"]
+assert len([x for x in d["ports"] if x["role"] == "port"]) == 2, d["ports"]' || fail "the adopted data path lost its ports"
+log "ok"

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Upgrade: SIGTERM vnetd and start a different binary while guests ping
+# the wan (NAT) and each other at 100/s. No ping may be lost, and a
+# sampler watching the ports (bpftool net in the host namespace, every few
+# ms) must never see a port or the uplink without a vnet program: the
+# program IDs may change, they never disappear.
+. "$(dirname "$0")/../lib.sh"
+world_init
+guest_add 1
+guest_add 2
+vnetd_start
+vnetctl net-start default >/dev/null || fail "net-start"
+vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
+guest_dhcp 1 guest1 && guest_dhcp 2 guest2 || fail "no leases"
+ip2=$(guest_ip 2)
+inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before the upgrade"
+
+# The "new version": another file, so the running binary is not it.
+mkdir -p "$TMP/new"
+cp "$BUILD/vnetd" "$TMP/new/vnetd"
+ln -s "$BUILD/vnetctl" "$TMP/new/vnetctl"
+cmp -s "$BUILD/vnetd" "$TMP/new/vnetd" || fail "copy failed"
+
+# sampler: one line per sample, "ok ID..." or "MISSING dev..."
+inhost_net python3 - "$TMP/stop-sampler" >"$TMP/samples" 2>&1 <<'PY' &
+import json, os, subprocess, sys, time
+want = {"vif1.0", "vif2.0", "wan0"}
+while not os.path.exists(sys.argv[1]):
+    out = subprocess.run(["bpftool", "-j", "net", "show"], capture_output=True, text=True).stdout
+    have, ids = set(), []
+    for sec in json.loads(out or "[]"):
+        for e in sec.get("tc", []):
+            if e.get("devname") in want and e.get("kind") == "clsact/ingress" and \
+               e.get("name", "").startswith("vnet"):
+                have.add(e["devname"]); ids.append("%s:%s" % (e["devname"], e.get("id")))
+        for e in sec.get("xdp", []):
+            if e.get("devname") in want:
+                have.add(e["devname"]); ids.append("%s:xdp%s" % (e["devname"], e.get("id")))
+    missing = want - have
+    print(("MISSING " + " ".join(sorted(missing))) if missing else "ok " + " ".join(sorted(ids)),
+          flush=True)
+    time.sleep(0.005)
+PY
+SAMPLER=$!
+wait_for 50 grep -q . "$TMP/samples" || fail "sampler did not start"
+head -1 "$TMP/samples" | grep -q "^ok" || { head -3 "$TMP/samples"; fail "no programs attached before the upgrade"; }
+ids_before=$(grep "^ok" "$TMP/samples" | tail -1)
+
+inguest 1 ping -i 0.01 -c 600 -W 1 $WAN_IP >"$TMP/ping-wan.log" 2>&1 &
+P1=$!
+inguest 2 ping -i 0.01 -c 600 -W 1 "$(guest_ip 1)" >"$TMP/ping-g.log" 2>&1 &
+P2=$!
+sleep 1.5
+log "SIGTERM, start $TMP/new/vnetd"
+old_exe=$(readlink /proc/$VNETD_PID/exe)
+vnetd_stop
+BUILD="$TMP/new" vnetd_start
+new_exe=$(readlink /proc/$VNETD_PID/exe)
+[ "$new_exe" = "$TMP/new/vnetd" ] && [ "$old_exe" != "$new_exe" ] || fail "not running the new binary ($new_exe)"
+wait $P1; wait $P2
+touch "$TMP/stop-sampler"; wait $SAMPLER
+ids_after=$(grep "^ok" "$TMP/samples" | tail -1)
+n=$(wc -l <"$TMP/samples"); bad=$(grep -vc "^ok" "$TMP/samples")
+log "$n samples, $bad without a program; before: ${ids_before#ok }; after: ${ids_after#ok }"
+[ "$bad" = 0 ] || { grep -v "^ok" "$TMP/samples" | sort | uniq -c | head; fail "a port was without a program during the upgrade"; }
+[ "$n" -ge 100 ] || fail "too few samples ($n)"
+grep -q " 0% packet loss" "$TMP/ping-wan.log" || { tail -2 "$TMP/ping-wan.log"; fail "guest -> wan lost pings across the upgrade"; }
+grep -q " 0% packet loss" "$TMP/ping-g.log" || { tail -2 "$TMP/ping-g.log"; fail "guest -> guest lost pings across the upgrade"; }
+vnetctl leases default | grep -q guest2 || fail "leases lost across the upgrade"
+inguest 2 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan after the upgrade"
+log "ok"

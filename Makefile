@@ -38,7 +38,7 @@ VNETD_OBJS   := $(VNETD_SRCS:%.c=$(BUILD)/obj/%.o)
 VNETCTL_OBJS := $(VNETCTL_SRCS:%.c=$(BUILD)/obj/%.o)
 
 all: $(BUILD)/vnetd $(BUILD)/vnetctl
-.PHONY: all deps demo test unit fuzz bench install clean
+.PHONY: all deps demo test unit fuzz fuzz-build bench install clean
 
 # ---- BPF: clang -target bpf -> object -> skeleton ---------------------------
 $(BUILD)/vmlinux.h:
@@ -78,12 +78,16 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -DFUZZING
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -std=gnu11 -c $< -o $@
-$(BUILD)/fuzz/%: lib/fuzz/%.c $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) | $(BUILD)/vmlinux.h
+$(BUILD)/fuzz/%: lib/fuzz/%.c $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) $(BPF_HDRS) | $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
-fuzz: $(FUZZ_BINS)
+fuzz-build: $(FUZZ_BINS)
+# make fuzz: every target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600 for long runs)
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	$(Q)BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) TESTS=fuzz_ tests/run.sh
 
 # ---- the README's two commands ----------------------------------------------
 deps:
@@ -92,8 +96,8 @@ deps:
 demo: deps all
 	$(Q)tests/demo.sh
 
-test: deps all unit fuzz
-	$(Q)tests/run.sh
+test: deps all unit fuzz-build
+	$(Q)FUZZ_RUNS=$${FUZZ_RUNS:-200000} tests/run.sh
 
 bench: deps all $(TOOL_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench.sh

@@ -506,6 +506,10 @@ int dns_relay_reply(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
 	}
 	if (len > limit)
 		return relay_truncated(in, out, limit, client, &r);
+	/* Rewriting TTLs changes bytes a hostile compression pointer may
+	 * point into: relay only what still parses. */
+	if (dns_parse_reply(out, len, &r) < 0)
+		return -EBADMSG;
 	return (int)len;
 }
 

@@ -5,6 +5,9 @@
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+# make test runs a fixed number of inputs from a fixed seed, so the result
+# is the same on every run; make fuzz (FUZZ_SECONDS) explores at random.
+FUZZ_RUNS=${FUZZ_RUNS:-}
 PASS=0 FAIL=0 SKIP=0 FAILED=()
 LOGDIR=$(mktemp -d /tmp/vnet-test-logs.XXXXXX)
 
@@ -36,7 +39,9 @@ run_fuzz() {
 	work=$(mktemp -d)
 	[ -d "$corpus" ] && cp -r "$corpus/." "$work/"
 	# Crash artifacts go to the log dir, never into the source tree.
-	if timeout $((FUZZ_SECONDS + 120)) "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+	local budget=(-max_total_time="$FUZZ_SECONDS")
+	[ -n "$FUZZ_RUNS" ] && budget=(-runs="$FUZZ_RUNS" -seed=1)
+	if timeout $((FUZZ_SECONDS + 300)) "$bin" "${budget[@]}" -timeout=10 \
 		-artifact_prefix="$LOGDIR/$name-" \
 		-rss_limit_mb=2048 "$work" >"$LOGDIR/$name.log" 2>&1; then
 		PASS=$((PASS + 1)); printf '%-40s ok (%s)\n' "$name" "$(grep -o 'Done [0-9]* runs' "$LOGDIR/$name.log" | tail -1)"
@@ -65,7 +70,7 @@ echo "== unit and BPF tests"
 for b in "$BUILD"/tests/unit/test_* "$BUILD"/tests/bpf/test_*; do
 	[ -x "$b" ] && run_cmocka "$b"
 done
-echo "== fuzz (seed corpus replay + ${FUZZ_SECONDS}s each)"
+echo "== fuzz (seed corpus replay + ${FUZZ_RUNS:+$FUZZ_RUNS inputs, seed 1}${FUZZ_RUNS:-${FUZZ_SECONDS}s} each)"
 for b in "$BUILD"/fuzz/fuzz_*; do
 	[ -x "$b" ] && run_fuzz "$b"
 done

@@ -23,8 +23,11 @@ static int connect_daemon(const char *path)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "vnetctl: cannot connect to vnetd at %s: %s (is vnetd running?)\n",
-			path, strerror(errno));
+		int e = errno;
+
+		fprintf(stderr, "vnetctl: cannot connect to vnetd at %s: %s%s\n", path, strerror(e),
+			e == EACCES || e == EPERM ? " (root or the vnet group may use it)"
+						  : " (is vnetd running?)");
 		exit(1);
 	}
 	return fd;

@@ -4,6 +4,7 @@
  * (ctl/vnetd/datapath.c) picks the hook per device type. */
 #include "lib/port.h"
 #include "lib/uplink.h"
+#include "lib/l4sum.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -23,6 +24,8 @@ static __always_inline int tc_verdict(struct pkt *p, int a)
 
 static __always_inline int xdp_verdict(struct pkt *p, int a)
 {
+	if (a == ACT_REDIRECT && p->fill_csum && l4_csum_fill(p))
+		a = ACT_PASS;	/* the tc path takes it */
 	count_verdict(p, a, p->reason, p->target);
 	if (a == ACT_DROP)
 		return XDP_DROP;
@@ -43,6 +46,18 @@ int vnet_port_tc(struct __sk_buff *skb)
 
 SEC("xdp")
 int vnet_port_xdp(struct xdp_md *ctx)
+{
+	struct pkt p = {};
+
+	pkt_init(&p, ctx, 0);
+	return xdp_verdict(&p, port_ingress(&p));
+}
+
+/* The same for VNET_HOOK_XDP_VETH veth ports: multi-buffer aware, so the
+ * veth keeps TSO/GSO (a non-frags program turns it off); what it passes
+ * (GSO super-packets, slow path) continues into vnet_port_tc. */
+SEC("xdp.frags")
+int vnet_port_xdpf(struct xdp_md *ctx)
 {
 	struct pkt p = {};
 

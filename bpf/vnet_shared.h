@@ -96,7 +96,14 @@ enum vnet_global {
 };
 
 /* Hook a port's program runs on. */
-enum vnet_hook { VNET_HOOK_TC = 1, VNET_HOOK_XDP = 2 };
+/* VNET_HOOK_XDP_VETH (opt-in, VNET_DP_HOOK=xdp-veth): a veth port with an
+ * xdp.frags program in front of its tc program, and a valid XDP redirect
+ * target (the operator says its peer has GRO on or runs XDP); an uplink
+ * so marked keeps tc but takes XDP redirects too. */
+enum vnet_hook { VNET_HOOK_TC = 1, VNET_HOOK_XDP = 2, VNET_HOOK_XDP_VETH = 3 };
+/* Longest frame XDP redirects into a veth: veth_xdp_xmit drops frames
+ * beyond the peer's MTU, so GSO super-packets take the tc path. */
+#define VNET_XDP_VETH_MAX 1514
 /* Device kinds (how to redirect into it). */
 enum vnet_kind { VNET_KIND_OTHER = 0, VNET_KIND_VETH = 1, VNET_KIND_TAP = 2 };
 

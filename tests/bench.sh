@@ -14,6 +14,12 @@ BUILD=$(cd "${BUILD:-$ROOT/build}" && pwd) || exit 1
 ROUNDS=${BENCH_ROUNDS:-5}
 SECS=${BENCH_SECONDS:-3}
 SCALE_FLOWS=${BENCH_FLOWS:-100000}
+# BENCH_VNET_HOOK=xdp-veth: vnetd with VNET_DP_HOOK=xdp-veth (docs/datapath.md);
+# the ceilings then run in the baseline world (vnet's ports hold XDP links)
+VNET_HOOK=${BENCH_VNET_HOOK:-}
+[ -n "$VNET_HOOK" ] && export VNET_DP_HOOK=$VNET_HOOK
+CW=vnet
+[ "$VNET_HOOK" = xdp-veth ] && CW=base
 PKTGEN=$BUILD/bench/pktgen
 NETLOAD=$BUILD/bench/netload
 for b in "$PKTGEN" "$NETLOAD" "$BUILD/vnetd" "$BUILD/vnetctl"; do
@@ -70,13 +76,13 @@ raw_pps() {
 ceiling() {	# bare XDP redirect vif1.0 -> TARGET in the vnet world's host
 	local target=$1 role=$2 dmac=$3 dip=$4 pps
 	# not via in_ns: $! must be pktgen itself, so that kill detaches it now
-	ip netns exec "$HOST" "$PKTGEN" redirect vif1.0 "$target" $((SECS * 2 + 8)) \
+	ip netns exec "$(ns_of $CW host)" "$PKTGEN" redirect vif1.0 "$target" $((SECS * 2 + 8)) \
 		>"$TMP/redir.out" 2>&1 &
 	local rpid=$!
 	wait_for 50 grep -q ready "$TMP/redir.out" || fail "redirect: $(cat "$TMP/redir.out")"
-	pps=$(live_pps vnet "$role" "$dmac" "$dip")
+	pps=$(live_pps $CW "$role" "$dmac" "$dip")
 	rec ceil "pps_${5}_live" "$pps"
-	[ "$role" = wan ] && rec ceil pps_nat "$(raw_pps vnet)"
+	[ "$role" = wan ] && rec ceil pps_nat "$(raw_pps $CW)"
 	kill "$rpid"; wait "$rpid" 2>/dev/null
 }
 
@@ -144,6 +150,10 @@ RES=""
 vnet_world
 base_world
 guest_sysctls
+if [ "$VNET_HOOK" = xdp-veth ]; then	# the uplink's peer takes XDP frames (both worlds)
+	for w in vnet base; do in_ns $w wan ethtool -K eth0 gro on >/dev/null || fail "wan gro"; done
+	in_ns vnet host ip link show vif1.0 | grep -q xdp || fail "xdp-veth: no XDP on vif1.0"
+fi
 RES=$TMP/results
 : >"$RES"
 for w in vnet base; do
@@ -166,8 +176,8 @@ for r in $(seq "$ROUNDS"); do
 	order="vnet base"
 	[ $((r % 2)) = 0 ] && order="base vnet"
 	for w in $order; do measure_world "$w"; done
-	ceiling vif2.0 g2 "$(mac_of vnet g2 eth0)" "$IP2" g2g
-	ceiling wan0 wan "$(mac_of vnet host vnbr0)" "$WAN_IP" nat
+	ceiling vif2.0 g2 "$(mac_of $CW g2 eth0)" "$IP2" g2g
+	ceiling wan0 wan "$(mac_of $CW host vnbr0)" "$WAN_IP" nat
 	tc_ceiling vif2.0 peer g2 "$(mac_of base g2 eth0)" "$IP2" g2g
 	tc_ceiling wan0 egress wan "$(mac_of base host vnbr0)" "$WAN_IP" nat
 done
@@ -178,7 +188,7 @@ for w in vnet base; do
 	scale $w scale "$SCALE_FLOWS" 1000
 done
 python3 "$ROOT/tests/bench/report.py" "$RES" "$BUILD/bench.txt" "$BUILD/bench.json" \
-	"rounds=$ROUNDS seconds=$SECS flows=$SCALE_FLOWS kernel=$(uname -r) cpus=$(nproc)" ||
+	"rounds=$ROUNDS seconds=$SECS flows=$SCALE_FLOWS hook=${VNET_HOOK:-tc} kernel=$(uname -r) cpus=$(nproc)" ||
 	fail "report"
 cat "$BUILD/bench.txt"
 exit 0

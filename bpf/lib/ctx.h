@@ -39,6 +39,7 @@ struct pkt {
 	__u32 l4_off;	/* offset of the L4 header (IPv4) */
 	__u8 tc;	/* 1: __sk_buff, 0: xdp_md */
 	__u8 how;	/* enum redir for ACT_REDIRECT */
+	__u8 fill_csum;	/* XDP into a veth: recompute the L4 checksum */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	__u32 reason;	/* ACT_DROP: enum vnet_drop */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */
@@ -77,7 +78,8 @@ static __always_inline void pkt_init(struct pkt *p, void *ctx, int tc)
 		struct xdp_md *xdp = ctx;
 
 		p->ifindex = xdp->ingress_ifindex;
-		p->len = xdp->data_end - xdp->data;
+		/* all buffers: an xdp.frags program sees GSO-sized frames */
+		p->len = bpf_xdp_get_buff_len(xdp);
 	}
 	pkt_reload(p);
 }

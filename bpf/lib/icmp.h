@@ -92,7 +92,7 @@ static __always_inline int icmp_error_in(struct pkt *p, const struct hdrs *h)
 	dst = bpf_map_lookup_elem(&port_map, &ifindex);
 	if (!dst)
 		return drop(p, VNET_DROP_NO_PORT);
-	if ((!p->tc && dst->kind == VNET_KIND_VETH) || h->ttl <= 1)
+	if (xdp_cannot(p, dst->kind, dst->hook) || h->ttl <= 1)
 		return ACT_PASS;
 	r = icmp_inner_rewrite(p, l4in, k.proto, ct->xaddr, ct->xport);
 	if (r)

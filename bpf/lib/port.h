@@ -68,7 +68,7 @@ static __always_inline int l2_forward(struct pkt *p, const struct hdrs *h,
 	dst = bpf_map_lookup_elem(&port_map, &out);
 	if (!dst || dst->net_id != port->net_id)
 		return ACT_PASS;
-	return set_redirect(p, out, dst->kind);
+	return set_redirect(p, out, dst->kind, dst->hook);
 }
 
 /* Guests reach the host only for DHCP, DNS and ping on the gateway, and

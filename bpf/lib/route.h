@@ -6,17 +6,27 @@
 
 #include "nat.h"
 
+/* XDP cannot redirect into a veth whose peer drops XDP frames (no GRO, no
+ * XDP program) unless the operator marked it VNET_HOOK_XDP_VETH, nor a
+ * frame longer than the peer's MTU: such packets go on to the kernel (tc). */
+static __always_inline bool xdp_cannot(const struct pkt *p, __u8 kind, __u8 hook)
+{
+	if (p->tc || kind != VNET_KIND_VETH)
+		return false;
+	return hook != VNET_HOOK_XDP_VETH || p->len > VNET_XDP_VETH_MAX;
+}
+
 /* tc: into a veth's peer directly (no backlog, no XDP trap), else egress.
- * XDP: devmap, but never into a veth: its peer would drop the frame unless
- * it runs XDP or GRO, so such frames take the bridge instead. */
-static __always_inline int set_redirect(struct pkt *p, __u32 ifindex, __u8 kind)
+ * XDP: devmap (veths only as xdp_cannot allows). */
+static __always_inline int set_redirect(struct pkt *p, __u32 ifindex, __u8 kind, __u8 hook)
 {
 	if (p->tc) {
 		p->how = kind == VNET_KIND_VETH ? REDIR_PEER : REDIR_EGRESS;
 	} else {
-		if (kind == VNET_KIND_VETH)
+		if (xdp_cannot(p, kind, hook))
 			return ACT_PASS;
 		p->how = REDIR_DEVMAP;
+		p->fill_csum = kind == VNET_KIND_VETH;
 	}
 	p->target = ifindex;
 	return ACT_REDIRECT;
@@ -84,7 +94,7 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 	/* slow path: the kernel answers TTL expiry; fragments and other
 	 * protocols are forwarded by it (the uplink guard drops any that
 	 * would leave a NAT network untranslated). */
-	if ((!p->tc && up->kind == VNET_KIND_VETH) || h->ttl <= 1 || h->frag ||
+	if (xdp_cannot(p, up->kind, up->hook) || h->ttl <= 1 || h->frag ||
 	    (nat && !ct_trackable(h)))
 		return ACT_PASS;
 	rc = fib_out(p, h, net, &fib, nat);
@@ -108,6 +118,7 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 		return drop(p, r);
 	p->target = uplink;
 	p->how = !p->tc ? REDIR_DEVMAP : rc == BPF_FIB_LKUP_RET_NO_NEIGH ? REDIR_NEIGH : REDIR_EGRESS;
+	p->fill_csum = !p->tc && up->kind == VNET_KIND_VETH;
 	return ACT_REDIRECT;
 }
 

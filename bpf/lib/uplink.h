@@ -60,12 +60,12 @@ static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32
 
 	if (!dst || !net || dst->net_id != net_id)
 		return drop(p, VNET_DROP_NO_PORT);
-	if ((!p->tc && dst->kind == VNET_KIND_VETH) || h->ttl <= 1)
+	if (xdp_cannot(p, dst->kind, dst->hook) || h->ttl <= 1)
 		return ACT_PASS;
 	r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
 	if (r)
 		return drop(p, r);
-	return set_redirect(p, ifindex, dst->kind);
+	return set_redirect(p, ifindex, dst->kind, dst->hook);
 }
 
 /* Not a tracked flow: route-mode subnets get routed, NAT subnets are not

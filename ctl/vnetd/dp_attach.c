@@ -51,11 +51,17 @@ int dp_dev_kind(int ifindex)
  * an XDP tap or NIC could redirect only to non-veth devices, so with a
  * veth uplink or veth ports its NAT and fast path would fall back to the
  * kernel. VNET_DP_HOOK=xdp selects XDP for non-veth ports (taps, NICs),
- * for hosts whose uplink and ports are all such devices. */
+ * for hosts whose uplink and ports are all such devices.
+ * VNET_DP_HOOK=xdp-veth (opt-in): the operator says every veth peer has GRO
+ * on (or runs XDP), so veths take XDP frames: veth ports get an xdp.frags
+ * program in front of the tc one, a veth uplink stays on tc but becomes an
+ * XDP redirect target; other devices keep tc. */
 int dp_hook_for(int kind, int uplink)
 {
 	const char *env = getenv("VNET_DP_HOOK");
 
+	if (env && !strcmp(env, "xdp-veth") && kind == VNET_KIND_VETH)
+		return VNET_HOOK_XDP_VETH;
 	if (env && !strcmp(env, "xdp") && !uplink && kind != VNET_KIND_VETH)
 		return VNET_HOOK_XDP;
 	if (env && !strcmp(env, "xdp-force") && !uplink)
@@ -126,6 +132,32 @@ static int xdp_detach(const char *pin_dir, int ifindex)
 	return 0;
 }
 
+/* xdp-veth: a veth is an XDP redirect target (dp_config adds only
+ * non-veths to the devmap); the entry goes with the port's (dp_port_del,
+ * dp_uplink_del delete it unconditionally). */
+static int xdp_veth_target(struct datapath *dp, int ifindex)
+{
+	__u32 key = ifindex;
+
+	return bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+}
+
+/* xdp-veth port: the tc program first (what XDP passes continues there),
+ * then the xdp.frags program, then the devmap entry. */
+static int xdp_veth_attach(struct datapath *dp, int ifindex, int uplink)
+{
+	struct vnet *s = dp->skel;
+	int r;
+
+	r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(uplink ?
+		      s->progs.vnet_uplink_tc : s->progs.vnet_port_tc));
+	if (!r && !uplink)
+		r = xdp_attach(dp->pin_dir, ifindex, s->progs.vnet_port_xdpf);
+	if (!r)
+		r = xdp_veth_target(dp, ifindex);
+	return r;
+}
+
 /* Attach (or atomically replace) the port or uplink program. */
 int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
 		   size_t errlen)
@@ -133,7 +165,9 @@ int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char 
 	struct vnet *s = dp->skel;
 	int r;
 
-	if (hook == VNET_HOOK_XDP) {
+	if (hook == VNET_HOOK_XDP_VETH) {
+		r = xdp_veth_attach(dp, ifindex, uplink);
+	} else if (hook == VNET_HOOK_XDP) {
 		r = xdp_attach(dp->pin_dir, ifindex,
 			       uplink ? s->progs.vnet_uplink_xdp : s->progs.vnet_port_xdp);
 	} else {
@@ -144,7 +178,8 @@ int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char 
 		r = tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(s->progs.vnet_uplink_guard));
 	if (r)
 		dp_err(err, errlen, "attach %s program to ifindex %d: %s",
-		       hook == VNET_HOOK_XDP ? "XDP" : "tc", ifindex, strerror(-r));
+		       hook == VNET_HOOK_XDP ? "XDP" : hook == VNET_HOOK_XDP_VETH ? "XDP+tc" : "tc",
+		       ifindex, strerror(-r));
 	return r;
 }
 
@@ -156,6 +191,8 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 		r = xdp_detach(pin_dir, ifindex);
 	else
 		r = tc_detach(ifindex, BPF_TC_INGRESS);
+	if (hook == VNET_HOOK_XDP_VETH && !uplink)
+		xdp_detach(pin_dir, ifindex);
 	if (uplink)
 		tc_detach(ifindex, BPF_TC_EGRESS);
 	return r;

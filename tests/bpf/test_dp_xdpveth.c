@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The opt-in XDP fast path on veths (VNET_DP_HOOK=xdp-veth): XDP redirects
+ * into a veth port or a veth uplink only when it is marked
+ * VNET_HOOK_XDP_VETH and the frame fits the peer's MTU; otherwise it passes
+ * (on to the tc program). The hook choice and the attachment. */
+#include <linux/if_link.h>
+
+#include "dp_test.h"
+
+static void set_port_hook(int ifindex, __u8 hook)
+{
+	struct vnet_port p;
+	__u32 key = ifindex;
+
+	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "port_map"), &key, &p), 0);
+	p.hook = hook;
+	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "port_map"), &key, &p, BPF_EXIST), 0);
+}
+
+static void set_uplink(__u8 kind, __u8 hook)
+{
+	struct vnet_uplink u;
+	__u32 key = W.up;
+
+	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "uplink_map"), &key, &u), 0);
+	u.kind = kind;
+	u.hook = hook;
+	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "uplink_map"), &key, &u, BPF_EXIST), 0);
+}
+
+static void test_port_to_veth_port(void **state)
+{
+	struct frame f, out;
+	__u32 key;
+
+	NEED_WORLD();
+	/* learn MAC2 on p2 */
+	build(&f, MAC1, MAC2, GUEST2, GUEST1, IPPROTO_UDP, 1000, 2000, 0);
+	run_tc("vnet_port_tc", &f, W.p2, NULL);
+	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 2000, 1000, 0);
+	/* default: p2 is a veth on tc, not an XDP target */
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_PASS);
+	set_port_hook(W.p2, VNET_HOOK_XDP_VETH);
+	key = W.p2;
+	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "tx_ports"), &key, &key, BPF_ANY), 0);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+	assert_memory_equal(out.b, f.b, f.len);
+	/* longer than the peer's MTU (a GSO-sized frame): the tc path */
+	f.len = VNET_XDP_VETH_MAX + 1;
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_PASS);
+	f.len = VNET_XDP_VETH_MAX;
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_REDIRECT);
+	set_port_hook(W.p2, VNET_HOOK_TC);
+	assert_int_equal(bpf_map_delete_elem(dp_map_fd(W.dp, "tx_ports"), &key), 0);
+}
+
+/* Payload of n bytes, lengths and checksums recomputed, then the L4 field
+ * garbled as a CHECKSUM_PARTIAL skb leaves it (the pseudo-header sum). */
+static void resize_partial(struct frame *f, uint8_t proto, unsigned n)
+{
+	uint8_t *ip = f->b + 14, *l4 = ip + 20;
+	unsigned l4len = proto == IPPROTO_TCP ? 20 : 8, cs = proto == IPPROTO_TCP ? 16 : 6;
+
+	memset(l4 + l4len, 0, sizeof(f->b) - 34 - l4len);
+	for (unsigned i = 0; i < n; i++)
+		l4[l4len + i] = (uint8_t)(i * 7 + 1);
+	put16(ip + 2, 20 + l4len + n);
+	if (proto == IPPROTO_UDP)
+		put16(l4 + 4, l4len + n);
+	put16(ip + 10, 0);
+	put16(ip + 10, ip_check(ip));
+	put16(l4 + cs, 0);
+	put16(l4 + cs, fold(sum16(ip + 12, 8, proto + l4len + n)) ^ 0xffff);
+	f->len = 34 + l4len + n;
+}
+
+/* The redirected frame leaves with a complete checksum (the xdp_frame
+ * loses CHECKSUM_PARTIAL), odd lengths and every chunk size included. */
+static void test_partial_csum_completed(void **state)
+{
+	static const unsigned lens[] = { 0, 1, 2, 3, 5, 255, 256, 333, 1000, 1446, 1459 };
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct frame f, out;
+	__u32 key = W.p2;
+
+	NEED_WORLD();
+	set_port_hook(W.p2, VNET_HOOK_XDP_VETH);
+	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "tx_ports"), &key, &key, BPF_ANY), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		for (unsigned j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+			build(&f, MAC2, MAC1, GUEST1, GUEST2, protos[i], 2000, 1000, 0x10);
+			resize_partial(&f, protos[i], lens[j]);
+			if (f.len > VNET_XDP_VETH_MAX)
+				continue;
+			assert_int_not_equal(l4_check(f.b + 14), 0);
+			assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+			assert_int_equal(out.len, f.len);
+			assert_int_equal(l4_check(out.b + 14), 0);
+		}
+	}
+	set_port_hook(W.p2, VNET_HOOK_TC);
+	assert_int_equal(bpf_map_delete_elem(dp_map_fd(W.dp, "tx_ports"), &key), 0);
+}
+
+static void test_nat_to_veth_uplink(void **state)
+{
+	struct frame f, out;
+
+	NEED_WORLD();
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 7100, 9000, 0);
+	set_uplink(VNET_KIND_VETH, VNET_HOOK_TC);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_PASS);
+	set_uplink(VNET_KIND_VETH, VNET_HOOK_XDP_VETH);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+	assert_memory_equal(out.b, WANMAC, 6);
+	assert_memory_equal(out.b + 6, UPMAC, 6);
+	assert_memory_equal(out.b + 14 + 12, &(uint32_t){ ip4(UPLINK) }, 4);	/* SNAT */
+	assert_int_equal(ip_check(out.b + 14), 0);	/* sums to 0 with the field */
+	assert_int_equal(l4_check(out.b + 14), 0);
+	set_uplink(VNET_KIND_OTHER, VNET_HOOK_TC);
+}
+
+static void test_hook_choice(void **state)
+{
+	(void)state;
+	setenv("VNET_DP_HOOK", "xdp-veth", 1);
+	assert_int_equal(dp_hook_for(VNET_KIND_VETH, 0), VNET_HOOK_XDP_VETH);
+	assert_int_equal(dp_hook_for(VNET_KIND_VETH, 1), VNET_HOOK_XDP_VETH);
+	assert_int_equal(dp_hook_for(VNET_KIND_TAP, 0), VNET_HOOK_TC);
+	assert_int_equal(dp_hook_for(VNET_KIND_OTHER, 1), VNET_HOOK_TC);
+	unsetenv("VNET_DP_HOOK");
+	assert_int_equal(dp_hook_for(VNET_KIND_VETH, 0), VNET_HOOK_TC);
+	setenv("VNET_DP_HOOK", "tc", 1);
+}
+
+/* Both programs on the port, the devmap entry; detach removes both. */
+static void test_attach_detach(void **state)
+{
+	__u32 key = W.p2, val;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = W.p2, .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, tc, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
+	char err[256] = "";
+
+	NEED_WORLD();
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_XDP_VETH, 0, err, sizeof(err)), 0);
+	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
+	assert_int_not_equal(q.prog_id, 0);
+	assert_int_equal(bpf_tc_query(&hook, &tc), 0);
+	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "tx_ports"), &key, &val), 0);
+	/* again, as dp_open re-attaches: replaced in place (the pinned link) */
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_XDP_VETH, 0, err, sizeof(err)), 0);
+	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
+	assert_int_not_equal(q.prog_id, 0);
+	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_XDP_VETH, 0), 0);
+	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
+	assert_int_equal(q.prog_id, 0);
+	tc.prog_id = 0;
+	tc.flags = 0;
+	assert_int_not_equal(bpf_tc_query(&hook, &tc), 0);
+	bpf_map_delete_elem(dp_map_fd(W.dp, "tx_ports"), &key);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_port_to_veth_port),
+		cmocka_unit_test(test_partial_csum_completed),
+		cmocka_unit_test(test_nat_to_veth_uplink),
+		cmocka_unit_test(test_hook_choice),
+		cmocka_unit_test(test_attach_detach),
+	};
+
+	return cmocka_run_group_tests(tests, world_setup, world_teardown);
+}

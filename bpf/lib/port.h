@@ -126,6 +126,10 @@ static __always_inline int port_ingress(struct pkt *p)
 	net = bpf_map_lookup_elem(&net_map, &net_id);
 	if (!net || !(net->flags & VNET_NET_VALID))
 		return ACT_PASS;
+	/* Learn before the address checks (the MAC check has passed): a guest
+	 * whose binding was lost (fresh maps after a restart) is found on its
+	 * port by its next frame, and vnetd re-binds its lease. */
+	fdb_learn(net_id, h.smac, p->ifindex);
 	if (h.eth_proto == ETH_P_ARP)
 		r = check_arp(p, &h, port);
 	else if (h.eth_proto == ETH_P_IP)
@@ -136,7 +140,6 @@ static __always_inline int port_ingress(struct pkt *p)
 		r = VNET_DROP_L2_PROTO;
 	if (r)
 		return drop(p, r);
-	fdb_learn(net_id, h.smac, p->ifindex);
 	if (h.eth_proto == ETH_P_ARP)
 		return ACT_PASS;
 	return ipv4_forward(p, &h, port, net);

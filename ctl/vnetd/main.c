@@ -133,6 +133,7 @@ static void on_tick(void *data)
 	struct netmgr *m = data;
 
 	dp_tick(m->dp);
+	netmgr_retry_binds(m);
 	/* Events drive reconciliation; this catches anything they missed. */
 	if (++ticks % 5 == 0)
 		netmgr_reconcile(m);

@@ -15,6 +15,13 @@
 
 #define NETMGR_MAX_NETS 64
 #define NETWORK_MAX_PORTS 256
+#define NETWORK_MAX_PENDING_BINDS 256
+
+/* A lease whose MAC the data path has not seen on a port yet. */
+struct pending_bind {
+	uint8_t mac[6];
+	struct in_addr ip;
+};
 
 struct vnetd_paths {
 	const char *conf_dir;	 /* definitions: <conf>/networks/NAME.xml + NAME.meta */
@@ -45,6 +52,8 @@ struct network {
 	struct port ports[NETWORK_MAX_PORTS];
 	struct dhcp_service *dhcp;
 	struct dns_service *dns;
+	size_t n_pending;
+	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */
 	struct share_snoop *snoop; /* bridge mode: DHCP snooping (share_snoop.c) */
 };
@@ -88,6 +97,10 @@ int network_restart_services(struct network *n, char *err, size_t errlen);
 /* Compare what runs with what should (devices gone or recreated, uplink
  * moved or readdressed, bridge deleted by hand) and repair it. */
 void netmgr_reconcile(struct netmgr *m);
+/* Retry lease bindings whose MAC was not yet known to the data path
+ * (after a restart with fresh maps, or a lease granted before the guest's
+ * port was re-added); called every second. */
+void netmgr_retry_binds(struct netmgr *m);
 /* Watch rtnetlink link/address/route events and reconcile after them. */
 int linkwatch_start(struct netmgr *m);
 void linkwatch_stop(void);

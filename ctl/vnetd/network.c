@@ -125,6 +125,36 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
+static struct pending_bind *find_pending(struct network *n, const uint8_t mac[6],
+					 struct in_addr ip)
+{
+	for (size_t i = 0; i < n->n_pending; i++)
+		if (!memcmp(n->pending[i].mac, mac, 6) && n->pending[i].ip.s_addr == ip.s_addr)
+			return &n->pending[i];
+	return NULL;
+}
+
+/* The MAC has not been seen on a port yet: netmgr_retry_binds tries again
+ * every second until the guest's first frame teaches the data path. */
+static void network_defer_bind(struct network *n, const uint8_t mac[6], struct in_addr ip)
+{
+	struct pending_bind *p = find_pending(n, mac, ip);
+
+	if (p || n->n_pending >= NETWORK_MAX_PENDING_BINDS)
+		return;
+	p = &n->pending[n->n_pending++];
+	memcpy(p->mac, mac, 6);
+	p->ip = ip;
+}
+
+static void network_forget_bind(struct network *n, const uint8_t mac[6], struct in_addr ip)
+{
+	struct pending_bind *p = find_pending(n, mac, ip);
+
+	if (p)
+		*p = n->pending[--n->n_pending];
+}
+
 static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 {
 	struct network *n = ctx;
@@ -132,8 +162,7 @@ static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 
 	mac_format(l->mac, mac);
 	if (dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true))
-		log_warn("network %s: lease %s for %s: MAC not seen on any port yet",
-			 n->def->name, inet_ntoa(l->ip), mac);
+		network_defer_bind(n, l->mac, l->ip);
 	if (n->dns && l->hostname[0])
 		dns_service_add_name(n->dns, l->hostname, l->ip);
 }
@@ -143,6 +172,7 @@ static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
 	struct network *n = ctx;
 
 	dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, false);
+	network_forget_bind(n, l->mac, l->ip);
 	if (n->dns && l->hostname[0])
 		dns_service_del_name(n->dns, l->hostname, l->ip);
 }
@@ -178,6 +208,7 @@ int network_restart_services(struct network *n, char *err, size_t errlen)
 
 static void teardown(struct network *n)
 {
+	n->n_pending = 0;
 	share_snoop_stop(n);
 	dhcp_service_stop(n->dhcp);
 	n->dhcp = NULL;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "macaddr.h"
 #include "netlink.h"
 #include "netmgr.h"
 
@@ -119,5 +120,27 @@ void netmgr_reconcile(struct netmgr *m)
 		reconcile_bridge(n);
 		reconcile_uplink(n);
 		reconcile_ports(n);
+	}
+}
+
+void netmgr_retry_binds(struct netmgr *m)
+{
+	char mac[18];
+
+	for (size_t i = 0; i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+
+		for (size_t j = 0; n->active > 0 && j < n->n_pending;) {
+			struct pending_bind *p = &n->pending[j];
+
+			if (dp_lease_bind(m->dp, n->id, p->mac, p->ip, true)) {
+				j++;
+				continue;
+			}
+			mac_format(p->mac, mac);
+			log_info("network %s: %s bound to %s now that its port is known",
+				 n->def->name, inet_ntoa(p->ip), mac);
+			*p = n->pending[--n->n_pending];
+		}
 	}
 }

@@ -65,4 +65,12 @@ vnetctl --json stats default | python3 -c '
 import json, sys
 d = json.load(sys.stdin)[0]["datapath"]
 assert len([x for x in d["ports"] if x["role"] == "port"]) == 2, d["ports"]' || fail "the adopted data path lost its ports"
+
+log "pins removed while vnetd is stopped: fresh maps, guests recover without a new lease"
+vnetd_stop
+rm -rf "$PIN_DIR"
+vnetd_start
+wait_for 100 inguest 1 ping -c 1 -W 1 $WAN_IP || fail "guest 1 cut off after a start with fresh maps"
+wait_for 50 inguest 1 ping -c 1 -W 1 "$ip2" || fail "guest 1 cannot reach guest 2 after fresh maps"
+grep -q "now that its port is known" "$TMP/vnetd.log" || fail "the leases were not re-bound"
 log "ok"

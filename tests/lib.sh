@@ -123,6 +123,20 @@ vnetd_kill9() {
 	VNETD_PID=""
 }
 
+# default_world N: the setup most system tests share. world_init, N vif
+# guests (guest1..guestN) on the running default network, each leased.
+default_world() {
+	local n=$1 i
+	world_init
+	for i in $(seq "$n"); do guest_add "$i"; done
+	vnetd_start
+	vnetctl net-start default >/dev/null || fail "net-start default"
+	for i in $(seq "$n"); do
+		vnetctl port-add default "vif$i.0" >/dev/null || fail "port-add vif$i.0"
+	done
+	for i in $(seq "$n"); do guest_dhcp "$i" "guest$i" || fail "guest $i got no lease"; done
+}
+
 # guest_dhcp N [hostname]: busybox udhcpc in guest N; configures eth0.
 guest_dhcp() {
 	local n=$1 name=${2:-guest$1}

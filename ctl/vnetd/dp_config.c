@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "dp_priv.h"
+#include "sysctl.h"
 
 struct lpm_key {
 	__u32 prefixlen;
@@ -63,17 +64,10 @@ static int match_subnet_net(const void *k, const void *v, const void *arg)
  * there (only there: the global ip_forward stays as the admin set it). */
 static void bridge_forwarding_on(int ifindex)
 {
-	char name[IF_NAMESIZE], path[128];
-	FILE *f;
+	char name[IF_NAMESIZE];
 
-	if (!if_indextoname(ifindex, name))
-		return;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", name);
-	f = fopen(path, "we");
-	if (!f)
-		return;
-	fputs("1\n", f);
-	fclose(f);
+	if (if_indextoname(ifindex, name))
+		ipv4_forwarding_on(name);
 }
 
 static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)

@@ -15,8 +15,8 @@
 
 #include "fileutil.h"
 #include "log.h"
+#include "errmsg.h"
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 
 struct network *netmgr_find(struct netmgr *m, const char *name)
 {

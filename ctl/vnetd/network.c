@@ -15,31 +15,10 @@
 #include "netlink.h"
 #include "netmgr.h"
 #include "share.h"
+#include "sysctl.h"
 #include "tapvde.h"
+#include "errmsg.h"
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
-
-static int sysctl_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Forwarding only on the devices vnet owns or uses, never globally. */
-static void enable_forwarding(const char *dev)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", dev);
-	if (sysctl_write(path, "1"))
-		log_warn("cannot enable forwarding on %s", dev);
-}
 
 static int uses_uplink(const struct network *n)
 {
@@ -275,11 +254,10 @@ int network_start(struct network *n, char *err, size_t errlen)
 		netstore_save_runtime(n->mgr, n);
 		return ret;
 	}
-	if (uses_uplink(n)) {
-		enable_forwarding(n->def->bridge);
-		if (n->uplink[0])
-			enable_forwarding(n->uplink);
-	}
+	/* dp_net_set turned forwarding on for the bridge (the data path's FIB
+	 * lookups need it); the kernel's slow path also forwards from the uplink. */
+	if (uses_uplink(n) && n->uplink[0] && ipv4_forwarding_on(n->uplink))
+		log_warn("cannot enable forwarding on %s", n->uplink);
 	n->active = 1;
 	readd_ports(n);
 	vde_net_started(n); /* adopt or restart the VDE switch of a previous run */

@@ -3,6 +3,7 @@
  * them onto another device (or back). The JSON is the on-disk record of a
  * share, so every field needed to rebuild an object is kept explicitly. */
 #include "nl_snapshot.h"
+#include "errmsg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 
 long long snap_int(struct json_object *o, const char *key, long long dflt)
 {

@@ -11,8 +11,8 @@
 #include "netlink.h"
 #include "netmgr.h"
 #include "tapvde.h"
+#include "errmsg.h"
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 
 static struct port *port_find(struct network *n, const char *ifname)
 {

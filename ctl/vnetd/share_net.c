@@ -17,8 +17,8 @@
 #include "nl_snapshot.h"
 #include "share.h"
 #include "share_priv.h"
+#include "errmsg.h"
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 
 static void enable_forwarding(const char *dev)
 {

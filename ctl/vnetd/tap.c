@@ -22,8 +22,8 @@
 #include "netlink.h"
 #include "netmgr.h"
 #include "tapvde.h"
+#include "errmsg.h"
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 #define TAP_DEFAULT_NAME "vtap%d"
 
 int tap_create(const char *name, uid_t owner, char ret_name[16], char *err, size_t errlen)

@@ -27,8 +27,8 @@
 #include "log.h"
 #include "netmgr.h"
 #include "tapvde.h"
+#include "errmsg.h"
 
-#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
 #define VDE_DEFAULT_GROUP "vnet"
 #define VDE_READY_MS 3000	/* a started switch must create its socket by then */
 #define VDE_BACKOFF_MIN_MS 100

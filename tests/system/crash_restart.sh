@@ -5,12 +5,7 @@
 # not stall for more than a second, and NAT entries and leases survive.
 . "$(dirname "$0")/../lib.sh"
 command -v iperf3 >/dev/null || skip "iperf3 not installed"
-world_init
-guest_add 1
-vnetd_start
-vnetctl net-start default >/dev/null || fail "net-start"
-vnetctl port-add default vif1.0 >/dev/null || fail "port-add"
-guest_dhcp 1 guest1 || fail "no lease"
+default_world 1
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no connectivity to the wan before the test"
 vnetctl --json leases default >"$TMP/leases.before"
 

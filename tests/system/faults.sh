@@ -4,14 +4,7 @@
 # (NAT follows), the bridge deleted by hand (recreated, guests recover),
 # a corrupt lease file (valid rows kept), SIGHUP reloading definitions.
 . "$(dirname "$0")/../lib.sh"
-world_init
-guest_add 1
-guest_add 2
-vnetd_start
-vnetctl net-start default >/dev/null || fail "net-start"
-vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
-guest_dhcp 1 guest1 || fail "no lease for guest1"
-guest_dhcp 2 guest2 || fail "no lease for guest2"
+default_world 2
 ip1=$(guest_ip 1); ip2=$(guest_ip 2)
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before faults"
 

@@ -4,14 +4,7 @@
 # guest<->guest and guest->wan traffic on the fast path keeps working.
 . "$(dirname "$0")/../lib.sh"
 command -v nft >/dev/null || skip "nft not installed"
-world_init
-guest_add 1
-guest_add 2
-vnetd_start
-vnetctl net-start default >/dev/null || fail "net-start"
-vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
-guest_dhcp 1 guest1 || fail "no lease for guest1"
-guest_dhcp 2 guest2 || fail "no lease for guest2"
+default_world 2
 ip2=$(guest_ip 2)
 inhost nft -f - <<'NFT' || fail "cannot load the hostile ruleset"
 table inet hostile {

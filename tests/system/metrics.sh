@@ -4,15 +4,8 @@
 # daemon keeps serving.
 . "$(dirname "$0")/../lib.sh"
 command -v promtool >/dev/null || skip "promtool (package prometheus) not installed"
-world_init
-guest_add 1
-guest_add 2
-vnetd_start
+default_world 2
 URL=http://127.0.0.1:9578/metrics
-vnetctl net-start default >/dev/null || fail "net-start"
-vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
-guest_dhcp 1 guest1 || fail "no lease for guest1"
-guest_dhcp 2 guest2 || fail "no lease for guest2"
 ip2=$(guest_ip 2)
 
 scrape() { inhost curl -sf -m 5 "$URL"; }

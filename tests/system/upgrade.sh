@@ -5,13 +5,7 @@
 # ms) must never see a port or the uplink without a vnet program: the
 # program IDs may change, they never disappear.
 . "$(dirname "$0")/../lib.sh"
-world_init
-guest_add 1
-guest_add 2
-vnetd_start
-vnetctl net-start default >/dev/null || fail "net-start"
-vnetctl port-add default vif1.0 >/dev/null && vnetctl port-add default vif2.0 >/dev/null || fail "port-add"
-guest_dhcp 1 guest1 && guest_dhcp 2 guest2 || fail "no leases"
+default_world 2
 ip2=$(guest_ip 2)
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before the upgrade"
 

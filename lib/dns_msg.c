@@ -512,20 +512,3 @@ int dns_relay_reply(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
 		return -EBADMSG;
 	return (int)len;
 }
-
-const char *dns_type_name(uint16_t type)
-{
-	switch (type) {
-	case DNS_T_A: return "a";
-	case DNS_T_NS: return "ns";
-	case DNS_T_CNAME: return "cname";
-	case DNS_T_SOA: return "soa";
-	case DNS_T_PTR: return "ptr";
-	case DNS_T_MX: return "mx";
-	case DNS_T_TXT: return "txt";
-	case DNS_T_AAAA: return "aaaa";
-	case DNS_T_SRV: return "srv";
-	case DNS_T_ANY: return "any";
-	default: return "other";
-	}
-}

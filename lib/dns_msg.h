@@ -138,6 +138,5 @@ int dns_relay_reply(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
  * DNS_EDNS_SIZE to avoid fragmentation). */
 size_t dns_client_udp_limit(const struct dns_query *q);
 
-const char *dns_type_name(uint16_t type); /* "a", "aaaa", ... or "other" */
 
 #endif

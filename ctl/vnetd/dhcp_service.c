@@ -266,19 +266,6 @@ static int restore_cb(void *ctx, const struct lease_rec *r)
 	return 0;
 }
 
-/* The state dir's leases/ subdirectory may not exist on first start. */
-static void make_parent(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-
-	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
-		return;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		log_debug("dhcp: mkdir %s: %s", dir, strerror(errno));
-}
-
 static int load(struct dhcp_service *s, char *err, size_t errlen)
 {
 	struct lease_store_stats st;
@@ -343,7 +330,6 @@ struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *
 	s->pool = new_pool(def, s, err, errlen);
 	if (!s->pool)
 		goto fail;
-	make_parent(s->path);
 	if (load(s, err, errlen) || open_socket(s, def->bridge, err, errlen))
 		goto fail;
 	if (loop_add_fd(loop, s->fd, EPOLLIN, on_readable, s)) {

@@ -212,7 +212,7 @@ int nl_link_kind(const char *name, char *kind, size_t len)
 	return 0;
 }
 
-static int addr_op(const char *name, struct in_addr ip, unsigned prefix, int add)
+int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix)
 {
 	struct rtnl_addr *addr;
 	struct nl_addr *local;
@@ -231,32 +231,18 @@ static int addr_op(const char *name, struct in_addr ip, unsigned prefix, int add
 	rtnl_addr_set_ifindex(addr, idx);
 	rtnl_addr_set_local(addr, local);
 	rtnl_addr_set_prefixlen(addr, prefix);
-	if (add) {
-		struct in_addr bcast = { ip.s_addr | (prefix ? htonl(~(~0u << (32 - prefix))) : ~0u) };
-		struct nl_addr *b = nl_addr_build(AF_INET, &bcast, 4);
+	struct in_addr bcast = { ip.s_addr | (prefix ? htonl(~(~0u << (32 - prefix))) : ~0u) };
+	struct nl_addr *b = nl_addr_build(AF_INET, &bcast, 4);
 
-		if (b && prefix < 31)
-			rtnl_addr_set_broadcast(addr, b);
-		nl_addr_put(b);
-		err = nl_errno(rtnl_addr_add(nls, addr, 0));
-		if (err == -EEXIST)
-			err = 0;
-	} else {
-		err = nl_errno(rtnl_addr_delete(nls, addr, 0));
-	}
+	if (b && prefix < 31)
+		rtnl_addr_set_broadcast(addr, b);
+	nl_addr_put(b);
+	err = nl_errno(rtnl_addr_add(nls, addr, 0));
+	if (err == -EEXIST)
+		err = 0;
 	nl_addr_put(local);
 	rtnl_addr_put(addr);
 	return err;
-}
-
-int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix)
-{
-	return addr_op(name, ip, prefix, 1);
-}
-
-int nl_addr_del(const char *name, struct in_addr ip, unsigned prefix)
-{
-	return addr_op(name, ip, prefix, 0);
 }
 
 int nl_link_ipv4(const char *name, struct in_addr *ret_ip)

@@ -20,7 +20,6 @@ int nl_link_mac(const char *name, uint8_t mac[6]);
 /* "veth", "tun", "bridge", ... or "" for a plain device; 0 or -errno. */
 int nl_link_kind(const char *name, char *kind, size_t len);
 int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix);
-int nl_addr_del(const char *name, struct in_addr ip, unsigned prefix);
 /* First IPv4 address of a device; -ENOENT if none. */
 int nl_link_ipv4(const char *name, struct in_addr *ret_ip);
 /* Device of the IPv4 default route in the main table; -ENOENT if none. */

@@ -37,6 +37,5 @@ int share_snoop_start(struct network *n, char *err, size_t errlen);
 void share_snoop_stop(struct network *n); /* NULL-safe */
 
 /* [{"nic":..,"bridge":..,"state":..}] */
-struct json_object *share_list_json(const char *state_dir);
 
 #endif

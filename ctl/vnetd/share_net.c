@@ -18,20 +18,8 @@
 #include "share.h"
 #include "share_priv.h"
 #include "errmsg.h"
+#include "sysctl.h"
 
-
-static void enable_forwarding(const char *dev)
-{
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", dev);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		log_warn("cannot enable forwarding on %s", dev);
-	if (fd >= 0)
-		close(fd);
-}
 
 static int uplink_used(struct netmgr *m, int ifindex)
 {
@@ -60,7 +48,8 @@ static int set_uplink(struct network *n, const char *to, char *err, size_t errle
 		return ret;
 	snprintf(n->uplink, sizeof(n->uplink), "%s", to);
 	n->uplink_ifindex = cfg.uplink_ifindex;
-	enable_forwarding(to);
+	if (ipv4_forwarding_on(to))
+		log_warn("cannot enable forwarding on %s", to);
 	return 0;
 }
 

@@ -172,28 +172,6 @@ void share_recover(const char *state_dir)
 	each_record(state_dir, recover_cb, NULL);
 }
 
-static void list_cb(const char *state_dir, const char *nic, void *arg)
-{
-	struct json_object *rec, *o;
-
-	if (share_record_read(state_dir, nic, &rec))
-		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "nic", json_object_new_string(nic));
-	json_object_object_add(o, "bridge", json_object_new_string(snap_str(rec, "bridge")));
-	json_object_object_add(o, "state", json_object_new_string(snap_str(rec, "state") ?: "?"));
-	json_object_array_add(arg, o);
-	json_object_put(rec);
-}
-
-struct json_object *share_list_json(const char *state_dir)
-{
-	struct json_object *arr = json_object_new_array();
-
-	each_record(state_dir, list_cb, arr);
-	return arr;
-}
-
 struct find_arg {
 	const char *bridge;
 	char *nic;

@@ -120,9 +120,10 @@ int tap_add(struct network *n, const char *name, const char *user, char ret_name
 	snprintf(path, sizeof(path), "%s/taps", n->mgr->paths.run_dir);
 	mkdir_p(path, 0755);
 	record_path(n, ret_name, path, sizeof(path));
-	if (file_write_atomic(path, n->def->name, strlen(n->def->name), 0644))
+	ret = file_write_atomic(path, n->def->name, strlen(n->def->name), 0644);
+	if (ret)
 		log_warn("network %s: cannot record tap %s: %s", n->def->name, ret_name,
-			 strerror(errno));
+			 strerror(-ret));
 	log_info("network %s: tap %s created%s%s", n->def->name, ret_name, user ? " for " : "",
 		 user ? user : "");
 	return 0;

@@ -44,7 +44,6 @@ struct vde_switch {
 	long timer;
 	unsigned backoff_ms;
 	uint64_t started_ms;
-	unsigned restarts;
 };
 
 static void set_multi_mac(struct network *n, const char *tap)
@@ -185,7 +184,6 @@ static void on_restart(void *data)
 	char err[256];
 
 	sw->timer = 0;
-	sw->restarts++;
 	if (!spawn(sw, err, sizeof(err)))
 		return;
 	log_warn("network %s: restarting vde_switch: %s", sw->n->def->name, err);
@@ -302,8 +300,9 @@ int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen
 	if (n->vde)
 		return 0; /* one switch per network: vde-add again just reports it */
 	snprintf(path, sizeof(path), "%s/vde", n->mgr->paths.run_dir);
-	if (mkdir_p(path, 0755))
-		return ERR("cannot create %s: %s", path, strerror(errno)), -errno;
+	ret = mkdir_p(path, 0755);
+	if (ret)
+		return ERR("cannot create %s: %s", path, strerror(-ret)), ret;
 	ret = tap_add(n, NULL, NULL, tap, err, errlen);
 	if (ret)
 		return ret;

@@ -35,8 +35,10 @@ vnetctl net-start default || fail "net-start default"
 out=$(vnetctl port-add default nosuchdev0 2>&1) && fail "port-add of a missing device succeeded"
 echo "$out" | grep -q "nosuchdev0" || fail "unclear port-add error: $out"
 expect_fail vnetctl port-add default
-expect_fail vnetctl forward-add default sctp 80 192.168.122.5:80
-expect_fail vnetctl host-add default zz:zz 192.168.122.5
+out=$(vnetctl forward-add default sctp 80 192.168.122.5:80 2>&1) && fail "forward-add sctp accepted"
+echo "$out" | grep -q "sctp" || fail "unclear forward-add error: $out"
+out=$(vnetctl host-add default zz:zz 192.168.122.5 2>&1) && fail "host-add with a bad MAC accepted"
+echo "$out" | grep -q "zz:zz" || fail "unclear host-add error: $out"
 
 cat >"$TMP/iso.xml" <<'X'
 <network>

@@ -24,7 +24,7 @@ asnobody "$BUILD/vnetctl" --socket "$sock" net-start default >"$TMP/out" 2>"$TMP
 	{ cat "$TMP/out" "$TMP/err"; fail "SO_PEERCRED refusal is not one clear line"; }
 log "  $(cat "$TMP/err")"
 asnobody "$BUILD/vnetctl" --socket "$sock" net-list >/dev/null 2>&1 && fail "nobody could read the network list"
-vnetctl net-info default | grep -qi "inactive\|active: *no\|no" || true
+vnetctl --json net-info default | grep -q '"active":false' || fail "nobody's net-start took effect"
 chmod 0700 "$TMP"
 
 # raw SEND: send bytes, print the reply (or nothing)

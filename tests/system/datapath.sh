@@ -108,7 +108,13 @@ grep -q "^$WAN_IP " "$TMP/g1http.log" || fail "g1 did not see the wan client's a
 # --- the host's own connections keep working ------------------------------
 inhost curl -s -m 5 -o /dev/null "http://$WAN_IP:8080/" || fail "host cannot reach the wan"
 inhost curl -s -m 5 -o /dev/null "http://192.168.122.10:80/" || fail "host cannot reach guest 1"
-expect_fail inguest 1 timeout 2 bash -c "echo > /dev/tcp/192.168.122.1/22"	# guests: no host services
+# guests reach no host service: a listener on the gateway that the host
+# itself can reach must stay closed to guests.
+inhost python3 -m http.server 2222 --bind 192.168.122.1 >/dev/null 2>&1 &
+HOSTSRV=$!
+wait_for 150 inhost bash -c "echo > /dev/tcp/192.168.122.1/2222" || fail "host service did not start"
+expect_fail inguest 1 timeout 2 bash -c "echo > /dev/tcp/192.168.122.1/2222"
+kill "$HOSTSRV"; wait "$HOSTSRV" 2>/dev/null
 
 # --- restart: reopening replaces every program in place; flows survive ---
 id0=$(inhost tc filter show dev vif1.0 ingress | grep -o ' id [0-9]*' | head -1)

@@ -10,10 +10,13 @@ inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before faults"
 
 log "port deleted under traffic, recreated with another MAC"
 inguest 2 ping -i 0.05 -c 40 -W 1 "$ip1" >/dev/null 2>&1 &
+PING=$!
 sleep 0.5
 ip netns del "$P-g1"
-wait_for 50 bash -c "! $BUILD/vnetctl --socket $TMP/run/vnetd.sock port-list default | grep -q vif1.0" ||
+wait_for 50 bash -c "out=\$($BUILD/vnetctl --socket $TMP/run/vnetd.sock port-list default) && ! grep -q vif1.0 <<<\"\$out\"" ||
 	fail "vanished port vif1.0 still listed"
+wait "$PING" # its target is gone: only the daemon's survival matters
+kill -0 "$VNETD_PID" || fail "vnetd died when a port vanished under traffic"
 netns_add "$P-g1"
 ip link add vif1.0 netns "$HOST" type veth peer name eth0 netns "$P-g1"
 inguest 1 ip link set eth0 address 52:54:00:00:00:99
@@ -21,8 +24,13 @@ inguest 1 ip link set eth0 up
 inhost ip link set vif1.0 up
 vnetctl port-add default vif1.0 >/dev/null || fail "re-adding vif1.0"
 # The new guest claims the old guest's address without a lease: dropped.
+src_ip_drops() { vnetctl --json stats default | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["datapath"]["drops"]["src_ip"])'; }
+before=$(src_ip_drops)
 inguest 1 ip addr add "$ip1/24" dev eth0
+inguest 1 ip neigh replace "$ip2" lladdr 52:54:00:00:00:02 dev eth0
 inguest 1 ping -c 2 -W 1 "$ip2" >/dev/null 2>&1 && fail "recreated port inherited the old guest's address"
+[ "$(src_ip_drops)" -ge $((before + 2)) ] || fail "the inherited address was not dropped as src_ip"
+inguest 1 ip neigh flush dev eth0
 inguest 1 ip addr flush dev eth0
 guest_dhcp 1 newguest || fail "recreated guest got no lease"
 inguest 1 ping -c 2 -W 2 "$ip2" >/dev/null || fail "recreated guest cannot reach guest2"

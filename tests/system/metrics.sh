@@ -38,10 +38,10 @@ vnetctl metrics | promtool check metrics >/dev/null 2>&1 || fail "vnetctl metric
 code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 http://127.0.0.1:9578/nope)
 [ "$code" = 404 ] || fail "unknown path gave $code"
 code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 -X POST "$URL")
-[[ "$code" =~ ^(405|400|000)$ ]] || fail "POST gave $code"
+[ "$code" = 405 ] || fail "POST gave $code"
 big=$(head -c 20000 /dev/zero | tr '\0' a)
 code=$(inhost curl -s -o /dev/null -w '%{http_code}' -m 5 -H "X-Big: $big" "$URL")
-[[ "$code" =~ ^(431|413|400|000)$ ]] || fail "huge header gave $code"
+[[ "$code" =~ ^(431|413|400)$ ]] || fail "huge header gave $code"
 pids=()
 for i in $(seq 40); do inhost curl -s -m 5 -o /dev/null "$URL" & pids+=($!); done
 wait "${pids[@]}"

@@ -90,7 +90,10 @@ static __always_inline int uplink_other(struct pkt *p, const struct hdrs *h)
 	b = bpf_map_lookup_elem(&bind_map, &bk);
 	if (!b || h->frag)
 		return ACT_PASS;
-	return deliver_in(p, h, bk.net_id, b->ifindex, b->mac, h->daddr, h->dport);
+	/* no translation: keep the destination port, or for ICMP the echo id
+	 * (parse.h keeps it in sport) */
+	return deliver_in(p, h, bk.net_id, b->ifindex, b->mac, h->daddr,
+			  h->proto == IPPROTO_ICMP_ ? h->sport : h->dport);
 }
 
 static __always_inline int uplink_ingress(struct pkt *p)

@@ -88,6 +88,7 @@ static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
 }
 
 static int match_ct_net(const void *k, const void *v, const void *arg);
+static int match_fwd_net(const void *k, const void *v, const void *arg);
 
 int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
 {
@@ -103,12 +104,16 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	net_from_cfg(cfg, &net);
 	if (net.flags & (VNET_NET_NAT | VNET_NET_ROUTE))
 		bridge_forwarding_on(cfg->bridge_ifindex);
-	/* a new uplink address makes every translation of the old one stale;
+	/* a new uplink address makes every translation of the old one stale,
+	 * and the port forwards keyed on it (the caller re-adds forwards);
 	 * the same address on another device (share rehome) keeps them */
 	if (bpf_map_lookup_elem(nfd, &id, &old) == 0 && (old.flags & VNET_NET_VALID) &&
-	    old.uplink_addr && old.uplink_addr != net.uplink_addr)
+	    old.uplink_addr && old.uplink_addr != net.uplink_addr) {
 		purge_matching(dp_map_fd(dp, "ct_map"), sizeof(struct vnet_ct_key),
 			       sizeof(struct vnet_ct), match_ct_net, &id);
+		purge_matching(dp_map_fd(dp, "fwd_map"), sizeof(struct vnet_fwd_key),
+			       sizeof(struct vnet_fwd), match_fwd_net, &id);
+	}
 	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
 	lk = (struct lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
 	/* A network without an address (bridge mode) owns no subnet: a /0

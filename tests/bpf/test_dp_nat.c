@@ -542,6 +542,11 @@ static void test_route_mode(void **state)
 	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
 	assert_macs(&out, MAC1, BRMAC);
 	assert_csums_ok(&out);
+	/* an echo request from the wan keeps its id (ICMP has no ports) */
+	build(&f, UPMAC, WANMAC, FAR, GUEST1, IPPROTO_ICMP, 0x5151, 0, 0);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_int_equal(port_at(&out, 4), 0x5151);
+	assert_csums_ok(&out);
 	/* nobody holds .77: the kernel decides */
 	build(&f, UPMAC, WANMAC, FAR, "192.168.122.77", IPPROTO_TCP, 80, 41000, SYN);
 	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_OK);

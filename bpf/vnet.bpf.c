@@ -75,15 +75,6 @@ int vnet_uplink_tc(struct __sk_buff *skb)
 	return tc_verdict(&p, uplink_ingress(&p));
 }
 
-SEC("xdp")
-int vnet_uplink_xdp(struct xdp_md *ctx)
-{
-	struct pkt p = {};
-
-	pkt_init(&p, ctx, 0);
-	return xdp_verdict(&p, uplink_ingress(&p));
-}
-
 /* Uplink egress guard (tc only: XDP has no egress hook). */
 SEC("tc")
 int vnet_uplink_guard(struct __sk_buff *skb)

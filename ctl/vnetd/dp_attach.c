@@ -168,8 +168,9 @@ int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char 
 	if (hook == VNET_HOOK_XDP_VETH) {
 		r = xdp_veth_attach(dp, ifindex, uplink);
 	} else if (hook == VNET_HOOK_XDP) {
-		r = xdp_attach(dp->pin_dir, ifindex,
-			       uplink ? s->progs.vnet_uplink_xdp : s->progs.vnet_port_xdp);
+		/* uplinks are never XDP (dp_hook_for): replies go into veth
+		 * ports, and the egress guard needs tc anyway */
+		r = xdp_attach(dp->pin_dir, ifindex, s->progs.vnet_port_xdp);
 	} else {
 		r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(uplink ?
 			      s->progs.vnet_uplink_tc : s->progs.vnet_port_tc));

@@ -84,6 +84,9 @@ int network_stop(struct network *n, char *err, size_t errlen);
 int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
 		     size_t errlen);
 int network_port_del(struct network *n, const char *ifname, char *err, size_t errlen);
+/* network_port_add without recording the running state (start-up adoption). */
+int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, char *err,
+			size_t errlen);
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen);

@@ -30,8 +30,9 @@ static struct network *port_owner(struct netmgr *m, const char *ifname)
 	return NULL;
 }
 
-int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
-		     size_t errlen)
+/* Enslave and attach; the caller records the running state. */
+int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, char *err,
+			size_t errlen)
 {
 	struct network *owner = port_owner(n->mgr, ifname);
 	struct port *p;
@@ -67,9 +68,18 @@ int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, 
 		memcpy(p->mac, mac, 6);
 		p->has_mac = 1;
 	}
-	netstore_save_runtime(n->mgr, n);
 	log_info("network %s: port %s added", n->def->name, ifname);
 	return 0;
+}
+
+int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
+		     size_t errlen)
+{
+	int ret = network_port_attach(n, ifname, mac, err, errlen);
+
+	if (!ret)
+		netstore_save_runtime(n->mgr, n);
+	return ret;
 }
 
 int network_port_del(struct network *n, const char *ifname, char *err, size_t errlen)

@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "dp_priv.h"
+#include "fileutil.h"
 #include "log.h"
 #include "vnet.skel.h"
 
@@ -38,24 +39,6 @@ int dp_map_fd(struct datapath *dp, const char *name)
 	struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, name);
 
 	return m ? bpf_map__fd(m) : -ENOENT;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(tmp, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /* The NAT port ranges must lie outside the host's ephemeral range. */
@@ -142,7 +125,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 	libbpf_set_print(libbpf_log);
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir);
 	dp->ncpu = libbpf_num_possible_cpus();
-	r = mkdir_p(pin_dir);
+	r = mkdir_p(pin_dir, 0700);
 	if (r) {
 		dp_err(err, errlen, "create %s: %s", pin_dir, strerror(-r));
 		goto fail;

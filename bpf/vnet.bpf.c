@@ -22,10 +22,24 @@ static __always_inline int tc_verdict(struct pkt *p, int a)
 	return bpf_redirect(p->target, 0);
 }
 
-static __always_inline int xdp_verdict(struct pkt *p, int a)
+/* mark: an xdp.frags program with a tc program behind it; a frame passed
+ * is marked (VNET_META_*) so tc neither counts nor judges it again. */
+static __always_inline int xdp_verdict(struct pkt *p, int a, int mark)
 {
 	if (a == ACT_REDIRECT && p->fill_csum && l4_csum_fill(p))
-		a = ACT_PASS;	/* the tc path takes it */
+		a = drop(p, VNET_DROP_RUNT);	/* xdp_cannot let a bad frame by */
+	if (a == ACT_PASS && mark) {
+		struct xdp_md *xdp = p->ctx;
+		__u32 *m;
+
+		if (bpf_xdp_adjust_meta(xdp, -4) == 0) {
+			m = (void *)(long)xdp->data_meta;
+			if ((void *)(m + 1) <= (void *)(long)xdp->data)
+				*m = p->retry_tc ? VNET_META_RETRY : VNET_META_DONE;
+		}
+		if (p->retry_tc)
+			return XDP_PASS;	/* tc counts the verdict */
+	}
 	count_verdict(p, a, p->reason, p->target);
 	if (a == ACT_DROP)
 		return XDP_DROP;
@@ -34,13 +48,27 @@ static __always_inline int xdp_verdict(struct pkt *p, int a)
 	return bpf_redirect_map(&tx_ports, p->target, XDP_PASS);
 }
 
+/* What the xdp.frags program in front said about this frame, or 0. */
+static __always_inline __u32 xdp_mark(struct __sk_buff *skb)
+{
+	__u32 *m = (void *)(long)skb->data_meta;
+
+	if ((void *)(m + 1) > (void *)(long)skb->data)
+		return 0;
+	return *m;
+}
+
 /* Guest port ingress (frames the guest sent). */
 SEC("tc")
 int vnet_port_tc(struct __sk_buff *skb)
 {
+	__u32 mark = xdp_mark(skb);
 	struct pkt p = {};
 
+	if (mark == VNET_META_DONE)
+		return TC_ACT_OK;
 	pkt_init(&p, skb, 1);
+	p.counted = mark == VNET_META_RETRY;
 	return tc_verdict(&p, port_ingress(&p));
 }
 
@@ -50,19 +78,19 @@ int vnet_port_xdp(struct xdp_md *ctx)
 	struct pkt p = {};
 
 	pkt_init(&p, ctx, 0);
-	return xdp_verdict(&p, port_ingress(&p));
+	return xdp_verdict(&p, port_ingress(&p), 0);
 }
 
-/* The same for VNET_HOOK_XDP_VETH veth ports: multi-buffer aware, so the
- * veth keeps TSO/GSO (a non-frags program turns it off); what it passes
- * (GSO super-packets, slow path) continues into vnet_port_tc. */
+/* The same for VNET_HOOK_XDP_VETH veth ports: multi-buffer aware (GSO
+ * super-packets from the guest arrive whole); what it passes continues
+ * into vnet_port_tc, marked (xdp_verdict). */
 SEC("xdp.frags")
 int vnet_port_xdpf(struct xdp_md *ctx)
 {
 	struct pkt p = {};
 
 	pkt_init(&p, ctx, 0);
-	return xdp_verdict(&p, port_ingress(&p));
+	return xdp_verdict(&p, port_ingress(&p), 1);
 }
 
 /* Uplink ingress (frames from outside). */

@@ -24,7 +24,7 @@ static __always_inline void count_rx(struct pkt *p)
 	struct vnet_stats *s = stats_of(p->ifindex);
 
 	p->stats = s;
-	if (s) {
+	if (s && !p->counted) {
 		s->rx_packets++;
 		s->rx_bytes += p->len;
 	}

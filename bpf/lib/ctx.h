@@ -40,6 +40,8 @@ struct pkt {
 	__u8 tc;	/* 1: __sk_buff, 0: xdp_md */
 	__u8 how;	/* enum redir for ACT_REDIRECT */
 	__u8 fill_csum;	/* XDP into a veth: recompute the L4 checksum */
+	__u8 retry_tc;	/* ACT_PASS at XDP that the tc program can still do */
+	__u8 counted;	/* tc: rx already counted at XDP (VNET_META_RETRY) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	__u32 reason;	/* ACT_DROP: enum vnet_drop */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */
@@ -95,6 +97,20 @@ static __always_inline void pkt_pull(struct pkt *p, __u32 n)
 	bpf_skb_pull_data(p->ctx, n);
 	pkt_reload(p);
 }
+
+/* XDP cannot do it, the tc program behind it (VNET_HOOK_XDP_VETH) can. */
+static __always_inline int pass_to_tc(struct pkt *p)
+{
+	p->retry_tc = 1;
+	return ACT_PASS;
+}
+
+/* What an xdp.frags program tells the tc program behind it about a frame
+ * it passed, in 4 bytes of XDP metadata (the skb keeps them as data_meta):
+ * DONE: counted and judged slow path, give it to the kernel as is; RETRY:
+ * counted at rx, run the pipeline (without counting rx again). */
+#define VNET_META_DONE 0x766e0001u
+#define VNET_META_RETRY 0x766e0002u
 
 static __always_inline int drop(struct pkt *p, __u32 reason)
 {

@@ -7,15 +7,12 @@
 #ifndef VNET_BPF_ICMP_H
 #define VNET_BPF_ICMP_H
 
-#include "route.h"
+#include "deliver.h"
 
 static __always_inline bool icmp_is_error(__u8 type)
 {
 	return type == 3 || type == 11 || type == 12;
 }
-
-static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				      __u32 ifindex, const __u8 *mac, __u32 addr, __u16 port);
 
 /* The flow an error is about: the embedded packet is one we sent, so its
  * reversed tuple is the flow's IN key. Returns the embedded L4 offset. */
@@ -78,6 +75,7 @@ static __always_inline int icmp_error_in(struct pkt *p, const struct hdrs *h)
 {
 	struct vnet_ct_key k = {};
 	struct vnet_port *dst;
+	struct vnet_net *net;
 	struct vnet_ct *ct;
 	__u32 l4in, ifindex;
 	int r;
@@ -89,15 +87,13 @@ static __always_inline int icmp_error_in(struct pkt *p, const struct hdrs *h)
 	if (!ct || ct->dir != VNET_CT_IN || h->daddr != k.daddr)
 		return ACT_PASS;	/* about the host's own traffic */
 	ifindex = ct->ifindex;
-	dst = bpf_map_lookup_elem(&port_map, &ifindex);
-	if (!dst)
-		return drop(p, VNET_DROP_NO_PORT);
-	if (xdp_cannot(p, dst->kind, dst->hook) || h->ttl <= 1)
-		return ACT_PASS;
+	r = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
+	if (r || !dst || !net)
+		return r;
 	r = icmp_inner_rewrite(p, l4in, k.proto, ct->xaddr, ct->xport);
 	if (r)
 		return drop(p, r);
-	return deliver_in(p, h, ct->net_id, ifindex, ct->mac, ct->xaddr, 0);
+	return deliver_to(p, h, ifindex, dst, net, ct->mac, ct->xaddr, 0);
 }
 
 #endif

@@ -61,13 +61,13 @@ static __always_inline int snat_new(const struct hdrs *h, const struct vnet_net 
 		if (bpf_map_lookup_elem(&ct_map, ok))
 			return 0;	/* another CPU created this flow */
 	}
-	count_global(VNET_G_CT_FAILED);
-	return VNET_DROP_NAT_NO_PORT;
+	return VNET_DROP_NAT_NO_PORT;	/* counted as that drop only */
 }
 
 /* Rewrite source (src) or destination address/port, decrement the TTL and
  * set both MACs. Direct writes first; on tc the L4 checksum helper runs
- * last because it invalidates packet pointers. */
+ * last because it invalidates packet pointers. With p->fill_csum (XDP into
+ * a veth) the TCP/UDP checksum is left to l4_csum_fill. */
 static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int src, __u32 addr,
 				     __u16 port, const __u8 *smac, const __u8 *dmac)
 {
@@ -105,6 +105,8 @@ static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int sr
 	before = *w;
 	*w = bpf_htons(bpf_ntohs(before) - 0x100);
 	csum_replace2(&ip->check, before, *w);
+	if (p->fill_csum && h->proto != IPPROTO_ICMP_)
+		return 0;	/* recomputed in full at the redirect */
 	if (addr != old_addr)
 		l4_csum_fix(p, h->proto, h->csum_off, old_addr, addr, 4, 1);
 	if (port_off && port != old_port)

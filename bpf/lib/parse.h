@@ -23,13 +23,11 @@ struct hdrs {
 	__u8 frag;		/* any fragment: ports unknown */
 	__u8 tcp_flags;
 	__u8 icmp_type;
-	__u8 icmp_code;
 	__u32 saddr, daddr;
 	__u16 sport, dport;	/* ICMP echo: id in sport, dport 0 */
 	__u16 tot_len;
 	__u32 csum_off;		/* absolute offset of the L4 checksum */
 	/* ARP */
-	__u16 arp_op;
 	__u8 arp_sha[6];
 	__u32 arp_sip, arp_tip;
 };
@@ -69,19 +67,24 @@ static __always_inline int parse_arp(struct pkt *p, struct hdrs *h)
 		return VNET_DROP_RUNT;
 	if (a[0] != 0 || a[1] != 1 || a[2] != 0x08 || a[3] != 0 || a[4] != 6 || a[5] != 4)
 		return VNET_DROP_ARP_SPOOF;
-	h->arp_op = (a[6] << 8) | a[7];
 	__builtin_memcpy(h->arp_sha, a + 8, 6);
 	__builtin_memcpy(&h->arp_sip, a + 14, 4);
 	__builtin_memcpy(&h->arp_tip, a + 24, 4);
 	return 0;
 }
 
+/* The L4 header must lie inside the IP packet (tot_len), not only inside
+ * the frame: a rewrite and a checksum cover exactly that packet. */
 static __always_inline int parse_l4(struct pkt *p, struct hdrs *h)
 {
+	__u32 room = ETH_HLEN_ + h->tot_len - p->l4_off;
 	__u8 *l4;
 
 	if (h->frag)
 		return 0;
+	if ((h->proto == IPPROTO_TCP_ && room < 20) ||
+	    ((h->proto == IPPROTO_UDP_ || h->proto == IPPROTO_ICMP_) && room < 8))
+		return VNET_DROP_RUNT;
 	if (h->proto == IPPROTO_TCP_) {
 		l4 = PKT_PTR(p, p->l4_off, 20);
 		if (!l4)
@@ -98,7 +101,6 @@ static __always_inline int parse_l4(struct pkt *p, struct hdrs *h)
 		if (!l4)
 			return VNET_DROP_RUNT;
 		h->icmp_type = l4[0];
-		h->icmp_code = l4[1];
 		h->csum_off = p->l4_off + 2;
 		if (h->icmp_type == 8 || h->icmp_type == 0)
 			__builtin_memcpy(&h->sport, l4 + 4, 2);

@@ -8,12 +8,22 @@
 
 /* XDP cannot redirect into a veth whose peer drops XDP frames (no GRO, no
  * XDP program) unless the operator marked it VNET_HOOK_XDP_VETH, nor a
- * frame longer than the peer's MTU: such packets go on to the kernel (tc). */
+ * frame longer than the peer's MTU, nor one in several buffers (the L4
+ * checksum is filled from the linear part): such packets go on to the
+ * kernel (tc). Checked before any rewrite. */
 static __always_inline bool xdp_cannot(const struct pkt *p, __u8 kind, __u8 hook)
 {
 	if (p->tc || kind != VNET_KIND_VETH)
 		return false;
-	return hook != VNET_HOOK_XDP_VETH || p->len > VNET_XDP_VETH_MAX;
+	return hook != VNET_HOOK_XDP_VETH || p->len > VNET_XDP_VETH_MAX ||
+	       p->len > (__u32)(p->data_end - p->data);
+}
+
+/* XDP into a veth: the L4 checksum is recomputed in full (l4sum.h), so
+ * nat_apply skips its incremental TCP/UDP updates. */
+static __always_inline void set_fill_csum(struct pkt *p, __u8 kind)
+{
+	p->fill_csum = !p->tc && kind == VNET_KIND_VETH;
 }
 
 /* tc: into a veth's peer directly (no backlog, no XDP trap), else egress.
@@ -24,9 +34,9 @@ static __always_inline int set_redirect(struct pkt *p, __u32 ifindex, __u8 kind,
 		p->how = kind == VNET_KIND_VETH ? REDIR_PEER : REDIR_EGRESS;
 	} else {
 		if (xdp_cannot(p, kind, hook))
-			return ACT_PASS;
+			return pass_to_tc(p);
 		p->how = REDIR_DEVMAP;
-		p->fill_csum = kind == VNET_KIND_VETH;
+		set_fill_csum(p, kind);
 	}
 	p->target = ifindex;
 	return ACT_REDIRECT;
@@ -94,14 +104,17 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 	/* slow path: the kernel answers TTL expiry; fragments and other
 	 * protocols are forwarded by it (the uplink guard drops any that
 	 * would leave a NAT network untranslated). */
-	if (xdp_cannot(p, up->kind, up->hook) || h->ttl <= 1 || h->frag ||
-	    (nat && !ct_trackable(h)))
+	if (xdp_cannot(p, up->kind, up->hook))
+		return pass_to_tc(p);
+	if (h->ttl <= 1 || h->frag || (nat && !ct_trackable(h)))
 		return ACT_PASS;
 	rc = fib_out(p, h, net, &fib, nat);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return drop(p, VNET_DROP_TO_HOST);
-	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED || (rc == BPF_FIB_LKUP_RET_NO_NEIGH && !p->tc))
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return ACT_PASS;
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH && !p->tc)
+		return pass_to_tc(p);	/* tc resolves it (REDIR_NEIGH) */
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
 		return drop(p, VNET_DROP_FWD_DISABLED);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
@@ -113,12 +126,12 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 		if (r)
 			return drop(p, r);
 	}
+	set_fill_csum(p, up->kind);
 	r = nat_apply(p, h, 1, addr, port, fib.smac, fib.dmac);
 	if (r)
 		return drop(p, r);
 	p->target = uplink;
 	p->how = !p->tc ? REDIR_DEVMAP : rc == BPF_FIB_LKUP_RET_NO_NEIGH ? REDIR_NEIGH : REDIR_EGRESS;
-	p->fill_csum = !p->tc && up->kind == VNET_KIND_VETH;
 	return ACT_REDIRECT;
 }
 

@@ -21,6 +21,7 @@ static __always_inline int dnat_new(const struct hdrs *h, struct vnet_ct_key *ik
 	struct vnet_fwd *f;
 	struct vnet_net *net;
 	__u32 net_id;
+	int r;
 
 	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
 		return -1;
@@ -44,28 +45,13 @@ static __always_inline int dnat_new(const struct hdrs *h, struct vnet_ct_key *ik
 	__builtin_memcpy(in.mac, b->mac, 6);
 	out = (struct vnet_ct){ .peer = *ik, .xaddr = h->daddr, .xport = h->dport,
 				.dir = VNET_CT_OUT, .net_id = net_id, .nat = 2 };
-	if (ct_insert_pair(ik, &in, &ok, &out) > 0)
+	r = ct_insert_pair(ik, &in, &ok, &out);
+	if (r == -17)
+		return 0;	/* ik: another CPU made it; ok: the caller finds none */
+	if (r)
 		return -1;
 	count_global(VNET_G_DNAT_HITS);
 	return 0;
-}
-
-/* Translate (ct) or just route (ct NULL, route mode) to a guest port. */
-static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				      __u32 ifindex, const __u8 *mac, __u32 addr, __u16 port)
-{
-	struct vnet_port *dst = bpf_map_lookup_elem(&port_map, &ifindex);
-	struct vnet_net *net = bpf_map_lookup_elem(&net_map, &net_id);
-	int r;
-
-	if (!dst || !net || dst->net_id != net_id)
-		return drop(p, VNET_DROP_NO_PORT);
-	if (xdp_cannot(p, dst->kind, dst->hook) || h->ttl <= 1)
-		return ACT_PASS;
-	r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
-	if (r)
-		return drop(p, r);
-	return set_redirect(p, ifindex, dst->kind, dst->hook);
 }
 
 /* Not a tracked flow: route-mode subnets get routed, NAT subnets are not

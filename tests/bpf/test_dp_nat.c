@@ -376,7 +376,7 @@ static void test_nat_port_exhaustion(void **state)
 	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(123),
 				 .proto = IPPROTO_UDP };
 	struct vnet_ct v = { .dir = VNET_CT_IN };
-	uint64_t before;
+	uint64_t before, failed;
 	struct frame f;
 
 	NEED_WORLD();
@@ -387,9 +387,12 @@ static void test_nat_port_exhaustion(void **state)
 		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
 	}
 	before = drops(VNET_DROP_NAT_NO_PORT);
+	failed = global(VNET_G_CT_FAILED);
 	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 4444, 123, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
 	assert_int_equal(drops(VNET_DROP_NAT_NO_PORT), before + 1);
+	/* counted as that drop only: the table itself is not full */
+	assert_int_equal(global(VNET_G_CT_FAILED), failed);
 	/* another remote port still gets one (endpoint-dependent mapping) */
 	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 4444, 124, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);

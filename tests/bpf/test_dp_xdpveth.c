@@ -120,6 +120,81 @@ static void test_nat_to_veth_uplink(void **state)
 	set_uplink(VNET_KIND_OTHER, VNET_HOOK_TC);
 }
 
+/* One counter of a port's per-CPU stats, summed (offset into vnet_stats). */
+static uint64_t port_stat(int ifindex, size_t off)
+{
+	int n = libbpf_num_possible_cpus();
+	struct vnet_stats st[n];
+	__u32 key = ifindex;
+	uint64_t s = 0;
+
+	if (bpf_map_lookup_elem(dp_map_fd(W.dp, "port_stats"), &key, st))
+		return 0;
+	for (int i = 0; i < n; i++)
+		s += *(uint64_t *)((char *)&st[i] + off);
+	return s;
+}
+#define RX(i) port_stat(i, offsetof(struct vnet_stats, rx_packets))
+#define SLOW(i) port_stat(i, offsetof(struct vnet_stats, slow_packets))
+
+/* A frame the xdp.frags program passes carries its mark in 4 bytes of
+ * metadata (BPF_PROG_RUN returns them in front of the frame): DONE for the
+ * kernel's slow path (counted once, here), RETRY for what tc can still
+ * redirect (rx counted here, the verdict left to tc). */
+static void test_pass_marks(void **state)
+{
+	struct frame f, out;
+	uint64_t rx, slow;
+	uint32_t mark;
+
+	NEED_WORLD();
+	/* broadcast: the bridge's job */
+	build(&f, BCAST, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 1000, 2000, 0);
+	rx = RX(W.p1);
+	slow = SLOW(W.p1);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_PASS);
+	assert_int_equal(out.len, f.len + 4);
+	memcpy(&mark, out.b, 4);
+	assert_int_equal(mark, 0x766e0001u);	/* VNET_META_DONE */
+	assert_memory_equal(out.b + 4, f.b, f.len);
+	assert_int_equal(RX(W.p1), rx + 1);
+	assert_int_equal(SLOW(W.p1), slow + 1);
+	/* known unicast to a veth port on tc: not for XDP, tc redirects it */
+	build(&f, MAC1, MAC2, GUEST2, GUEST1, IPPROTO_UDP, 1000, 2000, 0);
+	run_tc("vnet_port_tc", &f, W.p2, NULL);	/* learn MAC2 on p2 */
+	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 2000, 1000, 0);
+	rx = RX(W.p1);
+	slow = SLOW(W.p1);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_PASS);
+	memcpy(&mark, out.b, 4);
+	assert_int_equal(mark, 0x766e0002u);	/* VNET_META_RETRY */
+	assert_int_equal(RX(W.p1), rx + 1);
+	assert_int_equal(SLOW(W.p1), slow);
+	/* the XDP program for taps (nothing behind it) marks nothing */
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_PASS);
+	assert_int_equal(out.len, f.len);
+	assert_int_equal(SLOW(W.p1), slow + 1);
+}
+
+/* An L4 header that does not fit in the IP packet's own length (tot_len)
+ * is a runt, though the frame is long enough: a rewrite or a full
+ * checksum would run past the packet. */
+static void test_l4_beyond_tot_len(void **state)
+{
+	struct frame f;
+	uint64_t runts;
+
+	NEED_WORLD();
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 7100, 80, 0x02);
+	put16(f.b + 14 + 2, 20 + 10);	/* TCP header cut at 10 of 20 bytes */
+	put16(f.b + 14 + 10, 0);
+	put16(f.b + 14 + 10, ip_check(f.b + 14));
+	runts = drops(VNET_DROP_RUNT);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_DROP);
+	assert_int_equal(drops(VNET_DROP_RUNT), runts + 2);
+}
+
 static void test_hook_choice(void **state)
 {
 	(void)state;
@@ -168,6 +243,8 @@ int main(void)
 		cmocka_unit_test(test_port_to_veth_port),
 		cmocka_unit_test(test_partial_csum_completed),
 		cmocka_unit_test(test_nat_to_veth_uplink),
+		cmocka_unit_test(test_pass_marks),
+		cmocka_unit_test(test_l4_beyond_tot_len),
 		cmocka_unit_test(test_hook_choice),
 		cmocka_unit_test(test_attach_detach),
 	};

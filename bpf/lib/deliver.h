@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Delivering a packet from the uplink to a guest port: the checks that
+ * come before any rewrite, then the rewrite and the redirect. Split so the
+ * ICMP-error path can rewrite the embedded packet in between. */
+#ifndef VNET_BPF_DELIVER_H
+#define VNET_BPF_DELIVER_H
+
+#include "route.h"
+
+/* The guest port a packet from the uplink goes to: 0 with *dst and *net
+ * set, or the verdict (it is not for XDP, or the port is gone). Checked
+ * before any rewrite. */
+static __always_inline int deliver_check(struct pkt *p, const struct hdrs *h, __u32 net_id,
+					 __u32 ifindex, struct vnet_port **dst,
+					 struct vnet_net **net)
+{
+	*dst = bpf_map_lookup_elem(&port_map, &ifindex);
+	*net = bpf_map_lookup_elem(&net_map, &net_id);
+	if (!*dst || !*net || (*dst)->net_id != net_id)
+		return drop(p, VNET_DROP_NO_PORT);
+	if (xdp_cannot(p, (*dst)->kind, (*dst)->hook))
+		return pass_to_tc(p);
+	if (h->ttl <= 1)
+		return ACT_PASS;	/* the kernel answers TTL expiry */
+	set_fill_csum(p, (*dst)->kind);
+	return 0;
+}
+
+/* Rewrite the destination to the guest's (addr, port) and redirect. */
+static __always_inline int deliver_to(struct pkt *p, const struct hdrs *h, __u32 ifindex,
+				      const struct vnet_port *dst, const struct vnet_net *net,
+				      const __u8 *mac, __u32 addr, __u16 port)
+{
+	int r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
+
+	if (r)
+		return drop(p, r);
+	return set_redirect(p, ifindex, dst->kind, dst->hook);
+}
+
+/* Translate (ct) or just route (route mode) to a guest port. */
+static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32 net_id,
+				      __u32 ifindex, const __u8 *mac, __u32 addr, __u16 port)
+{
+	struct vnet_port *dst;
+	struct vnet_net *net;
+	int r = deliver_check(p, h, net_id, ifindex, &dst, &net);
+
+	if (r || !dst || !net)	/* (!dst || !net: for the verifier) */
+		return r;
+	return deliver_to(p, h, ifindex, dst, net, mac, addr, port);
+}
+
+#endif

@@ -3,7 +3,8 @@
 # nftables masquerade that libvirt sets up, built side by side in network
 # namespaces and measured in the same run, alternating, BENCH_ROUNDS rounds
 # of BENCH_SECONDS per figure; the ceiling is a bare XDP redirect between
-# the same veths. Prints the table and writes $BUILD/bench.txt and
+# the same veths for packets/s, and no forwarder at all (one veth pair) for
+# TCP, connections/s and latency. Prints the table and writes $BUILD/bench.txt and
 # $BUILD/bench.json. Method and findings: docs/performance.md.
 export VNET_TEST_PREFIX=${VNET_TEST_PREFIX:-bn$$}
 TEST_NAME=bench
@@ -98,23 +99,30 @@ tc_ceiling() {
 	kill "$rpid"; wait "$rpid" 2>/dev/null
 }
 
+# tcp_figures WORLD AS: TCP throughput, latency, connections/s from g1 to
+# the wan, recorded under AS (the wire's figures are the "ceil" ones).
+tcp_figures() {
+	local w=$1 as=$2
+	for p in 1 4; do
+		in_ns "$w" g1 iperf3 -c $WAN_IP -t "$SECS" -O 1 -P $p -J >"$TMP/iperf.json" ||
+			fail "iperf3 in $w"
+		rec "$as" tcp$p "$(jget end sum_received bits_per_second <"$TMP/iperf.json")"
+	done
+	in_ns "$w" g1 "$NETLOAD" rr $WAN_IP 7001 "$SECS" >"$TMP/rr.out" || fail "rr in $w"
+	rec "$as" rr_p50 "$(jget p50_us <"$TMP/rr.out")"
+	rec "$as" rr_p99 "$(jget p99_us <"$TMP/rr.out")"
+	in_ns "$w" g1 "$NETLOAD" crr $WAN_IP 7001 "$SECS" 2 >"$TMP/crr.out" || fail "crr in $w"
+	rec "$as" cps "$(jget cps <"$TMP/crr.out")"
+	rec "$as" cps_errors "$(jget errors <"$TMP/crr.out")"
+}
+
 measure_world() {
 	local w=$1 brmac
 	brmac=$(mac_of "$w" host vnbr0)
 	rec "$w" pps_g2g_live "$(live_pps "$w" g2 "$(mac_of "$w" g2 eth0)" "$IP2")"
 	rec "$w" pps_nat "$(raw_pps "$w")"
 	rec "$w" pps_nat_live "$(live_pps "$w" wan "$brmac" "$WAN_IP")"
-	for p in 1 4; do
-		in_ns "$w" g1 iperf3 -c $WAN_IP -t "$SECS" -O 1 -P $p -J >"$TMP/iperf.json" ||
-			fail "iperf3 in $w"
-		rec "$w" tcp$p "$(jget end sum_received bits_per_second <"$TMP/iperf.json")"
-	done
-	in_ns "$w" g1 "$NETLOAD" rr $WAN_IP 7001 "$SECS" >"$TMP/rr.out" || fail "rr in $w"
-	rec "$w" rr_p50 "$(jget p50_us <"$TMP/rr.out")"
-	rec "$w" rr_p99 "$(jget p99_us <"$TMP/rr.out")"
-	in_ns "$w" g1 "$NETLOAD" crr $WAN_IP 7001 "$SECS" 2 >"$TMP/crr.out" || fail "crr in $w"
-	rec "$w" cps "$(jget cps <"$TMP/crr.out")"
-	rec "$w" cps_errors "$(jget errors <"$TMP/crr.out")"
+	tcp_figures "$w" "$w"
 }
 
 # WORLD_ct: "entries flows_created flows_failed" of the NAT table
@@ -149,14 +157,15 @@ scale() {
 RES=""
 vnet_world
 base_world
+wire_world
 guest_sysctls
-if [ "$VNET_HOOK" = xdp-veth ]; then	# the uplink's peer takes XDP frames (both worlds)
-	for w in vnet base; do in_ns $w wan ethtool -K eth0 gro on >/dev/null || fail "wan gro"; done
+if [ "$VNET_HOOK" = xdp-veth ]; then	# the uplink's peer takes XDP frames (all worlds)
+	for w in vnet base wire; do in_ns $w wan ethtool -K eth0 gro on >/dev/null || fail "wan gro"; done
 	in_ns vnet host ip link show vif1.0 | grep -q xdp || fail "xdp-veth: no XDP on vif1.0"
 fi
 RES=$TMP/results
 : >"$RES"
-for w in vnet base; do
+for w in vnet base wire; do
 	in_ns $w wan iperf3 -s -B $WAN_IP >/dev/null 2>&1 &
 	in_ns $w wan "$NETLOAD" server 7001 >/dev/null 2>&1 &
 done
@@ -176,6 +185,7 @@ for r in $(seq "$ROUNDS"); do
 	order="vnet base"
 	[ $((r % 2)) = 0 ] && order="base vnet"
 	for w in $order; do measure_world "$w"; done
+	tcp_figures wire ceil
 	ceiling vif2.0 g2 "$(mac_of $CW g2 eth0)" "$IP2" g2g
 	ceiling wan0 wan "$(mac_of $CW host vnbr0)" "$WAN_IP" nat
 	tc_ceiling vif2.0 peer g2 "$(mac_of base g2 eth0)" "$IP2" g2g

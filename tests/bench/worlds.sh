@@ -4,12 +4,16 @@
 #   baseline: $P-bhost, $P-bwan, $P-bg1, $P-bg2 set up as libvirt would: a
 #             Linux bridge with the gateway address, ip_forward=1, an
 #             nftables forward + masquerade table, conntrack.
+#   wire:     $P-dg1 and $P-dwan on one veth pair, nothing between them:
+#             what TCP, connections and latency reach with no forwarder at
+#             all (the ceiling for those figures; pps ceilings are redirects)
 # ns_of WORLD ROLE names a namespace (ROLE: host wan g1 g2).
 
 ns_of() {
 	case $1 in
 	vnet) case $2 in host) echo "$HOST" ;; wan) echo "$WAN" ;; *) echo "$P-$2" ;; esac ;;
 	base) echo "$P-b$2" ;;
+	wire) echo "$P-d$2" ;;
 	esac
 }
 in_ns() { local ns; ns=$(ns_of "$1" "$2"); shift 2; ip netns exec "$ns" "$@"; }
@@ -88,6 +92,20 @@ base_world() {
 	ip netns exec "$h" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
 	echo "$BASE_NFT" | ip netns exec "$h" nft -f - || fail "baseline nftables"
 	gro_on base
+}
+
+# The wire: guest 1's twin on the wan's subnet, the same offloads as the
+# guests of the other worlds (GRO on at the guest end).
+wire_world() {
+	netns_add "$P-dg1"
+	netns_add "$P-dwan"
+	ip link add eth0 netns "$P-dg1" type veth peer name eth0 netns "$P-dwan" || fail "wire veth"
+	ip -n "$P-dg1" addr add 203.0.113.10/24 dev eth0
+	ip -n "$P-dwan" addr add $WAN_IP/24 dev eth0
+	ip -n "$P-dg1" link set eth0 up
+	ip -n "$P-dwan" link set eth0 up
+	in_ns wire g1 ethtool -K eth0 gro on >/dev/null 2>&1
+	in_ns wire g1 sysctl -qw net.ipv4.ip_local_port_range="1024 60999"
 }
 
 # Per-world: the guests' ports are ephemeral-range wide and recycle fast.

@@ -87,7 +87,7 @@ int vu_fwds_append(const char *path, const struct vu_fwd *f)
  * bad forward must not keep the restarted stack down. */
 int vu_fwds_load(struct vu_stack *s)
 {
-	FILE *f = fopen(s->p->fwds, "re");
+	FILE *f = fopen(s->p->run.fwds, "re");
 	char line[160], proto[8], h[64], g[80], hp[8], gp[8], err[160];
 	struct vu_fwd fw;
 

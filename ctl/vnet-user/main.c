@@ -11,25 +11,6 @@
 #include "log.h"
 #include "vu.h"
 
-void vu_paths_init(struct vu_paths *p, const char *dir, const char *def, const char *leases)
-{
-	snprintf(p->dir, sizeof(p->dir), "%s", dir);
-	snprintf(p->def, sizeof(p->def), "%s", def);
-	snprintf(p->leases, sizeof(p->leases), "%s", leases);
-	snprintf(p->fwds, sizeof(p->fwds), "%s/forwards", dir);
-	snprintf(p->sw, sizeof(p->sw), "%s/switch", dir);
-	snprintf(p->ctl, sizeof(p->ctl), "%s/ctl.sock", dir);
-	snprintf(p->pid, sizeof(p->pid), "%s/pid", dir);
-	snprintf(p->log, sizeof(p->log), "%s/log", dir);
-}
-
-void vu_gw_mac(struct in_addr gw, uint8_t mac[6])
-{
-	mac[0] = 0x52;
-	mac[1] = 0x55;
-	memcpy(mac + 2, &gw, 4);
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: vnet-user run --dir DIR --def FILE.xml --leases FILE "
@@ -64,6 +45,11 @@ int main(int argc, char **argv)
 	if (!dir || !def || !leases)
 		return usage();
 	log_init("vnet-user", 0, lvl);
-	vu_paths_init(&p, dir, def, leases);
+	if (user_rundir_init(&p.run, dir) ||
+	    snprintf(p.def, sizeof(p.def), "%s", def) >= (int)sizeof(p.def) ||
+	    snprintf(p.leases, sizeof(p.leases), "%s", leases) >= (int)sizeof(p.leases)) {
+		fprintf(stderr, "vnet-user: path too long\n");
+		return 2;
+	}
 	return vu_supervise(&p, ready);
 }

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileutil.h"
 #include "log.h"
+#include "netdef_file.h"
+#include "slirp_mac.h"
 #include "stack.h"
 
 #define RX_BURST 64
@@ -35,8 +36,8 @@ static void frame_in(struct vu_stack *s, const uint8_t *f, size_t len)
 		if (u.dport == 67 && s->dhcp)
 			n = vu_dhcp_frame(s->dhcp, &u, out, sizeof(out));
 		else if (u.dport == 53 && u.dst.s_addr == s->def->ip.s_addr)
-			n = vu_dns_frame(s->zone, &s->dnsfwd, s->def, &u, out, sizeof(out),
-					 &s->dns);
+			n = vu_dns_frame(s->zone, &s->dnsfwd, s->def, s->gw_mac, &u, out,
+					 sizeof(out), &s->dns);
 		else
 			n = -1;
 		/* ours even without a reply: slirp would relay the gateway's
@@ -164,16 +165,8 @@ static void say(int fd, const char *msg)
 
 static int load_def(struct vu_stack *s, char *err, size_t errlen)
 {
-	char *xml;
-	size_t len;
-	int r = file_read_all(s->p->def, 1 << 20, &xml, &len);
+	int r = netdef_load_file(s->p->def, &s->def, err, errlen);
 
-	if (r) {
-		snprintf(err, errlen, "cannot read %s: %s", s->p->def, strerror(-r));
-		return r;
-	}
-	r = netdef_parse_xml(xml, len, &s->def, err, errlen);
-	free(xml);
 	if (r)
 		return r;
 	if (!s->def->has_ip) {
@@ -215,20 +208,21 @@ static int setup(struct vu_stack *s, int first, char *err, size_t errlen)
 
 	if (r)
 		return r;
-	vu_gw_mac(s->def->ip, s->gw_mac);
-	vu_dnsfwd_init(&s->dnsfwd, s->def);
+	/* libslirp's own MAC for the gateway: DHCP, DNS and ARP all agree */
+	slirp_mac(s->def->ip, s->gw_mac);
+	vu_dnsfwd_init(&s->dnsfwd, s->def, s->gw_mac);
 	s->zone = vu_dns_zone(s->def);
 	if (!s->zone) {
 		snprintf(err, errlen, "bad domain '%s'", s->def->domain);
 		return -EINVAL;
 	}
 	if (s->def->has_dhcp &&
-	    !(s->dhcp = vu_dhcp_new(s->def, s->p->leases, s->zone, err, errlen)))
+	    !(s->dhcp = vu_dhcp_new(s->def, s->p->leases, s->gw_mac, s->zone, err, errlen)))
 		return -EINVAL;
-	snprintf(url, sizeof(url), "vde://%s", s->p->sw);
+	snprintf(url, sizeof(url), "vde://%s", s->p->run.sw);
 	s->vde = vde_open(url, "vnet-user", NULL);
 	if (!s->vde) {
-		snprintf(err, errlen, "cannot join the switch %s: %s", s->p->sw, strerror(errno));
+		snprintf(err, errlen, "cannot join the switch %s: %s", s->p->run.sw, strerror(errno));
 		return -EIO;
 	}
 	/* vdeplug's vde module ignores MSG_DONTWAIT: make the socket itself
@@ -263,11 +257,11 @@ int vu_stack_run(const struct vu_paths *p, int ready_fd, unsigned restarts)
 		return r == -EIO ? 1 : 2;
 	}
 	say(ready_fd, "OK\n");
-	log_info("network %s up on %s (restart %u)", s.def->name, p->sw, restarts);
+	log_info("network %s up on %s (restart %u)", s.def->name, p->run.sw, restarts);
 	r = loop(&s);
 	if (r)
 		log_err("stack stops: %s", strerror(-r));
-	unlink(p->ctl);
+	unlink(p->run.ctl);
 	vu_dnsfwd_close(&s.dnsfwd);
 	slirp_cleanup(s.slirp);
 	vde_close(s.vde);

@@ -4,7 +4,6 @@
  * network's run directory, so a stopped network leaves nothing behind. The
  * switch is its own process so that a crashed stack does not cut the
  * guests' links: QEMU stays plugged in while a new stack joins. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -43,12 +42,10 @@ static void child_init(const sigset_t *mask)
 
 static int wait_switch(const struct sup *s)
 {
-	char ctl[320];
 	struct stat st;
 
-	snprintf(ctl, sizeof(ctl), "%s/ctl", s->p->sw);
 	for (int i = 0; i < 150; i++) {
-		if (!stat(ctl, &st))
+		if (!stat(s->p->run.sw_ctl, &st))
 			return 0;
 		if (waitpid(s->sw, NULL, WNOHANG) == s->sw)
 			return -ECHILD;
@@ -63,7 +60,7 @@ static int start_switch(struct sup *s)
 {
 	char url[320];
 
-	snprintf(url, sizeof(url), "switch://%s[mode=0600]", s->p->sw);
+	snprintf(url, sizeof(url), "switch://%s[mode=0600]", s->p->run.sw);
 	s->sw = fork();
 	if (s->sw < 0)
 		return -errno;
@@ -102,33 +99,14 @@ static void stop_child(pid_t *pid)
 	*pid = 0;
 }
 
-/* Remove dir's files and one level of subdirectories (the switch's). */
-static void rm_tree(const char *dir, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[600];
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (e->d_type == DT_DIR && depth < 1)
-			rm_tree(path, depth + 1);
-		else
-			unlink(path);
-	}
-	if (d)
-		closedir(d);
-	if (rmdir(dir))
-		log_warn("cannot remove %s: %s", dir, strerror(errno));
-}
-
 static void __attribute__((noreturn)) finish(struct sup *s, int status)
 {
+	int r;
+
 	stop_child(&s->stack);
 	stop_child(&s->sw);
-	rm_tree(s->p->dir, 0);
+	if ((r = user_rundir_remove(&s->p->run)))
+		log_warn("cannot remove %s: %s", s->p->run.dir, strerror(-r));
 	exit(status);
 }
 
@@ -151,7 +129,7 @@ static int first_stack(struct sup *s, int ready_fd)
 	if (r || strncmp(line, "OK", 2)) {
 		if (!line[0])
 			snprintf(line, sizeof(line), "ERR the stack died while starting (see %s)\n",
-				 s->p->log);
+				 s->p->run.log);
 		if (ready_fd >= 0 && write(ready_fd, line, strlen(line)) < 0)
 			log_debug("ready pipe: %s", strerror(errno));
 		return -EINVAL;
@@ -212,7 +190,7 @@ static void reap(struct sup *s)
 static void daemon_io(const struct vu_paths *p)
 {
 	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int log = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int log = open(p->run.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
 	if (nul >= 0)
 		dup2(nul, 0);
@@ -234,8 +212,8 @@ int vu_supervise(const struct vu_paths *p, int ready_fd)
 	if (ready_fd >= 0)
 		fcntl(ready_fd, F_SETFD, FD_CLOEXEC);
 	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	if (file_write_atomic(p->pid, pid, strlen(pid), 0600))
-		fatal("cannot write %s", p->pid);
+	if (file_write_atomic(p->run.pid, pid, strlen(pid), 0600))
+		fatal("cannot write %s", p->run.pid);
 	sigemptyset(&s.mask);
 	sigaddset(&s.mask, SIGCHLD);
 	sigaddset(&s.mask, SIGTERM);

@@ -68,7 +68,7 @@ static struct json_object *c_info(struct req *q)
 	json_object_object_add(o, "active", json_object_new_boolean(1));
 	kv(o, "mode", netdef_mode_name(s->def->mode));
 	kv(o, "address", addr);
-	kv(o, "socket", s->p->sw);
+	kv(o, "socket", s->p->run.sw);
 	if (s->def->has_dhcp) {
 		snprintf(range, sizeof(range), "%s-", inet_ntoa(s->def->dhcp_start));
 		strncat(range, inet_ntoa(s->def->dhcp_end), sizeof(range) - strlen(range) - 1);
@@ -83,12 +83,16 @@ static struct json_object *c_info(struct req *q)
 	return o;
 }
 
+/* The stack's own counters flat; DHCP's as the daemon reports them, under
+ * "dhcp" with the same keys. */
 static struct json_object *c_stats(struct req *q)
 {
 	struct vu_stack *s = q->s;
-	struct json_object *o = s->dhcp ? vu_dhcp_counters_json(s->dhcp) : json_object_new_object();
+	struct json_object *o = json_object_new_object();
 
 	kv(o, "name", s->def->name);
+	if (s->dhcp)
+		json_object_object_add(o, "dhcp", vu_dhcp_counters_json(s->dhcp));
 	kv64(o, "rx_frames", s->ctr.rx_frames);
 	kv64(o, "rx_bytes", s->ctr.rx_bytes);
 	kv64(o, "tx_frames", s->ctr.tx_frames);
@@ -127,9 +131,9 @@ static struct json_object *c_forward_add(struct req *q)
 	if (vu_fwd_parse(arg(q, 1), arg(q, 2), arg(q, 3), &f, q->err, sizeof(q->err)) ||
 	    vu_fwd_add(q->s, &f, q->err, sizeof(q->err)))
 		return NULL;
-	r = vu_fwds_append(q->s->p->fwds, &f);
+	r = vu_fwds_append(q->s->p->run.fwds, &f);
 	if (r)
-		log_warn("cannot record forward in %s: %s", q->s->p->fwds, strerror(-r));
+		log_warn("cannot record forward in %s: %s", q->s->p->run.fwds, strerror(-r));
 	return json_object_new_boolean(1);
 }
 
@@ -252,17 +256,17 @@ int vu_ctl_open(struct vu_stack *s, char *err, size_t errlen)
 	mode_t old;
 	int fd;
 
-	if (strlen(s->p->ctl) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "control socket path too long: %s", s->p->ctl);
+	if (strlen(s->p->run.ctl) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "control socket path too long: %s", s->p->run.ctl);
 		return -ENAMETOOLONG;
 	}
-	strcpy(sa.sun_path, s->p->ctl);
-	unlink(s->p->ctl); /* a previous stack's, if it died */
+	strcpy(sa.sun_path, s->p->run.ctl);
+	unlink(s->p->run.ctl); /* a previous stack's, if it died */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	old = umask(0077);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
 		umask(old);
-		snprintf(err, errlen, "control socket %s: %s", s->p->ctl, strerror(errno));
+		snprintf(err, errlen, "control socket %s: %s", s->p->run.ctl, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -EIO;

@@ -8,11 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "dhcp_counters_json.h"
 #include "dhcp_json.h"
+#include "dhcp_lease_file.h"
 #include "dhcp_pool.h"
-#include "lease_store.h"
+#include "dhcp_pool_netdef.h"
 #include "log.h"
-#include "vu.h"
 
 #define NAMES_MAX 1024
 
@@ -26,7 +27,7 @@ struct named {
 struct vu_dhcp {
 	struct dhcp_pool *pool;
 	struct dns_zone *zone;
-	char path[256];
+	struct dhcp_lease_file leases;
 	struct in_addr gw;
 	uint8_t gw_mac[6];
 	struct named names[NAMES_MAX];
@@ -67,62 +68,30 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 	snprintf(n->name, sizeof(n->name), "%s", ev->hostname);
 }
 
-static void save(struct vu_dhcp *d)
-{
-	size_t n = dhcp_pool_persist_count(d->pool);
-	struct lease_rec *recs = calloc(n ? n : 1, sizeof(*recs));
-	int r = -ENOMEM;
-
-	if (recs)
-		r = lease_store_save(d->path, recs, dhcp_pool_snapshot(d->pool, recs, n));
-	free(recs);
-	if (r) {
-		dhcp_pool_counters(d->pool)->store_errors++;
-		log_warn("cannot save leases to %s: %s", d->path, strerror(-r));
-	}
-}
-
-static int restore_cb(void *ctx, const struct lease_rec *r)
-{
-	struct vu_dhcp *d = ctx;
-
-	if (dhcp_pool_restore(d->pool, r, time(NULL)))
-		dhcp_pool_counters(d->pool)->store_bad_lines++;
-	return 0;
-}
-
-static struct dhcp_pool *new_pool(struct vu_dhcp *d, const struct netdef *def)
-{
-	struct dhcp_pool_config c = { .server_ip = def->ip, .prefix = def->prefix,
-				      .start = def->dhcp_start, .end = def->dhcp_end,
-				      .lease_secs = def->lease_secs, .dns = def->ip,
-				      .mtu = def->mtu };
-
-	snprintf(c.domain, sizeof(c.domain), "%s", def->domain);
-	return dhcp_pool_new(&c, pool_event, d);
-}
-
 struct vu_dhcp *vu_dhcp_new(const struct netdef *def, const char *lease_path,
-			    struct dns_zone *zone, char *err, size_t errlen)
+			    const uint8_t gw_mac[6], struct dns_zone *zone, char *err,
+			    size_t errlen)
 {
 	struct vu_dhcp *d = calloc(1, sizeof(*d));
-	struct lease_store_stats st = { 0 };
+	int r;
 
-	if (!d || !(d->pool = new_pool(d, def))) {
+	if (!d || !(d->pool = dhcp_pool_from_netdef(def, time(NULL), pool_event, d))) {
 		snprintf(err, errlen, "cannot set up DHCP: %s", strerror(errno));
 		free(d);
 		return NULL;
 	}
 	d->zone = zone;
 	d->gw = def->ip;
-	vu_gw_mac(def->ip, d->gw_mac);
-	snprintf(d->path, sizeof(d->path), "%s", lease_path);
-	for (size_t i = 0; i < def->n_hosts; i++)
-		if (dhcp_pool_add_static(d->pool, def->hosts[i].mac, def->hosts[i].ip,
-					 def->hosts[i].name, time(NULL)))
-			log_warn("static host %s ignored", inet_ntoa(def->hosts[i].ip));
-	if (lease_store_load(d->path, restore_cb, d, &st) == 0)
-		dhcp_pool_counters(d->pool)->store_bad_lines += st.bad;
+	memcpy(d->gw_mac, gw_mac, 6);
+	r = dhcp_lease_file_init(&d->leases, lease_path, def->name);
+	if (!r)
+		r = dhcp_lease_file_load(&d->leases, d->pool, time(NULL));
+	if (r) {
+		/* running on would overwrite the file and lose its leases */
+		snprintf(err, errlen, "cannot read %s: %s", lease_path, strerror(-r));
+		vu_dhcp_free(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -149,8 +118,8 @@ int vu_dhcp_frame(struct vu_dhcp *d, const struct udp_view *u, uint8_t *out, siz
 		return 0;
 	}
 	dhcp_pool_handle(d->pool, &m, u->dst.s_addr == d->gw.s_addr, time(NULL), &res);
-	if (res.dirty)
-		save(d);
+	if (res.dirty || d->leases.unsaved)
+		dhcp_lease_file_save(&d->leases, d->pool); /* before the reply goes out */
 	/* no relay agents live on a user switch: a giaddr reply has nowhere to go */
 	if (!res.has_reply || res.dest == DHCP_DEST_RELAY)
 		return 0;
@@ -170,8 +139,9 @@ int vu_dhcp_frame(struct vu_dhcp *d, const struct udp_view *u, uint8_t *out, siz
 
 void vu_dhcp_tick(struct vu_dhcp *d)
 {
-	if (dhcp_pool_expire(d->pool, time(NULL)))
-		save(d);
+	if (dhcp_pool_expire(d->pool, time(NULL)) ||
+	    dhcp_lease_file_retry_due(&d->leases, time(NULL)))
+		dhcp_lease_file_save(&d->leases, d->pool);
 }
 
 int64_t vu_dhcp_next(struct vu_dhcp *d)
@@ -194,7 +164,7 @@ int vu_dhcp_add_host(struct vu_dhcp *d, const struct netdef_host *h, char *err, 
 	else if (h->name[0] && d->zone)
 		dns_zone_add(d->zone, h->name, h->ip);
 	if (!r)
-		save(d);
+		dhcp_lease_file_save(&d->leases, d->pool);
 	return r;
 }
 
@@ -203,31 +173,7 @@ struct json_object *vu_dhcp_leases_json(struct vu_dhcp *d)
 	return dhcp_pool_leases_json(d ? d->pool : NULL);
 }
 
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
-}
-
 struct json_object *vu_dhcp_counters_json(struct vu_dhcp *d)
 {
-	static const uint8_t tx[] = { DHCPOFFER, DHCPACK, DHCPNAK };
-	const struct dhcp_counters *c = dhcp_pool_counters(d->pool);
-	struct json_object *o = json_object_new_object();
-	char k[32];
-
-	for (uint8_t t = DHCPDISCOVER; t <= DHCPINFORM; t++) {
-		if (t == DHCPOFFER || t == DHCPACK || t == DHCPNAK)
-			continue;
-		snprintf(k, sizeof(k), "dhcp_rx_%s", dhcp_type_name(t));
-		add_u64(o, k, c->rx[t]);
-	}
-	for (size_t i = 0; i < sizeof(tx); i++) {
-		snprintf(k, sizeof(k), "dhcp_tx_%s", dhcp_type_name(tx[i]));
-		add_u64(o, k, c->tx[tx[i]]);
-	}
-	add_u64(o, "dhcp_pool_exhausted", c->pool_exhausted);
-	add_u64(o, "dhcp_bad_packets", c->bad_packets);
-	add_u64(o, "dhcp_store_errors", c->store_errors);
-	add_u64(o, "dhcp_active_leases", dhcp_pool_active(d->pool));
-	return o;
+	return dhcp_counters_json(d ? d->pool : NULL);
 }

@@ -15,14 +15,18 @@
 
 struct vu_dhcp;
 
-/* zone (may be NULL) receives the names of bound leases. */
+/* Replies come from the gateway's address with gw_mac; zone (may be NULL)
+ * receives the names of bound leases. NULL and err if the range is invalid
+ * or the lease file cannot be read. */
 struct vu_dhcp *vu_dhcp_new(const struct netdef *def, const char *lease_path,
-			    struct dns_zone *zone, char *err, size_t errlen);
+			    const uint8_t gw_mac[6], struct dns_zone *zone, char *err,
+			    size_t errlen);
 void vu_dhcp_free(struct vu_dhcp *d);
 
 /* A UDP datagram to port 67: the reply frame into out, its length, or 0. */
 int vu_dhcp_frame(struct vu_dhcp *d, const struct udp_view *u, uint8_t *out, size_t cap);
-/* Expire leases due now; saves the lease file when something changed. */
+/* Expire leases due now; saves the lease file when something changed, or
+ * again after a failed save. */
 void vu_dhcp_tick(struct vu_dhcp *d);
 /* Seconds until the next expiry (0 = none). */
 int64_t vu_dhcp_next(struct vu_dhcp *d);

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "dns_msg.h"
-#include "vu.h"
 
 #define LOCAL_TTL 0 /* leases change: let nobody cache them */
 
@@ -24,13 +23,14 @@ struct dns_zone *vu_dns_zone(const struct netdef *def)
 }
 
 int vu_dns_frame(struct dns_zone *z, struct vu_dnsfwd *fwd, const struct netdef *def,
-		 const struct udp_view *u, uint8_t *out, size_t cap, struct vu_dns_counters *c)
+		 const uint8_t gw_mac[6], const struct udp_view *u, uint8_t *out, size_t cap,
+		 struct vu_dns_counters *c)
 {
 	struct dns_zone_answer ans;
 	struct dns_builder b;
 	struct dns_query q;
 	enum dns_zone_result r;
-	uint8_t reply[512], gw_mac[6];
+	uint8_t reply[512];
 	size_t n;
 	int r2;
 
@@ -56,7 +56,6 @@ int vu_dns_frame(struct dns_zone *z, struct vu_dnsfwd *fwd, const struct netdef 
 	if (ans.ptr_len)
 		dns_add_ptr(&b, LOCAL_TTL, ans.ptr, ans.ptr_len);
 	n = dns_build_finish(&b, &q, 0);
-	vu_gw_mac(def->ip, gw_mac);
 	r2 = frame_udp_build(out, cap, gw_mac, u->src_mac, def->ip, 53, u->src, u->sport, reply, n);
 	return r2 > 0 ? r2 : 0;
 }

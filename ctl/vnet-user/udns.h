@@ -20,9 +20,10 @@ struct vu_dns_counters {
 /* The zone with the definition's names in it; NULL on error. */
 struct dns_zone *vu_dns_zone(const struct netdef *def);
 
-/* A UDP datagram to the gateway's port 53: a reply frame into out and its
- * length, or 0 (forwarded upstream, or dropped). */
+/* A UDP datagram to the gateway's port 53: a reply frame (from the gateway,
+ * gw_mac) into out and its length, or 0 (forwarded upstream, or dropped). */
 int vu_dns_frame(struct dns_zone *z, struct vu_dnsfwd *fwd, const struct netdef *def,
-		 const struct udp_view *u, uint8_t *out, size_t cap, struct vu_dns_counters *c);
+		 const uint8_t gw_mac[6], const struct udp_view *u, uint8_t *out, size_t cap,
+		 struct vu_dns_counters *c);
 
 #endif

@@ -10,40 +10,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dns_upstreams.h"
 #include "log.h"
 #include "vu.h"
 
-static int first_nameserver(const char *path, struct in_addr gw, struct in_addr *out)
+void vu_dnsfwd_init(struct vu_dnsfwd *f, const struct netdef *def, const uint8_t gw_mac[6])
 {
-	char line[512], addr[64];
-	FILE *fp = fopen(path, "re");
-	int found = 0;
-
-	while (fp && !found && fgets(line, sizeof(line), fp))
-		found = sscanf(line, " nameserver %63s", addr) == 1 &&
-			inet_pton(AF_INET, addr, out) == 1 && out->s_addr != gw.s_addr;
-	if (fp)
-		fclose(fp);
-	return found;
-}
-
-void vu_dnsfwd_init(struct vu_dnsfwd *f, const struct netdef *def)
-{
-	const char *rc = getenv("VNET_RESOLV_CONF");
-	struct in_addr a;
-
 	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < DNSFWD_MAX; i++)
 		f->q[i].fd = -1;
 	f->gw = def->ip;
-	vu_gw_mac(def->ip, f->gw_mac);
-	f->up.sin_family = AF_INET;
-	if (def->n_forwarders)
-		a = def->forwarders[0];
-	else if (!first_nameserver(rc ? rc : "/etc/resolv.conf", def->ip, &a))
-		return;
-	f->up.sin_addr = a;
-	f->up.sin_port = htons(53);
+	memcpy(f->gw_mac, gw_mac, 6);
+	/* the daemon's choice, but one upstream: a user network is small, and
+	 * none found leaves sin_port 0 (queries get REFUSED) */
+	if (!dns_upstreams_load(def, getenv("VNET_RESOLV_CONF"), &f->up, 1))
+		log_warn("dns: %s: no upstream resolver; only local names answered", def->name);
 }
 
 static int answer(struct vu_dnsfwd *f, const struct dnsfwd_q *c, const uint8_t *msg, size_t len,

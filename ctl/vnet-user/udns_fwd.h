@@ -35,9 +35,10 @@ struct vu_dnsfwd {
 	uint64_t sent, replies, timeouts, refused, ignored;
 };
 
-/* Upstream: the definition's first <forwarder>, else the first IPv4
- * nameserver of $VNET_RESOLV_CONF or /etc/resolv.conf. */
-void vu_dnsfwd_init(struct vu_dnsfwd *f, const struct netdef *def);
+/* Upstream: the first of lib/dns_upstreams' list (the definition's
+ * <forwarder>s, else the IPv4 nameservers of $VNET_RESOLV_CONF or
+ * /etc/resolv.conf). Replies come from the gateway with gw_mac. */
+void vu_dnsfwd_init(struct vu_dnsfwd *f, const struct netdef *def, const uint8_t gw_mac[6]);
 /* Forward q from the guest in u. Returns a reply frame length in out
  * (SERVFAIL/REFUSED when it cannot be forwarded) or 0. */
 int vu_dnsfwd_query(struct vu_dnsfwd *f, const struct udp_view *u, const struct dns_query *q,

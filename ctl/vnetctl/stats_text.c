@@ -66,9 +66,9 @@ void stats_text(struct json_object *d)
 
 		json_object_object_get_ex(n, "name", &v);
 		printf("%sNetwork %s\n", i ? "\n" : "", json_object_get_string(v));
-		/* user-mode networks report flat counters */
-		if (!json_object_object_get_ex(n, "datapath", NULL) &&
-		    !json_object_object_get_ex(n, "dhcp", NULL))
+		/* user-mode networks report their own counters flat (and
+		 * DHCP's under "dhcp", as vnetd does) */
+		if (!json_object_object_get_ex(n, "datapath", NULL))
 			group("counters", n);
 		if (json_object_object_get_ex(n, "datapath", &dp)) {
 			if (json_object_object_get_ex(dp, "ports", &sub))

@@ -62,7 +62,7 @@ static struct json_object *relay(struct ucmd *c, const char *cmd)
 		snprintf(c->err, sizeof(c->err), "network '%s' is not active", c->net);
 		die(c->err);
 	}
-	return client_call(c->p.ctl, cmd, json_object_get(c->args),
+	return client_call(c->p.rd.ctl, cmd, json_object_get(c->args),
 			   c->opts ? json_object_get(c->opts) : NULL);
 }
 
@@ -78,7 +78,7 @@ static struct json_object *summary(struct ucmd *c, const struct netdef *d)
 	json_object_object_add(o, "bridge", json_object_new_string("(user)"));
 	json_object_object_add(o, "mode", json_object_new_string(netdef_mode_name(d->mode)));
 	json_object_object_add(o, "address", json_object_new_string(d->has_ip ? addr : ""));
-	json_object_object_add(o, "socket", json_object_new_string(c->p.sw));
+	json_object_object_add(o, "socket", json_object_new_string(c->p.rd.sw));
 	return o;
 }
 

@@ -50,6 +50,7 @@ static void check_private(const char *dir)
 void user_paths(struct user_paths *p, const char *net)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char dir[sizeof(p->run) + NETDEF_NAME_MAX + 1];
 
 	xdg(p->conf, sizeof(p->conf), "XDG_CONFIG_HOME", ".config");
 	strncat(p->conf, "/networks", sizeof(p->conf) - strlen(p->conf) - 1);
@@ -66,8 +67,9 @@ void user_paths(struct user_paths *p, const char *net)
 	net = net ? net : "";
 	snprintf(p->def, sizeof(p->def), "%s/%s.xml", p->conf, net);
 	snprintf(p->leases, sizeof(p->leases), "%s/%s.leases", p->state, net);
-	snprintf(p->dir, sizeof(p->dir), "%s/%s", p->run, net);
-	snprintf(p->ctl, sizeof(p->ctl), "%s/ctl.sock", p->dir);
-	snprintf(p->pid, sizeof(p->pid), "%s/pid", p->dir);
-	snprintf(p->sw, sizeof(p->sw), "%s/switch", p->dir);
+	snprintf(dir, sizeof(dir), "%s/%s", p->run, net);
+	if (user_rundir_init(&p->rd, dir)) {
+		fprintf(stderr, "vnetctl: %s: path too long\n", dir);
+		exit(1);
+	}
 }

@@ -5,12 +5,14 @@
 #include <sys/types.h>
 
 #include "netdef.h"
+#include "user_rundir.h"
 
 struct user_paths {
-	char conf[256];	  /* definitions dir */
-	char state[256];  /* leases dir */
-	char run[256];	  /* running networks' parent dir */
-	char def[400], leases[400], dir[400], ctl[420], pid[420], sw[420];
+	char conf[256];		/* definitions dir */
+	char state[256];	/* leases dir */
+	char run[256];		/* running networks' parent dir */
+	char def[400], leases[400]; /* conf/NET.xml, state/NET.leases */
+	struct user_rundir rd;	/* run/NET: the running network's files */
 };
 
 /* Fill p for network net (NULL: only the directories); creates and checks

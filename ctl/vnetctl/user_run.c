@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "netdef_file.h"
+#include "pidfile.h"
 
 #define START_TIMEOUT_MS 20000
 #define STOP_TIMEOUT_MS 10000
@@ -25,9 +27,7 @@ struct netdef *user_load_def(const struct user_paths *p, const char *net, char *
 			     size_t errlen)
 {
 	struct netdef *d = NULL;
-	char *xml;
-	size_t len;
-	int r = file_read_all(p->def, 1 << 20, &xml, &len);
+	int r = netdef_load_file(p->def, &d, err, errlen);
 
 	if (r == -ENOENT && !strcmp(net, "default")) {
 		d = calloc(1, sizeof(*d));
@@ -35,40 +35,14 @@ struct netdef *user_load_def(const struct user_paths *p, const char *net, char *
 			netdef_default(d);
 		return d;
 	}
-	if (r == -ENOENT) {
+	if (r == -ENOENT)
 		snprintf(err, errlen, "network '%s' not found", net);
-		return NULL;
-	}
-	if (r) {
-		snprintf(err, errlen, "cannot read %s: %s", p->def, strerror(-r));
-		return NULL;
-	}
-	r = netdef_parse_xml(xml, len, &d, err, errlen);
-	free(xml);
 	return r ? NULL : d;
 }
 
-/* A pid from the file that is alive and is vnet-user (pids get reused). */
 pid_t user_running(const struct user_paths *p)
 {
-	char *s, path[64], comm[32] = "";
-	pid_t pid;
-	FILE *f;
-
-	if (file_read_all(p->pid, 64, &s, NULL))
-		return 0;
-	pid = (pid_t)atoi(s);
-	free(s);
-	if (pid <= 0 || kill(pid, 0))
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "re");
-	if (f) {
-		if (!fgets(comm, sizeof(comm), f))
-			comm[0] = 0;
-		fclose(f);
-	}
-	return strncmp(comm, "vnet-user", 9) ? 0 : pid;
+	return pidfile_running(p->rd.pid, "vnet-user");
 }
 
 /* vnet-user beside this vnetctl, else $VNET_USER_BIN, else $PATH. */
@@ -97,63 +71,48 @@ static void user_bin(char *out, size_t cap)
 		snprintf(out, cap, "vnet-user");
 }
 
-/* A run dir left by a supervisor that was killed with -9: clear it. */
-static void clear_stale(const struct user_paths *p)
-{
-	static const char *const names[] = { "ctl.sock", "forwards", "def.xml", "pid", "log" };
-	char path[600];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", p->dir, names[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), "%s/ctl", p->sw);
-	unlink(path);
-	rmdir(p->sw);
-	rmdir(p->dir);
-}
-
 static int prepare(const struct user_paths *p, const struct netdef *def, char *err,
-		   size_t errlen, char *defcopy, size_t cap)
+		   size_t errlen)
 {
 	char *xml = netdef_format_xml(def);
 	int r;
 
-	clear_stale(p);
-	if (mkdir(p->dir, 0700) || mkdir_p(p->state, 0700)) {
-		snprintf(err, errlen, "cannot create %s or %s: %s", p->dir, p->state, strerror(errno));
+	/* a run dir left by a supervisor that was killed with -9 */
+	user_rundir_remove(&p->rd);
+	if (mkdir(p->rd.dir, 0700) || mkdir_p(p->state, 0700)) {
+		snprintf(err, errlen, "cannot create %s or %s: %s", p->rd.dir, p->state,
+			 strerror(errno));
 		free(xml);
 		return -errno;
 	}
-	snprintf(defcopy, cap, "%s/def.xml", p->dir);
-	r = xml ? file_write_atomic(defcopy, xml, strlen(xml), 0600) : -ENOMEM;
+	r = xml ? file_write_atomic(p->rd.def, xml, strlen(xml), 0600) : -ENOMEM;
 	free(xml);
 	if (r)
-		snprintf(err, errlen, "cannot write %s: %s", defcopy, strerror(-r));
+		snprintf(err, errlen, "cannot write %s: %s", p->rd.def, strerror(-r));
 	return r;
 }
 
-static void spawn(const struct user_paths *p, const char *defcopy, int wfd)
+static void spawn(const struct user_paths *p, int wfd)
 {
 	char bin[PATH_MAX], fd[16];
 
 	user_bin(bin, sizeof(bin));
 	snprintf(fd, sizeof(fd), "%d", wfd);
-	execlp(bin, "vnet-user", "run", "--dir", p->dir, "--def", defcopy, "--leases", p->leases,
-	       "--ready-fd", fd, (char *)NULL);
+	execlp(bin, "vnet-user", "run", "--dir", p->rd.dir, "--def", p->rd.def, "--leases",
+	       p->leases, "--ready-fd", fd, (char *)NULL);
 	dprintf(wfd, "ERR cannot run %s: %s\n", bin, strerror(errno));
 	_exit(127);
 }
 
 int user_start(const struct user_paths *p, const struct netdef *def, char *err, size_t errlen)
 {
-	char defcopy[450], line[512] = "";
+	char line[512] = "";
 	struct pollfd pf;
 	int fds[2], r;
 	ssize_t n;
 	pid_t pid;
 
-	if ((r = prepare(p, def, err, errlen, defcopy, sizeof(defcopy))))
+	if ((r = prepare(p, def, err, errlen)))
 		return r;
 	if (pipe2(fds, O_CLOEXEC))
 		return snprintf(err, errlen, "pipe: %s", strerror(errno)), -errno;
@@ -161,7 +120,7 @@ int user_start(const struct user_paths *p, const struct netdef *def, char *err, 
 	if (pid == 0) {
 		int w = dup(fds[1]); /* the one end that survives exec */
 
-		spawn(p, defcopy, w);
+		spawn(p, w);
 	}
 	close(fds[1]);
 	pf = (struct pollfd){ .fd = fds[0], .events = POLLIN };
@@ -191,7 +150,7 @@ int user_stop(const struct user_paths *p, pid_t pid, char *err, size_t errlen)
 	if (kill(pid, SIGTERM))
 		return snprintf(err, errlen, "cannot stop pid %d: %s", pid, strerror(errno)), -errno;
 	for (int ms = 0; ms < STOP_TIMEOUT_MS; ms += 20) {
-		if (kill(pid, 0) && lstat(p->dir, &st))
+		if (kill(pid, 0) && lstat(p->rd.dir, &st))
 			return 0;
 		usleep(20000);
 	}

@@ -17,15 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dhcp_msg.h"
+#include "dhcp_counters_json.h"
 #include "dhcp_json.h"
-#include "macaddr.h"
+#include "dhcp_lease_file.h"
+#include "dhcp_msg.h"
 #include "dhcp_pool.h"
-#include "lease_store.h"
+#include "dhcp_pool_netdef.h"
 #include "log.h"
+#include "macaddr.h"
 
 #define BATCH 64
-#define RETRY_SAVE_MS 5000
 #define MAX_TIMER_MS 60000
 
 struct out_pkt {
@@ -38,13 +39,12 @@ struct out_pkt {
 struct dhcp_service {
 	struct loop *loop;
 	char name[NETDEF_NAME_MAX];
-	char path[4096];
+	struct dhcp_lease_file leases;
 	struct dhcp_hooks hooks;
 	struct dhcp_pool *pool;
 	struct in_addr server_ip;
 	int fd, ifindex;
 	long timer;
-	int unsaved; /* the last save failed: retry */
 	struct out_pkt out[BATCH];
 };
 
@@ -66,31 +66,6 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 		s->hooks.lease_gone(s->hooks.ctx, &li);
 }
 
-static int save(struct dhcp_service *s)
-{
-	size_t n = dhcp_pool_persist_count(s->pool);
-	struct lease_rec *recs = calloc(n ? n : 1, sizeof(*recs));
-	int r;
-
-	if (!recs)
-		r = -ENOMEM;
-	else
-		r = lease_store_save(s->path, recs, dhcp_pool_snapshot(s->pool, recs, n));
-	free(recs);
-	/* Every failure is counted; only the first of a run is logged (a
-	 * full disk retries every few seconds), and the recovery once. */
-	if (r < 0) {
-		dhcp_pool_counters(s->pool)->store_errors++;
-		if (!s->unsaved)
-			log_warn("dhcp %s: cannot write %s: %s (retrying)", s->name, s->path,
-				 strerror(-r));
-	} else if (s->unsaved) {
-		log_info("dhcp %s: %s written again", s->name, s->path);
-	}
-	s->unsaved = r < 0;
-	return r;
-}
-
 static void on_timer(void *data);
 
 /* One timer at the earliest expiry (wall-clock seconds, polled at least
@@ -102,8 +77,8 @@ static void schedule(struct dhcp_service *s)
 
 	if (next)
 		ms = next <= now ? 0 : (uint64_t)(next - now) * 1000;
-	if (s->unsaved && ms > RETRY_SAVE_MS)
-		ms = RETRY_SAVE_MS;
+	if (s->leases.unsaved && ms > DHCP_LEASE_RETRY_SECS * 1000)
+		ms = DHCP_LEASE_RETRY_SECS * 1000;
 	if (ms > MAX_TIMER_MS)
 		ms = MAX_TIMER_MS;
 	if (s->timer > 0)
@@ -116,8 +91,8 @@ static void on_timer(void *data)
 	struct dhcp_service *s = data;
 
 	s->timer = 0; /* the loop frees a fired timer itself */
-	if (dhcp_pool_expire(s->pool, time(NULL)) || s->unsaved)
-		save(s);
+	if (dhcp_pool_expire(s->pool, time(NULL)) || s->leases.unsaved)
+		dhcp_lease_file_save(&s->leases, s->pool);
 	schedule(s);
 }
 
@@ -220,8 +195,9 @@ static void on_readable(int fd, uint32_t events, void *data)
 			break;
 		n_out += process(s, buf, (size_t)n, unicast, &s->out[n_out], &dirty);
 	}
-	if (dirty || s->unsaved)
-		save(s); /* before the ACKs: an acknowledged lease is durable */
+	/* before the ACKs: an acknowledged lease is durable */
+	if (dirty || s->leases.unsaved)
+		dhcp_lease_file_save(&s->leases, s->pool);
 	for (int i = 0; i < n_out; i++)
 		send_one(s, &s->out[i]);
 	schedule(s);
@@ -255,56 +231,13 @@ fail:
 	return -one;
 }
 
-static int restore_cb(void *ctx, const struct lease_rec *r)
-{
-	struct dhcp_service *s = ctx;
-	int ret = dhcp_pool_restore(s->pool, r, time(NULL));
-
-	if (ret < 0)
-		log_warn("dhcp %s: lease for %s in %s dropped: %s", s->name, inet_ntoa(r->ip),
-			 s->path, ret == -EEXIST ? "duplicate" : "does not fit the network");
-	return 0;
-}
-
 static int load(struct dhcp_service *s, char *err, size_t errlen)
 {
-	struct lease_store_stats st;
-	int r = lease_store_load(s->path, restore_cb, s, &st);
+	int r = dhcp_lease_file_load(&s->leases, s->pool, time(NULL));
 
-	if (r < 0) {
-		snprintf(err, errlen, "dhcp: cannot read %s: %s", s->path, strerror(-r));
-		return r;
-	}
-	dhcp_pool_counters(s->pool)->store_bad_lines += st.bad;
-	if (st.bad)
-		log_warn("dhcp %s: %s: %u bad line(s) skipped (first at line %u), %u kept",
-			 s->name, s->path, st.bad, st.first_bad_line, st.loaded);
-	return 0;
-}
-
-static struct dhcp_pool *new_pool(const struct netdef *def, struct dhcp_service *s, char *err,
-				  size_t errlen)
-{
-	struct dhcp_pool_config c = { .server_ip = def->ip, .prefix = def->prefix,
-				      .start = def->dhcp_start, .end = def->dhcp_end,
-				      .lease_secs = def->lease_secs, .dns = def->ip,
-				      .mtu = def->mtu };
-	struct dhcp_pool *p;
-
-	snprintf(c.domain, sizeof(c.domain), "%s", def->domain);
-	p = dhcp_pool_new(&c, pool_event, s);
-	if (!p) {
-		snprintf(err, errlen, "dhcp: invalid range for network %s (at most %u addresses)",
-			 def->name, DHCP_POOL_MAX_ADDRS);
-		return NULL;
-	}
-	for (size_t i = 0; i < def->n_hosts; i++) {
-		const struct netdef_host *h = &def->hosts[i];
-
-		if (dhcp_pool_add_static(p, h->mac, h->ip, h->name, time(NULL)))
-			log_warn("dhcp %s: static host %s ignored", def->name, inet_ntoa(h->ip));
-	}
-	return p;
+	if (r < 0)
+		snprintf(err, errlen, "dhcp: cannot read %s: %s", s->leases.path, strerror(-r));
+	return r;
 }
 
 struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *def,
@@ -321,15 +254,18 @@ struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *
 	s->loop = loop;
 	s->server_ip = def->ip;
 	snprintf(s->name, sizeof(s->name), "%s", def->name);
-	if (snprintf(s->path, sizeof(s->path), "%s", lease_path) >= (int)sizeof(s->path)) {
+	if (dhcp_lease_file_init(&s->leases, lease_path, def->name)) {
 		snprintf(err, errlen, "dhcp: lease path too long");
 		goto fail;
 	}
 	if (hooks)
 		s->hooks = *hooks;
-	s->pool = new_pool(def, s, err, errlen);
-	if (!s->pool)
+	s->pool = dhcp_pool_from_netdef(def, time(NULL), pool_event, s);
+	if (!s->pool) {
+		snprintf(err, errlen, "dhcp: invalid range for network %s (at most %u addresses)",
+			 def->name, DHCP_POOL_MAX_ADDRS);
 		goto fail;
+	}
 	if (load(s, err, errlen) || open_socket(s, def->bridge, err, errlen))
 		goto fail;
 	if (loop_add_fd(loop, s->fd, EPOLLIN, on_readable, s)) {
@@ -354,8 +290,8 @@ void dhcp_service_stop(struct dhcp_service *s)
 		loop_del_fd(s->loop, s->fd);
 		close(s->fd);
 	}
-	if (s->unsaved)
-		save(s);
+	if (s->leases.unsaved)
+		dhcp_lease_file_save(&s->leases, s->pool);
 	dhcp_pool_free(s->pool);
 	free(s);
 }
@@ -367,7 +303,7 @@ int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, c
 
 	switch (r) {
 	case 0:
-		save(s);
+		dhcp_lease_file_save(&s->leases, s->pool);
 		schedule(s);
 		return 0;
 	case -EEXIST:
@@ -391,38 +327,7 @@ struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
 	return dhcp_pool_leases_json(s ? s->pool : NULL);
 }
 
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
-}
-
 struct json_object *dhcp_service_counters_json(struct dhcp_service *s)
 {
-	static const uint8_t rx[] = { DHCPDISCOVER, DHCPREQUEST, DHCPDECLINE, DHCPRELEASE,
-				      DHCPINFORM };
-	static const uint8_t tx[] = { DHCPOFFER, DHCPACK, DHCPNAK };
-	struct json_object *o = json_object_new_object();
-	const struct dhcp_counters *c;
-	char k[32];
-
-	if (!s)
-		return o;
-	c = dhcp_pool_counters(s->pool);
-	for (size_t i = 0; i < sizeof(rx); i++) {
-		snprintf(k, sizeof(k), "rx_%s", dhcp_type_name(rx[i]));
-		add_u64(o, k, c->rx[rx[i]]);
-	}
-	for (size_t i = 0; i < sizeof(tx); i++) {
-		snprintf(k, sizeof(k), "tx_%s", dhcp_type_name(tx[i]));
-		add_u64(o, k, c->tx[tx[i]]);
-	}
-	add_u64(o, "pool_exhausted", c->pool_exhausted);
-	add_u64(o, "declines", c->declines);
-	add_u64(o, "bad_packets", c->bad_packets);
-	add_u64(o, "ignored", c->ignored);
-	add_u64(o, "release_ignored", c->release_ignored);
-	add_u64(o, "store_errors", c->store_errors);
-	add_u64(o, "store_bad_lines", c->store_bad_lines);
-	add_u64(o, "active_leases", dhcp_pool_active(s->pool));
-	return o;
+	return dhcp_counters_json(s ? s->pool : NULL);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared between the DNS proxy's parts: the service (dns_service.c), the
- * guest TCP server (dns_tcp.c), the upstream forwarder (dns_forward.c) and
- * the upstream list (dns_upstreams.c). Not for the rest of vnetd. */
+ * guest TCP server (dns_tcp.c) and the upstream forwarder (dns_forward.c).
+ * Not for the rest of vnetd. */
 #ifndef VNET_DNS_INTERNAL_H
 #define VNET_DNS_INTERNAL_H
 
@@ -93,10 +93,5 @@ struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, si
 void dns_fwd_free(struct dns_fwd *f);
 /* 0 queued or merged; -ENOBUFS too many in flight; -ENETUNREACH no upstream. */
 int dns_fwd_query(struct dns_fwd *f, const struct dns_client *c);
-
-/* dns_upstreams.c: def->forwarders, else the nameserver lines of
- * resolv_conf; never def->ip itself. Returns how many (0..max). */
-size_t dns_upstreams_load(const struct netdef *def, const char *resolv_conf,
-			  struct sockaddr_in *out, size_t max);
 
 #endif

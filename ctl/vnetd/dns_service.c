@@ -13,6 +13,7 @@
 #include "dns_cache.h"
 #include "dns_internal.h"
 #include "dns_service.h"
+#include "dns_upstreams.h"
 #include "dns_zone.h"
 #include "log.h"
 

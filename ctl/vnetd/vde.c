@@ -26,6 +26,7 @@
 #include "fileutil.h"
 #include "log.h"
 #include "netmgr.h"
+#include "pidfile.h"
 #include "tapvde.h"
 #include "errmsg.h"
 
@@ -98,19 +99,6 @@ static void exec_switch(struct vde_switch *sw, const char *dir, const char *pidf
 	_exit(127);
 }
 
-static int read_pid(const char *pidfile)
-{
-	char *s = NULL;
-	size_t l;
-	int pid;
-
-	if (file_read_all(pidfile, 64, &s, &l))
-		return 0;
-	pid = atoi(s);
-	free(s);
-	return pid > 0 ? pid : 0;
-}
-
 /* The switch forks into the background; wait (bounded) for its pid file
  * and control socket so that QEMU can connect as soon as we reply. */
 static int wait_ready(const char *dir, const char *pidfile)
@@ -121,7 +109,7 @@ static int wait_ready(const char *dir, const char *pidfile)
 
 	snprintf(ctl, sizeof(ctl), "%s/ctl", dir);
 	for (int ms = 0; ms < VDE_READY_MS; ms += 10) {
-		pid = read_pid(pidfile);
+		pid = pidfile_read(pidfile);
 		if (pid && !stat(ctl, &st) && S_ISSOCK(st.st_mode))
 			return pid;
 		usleep(10000);
@@ -317,20 +305,6 @@ int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen
 	return 0;
 }
 
-static int is_vde_switch(int pid)
-{
-	char path[64], *s = NULL;
-	size_t l;
-	int ok;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	if (file_read_all(path, 64, &s, &l))
-		return 0;
-	ok = l >= 10 && !strncmp(s, "vde_switch", 10);
-	free(s);
-	return ok;
-}
-
 static struct vde_switch *load_state(struct network *n)
 {
 	struct json_object *o, *tap, *grp;
@@ -358,8 +332,8 @@ void vde_net_started(struct network *n)
 	n->vde = sw;
 	set_multi_mac(n, sw->tap);
 	vde_path(n, ".pid", pidfile, sizeof(pidfile));
-	pid = read_pid(pidfile);
-	if (pid && is_vde_switch(pid)) {
+	pid = pidfile_running(pidfile, "vde_switch");
+	if (pid) {
 		sw->pid = pid;
 		sw->started_ms = loop_now_ms();
 		if (!watch(sw)) {
@@ -385,9 +359,7 @@ void vde_net_stopped(struct network *n)
 		return;
 	if (!n->vde) {
 		vde_path(n, ".pid", path, sizeof(path));
-		sw->pid = read_pid(path);
-		if (sw->pid && !is_vde_switch(sw->pid))
-			sw->pid = 0;
+		sw->pid = pidfile_running(path, "vde_switch");
 	}
 	stop_switch(sw);
 	vde_path(n, "", path, sizeof(path));

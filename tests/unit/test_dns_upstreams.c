@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for ctl/vnetd/dns_upstreams.c: which resolvers the proxy uses. */
+/* Unit tests for lib/dns_upstreams.c: which resolvers the DNS proxies
+ * (vnetd's and user mode's) forward to. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,9 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "dns_internal.h"
+#include "dns_upstreams.h"
+
+#define DNS_MAX_UPSTREAMS 4 /* vnetd's */
 
 static struct in_addr ip4(const char *s)
 {
@@ -73,11 +76,33 @@ static void test_forwarders_win(void **state)
 	assert_int_equal(dns_upstreams_load(&def, "/nonexistent/resolv.conf", ups, 4), 0);
 }
 
+/* User mode takes one: the first usable, never the gateway itself. */
+static void test_first_only(void **state)
+{
+	static struct netdef def;
+	struct sockaddr_in up = { 0 };
+	const char *p = write_conf("nameserver 192.168.122.1\nnameserver 0.0.0.0\n"
+				   "nameserver 10.0.0.53\nnameserver 10.0.0.54\n");
+
+	def.has_ip = 1;
+	def.ip = ip4("192.168.122.1");
+	assert_int_equal(dns_upstreams_load(&def, p, &up, 1), 1);
+	assert_int_equal(up.sin_addr.s_addr, ip4("10.0.0.53").s_addr);
+	unlink(p);
+	/* a forwarder that is the gateway would loop: none is left */
+	memset(&up, 0, sizeof(up));
+	def.n_forwarders = 1;
+	def.forwarders[0] = def.ip;
+	assert_int_equal(dns_upstreams_load(&def, NULL, &up, 1), 0);
+	assert_int_equal(up.sin_port, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_forwarders_win),
+		cmocka_unit_test(test_first_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,14 +16,7 @@
 #include "../../ctl/vnet-user/udns.c"
 #include "dhcp_test_pkt.h"
 #include "dns_msg.h"
-
-/* main.c's, not linked here */
-void vu_gw_mac(struct in_addr gw, uint8_t mac[6])
-{
-	mac[0] = 0x52;
-	mac[1] = 0x55;
-	memcpy(mac + 2, &gw, 4);
-}
+#include "slirp_mac.h"
 
 /* stub: the forwarder is exercised by the system test */
 int vu_dnsfwd_query(struct vu_dnsfwd *f, const struct udp_view *u, const struct dns_query *q,
@@ -34,6 +27,8 @@ int vu_dnsfwd_query(struct vu_dnsfwd *f, const struct udp_view *u, const struct 
 
 static const uint8_t cmac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+/* libslirp's MAC for 192.168.122.1, which the guests' ARP caches hold */
+static const uint8_t gw_mac[6] = { 0x52, 0x55, 192, 168, 122, 1 };
 
 static struct in_addr ip(const char *s)
 {
@@ -140,9 +135,11 @@ static void dhcp_over_frames(void **state)
 	struct pkt p;
 	int n;
 
+	slirp_mac(d->ip, gw);
+	assert_memory_equal(gw, gw_mac, 6);
 	close(fd);
 	unlink(lease);
-	dh = vu_dhcp_new(d, lease, z, err, sizeof(err));
+	dh = vu_dhcp_new(d, lease, gw, z, err, sizeof(err));
 	assert_non_null(dh);
 	pkt_init(&p, DHCPDISCOVER, cmac, 0x1234);
 	pkt_end(&p);
@@ -152,8 +149,7 @@ static void dhcp_over_frames(void **state)
 	n = vu_dhcp_frame(dh, &u, out, sizeof(out));
 	assert_true(n > 0);
 	assert_int_equal(frame_udp_parse(out, (size_t)n, &r), 0);
-	vu_gw_mac(d->ip, gw);
-	assert_memory_equal(r.src_mac, gw, 6);
+	assert_memory_equal(r.src_mac, gw_mac, 6);
 	assert_int_equal(r.src.s_addr, d->ip.s_addr);
 	assert_int_equal(r.sport, 67);
 	assert_int_equal(r.dport, 68);
@@ -188,10 +184,11 @@ static void dns_local_name(void **state)
 	n = frame_udp_build(f, sizeof(f), cmac, bcast, ip("192.168.122.9"), 5353,
 			    ip("192.168.122.1"), 53, q, ql);
 	assert_int_equal(frame_udp_parse(f, (size_t)n, &u), 0);
-	n = vu_dns_frame(z, NULL, d, &u, out, sizeof(out), &c);
+	n = vu_dns_frame(z, NULL, d, gw_mac, &u, out, sizeof(out), &c);
 	assert_true(n > 0);
 	assert_int_equal(frame_udp_parse(out, (size_t)n, &r), 0);
 	assert_int_equal(r.dport, 5353);
+	assert_memory_equal(r.src_mac, gw_mac, 6);
 	assert_int_equal(r.data[0], 0x12); /* same ID */
 	assert_int_equal(r.data[7], 1);	   /* one answer */
 	assert_memory_equal(r.data + r.len - 4, "\xc0\xa8\x7a\x09", 4);

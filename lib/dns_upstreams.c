@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Which resolvers the proxy forwards to. */
+#include "dns_upstreams.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "dns_internal.h"
 #include "log.h"
 
 static size_t add(const struct netdef *def, struct in_addr a, struct sockaddr_in *out,
@@ -18,7 +18,7 @@ static size_t add(const struct netdef *def, struct in_addr a, struct sockaddr_in
 			return n;
 	memset(&out[n], 0, sizeof(out[n]));
 	out[n].sin_family = AF_INET;
-	out[n].sin_port = htons(DNS_PORT);
+	out[n].sin_port = htons(53);
 	out[n].sin_addr = a;
 	return n + 1;
 }

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for what vnetd's DHCP service and the user-mode stack share:
+ * lib/dhcp_lease_file.c (load, save, a failing save retried) and
+ * lib/dhcp_counters_json.c (one set of counter keys for both). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "dhcp_counters_json.h"
+#include "dhcp_lease_file.h"
+#include "dhcp_pool_fix.h"
+
+static const uint8_t mac1[6] = { 0x52, 0x54, 0, 0, 0, 1 };
+static const uint8_t mac2[6] = { 0x52, 0x54, 0, 0, 0, 2 };
+
+static void tmp_path(char *buf, size_t cap)
+{
+	snprintf(buf, cap, "/tmp/test_dhcp_lease_file.%d.%ld", (int)getpid(), (long)random());
+}
+
+static void append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Two leases saved, loaded into a fresh pool; a bad line is counted and a
+ * record that no longer fits the range is dropped (not counted). */
+static void test_save_load(void **state)
+{
+	struct fix *f = *state, g = { 0 };
+	struct dhcp_pool_config c = config();
+	struct dhcp_lease_file lf;
+	char path[128];
+
+	tmp_path(path, sizeof(path));
+	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
+	lease(f, mac1, T0);
+	lease(f, mac2, T0);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(lf.unsaved, 0);
+	append(path, "52:54:00:00:00:03 10.0.0.200 2000000 bound far\n"); /* outside the range */
+	append(path, "not a lease line\n");
+
+	g.p = dhcp_pool_new(&c, on_event, &g.ev);
+	assert_non_null(g.p);
+	assert_int_equal(dhcp_lease_file_load(&lf, g.p, T0 + 1), 0);
+	assert_int_equal(dhcp_pool_active(g.p), 2);
+	assert_int_equal(g.ev.n_bound, 2);
+	assert_int_equal(dhcp_pool_counters(g.p)->store_bad_lines, 1);
+	dhcp_pool_free(g.p);
+	unlink(path);
+
+	/* a missing file is an empty one */
+	g.p = dhcp_pool_new(&c, on_event, &g.ev);
+	assert_int_equal(dhcp_lease_file_load(&lf, g.p, T0 + 1), 0);
+	assert_int_equal(dhcp_pool_active(g.p), 0);
+	dhcp_pool_free(g.p);
+}
+
+/* A file that exists but cannot be read is an error: starting on would
+ * overwrite it. */
+static void test_unreadable(void **state)
+{
+	struct fix *f = *state;
+	struct dhcp_lease_file lf;
+	char path[128];
+
+	tmp_path(path, sizeof(path));
+	assert_int_equal(mkdir(path, 0700), 0); /* a directory: EISDIR */
+	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
+	assert_int_equal(dhcp_lease_file_load(&lf, f->p, T0), -EISDIR);
+	rmdir(path);
+}
+
+/* A failed save is counted and marked for a retry, which is due only after
+ * DHCP_LEASE_RETRY_SECS; the next good save clears it. */
+static void test_failing_save(void **state)
+{
+	struct fix *f = *state;
+	struct dhcp_lease_file lf;
+	char dir[128], path[160];
+	int64_t now;
+
+	tmp_path(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/net1.leases", dir);
+	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
+	lease(f, mac1, T0);
+	now = time(NULL);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), -ENOENT); /* no directory yet */
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), -ENOENT);
+	assert_int_equal(dhcp_pool_counters(f->p)->store_errors, 2);
+	assert_true(lf.unsaved);
+	assert_false(dhcp_lease_file_retry_due(&lf, now));
+	assert_true(dhcp_lease_file_retry_due(&lf, now + DHCP_LEASE_RETRY_SECS + 1));
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_false(lf.unsaved);
+	assert_false(dhcp_lease_file_retry_due(&lf, now + 3600));
+	assert_int_equal(access(path, R_OK), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_path_too_long(void **state)
+{
+	struct dhcp_lease_file lf;
+	char *p = malloc(5000);
+
+	memset(p, 'a', 4999);
+	p[4999] = 0;
+	assert_int_equal(dhcp_lease_file_init(&lf, p, "net1"), -ENAMETOOLONG);
+	free(p);
+}
+
+static int64_t key(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	assert_true(json_object_object_get_ex(o, k, &v));
+	return json_object_get_int64(v);
+}
+
+/* The documented keys (docs/dhcp.md), in both modes, and nothing else. */
+static void test_counters_json(void **state)
+{
+	static const char *const keys[] = {
+		"rx_discover", "rx_request", "rx_decline", "rx_release", "rx_inform",
+		"tx_offer", "tx_ack", "tx_nak", "pool_exhausted", "declines", "bad_packets",
+		"ignored", "release_ignored", "store_errors", "store_bad_lines", "active_leases",
+	};
+	struct fix *f = *state;
+	struct json_object *o;
+
+	lease(f, mac1, T0);
+	dhcp_pool_counters(f->p)->tx[DHCPACK]++; /* the service counts what it sends */
+	o = dhcp_counters_json(f->p);
+	assert_int_equal(json_object_object_length(o), sizeof(keys) / sizeof(keys[0]));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		key(o, keys[i]);
+	assert_int_equal(key(o, "rx_discover"), 1);
+	assert_int_equal(key(o, "rx_request"), 1);
+	assert_int_equal(key(o, "tx_ack"), 1);
+	assert_int_equal(key(o, "active_leases"), 1);
+	json_object_put(o);
+	o = dhcp_counters_json(NULL);
+	assert_int_equal(json_object_object_length(o), 0);
+	json_object_put(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failing_save, setup, teardown),
+		cmocka_unit_test(test_path_too_long),
+		cmocka_unit_test_setup_teardown(test_counters_json, setup, teardown),
+	};
+
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -115,7 +115,7 @@ struct vnet_port {
 	__u8 hook;		/* enum vnet_hook */
 	__u8 kind;		/* enum vnet_kind */
 	__u8 multi_mac;		/* shared by several guests (VDE): never locked */
-	__u8 pad[2];
+	__u16 learn_s;		/* BPF: second (ns >> 30) the fdb last learned it */
 };
 _Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
 
@@ -149,6 +149,13 @@ struct vnet_bind {
 };
 _Static_assert(sizeof(struct vnet_bind_key) == 8, "bind key layout");
 _Static_assert(sizeof(struct vnet_bind) == 12, "bind layout");
+
+/* subnet_map (LPM trie) key: a network's subnet -> net_id. */
+struct vnet_lpm_key {
+	__u32 prefixlen;
+	__u32 addr;
+};
+_Static_assert(sizeof(struct vnet_lpm_key) == 8, "lpm key layout");
 
 /* fdb_map (LRU): (net_id, mac) -> port. Learned by the BPF port program,
  * seeded by dp_port_add when the MAC is given. */
@@ -203,8 +210,14 @@ struct vnet_ct {
 	__u8 nat;		/* 1: SNAT flow, 2: DNAT (port forward) flow */
 	__u8 initiator;		/* 1: this direction opened the flow */
 	__u64 seen_ns;		/* last packet in this direction (refreshed every ~1 s) */
-	__u64 packets;		/* not maintained (kept for the pinned layout) */
-	__u64 bytes;		/* not maintained */
+	/* OUT: the next hop toward the uplink (bpf/lib/nexthop.h). These 16
+	 * bytes held packet/byte counts that were never maintained (zero), so
+	 * entries pinned before read as "nothing cached". */
+	__u8 nh_smac[6];
+	__u8 nh_dmac[6];
+	__u16 nh_len;		/* good for IPv4 packets up to this tot_len */
+	__u8 nh_valid;		/* cleared at each seen_ns refresh (ct_touch) */
+	__u8 nh_pad;
 };
 _Static_assert(sizeof(struct vnet_ct) == 64, "ct layout");
 

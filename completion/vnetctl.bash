@@ -36,6 +36,7 @@ _vnetctl()
 	--socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--mac | --name | --user | --group) return ;;
 	--bridge) COMPREPLY=($(compgen -W "$(_vnetctl_ifaces)" -- "$cur")); return ;;
+	--hook) COMPREPLY=($(compgen -W "auto tc xdp" -- "$cur")); return ;;
 	esac
 	# The command is the first word that is neither an option nor --socket's value.
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -56,14 +57,14 @@ _vnetctl()
 	# Positional arguments after the command, options left out.
 	for ((i = vi + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mac | --name | --user | --group | --bridge) ((i++)) ;;
+		--mac | --name | --user | --group | --bridge | --hook) ((i++)) ;;
 		-*) ;;
 		*) words+=("${COMP_WORDS[i]}") ;;
 		esac
 	done
 	if [[ $cur == -* ]]; then
 		case $verb in
-		port-add) words=(--mac) ;;
+		port-add) words=(--mac --hook) ;;
 		net-autostart) words=(--disable) ;;
 		tap-add) words=(--name --user) ;;
 		vde-add) words=(--group) ;;

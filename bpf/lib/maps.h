@@ -26,10 +26,6 @@ struct {
 } net_map SEC(".maps");
 
 /* subnet -> net_id (LPM): written by dp_net_set; read on the uplink. */
-struct vnet_lpm_key {
-	__u32 prefixlen;
-	__u32 addr;
-};
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, VNET_MAX_NETS);

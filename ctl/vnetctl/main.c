@@ -45,10 +45,11 @@ static void text_list(struct json_object *d)
 
 static void text_ports(struct json_object *d)
 {
-	static const char *const k[] = { "ifname", "kind", "mac" };
-	static const char *const t[] = { "Interface", "Kind", "MAC" };
+	/* Hook: what runs on the port; Choice: what port-add --hook asked */
+	static const char *const k[] = { "ifname", "kind", "mac", "hook", "hook_choice" };
+	static const char *const t[] = { "Interface", "Kind", "MAC", "Hook", "Choice" };
 
-	print_table(d, k, t, 3);
+	print_table(d, k, t, 5);
 }
 
 static void text_leases(struct json_object *d)
@@ -180,7 +181,7 @@ static const struct verb verbs[] = {
 	{ "net-list", 0, 0, "", "list networks", v_list },
 	{ "net-info", 1, 1, "NET", "show a network's state", v_info },
 	{ "net-dumpxml", 1, 1, "NET", "print a network's XML definition", v_dumpxml },
-	{ "port-add", 2, 2, "NET IFNAME [--mac MAC]", "attach a device as a guest port", v_port_add },
+	{ "port-add", 2, 2, "NET IFNAME [--mac MAC] [--hook H]", "attach a device as a guest port (H: auto, tc, xdp)", v_port_add },
 	{ "port-del", 2, 2, "NET IFNAME", "detach a guest port", v_port_del },
 	{ "port-list", 1, 1, "NET", "list a network's ports", v_port_list },
 	{ "tap-add", 1, 1, "NET [--name TAP] [--user USER]", "create a persistent tap for QEMU as a port; prints its name", v_print_data },
@@ -249,7 +250,7 @@ static int v_help(struct ctl *c, const struct verb *v)
 	return verb_help(w);
 }
 
-/* Options after the verb (--mac M, --disable) go to the request's opts. */
+/* Options after the verb (--mac M, --hook H, --disable) go to the request's opts. */
 static int split_options(struct ctl *c, int argc, char **argv)
 {
 	c->opts = json_object_new_object();
@@ -258,7 +259,7 @@ static int split_options(struct ctl *c, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--mac") || !strcmp(argv[i], "--name") ||
 		    !strcmp(argv[i], "--user") || !strcmp(argv[i], "--group") ||
-		    !strcmp(argv[i], "--bridge")) {
+		    !strcmp(argv[i], "--bridge") || !strcmp(argv[i], "--hook")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "vnetctl: %s needs a value\n", argv[i]);
 				return -1;

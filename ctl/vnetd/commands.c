@@ -134,14 +134,18 @@ static int cmd_dumpxml(struct cmd_ctx *c)
 static int cmd_port_add(struct cmd_ctx *c)
 {
 	struct network *n = net_arg(c, 0);
-	const char *mac_s = opt(c, "mac");
+	const char *mac_s = opt(c, "mac"), *hook_s = opt(c, "hook");
+	int hook = hook_s ? dp_hook_choice_parse(hook_s) : DP_HOOK_AUTO;
 	uint8_t mac[6];
 
 	if (!n)
 		return -ENOENT;
 	if (mac_s && mac_parse(mac_s, mac))
 		return ERR("invalid MAC address '%s'", mac_s), -EINVAL;
-	return network_port_add(n, arg(c, 1), mac_s ? mac : NULL, c->err, sizeof(c->err));
+	if (hook < 0)
+		return ERR("invalid hook '%s' (expected tc, xdp or auto)", hook_s), -EINVAL;
+	return network_port_add(n, arg(c, 1), mac_s ? mac : NULL, hook, c->err,
+				sizeof(c->err));
 }
 
 static int cmd_tap_add(struct cmd_ctx *c)
@@ -310,7 +314,7 @@ static const struct command commands[] = {
 	{ "net-list", 0, 0, "net-list", cmd_list },
 	{ "net-info", 1, 1, "net-info NET", cmd_info },
 	{ "net-dumpxml", 1, 1, "net-dumpxml NET", cmd_dumpxml },
-	{ "port-add", 2, 2, "port-add NET IFNAME [--mac MAC]", cmd_port_add },
+	{ "port-add", 2, 2, "port-add NET IFNAME [--mac MAC] [--hook tc|xdp|auto]", cmd_port_add },
 	{ "port-del", 2, 2, "port-del NET IFNAME", cmd_port_del },
 	{ "port-list", 1, 1, "port-list NET", cmd_port_list },
 	{ "tap-add", 1, 1, "tap-add NET [--name TAP] [--user USER]", cmd_tap_add },

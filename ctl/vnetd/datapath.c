@@ -101,7 +101,7 @@ static void reattach_all(struct datapath *dp)
 		if (bpf_map_lookup_elem(pfd, &key, &port) || !if_indextoname(key, name))
 			continue;
 		if (port.kind != VNET_KIND_VETH)
-			bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+			dp_tx_port(dp, key, 1);
 		dp_attach_port(dp, key, port.hook, 0, NULL, 0);
 	}
 	prev = NULL;
@@ -110,7 +110,7 @@ static void reattach_all(struct datapath *dp)
 		prev = &key;
 		if (bpf_map_lookup_elem(ufd, &key, &up) || !if_indextoname(key, name))
 			continue;
-		bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+		dp_tx_port(dp, key, 1);
 		dp_attach_port(dp, key, up.hook, 1, NULL, 0);
 	}
 }
@@ -125,6 +125,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 	libbpf_set_print(libbpf_log);
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", pin_dir);
 	dp->ncpu = libbpf_num_possible_cpus();
+	dp->ct_entries = -1;
 	r = mkdir_p(pin_dir, 0700);
 	if (r) {
 		dp_err(err, errlen, "create %s: %s", pin_dir, strerror(-r));

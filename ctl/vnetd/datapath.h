@@ -41,11 +41,24 @@ int dp_purge(const char *pin_dir);
 int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen);
 int dp_net_del(struct datapath *dp, uint32_t net_id);
 
+/* A port's hook as asked for (port-add --hook): auto = per device type and
+ * VNET_DP_HOOK, as docs/datapath.md says; tc; xdp = XDP (on a veth the
+ * xdp-veth hook: XDP in front of tc, the guest end must have GRO on). */
+enum dp_hook_choice { DP_HOOK_AUTO = 0, DP_HOOK_TC = 1, DP_HOOK_XDP = 2 };
+/* "auto", "tc", "xdp" -> enum dp_hook_choice; -EINVAL for anything else. */
+int dp_hook_choice_parse(const char *s);
+const char *dp_hook_choice_name(int choice);
+
 /* A guest port (veth host end, tap, vif). mac: the guest's MAC if known
  * (port-add --mac), else NULL: it is bound by the first DHCP lease seen
- * on the port. The hook (XDP or tc) is chosen per device type. */
+ * on the port. The hook (XDP or tc) is chosen per device type (auto);
+ * dp_port_add_hook takes an enum dp_hook_choice. */
 int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
 		char *err, size_t errlen);
+int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		     int choice, char *err, size_t errlen);
+/* The hook a port runs: "tc", "xdp" or "xdp-veth"; NULL if not a port. */
+const char *dp_port_hook_name(struct datapath *dp, int ifindex);
 /* Detach and purge every entry that belongs to the port (fdb, allowed IPs,
  * conntrack), so a recreated device inherits nothing. */
 int dp_port_del(struct datapath *dp, int ifindex);

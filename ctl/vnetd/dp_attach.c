@@ -69,6 +69,39 @@ int dp_hook_for(int kind, int uplink)
 	return VNET_HOOK_TC;
 }
 
+/* port-add --hook: auto is dp_hook_for; xdp on a veth is the xdp-veth
+ * hook (the operator vouches for the guest's GRO), elsewhere plain XDP. */
+int dp_port_hook(int kind, int choice)
+{
+	if (choice == DP_HOOK_TC)
+		return VNET_HOOK_TC;
+	if (choice == DP_HOOK_XDP)
+		return kind == VNET_KIND_VETH ? VNET_HOOK_XDP_VETH : VNET_HOOK_XDP;
+	return dp_hook_for(kind, 0);
+}
+
+static const char *const choice_names[] = {
+	[DP_HOOK_AUTO] = "auto", [DP_HOOK_TC] = "tc", [DP_HOOK_XDP] = "xdp",
+};
+
+int dp_hook_choice_parse(const char *s)
+{
+	for (int i = 0; s && i < (int)(sizeof(choice_names) / sizeof(choice_names[0])); i++)
+		if (!strcmp(s, choice_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *dp_hook_choice_name(int choice)
+{
+	return choice > DP_HOOK_AUTO && choice <= DP_HOOK_XDP ? choice_names[choice] : "auto";
+}
+
+const char *dp_hook_name(int hook)
+{
+	return hook == VNET_HOOK_XDP ? "xdp" : hook == VNET_HOOK_XDP_VETH ? "xdp-veth" : "tc";
+}
+
 static int tc_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = where);
@@ -132,18 +165,9 @@ static int xdp_detach(const char *pin_dir, int ifindex)
 	return 0;
 }
 
-/* xdp-veth: a veth is an XDP redirect target (dp_config adds only
- * non-veths to the devmap); the entry goes with the port's (dp_port_del,
- * dp_uplink_del delete it unconditionally). */
-static int xdp_veth_target(struct datapath *dp, int ifindex)
-{
-	__u32 key = ifindex;
-
-	return bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
-}
-
 /* xdp-veth port: the tc program first (what XDP passes continues there),
- * then the xdp.frags program, then the devmap entry. */
+ * then the xdp.frags program, then the devmap entry (a veth is an XDP
+ * redirect target only with this hook; dp_config adds other devices). */
 static int xdp_veth_attach(struct datapath *dp, int ifindex, int uplink)
 {
 	struct vnet *s = dp->skel;
@@ -154,8 +178,20 @@ static int xdp_veth_attach(struct datapath *dp, int ifindex, int uplink)
 	if (!r && !uplink)
 		r = xdp_attach(dp->pin_dir, ifindex, s->progs.vnet_port_xdpf);
 	if (!r)
-		r = xdp_veth_target(dp, ifindex);
+		dp_tx_port(dp, ifindex, 1);
 	return r;
+}
+
+/* The devmap of XDP redirect targets (tx_ports), its one writer: not
+ * pinned, so dp_open refills it. */
+void dp_tx_port(struct datapath *dp, __u32 ifindex, int on)
+{
+	int fd = dp_map_fd(dp, "tx_ports");
+
+	if (on)
+		bpf_map_update_elem(fd, &ifindex, &ifindex, BPF_ANY);
+	else
+		bpf_map_delete_elem(fd, &ifindex);
 }
 
 /* Attach (or atomically replace) the port or uplink program. */
@@ -197,4 +233,22 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 	if (uplink)
 		tc_detach(ifindex, BPF_TC_EGRESS);
 	return r;
+}
+
+/* A port moving from hook `from` to `to` (a changed --hook or
+ * VNET_DP_HOOK across a restart): remove what `to` does not use before
+ * attaching it. */
+void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to)
+{
+	int xdp_from = from == VNET_HOOK_XDP || from == VNET_HOOK_XDP_VETH;
+	int xdp_to = to == VNET_HOOK_XDP || to == VNET_HOOK_XDP_VETH;
+
+	if (from == to)
+		return;
+	if (xdp_from && !xdp_to)
+		xdp_detach(dp->pin_dir, ifindex);
+	if (from == VNET_HOOK_XDP_VETH)	/* a veth: no longer a redirect target */
+		dp_tx_port(dp, ifindex, 0);
+	if (from != VNET_HOOK_XDP && to == VNET_HOOK_XDP)
+		tc_detach(ifindex, BPF_TC_INGRESS);
 }

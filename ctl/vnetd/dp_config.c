@@ -15,11 +15,6 @@
 #include "dp_priv.h"
 #include "sysctl.h"
 
-struct lpm_key {
-	__u32 prefixlen;
-	__u32 addr;
-};
-
 /* Delete every entry of map fd whose value matches (iterate, then delete:
  * deleting while iterating a hash restarts the walk). */
 typedef int (*dp_match_fn)(const void *key, const void *val, const void *arg);
@@ -95,7 +90,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	int sfd = dp_map_fd(dp, "subnet_map"), nfd = dp_map_fd(dp, "net_map");
 	struct vnet_net net, old;
 	__u32 id = cfg->net_id;
-	struct lpm_key lk;
+	struct vnet_lpm_key lk;
 
 	if (!id || id >= VNET_MAX_NETS || cfg->prefix > 32) {
 		dp_err(err, errlen, "network id %u or prefix /%u out of range", id, cfg->prefix);
@@ -115,7 +110,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 			       sizeof(struct vnet_fwd), match_fwd_net, &id);
 	}
 	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
-	lk = (struct lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
+	lk = (struct vnet_lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
 	/* A network without an address (bridge mode) owns no subnet: a /0
 	 * entry would claim every address for it. */
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
@@ -150,7 +145,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	if (!net_id || net_id >= VNET_MAX_NETS)
 		return -EINVAL;
 	bpf_map_update_elem(dp_map_fd(dp, "net_map"), &net_id, &zero, BPF_ANY);
-	purge_matching(dp_map_fd(dp, "subnet_map"), sizeof(struct lpm_key), sizeof(__u32),
+	purge_matching(dp_map_fd(dp, "subnet_map"), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
 	purge_matching(dp_map_fd(dp, "fwd_map"), sizeof(struct vnet_fwd_key),
 		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
@@ -170,11 +165,11 @@ static void fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, i
 	bpf_map_update_elem(dp_map_fd(dp, "fdb_map"), &k, &v, BPF_ANY);
 }
 
-int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
-		char *err, size_t errlen)
+int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		     int choice, char *err, size_t errlen)
 {
 	struct vnet_port port = { .net_id = net_id };
-	int pfd = dp_map_fd(dp, "port_map"), kind, r;
+	int pfd = dp_map_fd(dp, "port_map"), kind, r, old_hook = 0;
 	__u32 key = ifindex;
 
 	kind = dp_dev_kind(ifindex);
@@ -183,10 +178,12 @@ int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t
 		return kind;
 	}
 	/* a re-added port keeps its locked MAC unless a new one is given */
-	if (bpf_map_lookup_elem(pfd, &key, &port) || port.net_id != net_id)
+	if (bpf_map_lookup_elem(pfd, &key, &port) == 0)
+		old_hook = port.hook;
+	if (old_hook == 0 || port.net_id != net_id)
 		port = (struct vnet_port){ .net_id = net_id };
 	port.kind = kind;
-	port.hook = dp_hook_for(kind, 0);
+	port.hook = dp_port_hook(kind, choice);
 	if (mac) {
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = !port.multi_mac;
@@ -197,9 +194,27 @@ int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t
 		dp_err(err, errlen, "port ifindex %d: map update: %s", ifindex, strerror(-r));
 		return r;
 	}
+	if (old_hook)
+		dp_hook_switch(dp, ifindex, old_hook, port.hook);
 	if (kind != VNET_KIND_VETH)
-		bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+		dp_tx_port(dp, key, 1);	/* a veth: only xdp-veth (dp_attach_port) */
 	return dp_attach_port(dp, ifindex, port.hook, 0, err, errlen);
+}
+
+int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		char *err, size_t errlen)
+{
+	return dp_port_add_hook(dp, net_id, ifindex, mac, DP_HOOK_AUTO, err, errlen);
+}
+
+const char *dp_port_hook_name(struct datapath *dp, int ifindex)
+{
+	struct vnet_port port;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(dp_map_fd(dp, "port_map"), &key, &port))
+		return NULL;
+	return dp_hook_name(port.hook);
 }
 
 static int match_fdb_port(const void *k, const void *v, const void *arg)
@@ -252,7 +267,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 		return -ENOENT;
 	dp_detach(dp->pin_dir, ifindex, port.hook, 0);
 	bpf_map_delete_elem(pfd, &key);
-	bpf_map_delete_elem(dp_map_fd(dp, "tx_ports"), &key);
+	dp_tx_port(dp, key, 0);
 	bpf_map_delete_elem(dp_map_fd(dp, "port_stats"), &key);
 	purge_matching(dp_map_fd(dp, "fdb_map"), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_fdb), match_fdb_port, &key);
@@ -326,7 +341,7 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 		dp_err(err, errlen, "uplink ifindex %d: map update: %s", ifindex, strerror(-r));
 		return r;
 	}
-	bpf_map_update_elem(dp_map_fd(dp, "tx_ports"), &key, &key, BPF_ANY);
+	dp_tx_port(dp, key, 1);
 	return dp_attach_port(dp, ifindex, up.hook, 1, err, errlen);
 }
 
@@ -340,7 +355,7 @@ int dp_uplink_del(struct datapath *dp, int ifindex)
 		return -ENOENT;
 	dp_detach(dp->pin_dir, ifindex, up.hook, 1);
 	bpf_map_delete_elem(ufd, &key);
-	bpf_map_delete_elem(dp_map_fd(dp, "tx_ports"), &key);
+	dp_tx_port(dp, key, 0);
 	return 0;
 }
 

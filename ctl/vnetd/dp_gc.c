@@ -58,7 +58,8 @@ static size_t key_hash(const struct vnet_ct_key *k)
 	return (size_t)(h ^ h >> 29);
 }
 
-/* Read the whole table (batch lookups); -errno if batches are unsupported. */
+/* Read the whole table (batch lookups: every kernel this BPF object loads
+ * on has them for hash maps). */
 static int snap_read(int fd, struct gc_snap *s)
 {
 	__u32 token = 0, n;
@@ -125,8 +126,8 @@ static int snap_peer(int fd, const struct gc_snap *s, const struct vnet_ct_key *
 	return bpf_map_lookup_elem(fd, k, out);
 }
 
-/* Is this pair expired? Entries without an initiator are judged with
- * their partner; an entry whose partner is gone is an orphan. */
+/* Is this pair expired (1), or an orphan whose partner is gone (2)?
+ * Entries without an initiator are judged with their partner. */
 static int ct_expired(int fd, const struct gc_snap *s, const struct vnet_ct *ct,
 		      unsigned long long now)
 {
@@ -134,39 +135,12 @@ static int ct_expired(int fd, const struct gc_snap *s, const struct vnet_ct *ct,
 	unsigned long long last;
 
 	if (snap_peer(fd, s, &ct->peer, &peer))
-		return 1;
+		return 2;
 	if (!ct->initiator)
 		return 0;	/* judged from the initiator's side */
 	last = ct->seen_ns > peer.seen_ns ? ct->seen_ns : peer.seen_ns;
 	return now > last &&
 	       now - last > ct_timeout(ct->peer.proto, ct->seen, peer.seen) * 1000000000ULL;
-}
-
-/* Kernels without batch ops: read key by key into the snapshot. */
-static void snap_read_keys(int fd, struct gc_snap *s)
-{
-	struct vnet_ct_key key, next, *prev = NULL;
-
-	s->n = 0;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 1024;
-			void *k = realloc(s->keys, cap * sizeof(*s->keys));
-
-			if (k)
-				s->keys = k;
-			void *v = k ? realloc(s->vals, cap * sizeof(*s->vals)) : NULL;
-
-			if (!v)
-				return;
-			s->vals = v;
-			s->cap = cap;
-		}
-		if (bpf_map_lookup_elem(fd, &key, &s->vals[s->n]) == 0)
-			s->keys[s->n++] = key;
-	}
 }
 
 /* Delete n keys (a batch stops at a key already gone: skip it). */
@@ -189,27 +163,34 @@ void dp_gc(struct datapath *dp)
 	unsigned long long now = now_ns(), flows = 0;
 	struct gc_snap s = { 0 };
 	struct vnet_ct_key *dead = NULL;
-	size_t n = 0;
-	int r = snap_read(fd, &s);
+	size_t n = 0, gone = 0;	/* keys to delete; of them, in the snapshot */
+	int r = snap_read(fd, &s), e;
 
-	if (r == -ENOMEM)
+	/* a failed read leaves a partial snapshot: collect from it anyway
+	 * (partners missing from it are looked up), but do not count it */
+	if (r == -ENOMEM || (r && !s.n))
 		goto out;
-	if (r && s.n == 0)
-		snap_read_keys(fd, &s);
 	dead = malloc((s.n * 2 + 1) * sizeof(*dead));
 	if (!dead || snap_index(&s))
 		goto out;
 	for (size_t i = 0; i < s.n; i++) {
-		if (!ct_expired(fd, &s, &s.vals[i], now))
+		e = ct_expired(fd, &s, &s.vals[i], now);
+		if (!e)
 			continue;
 		flows++;	/* flows (pairs), like conntrack_created */
 		dead[n++] = s.keys[i];
-		if (s.vals[i].initiator)
+		gone++;
+		if (s.vals[i].initiator) {
 			dead[n++] = s.vals[i].peer;
+			gone += e == 1;	/* an expired pair's partner is in the snapshot */
+		}
 	}
 	delete_keys(fd, dead, n);
 	if (flows)
 		dp_global_add(dp, VNET_G_CT_EXPIRED, flows);
+	/* stats report this instead of walking the table per request */
+	if (!r)
+		dp->ct_entries = (long long)(s.n - gone);
 out:
 	free(dead);
 	free(s.keys);

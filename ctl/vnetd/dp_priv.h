@@ -16,6 +16,7 @@ struct datapath {
 	char pin_dir[PATH_MAX];
 	struct vnet *skel;
 	int ncpu;
+	long long ct_entries;	/* conntrack entries at the last GC pass, -1: none yet */
 };
 
 /* tc filter identity: one filter per hook, replaced in place. */
@@ -28,6 +29,10 @@ int dp_hook_for(int kind, int uplink);
 int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
 		   size_t errlen);
 int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);
+int dp_port_hook(int kind, int choice);
+const char *dp_hook_name(int hook);
+void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to);
+void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
 
 /* dp_gc.c (dp_gc), dp_stats.c */
 void dp_gc(struct datapath *dp);

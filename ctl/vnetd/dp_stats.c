@@ -125,22 +125,21 @@ static struct json_object *drops_json(struct datapath *dp)
 static struct json_object *ct_json(struct datapath *dp)
 {
 	struct json_object *o = json_object_new_object();
-	int fd = dp_map_fd(dp, "global_stats"), cfd = dp_map_fd(dp, "ct_map");
-	struct vnet_ct_key key, next, *prev = NULL;
-	int64_t entries = 0;
+	int fd = dp_map_fd(dp, "global_stats");
 
+	/* entries: as of the GC's last pass (dp_tick, about once a second),
+	 * not a walk of up to 262k keys per request; a first request before
+	 * any pass runs one */
+	if (dp->ct_entries < 0)
+		dp_gc(dp);
 	for (__u32 i = 0; i < VNET_G_MAX; i++) {
 		__u64 v = 0;
 
 		percpu_sum(dp, fd, &i, &v, 1);
 		json_object_object_add(o, global_names[i], json_object_new_int64((int64_t)v));
 	}
-	while (bpf_map_get_next_key(cfd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		entries++;
-	}
-	json_object_object_add(o, "entries", json_object_new_int64(entries));
+	json_object_object_add(o, "entries",
+			       json_object_new_int64(dp->ct_entries < 0 ? 0 : dp->ct_entries));
 	json_object_object_add(o, "max_entries",
 			       json_object_new_int64(bpf_map__max_entries(dp->skel->maps.ct_map)));
 	return o;

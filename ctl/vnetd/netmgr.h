@@ -36,6 +36,7 @@ struct port {
 	int ifindex;
 	uint8_t mac[6];
 	int has_mac;
+	int hook;	/* enum dp_hook_choice (port-add --hook), kept across restarts */
 };
 
 struct network {
@@ -81,12 +82,13 @@ int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen
 int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, size_t errlen);
 int network_start(struct network *n, char *err, size_t errlen);
 int network_stop(struct network *n, char *err, size_t errlen);
-int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
-		     size_t errlen);
+/* hook: enum dp_hook_choice (datapath.h). */
+int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+		     char *err, size_t errlen);
 int network_port_del(struct network *n, const char *ifname, char *err, size_t errlen);
 /* network_port_add without recording the running state (start-up adoption). */
-int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, char *err,
-			size_t errlen);
+int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+			char *err, size_t errlen);
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen);

@@ -13,6 +13,7 @@
 #include "fileutil.h"
 #include "log.h"
 #include "macaddr.h"
+#include "netdef_file.h"
 #include "netmgr.h"
 
 static void path_of(char *buf, size_t len, const char *dir, const char *sub, const char *name,
@@ -81,6 +82,9 @@ int netstore_save_runtime(struct netmgr *m, struct network *n)
 			mac_format(n->ports[i].mac, mac);
 			json_object_object_add(p, "mac", json_object_new_string(mac));
 		}
+		if (n->ports[i].hook != DP_HOOK_AUTO)	/* port-add --hook */
+			json_object_object_add(p, "hook", json_object_new_string(
+					       dp_hook_choice_name(n->ports[i].hook)));
 		json_object_array_add(ports, p);
 	}
 	json_object_object_add(obj, "ports", ports);
@@ -127,6 +131,10 @@ static void load_runtime(struct netmgr *m, struct network *n)
 			snprintf(pt->ifname, sizeof(pt->ifname), "%s", json_object_get_string(v));
 			if (json_object_object_get_ex(p, "mac", &v))
 				pt->has_mac = mac_parse(json_object_get_string(v), pt->mac) == 0;
+			if (json_object_object_get_ex(p, "hook", &v))
+				pt->hook = dp_hook_choice_parse(json_object_get_string(v));
+			if (pt->hook < 0)
+				pt->hook = DP_HOOK_AUTO;
 			n->n_ports++;
 		}
 	}
@@ -137,21 +145,18 @@ static void load_runtime(struct netmgr *m, struct network *n)
  * definition; an active one keeps running with the old until restarted. */
 static int load_one(struct netmgr *m, const char *file, int reload)
 {
-	char path[4096], err[256], *xml;
-	size_t len;
+	char path[4096], err[4200];
 	struct netdef *def;
 	struct network *n;
 	uint32_t id = 0;
 	int autostart = 0, ret;
 
 	snprintf(path, sizeof(path), "%s/networks/%s", m->paths.conf_dir, file);
-	ret = file_read_all(path, 1 << 20, &xml, &len);
-	if (ret)
-		return ret;
-	ret = netdef_parse_xml(xml, len, &def, err, sizeof(err));
-	free(xml);
+	ret = netdef_load_file(path, &def, err, sizeof(err));
 	if (ret) {
-		log_warn("ignoring %s: %s", path, err);
+		/* one removed since the directory was read is not worth a line */
+		if (ret != -ENOENT)
+			log_warn("ignoring %s: %s", path, err);
 		return ret;
 	}
 	load_meta(m, def->name, &id, &autostart);

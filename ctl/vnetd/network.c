@@ -229,8 +229,8 @@ static void readd_ports(struct network *n)
 	n->n_ports = 0;
 	for (size_t i = 0; i < saved; i++) {
 		/* network_start records the running state once, after all */
-		if (network_port_attach(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL, err,
-					sizeof(err)))
+		if (network_port_attach(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL,
+					old[i].hook, err, sizeof(err)))
 			log_warn("network %s: dropping port %s: %s", n->def->name, old[i].ifname, err);
 	}
 }

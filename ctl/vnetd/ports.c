@@ -31,8 +31,8 @@ static struct network *port_owner(struct netmgr *m, const char *ifname)
 }
 
 /* Enslave and attach; the caller records the running state. */
-int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, char *err,
-			size_t errlen)
+int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+			char *err, size_t errlen)
 {
 	struct network *owner = port_owner(n->mgr, ifname);
 	struct port *p;
@@ -55,7 +55,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (ret)
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	nl_link_set_up(ifname, 1);
-	ret = dp_port_add(n->mgr->dp, n->id, idx, mac, err, errlen);
+	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
 	if (ret) {
 		nl_link_set_master(ifname, NULL);
 		return ret;
@@ -64,6 +64,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	memset(p, 0, sizeof(*p));
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	p->ifindex = idx;
+	p->hook = hook;
 	if (mac) {
 		memcpy(p->mac, mac, 6);
 		p->has_mac = 1;
@@ -72,10 +73,10 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	return 0;
 }
 
-int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
-		     size_t errlen)
+int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+		     char *err, size_t errlen)
 {
-	int ret = network_port_attach(n, ifname, mac, err, errlen);
+	int ret = network_port_attach(n, ifname, mac, hook, err, errlen);
 
 	if (!ret)
 		netstore_save_runtime(n->mgr, n);
@@ -107,12 +108,17 @@ struct json_object *network_ports_json(struct network *n)
 	for (size_t i = 0; i < n->n_ports; i++) {
 		struct json_object *o = json_object_new_object();
 		const struct port *p = &n->ports[i];
+		const char *hook = dp_port_hook_name(n->mgr->dp, p->ifindex);
 		char kind[32] = "";
 
 		nl_link_kind(p->ifname, kind, sizeof(kind));
 		json_object_object_add(o, "ifname", json_object_new_string(p->ifname));
 		json_object_object_add(o, "ifindex", json_object_new_int(p->ifindex));
 		json_object_object_add(o, "kind", json_object_new_string(kind[0] ? kind : "ether"));
+		/* hook: what runs on the port now; hook_choice: what port-add asked */
+		json_object_object_add(o, "hook", hook ? json_object_new_string(hook) : NULL);
+		json_object_object_add(o, "hook_choice",
+				       json_object_new_string(dp_hook_choice_name(p->hook)));
 		if (p->has_mac) {
 			mac_format(p->mac, mac);
 			json_object_object_add(o, "mac", json_object_new_string(mac));

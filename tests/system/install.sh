@@ -117,7 +117,10 @@ got=$(complete_words net-start "" | sort | tr '\n' ' ')
 [ "$got" = "default opsnet " ] || fail "network list completion: '$got'"
 got=$(complete_words port-del default "" | tr '\n' ' ')
 [ "$got" = "vif1.0 " ] || fail "port completion: '$got'"
-log "completion: commands, networks, ports"
+got=$(complete_words port-add default vif1.0 --hook "" | tr '\n' ' ')
+[ "$got" = "auto tc xdp " ] || fail "--hook completion: '$got'"
+complete_words port-add default vif1.0 --h | grep -qx -- --hook || fail "port-add lacks --hook"
+log "completion: commands, networks, ports, --hook"
 
 # ---- NSS: a leased guest by name, in the host namespace ----------------------
 guest_dhcp 1 opsguest1 || fail "guest 1 got no lease"

@@ -54,13 +54,6 @@ inhost ip route add 10.61.0.0/16 dev eth0 src 192.168.50.10 scope link mtu 1400
 inhost ip -6 route add default via 2001:db8:50::1 dev eth0 metric 1024
 wait_for 50 inhost ping -c1 -W1 192.168.50.1 || fail "host cannot reach the lan router"
 
-# vnetd_stop signals $VNETD_PID, which is the subshell around `ip netns
-# exec`, not vnetd; stop vnetd itself through its pid file.
-vnetd_halt() {
-	kill "$(cat "$TMP/run/vnetd.pid")" 2>/dev/null
-	wait "$VNETD_PID" 2>/dev/null
-	VNETD_PID=""
-}
 state() {
 	inhost ip -j addr show dev eth0; inhost ip -j link show dev eth0
 	inhost ip -j route show table all; inhost ip -j -6 route show table all
@@ -99,7 +92,7 @@ same_as_before "refused share"
 
 # A daemon dying half-way (addresses moved, eth0 enslaved, routes not yet):
 # the next start undoes it to the snapshot.
-vnetd_halt
+vnetd_stop
 export VNET_TEST_SHARE_CRASH=route
 vnetd_start
 unset VNET_TEST_SHARE_CRASH
@@ -139,7 +132,7 @@ echo two >&7
 wait_for 50 grep -q "echo $port two" "$TMP/cout" || fail "TCP connection did not survive the share"
 
 # A daemon restart keeps a completed share as it is.
-vnetd_halt
+vnetd_stop
 vnetd_start
 inhost ip link show eth0 | grep -q "master ebr0" || fail "restart undid the share"
 inhost ip -br addr show dev ebr0 | grep -q 192.168.50.10/24 || fail "restart moved addresses"

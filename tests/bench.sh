@@ -200,5 +200,18 @@ done
 python3 "$ROOT/tests/bench/report.py" "$RES" "$BUILD/bench.txt" "$BUILD/bench.json" \
 	"rounds=$ROUNDS seconds=$SECS flows=$SCALE_FLOWS hook=${VNET_HOOK:-tc} kernel=$(uname -r) cpus=$(nproc)" ||
 	fail "report"
+# what vnet's programs cost per packet alone (no device, no skb): moves
+# with every pipeline change even when the end-to-end figures are noise
+if [ -x "$BUILD/tests/tools/dp_cost" ]; then
+	VNET_TEST_PREFIX=$P "$BUILD/tests/tools/dp_cost" >"$TMP/cost.json" || fail "dp_cost"
+	python3 - "$TMP/cost.json" >>"$BUILD/bench.txt" <<'PY' || fail "dp_cost report"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print("\nvnet's programs alone, ns a packet (BPF_PROG_RUN, tests/tools/dp_cost):")
+for r in rows:
+    if "program" in r:
+        print(f"  {r['path']:24s} {r['program']:16s} {r['ns']:6.0f}{'' if r['ok'] else '  (unexpected verdict)'}")
+PY
+fi
 cat "$BUILD/bench.txt"
 exit 0

@@ -32,7 +32,8 @@ static __always_inline bool ct_trackable(const struct hdrs *h)
 
 /* Record what this direction saw. The entry is shared by every CPU that
  * handles the flow: write it only when something changed (new TCP flags,
- * or the timestamp is a second old), so steady traffic reads it only. */
+ * or the timestamp is a second old), so steady traffic reads it only.
+ * The refresh also expires the cached next hop. */
 static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 {
 	__u8 seen = VNET_CT_SEEN;
@@ -50,8 +51,10 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 	}
 	if ((ct->seen & seen) != seen)
 		ct->seen |= seen;
-	if (now - ct->seen_ns >= CT_REFRESH_NS)
+	if (now - ct->seen_ns >= CT_REFRESH_NS) {
 		ct->seen_ns = now;
+		ct->nh_valid = 0;	/* look the next hop up again (nexthop.h) */
+	}
 }
 
 /* A bare SYN on a flow that was closed (RST, or FIN seen) reuses the same

@@ -23,6 +23,23 @@ static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifind
 	bpf_map_update_elem(&fdb_map, &k, &v, BPF_ANY);
 }
 
+/* Does a frame from this port need learning? A locked port has one MAC,
+ * the frame's (checked before): learning it once a second keeps its entry
+ * (seeded by dp_port_add; an LRU could evict it) at a fraction of a
+ * lookup per frame (tests/tools/dp_cost). Other ports learn every frame. */
+static __always_inline bool fdb_due(struct vnet_port *port)
+{
+	__u16 now;
+
+	if (!port->mac_locked || port->multi_mac)
+		return true;
+	now = bpf_ktime_get_coarse_ns() >> 30;
+	if (port->learn_s == now)
+		return false;
+	port->learn_s = now;
+	return true;
+}
+
 static __always_inline __u32 fdb_lookup(__u32 net_id, const __u8 *mac)
 {
 	struct vnet_fdb_key k = { .net_id = net_id };

@@ -129,7 +129,8 @@ static __always_inline int port_ingress(struct pkt *p)
 	/* Learn before the address checks (the MAC check has passed): a guest
 	 * whose binding was lost (fresh maps after a restart) is found on its
 	 * port by its next frame, and vnetd re-binds its lease. */
-	fdb_learn(net_id, h.smac, p->ifindex);
+	if (fdb_due(port))
+		fdb_learn(net_id, h.smac, p->ifindex);
 	if (h.eth_proto == ETH_P_ARP)
 		r = check_arp(p, &h, port);
 	else if (h.eth_proto == ETH_P_IP)

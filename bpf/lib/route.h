@@ -5,6 +5,7 @@
 #define VNET_BPF_ROUTE_H
 
 #include "nat.h"
+#include "nexthop.h"
 
 /* XDP cannot redirect into a veth whose peer drops XDP frames (no GRO, no
  * XDP program) unless the operator marked it VNET_HOOK_XDP_VETH, nor a
@@ -61,39 +62,65 @@ static __always_inline int fib_out(struct pkt *p, const struct hdrs *h, const st
 	return bpf_fib_lookup(p->ctx, fib, sizeof(*fib), 0);
 }
 
-/* The flow's translation (NAT mode), created on its first packet. */
-static __always_inline int snat_lookup(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				       const struct vnet_net *net, __u32 *addr, __u16 *port)
+/* The flow's OUT entry (NAT mode), or NULL: not tracked yet. */
+static __always_inline struct vnet_ct *snat_find(const struct hdrs *h)
 {
 	struct vnet_ct_key k = {};
 	struct vnet_ct *ct;
-	int r;
 
 	ct_key_of(&k, h);
 	ct = bpf_map_lookup_elem(&ct_map, &k);
-	if (!ct || ct->dir != VNET_CT_OUT) {
-		r = snat_new(h, net, net_id, p->ifindex, &k);
-		if (r)
-			return r;
-		ct = bpf_map_lookup_elem(&ct_map, &k);
-		if (!ct)
-			return VNET_DROP_CT_FULL;
-	} else {
-		ct_takeover(ct, h);
-	}
+	if (!ct || ct->dir != VNET_CT_OUT)
+		return NULL;
+	ct_takeover(ct, h);
 	ct_touch(ct, h);
-	*addr = ct->xaddr;
-	*port = ct->xport;
+	return ct;
+}
+
+/* Create the flow's translation on its first packet. */
+static __always_inline int snat_create(struct pkt *p, const struct hdrs *h, __u32 net_id,
+				       const struct vnet_net *net, struct vnet_ct **out)
+{
+	struct vnet_ct_key k = {};
+	int r;
+
+	ct_key_of(&k, h);
+	r = snat_new(h, net, net_id, p->ifindex, &k);
+	if (r)
+		return r;
+	*out = bpf_map_lookup_elem(&ct_map, &k);
+	if (!*out)
+		return VNET_DROP_CT_FULL;
+	ct_touch(*out, h);
 	return 0;
+}
+
+/* Translate, set the MACs, redirect to the uplink. */
+static __always_inline int route_send(struct pkt *p, const struct hdrs *h, __u32 uplink,
+				      const struct vnet_uplink *up, const struct vnet_ct *ct,
+				      const __u8 *smac, const __u8 *dmac, int neigh)
+{
+	__u32 addr = ct ? ct->xaddr : h->saddr;
+	__u16 port = ct ? ct->xport : h->sport;
+	int r;
+
+	set_fill_csum(p, up->kind);
+	r = nat_apply(p, h, 1, addr, port, smac, dmac);
+	if (r)
+		return drop(p, r);
+	p->target = uplink;
+	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
+	return ACT_REDIRECT;
 }
 
 static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
 				     const struct vnet_net *net)
 {
 	struct bpf_fib_lookup fib = {};
-	__u32 uplink = net->uplink_ifindex, addr = h->saddr;
+	__u32 uplink = net->uplink_ifindex;
 	int nat = net->flags & VNET_NET_NAT, rc, r;
-	__u16 port = h->sport;
+	struct vnet_ct *ct = NULL;
+	const struct vnet_ct *hop;
 	struct vnet_uplink *up;
 
 	if (!uplink || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
@@ -108,6 +135,12 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 		return pass_to_tc(p);
 	if (h->ttl <= 1 || h->frag || (nat && !ct_trackable(h)))
 		return ACT_PASS;
+	if (nat) {
+		ct = snat_find(h);
+		hop = ct ? nh_cached(p, h, ct) : NULL;
+		if (hop)
+			return route_send(p, h, uplink, up, ct, hop->nh_smac, hop->nh_dmac, 0);
+	}
 	rc = fib_out(p, h, net, &fib, nat);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return drop(p, VNET_DROP_TO_HOST);
@@ -121,18 +154,15 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 		return drop(p, VNET_DROP_NO_ROUTE);
 	if (fib.ifindex != uplink)
 		return drop(p, VNET_DROP_CROSS_NET);
-	if (nat) {
-		r = snat_lookup(p, h, net_id, net, &addr, &port);
+	if (nat && !ct) {
+		r = snat_create(p, h, net_id, net, &ct);
 		if (r)
 			return drop(p, r);
 	}
-	set_fill_csum(p, up->kind);
-	r = nat_apply(p, h, 1, addr, port, fib.smac, fib.dmac);
-	if (r)
-		return drop(p, r);
-	p->target = uplink;
-	p->how = !p->tc ? REDIR_DEVMAP : rc == BPF_FIB_LKUP_RET_NO_NEIGH ? REDIR_NEIGH : REDIR_EGRESS;
-	return ACT_REDIRECT;
+	if (ct && rc == BPF_FIB_LKUP_RET_SUCCESS)
+		nh_store(p, h, ct, &fib);
+	return route_send(p, h, uplink, up, ct, fib.smac, fib.dmac,
+			  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
 }
 
 #endif

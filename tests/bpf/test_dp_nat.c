@@ -104,6 +104,64 @@ static void test_snat_udp_icmp(void **state)
 	assert_csums_ok(&out);
 }
 
+/* The OUT entry of guest 1's UDP flow sport -> FAR:dport. */
+static int out_entry(uint16_t sport, uint16_t dport, struct vnet_ct_key *k, struct vnet_ct *v)
+{
+	*k = (struct vnet_ct_key){ .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(sport),
+				   .dport = htons(dport), .proto = IPPROTO_UDP };
+	return bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), k, v);
+}
+
+/* The flow's next hop is cached in its OUT entry (nexthop.h): used for
+ * packets up to the length it was looked up for, looked up again for a
+ * longer one, and when the flow's timestamp is refreshed (~1 s). A stale
+ * MAC planted in the entry shows which one a packet got. */
+static void test_nexthop_cache(void **state)
+{
+	static const uint8_t STALE[6] = { 2, 0, 0, 0, 0xee, 0xee };
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct_key k;
+	struct vnet_ct v;
+	struct frame f, big, out;
+
+	NEED_WORLD();
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 6100, 7000, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(out_entry(6100, 7000, &k, &v), 0);
+	assert_int_equal(v.nh_valid, 1);
+	assert_memory_equal(v.nh_dmac, WANMAC, 6);
+	assert_memory_equal(v.nh_smac, UPMAC, 6);
+	assert_int_equal(v.nh_len, f.len - 14);
+	/* cached: the planted MAC is used, for tc and XDP */
+	memcpy(v.nh_dmac, STALE, 6);
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_macs(&out, STALE, UPMAC);
+	assert_csums_ok(&out);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	assert_macs(&out, STALE, UPMAC);
+	/* longer than the lookup checked (MTU): looked up, cache refreshed */
+	big = f;
+	big.len += 100;
+	put16(big.b + 14 + 2, big.len - 14);
+	put16(big.b + 14 + 10, 0);
+	put16(big.b + 14 + 10, ip_check(big.b + 14));
+	put16(big.b + 34 + 4, big.len - 34);
+	put16(big.b + 34 + 6, 0);
+	put16(big.b + 34 + 6, l4_check(big.b + 14));
+	assert_int_equal(run_tc("vnet_port_tc", &big, W.p1, &out), TC_REDIRECT);
+	assert_macs(&out, WANMAC, UPMAC);
+	assert_csums_ok(&out);
+	assert_int_equal(out_entry(6100, 7000, &k, &v), 0);
+	assert_int_equal(v.nh_len, big.len - 14);
+	/* the timestamp refresh (a second) expires it */
+	memcpy(v.nh_dmac, STALE, 6);
+	v.seen_ns = 1;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_macs(&out, WANMAC, UPMAC);
+}
+
 static void test_snat_xdp(void **state)
 {
 	struct frame f, out;
@@ -561,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_snat_tcp_and_reply),
 		cmocka_unit_test(test_snat_udp_icmp),
 		cmocka_unit_test(test_snat_xdp),
+		cmocka_unit_test(test_nexthop_cache),
 		cmocka_unit_test(test_icmp_error_translated),
 		cmocka_unit_test(test_dnat_forward),
 		cmocka_unit_test(test_unsolicited_and_host_traffic),

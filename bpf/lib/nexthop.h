@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A NATed flow's next hop, cached in its OUT conntrack entry: the FIB
+ * lookup is about a third of the guest->wan program's cost (tests/tools/
+ * dp_cost), and a flow's route rarely changes. The cache serves packets no
+ * longer than the one it was looked up for (that lookup checked the MTU),
+ * and lives until ct_touch next refreshes the flow's timestamp (about a
+ * second): a route or neighbour change reaches a flow within a second, as
+ * the kernel's own neighbour cache lets stale entries serve for a while.
+ * Only lookups that succeeded outright are cached (not NO_NEIGH: tc then
+ * resolves through the kernel), and tc GSO super-packets always look up:
+ * the kernel checks their segments, not their length, against the MTU. */
+#ifndef VNET_BPF_NEXTHOP_H
+#define VNET_BPF_NEXTHOP_H
+
+#include "conntrack.h"
+
+static __always_inline bool nh_gso(const struct pkt *p)
+{
+	return p->tc && ((struct __sk_buff *)p->ctx)->gso_size;
+}
+
+/* The cached next hop if it serves this packet, else NULL. Call after
+ * ct_touch (which may have just expired it). */
+static __always_inline const struct vnet_ct *nh_cached(const struct pkt *p, const struct hdrs *h,
+						       const struct vnet_ct *ct)
+{
+	if (!ct->nh_valid || h->tot_len > ct->nh_len || nh_gso(p))
+		return NULL;
+	return ct;
+}
+
+/* Remember a successful lookup made for this packet. The MACs are written
+ * before the flag; a CPU reading concurrently sees either the old valid
+ * hop or no flag. */
+static __always_inline void nh_store(const struct pkt *p, const struct hdrs *h, struct vnet_ct *ct,
+				     const struct bpf_fib_lookup *fib)
+{
+	if (nh_gso(p))
+		return;
+	__builtin_memcpy(ct->nh_smac, fib->smac, 6);
+	__builtin_memcpy(ct->nh_dmac, fib->dmac, 6);
+	ct->nh_len = h->tot_len;
+	asm volatile("" ::: "memory");
+	ct->nh_valid = 1;
+}
+
+#endif

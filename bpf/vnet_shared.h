@@ -17,6 +17,7 @@
 #define VNET_MAX_FDB 16384	/* learned (net, mac) -> port, LRU */
 #define VNET_MAX_CT 262144	/* conntrack entries (2 per flow); VNET_CT_MAX overrides */
 #define VNET_MAX_FWD 1024	/* DNAT port forwards */
+#define VNET_MAX_FRAG 8192	/* fragmented datagrams in flight through NAT, LRU */
 
 /* SNAT source ports (and ICMP echo ids) come from two ranges that avoid
  * Linux's default ephemeral range (ip_local_port_range 32768-60999): a
@@ -220,6 +221,28 @@ struct vnet_ct {
 	__u8 nh_pad;
 };
 _Static_assert(sizeof(struct vnet_ct) == 64, "ct layout");
+
+/* frag_map (LRU): a translated datagram's later fragments carry no ports;
+ * its first fragment records the translation here, keyed by (source,
+ * destination, IP id, protocol) as seen on the wire in that direction. */
+struct vnet_frag_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 id;
+	__u8 proto;
+	__u8 dir;		/* VNET_CT_OUT (at a guest port) / VNET_CT_IN (uplink) */
+};
+struct vnet_frag {
+	__u32 xaddr;		/* OUT: new saddr; IN: new daddr (the guest's) */
+	__u32 net_id;
+	__u32 ifindex;		/* IN: guest port */
+	__u8 mac[6];		/* IN: guest MAC */
+	__u8 pad[2];
+	__u64 seen_ns;		/* the first fragment's time (RFC 791 reassembly limit) */
+};
+_Static_assert(sizeof(struct vnet_frag_key) == 12, "frag key layout");
+_Static_assert(sizeof(struct vnet_frag) == 32, "frag layout");
+#define VNET_FRAG_TTL_NS (30ULL * 1000000000ULL)	/* Linux's ipfrag_time */
 
 /* fwd_map: DNAT port forwards (uplink_addr, proto, host port) -> guest. */
 struct vnet_fwd_key {

@@ -18,10 +18,17 @@ static __always_inline void ct_key_of(struct vnet_ct_key *k, const struct hdrs *
 	k->proto = h->proto;
 }
 
-/* Protocols the NAT translates: TCP, UDP, ICMP echo (by id). */
+/* A later fragment: no L4 header, follows its first one (frag.h). */
+static __always_inline bool frag_later(const struct hdrs *h)
+{
+	return h->frag && !h->frag_first;
+}
+
+/* Protocols the NAT translates: TCP, UDP, ICMP echo (by id); of a
+ * fragmented datagram, the first fragment (it has the ports). */
 static __always_inline bool ct_trackable(const struct hdrs *h)
 {
-	if (h->frag)
+	if (frag_later(h))
 		return false;
 	if (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_)
 		return true;

@@ -51,8 +51,11 @@ static __always_inline void l4_csum_fix(struct pkt *p, __u8 proto, __u32 csum_of
 		bpf_l4_csum_replace(p->ctx, csum_off, from, to, flags);
 		return;
 	}
-	__u16 *sum = PKT_PTR(p, csum_off, 2);
+	__u16 *sum;
 
+	if (csum_off > 14 + 60 + 16)
+		return;	/* never (parse_l4): bounds the offset for the verifier */
+	sum = PKT_PTR(p, csum_off, 2);
 	if (!sum || (proto == IPPROTO_UDP_ && *sum == 0))
 		return;
 	if (size == 4)

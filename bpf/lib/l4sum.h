@@ -50,8 +50,8 @@ static __always_inline int l4sum_data(struct pkt *p, __u32 pos, __u32 rem, __u32
 	return 0;
 }
 
-/* 0: the checksum is complete (or the frame has none to fill); -1: not
- * done here (fragment, odd header, too long): the caller passes to tc. */
+/* 0: the checksum is complete (or the frame has none to fill, fragments
+ * included); -1: not done here (odd header, too long). */
 static __always_inline int l4_csum_fill(struct pkt *p)
 {
 	__u8 *eth = PKT_PTR(p, 0, 14);
@@ -66,7 +66,8 @@ static __always_inline int l4_csum_fill(struct pkt *p)
 	    (ip->protocol != IPPROTO_TCP_ && ip->protocol != IPPROTO_UDP_))
 		return 0;
 	if (ip->frag_off & bpf_htons(0x3fff))
-		return -1;
+		return 0;	/* a fragmented datagram's sum was completed before
+				 * fragmenting (nothing is offloaded); NAT updated it */
 	hlen = ip->ihl * 4;
 	tot = bpf_ntohs(ip->tot_len);
 	if (hlen < 20 || tot <= hlen || tot > VNET_XDP_VETH_MAX - 14)

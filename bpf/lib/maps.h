@@ -73,6 +73,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ct_map SEC(".maps");
 
+/* fragments of translated datagrams: written and read by the programs
+ * only (first fragment records, later ones follow). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_MAX_FRAG);
+	__type(key, struct vnet_frag_key);
+	__type(value, struct vnet_frag);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} frag_map SEC(".maps");
+
 /* DNAT port forwards: written by dp_forward_add; read on the uplink. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -73,6 +73,7 @@ static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int sr
 {
 	__u32 port_off = 0, old_addr;
 	__u16 old_port = 0, before, *pp, *w;
+	int l4 = 1;
 	struct ethhdr *eth;
 	struct iphdr *ip;
 
@@ -81,7 +82,9 @@ static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int sr
 	ip = PKT_PTR(p, ETH_HLEN_, 20);
 	if (!eth || !ip)
 		return VNET_DROP_RUNT;
-	if (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_)
+	if (frag_later(h))
+		l4 = 0;	/* no L4 header: its checksum was fixed in the first */
+	else if (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_)
 		port_off = p->l4_off + (src ? 0 : 2);
 	else if (h->proto == IPPROTO_ICMP_ && (h->icmp_type == 0 || h->icmp_type == 8))
 		port_off = p->l4_off + 4;	/* echo id */
@@ -105,8 +108,8 @@ static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int sr
 	before = *w;
 	*w = bpf_htons(bpf_ntohs(before) - 0x100);
 	csum_replace2(&ip->check, before, *w);
-	if (p->fill_csum && h->proto != IPPROTO_ICMP_)
-		return 0;	/* recomputed in full at the redirect */
+	if (!l4 || (p->fill_csum && !h->frag && h->proto != IPPROTO_ICMP_))
+		return 0;	/* none here, or recomputed in full at the redirect */
 	if (addr != old_addr)
 		l4_csum_fix(p, h->proto, h->csum_off, old_addr, addr, 4, 1);
 	if (port_off && port != old_port)

@@ -20,22 +20,27 @@ struct hdrs {
 	__u8 dmac[6];
 	__u8 proto;		/* L4 */
 	__u8 ttl;
-	__u8 frag;		/* any fragment: ports unknown */
+	__u8 frag;		/* any fragment */
+	__u8 frag_first;	/* the first fragment (offset 0): has the L4 header */
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u32 saddr, daddr;
 	__u16 sport, dport;	/* ICMP echo: id in sport, dport 0 */
 	__u16 tot_len;
+	__u16 ip_id;		/* network order: ties fragments together */
 	__u32 csum_off;		/* absolute offset of the L4 checksum */
 	/* ARP */
 	__u8 arp_sha[6];
 	__u32 arp_sip, arp_tip;
 };
 
+/* 16-bit reads: a MAC in struct hdrs is only 2-byte aligned, and the
+ * verifier refuses a misaligned 4-byte stack read. */
 static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 {
-	return ((*(const __u32 *)a) ^ (*(const __u32 *)b)) == 0 &&
-	       ((*(const __u16 *)(a + 4)) ^ (*(const __u16 *)(b + 4))) == 0;
+	const __u16 *x = (const __u16 *)a, *y = (const __u16 *)b;
+
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
 static __always_inline bool mac_is_group(const __u8 *m)
@@ -80,8 +85,8 @@ static __always_inline int parse_l4(struct pkt *p, struct hdrs *h)
 	__u32 room = ETH_HLEN_ + h->tot_len - p->l4_off;
 	__u8 *l4;
 
-	if (h->frag)
-		return 0;
+	if (h->frag && !h->frag_first)
+		return 0;	/* a later fragment: no L4 header */
 	if ((h->proto == IPPROTO_TCP_ && room < 20) ||
 	    ((h->proto == IPPROTO_UDP_ || h->proto == IPPROTO_ICMP_) && room < 8))
 		return VNET_DROP_RUNT;
@@ -135,6 +140,8 @@ static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
 	if (h->tot_len < hlen || h->tot_len > p->len - ETH_HLEN_)
 		return VNET_DROP_IP_OPTS;
 	h->frag = (ip->frag_off & bpf_htons(0x3fff)) != 0;
+	h->frag_first = h->frag && !(ip->frag_off & bpf_htons(0x1fff));
+	h->ip_id = ip->id;
 	p->l4_off = ETH_HLEN_ + hlen;
 	return parse_l4(p, h);
 }

@@ -41,7 +41,7 @@ static __always_inline int check_ipv4(struct pkt *p, struct hdrs *h, const struc
 
 	if (r)
 		return r;
-	if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(67) && !h->frag)
+	if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(67) && !frag_later(h))
 		return VNET_DROP_DHCP_SERVER;
 	if (h->saddr == 0) {
 		if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(68) &&

@@ -6,6 +6,7 @@
 
 #include "nat.h"
 #include "nexthop.h"
+#include "frag.h"
 
 /* XDP cannot redirect into a veth whose peer drops XDP frames (no GRO, no
  * XDP program) unless the operator marked it VNET_HOOK_XDP_VETH, nor a
@@ -95,13 +96,11 @@ static __always_inline int snat_create(struct pkt *p, const struct hdrs *h, __u3
 	return 0;
 }
 
-/* Translate, set the MACs, redirect to the uplink. */
+/* Translate to (addr, port), set the MACs, redirect to the uplink. */
 static __always_inline int route_send(struct pkt *p, const struct hdrs *h, __u32 uplink,
-				      const struct vnet_uplink *up, const struct vnet_ct *ct,
+				      const struct vnet_uplink *up, __u32 addr, __u16 port,
 				      const __u8 *smac, const __u8 *dmac, int neigh)
 {
-	__u32 addr = ct ? ct->xaddr : h->saddr;
-	__u16 port = ct ? ct->xport : h->sport;
 	int r;
 
 	set_fill_csum(p, up->kind);
@@ -119,6 +118,7 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 	struct bpf_fib_lookup fib = {};
 	__u32 uplink = net->uplink_ifindex;
 	int nat = net->flags & VNET_NET_NAT, rc, r;
+	struct vnet_frag *frag = NULL;
 	struct vnet_ct *ct = NULL;
 	const struct vnet_ct *hop;
 	struct vnet_uplink *up;
@@ -133,13 +133,23 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 	 * would leave a NAT network untranslated). */
 	if (xdp_cannot(p, up->kind, up->hook))
 		return pass_to_tc(p);
-	if (h->ttl <= 1 || h->frag || (nat && !ct_trackable(h)))
+	if (h->ttl <= 1 || (!nat && h->frag))
 		return ACT_PASS;
-	if (nat) {
+	if (nat && frag_later(h)) {
+		/* frag.h: the address its first fragment got, or none */
+		frag = frag_find(h, VNET_CT_OUT);
+		if (!frag)
+			return drop(p, VNET_DROP_IP_OPTS);
+	} else if (nat && !ct_trackable(h)) {
+		return ACT_PASS;
+	} else if (nat) {
 		ct = snat_find(h);
 		hop = ct ? nh_cached(p, h, ct) : NULL;
-		if (hop)
-			return route_send(p, h, uplink, up, ct, hop->nh_smac, hop->nh_dmac, 0);
+		if (hop) {
+			frag_record(h, ct);
+			return route_send(p, h, uplink, up, ct->xaddr, ct->xport, hop->nh_smac,
+					  hop->nh_dmac, 0);
+		}
 	}
 	rc = fib_out(p, h, net, &fib, nat);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
@@ -154,14 +164,21 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 		return drop(p, VNET_DROP_NO_ROUTE);
 	if (fib.ifindex != uplink)
 		return drop(p, VNET_DROP_CROSS_NET);
+	if (frag)
+		return route_send(p, h, uplink, up, frag->xaddr, 0, fib.smac, fib.dmac,
+				  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
 	if (nat && !ct) {
 		r = snat_create(p, h, net_id, net, &ct);
 		if (r)
 			return drop(p, r);
 	}
-	if (ct && rc == BPF_FIB_LKUP_RET_SUCCESS)
+	if (!ct)	/* route mode: forwarded as it is */
+		return route_send(p, h, uplink, up, h->saddr, h->sport, fib.smac, fib.dmac,
+				  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
 		nh_store(p, h, ct, &fib);
-	return route_send(p, h, uplink, up, ct, fib.smac, fib.dmac,
+	frag_record(h, ct);
+	return route_send(p, h, uplink, up, ct->xaddr, ct->xport, fib.smac, fib.dmac,
 			  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
 }
 

@@ -96,6 +96,13 @@ static __always_inline int uplink_ingress(struct pkt *p)
 		return ACT_PASS;
 	if (h.proto == IPPROTO_ICMP_ && icmp_is_error(h.icmp_type) && !h.frag)
 		return icmp_error_in(p, &h);
+	if (frag_later(&h)) {	/* frag.h: follows its first fragment */
+		struct vnet_frag *f = frag_find(&h, VNET_CT_IN);
+
+		if (f)
+			return deliver_in(p, &h, f->net_id, f->ifindex, f->mac, f->xaddr, 0);
+		return uplink_other(p, &h);
+	}
 	if (ct_trackable(&h)) {
 		ct_key_of(&k, &h);
 		ct = bpf_map_lookup_elem(&ct_map, &k);
@@ -104,6 +111,7 @@ static __always_inline int uplink_ingress(struct pkt *p)
 		if (ct && ct->dir == VNET_CT_IN) {
 			ct_takeover(ct, &h);
 			ct_touch(ct, &h);
+			frag_record(&h, ct);
 			return deliver_in(p, &h, ct->net_id, ct->ifindex, ct->mac, ct->xaddr,
 					  ct->xport);
 		}

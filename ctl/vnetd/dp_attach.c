@@ -80,23 +80,6 @@ int dp_port_hook(int kind, int choice)
 	return dp_hook_for(kind, 0);
 }
 
-static const char *const choice_names[] = {
-	[DP_HOOK_AUTO] = "auto", [DP_HOOK_TC] = "tc", [DP_HOOK_XDP] = "xdp",
-};
-
-int dp_hook_choice_parse(const char *s)
-{
-	for (int i = 0; s && i < (int)(sizeof(choice_names) / sizeof(choice_names[0])); i++)
-		if (!strcmp(s, choice_names[i]))
-			return i;
-	return -EINVAL;
-}
-
-const char *dp_hook_choice_name(int choice)
-{
-	return choice > DP_HOOK_AUTO && choice <= DP_HOOK_XDP ? choice_names[choice] : "auto";
-}
-
 const char *dp_hook_name(int hook)
 {
 	return hook == VNET_HOOK_XDP ? "xdp" : hook == VNET_HOOK_XDP_VETH ? "xdp-veth" : "tc";

@@ -16,6 +16,7 @@
 
 #include "ctlproto.h"
 #include "../../ctl/vnetd/commands.c"
+#include "../../ctl/vnetd/dp_hook_choice.c"
 
 static void check(int cond)
 {
@@ -72,10 +73,11 @@ int network_stop(struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
-int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, char *err,
-		     size_t errlen)
+int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+		     char *err, size_t errlen)
 {
-	check(n == &fake_net && str_ok(ifname));
+	/* commands.c parsed --hook: one of enum dp_hook_choice */
+	check(n == &fake_net && str_ok(ifname) && hook >= DP_HOOK_AUTO && hook <= DP_HOOK_XDP);
 	return 0;
 }
 

@@ -42,10 +42,13 @@ static void check_ipv4(struct pkt *p, const struct hdrs *h, const uint8_t *f)
 	check(p->l4_off <= lin);
 	check(h->tot_len >= p->l4_off - ETH_HLEN_ && h->tot_len <= p->len - ETH_HLEN_);
 	check(!memcmp(&h->saddr, f + 26, 4) && !memcmp(&h->daddr, f + 30, 4));
-	if (h->frag) {
+	check(h->frag_first == (h->frag && !(f[20] & 0x1f) && !f[21]));
+	if (h->frag && !h->frag_first) {	/* a later fragment: no L4 header */
 		check(!h->sport && !h->dport && !h->csum_off);
 		return;
 	}
+	if (h->csum_off)	/* the L4 header lies inside the IP packet too */
+		check(h->csum_off + 2 <= ETH_HLEN_ + h->tot_len);
 	if (h->proto == IPPROTO_TCP_)
 		check(p->l4_off + 20 <= lin && h->csum_off == p->l4_off + 16);
 	if (h->proto == IPPROTO_UDP_)

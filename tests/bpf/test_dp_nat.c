@@ -162,6 +162,100 @@ static void test_nexthop_cache(void **state)
 	assert_macs(&out, WANMAC, UPMAC);
 }
 
+/* A UDP datagram with 64 bytes of payload, checksummed, split after 40
+ * bytes of L4 into two fragments of IP id `id`: *a (offset 0, MF) and *b. */
+static void udp_fragments(const uint8_t *dmac, const uint8_t *smac, const char *src,
+			  const char *dst, uint16_t sport, uint16_t dport, uint16_t id,
+			  struct frame *a, struct frame *b)
+{
+	struct frame d;
+	uint8_t *ip = d.b + 14, *l4 = ip + 20;
+
+	build(&d, dmac, smac, src, dst, IPPROTO_UDP, sport, dport, 0);
+	for (int i = 0; i < 64; i++)
+		l4[8 + i] = (uint8_t)(i * 5 + 3);
+	put16(ip + 2, 20 + 8 + 64);
+	put16(ip + 4, id);
+	put16(l4 + 4, 8 + 64);
+	put16(l4 + 6, 0);
+	put16(l4 + 6, l4_check(ip));
+	*a = d;
+	put16(a->b + 14 + 2, 20 + 40);
+	put16(a->b + 14 + 6, 0x2000);	/* MF, offset 0 */
+	a->len = 14 + 20 + 40;
+	*b = d;
+	memcpy(b->b + 34, l4 + 40, 32);
+	put16(b->b + 14 + 2, 20 + 32);
+	put16(b->b + 14 + 6, 40 / 8);	/* offset 40, last */
+	b->len = 14 + 20 + 32;
+	for (struct frame *f = a; f; f = f == a ? b : NULL) {
+		put16(f->b + 14 + 10, 0);
+		put16(f->b + 14 + 10, ip_check(f->b + 14));
+	}
+}
+
+/* The two translated fragments put back together: the UDP checksum over
+ * the whole datagram (it lies in the first) must still be right. */
+static void assert_reassembled_ok(const struct frame *a, const struct frame *b)
+{
+	struct frame d = *a;
+
+	assert_int_equal(ip_check(a->b + 14), 0);
+	assert_int_equal(ip_check(b->b + 14), 0);
+	assert_memory_equal(a->b + 14 + 12, b->b + 14 + 12, 8);	/* same addresses */
+	memcpy(d.b + 34 + 40, b->b + 34, 32);
+	put16(d.b + 14 + 2, 20 + 72);
+	assert_int_equal(l4_check(d.b + 14), 0);
+}
+
+/* Fragmented datagrams cross the NAT both ways without reassembly
+ * (frag.h): the first fragment is translated with its flow and records
+ * the address; the later one follows it; one whose first was not seen is
+ * dropped on a guest port. */
+static void test_fragments(void **state)
+{
+	struct frame a, b, oa, ob;
+	uint64_t bad;
+	uint16_t nport;
+
+	NEED_WORLD();
+	udp_fragments(BRMAC, MAC1, GUEST1, FAR, 6200, 7200, 0x1111, &a, &b);
+	assert_int_equal(run_tc("vnet_port_tc", &a, W.p1, &oa), TC_REDIRECT);
+	assert_int_equal(run_tc("vnet_port_tc", &b, W.p1, &ob), TC_REDIRECT);
+	assert_macs(&ob, WANMAC, UPMAC);
+	assert_int_equal(addr_at(&oa, 12), ip4(UPLINK));
+	assert_int_equal(addr_at(&ob, 12), ip4(UPLINK));
+	assert_memory_equal(ob.b + 34, b.b + 34, 32);	/* payload untouched */
+	assert_int_equal(ob.b[14 + 8], 63);
+	nport = port_at(&oa, 0);
+	assert_reassembled_ok(&oa, &ob);
+	/* XDP the same */
+	assert_int_equal(run_xdp("vnet_port_xdp", &a, W.p1, &oa), XDP_REDIRECT);
+	assert_int_equal(run_xdp("vnet_port_xdp", &b, W.p1, &ob), XDP_REDIRECT);
+	assert_reassembled_ok(&oa, &ob);
+	/* a later fragment whose first was never seen */
+	bad = drops(VNET_DROP_IP_OPTS);
+	put16(b.b + 14 + 4, 0x2222);
+	put16(b.b + 14 + 10, 0);
+	put16(b.b + 14 + 10, ip_check(b.b + 14));
+	assert_int_equal(run_tc("vnet_port_tc", &b, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_IP_OPTS), bad + 1);
+	/* the reply, fragmented by the remote: back to the guest's address and port */
+	udp_fragments(UPMAC, WANMAC, FAR, UPLINK, 7200, nport, 0x3333, &a, &b);
+	assert_int_equal(run_tc("vnet_uplink_tc", &a, W.up, &oa), TC_REDIRECT);
+	assert_int_equal(run_tc("vnet_uplink_tc", &b, W.up, &ob), TC_REDIRECT);
+	assert_int_equal(addr_at(&oa, 16), ip4(GUEST1));
+	assert_int_equal(addr_at(&ob, 16), ip4(GUEST1));
+	assert_int_equal(port_at(&oa, 2), 6200);
+	assert_macs(&ob, MAC1, BRMAC);
+	assert_reassembled_ok(&oa, &ob);
+	/* an unknown later fragment on the uplink is the host's, as before */
+	put16(b.b + 14 + 4, 0x4444);
+	put16(b.b + 14 + 10, 0);
+	put16(b.b + 14 + 10, ip_check(b.b + 14));
+	assert_int_equal(run_tc("vnet_uplink_tc", &b, W.up, NULL), TC_OK);
+}
+
 static void test_snat_xdp(void **state)
 {
 	struct frame f, out;
@@ -620,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_snat_udp_icmp),
 		cmocka_unit_test(test_snat_xdp),
 		cmocka_unit_test(test_nexthop_cache),
+		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_icmp_error_translated),
 		cmocka_unit_test(test_dnat_forward),
 		cmocka_unit_test(test_unsolicited_and_host_traffic),

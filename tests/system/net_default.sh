@@ -35,6 +35,22 @@ inguest 1 curl -s -m 5 -o /dev/null "http://$WAN_IP:8080/" || fail "guest1 canno
 grep -q "^$UPLINK_IP " "$TMP/http.log" || { cat "$TMP/http.log"; fail "wan did not see the uplink address"; }
 grep -q "^192\.168\.122\." "$TMP/http.log" && fail "a guest address leaked to the wan"
 
+# Fragmented datagrams cross the NAT both ways (bpf/lib/frag.h): a 3000-byte
+# ping, and a 4000-byte UDP datagram echoed by the wan.
+inguest 1 ping -c 2 -s 3000 -W 2 $WAN_IP >/dev/null || fail "a fragmented ping did not cross the NAT"
+inwan python3 -c 'import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("'$WAN_IP'",7001))
+for _ in range(2):
+    d,a=s.recvfrom(65535); s.sendto(d,a)' &
+udp_echo=$!
+sleep 0.3
+got=$(inguest 1 python3 -c 'import socket,os
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3); d=os.urandom(4000)
+s.sendto(d,("'$WAN_IP'",7001)); r,a=s.recvfrom(65535); print(r==d, len(r))') ||
+	fail "no reply to a fragmented UDP datagram through the NAT"
+[ "$got" = "True 4000" ] || fail "fragmented UDP echo came back as '$got'"
+kill $udp_echo 2>/dev/null
+
 # DNS: the gateway answers guest names.
 got=$(inguest 1 dig +short +time=2 +tries=2 @192.168.122.1 guest2)
 [ "$got" = "$ip2" ] || fail "guest2 resolved to '$got', expected $ip2"

@@ -26,7 +26,7 @@ static __always_inline int tc_verdict(struct pkt *p, int a)
  * is marked (VNET_META_*) so tc neither counts nor judges it again. */
 static __always_inline int xdp_verdict(struct pkt *p, int a, int mark)
 {
-	if (a == ACT_REDIRECT && p->fill_csum && l4_csum_fill(p))
+	if (a == ACT_REDIRECT && p->fill_csum && vnet_l4_csum_fill(p->ctx))
 		a = drop(p, VNET_DROP_RUNT);	/* xdp_cannot let a bad frame by */
 	if (a == ACT_PASS && mark) {
 		struct xdp_md *xdp = p->ctx;

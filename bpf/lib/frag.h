@@ -5,8 +5,9 @@
  * and lies in this fragment) and records the translation by (source,
  * destination, IP id, protocol). The later fragments have only an IP
  * header: they get the recorded address, the IP checksum, TTL and MACs.
- * A later fragment that arrives before its first one, or more than 30 s
- * after it (RFC 791 reassembly; Linux's ipfrag_time), is not translated:
+ * The record goes with the last fragment. A later fragment that arrives
+ * before its first one, after the last one, or more than 30 s after the
+ * first (RFC 791 reassembly; Linux's ipfrag_time), is not translated:
  * on a guest port it is dropped as ip_bad, on the uplink it goes to the
  * host as before. nf_conntrack reassembles instead; in-order fragments
  * on one path, the common case, need no buffer here. */
@@ -43,6 +44,22 @@ static __always_inline void frag_record(const struct hdrs *h, const struct vnet_
 {
 	if (h->frag_first)
 		frag_save(h, ct);
+}
+
+/* After the last fragment the record goes: a later datagram that reuses
+ * the IP id (it wraps at 65536: RFC 4963) must not find it. */
+static __noinline void frag_forget(const struct hdrs *h, __u8 dir)
+{
+	struct vnet_frag_key k = {};
+
+	frag_key_of(&k, h, dir);
+	bpf_map_delete_elem(&frag_map, &k);
+}
+
+static __always_inline void frag_done(const struct hdrs *h, __u8 dir)
+{
+	if (h->frag_last)
+		frag_forget(h, dir);
 }
 
 /* The translation of a later fragment seen in direction dir, or NULL. */

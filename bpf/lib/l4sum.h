@@ -91,4 +91,17 @@ static __always_inline int l4_csum_fill(struct pkt *p)
 	return 0;
 }
 
+/* The same as a global (separately verified) function of the XDP context:
+ * verified once, not again on every path that reaches a redirect, which
+ * keeps the XDP programs well inside the verifier's budget. */
+__noinline int vnet_l4_csum_fill(struct xdp_md *ctx)
+{
+	struct pkt p = { .ctx = ctx };
+
+	if (!ctx)
+		return -1;
+	pkt_reload(&p);
+	return l4_csum_fill(&p);
+}
+
 #endif

@@ -22,8 +22,9 @@ static __always_inline __u16 nat_port_at(__u32 i)
  * (RFC 6056 style; never a consecutive run, so a clustered table does not
  * make the probes fail together: at occupancy o all VNET_NAT_TRIES fail
  * with probability o^32). Returns 0, or a drop reason. */
-static __always_inline int snat_new(const struct hdrs *h, const struct vnet_net *net,
-				    __u32 net_id, __u32 port_ifindex, struct vnet_ct_key *ok)
+static __always_inline int snat_new_inline(const struct hdrs *h, const struct vnet_net *net,
+					   __u32 net_id, __u32 port_ifindex,
+					   struct vnet_ct_key *ok)
 {
 	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
 				  .sport = h->dport, .proto = h->proto };
@@ -62,6 +63,18 @@ static __always_inline int snat_new(const struct hdrs *h, const struct vnet_net 
 			return 0;	/* another CPU created this flow */
 	}
 	return VNET_DROP_NAT_NO_PORT;	/* counted as that drop only */
+}
+
+/* snat_new_inline as a global (separately verified) function: its port
+ * probing loop is verified once, not on every path that creates a flow,
+ * which keeps the programs well inside the verifier's budget. It runs
+ * once per new flow, so the call costs nothing that matters. */
+__noinline int snat_new(const struct hdrs *h, const struct vnet_net *net, __u32 net_id,
+			__u32 port_ifindex, struct vnet_ct_key *ok)
+{
+	if (!h || !net || !ok)
+		return VNET_DROP_CT_FULL;
+	return snat_new_inline(h, net, net_id, port_ifindex, ok);
 }
 
 /* Rewrite source (src) or destination address/port, decrement the TTL and

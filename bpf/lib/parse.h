@@ -22,6 +22,7 @@ struct hdrs {
 	__u8 ttl;
 	__u8 frag;		/* any fragment */
 	__u8 frag_first;	/* the first fragment (offset 0): has the L4 header */
+	__u8 frag_last;		/* the last fragment (no "more fragments") */
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u32 saddr, daddr;
@@ -141,6 +142,7 @@ static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
 		return VNET_DROP_IP_OPTS;
 	h->frag = (ip->frag_off & bpf_htons(0x3fff)) != 0;
 	h->frag_first = h->frag && !(ip->frag_off & bpf_htons(0x1fff));
+	h->frag_last = h->frag && !(ip->frag_off & bpf_htons(0x2000));
 	h->ip_id = ip->id;
 	p->l4_off = ETH_HLEN_ + hlen;
 	return parse_l4(p, h);

@@ -112,46 +112,15 @@ static __always_inline int route_send(struct pkt *p, const struct hdrs *h, __u32
 	return ACT_REDIRECT;
 }
 
-static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				     const struct vnet_net *net)
+/* The next hop for a packet to the uplink: -1 with fib filled and *neigh
+ * set (the neighbour is unresolved: tc redirects through it), else the
+ * verdict. */
+static __always_inline int route_lookup(struct pkt *p, const struct hdrs *h,
+					const struct vnet_net *net, __u32 uplink,
+					struct bpf_fib_lookup *fib, int nat, int *neigh)
 {
-	struct bpf_fib_lookup fib = {};
-	__u32 uplink = net->uplink_ifindex;
-	int nat = net->flags & VNET_NET_NAT, rc, r;
-	struct vnet_frag *frag = NULL;
-	struct vnet_ct *ct = NULL;
-	const struct vnet_ct *hop;
-	struct vnet_uplink *up;
+	int rc = fib_out(p, h, net, fib, nat);
 
-	if (!uplink || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
-		return drop(p, VNET_DROP_ISOLATED);
-	up = bpf_map_lookup_elem(&uplink_map, &uplink);
-	if (!up)
-		return drop(p, VNET_DROP_NO_ROUTE);
-	/* slow path: the kernel answers TTL expiry; fragments and other
-	 * protocols are forwarded by it (the uplink guard drops any that
-	 * would leave a NAT network untranslated). */
-	if (xdp_cannot(p, up->kind, up->hook))
-		return pass_to_tc(p);
-	if (h->ttl <= 1 || (!nat && h->frag))
-		return ACT_PASS;
-	if (nat && frag_later(h)) {
-		/* frag.h: the address its first fragment got, or none */
-		frag = frag_find(h, VNET_CT_OUT);
-		if (!frag)
-			return drop(p, VNET_DROP_IP_OPTS);
-	} else if (nat && !ct_trackable(h)) {
-		return ACT_PASS;
-	} else if (nat) {
-		ct = snat_find(h);
-		hop = ct ? nh_cached(p, h, ct) : NULL;
-		if (hop) {
-			frag_record(h, ct);
-			return route_send(p, h, uplink, up, ct->xaddr, ct->xport, hop->nh_smac,
-					  hop->nh_dmac, 0);
-		}
-	}
-	rc = fib_out(p, h, net, &fib, nat);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return drop(p, VNET_DROP_TO_HOST);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
@@ -162,24 +131,84 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 		return drop(p, VNET_DROP_FWD_DISABLED);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return drop(p, VNET_DROP_NO_ROUTE);
-	if (fib.ifindex != uplink)
+	if (fib->ifindex != uplink)
 		return drop(p, VNET_DROP_CROSS_NET);
-	if (frag)
-		return route_send(p, h, uplink, up, frag->xaddr, 0, fib.smac, fib.dmac,
-				  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
-	if (nat && !ct) {
-		r = snat_create(p, h, net_id, net, &ct);
-		if (r)
-			return drop(p, r);
+	*neigh = rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+	return -1;
+}
+
+/* A later fragment of a translated datagram (frag.h): the address its
+ * first fragment got, or dropped (it was not seen). A path of its own, so
+ * the verifier does not walk the main path once per fragment case. */
+static __always_inline int route_frag(struct pkt *p, const struct hdrs *h, const struct vnet_net *net,
+				 __u32 uplink, const struct vnet_uplink *up)
+{
+	struct bpf_fib_lookup fib = {};
+	struct vnet_frag *frag = frag_find(h, VNET_CT_OUT);
+	int neigh = 0, r;
+	__u32 addr;
+
+	if (!frag)
+		return drop(p, VNET_DROP_IP_OPTS);
+	addr = frag->xaddr;
+	r = route_lookup(p, h, net, uplink, &fib, 1, &neigh);
+	if (r >= 0)
+		return r;
+	r = route_send(p, h, uplink, up, addr, 0, fib.smac, fib.dmac, neigh);
+	frag_done(h, VNET_CT_OUT);
+	return r;
+}
+
+static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
+				     const struct vnet_net *net)
+{
+	struct bpf_fib_lookup fib = {};
+	__u32 uplink = net->uplink_ifindex, addr = h->saddr;
+	int nat = net->flags & VNET_NET_NAT, neigh = 0, r;
+	__u16 port = h->sport;
+	struct vnet_ct *ct = NULL;
+	struct vnet_uplink *up;
+	__u8 macs[12];		/* source, destination: one copy, one send path */
+
+	if (!uplink || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
+		return drop(p, VNET_DROP_ISOLATED);
+	up = bpf_map_lookup_elem(&uplink_map, &uplink);
+	if (!up)
+		return drop(p, VNET_DROP_NO_ROUTE);
+	/* slow path: the kernel answers TTL expiry; fragments in route mode
+	 * and other protocols are forwarded by it (the uplink guard drops any
+	 * that would leave a NAT network untranslated). */
+	if (xdp_cannot(p, up->kind, up->hook))
+		return pass_to_tc(p);
+	if (h->ttl <= 1 || (!nat && h->frag))
+		return ACT_PASS;
+	if (nat && frag_later(h))
+		return route_frag(p, h, net, uplink, up);
+	if (nat && !ct_trackable(h))
+		return ACT_PASS;
+	if (nat)
+		ct = snat_find(h);
+	if (ct && nh_cached(p, h, ct)) {
+		__builtin_memcpy(macs, ct->nh_smac, 12);	/* nh_smac, nh_dmac */
+	} else {
+		r = route_lookup(p, h, net, uplink, &fib, nat, &neigh);
+		if (r >= 0)
+			return r;
+		if (nat && !ct) {
+			r = snat_create(p, h, net_id, net, &ct);
+			if (r)
+				return drop(p, r);
+		}
+		if (ct && !neigh)
+			nh_store(p, h, ct, &fib);
+		__builtin_memcpy(macs, fib.smac, 12);	/* smac, dmac */
 	}
-	if (!ct)	/* route mode: forwarded as it is */
-		return route_send(p, h, uplink, up, h->saddr, h->sport, fib.smac, fib.dmac,
-				  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
-		nh_store(p, h, ct, &fib);
-	frag_record(h, ct);
-	return route_send(p, h, uplink, up, ct->xaddr, ct->xport, fib.smac, fib.dmac,
-			  rc == BPF_FIB_LKUP_RET_NO_NEIGH);
+	if (ct) {	/* NAT; route mode forwards the packet as it is */
+		addr = ct->xaddr;
+		port = ct->xport;
+		frag_record(h, ct);
+	}
+	return route_send(p, h, uplink, up, addr, port, macs, macs + 6, neigh);
 }
 
 #endif

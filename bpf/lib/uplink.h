@@ -99,9 +99,13 @@ static __always_inline int uplink_ingress(struct pkt *p)
 	if (frag_later(&h)) {	/* frag.h: follows its first fragment */
 		struct vnet_frag *f = frag_find(&h, VNET_CT_IN);
 
-		if (f)
-			return deliver_in(p, &h, f->net_id, f->ifindex, f->mac, f->xaddr, 0);
-		return uplink_other(p, &h);
+		int r;
+
+		if (!f)
+			return uplink_other(p, &h);
+		r = deliver_in(p, &h, f->net_id, f->ifindex, f->mac, f->xaddr, 0);
+		frag_done(&h, VNET_CT_IN);
+		return r;
 	}
 	if (ct_trackable(&h)) {
 		ct_key_of(&k, &h);

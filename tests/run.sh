@@ -66,6 +66,8 @@ run_system() {
 	esac
 }
 
+# bpffs before the run: whatever a test pins it must remove (checked at the end)
+PINS_BEFORE=$(ls /sys/fs/bpf 2>/dev/null | sort)
 echo "== unit and BPF tests"
 for b in "$BUILD"/tests/unit/test_* "$BUILD"/tests/bpf/test_*; do
 	[ -x "$b" ] && run_cmocka "$b"
@@ -81,6 +83,10 @@ done
 leftover=$(ip netns list 2>/dev/null | grep -E '^vt[0-9]+-' || true)
 if [ -n "$leftover" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-namespaces"); echo "leftover namespaces: $leftover"
+fi
+pins=$(comm -13 <(echo "$PINS_BEFORE") <(ls /sys/fs/bpf 2>/dev/null | sort) | tr '\n' ' ')
+if [ -n "$pins" ]; then
+	FAIL=$((FAIL + 1)); FAILED+=("leftover-pins"); echo "leftover bpffs pins: $pins"
 fi
 [ ${#FAILED[@]} -gt 0 ] && echo "failed: ${FAILED[*]} (logs in $LOGDIR)"
 echo "$PASS passed, $FAIL failed, $SKIP skipped"

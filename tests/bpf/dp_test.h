@@ -87,6 +87,7 @@ static inline int world_setup(void **state)
 		 getenv("VNET_TEST_PREFIX") ? getenv("VNET_TEST_PREFIX") : "vnet", getpid());
 	if (dp_open(W.pin, &W.dp, err, sizeof(err))) {
 		fprintf(stderr, "dp_open: %s\n", err);
+		dp_purge(W.pin);	/* maps pinned before the load failed */
 		return -1;
 	}
 	c.bridge_ifindex = W.br;

@@ -7,9 +7,9 @@
 
 #include "route.h"
 
-/* The guest port a packet from the uplink goes to: 0 with *dst and *net
- * set, or the verdict (it is not for XDP, or the port is gone). Checked
- * before any rewrite. */
+/* The guest port a packet from the uplink goes to: -1 with *dst and *net
+ * set, or the verdict (ACT_PASS is 0: not for XDP, TTL expiry; or the
+ * port is gone). Checked before any rewrite. */
 static __always_inline int deliver_check(struct pkt *p, const struct hdrs *h, __u32 net_id,
 					 __u32 ifindex, struct vnet_port **dst,
 					 struct vnet_net **net)
@@ -23,7 +23,7 @@ static __always_inline int deliver_check(struct pkt *p, const struct hdrs *h, __
 	if (h->ttl <= 1)
 		return ACT_PASS;	/* the kernel answers TTL expiry */
 	set_fill_csum(p, (*dst)->kind);
-	return 0;
+	return -1;
 }
 
 /* Rewrite the destination to the guest's (addr, port) and redirect. */
@@ -46,8 +46,8 @@ static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32
 	struct vnet_net *net;
 	int r = deliver_check(p, h, net_id, ifindex, &dst, &net);
 
-	if (r || !dst || !net)	/* (!dst || !net: for the verifier) */
-		return r;
+	if (r >= 0 || !dst || !net)	/* (!dst || !net: for the verifier) */
+		return r < 0 ? ACT_PASS : r;
 	return deliver_to(p, h, ifindex, dst, net, mac, addr, port);
 }
 

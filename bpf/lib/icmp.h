@@ -88,8 +88,8 @@ static __always_inline int icmp_error_in(struct pkt *p, const struct hdrs *h)
 		return ACT_PASS;	/* about the host's own traffic */
 	ifindex = ct->ifindex;
 	r = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
-	if (r || !dst || !net)
-		return r;
+	if (r >= 0 || !dst || !net)
+		return r < 0 ? ACT_PASS : r;
 	r = icmp_inner_rewrite(p, l4in, k.proto, ct->xaddr, ct->xport);
 	if (r)
 		return drop(p, r);

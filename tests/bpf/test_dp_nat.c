@@ -81,6 +81,13 @@ static void test_snat_tcp_and_reply(void **state)
 	assert_int_equal(port_at(&out, 0), 443);
 	assert_int_equal(port_at(&out, 2), 40000);
 	assert_csums_ok(&out);
+	/* a reply whose TTL would expire is the kernel's (ICMP time exceeded),
+	 * not translated and delivered with TTL 0 */
+	r.b[14 + 8] = 1;
+	put16(r.b + 14 + 10, 0);
+	put16(r.b + 14 + 10, ip_check(r.b + 14));
+	assert_int_equal(run_tc("vnet_uplink_tc", &r, W.up, &out), TC_OK);
+	assert_int_equal(addr_at(&out, 16), ip4(UPLINK));
 }
 
 static void test_snat_udp_icmp(void **state)

@@ -21,7 +21,6 @@ attached() {
 	done
 }
 attached || fail "no program attached to the ports"
-progs_before=$(inhost_net bpftool -j net show 2>/dev/null | md5sum)
 
 inguest 1 ping -i 0.02 -c 250 -W 1 $WAN_IP >"$TMP/ping-wan.log" 2>&1 &
 P1=$!
@@ -35,8 +34,6 @@ vnetctl --json stats default >/dev/null || fail "vnetd stopped answering without
 wait $P1; wait $P2
 grep -q " 0% packet loss" "$TMP/ping-wan.log" || { tail -2 "$TMP/ping-wan.log"; fail "guest -> wan lost pings"; }
 grep -q " 0% packet loss" "$TMP/ping-g2.log" || { tail -2 "$TMP/ping-g2.log"; fail "guest -> guest lost pings"; }
-[ "$(inhost_net bpftool -j net show 2>/dev/null | md5sum)" = "$progs_before" ] ||
-	log "(attachments changed while the pins were gone)"
 kill -0 "$VNETD_PID" || fail "vnetd died"
 wait_for 30 bash -c "ls '$PIN_DIR' 2>/dev/null | cmp -s - '$TMP/pins.before'" ||
 	{ ls "$PIN_DIR"; fail "vnetd did not pin its maps again"; }

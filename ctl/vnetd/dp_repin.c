@@ -5,7 +5,8 @@
  * empty maps (conntrack, fdb, lease bindings lost). So every tick the pins
  * are checked and any missing map pin is recreated from the descriptor the
  * daemon holds. (An XDP link's pin is its only reference: once removed the
- * link is gone and the next reconcile has to attach again.) */
+ * link is gone, and an XDP port stays on its tc program alone (the xdp-veth
+ * hook) or unattached (xdp) until it is re-added or vnetd restarts.) */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

@@ -95,6 +95,11 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		ret = dp_uplink_add(n->mgr->dp, n->uplink_ifindex, err, errlen);
 		if (ret)
 			return ret;
+		/* dp_net_set turned forwarding on for the bridge (the FIB lookups
+		 * need it); the kernel's slow path also forwards from the uplink,
+		 * wherever it moves (start, reconcile, share) */
+		if (ipv4_forwarding_on(n->uplink))
+			log_warn("cannot enable forwarding on %s", n->uplink);
 	}
 	for (size_t i = 0; i < d->n_port_forwards; i++) {
 		ret = dp_forward_add(n->mgr->dp, n->id, &d->port_forwards[i], err, errlen);
@@ -119,8 +124,14 @@ static void network_defer_bind(struct network *n, const uint8_t mac[6], struct i
 {
 	struct pending_bind *p = find_pending(n, mac, ip);
 
-	if (p || n->n_pending >= NETWORK_MAX_PENDING_BINDS)
+	if (p)
 		return;
+	if (n->n_pending >= NETWORK_MAX_PENDING_BINDS) {
+		/* the guest's next lease renewal binds it again */
+		log_warn("network %s: %d leases wait for their guest's first frame; not "
+			 "retrying %s", n->def->name, NETWORK_MAX_PENDING_BINDS, inet_ntoa(ip));
+		return;
+	}
 	p = &n->pending[n->n_pending++];
 	memcpy(p->mac, mac, 6);
 	p->ip = ip;
@@ -255,10 +266,6 @@ int network_start(struct network *n, char *err, size_t errlen)
 		netstore_save_runtime(n->mgr, n);
 		return ret;
 	}
-	/* dp_net_set turned forwarding on for the bridge (the data path's FIB
-	 * lookups need it); the kernel's slow path also forwards from the uplink. */
-	if (uses_uplink(n) && n->uplink[0] && ipv4_forwarding_on(n->uplink))
-		log_warn("cannot enable forwarding on %s", n->uplink);
 	n->active = 1;
 	readd_ports(n);
 	vde_net_started(n); /* adopt or restart the VDE switch of a previous run */

@@ -29,28 +29,23 @@ static int uplink_used(struct netmgr *m, int ifindex)
 	return 0;
 }
 
-/* The same configuration network.c's setup_datapath() writes, with the
- * uplink replaced; the data path updates it in place (conntrack kept). */
+/* The network's uplink is now `to`: network_setup_datapath writes it as
+ * at start (in place: conntrack kept; forwards re-added, forwarding on).
+ * On failure the old uplink stays recorded. */
 static int set_uplink(struct network *n, const char *to, char *err, size_t errlen)
 {
-	const struct netdef *d = n->def;
-	struct dp_net_cfg cfg = { .net_id = n->id, .mode = d->mode, .gw = d->ip,
-				  .prefix = d->prefix, .uplink_ifindex = if_nametoindex(to) };
-	int ret = dp_uplink_add(n->mgr->dp, cfg.uplink_ifindex, err, errlen);
+	char old[sizeof(n->uplink)];
+	int old_idx = n->uplink_ifindex, ret;
 
-	if (ret)
-		return ret;
-	cfg.bridge_ifindex = if_nametoindex(d->bridge);
-	nl_link_mac(d->bridge, cfg.bridge_mac);
-	nl_link_ipv4(to, &cfg.uplink_addr);
-	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
-	if (ret)
-		return ret;
+	snprintf(old, sizeof(old), "%s", n->uplink);
 	snprintf(n->uplink, sizeof(n->uplink), "%s", to);
-	n->uplink_ifindex = cfg.uplink_ifindex;
-	if (ipv4_forwarding_on(to))
-		log_warn("cannot enable forwarding on %s", to);
-	return 0;
+	n->uplink_ifindex = if_nametoindex(to);
+	ret = network_setup_datapath(n, err, errlen);
+	if (ret) {
+		snprintf(n->uplink, sizeof(n->uplink), "%s", old);
+		n->uplink_ifindex = old_idx;
+	}
+	return ret;
 }
 
 /* Networks whose uplink was `from` now reach the outside through `to`

@@ -17,37 +17,55 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
-CPPFLAGS += -DVNET_VERSION=\"0.1.0\" -D_GNU_SOURCE -Ilib -Ictl/vnetd -Ibpf -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lelf -lz
+DEPFLAGS  = -MMD -MP -MF $@.d
+# a program's own (hidden, so globs over build/fuzz/fuzz_* see programs only)
+BIN_DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
 
-LIB_SRCS     := $(wildcard lib/*.c)
-VNETD_SRCS   := $(filter-out ctl/vnetd/main.c,$(wildcard ctl/vnetd/*.c))
+# Include paths by layer: lib/ sees only itself (it cannot include a header
+# of ctl/ or bpf/), the daemon sees lib/ and the data path's shared headers,
+# tests see every layer. A '#include "../' across folders fails the build
+# (check-layers).
+BASE_CPPFLAGS := -DVNET_VERSION=\"0.1.0\" -D_GNU_SOURCE $(PKG_CFLAGS)
+LIB_CPPFLAGS   = $(BASE_CPPFLAGS) -Ilib
+VNETD_CPPFLAGS = $(BASE_CPPFLAGS) -Ilib -Ictl/vnetd -Ibpf -I$(BUILD)
+CPPFLAGS      += $(VNETD_CPPFLAGS)
+TEST_CPPFLAGS  = $(VNETD_CPPFLAGS) -Itests -Ictl/vnet-user
+
+# Sources: a fuzz_*.c beside the code it fuzzes is a fuzz target, never part
+# of a library or program.
+NOT_FUZZ      = $(foreach f,$(1),$(if $(findstring /fuzz_,$(f)),,$(f)))
+LIB_SRCS     := $(call NOT_FUZZ,$(wildcard lib/*.c))
+VNETD_SRCS   := $(call NOT_FUZZ,$(filter-out ctl/vnetd/main.c,$(wildcard ctl/vnetd/*.c)))
 VNETCTL_SRCS := $(wildcard ctl/vnetctl/*.c)
 BPF_SRCS     := $(wildcard bpf/*.bpf.c)
-BPF_HDRS     := $(wildcard bpf/*.h bpf/lib/*.h)
 SKELS        := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
 UNIT_SRCS    := $(wildcard tests/unit/test_*.c tests/bpf/test_*.c)
 UNIT_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS    := $(wildcard tests/tools/*.c)
 TOOL_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
-FUZZ_SRCS    := $(wildcard lib/fuzz/fuzz_*.c)
-FUZZ_BINS    := $(patsubst lib/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SRCS    := $(wildcard lib/fuzz_*.c bpf/fuzz_*.c ctl/*/fuzz_*.c)
+FUZZ_BINS    := $(foreach s,$(FUZZ_SRCS),$(BUILD)/fuzz/$(basename $(notdir $(s))))
 
 LIB_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 VNETD_OBJS   := $(VNETD_SRCS:%.c=$(BUILD)/obj/%.o)
 VNETCTL_OBJS := $(VNETCTL_SRCS:%.c=$(BUILD)/obj/%.o)
 
-all: $(BUILD)/vnetd $(BUILD)/vnetctl
-.PHONY: all deps demo test unit fuzz fuzz-build bench install clean
+all: check-layers $(BUILD)/vnetd $(BUILD)/vnetctl
+.PHONY: all deps demo test unit fuzz fuzz-build bench install clean check-layers
+
+check-layers:
+	$(Q)! grep -rn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"\.\./' bpf ctl lib nss tests \
+		--include='*.[ch]' || { echo 'a #include "../" crosses a layer: use the include path' >&2; false; }
 
 # ---- BPF: clang -target bpf -> object -> skeleton ---------------------------
 $(BUILD)/vmlinux.h:
 	@mkdir -p $(@D)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)/vmlinux.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror $(DEPFLAGS) -MT $@ \
 		-I$(BUILD) -Ibpf -I/usr/include/$(shell uname -m)-linux-gnu -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
 
@@ -55,9 +73,13 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 # ---- C ---------------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c $(SKELS)
+# Dependencies come from the compiler (DEPFLAGS, the .d files included at the
+# end); the skeletons are order-only: made first, and only the objects that
+# include one are rebuilt when it changes.
+$(BUILD)/obj/lib/%.o: CPPFLAGS = $(LIB_CPPFLAGS)
+$(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libvnet.a: $(LIB_OBJS)
 	$(Q)$(AR) rcs $@ $^
@@ -69,18 +91,27 @@ $(BUILD)/vnetd: $(BUILD)/obj/ctl/vnetd/main.o $(BUILD)/libvnetd.a $(BUILD)/libvn
 $(BUILD)/vnetctl: $(VNETCTL_OBJS) $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(SKELS)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(BUILD)/libvnetd.a \
+		$(BUILD)/libvnet.a $(LDLIBS) -lcmocka
 
-# ---- fuzz targets: clang + libFuzzer + ASan over the lib/ sources ------------
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -DFUZZING
+# ---- fuzz targets: clang + libFuzzer + ASan; each fuzz_X.c sits beside the
+# code it fuzzes and links lib/ built for fuzzing; corpus in tests/fuzz/X/ ----
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -DFUZZING -std=gnu11
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -std=gnu11 -c $< -o $@
-$(BUILD)/fuzz/%: lib/fuzz/%.c $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) $(BPF_HDRS) | $(BUILD)/vmlinux.h
-	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter-out %.h,$^) $(LDLIBS)
+	$(Q)$(CLANG) $(LIB_CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+# $(1): the target's source. Its folder decides its include path as above.
+define fuzz_rule
+$(BUILD)/fuzz/$(basename $(notdir $(1))): $(1) $(FUZZ_LIB_OBJS) | $(BUILD)/vmlinux.h $(SKELS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CLANG) $$(if $$(filter lib/%,$(1)),$$(LIB_CPPFLAGS),$$(VNETD_CPPFLAGS) -I$(dir $(1))) \
+		-g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 $$(BIN_DEPFLAGS) -MT $$@ \
+		-o $$@ $(1) $(FUZZ_LIB_OBJS) $$(LDLIBS)
+endef
+$(foreach s,$(FUZZ_SRCS),$(eval $(call fuzz_rule,$(s))))
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
 fuzz-build: $(FUZZ_BINS)
@@ -130,9 +161,9 @@ INSTALLED   := $(SBINDIR)/vnetd $(BINDIR)/vnetctl $(BINDIR)/vnet-user $(LIBDIR)/
 all: $(NSS_SO)
 
 # The NSS module reuses the lease file parser; only _nss_vnet_* is exported.
-$(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/lease_store.h lib/fileutil.c
+$(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/fileutil.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) -D_GNU_SOURCE -Ilib $(CFLAGS) -fPIC -fvisibility=hidden -shared \
+	$(Q)$(CC) -D_GNU_SOURCE -Ilib $(CFLAGS) $(BIN_DEPFLAGS) -fPIC -fvisibility=hidden -shared \
 		-Wl,-soname,libnss_vnet.so.2 -Wl,-z,defs -o $@ nss/nss_vnet.c lib/lease_store.c lib/fileutil.c
 
 install: all
@@ -172,12 +203,12 @@ distcheck: dist
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- vnet-user: unprivileged user networks (VDE switch + libslirp) ----------
 # slirp's .pc file requires glib's, which the header does not need: add its
 # include dir directly so libglib2.0-dev is not a build dependency.
-VNET_USER_SRCS := $(wildcard ctl/vnet-user/*.c)
+VNET_USER_SRCS := $(call NOT_FUZZ,$(wildcard ctl/vnet-user/*.c))
 VNET_USER_OBJS := $(VNET_USER_SRCS:%.c=$(BUILD)/obj/%.o)
 all: $(BUILD)/vnet-user
 $(BUILD)/obj/ctl/vnet-user/%.o: CPPFLAGS += -I/usr/include/slirp

@@ -35,7 +35,7 @@ run_fuzz() {
 	local bin=$1 name corpus work
 	name=$(basename "$bin")
 	want "$name" || return
-	corpus="$ROOT/lib/fuzz/corpus/${name#fuzz_}"
+	corpus="$ROOT/tests/fuzz/${name#fuzz_}"
 	work=$(mktemp -d)
 	[ -d "$corpus" ] && cp -r "$corpus/." "$work/"
 	# Crash artifacts go to the log dir, never into the source tree.

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "../../ctl/vnet-user/frame.c"
-#include "../../ctl/vnet-user/udhcp.c"
-#include "../../ctl/vnet-user/udns.c"
+#include "frame.c"
+#include "udhcp.c"
+#include "udns.c"
 #include "dhcp_test_pkt.h"
 #include "dns_msg.h"
 #include "slirp_mac.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../ctl/vnet-user/frame.c"
+#include "frame.c"
 
 static void check(int cond)
 {

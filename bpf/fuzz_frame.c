@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the data path's header parser (bpf/lib/parse.h), built
- * for the host through bpf_host_shim.h. The first input byte picks the hook
+ * for the host through fuzz_host_shim.h. The first input byte picks the hook
  * (bit 0: tc, else XDP) and the second how much of a tc frame is linear;
  * the rest is the frame. Bytes past the linear part are poisoned for ASan,
  * so a read the bounds checks should have stopped is caught, and every
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_host_shim.h"
+#include "fuzz_host_shim.h"
 
 /* The host pull also unpoisons what it makes linear (defined before the
  * parser so its pkt_pull calls this one). */
@@ -26,7 +26,7 @@ static long pull(struct __sk_buff *skb, __u32 n)
 #undef bpf_skb_pull_data
 #define bpf_skb_pull_data(skb, n) pull(skb, n)
 
-#include "../../bpf/lib/parse.h"
+#include "lib/parse.h"
 
 static void check(int cond)
 {

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "ctlproto.h"
-#include "../../ctl/vnetd/commands.c"
-#include "../../ctl/vnetd/dp_hook_choice.c"
+#include "commands.c"
+#include "dp_hook_choice.c"
 
 static void check(int cond)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "metrics_http.h"
 
 #include <arpa/inet.h>
 #include <time.h>
@@ -263,6 +264,24 @@ static void print_family(FILE *f, const struct sample *v, size_t n)
 		fprintf(f, "%s%s{%s} %lld\n", v[i].family, suffix, v[i].labels, v[i].value);
 }
 
+/* The endpoint's own connections (slow-client defence, security.md 16.11). */
+static void render_http(FILE *f)
+{
+	static const char fam[] = "vnet_metrics_http_connections";
+	struct metrics_http_counters c;
+
+	metrics_http_get_counters(&c);
+	fprintf(f, "# HELP %s_total Metrics endpoint connections by event.\n", fam);
+	fprintf(f, "# TYPE %s_total counter\n", fam);
+	fprintf(f, "%s_total{event=\"accepted\"} %llu\n", fam, (unsigned long long)c.accepted);
+	fprintf(f, "%s_total{event=\"header_timeout\"} %llu\n", fam,
+		(unsigned long long)c.header_timeout);
+	fprintf(f, "%s_total{event=\"evicted\"} %llu\n", fam, (unsigned long long)c.evicted);
+	fprintf(f, "%s_total{event=\"refused\"} %llu\n", fam, (unsigned long long)c.refused);
+	fprintf(f, "# HELP %s_open Metrics endpoint connections open now.\n", fam);
+	fprintf(f, "# TYPE %s_open gauge\n%s_open %llu\n", fam, fam, (unsigned long long)c.open);
+}
+
 char *metrics_render(struct netmgr *m)
 {
 	struct samples s = { 0 };
@@ -278,6 +297,7 @@ char *metrics_render(struct netmgr *m)
 	fprintf(f, "# HELP vnet_start_time_seconds Start time of vnetd since the Unix epoch.\n");
 	fprintf(f, "# TYPE vnet_start_time_seconds gauge\nvnet_start_time_seconds %lld\n",
 		(long long)metrics_start_time);
+	render_http(f);
 	collect(m, &s);
 	qsort(s.v, s.n, sizeof(*s.v), by_family);
 	for (size_t i = 0; i < s.n;) {

@@ -22,6 +22,11 @@ _vnetctl_field()
 }
 
 _vnetctl_verbs() { _vnetctl_run help | awk '/^  [a-z]/ { print $1 }'; }
+# A verb's own options and those of them that take a value, from its usage
+# line (lib/ctl_verbs.h is the one table; nothing is listed here).
+_vnetctl_usage() { _vnetctl_run help "$1" | sed -n '1s/^usage: vnetctl \[--socket PATH\] \[--json\] [^ ]*//p'; }
+_vnetctl_opts() { _vnetctl_usage "$1" | grep -o -- '--[a-z-]*'; }
+_vnetctl_valopts() { _vnetctl_usage "$1" | grep -o -- '--[a-z-]* [A-Z]' | cut -d' ' -f1; }
 _vnetctl_nets() { _vnetctl_run --json net-list | _vnetctl_field name; }
 _vnetctl_ports() { _vnetctl_run --json port-list "$1" | _vnetctl_field ifname; }
 _vnetctl_ifaces() { ls /sys/class/net 2>/dev/null; }
@@ -54,24 +59,16 @@ _vnetctl()
 		fi
 		return
 	fi
-	# Positional arguments after the command, options left out.
+	# Positional arguments after the command, options (and their values) left out.
+	local valopts=" $(_vnetctl_valopts "$verb" | tr '\n' ' ') "
 	for ((i = vi + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mac | --name | --user | --group | --bridge | --hook) ((i++)) ;;
-		-*) ;;
+		-*) [[ $valopts == *" ${COMP_WORDS[i]} "* ]] && ((i++)) ;;
 		*) words+=("${COMP_WORDS[i]}") ;;
 		esac
 	done
 	if [[ $cur == -* ]]; then
-		case $verb in
-		port-add) words=(--mac --hook) ;;
-		net-autostart) words=(--disable) ;;
-		tap-add) words=(--name --user) ;;
-		vde-add) words=(--group) ;;
-		share) words=(--bridge) ;;
-		*) words=() ;;
-		esac
-		COMPREPLY=($(compgen -W "${words[*]} --help --json" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_vnetctl_opts "$verb") --help --json" -- "$cur"))
 		return
 	fi
 	case $verb:${#words[@]} in

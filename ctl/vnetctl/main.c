@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vnetctl: the vnet command-line tool (virsh net-* style). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
+#include "ctl_verbs.h"
 #include "ctlproto.h"
 #include "fileutil.h"
 #include "print.h"
@@ -27,11 +29,10 @@ static struct json_object *call(struct ctl *c, const char *cmd, struct json_obje
 	return c->user ? user_call(cmd, args, opts) : client_call(c->sock, cmd, args, opts);
 }
 
+/* A verb of lib/ctl_verbs.h and how vnetctl runs it. */
 struct verb {
+	const struct ctl_verb *cv;
 	const char *name;
-	int min_args, max_args;
-	const char *usage;
-	const char *help;
 	int (*fn)(struct ctl *c, const struct verb *v);
 };
 
@@ -172,36 +173,35 @@ static int v_share(struct ctl *c, const struct verb *v) { return simple(c, v, "I
 static int v_unshare(struct ctl *c, const struct verb *v) { return simple(c, v, "Interface %s unshared\n%.0s"); }
 static int v_help(struct ctl *c, const struct verb *v);
 
-static const struct verb verbs[] = {
-	{ "net-define", 1, 1, "FILE.xml", "define a network from libvirt network XML", v_define },
-	{ "net-undefine", 1, 1, "NET", "remove a stopped network's definition", v_undefine },
-	{ "net-start", 1, 1, "NET", "start a network", v_start },
-	{ "net-stop", 1, 1, "NET", "stop a network (bridge and ports removed)", v_stop },
-	{ "net-autostart", 1, 1, "NET [--disable]", "start the network when vnetd starts", v_autostart },
-	{ "net-list", 0, 0, "", "list networks", v_list },
-	{ "net-info", 1, 1, "NET", "show a network's state", v_info },
-	{ "net-dumpxml", 1, 1, "NET", "print a network's XML definition", v_dumpxml },
-	{ "port-add", 2, 2, "NET IFNAME [--mac MAC] [--hook H]", "attach a device as a guest port (H: auto, tc, xdp)", v_port_add },
-	{ "port-del", 2, 2, "NET IFNAME", "detach a guest port", v_port_del },
-	{ "port-list", 1, 1, "NET", "list a network's ports", v_port_list },
-	{ "tap-add", 1, 1, "NET [--name TAP] [--user USER]", "create a persistent tap for QEMU as a port; prints its name", v_print_data },
-	{ "vde-add", 1, 1, "NET [--group G]", "start a VDE switch whose tap is a port; prints its socket", v_print_data },
-	{ "leases", 1, 1, "NET", "list DHCP leases", v_leases },
-	{ "host-add", 3, 4, "NET MAC IP [NAME]", "add a static DHCP host", v_host_add },
-	{ "forward-add", 4, 4, "NET tcp|udp HOSTPORT GUESTIP:PORT", "add a port forward", v_forward_add },
-	{ "stats", 0, 1, "[NET]", "show counters", v_stats },
-	{ "metrics", 0, 0, "", "print metrics in the Prometheus text format", v_metrics },
-	{ "share", 1, 1, "IFACE [--bridge BR]", "hand a NIC's MAC, addresses and routes to a bridge (default ebr0)", v_share },
-	{ "unshare", 1, 1, "IFACE", "give a shared NIC back exactly as it was", v_unshare },
-	{ "help", 0, 1, "[COMMAND]", "show help", v_help },
+/* How each verb runs here; names, arguments, options and help are the
+ * table's (lib/ctl_verbs.h). */
+static int (*const runners[CTL_VERB_MAX])(struct ctl *c, const struct verb *v) = {
+	[CTL_VERB_NET_DEFINE] = v_define,	 [CTL_VERB_NET_UNDEFINE] = v_undefine,
+	[CTL_VERB_NET_START] = v_start,		 [CTL_VERB_NET_STOP] = v_stop,
+	[CTL_VERB_NET_AUTOSTART] = v_autostart,	 [CTL_VERB_NET_LIST] = v_list,
+	[CTL_VERB_NET_INFO] = v_info,		 [CTL_VERB_NET_DUMPXML] = v_dumpxml,
+	[CTL_VERB_PORT_ADD] = v_port_add,	 [CTL_VERB_PORT_DEL] = v_port_del,
+	[CTL_VERB_PORT_LIST] = v_port_list,	 [CTL_VERB_TAP_ADD] = v_print_data,
+	[CTL_VERB_VDE_ADD] = v_print_data,	 [CTL_VERB_LEASES] = v_leases,
+	[CTL_VERB_HOST_ADD] = v_host_add,	 [CTL_VERB_FORWARD_ADD] = v_forward_add,
+	[CTL_VERB_STATS] = v_stats,		 [CTL_VERB_METRICS] = v_metrics,
+	[CTL_VERB_SHARE] = v_share,		 [CTL_VERB_UNSHARE] = v_unshare,
+	[CTL_VERB_HELP] = v_help,
 };
-#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+static struct verb verbs[CTL_VERB_MAX];
+
+static void verbs_init(void)
+{
+	for (int i = 0; i < CTL_VERB_MAX; i++)
+		verbs[i] = (struct verb){ &ctl_verbs[i], ctl_verbs[i].name, runners[i] };
+}
+#define N_VERBS CTL_VERB_MAX
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vnetctl [--socket PATH | --user] [--json] [-p] COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < N_VERBS; i++)
-		fprintf(f, "  %-14s %-34s %s\n", verbs[i].name, verbs[i].usage, verbs[i].help);
+		fprintf(f, "  %-14s %-34s %s\n", verbs[i].name, verbs[i].cv->usage, verbs[i].cv->help);
 }
 
 /* Exact name, else a unique prefix (like ip(8)). */
@@ -233,7 +233,7 @@ static int unknown_verb(const char *name)
 
 static int verb_help(const struct verb *w)
 {
-	printf("usage: vnetctl [--socket PATH] [--json] %s %s\n  %s\n", w->name, w->usage, w->help);
+	printf("usage: vnetctl [--socket PATH] [--json] %s %s\n  %s\n", w->name, w->cv->usage, w->cv->help);
 	return 0;
 }
 
@@ -250,29 +250,32 @@ static int v_help(struct ctl *c, const struct verb *v)
 	return verb_help(w);
 }
 
-/* Options after the verb (--mac M, --hook H, --disable) go to the request's opts. */
-static int split_options(struct ctl *c, int argc, char **argv)
+/* Options after the verb go to the request's opts: only the verb's own
+ * (lib/ctl_verbs.h), "--x VALUE" as a string, a flag as true. */
+static int split_options(struct ctl *c, const struct verb *v, int argc, char **argv)
 {
 	c->opts = json_object_new_object();
 	c->argv = calloc(argc + 1, sizeof(char *));
 	c->argc = 0;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--mac") || !strcmp(argv[i], "--name") ||
-		    !strcmp(argv[i], "--user") || !strcmp(argv[i], "--group") ||
-		    !strcmp(argv[i], "--bridge") || !strcmp(argv[i], "--hook")) {
-			if (i + 1 >= argc) {
+		bool takes_value;
+
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			print_json = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			if (!ctl_verb_has_option(v->cv, argv[i] + 2, &takes_value)) {
+				fprintf(stderr, "vnetctl: %s does not take %s\nusage: vnetctl %s %s\n",
+					v->name, argv[i], v->name, v->cv->usage);
+				return -1;
+			}
+			if (takes_value && i + 1 >= argc) {
 				fprintf(stderr, "vnetctl: %s needs a value\n", argv[i]);
 				return -1;
 			}
-			json_object_object_add(c->opts, argv[i] + 2, json_object_new_string(argv[i + 1]));
-			i++;
-		} else if (!strcmp(argv[i], "--disable")) {
-			json_object_object_add(c->opts, "disable", json_object_new_boolean(1));
-		} else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
-			print_json = 1;
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			fprintf(stderr, "vnetctl: unknown option %s\n", argv[i]);
-			return -1;
+			json_object_object_add(c->opts, argv[i] + 2,
+					       takes_value ? json_object_new_string(argv[i + 1])
+							   : json_object_new_boolean(1));
+			i += takes_value;
 		} else {
 			c->argv[c->argc++] = argv[i];
 		}
@@ -285,6 +288,8 @@ int main(int argc, char **argv)
 	struct ctl c = { .sock = getenv("VNET_SOCKET") ? getenv("VNET_SOCKET") : CTL_DEFAULT_SOCKET };
 	const struct verb *v;
 	int i = 1, ret, sock_given = !!getenv("VNET_SOCKET");
+
+	verbs_init();
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--socket") && i + 1 < argc)
@@ -310,10 +315,10 @@ int main(int argc, char **argv)
 	for (int k = i + 1; k < argc; k++)
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
 			return verb_help(v);
-	if (split_options(&c, argc - i - 1, argv + i + 1))
+	if (split_options(&c, v, argc - i - 1, argv + i + 1))
 		return 2;
-	if (c.argc < v->min_args || c.argc > v->max_args)
-		return fprintf(stderr, "vnetctl: usage: vnetctl %s %s\n", v->name, v->usage), 2;
+	if (c.argc < v->cv->min_args || c.argc > v->cv->max_args)
+		return fprintf(stderr, "vnetctl: usage: vnetctl %s %s\n", v->name, v->cv->usage), 2;
 	if (!c.user && !sock_given && user_mode_auto(c.sock))
 		c.user = 1;
 	ret = v->fn(&c, v);

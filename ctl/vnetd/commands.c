@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_verbs.h"
 #include "macaddr.h"
 #include "share.h"
 #include "tapvde.h"
@@ -17,13 +18,6 @@ struct cmd_ctx {
 	struct json_object *opts; /* object */
 	struct json_object *data; /* reply payload */
 	char err[512];
-};
-
-struct command {
-	const char *name;
-	int min_args, max_args;
-	const char *usage;
-	int (*fn)(struct cmd_ctx *c);
 };
 
 #define ERR(...) (void)snprintf(c->err, sizeof(c->err), __VA_ARGS__)
@@ -305,28 +299,20 @@ static int cmd_unshare(struct cmd_ctx *c)
 	return unshare_iface(c->m, arg(c, 0), c->err, sizeof(c->err));
 }
 
-static const struct command commands[] = {
-	{ "net-define", 1, 1, "net-define XML", cmd_define },
-	{ "net-undefine", 1, 1, "net-undefine NET", cmd_undefine },
-	{ "net-start", 1, 1, "net-start NET", cmd_start },
-	{ "net-stop", 1, 1, "net-stop NET", cmd_stop },
-	{ "net-autostart", 1, 1, "net-autostart NET [--disable]", cmd_autostart },
-	{ "net-list", 0, 0, "net-list", cmd_list },
-	{ "net-info", 1, 1, "net-info NET", cmd_info },
-	{ "net-dumpxml", 1, 1, "net-dumpxml NET", cmd_dumpxml },
-	{ "port-add", 2, 2, "port-add NET IFNAME [--mac MAC] [--hook tc|xdp|auto]", cmd_port_add },
-	{ "port-del", 2, 2, "port-del NET IFNAME", cmd_port_del },
-	{ "port-list", 1, 1, "port-list NET", cmd_port_list },
-	{ "tap-add", 1, 1, "tap-add NET [--name TAP] [--user USER]", cmd_tap_add },
-	{ "vde-add", 1, 1, "vde-add NET [--group G]", cmd_vde_add },
-	{ "leases", 1, 1, "leases NET", cmd_leases },
-	{ "host-add", 3, 4, "host-add NET MAC IP [NAME]", cmd_host_add },
-	{ "forward-add", 4, 4, "forward-add NET tcp|udp HOSTPORT GUESTIP:PORT", cmd_forward_add },
-	{ "stats", 0, 1, "stats [NET]", cmd_stats },
-	{ "metrics", 0, 0, "metrics", cmd_metrics },
-	{ "share", 1, 1, "share IFACE [--bridge BR]", cmd_share },
-	{ "unshare", 1, 1, "unshare IFACE", cmd_unshare },
+/* Handlers by verb (lib/ctl_verbs.h has names, arguments and options). */
+static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
+	[CTL_VERB_NET_DEFINE] = cmd_define,	 [CTL_VERB_NET_UNDEFINE] = cmd_undefine,
+	[CTL_VERB_NET_START] = cmd_start,	 [CTL_VERB_NET_STOP] = cmd_stop,
+	[CTL_VERB_NET_AUTOSTART] = cmd_autostart, [CTL_VERB_NET_LIST] = cmd_list,
+	[CTL_VERB_NET_INFO] = cmd_info,		 [CTL_VERB_NET_DUMPXML] = cmd_dumpxml,
+	[CTL_VERB_PORT_ADD] = cmd_port_add,	 [CTL_VERB_PORT_DEL] = cmd_port_del,
+	[CTL_VERB_PORT_LIST] = cmd_port_list,	 [CTL_VERB_TAP_ADD] = cmd_tap_add,
+	[CTL_VERB_VDE_ADD] = cmd_vde_add,	 [CTL_VERB_LEASES] = cmd_leases,
+	[CTL_VERB_HOST_ADD] = cmd_host_add,	 [CTL_VERB_FORWARD_ADD] = cmd_forward_add,
+	[CTL_VERB_STATS] = cmd_stats,		 [CTL_VERB_METRICS] = cmd_metrics,
+	[CTL_VERB_SHARE] = cmd_share,		 [CTL_VERB_UNSHARE] = cmd_unshare,
 };
+
 
 static struct json_object *reply(int ret, struct cmd_ctx *c)
 {
@@ -344,24 +330,44 @@ static struct json_object *reply(int ret, struct cmd_ctx *c)
 	return r;
 }
 
-static int check_args(struct cmd_ctx *c, const struct command *cmd)
+/* Only the verb's own options, each a string (a flag: a boolean). */
+static int check_opts(struct cmd_ctx *c, const struct ctl_verb *v)
+{
+	if (!c->opts)
+		return 0;
+	if (!json_object_is_type(c->opts, json_type_object))
+		return ERR("malformed request: opts must be an object"), -EINVAL;
+	json_object_object_foreach(c->opts, key, val) {
+		bool takes_value;
+
+		if (!ctl_verb_has_option(v, key, &takes_value))
+			return ERR("%s does not take --%s (usage: %s %s)", v->name, key, v->name,
+				   v->usage), -EINVAL;
+		if (!json_object_is_type(val, takes_value ? json_type_string : json_type_boolean))
+			return ERR("malformed request: bad value for --%s", key), -EINVAL;
+	}
+	return 0;
+}
+
+static int check_args(struct cmd_ctx *c, const struct ctl_verb *v)
 {
 	size_t n;
 
 	if (!json_object_is_type(c->args, json_type_array))
 		return ERR("malformed request: args must be an array"), -EINVAL;
 	n = json_object_array_length(c->args);
-	if ((int)n < cmd->min_args || (int)n > cmd->max_args)
-		return ERR("usage: %s", cmd->usage), -EINVAL;
+	if ((int)n < v->min_args || (int)n > v->max_args)
+		return ERR("usage: %s %s", v->name, v->usage), -EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (!json_object_is_type(json_object_array_get_idx(c->args, i), json_type_string))
 			return ERR("malformed request: arguments must be strings"), -EINVAL;
-	return 0;
+	return check_opts(c, v);
 }
 
 struct json_object *commands_exec(struct netmgr *m, struct json_object *req)
 {
 	struct cmd_ctx c = { .m = m };
+	const struct ctl_verb *v;
 	struct json_object *cmdv;
 	const char *name;
 
@@ -372,18 +378,17 @@ struct json_object *commands_exec(struct netmgr *m, struct json_object *req)
 	if (!json_object_object_get_ex(req, "args", &c.args))
 		c.args = NULL;
 	json_object_object_get_ex(req, "opts", &c.opts);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	v = ctl_verb_by_name(name);
+	if (v && handlers[v->id]) {
 		int ret;
 
-		if (strcmp(commands[i].name, name))
-			continue;
 		if (!c.args)
 			c.args = json_object_new_array();
 		else
 			json_object_get(c.args);
-		ret = check_args(&c, &commands[i]);
+		ret = check_args(&c, v);
 		if (!ret)
-			ret = commands[i].fn(&c);
+			ret = handlers[v->id](&c);
 		json_object_put(c.args);
 		return reply(ret, &c);
 	}

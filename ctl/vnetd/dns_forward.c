@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr_quota.h"
 #include "dns_cache.h"
 #include "dns_internal.h"
 #include "log.h"
@@ -49,6 +50,7 @@ struct dns_fwd {
 	struct dns_counters *ctr;
 	struct pending *list;
 	unsigned n_pending;
+	struct addr_quota *quota; /* client slots held per guest address */
 };
 
 static void attempt(struct pending *p);
@@ -66,6 +68,11 @@ struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, si
 	f->done = done;
 	f->ctx = ctx;
 	f->ctr = ctr;
+	f->quota = addr_quota_new(DNS_FWD_GUEST_MAX);
+	if (!f->quota) {
+		free(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -93,6 +100,8 @@ static void pending_free(struct pending *p)
 	if (*pp)
 		*pp = p->next;
 	p->f->n_pending--;
+	for (unsigned i = 0; i < p->n_clients; i++)
+		addr_quota_put(p->f->quota, p->clients[i].addr.sin_addr);
 	free(p);
 }
 
@@ -102,6 +111,7 @@ void dns_fwd_free(struct dns_fwd *f)
 		return;
 	while (f->list)
 		pending_free(f->list);
+	addr_quota_free(f->quota);
 	free(f);
 }
 
@@ -366,21 +376,32 @@ fail:
 
 /* ---- entry --------------------------------------------------------------- */
 
+/* Join c to an identical question in flight: 1 merged (or a retransmission),
+ * 0 none in flight, -ENOBUFS the question has its clients, -EDQUOT c's
+ * guest holds its share of them or of all questions. */
 static int merge(struct dns_fwd *f, const struct dns_client *c, const uint8_t *key, size_t klen)
 {
 	for (struct pending *p = f->list; p; p = p->next) {
+		unsigned same = 0;
+
 		if (p->klen != klen || memcmp(p->key, key, klen))
 			continue;
 		for (unsigned i = 0; i < p->n_clients; i++) {
 			const struct dns_client *o = &p->clients[i];
 
+			if (o->addr.sin_addr.s_addr != c->addr.sin_addr.s_addr)
+				continue;
 			if (o->q.hdr.id == c->q.hdr.id && o->tcp == c->tcp &&
-			    o->conn_id == c->conn_id && o->addr.sin_port == c->addr.sin_port &&
-			    o->addr.sin_addr.s_addr == c->addr.sin_addr.s_addr)
+			    o->conn_id == c->conn_id && o->addr.sin_port == c->addr.sin_port)
 				return 1; /* a retransmission of the same query */
+			same++;
 		}
+		if (same >= DNS_FWD_GUEST_PER_QUESTION)
+			return -EDQUOT;
 		if (p->n_clients >= DNS_FWD_MAX_CLIENTS)
 			return -ENOBUFS;
+		if (addr_quota_take(f->quota, c->addr.sin_addr))
+			return -EDQUOT;
 		p->clients[p->n_clients++] = *c;
 		f->ctr->merged++;
 		return 1;
@@ -401,8 +422,15 @@ int dns_fwd_query(struct dns_fwd *f, const struct dns_client *c)
 	m = merge(f, c, key, klen);
 	if (m)
 		return m < 0 ? m : 0;
-	if (f->n_pending >= DNS_FWD_MAX_PENDING || !(p = calloc(1, sizeof(*p))))
+	if (f->n_pending >= DNS_FWD_MAX_PENDING)
 		return -ENOBUFS;
+	m = addr_quota_take(f->quota, c->addr.sin_addr);
+	if (m)
+		return m == -EDQUOT ? m : -ENOBUFS;
+	if (!(p = calloc(1, sizeof(*p)))) {
+		addr_quota_put(f->quota, c->addr.sin_addr);
+		return -ENOBUFS;
+	}
 	p->f = f;
 	p->q = c->q;
 	memcpy(p->key, key, klen);

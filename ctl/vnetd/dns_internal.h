@@ -17,8 +17,15 @@
 #define DNS_FWD_TIMEOUT_MS 2000 /* per upstream attempt */
 #define DNS_FWD_MAX_PENDING 256 /* distinct questions in flight */
 #define DNS_FWD_MAX_CLIENTS 16	/* clients merged onto one question */
+/* One guest (source address) may hold at most this many of the client
+ * slots of all questions in flight, and this many of one question's: a
+ * guest flooding unique or identical names cannot take the table from the
+ * others (issue 16.10). Over it, its query gets REFUSED. */
+#define DNS_FWD_GUEST_MAX 32
+#define DNS_FWD_GUEST_PER_QUESTION 4
 #define DNS_MAX_UPSTREAMS 4
 #define DNS_TCP_MAX_CONNS 32
+#define DNS_TCP_GUEST_MAX 4	/* connections from one guest (RFC 7766 6.2.2: reuse one) */
 #define DNS_TCP_IDLE_MS 10000	   /* RFC 7766 6.2.3: servers may close idle connections */
 #define DNS_TCP_QUERY_MAX 4096	   /* a guest query larger than this is refused */
 #define DNS_TCP_OUT_MAX (4 * 65537) /* queued replies for one connection */
@@ -32,7 +39,7 @@
 	X(upstream_failures) X(upstream_tcp_retries) X(servfail) X(formerr)    \
 	X(notimp) X(refused) X(dropped) X(bad_replies) X(truncated)            \
 	X(pending_full) X(tcp_accepted) X(tcp_rejected) X(tcp_closed_idle)     \
-	X(tcp_closed_error)
+	X(tcp_closed_error) X(guest_pending_full) X(tcp_guest_rejected)
 
 /* Query types counted separately; the rest count as "other". */
 #define DNS_COUNTED_TYPES(X) X(A) X(AAAA) X(PTR) X(ANY) X(MX) X(TXT) X(SRV) X(NS) X(SOA) X(CNAME)
@@ -91,7 +98,8 @@ struct dns_fwd;
 struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, size_t n_ups,
 			    dns_fwd_done_cb done, void *ctx, struct dns_counters *ctr);
 void dns_fwd_free(struct dns_fwd *f);
-/* 0 queued or merged; -ENOBUFS too many in flight; -ENETUNREACH no upstream. */
+/* 0 queued or merged; -ENOBUFS too many in flight; -EDQUOT this client's
+ * guest has its share in flight; -ENETUNREACH no upstream. */
 int dns_fwd_query(struct dns_fwd *f, const struct dns_client *c);
 
 #endif

@@ -214,6 +214,12 @@ void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8
 	rc = dns_fwd_query(s->fwd, c);
 	if (rc == -ENOBUFS) {
 		s->ctr.pending_full++; /* the client will retry */
+	} else if (rc == -EDQUOT) {
+		/* this guest's share is in flight: say so at once (REFUSED is
+		 * policy, and no resolver caches it as it may a SERVFAIL) */
+		s->ctr.guest_pending_full++;
+		s->ctr.refused++;
+		send_rcode(s, c, DNS_R_REFUSED);
 	} else if (rc < 0) {
 		s->ctr.servfail++;
 		send_rcode(s, c, DNS_R_SERVFAIL);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr_quota.h"
 #include "dns_internal.h"
 #include "log.h"
 
@@ -34,6 +35,7 @@ struct dns_tcp {
 	struct tconn *conns;
 	unsigned n;
 	uint64_t next_id;
+	struct addr_quota *per_guest; /* connections per guest address */
 };
 
 static void conn_close(struct tconn *c)
@@ -45,6 +47,7 @@ static void conn_close(struct tconn *c)
 		;
 	*pp = c->next;
 	t->n--;
+	addr_quota_put(t->per_guest, c->peer.sin_addr);
 	if (c->timer > 0)
 		loop_cancel_timer(t->loop, c->timer);
 	loop_del_fd(t->loop, c->fd);
@@ -174,8 +177,20 @@ static void on_conn(int fd, uint32_t events, void *data)
 static void accept_one(struct dns_tcp *t, int fd, const struct sockaddr_in *peer)
 {
 	struct tconn *c;
+	int q;
 
+	/* one guest's slow connections cannot hold the others' slots */
+	q = addr_quota_take(t->per_guest, peer->sin_addr);
+	if (q) {
+		if (q == -EDQUOT)
+			t->ctr->tcp_guest_rejected++;
+		else
+			t->ctr->tcp_rejected++;
+		close(fd);
+		return;
+	}
 	if (t->n >= DNS_TCP_MAX_CONNS || !(c = calloc(1, sizeof(*c)))) {
+		addr_quota_put(t->per_guest, peer->sin_addr);
 		t->ctr->tcp_rejected++;
 		close(fd);
 		return;
@@ -185,6 +200,7 @@ static void accept_one(struct dns_tcp *t, int fd, const struct sockaddr_in *peer
 	c->id = ++t->next_id;
 	c->peer = *peer;
 	if (loop_add_fd(t->loop, fd, EPOLLIN, on_conn, c) < 0) {
+		addr_quota_put(t->per_guest, peer->sin_addr);
 		t->ctr->tcp_rejected++;
 		close(fd);
 		free(c);
@@ -226,7 +242,9 @@ struct dns_tcp *dns_tcp_new(struct loop *loop, int listen_fd, struct dns_service
 	t->lfd = listen_fd;
 	t->s = s;
 	t->ctr = ctr;
-	if (loop_add_fd(loop, listen_fd, EPOLLIN, on_listen, t) < 0) {
+	t->per_guest = addr_quota_new(DNS_TCP_GUEST_MAX);
+	if (!t->per_guest || loop_add_fd(loop, listen_fd, EPOLLIN, on_listen, t) < 0) {
+		addr_quota_free(t->per_guest);
 		free(t);
 		return NULL;
 	}
@@ -240,5 +258,6 @@ void dns_tcp_free(struct dns_tcp *t)
 	while (t->conns)
 		conn_close(t->conns);
 	loop_del_fd(t->loop, t->lfd);
+	addr_quota_free(t->per_guest);
 	free(t);
 }

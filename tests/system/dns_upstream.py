@@ -6,7 +6,8 @@
 # Names: big.test -> TC over UDP, A 5.5.5.5 over TCP; spoof.test -> first
 # spoofed replies (wrong ID, wrong question, wrong source address, wrong
 # source port), then A 1.2.3.4; nx.test -> NXDOMAIN + SOA; www.test -> A
-# 93.184.216.34 ttl 300; many.test -> 40 A records (673 bytes); anything else -> A 10.10.10.10.
+# 93.184.216.34 ttl 300; many.test -> 40 A records (673 bytes); names under
+# silent.test are swallowed (a slow upstream); anything else -> A 10.10.10.10.
 import select, socket, struct, sys
 
 good, dead, logpath = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -85,6 +86,8 @@ while True:
             log.write("dead %s %d %s %d\n" % (peer[0], peer[1], name, qid))
             continue
         log.write("udp %s %d %s %d\n" % (peer[0], peer[1], name, qid))
+        if name.endswith(".silent.test"):
+            continue
         if name == "spoof.test":
             spoof(q, peer, sg, sd)
         sg.sendto(answer(q, False), peer)

@@ -48,7 +48,9 @@
 #define VNET_CT_ICMP 30
 
 /* The one list of drop reasons: code (VNET_DROP_x), counters (index into
- * the drops map) and metric labels (the string) all come from it. */
+ * the drops map) and metric labels (the string) all come from it. Append
+ * new reasons at the end: the drops map keeps VNET_DROP_SLOTS per network,
+ * so a new reason (up to that many) changes neither indices nor the map. */
 #define VNET_DROP_REASONS(X)                                             \
 	X(NONE, "none")                                                  \
 	X(RUNT, "runt")               /* truncated header */            \
@@ -79,8 +81,18 @@ enum vnet_drop {
 	VNET_DROP_MAX
 };
 
-/* Global counters (per-CPU array, index = enum). GC counters are added by
- * user space on CPU 0's slot. */
+/* Counters are kept per network: the drops map is indexed
+ * net_id * VNET_DROP_SLOTS + reason, global_stats net_id * VNET_G_SLOTS +
+ * counter. Net 0 is "no network": a drop on the uplink or a port that no
+ * network claims, host traffic passed on the uplink. The slot counts have
+ * headroom so new reasons/counters do not resize the pinned maps again. */
+#define VNET_DROP_SLOTS 64
+#define VNET_G_SLOTS 16
+#define VNET_DROP_IDX(net, r) ((net) * VNET_DROP_SLOTS + (r))
+#define VNET_G_IDX(net, c) ((net) * VNET_G_SLOTS + (c))
+
+/* Per-network counters (per-CPU array, index VNET_G_IDX). GC counters are
+ * added by user space on CPU 0's slot. */
 #define VNET_GLOBAL_COUNTERS(X)                                           \
 	X(CT_CREATED, "conntrack_created")                                \
 	X(CT_EXPIRED, "conntrack_expired")                                \
@@ -95,6 +107,8 @@ enum vnet_global {
 #undef X
 	VNET_G_MAX
 };
+_Static_assert(VNET_DROP_MAX <= VNET_DROP_SLOTS, "drop reasons: raise VNET_DROP_SLOTS");
+_Static_assert(VNET_G_MAX <= VNET_G_SLOTS, "counters: raise VNET_G_SLOTS");
 
 /* Hook a port's program runs on. */
 /* VNET_HOOK_XDP_VETH (opt-in, VNET_DP_HOOK=xdp-veth): a veth port with an

@@ -98,14 +98,14 @@ static __always_inline int ct_insert_pair(struct vnet_ct_key *a, struct vnet_ct 
 		goto full;
 	err = bpf_map_update_elem(&ct_map, b, vb, BPF_NOEXIST);
 	if (!err) {
-		count_global(VNET_G_CT_CREATED);
+		count_net(va->net_id, VNET_G_CT_CREATED);
 		return 0;
 	}
 	bpf_map_delete_elem(&ct_map, a);
 	if (err == -17)
 		return -17;
 full:
-	count_global(VNET_G_CT_FAILED);
+	count_net(va->net_id, VNET_G_CT_FAILED);
 	return VNET_DROP_CT_FULL;
 }
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Per-CPU counters: per port (ifindex) stats, drops by reason (the index
- * is enum vnet_drop from VNET_DROP_REASONS), global counters. */
+/* Per-CPU counters: per port (ifindex) stats, drops by network and reason
+ * (enum vnet_drop from VNET_DROP_REASONS), counters by network. */
 #ifndef VNET_BPF_COUNTERS_H
 #define VNET_BPF_COUNTERS_H
 
 #include "maps.h"
+
+_Static_assert(VNET_MAX_NETS <= 256, "pkt.net_id is a byte");
 
 static __always_inline struct vnet_stats *stats_of(__u32 ifindex)
 {
@@ -30,9 +32,11 @@ static __always_inline void count_rx(struct pkt *p)
 	}
 }
 
-static __always_inline void count_global(__u32 idx)
+/* Counter idx (enum vnet_global) of network net_id (0: none). */
+static __always_inline void count_net(__u32 net_id, __u32 idx)
 {
-	__u64 *v = bpf_map_lookup_elem(&global_stats, &idx);
+	__u32 k = VNET_G_IDX(net_id < VNET_MAX_NETS ? net_id : 0, idx);
+	__u64 *v = bpf_map_lookup_elem(&global_stats, &k);
 
 	if (v)
 		(*v)++;
@@ -49,7 +53,8 @@ static __always_inline void count_verdict(const struct pkt *p, enum act a, __u32
 		s = bpf_map_lookup_elem(&port_stats, &ifindex);
 
 	if (a == ACT_DROP) {
-		__u64 *d = bpf_map_lookup_elem(&drops, &reason);
+		__u32 k = VNET_DROP_IDX((__u32)p->net_id, reason);	/* a byte: < VNET_MAX_NETS */
+		__u64 *d = bpf_map_lookup_elem(&drops, &k);
 
 		if (d)
 			(*d)++;

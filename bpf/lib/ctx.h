@@ -42,6 +42,8 @@ struct pkt {
 	__u8 fill_csum;	/* XDP into a veth: recompute the L4 checksum */
 	__u8 retry_tc;	/* ACT_PASS at XDP that the tc program can still do */
 	__u8 counted;	/* tc: rx already counted at XDP (VNET_META_RETRY) */
+	__u8 net_id;	/* the network a drop is counted on (0: none); a byte,
+			 * so struct pkt does not grow (the stack is tight) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	__u32 reason;	/* ACT_DROP: enum vnet_drop */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */

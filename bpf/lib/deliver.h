@@ -14,6 +14,7 @@ static __always_inline int deliver_check(struct pkt *p, const struct hdrs *h, __
 					 __u32 ifindex, struct vnet_port **dst,
 					 struct vnet_net **net)
 {
+	p->net_id = net_id;	/* drops from here on are the flow's network's */
 	*dst = bpf_map_lookup_elem(&port_map, &ifindex);
 	*net = bpf_map_lookup_elem(&net_map, &net_id);
 	if (!*dst || !*net || (*dst)->net_id != net_id)

@@ -73,6 +73,20 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ct_map SEC(".maps");
 
+/* Scratch space where snat_new builds a flow's two entries (per CPU, not
+ * pinned): it runs as a global function whose stack adds to its caller's,
+ * and two 64-byte entries there would not fit the 512-byte budget. */
+struct ct_pair {
+	struct vnet_ct in;
+	struct vnet_ct out;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ct_pair);
+} ct_scratch SEC(".maps");
+
 /* fragments of translated datagrams: written and read by the programs
  * only (first fragment records, later ones follow). */
 struct {
@@ -112,9 +126,11 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } port_stats SEC(".maps");
 
+/* drops by (network, reason) and counters by (network, counter): see
+ * VNET_DROP_IDX / VNET_G_IDX. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, VNET_DROP_MAX);
+	__uint(max_entries, VNET_MAX_NETS * VNET_DROP_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -122,7 +138,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, VNET_G_MAX);
+	__uint(max_entries, VNET_MAX_NETS * VNET_G_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

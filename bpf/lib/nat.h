@@ -28,15 +28,28 @@ static __always_inline int snat_new_inline(const struct hdrs *h, const struct vn
 {
 	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
 				  .sport = h->dport, .proto = h->proto };
-	struct vnet_ct in = { .dir = VNET_CT_IN, .xaddr = h->saddr, .xport = h->sport,
-			      .net_id = net_id, .ifindex = port_ifindex, .nat = 1 };
-	struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .xaddr = net->uplink_addr,
-			       .net_id = net_id, .nat = 1 };
 	__u16 own = bpf_ntohs(h->sport);
+	struct ct_pair *cp;
+	__u32 zero = 0;
 	int i, r;
 
-	__builtin_memcpy(in.mac, h->smac, 6);
-	in.peer = *ok;
+	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
+	if (!cp)
+		return VNET_DROP_CT_FULL;
+	__builtin_memset(cp, 0, sizeof(*cp));
+	cp->in.dir = VNET_CT_IN;
+	cp->in.xaddr = h->saddr;
+	cp->in.xport = h->sport;
+	cp->in.net_id = net_id;
+	cp->in.ifindex = port_ifindex;
+	cp->in.nat = 1;
+	__builtin_memcpy(cp->in.mac, h->smac, 6);
+	cp->in.peer = *ok;
+	cp->out.dir = VNET_CT_OUT;
+	cp->out.initiator = 1;
+	cp->out.xaddr = net->uplink_addr;
+	cp->out.net_id = net_id;
+	cp->out.nat = 1;
 	for (i = 0; i < VNET_NAT_TRIES; i++) {
 		__u16 port;
 
@@ -50,11 +63,11 @@ static __always_inline int snat_new_inline(const struct hdrs *h, const struct vn
 		} else {
 			ik.dport = port;
 		}
-		out.xport = port;
-		out.peer = ik;
-		r = ct_insert_pair(&ik, &in, ok, &out);
+		cp->out.xport = port;
+		cp->out.peer = ik;
+		r = ct_insert_pair(&ik, &cp->in, ok, &cp->out);
 		if (r == 0) {
-			count_global(VNET_G_NAT_CREATED);
+			count_net(net_id, VNET_G_NAT_CREATED);
 			return 0;
 		}
 		if (r != -17)

@@ -116,6 +116,7 @@ static __always_inline int port_ingress(struct pkt *p)
 
 	if (!port)
 		return ACT_PASS;
+	p->net_id = port->net_id;	/* every drop below is this network's */
 	count_rx(p);
 	r = parse_eth(p, &h);
 	if (r)

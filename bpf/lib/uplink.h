@@ -50,7 +50,7 @@ static __always_inline int dnat_new(const struct hdrs *h, struct vnet_ct_key *ik
 		return 0;	/* ik: another CPU made it; ok: the caller finds none */
 	if (r)
 		return -1;
-	count_global(VNET_G_DNAT_HITS);
+	count_net(net_id, VNET_G_DNAT_HITS);
 	return 0;
 }
 
@@ -66,10 +66,11 @@ static __always_inline int uplink_other(struct pkt *p, const struct hdrs *h)
 
 	id = bpf_map_lookup_elem(&subnet_map, &lk);
 	if (!id) {
-		count_global(VNET_G_UPLINK_PASS);
+		count_net(0, VNET_G_UPLINK_PASS);
 		return ACT_PASS;
 	}
 	bk.net_id = *id;
+	p->net_id = *id;	/* a drop here is that network's */
 	net = bpf_map_lookup_elem(&net_map, &bk.net_id);
 	if (!net || !(net->flags & VNET_NET_ROUTE) || net->uplink_ifindex != p->ifindex)
 		return drop(p, VNET_DROP_UNSOLICITED);
@@ -142,6 +143,7 @@ static __always_inline int uplink_guard(struct pkt *p)
 	id = bpf_map_lookup_elem(&subnet_map, &lk);
 	if (!id)
 		return ACT_PASS;
+	p->net_id = *id;
 	net = bpf_map_lookup_elem(&net_map, id);
 	if (net && (net->flags & VNET_NET_NAT))
 		return drop(p, VNET_DROP_UNNAT_GUARD);

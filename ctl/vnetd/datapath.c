@@ -86,6 +86,40 @@ static void size_ct(struct vnet *skel, const char *pin_dir)
 	bpf_map__set_max_entries(skel->maps.ct_map, (__u32)n);
 }
 
+/* Counter maps whose shape changed (drops and global_stats became per
+ * network) cannot be reused: libbpf refuses a pin whose type, sizes or
+ * flags differ, and the load would fail. Their contents are only counts,
+ * so such a pin is removed and the map created afresh (its counts restart
+ * from 0, once); every other map must stay compatible. */
+static void replace_stale_counters(struct vnet *skel, const char *pin_dir)
+{
+	static const char *const names[] = { "drops", "global_stats", "port_stats" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, names[i]);
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+		char path[PATH_MAX];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, names[i]);
+		fd = bpf_obj_get(path);
+		if (!m || fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    (info.type != bpf_map__type(m) || info.key_size != bpf_map__key_size(m) ||
+		     info.value_size != bpf_map__value_size(m) ||
+		     info.max_entries != bpf_map__max_entries(m) ||
+		     info.map_flags != bpf_map__map_flags(m))) {
+			log_info("datapath: pinned %s has another layout (%u entries, want %u): "
+				 "replaced, its counts restart from 0", names[i], info.max_entries,
+				 bpf_map__max_entries(m));
+			unlink(path);
+		}
+		close(fd);
+	}
+}
+
 /* Give every recorded port/uplink the program just loaded (replace). */
 static void reattach_all(struct datapath *dp)
 {
@@ -139,6 +173,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 		goto fail;
 	}
 	size_ct(dp->skel, dp->pin_dir);
+	replace_stale_counters(dp->skel, dp->pin_dir);
 	r = vnet__load(dp->skel);
 	if (r) {
 		dp_err(err, errlen, "load BPF programs (pins under %s): %s", pin_dir,

@@ -85,8 +85,13 @@ int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_por
 /* Periodic housekeeping (conntrack GC); called about once a second. */
 void dp_tick(struct datapath *dp);
 
-/* Counters: {"ports":[{"ifindex":..,"rx_packets":..,...}], "drops":{reason:n},
- * "conntrack":{...}} -- net_id 0 means all networks. */
+/* Counters of network net_id: {"ports":[{"ifindex":..,"rx_packets":..,...}],
+ * "drops":{reason:n}, "conntrack":{...}} -- net_id 0 means the totals of
+ * all networks (and of what belongs to none). */
 struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id);
+/* What belongs to no network: drops counted on net 0, host traffic passed
+ * on the uplink, the conntrack table's fill and size:
+ * {"drops":{reason:n}, "conntrack":{"uplink_pass","table_entries","max_entries"}}. */
+struct json_object *dp_stats_global_json(struct datapath *dp);
 
 #endif

@@ -157,41 +157,71 @@ static void delete_keys(int fd, const struct vnet_ct_key *keys, size_t n)
 	}
 }
 
+/* Per-network results of a pass. */
+struct gc_tally {
+	unsigned long long expired[VNET_MAX_NETS];	/* flows */
+	long long entries[VNET_MAX_NETS];	/* entries left */
+};
+
+static unsigned net_of(const struct vnet_ct *ct)
+{
+	return ct->net_id < VNET_MAX_NETS ? ct->net_id : 0;
+}
+
+/* Publish a pass: expired flows counted per network, entries for stats
+ * (reported from here instead of walking the table per request). */
+static void gc_publish(struct datapath *dp, const struct gc_tally *t, int complete)
+{
+	long long total = 0;
+
+	for (unsigned i = 0; i < VNET_MAX_NETS; i++) {
+		if (t->expired[i])
+			dp_counter_add(dp, i, VNET_G_CT_EXPIRED, t->expired[i]);
+		total += t->entries[i];
+	}
+	if (!complete)
+		return;
+	memcpy(dp->ct_net_entries, t->entries, sizeof(t->entries));
+	dp->ct_entries = total;
+}
+
 void dp_gc(struct datapath *dp)
 {
 	int fd = dp_map_fd(dp, "ct_map");
-	unsigned long long now = now_ns(), flows = 0;
+	unsigned long long now = now_ns();
 	struct gc_snap s = { 0 };
 	struct vnet_ct_key *dead = NULL;
-	size_t n = 0, gone = 0;	/* keys to delete; of them, in the snapshot */
+	struct gc_tally *t = calloc(1, sizeof(*t));
+	size_t n = 0;	/* keys to delete */
 	int r = snap_read(fd, &s), e;
 
 	/* a failed read leaves a partial snapshot: collect from it anyway
 	 * (partners missing from it are looked up), but do not count it */
-	if (r == -ENOMEM || (r && !s.n))
+	if (!t || r == -ENOMEM || (r && !s.n))
 		goto out;
 	dead = malloc((s.n * 2 + 1) * sizeof(*dead));
 	if (!dead || snap_index(&s))
 		goto out;
+	for (size_t i = 0; i < s.n; i++)
+		t->entries[net_of(&s.vals[i])]++;
 	for (size_t i = 0; i < s.n; i++) {
+		unsigned net = net_of(&s.vals[i]);
+
 		e = ct_expired(fd, &s, &s.vals[i], now);
 		if (!e)
 			continue;
-		flows++;	/* flows (pairs), like conntrack_created */
+		t->expired[net]++;	/* flows (pairs), like conntrack_created */
 		dead[n++] = s.keys[i];
-		gone++;
+		t->entries[net]--;
 		if (s.vals[i].initiator) {
 			dead[n++] = s.vals[i].peer;
-			gone += e == 1;	/* an expired pair's partner is in the snapshot */
+			t->entries[net] -= e == 1;	/* an expired pair's partner is in the snapshot */
 		}
 	}
 	delete_keys(fd, dead, n);
-	if (flows)
-		dp_global_add(dp, VNET_G_CT_EXPIRED, flows);
-	/* stats report this instead of walking the table per request */
-	if (!r)
-		dp->ct_entries = (long long)(s.n - gone);
+	gc_publish(dp, t, !r);
 out:
+	free(t);
 	free(dead);
 	free(s.keys);
 	free(s.vals);

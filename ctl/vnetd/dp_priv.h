@@ -17,6 +17,7 @@ struct datapath {
 	struct vnet *skel;
 	int ncpu;
 	long long ct_entries;	/* conntrack entries at the last GC pass, -1: none yet */
+	long long ct_net_entries[VNET_MAX_NETS];	/* the same by network */
 };
 
 /* tc filter identity: one filter per hook, replaced in place. */
@@ -36,7 +37,7 @@ void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
 
 /* dp_gc.c (dp_gc), dp_stats.c */
 void dp_gc(struct datapath *dp);
-void dp_global_add(struct datapath *dp, unsigned idx, unsigned long long n);
+void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned long long n);
 
 /* datapath.c */
 int dp_map_fd(struct datapath *dp, const char *name);

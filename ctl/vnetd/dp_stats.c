@@ -23,11 +23,13 @@ static const char *const global_names[] = {
 #undef X
 };
 
-void dp_global_add(struct datapath *dp, unsigned idx, unsigned long long n)
+/* Add n to counter idx of network net_id (CPU 0's slot: the programs
+ * never write it from user space's side, and a sum reads every CPU). */
+void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned long long n)
 {
 	int fd = dp_map_fd(dp, "global_stats");
 	unsigned long long *v = calloc(dp->ncpu, sizeof(*v));
-	__u32 key = idx;
+	__u32 key = VNET_G_IDX(net_id < VNET_MAX_NETS ? net_id : 0, idx);
 
 	if (!v)
 		return;
@@ -108,38 +110,68 @@ static struct json_object *ports_json(struct datapath *dp, uint32_t net_id)
 	return arr;
 }
 
-static struct json_object *drops_json(struct datapath *dp)
+/* Per-network counters of one map: sums[i] = slot i of network net_id,
+ * summed over CPUs; net_id 0 with all: every network's (and net 0's) slot
+ * i added up, read in one batch. */
+static void net_sums(struct datapath *dp, const char *map, unsigned slots, unsigned n,
+		     uint32_t net_id, int all, __u64 *sums)
+{
+	int fd = dp_map_fd(dp, map);
+	__u32 total = VNET_MAX_NETS * slots, count = total, token, *keys;
+	__u64 *vals;
+
+	memset(sums, 0, n * sizeof(*sums));
+	if (!all) {
+		for (__u32 i = 0; i < n; i++) {
+			__u32 k = net_id * slots + i;
+
+			percpu_sum(dp, fd, &k, &sums[i], 1);
+		}
+		return;
+	}
+	keys = calloc(total, sizeof(*keys));
+	vals = calloc((size_t)total * dp->ncpu, sizeof(*vals));
+	if (keys && vals &&
+	    (bpf_map_lookup_batch(fd, NULL, &token, keys, vals, &count, NULL) == 0 ||
+	     errno == ENOENT)) {
+		for (__u32 i = 0; i < count; i++)
+			for (int c = 0; c < dp->ncpu && keys[i] % slots < n; c++)
+				sums[keys[i] % slots] += vals[(size_t)i * dp->ncpu + c];
+	}
+	free(keys);
+	free(vals);
+}
+
+static struct json_object *drops_json(struct datapath *dp, uint32_t net_id, int all)
 {
 	struct json_object *o = json_object_new_object();
-	int fd = dp_map_fd(dp, "drops");
+	__u64 v[VNET_DROP_MAX];
 
-	for (__u32 i = 1; i < VNET_DROP_MAX; i++) {
-		__u64 v = 0;
-
-		percpu_sum(dp, fd, &i, &v, 1);
-		json_object_object_add(o, drop_names[i], json_object_new_int64((int64_t)v));
-	}
+	net_sums(dp, "drops", VNET_DROP_SLOTS, VNET_DROP_MAX, net_id, all, v);
+	for (__u32 i = 1; i < VNET_DROP_MAX; i++)
+		json_object_object_add(o, drop_names[i], json_object_new_int64((int64_t)v[i]));
 	return o;
 }
 
-static struct json_object *ct_json(struct datapath *dp)
+/* A network's conntrack counters (net 0 with all: the totals). uplink_pass
+ * is host traffic, never a network's: reported with the totals and by
+ * dp_stats_global_json only. */
+static struct json_object *ct_json(struct datapath *dp, uint32_t net_id, int all)
 {
 	struct json_object *o = json_object_new_object();
-	int fd = dp_map_fd(dp, "global_stats");
+	__u64 v[VNET_G_MAX];
 
 	/* entries: as of the GC's last pass (dp_tick, about once a second),
 	 * not a walk of up to 262k keys per request; a first request before
 	 * any pass runs one */
 	if (dp->ct_entries < 0)
 		dp_gc(dp);
-	for (__u32 i = 0; i < VNET_G_MAX; i++) {
-		__u64 v = 0;
-
-		percpu_sum(dp, fd, &i, &v, 1);
-		json_object_object_add(o, global_names[i], json_object_new_int64((int64_t)v));
-	}
+	net_sums(dp, "global_stats", VNET_G_SLOTS, VNET_G_MAX, net_id, all, v);
+	for (__u32 i = 0; i < VNET_G_MAX; i++)
+		if (all || i != VNET_G_UPLINK_PASS)
+			json_object_object_add(o, global_names[i], json_object_new_int64((int64_t)v[i]));
 	json_object_object_add(o, "entries",
-			       json_object_new_int64(dp->ct_entries < 0 ? 0 : dp->ct_entries));
+			       json_object_new_int64(all ? dp->ct_entries : dp->ct_net_entries[net_id]));
 	json_object_object_add(o, "max_entries",
 			       json_object_new_int64(bpf_map__max_entries(dp->skel->maps.ct_map)));
 	return o;
@@ -148,9 +180,29 @@ static struct json_object *ct_json(struct datapath *dp)
 struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id)
 {
 	struct json_object *o = json_object_new_object();
+	int all = net_id == 0;
 
+	if (net_id >= VNET_MAX_NETS)
+		net_id = 0;
 	json_object_object_add(o, "ports", ports_json(dp, net_id));
-	json_object_object_add(o, "drops", drops_json(dp));
-	json_object_object_add(o, "conntrack", ct_json(dp));
+	json_object_object_add(o, "drops", drops_json(dp, net_id, all));
+	json_object_object_add(o, "conntrack", ct_json(dp, net_id, all));
+	return o;
+}
+
+struct json_object *dp_stats_global_json(struct datapath *dp)
+{
+	struct json_object *o = json_object_new_object(), *ct = json_object_new_object();
+	__u64 v[VNET_G_MAX];
+
+	if (dp->ct_entries < 0)
+		dp_gc(dp);
+	json_object_object_add(o, "drops", drops_json(dp, 0, 0));
+	net_sums(dp, "global_stats", VNET_G_SLOTS, VNET_G_MAX, 0, 0, v);
+	json_object_object_add(ct, "uplink_pass", json_object_new_int64((int64_t)v[VNET_G_UPLINK_PASS]));
+	json_object_object_add(ct, "table_entries", json_object_new_int64(dp->ct_entries));
+	json_object_object_add(ct, "max_entries",
+			       json_object_new_int64(bpf_map__max_entries(dp->skel->maps.ct_map)));
+	json_object_object_add(o, "conntrack", ct);
 	return o;
 }

@@ -49,6 +49,13 @@ static void add(struct samples *s, const char *family, const char *labels, long 
 	s->v[s->n++].value = value;
 }
 
+/* Label sets a and b joined (either may be empty: the data path's
+ * counters that belong to no network have no network label). */
+static void join_labels(char *out, size_t len, const char *a, const char *b)
+{
+	snprintf(out, len, "%s%s%s", a, *a && *b ? "," : "", b);
+}
+
 /* Metric names allow [a-zA-Z0-9_:]; anything else becomes '_'. */
 static void sanitize(char *s)
 {
@@ -109,7 +116,7 @@ static int apply_label_rule(struct samples *s, const char *prefix, const char *l
 		if (strcmp(prefix, r->source) || strncmp(key, r->key_prefix, kl))
 			continue;
 		snprintf(extra, sizeof(extra), r->labels_fmt, key + kl);
-		snprintf(lab, sizeof(lab), "%s,%s", labels, extra);
+		join_labels(lab, sizeof(lab), labels, extra);
 		snprintf(family, sizeof(family), r->family, key + kl);
 		sanitize(family);
 		add(s, family, lab, value);
@@ -128,15 +135,17 @@ static void flatten_array(struct samples *s, const char *prefix, const char *lab
 {
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		struct json_object *el = json_object_array_get_idx(arr, i), *id;
-		char lab[256];
+		char lab[256], extra[128];
 
 		if (!json_object_is_type(el, json_type_object))
 			continue;
 		if (json_object_object_get_ex(el, "ifname", &id)) {
-			snprintf(lab, sizeof(lab), "%s,port=\"%s\"", labels, json_object_get_string(id));
+			snprintf(extra, sizeof(extra), "port=\"%s\"", json_object_get_string(id));
+			join_labels(lab, sizeof(lab), labels, extra);
 			flatten(s, "vnet_port", lab, el);
 		} else {
-			snprintf(lab, sizeof(lab), "%s,index=\"%zu\"", labels, i);
+			snprintf(extra, sizeof(extra), "index=\"%zu\"", i);
+			join_labels(lab, sizeof(lab), labels, extra);
 			flatten(s, prefix, lab, el);
 		}
 	}
@@ -182,7 +191,7 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 {
 	json_object_object_foreach(obj, key, val)
 	{
-		char name[128], lab[256];
+		char name[128], lab[256], extra[128];
 
 		if (is_identifier(key))
 			continue;
@@ -201,7 +210,8 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 			if (!strcmp(key, "drops") || !strcmp(key, "drop_reasons")) {
 				json_object_object_foreach(val, reason, n)
 				{
-					snprintf(lab, sizeof(lab), "%s,reason=\"%s\"", labels, reason);
+					snprintf(extra, sizeof(extra), "reason=\"%s\"", reason);
+					join_labels(lab, sizeof(lab), labels, extra);
 					add(s, "vnet_drops", lab, json_object_get_int64(n));
 				}
 			} else {
@@ -225,8 +235,31 @@ static int by_family(const void *a, const void *b)
 	return strcmp(((const struct sample *)a)->family, ((const struct sample *)b)->family);
 }
 
+/* The data path's counters of no network (unlabelled) and the table size
+ * every network shares, once. */
+static void collect_global(struct netmgr *m, struct samples *s)
+{
+	struct json_object *g = m->dp ? dp_stats_global_json(m->dp) : NULL;
+
+	if (g)
+		flatten(s, "vnet_datapath", "", g);
+	json_object_put(g);
+}
+
+/* A network's data path counters; the shared table's size is
+ * collect_global's. */
+static struct json_object *net_datapath_json(struct netmgr *m, struct network *n)
+{
+	struct json_object *o = dp_stats_json(m->dp, n->id), *ct;
+
+	if (json_object_object_get_ex(o, "conntrack", &ct))
+		json_object_object_del(ct, "max_entries");
+	return o;
+}
+
 static void collect(struct netmgr *m, struct samples *s)
 {
+	collect_global(m, s);
 	for (size_t i = 0; i < m->n_nets; i++) {
 		struct network *n = m->nets[i];
 		char lab[128];
@@ -239,7 +272,7 @@ static void collect(struct netmgr *m, struct samples *s)
 		if (n->def->has_dhcp)
 			add(s, "vnet_dhcp_pool_size", lab,
 			    (long long)ntohl(n->def->dhcp_end.s_addr) - ntohl(n->def->dhcp_start.s_addr) + 1);
-		struct json_object *parts[3] = { dp_stats_json(m->dp, n->id),
+		struct json_object *parts[3] = { net_datapath_json(m, n),
 						 n->dhcp ? dhcp_service_counters_json(n->dhcp) : NULL,
 						 n->dns ? dns_service_counters_json(n->dns) : NULL };
 		const char *names[3] = { "vnet_datapath", "vnet_dhcp", "vnet_dns" };
@@ -261,7 +294,8 @@ static void print_family(FILE *f, const struct sample *v, size_t n)
 		v[0].family + 5);
 	fprintf(f, "# TYPE %s%s %s\n", v[0].family, suffix, gauge ? "gauge" : "counter");
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%s{%s} %lld\n", v[i].family, suffix, v[i].labels, v[i].value);
+		fprintf(f, "%s%s%s%s%s %lld\n", v[i].family, suffix, *v[i].labels ? "{" : "",
+			v[i].labels, *v[i].labels ? "}" : "", v[i].value);
 }
 
 /* The endpoint's own connections (slow-client defence, security.md 16.11). */

@@ -271,14 +271,34 @@ static inline uint64_t percpu_u64(const char *map, uint32_t key)
 	return s;
 }
 
+/* A network's drops for reason r / counter g (net 0: counted on none). */
+static inline uint64_t net_drops(uint32_t net, enum vnet_drop r)
+{
+	return percpu_u64("drops", VNET_DROP_IDX(net, r));
+}
+
+static inline uint64_t net_counter(uint32_t net, enum vnet_global g)
+{
+	return percpu_u64("global_stats", VNET_G_IDX(net, g));
+}
+
+/* The same over every network. */
 static inline uint64_t drops(enum vnet_drop r)
 {
-	return percpu_u64("drops", r);
+	uint64_t s = 0;
+
+	for (uint32_t n = 0; n < VNET_MAX_NETS; n++)
+		s += net_drops(n, r);
+	return s;
 }
 
 static inline uint64_t global(enum vnet_global g)
 {
-	return percpu_u64("global_stats", g);
+	uint64_t s = 0;
+
+	for (uint32_t n = 0; n < VNET_MAX_NETS; n++)
+		s += net_counter(n, g);
+	return s;
 }
 
 static inline int ct_count(void)

@@ -502,6 +502,51 @@ static void test_ct_max_env(void **state)
 	unsetenv("VNET_CT_MAX");
 }
 
+/* Counter maps pinned by a build with another shape (drops and
+ * global_stats were global arrays of VNET_DROP_MAX / VNET_G_MAX entries
+ * before they became per network) are replaced, not a load failure; the
+ * other pins are reused as they are. */
+static void test_old_counter_pins_replaced(void **state)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	struct datapath *dp = NULL;
+	char pin[160], path[200], err[256] = "";
+	int fd, ncpu = libbpf_num_possible_cpus();
+	uint64_t old[ncpu];
+
+	NEED_WORLD();
+	snprintf(pin, sizeof(pin), "%s-old", W.pin);
+	assert_int_equal(dp_open(pin, &dp, err, sizeof(err)), 0);	/* a current pin dir */
+	dp_close(dp);
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "global_stats" : "drops";
+
+		snprintf(path, sizeof(path), "%s/%s", pin, name);
+		unlink(path);
+		fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, name, 4, 8, i ? 6 : 21, NULL);
+		assert_true(fd >= 0);
+		memset(old, 0, sizeof(old));
+		old[0] = 77;
+		assert_int_equal(bpf_map_update_elem(fd, &(__u32){ 1 }, old, BPF_ANY), 0);
+		assert_int_equal(bpf_obj_pin(fd, path), 0);
+		close(fd);
+	}
+	dp = NULL;
+	assert_int_equal(dp_open(pin, &dp, err, sizeof(err)), 0);
+	fd = bpf_obj_get(path);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	assert_int_equal(info.max_entries, VNET_MAX_NETS * VNET_G_SLOTS);
+	assert_int_equal(bpf_map_lookup_elem(fd, &(__u32){ 1 }, old), 0);
+	assert_int_equal(old[0], 0);	/* counts restart */
+	close(fd);
+	assert_int_equal(bpf_map__max_entries(dp->skel->maps.drops),
+			 VNET_MAX_NETS * VNET_DROP_SLOTS);
+	dp_close(dp);
+	dp_purge(pin);
+}
+
 /* A full table: new flows fail (counted), existing ones keep working. */
 static void test_ct_full(void **state)
 {
@@ -734,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_gc),
 		cmocka_unit_test(test_gc_big_table),
 		cmocka_unit_test(test_ct_max_env),
+		cmocka_unit_test(test_old_counter_pins_replaced),
 		cmocka_unit_test(test_ct_full),
 		cmocka_unit_test(test_nat_port_exhaustion),
 		cmocka_unit_test(test_snat_own_port_collision),

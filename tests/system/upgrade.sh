@@ -3,7 +3,9 @@
 # the wan (NAT) and each other at 100/s. No ping may be lost, and a
 # sampler watching the ports (bpftool net in the host namespace, every few
 # ms) must never see a port or the uplink without a vnet program: the
-# program IDs may change, they never disappear.
+# program IDs may change, they never disappear. The old version's drops
+# counter map had another shape (a global array, before counters became
+# per network): the new vnetd replaces that pin, logged, and loads.
 . "$(dirname "$0")/../lib.sh"
 default_world 2
 ip2=$(guest_ip 2)
@@ -48,6 +50,8 @@ sleep 1.5
 log "SIGTERM, start $TMP/new/vnetd"
 old_exe=$(readlink /proc/$VNETD_PID/exe)
 vnetd_stop
+rm "$PIN_DIR/drops" && bpftool map create "$PIN_DIR/drops" type percpu_array key 4 value 8 \
+	entries 21 name drops || fail "cannot pin an old-shaped drops map"
 BUILD="$TMP/new" vnetd_start
 new_exe=$(readlink /proc/$VNETD_PID/exe)
 [ "$new_exe" = "$TMP/new/vnetd" ] && [ "$old_exe" != "$new_exe" ] || fail "not running the new binary ($new_exe)"
@@ -61,5 +65,8 @@ log "$n samples, $bad without a program; before: ${ids_before#ok }; after: ${ids
 grep -q " 0% packet loss" "$TMP/ping-wan.log" || { tail -2 "$TMP/ping-wan.log"; fail "guest -> wan lost pings across the upgrade"; }
 grep -q " 0% packet loss" "$TMP/ping-g.log" || { tail -2 "$TMP/ping-g.log"; fail "guest -> guest lost pings across the upgrade"; }
 vnetctl leases default | grep -q guest2 || fail "leases lost across the upgrade"
+grep -q "pinned drops has another layout" "$TMP/vnetd.log" || fail "the old drops pin was not replaced (or not logged)"
+vnetctl --json stats default | python3 -c 'import json,sys; json.load(sys.stdin)[0]["datapath"]["drops"]["src_ip"]' ||
+	fail "no drop counters after the upgrade"
 inguest 2 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan after the upgrade"
 log "ok"

@@ -2,9 +2,11 @@
 /* Fuzz the DNS message code with guest queries and upstream replies: the
  * parsers never read out of bounds or loop; what parses as a query yields
  * a reply that parses back; what parses as a reply relays into a message
- * that parses again, within the client's limit. */
+ * that parses again, within the client's limit. The input is also a DHCP
+ * hostname offered to the zone's lease rules. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +79,34 @@ static void as_reply(const uint8_t *data, size_t size, uint8_t *out)
 		abort();
 }
 
+/* The input as a guest's DHCP hostname (issue 16.6): whatever it is, the
+ * lease has at most one name, and it is one label answered in our domain. */
+static void as_hostname(const uint8_t *data, size_t size)
+{
+	struct in_addr ip = { htonl(0xc0a87a33) };
+	char host[256], label[DNS_LEASE_LABEL_MAX], fq[DNS_LEASE_LABEL_MAX + 16];
+	uint8_t w[DNS_NAME_MAX];
+	struct dns_zone_answer ans;
+	size_t n = size < sizeof(host) - 1 ? size : sizeof(host) - 1;
+	int wl;
+
+	memcpy(host, data, n);
+	host[n] = '\0';
+	if (dns_zone_lease_set(zone(), ip, host) == DNS_LEASE_NAME_OK &&
+	    dns_zone_lease_label(zone(), host, label) == DNS_LEASE_NAME_OK &&
+	    strcmp(label, "guest1")) {
+		if (dns_zone_lease_count(zone()) != 1 || strchr(label, '.'))
+			abort();
+		snprintf(fq, sizeof(fq), "%s.example", label);
+		wl = dns_name_from_text(fq, w);
+		if (wl <= 0 || dns_zone_lookup(zone(), w, wl, DNS_T_A, &ans) != DNS_ZONE_ANSWER ||
+		    ans.n_addrs != 1 || ans.addrs[0].s_addr != ip.s_addr)
+			abort();
+	}
+	if (dns_zone_lease_count(zone()) > 1)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[65536];
@@ -85,5 +115,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	as_query(data, size, out);
 	as_reply(data, size, out);
+	as_hostname(data, size);
 	return 0;
 }

@@ -15,57 +15,32 @@
 #include "dhcp_pool_netdef.h"
 #include "log.h"
 
-#define NAMES_MAX 1024
-
-/* Names this server put into the DNS zone, so a renewal adds nothing. */
-struct named {
-	uint8_t mac[6];
-	struct in_addr ip;
-	char name[DHCP_HOSTNAME_MAX];
-};
-
 struct vu_dhcp {
 	struct dhcp_pool *pool;
 	struct dns_zone *zone;
 	struct dhcp_lease_file leases;
 	struct in_addr gw;
 	uint8_t gw_mac[6];
-	struct named names[NAMES_MAX];
-	size_t n_names;
 };
 
-static void name_drop(struct vu_dhcp *d, const uint8_t *mac)
-{
-	for (size_t i = 0; i < d->n_names; i++) {
-		if (memcmp(d->names[i].mac, mac, 6))
-			continue;
-		dns_zone_del(d->zone, d->names[i].name, d->names[i].ip);
-		d->names[i] = d->names[--d->n_names];
-		return;
-	}
-}
-
-/* Static hosts' names are in the zone from the definition already. */
+/* A lease's DNS name under the zone's lease rules, as vnetd's (one label in
+ * the domain, first come, not reserved, gone with the lease: dns_zone.h).
+ * Static hosts' names are in the zone from the definition already. */
 static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 {
 	struct vu_dhcp *d = ctx;
-	struct named *n;
+	enum dns_lease_name r;
 
 	if (!d->zone || ev->is_static)
 		return;
-	for (size_t i = 0; ev->bound && i < d->n_names; i++)
-		if (!memcmp(d->names[i].mac, ev->mac, 6) && d->names[i].ip.s_addr == ev->ip.s_addr &&
-		    !strcmp(d->names[i].name, ev->hostname))
-			return;
-	name_drop(d, ev->mac);
-	if (!ev->bound || !ev->hostname[0] || d->n_names == NAMES_MAX)
+	if (!ev->bound) {
+		dns_zone_lease_clear(d->zone, ev->ip);
 		return;
-	if (dns_zone_add(d->zone, ev->hostname, ev->ip))
-		return;
-	n = &d->names[d->n_names++];
-	memcpy(n->mac, ev->mac, 6);
-	n->ip = ev->ip;
-	snprintf(n->name, sizeof(n->name), "%s", ev->hostname);
+	}
+	r = dns_zone_lease_set(d->zone, ev->ip, ev->hostname);
+	if (r != DNS_LEASE_NAME_OK && r != DNS_LEASE_NAME_NONE)
+		log_debug("lease %s: hostname '%s' not published (%s)", inet_ntoa(ev->ip),
+			  ev->hostname, dns_lease_name_str(r));
 }
 
 struct vu_dhcp *vu_dhcp_new(const struct netdef *def, const char *lease_path,

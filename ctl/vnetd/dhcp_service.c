@@ -25,9 +25,15 @@
 #include "dhcp_pool_netdef.h"
 #include "log.h"
 #include "macaddr.h"
+#include "ratelimit.h"
 
 #define BATCH 64
 #define MAX_TIMER_MS 60000
+/* Lease events logged: a boot storm of 32 at once, then one a second. A
+ * guest renewing in a loop (new hostname each time) cannot flood the log;
+ * what is held back is counted in the next line (issue 16.6). */
+#define LEASE_LOG_BURST 32
+#define LEASE_LOG_MS 1000
 
 struct out_pkt {
 	uint8_t buf[DHCP_MAX_REPLY];
@@ -43,6 +49,7 @@ struct dhcp_service {
 	struct dhcp_hooks hooks;
 	struct dhcp_pool *pool;
 	struct in_addr server_ip;
+	struct ratelimit lease_log;
 	int fd, ifindex;
 	long timer;
 	struct out_pkt out[BATCH];
@@ -53,13 +60,19 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 	struct dhcp_service *s = ctx;
 	struct dhcp_lease_info li = { .ip = ev->ip, .expires = ev->expires,
 				      .is_static = ev->is_static };
-	char mac[18];
+	uint64_t held = 0;
+	char mac[18], more[64] = "";
 
 	memcpy(li.mac, ev->mac, 6);
 	snprintf(li.hostname, sizeof(li.hostname), "%s", ev->hostname);
 	mac_format(ev->mac, mac);
-	log_info("dhcp %s: lease %s %s %s%s%s", s->name, ev->bound ? "bound" : "gone", mac,
-		 inet_ntoa(ev->ip), li.hostname[0] ? " " : "", li.hostname);
+	if (ratelimit_ok(&s->lease_log, loop_now_ms(), &held)) {
+		if (held)
+			snprintf(more, sizeof(more), " (%llu lease events not logged before)",
+				 (unsigned long long)held);
+		log_info("dhcp %s: lease %s %s %s%s%s%s", s->name, ev->bound ? "bound" : "gone",
+			 mac, inet_ntoa(ev->ip), li.hostname[0] ? " " : "", li.hostname, more);
+	}
 	if (ev->bound && s->hooks.lease_bound)
 		s->hooks.lease_bound(s->hooks.ctx, &li);
 	else if (!ev->bound && s->hooks.lease_gone)
@@ -252,6 +265,7 @@ struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *
 	}
 	s->fd = -1;
 	s->loop = loop;
+	s->lease_log = (struct ratelimit)RATELIMIT_INIT(LEASE_LOG_BURST, LEASE_LOG_MS);
 	s->server_ip = def->ip;
 	snprintf(s->name, sizeof(s->name), "%s", def->name);
 	if (dhcp_lease_file_init(&s->leases, lease_path, def->name)) {

@@ -31,6 +31,8 @@
 #define DNS_TCP_OUT_MAX (4 * 65537) /* queued replies for one connection */
 #define DNS_LOCAL_TTL 0		   /* like dnsmasq's local-ttl: names change with leases */
 #define DNS_CACHE_ENTRIES 4096
+#define DNS_NAME_LOG_BURST 10	   /* refused lease names logged at once, */
+#define DNS_NAME_LOG_MS 6000	   /* then one line per 6 s */
 
 /* Every counter once: struct fields and JSON names come from this list. */
 #define DNS_COUNTERS(X)                                                        \
@@ -39,7 +41,9 @@
 	X(upstream_failures) X(upstream_tcp_retries) X(servfail) X(formerr)    \
 	X(notimp) X(refused) X(dropped) X(bad_replies) X(truncated)            \
 	X(pending_full) X(tcp_accepted) X(tcp_rejected) X(tcp_closed_idle)     \
-	X(tcp_closed_error) X(guest_pending_full) X(tcp_guest_rejected)
+	X(tcp_closed_error) X(guest_pending_full) X(tcp_guest_rejected)      \
+	X(lease_names_refused_invalid) X(lease_names_refused_outside)          \
+	X(lease_names_refused_reserved) X(lease_names_refused_taken)
 
 /* Query types counted separately; the rest count as "other". */
 #define DNS_COUNTED_TYPES(X) X(A) X(AAAA) X(PTR) X(ANY) X(MX) X(TXT) X(SRV) X(NS) X(SOA) X(CNAME)

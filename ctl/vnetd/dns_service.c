@@ -16,12 +16,16 @@
 #include "dns_upstreams.h"
 #include "dns_zone.h"
 #include "log.h"
+#include "macaddr.h"
+#include "ratelimit.h"
 
 #define UDP_QUERY_MAX 4096
 #define REPLY_MAX 65535
 
 struct dns_service {
 	struct loop *loop;
+	char name[NETDEF_NAME_MAX];
+	struct ratelimit name_log; /* refused lease names */
 	int udp_fd, tcp_fd;
 	struct dns_zone *zone;
 	struct dns_cache *cache;
@@ -327,6 +331,8 @@ struct dns_service *dns_service_start(struct loop *loop, const struct netdef *de
 		return NULL;
 	}
 	s->loop = loop;
+	snprintf(s->name, sizeof(s->name), "%s", def->name);
+	s->name_log = (struct ratelimit)RATELIMIT_INIT(DNS_NAME_LOG_BURST, DNS_NAME_LOG_MS);
 	s->udp_fd = s->tcp_fd = -1;
 	if (setup(s, def, resolv_conf, err, errlen) < 0) {
 		dns_service_stop(s);
@@ -359,10 +365,45 @@ void dns_service_add_name(struct dns_service *s, const char *name, struct in_add
 		log_debug("dns: cannot add name %s", name);
 }
 
-void dns_service_del_name(struct dns_service *s, const char *name, struct in_addr ip)
+static void count_refused(struct dns_service *s, enum dns_lease_name r)
 {
-	if (s && name && *name)
-		dns_zone_del(s->zone, name, ip);
+	switch (r) {
+	case DNS_LEASE_NAME_INVALID: s->ctr.lease_names_refused_invalid++; break;
+	case DNS_LEASE_NAME_OUTSIDE: s->ctr.lease_names_refused_outside++; break;
+	case DNS_LEASE_NAME_RESERVED: s->ctr.lease_names_refused_reserved++; break;
+	case DNS_LEASE_NAME_TAKEN: s->ctr.lease_names_refused_taken++; break;
+	default: break;
+	}
+}
+
+void dns_service_lease_bound(struct dns_service *s, struct in_addr ip, const uint8_t mac[6],
+			     const char *hostname)
+{
+	enum dns_lease_name r;
+	uint64_t held = 0;
+	char m[18], more[64] = "";
+
+	if (!s)
+		return;
+	r = dns_zone_lease_set(s->zone, ip, hostname);
+	if (r == DNS_LEASE_NAME_OK || r == DNS_LEASE_NAME_NONE)
+		return;
+	count_refused(s, r);
+	/* a guest renewing with a new bad name each time must not flood the log */
+	if (!ratelimit_ok(&s->name_log, loop_now_ms(), &held))
+		return;
+	mac_format(mac, m);
+	if (held)
+		snprintf(more, sizeof(more), "; %llu such lines not logged before",
+			 (unsigned long long)held);
+	log_info("dns %s: %s %s asked for name '%s': not published (%s)%s", s->name, m,
+		 inet_ntoa(ip), hostname, dns_lease_name_str(r), more);
+}
+
+void dns_service_lease_gone(struct dns_service *s, struct in_addr ip)
+{
+	if (s)
+		dns_zone_lease_clear(s->zone, ip);
 }
 
 /* {"le_ms": {"1": n, ...}, "count": n, "sum_us": n}: rendered by
@@ -408,6 +449,8 @@ struct json_object *dns_service_counters_json(struct dns_service *s)
 	}
 	dns_cache_stats(s->cache, &st);
 	json_object_object_add(o, "cache_entries", json_object_new_int64(st.entries));
+	json_object_object_add(o, "lease_name_entries",
+			       json_object_new_int64((int64_t)dns_zone_lease_count(s->zone)));
 	json_object_object_add(o, "upstream_latency", latency_json(&s->ctr));
 	return o;
 }

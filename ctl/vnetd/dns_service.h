@@ -19,10 +19,18 @@ struct dns_service *dns_service_start(struct loop *loop, const struct netdef *de
 				      const char *resolv_conf, char *err, size_t errlen);
 void dns_service_stop(struct dns_service *s); /* NULL accepted */
 
-/* Dynamic names from leases: name is a bare host label ("guest1"); it is
- * answered as-is and under def->domain when set. */
+/* A configured name added at runtime (vnetctl host-add): the operator's, so
+ * any name; a bare label is answered as-is and under def->domain. */
 void dns_service_add_name(struct dns_service *s, const char *name, struct in_addr ip);
-void dns_service_del_name(struct dns_service *s, const char *name, struct in_addr ip);
+
+/* A lease was bound or renewed at ip with hostname ("" for none): it gets
+ * the name lib/dns_zone.h's lease rules allow (one label in the domain,
+ * first come, not reserved), replacing the name it had. A refusal is
+ * counted and logged, at most 10 lines a minute. mac: for the log. */
+void dns_service_lease_bound(struct dns_service *s, struct in_addr ip, const uint8_t mac[6],
+			     const char *hostname);
+/* The lease at ip ended (released, expired, declined, revoked): its name goes. */
+void dns_service_lease_gone(struct dns_service *s, struct in_addr ip);
 
 /* Counters as JSON object name -> integer ("queries_a", "local_answers",
  * "forwarded", "cache_hits", "cache_misses", "upstream_timeouts", "formerr"...). */

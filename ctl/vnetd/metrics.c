@@ -99,6 +99,7 @@ static const struct label_rule {
 	{ "vnet_dns", "queries_udp", "vnet_dns_queries_transport", "transport=\"udp\"%s" },
 	{ "vnet_dns", "queries_tcp", "vnet_dns_queries_transport", "transport=\"tcp\"%s" },
 	{ "vnet_dns", "queries_", "vnet_dns_queries", "type=\"%s\"" },
+	{ "vnet_dns", "lease_names_refused_", "vnet_dns_lease_names_refused", "reason=\"%s\"" },
 	{ "vnet_port", "rx_", "vnet_port_%s", "direction=\"rx\"" },
 	{ "vnet_port", "tx_", "vnet_port_%s", "direction=\"tx\"" },
 	{ "vnet_port", "fast_", "vnet_port_path_%s", "path=\"fast\"" },

@@ -153,8 +153,7 @@ static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 	mac_format(l->mac, mac);
 	if (dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true))
 		network_defer_bind(n, l->mac, l->ip);
-	if (n->dns && l->hostname[0])
-		dns_service_add_name(n->dns, l->hostname, l->ip);
+	dns_service_lease_bound(n->dns, l->ip, l->mac, l->hostname);
 }
 
 static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
@@ -163,8 +162,7 @@ static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
 
 	dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, false);
 	network_forget_bind(n, l->mac, l->ip);
-	if (n->dns && l->hostname[0])
-		dns_service_del_name(n->dns, l->hostname, l->ip);
+	dns_service_lease_gone(n->dns, l->ip);
 }
 
 static int start_services(struct network *n, char *err, size_t errlen)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `vnetctl stats` as an operator reads it: a table of ports, then only the
  * counters that are not zero, grouped (drops by reason, conntrack, DHCP,
- * DNS). --json prints everything. */
+ * DNS, the daemon's own repairs). --json prints everything. */
 #include <stdio.h>
 #include <string.h>
 
@@ -82,5 +82,7 @@ void stats_text(struct json_object *d)
 			group("dhcp", sub);
 		if (json_object_object_get_ex(n, "dns", &sub))
 			group("dns", sub);
+		if (json_object_object_get_ex(n, "repairs", &sub))
+			group("repairs", sub);
 	}
 }

@@ -258,6 +258,7 @@ static struct json_object *net_stats(struct network *n)
 	json_object_object_add(o, "active", json_object_new_boolean(n->active > 0));
 	if (n->active > 0)
 		json_object_object_add(o, "datapath", dp_stats_json(n->mgr->dp, n->id));
+	json_object_object_add(o, "repairs", network_repairs_json(n));
 	if (n->dhcp)
 		json_object_object_add(o, "dhcp", dhcp_service_counters_json(n->dhcp));
 	if (n->dns)

@@ -73,6 +73,15 @@ int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
 int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 		  struct in_addr ip, bool add);
 
+/* Bind ip to the guest with this MAC on the port ifindex (which must be a
+ * port of net_id); the port's MAC is locked to it unless it already is to
+ * one, or the port is shared. */
+int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t mac[6],
+		 struct in_addr ip);
+/* Call fn for every binding on the port ifindex; returns how many. */
+typedef void (*dp_bind_fn)(void *ctx, const uint8_t mac[6], struct in_addr ip);
+int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx);
+
 /* Attach the uplink program to ifindex (shared by all networks using it). */
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen);
 int dp_uplink_del(struct datapath *dp, int ifindex);

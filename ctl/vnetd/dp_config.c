@@ -156,15 +156,6 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	return 0;
 }
 
-static void fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex)
-{
-	struct vnet_fdb_key k = { .net_id = net_id };
-	struct vnet_fdb v = { .ifindex = ifindex };
-
-	memcpy(k.mac, mac, 6);
-	bpf_map_update_elem(dp_map_fd(dp, "fdb_map"), &k, &v, BPF_ANY);
-}
-
 int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
 		     int choice, char *err, size_t errlen)
 {
@@ -187,7 +178,7 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 	if (mac) {
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = !port.multi_mac;
-		fdb_seed(dp, net_id, mac, ifindex);
+		dp_fdb_seed(dp, net_id, mac, ifindex);
 	}
 	if (bpf_map_update_elem(pfd, &key, &port, BPF_ANY)) {
 		r = -errno;
@@ -283,9 +274,8 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 	struct vnet_fdb_key fk = { .net_id = net_id };
 	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
 	struct vnet_bind b = { 0 };
-	struct vnet_port port;
 	struct vnet_fdb f;
-	int bfd = dp_map_fd(dp, "bind_map"), pfd = dp_map_fd(dp, "port_map");
+	int bfd = dp_map_fd(dp, "bind_map");
 
 	if (!add) {
 		if (bpf_map_lookup_elem(bfd, &bk, &b) == 0 && !memcmp(b.mac, mac, 6))
@@ -295,19 +285,7 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 	memcpy(fk.mac, mac, 6);
 	if (bpf_map_lookup_elem(dp_map_fd(dp, "fdb_map"), &fk, &f))
 		return -ENOENT;
-	if (bpf_map_lookup_elem(pfd, &f.ifindex, &port) || port.net_id != net_id)
-		return -ENOENT;
-	b.ifindex = f.ifindex;
-	memcpy(b.mac, mac, 6);
-	if (bpf_map_update_elem(bfd, &bk, &b, BPF_ANY))
-		return -errno;
-	if (!port.mac_locked && !port.multi_mac) {
-		/* the first lease on a port fixes its MAC */
-		memcpy(port.mac, mac, 6);
-		port.mac_locked = 1;
-		bpf_map_update_elem(pfd, &f.ifindex, &port, BPF_EXIST);
-	}
-	return 0;
+	return dp_bind_port(dp, net_id, f.ifindex, mac, ip);
 }
 
 int dp_port_set_multi_mac(struct datapath *dp, int ifindex)

@@ -42,6 +42,9 @@ void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned
 /* datapath.c */
 int dp_map_fd(struct datapath *dp, const char *name);
 
+/* dp_bind.c: (net, mac) -> ifindex in the fdb, before any frame. */
+void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex);
+
 /* dp_repin.c: recreate map pins removed under the running daemon. */
 void dp_repin(struct datapath *dp);
 

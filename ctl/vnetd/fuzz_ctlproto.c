@@ -139,6 +139,11 @@ struct json_object *network_ports_json(struct network *n)
 	return json_object_new_array();
 }
 
+struct json_object *network_repairs_json(const struct network *n)
+{
+	return json_object_new_object();
+}
+
 struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
 {
 	return json_object_new_array();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* rtnetlink event listener: any link, IPv4 address or route change
- * schedules one reconciliation shortly after (events come in bursts). */
+/* rtnetlink event listener: any link, IPv4 address, route or netconf
+ * (per-device forwarding) change schedules one reconciliation shortly
+ * after (events come in bursts). */
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
@@ -46,7 +47,7 @@ int linkwatch_start(struct netmgr *m)
 	err = nl_connect(watch, NETLINK_ROUTE);
 	if (!err)
 		err = nl_socket_add_memberships(watch, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-						RTNLGRP_IPV4_ROUTE, 0);
+						RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_NETCONF, 0);
 	if (!err)
 		err = nl_socket_set_nonblocking(watch);
 	if (err) {

@@ -273,12 +273,13 @@ static void collect(struct netmgr *m, struct samples *s)
 		if (n->def->has_dhcp)
 			add(s, "vnet_dhcp_pool_size", lab,
 			    (long long)ntohl(n->def->dhcp_end.s_addr) - ntohl(n->def->dhcp_start.s_addr) + 1);
-		struct json_object *parts[3] = { net_datapath_json(m, n),
+		struct json_object *parts[4] = { net_datapath_json(m, n),
 						 n->dhcp ? dhcp_service_counters_json(n->dhcp) : NULL,
-						 n->dns ? dns_service_counters_json(n->dns) : NULL };
-		const char *names[3] = { "vnet_datapath", "vnet_dhcp", "vnet_dns" };
+						 n->dns ? dns_service_counters_json(n->dns) : NULL,
+						 network_repairs_json(n) };
+		const char *names[4] = { "vnet_datapath", "vnet_dhcp", "vnet_dns", "vnet_repairs" };
 
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			if (parts[k])
 				flatten(s, names[k], lab, parts[k]);
 			json_object_put(parts[k]);

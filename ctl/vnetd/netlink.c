@@ -65,19 +65,43 @@ static int link_get(const char *name, struct rtnl_link **ret)
 	return err < 0 ? -ENODEV : 0;
 }
 
-int nl_bridge_ensure(const char *name, unsigned mtu, int stp)
+/* Set a device's alias (IFLA_IFALIAS) by ifindex. */
+static int set_alias(int ifindex, const char *alias)
 {
-	struct rtnl_link *link, *old;
+	struct rtnl_link *link, *change;
 	int err;
 
-	if (link_get(name, &old) == 0) {
-		const char *type = rtnl_link_get_type(old);
-		int is_bridge = type && !strcmp(type, "bridge");
-
-		rtnl_link_put(old);
-		return is_bridge ? 0 : -EEXIST;
+	if (rtnl_link_get_kernel(nls, ifindex, NULL, &link) < 0)
+		return -ENODEV;
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return -ENOMEM;
 	}
-	link = rtnl_link_bridge_alloc();
+	rtnl_link_set_ifalias(change, alias);
+	err = nl_errno(rtnl_link_change(nls, link, change, 0));
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return err;
+}
+
+static int delete_ifindex(int ifindex)
+{
+	struct rtnl_link *link;
+	int err;
+
+	if (rtnl_link_get_kernel(nls, ifindex, NULL, &link) < 0)
+		return -ENODEV;
+	err = nl_errno(rtnl_link_delete(nls, link));
+	rtnl_link_put(link);
+	return err;
+}
+
+int nl_bridge_create(const char *name, unsigned mtu, const char *mark)
+{
+	struct rtnl_link *link = rtnl_link_bridge_alloc();
+	int err, idx;
+
 	if (!link)
 		return -ENOMEM;
 	rtnl_link_set_name(link, name);
@@ -93,10 +117,47 @@ int nl_bridge_ensure(const char *name, unsigned mtu, int stp)
 	}
 	if (mtu)
 		rtnl_link_set_mtu(link, mtu);
+	/* STP stays off: vnet bridges have no loops to break. EXCL: an
+	 * existing device of that name is never taken over here. */
 	err = nl_errno(rtnl_link_add(nls, link, NLM_F_CREATE | NLM_F_EXCL));
 	rtnl_link_put(link);
-	(void)stp; /* STP stays off: vnet bridges have no loops to break */
+	if (err)
+		return err;
+	/* The kernel ignores IFLA_IFALIAS on creation: a second request. A
+	 * bridge we cannot mark is one we could not recognise: remove it. */
+	idx = if_nametoindex(name);
+	err = idx ? set_alias(idx, mark) : -ENODEV;
+	if (err && idx)
+		delete_ifindex(idx);
 	return err;
+}
+
+int nl_link_set_mark(const char *name, const char *mark)
+{
+	int idx = if_nametoindex(name);
+
+	return idx ? set_alias(idx, mark) : -ENODEV;
+}
+
+int nl_link_alias(const char *name, char *buf, size_t len)
+{
+	struct rtnl_link *link;
+	const char *alias;
+	int err = link_get(name, &link);
+
+	if (err)
+		return err;
+	alias = rtnl_link_get_ifalias(link);
+	snprintf(buf, len, "%s", alias ? alias : "");
+	rtnl_link_put(link);
+	return 0;
+}
+
+int nl_link_has_mark(const char *name, const char *mark)
+{
+	char alias[256];
+
+	return nl_link_alias(name, alias, sizeof(alias)) == 0 && !strcmp(alias, mark);
 }
 
 int nl_link_delete(const char *name)

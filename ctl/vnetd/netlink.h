@@ -9,8 +9,18 @@
 int nl_init(void);
 void nl_fini(void);
 
-/* Create a bridge (or reuse an existing one of that name); 0 or -errno. */
-int nl_bridge_ensure(const char *name, unsigned mtu, int stp);
+/* Ownership: vnet marks every device it creates with an alias
+ * (IFLA_IFALIAS, e.g. "vnet network default"), visible in `ip link` and to a
+ * restarted vnetd, gone with the device; it deletes, re-addresses or takes
+ * over only a device carrying its mark. */
+#define NL_MARK_MAX 128
+/* Create a bridge and mark it; -EEXIST if any device has that name. */
+int nl_bridge_create(const char *name, unsigned mtu, const char *mark);
+int nl_link_set_mark(const char *name, const char *mark);
+/* 1 if the device exists and carries exactly this mark, else 0. */
+int nl_link_has_mark(const char *name, const char *mark);
+/* The device's alias ("" if none); 0 or -errno. */
+int nl_link_alias(const char *name, char *buf, size_t len);
 int nl_link_delete(const char *name);
 int nl_link_set_up(const char *name, int up);
 int nl_link_set_mtu(const char *name, unsigned mtu);

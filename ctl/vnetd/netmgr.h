@@ -17,10 +17,22 @@
 #define NETWORK_MAX_PORTS 256
 #define NETWORK_MAX_PENDING_BINDS 256
 
-/* A lease whose MAC the data path has not seen on a port yet. */
+/* A lease whose MAC the data path has not seen on a port yet (ifindex 0),
+ * or whose port was removed by port-del and goes back to that same device
+ * only when it is added again (ifindex: the device). */
 struct pending_bind {
 	uint8_t mac[6];
 	struct in_addr ip;
+	int ifindex;
+};
+
+/* What the daemon repaired, or refused to touch, by itself
+ * (`vnetctl stats` "repairs", vnet_repairs_*_total). */
+struct network_repairs {
+	uint64_t forwarding;	   /* IPv4 forwarding turned back on (bridge, uplink) */
+	uint64_t bridge_recreated; /* the bridge was deleted by hand */
+	uint64_t bridge_not_ours;  /* a device vnet did not create took the bridge's name */
+	uint64_t leases_rebound;   /* leases bound again when their port was re-added */
 };
 
 struct vnetd_paths {
@@ -57,6 +69,9 @@ struct network {
 	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */
 	struct share_snoop *snoop; /* bridge mode: DHCP snooping (share_snoop.c) */
+	int bridge_legacy;	/* running state of a vnetd that did not mark bridges */
+	int bridge_refused;	/* the reconciler found the name taken (logged once) */
+	struct network_repairs repairs;
 };
 
 struct netmgr {
@@ -96,6 +111,8 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 /* Steps of network_start, reused by the reconciler (reconcile.c). */
 int network_find_uplink(struct network *n, char *err, size_t errlen);
 int network_setup_bridge(struct network *n, char *err, size_t errlen);
+/* Does the device named as n's bridge carry vnet's mark for n? */
+int network_bridge_is_ours(const struct network *n);
 int network_setup_datapath(struct network *n, char *err, size_t errlen);
 int network_restart_services(struct network *n, char *err, size_t errlen);
 
@@ -106,6 +123,13 @@ void netmgr_reconcile(struct netmgr *m);
  * (after a restart with fresh maps, or a lease granted before the guest's
  * port was re-added); called every second. */
 void netmgr_retry_binds(struct netmgr *m);
+/* port-del: keep the leases bound to the port's device, to bind them again
+ * if that same device is added back (network_rebind_port). */
+void network_park_binds(struct network *n, int ifindex);
+/* port-add: bind the parked leases of this device again (only those of
+ * mac if the port was given one). */
+void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac);
+struct json_object *network_repairs_json(const struct network *n);
 /* Watch rtnetlink link/address/route events and reconcile after them. */
 int linkwatch_start(struct netmgr *m);
 void linkwatch_stop(void);

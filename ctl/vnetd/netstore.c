@@ -88,6 +88,10 @@ int netstore_save_runtime(struct netmgr *m, struct network *n)
 		json_object_array_add(ports, p);
 	}
 	json_object_object_add(obj, "ports", ports);
+	/* written by a vnetd that marks its bridges (netlink.h); without it,
+	 * the next start claims the running bridge once (legacy) */
+	if (n->def->mode != NETDEF_MODE_BRIDGE)
+		json_object_object_add(obj, "bridge_owned", json_object_new_boolean(1));
 	err = save_json(path, obj, 0644);
 	json_object_put(obj);
 	return err;
@@ -120,6 +124,7 @@ static void load_runtime(struct netmgr *m, struct network *n)
 	if (!obj)
 		return;
 	n->active = -1; /* "was running": netmgr_init restarts it */
+	n->bridge_legacy = !json_object_object_get_ex(obj, "bridge_owned", NULL);
 	if (json_object_object_get_ex(obj, "ports", &ports)) {
 		for (size_t i = 0; i < json_object_array_length(ports) && n->n_ports < NETWORK_MAX_PORTS; i++) {
 			struct json_object *p = json_object_array_get_idx(ports, i);

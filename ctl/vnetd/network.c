@@ -50,6 +50,64 @@ int network_find_uplink(struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
+/* vnet's mark on the bridge it creates for n (netlink.h). */
+static void bridge_mark(const struct network *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "vnet network %s", n->def->name);
+}
+
+int network_bridge_is_ours(const struct network *n)
+{
+	char mark[NL_MARK_MAX];
+
+	bridge_mark(n, mark, sizeof(mark));
+	return nl_link_has_mark(n->def->bridge, mark);
+}
+
+/* The bridge's name is taken by a device vnet did not create for n: say
+ * what it is, in one line, and touch nothing. */
+static int refuse_device(const struct network *n, char *err, size_t errlen)
+{
+	char kind[32] = "", alias[128] = "";
+
+	nl_link_kind(n->def->bridge, kind, sizeof(kind));
+	nl_link_alias(n->def->bridge, alias, sizeof(alias));
+	if (!strncmp(alias, "vnet ", 5))
+		return ERR("%s exists and is the device of %s, not of network %s", n->def->bridge,
+			   alias, n->def->name), -EEXIST;
+	return ERR("%s exists and vnet did not create it (a %s device); choose another "
+		   "<bridge name>", n->def->bridge, kind[0] ? kind : "network"), -EEXIST;
+}
+
+/* Create n's bridge, or find the one vnet made for n before (restart,
+ * reconcile). A bridge a vnetd without marks left running is a legacy
+ * bridge: it is claimed (marked) once. Anything else is refused. */
+static int bridge_claim(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	char mark[NL_MARK_MAX], kind[32] = "", alias[8] = "";
+	int ret;
+
+	bridge_mark(n, mark, sizeof(mark));
+	ret = nl_bridge_create(d->bridge, d->mtu, mark);
+	if (ret != -EEXIST) {
+		if (ret)
+			ERR("cannot create bridge %s: %s", d->bridge, nl_strerror(ret));
+		return ret;
+	}
+	if (nl_link_has_mark(d->bridge, mark))
+		return 0;
+	nl_link_kind(d->bridge, kind, sizeof(kind));
+	nl_link_alias(d->bridge, alias, sizeof(alias));
+	if (n->bridge_legacy && !strcmp(kind, "bridge") && !alias[0] &&
+	    !nl_link_set_mark(d->bridge, mark)) {
+		log_info("network %s: bridge %s (started by an older vnetd) marked as vnet's",
+			 d->name, d->bridge);
+		return 0;
+	}
+	return refuse_device(n, err, errlen);
+}
+
 int network_setup_bridge(struct network *n, char *err, size_t errlen)
 {
 	const struct netdef *d = n->def;
@@ -57,9 +115,9 @@ int network_setup_bridge(struct network *n, char *err, size_t errlen)
 
 	if (d->mode == NETDEF_MODE_BRIDGE) /* vnet never creates nor deletes it */
 		return share_bridge_check(d->bridge, err, errlen);
-	ret = nl_bridge_ensure(d->bridge, d->mtu, d->stp);
+	ret = bridge_claim(n, err, errlen);
 	if (ret)
-		return ERR("cannot create bridge %s: %s", d->bridge, nl_strerror(ret)), ret;
+		return ret;
 	if (d->mtu)
 		nl_link_set_mtu(d->bridge, d->mtu);
 	if (d->has_ip) {
@@ -124,8 +182,10 @@ static void network_defer_bind(struct network *n, const uint8_t mac[6], struct i
 {
 	struct pending_bind *p = find_pending(n, mac, ip);
 
-	if (p)
+	if (p) {
+		p->ifindex = 0; /* a fresh grant, wherever the guest is now */
 		return;
+	}
 	if (n->n_pending >= NETWORK_MAX_PENDING_BINDS) {
 		/* the guest's next lease renewal binds it again */
 		log_warn("network %s: %d leases wait for their guest's first frame; not "
@@ -145,6 +205,70 @@ static void network_forget_bind(struct network *n, const uint8_t mac[6], struct 
 		*p = n->pending[--n->n_pending];
 }
 
+struct park_ctx {
+	struct network *n;
+	int ifindex, parked;
+};
+
+static void park_one(void *ctx, const uint8_t mac[6], struct in_addr ip)
+{
+	struct park_ctx *c = ctx;
+	struct pending_bind *p = find_pending(c->n, mac, ip);
+
+	if (!p && c->n->n_pending >= NETWORK_MAX_PENDING_BINDS) {
+		log_warn("network %s: pending-bind list full; %s waits for its guest's next "
+			 "DHCP exchange", c->n->def->name, inet_ntoa(ip));
+		return;
+	}
+	if (!p) {
+		p = &c->n->pending[c->n->n_pending++];
+		memcpy(p->mac, mac, 6);
+		p->ip = ip;
+	}
+	p->ifindex = c->ifindex;
+	c->parked++;
+}
+
+void network_park_binds(struct network *n, int ifindex)
+{
+	struct park_ctx c = { n, ifindex, 0 };
+
+	dp_port_binds(n->mgr->dp, ifindex, park_one, &c);
+	if (c.parked)
+		log_info("network %s: %d lease(s) of port ifindex %d kept for its return",
+			 n->def->name, c.parked, ifindex);
+}
+
+/* Only the device the leases were bound on, and, if port-add named a MAC,
+ * only that guest's: a port given to another guest gets nothing back. */
+void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac)
+{
+	char mac_s[18];
+
+	for (size_t j = 0; j < n->n_pending;) {
+		struct pending_bind *p = &n->pending[j];
+		int r;
+
+		if (p->ifindex != ifindex) {
+			j++;
+			continue;
+		}
+		mac_format(p->mac, mac_s);
+		r = mac && memcmp(mac, p->mac, 6) ? -EPERM
+			: dp_bind_port(n->mgr->dp, n->id, ifindex, p->mac, p->ip);
+		if (r) {
+			log_info("network %s: lease %s of %s not bound again: %s", n->def->name,
+				 inet_ntoa(p->ip), mac_s,
+				 r == -EPERM ? "the port was added for another MAC" : strerror(-r));
+		} else {
+			n->repairs.leases_rebound++;
+			log_info("network %s: lease %s of %s bound again to its re-added port",
+				 n->def->name, inet_ntoa(p->ip), mac_s);
+		}
+		*p = n->pending[--n->n_pending];
+	}
+}
+
 static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 {
 	struct network *n = ctx;
@@ -153,6 +277,8 @@ static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 	mac_format(l->mac, mac);
 	if (dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true))
 		network_defer_bind(n, l->mac, l->ip);
+	else	/* bound where it is now: a removed port's claim on it is void */
+		network_forget_bind(n, l->mac, l->ip);
 	dns_service_lease_bound(n->dns, l->ip, l->mac, l->hostname);
 }
 
@@ -223,7 +349,9 @@ static void teardown(struct network *n)
 		if (!shared)
 			dp_uplink_del(n->mgr->dp, n->uplink_ifindex);
 	}
-	if (n->def->mode != NETDEF_MODE_BRIDGE)
+	/* only the bridge vnet made: never a device that was there before
+	 * (a refused start) or took the name since (deleted by hand) */
+	if (n->def->mode != NETDEF_MODE_BRIDGE && network_bridge_is_ours(n))
 		nl_link_delete(n->def->bridge);
 }
 
@@ -257,6 +385,7 @@ int network_start(struct network *n, char *err, size_t errlen)
 		ret = network_setup_datapath(n, err, errlen);
 	if (!ret)
 		ret = start_services(n, err, errlen);
+	n->bridge_legacy = 0;
 	if (ret) {
 		teardown(n);
 		n->active = 0;

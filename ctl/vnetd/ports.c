@@ -51,6 +51,9 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		return ERR("device %s not found", ifname), -ENODEV;
 	if (!strcmp(ifname, n->def->bridge) || !strcmp(ifname, n->uplink))
 		return ERR("%s cannot be a port of its own network", ifname), -EINVAL;
+	if (!n->bridge_ifindex || if_nametoindex(n->def->bridge) != (unsigned)n->bridge_ifindex)
+		return ERR("bridge %s of network %s is missing or not vnet's", n->def->bridge,
+			   n->def->name), -ENODEV;
 	ret = nl_link_set_master(ifname, n->def->bridge);
 	if (ret)
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
@@ -70,6 +73,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		p->has_mac = 1;
 	}
 	log_info("network %s: port %s added", n->def->name, ifname);
+	network_rebind_port(n, idx, mac);
 	return 0;
 }
 
@@ -89,6 +93,9 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 
 	if (!p)
 		return ERR("%s is not a port of network %s", ifname, n->def->name), -ENOENT;
+	/* the same device added back gets its guest's leases again */
+	if (p->ifindex && (int)if_nametoindex(ifname) == p->ifindex)
+		network_park_binds(n, p->ifindex);
 	if (p->ifindex)
 		dp_port_del(n->mgr->dp, p->ifindex);
 	if (if_nametoindex(ifname))

@@ -14,6 +14,7 @@
 #include "macaddr.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "sysctl.h"
 
 static int uplink_in_use(struct netmgr *m, const struct network *self, int ifindex)
 {
@@ -65,17 +66,32 @@ static void reconcile_uplink(struct network *n)
 static void reconcile_bridge(struct network *n)
 {
 	char err[256];
+	int ret;
 
 	if (n->def->mode == NETDEF_MODE_BRIDGE)
 		return; /* a shared bridge is the share code's business */
 	if (if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex && n->bridge_ifindex)
 		return;
-	log_warn("network %s: bridge %s vanished; recreating it", n->def->name, n->def->bridge);
-	if (network_setup_bridge(n, err, sizeof(err)) ||
-	    network_setup_datapath(n, err, sizeof(err))) {
+	if (!n->bridge_refused)
+		log_warn("network %s: bridge %s vanished; recreating it", n->def->name,
+			 n->def->bridge);
+	ret = network_setup_bridge(n, err, sizeof(err));
+	if (ret == -EEXIST) {
+		/* someone else's device took the name: wait until it is gone */
+		if (!n->bridge_refused++) {
+			n->repairs.bridge_not_ours++;
+			log_err("network %s: not taking over: %s", n->def->name, err);
+		}
+		return;
+	}
+	if (ret || network_setup_datapath(n, err, sizeof(err))) {
 		log_err("network %s: cannot recreate the bridge: %s", n->def->name, err);
 		return;
 	}
+	if (n->bridge_refused)
+		log_info("network %s: bridge %s recreated", n->def->name, n->def->bridge);
+	n->bridge_refused = 0;
+	n->repairs.bridge_recreated++;
 	for (size_t i = 0; i < n->n_ports; i++) {
 		nl_link_set_master(n->ports[i].ifname, n->def->bridge);
 		nl_link_set_up(n->ports[i].ifname, 1);
@@ -83,6 +99,34 @@ static void reconcile_bridge(struct network *n)
 	/* DHCP's socket was bound to the old device; DNS to its address. */
 	if (network_restart_services(n, err, sizeof(err)))
 		log_err("network %s: cannot restart DHCP/DNS: %s", n->def->name, err);
+}
+
+/* Writing net.ipv4.ip_forward (or conf.all.forwarding) sets every
+ * device's forwarding to that value; the fast path's FIB lookups need it
+ * on the bridge, the slow path on the uplink. Netconf events bring us
+ * here at once; the periodic pass catches a missed one. */
+static void reconcile_forwarding(struct network *n)
+{
+	const int devs[2] = { n->bridge_ifindex, n->uplink_ifindex };
+	char name[IF_NAMESIZE];
+
+	if (n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE)
+		return;
+	/* the bridge only while it is ours (not a device that took its name) */
+	if (if_nametoindex(n->def->bridge) != (unsigned)n->bridge_ifindex)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (!devs[i] || !if_indextoname(devs[i], name) || ipv4_forwarding_get(name) != 0)
+			continue; /* on, or gone (the other checks handle that) */
+		if (ipv4_forwarding_on(name)) {
+			log_warn("network %s: cannot turn IPv4 forwarding on %s back on",
+				 n->def->name, name);
+			continue;
+		}
+		n->repairs.forwarding++;
+		log_warn("network %s: IPv4 forwarding on %s was turned off (host ip_forward "
+			 "written?); turned it back on", n->def->name, name);
+	}
 }
 
 /* A port whose device vanished is purged; one recreated under the same
@@ -96,7 +140,9 @@ static void reconcile_ports(struct network *n)
 		int idx = if_nametoindex(p.ifname);
 
 		if (idx == p.ifindex) {
-			if (nl_link_master(p.ifname) != n->bridge_ifindex && n->bridge_ifindex)
+			/* never into a device that took the bridge's name */
+			if (nl_link_master(p.ifname) != n->bridge_ifindex && n->bridge_ifindex &&
+			    if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex)
 				nl_link_set_master(p.ifname, n->def->bridge);
 			i++;
 			continue;
@@ -120,8 +166,18 @@ void netmgr_reconcile(struct netmgr *m)
 			continue;
 		reconcile_bridge(n);
 		reconcile_uplink(n);
+		reconcile_forwarding(n);
 		reconcile_ports(n);
 	}
+}
+
+/* A parked binding (port-del) whose device is gone will never be re-added
+ * as the same device: the guest's next DHCP exchange binds it again. */
+static int parked_gone(const struct pending_bind *p)
+{
+	char name[IF_NAMESIZE];
+
+	return p->ifindex && !if_indextoname(p->ifindex, name);
 }
 
 void netmgr_retry_binds(struct netmgr *m)
@@ -134,7 +190,12 @@ void netmgr_retry_binds(struct netmgr *m)
 		for (size_t j = 0; n->active > 0 && j < n->n_pending;) {
 			struct pending_bind *p = &n->pending[j];
 
-			if (dp_lease_bind(m->dp, n->id, p->mac, p->ip, true)) {
+			if (parked_gone(p)) {
+				*p = n->pending[--n->n_pending];
+				continue;
+			}
+			/* parked: only network_rebind_port binds it, to its device */
+			if (p->ifindex || dp_lease_bind(m->dp, n->id, p->mac, p->ip, true)) {
 				j++;
 				continue;
 			}
@@ -144,4 +205,16 @@ void netmgr_retry_binds(struct netmgr *m)
 			*p = n->pending[--n->n_pending];
 		}
 	}
+}
+
+struct json_object *network_repairs_json(const struct network *n)
+{
+	struct json_object *o = json_object_new_object();
+	const struct network_repairs *r = &n->repairs;
+
+	json_object_object_add(o, "forwarding", json_object_new_int64(r->forwarding));
+	json_object_object_add(o, "bridge_recreated", json_object_new_int64(r->bridge_recreated));
+	json_object_object_add(o, "bridge_not_ours", json_object_new_int64(r->bridge_not_ours));
+	json_object_object_add(o, "leases_rebound", json_object_new_int64(r->leases_rebound));
+	return o;
 }

@@ -68,9 +68,38 @@ static int step_bridge(struct share_ctx *c)
 	}
 	nl_addr_put(mac);
 	rtnl_link_put(l);
-	c->br_idx = if_nametoindex(c->bridge);
+	/* never the index of a device that had the name first (EXCL) */
+	c->br_idx = r < 0 ? 0 : (int)if_nametoindex(c->bridge);
 	if (r < 0 || !c->br_idx)
 		return SHARE_ERR(c, "cannot create bridge %s: %s", c->bridge, nlerr(r)), -EIO;
+	return 0;
+}
+
+void share_mark(const struct share_ctx *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "vnet share %s", c->nic);
+}
+
+/* vnet's mark on the bridge (netlink.h): the undo removes only a marked
+ * bridge, or the one the NIC is a port of. An unmarkable bridge goes now. */
+static int step_mark(struct share_ctx *c)
+{
+	struct rtnl_link *l, *ch = rtnl_link_alloc();
+	char mark[NL_MARK_MAX];
+	int r = ch ? rtnl_link_get_kernel(c->sk, c->br_idx, NULL, &l) : -NLE_NOMEM;
+
+	share_mark(c, mark, sizeof(mark));
+	if (r >= 0) {
+		rtnl_link_set_ifalias(ch, mark);
+		r = rtnl_link_change(c->sk, l, ch, 0);
+		if (r < 0)
+			rtnl_link_delete(c->sk, l);
+		rtnl_link_put(l);
+	}
+	rtnl_link_put(ch);
+	if (r < 0)
+		return SHARE_ERR(c, "cannot mark bridge %s as vnet's: %s", c->bridge, nlerr(r)),
+		       -EIO;
 	return 0;
 }
 
@@ -204,6 +233,8 @@ static int do_share(struct share_ctx *c)
 {
 	int r = step_bridge(c);
 
+	if (!r)
+		r = step_mark(c);
 	if (!r)
 		r = step_addrs(c, c->br_idx, c->bridge, SNAP_ADD_MOVED);
 	if (!r)

@@ -34,6 +34,9 @@ void share_nic_of(const char *state_dir, const char *bridge, char *nic, size_t l
 int share_do(const char *state_dir, const char *nic, const char *bridge, int *ret_idx,
 	     char *err, size_t errlen);
 
+/* share.c: vnet's mark on the bridge of a share ("vnet share NIC"). */
+void share_mark(const struct share_ctx *c, char *buf, size_t len);
+
 /* share_undo.c: put the NIC back as recorded and remove the bridge.
  * Idempotent; works from any point of a share. 0, or -errno with the
  * first problem in why (every step is tried anyway). */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "netlink.h"
 #include "nl_snapshot.h"
 #include "share_priv.h"
 
@@ -143,17 +144,27 @@ static int master_of(struct share_ctx *c, int ifindex)
 	return m;
 }
 
-static void remove_bridge(struct share_ctx *c, char *why, size_t whylen)
+/* Remove the share's bridge: one carrying our mark, or, unmarked (a share
+ * made before bridges were marked), the one the NIC was a port of when the
+ * undo began. A device that took the name otherwise is left alone. */
+static void remove_bridge(struct share_ctx *c, int nic_port_of, char *why, size_t whylen)
 {
 	struct rtnl_link *l;
-	int r, idx = if_nametoindex(c->bridge);
+	char mark[NL_MARK_MAX];
+	const char *alias;
+	int r, ours, idx = if_nametoindex(c->bridge);
 
 	if (!idx)
 		return;
 	if (rtnl_link_get_kernel(c->sk, idx, NULL, &l) < 0)
 		return;
-	r = rtnl_link_is_bridge(l) ? rtnl_link_delete(c->sk, l) : 0;
-	if (!rtnl_link_is_bridge(l))
+	share_mark(c, mark, sizeof(mark));
+	alias = rtnl_link_get_ifalias(l);
+	ours = (alias && !strcmp(alias, mark)) || ((!alias || !alias[0]) && idx == nic_port_of);
+	r = ours && rtnl_link_is_bridge(l) ? rtnl_link_delete(c->sk, l) : 0;
+	if (!ours)
+		WHY("%s is not the bridge vnet made; left alone", c->bridge);
+	else if (!rtnl_link_is_bridge(l))
 		WHY("%s is no longer a bridge; left alone", c->bridge);
 	else if (r < 0)
 		WHY("cannot delete bridge %s: %s", c->bridge, nl_geterror(r));
@@ -162,15 +173,16 @@ static void remove_bridge(struct share_ctx *c, char *why, size_t whylen)
 
 int share_undo(struct share_ctx *c, char *why, size_t whylen)
 {
-	int br = if_nametoindex(c->bridge);
+	int br = if_nametoindex(c->bridge), port_of;
 
 	why[0] = '\0';
 	c->nic_idx = snap_int(c->snap, "ifindex", 0);
 	if (!c->nic_idx || (int)if_nametoindex(c->nic) != c->nic_idx) {
 		WHY("%s is gone; removing the bridge only", c->nic);
-		remove_bridge(c, why, whylen);
+		remove_bridge(c, 0, why, whylen);
 		return -ENODEV;
 	}
+	port_of = master_of(c, c->nic_idx);
 	restore_link(c, why, whylen);
 	set_up(c, c->nic_idx, 1); /* routes can only go on an up device */
 	restore_addrs(c, why, whylen);
@@ -178,7 +190,7 @@ int share_undo(struct share_ctx *c, char *why, size_t whylen)
 	if (br && br == master_of(c, c->nic_idx) &&
 	    rtnl_link_release_ifindex(c->sk, c->nic_idx) < 0)
 		WHY("cannot release %s from %s", c->nic, c->bridge);
-	remove_bridge(c, why, whylen);
+	remove_bridge(c, port_of, why, whylen);
 	restore_link(c, why, whylen);
 	if (!json_object_get_boolean(json_object_object_get(c->snap, "up")))
 		set_up(c, c->nic_idx, 0);

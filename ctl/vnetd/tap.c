@@ -3,8 +3,8 @@
  * (TUNSETPERSIST), is owned by the user who runs QEMU (TUNSETOWNER, so an
  * unprivileged QEMU can open it with -netdev tap,ifname=...), and is a port
  * of the network with the fast path on it. vnet records the taps it made
- * in <run>/taps/IFNAME (content: the network name) so that port-del and
- * net-stop remove only those, also after a daemon restart. */
+ * in <run>/taps/IFNAME ("NET IFINDEX") so that port-del and net-stop
+ * remove only those devices, also after a daemon restart. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +28,8 @@
 
 int tap_create(const char *name, uid_t owner, char ret_name[16], char *err, size_t errlen)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	/* EXCL: never attach to a tap that exists (persistent, someone's) */
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL };
 	int fd, ret = 0;
 
 	if (strlen(name) >= IFNAMSIZ)
@@ -41,7 +42,8 @@ int tap_create(const char *name, uid_t owner, char ret_name[16], char *err, size
 		return ERR("cannot open /dev/net/tun: %s", strerror(errno)), -errno;
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		ret = -errno, ERR("cannot create tap %s: %s", name, strerror(errno));
+		ret = -errno, ERR("cannot create tap %s: %s", name,
+				  errno == EBUSY ? "a device of that name exists" : strerror(errno));
 	else if (owner != (uid_t)-1 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0)
 		ret = -errno, ERR("cannot set the owner of %s: %s", ifr.ifr_name, strerror(errno));
 	else if (ioctl(fd, TUNSETPERSIST, 1UL) < 0)
@@ -101,7 +103,7 @@ static int resolve_user(const char *user, uid_t *ret)
 int tap_add(struct network *n, const char *name, const char *user, char ret_name[16],
 	    char *err, size_t errlen)
 {
-	char path[4096];
+	char path[4096], rec[NETDEF_NAME_MAX + 16];
 	uid_t uid;
 	int ret;
 
@@ -120,7 +122,9 @@ int tap_add(struct network *n, const char *name, const char *user, char ret_name
 	snprintf(path, sizeof(path), "%s/taps", n->mgr->paths.run_dir);
 	mkdir_p(path, 0755);
 	record_path(n, ret_name, path, sizeof(path));
-	ret = file_write_atomic(path, n->def->name, strlen(n->def->name), 0644);
+	/* "NET IFINDEX": the device itself, not whatever later takes its name */
+	snprintf(rec, sizeof(rec), "%s %u", n->def->name, if_nametoindex(ret_name));
+	ret = file_write_atomic(path, rec, strlen(rec), 0644);
 	if (ret)
 		log_warn("network %s: cannot record tap %s: %s", n->def->name, ret_name,
 			 strerror(-ret));
@@ -129,40 +133,49 @@ int tap_add(struct network *n, const char *name, const char *user, char ret_name
 	return 0;
 }
 
-/* The network a recorded tap belongs to, or "" if vnet did not make it. */
-static void record_owner(struct network *n, const char *ifname, char *buf, size_t len)
+/* The network a recorded tap belongs to ("" if vnet did not make it), and
+ * its ifindex (0 in a record of a vnetd that did not write it). */
+static void record_owner(struct network *n, const char *ifname, char *buf, size_t len,
+			 unsigned *ifindex)
 {
-	char path[4096], *s = NULL;
+	char path[4096], *s = NULL, *sp;
 	size_t l = 0;
 
 	buf[0] = '\0';
+	*ifindex = 0;
 	record_path(n, ifname, path, sizeof(path));
 	if (file_read_all(path, 256, &s, &l))
 		return;
 	snprintf(buf, len, "%.*s", (int)l, s);
 	free(s);
-}
-
-int tap_is_ours(struct network *n, const char *ifname)
-{
-	char owner[256];
-
-	record_owner(n, ifname, owner, sizeof(owner));
-	return !strcmp(owner, n->def->name);
+	sp = strchr(buf, ' ');
+	if (sp) {
+		*sp = '\0';
+		*ifindex = strtoul(sp + 1, NULL, 10);
+	}
 }
 
 void tap_port_removed(struct network *n, const char *ifname)
 {
 	char path[4096];
 
+	char owner[256];
+	unsigned idx, now;
+
 	vde_port_removed(n, ifname);
-	if (!tap_is_ours(n, ifname))
+	record_owner(n, ifname, owner, sizeof(owner), &idx);
+	if (strcmp(owner, n->def->name))
 		return;
-	if (tap_destroy(ifname) && if_nametoindex(ifname))
+	now = if_nametoindex(ifname);
+	if (idx && now && now != idx)	/* ours vanished; this one only has its name */
+		log_warn("network %s: %s is not the tap vnet made; left alone", n->def->name,
+			 ifname);
+	else if (now && tap_destroy(ifname) && if_nametoindex(ifname))
 		log_warn("network %s: cannot remove tap %s", n->def->name, ifname);
+	else
+		log_info("network %s: tap %s removed", n->def->name, ifname);
 	record_path(n, ifname, path, sizeof(path));
 	unlink(path);
-	log_info("network %s: tap %s removed", n->def->name, ifname);
 }
 
 void tap_net_stopped(struct network *n)

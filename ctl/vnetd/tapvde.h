@@ -20,9 +20,8 @@ int tap_destroy(const char *name);
 /* tap-add: create the tap, make it a port of n, record it. */
 int tap_add(struct network *n, const char *name, const char *user, char ret_name[16],
 	    char *err, size_t errlen);
-/* Is ifname a tap that vnet created (recorded under the run dir)? */
-int tap_is_ours(struct network *n, const char *ifname);
-/* port-del hook: destroy the tap if vnet created it. */
+/* port-del hook: destroy the tap if vnet created it (the recorded device:
+ * one that took its name since is left alone). */
 void tap_port_removed(struct network *n, const char *ifname);
 /* net-stop hook: destroy every tap vnet created for n. */
 void tap_net_stopped(struct network *n);

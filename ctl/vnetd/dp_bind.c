@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Lease bindings on a known port (bind_map: (net, ip) -> port and MAC):
+ * the one place that writes a binding, for a lease found on its port
+ * (dp_lease_bind) and for the leases a removed port held, put back when the
+ * same device is added again (datapath.h). */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "dp_priv.h"
+
+void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_fdb v = { .ifindex = ifindex };
+
+	memcpy(k.mac, mac, 6);
+	bpf_map_update_elem(dp_map_fd(dp, "fdb_map"), &k, &v, BPF_ANY);
+}
+
+int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t mac[6],
+		 struct in_addr ip)
+{
+	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
+	struct vnet_bind b = { .ifindex = ifindex };
+	int pfd = dp_map_fd(dp, "port_map");
+	__u32 key = ifindex;
+	struct vnet_port port;
+
+	if (bpf_map_lookup_elem(pfd, &key, &port) || port.net_id != net_id)
+		return -ENOENT;
+	memcpy(b.mac, mac, 6);
+	if (bpf_map_update_elem(dp_map_fd(dp, "bind_map"), &bk, &b, BPF_ANY))
+		return -errno;
+	dp_fdb_seed(dp, net_id, mac, ifindex); /* reachable before its first frame */
+	if (!port.mac_locked && !port.multi_mac) {
+		/* the first lease on a port fixes its MAC */
+		memcpy(port.mac, mac, 6);
+		port.mac_locked = 1;
+		bpf_map_update_elem(pfd, &key, &port, BPF_EXIST);
+	}
+	return 0;
+}
+
+int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx)
+{
+	int fd = dp_map_fd(dp, "bind_map"), n = 0;
+	struct vnet_bind_key key, next, *prev = NULL;
+	struct vnet_bind b;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &b) || b.ifindex != (__u32)ifindex)
+			continue;
+		fn(ctx, b.mac, (struct in_addr){ key.ip });
+		n++;
+	}
+	return n;
+}

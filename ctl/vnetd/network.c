@@ -140,6 +140,9 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	};
 	int ret;
 
+	/* never program (forwarding, MAC) a device that took the bridge's name */
+	if (d->mode != NETDEF_MODE_BRIDGE && !network_bridge_is_ours(n))
+		return ERR("%s is not the bridge vnet made for %s", d->bridge, d->name), -EEXIST;
 	cfg.bridge_ifindex = if_nametoindex(d->bridge);
 	nl_link_mac(d->bridge, cfg.bridge_mac);
 	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)

@@ -48,7 +48,10 @@ static void reconcile_uplink(struct network *n)
 	struct in_addr addr;
 	int idx, old = n->uplink_ifindex;
 
-	if (n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE)
+	/* while another device holds the bridge's name, nothing is programmed;
+	 * reconcile_bridge sets the data path up when the bridge is back */
+	if ((n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE) ||
+	    n->bridge_refused)
 		return;
 	current_uplink(n, name, &idx, &addr);
 	if (idx == old && addr.s_addr == n->uplink_addr.s_addr)

@@ -50,7 +50,7 @@ static struct network *active_net_arg(struct cmd_ctx *c, size_t i)
 {
 	struct network *n = net_arg(c, i);
 
-	if (n && n->active <= 0) {
+	if (n && n->state != NETWORK_ACTIVE) {
 		ERR("network %s is not active", n->def->name);
 		return NULL;
 	}
@@ -255,8 +255,8 @@ static struct json_object *net_stats(struct network *n)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(n->def->name));
-	json_object_object_add(o, "active", json_object_new_boolean(n->active > 0));
-	if (n->active > 0)
+	json_object_object_add(o, "active", json_object_new_boolean(n->state == NETWORK_ACTIVE));
+	if (n->state == NETWORK_ACTIVE)
 		json_object_object_add(o, "datapath", dp_stats_json(n->mgr->dp, n->id));
 	json_object_object_add(o, "repairs", network_repairs_json(n));
 	if (n->dhcp)
@@ -274,7 +274,7 @@ static int cmd_stats(struct cmd_ctx *c)
 		return -ENOENT;
 	c->data = json_object_new_array();
 	for (size_t i = 0; i < c->m->n_nets; i++)
-		if (n ? c->m->nets[i] == n : c->m->nets[i]->active > 0)
+		if (n ? c->m->nets[i] == n : c->m->nets[i]->state == NETWORK_ACTIVE)
 			json_object_array_add(c->data, net_stats(c->m->nets[i]));
 	return 0;
 }

@@ -32,7 +32,7 @@ static int str_ok(const char *s)
 /* ---- stubs for what the handlers call (netmgr, services, data path) ---- */
 static struct netmgr fake_mgr;
 static struct netdef fake_def = { .name = "default" };
-static struct network fake_net = { .mgr = &fake_mgr, .def = &fake_def, .id = 1, .active = 1 };
+static struct network fake_net = { .mgr = &fake_mgr, .def = &fake_def, .id = 1, .state = NETWORK_ACTIVE };
 static struct netmgr fake_mgr = { .n_nets = 1, .nets = { &fake_net } };
 
 struct network *netmgr_find(struct netmgr *m, const char *name)

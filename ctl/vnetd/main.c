@@ -233,7 +233,7 @@ static int cleanup(struct options *o)
 		fatal("cleanup: cannot open the data path");
 	netmgr_init(&mgr, loop, dp, &o->paths);
 	for (size_t i = 0; i < mgr.n_nets; i++)
-		if (mgr.nets[i]->active > 0)
+		if (mgr.nets[i]->state == NETWORK_ACTIVE)
 			network_stop(mgr.nets[i], err, sizeof(err));
 	netmgr_fini(&mgr);
 	dp_close(dp);

@@ -266,8 +266,8 @@ static void collect(struct netmgr *m, struct samples *s)
 		char lab[128];
 
 		snprintf(lab, sizeof(lab), "network=\"%s\"", n->def->name);
-		add(s, "vnet_network_active", lab, n->active > 0);
-		if (n->active <= 0)
+		add(s, "vnet_network_active", lab, n->state == NETWORK_ACTIVE);
+		if (n->state != NETWORK_ACTIVE)
 			continue;
 		add(s, "vnet_network_ports", lab, n->n_ports);
 		if (n->def->has_dhcp)

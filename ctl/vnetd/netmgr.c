@@ -118,7 +118,7 @@ static int replace_def(struct netmgr *m, struct network *n, struct netdef *def, 
 	struct netdef *old = n->def;
 	int ret;
 
-	if (n->active > 0)
+	if (n->state == NETWORK_ACTIVE)
 		return ERR("network %s is active; stop it before redefining", def->name), -EBUSY;
 	n->def = def;
 	ret = netstore_save(m, n);
@@ -176,7 +176,7 @@ int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen
 
 	if (!n)
 		return ERR("network '%s' not found", name), -ENOENT;
-	if (n->active > 0)
+	if (n->state == NETWORK_ACTIVE)
 		return ERR("network %s is active; stop it first", name), -EBUSY;
 	ret = netstore_remove(m, name);
 	if (ret)
@@ -250,8 +250,8 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 	for (size_t i = 0; i < m->n_nets; i++) {
 		struct network *n = m->nets[i];
 
-		if (n->active == -1 || n->autostart) {
-			n->active = 0;
+		if (n->state == NETWORK_RESUMING || n->autostart) {
+			n->state = NETWORK_STOPPED;
 			if (network_start(n, err, sizeof(err)))
 				log_err("cannot restart network %s: %s", n->def->name, err);
 		}
@@ -301,7 +301,7 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 		return ERR("too many port forwards"), -ENOSPC;
 	d->port_forwards[d->n_port_forwards++] = *pf;
 	ret = netdef_validate(d, err, errlen);
-	if (!ret && n->active > 0)
+	if (!ret && n->state == NETWORK_ACTIVE)
 		ret = dp_forward_add(n->mgr->dp, n->id, pf, err, errlen);
 	if (ret) {
 		d->n_port_forwards--;
@@ -318,7 +318,7 @@ struct json_object *network_info_json(struct network *n)
 
 	json_object_object_add(o, "name", json_object_new_string(d->name));
 	json_object_object_add(o, "uuid", json_object_new_string(d->uuid));
-	json_object_object_add(o, "active", json_object_new_boolean(n->active > 0));
+	json_object_object_add(o, "active", json_object_new_boolean(n->state == NETWORK_ACTIVE));
 	json_object_object_add(o, "autostart", json_object_new_boolean(n->autostart));
 	json_object_object_add(o, "persistent", json_object_new_boolean(1));
 	json_object_object_add(o, "bridge", json_object_new_string(d->bridge));
@@ -327,7 +327,7 @@ struct json_object *network_info_json(struct network *n)
 		snprintf(buf, sizeof(buf), "%s/%u", inet_ntoa(d->ip), d->prefix);
 		json_object_object_add(o, "address", json_object_new_string(buf));
 	}
-	if (n->active > 0 && n->uplink[0])
+	if (n->state == NETWORK_ACTIVE && n->uplink[0])
 		json_object_object_add(o, "uplink", json_object_new_string(n->uplink));
 	json_object_object_add(o, "ports", json_object_new_int(n->n_ports));
 	json_object_object_add(o, "id", json_object_new_int(n->id));

@@ -51,12 +51,17 @@ struct port {
 	int hook;	/* enum dp_hook_choice (port-add --hook), kept across restarts */
 };
 
+/* A network's run state. RESUMING: it was running when the previous vnetd
+ * stopped (running state on disk); netmgr_init starts it again, adopting
+ * what still runs. */
+enum network_state { NETWORK_STOPPED, NETWORK_ACTIVE, NETWORK_RESUMING };
+
 struct network {
 	struct netmgr *mgr;
 	struct netdef *def;
 	uint32_t id;	/* stable small id used by the data path */
 	int autostart;
-	int active;
+	enum network_state state;
 	char uplink[16];
 	int uplink_ifindex;
 	struct in_addr uplink_addr; /* SNAT address the data path was given */

@@ -70,7 +70,7 @@ int netstore_save_runtime(struct netmgr *m, struct network *n)
 	int err;
 
 	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".json");
-	if (!n->active)
+	if (n->state == NETWORK_STOPPED)
 		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 	obj = json_object_new_object();
 	ports = json_object_new_array();
@@ -123,7 +123,7 @@ static void load_runtime(struct netmgr *m, struct network *n)
 	obj = json_object_from_file(path);
 	if (!obj)
 		return;
-	n->active = -1; /* "was running": netmgr_init restarts it */
+	n->state = NETWORK_RESUMING; /* "was running": netmgr_init restarts it */
 	n->bridge_legacy = !json_object_object_get_ex(obj, "bridge_owned", NULL);
 	if (json_object_object_get_ex(obj, "ports", &ports)) {
 		for (size_t i = 0; i < json_object_array_length(ports) && n->n_ports < NETWORK_MAX_PORTS; i++) {
@@ -167,7 +167,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 	load_meta(m, def->name, &id, &autostart);
 	n = reload ? netmgr_find(m, def->name) : NULL;
 	if (n) {
-		if (n->active > 0) {
+		if (n->state == NETWORK_ACTIVE) {
 			if (memcmp(n->def, def, sizeof(*def)))
 				log_info("network %s changed on disk; restart it to apply", def->name);
 			free(def);
@@ -224,7 +224,7 @@ void netmgr_reload(struct netmgr *m)
 		struct network *n = m->nets[i];
 
 		snprintf(path, sizeof(path), "%s/networks/%s.xml", m->paths.conf_dir, n->def->name);
-		if (n->active <= 0 && access(path, F_OK)) {
+		if (n->state != NETWORK_ACTIVE && access(path, F_OK)) {
 			log_info("network %s no longer defined", n->def->name);
 			m->nets[i] = m->nets[--m->n_nets];
 			free(n->def);

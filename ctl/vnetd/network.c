@@ -347,7 +347,7 @@ static void teardown(struct network *n)
 		for (size_t i = 0; i < n->mgr->n_nets; i++) {
 			struct network *o = n->mgr->nets[i];
 
-			shared |= o != n && o->active > 0 && o->uplink_ifindex == n->uplink_ifindex;
+			shared |= o != n && o->state == NETWORK_ACTIVE && o->uplink_ifindex == n->uplink_ifindex;
 		}
 		if (!shared)
 			dp_uplink_del(n->mgr->dp, n->uplink_ifindex);
@@ -379,7 +379,7 @@ int network_start(struct network *n, char *err, size_t errlen)
 {
 	int ret;
 
-	if (n->active > 0)
+	if (n->state == NETWORK_ACTIVE)
 		return ERR("network %s is already active", n->def->name), -EALREADY;
 	ret = network_find_uplink(n, err, errlen);
 	if (!ret)
@@ -391,12 +391,12 @@ int network_start(struct network *n, char *err, size_t errlen)
 	n->bridge_legacy = 0;
 	if (ret) {
 		teardown(n);
-		n->active = 0;
+		n->state = NETWORK_STOPPED;
 		n->n_ports = 0;
 		netstore_save_runtime(n->mgr, n);
 		return ret;
 	}
-	n->active = 1;
+	n->state = NETWORK_ACTIVE;
 	readd_ports(n);
 	vde_net_started(n); /* adopt or restart the VDE switch of a previous run */
 	netstore_save_runtime(n->mgr, n);
@@ -407,11 +407,11 @@ int network_start(struct network *n, char *err, size_t errlen)
 
 int network_stop(struct network *n, char *err, size_t errlen)
 {
-	if (n->active <= 0)
+	if (n->state != NETWORK_ACTIVE)
 		return ERR("network %s is not active", n->def->name), -EINVAL;
 	teardown(n);
 	tap_net_stopped(n); /* the VDE switch and the taps vnet made */
-	n->active = 0;
+	n->state = NETWORK_STOPPED;
 	n->n_ports = 0;
 	netstore_save_runtime(n->mgr, n);
 	log_info("network %s stopped", n->def->name);

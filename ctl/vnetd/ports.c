@@ -25,7 +25,7 @@ static struct port *port_find(struct network *n, const char *ifname)
 static struct network *port_owner(struct netmgr *m, const char *ifname)
 {
 	for (size_t i = 0; i < m->n_nets; i++)
-		if (m->nets[i]->active > 0 && port_find(m->nets[i], ifname))
+		if (m->nets[i]->state == NETWORK_ACTIVE && port_find(m->nets[i], ifname))
 			return m->nets[i];
 	return NULL;
 }
@@ -38,7 +38,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	struct port *p;
 	int idx, ret;
 
-	if (n->active <= 0)
+	if (n->state != NETWORK_ACTIVE)
 		return ERR("network %s is not active", n->def->name), -EINVAL;
 	if (strlen(ifname) >= IFNAMSIZ)
 		return ERR("invalid interface name '%s'", ifname), -EINVAL;

@@ -21,7 +21,7 @@ static int uplink_in_use(struct netmgr *m, const struct network *self, int ifind
 	for (size_t i = 0; i < m->n_nets; i++) {
 		const struct network *o = m->nets[i];
 
-		if (o != self && o->active > 0 && o->uplink_ifindex == ifindex)
+		if (o != self && o->state == NETWORK_ACTIVE && o->uplink_ifindex == ifindex)
 			return 1;
 	}
 	return 0;
@@ -165,7 +165,7 @@ void netmgr_reconcile(struct netmgr *m)
 	for (size_t i = 0; i < m->n_nets; i++) {
 		struct network *n = m->nets[i];
 
-		if (n->active <= 0)
+		if (n->state != NETWORK_ACTIVE)
 			continue;
 		reconcile_bridge(n);
 		reconcile_uplink(n);
@@ -190,7 +190,7 @@ void netmgr_retry_binds(struct netmgr *m)
 	for (size_t i = 0; i < m->n_nets; i++) {
 		struct network *n = m->nets[i];
 
-		for (size_t j = 0; n->active > 0 && j < n->n_pending;) {
+		for (size_t j = 0; n->state == NETWORK_ACTIVE && j < n->n_pending;) {
 			struct pending_bind *p = &n->pending[j];
 
 			if (parked_gone(p)) {

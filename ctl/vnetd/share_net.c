@@ -24,7 +24,7 @@
 static int uplink_used(struct netmgr *m, int ifindex)
 {
 	for (size_t i = 0; i < m->n_nets; i++)
-		if (m->nets[i]->active > 0 && m->nets[i]->uplink_ifindex == ifindex)
+		if (m->nets[i]->state == NETWORK_ACTIVE && m->nets[i]->uplink_ifindex == ifindex)
 			return 1;
 	return 0;
 }
@@ -59,7 +59,7 @@ void share_rehome(struct netmgr *m, int fidx, const char *to)
 	for (size_t i = 0; fidx && i < m->n_nets; i++) {
 		struct network *n = m->nets[i];
 
-		if (n->active <= 0 || n->uplink_ifindex != fidx || n->def->mode == NETDEF_MODE_BRIDGE)
+		if (n->state != NETWORK_ACTIVE || n->uplink_ifindex != fidx || n->def->mode == NETDEF_MODE_BRIDGE)
 			continue;
 		if (set_uplink(n, to, err, sizeof(err)))
 			log_warn("network %s: cannot move its uplink to %s: %s", n->def->name, to, err);
@@ -75,7 +75,7 @@ static int bridge_in_use(struct netmgr *m, const char *bridge, char *err, size_t
 	for (size_t i = 0; i < m->n_nets; i++) {
 		struct network *n = m->nets[i];
 
-		if (n->active > 0 && n->def->mode == NETDEF_MODE_BRIDGE &&
+		if (n->state == NETWORK_ACTIVE && n->def->mode == NETDEF_MODE_BRIDGE &&
 		    !strcmp(n->def->bridge, bridge))
 			return ERR("unshare: network %s runs on %s; stop it first", n->def->name,
 				   bridge), -EBUSY;

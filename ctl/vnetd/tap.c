@@ -107,7 +107,7 @@ int tap_add(struct network *n, const char *name, const char *user, char ret_name
 	uid_t uid;
 	int ret;
 
-	if (n->active <= 0)
+	if (n->state != NETWORK_ACTIVE)
 		return ERR("network %s is not active", n->def->name), -EINVAL;
 	if (resolve_user(user, &uid))
 		return ERR("unknown user '%s'", user), -ENOENT;

@@ -280,7 +280,7 @@ int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen
 	char grp[64], tap[16], path[4096];
 	int ret;
 
-	if (n->active <= 0)
+	if (n->state != NETWORK_ACTIVE)
 		return ERR("network %s is not active", n->def->name), -EINVAL;
 	if (pick_group(group, grp, sizeof(grp)))
 		return ERR("unknown group '%s'", group), -ENOENT;

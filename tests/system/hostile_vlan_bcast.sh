@@ -1,0 +1,89 @@
+#!/bin/bash
+# Issue 16.8 and 16.9, a hostile guest sending (scapy) VLAN-tagged frames
+# (the kernel moves the tag into skb metadata before tc sees the frame) to
+# the wan through NAT and to another guest, and broadcast, multicast,
+# reserved and IP-option packets to the gateway's MAC for the wan. Nothing
+# of it may reach the wan (tcpdump there) or the other guest (tcpdump there)
+# and each is counted (vlan, bad_dst, ip_options); ordinary traffic the same
+# way still arrives.
+. "$(dirname "$0")/../lib.sh"
+PY=/usr/bin/python3
+$PY -c 'import scapy' 2>/dev/null || skip "scapy not installed for $PY"
+command -v tcpdump >/dev/null || skip "tcpdump not installed"
+
+drop_of() { vnetctl --json stats default | $PY -c 'import json,sys
+print(json.load(sys.stdin)[0]["datapath"]["drops"].get(sys.argv[1], 0))' "$1"; }
+PIDS=()
+capture() {	# capture NS FILE: tcpdump on eth0 of namespace NS into FILE
+	local out=$2
+	(exec ip netns exec "$1" tcpdump -i eth0 -nn -U -w "$out" 2>"$out.err") &
+	PIDS+=($!)
+	wait_for 50 grep -q "listening on" "$out.err" || fail "tcpdump did not start"
+}
+# seen FILE: the markers found in a capture, "marker:vlanID:src" per packet
+seen() {
+	$PY - "$1" <<'PY'
+import sys
+from scapy.all import rdpcap, Dot1Q, IP, UDP
+for p in rdpcap(sys.argv[1]):
+    if UDP in p and IP in p:
+        vid = p[Dot1Q].vlan if Dot1Q in p else 0
+        print("%s:%d:%s" % (bytes(p[UDP].payload).decode(errors="replace"), vid, p[IP].src))
+PY
+}
+
+default_world 2
+ip1=$(guest_ip 1) ip2=$(guest_ip 2)
+mac1=$(inguest 1 cat /sys/class/net/eth0/address)
+mac2=$(inguest 2 cat /sys/class/net/eth0/address)
+brmac=$(inhost cat /sys/class/net/vnbr0/address)
+inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan"
+b_vlan=$(drop_of vlan) b_dst=$(drop_of bad_dst) b_opt=$(drop_of ip_options)
+
+capture "$WAN" "$TMP/wan.pcap"
+capture "$P-g2" "$TMP/g2.pcap"
+inguest 1 $PY - "$mac1" "$ip1" "$brmac" "$mac2" "$ip2" $WAN_IP <<'PY' || fail "scapy send failed"
+import sys
+from scapy.all import Ether, Dot1Q, IP, UDP, IPOption_LSRR, IPOption_RR, IPOption_Router_Alert, sendp
+mac, src, br, mac2, ip2, wan = sys.argv[1:7]
+def udp(dst, tag, dport=7100, **kw):
+    return IP(src=src, dst=dst, ttl=64, **kw) / UDP(sport=40000, dport=dport) / tag
+frames = [
+    Ether(src=mac, dst=br) / udp(wan, "plain-wan"),
+    Ether(src=mac, dst=mac2) / udp(ip2, "plain-guest"),
+    Ether(src=mac, dst=br) / Dot1Q(vlan=5) / udp(wan, "vlan5-wan"),
+    Ether(src=mac, dst=mac2) / Dot1Q(vlan=7) / udp(ip2, "vlan7-guest"),
+    Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=7) / udp(ip2, "vlan7-bcast"),
+    Ether(src=mac, dst=br) / udp("255.255.255.255", "limited-bcast"),
+    Ether(src=mac, dst=br) / udp("224.0.0.251", "mdns", dport=5353),
+    Ether(src=mac, dst=br) / udp("239.1.2.3", "mcast-admin"),
+    Ether(src=mac, dst=br) / udp("240.0.0.1", "class-e"),
+    Ether(src=mac, dst=br) / udp("0.1.2.3", "zero-net"),
+    Ether(src=mac, dst=br) / udp(wan, "lsrr", options=[IPOption_LSRR(routers=["198.51.100.7"])]),
+    Ether(src=mac, dst=br) / udp(wan, "record-route", options=[IPOption_RR(routers=["0.0.0.0"])]),
+    Ether(src=mac, dst=br) / udp(wan, "router-alert", options=[IPOption_Router_Alert()]),
+]
+for f in frames:
+    sendp(f, iface="eth0", verbose=False)
+PY
+sleep 0.7
+kill "${PIDS[@]}"; wait "${PIDS[@]}" 2>/dev/null
+[ -n "$DEBUG" ] && inwan tcpdump -nn -e -v -r "$TMP/wan.pcap"
+wan=$(seen "$TMP/wan.pcap") g2=$(seen "$TMP/g2.pcap")
+log "wan saw: $(echo $wan)"
+log "guest 2 saw: $(echo $g2)"
+grep -q "^plain-wan:0:$UPLINK_IP$" <<<"$wan" || fail "the plain datagram did not reach the wan (capture broken?)"
+grep -q "^plain-guest:0:$ip1$" <<<"$g2" || fail "the plain datagram did not reach guest 2 (capture broken?)"
+for m in vlan5-wan limited-bcast mdns mcast-admin class-e zero-net lsrr record-route router-alert; do
+	grep -q "^$m:" <<<"$wan" && fail "'$m' from a guest reached the wan"
+done
+for m in vlan7-guest vlan7-bcast; do
+	grep -q "^$m:" <<<"$g2" && fail "'$m' (VLAN-tagged) reached guest 2"
+done
+log "drops: vlan +$(($(drop_of vlan) - b_vlan)) bad_dst +$(($(drop_of bad_dst) - b_dst)) ip_options +$(($(drop_of ip_options) - b_opt))"
+[ "$(drop_of vlan)" -ge $((b_vlan + 3)) ] || fail "vlan did not count the tagged frames"
+[ "$(drop_of bad_dst)" -ge $((b_dst + 5)) ] || fail "bad_dst did not count the broadcast/multicast/reserved destinations"
+[ "$(drop_of ip_options)" -ge $((b_opt + 3)) ] || fail "ip_options did not count the packets with options"
+inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan afterwards"
+inguest 1 ping -c 1 -W 2 "$ip2" >/dev/null || fail "no guest 2 afterwards"
+log "ok"

@@ -40,6 +40,7 @@ static void check_ipv4(struct pkt *p, const struct hdrs *h, const uint8_t *f)
 
 	check(p->l4_off >= ETH_HLEN_ + 20 && p->l4_off <= ETH_HLEN_ + 60);
 	check(p->l4_off <= lin);
+	check(h->ip_opts == p->l4_off - ETH_HLEN_ - 20);	/* options: the rest of IHL */
 	check(h->tot_len >= p->l4_off - ETH_HLEN_ && h->tot_len <= p->len - ETH_HLEN_);
 	check(!memcmp(&h->saddr, f + 26, 4) && !memcmp(&h->daddr, f + 30, 4));
 	check(h->frag_first == (h->frag && !(f[20] & 0x1f) && !f[21]));

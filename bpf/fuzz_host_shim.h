@@ -22,6 +22,7 @@ struct __sk_buff {
 	unsigned long data_end;
 	__u32 len;	/* whole packet, linear part or not */
 	__u32 ifindex;
+	__u32 vlan_present;	/* a tag in skb metadata (0 here: parse.h never reads it) */
 };
 
 struct xdp_md {

@@ -65,10 +65,12 @@ int vnet_port_tc(struct __sk_buff *skb)
 	__u32 mark = xdp_mark(skb);
 	struct pkt p = {};
 
-	if (mark == VNET_META_DONE)
+	/* XDP cannot see a tag in skb metadata: a tagged frame it passed as
+	 * DONE is judged here (port_ingress drops it) */
+	if (mark == VNET_META_DONE && !skb->vlan_present)
 		return TC_ACT_OK;
 	pkt_init(&p, skb, 1);
-	p.counted = mark == VNET_META_RETRY;
+	p.counted = mark == VNET_META_RETRY || mark == VNET_META_DONE;
 	return tc_verdict(&p, port_ingress(&p));
 }
 
@@ -99,8 +101,29 @@ int vnet_uplink_tc(struct __sk_buff *skb)
 {
 	struct pkt p = {};
 
+	/* a tagged frame belongs to a VLAN device stacked on the uplink (the
+	 * kernel hands it over after tc): the host's, never a guest's */
+	if (skb->vlan_present)
+		return TC_ACT_OK;
 	pkt_init(&p, skb, 1);
 	return tc_verdict(&p, uplink_ingress(&p));
+}
+
+/* Ingress of a network's bridge device: what the bridge hands up to the
+ * host's stack (host.h). Passes are not counted: the port counted them. */
+SEC("tc")
+int vnet_bridge_tc(struct __sk_buff *skb)
+{
+	struct pkt p = {};
+	int a;
+
+	pkt_init(&p, skb, 1);
+	a = bridge_ingress(&p, skb->pkt_type, skb->vlan_present);
+	if (a == ACT_PASS)
+		return TC_ACT_OK;
+	if (p.reason == VNET_DROP_NONE)
+		return TC_ACT_SHOT;	/* not the host's (bridge_ingress) */
+	return tc_verdict(&p, a);
 }
 
 /* Uplink egress guard (tc only: XDP has no egress hook). */

@@ -72,7 +72,10 @@
 	X(NAT_NO_PORT, "nat_no_port") /* SNAT port range exhausted */   \
 	X(UNNAT_GUARD, "unnat_guard") /* guest source on uplink egress */ \
 	X(NO_PORT, "no_port")         /* reply for a deleted port */   \
-	X(UNSOLICITED, "unsolicited") /* wan -> NAT subnet, no flow */
+	X(UNSOLICITED, "unsolicited") /* wan -> NAT subnet, no flow */ \
+	X(BAD_DST, "bad_dst")         /* broadcast/multicast/reserved dst */ \
+	X(IP_OPTIONS, "ip_options")   /* IPv4 options routed or to the host */ \
+	X(HOST_GROUP, "host_group")   /* host's copy of a guest bcast/mcast */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,

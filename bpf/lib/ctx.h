@@ -20,6 +20,11 @@
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88A8
 #define ETH_ALEN 6
+/* skb->pkt_type (linux/if_packet.h) */
+#define PKT_TYPE_BROADCAST 1
+#define PKT_TYPE_MULTICAST 2
+#define PKT_TYPE_OTHERHOST 3
+#define PKT_TYPE_LOOPBACK 5
 #define IPPROTO_ICMP_ 1
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
@@ -98,6 +103,15 @@ static __always_inline void pkt_pull(struct pkt *p, __u32 n)
 		n = p->len;
 	bpf_skb_pull_data(p->ctx, n);
 	pkt_reload(p);
+}
+
+/* tc: a VLAN tag the kernel moved from the frame into skb metadata before
+ * tc runs (__netif_receive_skb_core untags 802.1Q/802.1ad), so the parser
+ * never sees it in the frame and a redirect would send it on with its
+ * tag. XDP sees the tag in the frame (parse_eth). */
+static __always_inline bool pkt_vlan(const struct pkt *p)
+{
+	return p->tc && ((struct __sk_buff *)p->ctx)->vlan_present;
 }
 
 /* XDP cannot do it, the tc program behind it (VNET_HOOK_XDP_VETH) can. */

@@ -44,6 +44,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } uplink_map SEC(".maps");
 
+/* bridges judged by the bridge program (host.h): ifindex -> net_id.
+ * Written by dp_net_set/dp_net_del; dp_open re-attaches each. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_NETS);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bridge_map SEC(".maps");
+
 /* (net, ip) -> owning port: written by dp_lease_bind; read by both. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

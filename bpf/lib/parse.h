@@ -25,6 +25,7 @@ struct hdrs {
 	__u8 frag_last;		/* the last fragment (no "more fragments") */
 	__u8 tcp_flags;
 	__u8 icmp_type;
+	__u8 ip_opts;		/* bytes of IPv4 options (IHL - 5 words) */
 	__u32 saddr, daddr;
 	__u16 sport, dport;	/* ICMP echo: id in sport, dport 0 */
 	__u16 tot_len;
@@ -47,6 +48,15 @@ static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 static __always_inline bool mac_is_group(const __u8 *m)
 {
 	return m[0] & 1;
+}
+
+/* 01:80:c2:00:00:0X, the IEEE 802.1D reserved range: a bridge hands such
+ * frames (LLDP, 802.1X, ...) to the port device's own stack instead of
+ * forwarding them or passing them up through the bridge device. */
+static __always_inline bool mac_is_link_local(const __u8 *m)
+{
+	return m[0] == 0x01 && m[1] == 0x80 && m[2] == 0xc2 && m[3] == 0 && m[4] == 0 &&
+	       (m[5] & 0xf0) == 0;
 }
 
 static __always_inline int parse_eth(struct pkt *p, struct hdrs *h)
@@ -144,6 +154,7 @@ static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
 	h->frag_first = h->frag && !(ip->frag_off & bpf_htons(0x1fff));
 	h->frag_last = h->frag && !(ip->frag_off & bpf_htons(0x2000));
 	h->ip_id = ip->id;
+	h->ip_opts = hlen - 20;	/* no branch: one verifier path */
 	p->l4_off = ETH_HLEN_ + hlen;
 	return parse_l4(p, h);
 }

@@ -6,7 +6,7 @@
 
 #include "fdb.h"
 #include "nat.h"
-#include "route.h"
+#include "host.h"
 
 /* ARP: the sender MAC must be the frame's source, the sender IP one bound
  * to this port (0.0.0.0 is an RFC 5227 probe and allowed). */
@@ -71,37 +71,24 @@ static __always_inline int l2_forward(struct pkt *p, const struct hdrs *h,
 	return set_redirect(p, out, dst->kind, dst->hook);
 }
 
-/* Guests reach the host only for DHCP, DNS and ping on the gateway, and
- * with replies to what the host opened: echo replies, ICMP errors and TCP
- * segments that do not open a connection (a bare SYN). */
-static __always_inline bool host_allowed(const struct hdrs *h, const struct vnet_net *net)
-{
-	if (h->daddr != net->gw || h->frag)
-		return false;
-	if (h->proto == IPPROTO_UDP_)
-		return h->dport == bpf_htons(67) || h->dport == bpf_htons(53);
-	if (h->proto == IPPROTO_TCP_)
-		return h->dport == bpf_htons(53) ||
-		       (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN;
-	if (h->proto == IPPROTO_ICMP_)
-		return h->icmp_type == 0 || h->icmp_type == 8 || h->icmp_type == 3 ||
-		       h->icmp_type == 11;
-	return false;
-}
-
+/* IPv4 from a checked source. A group MAC goes to the bridge, which
+ * floods it to the guests (the host's copy is judged by the bridge
+ * program); another MAC is switched; the bridge's MAC is the gateway:
+ * for the host (host_access) or routed. */
 static __always_inline int ipv4_forward(struct pkt *p, struct hdrs *h,
 					const struct vnet_port *port, const struct vnet_net *net)
 {
+	int r;
+
 	if (mac_is_group(h->dmac))
 		return ACT_PASS;
 	if (!mac_eq(h->dmac, net->bridge_mac))
 		return l2_forward(p, h, port);
 	if (net->flags & VNET_NET_BRIDGE)
 		return ACT_PASS;
-	if (((h->daddr ^ net->gw) & net->mask) == 0 || h->daddr == net->uplink_addr) {
-		if (host_allowed(h, net))
-			return ACT_PASS;	/* (never the uplink address) */
-		return drop(p, VNET_DROP_TO_HOST);
+	if (host_dst(h, net)) {
+		r = host_access(h, net);
+		return r ? drop(p, r) : ACT_PASS;
 	}
 	return route_out(p, h, port->net_id, net);
 }
@@ -118,6 +105,8 @@ static __always_inline int port_ingress(struct pkt *p)
 		return ACT_PASS;
 	p->net_id = port->net_id;	/* every drop below is this network's */
 	count_rx(p);
+	if (pkt_vlan(p))	/* no port has a VLAN policy: untagged only */
+		return drop(p, VNET_DROP_VLAN);
 	r = parse_eth(p, &h);
 	if (r)
 		return drop(p, r);
@@ -142,6 +131,10 @@ static __always_inline int port_ingress(struct pkt *p)
 		r = VNET_DROP_L2_PROTO;
 	if (r)
 		return drop(p, r);
+	/* the bridge would hand these to the port device's own stack, where
+	 * the host's addresses answer (weak host model) */
+	if (mac_is_link_local(h.dmac) && !(net->flags & VNET_NET_BRIDGE))
+		return drop(p, VNET_DROP_TO_HOST);
 	if (h.eth_proto == ETH_P_ARP)
 		return ACT_PASS;
 	return ipv4_forward(p, &h, port, net);

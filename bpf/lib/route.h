@@ -44,6 +44,37 @@ static __always_inline int set_redirect(struct pkt *p, __u32 ifindex, __u8 kind,
 	return ACT_REDIRECT;
 }
 
+/* Destinations no guest packet is routed to: "this network" 0/8, loopback
+ * 127/8, multicast 224/4, 240/4 with the limited broadcast 255.255.255.255,
+ * and the network's own broadcast address (a /31 or /32 has none, RFC
+ * 3021). None may leave the network; the host takes none of them but DHCP
+ * (host_access). */
+static __always_inline bool dst_reserved(__u32 daddr, const struct vnet_net *net)
+{
+	__u32 top = bpf_ntohl(daddr) >> 24;
+
+	if (top == 0 || top == 127 || top >= 224)
+		return true;
+	return bpf_ntohl(~net->mask) > 1 && (daddr | net->mask) == 0xffffffff &&
+	       ((daddr ^ net->gw) & net->mask) == 0;
+}
+
+/* What never leaves a network on the routed path, whoever forwards it (the
+ * port program's route_out, or the kernel behind the bridge program):
+ * anything from an isolated network, the reserved destinations, and IPv4
+ * options (source routes would steer the packet on beyond the NAT, record
+ * route and timestamps would carry guest addresses out). 0 or the reason. */
+static __always_inline int route_refused(const struct hdrs *h, const struct vnet_net *net)
+{
+	if (!net->uplink_ifindex || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
+		return VNET_DROP_ISOLATED;
+	if (dst_reserved(h->daddr, net))
+		return VNET_DROP_BAD_DST;
+	if (h->ip_opts)
+		return VNET_DROP_IP_OPTIONS;
+	return 0;
+}
+
 /* Next hop for a packet leaving via the uplink, looked up as if it had
  * arrived on the bridge (the kernel requires IPv4 forwarding enabled on
  * that device: dp_net_set turns it on for the bridge only). */
@@ -170,8 +201,9 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 	struct vnet_uplink *up;
 	__u8 macs[12];		/* source, destination: one copy, one send path */
 
-	if (!uplink || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
-		return drop(p, VNET_DROP_ISOLATED);
+	r = route_refused(h, net);
+	if (r)
+		return drop(p, r);
 	up = bpf_map_lookup_elem(&uplink_map, &uplink);
 	if (!up)
 		return drop(p, VNET_DROP_NO_ROUTE);

@@ -124,13 +124,17 @@ static __always_inline int uplink_ingress(struct pkt *p)
 	return uplink_other(p, &h);
 }
 
-/* tc egress on the uplink: nothing with a NAT subnet's source leaves. */
+/* tc egress on the uplink, whatever sent the packet (the kernel's
+ * forwarding included): nothing with a NAT subnet's source leaves, nothing
+ * from an isolated network or through another network's uplink, and a
+ * route-mode network's packets only as route_out would send them. */
 static __always_inline int uplink_guard(struct pkt *p)
 {
 	struct vnet_lpm_key lk = { .prefixlen = 32 };
 	struct hdrs h = {};
 	struct vnet_net *net;
 	__u32 *id;
+	int r;
 
 	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP)
 		return ACT_PASS;
@@ -145,9 +149,16 @@ static __always_inline int uplink_guard(struct pkt *p)
 		return ACT_PASS;
 	p->net_id = *id;
 	net = bpf_map_lookup_elem(&net_map, id);
-	if (net && (net->flags & VNET_NET_NAT))
+	if (!net)
+		return ACT_PASS;
+	if (net->flags & VNET_NET_NAT)
 		return drop(p, VNET_DROP_UNNAT_GUARD);
-	return ACT_PASS;
+	h.daddr = ip->daddr;
+	h.ip_opts = ip->ihl > 5;
+	r = route_refused(&h, net);
+	if (!r && net->uplink_ifindex != p->ifindex)
+		r = VNET_DROP_CROSS_NET;
+	return r ? drop(p, r) : ACT_PASS;
 }
 
 #endif

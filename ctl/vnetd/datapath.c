@@ -124,6 +124,7 @@ static void replace_stale_counters(struct vnet *skel, const char *pin_dir)
 static void reattach_all(struct datapath *dp)
 {
 	int pfd = dp_map_fd(dp, "port_map"), ufd = dp_map_fd(dp, "uplink_map");
+	int bfd = dp_map_fd(dp, "bridge_map");
 	__u32 key, next, *prev = NULL;
 	struct vnet_port port;
 	struct vnet_uplink up;
@@ -146,6 +147,13 @@ static void reattach_all(struct datapath *dp)
 			continue;
 		dp_tx_port(dp, key, 1);
 		dp_attach_port(dp, key, up.hook, 1, NULL, 0);
+	}
+	prev = NULL;
+	while (bpf_map_get_next_key(bfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (if_indextoname(key, name))
+			dp_attach_bridge(dp, key, NULL, 0);
 	}
 }
 
@@ -197,7 +205,8 @@ void dp_close(struct datapath *dp)
 	free(dp);
 }
 
-/* Detach every recorded hook (pinned map -> ifindex list). */
+/* Detach every recorded hook (pinned map -> ifindex list); uplink: 0
+ * ports, 1 uplinks, 2 bridges. */
 static void detach_recorded(const char *pin_dir, const char *map, int uplink)
 {
 	char path[PATH_MAX];
@@ -217,7 +226,10 @@ static void detach_recorded(const char *pin_dir, const char *map, int uplink)
 		int hook = uplink ? ((struct vnet_uplink *)val)->hook
 				  : ((struct vnet_port *)val)->hook;
 
-		dp_detach(pin_dir, key, hook, uplink);
+		if (uplink == 2)
+			dp_detach_bridge(key);
+		else
+			dp_detach(pin_dir, key, hook, uplink);
 	}
 	close(fd);
 }
@@ -230,6 +242,7 @@ int dp_purge(const char *pin_dir)
 
 	detach_recorded(pin_dir, "port_map", 0);
 	detach_recorded(pin_dir, "uplink_map", 1);
+	detach_recorded(pin_dir, "bridge_map", 2);
 	d = opendir(pin_dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;

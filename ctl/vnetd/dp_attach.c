@@ -218,6 +218,23 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 	return r;
 }
 
+/* The bridge program (bpf/lib/host.h) on a network's bridge device: tc
+ * ingress, which sees what the bridge hands up to the host's stack. */
+int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen)
+{
+	int r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(dp->skel->progs.vnet_bridge_tc));
+
+	if (r)
+		dp_err(err, errlen, "attach the bridge program to ifindex %d: %s", ifindex,
+		       strerror(-r));
+	return r;
+}
+
+int dp_detach_bridge(int ifindex)
+{
+	return tc_detach(ifindex, BPF_TC_INGRESS);
+}
+
 /* A port moving from hook `from` to `to` (a changed --hook or
  * VNET_DP_HOOK across a restart): remove what `to` does not use before
  * attaching it. */

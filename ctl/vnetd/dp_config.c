@@ -85,6 +85,46 @@ static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
 static int match_ct_net(const void *k, const void *v, const void *arg);
 static int match_fwd_net(const void *k, const void *v, const void *arg);
 
+struct bridge_match {
+	__u32 net_id;
+	__u32 keep;	/* ifindex */
+};
+
+static int match_bridge_stale(const void *k, const void *v, const void *arg)
+{
+	const struct bridge_match *m = arg;
+
+	return *(const __u32 *)v == m->net_id && *(const __u32 *)k != m->keep;
+}
+
+/* The bridge program (bpf/lib/host.h) judges what reaches the host from
+ * the network; bridge_map records where it runs, for dp_open's
+ * re-attachment and dp_purge. An entry of the network under another
+ * ifindex is a bridge that vanished and was recreated: its filter went
+ * with the device, so only the entry is removed (detaching by a stale
+ * ifindex could hit a device that reuses it). A shared LAN's bridge
+ * (VNET_NET_BRIDGE) gets no program: the host is an ordinary peer there. */
+static int net_bridge_set(struct datapath *dp, const struct vnet_net *net, __u32 id, char *err,
+			  size_t errlen)
+{
+	int fd = dp_map_fd(dp, "bridge_map");
+	__u32 br = net->bridge_ifindex;
+	struct bridge_match m = { .net_id = id, .keep = br };
+
+	if (net->flags & VNET_NET_BRIDGE)
+		m.keep = 0;
+	purge_matching(fd, sizeof(__u32), sizeof(__u32), match_bridge_stale, &m);
+	if ((net->flags & VNET_NET_BRIDGE) || !br)
+		return 0;
+	if (bpf_map_update_elem(fd, &br, &id, BPF_ANY)) {
+		int r = -errno;
+
+		dp_err(err, errlen, "bridge ifindex %u: map update: %s", br, strerror(-r));
+		return r;
+	}
+	return dp_attach_bridge(dp, br, err, errlen);
+}
+
 int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
 {
 	int sfd = dp_map_fd(dp, "subnet_map"), nfd = dp_map_fd(dp, "net_map");
@@ -120,7 +160,16 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
 		return r;
 	}
-	return 0;
+	return net_bridge_set(dp, &net, id, err, errlen);
+}
+
+/* Matches the network's bridges, detaching each as it goes (dp_net_del). */
+static int match_bridge_net(const void *k, const void *v, const void *arg)
+{
+	if (*(const __u32 *)v != *(const __u32 *)arg)
+		return 0;
+	dp_detach_bridge(*(const __u32 *)k);
+	return 1;
 }
 
 static int match_ct_net(const void *k, const void *v, const void *arg)
@@ -144,6 +193,8 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 
 	if (!net_id || net_id >= VNET_MAX_NETS)
 		return -EINVAL;
+	purge_matching(dp_map_fd(dp, "bridge_map"), sizeof(__u32), sizeof(__u32),
+		       match_bridge_net, &net_id);
 	bpf_map_update_elem(dp_map_fd(dp, "net_map"), &net_id, &zero, BPF_ANY);
 	purge_matching(dp_map_fd(dp, "subnet_map"), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);

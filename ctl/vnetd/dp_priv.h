@@ -30,6 +30,8 @@ int dp_hook_for(int kind, int uplink);
 int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
 		   size_t errlen);
 int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);
+int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen);
+int dp_detach_bridge(int ifindex);
 int dp_port_hook(int kind, int choice);
 const char *dp_hook_name(int hook);
 void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to);

@@ -86,4 +86,65 @@ log "drops: vlan +$(($(drop_of vlan) - b_vlan)) bad_dst +$(($(drop_of bad_dst) -
 [ "$(drop_of ip_options)" -ge $((b_opt + 3)) ] || fail "ip_options did not count the packets with options"
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan afterwards"
 inguest 1 ping -c 1 -W 2 "$ip2" >/dev/null || fail "no guest 2 afterwards"
+
+# Route mode: what vnet leaves to the kernel on purpose still works through
+# the bridge program (fragments forwarded, TTL expiry answered), while
+# options and reserved destinations stay in, whether sent to the gateway's
+# MAC, to the port's own MAC (the kernel would forward those), or forwarded
+# by the host itself with a guest source (the uplink guard).
+cat >"$TMP/rt.xml" <<'X'
+<network><name>rt</name><forward mode='route'/><bridge name='vnbr1'/>
+  <ip address='10.88.0.1' netmask='255.255.255.0'>
+    <dhcp><range start='10.88.0.10' end='10.88.0.20'/></dhcp></ip></network>
+X
+vnetctl net-define "$TMP/rt.xml" >/dev/null && vnetctl net-start rt >/dev/null || fail "net-start rt"
+guest_add 3
+vnetctl port-add rt vif3.0 >/dev/null || fail "port-add vif3.0"
+guest_dhcp 3 || fail "guest 3 got no lease"
+ip3=$(guest_ip 3)
+inwan ip route add 10.88.0.0/24 via $UPLINK_IP
+inhost sysctl -qw net.ipv4.ip_forward=1
+inguest 3 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "route mode: no wan"
+inguest 3 ping -c 1 -s 3000 -W 2 $WAN_IP >/dev/null || fail "route mode: a fragmented ping was not forwarded"
+inguest 3 ping -c 1 -t 1 -W 2 $WAN_IP | grep -q "Time to live exceeded" ||
+	fail "route mode: TTL expiry not answered by the host"
+rt_drop() { vnetctl --json stats rt | $PY -c 'import json,sys
+print(json.load(sys.stdin)[0]["datapath"]["drops"].get(sys.argv[1], 0))' "$1"; }
+r_opt=$(rt_drop ip_options) r_dst=$(rt_drop bad_dst)
+capture "$WAN" "$TMP/wan2.pcap"
+PIDS=("${PIDS[-1]}")
+mac3=$(inguest 3 cat /sys/class/net/eth0/address)
+inguest 3 $PY - "$mac3" "$ip3" "$(inhost cat /sys/class/net/vnbr1/address)" \
+	"$(inhost cat /sys/class/net/vif3.0/address)" $WAN_IP <<'PY' || fail "scapy send failed"
+import sys
+from scapy.all import Ether, IP, UDP, IPOption_LSRR, sendp
+mac, src, br, vif, wan = sys.argv[1:6]
+lsrr = [IPOption_LSRR(routers=["198.51.100.7"])]
+for dmac, name in ((br, "gw"), (vif, "port")):
+    for dst, opts, tag in ((wan, [], "rt-plain"), (wan, lsrr, "rt-lsrr"), ("239.1.2.3", [], "rt-mcast")):
+        sendp(Ether(src=mac, dst=dmac) / IP(src=src, dst=dst, options=opts) /
+              UDP(sport=40000, dport=7100) / ("%s-%s" % (tag, name)), iface="eth0", verbose=False)
+PY
+# (the guard's drop reaches the sender as ENOBUFS)
+inhost $PY - "$ip3" $WAN_IP <<'PY' | grep -q "No buffer space" || fail "the host's own send was not refused"
+import sys
+from scapy.all import IP, UDP, IPOption_LSRR, send
+src, wan = sys.argv[1:3]
+try:
+    send(IP(src=src, dst=wan, options=[IPOption_LSRR(routers=["198.51.100.7"])]) /
+         UDP(sport=40000, dport=7100) / "rt-lsrr-host", verbose=False)
+except OSError as e:
+    print(e)
+PY
+sleep 0.7
+kill "${PIDS[@]}"; wait "${PIDS[@]}" 2>/dev/null
+wan=$(seen "$TMP/wan2.pcap")
+log "route mode, wan saw: $(echo $wan)"
+for m in rt-plain-gw rt-plain-port; do
+	grep -q "^$m:0:$ip3$" <<<"$wan" || fail "route mode: '$m' did not reach the wan untranslated"
+done
+grep -q "^rt-lsrr\|^rt-mcast" <<<"$wan" && fail "route mode: options or multicast reached the wan"
+log "route mode drops: ip_options +$(($(rt_drop ip_options) - r_opt)) bad_dst +$(($(rt_drop bad_dst) - r_dst))"
+[ "$(rt_drop ip_options)" -ge $((r_opt + 3)) ] || fail "route mode: ip_options did not count"
+[ "$(rt_drop bad_dst)" -ge $((r_dst + 2)) ] || fail "route mode: bad_dst did not count"
 log "ok"

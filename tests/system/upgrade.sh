@@ -3,7 +3,8 @@
 # the wan (NAT) and each other at 100/s. No ping may be lost, and a
 # sampler watching the ports (bpftool net in the host namespace, every few
 # ms) must never see a port or the uplink without a vnet program: the
-# program IDs may change, they never disappear. The old version's drops
+# program IDs may change, they never disappear (the bridge's program, which
+# guards what reaches the host, included). The old version's drops
 # counter map had another shape (a global array, before counters became
 # per network): the new vnetd replaces that pin, logged, and loads.
 . "$(dirname "$0")/../lib.sh"
@@ -20,7 +21,7 @@ cmp -s "$BUILD/vnetd" "$TMP/new/vnetd" || fail "copy failed"
 # sampler: one line per sample, "ok ID..." or "MISSING dev..."
 inhost_net python3 - "$TMP/stop-sampler" >"$TMP/samples" 2>&1 <<'PY' &
 import json, os, subprocess, sys, time
-want = {"vif1.0", "vif2.0", "wan0"}
+want = {"vif1.0", "vif2.0", "wan0", "vnbr0"}
 while not os.path.exists(sys.argv[1]):
     out = subprocess.run(["bpftool", "-j", "net", "show"], capture_output=True, text=True).stdout
     have, ids = set(), []

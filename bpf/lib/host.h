@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What a guest network may send to the host itself, and the program on
+ * each network's bridge device that enforces it. The bridge hands a frame
+ * to the host's stack (br_pass_frame_up, tc ingress of the bridge) when
+ * its destination MAC is the bridge's, any local fdb entry (the host-side
+ * MAC of every port) or a group address; the port program judges only
+ * frames to the bridge's MAC. So the bridge program judges what actually
+ * reaches the host, by the IP destination, whichever MAC the guest chose;
+ * what the bridge floods between ports never passes here. */
+#ifndef VNET_BPF_HOST_H
+#define VNET_BPF_HOST_H
+
+#include "route.h"
+
+#define VNET_IP_BCAST 0xffffffff
+
+/* The host-access decision, the one place for it (the port program for
+ * frames to the bridge's MAC, the bridge program for the rest): a packet
+ * addressed to the host (one of its addresses, a broadcast or multicast it
+ * receives) is taken for DHCP (to the server, or broadcast by a client
+ * without an address), DNS and ping on the gateway, and as replies to what
+ * the host opened: echo replies, ICMP errors, TCP segments that do not open
+ * a connection (a bare SYN). 0 or the drop reason. Per-network host-access
+ * modes would be decided here. */
+static __always_inline int host_access(const struct hdrs *h, const struct vnet_net *net)
+{
+	if (h->ip_opts)
+		return VNET_DROP_IP_OPTIONS;
+	if (h->frag)
+		return VNET_DROP_TO_HOST;
+	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(67) &&
+	    (h->daddr == net->gw || h->daddr == VNET_IP_BCAST))
+		return 0;
+	if (h->daddr != net->gw)
+		return dst_reserved(h->daddr, net) ? VNET_DROP_BAD_DST : VNET_DROP_TO_HOST;
+	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(53))
+		return 0;
+	if (h->proto == IPPROTO_TCP_ &&
+	    (h->dport == bpf_htons(53) || (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN))
+		return 0;
+	if (h->proto == IPPROTO_ICMP_ &&
+	    (h->icmp_type == 0 || h->icmp_type == 8 || h->icmp_type == 3 || h->icmp_type == 11))
+		return 0;
+	return VNET_DROP_TO_HOST;
+}
+
+/* Addressed to the host whatever the routing table says: the network's
+ * own subnet (gateway, broadcast), the uplink address, and what the host
+ * receives as broadcast or multicast. */
+static __always_inline bool host_dst(const struct hdrs *h, const struct vnet_net *net)
+{
+	return ((h->daddr ^ net->gw) & net->mask) == 0 || h->daddr == net->uplink_addr ||
+	       dst_reserved(h->daddr, net);
+}
+
+/* A packet the kernel would route: only off the network through its own
+ * uplink (route mode, and what the port program leaves to the kernel on
+ * purpose: TTL expiry, route-mode fragments, packets too big, other
+ * protocols -- the uplink guard keeps NAT sources from leaving
+ * untranslated). -1: it is the host's own (another local address). */
+static __always_inline int bridge_routed(struct pkt *p, const struct hdrs *h,
+					 const struct vnet_net *net)
+{
+	struct bpf_fib_lookup fib = {};
+	int r = route_refused(h, net), rc;
+
+	if (r)
+		return r;
+	rc = fib_out(p, h, net, &fib, 0);
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return -1;
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return VNET_DROP_FWD_DISABLED;	/* nor can the lookup tell local from not */
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
+	    rc != BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return VNET_DROP_NO_ROUTE;
+	return fib.ifindex == net->uplink_ifindex ? 0 : VNET_DROP_CROSS_NET;
+}
+
+/* IPv4 the bridge hands up. group: sent to a broadcast/multicast MAC (the
+ * bridge flooded it to the guests too; a copy for a group IP destination is
+ * counted apart, as host_group: guests' mDNS, SSDP and IGMP land there). */
+static __always_inline int bridge_ipv4(struct pkt *p, const struct hdrs *h,
+				       const struct vnet_net *net, bool group)
+{
+	int r = -1;
+
+	if (!host_dst(h, net))
+		r = bridge_routed(p, h, net);
+	if (r < 0)
+		r = host_access(h, net);
+	if (r == VNET_DROP_BAD_DST && group)
+		r = VNET_DROP_HOST_GROUP;
+	return r ? drop(p, r) : ACT_PASS;
+}
+
+static __always_inline int bridge_ingress(struct pkt *p, __u32 pkt_type, bool vlan)
+{
+	__u32 ifindex = p->ifindex, net_id;
+	struct hdrs h = {};
+	struct vnet_net *net;
+	__u32 *id = bpf_map_lookup_elem(&bridge_map, &ifindex);
+	int r;
+
+	/* not a vnet bridge; the host's own multicast looped back */
+	if (!id || pkt_type == PKT_TYPE_LOOPBACK)
+		return ACT_PASS;
+	net_id = *id;
+	p->net_id = net_id;
+	net = bpf_map_lookup_elem(&net_map, &net_id);
+	if (!net || !(net->flags & VNET_NET_VALID))
+		return drop(p, VNET_DROP_TO_HOST);	/* going away: nothing passes */
+	if (net->flags & VNET_NET_BRIDGE)
+		return ACT_PASS;	/* a shared LAN: the host is an ordinary peer */
+	/* a copy passed up only because the bridge is promiscuous (tcpdump),
+	 * or a frame to another port's MAC: the stack drops those (ip_rcv,
+	 * arp_rcv), and so does this, uncounted (VNET_DROP_NONE) */
+	if (pkt_type == PKT_TYPE_OTHERHOST)
+		return drop(p, VNET_DROP_NONE);
+	if (vlan)
+		return drop(p, VNET_DROP_VLAN);
+	r = parse_eth(p, &h);
+	if (r)
+		return drop(p, r);
+	if (h.eth_proto == ETH_P_ARP)
+		return ACT_PASS;	/* checked at the port */
+	if (h.eth_proto != ETH_P_IP)
+		return drop(p, h.eth_proto == ETH_P_IPV6 ? VNET_DROP_IPV6 : VNET_DROP_L2_PROTO);
+	r = parse_ipv4(p, &h);
+	if (r)
+		return drop(p, r);
+	return bridge_ipv4(p, &h, net, pkt_type == PKT_TYPE_BROADCAST ||
+			   pkt_type == PKT_TYPE_MULTICAST);
+}
+
+#endif

@@ -54,15 +54,17 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (!n->bridge_ifindex || if_nametoindex(n->def->bridge) != (unsigned)n->bridge_ifindex)
 		return ERR("bridge %s of network %s is missing or not vnet's", n->def->bridge,
 			   n->def->name), -ENODEV;
-	ret = nl_link_set_master(ifname, n->def->bridge);
-	if (ret)
-		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
-	nl_link_set_up(ifname, 1);
+	/* The program first, then the bridge: a frame the device receives
+	 * between the two would be bridged unchecked (spoofed to other guests). */
 	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
-	if (ret) {
-		nl_link_set_master(ifname, NULL);
+	if (ret)
 		return ret;
+	ret = nl_link_set_master(ifname, n->def->bridge);
+	if (ret) {
+		dp_port_del(n->mgr->dp, idx);
+		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	}
+	nl_link_set_up(ifname, 1);
 	p = &n->ports[n->n_ports++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);

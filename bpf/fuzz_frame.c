@@ -59,6 +59,21 @@ static void check_ipv4(struct pkt *p, const struct hdrs *h, const uint8_t *f)
 	check(!h->csum_off || h->csum_off + 2 <= lin);
 }
 
+/* op and chaddr come from inside the UDP datagram, now linear. */
+static void check_bootp(struct pkt *p, struct hdrs *h)
+{
+	int r = parse_bootp(p, h);
+	const uint8_t *b = p->data + p->l4_off + 8;
+
+	if (r) {
+		check(r == VNET_DROP_RUNT);
+		return;
+	}
+	check(p->l4_off + 8 + BOOTP_MIN <= ETH_HLEN_ + h->tot_len);
+	check(p->l4_off + 8 + BOOTP_MIN <= (__u32)(p->data_end - p->data));
+	check(h->bootp_op == b[0] && !memcmp(h->chaddr, b + BOOTP_CHADDR_OFF, 6));
+}
+
 static void run(struct pkt *p)
 {
 	struct hdrs h = {};
@@ -76,6 +91,8 @@ static void run(struct pkt *p)
 		r = parse_ipv4(p, &h);
 		if (!r)
 			check_ipv4(p, &h, p->data);
+		if (!r && h.proto == IPPROTO_UDP_ && (!h.frag || h.frag_first))
+			check_bootp(p, &h);
 	}
 	check(r == 0 || r == VNET_DROP_RUNT || r == VNET_DROP_ARP_SPOOF || r == VNET_DROP_IP_OPTS);
 }

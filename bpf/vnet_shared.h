@@ -18,6 +18,13 @@
 #define VNET_MAX_CT 262144	/* conntrack entries (2 per flow); VNET_CT_MAX overrides */
 #define VNET_MAX_FWD 1024	/* DNAT port forwards */
 #define VNET_MAX_FRAG 8192	/* fragmented datagrams in flight through NAT, LRU */
+#define VNET_MAX_OWNERS 16384	/* (net, mac) -> the port it is bound to */
+#define VNET_MAX_DHCP_SEEN 16384 /* (net, chaddr) -> port of its last BOOTREQUEST, LRU */
+
+/* A client MAC in a DHCP exchange on one port is refused on any other port
+ * for this long after its last BOOTREQUEST (dhcp_seen_map), so vnetd reads
+ * the port the exchange really came in on. */
+#define VNET_DHCP_CLAIM_NS (10ULL * 1000000000ULL)
 
 /* SNAT source ports (and ICMP echo ids) come from two ranges that avoid
  * Linux's default ephemeral range (ip_local_port_range 32768-60999): a
@@ -75,7 +82,9 @@
 	X(UNSOLICITED, "unsolicited") /* wan -> NAT subnet, no flow */ \
 	X(BAD_DST, "bad_dst")         /* broadcast/multicast/reserved dst */ \
 	X(IP_OPTIONS, "ip_options")   /* IPv4 options routed or to the host */ \
-	X(HOST_GROUP, "host_group")   /* host's copy of a guest bcast/mcast */
+	X(HOST_GROUP, "host_group")   /* host's copy of a guest bcast/mcast */ \
+	X(MAC_OWNED, "mac_owned")     /* source MAC bound to another port */ \
+	X(DHCP_CHADDR, "dhcp_chaddr") /* BOOTREQUEST for another MAC */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,
@@ -189,6 +198,28 @@ struct vnet_fdb {
 };
 _Static_assert(sizeof(struct vnet_fdb_key) == 12, "fdb key layout");
 _Static_assert(sizeof(struct vnet_fdb) == 16, "fdb layout");
+
+/* mac_owner_map (hash, never evicted): (net_id, mac) -> the port the MAC
+ * is bound to, keyed by struct vnet_fdb_key. Written by vnetd only: a
+ * port added with --mac, a lease bound on a port (dp_lease_bind_port);
+ * the port program drops a frame from any other port with that source
+ * MAC before the fdb or the kernel bridge can learn it. */
+struct vnet_mac_owner {
+	__u32 ifindex;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vnet_mac_owner) == 8, "mac owner layout");
+
+/* dhcp_seen_map (LRU): (net_id, chaddr) -> the port its last BOOTREQUEST
+ * came in on, keyed by struct vnet_fdb_key. Written by the port program,
+ * read by vnetd's DHCP server, which cannot tell ports apart on its
+ * socket: a lease binds to this port, and per-port limits count by it. */
+struct vnet_dhcp_seen {
+	__u32 ifindex;
+	__u32 pad;
+	__u64 seen_ns;
+};
+_Static_assert(sizeof(struct vnet_dhcp_seen) == 16, "dhcp seen layout");
 
 /* ct_map: a flow has two entries, keyed by the tuple as seen on the wire
  * in each direction: OUT (guest -> remote, as seen on the guest port) and

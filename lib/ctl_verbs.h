@@ -30,7 +30,7 @@
 	X(PORT_LIST, "port-list", 1, 1, "NET", "", "list a network's ports")                   \
 	X(TAP_ADD, "tap-add", 1, 1, "NET [--name TAP] [--user USER]", "name= user=",            \
 	  "create a persistent tap for QEMU as a port; prints its name")                      \
-	X(VDE_ADD, "vde-add", 1, 1, "NET [--group G]", "group=",                               \
+	X(VDE_ADD, "vde-add", 1, 1, "NET [--group G] [--max-guests N]", "group= max-guests=",  \
 	  "start a VDE switch whose tap is a port; prints its socket")                        \
 	X(LEASES, "leases", 1, 1, "NET", "", "list DHCP leases")                               \
 	X(HOST_ADD, "host-add", 3, 4, "NET MAC IP [NAME]", "", "add a static DHCP host")       \

@@ -34,6 +34,9 @@ struct json_object *dhcp_counters_json(struct dhcp_pool *p)
 	add_u64(o, "bad_packets", c->bad_packets);
 	add_u64(o, "ignored", c->ignored);
 	add_u64(o, "release_ignored", c->release_ignored);
+	add_u64(o, "wrong_port", c->wrong_port);
+	add_u64(o, "port_limit", c->port_limit);
+	add_u64(o, "unknown_port", c->unknown_port);
 	add_u64(o, "store_errors", c->store_errors);
 	add_u64(o, "store_bad_lines", c->store_bad_lines);
 	add_u64(o, "active_leases", dhcp_pool_active(p));

@@ -15,7 +15,7 @@ static uint32_t hash(const struct dhcp_index *x, const uint8_t *mac)
 {
 	uint64_t k = 0;
 
-	memcpy(&k, mac, 6);
+	memcpy(&k, mac, x->keylen);
 	/* MurmurHash3's fmix64: every input bit reaches the low bits we keep
 	 * (guests' MACs often differ only in their last bytes). */
 	k ^= k >> 33;
@@ -28,9 +28,18 @@ static uint32_t hash(const struct dhcp_index *x, const uint8_t *mac)
 
 int dhcp_index_init(struct dhcp_index *x, uint32_t n, const void *mac0, size_t stride)
 {
+	return dhcp_index_init_key(x, n, mac0, stride, 6);
+}
+
+int dhcp_index_init_key(struct dhcp_index *x, uint32_t n, const void *mac0, size_t stride,
+			size_t keylen)
+{
 	uint32_t slots = 16;
 
 	memset(x, 0, sizeof(*x));
+	if (keylen == 0 || keylen > 8)
+		return -EINVAL;
+	x->keylen = keylen;
 	while (slots < 2 * (uint64_t)n)
 		slots <<= 1; /* load factor <= 1/2 keeps probe runs short */
 	x->slot = malloc(slots * sizeof(*x->slot));
@@ -59,7 +68,7 @@ static uint32_t probe(const struct dhcp_index *x, const uint8_t *mac)
 {
 	uint32_t pos = hash(x, mac);
 
-	while (x->slot[pos] >= 0 && memcmp(mac_at(x, (uint32_t)x->slot[pos]), mac, 6))
+	while (x->slot[pos] >= 0 && memcmp(mac_at(x, (uint32_t)x->slot[pos]), mac, x->keylen))
 		pos = (pos + 1) & x->mask;
 	return pos;
 }

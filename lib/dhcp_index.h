@@ -13,17 +13,21 @@
  * probing over list heads; the entries of one MAC are chained in index
  * order, so a lookup sees them in the order a full table walk would. The
  * MAC of entry i is read from the table (mac0 + i * stride): it must not
- * change while i is in the index. */
+ * change while i is in the index. The key may be another field of the
+ * entry (dhcp_index_init_key: keylen bytes, at most 8). */
 struct dhcp_index {
 	int32_t *slot;	     /* head entry index, -1 = empty */
 	int32_t *next;	     /* per entry: next entry with the same MAC, -1 = end */
 	uint32_t mask;	     /* slots - 1 (a power of two >= 2 * entries) */
 	const uint8_t *mac0; /* MAC of entry 0 */
 	size_t stride;	     /* bytes between two entries' MACs */
+	size_t keylen;	     /* 6: a MAC */
 };
 
 /* n entries at most. -ENOMEM. */
 int dhcp_index_init(struct dhcp_index *x, uint32_t n, const void *mac0, size_t stride);
+int dhcp_index_init_key(struct dhcp_index *x, uint32_t n, const void *key0, size_t stride,
+			size_t keylen);
 void dhcp_index_free(struct dhcp_index *x);
 /* Add entry i under its current MAC; i must not be in the index. */
 void dhcp_index_add(struct dhcp_index *x, uint32_t i);

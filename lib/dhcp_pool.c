@@ -57,6 +57,7 @@ static void event(struct dhcp_pool *p, int bound, const uint8_t *mac, struct in_
 	struct dhcp_pool_event ev;
 
 	dhcp_pool_make_event(&ev, bound, mac, ip, name, expires, is_static);
+	ev.port = bound ? p->msg_port : 0;
 	if (p->cb)
 		p->cb(p->ctx, &ev);
 }
@@ -79,6 +80,7 @@ static void entry_clear(struct dhcp_pool *p, long i)
 {
 	if (indexed(&p->e[i]))
 		dhcp_index_del(&p->by_mac, (uint32_t)i);
+	pool_entry_port(p, i, 0);
 	memset(&p->e[i], 0, sizeof(p->e[i]));
 	if (!dhcp_bitset_test(&p->static_set, (uint32_t)i))
 		dhcp_bitset_set(&p->free_set, (uint32_t)i);
@@ -145,6 +147,8 @@ struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_ev
 	p->e = calloc(p->n, sizeof(*p->e));
 	p->hosts = calloc(DHCP_POOL_MAX_STATIC, sizeof(*p->hosts));
 	if (!p->e || !p->hosts || dhcp_index_init(&p->by_mac, p->n, p->e[0].mac, sizeof(*p->e)) ||
+	    dhcp_index_init_key(&p->by_port, p->n, &p->e[0].port, sizeof(*p->e),
+				sizeof(p->e[0].port)) ||
 	    dhcp_bitset_init(&p->free_set, p->n) || dhcp_bitset_init(&p->static_set, p->n)) {
 		dhcp_pool_free(p);
 		errno = ENOMEM;
@@ -162,6 +166,7 @@ void dhcp_pool_free(struct dhcp_pool *p)
 	if (!p)
 		return;
 	dhcp_index_free(&p->by_mac);
+	dhcp_index_free(&p->by_port);
 	dhcp_bitset_free(&p->free_set);
 	dhcp_bitset_free(&p->static_set);
 	free(p->e);
@@ -284,6 +289,7 @@ int dhcp_pool_expire(struct dhcp_pool *p, int64_t now)
 			dirty = 1;
 		} else {
 			e->state = E_RELEASED; /* remembered for the same client */
+			pool_entry_port(p, i, 0);
 		}
 	}
 	return dirty;
@@ -413,6 +419,7 @@ static void on_discover(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t n
 			snprintf(e->hostname, sizeof(e->hostname), "%s", name);
 		note_expiry(p, e->expires);
 	}
+	pool_entry_port(p, i, p->msg_port);
 	res->what = "offer";
 	dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, addr(p->start + (uint32_t)i), name, res);
 }
@@ -424,6 +431,7 @@ static void ack_static(struct dhcp_pool *p, const struct dhcp_msg *m, struct sta
 
 	client_name(m, sh, name);
 	sh->bound = 1;
+	sh->port = p->msg_port;
 	snprintf(sh->client_name, sizeof(sh->client_name), "%s", name);
 	event(p, 1, sh->mac, sh->ip, name, 0, 1);
 	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, sh->ip, name, res);
@@ -463,6 +471,7 @@ static void ack_or_nak(struct dhcp_pool *p, const struct dhcp_msg *m, struct in_
 	if (!name[0] && own == i) /* named in its DISCOVER only */
 		snprintf(name, sizeof(name), "%s", e->hostname);
 	entry_own(p, i, m->chaddr, E_BOUND);
+	pool_entry_port(p, i, p->msg_port);
 	e->expires = now + p->cfg.lease_secs;
 	snprintf(e->hostname, sizeof(e->hostname), "%s", name);
 	note_expiry(p, e->expires);
@@ -486,8 +495,10 @@ static void on_request(struct dhcp_pool *p, const struct dhcp_msg *m, int unicas
 		long i = find_client(p, m->chaddr);
 
 		if (m->server_id.s_addr != p->cfg.server_ip.s_addr) {
-			if (i >= 0 && p->e[i].state == E_OFFERED)
+			if (i >= 0 && p->e[i].state == E_OFFERED) {
 				p->e[i].state = E_RELEASED;
+				pool_entry_port(p, i, 0);
+			}
 			p->c.ignored++;
 			res->what = "selected another server";
 			return;
@@ -587,6 +598,7 @@ static void on_release(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t no
 		if (sh->bound)
 			event(p, 0, sh->mac, sh->ip, sh->client_name, 0, 1);
 		sh->bound = 0;
+		sh->port = 0;
 		return;
 	}
 	if (!e || e->state != E_BOUND || memcmp(e->mac, m->chaddr, 6)) {
@@ -597,6 +609,7 @@ static void on_release(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t no
 	if (e->expires > now)
 		entry_gone(p, i);
 	e->state = E_RELEASED;
+	pool_entry_port(p, i, 0);
 	e->expires = now;
 	res->dirty = 1;
 }
@@ -633,18 +646,47 @@ static int acceptable(struct dhcp_pool *p, const struct dhcp_msg *m)
 	return 1;
 }
 
-int dhcp_pool_handle(struct dhcp_pool *p, const struct dhcp_msg *m, int unicast, int64_t now,
+/* The port that holds mac's offer or lease (0: none, or not known). */
+static uint32_t holder_port(const struct dhcp_pool *p, const uint8_t *mac)
+{
+	const struct static_host *sh = static_by_mac(p, mac);
+	long i;
+
+	if (sh)
+		return sh->bound ? sh->port : 0;
+	i = find_client(p, mac);
+	return i >= 0 && p->e[i].state != E_RELEASED ? p->e[i].port : 0;
+}
+
+/* Not RFC 2131: a server that hears every guest port on one socket. A
+ * client's offer and lease belong to the port they were made on, so a
+ * message for it from another port is not the client's (it would move or
+ * end another guest's lease); a port may take at most o->max_macs clients
+ * in offers and leases (one guest, one MAC), so one port cannot drain
+ * the pool. INFORM takes nothing and goes by. */
+static int port_refused(struct dhcp_pool *p, const struct dhcp_msg *m,
+			const struct dhcp_origin *o, struct dhcp_result *res)
+{
+	uint32_t held = holder_port(p, m->chaddr);
+
+	if (!o || !o->port || m->type == DHCPINFORM)
+		return 0;
+	if (held && held != o->port) {
+		p->c.wrong_port++;
+		res->what = "client held on another port";
+		return 1;
+	}
+	if (held || !o->max_macs || (m->type != DHCPDISCOVER && m->type != DHCPREQUEST) ||
+	    pool_port_macs(p, o->port, m->chaddr) < o->max_macs)
+		return 0;
+	p->c.port_limit++;
+	res->what = "port holds its limit of clients";
+	return 1;
+}
+
+static void dispatch(struct dhcp_pool *p, const struct dhcp_msg *m, int unicast, int64_t now,
 		     struct dhcp_result *res)
 {
-	memset(res, 0, sizeof(*res));
-	res->what = "ignored";
-	if (!acceptable(p, m)) {
-		p->c.bad_packets++;
-		res->what = "invalid for a server";
-		return 0;
-	}
-	p->c.rx[m->type]++;
-	res->dirty = dhcp_pool_expire(p, now);
 	switch (m->type) {
 	case DHCPDISCOVER:
 		on_discover(p, m, now, res);
@@ -666,7 +708,33 @@ int dhcp_pool_handle(struct dhcp_pool *p, const struct dhcp_msg *m, int unicast,
 		res->what = "server message type";
 		break;
 	}
+}
+
+int dhcp_pool_handle_from(struct dhcp_pool *p, const struct dhcp_msg *m,
+			  const struct dhcp_origin *o, int unicast, int64_t now,
+			  struct dhcp_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->what = "ignored";
+	if (!acceptable(p, m)) {
+		p->c.bad_packets++;
+		res->what = "invalid for a server";
+		return 0;
+	}
+	p->c.rx[m->type]++;
+	res->dirty = dhcp_pool_expire(p, now);
+	if (port_refused(p, m, o, res))
+		return 0;
+	p->msg_port = o ? o->port : 0;
+	dispatch(p, m, unicast, now, res);
+	p->msg_port = 0;
 	if (res->has_reply)
 		dhcp_reply_dest(m, res);
 	return 0;
+}
+
+int dhcp_pool_handle(struct dhcp_pool *p, const struct dhcp_msg *m, int unicast, int64_t now,
+		     struct dhcp_result *res)
+{
+	return dhcp_pool_handle_from(p, m, NULL, unicast, now, res);
 }

@@ -39,6 +39,9 @@ struct dhcp_counters {
 	uint64_t bad_packets;		/* unparsable or invalid for a server */
 	uint64_t ignored;		/* valid but not ours to answer */
 	uint64_t release_ignored;	/* RELEASE/DECLINE for a lease the sender does not hold */
+	uint64_t wrong_port;		/* from a port other than the client's offer/lease's */
+	uint64_t port_limit;		/* a port already holds its limit of client MACs */
+	uint64_t unknown_port;		/* (service) the port it came in on is not known */
 	uint64_t store_errors;		/* lease file writes that failed */
 	uint64_t store_bad_lines;	/* lease file lines skipped on load */
 };
@@ -51,6 +54,7 @@ struct dhcp_pool_event {
 	char hostname[DHCP_HOSTNAME_MAX];
 	int64_t expires; /* 0 for static hosts */
 	int is_static;
+	uint32_t port;	 /* bound: the port the exchange came in on; 0 = not known */
 };
 typedef void (*dhcp_pool_event_cb)(void *ctx, const struct dhcp_pool_event *ev);
 
@@ -94,6 +98,25 @@ int dhcp_pool_restore(struct dhcp_pool *p, const struct lease_rec *r, int64_t no
  * swept first. Fills res; returns 0 (also when there is no reply). */
 int dhcp_pool_handle(struct dhcp_pool *p, const struct dhcp_msg *m, int unicast, int64_t now,
 		     struct dhcp_result *res);
+
+/* Where a message came in, as vnetd's data path tells (the server's
+ * socket cannot): the guest port, and how many client MACs that port may
+ * hold at once in offers and leases (1 for a single guest; 0: no limit). */
+struct dhcp_origin {
+	uint32_t port;	   /* ifindex; 0 = not known: no port checks */
+	uint32_t max_macs;
+};
+/* dhcp_pool_handle for a message from o (NULL: not known). A client's
+ * offer and lease belong to the port they were made on: a message for a
+ * client held on another port is refused (wrong_port), and so is a new
+ * client on a port that holds max_macs others (port_limit). */
+int dhcp_pool_handle_from(struct dhcp_pool *p, const struct dhcp_msg *m,
+			  const struct dhcp_origin *o, int unicast, int64_t now,
+			  struct dhcp_result *res);
+/* Port ifindex is gone (deleted, recreated): its clients belong to no
+ * port until their next message (a re-added device comes back with a new
+ * ifindex). */
+void dhcp_pool_forget_port(struct dhcp_pool *p, uint32_t port);
 
 /* Expire leases, offers and quarantines due at now (gone events for
  * leases). Returns 1 if persistent state changed, else 0. */

@@ -20,6 +20,7 @@ enum entry_state {
 struct entry {
 	uint8_t mac[6];
 	uint8_t state;
+	uint32_t port;	/* OFFERED/BOUND: the port it was made on; else 0 */
 	int64_t expires;
 	char hostname[DHCP_HOSTNAME_MAX];
 };
@@ -29,6 +30,7 @@ struct static_host {
 	struct in_addr ip;
 	char name[DHCP_HOSTNAME_MAX];
 	int bound; /* acked at least once: listed as active */
+	uint32_t port; /* bound: the port it was acked on; 0 = not known */
 	char client_name[DHCP_HOSTNAME_MAX];
 };
 
@@ -40,6 +42,7 @@ struct dhcp_pool {
 	/* Kept in step with e[] by entry_clear/entry_own/entry_quarantine,
 	 * so that a packet never walks the whole range. */
 	struct dhcp_index by_mac;	/* OFFERED, BOUND and RELEASED entries */
+	struct dhcp_index by_port;	/* entries with a port (dhcp_pool_port.c) */
 	struct dhcp_bitset free_set;	/* FREE entries that are not static */
 	struct dhcp_bitset static_set;	/* entries whose address is a static host's */
 	struct static_host *hosts;
@@ -48,6 +51,7 @@ struct dhcp_pool {
 	dhcp_pool_event_cb cb;
 	void *ctx;
 	struct dhcp_counters c;
+	uint32_t msg_port;	/* the port of the message being handled, 0 = not known */
 };
 
 static inline uint32_t h(struct in_addr a)
@@ -61,6 +65,11 @@ static inline struct in_addr addr(uint32_t host)
 
 	return a;
 }
+
+/* dhcp_pool_port.c: entry i's port (keeps by_port in step); how many
+ * client MACs other than mac port holds (offers, leases, static hosts). */
+void pool_entry_port(struct dhcp_pool *p, long i, uint32_t port);
+uint32_t pool_port_macs(const struct dhcp_pool *p, uint32_t port, const uint8_t *mac);
 
 void dhcp_pool_make_event(struct dhcp_pool_event *ev, int bound, const uint8_t *mac,
 			  struct in_addr ip, const char *name, int64_t expires, int is_static);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: a guest's DHCP datagram through the parser, the server
- * state machine and the reply builder. */
+ * state machine (with the ports it came in on) and the reply builder. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,9 +45,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	check(m.hostname_len < DHCP_HOSTNAME_MAX && strlen(m.hostname) <= m.hostname_len);
 	p = make_pool();
-	/* Twice, so the second message meets the state the first one left. */
+	/* Twice, so the second message meets the state the first one left;
+	 * from ports the xid picks (issue 16: ports and per-port limits), the
+	 * second maybe another port, and with no port known when xid says. */
 	for (int i = 0; i < 2; i++) {
-		dhcp_pool_handle(p, &m, i, 1000 + i * 30, &res);
+		struct dhcp_origin o = { (m.xid ^ (uint32_t)i) & 3, (m.xid >> 2) & 3 };
+
+		dhcp_pool_handle_from(p, &m, (m.xid & 16) ? NULL : &o, i, 1000 + i * 30, &res);
+		if (m.xid & 32)
+			dhcp_pool_forget_port(p, o.port);
 		if (!res.has_reply)
 			continue;
 		check(res.reply.type == DHCPOFFER || res.reply.type == DHCPACK ||

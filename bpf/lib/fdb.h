@@ -40,6 +40,47 @@ static __always_inline bool fdb_due(struct vnet_port *port)
 	return true;
 }
 
+/* Is mac bound to a port other than ifindex (mac_owner_map)? Such a frame
+ * must not teach the fdb or the kernel bridge where the MAC lives. */
+static __always_inline bool mac_owned_elsewhere(__u32 net_id, const __u8 *mac, __u32 ifindex)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_mac_owner *o;
+
+	__builtin_memcpy(k.mac, mac, 6);
+	o = bpf_map_lookup_elem(&mac_owner_map, &k);
+	return o && o->ifindex != ifindex;
+}
+
+/* A BOOTREQUEST for mac came in on ifindex: note the port for vnetd
+ * (dhcp_seen_map). While an exchange for mac is going on on another
+ * port of the network (a request less than VNET_DHCP_CLAIM_NS ago), the
+ * MAC is that port's: first come keeps it. */
+static __always_inline int dhcp_seen_note(__u32 net_id, const __u8 *mac, __u32 ifindex)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_dhcp_seen v = { .ifindex = ifindex }, *s;
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct vnet_port *other;
+	__u32 was;
+
+	__builtin_memcpy(k.mac, mac, 6);
+	s = bpf_map_lookup_elem(&dhcp_seen_map, &k);
+	if (s && s->ifindex == ifindex) {
+		s->seen_ns = now;
+		return 0;
+	}
+	if (s && now - s->seen_ns < VNET_DHCP_CLAIM_NS) {
+		was = s->ifindex;
+		other = bpf_map_lookup_elem(&port_map, &was);
+		if (other && other->net_id == net_id)
+			return VNET_DROP_MAC_OWNED;
+	}
+	v.seen_ns = now;
+	bpf_map_update_elem(&dhcp_seen_map, &k, &v, BPF_ANY);
+	return 0;
+}
+
 static __always_inline __u32 fdb_lookup(__u32 net_id, const __u8 *mac)
 {
 	struct vnet_fdb_key k = { .net_id = net_id };

@@ -73,6 +73,28 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fdb_map SEC(".maps");
 
+/* (net, mac) -> the port it is bound to: written by vnetd (port-add
+ * --mac, lease binds; not LRU: a flood must not evict an owner); read by
+ * the port program, which drops that MAC from any other port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_OWNERS);
+	__type(key, struct vnet_fdb_key);
+	__type(value, struct vnet_mac_owner);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mac_owner_map SEC(".maps");
+
+/* (net, chaddr) -> port of its last BOOTREQUEST: written by the port
+ * program; read by vnetd's DHCP server (the lease's port, per-port
+ * limits), purged by dp_port_del. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_MAX_DHCP_SEEN);
+	__type(key, struct vnet_fdb_key);
+	__type(value, struct vnet_dhcp_seen);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_seen_map SEC(".maps");
+
 /* conntrack/NAT (not LRU: a full table fails new flows, never evicts one
  * half of a live flow): written by both programs, GC'd by dp_tick. */
 struct {

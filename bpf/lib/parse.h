@@ -34,6 +34,9 @@ struct hdrs {
 	/* ARP */
 	__u8 arp_sha[6];
 	__u32 arp_sip, arp_tip;
+	/* BOOTP (parse_bootp); chaddr 2-byte aligned for mac_eq */
+	__u8 chaddr[6];
+	__u8 bootp_op;
 };
 
 /* 16-bit reads: a MAC in struct hdrs is only 2-byte aligned, and the
@@ -157,6 +160,28 @@ static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
 	h->ip_opts = hlen - 20;	/* no branch: one verifier path */
 	p->l4_off = ETH_HLEN_ + hlen;
 	return parse_l4(p, h);
+}
+
+/* BOOTP (RFC 951) fixed header of a UDP datagram: op and chaddr, which
+ * lie in its first 34 bytes. A datagram (or first fragment) too short to
+ * hold them is a runt: nothing about it can be checked. */
+#define BOOTP_CHADDR_OFF 28
+#define BOOTP_MIN 34
+
+static __always_inline int parse_bootp(struct pkt *p, struct hdrs *h)
+{
+	__u32 off = p->l4_off;
+	__u8 *b;
+
+	if (off > ETH_HLEN_ + 60 || ETH_HLEN_ + (__u32)h->tot_len < off + 8 + BOOTP_MIN)
+		return VNET_DROP_RUNT;
+	pkt_pull(p, off + 8 + BOOTP_MIN);
+	b = PKT_PTR(p, off + 8, BOOTP_MIN);
+	if (!b)
+		return VNET_DROP_RUNT;
+	h->bootp_op = b[0];
+	__builtin_memcpy(h->chaddr, b + BOOTP_CHADDR_OFF, 6);
+	return 0;
 }
 
 #endif

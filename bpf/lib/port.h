@@ -29,6 +29,30 @@ static __always_inline int check_arp(struct pkt *p, struct hdrs *h, const struct
 	return 0;
 }
 
+/* DHCP from a guest: BOOTREQUESTs to the server port, for the frame's own
+ * MAC, and nothing else. A server's messages (from port 67, to a client's
+ * port 68, a BOOTREPLY) come from vnetd on the bridge, never from a port:
+ * from a guest they are a rogue server's. A later fragment has no ports. */
+static __always_inline int check_dhcp(struct pkt *p, struct hdrs *h, __u32 net_id)
+{
+	int r;
+
+	if (h->sport == bpf_htons(67) || h->dport == bpf_htons(68))
+		return VNET_DROP_DHCP_SERVER;
+	if (h->dport != bpf_htons(67))
+		return 0;
+	r = parse_bootp(p, h);
+	if (r)
+		return r;
+	if (h->bootp_op != 1)	/* BOOTREPLY (or junk) */
+		return VNET_DROP_DHCP_SERVER;
+	/* vnetd knows a client by chaddr and binds its lease to the port
+	 * its request came in on: a port asks for its own MAC only. */
+	if (!mac_eq(h->chaddr, h->smac))
+		return VNET_DROP_DHCP_CHADDR;
+	return dhcp_seen_note(net_id, h->smac, p->ifindex);
+}
+
 /* IPv4: the source must be bound to this port and to this MAC. RFC 2131,
  * 4.1: "DHCP messages broadcast by a client prior to that client obtaining
  * its IP address must have the source address field in the IP header set
@@ -41,8 +65,11 @@ static __always_inline int check_ipv4(struct pkt *p, struct hdrs *h, const struc
 
 	if (r)
 		return r;
-	if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(67) && !frag_later(h))
-		return VNET_DROP_DHCP_SERVER;
+	if (h->proto == IPPROTO_UDP_) {
+		r = check_dhcp(p, h, port->net_id);
+		if (r)
+			return r;
+	}
 	if (h->saddr == 0) {
 		if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(68) &&
 		    h->dport == bpf_htons(67))
@@ -113,6 +140,11 @@ static __always_inline int port_ingress(struct pkt *p)
 	if (mac_is_group(h.smac) || (port->mac_locked && !mac_eq(h.smac, port->mac)))
 		return drop(p, VNET_DROP_SRC_MAC);
 	net_id = port->net_id;
+	/* A port that is not locked to one MAC may use any MAC no other port
+	 * owns (a locked port's own MAC is vnetd's business: dp_port_add) */
+	if ((!port->mac_locked || port->multi_mac) &&
+	    mac_owned_elsewhere(net_id, h.smac, p->ifindex))
+		return drop(p, VNET_DROP_MAC_OWNED);
 	net = bpf_map_lookup_elem(&net_map, &net_id);
 	if (!net || !(net->flags & VNET_NET_VALID))
 		return ACT_PASS;

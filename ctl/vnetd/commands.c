@@ -162,9 +162,16 @@ static int cmd_vde_add(struct cmd_ctx *c)
 	char sock[4096];
 	int ret;
 
+	const char *max_s = opt(c, "max-guests");
+	char *end = NULL;
+	unsigned long max = max_s ? strtoul(max_s, &end, 10) : 0;
+
 	if (!n)
 		return -ENOENT;
-	ret = vde_add(n, opt(c, "group"), sock, sizeof(sock), c->err, sizeof(c->err));
+	if (max_s && (!*max_s || *end || max == 0))
+		return ERR("invalid --max-guests '%s' (a number of guests)", max_s), -EINVAL;
+	ret = vde_add(n, opt(c, "group"), max > 4096 ? 4097 : (unsigned)max, sock, sizeof(sock),
+		      c->err, sizeof(c->err));
 	if (!ret)
 		c->data = json_object_new_string(sock);
 	return ret;

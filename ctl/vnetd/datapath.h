@@ -67,15 +67,24 @@ int dp_port_del(struct datapath *dp, int ifindex);
  * (IP, MAC) pairs but never lock the port to one MAC. */
 int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
 
-/* Lease hooks: the address ip now belongs to the guest with this MAC on
- * this network (add) or no longer does (!add). The port is found from the
- * learned fdb; returns -ENOENT if the MAC was never seen on a port. */
+/* Lease hooks when the exchange's port is not known (a lease restored from
+ * the file, one snooped from a LAN server): dp_bind_port on the MAC's
+ * owner, else the port of its last DHCP request, else the learned fdb's;
+ * -ENOENT if the MAC was never seen on a port. !add: ip no longer belongs
+ * to the MAC (a shared port's guest then gives its MAC up). */
 int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 		  struct in_addr ip, bool add);
+/* The port the last DHCP request for chaddr mac came in on (noted by the
+ * port program) and whether several guests share it; -ENOENT if none. */
+int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int *ifindex,
+		   bool *multi);
 
 /* Bind ip to the guest with this MAC on the port ifindex (which must be a
- * port of net_id); the port's MAC is locked to it unless it already is to
- * one, or the port is shared. */
+ * port of net_id): the port its DHCP exchange came in on. The port owns
+ * the MAC from then on (no other port may send it) and is locked to it
+ * unless the port is shared. -ENOENT: not a port of the network; -EBUSY:
+ * the MAC is owned by another port; -EPERM: the port is locked to another
+ * MAC. */
 int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t mac[6],
 		 struct in_addr ip);
 /* Call fn for every binding on the port ifindex; returns how many. */

@@ -59,7 +59,7 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 {
 	struct dhcp_service *s = ctx;
 	struct dhcp_lease_info li = { .ip = ev->ip, .expires = ev->expires,
-				      .is_static = ev->is_static };
+				      .is_static = ev->is_static, .ifindex = (int)ev->port };
 	uint64_t held = 0;
 	char mac[18], more[64] = "";
 
@@ -174,14 +174,24 @@ static int process(struct dhcp_service *s, const uint8_t *buf, size_t len, int u
 	struct dhcp_msg m;
 	char mac[18];
 
+	struct dhcp_origin from = { 0 };
+
 	if (dhcp_msg_parse(buf, len, &m) < 0) {
 		dhcp_pool_counters(s->pool)->bad_packets++;
 		log_debug("dhcp %s: malformed packet (%zu bytes) ignored", s->name, len);
 		return 0;
 	}
-	dhcp_pool_handle(s->pool, &m, unicast, time(NULL), &res);
-	*dirty |= res.dirty;
 	mac_format(m.chaddr, mac);
+	if (s->hooks.origin && s->hooks.origin(s->hooks.ctx, m.chaddr, &from)) {
+		/* not through a guest port's program: no port to bind it to */
+		dhcp_pool_counters(s->pool)->unknown_port++;
+		log_debug("dhcp %s: %s from %s: arrival port unknown, ignored", s->name,
+			  dhcp_type_name(m.type), mac);
+		return 0;
+	}
+	dhcp_pool_handle_from(s->pool, &m, s->hooks.origin ? &from : NULL, unicast, time(NULL),
+			      &res);
+	*dirty |= res.dirty;
 	log_debug("dhcp %s: %s from %s: %s%s%s", s->name, dhcp_type_name(m.type), mac, res.what,
 		  res.has_reply ? " -> " : "", res.has_reply ? dhcp_type_name(res.reply.type) : "");
 	if (!res.has_reply)
@@ -334,6 +344,12 @@ int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, c
 			 inet_ntoa(h->ip));
 	}
 	return r;
+}
+
+void dhcp_service_port_gone(struct dhcp_service *s, int ifindex)
+{
+	if (s && ifindex > 0)
+		dhcp_pool_forget_port(s->pool, (uint32_t)ifindex);
 }
 
 struct json_object *dhcp_service_leases_json(struct dhcp_service *s)

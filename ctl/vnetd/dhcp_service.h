@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
+#include "dhcp_pool.h"
 #include "loop.h"
 #include "netdef.h"
 
@@ -20,13 +21,19 @@ struct dhcp_lease_info {
 	char hostname[NETDEF_NAME_MAX]; /* "" if none */
 	int64_t expires;		/* wall-clock seconds; 0 = static/infinite */
 	int is_static;
+	int ifindex;			/* bound: the port the exchange came in on; 0 = not known */
 };
 
 /* Called when a lease is granted/renewed (bound) or released/expired. The
- * daemon uses them to update anti-spoofing maps and DNS names. */
+ * daemon uses them to update anti-spoofing maps and DNS names. origin:
+ * where the last request for chaddr mac came in (the data path knows; the
+ * socket does not), -ENOENT if nowhere known: the message is then
+ * dropped (counted unknown_port). NULL: ports are not known (a server
+ * without a data path), nothing is checked by port. */
 struct dhcp_hooks {
 	void (*lease_bound)(void *ctx, const struct dhcp_lease_info *l);
 	void (*lease_gone)(void *ctx, const struct dhcp_lease_info *l);
+	int (*origin)(void *ctx, const uint8_t mac[6], struct dhcp_origin *o);
 	void *ctx;
 };
 
@@ -43,6 +50,10 @@ void dhcp_service_stop(struct dhcp_service *s);
 /* Add a static host at runtime (vnetctl host-add); 0 or -errno + err. */
 int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
 			  size_t errlen);
+
+/* Port ifindex is gone: its clients belong to no port until they ask
+ * again (a re-added device has a new ifindex). NULL is accepted. */
+void dhcp_service_port_gone(struct dhcp_service *s, int ifindex);
 
 /* Leases as a JSON array of {mac, ip, hostname, expires, static}. */
 struct json_object *dhcp_service_leases_json(struct dhcp_service *s);

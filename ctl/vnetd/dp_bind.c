@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Lease bindings on a known port (bind_map: (net, ip) -> port and MAC):
- * the one place that writes a binding, for a lease found on its port
- * (dp_lease_bind) and for the leases a removed port held, put back when the
- * same device is added again (datapath.h). */
+ * the one place that writes a binding, for a lease bound to the port its
+ * DHCP exchange came in on, one found by dp_lease_bind (dp_lease.c) and
+ * the leases a removed port held, put back when the same device is added
+ * again (datapath.h). The port becomes the MAC's owner (mac_owner_map). */
 #include <errno.h>
 #include <string.h>
 
@@ -28,8 +29,19 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 	__u32 key = ifindex;
 	struct vnet_port port;
 
+	int r;
+
 	if (bpf_map_lookup_elem(pfd, &key, &port) || port.net_id != net_id)
 		return -ENOENT;
+	/* a locked port sends its own MAC only: a lease for another MAC
+	 * cannot have come from it */
+	if (port.mac_locked && !port.multi_mac && memcmp(port.mac, mac, 6))
+		return -EPERM;
+	/* from now on no other port may use the MAC (a single-guest port
+	 * owns one) */
+	r = dp_owner_claim(dp, net_id, mac, ifindex, !port.multi_mac);
+	if (r)
+		return r;
 	memcpy(b.mac, mac, 6);
 	if (bpf_map_update_elem(dp_map_fd(dp, "bind_map"), &bk, &b, BPF_ANY))
 		return -errno;

@@ -17,9 +17,7 @@
 
 /* Delete every entry of map fd whose value matches (iterate, then delete:
  * deleting while iterating a hash restarts the walk). */
-typedef int (*dp_match_fn)(const void *key, const void *val, const void *arg);
-
-static int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg)
+int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg)
 {
 	unsigned char key[64], next[64], val[128];
 	unsigned char (*dead)[64] = NULL;
@@ -204,6 +202,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
 	purge_matching(dp_map_fd(dp, "ct_map"), sizeof(struct vnet_ct_key), sizeof(struct vnet_ct),
 		       match_ct_net, &net_id);
+	dp_owner_purge(dp, net_id, 0);
 	return 0;
 }
 
@@ -227,6 +226,13 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 	port.kind = kind;
 	port.hook = dp_port_hook(kind, choice);
 	if (mac) {
+		r = dp_owner_claim(dp, net_id, mac, ifindex, !port.multi_mac);
+		if (r) {
+			dp_err(err, errlen, "port ifindex %d: MAC %02x:%02x:%02x:%02x:%02x:%02x is "
+			       "bound to another port", ifindex, mac[0], mac[1], mac[2], mac[3],
+			       mac[4], mac[5]);
+			return r;
+		}
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = !port.multi_mac;
 		dp_fdb_seed(dp, net_id, mac, ifindex);
@@ -316,40 +322,8 @@ int dp_port_del(struct datapath *dp, int ifindex)
 	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_port, &key);
 	purge_port_ct(dp, key);
+	dp_owner_purge(dp, 0, key);
 	return 0;
-}
-
-int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
-		  struct in_addr ip, bool add)
-{
-	struct vnet_fdb_key fk = { .net_id = net_id };
-	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
-	struct vnet_bind b = { 0 };
-	struct vnet_fdb f;
-	int bfd = dp_map_fd(dp, "bind_map");
-
-	if (!add) {
-		if (bpf_map_lookup_elem(bfd, &bk, &b) == 0 && !memcmp(b.mac, mac, 6))
-			bpf_map_delete_elem(bfd, &bk);
-		return 0;
-	}
-	memcpy(fk.mac, mac, 6);
-	if (bpf_map_lookup_elem(dp_map_fd(dp, "fdb_map"), &fk, &f))
-		return -ENOENT;
-	return dp_bind_port(dp, net_id, f.ifindex, mac, ip);
-}
-
-int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
-{
-	int pfd = dp_map_fd(dp, "port_map");
-	struct vnet_port port;
-	__u32 key = ifindex;
-
-	if (bpf_map_lookup_elem(pfd, &key, &port))
-		return -ENOENT;
-	port.multi_mac = 1;
-	port.mac_locked = 0;
-	return bpf_map_update_elem(pfd, &key, &port, BPF_EXIST) ? -errno : 0;
 }
 
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)

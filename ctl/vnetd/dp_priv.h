@@ -47,6 +47,19 @@ int dp_map_fd(struct datapath *dp, const char *name);
 /* dp_bind.c: (net, mac) -> ifindex in the fdb, before any frame. */
 void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex);
 
+/* dp_config.c: delete every entry of map fd that match() accepts. */
+typedef int (*dp_match_fn)(const void *key, const void *val, const void *arg);
+int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg);
+
+/* dp_lease.c: MAC ownership (mac_owner_map) and DHCP arrival records
+ * (dhcp_seen_map). claim: make ifindex the owner of (net_id, mac), -EBUSY
+ * if another live port of the network owns it; only: and drop the port's
+ * other claims (a single-guest port owns one MAC). purge: the entries of
+ * a network (net_id) or of a port (ifindex) in both maps. */
+int dp_owner_claim(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex,
+		   int only);
+void dp_owner_purge(struct datapath *dp, uint32_t net_id, uint32_t ifindex);
+
 /* dp_repin.c: recreate map pins removed under the running daemon. */
 void dp_repin(struct datapath *dp);
 

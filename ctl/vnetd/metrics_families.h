@@ -58,6 +58,12 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "DHCP messages ignored (not for this server, wrong state).")                           \
 	X("vnet_dhcp_release_ignored_total", COUNTER, "network",                                 \
 	  "RELEASEs that named no lease of the client.")                                         \
+	X("vnet_dhcp_wrong_port_total", COUNTER, "network",                                      \
+	  "Messages for a client whose offer or lease is held on another port.")                 \
+	X("vnet_dhcp_port_limit_total", COUNTER, "network",                                      \
+	  "DISCOVERs/REQUESTs refused: the port holds its limit of client MACs.")               \
+	X("vnet_dhcp_unknown_port_total", COUNTER, "network",                                    \
+	  "Messages whose arrival port the data path did not note.")                            \
 	X("vnet_dhcp_store_bad_lines_total", COUNTER, "network", "Lease file lines skipped on load.") \
 	X("vnet_dhcp_store_errors_total", COUNTER, "network", "Lease file write errors.")        \
 	X("vnet_dns_queries_total", COUNTER, "network,type", "DNS queries by type.")             \

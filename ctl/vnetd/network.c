@@ -272,14 +272,23 @@ void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac)
 	}
 }
 
+
+/* A lease binds to the port its exchange came in on; one restored from
+ * the lease file (port not known) to where the data path finds the MAC. */
 static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 {
 	struct network *n = ctx;
 	char mac[18];
+	int r = l->ifindex ? dp_bind_port(n->mgr->dp, n->id, l->ifindex, l->mac, l->ip)
+			   : dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true);
 
 	mac_format(l->mac, mac);
-	if (dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true))
+	if (r == -ENOENT)
 		network_defer_bind(n, l->mac, l->ip);
+	else if (r)
+		log_warn("network %s: lease %s for %s not bound to port %d: %s", n->def->name,
+			 inet_ntoa(l->ip), mac, l->ifindex,
+			 r == -EBUSY ? "the MAC is bound to another port" : strerror(-r));
 	else	/* bound where it is now: a removed port's claim on it is void */
 		network_forget_bind(n, l->mac, l->ip);
 	dns_service_lease_bound(n->dns, l->ip, l->mac, l->hostname);
@@ -294,10 +303,25 @@ static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
 	dns_service_lease_gone(n->dns, l->ip);
 }
 
+/* Where a DHCP request came in (noted by the port program): a VDE
+ * switch's tap carries several guests, any other port one. */
+static int lease_origin(void *ctx, const uint8_t mac[6], struct dhcp_origin *o)
+{
+	struct network *n = ctx;
+	bool multi = false;
+	int ifindex;
+
+	if (dp_dhcp_origin(n->mgr->dp, n->id, mac, &ifindex, &multi))
+		return -ENOENT;
+	o->port = (uint32_t)ifindex;
+	o->max_macs = multi ? vde_max_guests(n) : 1;
+	return 0;
+}
+
 static int start_services(struct network *n, char *err, size_t errlen)
 {
 	struct netmgr *m = n->mgr;
-	struct dhcp_hooks hooks = { lease_bound, lease_gone, n };
+	struct dhcp_hooks hooks = { lease_bound, lease_gone, lease_origin, n };
 	char path[4096];
 
 	if (n->def->mode == NETDEF_MODE_BRIDGE) /* the LAN serves DHCP/DNS; learn its leases */

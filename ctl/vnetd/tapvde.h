@@ -27,9 +27,13 @@ void tap_port_removed(struct network *n, const char *ifname);
 void tap_net_stopped(struct network *n);
 
 /* vde-add: start a vde_switch whose tap is a port of n; the socket dir
- * (for -netdev vde,sock=PATH) goes to ret_sock. */
-int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen, char *err,
-	    size_t errlen);
+ * (for -netdev vde,sock=PATH) goes to ret_sock. max_guests: client MACs
+ * the DHCP server serves on the tap at once (0: VDE_DEFAULT_MAX_GUESTS). */
+#define VDE_DEFAULT_MAX_GUESTS 32
+int vde_add(struct network *n, const char *group, unsigned max_guests, char *ret_sock,
+	    size_t socklen, char *err, size_t errlen);
+/* The VDE tap's limit of client MACs (leases and offers at once). */
+unsigned vde_max_guests(struct network *n);
 /* net-start hook: adopt (or restart) the switch a previous run left. */
 void vde_net_started(struct network *n);
 /* net-stop / port-del hooks: stop the switch (and forget it). */

@@ -35,11 +35,13 @@
 #define VDE_BACKOFF_MIN_MS 100
 #define VDE_BACKOFF_MAX_MS 5000
 #define VDE_STABLE_MS 30000	/* running this long resets the back-off */
+#define VDE_MAX_GUESTS_LIMIT 4096
 
 struct vde_switch {
 	struct network *n;
 	char tap[16];
 	char group[64];		/* "" : root only */
+	unsigned max_guests;	/* client MACs DHCP serves on the tap at once */
 	pid_t pid;
 	int pidfd;
 	long timer;
@@ -241,6 +243,7 @@ static struct vde_switch *sw_new(struct network *n, const char *tap, const char 
 	sw->backoff_ms = VDE_BACKOFF_MIN_MS;
 	snprintf(sw->tap, sizeof(sw->tap), "%s", tap);
 	snprintf(sw->group, sizeof(sw->group), "%s", group ? group : "");
+	sw->max_guests = VDE_DEFAULT_MAX_GUESTS;
 	return sw;
 }
 
@@ -253,6 +256,7 @@ static int save_state(struct vde_switch *sw)
 
 	json_object_object_add(o, "tap", json_object_new_string(sw->tap));
 	json_object_object_add(o, "group", json_object_new_string(sw->group));
+	json_object_object_add(o, "max_guests", json_object_new_int((int)sw->max_guests));
 	s = json_object_to_json_string(o);
 	vde_path(sw->n, ".json", path, sizeof(path));
 	ret = file_write_atomic(path, s, strlen(s), 0644);
@@ -274,8 +278,8 @@ static int pick_group(const char *group, char *buf, size_t len)
 	return 0;
 }
 
-int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen, char *err,
-	    size_t errlen)
+int vde_add(struct network *n, const char *group, unsigned max_guests, char *ret_sock,
+	    size_t socklen, char *err, size_t errlen)
 {
 	char grp[64], tap[16], path[4096];
 	int ret;
@@ -284,9 +288,16 @@ int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen
 		return ERR("network %s is not active", n->def->name), -EINVAL;
 	if (pick_group(group, grp, sizeof(grp)))
 		return ERR("unknown group '%s'", group), -ENOENT;
+	if (max_guests > VDE_MAX_GUESTS_LIMIT)
+		return ERR("--max-guests: at most %d", VDE_MAX_GUESTS_LIMIT), -EINVAL;
 	vde_path(n, "", ret_sock, socklen);
-	if (n->vde)
-		return 0; /* one switch per network: vde-add again just reports it */
+	if (n->vde) { /* one switch per network: vde-add again reports it */
+		if (max_guests && max_guests != n->vde->max_guests) {
+			n->vde->max_guests = max_guests;
+			save_state(n->vde);
+		}
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/vde", n->mgr->paths.run_dir);
 	ret = mkdir_p(path, 0755);
 	if (ret)
@@ -296,6 +307,8 @@ int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen
 		return ret;
 	set_multi_mac(n, tap);
 	n->vde = sw_new(n, tap, grp);
+	if (n->vde && max_guests)
+		n->vde->max_guests = max_guests;
 	if (!n->vde || save_state(n->vde) || spawn(n->vde, err, errlen)) {
 		if (!n->vde || !err[0])
 			ERR("cannot start vde_switch for %s", n->def->name);
@@ -307,7 +320,7 @@ int vde_add(struct network *n, const char *group, char *ret_sock, size_t socklen
 
 static struct vde_switch *load_state(struct network *n)
 {
-	struct json_object *o, *tap, *grp;
+	struct json_object *o, *tap, *grp, *max;
 	struct vde_switch *sw = NULL;
 	char path[4096];
 
@@ -317,8 +330,17 @@ static struct vde_switch *load_state(struct network *n)
 		return NULL;
 	if (json_object_object_get_ex(o, "tap", &tap) && json_object_object_get_ex(o, "group", &grp))
 		sw = sw_new(n, json_object_get_string(tap), json_object_get_string(grp));
+	/* written by this version on: older state files keep the default */
+	if (sw && json_object_object_get_ex(o, "max_guests", &max) &&
+	    json_object_get_int(max) > 0 && json_object_get_int(max) <= VDE_MAX_GUESTS_LIMIT)
+		sw->max_guests = (unsigned)json_object_get_int(max);
 	json_object_put(o);
 	return sw;
+}
+
+unsigned vde_max_guests(struct network *n)
+{
+	return n->vde ? n->vde->max_guests : VDE_DEFAULT_MAX_GUESTS;
 }
 
 void vde_net_started(struct network *n)

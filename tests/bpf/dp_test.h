@@ -221,6 +221,41 @@ static inline void build(struct frame *f, const uint8_t *dmac, const uint8_t *sm
 	f->len = 14 + 20 + l4len + plen;
 }
 
+/* Ethernet + IPv4 + UDP carrying a BOOTP message (RFC 951): op, chaddr,
+ * the DHCP magic cookie and a message type (53), checksummed. */
+static inline void build_bootp(struct frame *f, const uint8_t *dmac, const uint8_t *smac,
+			       const char *src, const char *dst, uint16_t sport, uint16_t dport,
+			       uint8_t op, const uint8_t *chaddr, uint8_t type)
+{
+	uint8_t *ip = f->b + 14, *udp = ip + 20, *b = udp + 8;
+	unsigned blen = 300;
+	uint32_t s = ip4(src), d = ip4(dst);
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->b, dmac, 6);
+	memcpy(f->b + 6, smac, 6);
+	put16(f->b + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + 8 + blen);
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &d, 4);
+	put16(ip + 10, ip_check(ip));
+	put16(udp, sport);
+	put16(udp + 2, dport);
+	put16(udp + 4, 8 + blen);
+	b[0] = op;
+	b[1] = 1;
+	b[2] = 6;
+	memcpy(b + 28, chaddr, 6);
+	memcpy(b + 236, "\x63\x82\x53\x63\x35\x01", 6);
+	b[242] = type;
+	b[243] = 0xff;
+	put16(udp + 6, l4_check(ip));
+	f->len = 14 + 20 + 8 + blen;
+}
+
 /* --- running -------------------------------------------------------------- */
 /* Run a tc program as if the frame arrived on ifindex; out gets the frame
  * as the program left it. Returns the program's verdict. */

@@ -153,7 +153,7 @@ static void test_port_reserved_and_options(void **state)
 		assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_DROP);
 	}
 	assert_int_equal(net_drops(1, VNET_DROP_BAD_DST), bad + 2 * i);
-	build(&f, BRMAC, MAC1, GUEST1, "255.255.255.255", IPPROTO_UDP, 68, 67, 0);
+	build_bootp(&f, BRMAC, MAC1, GUEST1, "255.255.255.255", 68, 67, 1, MAC1, 3);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
 	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_UDP, 40000, 7100, 0);
 	add_ip_opts(&f, LSRR, sizeof(LSRR));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Guest port ingress through BPF_PROG_TEST_RUN: anti-spoofing (MAC, IP,
- * ARP, rogue DHCP server, VLAN), DHCP from 0.0.0.0, fdb learning, the
+ * ARP, rogue DHCP server, VLAN), DHCP from 0.0.0.0, a BOOTREQUEST's chaddr,
+ * MACs owned by another port, fdb learning, the
  * port-to-port fast path, the host-access policy, isolated networks. */
 #include "dp_test.h"
 
@@ -40,15 +41,19 @@ static void test_dhcp_from_zero_passes(void **state)
 	struct frame f;
 
 	NEED_WORLD();
-	build(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 68, 67, 0);
+	build_bootp(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", 68, 67, 1, MAC1, 1);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
 	/* but nothing else from 0.0.0.0 */
 	build(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 68, 53, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
 }
 
+/* Issue 16.4: a server's message from a guest is a rogue server's, from
+ * whatever source port: anything from port 67, anything to a client's
+ * port 68, a BOOTREPLY to port 67. */
 static void test_rogue_dhcp_server_dropped(void **state)
 {
+	static const uint16_t sports[] = { 67, 68, 1067, 0 };
 	uint64_t before;
 	struct frame f;
 
@@ -56,7 +61,97 @@ static void test_rogue_dhcp_server_dropped(void **state)
 	before = drops(VNET_DROP_DHCP_SERVER);
 	build(&f, BCAST, MAC1, GUEST1, "255.255.255.255", IPPROTO_UDP, 67, 68, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
-	assert_int_equal(drops(VNET_DROP_DHCP_SERVER), before + 1);
+	for (int i = 0; i < 4; i++) {
+		build_bootp(&f, BCAST, MAC1, GUEST1, "255.255.255.255", sports[i], 68, 2, MAC2, 2);
+		assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+		build_bootp(&f, MAC2, MAC1, GUEST1, GUEST2, sports[i], 68, 2, MAC2, 5);
+		assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	}
+	build_bootp(&f, BRMAC, MAC1, GUEST1, GW, 68, 67, 2, MAC1, 5);	/* BOOTREPLY to 67 */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_DROP);
+	assert_int_equal(drops(VNET_DROP_DHCP_SERVER), before + 11);
+}
+
+/* Issue 16.3: a BOOTREQUEST asks for the frame's own MAC; the port it came
+ * in on is noted for vnetd. One too short to show its chaddr is a runt. */
+static void test_dhcp_chaddr_checked(void **state)
+{
+	struct vnet_fdb_key k = { .net_id = 1 };
+	uint64_t before = drops(VNET_DROP_DHCP_CHADDR), runt = drops(VNET_DROP_RUNT);
+	struct vnet_dhcp_seen seen;
+	bool multi = true;
+	struct frame f;
+	int ifindex;
+
+	NEED_WORLD();
+	build_bootp(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", 68, 67, 1, MAC2, 7);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	build_bootp(&f, BRMAC, MAC1, GUEST1, GW, 68, 67, 1, MAC2, 7);	/* RELEASE for MAC2 */
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_DROP);
+	assert_int_equal(drops(VNET_DROP_DHCP_CHADDR), before + 2);
+	build(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 68, 67, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_RUNT), runt + 1);
+	memcpy(k.mac, MAC2, 6);
+	assert_int_not_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "dhcp_seen_map"), &k, &seen), 0);
+	build_bootp(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", 68, 67, 1, MAC1, 3);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	assert_int_equal(dp_dhcp_origin(W.dp, 1, MAC1, &ifindex, &multi), 0);
+	assert_int_equal(ifindex, W.p1);
+	assert_false(multi);
+}
+
+/* Issue 16.2: ports p3 and p4 are added without a MAC. Neither may use a
+ * MAC another port owns (p1's, given at port-add), nor one whose DHCP
+ * exchange is going on on the other; a lease makes the MAC its port's. */
+static void test_mac_owner_guard(void **state)
+{
+	static const uint8_t mac4[6] = { 2, 0, 0, 0, 0, 0x44 };
+	struct vnet_fdb_key k = { .net_id = 1 };
+	uint64_t owned = drops(VNET_DROP_MAC_OWNED);
+	struct in_addr ip = { ip4("192.168.122.44") };
+	int p3, p4, ifindex;
+	struct vnet_fdb fv;
+	struct frame f;
+	bool multi;
+
+	NEED_WORLD();
+	assert_int_equal(system("ip link add p3 type veth peer name p3x && ip link add p4 type veth "
+				"peer name p4x && ip link set p3 up && ip link set p4 up"), 0);
+	p3 = if_nametoindex("p3");
+	p4 = if_nametoindex("p4");
+	assert_int_equal(dp_port_add(W.dp, 1, p3, NULL, NULL, 0), 0);
+	assert_int_equal(dp_port_add(W.dp, 1, p4, NULL, NULL, 0), 0);
+	build(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 5, 6, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, p3, NULL), XDP_DROP);
+	memcpy(k.mac, MAC1, 6);
+	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "fdb_map"), &k, &fv), 0);
+	assert_int_equal(fv.ifindex, W.p1);	/* not learned on p3 */
+	assert_int_equal(dp_bind_port(W.dp, 1, p3, MAC1, ip), -EBUSY);
+	assert_int_equal(dp_port_add(W.dp, 1, p3, MAC2, NULL, 0), -EBUSY);
+	/* p1 is locked to MAC1: a lease for another MAC cannot be its */
+	assert_int_equal(dp_bind_port(W.dp, 1, W.p1, mac4, ip), -EPERM);
+	/* mac4's exchange starts on p3: p4 may not join in */
+	build_bootp(&f, BCAST, mac4, "0.0.0.0", "255.255.255.255", 68, 67, 1, mac4, 1);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	assert_int_equal(dp_dhcp_origin(W.dp, 1, mac4, &ifindex, &multi), 0);
+	assert_int_equal(ifindex, p3);
+	/* its lease makes mac4 p3's for good */
+	assert_int_equal(dp_bind_port(W.dp, 1, p3, mac4, ip), 0);
+	build(&f, BRMAC, mac4, "192.168.122.44", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_MAC_OWNED), owned + 4);
+	/* deleting p3 frees mac4 */
+	assert_int_equal(dp_port_del(W.dp, p3), 0);
+	build(&f, BCAST, mac4, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 5, 6, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);	/* from 0.0.0.0 */
+	assert_int_equal(drops(VNET_DROP_MAC_OWNED), owned + 4);
+	assert_int_equal(dp_port_del(W.dp, p4), 0);
+	assert_int_equal(system("ip link del p3 && ip link del p4"), 0);
 }
 
 static void arp(struct frame *f, const uint8_t *sha, const char *sip, const char *tip)
@@ -163,7 +258,7 @@ static void test_host_access_policy(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
 	build(&f, BRMAC, MAC1, GUEST1, GW, IPPROTO_TCP, 5000, 53, 2);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
-	build(&f, BRMAC, MAC1, GUEST1, GW, IPPROTO_UDP, 68, 67, 0);
+	build_bootp(&f, BRMAC, MAC1, GUEST1, GW, 68, 67, 1, MAC1, 3);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
 	build(&f, BRMAC, MAC1, GUEST1, GW, IPPROTO_TCP, 5000, 22, 2);	/* ssh */
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
@@ -216,7 +311,7 @@ static void test_multi_mac_port(void **state)
 
 	NEED_WORLD();
 	assert_int_equal(dp_port_set_multi_mac(W.dp, W.p1), 0);
-	build(&f, BCAST, mac3, "0.0.0.0", "255.255.255.255", IPPROTO_UDP, 68, 67, 0);
+	build_bootp(&f, BCAST, mac3, "0.0.0.0", "255.255.255.255", 68, 67, 1, mac3, 1);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);	/* learns mac3 */
 	assert_int_equal(dp_lease_bind(W.dp, 1, mac3, (struct in_addr){ ip4("192.168.122.60") },
 				       true), 0);
@@ -259,6 +354,8 @@ int main(void)
 		cmocka_unit_test(test_spoofed_ip_dropped),
 		cmocka_unit_test(test_dhcp_from_zero_passes),
 		cmocka_unit_test(test_rogue_dhcp_server_dropped),
+		cmocka_unit_test(test_dhcp_chaddr_checked),
+		cmocka_unit_test(test_mac_owner_guard),
 		cmocka_unit_test(test_arp_checked),
 		cmocka_unit_test(test_vlan_and_ipv6_dropped),
 		cmocka_unit_test(test_fdb_learned_and_fast_path),

@@ -86,4 +86,9 @@ log "16.3: dhcp_chaddr +$c, release_ignored +$ri, declines $(dhcp_of declines)"
 [ "$c" -ge 2 ] || fail "RELEASE/DECLINE naming another MAC not counted ($c)"
 [ "$ri" -ge 2 ] || fail "RELEASE/DECLINE of another's address not counted ($ri)"
 [ "$(dhcp_of declines)" = 0 ] || fail "a DECLINE was accepted"
+vnetctl metrics >"$TMP/metrics" || fail "metrics"
+for r in mac_owned dhcp_chaddr; do
+	grep -Eq "^vnet_drops_total\\{network=\"default\",reason=\"$r\"\\} [1-9]" "$TMP/metrics" ||
+		fail "no $r drops in the metrics"
+done
 log "ok"

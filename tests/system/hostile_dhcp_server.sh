@@ -73,4 +73,9 @@ log "16.5: random sources: leases +$l, port_limit +$p, exhausted $(dhcp_of pool_
 guest_dhcp 4 || fail "a new guest got no lease after the floods"
 [ "$p" -ge 100 ] || fail "per-port limit not counted ($p)"
 inguest 4 ping -c 1 -W 2 $GW >/dev/null || fail "the new guest has no traffic"
+vnetctl metrics >"$TMP/metrics" || fail "metrics"
+grep -Eq '^vnet_dhcp_port_limit_total\{network="default"\} [1-9]' "$TMP/metrics" ||
+	fail "no vnet_dhcp_port_limit_total in the metrics"
+grep -Eq '^vnet_drops_total\{network="default",reason="dhcp_server"\} [1-9]' "$TMP/metrics" ||
+	fail "no dhcp_server drops in the metrics"
 log "ok"

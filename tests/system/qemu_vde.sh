@@ -24,6 +24,12 @@ sock=$(vnetctl vde-add default --group nogroup) || fail "vde-add"
 [ "$(stat -c %a:%G "$sock")" = 770:nogroup ] || fail "socket dir is $(stat -c %a:%G "$sock"), expected 770:nogroup"
 [ "$(vnetctl vde-add default)" = "$sock" ] || fail "a second vde-add did not report the same switch"
 expect_fail vnetctl vde-add default --group no-such-group-vnet
+# the tap's DHCP limit of client MACs (issue 16.5): kept, and changed by a second vde-add
+grep -q '"max_guests": 32' "$TMP/run/vde/default.json" || fail "no default max_guests recorded"
+[ "$(vnetctl vde-add default --max-guests 8)" = "$sock" ] || fail "vde-add --max-guests"
+grep -q '"max_guests": 8' "$TMP/run/vde/default.json" || fail "max_guests not changed"
+expect_fail vnetctl vde-add default --max-guests 0
+expect_fail vnetctl vde-add default --max-guests 5000
 vtap=$(vnetctl port-list default | awk '$1 ~ /^vtap/ {print $1}')
 [ -n "$vtap" ] || fail "the switch's tap is not a port"
 vtap_idx=$(inhost cat /sys/class/net/$vtap/ifindex)

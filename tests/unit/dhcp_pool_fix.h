@@ -33,6 +33,7 @@ static inline void on_event(void *ctx, const struct dhcp_pool_event *ev)
 struct fix {
 	struct dhcp_pool *p;
 	struct events ev;
+	const struct dhcp_origin *from; /* where messages come in; NULL: not known */
 };
 
 static inline struct dhcp_pool_config config(void)
@@ -77,7 +78,7 @@ static inline void run(struct fix *f, struct pkt *p, int unicast, int64_t now,
 	struct dhcp_msg m;
 
 	assert_int_equal(dhcp_msg_parse(p->b, p->len, &m), 0);
-	assert_int_equal(dhcp_pool_handle(f->p, &m, unicast, now, res), 0);
+	assert_int_equal(dhcp_pool_handle_from(f->p, &m, f->from, unicast, now, res), 0);
 }
 
 static inline struct in_addr discover(struct fix *f, const uint8_t *mac, const char *req,

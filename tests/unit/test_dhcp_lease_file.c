@@ -140,7 +140,8 @@ static void test_counters_json(void **state)
 	static const char *const keys[] = {
 		"rx_discover", "rx_request", "rx_decline", "rx_release", "rx_inform",
 		"tx_offer", "tx_ack", "tx_nak", "pool_exhausted", "declines", "bad_packets",
-		"ignored", "release_ignored", "store_errors", "store_bad_lines", "active_leases",
+		"ignored", "release_ignored", "wrong_port", "port_limit", "unknown_port",
+		"store_errors", "store_bad_lines", "active_leases",
 	};
 	struct fix *f = *state;
 	struct json_object *o;

@@ -46,13 +46,25 @@
 #define VNET_NAT_PORT_OK(p) (((p) >= VNET_NAT_LO_MIN && (p) <= VNET_NAT_LO_MAX) || \
 			     (p) >= VNET_NAT_HI_MIN)
 
-/* Conntrack timeouts in seconds (applied by dp_tick's GC). */
-#define VNET_CT_TCP_SYN 60
-#define VNET_CT_TCP_EST 21600
-#define VNET_CT_TCP_FIN 30
-#define VNET_CT_TCP_RST 10
-#define VNET_CT_UDP 60
+/* Conntrack timeouts in seconds of silence (applied by dp_tick's GC; why
+ * each: docs/datapath.md). TCP follows nf_conntrack's states: a flow is
+ * established only when the initiator's ACK follows the answer to its SYN
+ * (VNET_CT_EST); until then it is half open. */
+#define VNET_CT_TCP_SYN_SENT 120	/* the initiator's SYN, no answer */
+#define VNET_CT_TCP_SYN_RECV 60		/* answered, the handshake not completed */
+#define VNET_CT_TCP_EST 21600		/* established (nf_conntrack: 5 days) */
+#define VNET_CT_TCP_FIN 120		/* established, one side closed */
+#define VNET_CT_TCP_CLOSING 30		/* both sides closed */
+#define VNET_CT_TCP_RST 10		/* reset */
+#define VNET_CT_UDP 60			/* answered */
+#define VNET_CT_UDP_UNREPLIED 30
 #define VNET_CT_ICMP 30
+
+/* Per-guest and per-port-forward flow caps: by default a fraction of the
+ * table's flows (vnetd --ct-guest-max / --ct-forward-max set them). */
+#define VNET_CT_GUEST_SHARE 16	/* a guest: 1/16 of the flows (8192 of 131072) */
+#define VNET_CT_FWD_SHARE 8	/* a port forward: 1/8 (16384) */
+#define VNET_MAX_QUOTA 32768	/* guests and forwards with flows (ct_made/ct_gone) */
 
 /* The one list of drop reasons: code (VNET_DROP_x), counters (index into
  * the drops map) and metric labels (the string) all come from it. Append
@@ -84,7 +96,9 @@
 	X(IP_OPTIONS, "ip_options")   /* IPv4 options routed or to the host */ \
 	X(HOST_GROUP, "host_group")   /* host's copy of a guest bcast/mcast */ \
 	X(MAC_OWNED, "mac_owned")     /* source MAC bound to another port */ \
-	X(DHCP_CHADDR, "dhcp_chaddr") /* BOOTREQUEST for another MAC */
+	X(DHCP_CHADDR, "dhcp_chaddr") /* BOOTREQUEST for another MAC */ \
+	X(CT_GUEST_LIMIT, "ct_guest_limit") /* guest at its flow cap */ \
+	X(CT_FWD_LIMIT, "ct_forward_limit") /* port forward at its flow cap */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,
@@ -111,7 +125,8 @@ enum vnet_drop {
 	X(CT_FAILED, "conntrack_failed")                                  \
 	X(NAT_CREATED, "nat_created")                                     \
 	X(DNAT_HITS, "dnat_hits")                                         \
-	X(UPLINK_PASS, "uplink_pass")
+	X(UPLINK_PASS, "uplink_pass")                                     \
+	X(CT_EVICTED, "conntrack_evicted")
 
 enum vnet_global {
 #define X(n, s) VNET_G_##n,
@@ -246,6 +261,10 @@ _Static_assert(sizeof(struct vnet_ct_key) == 16, "ct key layout");
 #define VNET_CT_RST 4
 #define VNET_CT_ACK 8
 #define VNET_CT_SEEN 16
+#define VNET_CT_EST 32		/* initiator: its ACK followed the other side's answer */
+/* flags (both entries of a flow) */
+#define VNET_CTF_TCP_STATE 1	/* VNET_CT_EST is kept (entries made before it have 0) */
+#define VNET_CTF_QUOTA 2	/* counted in ct_made (a guest's or a forward's flows) */
 
 struct vnet_ct {
 	struct vnet_ct_key peer;	/* partner entry's key */
@@ -266,7 +285,7 @@ struct vnet_ct {
 	__u8 nh_dmac[6];
 	__u16 nh_len;		/* good for IPv4 packets up to this tot_len */
 	__u8 nh_valid;		/* cleared at each seen_ns refresh (ct_touch) */
-	__u8 nh_pad;
+	__u8 flags;		/* VNET_CTF_*: 0 in entries pinned before (was padding) */
 };
 _Static_assert(sizeof(struct vnet_ct) == 64, "ct layout");
 
@@ -307,6 +326,22 @@ struct vnet_fwd {
 };
 _Static_assert(sizeof(struct vnet_fwd_key) == 8, "fwd key layout");
 _Static_assert(sizeof(struct vnet_fwd) == 12, "fwd layout");
+
+/* ct_made / ct_gone: flows a guest (its address in a network) or a port
+ * forward made, and of them the ones removed. The programs count made
+ * (atomic add) and refuse a new flow when made - gone reaches the cap;
+ * vnetd, the only writer of gone, adds every counted flow it deletes, so
+ * neither map has two writers. */
+#define VNET_QUOTA_GUEST 1	/* addr: the guest's; port, proto: 0 */
+#define VNET_QUOTA_FWD 2	/* addr, port, proto: the forward's (uplink address, host port) */
+struct vnet_quota_key {
+	__u32 net_id;
+	__u32 addr;
+	__u16 port;
+	__u8 proto;
+	__u8 kind;
+};
+_Static_assert(sizeof(struct vnet_quota_key) == 12, "quota key layout");
 
 /* port_stats / net_stats (per-CPU hash / array) */
 struct vnet_stats {

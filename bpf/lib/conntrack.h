@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Connection tracking: each flow is a pair of entries in ct_map (see
  * vnet_shared.h). The programs create pairs and update "seen" bits and
- * timestamps; user space (dp_tick) expires pairs by TCP state/protocol. */
+ * timestamps; user space (dp_tick) expires pairs by TCP state/protocol and
+ * evicts half-open and closed ones first when the table fills. */
 #ifndef VNET_BPF_CONNTRACK_H
 #define VNET_BPF_CONNTRACK_H
 
 #include "maps.h"
 #include "parse.h"
 #include "counters.h"
+#include "quota.h"
 
 static __always_inline void ct_key_of(struct vnet_ct_key *k, const struct hdrs *h)
 {
@@ -37,6 +39,22 @@ static __always_inline bool ct_trackable(const struct hdrs *h)
 
 #define CT_REFRESH_NS 1000000000ULL	/* seen_ns granularity: GC timeouts are >= 10 s */
 
+/* The initiator's pure ACK completes the handshake only if the other side
+ * has answered (its SYN-ACK, or an ACK of a flow picked up mid-stream):
+ * a guest that sends SYNs and swallows the SYN-ACKs, or ACKs before any
+ * answer, stays half open (nf_conntrack: SYN_SENT/SYN_RECV). Looked up
+ * only until the flow is established: a few packets per flow. */
+static __always_inline __u8 ct_established(const struct vnet_ct *ct, const struct hdrs *h)
+{
+	struct vnet_ct *peer;
+
+	if (!ct->initiator || (ct->seen & VNET_CT_EST) ||
+	    (h->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) != TCPF_ACK)
+		return 0;
+	peer = bpf_map_lookup_elem(&ct_map, &ct->peer);
+	return peer && (peer->seen & VNET_CT_ACK) ? VNET_CT_EST : 0;
+}
+
 /* Record what this direction saw. The entry is shared by every CPU that
  * handles the flow: write it only when something changed (new TCP flags,
  * or the timestamp is a second old), so steady traffic reads it only.
@@ -55,6 +73,7 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 			seen |= VNET_CT_RST;
 		if (h->tcp_flags & TCPF_ACK)
 			seen |= VNET_CT_ACK;
+		seen |= ct_established(ct, h);
 	}
 	if ((ct->seen & seen) != seen)
 		ct->seen |= seen;
@@ -66,8 +85,9 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 
 /* A bare SYN on a flow that was closed (RST, or FIN seen) reuses the same
  * tuple for a new connection, as nf_conntrack lets it: clear both
- * directions' state so GC applies the new connection's timeouts instead
- * of expiring it with the old one. Only in the direction that opened it. */
+ * directions' state (VNET_CT_EST too: the new one must complete its own
+ * handshake) so GC applies the new connection's timeouts instead of
+ * expiring it with the old one. Only in the direction that opened it. */
 static __always_inline void ct_takeover(struct vnet_ct *ct, const struct hdrs *h)
 {
 	const __u8 closed = VNET_CT_RST | VNET_CT_FIN;

@@ -105,6 +105,28 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ct_map SEC(".maps");
 
+/* Flows per guest / port forward (vnet_shared.h, bpf/lib/quota.h): made
+ * is written by the programs only, gone by vnetd's GC only. Not
+ * preallocated: a key vnetd removes (no flows for a while) is freed after
+ * the programs that may hold it are done, never reused under them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_QUOTA);
+	__type(key, struct vnet_quota_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ct_made SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_QUOTA);
+	__type(key, struct vnet_quota_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ct_gone SEC(".maps");
+
 /* Scratch space where snat_new builds a flow's two entries (per CPU, not
  * pinned): it runs as a global function whose stack adds to its caller's,
  * and two 64-byte entries there would not fit the 512-byte budget. */

@@ -15,27 +15,11 @@ static __always_inline __u16 nat_port_at(__u32 i)
 	return i < lo ? VNET_NAT_LO_MIN + i : VNET_NAT_HI_MIN + (i - lo);
 }
 
-/* Create the pair for a guest-initiated flow leaving through net's uplink
- * with source net->uplink_addr. The guest's own source port (echo id) is
- * kept when it is a NAT port and free toward this remote endpoint (as
- * masquerade does); otherwise every probe is an independent random port
- * (RFC 6056 style; never a consecutive run, so a clustered table does not
- * make the probes fail together: at occupancy o all VNET_NAT_TRIES fail
- * with probability o^32). Returns 0, or a drop reason. */
-static __always_inline int snat_new_inline(const struct hdrs *h, const struct vnet_net *net,
-					   __u32 net_id, __u32 port_ifindex,
-					   struct vnet_ct_key *ok)
+/* The pair of a new SNAT flow from h, but for its NAT port (snat_probe). */
+static __always_inline void snat_pair(struct ct_pair *cp, const struct hdrs *h,
+				      const struct vnet_net *net, __u32 net_id,
+				      __u32 port_ifindex, const struct vnet_ct_key *ok, __u8 flags)
 {
-	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
-				  .sport = h->dport, .proto = h->proto };
-	__u16 own = bpf_ntohs(h->sport);
-	struct ct_pair *cp;
-	__u32 zero = 0;
-	int i, r;
-
-	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
-	if (!cp)
-		return VNET_DROP_CT_FULL;
 	__builtin_memset(cp, 0, sizeof(*cp));
 	cp->in.dir = VNET_CT_IN;
 	cp->in.xaddr = h->saddr;
@@ -43,6 +27,7 @@ static __always_inline int snat_new_inline(const struct hdrs *h, const struct vn
 	cp->in.net_id = net_id;
 	cp->in.ifindex = port_ifindex;
 	cp->in.nat = 1;
+	cp->in.flags = flags;
 	__builtin_memcpy(cp->in.mac, h->smac, 6);
 	cp->in.peer = *ok;
 	cp->out.dir = VNET_CT_OUT;
@@ -50,6 +35,24 @@ static __always_inline int snat_new_inline(const struct hdrs *h, const struct vn
 	cp->out.xaddr = net->uplink_addr;
 	cp->out.net_id = net_id;
 	cp->out.nat = 1;
+	cp->out.flags = flags;
+}
+
+/* Insert the pair with a free NAT port toward the remote endpoint. The
+ * guest's own source port (echo id) is kept when it is a NAT port and free
+ * (as masquerade does); otherwise every probe is an independent random
+ * port (RFC 6056 style; never a consecutive run, so a clustered table does
+ * not make the probes fail together: at occupancy o all VNET_NAT_TRIES
+ * fail with probability o^32). Returns 0 (inserted), -EEXIST (another CPU
+ * made this flow meanwhile) or a drop reason. */
+static __always_inline int snat_probe(const struct hdrs *h, const struct vnet_net *net,
+				      struct ct_pair *cp, struct vnet_ct_key *ok)
+{
+	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
+				  .sport = h->dport, .proto = h->proto };
+	__u16 own = bpf_ntohs(h->sport);
+	int i, r;
+
 	for (i = 0; i < VNET_NAT_TRIES; i++) {
 		__u16 port;
 
@@ -66,16 +69,41 @@ static __always_inline int snat_new_inline(const struct hdrs *h, const struct vn
 		cp->out.xport = port;
 		cp->out.peer = ik;
 		r = ct_insert_pair(&ik, &cp->in, ok, &cp->out);
-		if (r == 0) {
-			count_net(net_id, VNET_G_NAT_CREATED);
-			return 0;
-		}
 		if (r != -17)
 			return r;
 		if (bpf_map_lookup_elem(&ct_map, ok))
-			return 0;	/* another CPU created this flow */
+			return -17;	/* another CPU created this flow */
 	}
 	return VNET_DROP_NAT_NO_PORT;	/* counted as that drop only */
+}
+
+/* Create the pair for a guest-initiated flow leaving through net's uplink
+ * with source net->uplink_addr, counted against the guest's cap (its
+ * address in the network). Returns 0, or a drop reason. */
+static __always_inline int snat_new_inline(const struct hdrs *h, const struct vnet_net *net,
+					   __u32 net_id, __u32 port_ifindex,
+					   struct vnet_ct_key *ok)
+{
+	struct vnet_quota_key qk = { .net_id = net_id, .addr = h->saddr,
+				     .kind = VNET_QUOTA_GUEST };
+	struct ct_pair *cp;
+	__u32 zero = 0;
+	int q, r;
+
+	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
+	if (!cp)
+		return VNET_DROP_CT_FULL;
+	q = quota_take(&qk, vnet_ct_guest_max);
+	if (q < 0)
+		return VNET_DROP_CT_GUEST_LIMIT;
+	snat_pair(cp, h, net, net_id, port_ifindex, ok,
+		  VNET_CTF_TCP_STATE | (q ? VNET_CTF_QUOTA : 0));
+	r = snat_probe(h, net, cp, ok);
+	if (r && q)
+		quota_put(&qk);
+	if (r == 0)
+		count_net(net_id, VNET_G_NAT_CREATED);
+	return r == -17 ? 0 : r;
 }
 
 /* snat_new_inline as a global (separately verified) function: its port

@@ -9,48 +9,79 @@
 #include "route.h"
 #include "icmp.h"
 
+/* The pair of a new connection to forward f of net_id, bound guest b. */
+static __always_inline void dnat_pair(struct ct_pair *cp, const struct hdrs *h,
+				      const struct vnet_fwd *f, __u32 net_id,
+				      const struct vnet_bind *b, const struct vnet_ct_key *ik,
+				      const struct vnet_ct_key *ok, __u8 flags)
+{
+	__builtin_memset(cp, 0, sizeof(*cp));
+	cp->in.peer = *ok;
+	cp->in.xaddr = f->guest_ip;
+	cp->in.xport = f->guest_port;
+	cp->in.dir = VNET_CT_IN;
+	cp->in.net_id = net_id;
+	cp->in.ifindex = b->ifindex;
+	cp->in.nat = 2;
+	cp->in.initiator = 1;
+	cp->in.flags = flags;
+	__builtin_memcpy(cp->in.mac, b->mac, 6);
+	cp->out.peer = *ik;
+	cp->out.xaddr = h->daddr;
+	cp->out.xport = h->dport;
+	cp->out.dir = VNET_CT_OUT;
+	cp->out.net_id = net_id;
+	cp->out.nat = 2;
+	cp->out.flags = flags;
+}
+
 /* A new connection to a port forward: create the pair (IN = as seen on the
- * uplink, OUT = the guest's replies as seen on its port). */
-static __always_inline int dnat_new(const struct hdrs *h, struct vnet_ct_key *ik)
+ * uplink, OUT = the guest's replies as seen on its port), counted against
+ * the forward's cap. -1: not a forward's (the caller goes on); 0: made (or
+ * another CPU made it); else a drop reason, p->net_id the forward's. */
+static __always_inline int dnat_new(struct pkt *p, const struct hdrs *h, struct vnet_ct_key *ik)
 {
 	struct vnet_fwd_key fk = { .addr = h->daddr, .port = h->dport, .proto = h->proto };
+	struct vnet_quota_key qk = { .addr = h->daddr, .port = h->dport, .proto = h->proto,
+				     .kind = VNET_QUOTA_FWD };
 	struct vnet_bind_key bk = {};
 	struct vnet_ct_key ok = {};
-	struct vnet_ct in = {}, out = {};
 	struct vnet_bind *b;
 	struct vnet_fwd *f;
 	struct vnet_net *net;
-	__u32 net_id;
-	int r;
+	struct ct_pair *cp;
+	__u32 zero = 0;
+	int q, r;
 
 	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
 		return -1;
 	f = bpf_map_lookup_elem(&fwd_map, &fk);
 	if (!f)
 		return -1;
-	net_id = f->net_id;
-	net = bpf_map_lookup_elem(&net_map, &net_id);
+	bk.net_id = qk.net_id = f->net_id;
+	net = bpf_map_lookup_elem(&net_map, &bk.net_id);
 	if (!net || !(net->flags & VNET_NET_NAT) || net->uplink_addr != h->daddr)
 		return -1;
-	bk.net_id = net_id;
 	bk.ip = f->guest_ip;
 	b = bpf_map_lookup_elem(&bind_map, &bk);
-	if (!b)
+	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
+	if (!b || !cp)
 		return -1;
+	p->net_id = bk.net_id;	/* a refusal is the forward's network's */
+	q = quota_take(&qk, vnet_ct_fwd_max);
+	if (q < 0)
+		return VNET_DROP_CT_FWD_LIMIT;
 	ok = (struct vnet_ct_key){ .saddr = f->guest_ip, .daddr = h->saddr,
 				   .sport = f->guest_port, .dport = h->sport, .proto = h->proto };
-	in = (struct vnet_ct){ .peer = ok, .xaddr = f->guest_ip, .xport = f->guest_port,
-			       .dir = VNET_CT_IN, .net_id = net_id, .ifindex = b->ifindex,
-			       .nat = 2, .initiator = 1 };
-	__builtin_memcpy(in.mac, b->mac, 6);
-	out = (struct vnet_ct){ .peer = *ik, .xaddr = h->daddr, .xport = h->dport,
-				.dir = VNET_CT_OUT, .net_id = net_id, .nat = 2 };
-	r = ct_insert_pair(ik, &in, &ok, &out);
+	dnat_pair(cp, h, f, bk.net_id, b, ik, &ok, VNET_CTF_TCP_STATE | (q ? VNET_CTF_QUOTA : 0));
+	r = ct_insert_pair(ik, &cp->in, &ok, &cp->out);
+	if (r && q)
+		quota_put(&qk);
 	if (r == -17)
 		return 0;	/* ik: another CPU made it; ok: the caller finds none */
 	if (r)
-		return -1;
-	count_net(net_id, VNET_G_DNAT_HITS);
+		return r;
+	count_net(bk.net_id, VNET_G_DNAT_HITS);
 	return 0;
 }
 
@@ -111,8 +142,14 @@ static __always_inline int uplink_ingress(struct pkt *p)
 	if (ct_trackable(&h)) {
 		ct_key_of(&k, &h);
 		ct = bpf_map_lookup_elem(&ct_map, &k);
-		if (!ct && dnat_new(&h, &k) == 0)
-			ct = bpf_map_lookup_elem(&ct_map, &k);
+		if (!ct) {
+			int r = dnat_new(p, &h, &k);
+
+			if (r > 0)
+				return drop(p, r);
+			if (r == 0)
+				ct = bpf_map_lookup_elem(&ct_map, &k);
+		}
 		if (ct && ct->dir == VNET_CT_IN) {
 			ct_takeover(ct, &h);
 			ct_touch(ct, &h);

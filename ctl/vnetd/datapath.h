@@ -100,6 +100,13 @@ int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_por
 		   char *err, size_t errlen);
 int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf);
 
+/* Flow caps (issue 16.7): a guest's new flows (its address in a network)
+ * and a port forward's are refused (counted ct_guest_limit /
+ * ct_forward_limit) beyond these many at once; 0: no cap, < 0: the
+ * default, 1/16 and 1/8 of the table's flows. dp_open sets the defaults. */
+void dp_set_ct_limits(struct datapath *dp, long guest_max, long forward_max);
+void dp_get_ct_limits(struct datapath *dp, unsigned *guest_max, unsigned *forward_max);
+
 /* Periodic housekeeping (conntrack GC); called about once a second. */
 void dp_tick(struct datapath *dp);
 

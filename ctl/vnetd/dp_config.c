@@ -80,7 +80,7 @@ static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
 	memcpy(net->bridge_mac, cfg->bridge_mac, 6);
 }
 
-static int match_ct_net(const void *k, const void *v, const void *arg);
+static int match_ct_net(const struct vnet_ct *ct, const void *arg);
 static int match_fwd_net(const void *k, const void *v, const void *arg);
 
 struct bridge_match {
@@ -142,8 +142,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	 * the same address on another device (share rehome) keeps them */
 	if (bpf_map_lookup_elem(nfd, &id, &old) == 0 && (old.flags & VNET_NET_VALID) &&
 	    old.uplink_addr && old.uplink_addr != net.uplink_addr) {
-		purge_matching(dp_map_fd(dp, "ct_map"), sizeof(struct vnet_ct_key),
-			       sizeof(struct vnet_ct), match_ct_net, &id);
+		dp_ct_purge(dp, match_ct_net, &id);
 		purge_matching(dp_map_fd(dp, "fwd_map"), sizeof(struct vnet_fwd_key),
 			       sizeof(struct vnet_fwd), match_fwd_net, &id);
 	}
@@ -170,9 +169,9 @@ static int match_bridge_net(const void *k, const void *v, const void *arg)
 	return 1;
 }
 
-static int match_ct_net(const void *k, const void *v, const void *arg)
+static int match_ct_net(const struct vnet_ct *ct, const void *arg)
 {
-	return ((const struct vnet_ct *)v)->net_id == *(const __u32 *)arg;
+	return ct->net_id == *(const __u32 *)arg;
 }
 
 static int match_fwd_net(const void *k, const void *v, const void *arg)
@@ -200,8 +199,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
 	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
-	purge_matching(dp_map_fd(dp, "ct_map"), sizeof(struct vnet_ct_key), sizeof(struct vnet_ct),
-		       match_ct_net, &net_id);
+	dp_ct_purge(dp, match_ct_net, &net_id);
 	dp_owner_purge(dp, net_id, 0);
 	return 0;
 }
@@ -275,34 +273,10 @@ static int match_bind_port(const void *k, const void *v, const void *arg)
 	return ((const struct vnet_bind *)v)->ifindex == *(const __u32 *)arg;
 }
 
-/* Remove a port's conntrack pairs: IN entries pointing at it and their
- * OUT partners. */
-static void purge_port_ct(struct datapath *dp, __u32 ifindex)
+/* A port's conntrack pairs: their IN entry delivers to it. */
+static int match_ct_port(const struct vnet_ct *ct, const void *arg)
 {
-	int fd = dp_map_fd(dp, "ct_map");
-	struct vnet_ct_key key, next, *prev = NULL, *dead = NULL;
-	size_t n = 0, cap = 0;
-	struct vnet_ct ct;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &ct) || ct.dir != VNET_CT_IN ||
-		    ct.ifindex != ifindex)
-			continue;
-		if (n + 2 > cap) {
-			void *t = realloc(dead, (cap = cap ? cap * 2 : 64) * sizeof(*dead));
-
-			if (!t)
-				break;
-			dead = t;
-		}
-		dead[n++] = key;
-		dead[n++] = ct.peer;
-	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &dead[i]);
-	free(dead);
+	return ct->dir == VNET_CT_IN && ct->ifindex == *(const __u32 *)arg;
 }
 
 int dp_port_del(struct datapath *dp, int ifindex)
@@ -321,7 +295,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 		       sizeof(struct vnet_fdb), match_fdb_port, &key);
 	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_port, &key);
-	purge_port_ct(dp, key);
+	dp_ct_purge(dp, match_ct_port, &key);
 	dp_owner_purge(dp, 0, key);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "vnet_shared.h"
 
 struct vnet;
+struct dp_quota_seen;
 
 struct datapath {
 	char pin_dir[PATH_MAX];
@@ -18,6 +19,9 @@ struct datapath {
 	int ncpu;
 	long long ct_entries;	/* conntrack entries at the last GC pass, -1: none yet */
 	long long ct_net_entries[VNET_MAX_NETS];	/* the same by network */
+	unsigned ct_timeout_div;	/* VNET_CT_TIMEOUT_DIV (tests only), else 1 */
+	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
+	size_t quota_nprev;
 };
 
 /* tc filter identity: one filter per hook, replaced in place. */
@@ -39,6 +43,26 @@ void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
 
 /* dp_gc.c (dp_gc), dp_stats.c */
 void dp_gc(struct datapath *dp);
+typedef int (*dp_ct_match_fn)(const struct vnet_ct *ct, const void *arg);
+void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg);
+
+/* dp_quota.c: flows counted per guest / forward (keys of counted flows) */
+struct dp_quota_keys {
+	struct vnet_quota_key *v;
+	size_t n, cap;
+};
+int dp_quota_key_of(const struct vnet_ct_key *k, const struct vnet_ct *ct,
+		    struct vnet_quota_key *qk);
+void dp_quota_keys_add(struct dp_quota_keys *q, const struct vnet_ct_key *k,
+		       const struct vnet_ct *ct);
+int dp_quota_key_cmp(const void *a, const void *b);
+/* Sort q and fold it into distinct keys with their counts (in place:
+ * q->v[i] with (*counts)[i]); returns the number of distinct keys. */
+size_t dp_quota_fold(struct dp_quota_keys *q, __u32 **counts);
+void dp_quota_gone(struct datapath *dp, struct dp_quota_keys *gone);
+/* live, counts: the counted flows left in the table, folded. */
+void dp_quota_reconcile(struct datapath *dp, const struct vnet_quota_key *live,
+			const __u32 *counts, size_t d);
 void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned long long n);
 
 /* datapath.c */

@@ -26,6 +26,7 @@ struct options {
 	int foreground, debug, cleanup;
 	struct vnetd_paths paths;
 	const char *metrics;
+	long ct_guest_max, ct_forward_max;	/* flows; -1: the default share */
 };
 
 static void usage(int code)
@@ -33,8 +34,22 @@ static void usage(int code)
 	fprintf(code ? stderr : stdout,
 		"usage: vnetd [--foreground] [--conf-dir D] [--state-dir D] [--run-dir D]\n"
 		"             [--pin-dir D] [--resolv-conf F] [--metrics ADDR:PORT|off] [--debug]\n"
+		"             [--ct-guest-max N] [--ct-forward-max N]\n"
 		"       vnetd --cleanup [--run-dir D] [--state-dir D] [--conf-dir D] [--pin-dir D]\n");
 	exit(code);
+}
+
+/* A flow cap: a count of flows, 0 for none. */
+static long parse_cap(const char *name, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (!*v || *end || n < 0 || n > (1L << 24)) {
+		fprintf(stderr, "vnetd: --%s wants a number of flows (0: no cap), not '%s'\n", name, v);
+		exit(2);
+	}
+	return n;
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -44,13 +59,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "state-dir", required_argument, NULL, 's' }, { "run-dir", required_argument, NULL, 'r' },
 		{ "pin-dir", required_argument, NULL, 'p' }, { "resolv-conf", required_argument, NULL, 'R' },
 		{ "metrics", required_argument, NULL, 'm' }, { "debug", no_argument, NULL, 'd' },
-		{ "cleanup", no_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' }, { 0 }
+		{ "cleanup", no_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
+		{ "ct-guest-max", required_argument, NULL, 'G' },
+		{ "ct-forward-max", required_argument, NULL, 'F' }, { 0 }
 	};
 	int c;
 
 	*o = (struct options){ .paths = { "/etc/vnet", "/var/lib/vnet", "/run/vnet", "/sys/fs/bpf/vnet",
 					  "/etc/resolv.conf" },
-			       .metrics = "127.0.0.1:9578" };
+			       .metrics = "127.0.0.1:9578", .ct_guest_max = -1, .ct_forward_max = -1 };
 	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->foreground = 1; break;
@@ -62,6 +79,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'p': o->paths.pin_dir = optarg; break;
 		case 'R': o->paths.resolv_conf = optarg; break;
 		case 'm': o->metrics = optarg; break;
+		case 'G': o->ct_guest_max = parse_cap("ct-guest-max", optarg); break;
+		case 'F': o->ct_forward_max = parse_cap("ct-forward-max", optarg); break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
@@ -141,6 +160,15 @@ static void on_tick(void *data)
 	loop_add_timer(m->loop, 1000, on_tick, m);
 }
 
+static void set_ct_limits(struct datapath *dp, const struct options *o)
+{
+	unsigned g, f;
+
+	dp_set_ct_limits(dp, o->ct_guest_max, o->ct_forward_max);
+	dp_get_ct_limits(dp, &g, &f);
+	log_info("conntrack: flows per guest %u, per port forward %u (0: no cap)", g, f);
+}
+
 static void daemonize(void)
 {
 	pid_t pid = fork();
@@ -192,6 +220,7 @@ static int run(struct options *o)
 	share_recover(o->paths.state_dir);
 	if (dp_open(o->paths.pin_dir, &dp, err, sizeof(err)))
 		fatal("data path: %s", err);
+	set_ct_limits(dp, o);
 	if ((ret = netmgr_init(&mgr, loop, dp, &o->paths)))
 		fatal("cannot initialise networks: %s", strerror(-ret));
 	if (linkwatch_start(&mgr))

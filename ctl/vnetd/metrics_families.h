@@ -44,6 +44,8 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	X("vnet_conntrack_created_total", COUNTER, "network", "Flows created.")                  \
 	X("vnet_conntrack_expired_total", COUNTER, "network", "Flows collected.")                \
 	X("vnet_conntrack_failed_total", COUNTER, "network", "Flows refused (table full).")      \
+	X("vnet_conntrack_evicted_total", COUNTER, "network",                                    \
+	  "Weak flows (half open, closed, unanswered) evicted from a full table or capped guest.") \
 	X("vnet_conntrack_nat_created_total", COUNTER, "network", "SNAT translations made.")     \
 	X("vnet_conntrack_dnat_hits_total", COUNTER, "network", "Port-forward hits.")            \
 	X("vnet_conntrack_uplink_pass_total", COUNTER, "",                                      \

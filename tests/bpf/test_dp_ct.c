@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Conntrack TCP states and timeouts through BPF_PROG_TEST_RUN and the GC
+ * (issue 16.7): a flow is established only when the initiator's ACK
+ * follows the answer to its SYN; a SYN answered by a SYN-ACK and never
+ * acknowledged, a SYN nobody answers, closing and reset flows all expire
+ * on their short timeouts. Flows are aged by moving both entries' last-
+ * seen time into the past, then one GC pass (dp_tick) judges them. */
+#include <time.h>
+
+#include "dp_test.h"
+
+#define FIN 0x01
+#define SYN 0x02
+#define RST 0x04
+#define ACK 0x10
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* A TCP segment of guest 1's flow sport -> FAR:80 leaving through its port:
+ * returns the NAT port it left from. */
+static uint16_t out_seg(uint16_t sport, uint8_t flags)
+{
+	struct frame f, out;
+
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, sport, 80, flags);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	return get16(out.b + 34);
+}
+
+/* The remote's segment back to NAT port nport. */
+static void in_seg(uint16_t nport, uint8_t flags)
+{
+	struct frame f;
+
+	build(&f, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 80, nport, flags);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_REDIRECT);
+}
+
+static struct vnet_ct_key out_key(uint16_t sport)
+{
+	return (struct vnet_ct_key){ .saddr = ip4(GUEST1), .daddr = ip4(FAR),
+				     .sport = htons(sport), .dport = htons(80),
+				     .proto = IPPROTO_TCP };
+}
+
+/* Age the flow whose entry is k (and its partner) by sec seconds of
+ * silence; 0 if it exists. */
+static int age(struct vnet_ct_key k, unsigned sec)
+{
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct v, pv;
+
+	if (bpf_map_lookup_elem(fd, &k, &v) || bpf_map_lookup_elem(fd, &v.peer, &pv))
+		return -1;
+	v.seen_ns = pv.seen_ns = now_ns() - sec * 1000000000ULL;
+	bpf_map_update_elem(fd, &k, &v, BPF_EXIST);
+	bpf_map_update_elem(fd, &v.peer, &pv, BPF_EXIST);
+	return 0;
+}
+
+static bool alive(struct vnet_ct_key k)
+{
+	struct vnet_ct v;
+
+	return bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), &k, &v) == 0;
+}
+
+/* Aged sec seconds, is the flow still there after a GC pass? */
+static bool survives(struct vnet_ct_key k, unsigned sec)
+{
+	assert_int_equal(age(k, sec), 0);
+	dp_tick(W.dp);
+	return alive(k);
+}
+
+/* SYN, SYN-ACK, ACK: established, kept for hours of silence. */
+static void test_handshake_established(void **state)
+{
+	struct vnet_ct_key k = out_key(41001);
+	struct vnet_ct v;
+	uint16_t np;
+
+	NEED_WORLD();
+	np = out_seg(41001, SYN);
+	in_seg(np, SYN | ACK);
+	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), &k, &v), 0);
+	assert_int_equal(v.seen & VNET_CT_EST, 0);
+	assert_true(v.flags & VNET_CTF_TCP_STATE);
+	out_seg(41001, ACK);
+	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), &k, &v), 0);
+	assert_true(v.seen & VNET_CT_EST);
+	assert_true(survives(out_key(41001), 3600));
+}
+
+/* The attack: the guest sends SYN, the remote answers SYN-ACK, the guest
+ * swallows it (drops its own RST). Half open: kept for SYN_RECV's 60 s,
+ * not for the established timeout. */
+static void test_syn_synack_only_is_embryonic(void **state)
+{
+	uint64_t expired;
+	uint16_t np;
+
+	NEED_WORLD();
+	np = out_seg(41002, SYN);
+	in_seg(np, SYN | ACK);
+	assert_true(survives(out_key(41002), 30));
+	expired = global(VNET_G_CT_EXPIRED);
+	assert_false(survives(out_key(41002), 61));
+	assert_int_equal(global(VNET_G_CT_EXPIRED), expired + 1);
+}
+
+/* An ACK from the guest before the remote answered does not complete
+ * the handshake (nf_conntrack: invalid in SYN_SENT). */
+static void test_early_ack_not_established(void **state)
+{
+	uint16_t np;
+
+	NEED_WORLD();
+	np = out_seg(41003, SYN);
+	out_seg(41003, ACK);
+	in_seg(np, SYN | ACK);
+	assert_false(survives(out_key(41003), 61));
+}
+
+/* A SYN nobody answers: SYN_SENT, 120 s (a client retransmits its SYN for
+ * about that long). */
+static void test_syn_unanswered(void **state)
+{
+	NEED_WORLD();
+	out_seg(41004, SYN);
+	assert_true(survives(out_key(41004), 100));
+	assert_false(survives(out_key(41004), 121));
+}
+
+/* One side closed (FIN_WAIT/CLOSE_WAIT): 120 s, not the established
+ * timeout; both sides: 30 s; a reset: 10 s. */
+static void test_closing_timeouts(void **state)
+{
+	uint16_t np;
+
+	NEED_WORLD();
+	np = out_seg(41005, SYN);
+	in_seg(np, SYN | ACK);
+	out_seg(41005, ACK);
+	out_seg(41005, FIN | ACK);
+	assert_true(survives(out_key(41005), 100));
+	assert_false(survives(out_key(41005), 121));
+
+	np = out_seg(41006, SYN);
+	in_seg(np, SYN | ACK);
+	out_seg(41006, ACK);
+	out_seg(41006, FIN | ACK);
+	in_seg(np, FIN | ACK);
+	assert_false(survives(out_key(41006), 31));
+
+	np = out_seg(41007, SYN);
+	in_seg(np, SYN | ACK);
+	out_seg(41007, ACK);
+	in_seg(np, RST);
+	assert_false(survives(out_key(41007), 11));
+}
+
+/* Through a port forward the wan host is the initiator: its SYN answered
+ * by the guest's SYN-ACK and never acknowledged (random spoofed sources)
+ * is half open; acknowledged, established. */
+static void test_forward_half_open(void **state)
+{
+	struct netdef_port_forward pf = { .proto = IPPROTO_TCP, .host_port = 8081,
+					  .guest_port = 80 };
+	struct vnet_ct_key ik = { .saddr = ip4(WAN), .daddr = ip4(UPLINK), .dport = htons(8081),
+				  .proto = IPPROTO_TCP };
+	struct frame f;
+
+	NEED_WORLD();
+	pf.guest_ip.s_addr = ip4(GUEST2);
+	assert_int_equal(dp_forward_add(W.dp, 1, &pf, NULL, 0), 0);
+	for (int i = 0; i < 2; i++) {
+		ik.sport = htons(50000 + i);
+		build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 50000 + i, 8081, SYN);
+		assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_REDIRECT);
+		build(&f, BRMAC, MAC2, GUEST2, WAN, IPPROTO_TCP, 80, 50000 + i, SYN | ACK);
+		assert_int_equal(run_tc("vnet_port_tc", &f, W.p2, NULL), TC_REDIRECT);
+		if (i) {	/* the third packet */
+			build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 50000 + i, 8081, ACK);
+			assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_REDIRECT);
+		}
+		assert_int_equal(survives(ik, 61), i == 1);
+	}
+	assert_int_equal(dp_forward_del(W.dp, 1, &pf), 0);
+}
+
+/* Flows counted for a guest (its address in net 1) or a forward. */
+static int32_t quota_used(struct vnet_quota_key k)
+{
+	uint32_t made = 0, gone = 0;
+
+	bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_made"), &k, &made);
+	bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_gone"), &k, &gone);
+	return (int32_t)(made - gone);
+}
+
+static struct vnet_quota_key guest_q(const char *ip)
+{
+	return (struct vnet_quota_key){ .net_id = 1, .addr = ip4(ip), .kind = VNET_QUOTA_GUEST };
+}
+
+/* Counted flows of guest ip in the table (its OUT entries). */
+static int32_t guest_flows(const char *ip)
+{
+	struct vnet_ct_key k, next, *prev = NULL;
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct v;
+	int32_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v) == 0 && v.initiator && v.nat == 1 &&
+		    k.saddr == ip4(ip) && (v.flags & VNET_CTF_QUOTA))
+			n++;
+	}
+	return n;
+}
+
+/* A guest's new flows stop at its cap, counted on its network; its flows
+ * in progress, and other guests, go on; a flow the GC removes gives its
+ * room back. */
+static void test_guest_cap(void **state)
+{
+	uint64_t refused;
+	int32_t used;
+	struct frame f;
+
+	NEED_WORLD();
+	refused = net_drops(1, VNET_DROP_CT_GUEST_LIMIT);
+	used = quota_used(guest_q(GUEST1));
+	assert_int_equal(used, guest_flows(GUEST1));
+	dp_set_ct_limits(W.dp, used + 4, -1);
+	for (int i = 0; i < 4; i++)
+		out_seg(42000 + i, SYN);
+	assert_int_equal(quota_used(guest_q(GUEST1)), used + 4);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 42004, 80, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(net_drops(1, VNET_DROP_CT_GUEST_LIMIT), refused + 1);
+	assert_int_equal(drops(VNET_DROP_CT_GUEST_LIMIT), refused + 1);	/* on net 1 only */
+	out_seg(42000, ACK);	/* a flow it has */
+	build(&f, BRMAC, MAC2, GUEST2, FAR, IPPROTO_TCP, 42004, 80, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p2, NULL), TC_REDIRECT);
+	/* the unanswered SYN expires (SYN_SENT): room for one more */
+	assert_false(survives(out_key(42001), 121));
+	assert_int_equal(quota_used(guest_q(GUEST1)), used + 3);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 42004, 80, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	dp_set_ct_limits(W.dp, -1, -1);
+}
+
+/* A guest at its cap: the GC evicts its own half-open flows, least
+ * recently seen first, down to 3/4 of the cap (its established ones stay),
+ * so a guest churning through connections is refused for a second at most. */
+static void test_guest_cap_evicts_its_half_open(void **state)
+{
+	uint64_t evicted;
+	int32_t used, cap;
+	struct frame f;
+
+	NEED_WORLD();
+	dp_tick(W.dp);
+	used = quota_used(guest_q(GUEST1));
+	cap = used + 16;
+	dp_set_ct_limits(W.dp, cap, -1);
+	for (int i = 0; i < 16; i++)
+		out_seg(44000 + i, SYN);
+	for (int i = 0; i < 16; i++)	/* 44000 the oldest, 44015 the newest */
+		assert_int_equal(age(out_key(44000 + i), 20 - i), 0);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 44016, 80, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	evicted = net_counter(1, VNET_G_CT_EVICTED);
+	dp_tick(W.dp);
+	assert_true(quota_used(guest_q(GUEST1)) <= cap - cap / 4);
+	assert_int_equal(quota_used(guest_q(GUEST1)), guest_flows(GUEST1));
+	assert_true(net_counter(1, VNET_G_CT_EVICTED) >= evicted + (uint64_t)(cap / 4));
+	assert_false(alive(out_key(44000)));
+	assert_true(alive(out_key(44015)));	/* the newest stay */
+	assert_true(alive(out_key(41001)));	/* established */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	dp_set_ct_limits(W.dp, -1, -1);
+}
+
+/* A port forward's connections stop at its cap (random wan sources), are
+ * dropped and counted there, not passed to the host; another forward is
+ * not affected. */
+static void test_forward_cap(void **state)
+{
+	struct netdef_port_forward pf = { .proto = IPPROTO_TCP, .host_port = 8082,
+					  .guest_port = 80 }, pf2 = pf;
+	struct vnet_quota_key fq = { .net_id = 1, .addr = ip4(UPLINK), .port = htons(8082),
+				     .proto = IPPROTO_TCP, .kind = VNET_QUOTA_FWD };
+	uint64_t refused;
+	char src[32];
+	struct frame f;
+
+	NEED_WORLD();
+	refused = net_drops(1, VNET_DROP_CT_FWD_LIMIT);
+	pf.guest_ip.s_addr = pf2.guest_ip.s_addr = ip4(GUEST2);
+	pf2.host_port = 8083;
+	assert_int_equal(dp_forward_add(W.dp, 1, &pf, NULL, 0), 0);
+	assert_int_equal(dp_forward_add(W.dp, 1, &pf2, NULL, 0), 0);
+	dp_set_ct_limits(W.dp, -1, 3);
+	for (int i = 0; i < 4; i++) {
+		snprintf(src, sizeof(src), "198.18.0.%d", i + 1);
+		build(&f, UPMAC, WANMAC, src, UPLINK, IPPROTO_TCP, 1000 + i, 8082, SYN);
+		assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL),
+				 i < 3 ? TC_REDIRECT : TC_SHOT);
+	}
+	assert_int_equal(quota_used(fq), 3);
+	assert_int_equal(net_drops(1, VNET_DROP_CT_FWD_LIMIT), refused + 1);
+	build(&f, UPMAC, WANMAC, "198.18.0.9", UPLINK, IPPROTO_TCP, 1009, 8083, SYN);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_REDIRECT);
+	dp_set_ct_limits(W.dp, -1, -1);
+	assert_int_equal(dp_forward_del(W.dp, 1, &pf), 0);
+	assert_int_equal(dp_forward_del(W.dp, 1, &pf2), 0);
+}
+
+/* A count that drifted (vnetd killed between deleting flows and counting
+ * them) is repaired from the table once no flow was made for a pass. */
+static void test_quota_reconciled(void **state)
+{
+	int fd = dp_map_fd(W.dp, "ct_gone");
+	struct vnet_quota_key q = guest_q(GUEST1);
+	uint32_t gone = 0;
+
+	NEED_WORLD();
+	dp_tick(W.dp);
+	bpf_map_lookup_elem(fd, &q, &gone);
+	gone += 5;	/* 5 flows too few */
+	assert_int_equal(bpf_map_update_elem(fd, &q, &gone, BPF_ANY), 0);
+	assert_int_equal(quota_used(q), guest_flows(GUEST1) - 5);
+	dp_tick(W.dp);
+	assert_int_equal(quota_used(q), guest_flows(GUEST1));
+}
+
+/* Fake pairs of guest 1's network: TCP, half open (a SYN), pair i last
+ * seen at seen_ns + i ns (so the order is strict); its ports are
+ * 1 + i % 60000 and base + i / 60000. */
+static void fake_pairs(int n, uint16_t base, uint64_t seen_ns)
+{
+	int fd = dp_map_fd(W.dp, "ct_map");
+	struct vnet_ct_key k = { .saddr = ip4("192.168.122.99"), .daddr = ip4(FAR),
+				 .proto = IPPROTO_TCP };
+	struct vnet_ct_key ik = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .proto = IPPROTO_TCP };
+	struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .net_id = 1, .nat = 1,
+			       .seen = VNET_CT_SEEN | VNET_CT_SYN, .flags = VNET_CTF_TCP_STATE,
+			       .seen_ns = seen_ns };
+	struct vnet_ct in = { .dir = VNET_CT_IN, .net_id = 1, .nat = 1,
+			      .flags = VNET_CTF_TCP_STATE, .seen_ns = seen_ns };
+
+	for (int i = 0; i < n; i++) {
+		k.sport = ik.dport = htons((uint16_t)(1 + i % 60000));
+		k.dport = ik.sport = htons((uint16_t)(base + i / 60000));
+		out.peer = ik;
+		in.peer = k;
+		out.seen_ns = in.seen_ns = seen_ns + i;
+		assert_int_equal(bpf_map_update_elem(fd, &k, &out, BPF_NOEXIST), 0);
+		assert_int_equal(bpf_map_update_elem(fd, &ik, &in, BPF_NOEXIST), 0);
+	}
+}
+
+static struct vnet_ct_key fake_key(int i, uint16_t base)
+{
+	return (struct vnet_ct_key){ .saddr = ip4("192.168.122.99"), .daddr = ip4(FAR),
+				     .sport = htons((uint16_t)(1 + i % 60000)),
+				     .dport = htons((uint16_t)(base + i / 60000)), .proto = IPPROTO_TCP };
+}
+
+/* A table past 7/8 full: half-open flows are evicted, least recently seen
+ * first, down to 3/4, counted per network; established ones never. */
+static void test_full_table_evicts_half_open_first(void **state)
+{
+	uint64_t evicted, now = now_ns();
+	int max, flows;
+	uint16_t np;
+
+	NEED_WORLD();
+	max = bpf_map__max_entries(W.dp->skel->maps.ct_map);
+	evicted = net_counter(1, VNET_G_CT_EVICTED);
+	np = out_seg(43001, SYN);	/* one established flow, silent for 100 s */
+	in_seg(np, SYN | ACK);
+	out_seg(43001, ACK);
+	assert_int_equal(age(out_key(43001), 100), 0);
+	flows = (max / 8 * 7 - ct_count()) / 2 + 100;
+	fake_pairs(10000, 1000, now - 20 * 1000000000ULL);	/* older */
+	fake_pairs(flows - 10000, 2000, now);
+	dp_tick(W.dp);
+	assert_true(ct_count() <= max / 4 * 3);
+	assert_true(ct_count() >= max / 4 * 3 - 2);
+	assert_true(alive(out_key(43001)));
+	assert_false(alive(fake_key(0, 1000)));	/* the oldest go first */
+	assert_false(alive(fake_key(9999, 1000)));
+	assert_true(alive(fake_key(flows - 10001, 2000)));	/* the newest stay */
+	assert_true(net_counter(1, VNET_G_CT_EVICTED) >= evicted + (uint64_t)(max / 16));	/* 7/8 -> 3/4 */
+	/* below the mark nothing more is evicted; the rest expire (SYN_SENT) */
+	evicted = net_counter(1, VNET_G_CT_EVICTED);
+	dp_tick(W.dp);
+	assert_int_equal(net_counter(1, VNET_G_CT_EVICTED), evicted);
+	for (int i = 0; i < flows - 10000; i++)
+		bpf_map_delete_elem(dp_map_fd(W.dp, "ct_map"), &(struct vnet_ct_key){
+			.saddr = ip4(FAR), .daddr = ip4(UPLINK), .proto = IPPROTO_TCP,
+			.sport = fake_key(i, 2000).dport, .dport = fake_key(i, 2000).sport });
+	dp_tick(W.dp);	/* their orphaned OUT entries go */
+	assert_true(alive(out_key(43001)));
+}
+
+/* Flows removed with a port or a network's old uplink address give their
+ * room back. Runs last: it re-adds guest 2's port and re-addresses. */
+static void test_purges_release_quota(void **state)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24,
+				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
+	struct frame f;
+
+	NEED_WORLD();
+	build(&f, BRMAC, MAC2, GUEST2, FAR, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p2, NULL), TC_REDIRECT);
+	assert_true(quota_used(guest_q(GUEST2)) > 0);
+	assert_int_equal(dp_port_del(W.dp, W.p2), 0);
+	assert_int_equal(quota_used(guest_q(GUEST2)), 0);
+	assert_int_equal(dp_port_add(W.dp, 1, W.p2, MAC2, NULL, 0), 0);
+	assert_int_equal(dp_lease_bind(W.dp, 1, MAC2, (struct in_addr){ ip4(GUEST2) }, true), 0);
+	assert_true(quota_used(guest_q(GUEST1)) > 0);
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_addr.s_addr = ip4("203.0.113.9");
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+	assert_int_equal(ct_count(), 0);
+	assert_int_equal(quota_used(guest_q(GUEST1)), 0);
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake_established),
+		cmocka_unit_test(test_syn_synack_only_is_embryonic),
+		cmocka_unit_test(test_early_ack_not_established),
+		cmocka_unit_test(test_syn_unanswered),
+		cmocka_unit_test(test_closing_timeouts),
+		cmocka_unit_test(test_forward_half_open),
+		cmocka_unit_test(test_guest_cap),
+		cmocka_unit_test(test_guest_cap_evicts_its_half_open),
+		cmocka_unit_test(test_forward_cap),
+		cmocka_unit_test(test_quota_reconciled),
+		cmocka_unit_test(test_full_table_evicts_half_open_first),
+		cmocka_unit_test(test_purges_release_quota),
+	};
+
+	return cmocka_run_group_tests(tests, world_setup, world_teardown);
+}

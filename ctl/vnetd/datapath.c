@@ -34,13 +34,6 @@ static int libbpf_log(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return 0;
 }
 
-int dp_map_fd(struct datapath *dp, const char *name)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, name);
-
-	return m ? bpf_map__fd(m) : -ENOENT;
-}
-
 /* The NAT port ranges must lie outside the host's ephemeral range. */
 static void check_port_range(void)
 {
@@ -139,8 +132,8 @@ static unsigned timeout_div(void)
 /* Give every recorded port/uplink the program just loaded (replace). */
 static void reattach_all(struct datapath *dp)
 {
-	int pfd = dp_map_fd(dp, "port_map"), ufd = dp_map_fd(dp, "uplink_map");
-	int bfd = dp_map_fd(dp, "bridge_map");
+	int pfd = DP_MAP_FD(dp, port_map), ufd = DP_MAP_FD(dp, uplink_map);
+	int bfd = DP_MAP_FD(dp, bridge_map);
 	__u32 key, next, *prev = NULL;
 	struct vnet_port port;
 	struct vnet_uplink up;

@@ -169,7 +169,7 @@ static int xdp_veth_attach(struct datapath *dp, int ifindex, int uplink)
  * pinned, so dp_open refills it. */
 void dp_tx_port(struct datapath *dp, __u32 ifindex, int on)
 {
-	int fd = dp_map_fd(dp, "tx_ports");
+	int fd = DP_MAP_FD(dp, tx_ports);
 
 	if (on)
 		bpf_map_update_elem(fd, &ifindex, &ifindex, BPF_ANY);

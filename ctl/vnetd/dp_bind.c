@@ -17,7 +17,7 @@ void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int i
 	struct vnet_fdb v = { .ifindex = ifindex };
 
 	memcpy(k.mac, mac, 6);
-	bpf_map_update_elem(dp_map_fd(dp, "fdb_map"), &k, &v, BPF_ANY);
+	bpf_map_update_elem(DP_MAP_FD(dp, fdb_map), &k, &v, BPF_ANY);
 }
 
 int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t mac[6],
@@ -25,7 +25,7 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 {
 	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
 	struct vnet_bind b = { .ifindex = ifindex };
-	int pfd = dp_map_fd(dp, "port_map");
+	int pfd = DP_MAP_FD(dp, port_map);
 	__u32 key = ifindex;
 	struct vnet_port port;
 
@@ -43,7 +43,7 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 	if (r)
 		return r;
 	memcpy(b.mac, mac, 6);
-	if (bpf_map_update_elem(dp_map_fd(dp, "bind_map"), &bk, &b, BPF_ANY))
+	if (bpf_map_update_elem(DP_MAP_FD(dp, bind_map), &bk, &b, BPF_ANY))
 		return -errno;
 	dp_fdb_seed(dp, net_id, mac, ifindex); /* reachable before its first frame */
 	if (!port.mac_locked && !port.multi_mac) {
@@ -57,7 +57,7 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 
 int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx)
 {
-	int fd = dp_map_fd(dp, "bind_map"), n = 0;
+	int fd = DP_MAP_FD(dp, bind_map), n = 0;
 	struct vnet_bind_key key, next, *prev = NULL;
 	struct vnet_bind b;
 

@@ -105,7 +105,7 @@ static int match_bridge_stale(const void *k, const void *v, const void *arg)
 static int net_bridge_set(struct datapath *dp, const struct vnet_net *net, __u32 id, char *err,
 			  size_t errlen)
 {
-	int fd = dp_map_fd(dp, "bridge_map");
+	int fd = DP_MAP_FD(dp, bridge_map);
 	__u32 br = net->bridge_ifindex;
 	struct bridge_match m = { .net_id = id, .keep = br };
 
@@ -125,7 +125,7 @@ static int net_bridge_set(struct datapath *dp, const struct vnet_net *net, __u32
 
 int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
 {
-	int sfd = dp_map_fd(dp, "subnet_map"), nfd = dp_map_fd(dp, "net_map");
+	int sfd = DP_MAP_FD(dp, subnet_map), nfd = DP_MAP_FD(dp, net_map);
 	struct vnet_net net, old;
 	__u32 id = cfg->net_id;
 	struct vnet_lpm_key lk;
@@ -143,7 +143,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	if (bpf_map_lookup_elem(nfd, &id, &old) == 0 && (old.flags & VNET_NET_VALID) &&
 	    old.uplink_addr && old.uplink_addr != net.uplink_addr) {
 		dp_ct_purge(dp, match_ct_net, &id);
-		purge_matching(dp_map_fd(dp, "fwd_map"), sizeof(struct vnet_fwd_key),
+		purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 			       sizeof(struct vnet_fwd), match_fwd_net, &id);
 	}
 	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
@@ -190,14 +190,14 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 
 	if (!net_id || net_id >= VNET_MAX_NETS)
 		return -EINVAL;
-	purge_matching(dp_map_fd(dp, "bridge_map"), sizeof(__u32), sizeof(__u32),
+	purge_matching(DP_MAP_FD(dp, bridge_map), sizeof(__u32), sizeof(__u32),
 		       match_bridge_net, &net_id);
-	bpf_map_update_elem(dp_map_fd(dp, "net_map"), &net_id, &zero, BPF_ANY);
-	purge_matching(dp_map_fd(dp, "subnet_map"), sizeof(struct vnet_lpm_key), sizeof(__u32),
+	bpf_map_update_elem(DP_MAP_FD(dp, net_map), &net_id, &zero, BPF_ANY);
+	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
-	purge_matching(dp_map_fd(dp, "fwd_map"), sizeof(struct vnet_fwd_key),
+	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
-	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
+	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
 	dp_ct_purge(dp, match_ct_net, &net_id);
 	dp_owner_purge(dp, net_id, 0);
@@ -208,7 +208,7 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 		     int choice, char *err, size_t errlen)
 {
 	struct vnet_port port = { .net_id = net_id };
-	int pfd = dp_map_fd(dp, "port_map"), kind, r, old_hook = 0;
+	int pfd = DP_MAP_FD(dp, port_map), kind, r, old_hook = 0;
 	__u32 key = ifindex;
 
 	kind = dp_dev_kind(ifindex);
@@ -258,7 +258,7 @@ const char *dp_port_hook_name(struct datapath *dp, int ifindex)
 	struct vnet_port port;
 	__u32 key = ifindex;
 
-	if (bpf_map_lookup_elem(dp_map_fd(dp, "port_map"), &key, &port))
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_map), &key, &port))
 		return NULL;
 	return dp_hook_name(port.hook);
 }
@@ -281,7 +281,7 @@ static int match_ct_port(const struct vnet_ct *ct, const void *arg)
 
 int dp_port_del(struct datapath *dp, int ifindex)
 {
-	int pfd = dp_map_fd(dp, "port_map");
+	int pfd = DP_MAP_FD(dp, port_map);
 	struct vnet_port port;
 	__u32 key = ifindex;
 
@@ -290,10 +290,10 @@ int dp_port_del(struct datapath *dp, int ifindex)
 	dp_detach(dp->pin_dir, ifindex, port.hook, 0);
 	bpf_map_delete_elem(pfd, &key);
 	dp_tx_port(dp, key, 0);
-	bpf_map_delete_elem(dp_map_fd(dp, "port_stats"), &key);
-	purge_matching(dp_map_fd(dp, "fdb_map"), sizeof(struct vnet_fdb_key),
+	bpf_map_delete_elem(DP_MAP_FD(dp, port_stats), &key);
+	purge_matching(DP_MAP_FD(dp, fdb_map), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_fdb), match_fdb_port, &key);
-	purge_matching(dp_map_fd(dp, "bind_map"), sizeof(struct vnet_bind_key),
+	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_port, &key);
 	dp_ct_purge(dp, match_ct_port, &key);
 	dp_owner_purge(dp, 0, key);
@@ -312,7 +312,7 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 	}
 	up.kind = kind;
 	up.hook = dp_hook_for(kind, 1);
-	if (bpf_map_update_elem(dp_map_fd(dp, "uplink_map"), &key, &up, BPF_ANY)) {
+	if (bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY)) {
 		int r = -errno;
 
 		dp_err(err, errlen, "uplink ifindex %d: map update: %s", ifindex, strerror(-r));
@@ -324,7 +324,7 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 
 int dp_uplink_del(struct datapath *dp, int ifindex)
 {
-	int ufd = dp_map_fd(dp, "uplink_map");
+	int ufd = DP_MAP_FD(dp, uplink_map);
 	struct vnet_uplink up;
 	__u32 key = ifindex;
 
@@ -342,7 +342,7 @@ static int fwd_key(struct datapath *dp, uint32_t net_id, const struct netdef_por
 	struct vnet_net net;
 
 	if (!net_id || net_id >= VNET_MAX_NETS ||
-	    bpf_map_lookup_elem(dp_map_fd(dp, "net_map"), &net_id, &net))
+	    bpf_map_lookup_elem(DP_MAP_FD(dp, net_map), &net_id, &net))
 		return -ENOENT;
 	if (!(net.flags & VNET_NET_NAT) || !net.uplink_addr)
 		return -EINVAL;
@@ -367,7 +367,7 @@ int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_por
 				    : strerror(-r));
 		return r;
 	}
-	if (bpf_map_update_elem(dp_map_fd(dp, "fwd_map"), &k, &v, BPF_ANY)) {
+	if (bpf_map_update_elem(DP_MAP_FD(dp, fwd_map), &k, &v, BPF_ANY)) {
 		r = -errno;
 		dp_err(err, errlen, "port forward: map update: %s", strerror(-r));
 	}
@@ -381,5 +381,5 @@ int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_por
 
 	if (r)
 		return r;
-	return bpf_map_delete_elem(dp_map_fd(dp, "fwd_map"), &k) ? -errno : 0;
+	return bpf_map_delete_elem(DP_MAP_FD(dp, fwd_map), &k) ? -errno : 0;
 }

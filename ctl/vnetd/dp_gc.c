@@ -341,7 +341,7 @@ static struct gc_pass *gc_begin(struct datapath *dp, int *complete)
 
 	if (!g)
 		return NULL;
-	g->fd = dp_map_fd(dp, "ct_map");
+	g->fd = DP_MAP_FD(dp, ct_map);
 	r = snap_read(g->fd, &g->s);
 	*complete = !r;
 	if (r == -ENOMEM || (r && !g->s.n))

@@ -23,7 +23,7 @@ static struct vnet_fdb_key mac_key(uint32_t net_id, const uint8_t *mac)
 static int port_of_net(struct datapath *dp, uint32_t net_id, __u32 ifindex,
 		       struct vnet_port *port)
 {
-	return ifindex && bpf_map_lookup_elem(dp_map_fd(dp, "port_map"), &ifindex, port) == 0 &&
+	return ifindex && bpf_map_lookup_elem(DP_MAP_FD(dp, port_map), &ifindex, port) == 0 &&
 	       port->net_id == net_id;
 }
 
@@ -34,7 +34,7 @@ static __u32 owner_of(struct datapath *dp, uint32_t net_id, const uint8_t *mac)
 	struct vnet_mac_owner o;
 	struct vnet_port port;
 
-	if (bpf_map_lookup_elem(dp_map_fd(dp, "mac_owner_map"), &k, &o))
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, mac_owner_map), &k, &o))
 		return 0;
 	return port_of_net(dp, net_id, o.ifindex, &port) ? o.ifindex : 0;
 }
@@ -59,9 +59,9 @@ void dp_owner_purge(struct datapath *dp, uint32_t net_id, uint32_t ifindex)
 {
 	struct owner_match m = { .net_id = net_id, .ifindex = ifindex };
 
-	purge_matching(dp_map_fd(dp, "mac_owner_map"), sizeof(struct vnet_fdb_key),
+	purge_matching(DP_MAP_FD(dp, mac_owner_map), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_mac_owner), match_owner, &m);
-	purge_matching(dp_map_fd(dp, "dhcp_seen_map"), sizeof(struct vnet_fdb_key),
+	purge_matching(DP_MAP_FD(dp, dhcp_seen_map), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_dhcp_seen), match_owner, &m);
 }
 
@@ -78,9 +78,9 @@ int dp_owner_claim(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int
 	if (was)
 		return -EBUSY;
 	if (only)
-		purge_matching(dp_map_fd(dp, "mac_owner_map"), sizeof(k), sizeof(o), match_owner,
+		purge_matching(DP_MAP_FD(dp, mac_owner_map), sizeof(k), sizeof(o), match_owner,
 			       &m);
-	return bpf_map_update_elem(dp_map_fd(dp, "mac_owner_map"), &k, &o, BPF_ANY) ? -errno : 0;
+	return bpf_map_update_elem(DP_MAP_FD(dp, mac_owner_map), &k, &o, BPF_ANY) ? -errno : 0;
 }
 
 /* A lease whose exchange's port is not known (restored from the lease
@@ -95,9 +95,9 @@ static __u32 port_for(struct datapath *dp, uint32_t net_id, const uint8_t *mac)
 
 	if (owner)
 		return owner;
-	if (bpf_map_lookup_elem(dp_map_fd(dp, "dhcp_seen_map"), &k, &seen) == 0)
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, dhcp_seen_map), &k, &seen) == 0)
 		return seen.ifindex;
-	if (bpf_map_lookup_elem(dp_map_fd(dp, "fdb_map"), &k, &f) == 0)
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, fdb_map), &k, &f) == 0)
 		return f.ifindex;
 	return 0;
 }
@@ -106,7 +106,7 @@ static void unbind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], s
 {
 	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
 	struct vnet_fdb_key k = mac_key(net_id, mac);
-	int bfd = dp_map_fd(dp, "bind_map");
+	int bfd = DP_MAP_FD(dp, bind_map);
 	struct vnet_port port;
 	struct vnet_bind b;
 
@@ -118,7 +118,7 @@ static void unbind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], s
 	 * port is deleted. */
 	if (port_of_net(dp, net_id, b.ifindex, &port) && port.multi_mac &&
 	    owner_of(dp, net_id, mac) == b.ifindex)
-		bpf_map_delete_elem(dp_map_fd(dp, "mac_owner_map"), &k);
+		bpf_map_delete_elem(DP_MAP_FD(dp, mac_owner_map), &k);
 }
 
 int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
@@ -141,7 +141,7 @@ int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], i
 	struct vnet_dhcp_seen seen;
 	struct vnet_port port;
 
-	if (bpf_map_lookup_elem(dp_map_fd(dp, "dhcp_seen_map"), &k, &seen) ||
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, dhcp_seen_map), &k, &seen) ||
 	    !port_of_net(dp, net_id, seen.ifindex, &port))
 		return -ENOENT;
 	*ifindex = seen.ifindex;
@@ -151,7 +151,7 @@ int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], i
 
 int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
 {
-	int pfd = dp_map_fd(dp, "port_map");
+	int pfd = DP_MAP_FD(dp, port_map);
 	struct vnet_port port;
 	__u32 key = ifindex;
 

@@ -9,6 +9,7 @@
 
 #include "datapath.h"
 #include "vnet_shared.h"
+#include "vnet.skel.h"
 
 struct vnet;
 struct dp_quota_seen;
@@ -65,8 +66,9 @@ void dp_quota_reconcile(struct datapath *dp, const struct vnet_quota_key *live,
 			const __u32 *counts, size_t d);
 void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned long long n);
 
-/* datapath.c */
-int dp_map_fd(struct datapath *dp, const char *name);
+/* A map's fd through the skeleton's typed member (include vnet.skel.h):
+ * a misspelt map name fails to compile instead of returning -ENOENT. */
+#define DP_MAP_FD(dp, name) bpf_map__fd((dp)->skel->maps.name)
 
 /* dp_bind.c: (net, mac) -> ifindex in the fdb, before any frame. */
 void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex);

@@ -91,7 +91,7 @@ size_t dp_quota_fold(struct dp_quota_keys *q, __u32 **counts)
 
 void dp_quota_gone(struct datapath *dp, struct dp_quota_keys *gone)
 {
-	int mfd = dp_map_fd(dp, "ct_made"), gfd = dp_map_fd(dp, "ct_gone");
+	int mfd = DP_MAP_FD(dp, ct_made), gfd = DP_MAP_FD(dp, ct_gone);
 	__u32 *counts, made, g;
 	size_t d = dp_quota_fold(gone, &counts);
 
@@ -122,7 +122,7 @@ static int seen_cmp(const void *a, const void *b)
 static int reconcile_key(struct datapath *dp, const struct vnet_quota_key *k, __u32 made,
 			 __u32 live)
 {
-	int gfd = dp_map_fd(dp, "ct_gone");
+	int gfd = DP_MAP_FD(dp, ct_gone);
 	struct dp_quota_seen *prev, key = { .k = *k };
 	__u32 gone, want = made - live;
 
@@ -140,14 +140,14 @@ static int reconcile_key(struct datapath *dp, const struct vnet_quota_key *k, __
 	if (live)
 		return 0;
 	bpf_map_delete_elem(gfd, k);
-	bpf_map_delete_elem(dp_map_fd(dp, "ct_made"), k);
+	bpf_map_delete_elem(DP_MAP_FD(dp, ct_made), k);
 	return 1;
 }
 
 void dp_quota_reconcile(struct datapath *dp, const struct vnet_quota_key *live,
 			const __u32 *counts, size_t d)
 {
-	int mfd = dp_map_fd(dp, "ct_made");
+	int mfd = DP_MAP_FD(dp, ct_made);
 	__u32 count = VNET_MAX_QUOTA, token;
 	size_t n = 0;
 	struct vnet_quota_key *keys = calloc(VNET_MAX_QUOTA, sizeof(*keys));

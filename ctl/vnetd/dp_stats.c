@@ -27,7 +27,7 @@ static const char *const global_names[] = {
  * never write it from user space's side, and a sum reads every CPU). */
 void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned long long n)
 {
-	int fd = dp_map_fd(dp, "global_stats");
+	int fd = DP_MAP_FD(dp, global_stats);
 	unsigned long long *v = calloc(dp->ncpu, sizeof(*v));
 	__u32 key = VNET_G_IDX(net_id < VNET_MAX_NETS ? net_id : 0, idx);
 
@@ -77,7 +77,7 @@ static void add_port(struct datapath *dp, struct json_object *arr, __u32 ifindex
 	char name[IF_NAMESIZE] = "";
 	struct json_object *o;
 
-	percpu_sum(dp, dp_map_fd(dp, "port_stats"), &ifindex, (__u64 *)&s, sizeof(s) / 8);
+	percpu_sum(dp, DP_MAP_FD(dp, port_stats), &ifindex, (__u64 *)&s, sizeof(s) / 8);
 	o = stats_obj(&s);
 	if_indextoname(ifindex, name);
 	json_object_object_add(o, "ifindex", json_object_new_int(ifindex));
@@ -89,7 +89,7 @@ static void add_port(struct datapath *dp, struct json_object *arr, __u32 ifindex
 
 static struct json_object *ports_json(struct datapath *dp, uint32_t net_id)
 {
-	int pfd = dp_map_fd(dp, "port_map"), ufd = dp_map_fd(dp, "uplink_map");
+	int pfd = DP_MAP_FD(dp, port_map), ufd = DP_MAP_FD(dp, uplink_map);
 	struct json_object *arr = json_object_new_array();
 	__u32 key, next, *prev = NULL;
 	struct vnet_port port;
@@ -113,10 +113,9 @@ static struct json_object *ports_json(struct datapath *dp, uint32_t net_id)
 /* Per-network counters of one map: sums[i] = slot i of network net_id,
  * summed over CPUs; net_id 0 with all: every network's (and net 0's) slot
  * i added up, read in one batch. */
-static void net_sums(struct datapath *dp, const char *map, unsigned slots, unsigned n,
+static void net_sums(struct datapath *dp, int fd, unsigned slots, unsigned n,
 		     uint32_t net_id, int all, __u64 *sums)
 {
-	int fd = dp_map_fd(dp, map);
 	__u32 total = VNET_MAX_NETS * slots, count = total, token, *keys;
 	__u64 *vals;
 
@@ -147,7 +146,7 @@ static struct json_object *drops_json(struct datapath *dp, uint32_t net_id, int 
 	struct json_object *o = json_object_new_object();
 	__u64 v[VNET_DROP_MAX];
 
-	net_sums(dp, "drops", VNET_DROP_SLOTS, VNET_DROP_MAX, net_id, all, v);
+	net_sums(dp, DP_MAP_FD(dp, drops), VNET_DROP_SLOTS, VNET_DROP_MAX, net_id, all, v);
 	for (__u32 i = 1; i < VNET_DROP_MAX; i++)
 		json_object_object_add(o, drop_names[i], json_object_new_int64((int64_t)v[i]));
 	return o;
@@ -166,7 +165,7 @@ static struct json_object *ct_json(struct datapath *dp, uint32_t net_id, int all
 	 * any pass runs one */
 	if (dp->ct_entries < 0)
 		dp_gc(dp);
-	net_sums(dp, "global_stats", VNET_G_SLOTS, VNET_G_MAX, net_id, all, v);
+	net_sums(dp, DP_MAP_FD(dp, global_stats), VNET_G_SLOTS, VNET_G_MAX, net_id, all, v);
 	for (__u32 i = 0; i < VNET_G_MAX; i++)
 		if (all || i != VNET_G_UPLINK_PASS)
 			json_object_object_add(o, global_names[i], json_object_new_int64((int64_t)v[i]));
@@ -198,7 +197,7 @@ struct json_object *dp_stats_global_json(struct datapath *dp)
 	if (dp->ct_entries < 0)
 		dp_gc(dp);
 	json_object_object_add(o, "drops", drops_json(dp, 0, 0));
-	net_sums(dp, "global_stats", VNET_G_SLOTS, VNET_G_MAX, 0, 0, v);
+	net_sums(dp, DP_MAP_FD(dp, global_stats), VNET_G_SLOTS, VNET_G_MAX, 0, 0, v);
 	json_object_object_add(ct, "uplink_pass", json_object_new_int64((int64_t)v[VNET_G_UPLINK_PASS]));
 	json_object_object_add(ct, "table_entries", json_object_new_int64(dp->ct_entries));
 	json_object_object_add(ct, "max_entries",

@@ -294,12 +294,14 @@ static inline int run_xdp(const char *prog, const struct frame *in, int ifindex,
 #define TC_REDIRECT 7
 
 /* --- counters ------------------------------------------------------------- */
-static inline uint64_t percpu_u64(const char *map, uint32_t key)
+/* percpu_u64(map, key): the map by its skeleton name (a typo fails to build) */
+#define percpu_u64(map, key) percpu_u64_fd(DP_MAP_FD(W.dp, map), key)
+static inline uint64_t percpu_u64_fd(int fd, uint32_t key)
 {
 	int n = libbpf_num_possible_cpus();
 	uint64_t v[n], s = 0;
 
-	if (bpf_map_lookup_elem(dp_map_fd(W.dp, map), &key, v))
+	if (bpf_map_lookup_elem(fd, &key, v))
 		return 0;
 	for (int i = 0; i < n; i++)
 		s += v[i];
@@ -309,12 +311,12 @@ static inline uint64_t percpu_u64(const char *map, uint32_t key)
 /* A network's drops for reason r / counter g (net 0: counted on none). */
 static inline uint64_t net_drops(uint32_t net, enum vnet_drop r)
 {
-	return percpu_u64("drops", VNET_DROP_IDX(net, r));
+	return percpu_u64(drops, VNET_DROP_IDX(net, r));
 }
 
 static inline uint64_t net_counter(uint32_t net, enum vnet_global g)
 {
-	return percpu_u64("global_stats", VNET_G_IDX(net, g));
+	return percpu_u64(global_stats, VNET_G_IDX(net, g));
 }
 
 /* The same over every network. */
@@ -339,7 +341,7 @@ static inline uint64_t global(enum vnet_global g)
 static inline int ct_count(void)
 {
 	struct vnet_ct_key k, next, *prev = NULL;
-	int n = 0, fd = dp_map_fd(W.dp, "ct_map");
+	int n = 0, fd = DP_MAP_FD(W.dp, ct_map);
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		k = next;

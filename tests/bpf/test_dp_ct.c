@@ -53,7 +53,7 @@ static struct vnet_ct_key out_key(uint16_t sport)
  * silence; 0 if it exists. */
 static int age(struct vnet_ct_key k, unsigned sec)
 {
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct v, pv;
 
 	if (bpf_map_lookup_elem(fd, &k, &v) || bpf_map_lookup_elem(fd, &v.peer, &pv))
@@ -68,7 +68,7 @@ static bool alive(struct vnet_ct_key k)
 {
 	struct vnet_ct v;
 
-	return bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), &k, &v) == 0;
+	return bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_map), &k, &v) == 0;
 }
 
 /* Aged sec seconds, is the flow still there after a GC pass? */
@@ -89,11 +89,11 @@ static void test_handshake_established(void **state)
 	NEED_WORLD();
 	np = out_seg(41001, SYN);
 	in_seg(np, SYN | ACK);
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), &k, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_map), &k, &v), 0);
 	assert_int_equal(v.seen & VNET_CT_EST, 0);
 	assert_true(v.flags & VNET_CTF_TCP_STATE);
 	out_seg(41001, ACK);
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), &k, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_map), &k, &v), 0);
 	assert_true(v.seen & VNET_CT_EST);
 	assert_true(survives(out_key(41001), 3600));
 }
@@ -200,8 +200,8 @@ static int32_t quota_used(struct vnet_quota_key k)
 {
 	uint32_t made = 0, gone = 0;
 
-	bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_made"), &k, &made);
-	bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_gone"), &k, &gone);
+	bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_made), &k, &made);
+	bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_gone), &k, &gone);
 	return (int32_t)(made - gone);
 }
 
@@ -214,7 +214,7 @@ static struct vnet_quota_key guest_q(const char *ip)
 static int32_t guest_flows(const char *ip)
 {
 	struct vnet_ct_key k, next, *prev = NULL;
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct v;
 	int32_t n = 0;
 
@@ -331,7 +331,7 @@ static void test_forward_cap(void **state)
  * them) is repaired from the table once no flow was made for a pass. */
 static void test_quota_reconciled(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_gone");
+	int fd = DP_MAP_FD(W.dp, ct_gone);
 	struct vnet_quota_key q = guest_q(GUEST1);
 	uint32_t gone = 0;
 
@@ -350,7 +350,7 @@ static void test_quota_reconciled(void **state)
  * 1 + i % 60000 and base + i / 60000. */
 static void fake_pairs(int n, uint16_t base, uint64_t seen_ns)
 {
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct_key k = { .saddr = ip4("192.168.122.99"), .daddr = ip4(FAR),
 				 .proto = IPPROTO_TCP };
 	struct vnet_ct_key ik = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .proto = IPPROTO_TCP };
@@ -409,7 +409,7 @@ static void test_full_table_evicts_half_open_first(void **state)
 	dp_tick(W.dp);
 	assert_int_equal(net_counter(1, VNET_G_CT_EVICTED), evicted);
 	for (int i = 0; i < flows - 10000; i++)
-		bpf_map_delete_elem(dp_map_fd(W.dp, "ct_map"), &(struct vnet_ct_key){
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &(struct vnet_ct_key){
 			.saddr = ip4(FAR), .daddr = ip4(UPLINK), .proto = IPPROTO_TCP,
 			.sport = fake_key(i, 2000).dport, .dport = fake_key(i, 2000).sport });
 	dp_tick(W.dp);	/* their orphaned OUT entries go */

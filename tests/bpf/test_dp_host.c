@@ -221,7 +221,7 @@ static void test_bridge_program_attachment(void **state)
 
 	NEED_WORLD();
 	assert_true(bridge_filter());
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "bridge_map"), &key, &id), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, bridge_map), &key, &id), 0);
 	assert_int_equal(id, 1);
 	assert_int_equal(system("tc filter del dev br0 ingress"), 0);
 	assert_int_equal(dp_open(W.pin, &dp2, err, sizeof(err)), 0);
@@ -229,7 +229,7 @@ static void test_bridge_program_attachment(void **state)
 	dp_close(dp2);
 	assert_int_equal(dp_net_del(W.dp, 1), 0);
 	assert_false(bridge_filter());
-	assert_int_not_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "bridge_map"), &key, &id), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, bridge_map), &key, &id), 0);
 	set_net(NETDEF_MODE_BRIDGE);
 	assert_false(bridge_filter());
 	set_net(NETDEF_MODE_NAT);

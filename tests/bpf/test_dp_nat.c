@@ -116,7 +116,7 @@ static int out_entry(uint16_t sport, uint16_t dport, struct vnet_ct_key *k, stru
 {
 	*k = (struct vnet_ct_key){ .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(sport),
 				   .dport = htons(dport), .proto = IPPROTO_UDP };
-	return bpf_map_lookup_elem(dp_map_fd(W.dp, "ct_map"), k, v);
+	return bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_map), k, v);
 }
 
 /* The flow's next hop is cached in its OUT entry (nexthop.h): used for
@@ -126,7 +126,7 @@ static int out_entry(uint16_t sport, uint16_t dport, struct vnet_ct_key *k, stru
 static void test_nexthop_cache(void **state)
 {
 	static const uint8_t STALE[6] = { 2, 0, 0, 0, 0xee, 0xee };
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct_key k;
 	struct vnet_ct v;
 	struct frame f, big, out;
@@ -385,7 +385,7 @@ static void test_guard(void **state)
 /* GC: an idle pair is collected and counted; a fresh one stays. */
 static void test_gc(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(1),
 				 .dport = htons(2), .proto = IPPROTO_UDP };
 	struct vnet_ct_key ik = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(2),
@@ -443,7 +443,7 @@ static void fill_pairs(int fd, int flows, uint64_t seen_ns)
 
 static void test_gc_big_table(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map"), n;
+	int fd = DP_MAP_FD(W.dp, ct_map), n;
 	struct timespec now;
 	uint64_t expired;
 	double live, idle;
@@ -550,7 +550,7 @@ static void test_old_counter_pins_replaced(void **state)
 /* A full table: new flows fail (counted), existing ones keep working. */
 static void test_ct_full(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct_key k = { .proto = IPPROTO_UDP };
 	struct vnet_ct v = { .dir = VNET_CT_IN };
 	struct frame out, f;
@@ -580,7 +580,7 @@ static void test_ct_full(void **state)
 /* Every NAT port toward one remote endpoint taken: counted, not sent. */
 static void test_nat_port_exhaustion(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map"), port;
+	int fd = DP_MAP_FD(W.dp, ct_map), port;
 	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(123),
 				 .proto = IPPROTO_UDP };
 	struct vnet_ct v = { .dir = VNET_CT_IN };
@@ -614,7 +614,7 @@ static void test_nat_port_exhaustion(void **state)
  * toward the same endpoint, a random NAT port is used instead. */
 static void test_snat_own_port_collision(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(25),
 				 .dport = htons(2500), .proto = IPPROTO_TCP };
 	struct vnet_ct v = { .dir = VNET_CT_IN };
@@ -636,7 +636,7 @@ static void test_snat_own_port_collision(void **state)
  * from a random start fails whenever it starts inside the cluster. */
 static void test_snat_random_probe(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map"), port, i, fails = 0;
+	int fd = DP_MAP_FD(W.dp, ct_map), port, i, fails = 0;
 	struct vnet_ct_key k = { .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(7),
 				 .proto = IPPROTO_UDP };
 	struct vnet_ct v = { .dir = VNET_CT_IN };
@@ -664,7 +664,7 @@ static void test_snat_random_probe(void **state)
  * connection on the old one's RST timeout. */
 static void test_syn_takes_over_closed_flow(void **state)
 {
-	int fd = dp_map_fd(W.dp, "ct_map");
+	int fd = DP_MAP_FD(W.dp, ct_map);
 	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(42000),
 				 .dport = htons(80), .proto = IPPROTO_TCP };
 	struct vnet_ct v, in;

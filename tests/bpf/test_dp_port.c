@@ -94,7 +94,7 @@ static void test_dhcp_chaddr_checked(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
 	assert_int_equal(drops(VNET_DROP_RUNT), runt + 1);
 	memcpy(k.mac, MAC2, 6);
-	assert_int_not_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "dhcp_seen_map"), &k, &seen), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, dhcp_seen_map), &k, &seen), 0);
 	build_bootp(&f, BCAST, MAC1, "0.0.0.0", "255.255.255.255", 68, 67, 1, MAC1, 3);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
 	assert_int_equal(dp_dhcp_origin(W.dp, 1, MAC1, &ifindex, &multi), 0);
@@ -127,7 +127,7 @@ static void test_mac_owner_guard(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
 	assert_int_equal(run_xdp("vnet_port_xdp", &f, p3, NULL), XDP_DROP);
 	memcpy(k.mac, MAC1, 6);
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "fdb_map"), &k, &fv), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, fdb_map), &k, &fv), 0);
 	assert_int_equal(fv.ifindex, W.p1);	/* not learned on p3 */
 	assert_int_equal(dp_bind_port(W.dp, 1, p3, MAC1, ip), -EBUSY);
 	assert_int_equal(dp_port_add(W.dp, 1, p3, MAC2, NULL, 0), -EBUSY);
@@ -229,14 +229,14 @@ static void test_fdb_learned_and_fast_path(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
 	assert_memory_equal(out.b, f.b, f.len);	/* L2: not rewritten */
 	memcpy(k.mac, MAC1, 6);
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "fdb_map"), &k, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, fdb_map), &k, &v), 0);
 	assert_int_equal(v.ifindex, W.p1);
 	key = W.p1;
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "port_stats"), &key, st), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_stats), &key, st), 0);
 	for (int i = 0; i < libbpf_num_possible_cpus(); i++)
 		fast += st[i].fast_packets;
 	key = W.p2;
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "port_stats"), &key, st), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_stats), &key, st), 0);
 	for (int i = 0; i < libbpf_num_possible_cpus(); i++)
 		tx += st[i].tx_packets;
 	assert_true(fast >= 1 && tx >= 1);
@@ -337,9 +337,9 @@ static void test_port_del_purges(void **state)
 	NEED_WORLD();
 	memcpy(fk.mac, MAC2, 6);
 	assert_int_equal(dp_port_del(W.dp, W.p2), 0);
-	assert_int_not_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "port_map"), &key, &port), 0);
-	assert_int_not_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "bind_map"), &bk, &b), 0);
-	assert_int_not_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "fdb_map"), &fk, &fv), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &port), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, bind_map), &bk, &b), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, fdb_map), &fk, &fv), 0);
 	snprintf(cmd, sizeof(cmd), "tc filter show dev p2 ingress | grep -q vnet_port_tc");
 	assert_int_not_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "tc filter show dev p1 ingress | grep -q vnet_port_tc");

@@ -12,9 +12,9 @@ static void set_port_hook(int ifindex, __u8 hook)
 	struct vnet_port p;
 	__u32 key = ifindex;
 
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "port_map"), &key, &p), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &p), 0);
 	p.hook = hook;
-	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "port_map"), &key, &p, BPF_EXIST), 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_map), &key, &p, BPF_EXIST), 0);
 }
 
 static void set_uplink(__u8 kind, __u8 hook)
@@ -22,10 +22,10 @@ static void set_uplink(__u8 kind, __u8 hook)
 	struct vnet_uplink u;
 	__u32 key = W.up;
 
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "uplink_map"), &key, &u), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u), 0);
 	u.kind = kind;
 	u.hook = hook;
-	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "uplink_map"), &key, &u, BPF_EXIST), 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u, BPF_EXIST), 0);
 }
 
 static void test_port_to_veth_port(void **state)
@@ -42,7 +42,7 @@ static void test_port_to_veth_port(void **state)
 	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_PASS);
 	set_port_hook(W.p2, VNET_HOOK_XDP_VETH);
 	key = W.p2;
-	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "tx_ports"), &key, &key, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY), 0);
 	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
 	assert_memory_equal(out.b, f.b, f.len);
 	/* longer than the peer's MTU (a GSO-sized frame): the tc path */
@@ -51,7 +51,7 @@ static void test_port_to_veth_port(void **state)
 	f.len = VNET_XDP_VETH_MAX;
 	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, NULL), XDP_REDIRECT);
 	set_port_hook(W.p2, VNET_HOOK_TC);
-	assert_int_equal(bpf_map_delete_elem(dp_map_fd(W.dp, "tx_ports"), &key), 0);
+	assert_int_equal(bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key), 0);
 }
 
 /* Payload of n bytes, lengths and checksums recomputed, then the L4 field
@@ -85,7 +85,7 @@ static void test_partial_csum_completed(void **state)
 
 	NEED_WORLD();
 	set_port_hook(W.p2, VNET_HOOK_XDP_VETH);
-	assert_int_equal(bpf_map_update_elem(dp_map_fd(W.dp, "tx_ports"), &key, &key, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		for (unsigned j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
 			build(&f, MAC2, MAC1, GUEST1, GUEST2, protos[i], 2000, 1000, 0x10);
@@ -99,7 +99,7 @@ static void test_partial_csum_completed(void **state)
 		}
 	}
 	set_port_hook(W.p2, VNET_HOOK_TC);
-	assert_int_equal(bpf_map_delete_elem(dp_map_fd(W.dp, "tx_ports"), &key), 0);
+	assert_int_equal(bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key), 0);
 }
 
 static void test_nat_to_veth_uplink(void **state)
@@ -128,7 +128,7 @@ static uint64_t port_stat(int ifindex, size_t off)
 	__u32 key = ifindex;
 	uint64_t s = 0;
 
-	if (bpf_map_lookup_elem(dp_map_fd(W.dp, "port_stats"), &key, st))
+	if (bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_stats), &key, st))
 		return 0;
 	for (int i = 0; i < n; i++)
 		s += *(uint64_t *)((char *)&st[i] + off);
@@ -222,7 +222,7 @@ static void test_attach_detach(void **state)
 	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
 	assert_int_not_equal(q.prog_id, 0);
 	assert_int_equal(bpf_tc_query(&hook, &tc), 0);
-	assert_int_equal(bpf_map_lookup_elem(dp_map_fd(W.dp, "tx_ports"), &key, &val), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, tx_ports), &key, &val), 0);
 	/* again, as dp_open re-attaches: replaced in place (the pinned link) */
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_XDP_VETH, 0, err, sizeof(err)), 0);
 	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
@@ -233,7 +233,7 @@ static void test_attach_detach(void **state)
 	tc.prog_id = 0;
 	tc.flags = 0;
 	assert_int_not_equal(bpf_tc_query(&hook, &tc), 0);
-	bpf_map_delete_elem(dp_map_fd(W.dp, "tx_ports"), &key);
+	bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key);
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
 }
 

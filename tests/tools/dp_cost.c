@@ -63,16 +63,16 @@ static void set_hooks(__u8 port_hook, __u8 up_kind, __u8 up_hook)
 	struct vnet_uplink u;
 	__u32 key = W.p2;
 
-	bpf_map_lookup_elem(dp_map_fd(W.dp, "port_map"), &key, &p);
+	bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &p);
 	p.hook = port_hook;
-	bpf_map_update_elem(dp_map_fd(W.dp, "port_map"), &key, &p, BPF_EXIST);
-	bpf_map_update_elem(dp_map_fd(W.dp, "tx_ports"), &key, &key, BPF_ANY);
+	bpf_map_update_elem(DP_MAP_FD(W.dp, port_map), &key, &p, BPF_EXIST);
+	bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY);
 	key = W.up;
-	bpf_map_lookup_elem(dp_map_fd(W.dp, "uplink_map"), &key, &u);
+	bpf_map_lookup_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u);
 	u.kind = up_kind;
 	u.hook = up_hook;
-	bpf_map_update_elem(dp_map_fd(W.dp, "uplink_map"), &key, &u, BPF_EXIST);
-	bpf_map_update_elem(dp_map_fd(W.dp, "tx_ports"), &key, &key, BPF_ANY);
+	bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u, BPF_EXIST);
+	bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY);
 }
 
 static double base_ns[2];

@@ -36,7 +36,7 @@ TEST_CPPFLAGS  = $(VNETD_CPPFLAGS) -Itests -Ictl/vnet-user
 # of a library or program.
 NOT_FUZZ      = $(foreach f,$(1),$(if $(findstring /fuzz_,$(f)),,$(f)))
 LIB_SRCS     := $(call NOT_FUZZ,$(wildcard lib/*.c))
-VNETD_SRCS   := $(call NOT_FUZZ,$(filter-out ctl/vnetd/main.c,$(wildcard ctl/vnetd/*.c)))
+VNETD_SRCS   := $(call NOT_FUZZ,$(filter-out ctl/vnetd/main.c ctl/vnetd/test_hooks.c,$(wildcard ctl/vnetd/*.c)))
 VNETCTL_SRCS := $(wildcard ctl/vnetctl/*.c)
 BPF_SRCS     := $(wildcard bpf/*.bpf.c)
 SKELS        := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
@@ -86,15 +86,24 @@ $(BUILD)/libvnet.a: $(LIB_OBJS)
 $(BUILD)/libvnetd.a: $(VNETD_OBJS)
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/vnetd: $(BUILD)/obj/ctl/vnetd/main.o $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
+# test_hooks.c is built twice: hooks off for vnetd (and every test program),
+# on for vnetd-test, which only the system tests that inject faults run.
+HOOKS_OFF := $(BUILD)/obj/ctl/vnetd/test_hooks.o
+HOOKS_ON  := $(BUILD)/obj/ctl/vnetd/test_hooks_on.o
+$(HOOKS_ON): ctl/vnetd/test_hooks.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -DVNET_TEST_HOOKS $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(BUILD)/vnetd: $(BUILD)/obj/ctl/vnetd/main.o $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/vnetd-test: $(BUILD)/obj/ctl/vnetd/main.o $(HOOKS_ON) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/vnetctl: $(VNETCTL_OBJS) $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
+$(BUILD)/tests/%: tests/%.c $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(BUILD)/libvnetd.a \
-		$(BUILD)/libvnet.a $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(HOOKS_OFF) \
+		$(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS) -lcmocka
 
 # ---- fuzz targets: clang + libFuzzer + ASan; each fuzz_X.c sits beside the
 # code it fuzzes and links lib/ built for fuzzing; corpus in tests/fuzz/X/ ----
@@ -127,7 +136,7 @@ deps:
 demo: deps all
 	$(Q)tests/demo.sh
 
-test: deps all unit fuzz-build
+test: deps all unit fuzz-build $(BUILD)/vnetd-test
 	$(Q)FUZZ_RUNS=$${FUZZ_RUNS:-200000} tests/run.sh
 
 bench: deps all $(TOOL_BINS)

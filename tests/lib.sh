@@ -94,10 +94,11 @@ guest_add() {
 }
 
 # vnetd_start [extra args]: run vnetd in the host namespace, wait for it.
+# VNETD=$BUILD/vnetd-test runs the build with test hooks (test_hooks.h).
 vnetd_start() {
 	# exec: with an EXIT trap set bash would not exec by itself, and
 	# VNETD_PID must be vnetd's own pid for SIGTERM/SIGKILL tests.
-	(exec nsenter --net="/run/netns/$HOST" "$BUILD/vnetd" --foreground --conf-dir "$TMP/conf" \
+	(exec nsenter --net="/run/netns/$HOST" "${VNETD:-$BUILD/vnetd}" --foreground --conf-dir "$TMP/conf" \
 		--state-dir "$TMP/state" --run-dir "$TMP/run" --pin-dir "$PIN_DIR" \
 		--resolv-conf "$TMP/resolv.conf" "$@" >>"$TMP/vnetd.log" 2>&1) &
 	VNETD_PID=$!

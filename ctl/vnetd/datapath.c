@@ -20,6 +20,7 @@
 #include "dp_priv.h"
 #include "fileutil.h"
 #include "log.h"
+#include "test_hooks.h"
 #include "vnet.skel.h"
 
 /* libbpf's warnings (a verifier log can be long) go to debug logging. */
@@ -113,19 +114,19 @@ static void replace_stale_counters(struct vnet *skel, const char *pin_dir)
 	}
 }
 
-/* VNET_CT_TIMEOUT_DIV=n (tests only) divides every conntrack timeout by
- * n, so a test sees half-open flows expire in seconds; the states and
- * their order are the ones production runs. */
+/* The CT_TIMEOUT_DIV=n test hook (vnetd-test only) divides every conntrack
+ * timeout by n, so a test sees half-open flows expire in seconds; the
+ * states and their order are the ones production runs. */
 static unsigned timeout_div(void)
 {
-	const char *v = getenv("VNET_CT_TIMEOUT_DIV");
+	const char *v = test_hook(TEST_HOOK_CT_TIMEOUT_DIV);
 	char *end = "";
 	unsigned long n = v && *v ? strtoul(v, &end, 10) : 1;
 
 	if (*end || n < 1 || n > 3600)
 		n = 1;
 	if (n > 1)
-		log_info("datapath: conntrack timeouts divided by %lu (VNET_CT_TIMEOUT_DIV, tests only)", n);
+		log_info("datapath: conntrack timeouts divided by %lu (test hook)", n);
 	return (unsigned)n;
 }
 

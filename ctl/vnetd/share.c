@@ -23,32 +23,33 @@
 #include "netmgr.h"
 #include "nl_snapshot.h"
 #include "share_priv.h"
+#include "test_hooks.h"
 
-/* Test hooks (tests/system/shared_nic.sh): VNET_TEST_SHARE_FAIL=STEP
- * (bridge|addr|enslave|route|nic) makes that step of a share fail, to
- * exercise the rollback; VNET_TEST_SHARE_CRASH=STEP kills the daemon just
- * before it, to exercise the recovery at the next start. */
+/* Test hooks (vnetd-test only, test_hooks.h; tests/system/shared_nic.sh):
+ * SHARE_FAIL=STEP (bridge|addr|enslave|route|nic) makes that step of a
+ * share fail, to exercise the rollback; SHARE_CRASH=STEP kills the daemon
+ * just before it, to exercise the recovery at the next start. */
 static int forced(const char *step)
 {
-	const char *s = getenv("VNET_TEST_SHARE_FAIL");
+	const char *s = test_hook(TEST_HOOK_SHARE_FAIL);
 
 	return s && !strcmp(s, step);
 }
 
-/* libnl's message, or the test hook's name for a forced failure. */
+/* libnl's message, or the test hook's for a forced failure. */
 static const char *nlerr(int r)
 {
-	if (r == -NLE_FAILURE && getenv("VNET_TEST_SHARE_FAIL"))
-		return "failure forced by VNET_TEST_SHARE_FAIL";
+	if (r == -NLE_FAILURE && test_hook(TEST_HOOK_SHARE_FAIL))
+		return "failure forced by a test hook";
 	return nl_geterror(r);
 }
 
 static void crash_point(const char *step)
 {
-	const char *s = getenv("VNET_TEST_SHARE_CRASH");
+	const char *s = test_hook(TEST_HOOK_SHARE_CRASH);
 
 	if (s && !strcmp(s, step)) {
-		log_err("share: dying before step %s (VNET_TEST_SHARE_CRASH)", step);
+		log_err("share: dying before step %s (test hook)", step);
 		_exit(70);
 	}
 }

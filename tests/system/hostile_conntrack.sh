@@ -17,6 +17,7 @@
 command -v hping3 >/dev/null || skip "hping3 not installed"
 command -v nft >/dev/null || skip "nft not installed"
 export VNET_CT_MAX=4096 VNET_CT_TIMEOUT_DIV=30
+VNETD=$BUILD/vnetd-test	# the timeout divider is a test hook
 default_world 3
 ip3=$(guest_ip 3)
 

@@ -63,6 +63,9 @@ same_as_before() { wait_for 50 settled; state >"$TMP/now.json"; diff <(tr , '\n'
 
 # NAT network with guest 1 (its uplink is eth0, the default route's device).
 # (exported, not VAR=x vnetd_start: that leaves a subshell between $! and vnetd)
+# the shipped vnetd carries no test hooks: only vnetd-test has them
+strings "$BUILD/vnetd" | grep -q VNET_TEST_ && fail "the shipped vnetd has test hooks"
+VNETD=$BUILD/vnetd-test
 export VNET_TEST_SHARE_FAIL=route
 vnetd_start
 unset VNET_TEST_SHARE_FAIL

@@ -51,23 +51,19 @@ static void check_port_range(void)
 	fclose(f);
 }
 
-/* VNET_CT_MAX=n sizes the conntrack table (entries, 2 per flow) when it is
- * created. An existing pin keeps its size (libbpf reuses a pin only if it
- * matches): so an upgrade from a build with another default keeps its
- * flows instead of failing to load. */
+/* The configured size (dp_configure: --ct-max / VNET_CT_MAX) is the
+ * conntrack table's (entries, 2 per flow) when it is created. An existing
+ * pin keeps its size (libbpf reuses a pin only if it matches): so an
+ * upgrade from a build with another default keeps its flows instead of
+ * failing to load. */
 static void size_ct(struct vnet *skel, const char *pin_dir)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
-	const char *v = getenv("VNET_CT_MAX");
-	char path[PATH_MAX], *end = "";
-	unsigned long n = v && *v ? strtoul(v, &end, 10) : VNET_MAX_CT;
+	char path[PATH_MAX];
+	unsigned long n = dp_config_ct_max();
 	int fd;
 
-	if (*end || n < 64 || n > (1UL << 24)) {
-		log_debug("datapath: ignoring VNET_CT_MAX=%s", v);
-		n = VNET_MAX_CT;
-	}
 	snprintf(path, sizeof(path), "%s/ct_map", pin_dir);
 	fd = bpf_obj_get(path);
 	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.max_entries != n) {

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vnet_shared.h"
+
 #include "netdef.h"
 
 struct datapath;
@@ -28,6 +30,22 @@ struct dp_net_cfg {
 	int uplink_ifindex;		/* 0: none (isolated) */
 	struct in_addr uplink_addr;	/* SNAT source (NAT mode) */
 };
+
+/* How the data path is set up: one struct, filled by vnetd's main from its
+ * options and environment (docs/datapath.md), given to dp_configure before
+ * dp_open. Nothing in the data path reads the environment itself.
+ * hook_policy (--dp-hook, VNET_DP_HOOK): the automatic hook per device
+ * type (dp_hook_for); ct_max (--ct-max, VNET_CT_MAX): conntrack entries when
+ * the table is first created (a pinned table keeps its size). */
+enum dp_hook_policy { DP_POLICY_TC, DP_POLICY_XDP, DP_POLICY_XDP_VETH, DP_POLICY_XDP_FORCE };
+struct dp_config {
+	enum dp_hook_policy hook_policy;
+	unsigned long ct_max;
+};
+#define DP_CONFIG_DEFAULT { .hook_policy = DP_POLICY_TC, .ct_max = VNET_MAX_CT }
+void dp_configure(const struct dp_config *c);
+/* "tc", "xdp", "xdp-veth", "xdp-force" -> policy; -EINVAL otherwise. */
+int dp_hook_policy_parse(const char *s, enum dp_hook_policy *ret);
 
 /* Open (or create) the pinned state under pin_dir, e.g. /sys/fs/bpf/vnet.
  * Existing pins are reused, so maps (conntrack, fdb, counters) survive. */

@@ -45,27 +45,39 @@ int dp_dev_kind(int ifindex)
 	return kind;
 }
 
+static struct dp_config config = DP_CONFIG_DEFAULT;
+
+void dp_configure(const struct dp_config *c)
+{
+	config = *c;
+	if (config.ct_max < 64 || config.ct_max > (1UL << 24))
+		config.ct_max = VNET_MAX_CT;
+}
+
+unsigned long dp_config_ct_max(void)
+{
+	return config.ct_max;
+}
+
 /* Hook per device type (docs/datapath.md): tc everywhere by default. A
  * veth must not be an XDP redirect target (its peer drops the frames
  * unless it runs XDP or GRO) and loses TSO under a non-frags XDP program;
  * an XDP tap or NIC could redirect only to non-veth devices, so with a
  * veth uplink or veth ports its NAT and fast path would fall back to the
- * kernel. VNET_DP_HOOK=xdp selects XDP for non-veth ports (taps, NICs),
- * for hosts whose uplink and ports are all such devices.
- * VNET_DP_HOOK=xdp-veth (opt-in): the operator says every veth peer has GRO
- * on (or runs XDP), so veths take XDP frames: veth ports get an xdp.frags
- * program in front of the tc one, a veth uplink stays on tc but becomes an
- * XDP redirect target; other devices keep tc. */
+ * kernel. The xdp policy selects XDP for non-veth ports (taps, NICs), for
+ * hosts whose uplink and ports are all such devices. xdp-veth (opt-in):
+ * the operator says every veth peer has GRO on (or runs XDP), so veths
+ * take XDP frames: veth ports get an xdp.frags program in front of the tc
+ * one, a veth uplink stays on tc but becomes an XDP redirect target; other
+ * devices keep tc. xdp-force is for measurements only. */
 int dp_hook_for(int kind, int uplink)
 {
-	const char *env = getenv("VNET_DP_HOOK");
-
-	if (env && !strcmp(env, "xdp-veth") && kind == VNET_KIND_VETH)
+	if (config.hook_policy == DP_POLICY_XDP_VETH && kind == VNET_KIND_VETH)
 		return VNET_HOOK_XDP_VETH;
-	if (env && !strcmp(env, "xdp") && !uplink && kind != VNET_KIND_VETH)
+	if (config.hook_policy == DP_POLICY_XDP && !uplink && kind != VNET_KIND_VETH)
 		return VNET_HOOK_XDP;
-	if (env && !strcmp(env, "xdp-force") && !uplink)
-		return VNET_HOOK_XDP;	/* measurements only */
+	if (config.hook_policy == DP_POLICY_XDP_FORCE && !uplink)
+		return VNET_HOOK_XDP;
 	return VNET_HOOK_TC;
 }
 

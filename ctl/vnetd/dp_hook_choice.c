@@ -24,3 +24,16 @@ const char *dp_hook_choice_name(int choice)
 {
 	return choice > DP_HOOK_AUTO && choice <= DP_HOOK_XDP ? choice_names[choice] : "auto";
 }
+
+static const char *const policy_names[] = {
+	[DP_POLICY_TC] = "tc", [DP_POLICY_XDP] = "xdp", [DP_POLICY_XDP_VETH] = "xdp-veth",
+	[DP_POLICY_XDP_FORCE] = "xdp-force",
+};
+
+int dp_hook_policy_parse(const char *s, enum dp_hook_policy *ret)
+{
+	for (int i = 0; s && i < (int)(sizeof(policy_names) / sizeof(policy_names[0])); i++)
+		if (!strcmp(s, policy_names[i]))
+			return *ret = (enum dp_hook_policy)i, 0;
+	return -EINVAL;
+}

@@ -32,6 +32,8 @@ struct datapath {
 /* dp_attach.c */
 int dp_dev_kind(int ifindex);
 int dp_hook_for(int kind, int uplink);
+/* the configured conntrack size (dp_configure) */
+unsigned long dp_config_ct_max(void);
 int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
 		   size_t errlen);
 int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);

@@ -27,6 +27,7 @@ struct options {
 	struct vnetd_paths paths;
 	const char *metrics;
 	long ct_guest_max, ct_forward_max;	/* flows; -1: the default share */
+	struct dp_config dp;	/* --dp-hook/VNET_DP_HOOK, --ct-max/VNET_CT_MAX */
 };
 
 static void usage(int code)
@@ -34,7 +35,8 @@ static void usage(int code)
 	fprintf(code ? stderr : stdout,
 		"usage: vnetd [--foreground] [--conf-dir D] [--state-dir D] [--run-dir D]\n"
 		"             [--pin-dir D] [--resolv-conf F] [--metrics ADDR:PORT|off] [--debug]\n"
-		"             [--ct-guest-max N] [--ct-forward-max N]\n"
+		"             [--ct-guest-max N] [--ct-forward-max N] [--ct-max ENTRIES]\n"
+		"             [--dp-hook tc|xdp|xdp-veth]\n"
 		"       vnetd --cleanup [--run-dir D] [--state-dir D] [--conf-dir D] [--pin-dir D]\n");
 	exit(code);
 }
@@ -52,6 +54,25 @@ static long parse_cap(const char *name, const char *v)
 	return n;
 }
 
+/* The data path's settings: the environment first (VNET_DP_HOOK,
+ * VNET_CT_MAX, as documented), then the options; read here and nowhere else. */
+static void dp_option(struct dp_config *c, const char *name, const char *from, const char *v)
+{
+	char *end = "";
+
+	if (!v || !*v)
+		return;
+	if (!strcmp(name, "dp-hook") && dp_hook_policy_parse(v, &c->hook_policy) == 0)
+		return;
+	if (!strcmp(name, "ct-max")) {
+		c->ct_max = strtoul(v, &end, 10);
+		if (!*end && c->ct_max >= 64 && c->ct_max <= (1UL << 24))
+			return;
+	}
+	fprintf(stderr, "vnetd: %s: invalid value '%s' (see vnetd(8))\n", from, v);
+	exit(2);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -61,13 +82,18 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "metrics", required_argument, NULL, 'm' }, { "debug", no_argument, NULL, 'd' },
 		{ "cleanup", no_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
 		{ "ct-guest-max", required_argument, NULL, 'G' },
-		{ "ct-forward-max", required_argument, NULL, 'F' }, { 0 }
+		{ "ct-forward-max", required_argument, NULL, 'F' },
+		{ "ct-max", required_argument, NULL, 'M' }, { "dp-hook", required_argument, NULL, 'H' },
+		{ 0 }
 	};
 	int c;
 
 	*o = (struct options){ .paths = { "/etc/vnet", "/var/lib/vnet", "/run/vnet", "/sys/fs/bpf/vnet",
 					  "/etc/resolv.conf" },
-			       .metrics = "127.0.0.1:9578", .ct_guest_max = -1, .ct_forward_max = -1 };
+			       .metrics = "127.0.0.1:9578", .ct_guest_max = -1, .ct_forward_max = -1,
+			       .dp = DP_CONFIG_DEFAULT };
+	dp_option(&o->dp, "dp-hook", "VNET_DP_HOOK", getenv("VNET_DP_HOOK"));
+	dp_option(&o->dp, "ct-max", "VNET_CT_MAX", getenv("VNET_CT_MAX"));
 	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->foreground = 1; break;
@@ -81,12 +107,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'm': o->metrics = optarg; break;
 		case 'G': o->ct_guest_max = parse_cap("ct-guest-max", optarg); break;
 		case 'F': o->ct_forward_max = parse_cap("ct-forward-max", optarg); break;
+		case 'M': dp_option(&o->dp, "ct-max", "--ct-max", optarg); break;
+		case 'H': dp_option(&o->dp, "dp-hook", "--dp-hook", optarg); break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
 	}
 	if (optind != argc)
 		usage(2);
+	dp_configure(&o->dp);
 }
 
 /* The pid file is also the single-instance lock. */

@@ -78,7 +78,7 @@ static inline int world_setup(void **state)
 	}
 	if (system(cmds) != 0)
 		return -1;
-	setenv("VNET_DP_HOOK", "tc", 1);
+	dp_configure(&(struct dp_config)DP_CONFIG_DEFAULT);	/* tc hooks, default table */
 	W.p1 = if_nametoindex("p1");
 	W.p2 = if_nametoindex("p2");
 	W.up = if_nametoindex("up0");

@@ -490,7 +490,10 @@ static void test_ct_max_env(void **state)
 
 	NEED_WORLD();
 	assert_int_equal(ct_max_of(W.dp), VNET_MAX_CT);
-	setenv("VNET_CT_MAX", "1024", 1);
+	struct dp_config c = DP_CONFIG_DEFAULT;
+
+	c.ct_max = 1024;
+	dp_configure(&c);
 	assert_int_equal(dp_open(W.pin, &dp, err, sizeof(err)), 0);	/* reuses W's pins */
 	assert_int_equal(ct_max_of(dp), VNET_MAX_CT);
 	dp_close(dp);
@@ -499,7 +502,7 @@ static void test_ct_max_env(void **state)
 	assert_int_equal(ct_max_of(dp), 1024);
 	dp_close(dp);
 	dp_purge(pin);
-	unsetenv("VNET_CT_MAX");
+	dp_configure(&(struct dp_config)DP_CONFIG_DEFAULT);
 }
 
 /* Counter maps pinned by a build with another shape (drops and

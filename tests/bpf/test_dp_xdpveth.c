@@ -197,15 +197,17 @@ static void test_l4_beyond_tot_len(void **state)
 
 static void test_hook_choice(void **state)
 {
-	(void)state;
-	setenv("VNET_DP_HOOK", "xdp-veth", 1);
+	struct dp_config c = DP_CONFIG_DEFAULT;
+
+	c.hook_policy = DP_POLICY_XDP_VETH;
+	dp_configure(&c);
 	assert_int_equal(dp_hook_for(VNET_KIND_VETH, 0), VNET_HOOK_XDP_VETH);
 	assert_int_equal(dp_hook_for(VNET_KIND_VETH, 1), VNET_HOOK_XDP_VETH);
 	assert_int_equal(dp_hook_for(VNET_KIND_TAP, 0), VNET_HOOK_TC);
 	assert_int_equal(dp_hook_for(VNET_KIND_OTHER, 1), VNET_HOOK_TC);
-	unsetenv("VNET_DP_HOOK");
+	c.hook_policy = DP_POLICY_TC;
+	dp_configure(&c);
 	assert_int_equal(dp_hook_for(VNET_KIND_VETH, 0), VNET_HOOK_TC);
-	setenv("VNET_DP_HOOK", "tc", 1);
 }
 
 /* Both programs on the port, the devmap entry; detach removes both. */

@@ -63,13 +63,25 @@ $(BUILD)/vmlinux.h:
 	@mkdir -p $(@D)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
 
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	-I$(BUILD) -Ibpf -I/usr/include/$(shell uname -m)-linux-gnu
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror $(DEPFLAGS) -MT $@ \
-		-I$(BUILD) -Ibpf -I/usr/include/$(shell uname -m)-linux-gnu -c $< -o $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -MT $@ -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+# Test-only programs (tests/bpf/*.bpf.c: never in vnetd), skeletons for the
+# BPF tests that load them.
+TEST_BPF_SRCS := $(wildcard tests/bpf/*.bpf.c)
+TEST_SKELS    := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(BUILD)/tests/bpf/%.skel.h)
+$(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c | $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+$(BUILD)/tests/bpf/%.skel.h: $(BUILD)/tests/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 # ---- C ---------------------------------------------------------------------
@@ -100,7 +112,7 @@ $(BUILD)/vnetd-test: $(BUILD)/obj/ctl/vnetd/main.o $(HOOKS_ON) $(BUILD)/libvnetd
 $(BUILD)/vnetctl: $(VNETCTL_OBJS) $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
+$(BUILD)/tests/%: tests/%.c $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS) $(TEST_SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(HOOKS_OFF) \
 		$(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS) -lcmocka

@@ -98,7 +98,8 @@
 	X(MAC_OWNED, "mac_owned")     /* source MAC bound to another port */ \
 	X(DHCP_CHADDR, "dhcp_chaddr") /* BOOTREQUEST for another MAC */ \
 	X(CT_GUEST_LIMIT, "ct_guest_limit") /* guest at its flow cap */ \
-	X(CT_FWD_LIMIT, "ct_forward_limit") /* port forward at its flow cap */
+	X(CT_FWD_LIMIT, "ct_forward_limit") /* port forward at its flow cap */ \
+	X(INTERNAL, "internal")       /* no verdict reached: a pipeline bug */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,

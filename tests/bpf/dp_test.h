@@ -257,9 +257,11 @@ static inline void build_bootp(struct frame *f, const uint8_t *dmac, const uint8
 }
 
 /* --- running -------------------------------------------------------------- */
-/* Run a tc program as if the frame arrived on ifindex; out gets the frame
- * as the program left it. Returns the program's verdict. */
-static inline int run_tc(const char *prog, const struct frame *in, int ifindex, struct frame *out)
+static inline void assert_no_stray(void);
+
+/* Run the tc program fd as if the frame arrived on ifindex; out gets the
+ * frame as the program left it. Returns the program's verdict. */
+static inline int run_tc_fd(int fd, const struct frame *in, int ifindex, struct frame *out)
 {
 	struct __sk_buff ctx = { .ifindex = ifindex };
 	struct frame tmp;
@@ -269,12 +271,13 @@ static inline int run_tc(const char *prog, const struct frame *in, int ifindex, 
 	out = out ? out : &tmp;
 	o.data_out = out->b;
 	o.data_size_out = sizeof(out->b);
-	assert_int_equal(bpf_prog_test_run_opts(prog_fd(prog), &o), 0);
+	assert_int_equal(bpf_prog_test_run_opts(fd, &o), 0);
 	out->len = o.data_size_out;
+	assert_no_stray();
 	return o.retval;
 }
 
-static inline int run_xdp(const char *prog, const struct frame *in, int ifindex, struct frame *out)
+static inline int run_xdp_fd(int fd, const struct frame *in, int ifindex, struct frame *out)
 {
 	struct xdp_md ctx = { .ingress_ifindex = ifindex, .data_end = in->len };
 	struct frame tmp;
@@ -284,9 +287,20 @@ static inline int run_xdp(const char *prog, const struct frame *in, int ifindex,
 	out = out ? out : &tmp;
 	o.data_out = out->b;
 	o.data_size_out = sizeof(out->b);
-	assert_int_equal(bpf_prog_test_run_opts(prog_fd(prog), &o), 0);
+	assert_int_equal(bpf_prog_test_run_opts(fd, &o), 0);
 	out->len = o.data_size_out;
+	assert_no_stray();
 	return o.retval;
+}
+
+static inline int run_tc(const char *prog, const struct frame *in, int ifindex, struct frame *out)
+{
+	return run_tc_fd(prog_fd(prog), in, ifindex, out);
+}
+
+static inline int run_xdp(const char *prog, const struct frame *in, int ifindex, struct frame *out)
+{
+	return run_xdp_fd(prog_fd(prog), in, ifindex, out);
 }
 
 #define TC_OK 0
@@ -327,6 +341,17 @@ static inline uint64_t drops(enum vnet_drop r)
 	for (uint32_t n = 0; n < VNET_MAX_NETS; n++)
 		s += net_drops(n, r);
 	return s;
+}
+
+/* Every run checks that no packet ended in a drop counted "internal" (a
+ * result that is no final verdict reached tc_verdict/xdp_verdict: a path
+ * of the pipeline that decided nothing), but those test_dp_verdict makes
+ * on purpose and adds here. */
+static uint64_t stray_expected;
+
+static inline void assert_no_stray(void)
+{
+	assert_int_equal(drops(VNET_DROP_INTERNAL), stray_expected);
 }
 
 static inline uint64_t global(enum vnet_global g)

@@ -63,7 +63,9 @@ $(BUILD)/vmlinux.h:
 	@mkdir -p $(@D)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+# -Wassign-enum, -Wenum-conversion: a pipeline function's return type says
+# which convention it follows (bpf/lib/ctx.h); mixing them fails the build.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wassign-enum -Wenum-conversion \
 	-I$(BUILD) -Ibpf -I/usr/include/$(shell uname -m)-linux-gnu
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)

@@ -62,7 +62,7 @@ static void check_ipv4(struct pkt *p, const struct hdrs *h, const uint8_t *f)
 /* op and chaddr come from inside the UDP datagram, now linear. */
 static void check_bootp(struct pkt *p, struct hdrs *h)
 {
-	int r = parse_bootp(p, h);
+	enum vnet_drop r = parse_bootp(p, h);
 	const uint8_t *b = p->data + p->l4_off + 8;
 
 	if (r) {
@@ -77,7 +77,7 @@ static void check_bootp(struct pkt *p, struct hdrs *h)
 static void run(struct pkt *p)
 {
 	struct hdrs h = {};
-	int r = parse_eth(p, &h);
+	enum vnet_drop r = parse_eth(p, &h);
 
 	if (r) {
 		check(r == VNET_DROP_RUNT || r == VNET_DROP_VLAN);

@@ -75,14 +75,16 @@ SEC("tc")
 int vnet_bridge_tc(struct __sk_buff *skb)
 {
 	struct pkt p = {};
-	int a;
+	enum act a;
 
 	pkt_init(&p, skb, 1);
 	a = bridge_ingress(&p, skb->pkt_type, skb->vlan_present);
 	if (a == ACT_PASS)
 		return TC_ACT_OK;
-	if (p.reason == VNET_DROP_NONE)
-		return TC_ACT_SHOT;	/* not the host's (bridge_ingress) */
+	/* the one drop without a reason: not the host's, uncounted
+	 * (bridge_ingress); anything else goes through the verdict */
+	if (a == ACT_DROP && p.reason == VNET_DROP_NONE)
+		return TC_ACT_SHOT;
 	return tc_verdict(&p, a);
 }
 
@@ -91,9 +93,11 @@ SEC("tc")
 int vnet_uplink_guard(struct __sk_buff *skb)
 {
 	struct pkt p = {};
+	enum act a;
 
 	pkt_init(&p, skb, 1);
-	if (uplink_guard(&p) == ACT_PASS)
+	a = uplink_guard(&p);
+	if (a == ACT_PASS)
 		return TC_ACT_OK;	/* host traffic: not counted */
-	return tc_verdict(&p, ACT_DROP);
+	return tc_verdict(&p, a);
 }

@@ -104,29 +104,54 @@ static __always_inline void ct_takeover(struct vnet_ct *ct, const struct hdrs *h
 		peer->seen = 0;
 }
 
-/* Insert a pair: first (key a) with NOEXIST, then b; undo a if b fails.
- * Returns 0, -EEXIST (a taken: caller may pick another port) or a drop
- * reason (> 0) when the table is full. */
-static __always_inline int ct_insert_pair(struct vnet_ct_key *a, struct vnet_ct *va,
-					  struct vnet_ct_key *b, struct vnet_ct *vb)
+#define EEXIST_ 17	/* errno.h: a BPF_NOEXIST update of a present key */
+
+/* What inserting a flow's pair of entries did (ct_insert_pair; snat_probe
+ * adds CT_NO_PORT). */
+enum ct_insert_result {
+	CT_INSERTED = 1,	/* both entries are in (counted conntrack_created) */
+	CT_EXISTS,		/* a key was taken, nothing inserted: the caller
+				 * tells whose (this flow's, made by another CPU
+				 * meanwhile, or another flow's NAT port) */
+	CT_FAILED,		/* the table is full (counted conntrack_failed) */
+	CT_NO_PORT,		/* SNAT: every NAT port probed was taken */
+};
+
+/* Insert a pair: first (key a) with NOEXIST, then b; undo a if b fails. */
+static __always_inline enum ct_insert_result ct_insert_pair(struct vnet_ct_key *a,
+							    struct vnet_ct *va,
+							    struct vnet_ct_key *b,
+							    struct vnet_ct *vb)
 {
 	long err = bpf_map_update_elem(&ct_map, a, va, BPF_NOEXIST);
 
-	if (err == -17)
-		return -17;
+	if (err == -EEXIST_)
+		return CT_EXISTS;
 	if (err)
 		goto full;
 	err = bpf_map_update_elem(&ct_map, b, vb, BPF_NOEXIST);
 	if (!err) {
 		count_net(va->net_id, VNET_G_CT_CREATED);
-		return 0;
+		return CT_INSERTED;
 	}
 	bpf_map_delete_elem(&ct_map, a);
-	if (err == -17)
-		return -17;
+	if (err == -EEXIST_)
+		return CT_EXISTS;
 full:
 	count_net(va->net_id, VNET_G_CT_FAILED);
-	return VNET_DROP_CT_FULL;
+	return CT_FAILED;
+}
+
+/* The drop a new flow's insertion means for its packet: none when the
+ * flow is in (made by this packet, or CT_EXISTS: the caller has checked it
+ * was this flow's), else the table's or the NAT ports'. */
+static __always_inline enum vnet_drop ct_insert_drop(enum ct_insert_result r)
+{
+	if (r == CT_FAILED)
+		return VNET_DROP_CT_FULL;
+	if (r == CT_NO_PORT)
+		return VNET_DROP_NAT_NO_PORT;
+	return VNET_DROP_NONE;
 }
 
 #endif

@@ -43,8 +43,8 @@ static __always_inline void count_net(__u32 net_id, __u32 idx)
 }
 
 /* Account the verdict on the ingress port and, for redirects, the target. */
-static __always_inline void count_verdict(const struct pkt *p, enum act a, __u32 reason,
-					  __u32 target)
+static __always_inline void count_verdict(const struct pkt *p, enum act a,
+					  enum vnet_drop reason, __u32 target)
 {
 	__u32 ifindex = p->ifindex;	/* a copy: &p->x would pin p to the stack */
 	struct vnet_stats *s = p->stats;

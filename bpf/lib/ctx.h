@@ -9,6 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "vnet_shared.h"
 
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -29,8 +30,22 @@
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
 
-/* The pipeline's verdict, mapped to XDP_* / TC_ACT_* by the entry. */
-enum act { ACT_PASS, ACT_DROP, ACT_REDIRECT };
+/* Return conventions: a function of the pipeline returns one of
+ *  - enum act: what happens to the packet. PASS (to the kernel), DROP
+ *    (p->reason says why) and REDIRECT (p->target, p->how) are final
+ *    verdicts; CONTINUE is "not decided here, go on" (the caller's next
+ *    step decides). verdict.h maps a final verdict to XDP_* / TC_ACT_*; a
+ *    CONTINUE, a drop without a reason or any other value reaching it is a
+ *    path that decided nothing: dropped, counted "internal" (a bug the BPF
+ *    tests catch), never passed. 0 is no act at all, so a value never set
+ *    is no pass either, and -Wassign-enum flags a literal 0 or -1;
+ *  - enum vnet_drop: a check. VNET_DROP_NONE: passed, go on; else the
+ *    reason the caller drops for (drop());
+ *  - enum ct_insert_result (conntrack.h): inserting a flow's entries;
+ *  - bool, or an int documented as a success flag, for the rest.
+ * The return type says which; -Wenum-conversion (the BPF build) flags a
+ * value of one returned as the other. */
+enum act { ACT_PASS = 1, ACT_DROP, ACT_REDIRECT, ACT_CONTINUE };
 
 struct vnet_stats;
 
@@ -50,7 +65,7 @@ struct pkt {
 	__u8 net_id;	/* the network a drop is counted on (0: none); a byte,
 			 * so struct pkt does not grow (the stack is tight) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
-	__u32 reason;	/* ACT_DROP: enum vnet_drop */
+	enum vnet_drop reason;	/* ACT_DROP: why (4 bytes, as the __u32 it was) */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */
 };
 
@@ -115,7 +130,7 @@ static __always_inline bool pkt_vlan(const struct pkt *p)
 }
 
 /* XDP cannot do it, the tc program behind it (VNET_HOOK_XDP_VETH) can. */
-static __always_inline int pass_to_tc(struct pkt *p)
+static __always_inline enum act pass_to_tc(struct pkt *p)
 {
 	p->retry_tc = 1;
 	return ACT_PASS;
@@ -128,7 +143,7 @@ static __always_inline int pass_to_tc(struct pkt *p)
 #define VNET_META_DONE 0x766e0001u
 #define VNET_META_RETRY 0x766e0002u
 
-static __always_inline int drop(struct pkt *p, __u32 reason)
+static __always_inline enum act drop(struct pkt *p, enum vnet_drop reason)
 {
 	p->reason = reason;
 	return ACT_DROP;

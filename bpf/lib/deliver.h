@@ -7,12 +7,12 @@
 
 #include "route.h"
 
-/* The guest port a packet from the uplink goes to: -1 with *dst and *net
- * set, or the verdict (ACT_PASS is 0: not for XDP, TTL expiry; or the
+/* The guest port a packet from the uplink goes to: ACT_CONTINUE with *dst
+ * and *net set, or the verdict (ACT_PASS: not for XDP, TTL expiry; or the
  * port is gone). Checked before any rewrite. */
-static __always_inline int deliver_check(struct pkt *p, const struct hdrs *h, __u32 net_id,
-					 __u32 ifindex, struct vnet_port **dst,
-					 struct vnet_net **net)
+static __always_inline enum act deliver_check(struct pkt *p, const struct hdrs *h, __u32 net_id,
+					      __u32 ifindex, struct vnet_port **dst,
+					      struct vnet_net **net)
 {
 	p->net_id = net_id;	/* drops from here on are the flow's network's */
 	*dst = bpf_map_lookup_elem(&port_map, &ifindex);
@@ -24,15 +24,15 @@ static __always_inline int deliver_check(struct pkt *p, const struct hdrs *h, __
 	if (h->ttl <= 1)
 		return ACT_PASS;	/* the kernel answers TTL expiry */
 	set_fill_csum(p, (*dst)->kind);
-	return -1;
+	return ACT_CONTINUE;
 }
 
 /* Rewrite the destination to the guest's (addr, port) and redirect. */
-static __always_inline int deliver_to(struct pkt *p, const struct hdrs *h, __u32 ifindex,
-				      const struct vnet_port *dst, const struct vnet_net *net,
-				      const __u8 *mac, __u32 addr, __u16 port)
+static __always_inline enum act deliver_to(struct pkt *p, const struct hdrs *h, __u32 ifindex,
+					   const struct vnet_port *dst, const struct vnet_net *net,
+					   const __u8 *mac, __u32 addr, __u16 port)
 {
-	int r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
+	enum vnet_drop r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
 
 	if (r)
 		return drop(p, r);
@@ -40,15 +40,17 @@ static __always_inline int deliver_to(struct pkt *p, const struct hdrs *h, __u32
 }
 
 /* Translate (ct) or just route (route mode) to a guest port. */
-static __always_inline int deliver_in(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				      __u32 ifindex, const __u8 *mac, __u32 addr, __u16 port)
+static __always_inline enum act deliver_in(struct pkt *p, const struct hdrs *h, __u32 net_id,
+					   __u32 ifindex, const __u8 *mac, __u32 addr, __u16 port)
 {
 	struct vnet_port *dst;
 	struct vnet_net *net;
-	int r = deliver_check(p, h, net_id, ifindex, &dst, &net);
+	enum act r = deliver_check(p, h, net_id, ifindex, &dst, &net);
 
-	if (r >= 0 || !dst || !net)	/* (!dst || !net: for the verifier) */
-		return r < 0 ? ACT_PASS : r;
+	if (r != ACT_CONTINUE)
+		return r;
+	if (!dst || !net)	/* never (deliver_check): for the verifier */
+		return drop(p, VNET_DROP_INTERNAL);
 	return deliver_to(p, h, ifindex, dst, net, mac, addr, port);
 }
 

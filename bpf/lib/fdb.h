@@ -55,8 +55,8 @@ static __always_inline bool mac_owned_elsewhere(__u32 net_id, const __u8 *mac, _
 /* A BOOTREQUEST for mac came in on ifindex: note the port for vnetd
  * (dhcp_seen_map). While an exchange for mac is going on on another
  * port of the network (a request less than VNET_DHCP_CLAIM_NS ago), the
- * MAC is that port's: first come keeps it. */
-static __always_inline int dhcp_seen_note(__u32 net_id, const __u8 *mac, __u32 ifindex)
+ * MAC is that port's: first come keeps it (VNET_DROP_MAC_OWNED). */
+static __always_inline enum vnet_drop dhcp_seen_note(__u32 net_id, const __u8 *mac, __u32 ifindex)
 {
 	struct vnet_fdb_key k = { .net_id = net_id };
 	struct vnet_dhcp_seen v = { .ifindex = ifindex }, *s;
@@ -68,7 +68,7 @@ static __always_inline int dhcp_seen_note(__u32 net_id, const __u8 *mac, __u32 i
 	s = bpf_map_lookup_elem(&dhcp_seen_map, &k);
 	if (s && s->ifindex == ifindex) {
 		s->seen_ns = now;
-		return 0;
+		return VNET_DROP_NONE;
 	}
 	if (s && now - s->seen_ns < VNET_DHCP_CLAIM_NS) {
 		was = s->ifindex;
@@ -78,7 +78,7 @@ static __always_inline int dhcp_seen_note(__u32 net_id, const __u8 *mac, __u32 i
 	}
 	v.seen_ns = now;
 	bpf_map_update_elem(&dhcp_seen_map, &k, &v, BPF_ANY);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 static __always_inline __u32 fdb_lookup(__u32 net_id, const __u8 *mac)

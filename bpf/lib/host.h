@@ -20,9 +20,10 @@
  * receives) is taken for DHCP (to the server, or broadcast by a client
  * without an address), DNS and ping on the gateway, and as replies to what
  * the host opened: echo replies, ICMP errors, TCP segments that do not open
- * a connection (a bare SYN). 0 or the drop reason. Per-network host-access
- * modes would be decided here. */
-static __always_inline int host_access(const struct hdrs *h, const struct vnet_net *net)
+ * a connection (a bare SYN). VNET_DROP_NONE or the reason. Per-network
+ * host-access modes would be decided here. */
+static __always_inline enum vnet_drop host_access(const struct hdrs *h,
+						  const struct vnet_net *net)
 {
 	if (h->ip_opts)
 		return VNET_DROP_IP_OPTIONS;
@@ -30,17 +31,17 @@ static __always_inline int host_access(const struct hdrs *h, const struct vnet_n
 		return VNET_DROP_TO_HOST;
 	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(67) &&
 	    (h->daddr == net->gw || h->daddr == VNET_IP_BCAST))
-		return 0;
+		return VNET_DROP_NONE;
 	if (h->daddr != net->gw)
 		return dst_reserved(h->daddr, net) ? VNET_DROP_BAD_DST : VNET_DROP_TO_HOST;
 	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(53))
-		return 0;
+		return VNET_DROP_NONE;
 	if (h->proto == IPPROTO_TCP_ &&
 	    (h->dport == bpf_htons(53) || (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN))
-		return 0;
+		return VNET_DROP_NONE;
 	if (h->proto == IPPROTO_ICMP_ &&
 	    (h->icmp_type == 0 || h->icmp_type == 8 || h->icmp_type == 3 || h->icmp_type == 11))
-		return 0;
+		return VNET_DROP_NONE;
 	return VNET_DROP_TO_HOST;
 }
 
@@ -57,50 +58,58 @@ static __always_inline bool host_dst(const struct hdrs *h, const struct vnet_net
  * uplink (route mode, and what the port program leaves to the kernel on
  * purpose: TTL expiry, route-mode fragments, packets too big, other
  * protocols -- the uplink guard keeps NAT sources from leaving
- * untranslated). -1: it is the host's own (another local address). */
-static __always_inline int bridge_routed(struct pkt *p, const struct hdrs *h,
-					 const struct vnet_net *net)
+ * untranslated): ACT_PASS. ACT_CONTINUE: it is the host's own (another
+ * local address), for host_access to judge. */
+static __always_inline enum act bridge_routed(struct pkt *p, const struct hdrs *h,
+					      const struct vnet_net *net)
 {
 	struct bpf_fib_lookup fib = {};
-	int r = route_refused(h, net), rc;
+	enum vnet_drop r = route_refused(h, net);
+	int rc;
 
 	if (r)
-		return r;
+		return drop(p, r);
 	rc = fib_out(p, h, net, &fib, 0);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
-		return -1;
+		return ACT_CONTINUE;
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
-		return VNET_DROP_FWD_DISABLED;	/* nor can the lookup tell local from not */
+		return drop(p, VNET_DROP_FWD_DISABLED);	/* nor can the lookup tell local from not */
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
 	    rc != BPF_FIB_LKUP_RET_FRAG_NEEDED)
-		return VNET_DROP_NO_ROUTE;
-	return fib.ifindex == net->uplink_ifindex ? 0 : VNET_DROP_CROSS_NET;
+		return drop(p, VNET_DROP_NO_ROUTE);
+	return fib.ifindex == net->uplink_ifindex ? ACT_PASS : drop(p, VNET_DROP_CROSS_NET);
 }
 
 /* IPv4 the bridge hands up. group: sent to a broadcast/multicast MAC (the
  * bridge flooded it to the guests too; a copy for a group IP destination is
  * counted apart, as host_group: guests' mDNS, SSDP and IGMP land there). */
-static __always_inline int bridge_ipv4(struct pkt *p, const struct hdrs *h,
-				       const struct vnet_net *net, bool group)
+static __always_inline enum act bridge_ipv4(struct pkt *p, const struct hdrs *h,
+					    const struct vnet_net *net, bool group)
 {
-	int r = -1;
+	enum vnet_drop r;
 
-	if (!host_dst(h, net))
-		r = bridge_routed(p, h, net);
-	if (r < 0)
-		r = host_access(h, net);
+	if (!host_dst(h, net)) {
+		enum act a = bridge_routed(p, h, net);
+
+		if (a != ACT_CONTINUE)
+			return a;
+	}
+	r = host_access(h, net);
 	if (r == VNET_DROP_BAD_DST && group)
 		r = VNET_DROP_HOST_GROUP;
 	return r ? drop(p, r) : ACT_PASS;
 }
 
-static __always_inline int bridge_ingress(struct pkt *p, __u32 pkt_type, bool vlan)
+/* The one caller of drop(p, VNET_DROP_NONE): a frame the stack would drop
+ * anyway, dropped uncounted (vnet_bridge_tc); at any verdict it would be
+ * counted "internal". */
+static __always_inline enum act bridge_ingress(struct pkt *p, __u32 pkt_type, bool vlan)
 {
 	__u32 ifindex = p->ifindex, net_id;
 	struct hdrs h = {};
 	struct vnet_net *net;
 	__u32 *id = bpf_map_lookup_elem(&bridge_map, &ifindex);
-	int r;
+	enum vnet_drop r;
 
 	/* not a vnet bridge; the host's own multicast looped back */
 	if (!id || pkt_type == PKT_TYPE_LOOPBACK)

@@ -47,9 +47,10 @@ static __always_inline __u32 icmp_inner_key(struct pkt *p, struct vnet_ct_key *k
 	return 0;
 }
 
-/* Rewrite the embedded source address/port; keep both checksums right. */
-static __always_inline int icmp_inner_rewrite(struct pkt *p, __u32 l4in, __u8 proto, __u32 addr,
-					      __u16 port)
+/* Rewrite the embedded source address/port; keep both checksums right.
+ * VNET_DROP_RUNT if the headers are not there. */
+static __always_inline enum vnet_drop icmp_inner_rewrite(struct pkt *p, __u32 l4in, __u8 proto,
+							 __u32 addr, __u16 port)
 {
 	__u32 in_off = p->l4_off + 8;
 	__u16 *icsum = PKT_PTR(p, p->l4_off + 2, 2), *pp, old_check, old_port;
@@ -68,17 +69,18 @@ static __always_inline int icmp_inner_rewrite(struct pkt *p, __u32 l4in, __u8 pr
 	csum_replace4(icsum, old_addr, addr);
 	csum_replace2(icsum, old_check, iip->check);
 	csum_replace2(icsum, old_port, port);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
-static __always_inline int icmp_error_in(struct pkt *p, const struct hdrs *h)
+static __always_inline enum act icmp_error_in(struct pkt *p, const struct hdrs *h)
 {
 	struct vnet_ct_key k = {};
 	struct vnet_port *dst;
 	struct vnet_net *net;
 	struct vnet_ct *ct;
 	__u32 l4in, ifindex;
-	int r;
+	enum vnet_drop d;
+	enum act a;
 
 	l4in = icmp_inner_key(p, &k);
 	if (!l4in)
@@ -87,12 +89,14 @@ static __always_inline int icmp_error_in(struct pkt *p, const struct hdrs *h)
 	if (!ct || ct->dir != VNET_CT_IN || h->daddr != k.daddr)
 		return ACT_PASS;	/* about the host's own traffic */
 	ifindex = ct->ifindex;
-	r = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
-	if (r >= 0 || !dst || !net)
-		return r < 0 ? ACT_PASS : r;
-	r = icmp_inner_rewrite(p, l4in, k.proto, ct->xaddr, ct->xport);
-	if (r)
-		return drop(p, r);
+	a = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
+	if (a != ACT_CONTINUE)
+		return a;
+	if (!dst || !net)	/* never (deliver_check): for the verifier */
+		return drop(p, VNET_DROP_INTERNAL);
+	d = icmp_inner_rewrite(p, l4in, k.proto, ct->xaddr, ct->xport);
+	if (d)
+		return drop(p, d);
 	return deliver_to(p, h, ifindex, dst, net, ct->mac, ct->xaddr, 0);
 }
 

@@ -27,7 +27,8 @@
 		rem -= (n);						\
 	}
 
-/* Sum of the L4 header and payload at pos (at most VNET_XDP_VETH_MAX). */
+/* Sum of the L4 header and payload at pos (at most VNET_XDP_VETH_MAX).
+ * A success flag (0 done, -1 not: ran off the frame), not a verdict. */
 static __always_inline int l4sum_data(struct pkt *p, __u32 pos, __u32 rem, __u32 *out)
 {
 	__u32 sum = 0, tail = 0;
@@ -50,8 +51,9 @@ static __always_inline int l4sum_data(struct pkt *p, __u32 pos, __u32 rem, __u32
 	return 0;
 }
 
-/* 0: the checksum is complete (or the frame has none to fill, fragments
- * included); -1: not done here (odd header, too long). */
+/* A success flag, not a verdict: 0, the checksum is complete (or the frame
+ * has none to fill, fragments included); -1, not done here (odd header,
+ * too long: xdp_verdict drops the frame). */
 static __always_inline int l4_csum_fill(struct pkt *p)
 {
 	__u8 *eth = PKT_PTR(p, 0, 14);
@@ -91,9 +93,10 @@ static __always_inline int l4_csum_fill(struct pkt *p)
 	return 0;
 }
 
-/* The same as a global (separately verified) function of the XDP context:
- * verified once, not again on every path that reaches a redirect, which
- * keeps the XDP programs well inside the verifier's budget. */
+/* The same (the same success flag) as a global (separately verified)
+ * function of the XDP context: verified once, not again on every path that
+ * reaches a redirect, which keeps the XDP programs well inside the
+ * verifier's budget. */
 __noinline int vnet_l4_csum_fill(struct xdp_md *ctx)
 {
 	struct pkt p = { .ctx = ctx };

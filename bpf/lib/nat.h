@@ -43,15 +43,17 @@ static __always_inline void snat_pair(struct ct_pair *cp, const struct hdrs *h,
  * (as masquerade does); otherwise every probe is an independent random
  * port (RFC 6056 style; never a consecutive run, so a clustered table does
  * not make the probes fail together: at occupancy o all VNET_NAT_TRIES
- * fail with probability o^32). Returns 0 (inserted), -EEXIST (another CPU
- * made this flow meanwhile) or a drop reason. */
-static __always_inline int snat_probe(const struct hdrs *h, const struct vnet_net *net,
-				      struct ct_pair *cp, struct vnet_ct_key *ok)
+ * fail with probability o^32). CT_EXISTS: another CPU made this flow
+ * meanwhile; CT_NO_PORT: every probe found its port taken. */
+static __always_inline enum ct_insert_result snat_probe(const struct hdrs *h,
+							const struct vnet_net *net,
+							struct ct_pair *cp, struct vnet_ct_key *ok)
 {
 	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
 				  .sport = h->dport, .proto = h->proto };
 	__u16 own = bpf_ntohs(h->sport);
-	int i, r;
+	enum ct_insert_result r;
+	int i;
 
 	for (i = 0; i < VNET_NAT_TRIES; i++) {
 		__u16 port;
@@ -69,49 +71,51 @@ static __always_inline int snat_probe(const struct hdrs *h, const struct vnet_ne
 		cp->out.xport = port;
 		cp->out.peer = ik;
 		r = ct_insert_pair(&ik, &cp->in, ok, &cp->out);
-		if (r != -17)
+		if (r != CT_EXISTS)
 			return r;
 		if (bpf_map_lookup_elem(&ct_map, ok))
-			return -17;	/* another CPU created this flow */
+			return CT_EXISTS;	/* another CPU created this flow */
 	}
-	return VNET_DROP_NAT_NO_PORT;	/* counted as that drop only */
+	return CT_NO_PORT;	/* counted as that drop only */
 }
 
 /* Create the pair for a guest-initiated flow leaving through net's uplink
  * with source net->uplink_addr, counted against the guest's cap (its
- * address in the network). Returns 0, or a drop reason. */
-static __always_inline int snat_new_inline(const struct hdrs *h, const struct vnet_net *net,
-					   __u32 net_id, __u32 port_ifindex,
-					   struct vnet_ct_key *ok)
+ * address in the network). VNET_DROP_NONE: the flow is in (made here or
+ * by another CPU). */
+static __always_inline enum vnet_drop snat_new_inline(const struct hdrs *h,
+						      const struct vnet_net *net, __u32 net_id,
+						      __u32 port_ifindex, struct vnet_ct_key *ok)
 {
 	struct vnet_quota_key qk = { .net_id = net_id, .addr = h->saddr,
 				     .kind = VNET_QUOTA_GUEST };
+	enum ct_insert_result r;
+	enum quota_result q;
 	struct ct_pair *cp;
 	__u32 zero = 0;
-	int q, r;
 
 	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
 	if (!cp)
 		return VNET_DROP_CT_FULL;
 	q = quota_take(&qk, vnet_ct_guest_max);
-	if (q < 0)
+	if (q == QUOTA_OVER)
 		return VNET_DROP_CT_GUEST_LIMIT;
 	snat_pair(cp, h, net, net_id, port_ifindex, ok,
-		  VNET_CTF_TCP_STATE | (q ? VNET_CTF_QUOTA : 0));
+		  VNET_CTF_TCP_STATE | (q == QUOTA_TAKEN ? VNET_CTF_QUOTA : 0));
 	r = snat_probe(h, net, cp, ok);
-	if (r && q)
+	if (r != CT_INSERTED && q == QUOTA_TAKEN)
 		quota_put(&qk);
-	if (r == 0)
+	if (r == CT_INSERTED)
 		count_net(net_id, VNET_G_NAT_CREATED);
-	return r == -17 ? 0 : r;
+	return ct_insert_drop(r);
 }
 
 /* snat_new_inline as a global (separately verified) function: its port
  * probing loop is verified once, not on every path that creates a flow,
  * which keeps the programs well inside the verifier's budget. It runs
  * once per new flow, so the call costs nothing that matters. */
-__noinline int snat_new(const struct hdrs *h, const struct vnet_net *net, __u32 net_id,
-			__u32 port_ifindex, struct vnet_ct_key *ok)
+__noinline enum vnet_drop snat_new(const struct hdrs *h, const struct vnet_net *net,
+				   __u32 net_id, __u32 port_ifindex, struct vnet_ct_key *ok)
 {
 	if (!h || !net || !ok)
 		return VNET_DROP_CT_FULL;
@@ -121,9 +125,11 @@ __noinline int snat_new(const struct hdrs *h, const struct vnet_net *net, __u32 
 /* Rewrite source (src) or destination address/port, decrement the TTL and
  * set both MACs. Direct writes first; on tc the L4 checksum helper runs
  * last because it invalidates packet pointers. With p->fill_csum (XDP into
- * a veth) the TCP/UDP checksum is left to l4_csum_fill. */
-static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int src, __u32 addr,
-				     __u16 port, const __u8 *smac, const __u8 *dmac)
+ * a veth) the TCP/UDP checksum is left to l4_csum_fill. VNET_DROP_RUNT if
+ * the headers are not there to rewrite. */
+static __always_inline enum vnet_drop nat_apply(struct pkt *p, const struct hdrs *h, int src,
+						__u32 addr, __u16 port, const __u8 *smac,
+						const __u8 *dmac)
 {
 	__u32 port_off = 0, old_addr;
 	__u16 old_port = 0, before, *pp, *w;
@@ -163,12 +169,12 @@ static __always_inline int nat_apply(struct pkt *p, const struct hdrs *h, int sr
 	*w = bpf_htons(bpf_ntohs(before) - 0x100);
 	csum_replace2(&ip->check, before, *w);
 	if (!l4 || (p->fill_csum && !h->frag && h->proto != IPPROTO_ICMP_))
-		return 0;	/* none here, or recomputed in full at the redirect */
+		return VNET_DROP_NONE;	/* none here, or recomputed in full at the redirect */
 	if (addr != old_addr)
 		l4_csum_fix(p, h->proto, h->csum_off, old_addr, addr, 4, 1);
 	if (port_off && port != old_port)
 		l4_csum_fix(p, h->proto, h->csum_off, old_port, port, 2, 0);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 #endif

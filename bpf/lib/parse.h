@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Header parsing: Ethernet (+802.1Q detection), ARP, IPv4, TCP, UDP, ICMP.
  * Every read is bounds-checked against data_end; the result is a flat
- * struct hdrs with fields in network byte order. */
+ * struct hdrs with fields in network byte order. A parser returns
+ * VNET_DROP_NONE or the reason the frame cannot be handled. */
 #ifndef VNET_BPF_PARSE_H
 #define VNET_BPF_PARSE_H
 
@@ -62,7 +63,7 @@ static __always_inline bool mac_is_link_local(const __u8 *m)
 	       (m[5] & 0xf0) == 0;
 }
 
-static __always_inline int parse_eth(struct pkt *p, struct hdrs *h)
+static __always_inline enum vnet_drop parse_eth(struct pkt *p, struct hdrs *h)
 {
 	struct ethhdr *eth = PKT_PTR(p, 0, ETH_HLEN_);
 
@@ -74,10 +75,10 @@ static __always_inline int parse_eth(struct pkt *p, struct hdrs *h)
 	p->l3_off = ETH_HLEN_;
 	if (h->eth_proto == ETH_P_8021Q || h->eth_proto == ETH_P_8021AD)
 		return VNET_DROP_VLAN;
-	return 0;
+	return VNET_DROP_NONE;
 }
 
-static __always_inline int parse_arp(struct pkt *p, struct hdrs *h)
+static __always_inline enum vnet_drop parse_arp(struct pkt *p, struct hdrs *h)
 {
 	/* Ethernet/IPv4 ARP only: htype 1, ptype 0x0800, hlen 6, plen 4. */
 	__u8 *a = PKT_PTR(p, ETH_HLEN_, 28);
@@ -89,18 +90,18 @@ static __always_inline int parse_arp(struct pkt *p, struct hdrs *h)
 	__builtin_memcpy(h->arp_sha, a + 8, 6);
 	__builtin_memcpy(&h->arp_sip, a + 14, 4);
 	__builtin_memcpy(&h->arp_tip, a + 24, 4);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 /* The L4 header must lie inside the IP packet (tot_len), not only inside
  * the frame: a rewrite and a checksum cover exactly that packet. */
-static __always_inline int parse_l4(struct pkt *p, struct hdrs *h)
+static __always_inline enum vnet_drop parse_l4(struct pkt *p, struct hdrs *h)
 {
 	__u32 room = ETH_HLEN_ + h->tot_len - p->l4_off;
 	__u8 *l4;
 
 	if (h->frag && !h->frag_first)
-		return 0;	/* a later fragment: no L4 header */
+		return VNET_DROP_NONE;	/* a later fragment: no L4 header */
 	if ((h->proto == IPPROTO_TCP_ && room < 20) ||
 	    ((h->proto == IPPROTO_UDP_ || h->proto == IPPROTO_ICMP_) && room < 8))
 		return VNET_DROP_RUNT;
@@ -123,16 +124,16 @@ static __always_inline int parse_l4(struct pkt *p, struct hdrs *h)
 		h->csum_off = p->l4_off + 2;
 		if (h->icmp_type == 8 || h->icmp_type == 0)
 			__builtin_memcpy(&h->sport, l4 + 4, 2);
-		return 0;
+		return VNET_DROP_NONE;
 	} else {
-		return 0;
+		return VNET_DROP_NONE;
 	}
 	__builtin_memcpy(&h->sport, l4, 2);
 	__builtin_memcpy(&h->dport, l4 + 2, 2);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
-static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
+static __always_inline enum vnet_drop parse_ipv4(struct pkt *p, struct hdrs *h)
 {
 	struct iphdr *ip;
 	__u32 hlen;
@@ -168,7 +169,7 @@ static __always_inline int parse_ipv4(struct pkt *p, struct hdrs *h)
 #define BOOTP_CHADDR_OFF 28
 #define BOOTP_MIN 34
 
-static __always_inline int parse_bootp(struct pkt *p, struct hdrs *h)
+static __always_inline enum vnet_drop parse_bootp(struct pkt *p, struct hdrs *h)
 {
 	__u32 off = p->l4_off;
 	__u8 *b;
@@ -181,7 +182,7 @@ static __always_inline int parse_bootp(struct pkt *p, struct hdrs *h)
 		return VNET_DROP_RUNT;
 	h->bootp_op = b[0];
 	__builtin_memcpy(h->chaddr, b + BOOTP_CHADDR_OFF, 6);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 #endif

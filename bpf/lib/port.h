@@ -10,37 +10,38 @@
 
 /* ARP: the sender MAC must be the frame's source, the sender IP one bound
  * to this port (0.0.0.0 is an RFC 5227 probe and allowed). */
-static __always_inline int check_arp(struct pkt *p, struct hdrs *h, const struct vnet_port *port)
+static __always_inline enum vnet_drop check_arp(struct pkt *p, struct hdrs *h,
+						 const struct vnet_port *port)
 {
 	struct vnet_bind_key bk = { .net_id = port->net_id };
 	struct vnet_bind *b;
-	int r = parse_arp(p, h);
+	enum vnet_drop r = parse_arp(p, h);
 
 	if (r)
 		return r;
 	if (!mac_eq(h->arp_sha, h->smac))
 		return VNET_DROP_ARP_SPOOF;
 	if (h->arp_sip == 0)
-		return 0;
+		return VNET_DROP_NONE;
 	bk.ip = h->arp_sip;
 	b = bpf_map_lookup_elem(&bind_map, &bk);
 	if (!b || b->ifindex != p->ifindex || !mac_eq(b->mac, h->smac))
 		return VNET_DROP_ARP_SPOOF;
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 /* DHCP from a guest: BOOTREQUESTs to the server port, for the frame's own
  * MAC, and nothing else. A server's messages (from port 67, to a client's
  * port 68, a BOOTREPLY) come from vnetd on the bridge, never from a port:
  * from a guest they are a rogue server's. A later fragment has no ports. */
-static __always_inline int check_dhcp(struct pkt *p, struct hdrs *h, __u32 net_id)
+static __always_inline enum vnet_drop check_dhcp(struct pkt *p, struct hdrs *h, __u32 net_id)
 {
-	int r;
+	enum vnet_drop r;
 
 	if (h->sport == bpf_htons(67) || h->dport == bpf_htons(68))
 		return VNET_DROP_DHCP_SERVER;
 	if (h->dport != bpf_htons(67))
-		return 0;
+		return VNET_DROP_NONE;
 	r = parse_bootp(p, h);
 	if (r)
 		return r;
@@ -57,11 +58,12 @@ static __always_inline int check_dhcp(struct pkt *p, struct hdrs *h, __u32 net_i
  * 4.1: "DHCP messages broadcast by a client prior to that client obtaining
  * its IP address must have the source address field in the IP header set
  * to 0." -- so 0.0.0.0:68 -> :67 passes. */
-static __always_inline int check_ipv4(struct pkt *p, struct hdrs *h, const struct vnet_port *port)
+static __always_inline enum vnet_drop check_ipv4(struct pkt *p, struct hdrs *h,
+						  const struct vnet_port *port)
 {
 	struct vnet_bind_key bk = { .net_id = port->net_id };
 	struct vnet_bind *b;
-	int r = parse_ipv4(p, h);
+	enum vnet_drop r = parse_ipv4(p, h);
 
 	if (r)
 		return r;
@@ -73,19 +75,19 @@ static __always_inline int check_ipv4(struct pkt *p, struct hdrs *h, const struc
 	if (h->saddr == 0) {
 		if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(68) &&
 		    h->dport == bpf_htons(67))
-			return 0;
+			return VNET_DROP_NONE;
 		return VNET_DROP_SRC_IP;
 	}
 	bk.ip = h->saddr;
 	b = bpf_map_lookup_elem(&bind_map, &bk);
 	if (!b || b->ifindex != p->ifindex || !mac_eq(b->mac, h->smac))
 		return VNET_DROP_SRC_IP;
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 /* Known unicast to another port of the same network: port to port. */
-static __always_inline int l2_forward(struct pkt *p, const struct hdrs *h,
-				      const struct vnet_port *port)
+static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
+					   const struct vnet_port *port)
 {
 	__u32 out = fdb_lookup(port->net_id, h->dmac);
 	struct vnet_port *dst;
@@ -102,10 +104,10 @@ static __always_inline int l2_forward(struct pkt *p, const struct hdrs *h,
  * floods it to the guests (the host's copy is judged by the bridge
  * program); another MAC is switched; the bridge's MAC is the gateway:
  * for the host (host_access) or routed. */
-static __always_inline int ipv4_forward(struct pkt *p, struct hdrs *h,
-					const struct vnet_port *port, const struct vnet_net *net)
+static __always_inline enum act ipv4_forward(struct pkt *p, struct hdrs *h,
+					     const struct vnet_port *port, const struct vnet_net *net)
 {
-	int r;
+	enum vnet_drop r;
 
 	if (mac_is_group(h->dmac))
 		return ACT_PASS;
@@ -120,13 +122,13 @@ static __always_inline int ipv4_forward(struct pkt *p, struct hdrs *h,
 	return route_out(p, h, port->net_id, net);
 }
 
-static __always_inline int port_ingress(struct pkt *p)
+static __always_inline enum act port_ingress(struct pkt *p)
 {
 	__u32 ifindex = p->ifindex, net_id;
 	struct hdrs h = {};
 	struct vnet_port *port = bpf_map_lookup_elem(&port_map, &ifindex);
 	struct vnet_net *net;
-	int r;
+	enum vnet_drop r;
 
 	if (!port)
 		return ACT_PASS;

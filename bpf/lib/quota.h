@@ -14,11 +14,18 @@
 __u32 vnet_ct_guest_max;
 __u32 vnet_ct_fwd_max;
 
-/* Take one flow for k under max: 1 counted, 0 not counted (no room left
- * to track k: the flow goes ahead uncounted rather than fail), -1 over
- * the cap. Two CPUs may both pass at max - 1: a cap is exact to within
- * the CPUs creating flows for one guest at the same instant. */
-static __always_inline int quota_take(const struct vnet_quota_key *k, __u32 max)
+/* What quota_take did. */
+enum quota_result {
+	QUOTA_TAKEN = 1,	/* counted: give it back (quota_put) if no flow is made */
+	QUOTA_UNCOUNTED,	/* no room left to track k: the flow goes ahead
+				 * uncounted rather than fail */
+	QUOTA_OVER,		/* at the cap: refuse the flow */
+};
+
+/* Take one flow for k under max. Two CPUs may both pass at max - 1: a cap
+ * is exact to within the CPUs creating flows for one guest at the same
+ * instant. */
+static __always_inline enum quota_result quota_take(const struct vnet_quota_key *k, __u32 max)
 {
 	__u32 zero = 0, *made, *gone, used;
 
@@ -27,16 +34,16 @@ static __always_inline int quota_take(const struct vnet_quota_key *k, __u32 max)
 		bpf_map_update_elem(&ct_made, k, &zero, BPF_NOEXIST);
 		made = bpf_map_lookup_elem(&ct_made, k);
 		if (!made)
-			return 0;
+			return QUOTA_UNCOUNTED;
 	}
 	gone = bpf_map_lookup_elem(&ct_gone, k);
 	used = *made - (gone ? *gone : 0);
 	/* signed: a count that drifted below zero (vnetd reconciles it) is no
 	 * reason to refuse */
 	if (max && (__s32)used >= (__s32)max)
-		return -1;
+		return QUOTA_OVER;
 	__sync_fetch_and_add(made, 1);
-	return 1;
+	return QUOTA_TAKEN;
 }
 
 /* Give back a flow quota_take counted but that was not made after all. */

@@ -30,7 +30,7 @@ static __always_inline void set_fill_csum(struct pkt *p, __u8 kind)
 
 /* tc: into a veth's peer directly (no backlog, no XDP trap), else egress.
  * XDP: devmap (veths only as xdp_cannot allows). */
-static __always_inline int set_redirect(struct pkt *p, __u32 ifindex, __u8 kind, __u8 hook)
+static __always_inline enum act set_redirect(struct pkt *p, __u32 ifindex, __u8 kind, __u8 hook)
 {
 	if (p->tc) {
 		p->how = kind == VNET_KIND_VETH ? REDIR_PEER : REDIR_EGRESS;
@@ -63,8 +63,9 @@ static __always_inline bool dst_reserved(__u32 daddr, const struct vnet_net *net
  * port program's route_out, or the kernel behind the bridge program):
  * anything from an isolated network, the reserved destinations, and IPv4
  * options (source routes would steer the packet on beyond the NAT, record
- * route and timestamps would carry guest addresses out). 0 or the reason. */
-static __always_inline int route_refused(const struct hdrs *h, const struct vnet_net *net)
+ * route and timestamps would carry guest addresses out). */
+static __always_inline enum vnet_drop route_refused(const struct hdrs *h,
+						    const struct vnet_net *net)
 {
 	if (!net->uplink_ifindex || !(net->flags & (VNET_NET_NAT | VNET_NET_ROUTE)))
 		return VNET_DROP_ISOLATED;
@@ -72,12 +73,13 @@ static __always_inline int route_refused(const struct hdrs *h, const struct vnet
 		return VNET_DROP_BAD_DST;
 	if (h->ip_opts)
 		return VNET_DROP_IP_OPTIONS;
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 /* Next hop for a packet leaving via the uplink, looked up as if it had
  * arrived on the bridge (the kernel requires IPv4 forwarding enabled on
- * that device: dp_net_set turns it on for the bridge only). */
+ * that device: dp_net_set turns it on for the bridge only). Returns the
+ * helper's own code (BPF_FIB_LKUP_RET_*), for the caller to judge. */
 static __always_inline int fib_out(struct pkt *p, const struct hdrs *h, const struct vnet_net *net,
 				   struct bpf_fib_lookup *fib, int nat)
 {
@@ -109,12 +111,13 @@ static __always_inline struct vnet_ct *snat_find(const struct hdrs *h)
 	return ct;
 }
 
-/* Create the flow's translation on its first packet. */
-static __always_inline int snat_create(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				       const struct vnet_net *net, struct vnet_ct **out)
+/* Create the flow's translation on its first packet: *out its OUT entry. */
+static __always_inline enum vnet_drop snat_create(struct pkt *p, const struct hdrs *h,
+						  __u32 net_id, const struct vnet_net *net,
+						  struct vnet_ct **out)
 {
 	struct vnet_ct_key k = {};
-	int r;
+	enum vnet_drop r;
 
 	ct_key_of(&k, h);
 	r = snat_new(h, net, net_id, p->ifindex, &k);
@@ -124,15 +127,15 @@ static __always_inline int snat_create(struct pkt *p, const struct hdrs *h, __u3
 	if (!*out)
 		return VNET_DROP_CT_FULL;
 	ct_touch(*out, h);
-	return 0;
+	return VNET_DROP_NONE;
 }
 
 /* Translate to (addr, port), set the MACs, redirect to the uplink. */
-static __always_inline int route_send(struct pkt *p, const struct hdrs *h, __u32 uplink,
-				      const struct vnet_uplink *up, __u32 addr, __u16 port,
-				      const __u8 *smac, const __u8 *dmac, int neigh)
+static __always_inline enum act route_send(struct pkt *p, const struct hdrs *h, __u32 uplink,
+					   const struct vnet_uplink *up, __u32 addr, __u16 port,
+					   const __u8 *smac, const __u8 *dmac, int neigh)
 {
-	int r;
+	enum vnet_drop r;
 
 	set_fill_csum(p, up->kind);
 	r = nat_apply(p, h, 1, addr, port, smac, dmac);
@@ -143,12 +146,12 @@ static __always_inline int route_send(struct pkt *p, const struct hdrs *h, __u32
 	return ACT_REDIRECT;
 }
 
-/* The next hop for a packet to the uplink: -1 with fib filled and *neigh
- * set (the neighbour is unresolved: tc redirects through it), else the
- * verdict. */
-static __always_inline int route_lookup(struct pkt *p, const struct hdrs *h,
-					const struct vnet_net *net, __u32 uplink,
-					struct bpf_fib_lookup *fib, int nat, int *neigh)
+/* The next hop for a packet to the uplink: ACT_CONTINUE with fib filled
+ * and *neigh set (the neighbour is unresolved: tc redirects through it),
+ * else the verdict. */
+static __always_inline enum act route_lookup(struct pkt *p, const struct hdrs *h,
+					     const struct vnet_net *net, __u32 uplink,
+					     struct bpf_fib_lookup *fib, int nat, int *neigh)
 {
 	int rc = fib_out(p, h, net, fib, nat);
 
@@ -165,45 +168,49 @@ static __always_inline int route_lookup(struct pkt *p, const struct hdrs *h,
 	if (fib->ifindex != uplink)
 		return drop(p, VNET_DROP_CROSS_NET);
 	*neigh = rc == BPF_FIB_LKUP_RET_NO_NEIGH;
-	return -1;
+	return ACT_CONTINUE;
 }
 
 /* A later fragment of a translated datagram (frag.h): the address its
  * first fragment got, or dropped (it was not seen). A path of its own, so
  * the verifier does not walk the main path once per fragment case. */
-static __always_inline int route_frag(struct pkt *p, const struct hdrs *h, const struct vnet_net *net,
-				 __u32 uplink, const struct vnet_uplink *up)
+static __always_inline enum act route_frag(struct pkt *p, const struct hdrs *h,
+					   const struct vnet_net *net, __u32 uplink,
+					   const struct vnet_uplink *up)
 {
 	struct bpf_fib_lookup fib = {};
 	struct vnet_frag *frag = frag_find(h, VNET_CT_OUT);
-	int neigh = 0, r;
+	int neigh = 0;
+	enum act r;
 	__u32 addr;
 
 	if (!frag)
 		return drop(p, VNET_DROP_IP_OPTS);
 	addr = frag->xaddr;
 	r = route_lookup(p, h, net, uplink, &fib, 1, &neigh);
-	if (r >= 0)
+	if (r != ACT_CONTINUE)
 		return r;
 	r = route_send(p, h, uplink, up, addr, 0, fib.smac, fib.dmac, neigh);
 	frag_done(h, VNET_CT_OUT);
 	return r;
 }
 
-static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
-				     const struct vnet_net *net)
+static __always_inline enum act route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
+					  const struct vnet_net *net)
 {
 	struct bpf_fib_lookup fib = {};
 	__u32 uplink = net->uplink_ifindex, addr = h->saddr;
-	int nat = net->flags & VNET_NET_NAT, neigh = 0, r;
+	int nat = net->flags & VNET_NET_NAT, neigh = 0;
 	__u16 port = h->sport;
 	struct vnet_ct *ct = NULL;
 	struct vnet_uplink *up;
 	__u8 macs[12];		/* source, destination: one copy, one send path */
+	enum vnet_drop d;
+	enum act a;
 
-	r = route_refused(h, net);
-	if (r)
-		return drop(p, r);
+	d = route_refused(h, net);
+	if (d)
+		return drop(p, d);
 	up = bpf_map_lookup_elem(&uplink_map, &uplink);
 	if (!up)
 		return drop(p, VNET_DROP_NO_ROUTE);
@@ -223,13 +230,13 @@ static __always_inline int route_out(struct pkt *p, const struct hdrs *h, __u32 
 	if (ct && nh_cached(p, h, ct)) {
 		__builtin_memcpy(macs, ct->nh_smac, 12);	/* nh_smac, nh_dmac */
 	} else {
-		r = route_lookup(p, h, net, uplink, &fib, nat, &neigh);
-		if (r >= 0)
-			return r;
+		a = route_lookup(p, h, net, uplink, &fib, nat, &neigh);
+		if (a != ACT_CONTINUE)
+			return a;
 		if (nat && !ct) {
-			r = snat_create(p, h, net_id, net, &ct);
-			if (r)
-				return drop(p, r);
+			d = snat_create(p, h, net_id, net, &ct);
+			if (d)
+				return drop(p, d);
 		}
 		if (ct && !neigh)
 			nh_store(p, h, ct, &fib);

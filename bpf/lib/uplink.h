@@ -37,9 +37,11 @@ static __always_inline void dnat_pair(struct ct_pair *cp, const struct hdrs *h,
 
 /* A new connection to a port forward: create the pair (IN = as seen on the
  * uplink, OUT = the guest's replies as seen on its port), counted against
- * the forward's cap. -1: not a forward's (the caller goes on); 0: made (or
- * another CPU made it); else a drop reason, p->net_id the forward's. */
-static __always_inline int dnat_new(struct pkt *p, const struct hdrs *h, struct vnet_ct_key *ik)
+ * the forward's cap. ACT_CONTINUE: go on, with *ct the flow's IN entry
+ * (made here or by another CPU), or NULL: not a forward's. Else the
+ * verdict: a refused connection is dropped on the forward's network. */
+static __always_inline enum act dnat_new(struct pkt *p, const struct hdrs *h,
+					 struct vnet_ct_key *ik, struct vnet_ct **ct)
 {
 	struct vnet_fwd_key fk = { .addr = h->daddr, .port = h->dport, .proto = h->proto };
 	struct vnet_quota_key qk = { .addr = h->daddr, .port = h->dport, .proto = h->proto,
@@ -49,45 +51,49 @@ static __always_inline int dnat_new(struct pkt *p, const struct hdrs *h, struct 
 	struct vnet_bind *b;
 	struct vnet_fwd *f;
 	struct vnet_net *net;
+	enum ct_insert_result r;
+	enum quota_result q;
 	struct ct_pair *cp;
 	__u32 zero = 0;
-	int q, r;
 
 	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
-		return -1;
+		return ACT_CONTINUE;
 	f = bpf_map_lookup_elem(&fwd_map, &fk);
 	if (!f)
-		return -1;
+		return ACT_CONTINUE;
 	bk.net_id = qk.net_id = f->net_id;
 	net = bpf_map_lookup_elem(&net_map, &bk.net_id);
 	if (!net || !(net->flags & VNET_NET_NAT) || net->uplink_addr != h->daddr)
-		return -1;
+		return ACT_CONTINUE;
 	bk.ip = f->guest_ip;
 	b = bpf_map_lookup_elem(&bind_map, &bk);
 	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
 	if (!b || !cp)
-		return -1;
+		return ACT_CONTINUE;
 	p->net_id = bk.net_id;	/* a refusal is the forward's network's */
 	q = quota_take(&qk, vnet_ct_fwd_max);
-	if (q < 0)
-		return VNET_DROP_CT_FWD_LIMIT;
+	if (q == QUOTA_OVER)
+		return drop(p, VNET_DROP_CT_FWD_LIMIT);
 	ok = (struct vnet_ct_key){ .saddr = f->guest_ip, .daddr = h->saddr,
 				   .sport = f->guest_port, .dport = h->sport, .proto = h->proto };
-	dnat_pair(cp, h, f, bk.net_id, b, ik, &ok, VNET_CTF_TCP_STATE | (q ? VNET_CTF_QUOTA : 0));
+	dnat_pair(cp, h, f, bk.net_id, b, ik, &ok,
+		  VNET_CTF_TCP_STATE | (q == QUOTA_TAKEN ? VNET_CTF_QUOTA : 0));
 	r = ct_insert_pair(ik, &cp->in, &ok, &cp->out);
-	if (r && q)
+	if (r != CT_INSERTED && q == QUOTA_TAKEN)
 		quota_put(&qk);
-	if (r == -17)
-		return 0;	/* ik: another CPU made it; ok: the caller finds none */
-	if (r)
-		return r;
-	count_net(bk.net_id, VNET_G_DNAT_HITS);
-	return 0;
+	if (r == CT_INSERTED)
+		count_net(bk.net_id, VNET_G_DNAT_HITS);
+	else if (r != CT_EXISTS)
+		return drop(p, ct_insert_drop(r));
+	/* CT_EXISTS: ik another CPU's flow (found here), or ok taken (not
+	 * found: the packet goes on as no flow's) */
+	*ct = bpf_map_lookup_elem(&ct_map, ik);
+	return ACT_CONTINUE;
 }
 
 /* Not a tracked flow: route-mode subnets get routed, NAT subnets are not
  * reachable from outside, the rest is the host's. */
-static __always_inline int uplink_other(struct pkt *p, const struct hdrs *h)
+static __always_inline enum act uplink_other(struct pkt *p, const struct hdrs *h)
 {
 	struct vnet_lpm_key lk = { .prefixlen = 32, .addr = h->daddr };
 	struct vnet_bind_key bk = { .ip = h->daddr };
@@ -114,7 +120,7 @@ static __always_inline int uplink_other(struct pkt *p, const struct hdrs *h)
 			  h->proto == IPPROTO_ICMP_ ? h->sport : h->dport);
 }
 
-static __always_inline int uplink_ingress(struct pkt *p)
+static __always_inline enum act uplink_ingress(struct pkt *p)
 {
 	struct vnet_ct_key k = {};
 	struct hdrs h = {};
@@ -130,8 +136,7 @@ static __always_inline int uplink_ingress(struct pkt *p)
 		return icmp_error_in(p, &h);
 	if (frag_later(&h)) {	/* frag.h: follows its first fragment */
 		struct vnet_frag *f = frag_find(&h, VNET_CT_IN);
-
-		int r;
+		enum act r;
 
 		if (!f)
 			return uplink_other(p, &h);
@@ -143,12 +148,10 @@ static __always_inline int uplink_ingress(struct pkt *p)
 		ct_key_of(&k, &h);
 		ct = bpf_map_lookup_elem(&ct_map, &k);
 		if (!ct) {
-			int r = dnat_new(p, &h, &k);
+			enum act a = dnat_new(p, &h, &k, &ct);
 
-			if (r > 0)
-				return drop(p, r);
-			if (r == 0)
-				ct = bpf_map_lookup_elem(&ct_map, &k);
+			if (a != ACT_CONTINUE)
+				return a;
 		}
 		if (ct && ct->dir == VNET_CT_IN) {
 			ct_takeover(ct, &h);
@@ -165,13 +168,13 @@ static __always_inline int uplink_ingress(struct pkt *p)
  * forwarding included): nothing with a NAT subnet's source leaves, nothing
  * from an isolated network or through another network's uplink, and a
  * route-mode network's packets only as route_out would send them. */
-static __always_inline int uplink_guard(struct pkt *p)
+static __always_inline enum act uplink_guard(struct pkt *p)
 {
 	struct vnet_lpm_key lk = { .prefixlen = 32 };
 	struct hdrs h = {};
 	struct vnet_net *net;
+	enum vnet_drop r;
 	__u32 *id;
-	int r;
 
 	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP)
 		return ACT_PASS;

@@ -19,20 +19,20 @@ enum stray {
 	STRAY_PASS,		/* a proper pass */
 };
 
-static __always_inline int stray_result(struct pkt *p)
+static __always_inline enum act stray_result(struct pkt *p)
 {
 	__u8 *b = PKT_PTR(p, 0, 2);
 
 	if (!b)
 		return ACT_PASS;
 	if (b[0] == STRAY_CONTINUE)
-		return -1;
+		return ACT_CONTINUE;
 	if (b[0] == STRAY_DROP_NONE)
 		return ACT_DROP;
 	if (b[0] == STRAY_RAW)
-		return b[1];
+		return (enum act)b[1];
 	if (b[0] == STRAY_DROP)
-		return drop(p, b[1]);
+		return drop(p, (enum vnet_drop)b[1]);
 	return ACT_PASS;
 }
 

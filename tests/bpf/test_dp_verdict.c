@@ -82,12 +82,18 @@ static void stray_dropped(uint8_t c, uint8_t arg)
 
 static void test_stray_result_dropped_and_counted(void **state)
 {
+	struct frame f;
+
 	NEED_WORLD();
+	/* p1's counters exist once its program has seen a frame (count_rx) */
+	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 1, 2, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
 	stray_dropped(STRAY_CONTINUE, 0);	/* "go on" that reached a verdict */
 	stray_dropped(STRAY_DROP_NONE, 0);	/* a drop nobody gave a reason */
 	stray_dropped(STRAY_RAW, 0);		/* no verdict at all (the old ACT_PASS) */
 	stray_dropped(STRAY_RAW, 200);		/* junk */
-	assert_int_equal(drops(VNET_DROP_INTERNAL), 8);
+	stray_dropped(STRAY_DROP, VNET_DROP_MAX);	/* a reason off the list */
+	assert_int_equal(drops(VNET_DROP_INTERNAL), 10);
 }
 
 /* Real verdicts are untouched: internal stays where it was. */

@@ -46,6 +46,16 @@ world_cleanup() {
 		kill "$VNETD_PID" 2>/dev/null
 		wait "$VNETD_PID" 2>/dev/null
 	fi
+	# No packet may leave the pipeline undecided (drop reason "internal",
+	# bpf/lib/verdict.h): a test that made one fails, whatever it checked.
+	if [ -e "$PIN_DIR/drops" ]; then
+		local n
+		n=$(/usr/bin/python3 "$ROOT/tests/internal_drops.py" "$PIN_DIR/drops" 2>/dev/null)
+		if [ "${n:-0}" != 0 ]; then
+			printf '%s: FAIL: %s packets dropped as "internal" (no verdict)\n' "${TEST_NAME:-test}" "$n" >&2
+			[ "$rc" = 0 ] && rc=1
+		fi
+	fi
 	if [ -n "$TMP" ] && [ -d "$TMP/conf" ] && ip netns list | grep -q "^$HOST\b"; then
 		inhost_net "$BUILD/vnetd" --cleanup --conf-dir "$TMP/conf" --state-dir "$TMP/state" \
 			--run-dir "$TMP/run" --pin-dir "$PIN_DIR" >/dev/null 2>&1

@@ -167,3 +167,14 @@ wait_for() {
 	for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
 	return 1
 }
+
+# net_stat NET PATH: one figure of `vnetctl --json stats NET` by its dotted
+# path (datapath.drops.src_ip, dhcp.port_limit, datapath.conntrack.created);
+# 0 when the counter is absent.
+net_stat() {
+	vnetctl --json stats "$1" | /usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin)[0]
+for k in sys.argv[1].split("."):
+    d = d.get(k, {}) if isinstance(d, dict) else {}
+print(d if isinstance(d, int) else 0)' "$2"
+}

@@ -24,7 +24,7 @@ inguest 1 ip link set eth0 up
 inhost ip link set vif1.0 up
 vnetctl port-add default vif1.0 >/dev/null || fail "re-adding vif1.0"
 # The new guest claims the old guest's address without a lease: dropped.
-src_ip_drops() { vnetctl --json stats default | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["datapath"]["drops"]["src_ip"])'; }
+src_ip_drops() { net_stat default datapath.drops.src_ip; }
 before=$(src_ip_drops)
 inguest 1 ip addr add "$ip1/24" dev eth0
 inguest 1 ip neigh replace "$ip2" lladdr 52:54:00:00:00:02 dev eth0

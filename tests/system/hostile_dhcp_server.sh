@@ -14,9 +14,8 @@ HD="$PY $ROOT/tests/system/hostile_dhcp.py"
 GW=192.168.122.1
 M1=52:54:00:00:00:01 M2=52:54:00:00:00:02 M3=52:54:00:00:00:03
 
-stats() { vnetctl --json stats default; }
-drop_of() { stats | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["datapath"]["drops"].get(sys.argv[1],0))' "$1"; }
-dhcp_of() { stats | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["dhcp"].get(sys.argv[1],0))' "$1"; }
+drop_of() { net_stat default "datapath.drops.$1"; }
+dhcp_of() { net_stat default "dhcp.$1"; }
 n_leases() { vnetctl --json leases default | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 world_init

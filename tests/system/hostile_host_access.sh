@@ -17,8 +17,7 @@ drops() {	# drops NET: the network's drop counters as "reason=n ..."
 d=json.load(sys.stdin)[0]["datapath"]["drops"]
 print(" ".join("%s=%d" % (k, v) for k, v in sorted(d.items()) if v))'
 }
-drop_of() { vnetctl --json stats "$1" | $PY -c 'import json,sys
-print(json.load(sys.stdin)[0]["datapath"]["drops"].get(sys.argv[1], 0))' "$2"; }
+drop_of() { net_stat "$1" "datapath.drops.$2"; }
 # tcp_ok G ADDR PORT: guest G completes a TCP handshake with ADDR:PORT
 tcp_ok() { inguest "$1" $PY -c 'import socket,sys
 socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1.5).close()' "$2" "$3" 2>/dev/null; }

@@ -11,8 +11,7 @@ PY=/usr/bin/python3
 $PY -c 'import scapy' 2>/dev/null || skip "scapy not installed for $PY"
 command -v tcpdump >/dev/null || skip "tcpdump not installed"
 
-drop_of() { vnetctl --json stats default | $PY -c 'import json,sys
-print(json.load(sys.stdin)[0]["datapath"]["drops"].get(sys.argv[1], 0))' "$1"; }
+drop_of() { net_stat default "datapath.drops.$1"; }
 PIDS=()
 capture() {	# capture NS FILE: tcpdump on eth0 of namespace NS into FILE
 	local out=$2
@@ -108,8 +107,7 @@ inguest 3 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "route mode: no wan"
 inguest 3 ping -c 1 -s 3000 -W 2 $WAN_IP >/dev/null || fail "route mode: a fragmented ping was not forwarded"
 inguest 3 ping -c 1 -t 1 -W 2 $WAN_IP | grep -q "Time to live exceeded" ||
 	fail "route mode: TTL expiry not answered by the host"
-rt_drop() { vnetctl --json stats rt | $PY -c 'import json,sys
-print(json.load(sys.stdin)[0]["datapath"]["drops"].get(sys.argv[1], 0))' "$1"; }
+rt_drop() { net_stat rt "datapath.drops.$1"; }
 r_opt=$(rt_drop ip_options) r_dst=$(rt_drop bad_dst)
 capture "$WAN" "$TMP/wan2.pcap"
 PIDS=("${PIDS[-1]}")

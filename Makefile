@@ -11,7 +11,7 @@ BUILD   := build
 PREFIX  ?= /usr/local
 Q       := $(if $(V),,@)
 
-PKGS     := libbpf libxdp libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libmicrohttpd
+PKGS     := libbpf libxdp libnl-3.0 libnl-route-3.0 json-c libxml-2.0 libmicrohttpd libseccomp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

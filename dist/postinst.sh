@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # After "make install" onto the running system (never with DESTDIR): create
-# the vnet group, refresh the linker cache for libnss_vnet.so.2 and let
+# the vnet group and the vnet-svc user (vnetd's service child), refresh the linker cache for libnss_vnet.so.2 and let
 # systemd see the unit. Idempotent; enables and starts nothing.
 # usage: postinst.sh SYSUSERS_CONF
 set -e
@@ -12,6 +12,14 @@ if ! getent group vnet >/dev/null; then
 		systemd-sysusers "$conf"
 	else
 		groupadd --system vnet
+	fi
+fi
+if ! getent passwd vnet-svc >/dev/null; then
+	if command -v systemd-sysusers >/dev/null 2>&1 && [ -f "$conf" ]; then
+		systemd-sysusers "$conf"
+	else
+		useradd --system --user-group --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin vnet-svc
 	fi
 fi
 command -v ldconfig >/dev/null 2>&1 && ldconfig

@@ -8,19 +8,15 @@ static void add_u64(struct json_object *o, const char *k, uint64_t v)
 	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
 }
 
-struct json_object *dhcp_counters_json(struct dhcp_pool *p)
+struct json_object *dhcp_counters_json_of(const struct dhcp_counters *c, uint64_t active)
 {
 	/* what a server receives and what it sends: the other half is always 0 */
 	static const uint8_t rx[] = { DHCPDISCOVER, DHCPREQUEST, DHCPDECLINE, DHCPRELEASE,
 				      DHCPINFORM };
 	static const uint8_t tx[] = { DHCPOFFER, DHCPACK, DHCPNAK };
 	struct json_object *o = json_object_new_object();
-	const struct dhcp_counters *c;
 	char k[32];
 
-	if (!p)
-		return o;
-	c = dhcp_pool_counters(p);
 	for (size_t i = 0; i < sizeof(rx); i++) {
 		snprintf(k, sizeof(k), "rx_%s", dhcp_type_name(rx[i]));
 		add_u64(o, k, c->rx[rx[i]]);
@@ -39,6 +35,13 @@ struct json_object *dhcp_counters_json(struct dhcp_pool *p)
 	add_u64(o, "unknown_port", c->unknown_port);
 	add_u64(o, "store_errors", c->store_errors);
 	add_u64(o, "store_bad_lines", c->store_bad_lines);
-	add_u64(o, "active_leases", dhcp_pool_active(p));
+	add_u64(o, "active_leases", active);
 	return o;
+}
+
+struct json_object *dhcp_counters_json(struct dhcp_pool *p)
+{
+	if (!p)
+		return json_object_new_object();
+	return dhcp_counters_json_of(dhcp_pool_counters(p), dhcp_pool_active(p));
 }

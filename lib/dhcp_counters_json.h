@@ -15,5 +15,7 @@
  *  "store_bad_lines", "active_leases"} (docs/dhcp.md); p may be NULL (an
  * empty object). */
 struct json_object *dhcp_counters_json(struct dhcp_pool *p);
+/* The same from the numbers (vnetd's core: as its service child reports). */
+struct json_object *dhcp_counters_json_of(const struct dhcp_counters *c, uint64_t active);
 
 #endif

@@ -200,7 +200,7 @@ static int cmd_leases(struct cmd_ctx *c)
 
 	if (!n)
 		return -ENOENT;
-	c->data = n->dhcp ? dhcp_service_leases_json(n->dhcp) : json_object_new_array();
+	c->data = n->dhcp ? dhcp_proxy_leases_json(n->dhcp) : json_object_new_array();
 	return 0;
 }
 
@@ -267,9 +267,9 @@ static struct json_object *net_stats(struct network *n)
 		json_object_object_add(o, "datapath", dp_stats_json(n->mgr->dp, n->id));
 	json_object_object_add(o, "repairs", network_repairs_json(n));
 	if (n->dhcp)
-		json_object_object_add(o, "dhcp", dhcp_service_counters_json(n->dhcp));
+		json_object_object_add(o, "dhcp", dhcp_proxy_counters_json(n->dhcp));
 	if (n->dns)
-		json_object_object_add(o, "dns", dns_service_counters_json(n->dns));
+		json_object_object_add(o, "dns", dns_proxy_counters_json(n->dns));
 	return o;
 }
 

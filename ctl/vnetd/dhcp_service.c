@@ -26,6 +26,7 @@
 #include "log.h"
 #include "macaddr.h"
 #include "ratelimit.h"
+#include "test_hooks.h"
 
 #define BATCH 64
 #define MAX_TIMER_MS 60000
@@ -50,7 +51,7 @@ struct dhcp_service {
 	struct dhcp_pool *pool;
 	struct in_addr server_ip;
 	struct ratelimit lease_log;
-	int fd, ifindex;
+	int fd, ifindex, watched;
 	long timer;
 	struct out_pkt out[BATCH];
 };
@@ -205,6 +206,18 @@ static int process(struct dhcp_service *s, const uint8_t *buf, size_t len, int u
 	return 1;
 }
 
+/* Test builds only (test_hooks.h; privsep.sh): a datagram holding the
+ * marker crashes the service child, as a parser bug would. */
+static void crash_hook(const uint8_t *pkt, size_t len)
+{
+	const char *marker = test_hook(TEST_HOOK_CHILD_CRASH);
+
+	if (marker && *marker && memmem(pkt, len, marker, strlen(marker))) {
+		log_err("dhcp: test hook: crash marker in a datagram; aborting");
+		abort();
+	}
+}
+
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp_service *s = data;
@@ -216,6 +229,7 @@ static void on_readable(int fd, uint32_t events, void *data)
 
 		if (n < 0)
 			break;
+		crash_hook(buf, (size_t)n);
 		n_out += process(s, buf, (size_t)n, unicast, &s->out[n_out], &dirty);
 	}
 	/* before the ACKs: an acknowledged lease is durable */
@@ -226,31 +240,33 @@ static void on_readable(int fd, uint32_t events, void *data)
 	schedule(s);
 }
 
-static int open_socket(struct dhcp_service *s, const char *bridge, char *err, size_t errlen)
+int dhcp_service_socket(const char *bridge, int *ifindex, char *err, size_t errlen)
 {
 	struct sockaddr_in sa;
-	int one = 1;
+	int one = 1, fd;
 
-	s->ifindex = (int)if_nametoindex(bridge);
-	if (!s->ifindex) {
+	*ifindex = (int)if_nametoindex(bridge);
+	if (!*ifindex) {
 		snprintf(err, errlen, "dhcp: no interface %s", bridge);
 		return -ENODEV;
 	}
-	s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		goto fail;
-	if (setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    setsockopt(s->fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
-	    setsockopt(s->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
-	    setsockopt(s->fd, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)))
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)))
 		goto fail;
 	to_addr(&sa, (struct in_addr){ htonl(INADDR_ANY) }, DHCP_SERVER_PORT);
-	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)))
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		goto fail;
-	return 0;
+	return fd;
 fail:
 	one = errno;
 	snprintf(err, errlen, "dhcp: socket on %s port 67: %s", bridge, strerror(one));
+	if (fd >= 0)
+		close(fd);
 	return -one;
 }
 
@@ -263,17 +279,19 @@ static int load(struct dhcp_service *s, char *err, size_t errlen)
 	return r;
 }
 
-struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *def,
-					const char *lease_path, const struct dhcp_hooks *hooks,
-					char *err, size_t errlen)
+struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netdef *def,
+					   const char *lease_path, const struct dhcp_hooks *hooks,
+					   int fd, int ifindex, char *err, size_t errlen)
 {
 	struct dhcp_service *s = calloc(1, sizeof(*s));
 
 	if (!s) {
 		snprintf(err, errlen, "dhcp: out of memory");
+		close(fd);
 		return NULL;
 	}
-	s->fd = -1;
+	s->fd = fd;
+	s->ifindex = ifindex;
 	s->loop = loop;
 	s->lease_log = (struct ratelimit)RATELIMIT_INIT(LEASE_LOG_BURST, LEASE_LOG_MS);
 	s->server_ip = def->ip;
@@ -290,12 +308,13 @@ struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *
 			 def->name, DHCP_POOL_MAX_ADDRS);
 		goto fail;
 	}
-	if (load(s, err, errlen) || open_socket(s, def->bridge, err, errlen))
+	if (load(s, err, errlen))
 		goto fail;
 	if (loop_add_fd(loop, s->fd, EPOLLIN, on_readable, s)) {
 		snprintf(err, errlen, "dhcp: cannot watch socket");
 		goto fail;
 	}
+	s->watched = 1;
 	schedule(s);
 	return s;
 fail:
@@ -304,16 +323,27 @@ fail:
 	return NULL;
 }
 
+struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *def,
+					const char *lease_path, const struct dhcp_hooks *hooks,
+					char *err, size_t errlen)
+{
+	int ifindex, fd = dhcp_service_socket(def->bridge, &ifindex, err, errlen);
+
+	if (fd < 0)
+		return NULL;
+	return dhcp_service_start_on(loop, def, lease_path, hooks, fd, ifindex, err, errlen);
+}
+
 void dhcp_service_stop(struct dhcp_service *s)
 {
 	if (!s)
 		return;
 	if (s->timer > 0)
 		loop_cancel_timer(s->loop, s->timer);
-	if (s->fd >= 0) {
+	if (s->watched)
 		loop_del_fd(s->loop, s->fd);
+	if (s->fd >= 0)
 		close(s->fd);
-	}
 	if (s->leases.unsaved)
 		dhcp_lease_file_save(&s->leases, s->pool);
 	dhcp_pool_free(s->pool);
@@ -360,4 +390,10 @@ struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
 struct json_object *dhcp_service_counters_json(struct dhcp_service *s)
 {
 	return dhcp_counters_json(s ? s->pool : NULL);
+}
+
+void dhcp_service_counters(struct dhcp_service *s, struct dhcp_counters *c, uint64_t *active)
+{
+	*c = *dhcp_pool_counters(s->pool);
+	*active = dhcp_pool_active(s->pool);
 }

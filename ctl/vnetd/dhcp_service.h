@@ -44,6 +44,15 @@ struct dhcp_hooks {
 struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *def,
 					const char *lease_path, const struct dhcp_hooks *hooks,
 					char *err, size_t errlen);
+/* The same on a socket made by dhcp_service_socket (owned from now on: a
+ * failed start closes it): in vnetd the core opens it and the service
+ * child serves it (privsep.h). */
+struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netdef *def,
+					   const char *lease_path, const struct dhcp_hooks *hooks,
+					   int fd, int ifindex, char *err, size_t errlen);
+/* UDP port 67 on the bridge, for broadcasts: CAP_NET_BIND_SERVICE and
+ * CAP_NET_RAW (SO_BINDTODEVICE). The socket, or -errno + err. */
+int dhcp_service_socket(const char *bridge, int *ifindex, char *err, size_t errlen);
 /* Stops serving; leases stay on disk. NULL is accepted. */
 void dhcp_service_stop(struct dhcp_service *s);
 
@@ -61,5 +70,7 @@ struct json_object *dhcp_service_leases_json(struct dhcp_service *s);
  * "rx_discover", "tx_offer", "tx_nak", "pool_exhausted", "declines",
  * "active_leases"). */
 struct json_object *dhcp_service_counters_json(struct dhcp_service *s);
+/* The same as numbers (what the child reports to the core). */
+void dhcp_service_counters(struct dhcp_service *s, struct dhcp_counters *c, uint64_t *active);
 
 #endif

@@ -26,7 +26,7 @@ struct dns_service {
 	struct loop *loop;
 	char name[NETDEF_NAME_MAX];
 	struct ratelimit name_log; /* refused lease names */
-	int udp_fd, tcp_fd;
+	int udp_fd, tcp_fd, udp_watched;
 	struct dns_zone *zone;
 	struct dns_cache *cache;
 	struct dns_fwd *fwd;
@@ -287,12 +287,9 @@ static int load_names(struct dns_service *s, const struct netdef *def)
 	return 0;
 }
 
-static int setup(struct dns_service *s, const struct netdef *def, const char *resolv_conf,
-		 char *err, size_t errlen)
+static int setup(struct dns_service *s, const struct netdef *def, const struct sockaddr_in *ups,
+		 size_t n_ups, char *err, size_t errlen)
 {
-	struct sockaddr_in ups[DNS_MAX_UPSTREAMS];
-	size_t n_ups = dns_upstreams_load(def, resolv_conf, ups, DNS_MAX_UPSTREAMS);
-
 	if (!n_ups)
 		log_warn("dns: %s: no upstream resolver; only local names answered", def->name);
 	s->zone = dns_zone_new(def->domain, def->ip, def->prefix);
@@ -302,44 +299,71 @@ static int setup(struct dns_service *s, const struct netdef *def, const char *re
 		snprintf(err, errlen, "dns: out of memory");
 		return -ENOMEM;
 	}
-	s->udp_fd = listen_on(def->ip, SOCK_DGRAM, err, errlen);
-	if (s->udp_fd < 0)
-		return -EADDRNOTAVAIL;
-	s->tcp_fd = listen_on(def->ip, SOCK_STREAM, err, errlen);
-	if (s->tcp_fd < 0)
-		return -EADDRNOTAVAIL;
-	if (loop_add_fd(s->loop, s->udp_fd, EPOLLIN, on_udp, s) < 0 ||
-	    !(s->tcp = dns_tcp_new(s->loop, s->tcp_fd, s, &s->ctr))) {
+	if (loop_add_fd(s->loop, s->udp_fd, EPOLLIN, on_udp, s) < 0) {
+		snprintf(err, errlen, "dns: cannot register sockets");
+		return -ENOMEM;
+	}
+	s->udp_watched = 1;
+	if (!(s->tcp = dns_tcp_new(s->loop, s->tcp_fd, s, &s->ctr))) {
 		snprintf(err, errlen, "dns: cannot register sockets");
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-struct dns_service *dns_service_start(struct loop *loop, const struct netdef *def,
-				      const char *resolv_conf, char *err, size_t errlen)
+int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen)
 {
-	struct dns_service *s;
-
-	if (!def->has_ip) {
-		snprintf(err, errlen, "dns: network %s has no address", def->name);
-		return NULL;
+	*udp_fd = listen_on(ip, SOCK_DGRAM, err, errlen);
+	if (*udp_fd < 0)
+		return -EADDRNOTAVAIL;
+	*tcp_fd = listen_on(ip, SOCK_STREAM, err, errlen);
+	if (*tcp_fd < 0) {
+		close(*udp_fd);
+		return -EADDRNOTAVAIL;
 	}
-	s = calloc(1, sizeof(*s));
+	return 0;
+}
+
+struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
+					 const struct sockaddr_in *ups, size_t n_ups, int udp_fd,
+					 int tcp_fd, char *err, size_t errlen)
+{
+	struct dns_service *s = calloc(1, sizeof(*s));
+
 	if (!s) {
 		snprintf(err, errlen, "dns: out of memory");
+		close(udp_fd);
+		close(tcp_fd);
 		return NULL;
 	}
 	s->loop = loop;
 	snprintf(s->name, sizeof(s->name), "%s", def->name);
 	s->name_log = (struct ratelimit)RATELIMIT_INIT(DNS_NAME_LOG_BURST, DNS_NAME_LOG_MS);
-	s->udp_fd = s->tcp_fd = -1;
-	if (setup(s, def, resolv_conf, err, errlen) < 0) {
+	s->udp_fd = udp_fd;
+	s->tcp_fd = tcp_fd;
+	if (setup(s, def, ups, n_ups, err, errlen) < 0) {
 		dns_service_stop(s);
 		return NULL;
 	}
 	log_debug("dns: %s: serving on %s:53", def->name, inet_ntoa(def->ip));
 	return s;
+}
+
+struct dns_service *dns_service_start(struct loop *loop, const struct netdef *def,
+				      const char *resolv_conf, char *err, size_t errlen)
+{
+	struct sockaddr_in ups[DNS_MAX_UPSTREAMS];
+	size_t n_ups;
+	int udp_fd, tcp_fd;
+
+	if (!def->has_ip) {
+		snprintf(err, errlen, "dns: network %s has no address", def->name);
+		return NULL;
+	}
+	n_ups = dns_upstreams_load(def, resolv_conf, ups, DNS_MAX_UPSTREAMS);
+	if (dns_service_sockets(def->ip, &udp_fd, &tcp_fd, err, errlen))
+		return NULL;
+	return dns_service_start_on(loop, def, ups, n_ups, udp_fd, tcp_fd, err, errlen);
 }
 
 void dns_service_stop(struct dns_service *s)
@@ -348,10 +372,10 @@ void dns_service_stop(struct dns_service *s)
 		return;
 	dns_fwd_free(s->fwd);
 	dns_tcp_free(s->tcp);
-	if (s->udp_fd >= 0) {
+	if (s->udp_watched)
 		loop_del_fd(s->loop, s->udp_fd);
+	if (s->udp_fd >= 0)
 		close(s->udp_fd);
-	}
 	if (s->tcp_fd >= 0)
 		close(s->tcp_fd);
 	dns_cache_free(s->cache);
@@ -424,7 +448,7 @@ static struct json_object *latency_json(const struct dns_counters *c)
 	return o;
 }
 
-struct json_object *dns_service_counters_json(struct dns_service *s)
+struct json_object *dns_counters_json(const struct dns_counters *c, const struct dns_gauges *g)
 {
 	static const char *const types[] = {
 #define X(t) #t,
@@ -433,24 +457,41 @@ struct json_object *dns_service_counters_json(struct dns_service *s)
 		"OTHER",
 	};
 	struct json_object *o = json_object_new_object();
-	struct dns_cache_stats st;
 	char name[32];
 
 	if (!o)
 		return NULL;
-#define X(n) json_object_object_add(o, #n, json_object_new_int64((int64_t)s->ctr.n));
+#define X(n) json_object_object_add(o, #n, json_object_new_int64((int64_t)c->n));
 	DNS_COUNTERS(X)
 #undef X
 	for (unsigned i = 0; i < DNS_SLOT_N; i++) {
 		snprintf(name, sizeof(name), "queries_%s", types[i]);
 		for (char *p = name; *p; p++)
 			*p = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
-		json_object_object_add(o, name, json_object_new_int64(s->ctr.queries_by_type[i]));
+		json_object_object_add(o, name, json_object_new_int64(c->queries_by_type[i]));
 	}
-	dns_cache_stats(s->cache, &st);
-	json_object_object_add(o, "cache_entries", json_object_new_int64(st.entries));
+	json_object_object_add(o, "cache_entries", json_object_new_int64((int64_t)g->cache_entries));
 	json_object_object_add(o, "lease_name_entries",
-			       json_object_new_int64((int64_t)dns_zone_lease_count(s->zone)));
-	json_object_object_add(o, "upstream_latency", latency_json(&s->ctr));
+			       json_object_new_int64((int64_t)g->lease_name_entries));
+	json_object_object_add(o, "upstream_latency", latency_json(c));
 	return o;
+}
+
+void dns_service_counters(struct dns_service *s, struct dns_counters *c, struct dns_gauges *g)
+{
+	struct dns_cache_stats st;
+
+	dns_cache_stats(s->cache, &st);
+	*c = s->ctr;
+	g->cache_entries = st.entries;
+	g->lease_name_entries = dns_zone_lease_count(s->zone);
+}
+
+struct json_object *dns_service_counters_json(struct dns_service *s)
+{
+	struct dns_counters c;
+	struct dns_gauges g;
+
+	dns_service_counters(s, &c, &g);
+	return dns_counters_json(&c, &g);
 }

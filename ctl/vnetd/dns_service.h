@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 #include <netinet/in.h>
+#include <stdint.h>
 
 #include "loop.h"
 #include "netdef.h"
@@ -17,6 +18,14 @@ struct dns_service;
  * (path, normally /etc/resolv.conf). Returns NULL + err on error. */
 struct dns_service *dns_service_start(struct loop *loop, const struct netdef *def,
 				      const char *resolv_conf, char *err, size_t errlen);
+/* The same with the upstreams given and on sockets made by
+ * dns_service_sockets (owned from now on): in vnetd the core opens them and
+ * reads resolv.conf, the service child serves (privsep.h). */
+struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
+					 const struct sockaddr_in *ups, size_t n_ups, int udp_fd,
+					 int tcp_fd, char *err, size_t errlen);
+/* UDP and TCP (listening) on ip:53: CAP_NET_BIND_SERVICE. 0 or -errno. */
+int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen);
 void dns_service_stop(struct dns_service *s); /* NULL accepted */
 
 /* A configured name added at runtime (vnetctl host-add): the operator's, so
@@ -35,5 +44,13 @@ void dns_service_lease_gone(struct dns_service *s, struct in_addr ip);
 /* Counters as JSON object name -> integer ("queries_a", "local_answers",
  * "forwarded", "cache_hits", "cache_misses", "upstream_timeouts", "formerr"...). */
 struct json_object *dns_service_counters_json(struct dns_service *s);
+/* The same as numbers (what the child reports), and their JSON: the
+ * counters (dns_internal.h) and the levels. */
+struct dns_counters;
+struct dns_gauges {
+	uint64_t cache_entries, lease_name_entries;
+};
+void dns_service_counters(struct dns_service *s, struct dns_counters *c, struct dns_gauges *g);
+struct json_object *dns_counters_json(const struct dns_counters *c, const struct dns_gauges *g);
 
 #endif

@@ -144,17 +144,17 @@ struct json_object *network_repairs_json(const struct network *n)
 	return json_object_new_object();
 }
 
-struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
+struct json_object *dhcp_proxy_leases_json(struct dhcp_proxy *p)
 {
 	return json_object_new_array();
 }
 
-struct json_object *dhcp_service_counters_json(struct dhcp_service *s)
+struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p)
 {
 	return json_object_new_object();
 }
 
-struct json_object *dns_service_counters_json(struct dns_service *s)
+struct json_object *dns_proxy_counters_json(struct dns_proxy *p)
 {
 	return json_object_new_object();
 }

@@ -19,6 +19,7 @@
 #include "metrics_http.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "privsep.h"
 #include "share.h"
 #include "sdnotify.h"
 
@@ -28,6 +29,7 @@ struct options {
 	const char *metrics;
 	long ct_guest_max, ct_forward_max;	/* flows; -1: the default share */
 	struct dp_config dp;	/* --dp-hook/VNET_DP_HOOK, --ct-max/VNET_CT_MAX */
+	const char *service_user; /* NULL: PRIVSEP_DEFAULT_USER, else nobody */
 };
 
 static void usage(int code)
@@ -36,7 +38,7 @@ static void usage(int code)
 		"usage: vnetd [--foreground] [--conf-dir D] [--state-dir D] [--run-dir D]\n"
 		"             [--pin-dir D] [--resolv-conf F] [--metrics ADDR:PORT|off] [--debug]\n"
 		"             [--ct-guest-max N] [--ct-forward-max N] [--ct-max ENTRIES]\n"
-		"             [--dp-hook tc|xdp|xdp-veth]\n"
+		"             [--dp-hook tc|xdp|xdp-veth] [--service-user USER|UID[:GID]]\n"
 		"       vnetd --cleanup [--run-dir D] [--state-dir D] [--conf-dir D] [--pin-dir D]\n");
 	exit(code);
 }
@@ -84,7 +86,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "ct-guest-max", required_argument, NULL, 'G' },
 		{ "ct-forward-max", required_argument, NULL, 'F' },
 		{ "ct-max", required_argument, NULL, 'M' }, { "dp-hook", required_argument, NULL, 'H' },
-		{ 0 }
+		{ "service-user", required_argument, NULL, 'u' }, { 0 }
 	};
 	int c;
 
@@ -109,6 +111,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'F': o->ct_forward_max = parse_cap("ct-forward-max", optarg); break;
 		case 'M': dp_option(&o->dp, "ct-max", "--ct-max", optarg); break;
 		case 'H': dp_option(&o->dp, "dp-hook", "--dp-hook", optarg); break;
+		case 'u': o->service_user = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
@@ -181,6 +184,7 @@ static void on_tick(void *data)
 	struct netmgr *m = data;
 
 	dp_tick(m->dp);
+	privsep_tick();
 	netmgr_retry_binds(m);
 	/* Events drive reconciliation; this catches anything they missed. */
 	if (++ticks % 5 == 0)
@@ -225,11 +229,36 @@ static void daemonize(void)
 	}
 }
 
+/* The service child: its user, its directory, the metrics socket. It
+ * starts before the networks, whose services run in it. */
+static void start_child(struct options *o, struct loop *loop, struct netmgr *m)
+{
+	struct privsep_config cfg = { .metrics_fd = -1, .debug = o->debug,
+				      .syslog = !o->foreground };
+	char dir[4096], err[256];
+	struct privsep_ops ops;
+
+	if (privsep_resolve_user(o->service_user, &cfg.uid, &cfg.gid, err, sizeof(err)))
+		fatal("%s", err);
+	snprintf(dir, sizeof(dir), "%s/leases", o->paths.state_dir);
+	if (mkdir_p(dir, 0755))
+		fatal("cannot create %s: %s", dir, strerror(errno));
+	if (privsep_own_dir(dir, cfg.uid, cfg.gid, err, sizeof(err)))
+		fatal("lease directory: %s", err);
+	cfg.lease_dir = dir;
+	if (strcmp(o->metrics, "off") &&
+	    (cfg.metrics_fd = metrics_http_listen(o->metrics, err, sizeof(err))) < 0)
+		log_warn("metrics disabled: %s", err);
+	netmgr_privsep_ops(m, &ops);
+	if (privsep_start(loop, &cfg, &ops, err, sizeof(err)))
+		fatal("cannot start the service child: %s", err);
+}
+
 static int run(struct options *o)
 {
 	char sock[4096], err[256];
 	struct datapath *dp = NULL;
-	struct netmgr mgr;
+	struct netmgr mgr = { 0 };
 	struct loop *loop;
 	int ret, pidfd;
 
@@ -250,6 +279,7 @@ static int run(struct options *o)
 	if (dp_open(o->paths.pin_dir, &dp, err, sizeof(err)))
 		fatal("data path: %s", err);
 	set_ct_limits(dp, o);
+	start_child(o, loop, &mgr);
 	if ((ret = netmgr_init(&mgr, loop, dp, &o->paths)))
 		fatal("cannot initialise networks: %s", strerror(-ret));
 	if (linkwatch_start(&mgr))
@@ -259,17 +289,15 @@ static int run(struct options *o)
 		fatal("another vnetd is already listening on %s", sock);
 	if (ret)
 		fatal("cannot listen on %s: %s", sock, strerror(-ret));
-	if (strcmp(o->metrics, "off") && metrics_http_start(&mgr, o->metrics, err, sizeof(err)))
-		log_warn("metrics disabled: %s", err);
 	loop_add_timer(loop, 1000, on_tick, &mgr);
 	log_info("ready on %s", sock);
 	sdnotify_ready(sock);
 	ret = loop_run(loop);
 	sdnotify_send("STOPPING=1");
-	metrics_http_stop();
 	ctlsock_close();
 	linkwatch_stop();
 	netmgr_fini(&mgr);
+	privsep_stop();
 	dp_close(dp);
 	nl_fini();
 	loop_free(loop);
@@ -305,6 +333,8 @@ int main(int argc, char **argv)
 {
 	struct options o;
 
+	if (argc > 1 && !strcmp(argv[1], PRIVSEP_CHILD_ARG))
+		return privsep_child_main(argc, argv);
 	parse_options(argc, argv, &o);
 	xmlInitParser();
 	log_init("vnetd", !o.foreground && !o.cleanup, o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);

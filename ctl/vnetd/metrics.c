@@ -313,8 +313,8 @@ static void collect(struct netmgr *m, struct samples *s)
 			add(s, "vnet_dhcp_pool_size", lab,
 			    (long long)ntohl(n->def->dhcp_end.s_addr) - ntohl(n->def->dhcp_start.s_addr) + 1);
 		struct json_object *parts[4] = { net_datapath_json(m, n),
-						 n->dhcp ? dhcp_service_counters_json(n->dhcp) : NULL,
-						 n->dns ? dns_service_counters_json(n->dns) : NULL,
+						 n->dhcp ? dhcp_proxy_counters_json(n->dhcp) : NULL,
+						 n->dns ? dns_proxy_counters_json(n->dns) : NULL,
 						 network_repairs_json(n) };
 		const char *names[4] = { "vnet_datapath", "vnet_dhcp", "vnet_dns", "vnet_repairs" };
 
@@ -346,7 +346,7 @@ static void render_http(FILE *f)
 	static const char fam[] = "vnet_metrics_http_connections";
 	struct metrics_http_counters c;
 
-	metrics_http_get_counters(&c);
+	privsep_http_counters(&c); /* the endpoint is the child's */
 	header_of(f, "vnet_metrics_http_connections_total");
 	fprintf(f, "%s_total{event=\"accepted\"} %llu\n", fam, (unsigned long long)c.accepted);
 	fprintf(f, "%s_total{event=\"header_timeout\"} %llu\n", fam,
@@ -355,6 +355,22 @@ static void render_http(FILE *f)
 	fprintf(f, "%s_total{event=\"refused\"} %llu\n", fam, (unsigned long long)c.refused);
 	header_of(f, "vnet_metrics_http_connections_open");
 	fprintf(f, "%s_open %llu\n", fam, (unsigned long long)c.open);
+}
+
+/* The separation of privileges itself (docs/architecture.md, Processes). */
+static void render_privsep(FILE *f)
+{
+	static const char fam[] = "vnet_privsep_events_total";
+	struct privsep_counters c;
+
+	privsep_get_counters(&c);
+	header_of(f, fam);
+	fprintf(f, "%s{event=\"child_start\"} %llu\n", fam, (unsigned long long)c.starts);
+	fprintf(f, "%s{event=\"child_exit\"} %llu\n", fam, (unsigned long long)c.crashes);
+	fprintf(f, "%s{event=\"child_killed\"} %llu\n", fam, (unsigned long long)c.killed);
+	fprintf(f, "%s{event=\"rejected\"} %llu\n", fam, (unsigned long long)c.rejected);
+	fprintf(f, "%s{event=\"stale\"} %llu\n", fam, (unsigned long long)c.stale);
+	fprintf(f, "%s{event=\"timeout\"} %llu\n", fam, (unsigned long long)c.timeouts);
 }
 
 char *metrics_render(struct netmgr *m)
@@ -372,6 +388,7 @@ char *metrics_render(struct netmgr *m)
 	header_of(f, "vnet_start_time_seconds");
 	fprintf(f, "vnet_start_time_seconds %lld\n", (long long)metrics_start_time);
 	render_http(f);
+	render_privsep(f);
 	collect(m, &s);
 	qsort(s.v, s.n, sizeof(*s.v), by_family);
 	for (size_t i = 0; i < s.n;) {

@@ -17,6 +17,9 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	X("vnet_metrics_http_connections_total", COUNTER, "event",                               \
 	  "Metrics endpoint connections by event.")                                               \
 	X("vnet_metrics_http_connections_open", GAUGE, "", "Metrics endpoint connections open now.") \
+	X("vnet_privsep_events_total", COUNTER, "event",                                         \
+	  "Service child events: starts, exits, kills by the core, messages rejected or stale, "   \
+	  "requests that timed out.")                                                             \
 	X("vnet_network_active", GAUGE, "network", "1 if the network is running.")               \
 	X("vnet_network_ports", GAUGE, "network", "Guest ports attached.")                       \
 	X("vnet_repairs_forwarding_total", COUNTER, "network",                                   \

@@ -13,7 +13,11 @@
  * connections and all sources METRICS_TOTAL_MAX; a connection over a cap
  * evicts the oldest connection that has not finished its request head.
  * Closing is shutdown(2) on the socket: libmicrohttpd sees EOF and cleans up
- * as for any client that went away. */
+ * as for any client that went away.
+ *
+ * This runs in the service child, which holds no state worth exporting: a
+ * GET /metrics is suspended, the core is asked for the text (fetch) and the
+ * request resumes with its answer, or with 503 after METRICS_FETCH_MS. */
 #include "metrics_http.h"
 
 #include <arpa/inet.h>
@@ -22,14 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <errno.h>
+#include <unistd.h>
 
-#include "commands.h"
+#include "loop.h"
 
 #define METRICS_HEAD_DEADLINE_MS 2000
 #define METRICS_PER_SOURCE_MAX 8
 #define METRICS_TOTAL_MAX 32
 #define METRICS_MHD_LIMIT 64 /* backstop; our caps keep below it */
 #define METRICS_POLL_MS 250  /* deadline check while connections are open */
+#define METRICS_FETCH_MS 3000 /* the core's answer, or 503 */
 
 struct mconn {
 	struct mconn *next;
@@ -39,8 +46,22 @@ struct mconn {
 	int closing;
 };
 
+/* A GET /metrics waiting for the core's text. */
+struct mreq {
+	struct mreq *next;
+	struct MHD_Connection *conn;
+	uint32_t id;
+	uint64_t deadline_ms;
+	int answered;
+	char *text;
+};
+
 static struct MHD_Daemon *mhd;
-static struct netmgr *mgr;
+static struct loop *mloop;
+static metrics_http_fetch_fn fetch_fn;
+static void *fetch_ctx;
+static struct mreq *reqs;
+static uint32_t next_req_id;
 static long mhd_timer;
 static struct mconn *conns; /* oldest first */
 static struct metrics_http_counters ctr;
@@ -138,6 +159,18 @@ static struct mconn *conn_of(struct MHD_Connection *mc)
 	return i ? i->socket_context : NULL;
 }
 
+static void req_free(struct mreq *r)
+{
+	struct mreq **pp;
+
+	for (pp = &reqs; *pp && *pp != r; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = r->next;
+	free(r->text);
+	free(r);
+}
+
 /* A request is answered: the next one on this connection (keep-alive) gets
  * a fresh deadline for its head. */
 static void on_completed(void *cls, struct MHD_Connection *mc, void **req_ctx,
@@ -145,8 +178,18 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **req_ctx,
 {
 	struct mconn *c = conn_of(mc);
 
+	if (*req_ctx)
+		req_free(*req_ctx);
+	*req_ctx = NULL;
 	if (c)
 		c->deadline_ms = loop_now_ms() + METRICS_HEAD_DEADLINE_MS;
+}
+
+static void req_resume(struct mreq *r, char *text)
+{
+	r->answered = 1;
+	r->text = text;
+	MHD_resume_connection(r->conn);
 }
 
 static void check_deadlines(void)
@@ -156,6 +199,38 @@ static void check_deadlines(void)
 	for (struct mconn *c = conns; c; c = c->next)
 		if (!c->closing && c->deadline_ms && now >= c->deadline_ms)
 			drop_conn(c, &ctr.header_timeout);
+	for (struct mreq *r = reqs; r; r = r->next)
+		if (!r->answered && now >= r->deadline_ms)
+			req_resume(r, NULL);
+}
+
+/* First call: suspend and ask the core; after the answer: respond. */
+static enum MHD_Result metrics_get(struct MHD_Connection *conn, void **con_cls, char **text,
+				   unsigned *status)
+{
+	struct mreq *r = *con_cls;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		r->conn = conn;
+		r->id = ++next_req_id;
+		r->deadline_ms = loop_now_ms() + METRICS_FETCH_MS;
+		r->next = reqs;
+		reqs = r;
+		*con_cls = r;
+		MHD_suspend_connection(conn);
+		fetch_fn(fetch_ctx, r->id);
+		return MHD_YES;
+	}
+	*text = r->text;
+	r->text = NULL;
+	if (!*text) {
+		*text = strdup("metrics unavailable: the daemon did not answer\n");
+		*status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -165,7 +240,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct mconn *c = conn_of(conn);
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	char *text;
+	char *text = NULL;
 	unsigned status = MHD_HTTP_OK;
 
 	if (c)
@@ -174,7 +249,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		text = strdup("method not allowed\n");
 		status = MHD_HTTP_METHOD_NOT_ALLOWED;
 	} else if (!strcmp(url, "/metrics")) {
-		text = metrics_render(mgr);
+		if (metrics_get(conn, con_cls, &text, &status) == MHD_NO)
+			return MHD_NO;
+		if (!text && !((struct mreq *)*con_cls)->answered)
+			return MHD_YES; /* suspended until the core answers */
 	} else {
 		text = strdup("not found; try /metrics\n");
 		status = MHD_HTTP_NOT_FOUND;
@@ -199,9 +277,9 @@ static void mhd_schedule(void)
 	MHD_get_timeout(mhd, &t);
 	if (t > 1000)
 		t = 1000;
-	if (conns && t > METRICS_POLL_MS)
+	if ((conns || reqs) && t > METRICS_POLL_MS)
 		t = METRICS_POLL_MS;
-	mhd_timer = loop_add_timer(mgr->loop, (unsigned)t, mhd_poll, NULL);
+	mhd_timer = loop_add_timer(mloop, (unsigned)t, mhd_poll, NULL);
 }
 
 static void mhd_poll(void *data)
@@ -219,9 +297,21 @@ static void on_mhd_fd(int fd, uint32_t events, void *data)
 	MHD_run(mhd);
 	/* a first connection: poll its deadline sooner than MHD's timeout */
 	if (!had && conns && mhd_timer) {
-		loop_cancel_timer(mgr->loop, mhd_timer);
+		loop_cancel_timer(mloop, mhd_timer);
 		mhd_schedule();
 	}
+}
+
+void metrics_http_answer(uint32_t req_id, char *text)
+{
+	for (struct mreq *r = reqs; r; r = r->next) {
+		if (r->id == req_id && !r->answered) {
+			req_resume(r, text);
+			MHD_run(mhd);
+			return;
+		}
+	}
+	free(text); /* timed out meanwhile */
 }
 
 static int parse_addr(const char *addr_port, struct sockaddr_in *sa, char *err, size_t errlen)
@@ -242,25 +332,45 @@ static int parse_addr(const char *addr_port, struct sockaddr_in *sa, char *err, 
 	return 0;
 }
 
-int metrics_http_start(struct netmgr *m, const char *addr_port, char *err, size_t errlen)
+int metrics_http_listen(const char *addr_port, char *err, size_t errlen)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	const union MHD_DaemonInfo *info;
+	int one = 1, fd;
 
 	if (parse_addr(addr_port, &sa, err, errlen))
 		return -1;
-	mgr = m;
-	mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, ntohs(sa.sin_port), NULL, NULL,
-			       on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 64)) {
+		snprintf(err, errlen, "cannot listen on %s: %s", addr_port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int metrics_http_start(struct loop *loop, int listen_fd, metrics_http_fetch_fn fetch, void *ctx,
+		       char *err, size_t errlen)
+{
+	const union MHD_DaemonInfo *info;
+
+	mloop = loop;
+	fetch_fn = fetch;
+	fetch_ctx = ctx;
+	mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0,
+			       NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 			       MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MHD_LIMIT,
 			       MHD_OPTION_CONNECTION_TIMEOUT, 5u,
 			       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 			       MHD_OPTION_NOTIFY_CONNECTION, on_notify, NULL,
 			       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-	if (!mhd)
-		return snprintf(err, errlen, "cannot listen on %s", addr_port), -1;
+	if (!mhd) {
+		close(listen_fd);
+		return snprintf(err, errlen, "cannot start the metrics server"), -1;
+	}
 	info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD);
-	if (!info || loop_add_fd(m->loop, info->epoll_fd, EPOLLIN, on_mhd_fd, NULL)) {
+	if (!info || loop_add_fd(loop, info->epoll_fd, EPOLLIN, on_mhd_fd, NULL)) {
 		MHD_stop_daemon(mhd);
 		mhd = NULL;
 		return snprintf(err, errlen, "cannot poll the metrics server"), -1;
@@ -274,8 +384,13 @@ void metrics_http_stop(void)
 	if (!mhd)
 		return;
 	if (mhd_timer)
-		loop_cancel_timer(mgr->loop, mhd_timer);
-	loop_del_fd(mgr->loop, MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd);
+		loop_cancel_timer(mloop, mhd_timer);
+	/* MHD refuses to stop with suspended connections */
+	for (struct mreq *r = reqs; r; r = r->next)
+		if (!r->answered)
+			req_resume(r, NULL);
+	MHD_run(mhd);
+	loop_del_fd(mloop, MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd);
 	MHD_stop_daemon(mhd); /* closes every connection: on_notify frees them */
 	mhd = NULL;
 }

@@ -264,8 +264,8 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 void netmgr_fini(struct netmgr *m)
 {
 	for (size_t i = 0; i < m->n_nets; i++) {
-		dhcp_service_stop(m->nets[i]->dhcp);
-		dns_service_stop(m->nets[i]->dns);
+		dhcp_proxy_stop(m->nets[i]->dhcp);
+		dns_proxy_stop(m->nets[i]->dns);
 		network_free(m->nets[i]);
 	}
 	m->n_nets = 0;
@@ -281,13 +281,13 @@ int network_host_add(struct network *n, const struct netdef_host *h, char *err, 
 	d->hosts[d->n_hosts++] = *h;
 	ret = netdef_validate(d, err, errlen);
 	if (!ret && n->dhcp)
-		ret = dhcp_service_add_host(n->dhcp, h, err, errlen);
+		ret = dhcp_proxy_add_host(n->dhcp, h, err, errlen);
 	if (ret) {
 		d->n_hosts--;
 		return ret;
 	}
 	if (n->dns && h->name[0])
-		dns_service_add_name(n->dns, h->name, h->ip);
+		dns_proxy_add_name(n->dns, h->name, h->ip);
 	return netstore_save(n->mgr, n);
 }
 

@@ -9,9 +9,9 @@
 
 #include "datapath.h"
 #include "dhcp_service.h"
-#include "dns_service.h"
 #include "loop.h"
 #include "netdef.h"
+#include "privsep.h"
 
 #define NETMGR_MAX_NETS 64
 #define NETWORK_MAX_PORTS 256
@@ -68,8 +68,8 @@ struct network {
 	int bridge_ifindex;
 	size_t n_ports;
 	struct port ports[NETWORK_MAX_PORTS];
-	struct dhcp_service *dhcp;
-	struct dns_service *dns;
+	struct dhcp_proxy *dhcp;	/* the services run in the child (privsep.h) */
+	struct dns_proxy *dns;
 	size_t n_pending;
 	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */
@@ -140,6 +140,8 @@ int linkwatch_start(struct netmgr *m);
 void linkwatch_stop(void);
 /* SIGHUP: re-read definitions from the config dir. */
 void netmgr_reload(struct netmgr *m);
+/* What the service child's messages do to the networks (netmgr_privsep.c). */
+void netmgr_privsep_ops(struct netmgr *m, struct privsep_ops *ops);
 
 /* Persistence (netstore.c). */
 int netstore_save(struct netmgr *m, struct network *n);

@@ -291,7 +291,7 @@ static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 			 r == -EBUSY ? "the MAC is bound to another port" : strerror(-r));
 	else	/* bound where it is now: a removed port's claim on it is void */
 		network_forget_bind(n, l->mac, l->ip);
-	dns_service_lease_bound(n->dns, l->ip, l->mac, l->hostname);
+	dns_proxy_lease_bound(n->dns, l->ip, l->mac, l->hostname);
 }
 
 static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
@@ -300,7 +300,7 @@ static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
 
 	dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, false);
 	network_forget_bind(n, l->mac, l->ip);
-	dns_service_lease_gone(n->dns, l->ip);
+	dns_proxy_lease_gone(n->dns, l->ip);
 }
 
 /* Where a DHCP request came in (noted by the port program): a VDE
@@ -322,27 +322,26 @@ static int start_services(struct network *n, char *err, size_t errlen)
 {
 	struct netmgr *m = n->mgr;
 	struct dhcp_hooks hooks = { lease_bound, lease_gone, lease_origin, n };
-	char path[4096];
 
 	if (n->def->mode == NETDEF_MODE_BRIDGE) /* the LAN serves DHCP/DNS; learn its leases */
 		return share_snoop_start(n, err, errlen);
 	if (!n->def->has_ip)
 		return 0;
-	n->dns = dns_service_start(m->loop, n->def, m->paths.resolv_conf, err, errlen);
+	n->dns = dns_proxy_start(n->def, n->id, m->paths.resolv_conf, err, errlen);
 	if (!n->dns)
 		return -EIO;
 	if (!n->def->has_dhcp)
 		return 0;
-	snprintf(path, sizeof(path), "%s/leases/%s.leases", m->paths.state_dir, n->def->name);
-	n->dhcp = dhcp_service_start(m->loop, n->def, path, &hooks, err, errlen);
+	/* the file is <state>/leases/NAME.leases, the child's root */
+	n->dhcp = dhcp_proxy_start(n->def, n->id, &hooks, err, errlen);
 	return n->dhcp ? 0 : -EIO;
 }
 
 int network_restart_services(struct network *n, char *err, size_t errlen)
 {
-	dhcp_service_stop(n->dhcp);
+	dhcp_proxy_stop(n->dhcp);
 	n->dhcp = NULL;
-	dns_service_stop(n->dns);
+	dns_proxy_stop(n->dns);
 	n->dns = NULL;
 	return start_services(n, err, errlen);
 }
@@ -351,9 +350,9 @@ static void teardown(struct network *n)
 {
 	n->n_pending = 0;
 	share_snoop_stop(n);
-	dhcp_service_stop(n->dhcp);
+	dhcp_proxy_stop(n->dhcp);
 	n->dhcp = NULL;
-	dns_service_stop(n->dns);
+	dns_proxy_stop(n->dns);
 	n->dns = NULL;
 	for (size_t i = 0; i < n->n_ports; i++) {
 		if (n->ports[i].ifindex)

@@ -95,7 +95,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 
 	if (!p)
 		return ERR("%s is not a port of network %s", ifname, n->def->name), -ENOENT;
-	dhcp_service_port_gone(n->dhcp, p->ifindex);
+	dhcp_proxy_port_gone(n->dhcp, p->ifindex);
 	/* the same device added back gets its guest's leases again */
 	if (p->ifindex && (int)if_nametoindex(ifname) == p->ifindex)
 		network_park_binds(n, p->ifindex);

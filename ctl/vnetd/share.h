@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct netmgr;
 struct network;
@@ -35,6 +36,12 @@ int share_bridge_uplink(struct network *n, char *err, size_t errlen);
  * anti-spoofing) from the LAN's DHCPACKs (share_snoop.c); sets n->snoop. */
 int share_snoop_start(struct network *n, char *err, size_t errlen);
 void share_snoop_stop(struct network *n); /* NULL-safe */
+/* The child saw a DHCPACK (checked message): bind it if it came from the
+ * LAN side. A new child gets the socket again (resend). */
+struct psm_snoop_ack;
+void share_snoop_on_ack(struct network *n, const struct psm_snoop_ack *m);
+void share_snoop_resend(struct network *n);
+uint32_t share_snoop_gen(const struct network *n);
 
 /* [{"nic":..,"bridge":..,"state":..}] */
 

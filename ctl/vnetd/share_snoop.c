@@ -6,7 +6,11 @@
  * or that the host itself sends on the bridge count: a guest cannot forge
  * one for another. A
  * binding lives as long as the lease (plus a grace period); renewals
- * extend it. */
+ * extend it.
+ *
+ * The core opens the packet socket; the service child reads and parses
+ * the frames and reports each ACK with where it was seen (PSM_SNOOP_ACK);
+ * the verdict and the bindings are made here. */
 #include "share.h"
 
 #include <arpa/inet.h>
@@ -27,6 +31,7 @@
 #include "macaddr.h"
 #include "netlink.h"
 #include "netmgr.h"
+#include "privsep.h"
 
 #define SNOOP_MAX 1024
 #define SNOOP_GRACE_S 60	/* a late renewal must not cut a guest off */
@@ -40,7 +45,8 @@ struct snoop_bind {
 
 struct share_snoop {
 	struct network *n;
-	int fd;
+	int fd;		/* kept for the next child */
+	uint32_t gen;
 	long timer;
 	size_t n_binds;
 	struct snoop_bind binds[SNOOP_MAX];
@@ -77,27 +83,27 @@ static void bind_drop(struct share_snoop *s, struct snoop_bind *b)
 	*b = s->binds[--s->n_binds];
 }
 
-static void on_ack(struct share_snoop *s, const struct dhcp_msg *m)
+static void on_ack(struct share_snoop *s, const struct psm_snoop_ack *m)
 {
-	struct snoop_bind *b = bind_find(s, m->chaddr);
-	uint32_t secs = m->has_lease_time ? m->lease_time : 3600;
+	struct snoop_bind *b = bind_find(s, m->mac);
+	uint32_t secs = m->lease_secs;
 	char mac[18];
 
-	if (b && b->ip.s_addr != m->yiaddr.s_addr)
+	if (b && b->ip.s_addr != m->ip.s_addr)
 		bind_drop(s, b), b = NULL;
 	if (!b && s->n_binds >= SNOOP_MAX)
 		return log_warn("network %s: too many snooped leases", s->n->def->name);
-	mac_format(m->chaddr, mac);
-	if (dp_lease_bind(s->n->mgr->dp, s->n->id, m->chaddr, m->yiaddr, true)) {
+	mac_format(m->mac, mac);
+	if (dp_lease_bind(s->n->mgr->dp, s->n->id, m->mac, m->ip, true)) {
 		log_debug("network %s: ACK for %s, not a guest here", s->n->def->name, mac);
 		return;
 	}
 	if (!b) {
 		b = &s->binds[s->n_binds++];
-		memcpy(b->mac, m->chaddr, 6);
-		b->ip = m->yiaddr;
+		memcpy(b->mac, m->mac, 6);
+		b->ip = m->ip;
 		log_info("network %s: %s leased %s from the LAN", s->n->def->name, mac,
-			 inet_ntoa(m->yiaddr));
+			 inet_ntoa(m->ip));
 	}
 	b->expires_ms = loop_now_ms() + (secs == 0xffffffffu ? 1ull << 50
 				       : ((uint64_t)secs + SNOOP_GRACE_S) * 1000);
@@ -106,36 +112,41 @@ static void on_ack(struct share_snoop *s, const struct dhcp_msg *m)
 /* Sent by the host itself on the bridge, or received from the LAN: on a
  * port of the bridge (the shared NIC, or an admin's own uplink port) that
  * is not a guest port of this network. */
-static int trusted(struct share_snoop *s, const struct sockaddr_ll *sll)
+static int trusted(struct share_snoop *s, int ifindex, unsigned pkttype)
 {
 	int br = if_nametoindex(s->n->def->bridge);
 	char name[IF_NAMESIZE];
 
-	if (sll->sll_pkttype == PACKET_OUTGOING)
-		return sll->sll_ifindex == br;
+	if (pkttype == PACKET_OUTGOING)
+		return ifindex == br;
 	for (size_t i = 0; i < s->n->n_ports; i++)
-		if (s->n->ports[i].ifindex == sll->sll_ifindex)
+		if (s->n->ports[i].ifindex == ifindex)
 			return 0;
-	return if_indextoname(sll->sll_ifindex, name) && nl_link_master(name) == br;
+	return if_indextoname(ifindex, name) && nl_link_master(name) == br;
 }
 
-static void on_packet(int fd, uint32_t events, void *data)
+void share_snoop_on_ack(struct network *n, const struct psm_snoop_ack *m)
 {
-	struct share_snoop *s = data;
-	uint8_t buf[2048];
-	struct sockaddr_ll sll;
-	socklen_t sl = sizeof(sll);
-	struct dhcp_msg m;
-	ssize_t len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&sll, &sl);
-	size_t hl = len > 0 ? (size_t)(buf[0] & 0xf) * 4 : 0;
+	if (!n->snoop || n->snoop->gen != m->in.gen || !trusted(n->snoop, m->ifindex, m->pkttype))
+		return;
+	on_ack(n->snoop, m);
+}
 
-	(void)events;
-	if (len <= 0 || !trusted(s, &sll) || hl < 20 || (size_t)len < hl + 8)
+uint32_t share_snoop_gen(const struct network *n)
+{
+	return n->snoop ? n->snoop->gen : 0;
+}
+
+void share_snoop_resend(struct network *n)
+{
+	struct psm_net m;
+
+	if (!n->snoop)
 		return;
-	if (dhcp_msg_parse(buf + hl + 8, len - hl - 8, &m) || m.op != BOOTREPLY ||
-	    m.type != DHCPACK || m.htype != 1 || m.hlen != 6 || !m.yiaddr.s_addr)
-		return;
-	on_ack(s, &m);
+	privsep_send_netdef(n->id, n->def);
+	psm_init(&m, PSM_SNOOP_START);
+	m.in = (struct psm_inst){ n->id, n->snoop->gen };
+	privsep_send(&m, &n->snoop->fd);
 }
 
 static void on_tick(void *data)
@@ -177,16 +188,16 @@ int share_snoop_start(struct network *n, char *err, size_t errlen)
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
 	s->n = n;
 	s->fd = snoop_socket();
-	r = s->fd < 0 ? s->fd : loop_add_fd(n->mgr->loop, s->fd, EPOLLIN, on_packet, s);
+	r = s->fd < 0 ? s->fd : 0;
 	if (r) {
-		if (s->fd >= 0)
-			close(s->fd);
 		free(s);
 		return snprintf(err, errlen, "cannot watch DHCP on %s: %s", n->def->bridge,
 				strerror(-r)), r;
 	}
+	s->gen = privsep_new_gen();
 	s->timer = loop_add_timer(n->mgr->loop, SNOOP_TICK_MS, on_tick, s);
 	n->snoop = s;
+	share_snoop_resend(n); /* the child reads it */
 	return 0;
 }
 
@@ -196,10 +207,10 @@ void share_snoop_stop(struct network *n)
 
 	if (!s)
 		return;
+	privsep_stop_service(PSM_SNOOP_STOP, n->id, s->gen);
 	while (s->n_binds)
 		bind_drop(s, &s->binds[0]);
 	loop_cancel_timer(n->mgr->loop, s->timer);
-	loop_del_fd(n->mgr->loop, s->fd);
 	close(s->fd);
 	free(s);
 	n->snoop = NULL;

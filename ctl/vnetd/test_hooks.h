@@ -10,7 +10,8 @@
 #define TEST_HOOK_LIST(X)                                                                       \
 	X(SHARE_FAIL, "VNET_TEST_SHARE_FAIL", "make share step STEP fail (rollback)")           \
 	X(SHARE_CRASH, "VNET_TEST_SHARE_CRASH", "exit just before share step STEP (recovery)")  \
-	X(CT_TIMEOUT_DIV, "VNET_CT_TIMEOUT_DIV", "divide every conntrack timeout by N")
+	X(CT_TIMEOUT_DIV, "VNET_CT_TIMEOUT_DIV", "divide every conntrack timeout by N")         \
+	X(CHILD_CRASH, "VNET_TEST_CHILD_CRASH", "a DHCP datagram holding this text aborts the service child")
 
 enum test_hook {
 #define X(id, env, what) TEST_HOOK_##id,

@@ -35,8 +35,8 @@ TEST_CPPFLAGS  = $(VNETD_CPPFLAGS) -Itests -Ictl/vnet-user
 # Sources: a fuzz_*.c beside the code it fuzzes is a fuzz target, never part
 # of a library or program.
 NOT_FUZZ      = $(foreach f,$(1),$(if $(findstring /fuzz_,$(f)),,$(f)))
-LIB_SRCS     := $(call NOT_FUZZ,$(wildcard lib/*.c))
-VNETD_SRCS   := $(call NOT_FUZZ,$(filter-out ctl/vnetd/main.c ctl/vnetd/test_hooks.c,$(wildcard ctl/vnetd/*.c)))
+LIB_SRCS     := $(call NOT_FUZZ,$(wildcard lib/*/*.c))
+VNETD_SRCS   := $(call NOT_FUZZ,$(filter-out ctl/vnetd/core/main.c ctl/vnetd/core/test_hooks.c,$(wildcard ctl/vnetd/*/*.c)))
 VNETCTL_SRCS := $(wildcard ctl/vnetctl/*.c)
 BPF_SRCS     := $(wildcard bpf/*.bpf.c)
 SKELS        := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
@@ -44,7 +44,7 @@ UNIT_SRCS    := $(wildcard tests/unit/test_*.c tests/bpf/test_*.c)
 UNIT_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS    := $(wildcard tests/tools/*.c)
 TOOL_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
-FUZZ_SRCS    := $(wildcard lib/fuzz_*.c bpf/fuzz_*.c ctl/*/fuzz_*.c)
+FUZZ_SRCS    := $(wildcard lib/*/fuzz_*.c bpf/fuzz_*.c ctl/*/fuzz_*.c ctl/vnetd/*/fuzz_*.c)
 FUZZ_BINS    := $(foreach s,$(FUZZ_SRCS),$(BUILD)/fuzz/$(basename $(notdir $(s))))
 
 LIB_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -57,6 +57,7 @@ all: check-layers $(BUILD)/vnetd $(BUILD)/vnetctl
 check-layers:
 	$(Q)! grep -rn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"\.\./' bpf ctl lib nss tests \
 		--include='*.[ch]' || { echo 'a #include "../" crosses a layer: use the include path' >&2; false; }
+	$(Q)tests/check_layout.sh
 
 # ---- BPF: clang -target bpf -> object -> skeleton ---------------------------
 $(BUILD)/vmlinux.h:
@@ -102,14 +103,14 @@ $(BUILD)/libvnetd.a: $(VNETD_OBJS)
 
 # test_hooks.c is built twice: hooks off for vnetd (and every test program),
 # on for vnetd-test, which only the system tests that inject faults run.
-HOOKS_OFF := $(BUILD)/obj/ctl/vnetd/test_hooks.o
-HOOKS_ON  := $(BUILD)/obj/ctl/vnetd/test_hooks_on.o
-$(HOOKS_ON): ctl/vnetd/test_hooks.c
+HOOKS_OFF := $(BUILD)/obj/ctl/vnetd/core/test_hooks.o
+HOOKS_ON  := $(BUILD)/obj/ctl/vnetd/core/test_hooks_on.o
+$(HOOKS_ON): ctl/vnetd/core/test_hooks.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -DVNET_TEST_HOOKS $(CFLAGS) $(DEPFLAGS) -c $< -o $@
-$(BUILD)/vnetd: $(BUILD)/obj/ctl/vnetd/main.o $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
+$(BUILD)/vnetd: $(BUILD)/obj/ctl/vnetd/core/main.o $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/vnetd-test: $(BUILD)/obj/ctl/vnetd/main.o $(HOOKS_ON) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
+$(BUILD)/vnetd-test: $(BUILD)/obj/ctl/vnetd/core/main.o $(HOOKS_ON) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/vnetctl: $(VNETCTL_OBJS) $(BUILD)/libvnet.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -184,10 +185,10 @@ INSTALLED   := $(SBINDIR)/vnetd $(BINDIR)/vnetctl $(BINDIR)/vnet-user $(LIBDIR)/
 all: $(NSS_SO)
 
 # The NSS module reuses the lease file parser; only _nss_vnet_* is exported.
-$(NSS_SO): nss/nss_vnet.c lib/lease_store.c lib/fileutil.c
+$(NSS_SO): nss/nss_vnet.c lib/lease/lease_store.c lib/util/fileutil.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -D_GNU_SOURCE -Ilib $(CFLAGS) $(BIN_DEPFLAGS) -fPIC -fvisibility=hidden -shared \
-		-Wl,-soname,libnss_vnet.so.2 -Wl,-z,defs -o $@ nss/nss_vnet.c lib/lease_store.c lib/fileutil.c
+		-Wl,-soname,libnss_vnet.so.2 -Wl,-z,defs -o $@ nss/nss_vnet.c lib/lease/lease_store.c lib/util/fileutil.c
 
 install: all
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(SBINDIR)/vnetd

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lease_store.h"
+#include "lease/lease.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_ADDRS 16

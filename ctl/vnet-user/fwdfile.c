@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/util.h"
 #include "stack.h"
 
 static int parse_port(const char *s, uint16_t *port)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/util.h"
 #include "vu.h"
 
 static int usage(void)

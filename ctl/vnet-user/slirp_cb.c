@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/util.h"
 #include "stack.h"
 
 int64_t vu_clock_ms(void)

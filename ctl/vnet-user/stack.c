@@ -12,9 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "netdef_file.h"
-#include "slirp_mac.h"
+#include "util/util.h"
+#include "netdef/netdef.h"
 #include "stack.h"
 
 #define RX_BURST 64

@@ -17,8 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "log.h"
+#include "util/util.h"
 #include "vu.h"
 
 #define BUDGET 10	  /* restarts allowed ... */

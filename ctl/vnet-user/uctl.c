@@ -13,10 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctlproto.h"
-#include "fileutil.h"
-#include "log.h"
-#include "macaddr.h"
+#include "ctl/ctl.h"
+#include "util/util.h"
 #include "stack.h"
 
 struct req {

@@ -8,12 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "dhcp_counters_json.h"
-#include "dhcp_json.h"
-#include "dhcp_lease_file.h"
-#include "dhcp_pool.h"
-#include "dhcp_pool_netdef.h"
-#include "log.h"
+#include "dhcp/dhcp.h"
+#include "util/util.h"
 
 struct vu_dhcp {
 	struct dhcp_pool *pool;

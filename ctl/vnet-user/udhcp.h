@@ -9,9 +9,9 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
-#include "dns_zone.h"
+#include "dns/dns.h"
 #include "frame.h"
-#include "netdef.h"
+#include "netdef/netdef.h"
 
 struct vu_dhcp;
 

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "dns_msg.h"
+#include "dns/dns.h"
 
 #define LOCAL_TTL 0 /* leases change: let nobody cache them */
 

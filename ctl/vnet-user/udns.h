@@ -8,9 +8,9 @@
 
 #include <stdint.h>
 
-#include "dns_zone.h"
+#include "dns/dns.h"
 #include "frame.h"
-#include "netdef.h"
+#include "netdef/netdef.h"
 #include "udns_fwd.h"
 
 struct vu_dns_counters {

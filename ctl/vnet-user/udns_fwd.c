@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dns_upstreams.h"
-#include "log.h"
+#include "dns/dns.h"
+#include "util/util.h"
 #include "vu.h"
 
 void vu_dnsfwd_init(struct vu_dnsfwd *f, const struct netdef *def, const uint8_t gw_mac[6])

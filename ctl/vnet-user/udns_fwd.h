@@ -10,9 +10,9 @@
 #include <poll.h>
 #include <stdint.h>
 
-#include "dns_msg.h"
+#include "dns/dns.h"
 #include "frame.h"
-#include "netdef.h"
+#include "netdef/netdef.h"
 
 #define DNSFWD_MAX 64	      /* queries in flight; more are refused */
 #define DNSFWD_TIMEOUT_MS 5000 /* then SERVFAIL */

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "netdef.h"
-#include "user_rundir.h"
+#include "netdef/netdef.h"
+#include "util/util.h"
 
 /* Paths of one running network. */
 struct vu_paths {

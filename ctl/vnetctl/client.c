@@ -9,7 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctlproto.h"
+#include "ctl/ctl.h"
 
 static int connect_daemon(const char *path)
 {

@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "client.h"
-#include "ctl_verbs.h"
-#include "ctlproto.h"
-#include "fileutil.h"
+#include "ctl/ctl.h"
+#include "util/util.h"
 #include "print.h"
 #include "stats_text.h"
 #include "suggest.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "fileutil.h"
+#include "util/util.h"
 #include "user_priv.h"
 
 struct ucmd {

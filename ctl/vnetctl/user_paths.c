@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileutil.h"
+#include "util/util.h"
 
 static const char *home(void)
 {

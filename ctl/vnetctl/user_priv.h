@@ -4,8 +4,8 @@
 
 #include <sys/types.h>
 
-#include "netdef.h"
-#include "user_rundir.h"
+#include "netdef/netdef.h"
+#include "util/util.h"
 
 struct user_paths {
 	char conf[256];		/* definitions dir */

@@ -16,9 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "netdef_file.h"
-#include "pidfile.h"
+#include "util/util.h"
+#include "netdef/netdef.h"
 
 #define START_TIMEOUT_MS 20000
 #define STOP_TIMEOUT_MS 10000

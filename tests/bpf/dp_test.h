@@ -22,7 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dp_priv.h"
+#include "dp/dp_priv.h"
 #include "vnet.skel.h"
 
 #define GUEST1 "192.168.122.10"

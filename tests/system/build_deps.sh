@@ -42,15 +42,15 @@ expect() {
 }
 
 # the cases the issue found stale, and what must stay untouched
-expect ctl/vnetd/commands.c +fuzz/fuzz_ctlproto +vnetd -vnetctl -vnet-user -fuzz/fuzz_dhcp_msg
-expect ctl/vnetd/netmgr.h +fuzz/fuzz_ctlproto +vnetd -vnetctl -fuzz/fuzz_frame
+expect ctl/vnetd/control/commands.c +fuzz/fuzz_ctlproto +vnetd -vnetctl -vnet-user -fuzz/fuzz_dhcp_msg
+expect ctl/vnetd/netmgr/netmgr.h +fuzz/fuzz_ctlproto +vnetd -vnetctl -fuzz/fuzz_frame
 expect ctl/vnet-user/udhcp.c +tests/unit/test_vu_frames +vnet-user -fuzz/fuzz_vu_frame -vnetd
 expect ctl/vnet-user/frame.c +tests/unit/test_vu_frames +fuzz/fuzz_vu_frame +vnet-user -vnetctl
 expect bpf/lib/parse.h +fuzz/fuzz_frame +bpf/vnet.bpf.o +vnetd +tests/bpf/test_dp_nat -vnetctl \
 	-obj/lib/dhcp_msg.o -obj/ctl/vnetd/netmgr.o
-expect lib/dhcp_msg.h +fuzz/fuzz_dhcp_msg +tests/unit/test_dhcp_msg +vnetd -fuzzobj/lib/netdef_xml.o \
+expect lib/dhcp/dhcp.h +fuzz/fuzz_dhcp_msg +tests/unit/test_dhcp_msg +vnetd -fuzzobj/lib/netdef_xml.o \
 	-obj/ctl/vnetctl/main.o
-expect lib/lease_store.c +libnss_vnet.so.2 +fuzz/fuzz_lease_store -obj/ctl/vnetd/tap.o
+expect lib/lease/lease_store.c +libnss_vnet.so.2 +fuzz/fuzz_lease_store -obj/ctl/vnetd/tap.o
 expect tests/bpf/dp_test.h +tests/bpf/test_dp_nat +tests/tools/dp_cost -vnetd
 
 # every source and header is something's dependency (none is ignored)

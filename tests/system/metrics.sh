@@ -49,10 +49,10 @@ scrape >/dev/null || fail "daemon stopped serving after parallel connections"
 vnetctl net-list >/dev/null || fail "control socket dead after metrics abuse"
 inhost ss -ltn | grep -q '127.0.0.1:9578' || fail "metrics listener is not on loopback"
 
-# One declared list of families (ctl/vnetd/metrics_families.h): nothing a
+# One declared list of families (ctl/vnetd/control/metrics_families_priv.h): nothing a
 # service reports is left undeclared, and docs/metrics.md's table is that list.
 grep "not declared" "$TMP/vnetd.log" && fail "a metric family is not declared"
-declared=$(grep -o '^[[:space:]]*X("vnet_[a-z_]*"' "$ROOT/ctl/vnetd/metrics_families.h" |
+declared=$(grep -o '^[[:space:]]*X("vnet_[a-z_]*"' "$ROOT/ctl/vnetd/control/metrics_families_priv.h" |
 	grep -o 'vnet_[a-z_]*' | sort -u)
 [ "$(echo "$declared" | wc -l)" -ge 40 ] || fail "too few declared families: $declared"
 documented=$(grep '^| `vnet_' "$ROOT/docs/metrics.md" | cut -d'|' -f2 | grep -o 'vnet_[a-z_]*' | sort -u)

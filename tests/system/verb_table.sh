@@ -1,5 +1,5 @@
 #!/bin/bash
-# One verb table (lib/ctl_verbs.h): vnetctl's help, the man page and bash
+# One verb table (lib/ctl/ctl.h): vnetctl's help, the man page and bash
 # completion agree with it, and a verb refuses options that are not its own
 # (vnetctl before sending, vnetd for any other client). Needs no daemon
 # except for the last check, which runs one in a namespace.

@@ -12,8 +12,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "dhcp_service.h"
-#include "log.h"
+#include "dhcp_service/dhcp_service.h"
+#include "util/util.h"
 
 static struct netdef def;
 

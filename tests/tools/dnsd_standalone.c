@@ -14,8 +14,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "dns_service.h"
-#include "log.h"
+#include "dns_service/dns_service.h"
+#include "util/util.h"
 
 static struct dns_service *svc;
 static const char *counters_path;

@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "datapath.h"
-#include "log.h"
+#include "dp/dp.h"
+#include "util/util.h"
 
 static void die(const char *msg)
 {

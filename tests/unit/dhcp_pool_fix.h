@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp_pool.h"
+#include "dhcp/dhcp.h"
 #include "dhcp_test_pkt.h"
 
 #define LEASE 100

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dhcp_msg.h"
+#include "dhcp/dhcp.h"
 
 struct pkt {
 	uint8_t b[1024];

@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "addr_quota.h"
+#include "util/util.h"
 
 static struct in_addr ip4(const char *s)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dhcp_index.h"
+#include "dhcp/dhcp_index_priv.h"
 
 
 struct ent {

@@ -16,8 +16,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "dhcp_counters_json.h"
-#include "dhcp_lease_file.h"
+#include "dhcp/dhcp.h"
 #include "dhcp_pool_fix.h"
 
 static const uint8_t mac1[6] = { 0x52, 0x54, 0, 0, 0, 1 };

@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "dhcp_pool_netdef.h"
+#include "dhcp/dhcp.h"
 #include "dhcp_test_pkt.h"
 
 static const uint8_t host_mac[6] = { 0x52, 0x54, 0, 0, 0, 9 };

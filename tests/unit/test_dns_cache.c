@@ -9,8 +9,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "dns_cache.h"
-#include "dns_msg.h"
+#include "dns/dns.h"
 
 static size_t key(uint8_t *k, const char *name, uint16_t type, int do_bit)
 {

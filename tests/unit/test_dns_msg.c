@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "dns_msg.h"
+#include "dns/dns.h"
 
 /* header id 0x1234, RD, 1 question www.example.com A IN */
 static const uint8_t q_www[] = {

@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "dns_upstreams.h"
+#include "dns/dns.h"
 
 #define DNS_MAX_UPSTREAMS 4 /* vnetd's */
 

@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "dns_zone.h"
+#include "dns/dns.h"
 
 static struct in_addr ip4(const char *s)
 {

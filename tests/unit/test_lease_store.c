@@ -14,7 +14,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "lease_store.h"
+#include "lease/lease.h"
 
 struct collect {
 	struct lease_rec r[32];

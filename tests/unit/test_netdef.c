@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netdef.h"
+#include "netdef/netdef.h"
 
 static struct in_addr A(const char *s)
 {

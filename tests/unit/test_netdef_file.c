@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "netdef_file.h"
+#include "netdef/netdef.h"
 
 static void put(const char *path, const char *text)
 {

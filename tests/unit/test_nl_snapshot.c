@@ -12,7 +12,7 @@
 #include <netlink/netlink.h>
 #include <string.h>
 
-#include "nl_snapshot.h"
+#include "nl/nl.h"
 
 static struct json_object *J(const char *text)
 {

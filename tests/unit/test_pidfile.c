@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pidfile.h"
+#include "util/util.h"
 
 static char path[64];
 

@@ -14,8 +14,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "privsep_leases.h"
-#include "privsep_msg.h"
+#include "privsep/privsep_leases_priv.h"
+#include "privsep/privsep.h"
 
 #define NET 7
 #define GEN 42

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ratelimit.h"
+#include "util/util.h"
 
 static void test_burst_then_interval(void **state)
 {

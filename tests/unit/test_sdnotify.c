@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "sdnotify.h"
+#include "core/core.h"
 
 /* A receiving socket bound to name ("@..." for abstract); returns its fd. */
 static int listener(const char *name)

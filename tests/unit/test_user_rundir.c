@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "user_rundir.h"
+#include "util/util.h"
 
 static void test_names(void **state)
 {

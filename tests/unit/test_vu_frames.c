@@ -15,8 +15,8 @@
 #include "udhcp.c"
 #include "udns.c"
 #include "dhcp_test_pkt.h"
-#include "dns_msg.h"
-#include "slirp_mac.h"
+#include "dns/dns.h"
+#include "util/util.h"
 
 /* stub: the forwarder is exercised by the system test */
 int vu_dnsfwd_query(struct vu_dnsfwd *f, const struct udp_view *u, const struct dns_query *q,

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "control.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+#include "util/util.h"
+#include "share/share.h"
+#include "guest/guest.h"
+
+struct cmd_ctx {
+	struct netmgr *m;
+	struct json_object *args; /* array of strings */
+	struct json_object *opts; /* object */
+	struct json_object *data; /* reply payload */
+	char err[512];
+};
+
+/* here the message goes to the request context, not an err/errlen pair */
+#undef ERR
+#define ERR(...) (void)snprintf(c->err, sizeof(c->err), __VA_ARGS__)
+
+static const char *arg(struct cmd_ctx *c, size_t i)
+{
+	struct json_object *v = json_object_array_get_idx(c->args, i);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static const char *opt(struct cmd_ctx *c, const char *key)
+{
+	struct json_object *v;
+
+	return c->opts && json_object_object_get_ex(c->opts, key, &v) ? json_object_get_string(v)
+								     : NULL;
+}
+
+static struct network *net_arg(struct cmd_ctx *c, size_t i)
+{
+	struct network *n = netmgr_find(c->m, arg(c, i));
+
+	if (!n)
+		ERR("network '%s' not found", arg(c, i));
+	return n;
+}
+
+static struct network *active_net_arg(struct cmd_ctx *c, size_t i)
+{
+	struct network *n = net_arg(c, i);
+
+	if (n && n->state != NETWORK_ACTIVE) {
+		ERR("network %s is not active", n->def->name);
+		return NULL;
+	}
+	return n;
+}
+
+static int cmd_define(struct cmd_ctx *c)
+{
+	struct network *n;
+	const char *xml = arg(c, 0);
+	int ret = netmgr_define(c->m, xml, strlen(xml), &n, c->err, sizeof(c->err));
+
+	if (!ret)
+		c->data = json_object_new_string(n->def->name);
+	return ret;
+}
+
+static int cmd_undefine(struct cmd_ctx *c)
+{
+	return netmgr_undefine(c->m, arg(c, 0), c->err, sizeof(c->err));
+}
+
+static int cmd_start(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	return n ? network_start(n, c->err, sizeof(c->err)) : -ENOENT;
+}
+
+static int cmd_stop(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	return n ? network_stop(n, c->err, sizeof(c->err)) : -ENOENT;
+}
+
+static int cmd_autostart(struct cmd_ctx *c)
+{
+	return netmgr_set_autostart(c->m, arg(c, 0), !opt(c, "disable"), c->err, sizeof(c->err));
+}
+
+static int cmd_list(struct cmd_ctx *c)
+{
+	c->data = json_object_new_array();
+	for (size_t i = 0; i < c->m->n_nets; i++)
+		json_object_array_add(c->data, network_info_json(c->m->nets[i]));
+	return 0;
+}
+
+static int cmd_info(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	if (!n)
+		return -ENOENT;
+	c->data = network_info_json(n);
+	return 0;
+}
+
+static int cmd_dumpxml(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	char *xml;
+
+	if (!n)
+		return -ENOENT;
+	xml = netdef_format_xml(n->def);
+	if (!xml)
+		return ERR("out of memory"), -ENOMEM;
+	c->data = json_object_new_string(xml);
+	free(xml);
+	return 0;
+}
+
+static int cmd_port_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	const char *mac_s = opt(c, "mac"), *hook_s = opt(c, "hook");
+	int hook = hook_s ? dp_hook_choice_parse(hook_s) : DP_HOOK_AUTO;
+	uint8_t mac[6];
+
+	if (!n)
+		return -ENOENT;
+	if (mac_s && mac_parse(mac_s, mac))
+		return ERR("invalid MAC address '%s'", mac_s), -EINVAL;
+	if (hook < 0)
+		return ERR("invalid hook '%s' (expected tc, xdp or auto)", hook_s), -EINVAL;
+	return network_port_add(n, arg(c, 1), mac_s ? mac : NULL, hook, c->err,
+				sizeof(c->err));
+}
+
+static int cmd_tap_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	char name[16];
+	int ret;
+
+	if (!n)
+		return -ENOENT;
+	ret = tap_add(n, opt(c, "name"), opt(c, "user"), name, c->err, sizeof(c->err));
+	if (!ret)
+		c->data = json_object_new_string(name);
+	return ret;
+}
+
+static int cmd_vde_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	char sock[4096];
+	int ret;
+
+	const char *max_s = opt(c, "max-guests");
+	char *end = NULL;
+	unsigned long max = max_s ? strtoul(max_s, &end, 10) : 0;
+
+	if (!n)
+		return -ENOENT;
+	if (max_s && (!*max_s || *end || max == 0))
+		return ERR("invalid --max-guests '%s' (a number of guests)", max_s), -EINVAL;
+	ret = vde_add(n, opt(c, "group"), max > 4096 ? 4097 : (unsigned)max, sock, sizeof(sock),
+		      c->err, sizeof(c->err));
+	if (!ret)
+		c->data = json_object_new_string(sock);
+	return ret;
+}
+
+static int cmd_port_del(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	return n ? network_port_del(n, arg(c, 1), c->err, sizeof(c->err)) : -ENOENT;
+}
+
+static int cmd_port_list(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	if (!n)
+		return -ENOENT;
+	c->data = network_ports_json(n);
+	return 0;
+}
+
+static int cmd_leases(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	if (!n)
+		return -ENOENT;
+	c->data = n->dhcp ? dhcp_proxy_leases_json(n->dhcp) : json_object_new_array();
+	return 0;
+}
+
+static int cmd_host_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	struct netdef_host h = { 0 };
+
+	if (!n)
+		return -ENOENT;
+	if (mac_parse(arg(c, 1), h.mac))
+		return ERR("invalid MAC address '%s'", arg(c, 1)), -EINVAL;
+	if (inet_pton(AF_INET, arg(c, 2), &h.ip) != 1)
+		return ERR("invalid IPv4 address '%s'", arg(c, 2)), -EINVAL;
+	if (arg(c, 3))
+		snprintf(h.name, sizeof(h.name), "%s", arg(c, 3));
+	return network_host_add(n, &h, c->err, sizeof(c->err));
+}
+
+static int parse_port(const char *s, uint16_t *ret)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 1 || v > 65535)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int cmd_forward_add(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	struct netdef_port_forward pf = { 0 };
+	char ip[64], *colon;
+
+	if (!n)
+		return -ENOENT;
+	if (!strcmp(arg(c, 1), "tcp"))
+		pf.proto = IPPROTO_TCP;
+	else if (!strcmp(arg(c, 1), "udp"))
+		pf.proto = IPPROTO_UDP;
+	else
+		return ERR("protocol must be tcp or udp, not '%s'", arg(c, 1)), -EINVAL;
+	if (parse_port(arg(c, 2), &pf.host_port))
+		return ERR("invalid host port '%s'", arg(c, 2)), -EINVAL;
+	snprintf(ip, sizeof(ip), "%s", arg(c, 3));
+	colon = strchr(ip, ':');
+	if (!colon || parse_port(colon + 1, &pf.guest_port))
+		return ERR("expected GUESTIP:PORT, not '%s'", arg(c, 3)), -EINVAL;
+	*colon = '\0';
+	if (inet_pton(AF_INET, ip, &pf.guest_ip) != 1)
+		return ERR("invalid IPv4 address '%s'", ip), -EINVAL;
+	return network_forward_add(n, &pf, c->err, sizeof(c->err));
+}
+
+static struct json_object *net_stats(struct network *n)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(n->def->name));
+	json_object_object_add(o, "active", json_object_new_boolean(n->state == NETWORK_ACTIVE));
+	if (n->state == NETWORK_ACTIVE)
+		json_object_object_add(o, "datapath", dp_stats_json(n->mgr->dp, n->id));
+	json_object_object_add(o, "repairs", network_repairs_json(n));
+	if (n->dhcp)
+		json_object_object_add(o, "dhcp", dhcp_proxy_counters_json(n->dhcp));
+	if (n->dns)
+		json_object_object_add(o, "dns", dns_proxy_counters_json(n->dns));
+	return o;
+}
+
+static int cmd_stats(struct cmd_ctx *c)
+{
+	struct network *n = arg(c, 0) ? active_net_arg(c, 0) : NULL;
+
+	if (arg(c, 0) && !n)
+		return -ENOENT;
+	c->data = json_object_new_array();
+	for (size_t i = 0; i < c->m->n_nets; i++)
+		if (n ? c->m->nets[i] == n : c->m->nets[i]->state == NETWORK_ACTIVE)
+			json_object_array_add(c->data, net_stats(c->m->nets[i]));
+	return 0;
+}
+
+static int cmd_metrics(struct cmd_ctx *c)
+{
+	char *text = metrics_render(c->m);
+
+	if (!text)
+		return ERR("out of memory"), -ENOMEM;
+	c->data = json_object_new_string(text);
+	free(text);
+	return 0;
+}
+
+static int cmd_share(struct cmd_ctx *c)
+{
+	return share_iface(c->m, arg(c, 0), opt(c, "bridge"), c->err, sizeof(c->err));
+}
+
+static int cmd_unshare(struct cmd_ctx *c)
+{
+	return unshare_iface(c->m, arg(c, 0), c->err, sizeof(c->err));
+}
+
+/* Handlers by verb (lib/ctl_verbs.h has names, arguments and options). */
+static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
+	[CTL_VERB_NET_DEFINE] = cmd_define,	 [CTL_VERB_NET_UNDEFINE] = cmd_undefine,
+	[CTL_VERB_NET_START] = cmd_start,	 [CTL_VERB_NET_STOP] = cmd_stop,
+	[CTL_VERB_NET_AUTOSTART] = cmd_autostart, [CTL_VERB_NET_LIST] = cmd_list,
+	[CTL_VERB_NET_INFO] = cmd_info,		 [CTL_VERB_NET_DUMPXML] = cmd_dumpxml,
+	[CTL_VERB_PORT_ADD] = cmd_port_add,	 [CTL_VERB_PORT_DEL] = cmd_port_del,
+	[CTL_VERB_PORT_LIST] = cmd_port_list,	 [CTL_VERB_TAP_ADD] = cmd_tap_add,
+	[CTL_VERB_VDE_ADD] = cmd_vde_add,	 [CTL_VERB_LEASES] = cmd_leases,
+	[CTL_VERB_HOST_ADD] = cmd_host_add,	 [CTL_VERB_FORWARD_ADD] = cmd_forward_add,
+	[CTL_VERB_STATS] = cmd_stats,		 [CTL_VERB_METRICS] = cmd_metrics,
+	[CTL_VERB_SHARE] = cmd_share,		 [CTL_VERB_UNSHARE] = cmd_unshare,
+};
+
+
+static struct json_object *reply(int ret, struct cmd_ctx *c)
+{
+	struct json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "ok", json_object_new_boolean(ret == 0));
+	if (ret) {
+		if (!c->err[0])
+			snprintf(c->err, sizeof(c->err), "%s", strerror(-ret));
+		json_object_object_add(r, "error", json_object_new_string(c->err));
+		json_object_put(c->data);
+	} else if (c->data) {
+		json_object_object_add(r, "data", c->data);
+	}
+	return r;
+}
+
+/* Only the verb's own options, each a string (a flag: a boolean). */
+static int check_opts(struct cmd_ctx *c, const struct ctl_verb *v)
+{
+	if (!c->opts)
+		return 0;
+	if (!json_object_is_type(c->opts, json_type_object))
+		return ERR("malformed request: opts must be an object"), -EINVAL;
+	json_object_object_foreach(c->opts, key, val) {
+		bool takes_value;
+
+		if (!ctl_verb_has_option(v, key, &takes_value))
+			return ERR("%s does not take --%s (usage: %s %s)", v->name, key, v->name,
+				   v->usage), -EINVAL;
+		if (!json_object_is_type(val, takes_value ? json_type_string : json_type_boolean))
+			return ERR("malformed request: bad value for --%s", key), -EINVAL;
+	}
+	return 0;
+}
+
+static int check_args(struct cmd_ctx *c, const struct ctl_verb *v)
+{
+	size_t n;
+
+	if (!json_object_is_type(c->args, json_type_array))
+		return ERR("malformed request: args must be an array"), -EINVAL;
+	n = json_object_array_length(c->args);
+	if ((int)n < v->min_args || (int)n > v->max_args)
+		return ERR("usage: %s %s", v->name, v->usage), -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(c->args, i), json_type_string))
+			return ERR("malformed request: arguments must be strings"), -EINVAL;
+	return check_opts(c, v);
+}
+
+struct json_object *commands_exec(struct netmgr *m, struct json_object *req)
+{
+	struct cmd_ctx c = { .m = m };
+	const struct ctl_verb *v;
+	struct json_object *cmdv;
+	const char *name;
+
+	if (!json_object_object_get_ex(req, "cmd", &cmdv) ||
+	    !json_object_is_type(cmdv, json_type_string))
+		return snprintf(c.err, sizeof(c.err), "malformed request: no cmd"), reply(-EINVAL, &c);
+	name = json_object_get_string(cmdv);
+	if (!json_object_object_get_ex(req, "args", &c.args))
+		c.args = NULL;
+	json_object_object_get_ex(req, "opts", &c.opts);
+	v = ctl_verb_by_name(name);
+	if (v && handlers[v->id]) {
+		int ret;
+
+		if (!c.args)
+			c.args = json_object_new_array();
+		else
+			json_object_get(c.args);
+		ret = check_args(&c, v);
+		if (!ret)
+			ret = handlers[v->id](&c);
+		json_object_put(c.args);
+		return reply(ret, &c);
+	}
+	snprintf(c.err, sizeof(c.err), "unknown command '%s'", name);
+	return reply(-EINVAL, &c);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The public interface of ctl/vnetd/core/ (one header per folder). */
+#ifndef VNET_CORE_CORE_H
+#define VNET_CORE_CORE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+
+/* ---- loop ---- */
+/* The daemon's single-threaded event loop (epoll + a coarse timer list).
+ * Every service registers its sockets here; nothing in vnetd blocks. */
+struct loop;
+
+typedef void (*loop_io_cb)(int fd, uint32_t events, void *data);
+typedef void (*loop_timer_cb)(void *data);
+
+struct loop *loop_new(void);
+void loop_free(struct loop *l);
+
+/* events are EPOLLIN/EPOLLOUT bits. Returns 0 or -errno. */
+int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_io_cb cb, void *data);
+int loop_mod_fd(struct loop *l, int fd, uint32_t events);
+void loop_del_fd(struct loop *l, int fd);
+
+/* One-shot timer firing after ms milliseconds; returns an id > 0 or -errno. */
+long loop_add_timer(struct loop *l, unsigned ms, loop_timer_cb cb, void *data);
+void loop_cancel_timer(struct loop *l, long id);
+
+/* Monotonic milliseconds, and wall-clock seconds (for lease expiry). */
+uint64_t loop_now_ms(void);
+
+int loop_run(struct loop *l);
+void loop_quit(struct loop *l);
+
+/* ---- sdnotify ---- */
+/* The systemd readiness protocol (sd_notify(3)) without libsystemd: one
+ * datagram per state change to the unix socket named by $NOTIFY_SOCKET.
+ * Without $NOTIFY_SOCKET every call is a no-op returning 0. */
+/* Send "KEY=VALUE\n..." as is. 0 if sent or not under a supervisor, else -errno. */
+int sdnotify_send(const char *state);
+
+/* READY=1 plus "STATUS=listening on <where>" (the control socket path). */
+int sdnotify_ready(const char *where);
+
+/* The watchdog interval in microseconds from $WATCHDOG_USEC (honouring
+ * $WATCHDOG_PID), 0 if the supervisor expects no keep-alive. */
+uint64_t sdnotify_watchdog_usec(void);
+
+/* WATCHDOG=1 if a watchdog is configured; call it at least twice per interval. */
+int sdnotify_watchdog(void);
+
+/* ---- errmsg ---- */
+/* Operations that fail fill a caller's one-line buffer `err` of size
+ * `errlen`: ERR("...", ...) writes it, so "return ERR(...), -EINVAL;" reads
+ * as one statement. */
+#define ERR(...) (void)snprintf(err, errlen, __VA_ARGS__)
+
+/* ---- test_hooks ---- */
+/* Faults and speed-ups the system tests inject. They exist only in
+ * build/vnetd-test (test_hooks.c compiled with -DVNET_TEST_HOOKS): in the
+ * shipped vnetd test_hook() is always NULL and the hooks' environment
+ * variable names are not even in the binary. */
+/* X(id, environment variable, what it does) */
+#define TEST_HOOK_LIST(X)                                                                       \
+	X(SHARE_FAIL, "VNET_TEST_SHARE_FAIL", "make share step STEP fail (rollback)")           \
+	X(SHARE_CRASH, "VNET_TEST_SHARE_CRASH", "exit just before share step STEP (recovery)")  \
+	X(CT_TIMEOUT_DIV, "VNET_CT_TIMEOUT_DIV", "divide every conntrack timeout by N")         \
+	X(CHILD_CRASH, "VNET_TEST_CHILD_CRASH", "a DHCP datagram holding this text aborts the service child")
+
+enum test_hook {
+#define X(id, env, what) TEST_HOOK_##id,
+	TEST_HOOK_LIST(X)
+#undef X
+	TEST_HOOK_MAX
+};
+
+/* The hook's value (its environment variable in a test build), or NULL. */
+const char *test_hook(enum test_hook h);
+
+#endif

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The DHCPv4 service of one network: a UDP socket on port 67 bound to the
+ * bridge, the pure protocol logic of lib/dhcp_pool.c, and the lease file.
+ * Packets are handled in batches: the lease file is written once per batch,
+ * before any ACK of that batch leaves, so an acknowledged lease is on disk. */
+#include "dhcp_service.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhcp/dhcp.h"
+#include "util/util.h"
+#include "core/core.h"
+
+#define BATCH 64
+#define MAX_TIMER_MS 60000
+/* Lease events logged: a boot storm of 32 at once, then one a second. A
+ * guest renewing in a loop (new hostname each time) cannot flood the log;
+ * what is held back is counted in the next line (issue 16.6). */
+#define LEASE_LOG_BURST 32
+#define LEASE_LOG_MS 1000
+
+struct out_pkt {
+	uint8_t buf[DHCP_MAX_REPLY];
+	int len;
+	uint8_t type;
+	struct sockaddr_in to;
+};
+
+struct dhcp_service {
+	struct loop *loop;
+	char name[NETDEF_NAME_MAX];
+	struct dhcp_lease_file leases;
+	struct dhcp_hooks hooks;
+	struct dhcp_pool *pool;
+	struct in_addr server_ip;
+	struct ratelimit lease_log;
+	int fd, ifindex, watched;
+	long timer;
+	struct out_pkt out[BATCH];
+};
+
+static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
+{
+	struct dhcp_service *s = ctx;
+	struct dhcp_lease_info li = { .ip = ev->ip, .expires = ev->expires,
+				      .is_static = ev->is_static, .ifindex = (int)ev->port };
+	uint64_t held = 0;
+	char mac[18], more[64] = "";
+
+	memcpy(li.mac, ev->mac, 6);
+	snprintf(li.hostname, sizeof(li.hostname), "%s", ev->hostname);
+	mac_format(ev->mac, mac);
+	if (ratelimit_ok(&s->lease_log, loop_now_ms(), &held)) {
+		if (held)
+			snprintf(more, sizeof(more), " (%llu lease events not logged before)",
+				 (unsigned long long)held);
+		log_info("dhcp %s: lease %s %s %s%s%s%s", s->name, ev->bound ? "bound" : "gone",
+			 mac, inet_ntoa(ev->ip), li.hostname[0] ? " " : "", li.hostname, more);
+	}
+	if (ev->bound && s->hooks.lease_bound)
+		s->hooks.lease_bound(s->hooks.ctx, &li);
+	else if (!ev->bound && s->hooks.lease_gone)
+		s->hooks.lease_gone(s->hooks.ctx, &li);
+}
+
+static void on_timer(void *data);
+
+/* One timer at the earliest expiry (wall-clock seconds, polled at least
+ * every minute so a clock step cannot stall expiry for long). */
+static void schedule(struct dhcp_service *s)
+{
+	int64_t next = dhcp_pool_next_expiry(s->pool), now = time(NULL);
+	uint64_t ms = MAX_TIMER_MS;
+
+	if (next)
+		ms = next <= now ? 0 : (uint64_t)(next - now) * 1000;
+	if (s->leases.unsaved && ms > DHCP_LEASE_RETRY_SECS * 1000)
+		ms = DHCP_LEASE_RETRY_SECS * 1000;
+	if (ms > MAX_TIMER_MS)
+		ms = MAX_TIMER_MS;
+	if (s->timer > 0)
+		loop_cancel_timer(s->loop, s->timer);
+	s->timer = loop_add_timer(s->loop, (unsigned)ms, on_timer, s);
+}
+
+static void on_timer(void *data)
+{
+	struct dhcp_service *s = data;
+
+	s->timer = 0; /* the loop frees a fired timer itself */
+	if (dhcp_pool_expire(s->pool, time(NULL)) || s->leases.unsaved)
+		dhcp_lease_file_save(&s->leases, s->pool);
+	schedule(s);
+}
+
+static void to_addr(struct sockaddr_in *sa, struct in_addr ip, uint16_t port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr = ip;
+	sa->sin_port = htons(port);
+}
+
+static void send_one(struct dhcp_service *s, const struct out_pkt *o)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { (void *)o->buf, (size_t)o->len };
+	struct msghdr mh = { .msg_name = (void *)&o->to, .msg_namelen = sizeof(o->to),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi->ipi_ifindex = s->ifindex;
+	pi->ipi_spec_dst = s->server_ip; /* source address: the gateway */
+	if (sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0) {
+		log_debug("dhcp %s: send to %s: %s", s->name, inet_ntoa(o->to.sin_addr),
+			  strerror(errno));
+		return;
+	}
+	dhcp_pool_counters(s->pool)->tx[o->type]++;
+}
+
+/* Receive one datagram: its length, or -1 when the socket is drained.
+ * *unicast tells whether it was addressed to us rather than broadcast. */
+static ssize_t recv_one(struct dhcp_service *s, uint8_t *buf, size_t cap, int *unicast)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+
+	*unicast = 0;
+	if (n < 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+
+			*unicast = pi->ipi_addr.s_addr == s->server_ip.s_addr;
+		}
+	}
+	if (mh.msg_flags & MSG_TRUNC)
+		return 0; /* oversized: counted as bad */
+	return n;
+}
+
+/* Parse and handle one datagram; queue the reply into *o. 1 if queued. */
+static int process(struct dhcp_service *s, const uint8_t *buf, size_t len, int unicast,
+		   struct out_pkt *o, int *dirty)
+{
+	struct dhcp_result res;
+	struct dhcp_msg m;
+	char mac[18];
+
+	struct dhcp_origin from = { 0 };
+
+	if (dhcp_msg_parse(buf, len, &m) < 0) {
+		dhcp_pool_counters(s->pool)->bad_packets++;
+		log_debug("dhcp %s: malformed packet (%zu bytes) ignored", s->name, len);
+		return 0;
+	}
+	mac_format(m.chaddr, mac);
+	if (s->hooks.origin && s->hooks.origin(s->hooks.ctx, m.chaddr, &from)) {
+		/* not through a guest port's program: no port to bind it to */
+		dhcp_pool_counters(s->pool)->unknown_port++;
+		log_debug("dhcp %s: %s from %s: arrival port unknown, ignored", s->name,
+			  dhcp_type_name(m.type), mac);
+		return 0;
+	}
+	dhcp_pool_handle_from(s->pool, &m, s->hooks.origin ? &from : NULL, unicast, time(NULL),
+			      &res);
+	*dirty |= res.dirty;
+	log_debug("dhcp %s: %s from %s: %s%s%s", s->name, dhcp_type_name(m.type), mac, res.what,
+		  res.has_reply ? " -> " : "", res.has_reply ? dhcp_type_name(res.reply.type) : "");
+	if (!res.has_reply)
+		return 0;
+	o->len = dhcp_msg_build(&res.reply, o->buf, sizeof(o->buf));
+	if (o->len < 0)
+		return 0;
+	o->type = res.reply.type;
+	to_addr(&o->to, res.dest_ip, res.dest == DHCP_DEST_RELAY ? DHCP_SERVER_PORT :
+								   DHCP_CLIENT_PORT);
+	return 1;
+}
+
+/* Test builds only (test_hooks.h; privsep.sh): a datagram holding the
+ * marker crashes the service child, as a parser bug would. */
+static void crash_hook(const uint8_t *pkt, size_t len)
+{
+	const char *marker = test_hook(TEST_HOOK_CHILD_CRASH);
+
+	if (marker && *marker && memmem(pkt, len, marker, strlen(marker))) {
+		log_err("dhcp: test hook: crash marker in a datagram; aborting");
+		abort();
+	}
+}
+
+static void on_readable(int fd, uint32_t events, void *data)
+{
+	struct dhcp_service *s = data;
+	uint8_t buf[1500];
+	int n_out = 0, dirty = 0, unicast;
+
+	for (int i = 0; i < BATCH; i++) {
+		ssize_t n = recv_one(s, buf, sizeof(buf), &unicast);
+
+		if (n < 0)
+			break;
+		crash_hook(buf, (size_t)n);
+		n_out += process(s, buf, (size_t)n, unicast, &s->out[n_out], &dirty);
+	}
+	/* before the ACKs: an acknowledged lease is durable */
+	if (dirty || s->leases.unsaved)
+		dhcp_lease_file_save(&s->leases, s->pool);
+	for (int i = 0; i < n_out; i++)
+		send_one(s, &s->out[i]);
+	schedule(s);
+}
+
+int dhcp_service_socket(const char *bridge, int *ifindex, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	int one = 1, fd;
+
+	*ifindex = (int)if_nametoindex(bridge);
+	if (!*ifindex) {
+		snprintf(err, errlen, "dhcp: no interface %s", bridge);
+		return -ENODEV;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)))
+		goto fail;
+	to_addr(&sa, (struct in_addr){ htonl(INADDR_ANY) }, DHCP_SERVER_PORT);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		goto fail;
+	return fd;
+fail:
+	one = errno;
+	snprintf(err, errlen, "dhcp: socket on %s port 67: %s", bridge, strerror(one));
+	if (fd >= 0)
+		close(fd);
+	return -one;
+}
+
+static int load(struct dhcp_service *s, char *err, size_t errlen)
+{
+	int r = dhcp_lease_file_load(&s->leases, s->pool, time(NULL));
+
+	if (r < 0)
+		snprintf(err, errlen, "dhcp: cannot read %s: %s", s->leases.path, strerror(-r));
+	return r;
+}
+
+struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netdef *def,
+					   const char *lease_path, const struct dhcp_hooks *hooks,
+					   int fd, int ifindex, char *err, size_t errlen)
+{
+	struct dhcp_service *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		snprintf(err, errlen, "dhcp: out of memory");
+		close(fd);
+		return NULL;
+	}
+	s->fd = fd;
+	s->ifindex = ifindex;
+	s->loop = loop;
+	s->lease_log = (struct ratelimit)RATELIMIT_INIT(LEASE_LOG_BURST, LEASE_LOG_MS);
+	s->server_ip = def->ip;
+	snprintf(s->name, sizeof(s->name), "%s", def->name);
+	if (dhcp_lease_file_init(&s->leases, lease_path, def->name)) {
+		snprintf(err, errlen, "dhcp: lease path too long");
+		goto fail;
+	}
+	if (hooks)
+		s->hooks = *hooks;
+	s->pool = dhcp_pool_from_netdef(def, time(NULL), pool_event, s);
+	if (!s->pool) {
+		snprintf(err, errlen, "dhcp: invalid range for network %s (at most %u addresses)",
+			 def->name, DHCP_POOL_MAX_ADDRS);
+		goto fail;
+	}
+	if (load(s, err, errlen))
+		goto fail;
+	if (loop_add_fd(loop, s->fd, EPOLLIN, on_readable, s)) {
+		snprintf(err, errlen, "dhcp: cannot watch socket");
+		goto fail;
+	}
+	s->watched = 1;
+	schedule(s);
+	return s;
+fail:
+	s->hooks = (struct dhcp_hooks){ 0 }; /* no gone events for a failed start */
+	dhcp_service_stop(s);
+	return NULL;
+}
+
+struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *def,
+					const char *lease_path, const struct dhcp_hooks *hooks,
+					char *err, size_t errlen)
+{
+	int ifindex, fd = dhcp_service_socket(def->bridge, &ifindex, err, errlen);
+
+	if (fd < 0)
+		return NULL;
+	return dhcp_service_start_on(loop, def, lease_path, hooks, fd, ifindex, err, errlen);
+}
+
+void dhcp_service_stop(struct dhcp_service *s)
+{
+	if (!s)
+		return;
+	if (s->timer > 0)
+		loop_cancel_timer(s->loop, s->timer);
+	if (s->watched)
+		loop_del_fd(s->loop, s->fd);
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->leases.unsaved)
+		dhcp_lease_file_save(&s->leases, s->pool);
+	dhcp_pool_free(s->pool);
+	free(s);
+}
+
+int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
+			  size_t errlen)
+{
+	int r = dhcp_pool_add_static(s->pool, h->mac, h->ip, h->name, time(NULL));
+
+	switch (r) {
+	case 0:
+		dhcp_lease_file_save(&s->leases, s->pool);
+		schedule(s);
+		return 0;
+	case -EEXIST:
+		snprintf(err, errlen, "MAC already has another fixed address");
+		break;
+	case -EADDRINUSE:
+		snprintf(err, errlen, "address %s already fixed for another MAC", inet_ntoa(h->ip));
+		break;
+	case -ENOSPC:
+		snprintf(err, errlen, "too many static hosts (max %d)", DHCP_POOL_MAX_STATIC);
+		break;
+	default:
+		snprintf(err, errlen, "address %s is not a usable host address of the network",
+			 inet_ntoa(h->ip));
+	}
+	return r;
+}
+
+void dhcp_service_port_gone(struct dhcp_service *s, int ifindex)
+{
+	if (s && ifindex > 0)
+		dhcp_pool_forget_port(s->pool, (uint32_t)ifindex);
+}
+
+struct json_object *dhcp_service_leases_json(struct dhcp_service *s)
+{
+	return dhcp_pool_leases_json(s ? s->pool : NULL);
+}
+
+struct json_object *dhcp_service_counters_json(struct dhcp_service *s)
+{
+	return dhcp_counters_json(s ? s->pool : NULL);
+}
+
+void dhcp_service_counters(struct dhcp_service *s, struct dhcp_counters *c, uint64_t *active)
+{
+	*c = *dhcp_pool_counters(s->pool);
+	*active = dhcp_pool_active(s->pool);
+}

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The per-network DNS proxy: sockets on the gateway address, local answers
+ * from the zone, the cache, and forwarding for everything else. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dns/dns.h"
+#include "dns_service.h"
+#include "util/util.h"
+
+#define UDP_QUERY_MAX 4096
+#define REPLY_MAX 65535
+
+struct dns_service {
+	struct loop *loop;
+	char name[NETDEF_NAME_MAX];
+	struct ratelimit name_log; /* refused lease names */
+	int udp_fd, tcp_fd, udp_watched;
+	struct dns_zone *zone;
+	struct dns_cache *cache;
+	struct dns_fwd *fwd;
+	struct dns_tcp *tcp;
+	struct dns_counters ctr;
+	uint8_t reply[REPLY_MAX]; /* scratch for building/relaying */
+};
+
+static void count_type(struct dns_service *s, uint16_t type)
+{
+	static const uint16_t types[] = {
+#define X(t) DNS_T_##t,
+		DNS_COUNTED_TYPES(X)
+#undef X
+	};
+	unsigned i;
+
+	for (i = 0; i < DNS_SLOT_OTHER && types[i] != type; i++)
+		;
+	s->ctr.queries_by_type[i]++;
+}
+
+static size_t client_limit(const struct dns_client *c)
+{
+	return c->tcp ? REPLY_MAX : dns_client_udp_limit(&c->q);
+}
+
+void dns_service_send(struct dns_service *s, const struct dns_client *c, const uint8_t *msg,
+		      size_t len)
+{
+	if (len >= DNS_HDR_LEN && (msg[2] & (DNS_F_TC >> 8)))
+		s->ctr.truncated++;
+	if (c->tcp) {
+		dns_tcp_send(s->tcp, c->conn_id, msg, len);
+		return;
+	}
+	if (sendto(s->udp_fd, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&c->addr,
+		   sizeof(c->addr)) < 0)
+		log_debug("dns: sendto: %s", strerror(errno));
+}
+
+/* A reply carrying only an rcode (FORMERR, SERVFAIL, NOTIMP, REFUSED...). */
+static void send_rcode(struct dns_service *s, const struct dns_client *c, unsigned rcode)
+{
+	struct dns_builder b;
+	size_t len;
+
+	dns_build_reply(&b, s->reply, client_limit(c), &c->q, rcode & 0xf, 0);
+	len = dns_build_finish(&b, &c->q, rcode);
+	dns_service_send(s, c, s->reply, len);
+}
+
+static int answer_local(struct dns_service *s, const struct dns_client *c)
+{
+	const struct dns_question *q = &c->q.q;
+	struct dns_zone_answer ans;
+	struct dns_builder b;
+	enum dns_zone_result r;
+
+	if (q->qclass != DNS_C_IN && q->qclass != DNS_C_ANY)
+		return 0;
+	r = dns_zone_lookup(s->zone, q->name, q->name_len, q->qtype, &ans);
+	if (r == DNS_ZONE_NOT_OURS)
+		return 0;
+	s->ctr.local_answers++;
+	if (r == DNS_ZONE_NXDOMAIN)
+		s->ctr.nxdomain++;
+	if (r == DNS_ZONE_NODATA)
+		s->ctr.nodata++;
+	/* RFC 1035 4.1.1: AA, we are the authority for these names */
+	dns_build_reply(&b, s->reply, client_limit(c), &c->q,
+			r == DNS_ZONE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR, 1);
+	for (unsigned i = 0; i < ans.n_addrs; i++)
+		dns_add_a(&b, DNS_LOCAL_TTL, ans.addrs[i]);
+	if (ans.ptr_len)
+		dns_add_ptr(&b, DNS_LOCAL_TTL, ans.ptr, ans.ptr_len);
+	dns_service_send(s, c, s->reply, dns_build_finish(&b, &c->q, 0));
+	return 1;
+}
+
+static void relay(struct dns_service *s, const struct dns_client *c, const uint8_t *m,
+		  size_t len, uint32_t age)
+{
+	int n = dns_relay_reply(m, len, s->reply, sizeof(s->reply), &c->q, age, client_limit(c));
+
+	if (n < 0) {
+		send_rcode(s, c, DNS_R_SERVFAIL);
+		s->ctr.servfail++;
+		return;
+	}
+	dns_service_send(s, c, s->reply, n);
+}
+
+static int answer_cached(struct dns_service *s, const struct dns_client *c)
+{
+	uint8_t key[DNS_CACHE_KEY_MAX];
+	const uint8_t *m;
+	size_t klen, mlen;
+	uint32_t age;
+
+	klen = dns_cache_key(key, c->q.q.name, c->q.q.name_len, c->q.q.qtype, c->q.q.qclass,
+			     c->q.edns_do);
+	if (!dns_cache_get(s->cache, key, klen, loop_now_ms(), &m, &mlen, &age)) {
+		s->ctr.cache_misses++;
+		return 0;
+	}
+	s->ctr.cache_hits++;
+	relay(s, c, m, mlen, age);
+	return 1;
+}
+
+/* RFC 2308: NXDOMAIN and NODATA are cached for the SOA's negative TTL;
+ * without an SOA they are not cached. Truncated answers are not cached. */
+static void cache_store(struct dns_service *s, const uint8_t *m, size_t len,
+			const struct dns_client *c)
+{
+	struct dns_reply_info r;
+	uint8_t key[DNS_CACHE_KEY_MAX];
+	unsigned rc;
+	size_t klen;
+
+	if (dns_parse_reply(m, len, &r) < 0 || (r.hdr.flags & DNS_F_TC))
+		return;
+	rc = dns_rcode(&r.hdr);
+	klen = dns_cache_key(key, c->q.q.name, c->q.q.name_len, c->q.q.qtype, c->q.q.qclass,
+			     c->q.edns_do);
+	if (rc == DNS_R_NOERROR && r.hdr.ancount && r.min_ttl != UINT32_MAX)
+		dns_cache_put(s->cache, key, klen, m, len, r.min_ttl, 0, loop_now_ms());
+	else if ((rc == DNS_R_NXDOMAIN || (rc == DNS_R_NOERROR && !r.hdr.ancount)) && r.neg_ttl)
+		dns_cache_put(s->cache, key, klen, m, len, r.neg_ttl, 1, loop_now_ms());
+}
+
+static void forward_done(void *ctx, const uint8_t *reply, size_t len,
+			 const struct dns_client *clients, unsigned n)
+{
+	struct dns_service *s = ctx;
+
+	if (reply && n)
+		cache_store(s, reply, len, &clients[0]);
+	for (unsigned i = 0; i < n; i++) {
+		if (reply) {
+			relay(s, &clients[i], reply, len, 0);
+		} else {
+			s->ctr.servfail++;
+			send_rcode(s, &clients[i], DNS_R_SERVFAIL);
+		}
+	}
+}
+
+static int refuse_early(struct dns_service *s, struct dns_client *c, int rc)
+{
+	if (rc == -EINVAL) {
+		s->ctr.dropped++; /* not even a header, or a response: drop */
+		return 1;
+	}
+	if (rc == -EBADMSG || (rc == 0 && c->q.q.qtype == DNS_T_OPT)) {
+		s->ctr.formerr++;
+		send_rcode(s, c, DNS_R_FORMERR);
+		return 1;
+	}
+	if (rc == -EOPNOTSUPP) {
+		s->ctr.notimp++;
+		send_rcode(s, c, DNS_R_NOTIMP);
+		return 1;
+	}
+	/* RFC 6891 6.1.3: unknown EDNS version -> BADVERS */
+	if (c->q.has_edns && c->q.edns_version != 0) {
+		s->ctr.formerr++;
+		send_rcode(s, c, DNS_R_BADVERS);
+		return 1;
+	}
+	if (c->q.q.qtype == DNS_T_AXFR || c->q.q.qtype == DNS_T_IXFR) {
+		s->ctr.refused++;
+		send_rcode(s, c, DNS_R_REFUSED);
+		return 1;
+	}
+	return 0;
+}
+
+void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8_t *pkt,
+			size_t len)
+{
+	int rc = dns_parse_query(pkt, len, &c->q);
+
+	if (rc == 0)
+		count_type(s, c->q.q.qtype);
+	if (refuse_early(s, c, rc) || answer_local(s, c) || answer_cached(s, c))
+		return;
+	rc = dns_fwd_query(s->fwd, c);
+	if (rc == -ENOBUFS) {
+		s->ctr.pending_full++; /* the client will retry */
+	} else if (rc == -EDQUOT) {
+		/* this guest's share is in flight: say so at once (REFUSED is
+		 * policy, and no resolver caches it as it may a SERVFAIL) */
+		s->ctr.guest_pending_full++;
+		s->ctr.refused++;
+		send_rcode(s, c, DNS_R_REFUSED);
+	} else if (rc < 0) {
+		s->ctr.servfail++;
+		send_rcode(s, c, DNS_R_SERVFAIL);
+	}
+}
+
+static void on_udp(int fd, uint32_t events, void *data)
+{
+	struct dns_service *s = data;
+	uint8_t buf[UDP_QUERY_MAX];
+	struct dns_client c;
+
+	for (int i = 0; i < 64; i++) { /* bounded so other sockets get a turn */
+		socklen_t al = sizeof(c.addr);
+		ssize_t n;
+
+		memset(&c, 0, sizeof(c));
+		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&c.addr, &al);
+		if (n < 0)
+			return;
+		s->ctr.queries_udp++;
+		if ((size_t)n > sizeof(buf) || al != sizeof(c.addr)) {
+			s->ctr.dropped++;
+			continue;
+		}
+		dns_service_handle(s, &c, buf, n);
+	}
+}
+
+static int listen_on(struct in_addr ip, int type, char *err, size_t errlen)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT), .sin_addr = ip };
+	int one = 1, fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 64) < 0))
+		goto fail;
+	return fd;
+fail:
+	snprintf(err, errlen, "dns: %s %s:53: %s", type == SOCK_STREAM ? "tcp" : "udp",
+		 inet_ntoa(ip), strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int load_names(struct dns_service *s, const struct netdef *def)
+{
+	for (size_t i = 0; i < def->n_hosts; i++)
+		if (def->hosts[i].name[0] && dns_zone_add(s->zone, def->hosts[i].name,
+							  def->hosts[i].ip) == -ENOMEM)
+			return -ENOMEM;
+	for (size_t i = 0; i < def->n_dns_hosts; i++)
+		for (unsigned j = 0; j < def->dns_hosts[i].n_names; j++)
+			if (dns_zone_add(s->zone, def->dns_hosts[i].names[j],
+					 def->dns_hosts[i].ip) == -ENOMEM)
+				return -ENOMEM;
+	return 0;
+}
+
+static int setup(struct dns_service *s, const struct netdef *def, const struct sockaddr_in *ups,
+		 size_t n_ups, char *err, size_t errlen)
+{
+	if (!n_ups)
+		log_warn("dns: %s: no upstream resolver; only local names answered", def->name);
+	s->zone = dns_zone_new(def->domain, def->ip, def->prefix);
+	s->cache = dns_cache_new(DNS_CACHE_ENTRIES);
+	s->fwd = dns_fwd_new(s->loop, ups, n_ups, forward_done, s, &s->ctr);
+	if (!s->zone || !s->cache || !s->fwd || load_names(s, def) < 0) {
+		snprintf(err, errlen, "dns: out of memory");
+		return -ENOMEM;
+	}
+	if (loop_add_fd(s->loop, s->udp_fd, EPOLLIN, on_udp, s) < 0) {
+		snprintf(err, errlen, "dns: cannot register sockets");
+		return -ENOMEM;
+	}
+	s->udp_watched = 1;
+	if (!(s->tcp = dns_tcp_new(s->loop, s->tcp_fd, s, &s->ctr))) {
+		snprintf(err, errlen, "dns: cannot register sockets");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen)
+{
+	*udp_fd = listen_on(ip, SOCK_DGRAM, err, errlen);
+	if (*udp_fd < 0)
+		return -EADDRNOTAVAIL;
+	*tcp_fd = listen_on(ip, SOCK_STREAM, err, errlen);
+	if (*tcp_fd < 0) {
+		close(*udp_fd);
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
+					 const struct sockaddr_in *ups, size_t n_ups, int udp_fd,
+					 int tcp_fd, char *err, size_t errlen)
+{
+	struct dns_service *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		snprintf(err, errlen, "dns: out of memory");
+		close(udp_fd);
+		close(tcp_fd);
+		return NULL;
+	}
+	s->loop = loop;
+	snprintf(s->name, sizeof(s->name), "%s", def->name);
+	s->name_log = (struct ratelimit)RATELIMIT_INIT(DNS_NAME_LOG_BURST, DNS_NAME_LOG_MS);
+	s->udp_fd = udp_fd;
+	s->tcp_fd = tcp_fd;
+	if (setup(s, def, ups, n_ups, err, errlen) < 0) {
+		dns_service_stop(s);
+		return NULL;
+	}
+	log_debug("dns: %s: serving on %s:53", def->name, inet_ntoa(def->ip));
+	return s;
+}
+
+struct dns_service *dns_service_start(struct loop *loop, const struct netdef *def,
+				      const char *resolv_conf, char *err, size_t errlen)
+{
+	struct sockaddr_in ups[DNS_MAX_UPSTREAMS];
+	size_t n_ups;
+	int udp_fd, tcp_fd;
+
+	if (!def->has_ip) {
+		snprintf(err, errlen, "dns: network %s has no address", def->name);
+		return NULL;
+	}
+	n_ups = dns_upstreams_load(def, resolv_conf, ups, DNS_MAX_UPSTREAMS);
+	if (dns_service_sockets(def->ip, &udp_fd, &tcp_fd, err, errlen))
+		return NULL;
+	return dns_service_start_on(loop, def, ups, n_ups, udp_fd, tcp_fd, err, errlen);
+}
+
+void dns_service_stop(struct dns_service *s)
+{
+	if (!s)
+		return;
+	dns_fwd_free(s->fwd);
+	dns_tcp_free(s->tcp);
+	if (s->udp_watched)
+		loop_del_fd(s->loop, s->udp_fd);
+	if (s->udp_fd >= 0)
+		close(s->udp_fd);
+	if (s->tcp_fd >= 0)
+		close(s->tcp_fd);
+	dns_cache_free(s->cache);
+	dns_zone_free(s->zone);
+	free(s);
+}
+
+void dns_service_add_name(struct dns_service *s, const char *name, struct in_addr ip)
+{
+	if (s && name && *name && dns_zone_add(s->zone, name, ip) < 0)
+		log_debug("dns: cannot add name %s", name);
+}
+
+static void count_refused(struct dns_service *s, enum dns_lease_name r)
+{
+	switch (r) {
+	case DNS_LEASE_NAME_INVALID: s->ctr.lease_names_refused_invalid++; break;
+	case DNS_LEASE_NAME_OUTSIDE: s->ctr.lease_names_refused_outside++; break;
+	case DNS_LEASE_NAME_RESERVED: s->ctr.lease_names_refused_reserved++; break;
+	case DNS_LEASE_NAME_TAKEN: s->ctr.lease_names_refused_taken++; break;
+	default: break;
+	}
+}
+
+void dns_service_lease_bound(struct dns_service *s, struct in_addr ip, const uint8_t mac[6],
+			     const char *hostname)
+{
+	enum dns_lease_name r;
+	uint64_t held = 0;
+	char m[18], more[64] = "";
+
+	if (!s)
+		return;
+	r = dns_zone_lease_set(s->zone, ip, hostname);
+	if (r == DNS_LEASE_NAME_OK || r == DNS_LEASE_NAME_NONE)
+		return;
+	count_refused(s, r);
+	/* a guest renewing with a new bad name each time must not flood the log */
+	if (!ratelimit_ok(&s->name_log, loop_now_ms(), &held))
+		return;
+	mac_format(mac, m);
+	if (held)
+		snprintf(more, sizeof(more), "; %llu such lines not logged before",
+			 (unsigned long long)held);
+	log_info("dns %s: %s %s asked for name '%s': not published (%s)%s", s->name, m,
+		 inet_ntoa(ip), hostname, dns_lease_name_str(r), more);
+}
+
+void dns_service_lease_gone(struct dns_service *s, struct in_addr ip)
+{
+	if (s)
+		dns_zone_lease_clear(s->zone, ip);
+}
+
+/* {"le_ms": {"1": n, ...}, "count": n, "sum_us": n}: rendered by
+ * metrics.c as the vnet_dns_upstream_latency_seconds histogram. */
+static struct json_object *latency_json(const struct dns_counters *c)
+{
+	static const unsigned bounds_ms[DNS_LATENCY_N] = DNS_LATENCY_BUCKETS_MS;
+	struct json_object *o = json_object_new_object(), *le = json_object_new_object();
+	char k[16];
+
+	for (unsigned i = 0; i < DNS_LATENCY_N; i++) {
+		snprintf(k, sizeof(k), "%u", bounds_ms[i]);
+		json_object_object_add(le, k, json_object_new_int64((int64_t)c->latency_le[i]));
+	}
+	json_object_object_add(o, "le_ms", le);
+	json_object_object_add(o, "count", json_object_new_int64((int64_t)c->latency_count));
+	json_object_object_add(o, "sum_us", json_object_new_int64((int64_t)c->latency_sum_us));
+	return o;
+}
+
+struct json_object *dns_counters_json(const struct dns_counters *c, const struct dns_gauges *g)
+{
+	static const char *const types[] = {
+#define X(t) #t,
+		DNS_COUNTED_TYPES(X)
+#undef X
+		"OTHER",
+	};
+	struct json_object *o = json_object_new_object();
+	char name[32];
+
+	if (!o)
+		return NULL;
+#define X(n) json_object_object_add(o, #n, json_object_new_int64((int64_t)c->n));
+	DNS_COUNTERS(X)
+#undef X
+	for (unsigned i = 0; i < DNS_SLOT_N; i++) {
+		snprintf(name, sizeof(name), "queries_%s", types[i]);
+		for (char *p = name; *p; p++)
+			*p = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
+		json_object_object_add(o, name, json_object_new_int64(c->queries_by_type[i]));
+	}
+	json_object_object_add(o, "cache_entries", json_object_new_int64((int64_t)g->cache_entries));
+	json_object_object_add(o, "lease_name_entries",
+			       json_object_new_int64((int64_t)g->lease_name_entries));
+	json_object_object_add(o, "upstream_latency", latency_json(c));
+	return o;
+}
+
+void dns_service_counters(struct dns_service *s, struct dns_counters *c, struct dns_gauges *g)
+{
+	struct dns_cache_stats st;
+
+	dns_cache_stats(s->cache, &st);
+	*c = s->ctr;
+	g->cache_entries = st.entries;
+	g->lease_name_entries = dns_zone_lease_count(s->zone);
+}
+
+struct json_object *dns_service_counters_json(struct dns_service *s)
+{
+	struct dns_counters c;
+	struct dns_gauges g;
+
+	dns_service_counters(s, &c, &g);
+	return dns_counters_json(&c, &g);
+}

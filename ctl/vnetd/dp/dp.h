@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The public interface of ctl/vnetd/dp/ (one header per folder). */
+#ifndef VNET_DP_DP_H
+#define VNET_DP_DP_H
+
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netdef/netdef.h"
+#include "vnet_shared.h"
+
+/* ---- datapath ---- */
+/* The daemon's view of the eBPF data path (bpf/): loads the programs, pins
+ * maps and links under a bpffs directory so that a daemon restart or crash
+ * never interrupts forwarding, attaches programs to ports and uplinks and
+ * keeps the maps filled. All functions return 0 or -errno and, where they
+ * take err, write one line naming the problem. */
+struct datapath;
+
+/* One network as the data path needs it. net_id is small (1..255), stable
+ * across daemon restarts. */
+struct dp_net_cfg {
+	uint32_t net_id;
+	enum netdef_mode mode;
+	int bridge_ifindex;
+	uint8_t bridge_mac[6];
+	struct in_addr gw;		/* gateway address on the bridge */
+	unsigned prefix;
+	int uplink_ifindex;		/* 0: none (isolated) */
+	struct in_addr uplink_addr;	/* SNAT source (NAT mode) */
+};
+
+/* How the data path is set up: one struct, filled by vnetd's main from its
+ * options and environment (docs/datapath.md), given to dp_configure before
+ * dp_open. Nothing in the data path reads the environment itself.
+ * hook_policy (--dp-hook, VNET_DP_HOOK): the automatic hook per device
+ * type (dp_hook_for); ct_max (--ct-max, VNET_CT_MAX): conntrack entries when
+ * the table is first created (a pinned table keeps its size). */
+enum dp_hook_policy { DP_POLICY_TC, DP_POLICY_XDP, DP_POLICY_XDP_VETH, DP_POLICY_XDP_FORCE };
+struct dp_config {
+	enum dp_hook_policy hook_policy;
+	unsigned long ct_max;
+};
+#define DP_CONFIG_DEFAULT { .hook_policy = DP_POLICY_TC, .ct_max = VNET_MAX_CT }
+void dp_configure(const struct dp_config *c);
+/* "tc", "xdp", "xdp-veth", "xdp-force" -> policy; -EINVAL otherwise. */
+int dp_hook_policy_parse(const char *s, enum dp_hook_policy *ret);
+
+/* Open (or create) the pinned state under pin_dir, e.g. /sys/fs/bpf/vnet.
+ * Existing pins are reused, so maps (conntrack, fdb, counters) survive. */
+int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen);
+/* Release the daemon's handles. Programs stay attached and maps pinned. */
+void dp_close(struct datapath *dp);
+/* Detach everything and remove all pins under pin_dir (used when the
+ * daemon is asked to clean up, and by tests). */
+int dp_purge(const char *pin_dir);
+
+int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen);
+int dp_net_del(struct datapath *dp, uint32_t net_id);
+
+/* A port's hook as asked for (port-add --hook): auto = per device type and
+ * VNET_DP_HOOK, as docs/datapath.md says; tc; xdp = XDP (on a veth the
+ * xdp-veth hook: XDP in front of tc, the guest end must have GRO on). */
+enum dp_hook_choice { DP_HOOK_AUTO = 0, DP_HOOK_TC = 1, DP_HOOK_XDP = 2 };
+/* "auto", "tc", "xdp" -> enum dp_hook_choice; -EINVAL for anything else. */
+int dp_hook_choice_parse(const char *s);
+const char *dp_hook_choice_name(int choice);
+
+/* A guest port (veth host end, tap, vif). mac: the guest's MAC if known
+ * (port-add --mac), else NULL: it is bound by the first DHCP lease seen
+ * on the port. The hook (XDP or tc) is chosen per device type (auto);
+ * dp_port_add_hook takes an enum dp_hook_choice. */
+int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		char *err, size_t errlen);
+int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		     int choice, char *err, size_t errlen);
+/* The hook a port runs: "tc", "xdp" or "xdp-veth"; NULL if not a port. */
+const char *dp_port_hook_name(struct datapath *dp, int ifindex);
+/* Detach and purge every entry that belongs to the port (fdb, allowed IPs,
+ * conntrack), so a recreated device inherits nothing. */
+int dp_port_del(struct datapath *dp, int ifindex);
+
+/* A port shared by several guests (a VDE switch's tap): leases bind
+ * (IP, MAC) pairs but never lock the port to one MAC. */
+int dp_port_set_multi_mac(struct datapath *dp, int ifindex);
+
+/* Lease hooks when the exchange's port is not known (a lease restored from
+ * the file, one snooped from a LAN server): dp_bind_port on the MAC's
+ * owner, else the port of its last DHCP request, else the learned fdb's;
+ * -ENOENT if the MAC was never seen on a port. !add: ip no longer belongs
+ * to the MAC (a shared port's guest then gives its MAC up). */
+int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
+		  struct in_addr ip, bool add);
+/* The port the last DHCP request for chaddr mac came in on (noted by the
+ * port program) and whether several guests share it; -ENOENT if none. */
+int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int *ifindex,
+		   bool *multi);
+
+/* Bind ip to the guest with this MAC on the port ifindex (which must be a
+ * port of net_id): the port its DHCP exchange came in on. The port owns
+ * the MAC from then on (no other port may send it) and is locked to it
+ * unless the port is shared. -ENOENT: not a port of the network; -EBUSY:
+ * the MAC is owned by another port; -EPERM: the port is locked to another
+ * MAC. */
+int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t mac[6],
+		 struct in_addr ip);
+/* Call fn for every binding on the port ifindex; returns how many. */
+typedef void (*dp_bind_fn)(void *ctx, const uint8_t mac[6], struct in_addr ip);
+int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx);
+
+/* Attach the uplink program to ifindex (shared by all networks using it). */
+int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen);
+int dp_uplink_del(struct datapath *dp, int ifindex);
+
+/* DNAT port forwards: uplink_addr:host_port -> guest. */
+int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   char *err, size_t errlen);
+int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf);
+
+/* Flow caps (issue 16.7): a guest's new flows (its address in a network)
+ * and a port forward's are refused (counted ct_guest_limit /
+ * ct_forward_limit) beyond these many at once; 0: no cap, < 0: the
+ * default, 1/16 and 1/8 of the table's flows. dp_open sets the defaults. */
+void dp_set_ct_limits(struct datapath *dp, long guest_max, long forward_max);
+void dp_get_ct_limits(struct datapath *dp, unsigned *guest_max, unsigned *forward_max);
+
+/* Periodic housekeeping (conntrack GC); called about once a second. */
+void dp_tick(struct datapath *dp);
+
+/* Counters of network net_id: {"ports":[{"ifindex":..,"rx_packets":..,...}],
+ * "drops":{reason:n}, "conntrack":{...}} -- net_id 0 means the totals of
+ * all networks (and of what belongs to none). */
+struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id);
+/* What belongs to no network: drops counted on net 0, host traffic passed
+ * on the uplink, the conntrack table's fill and size:
+ * {"drops":{reason:n}, "conntrack":{"uplink_pass","table_entries","max_entries"}}. */
+struct json_object *dp_stats_global_json(struct datapath *dp);
+
+#endif

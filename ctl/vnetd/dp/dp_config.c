@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Filling the data path's maps: networks, ports, leases, uplinks and port
+ * forwards (datapath.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_priv.h"
+#include "util/util.h"
+
+/* Delete every entry of map fd whose value matches (iterate, then delete:
+ * deleting while iterating a hash restarts the walk). */
+int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg)
+{
+	unsigned char key[64], next[64], val[128];
+	unsigned char (*dead)[64] = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+	int removed = 0;
+
+	if (ksz > sizeof(key) || vsz > sizeof(val))
+		return -EINVAL;
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksz);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, val) || !match(key, val, arg))
+			continue;
+		if (n == cap) {
+			void *t = realloc(dead, (cap = cap ? cap * 2 : 64) * sizeof(*dead));
+
+			if (!t)
+				break;
+			dead = t;
+		}
+		memcpy(dead[n++], key, ksz);
+	}
+	for (size_t i = 0; i < n; i++)
+		removed += bpf_map_delete_elem(fd, dead[i]) == 0;
+	free(dead);
+	return removed;
+}
+
+static int match_subnet_net(const void *k, const void *v, const void *arg)
+{
+	return *(const __u32 *)v == *(const __u32 *)arg;
+}
+
+/* bpf_fib_lookup() answers only for a device with IPv4 forwarding on;
+ * the fast path looks routes up as arriving on the bridge, so turn it on
+ * there (only there: the global ip_forward stays as the admin set it). */
+static void bridge_forwarding_on(int ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname(ifindex, name))
+		ipv4_forwarding_on(name);
+}
+
+static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
+{
+	*net = (struct vnet_net){ .flags = VNET_NET_VALID };
+	if (cfg->mode == NETDEF_MODE_NAT && cfg->uplink_ifindex)
+		net->flags |= VNET_NET_NAT;
+	else if (cfg->mode == NETDEF_MODE_ROUTE && cfg->uplink_ifindex)
+		net->flags |= VNET_NET_ROUTE;
+	else if (cfg->mode == NETDEF_MODE_BRIDGE)
+		net->flags |= VNET_NET_BRIDGE;
+	net->bridge_ifindex = cfg->bridge_ifindex;
+	net->gw = cfg->gw.s_addr;
+	net->mask = cfg->prefix ? htonl(~0u << (32 - cfg->prefix)) : 0;
+	net->uplink_ifindex = cfg->uplink_ifindex;
+	net->uplink_addr = cfg->uplink_addr.s_addr;
+	memcpy(net->bridge_mac, cfg->bridge_mac, 6);
+}
+
+static int match_ct_net(const struct vnet_ct *ct, const void *arg);
+static int match_fwd_net(const void *k, const void *v, const void *arg);
+
+struct bridge_match {
+	__u32 net_id;
+	__u32 keep;	/* ifindex */
+};
+
+static int match_bridge_stale(const void *k, const void *v, const void *arg)
+{
+	const struct bridge_match *m = arg;
+
+	return *(const __u32 *)v == m->net_id && *(const __u32 *)k != m->keep;
+}
+
+/* The bridge program (bpf/lib/host.h) judges what reaches the host from
+ * the network; bridge_map records where it runs, for dp_open's
+ * re-attachment and dp_purge. An entry of the network under another
+ * ifindex is a bridge that vanished and was recreated: its filter went
+ * with the device, so only the entry is removed (detaching by a stale
+ * ifindex could hit a device that reuses it). A shared LAN's bridge
+ * (VNET_NET_BRIDGE) gets no program: the host is an ordinary peer there. */
+static int net_bridge_set(struct datapath *dp, const struct vnet_net *net, __u32 id, char *err,
+			  size_t errlen)
+{
+	int fd = DP_MAP_FD(dp, bridge_map);
+	__u32 br = net->bridge_ifindex;
+	struct bridge_match m = { .net_id = id, .keep = br };
+
+	if (net->flags & VNET_NET_BRIDGE)
+		m.keep = 0;
+	purge_matching(fd, sizeof(__u32), sizeof(__u32), match_bridge_stale, &m);
+	if ((net->flags & VNET_NET_BRIDGE) || !br)
+		return 0;
+	if (bpf_map_update_elem(fd, &br, &id, BPF_ANY)) {
+		int r = -errno;
+
+		dp_err(err, errlen, "bridge ifindex %u: map update: %s", br, strerror(-r));
+		return r;
+	}
+	return dp_attach_bridge(dp, br, err, errlen);
+}
+
+int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
+{
+	int sfd = DP_MAP_FD(dp, subnet_map), nfd = DP_MAP_FD(dp, net_map);
+	struct vnet_net net, old;
+	__u32 id = cfg->net_id;
+	struct vnet_lpm_key lk;
+
+	if (!id || id >= VNET_MAX_NETS || cfg->prefix > 32) {
+		dp_err(err, errlen, "network id %u or prefix /%u out of range", id, cfg->prefix);
+		return -EINVAL;
+	}
+	net_from_cfg(cfg, &net);
+	if (net.flags & (VNET_NET_NAT | VNET_NET_ROUTE))
+		bridge_forwarding_on(cfg->bridge_ifindex);
+	/* a new uplink address makes every translation of the old one stale,
+	 * and the port forwards keyed on it (the caller re-adds forwards);
+	 * the same address on another device (share rehome) keeps them */
+	if (bpf_map_lookup_elem(nfd, &id, &old) == 0 && (old.flags & VNET_NET_VALID) &&
+	    old.uplink_addr && old.uplink_addr != net.uplink_addr) {
+		dp_ct_purge(dp, match_ct_net, &id);
+		purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
+			       sizeof(struct vnet_fwd), match_fwd_net, &id);
+	}
+	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
+	lk = (struct vnet_lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
+	/* A network without an address (bridge mode) owns no subnet: a /0
+	 * entry would claim every address for it. */
+	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
+	    bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
+		int r = -errno;
+
+		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
+		return r;
+	}
+	return net_bridge_set(dp, &net, id, err, errlen);
+}
+
+/* Matches the network's bridges, detaching each as it goes (dp_net_del). */
+static int match_bridge_net(const void *k, const void *v, const void *arg)
+{
+	if (*(const __u32 *)v != *(const __u32 *)arg)
+		return 0;
+	dp_detach_bridge(*(const __u32 *)k);
+	return 1;
+}
+
+static int match_ct_net(const struct vnet_ct *ct, const void *arg)
+{
+	return ct->net_id == *(const __u32 *)arg;
+}
+
+static int match_fwd_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_fwd *)v)->net_id == *(const __u32 *)arg;
+}
+
+static int match_bind_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_bind_key *)k)->net_id == *(const __u32 *)arg;
+}
+
+int dp_net_del(struct datapath *dp, uint32_t net_id)
+{
+	struct vnet_net zero = { 0 };
+
+	if (!net_id || net_id >= VNET_MAX_NETS)
+		return -EINVAL;
+	purge_matching(DP_MAP_FD(dp, bridge_map), sizeof(__u32), sizeof(__u32),
+		       match_bridge_net, &net_id);
+	bpf_map_update_elem(DP_MAP_FD(dp, net_map), &net_id, &zero, BPF_ANY);
+	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
+		       match_subnet_net, &net_id);
+	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
+		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
+	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
+		       sizeof(struct vnet_bind), match_bind_net, &net_id);
+	dp_ct_purge(dp, match_ct_net, &net_id);
+	dp_owner_purge(dp, net_id, 0);
+	return 0;
+}
+
+int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		     int choice, char *err, size_t errlen)
+{
+	struct vnet_port port = { .net_id = net_id };
+	int pfd = DP_MAP_FD(dp, port_map), kind, r, old_hook = 0;
+	__u32 key = ifindex;
+
+	kind = dp_dev_kind(ifindex);
+	if (kind < 0) {
+		dp_err(err, errlen, "port ifindex %d: %s", ifindex, strerror(-kind));
+		return kind;
+	}
+	/* a re-added port keeps its locked MAC unless a new one is given */
+	if (bpf_map_lookup_elem(pfd, &key, &port) == 0)
+		old_hook = port.hook;
+	if (old_hook == 0 || port.net_id != net_id)
+		port = (struct vnet_port){ .net_id = net_id };
+	port.kind = kind;
+	port.hook = dp_port_hook(kind, choice);
+	if (mac) {
+		r = dp_owner_claim(dp, net_id, mac, ifindex, !port.multi_mac);
+		if (r) {
+			dp_err(err, errlen, "port ifindex %d: MAC %02x:%02x:%02x:%02x:%02x:%02x is "
+			       "bound to another port", ifindex, mac[0], mac[1], mac[2], mac[3],
+			       mac[4], mac[5]);
+			return r;
+		}
+		memcpy(port.mac, mac, 6);
+		port.mac_locked = !port.multi_mac;
+		dp_fdb_seed(dp, net_id, mac, ifindex);
+	}
+	if (bpf_map_update_elem(pfd, &key, &port, BPF_ANY)) {
+		r = -errno;
+		dp_err(err, errlen, "port ifindex %d: map update: %s", ifindex, strerror(-r));
+		return r;
+	}
+	if (old_hook)
+		dp_hook_switch(dp, ifindex, old_hook, port.hook);
+	if (kind != VNET_KIND_VETH)
+		dp_tx_port(dp, key, 1);	/* a veth: only xdp-veth (dp_attach_port) */
+	return dp_attach_port(dp, ifindex, port.hook, 0, err, errlen);
+}
+
+int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		char *err, size_t errlen)
+{
+	return dp_port_add_hook(dp, net_id, ifindex, mac, DP_HOOK_AUTO, err, errlen);
+}
+
+const char *dp_port_hook_name(struct datapath *dp, int ifindex)
+{
+	struct vnet_port port;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_map), &key, &port))
+		return NULL;
+	return dp_hook_name(port.hook);
+}
+
+static int match_fdb_port(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_fdb *)v)->ifindex == *(const __u32 *)arg;
+}
+
+static int match_bind_port(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_bind *)v)->ifindex == *(const __u32 *)arg;
+}
+
+/* A port's conntrack pairs: their IN entry delivers to it. */
+static int match_ct_port(const struct vnet_ct *ct, const void *arg)
+{
+	return ct->dir == VNET_CT_IN && ct->ifindex == *(const __u32 *)arg;
+}
+
+int dp_port_del(struct datapath *dp, int ifindex)
+{
+	int pfd = DP_MAP_FD(dp, port_map);
+	struct vnet_port port;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(pfd, &key, &port))
+		return -ENOENT;
+	dp_detach(dp->pin_dir, ifindex, port.hook, 0);
+	bpf_map_delete_elem(pfd, &key);
+	dp_tx_port(dp, key, 0);
+	bpf_map_delete_elem(DP_MAP_FD(dp, port_stats), &key);
+	purge_matching(DP_MAP_FD(dp, fdb_map), sizeof(struct vnet_fdb_key),
+		       sizeof(struct vnet_fdb), match_fdb_port, &key);
+	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
+		       sizeof(struct vnet_bind), match_bind_port, &key);
+	dp_ct_purge(dp, match_ct_port, &key);
+	dp_owner_purge(dp, 0, key);
+	return 0;
+}
+
+int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
+{
+	struct vnet_uplink up = { 0 };
+	__u32 key = ifindex;
+	int kind = dp_dev_kind(ifindex);
+
+	if (kind < 0) {
+		dp_err(err, errlen, "uplink ifindex %d: %s", ifindex, strerror(-kind));
+		return kind;
+	}
+	up.kind = kind;
+	up.hook = dp_hook_for(kind, 1);
+	if (bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY)) {
+		int r = -errno;
+
+		dp_err(err, errlen, "uplink ifindex %d: map update: %s", ifindex, strerror(-r));
+		return r;
+	}
+	dp_tx_port(dp, key, 1);
+	return dp_attach_port(dp, ifindex, up.hook, 1, err, errlen);
+}
+
+int dp_uplink_del(struct datapath *dp, int ifindex)
+{
+	int ufd = DP_MAP_FD(dp, uplink_map);
+	struct vnet_uplink up;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(ufd, &key, &up))
+		return -ENOENT;
+	dp_detach(dp->pin_dir, ifindex, up.hook, 1);
+	bpf_map_delete_elem(ufd, &key);
+	dp_tx_port(dp, key, 0);
+	return 0;
+}
+
+static int fwd_key(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   struct vnet_fwd_key *k)
+{
+	struct vnet_net net;
+
+	if (!net_id || net_id >= VNET_MAX_NETS ||
+	    bpf_map_lookup_elem(DP_MAP_FD(dp, net_map), &net_id, &net))
+		return -ENOENT;
+	if (!(net.flags & VNET_NET_NAT) || !net.uplink_addr)
+		return -EINVAL;
+	if (pf->proto != IPPROTO_TCP && pf->proto != IPPROTO_UDP)
+		return -EPROTONOSUPPORT;
+	*k = (struct vnet_fwd_key){ .addr = net.uplink_addr, .port = htons(pf->host_port),
+				    .proto = pf->proto };
+	return 0;
+}
+
+int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   char *err, size_t errlen)
+{
+	struct vnet_fwd v = { .net_id = net_id, .guest_ip = pf->guest_ip.s_addr,
+			      .guest_port = htons(pf->guest_port) };
+	struct vnet_fwd_key k;
+	int r = fwd_key(dp, net_id, pf, &k);
+
+	if (r) {
+		dp_err(err, errlen, "port forward on network %u: %s", net_id,
+		       r == -EINVAL ? "network is not in NAT mode with an uplink address"
+				    : strerror(-r));
+		return r;
+	}
+	if (bpf_map_update_elem(DP_MAP_FD(dp, fwd_map), &k, &v, BPF_ANY)) {
+		r = -errno;
+		dp_err(err, errlen, "port forward: map update: %s", strerror(-r));
+	}
+	return r;
+}
+
+int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf)
+{
+	struct vnet_fwd_key k;
+	int r = fwd_key(dp, net_id, pf, &k);
+
+	if (r)
+		return r;
+	return bpf_map_delete_elem(DP_MAP_FD(dp, fwd_map), &k) ? -errno : 0;
+}

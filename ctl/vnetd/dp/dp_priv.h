@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internals shared by datapath.c and the dp_*.c files (not for other
+ * users: they see only datapath.h). */
+#ifndef VNET_DP_PRIV_H
+#define VNET_DP_PRIV_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "dp.h"
+#include "vnet_shared.h"
+#include "vnet.skel.h"
+
+struct vnet;
+struct dp_quota_seen;
+
+struct datapath {
+	char pin_dir[PATH_MAX];
+	struct vnet *skel;
+	int ncpu;
+	long long ct_entries;	/* conntrack entries at the last GC pass, -1: none yet */
+	long long ct_net_entries[VNET_MAX_NETS];	/* the same by network */
+	unsigned ct_timeout_div;	/* VNET_CT_TIMEOUT_DIV (tests only), else 1 */
+	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
+	size_t quota_nprev;
+};
+
+/* tc filter identity: one filter per hook, replaced in place. */
+#define DP_TC_HANDLE 0x564e	/* "VN" */
+#define DP_TC_PRIO 1
+
+/* dp_attach.c */
+int dp_dev_kind(int ifindex);
+int dp_hook_for(int kind, int uplink);
+/* the configured conntrack size (dp_configure) */
+unsigned long dp_config_ct_max(void);
+int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
+		   size_t errlen);
+int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);
+int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen);
+int dp_detach_bridge(int ifindex);
+int dp_port_hook(int kind, int choice);
+const char *dp_hook_name(int hook);
+void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to);
+void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
+
+/* dp_gc.c (dp_gc), dp_stats.c */
+void dp_gc(struct datapath *dp);
+typedef int (*dp_ct_match_fn)(const struct vnet_ct *ct, const void *arg);
+void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg);
+
+/* dp_quota.c: flows counted per guest / forward (keys of counted flows) */
+struct dp_quota_keys {
+	struct vnet_quota_key *v;
+	size_t n, cap;
+};
+int dp_quota_key_of(const struct vnet_ct_key *k, const struct vnet_ct *ct,
+		    struct vnet_quota_key *qk);
+void dp_quota_keys_add(struct dp_quota_keys *q, const struct vnet_ct_key *k,
+		       const struct vnet_ct *ct);
+int dp_quota_key_cmp(const void *a, const void *b);
+/* Sort q and fold it into distinct keys with their counts (in place:
+ * q->v[i] with (*counts)[i]); returns the number of distinct keys. */
+size_t dp_quota_fold(struct dp_quota_keys *q, __u32 **counts);
+void dp_quota_gone(struct datapath *dp, struct dp_quota_keys *gone);
+/* live, counts: the counted flows left in the table, folded. */
+void dp_quota_reconcile(struct datapath *dp, const struct vnet_quota_key *live,
+			const __u32 *counts, size_t d);
+void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned long long n);
+
+/* A map's fd through the skeleton's typed member (include vnet.skel.h):
+ * a misspelt map name fails to compile instead of returning -ENOENT. */
+#define DP_MAP_FD(dp, name) bpf_map__fd((dp)->skel->maps.name)
+
+/* dp_bind.c: (net, mac) -> ifindex in the fdb, before any frame. */
+void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex);
+
+/* dp_config.c: delete every entry of map fd that match() accepts. */
+typedef int (*dp_match_fn)(const void *key, const void *val, const void *arg);
+int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg);
+
+/* dp_lease.c: MAC ownership (mac_owner_map) and DHCP arrival records
+ * (dhcp_seen_map). claim: make ifindex the owner of (net_id, mac), -EBUSY
+ * if another live port of the network owns it; only: and drop the port's
+ * other claims (a single-guest port owns one MAC). purge: the entries of
+ * a network (net_id) or of a port (ifindex) in both maps. */
+int dp_owner_claim(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex,
+		   int only);
+void dp_owner_purge(struct datapath *dp, uint32_t net_id, uint32_t ifindex);
+
+/* dp_repin.c: recreate map pins removed under the running daemon. */
+void dp_repin(struct datapath *dp);
+
+#define dp_err(err, errlen, ...) \
+	do { if (err && errlen) snprintf(err, errlen, __VA_ARGS__); } while (0)
+
+#endif

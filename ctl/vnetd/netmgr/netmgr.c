@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The set of defined networks: define/undefine, lookup, and adoption of
+ * what was running when the daemon last stopped or crashed. */
+#include "netmgr.h"
+
+#include <errno.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "core/core.h"
+
+
+struct network *netmgr_find(struct netmgr *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_nets; i++)
+		if (!strcmp(m->nets[i]->def->name, name))
+			return m->nets[i];
+	return NULL;
+}
+
+uint32_t netmgr_free_id(struct netmgr *m)
+{
+	for (uint32_t id = 1; id < 256; id++) {
+		int used = 0;
+
+		for (size_t i = 0; i < m->n_nets; i++)
+			used |= m->nets[i]->id == id;
+		if (!used)
+			return id;
+	}
+	return 0;
+}
+
+struct network *netmgr_add(struct netmgr *m, struct netdef *def, uint32_t id, int autostart)
+{
+	struct network *n;
+
+	if (m->n_nets >= NETMGR_MAX_NETS || !id)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->mgr = m;
+	n->def = def;
+	n->id = id;
+	n->autostart = autostart;
+	m->nets[m->n_nets++] = n;
+	return n;
+}
+
+static void network_free(struct network *n)
+{
+	if (!n)
+		return;
+	free(n->def);
+	free(n);
+}
+
+/* libvirt gives every network a UUID; a definition without one gets a
+ * random (version 4) UUID when it is defined. */
+static void assign_uuid(struct netdef *def)
+{
+	uint8_t b[16];
+
+	if (def->uuid[0] || getrandom(b, sizeof(b), 0) != sizeof(b))
+		return;
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(def->uuid, sizeof(def->uuid),
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+		 b[15]);
+}
+
+/* A network without <bridge name> gets the first free vnbrN. */
+static void assign_bridge(struct netmgr *m, struct netdef *def)
+{
+	for (int i = 0; !def->bridge[0] && i < 1000; i++) {
+		char name[16];
+		int used = 0;
+
+		snprintf(name, sizeof(name), "vnbr%d", i);
+		for (size_t j = 0; j < m->n_nets; j++)
+			used |= !strcmp(m->nets[j]->def->bridge, name);
+		if (!used)
+			snprintf(def->bridge, sizeof(def->bridge), "%s", name);
+	}
+}
+
+static int check_conflicts(struct netmgr *m, const struct netdef *def, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		const struct netdef *o = m->nets[i]->def;
+
+		if (!strcmp(o->name, def->name))
+			continue;
+		if (!strcmp(o->bridge, def->bridge))
+			return ERR("bridge %s is already used by network %s", def->bridge, o->name),
+			       -EEXIST;
+		if (o->has_ip && def->has_ip && o->ip.s_addr == def->ip.s_addr)
+			return ERR("address %s is already used by network %s", inet_ntoa(def->ip),
+				   o->name), -EEXIST;
+	}
+	return 0;
+}
+
+static int replace_def(struct netmgr *m, struct network *n, struct netdef *def, char *err,
+		       size_t errlen)
+{
+	struct netdef *old = n->def;
+	int ret;
+
+	if (n->state == NETWORK_ACTIVE)
+		return ERR("network %s is active; stop it before redefining", def->name), -EBUSY;
+	n->def = def;
+	ret = netstore_save(m, n);
+	if (ret) {
+		n->def = old;
+		return ERR("cannot store network %s: %s", def->name, strerror(-ret)), ret;
+	}
+	free(old);
+	return 0;
+}
+
+int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network **ret_net,
+		  char *err, size_t errlen)
+{
+	struct netdef *def;
+	struct network *n;
+	int ret = netdef_parse_xml(xml, len, &def, err, errlen);
+
+	if (ret)
+		return ret;
+	assign_bridge(m, def);
+	assign_uuid(def);
+	ret = check_conflicts(m, def, err, errlen);
+	if (ret) {
+		free(def);
+		return ret;
+	}
+	n = netmgr_find(m, def->name);
+	if (n) {
+		ret = replace_def(m, n, def, err, errlen);
+		if (ret)
+			free(def);
+		*ret_net = n;
+		return ret;
+	}
+	n = netmgr_add(m, def, netmgr_free_id(m), 0);
+	if (!n) {
+		free(def);
+		return ERR("too many networks"), -ENOSPC;
+	}
+	ret = netstore_save(m, n);
+	if (ret) {
+		m->n_nets--;
+		network_free(n);
+		return ERR("cannot store network: %s", strerror(-ret)), ret;
+	}
+	*ret_net = n;
+	return 0;
+}
+
+int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen)
+{
+	struct network *n = netmgr_find(m, name);
+	int ret;
+
+	if (!n)
+		return ERR("network '%s' not found", name), -ENOENT;
+	if (n->state == NETWORK_ACTIVE)
+		return ERR("network %s is active; stop it first", name), -EBUSY;
+	ret = netstore_remove(m, name);
+	if (ret)
+		return ERR("cannot remove network %s: %s", name, strerror(-ret)), ret;
+	for (size_t i = 0; i < m->n_nets; i++) {
+		if (m->nets[i] == n) {
+			m->nets[i] = m->nets[--m->n_nets];
+			break;
+		}
+	}
+	network_free(n);
+	return 0;
+}
+
+int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, size_t errlen)
+{
+	struct network *n = netmgr_find(m, name);
+
+	if (!n)
+		return ERR("network '%s' not found", name), -ENOENT;
+	n->autostart = on;
+	return netstore_save(m, n);
+}
+
+/* First start: the built-in default network exists. The marker keeps an
+ * undefined default from coming back. */
+static void ensure_default(struct netmgr *m)
+{
+	char marker[4096];
+	struct netdef *def;
+	struct network *n;
+
+	snprintf(marker, sizeof(marker), "%s/.initialized", m->paths.conf_dir);
+	if (access(marker, F_OK) == 0)
+		return;
+	if (!netmgr_find(m, "default")) {
+		def = calloc(1, sizeof(*def));
+		if (!def)
+			return;
+		netdef_default(def);
+		assign_uuid(def);
+		n = netmgr_add(m, def, netmgr_free_id(m), 0);
+		if (!n || netstore_save(m, n))
+			log_warn("cannot store the default network");
+	}
+	file_write_atomic(marker, "", 0, 0600);
+}
+
+int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
+		const struct vnetd_paths *paths)
+{
+	char dir[4096], err[256];
+	const char *subs[][2] = { { paths->conf_dir, "networks" }, { paths->state_dir, "leases" },
+				  { paths->state_dir, "running" } };
+
+	memset(m, 0, sizeof(*m));
+	m->loop = loop;
+	m->dp = dp;
+	m->paths = *paths;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", subs[i][0], subs[i][1]);
+		/* leases/ and running/ are world-readable like libvirt's
+		 * status files, so the NSS module works for every user. */
+		int ret = mkdir_p(dir, i ? 0755 : 0700);
+
+		if (ret)
+			return ret;
+	}
+	netstore_load_all(m);
+	ensure_default(m);
+	for (size_t i = 0; i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+
+		if (n->state == NETWORK_RESUMING || n->autostart) {
+			n->state = NETWORK_STOPPED;
+			if (network_start(n, err, sizeof(err)))
+				log_err("cannot restart network %s: %s", n->def->name, err);
+		}
+	}
+	return 0;
+}
+
+/* The daemon exits leaving networks running (like libvirt): the data path
+ * keeps forwarding and the next vnetd adopts them. */
+void netmgr_fini(struct netmgr *m)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		dhcp_proxy_stop(m->nets[i]->dhcp);
+		dns_proxy_stop(m->nets[i]->dns);
+		network_free(m->nets[i]);
+	}
+	m->n_nets = 0;
+}
+
+int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen)
+{
+	struct netdef *d = n->def;
+	int ret;
+
+	if (d->n_hosts >= NETDEF_MAX_HOSTS)
+		return ERR("too many static hosts"), -ENOSPC;
+	d->hosts[d->n_hosts++] = *h;
+	ret = netdef_validate(d, err, errlen);
+	if (!ret && n->dhcp)
+		ret = dhcp_proxy_add_host(n->dhcp, h, err, errlen);
+	if (ret) {
+		d->n_hosts--;
+		return ret;
+	}
+	if (n->dns && h->name[0])
+		dns_proxy_add_name(n->dns, h->name, h->ip);
+	return netstore_save(n->mgr, n);
+}
+
+int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
+			size_t errlen)
+{
+	struct netdef *d = n->def;
+	int ret;
+
+	if (d->n_port_forwards >= NETDEF_MAX_PORT_FORWARDS)
+		return ERR("too many port forwards"), -ENOSPC;
+	d->port_forwards[d->n_port_forwards++] = *pf;
+	ret = netdef_validate(d, err, errlen);
+	if (!ret && n->state == NETWORK_ACTIVE)
+		ret = dp_forward_add(n->mgr->dp, n->id, pf, err, errlen);
+	if (ret) {
+		d->n_port_forwards--;
+		return ret;
+	}
+	return netstore_save(n->mgr, n);
+}
+
+struct json_object *network_info_json(struct network *n)
+{
+	struct json_object *o = json_object_new_object();
+	const struct netdef *d = n->def;
+	char buf[64];
+
+	json_object_object_add(o, "name", json_object_new_string(d->name));
+	json_object_object_add(o, "uuid", json_object_new_string(d->uuid));
+	json_object_object_add(o, "active", json_object_new_boolean(n->state == NETWORK_ACTIVE));
+	json_object_object_add(o, "autostart", json_object_new_boolean(n->autostart));
+	json_object_object_add(o, "persistent", json_object_new_boolean(1));
+	json_object_object_add(o, "bridge", json_object_new_string(d->bridge));
+	json_object_object_add(o, "mode", json_object_new_string(netdef_mode_name(d->mode)));
+	if (d->has_ip) {
+		snprintf(buf, sizeof(buf), "%s/%u", inet_ntoa(d->ip), d->prefix);
+		json_object_object_add(o, "address", json_object_new_string(buf));
+	}
+	if (n->state == NETWORK_ACTIVE && n->uplink[0])
+		json_object_object_add(o, "uplink", json_object_new_string(n->uplink));
+	json_object_object_add(o, "ports", json_object_new_int(n->n_ports));
+	json_object_object_add(o, "id", json_object_new_int(n->id));
+	return o;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The public interface of ctl/vnetd/netmgr/ (one header per folder). */
+#ifndef VNET_NETMGR_NETMGR_H
+#define VNET_NETMGR_NETMGR_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "dhcp_service/dhcp_service.h"
+#include "dp/dp.h"
+#include "netdef/netdef.h"
+#include "privsep/privsep.h"
+
+/* ---- netmgr ---- */
+/* The network manager: the set of defined networks, their runtime state
+ * (bridge, uplink, ports, services) and the operations vnetctl asks for. */
+#define NETMGR_MAX_NETS 64
+#define NETWORK_MAX_PORTS 256
+#define NETWORK_MAX_PENDING_BINDS 256
+
+/* A lease whose MAC the data path has not seen on a port yet (ifindex 0),
+ * or whose port was removed by port-del and goes back to that same device
+ * only when it is added again (ifindex: the device). */
+struct pending_bind {
+	uint8_t mac[6];
+	struct in_addr ip;
+	int ifindex;
+};
+
+/* What the daemon repaired, or refused to touch, by itself
+ * (`vnetctl stats` "repairs", vnet_repairs_*_total). */
+struct network_repairs {
+	uint64_t forwarding;	   /* IPv4 forwarding turned back on (bridge, uplink) */
+	uint64_t bridge_recreated; /* the bridge was deleted by hand */
+	uint64_t bridge_not_ours;  /* a device vnet did not create took the bridge's name */
+	uint64_t leases_rebound;   /* leases bound again when their port was re-added */
+};
+
+struct vnetd_paths {
+	const char *conf_dir;	 /* definitions: <conf>/networks/NAME.xml + NAME.meta */
+	const char *state_dir;	 /* leases and running state */
+	const char *run_dir;	 /* control socket, pid file */
+	const char *pin_dir;	 /* bpffs pins */
+	const char *resolv_conf; /* upstream resolvers for the DNS proxy */
+};
+
+struct port {
+	char ifname[16];
+	int ifindex;
+	uint8_t mac[6];
+	int has_mac;
+	int hook;	/* enum dp_hook_choice (port-add --hook), kept across restarts */
+};
+
+/* A network's run state. RESUMING: it was running when the previous vnetd
+ * stopped (running state on disk); netmgr_init starts it again, adopting
+ * what still runs. */
+enum network_state { NETWORK_STOPPED, NETWORK_ACTIVE, NETWORK_RESUMING };
+
+struct network {
+	struct netmgr *mgr;
+	struct netdef *def;
+	uint32_t id;	/* stable small id used by the data path */
+	int autostart;
+	enum network_state state;
+	char uplink[16];
+	int uplink_ifindex;
+	struct in_addr uplink_addr; /* SNAT address the data path was given */
+	int bridge_ifindex;
+	size_t n_ports;
+	struct port ports[NETWORK_MAX_PORTS];
+	struct dhcp_proxy *dhcp;	/* the services run in the child (privsep.h) */
+	struct dns_proxy *dns;
+	size_t n_pending;
+	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
+	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */
+	struct share_snoop *snoop; /* bridge mode: DHCP snooping (share_snoop.c) */
+	int bridge_legacy;	/* running state of a vnetd that did not mark bridges */
+	int bridge_refused;	/* the reconciler found the name taken (logged once) */
+	struct network_repairs repairs;
+};
+
+struct netmgr {
+	struct loop *loop;
+	struct datapath *dp;
+	struct vnetd_paths paths;
+	size_t n_nets;
+	struct network *nets[NETMGR_MAX_NETS];
+};
+
+/* Load the stored definitions (creating "default" on first start) and
+ * restart the networks that were running or are marked autostart. */
+int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
+		const struct vnetd_paths *paths);
+void netmgr_fini(struct netmgr *m);
+
+struct network *netmgr_find(struct netmgr *m, const char *name);
+
+/* All operations return 0 or -errno and fill err with one line. */
+int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network **ret,
+		  char *err, size_t errlen);
+int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen);
+int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, size_t errlen);
+int network_start(struct network *n, char *err, size_t errlen);
+int network_stop(struct network *n, char *err, size_t errlen);
+/* hook: enum dp_hook_choice (datapath.h). */
+int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+		     char *err, size_t errlen);
+int network_port_del(struct network *n, const char *ifname, char *err, size_t errlen);
+/* network_port_add without recording the running state (start-up adoption). */
+int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, int hook,
+			char *err, size_t errlen);
+int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
+int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
+			size_t errlen);
+
+/* Steps of network_start, reused by the reconciler (reconcile.c). */
+int network_find_uplink(struct network *n, char *err, size_t errlen);
+int network_setup_bridge(struct network *n, char *err, size_t errlen);
+/* Does the device named as n's bridge carry vnet's mark for n? */
+int network_bridge_is_ours(const struct network *n);
+int network_setup_datapath(struct network *n, char *err, size_t errlen);
+int network_restart_services(struct network *n, char *err, size_t errlen);
+
+/* Compare what runs with what should (devices gone or recreated, uplink
+ * moved or readdressed, bridge deleted by hand) and repair it. */
+void netmgr_reconcile(struct netmgr *m);
+/* Retry lease bindings whose MAC was not yet known to the data path
+ * (after a restart with fresh maps, or a lease granted before the guest's
+ * port was re-added); called every second. */
+void netmgr_retry_binds(struct netmgr *m);
+/* port-del: keep the leases bound to the port's device, to bind them again
+ * if that same device is added back (network_rebind_port). */
+void network_park_binds(struct network *n, int ifindex);
+/* port-add: bind the parked leases of this device again (only those of
+ * mac if the port was given one). */
+void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac);
+struct json_object *network_repairs_json(const struct network *n);
+/* Watch rtnetlink link/address/route events and reconcile after them. */
+int linkwatch_start(struct netmgr *m);
+void linkwatch_stop(void);
+/* SIGHUP: re-read definitions from the config dir. */
+void netmgr_reload(struct netmgr *m);
+/* What the service child's messages do to the networks (netmgr_privsep.c). */
+void netmgr_privsep_ops(struct netmgr *m, struct privsep_ops *ops);
+
+/* Persistence (netstore.c). */
+int netstore_save(struct netmgr *m, struct network *n);
+int netstore_remove(struct netmgr *m, const char *name);
+int netstore_save_runtime(struct netmgr *m, struct network *n);
+int netstore_load_all(struct netmgr *m);
+
+/* Netmgr internals shared by network.c and netstore.c. */
+struct network *netmgr_add(struct netmgr *m, struct netdef *def, uint32_t id, int autostart);
+uint32_t netmgr_free_id(struct netmgr *m);
+
+struct json_object *network_info_json(struct network *n);
+struct json_object *network_ports_json(struct network *n);
+
+#endif

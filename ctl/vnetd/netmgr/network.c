@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Starting and stopping one network: bridge and gateway address through
+ * netlink, the data path maps and programs, then the DHCP and DNS services.
+ * Every step of a failed start is rolled back. */
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "nl/nl.h"
+#include "netmgr.h"
+#include "share/share.h"
+#include "guest/guest.h"
+#include "core/core.h"
+
+
+static int uses_uplink(const struct network *n)
+{
+	return n->def->mode == NETDEF_MODE_NAT || n->def->mode == NETDEF_MODE_ROUTE;
+}
+
+int network_find_uplink(struct network *n, char *err, size_t errlen)
+{
+	int ret;
+
+	n->uplink[0] = '\0';
+	n->uplink_ifindex = 0;
+	if (n->def->mode == NETDEF_MODE_BRIDGE)
+		return share_bridge_uplink(n, err, errlen);
+	if (!uses_uplink(n))
+		return 0;
+	if (n->def->forward_dev[0]) {
+		snprintf(n->uplink, sizeof(n->uplink), "%s", n->def->forward_dev);
+	} else {
+		ret = nl_default_route_dev(n->uplink, sizeof(n->uplink));
+		if (ret) {
+			log_warn("network %s: no default route; running without uplink", n->def->name);
+			return 0;
+		}
+	}
+	n->uplink_ifindex = if_nametoindex(n->uplink);
+	if (!n->uplink_ifindex)
+		return ERR("uplink device '%s' not found", n->uplink), -ENODEV;
+	return 0;
+}
+
+/* vnet's mark on the bridge it creates for n (netlink.h). */
+static void bridge_mark(const struct network *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "vnet network %s", n->def->name);
+}
+
+int network_bridge_is_ours(const struct network *n)
+{
+	char mark[NL_MARK_MAX];
+
+	bridge_mark(n, mark, sizeof(mark));
+	return nl_link_has_mark(n->def->bridge, mark);
+}
+
+/* The bridge's name is taken by a device vnet did not create for n: say
+ * what it is, in one line, and touch nothing. */
+static int refuse_device(const struct network *n, char *err, size_t errlen)
+{
+	char kind[32] = "", alias[128] = "";
+
+	nl_link_kind(n->def->bridge, kind, sizeof(kind));
+	nl_link_alias(n->def->bridge, alias, sizeof(alias));
+	if (!strncmp(alias, "vnet ", 5))
+		return ERR("%s exists and is the device of %s, not of network %s", n->def->bridge,
+			   alias, n->def->name), -EEXIST;
+	return ERR("%s exists and vnet did not create it (a %s device); choose another "
+		   "<bridge name>", n->def->bridge, kind[0] ? kind : "network"), -EEXIST;
+}
+
+/* Create n's bridge, or find the one vnet made for n before (restart,
+ * reconcile). A bridge a vnetd without marks left running is a legacy
+ * bridge: it is claimed (marked) once. Anything else is refused. */
+static int bridge_claim(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	char mark[NL_MARK_MAX], kind[32] = "", alias[8] = "";
+	int ret;
+
+	bridge_mark(n, mark, sizeof(mark));
+	ret = nl_bridge_create(d->bridge, d->mtu, mark);
+	if (ret != -EEXIST) {
+		if (ret)
+			ERR("cannot create bridge %s: %s", d->bridge, nl_strerror(ret));
+		return ret;
+	}
+	if (nl_link_has_mark(d->bridge, mark))
+		return 0;
+	nl_link_kind(d->bridge, kind, sizeof(kind));
+	nl_link_alias(d->bridge, alias, sizeof(alias));
+	if (n->bridge_legacy && !strcmp(kind, "bridge") && !alias[0] &&
+	    !nl_link_set_mark(d->bridge, mark)) {
+		log_info("network %s: bridge %s (started by an older vnetd) marked as vnet's",
+			 d->name, d->bridge);
+		return 0;
+	}
+	return refuse_device(n, err, errlen);
+}
+
+int network_setup_bridge(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	int ret;
+
+	if (d->mode == NETDEF_MODE_BRIDGE) /* vnet never creates nor deletes it */
+		return share_bridge_check(d->bridge, err, errlen);
+	ret = bridge_claim(n, err, errlen);
+	if (ret)
+		return ret;
+	if (d->mtu)
+		nl_link_set_mtu(d->bridge, d->mtu);
+	if (d->has_ip) {
+		ret = nl_addr_add(d->bridge, d->ip, d->prefix);
+		if (ret)
+			return ERR("cannot add address to %s: %s", d->bridge, nl_strerror(ret)), ret;
+	}
+	ret = nl_link_set_up(d->bridge, 1);
+	if (ret)
+		return ERR("cannot bring up %s: %s", d->bridge, nl_strerror(ret)), ret;
+	return 0;
+}
+
+int network_setup_datapath(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	struct dp_net_cfg cfg = {
+		.net_id = n->id, .mode = d->mode, .gw = d->ip, .prefix = d->prefix,
+		.uplink_ifindex = n->uplink_ifindex,
+	};
+	int ret;
+
+	/* never program (forwarding, MAC) a device that took the bridge's name */
+	if (d->mode != NETDEF_MODE_BRIDGE && !network_bridge_is_ours(n))
+		return ERR("%s is not the bridge vnet made for %s", d->bridge, d->name), -EEXIST;
+	cfg.bridge_ifindex = if_nametoindex(d->bridge);
+	nl_link_mac(d->bridge, cfg.bridge_mac);
+	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)
+		log_warn("uplink %s has no IPv4 address; NAT waits for one", n->uplink);
+	n->uplink_addr = cfg.uplink_addr;
+	n->bridge_ifindex = cfg.bridge_ifindex;
+	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
+	if (ret)
+		return ret;
+	if (n->uplink_ifindex) {
+		ret = dp_uplink_add(n->mgr->dp, n->uplink_ifindex, err, errlen);
+		if (ret)
+			return ret;
+		/* dp_net_set turned forwarding on for the bridge (the FIB lookups
+		 * need it); the kernel's slow path also forwards from the uplink,
+		 * wherever it moves (start, reconcile, share) */
+		if (ipv4_forwarding_on(n->uplink))
+			log_warn("cannot enable forwarding on %s", n->uplink);
+	}
+	for (size_t i = 0; i < d->n_port_forwards; i++) {
+		ret = dp_forward_add(n->mgr->dp, n->id, &d->port_forwards[i], err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static struct pending_bind *find_pending(struct network *n, const uint8_t mac[6],
+					 struct in_addr ip)
+{
+	for (size_t i = 0; i < n->n_pending; i++)
+		if (!memcmp(n->pending[i].mac, mac, 6) && n->pending[i].ip.s_addr == ip.s_addr)
+			return &n->pending[i];
+	return NULL;
+}
+
+/* The MAC has not been seen on a port yet: netmgr_retry_binds tries again
+ * every second until the guest's first frame teaches the data path. */
+static void network_defer_bind(struct network *n, const uint8_t mac[6], struct in_addr ip)
+{
+	struct pending_bind *p = find_pending(n, mac, ip);
+
+	if (p) {
+		p->ifindex = 0; /* a fresh grant, wherever the guest is now */
+		return;
+	}
+	if (n->n_pending >= NETWORK_MAX_PENDING_BINDS) {
+		/* the guest's next lease renewal binds it again */
+		log_warn("network %s: %d leases wait for their guest's first frame; not "
+			 "retrying %s", n->def->name, NETWORK_MAX_PENDING_BINDS, inet_ntoa(ip));
+		return;
+	}
+	p = &n->pending[n->n_pending++];
+	memcpy(p->mac, mac, 6);
+	p->ip = ip;
+}
+
+static void network_forget_bind(struct network *n, const uint8_t mac[6], struct in_addr ip)
+{
+	struct pending_bind *p = find_pending(n, mac, ip);
+
+	if (p)
+		*p = n->pending[--n->n_pending];
+}
+
+struct park_ctx {
+	struct network *n;
+	int ifindex, parked;
+};
+
+static void park_one(void *ctx, const uint8_t mac[6], struct in_addr ip)
+{
+	struct park_ctx *c = ctx;
+	struct pending_bind *p = find_pending(c->n, mac, ip);
+
+	if (!p && c->n->n_pending >= NETWORK_MAX_PENDING_BINDS) {
+		log_warn("network %s: pending-bind list full; %s waits for its guest's next "
+			 "DHCP exchange", c->n->def->name, inet_ntoa(ip));
+		return;
+	}
+	if (!p) {
+		p = &c->n->pending[c->n->n_pending++];
+		memcpy(p->mac, mac, 6);
+		p->ip = ip;
+	}
+	p->ifindex = c->ifindex;
+	c->parked++;
+}
+
+void network_park_binds(struct network *n, int ifindex)
+{
+	struct park_ctx c = { n, ifindex, 0 };
+
+	dp_port_binds(n->mgr->dp, ifindex, park_one, &c);
+	if (c.parked)
+		log_info("network %s: %d lease(s) of port ifindex %d kept for its return",
+			 n->def->name, c.parked, ifindex);
+}
+
+/* Only the device the leases were bound on, and, if port-add named a MAC,
+ * only that guest's: a port given to another guest gets nothing back. */
+void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac)
+{
+	char mac_s[18];
+
+	for (size_t j = 0; j < n->n_pending;) {
+		struct pending_bind *p = &n->pending[j];
+		int r;
+
+		if (p->ifindex != ifindex) {
+			j++;
+			continue;
+		}
+		mac_format(p->mac, mac_s);
+		r = mac && memcmp(mac, p->mac, 6) ? -EPERM
+			: dp_bind_port(n->mgr->dp, n->id, ifindex, p->mac, p->ip);
+		if (r) {
+			log_info("network %s: lease %s of %s not bound again: %s", n->def->name,
+				 inet_ntoa(p->ip), mac_s,
+				 r == -EPERM ? "the port was added for another MAC" : strerror(-r));
+		} else {
+			n->repairs.leases_rebound++;
+			log_info("network %s: lease %s of %s bound again to its re-added port",
+				 n->def->name, inet_ntoa(p->ip), mac_s);
+		}
+		*p = n->pending[--n->n_pending];
+	}
+}
+
+
+/* A lease binds to the port its exchange came in on; one restored from
+ * the lease file (port not known) to where the data path finds the MAC. */
+static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
+{
+	struct network *n = ctx;
+	char mac[18];
+	int r = l->ifindex ? dp_bind_port(n->mgr->dp, n->id, l->ifindex, l->mac, l->ip)
+			   : dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true);
+
+	mac_format(l->mac, mac);
+	if (r == -ENOENT)
+		network_defer_bind(n, l->mac, l->ip);
+	else if (r)
+		log_warn("network %s: lease %s for %s not bound to port %d: %s", n->def->name,
+			 inet_ntoa(l->ip), mac, l->ifindex,
+			 r == -EBUSY ? "the MAC is bound to another port" : strerror(-r));
+	else	/* bound where it is now: a removed port's claim on it is void */
+		network_forget_bind(n, l->mac, l->ip);
+	dns_proxy_lease_bound(n->dns, l->ip, l->mac, l->hostname);
+}
+
+static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
+{
+	struct network *n = ctx;
+
+	dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, false);
+	network_forget_bind(n, l->mac, l->ip);
+	dns_proxy_lease_gone(n->dns, l->ip);
+}
+
+/* Where a DHCP request came in (noted by the port program): a VDE
+ * switch's tap carries several guests, any other port one. */
+static int lease_origin(void *ctx, const uint8_t mac[6], struct dhcp_origin *o)
+{
+	struct network *n = ctx;
+	bool multi = false;
+	int ifindex;
+
+	if (dp_dhcp_origin(n->mgr->dp, n->id, mac, &ifindex, &multi))
+		return -ENOENT;
+	o->port = (uint32_t)ifindex;
+	o->max_macs = multi ? vde_max_guests(n) : 1;
+	return 0;
+}
+
+static int start_services(struct network *n, char *err, size_t errlen)
+{
+	struct netmgr *m = n->mgr;
+	struct dhcp_hooks hooks = { lease_bound, lease_gone, lease_origin, n };
+
+	if (n->def->mode == NETDEF_MODE_BRIDGE) /* the LAN serves DHCP/DNS; learn its leases */
+		return share_snoop_start(n, err, errlen);
+	if (!n->def->has_ip)
+		return 0;
+	n->dns = dns_proxy_start(n->def, n->id, m->paths.resolv_conf, err, errlen);
+	if (!n->dns)
+		return -EIO;
+	if (!n->def->has_dhcp)
+		return 0;
+	/* the file is <state>/leases/NAME.leases, the child's root */
+	n->dhcp = dhcp_proxy_start(n->def, n->id, &hooks, err, errlen);
+	return n->dhcp ? 0 : -EIO;
+}
+
+int network_restart_services(struct network *n, char *err, size_t errlen)
+{
+	dhcp_proxy_stop(n->dhcp);
+	n->dhcp = NULL;
+	dns_proxy_stop(n->dns);
+	n->dns = NULL;
+	return start_services(n, err, errlen);
+}
+
+static void teardown(struct network *n)
+{
+	n->n_pending = 0;
+	share_snoop_stop(n);
+	dhcp_proxy_stop(n->dhcp);
+	n->dhcp = NULL;
+	dns_proxy_stop(n->dns);
+	n->dns = NULL;
+	for (size_t i = 0; i < n->n_ports; i++) {
+		if (n->ports[i].ifindex)
+			dp_port_del(n->mgr->dp, n->ports[i].ifindex);
+		if (n->def->mode == NETDEF_MODE_BRIDGE) /* the bridge stays: no unfiltered guests on it */
+			nl_link_set_master(n->ports[i].ifname, NULL);
+		n->ports[i].ifindex = 0;
+	}
+	for (size_t i = 0; i < n->def->n_port_forwards; i++)
+		dp_forward_del(n->mgr->dp, n->id, &n->def->port_forwards[i]);
+	dp_net_del(n->mgr->dp, n->id);
+	if (n->uplink_ifindex) {
+		int shared = 0;
+
+		for (size_t i = 0; i < n->mgr->n_nets; i++) {
+			struct network *o = n->mgr->nets[i];
+
+			shared |= o != n && o->state == NETWORK_ACTIVE && o->uplink_ifindex == n->uplink_ifindex;
+		}
+		if (!shared)
+			dp_uplink_del(n->mgr->dp, n->uplink_ifindex);
+	}
+	/* only the bridge vnet made: never a device that was there before
+	 * (a refused start) or took the name since (deleted by hand) */
+	if (n->def->mode != NETDEF_MODE_BRIDGE && network_bridge_is_ours(n))
+		nl_link_delete(n->def->bridge);
+}
+
+/* Re-add the ports a previous daemon run had (restart/crash adoption). */
+static void readd_ports(struct network *n)
+{
+	size_t saved = n->n_ports;
+	struct port old[NETWORK_MAX_PORTS];
+	char err[256];
+
+	memcpy(old, n->ports, saved * sizeof(old[0]));
+	n->n_ports = 0;
+	for (size_t i = 0; i < saved; i++) {
+		/* network_start records the running state once, after all */
+		if (network_port_attach(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL,
+					old[i].hook, err, sizeof(err)))
+			log_warn("network %s: dropping port %s: %s", n->def->name, old[i].ifname, err);
+	}
+}
+
+int network_start(struct network *n, char *err, size_t errlen)
+{
+	int ret;
+
+	if (n->state == NETWORK_ACTIVE)
+		return ERR("network %s is already active", n->def->name), -EALREADY;
+	ret = network_find_uplink(n, err, errlen);
+	if (!ret)
+		ret = network_setup_bridge(n, err, errlen);
+	if (!ret)
+		ret = network_setup_datapath(n, err, errlen);
+	if (!ret)
+		ret = start_services(n, err, errlen);
+	n->bridge_legacy = 0;
+	if (ret) {
+		teardown(n);
+		n->state = NETWORK_STOPPED;
+		n->n_ports = 0;
+		netstore_save_runtime(n->mgr, n);
+		return ret;
+	}
+	n->state = NETWORK_ACTIVE;
+	readd_ports(n);
+	vde_net_started(n); /* adopt or restart the VDE switch of a previous run */
+	netstore_save_runtime(n->mgr, n);
+	log_info("network %s started on %s%s%s", n->def->name, n->def->bridge,
+		 n->uplink[0] ? ", uplink " : "", n->uplink);
+	return 0;
+}
+
+int network_stop(struct network *n, char *err, size_t errlen)
+{
+	if (n->state != NETWORK_ACTIVE)
+		return ERR("network %s is not active", n->def->name), -EINVAL;
+	teardown(n);
+	tap_net_stopped(n); /* the VDE switch and the taps vnet made */
+	n->state = NETWORK_STOPPED;
+	n->n_ports = 0;
+	netstore_save_runtime(n->mgr, n);
+	log_info("network %s stopped", n->def->name);
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reconciliation: the kernel's devices can change under vnetd (a guest
+ * port deleted or recreated, the uplink re-addressed or replaced, the bridge
+ * deleted by hand). After every rtnetlink event, and every few seconds,
+ * compare each running network with what should be and repair it. Each
+ * repair is logged once, when it happens. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/util.h"
+#include "nl/nl.h"
+#include "netmgr.h"
+
+static int uplink_in_use(struct netmgr *m, const struct network *self, int ifindex)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		const struct network *o = m->nets[i];
+
+		if (o != self && o->state == NETWORK_ACTIVE && o->uplink_ifindex == ifindex)
+			return 1;
+	}
+	return 0;
+}
+
+/* Where the uplink is now, without logging (this runs every few seconds). */
+static void current_uplink(const struct network *n, char *name, int *idx, struct in_addr *addr)
+{
+	name[0] = '\0';
+	*idx = 0;
+	addr->s_addr = 0;
+	if (n->def->forward_dev[0])
+		snprintf(name, IFNAMSIZ, "%s", n->def->forward_dev);
+	else if (nl_default_route_dev(name, IFNAMSIZ))
+		return;
+	*idx = if_nametoindex(name);
+	if (*idx)
+		nl_link_ipv4(name, addr);
+}
+
+static void reconcile_uplink(struct network *n)
+{
+	char name[IFNAMSIZ], err[256];
+	struct in_addr addr;
+	int idx, old = n->uplink_ifindex;
+
+	/* while another device holds the bridge's name, nothing is programmed;
+	 * reconcile_bridge sets the data path up when the bridge is back */
+	if ((n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE) ||
+	    n->bridge_refused)
+		return;
+	current_uplink(n, name, &idx, &addr);
+	if (idx == old && addr.s_addr == n->uplink_addr.s_addr)
+		return;
+	log_info("network %s: uplink now %s (%s), was ifindex %d", n->def->name,
+		 idx ? name : "none", inet_ntoa(addr), old);
+	if (old && old != idx && !uplink_in_use(n->mgr, n, old))
+		dp_uplink_del(n->mgr->dp, old);
+	snprintf(n->uplink, sizeof(n->uplink), "%s", idx ? name : "");
+	n->uplink_ifindex = idx;
+	if (network_setup_datapath(n, err, sizeof(err)))
+		log_warn("network %s: cannot follow the uplink: %s", n->def->name, err);
+}
+
+static void reconcile_bridge(struct network *n)
+{
+	char err[256];
+	int ret;
+
+	if (n->def->mode == NETDEF_MODE_BRIDGE)
+		return; /* a shared bridge is the share code's business */
+	if (if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex && n->bridge_ifindex)
+		return;
+	if (!n->bridge_refused)
+		log_warn("network %s: bridge %s vanished; recreating it", n->def->name,
+			 n->def->bridge);
+	ret = network_setup_bridge(n, err, sizeof(err));
+	if (ret == -EEXIST) {
+		/* someone else's device took the name: wait until it is gone */
+		if (!n->bridge_refused++) {
+			n->repairs.bridge_not_ours++;
+			log_err("network %s: not taking over: %s", n->def->name, err);
+		}
+		return;
+	}
+	if (ret || network_setup_datapath(n, err, sizeof(err))) {
+		log_err("network %s: cannot recreate the bridge: %s", n->def->name, err);
+		return;
+	}
+	if (n->bridge_refused)
+		log_info("network %s: bridge %s recreated", n->def->name, n->def->bridge);
+	n->bridge_refused = 0;
+	n->repairs.bridge_recreated++;
+	for (size_t i = 0; i < n->n_ports; i++) {
+		nl_link_set_master(n->ports[i].ifname, n->def->bridge);
+		nl_link_set_up(n->ports[i].ifname, 1);
+	}
+	/* DHCP's socket was bound to the old device; DNS to its address. */
+	if (network_restart_services(n, err, sizeof(err)))
+		log_err("network %s: cannot restart DHCP/DNS: %s", n->def->name, err);
+}
+
+/* Writing net.ipv4.ip_forward (or conf.all.forwarding) sets every
+ * device's forwarding to that value; the fast path's FIB lookups need it
+ * on the bridge, the slow path on the uplink. Netconf events bring us
+ * here at once; the periodic pass catches a missed one. */
+static void reconcile_forwarding(struct network *n)
+{
+	const int devs[2] = { n->bridge_ifindex, n->uplink_ifindex };
+	char name[IF_NAMESIZE];
+
+	if (n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE)
+		return;
+	/* the bridge only while it is ours (not a device that took its name) */
+	if (if_nametoindex(n->def->bridge) != (unsigned)n->bridge_ifindex)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (!devs[i] || !if_indextoname(devs[i], name) || ipv4_forwarding_get(name) != 0)
+			continue; /* on, or gone (the other checks handle that) */
+		if (ipv4_forwarding_on(name)) {
+			log_warn("network %s: cannot turn IPv4 forwarding on %s back on",
+				 n->def->name, name);
+			continue;
+		}
+		n->repairs.forwarding++;
+		log_warn("network %s: IPv4 forwarding on %s was turned off (host ip_forward "
+			 "written?); turned it back on", n->def->name, name);
+	}
+}
+
+/* A port whose device vanished is purged; one recreated under the same
+ * name is purged and added afresh, so it inherits nothing. */
+static void reconcile_ports(struct network *n)
+{
+	char err[256];
+
+	for (size_t i = 0; i < n->n_ports;) {
+		struct port p = n->ports[i];
+		int idx = if_nametoindex(p.ifname);
+
+		if (idx == p.ifindex) {
+			/* never into a device that took the bridge's name */
+			if (nl_link_master(p.ifname) != n->bridge_ifindex && n->bridge_ifindex &&
+			    if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex)
+				nl_link_set_master(p.ifname, n->def->bridge);
+			i++;
+			continue;
+		}
+		log_warn("network %s: port %s %s", n->def->name, p.ifname,
+			 idx ? "was recreated; re-adding it" : "vanished; removing it");
+		network_port_del(n, p.ifname, err, sizeof(err));
+		if (idx && network_port_add(n, p.ifname, p.has_mac ? p.mac : NULL, p.hook, err,
+					    sizeof(err)))
+			log_warn("network %s: cannot re-add %s: %s", n->def->name, p.ifname, err);
+		i = 0; /* the list changed under us: start over */
+	}
+}
+
+void netmgr_reconcile(struct netmgr *m)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+
+		if (n->state != NETWORK_ACTIVE)
+			continue;
+		reconcile_bridge(n);
+		reconcile_uplink(n);
+		reconcile_forwarding(n);
+		reconcile_ports(n);
+	}
+}
+
+/* A parked binding (port-del) whose device is gone will never be re-added
+ * as the same device: the guest's next DHCP exchange binds it again. */
+static int parked_gone(const struct pending_bind *p)
+{
+	char name[IF_NAMESIZE];
+
+	return p->ifindex && !if_indextoname(p->ifindex, name);
+}
+
+void netmgr_retry_binds(struct netmgr *m)
+{
+	char mac[18];
+
+	for (size_t i = 0; i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+
+		for (size_t j = 0; n->state == NETWORK_ACTIVE && j < n->n_pending;) {
+			struct pending_bind *p = &n->pending[j];
+
+			if (parked_gone(p)) {
+				*p = n->pending[--n->n_pending];
+				continue;
+			}
+			/* parked: only network_rebind_port binds it, to its device */
+			if (p->ifindex || dp_lease_bind(m->dp, n->id, p->mac, p->ip, true)) {
+				j++;
+				continue;
+			}
+			mac_format(p->mac, mac);
+			log_info("network %s: %s bound to %s now that its port is known",
+				 n->def->name, inet_ntoa(p->ip), mac);
+			*p = n->pending[--n->n_pending];
+		}
+	}
+}
+
+struct json_object *network_repairs_json(const struct network *n)
+{
+	struct json_object *o = json_object_new_object();
+	const struct network_repairs *r = &n->repairs;
+
+	json_object_object_add(o, "forwarding", json_object_new_int64(r->forwarding));
+	json_object_object_add(o, "bridge_recreated", json_object_new_int64(r->bridge_recreated));
+	json_object_object_add(o, "bridge_not_ours", json_object_new_int64(r->bridge_not_ours));
+	json_object_object_add(o, "leases_rebound", json_object_new_int64(r->leases_rebound));
+	return o;
+}

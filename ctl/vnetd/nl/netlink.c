@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "nl.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/route.h>
+#include <string.h>
+#include <sys/random.h>
+
+static struct nl_sock *nls;
+
+/* libnl returns its own positive NLE_* codes negated; map the common ones
+ * back to errno so callers can say what went wrong. */
+static int nl_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case 0: return 0;
+	case NLE_EXIST: return -EEXIST;
+	case NLE_NODEV: case NLE_OBJ_NOTFOUND: return -ENODEV;
+	case NLE_PERM: return -EPERM;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_BUSY: return -EBUSY;
+	case NLE_INVAL: return -EINVAL;
+	case NLE_NOADDR: return -EADDRNOTAVAIL;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+	default: return -EIO;
+	}
+}
+
+const char *nl_strerror(int err)
+{
+	return strerror(-err);
+}
+
+int nl_init(void)
+{
+	int err;
+
+	nls = nl_socket_alloc();
+	if (!nls)
+		return -ENOMEM;
+	err = nl_connect(nls, NETLINK_ROUTE);
+	if (err < 0) {
+		nl_socket_free(nls);
+		nls = NULL;
+		return nl_errno(err);
+	}
+	return 0;
+}
+
+void nl_fini(void)
+{
+	nl_socket_free(nls);
+	nls = NULL;
+}
+
+static int link_get(const char *name, struct rtnl_link **ret)
+{
+	int err = rtnl_link_get_kernel(nls, 0, name, ret);
+
+	return err < 0 ? -ENODEV : 0;
+}
+
+/* Set a device's alias (IFLA_IFALIAS) by ifindex. */
+static int set_alias(int ifindex, const char *alias)
+{
+	struct rtnl_link *link, *change;
+	int err;
+
+	if (rtnl_link_get_kernel(nls, ifindex, NULL, &link) < 0)
+		return -ENODEV;
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return -ENOMEM;
+	}
+	rtnl_link_set_ifalias(change, alias);
+	err = nl_errno(rtnl_link_change(nls, link, change, 0));
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return err;
+}
+
+static int delete_ifindex(int ifindex)
+{
+	struct rtnl_link *link;
+	int err;
+
+	if (rtnl_link_get_kernel(nls, ifindex, NULL, &link) < 0)
+		return -ENODEV;
+	err = nl_errno(rtnl_link_delete(nls, link));
+	rtnl_link_put(link);
+	return err;
+}
+
+int nl_bridge_create(const char *name, unsigned mtu, const char *mark)
+{
+	struct rtnl_link *link = rtnl_link_bridge_alloc();
+	int err, idx;
+
+	if (!link)
+		return -ENOMEM;
+	rtnl_link_set_name(link, name);
+	/* A bridge without an explicit MAC takes its lowest port's and changes
+	 * as ports come and go; the data path matches the gateway's MAC, so
+	 * give it a fixed one (libvirt's 52:54:00 prefix, random tail). */
+	uint8_t mac[6] = { 0x52, 0x54, 0x00 };
+	struct nl_addr *a;
+
+	if (getrandom(mac + 3, 3, 0) == 3 && (a = nl_addr_build(AF_LLC, mac, 6))) {
+		rtnl_link_set_addr(link, a);
+		nl_addr_put(a);
+	}
+	if (mtu)
+		rtnl_link_set_mtu(link, mtu);
+	/* STP stays off: vnet bridges have no loops to break. EXCL: an
+	 * existing device of that name is never taken over here. */
+	err = nl_errno(rtnl_link_add(nls, link, NLM_F_CREATE | NLM_F_EXCL));
+	rtnl_link_put(link);
+	if (err)
+		return err;
+	/* The kernel ignores IFLA_IFALIAS on creation: a second request. A
+	 * bridge we cannot mark is one we could not recognise: remove it. */
+	idx = if_nametoindex(name);
+	err = idx ? set_alias(idx, mark) : -ENODEV;
+	if (err && idx)
+		delete_ifindex(idx);
+	return err;
+}
+
+int nl_link_set_mark(const char *name, const char *mark)
+{
+	int idx = if_nametoindex(name);
+
+	return idx ? set_alias(idx, mark) : -ENODEV;
+}
+
+int nl_link_alias(const char *name, char *buf, size_t len)
+{
+	struct rtnl_link *link;
+	const char *alias;
+	int err = link_get(name, &link);
+
+	if (err)
+		return err;
+	alias = rtnl_link_get_ifalias(link);
+	snprintf(buf, len, "%s", alias ? alias : "");
+	rtnl_link_put(link);
+	return 0;
+}
+
+int nl_link_has_mark(const char *name, const char *mark)
+{
+	char alias[256];
+
+	return nl_link_alias(name, alias, sizeof(alias)) == 0 && !strcmp(alias, mark);
+}
+
+int nl_link_delete(const char *name)
+{
+	struct rtnl_link *link;
+	int err = link_get(name, &link);
+
+	if (err)
+		return err;
+	err = nl_errno(rtnl_link_delete(nls, link));
+	rtnl_link_put(link);
+	return err;
+}
+
+static int link_change(const char *name, void (*set)(struct rtnl_link *, unsigned long),
+		       unsigned long val)
+{
+	struct rtnl_link *link, *change;
+	int err = link_get(name, &link);
+
+	if (err)
+		return err;
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return -ENOMEM;
+	}
+	set(change, val);
+	err = nl_errno(rtnl_link_change(nls, link, change, 0));
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return err;
+}
+
+static void set_updown(struct rtnl_link *l, unsigned long up)
+{
+	if (up)
+		rtnl_link_set_flags(l, IFF_UP);
+	else
+		rtnl_link_unset_flags(l, IFF_UP);
+}
+
+static void set_mtu(struct rtnl_link *l, unsigned long mtu)
+{
+	rtnl_link_set_mtu(l, mtu);
+}
+
+int nl_link_set_up(const char *name, int up)
+{
+	return link_change(name, set_updown, up);
+}
+
+int nl_link_set_mtu(const char *name, unsigned mtu)
+{
+	return link_change(name, set_mtu, mtu);
+}
+
+int nl_link_set_master(const char *port, const char *bridge)
+{
+	int pidx = if_nametoindex(port), bidx = 0;
+
+	if (!pidx)
+		return -ENODEV;
+	if (bridge) {
+		bidx = if_nametoindex(bridge);
+		if (!bidx)
+			return -ENODEV;
+		return nl_errno(rtnl_link_enslave_ifindex(nls, bidx, pidx));
+	}
+	return nl_errno(rtnl_link_release_ifindex(nls, pidx));
+}
+
+int nl_link_master(const char *port)
+{
+	struct rtnl_link *link;
+	int err = link_get(port, &link), master;
+
+	if (err)
+		return err;
+	master = rtnl_link_get_master(link);
+	rtnl_link_put(link);
+	return master;
+}
+
+int nl_link_mac(const char *name, uint8_t mac[6])
+{
+	struct rtnl_link *link;
+	struct nl_addr *a;
+	int err = link_get(name, &link);
+
+	if (err)
+		return err;
+	a = rtnl_link_get_addr(link);
+	if (!a || nl_addr_get_len(a) != 6)
+		err = -ENOENT;
+	else
+		memcpy(mac, nl_addr_get_binary_addr(a), 6);
+	rtnl_link_put(link);
+	return err;
+}
+
+int nl_link_kind(const char *name, char *kind, size_t len)
+{
+	struct rtnl_link *link;
+	const char *type;
+	int err = link_get(name, &link);
+
+	if (err)
+		return err;
+	type = rtnl_link_get_type(link);
+	snprintf(kind, len, "%s", type ? type : "");
+	rtnl_link_put(link);
+	return 0;
+}
+
+int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix)
+{
+	struct rtnl_addr *addr;
+	struct nl_addr *local;
+	int idx = if_nametoindex(name), err;
+
+	if (!idx)
+		return -ENODEV;
+	addr = rtnl_addr_alloc();
+	local = nl_addr_build(AF_INET, &ip, 4);
+	if (!addr || !local) {
+		rtnl_addr_put(addr);
+		nl_addr_put(local);
+		return -ENOMEM;
+	}
+	nl_addr_set_prefixlen(local, prefix);
+	rtnl_addr_set_ifindex(addr, idx);
+	rtnl_addr_set_local(addr, local);
+	rtnl_addr_set_prefixlen(addr, prefix);
+	struct in_addr bcast = { ip.s_addr | (prefix ? htonl(~(~0u << (32 - prefix))) : ~0u) };
+	struct nl_addr *b = nl_addr_build(AF_INET, &bcast, 4);
+
+	if (b && prefix < 31)
+		rtnl_addr_set_broadcast(addr, b);
+	nl_addr_put(b);
+	err = nl_errno(rtnl_addr_add(nls, addr, 0));
+	if (err == -EEXIST)
+		err = 0;
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	return err;
+}
+
+int nl_link_ipv4(const char *name, struct in_addr *ret_ip)
+{
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int idx = if_nametoindex(name), err = -ENOENT;
+
+	if (!idx)
+		return -ENODEV;
+	if (rtnl_addr_alloc_cache(nls, &cache) < 0)
+		return -EIO;
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)obj;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+
+		if (rtnl_addr_get_ifindex(a) != idx || rtnl_addr_get_family(a) != AF_INET || !local)
+			continue;
+		memcpy(ret_ip, nl_addr_get_binary_addr(local), 4);
+		err = 0;
+		break;
+	}
+	nl_cache_free(cache);
+	return err;
+}
+
+int nl_default_route_dev(char *name, size_t len)
+{
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int err = -ENOENT;
+
+	if (rtnl_route_alloc_cache(nls, AF_INET, 0, &cache) < 0)
+		return -EIO;
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_route *r = (struct rtnl_route *)obj;
+		struct rtnl_nexthop *nh;
+		char buf[IF_NAMESIZE];
+
+		if (rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+		    nl_addr_get_prefixlen(rtnl_route_get_dst(r)) != 0 ||
+		    rtnl_route_get_nnexthops(r) < 1)
+			continue;
+		nh = rtnl_route_nexthop_n(r, 0);
+		if (!if_indextoname(rtnl_route_nh_get_ifindex(nh), buf))
+			continue;
+		snprintf(name, len, "%s", buf);
+		err = 0;
+		break;
+	}
+	nl_cache_free(cache);
+	return err;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The public interface of ctl/vnetd/nl/ (one header per folder). */
+#ifndef VNET_NL_NL_H
+#define VNET_NL_NL_H
+
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- netlink ---- */
+/* Link, address and route operations through rtnetlink (libnl3). */
+int nl_init(void);
+void nl_fini(void);
+
+/* Ownership: vnet marks every device it creates with an alias
+ * (IFLA_IFALIAS, e.g. "vnet network default"), visible in `ip link` and to a
+ * restarted vnetd, gone with the device; it deletes, re-addresses or takes
+ * over only a device carrying its mark. */
+#define NL_MARK_MAX 128
+/* Create a bridge and mark it; -EEXIST if any device has that name. */
+int nl_bridge_create(const char *name, unsigned mtu, const char *mark);
+int nl_link_set_mark(const char *name, const char *mark);
+/* 1 if the device exists and carries exactly this mark, else 0. */
+int nl_link_has_mark(const char *name, const char *mark);
+/* The device's alias ("" if none); 0 or -errno. */
+int nl_link_alias(const char *name, char *buf, size_t len);
+int nl_link_delete(const char *name);
+int nl_link_set_up(const char *name, int up);
+int nl_link_set_mtu(const char *name, unsigned mtu);
+int nl_link_set_master(const char *port, const char *bridge); /* bridge NULL: release */
+int nl_link_master(const char *port);	/* ifindex of the master, 0 if none, -errno */
+int nl_link_mac(const char *name, uint8_t mac[6]);
+/* "veth", "tun", "bridge", ... or "" for a plain device; 0 or -errno. */
+int nl_link_kind(const char *name, char *kind, size_t len);
+int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix);
+/* First IPv4 address of a device; -ENOENT if none. */
+int nl_link_ipv4(const char *name, struct in_addr *ret_ip);
+/* Device of the IPv4 default route in the main table; -ENOENT if none. */
+int nl_default_route_dev(char *name, size_t len);
+
+const char *nl_strerror(int err);
+
+/* ---- nl_snapshot ---- */
+/* A snapshot of one network device as JSON (link: MAC, MTU, up state;
+ * every address; every route through it in every table, both families),
+ * and the operations that move its objects to another device and back.
+ * Used by share.c; through libnl-route-3 on the caller's socket. */
+struct nl_sock;
+
+enum snap_op {
+	SNAP_ADD,	/* add as recorded (restoring) */
+	SNAP_ADD_MOVED, /* add on the new device: IPv6 without DAD (it passed on this link) */
+	SNAP_DEL,
+};
+
+/* {"ifname","ifindex","mac","mtu","up","master","addrs":[...],"routes":[...]} */
+int snap_capture(struct nl_sock *sk, const char *ifname, struct json_object **ret, char *err,
+		 size_t errlen);
+
+/* What share moves: every address except IPv6 link-local ones (the bridge
+ * derives the same one from the same MAC), and every route through the
+ * device that the kernel did not derive from an address. */
+bool snap_addr_movable(struct json_object *a);
+bool snap_route_movable(struct json_object *r, int ifindex);
+
+/* Add or delete one recorded address on ifindex. The label follows the
+ * device: "eth0:1" recorded on from_name becomes "ebr0:1" on to_name.
+ * Returns 0 or a negative libnl error (nl_geterror). */
+int snap_addr_apply(struct nl_sock *sk, struct json_object *a, int ifindex, const char *from_name,
+		    const char *to_name, enum snap_op op);
+/* Add or delete one recorded route with nexthops through from_idx moved
+ * to to_idx. Adding never replaces: an existing equal route is -NLE_EXIST. */
+int snap_route_apply(struct nl_sock *sk, struct json_object *r, int from_idx, int to_idx,
+		     enum snap_op op);
+/* Is there a route with the recorded key (family, table, dst, tos,
+ * metric) through ifindex? 1, 0 or negative libnl error. */
+int snap_route_present(struct nl_sock *sk, struct json_object *r, int ifindex);
+
+/* "192.168.1.0/24 via 192.168.1.1 table 254 metric 0" */
+void snap_route_describe(struct json_object *r, char *buf, size_t len);
+void snap_addr_describe(struct json_object *a, char *buf, size_t len);
+
+/* JSON accessors that tolerate missing keys. */
+long long snap_int(struct json_object *o, const char *key, long long dflt);
+const char *snap_str(struct json_object *o, const char *key);
+
+#endif

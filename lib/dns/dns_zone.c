@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "dns.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZBUCKETS 1024
+
+struct zentry {
+	struct zentry *next_name, *next_ip;
+	uint8_t name[DNS_NAME_MAX]; /* lower-case wire form */
+	size_t name_len;
+	struct in_addr ip;
+	unsigned refs;
+	int lease; /* from a DHCP hostname: one label, one per address */
+};
+
+struct dns_zone {
+	uint8_t domain[DNS_NAME_MAX]; /* lower-case wire form */
+	size_t domain_len;	      /* 0: no local domain */
+	uint32_t net, mask;	      /* host order */
+	unsigned prefix;
+	size_t count, leases;
+	struct zentry *by_name[ZBUCKETS];
+	struct zentry *by_ip[ZBUCKETS];
+};
+
+static const uint8_t arpa_suffix[] = "\7in-addr\4arpa";	 /* + final 0 */
+#define ARPA_LEN (sizeof(arpa_suffix)) /* includes the root label */
+
+static unsigned hash_name(const uint8_t *n, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ n[i]) * 16777619u;
+	return h % ZBUCKETS;
+}
+
+static unsigned hash_ip(struct in_addr ip)
+{
+	uint32_t v = ntohl(ip.s_addr);
+
+	return (v ^ (v >> 10) ^ (v >> 20)) % ZBUCKETS;
+}
+
+struct dns_zone *dns_zone_new(const char *domain, struct in_addr net, unsigned prefix)
+{
+	struct dns_zone *z = calloc(1, sizeof(*z));
+	int n;
+
+	if (!z)
+		return NULL;
+	if (domain && *domain) {
+		n = dns_name_from_text(domain, z->domain);
+		if (n <= 1) {
+			free(z);
+			return NULL;
+		}
+		z->domain_len = n;
+		dns_name_lower(z->domain, n);
+	}
+	z->prefix = prefix > 32 ? 32 : prefix;
+	z->mask = z->prefix ? ~0u << (32 - z->prefix) : 0;
+	z->net = ntohl(net.s_addr) & z->mask;
+	return z;
+}
+
+void dns_zone_free(struct dns_zone *z)
+{
+	if (!z)
+		return;
+	for (unsigned b = 0; b < ZBUCKETS; b++) {
+		while (z->by_name[b]) {
+			struct zentry *e = z->by_name[b];
+
+			z->by_name[b] = e->next_name;
+			free(e);
+		}
+	}
+	free(z);
+}
+
+size_t dns_zone_count(const struct dns_zone *z)
+{
+	return z->count;
+}
+
+/* A configured entry (name, ip) first, else the lease entry. */
+static struct zentry *find(const struct dns_zone *z, const uint8_t *name, size_t len,
+			   struct in_addr ip)
+{
+	struct zentry *e, *lease = NULL;
+
+	for (e = z->by_name[hash_name(name, len)]; e; e = e->next_name) {
+		if (e->ip.s_addr != ip.s_addr || e->name_len != len || memcmp(e->name, name, len))
+			continue;
+		if (!e->lease)
+			return e;
+		lease = e;
+	}
+	return lease;
+}
+
+static int key_of(const char *text, uint8_t *out)
+{
+	int n = dns_name_from_text(text, out);
+
+	if (n <= 1)
+		return -EINVAL;
+	dns_name_lower(out, n);
+	return n;
+}
+
+static struct zentry *insert(struct dns_zone *z, const uint8_t *key, size_t n, struct in_addr ip,
+			     int lease)
+{
+	struct zentry *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	memcpy(e->name, key, n);
+	e->name_len = n;
+	e->ip = ip;
+	e->refs = 1;
+	e->lease = lease;
+	e->next_name = z->by_name[hash_name(key, n)];
+	z->by_name[hash_name(key, n)] = e;
+	e->next_ip = z->by_ip[hash_ip(ip)];
+	z->by_ip[hash_ip(ip)] = e;
+	z->count++;
+	z->leases += lease;
+	return e;
+}
+
+static void unlink_entry(struct dns_zone *z, struct zentry *e)
+{
+	struct zentry **pp;
+
+	for (pp = &z->by_name[hash_name(e->name, e->name_len)]; *pp != e; pp = &(*pp)->next_name)
+		;
+	*pp = e->next_name;
+	for (pp = &z->by_ip[hash_ip(e->ip)]; *pp != e; pp = &(*pp)->next_ip)
+		;
+	*pp = e->next_ip;
+	z->count--;
+	z->leases -= e->lease;
+	free(e);
+}
+
+/* The lease name with this key (any address) goes: an operator's name wins. */
+static void evict_leases(struct dns_zone *z, const uint8_t *key, size_t n)
+{
+	struct zentry *e = z->by_name[hash_name(key, n)], *next;
+
+	for (; e; e = next) {
+		next = e->next_name;
+		if (e->lease && e->name_len == n && !memcmp(e->name, key, n))
+			unlink_entry(z, e);
+	}
+}
+
+/* key = label.<domain>: the length of "label" + root, else 0. */
+static size_t label_under_domain(const struct dns_zone *z, const uint8_t *key, size_t n)
+{
+	size_t l = (size_t)key[0] + 1;
+
+	if (!z->domain_len || !key[0] || l + z->domain_len != n ||
+	    memcmp(key + l, z->domain, z->domain_len))
+		return 0;
+	return l + 1;
+}
+
+int dns_zone_add(struct dns_zone *z, const char *name, struct in_addr ip)
+{
+	uint8_t key[DNS_NAME_MAX], label[DNS_NAME_MAX];
+	int n = key_of(name, key);
+	struct zentry *e;
+	size_t l;
+
+	if (n < 0)
+		return n;
+	if (dns_name_labels(key, n) == 1)
+		evict_leases(z, key, n);
+	l = label_under_domain(z, key, n);
+	if (l) {
+		memcpy(label, key, l - 1);
+		label[l - 1] = 0;
+		evict_leases(z, label, l);
+	}
+	e = find(z, key, n, ip);
+	if (e && !e->lease) {
+		e->refs++;
+		return 0;
+	}
+	return insert(z, key, n, ip, 0) ? 0 : -ENOMEM;
+}
+
+int dns_zone_del(struct dns_zone *z, const char *name, struct in_addr ip)
+{
+	uint8_t key[DNS_NAME_MAX];
+	int n = key_of(name, key);
+	struct zentry *e;
+
+	if (n < 0 || !(e = find(z, key, n, ip)) || e->lease)
+		return -ENOENT;
+	if (--e->refs)
+		return 0;
+	unlink_entry(z, e);
+	return 0;
+}
+
+/* Offset in name where suffix starts on a label boundary, or -1. */
+static long suffix_at(const uint8_t *name, size_t len, const uint8_t *suf, size_t slen)
+{
+	for (size_t i = 0; i < len; i += 1 + name[i]) {
+		if (len - i == slen && !memcmp(name + i, suf, slen))
+			return (long)i;
+		if (!name[i])
+			break;
+	}
+	return -1;
+}
+
+/* root: name was asked as is, not relative to the domain. */
+static enum dns_zone_result answer_name(const struct dns_zone *z, const uint8_t *name,
+					size_t len, uint16_t qtype, struct dns_zone_answer *ans,
+					int root)
+{
+	int found = 0, configured = 0;
+
+	for (struct zentry *e = z->by_name[hash_name(name, len)]; e; e = e->next_name) {
+		if (e->name_len != len || memcmp(e->name, name, len))
+			continue;
+		found = 1;
+		configured |= !e->lease;
+		if (ans->n_addrs < DNS_ZONE_MAX_ADDRS)
+			ans->addrs[ans->n_addrs++] = e->ip;
+	}
+	if (!found)
+		return DNS_ZONE_NXDOMAIN;
+	if (root && !configured && qtype != DNS_T_A && qtype != DNS_T_AAAA && qtype != DNS_T_ANY) {
+		ans->n_addrs = 0;
+		return DNS_ZONE_NOT_OURS; /* maybe a TLD: its records are upstream's */
+	}
+	if (qtype != DNS_T_A && qtype != DNS_T_ANY) {
+		ans->n_addrs = 0;
+		return DNS_ZONE_NODATA;
+	}
+	return DNS_ZONE_ANSWER;
+}
+
+/* A decimal octet label "0".."255" without leading zeros; -1 otherwise. */
+static int octet(const uint8_t *label)
+{
+	unsigned l = label[0], v = 0;
+
+	if (l == 0 || l > 3 || (l > 1 && label[1] == '0'))
+		return -1;
+	for (unsigned i = 1; i <= l; i++) {
+		if (label[i] < '0' || label[i] > '9')
+			return -1;
+		v = v * 10 + (label[i] - '0');
+	}
+	return v > 255 ? -1 : (int)v;
+}
+
+static void ptr_target(const struct dns_zone *z, const struct zentry *e,
+		       struct dns_zone_answer *ans)
+{
+	memcpy(ans->ptr, e->name, e->name_len);
+	ans->ptr_len = e->name_len;
+	/* bare host label: answer it under the local domain */
+	if (z->domain_len && dns_name_labels(e->name, e->name_len) == 1 &&
+	    e->name_len - 1 + z->domain_len <= DNS_NAME_MAX) {
+		memcpy(ans->ptr + e->name_len - 1, z->domain, z->domain_len);
+		ans->ptr_len = e->name_len - 1 + z->domain_len;
+	}
+}
+
+static enum dns_zone_result answer_ip(const struct dns_zone *z, uint32_t addr, uint16_t qtype,
+				      struct dns_zone_answer *ans)
+{
+	struct in_addr ip = { .s_addr = htonl(addr) };
+	struct zentry *best = NULL;
+
+	/* a configured name is the address's name before a lease's */
+	for (struct zentry *e = z->by_ip[hash_ip(ip)]; e; e = e->next_ip)
+		if (e->ip.s_addr == ip.s_addr && (!best || (best->lease && !e->lease)))
+			best = e;
+	if (!best)
+		return DNS_ZONE_NXDOMAIN;
+	if (qtype != DNS_T_PTR && qtype != DNS_T_ANY)
+		return DNS_ZONE_NODATA;
+	ptr_target(z, best, ans);
+	return DNS_ZONE_ANSWER;
+}
+
+/* The reverse zone: the k = ceil(prefix/8) leading octets place a name in
+ * our subnet; below that every name is ours (RFC 1035 3.5). */
+static enum dns_zone_result reverse(const struct dns_zone *z, const uint8_t *name, size_t rel,
+				    uint16_t qtype, struct dns_zone_answer *ans)
+{
+	const uint8_t *lab[DNS_NAME_MAX / 2];
+	unsigned n = 0, k = (z->prefix + 7) / 8;
+	uint32_t addr = 0;
+
+	for (size_t i = 0; i < rel; i += 1 + name[i])
+		lab[n++] = name + i;
+	if (z->prefix < 8 || n < k)
+		return DNS_ZONE_NOT_OURS;
+	for (unsigned j = 0; j < k; j++) { /* labels are in reverse order */
+		int o = octet(lab[n - 1 - j]);
+
+		if (o < 0)
+			return DNS_ZONE_NOT_OURS;
+		addr |= (uint32_t)o << (24 - 8 * j);
+	}
+	if ((addr & z->mask) != z->net)
+		return DNS_ZONE_NOT_OURS;
+	if (n > 4)
+		return DNS_ZONE_NXDOMAIN;
+	for (unsigned j = k; j < n; j++) {
+		int o = octet(lab[n - 1 - j]);
+
+		if (o < 0)
+			return DNS_ZONE_NXDOMAIN;
+		addr |= (uint32_t)o << (24 - 8 * j);
+	}
+	if (n < 4)
+		return DNS_ZONE_NODATA; /* the zone apex or an empty non-terminal */
+	return answer_ip(z, addr, qtype, ans);
+}
+
+enum dns_zone_result dns_zone_lookup(const struct dns_zone *z, const uint8_t *qname, size_t qlen,
+				     uint16_t qtype, struct dns_zone_answer *ans)
+{
+	uint8_t name[DNS_NAME_MAX];
+	enum dns_zone_result r;
+	long at;
+
+	memset(ans, 0, sizeof(*ans));
+	if (qlen < 1 || qlen > DNS_NAME_MAX)
+		return DNS_ZONE_NOT_OURS;
+	memcpy(name, qname, qlen);
+	dns_name_lower(name, qlen);
+	at = suffix_at(name, qlen, arpa_suffix, ARPA_LEN);
+	if (at >= 0)
+		return reverse(z, name, at, qtype, ans);
+	r = answer_name(z, name, qlen, qtype, ans, 1);
+	if (r != DNS_ZONE_NXDOMAIN)
+		return r;
+	if (!z->domain_len)
+		return DNS_ZONE_NOT_OURS;
+	at = suffix_at(name, qlen, z->domain, z->domain_len);
+	if (at < 0)
+		return DNS_ZONE_NOT_OURS;
+	if (at == 0)
+		return DNS_ZONE_NODATA; /* the domain itself */
+	name[at] = 0; /* relative name: strip the domain */
+	return answer_name(z, name, at + 1, qtype, ans, 0);
+}
+
+/* ---- lease names (DHCP hostnames) ----------------------------------------- */
+
+const char *dns_lease_name_str(enum dns_lease_name r)
+{
+	static const char *const s[] = {
+#define X(e, str) #str,
+		DNS_LEASE_NAME_RESULTS(X)
+#undef X
+	};
+
+	return (unsigned)r < sizeof(s) / sizeof(s[0]) ? s[r] : "?";
+}
+
+int dns_lease_reserved(const char *label)
+{
+	static const char *const reserved[] = { "localhost", "localdomain", "local", "wpad",
+						"isatap", "ip6-localhost", "ip6-loopback" };
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (!strcmp(label, reserved[i]))
+			return 1;
+	return 0;
+}
+
+/* RFC 1123 2.1 / RFC 952: letters, digits, hyphens; 1..63; no hyphen at
+ * either end. (dnsmasq also takes '_': no hostname has one.) */
+static int label_ok(const char *s, size_t len)
+{
+	if (len == 0 || len >= DNS_LEASE_LABEL_MAX || s[0] == '-' || s[len - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+enum dns_lease_name dns_zone_lease_label(const struct dns_zone *z, const char *hostname,
+					 char label[DNS_LEASE_LABEL_MAX])
+{
+	uint8_t rest[DNS_NAME_MAX];
+	const char *dot;
+	size_t len;
+	int n;
+
+	label[0] = '\0';
+	if (!hostname || !*hostname)
+		return DNS_LEASE_NAME_NONE;
+	dot = strchr(hostname, '.');
+	len = dot ? (size_t)(dot - hostname) : strlen(hostname);
+	if (!label_ok(hostname, len))
+		return DNS_LEASE_NAME_INVALID;
+	/* "label." is the label; "label.rest" only when rest is our domain */
+	if (dot && dot[1]) {
+		n = dns_name_from_text(dot + 1, rest);
+		if (n <= 1 || !z->domain_len || (size_t)n != z->domain_len)
+			return DNS_LEASE_NAME_OUTSIDE;
+		dns_name_lower(rest, n);
+		if (memcmp(rest, z->domain, n))
+			return DNS_LEASE_NAME_OUTSIDE;
+	}
+	for (size_t i = 0; i < len; i++)
+		label[i] = (char)(hostname[i] >= 'A' && hostname[i] <= 'Z' ? hostname[i] + 32 :
+				  hostname[i]);
+	label[len] = '\0';
+	return DNS_LEASE_NAME_OK;
+}
+
+static struct zentry *lease_of(const struct dns_zone *z, struct in_addr ip)
+{
+	for (struct zentry *e = z->by_ip[hash_ip(ip)]; e; e = e->next_ip)
+		if (e->lease && e->ip.s_addr == ip.s_addr)
+			return e;
+	return NULL;
+}
+
+/* Who holds key: TAKEN (someone else), OK (a configured name of ip itself:
+ * published already), or NONE (free). */
+static enum dns_lease_name holder(const struct dns_zone *z, const uint8_t *key, size_t n,
+				  struct in_addr ip)
+{
+	enum dns_lease_name r = DNS_LEASE_NAME_NONE;
+
+	for (struct zentry *e = z->by_name[hash_name(key, n)]; e; e = e->next_name) {
+		if (e->name_len != n || memcmp(e->name, key, n))
+			continue;
+		if (e->ip.s_addr != ip.s_addr)
+			return DNS_LEASE_NAME_TAKEN;
+		if (!e->lease)
+			r = DNS_LEASE_NAME_OK;
+	}
+	return r;
+}
+
+/* The label's owner, as a bare label and as label.<domain>. */
+static enum dns_lease_name owner(const struct dns_zone *z, const uint8_t *key, size_t n,
+				 struct in_addr ip)
+{
+	uint8_t fq[DNS_NAME_MAX];
+	enum dns_lease_name a = holder(z, key, n, ip), b = DNS_LEASE_NAME_NONE;
+
+	if (z->domain_len && n - 1 + z->domain_len <= DNS_NAME_MAX) {
+		memcpy(fq, key, n - 1);
+		memcpy(fq + n - 1, z->domain, z->domain_len);
+		b = holder(z, fq, n - 1 + z->domain_len, ip);
+	}
+	if (a == DNS_LEASE_NAME_TAKEN || b == DNS_LEASE_NAME_TAKEN)
+		return DNS_LEASE_NAME_TAKEN;
+	return a == DNS_LEASE_NAME_OK || b == DNS_LEASE_NAME_OK ? DNS_LEASE_NAME_OK :
+								  DNS_LEASE_NAME_NONE;
+}
+
+enum dns_lease_name dns_zone_lease_set(struct dns_zone *z, struct in_addr ip,
+				       const char *hostname)
+{
+	char label[DNS_LEASE_LABEL_MAX];
+	enum dns_lease_name r = dns_zone_lease_label(z, hostname, label);
+	struct zentry *old = lease_of(z, ip);
+	uint8_t key[DNS_NAME_MAX];
+	int n = r == DNS_LEASE_NAME_OK ? key_of(label, key) : -EINVAL;
+
+	if (n > 0 && old && old->name_len == (size_t)n && !memcmp(old->name, key, n))
+		return DNS_LEASE_NAME_OK; /* a renewal: nothing changes */
+	if (old)
+		unlink_entry(z, old);
+	if (r != DNS_LEASE_NAME_OK)
+		return r;
+	if (n < 0)
+		return DNS_LEASE_NAME_INVALID;
+	if (dns_lease_reserved(label))
+		return DNS_LEASE_NAME_RESERVED;
+	r = owner(z, key, n, ip);
+	if (r != DNS_LEASE_NAME_NONE)
+		return r; /* TAKEN, or OK: configured for ip already */
+	return insert(z, key, n, ip, 1) ? DNS_LEASE_NAME_OK : DNS_LEASE_NAME_NOMEM;
+}
+
+void dns_zone_lease_clear(struct dns_zone *z, struct in_addr ip)
+{
+	struct zentry *old = lease_of(z, ip);
+
+	if (old)
+		unlink_entry(z, old);
+}
+
+size_t dns_zone_lease_count(const struct dns_zone *z)
+{
+	return z->leases;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The public interface of lib/lease/ (one header per folder). */
+#ifndef VNET_LEASE_LEASE_H
+#define VNET_LEASE_LEASE_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- lease_store ---- */
+/* The DHCP lease file: text, one lease per line,
+ *   MAC IP EXPIRES STATE HOSTNAME
+ * e.g. "52:54:00:12:34:56 192.168.122.10 1764060000 bound guest1", with "-"
+ * for no hostname and STATE one of bound|released|declined. Lines starting
+ * with '#' are comments. Saved atomically (temp file, fsync, rename, fsync
+ * of the directory); on load, bad or truncated lines are skipped and counted. */
+#define LEASE_HOSTNAME_MAX 64 /* incl. NUL */
+#define LEASE_LINE_MAX 256
+
+enum lease_state {
+	LEASE_BOUND = 1,    /* in use until expires */
+	LEASE_RELEASED = 2, /* free, remembered for the same client */
+	LEASE_DECLINED = 3, /* quarantined until expires (mac is zero) */
+};
+
+struct lease_rec {
+	uint8_t mac[6];
+	struct in_addr ip;
+	int64_t expires; /* wall-clock seconds */
+	enum lease_state state;
+	char hostname[LEASE_HOSTNAME_MAX]; /* "" if none */
+};
+
+struct lease_store_stats {
+	unsigned loaded;  /* lines handed to the callback */
+	unsigned bad;	  /* malformed or truncated lines skipped */
+	unsigned first_bad_line; /* 1-based, 0 if none */
+};
+
+/* Called for each valid line; a negative return stops loading with it. */
+typedef int (*lease_store_cb)(void *ctx, const struct lease_rec *r);
+
+/* A hostname we accept: 1..63 of [A-Za-z0-9-_.], not starting with '-' or '.'. */
+int lease_hostname_valid(const char *s, size_t len);
+
+/* One line without its '\n'. 0 or -EINVAL. */
+int lease_store_parse_line(const char *line, size_t len, struct lease_rec *r);
+/* Format one line including '\n' into buf; returns its length or -ENOSPC. */
+int lease_store_format_line(const struct lease_rec *r, char *buf, size_t cap);
+
+/* Parse a whole file's contents. A final line without '\n' is a truncated
+ * write and counts as bad. Returns 0 or the callback's negative value. */
+int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *ctx,
+			  struct lease_store_stats *st);
+
+/* Load path; a missing file is an empty store (0). -errno on I/O error. */
+int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
+		     struct lease_store_stats *st);
+
+/* Write n records atomically: path ends up entirely old or entirely new. */
+int lease_store_save(const char *path, const struct lease_rec *recs, size_t n);
+
+#endif

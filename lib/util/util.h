@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The public interface of lib/util/ (one header per folder). */
+#ifndef VNET_UTIL_UTIL_H
+#define VNET_UTIL_UTIL_H
+
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- log ---- */
+/* Logging with a process prefix: stderr in the foreground, syslog when
+ * daemonised. Libraries log only at debug level. */
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+void log_init(const char *ident, int use_syslog, enum log_level max);
+void log_msg(enum log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+/* ---- fileutil ---- */
+/* Small file helpers: crash-safe replacement, whole-file reads, mkdir -p. */
+/* Replace path with data: write a temp file in the same directory, fsync,
+ * rename over path, fsync the directory. After a crash the file is either
+ * entirely old or entirely new. 0 or -errno. */
+int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
+/* Read a whole file (NUL-terminated, at most max bytes) into *ret. */
+int file_read_all(const char *path, size_t max, char **ret, size_t *ret_len);
+/* mkdir -p with the given mode for created components. */
+int mkdir_p(const char *path, unsigned mode);
+
+/* ---- macaddr ---- */
+/* "52:54:00:ab:cd:ef" <-> 6 bytes. mac_parse returns 0 or -EINVAL. */
+int mac_parse(const char *s, uint8_t mac[6]);
+void mac_format(const uint8_t mac[6], char buf[18]);
+
+/* ---- pidfile ---- */
+/* Pid files of vnet's helper processes (vnetd's vde_switch, a user
+ * network's supervisor): a pid file outlives a killed process and pids
+ * are reused, so the pid alone proves nothing. */
+/* The positive decimal pid at the start of path, else 0. */
+pid_t pidfile_read(const char *path);
+
+/* The pid in path if that process exists, we may signal it, and its name
+ * (/proc/PID/comm) starts with comm; else 0. */
+pid_t pidfile_running(const char *path, const char *comm);
+
+/* ---- slirp_mac ---- */
+/* The MAC libslirp answers ARP with for its own addresses: 52:55 and the
+ * IPv4 address. User mode sources its DHCP and DNS replies from the gateway
+ * with this MAC too, so a guest's ARP cache and its replies agree. */
+void slirp_mac(struct in_addr ip, uint8_t mac[6]);
+
+/* ---- sysctl ---- */
+/* net.ipv4.conf.<dev>.forwarding = 1 in the caller's network namespace:
+ * per device, never the global ip_forward. 0 or -errno. */
+int ipv4_forwarding_on(const char *dev);
+/* net.ipv4.conf.<dev>.forwarding: 0 or 1, or -errno (no such device). */
+int ipv4_forwarding_get(const char *dev);
+
+/* ---- addr_quota ---- */
+/* How much of a shared resource each client address holds, with a cap per
+ * address: the DNS proxy's in-flight questions and TCP connections per
+ * guest (issue 16.10). Pure, no I/O; memory grows with the number of
+ * distinct holders only, and an address holding nothing takes none. */
+struct addr_quota;
+
+/* limit: units one address may hold (>= 1). NULL on OOM. */
+struct addr_quota *addr_quota_new(unsigned limit);
+void addr_quota_free(struct addr_quota *q); /* NULL accepted */
+
+/* One more unit for a: 0; -EDQUOT if a holds limit already; -ENOMEM. */
+int addr_quota_take(struct addr_quota *q, struct in_addr a);
+/* Give one back (a unit never taken is ignored). */
+void addr_quota_put(struct addr_quota *q, struct in_addr a);
+unsigned addr_quota_held(const struct addr_quota *q, struct in_addr a);
+/* Addresses holding at least one unit. */
+size_t addr_quota_holders(const struct addr_quota *q);
+
+/* ---- ratelimit ---- */
+/* A token bucket for log lines a guest can cause (issue 16.6): a burst at
+ * once, then one line per interval. What it holds back is counted, and the
+ * count is handed to the caller with the next line it lets through. Pure:
+ * the time is passed in. */
+struct ratelimit {
+	unsigned burst, interval_ms;
+	unsigned tokens;
+	uint64_t refill_ms;  /* when the last token was added */
+	uint64_t suppressed; /* held back since the last line let through */
+	int started;
+};
+
+#define RATELIMIT_INIT(b, ms) { .burst = (b), .interval_ms = (ms) }
+
+/* 1: log now, and *held (if not NULL) is how many lines were held back
+ * since the previous one; 0: hold this one back (counted). */
+int ratelimit_ok(struct ratelimit *r, uint64_t now_ms, uint64_t *held);
+
+/* ---- user_rundir ---- */
+/* The run directory of one user-mode network ($XDG_RUNTIME_DIR/vnet/NET):
+ * vnetctl creates and clears it, vnet-user runs in it. Both name its files
+ * from here, so they cannot disagree. */
+#define USER_RUNDIR_MAX 256 /* the directory's path, incl. NUL */
+
+struct user_rundir {
+	char dir[USER_RUNDIR_MAX];
+	char def[USER_RUNDIR_MAX + 16];	   /* def.xml: the definition the stack (re)reads */
+	char fwds[USER_RUNDIR_MAX + 16];   /* forwards: port forwards added at run time */
+	char sw[USER_RUNDIR_MAX + 16];	   /* switch/: the VDE switch (QEMU's sock=) */
+	char sw_ctl[USER_RUNDIR_MAX + 16]; /* switch/ctl: its socket, there once it is up */
+	char ctl[USER_RUNDIR_MAX + 16];	   /* ctl.sock: the stack's control socket */
+	char pid[USER_RUNDIR_MAX + 16];	   /* pid: the supervisor's */
+	char log[USER_RUNDIR_MAX + 16];	   /* log: the processes' stderr */
+};
+
+/* Name the files of dir. -ENAMETOOLONG if dir does not fit. */
+int user_rundir_init(struct user_rundir *r, const char *dir);
+
+/* Remove the directory with everything in it, the switch's directory
+ * included (a network that was stopped, or whose supervisor was killed,
+ * leaves nothing). Deeper trees are not followed. 0, or -errno of the
+ * final rmdir. */
+int user_rundir_remove(const struct user_rundir *r);
+
+#endif

@@ -22,7 +22,12 @@
 #include "share/share.h"
 #include "core.h"
 
-struct options {
+/* Every setting vnetd runs with, filled once here from its options and
+ * environment (VNET_DP_HOOK, VNET_CT_MAX as documented defaults); each
+ * module is handed its part (paths, dp_config, the child's user, the flow
+ * caps). No module reads the environment for configuration; test-only
+ * faults are test_hook()s, compiled into vnetd-test alone. */
+struct vnetd_config {
 	int foreground, debug, cleanup;
 	struct vnetd_paths paths;
 	const char *metrics;
@@ -74,7 +79,7 @@ static void dp_option(struct dp_config *c, const char *name, const char *from, c
 	exit(2);
 }
 
-static void parse_options(int argc, char **argv, struct options *o)
+static void parse_options(int argc, char **argv, struct vnetd_config *o)
 {
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' }, { "conf-dir", required_argument, NULL, 'c' },
@@ -89,7 +94,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	*o = (struct options){ .paths = { "/etc/vnet", "/var/lib/vnet", "/run/vnet", "/sys/fs/bpf/vnet",
+	*o = (struct vnetd_config){ .paths = { "/etc/vnet", "/var/lib/vnet", "/run/vnet", "/sys/fs/bpf/vnet",
 					  "/etc/resolv.conf" },
 			       .metrics = "127.0.0.1:9578", .ct_guest_max = -1, .ct_forward_max = -1,
 			       .dp = DP_CONFIG_DEFAULT };
@@ -192,7 +197,7 @@ static void on_tick(void *data)
 	loop_add_timer(m->loop, 1000, on_tick, m);
 }
 
-static void set_ct_limits(struct datapath *dp, const struct options *o)
+static void set_ct_limits(struct datapath *dp, const struct vnetd_config *o)
 {
 	unsigned g, f;
 
@@ -230,7 +235,7 @@ static void daemonize(void)
 
 /* The service child: its user, its directory, the metrics socket. It
  * starts before the networks, whose services run in it. */
-static void start_child(struct options *o, struct loop *loop, struct netmgr *m)
+static void start_child(struct vnetd_config *o, struct loop *loop, struct netmgr *m)
 {
 	struct privsep_config cfg = { .metrics_fd = -1, .debug = o->debug,
 				      .syslog = !o->foreground };
@@ -253,7 +258,7 @@ static void start_child(struct options *o, struct loop *loop, struct netmgr *m)
 		fatal("cannot start the service child: %s", err);
 }
 
-static int run(struct options *o)
+static int run(struct vnetd_config *o)
 {
 	char sock[4096], err[256];
 	struct datapath *dp = NULL;
@@ -307,7 +312,7 @@ static int run(struct options *o)
 }
 
 /* --cleanup: stop every running network and remove all pinned state. */
-static int cleanup(struct options *o)
+static int cleanup(struct vnetd_config *o)
 {
 	char err[256];
 	struct datapath *dp = NULL;
@@ -330,7 +335,7 @@ static int cleanup(struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o;
+	struct vnetd_config o;
 
 	if (argc > 1 && !strcmp(argv[1], PRIVSEP_CHILD_ARG))
 		return privsep_child_main(argc, argv);

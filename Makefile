@@ -137,7 +137,7 @@ $(BUILD)/fuzz/$(basename $(notdir $(1))): $(1) $(FUZZ_LIB_OBJS) | $(BUILD)/vmlin
 endef
 $(foreach s,$(FUZZ_SRCS),$(eval $(call fuzz_rule,$(s))))
 
-unit: $(UNIT_BINS) $(TOOL_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/vnetd-test
 fuzz-build: $(FUZZ_BINS)
 # make fuzz: every target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600 for long runs)
 FUZZ_SECONDS ?= 60
@@ -151,7 +151,7 @@ deps:
 demo: deps all
 	$(Q)tests/demo.sh
 
-test: deps all unit fuzz-build $(BUILD)/vnetd-test
+test: deps all unit fuzz-build
 	$(Q)FUZZ_RUNS=$${FUZZ_RUNS:-200000} tests/run.sh
 
 bench: deps all $(TOOL_BINS)

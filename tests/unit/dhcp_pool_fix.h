@@ -157,4 +157,17 @@ static inline void release(struct fix *f, const uint8_t *mac, struct in_addr ip,
 	pkt_end(&p);
 	run(f, &p, 1, now, res);
 }
+/* DHCPDECLINE of ip by mac, to the fixture's server */
+static inline void decline(struct fix *f, const uint8_t *mac, struct in_addr ip, int64_t now,
+			   struct dhcp_result *res)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPDECLINE, mac, 6);
+	pkt_opt(&p, OPT_REQ_IP, 4, &ip);
+	pkt_ip_opt(&p, OPT_SERVER_ID, "10.0.0.1");
+	pkt_end(&p);
+	run(f, &p, 0, now, res);
+}
+
 #endif

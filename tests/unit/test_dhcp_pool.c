@@ -175,18 +175,6 @@ static void test_release(void **state)
 	assert_int_equal(discover(f, macA, NULL, T0 + 3).s_addr, a.s_addr);
 }
 
-static void decline(struct fix *f, const uint8_t *mac, struct in_addr ip, int64_t now,
-		    struct dhcp_result *res)
-{
-	struct pkt p;
-
-	pkt_init(&p, DHCPDECLINE, mac, 6);
-	pkt_opt(&p, OPT_REQ_IP, 4, &ip);
-	pkt_ip_opt(&p, OPT_SERVER_ID, "10.0.0.1");
-	pkt_end(&p);
-	run(f, &p, 0, now, res);
-}
-
 static void test_decline_quarantine(void **state)
 {
 	struct fix *f = *state;

@@ -20,18 +20,6 @@ static const uint8_t macD[6] = { 0x52, 0x54, 0, 0, 0, 0xd };
 
 static const struct dhcp_origin port7 = { 7, 1 }, port8 = { 8, 1 }, vde9 = { 9, 3 };
 
-static void decline(struct fix *f, const uint8_t *mac, struct in_addr ip, int64_t now,
-		    struct dhcp_result *res)
-{
-	struct pkt p;
-
-	pkt_init(&p, DHCPDECLINE, mac, 6);
-	pkt_opt(&p, OPT_REQ_IP, 4, &ip);
-	pkt_ip_opt(&p, OPT_SERVER_ID, "10.0.0.1");
-	pkt_end(&p);
-	run(f, &p, 0, now, res);
-}
-
 static const struct dhcp_counters *cnt(struct fix *f)
 {
 	return dhcp_pool_counters(f->p);

@@ -139,8 +139,14 @@ static void test_mac_owner_guard(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
 	assert_int_equal(dp_dhcp_origin(W.dp, 1, mac4, &ifindex, &multi), 0);
 	assert_int_equal(ifindex, p3);
+	/* a lease on p4 (a service child lying) is not believed; MAC1 is p1's */
+	assert_true(dp_lease_port_ok(W.dp, 1, mac4, p3));
+	assert_false(dp_lease_port_ok(W.dp, 1, mac4, p4));
+	assert_true(dp_lease_port_ok(W.dp, 1, MAC1, W.p1));
+	assert_false(dp_lease_port_ok(W.dp, 1, MAC1, p3));
 	/* its lease makes mac4 p3's for good */
 	assert_int_equal(dp_bind_port(W.dp, 1, p3, mac4, ip), 0);
+	assert_false(dp_lease_port_ok(W.dp, 1, mac4, p4));
 	build(&f, BRMAC, mac4, "192.168.122.44", GW, IPPROTO_UDP, 5000, 53, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
 	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);

@@ -98,6 +98,12 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int *ifindex,
 		   bool *multi);
 
+/* Did the guest with this MAC get its lease through port ifindex, as the
+ * data path saw it: the port owns the MAC, or (no port owns it) the port
+ * program noted its last DHCP request there? What the service child says
+ * about a lease's port is believed only then. */
+bool dp_lease_port_ok(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int ifindex);
+
 /* Bind ip to the guest with this MAC on the port ifindex (which must be a
  * port of net_id): the port its DHCP exchange came in on. The port owns
  * the MAC from then on (no other port may send it) and is locked to it

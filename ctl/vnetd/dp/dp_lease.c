@@ -134,6 +134,20 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
 	return ifindex ? dp_bind_port(dp, net_id, (int)ifindex, mac, ip) : -ENOENT;
 }
 
+bool dp_lease_port_ok(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int ifindex)
+{
+	struct vnet_fdb_key k = mac_key(net_id, mac);
+	struct vnet_dhcp_seen seen;
+	__u32 owner = owner_of(dp, net_id, mac);
+
+	if (ifindex <= 0)
+		return false;
+	if (owner)
+		return owner == (__u32)ifindex;
+	return bpf_map_lookup_elem(DP_MAP_FD(dp, dhcp_seen_map), &k, &seen) == 0 &&
+	       seen.ifindex == (__u32)ifindex;
+}
+
 int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int *ifindex,
 		   bool *multi)
 {

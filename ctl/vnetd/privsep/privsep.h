@@ -326,6 +326,9 @@ int privsep_send(const void *msg, const int *fds);
  * handled as usual. 0, -ENOTCONN, -ETIMEDOUT. */
 int privsep_call(const void *msg, const int *fds, unsigned want, uint32_t seq, void *reply);
 void privsep_get_counters(struct privsep_counters *out);
+/* The core refused what a well-formed message asked for (a lease on a
+ * port its exchange did not come in on): counted as rejected, logged. */
+void privsep_count_rejected(const char *why);
 /* The endpoint's connection counters, as the child last reported them. */
 void privsep_http_counters(struct metrics_http_counters *out);
 

@@ -326,6 +326,12 @@ static int recv_one(void)
 	return 0;
 }
 
+void privsep_count_rejected(const char *why)
+{
+	ps.ctr.rejected++;
+	log_rejected(why);
+}
+
 static void on_chan(int fd, uint32_t events, void *data)
 {
 	if (events & EPOLLOUT)

@@ -66,7 +66,8 @@ int sdnotify_watchdog(void);
 	X(SHARE_FAIL, "VNET_TEST_SHARE_FAIL", "make share step STEP fail (rollback)")           \
 	X(SHARE_CRASH, "VNET_TEST_SHARE_CRASH", "exit just before share step STEP (recovery)")  \
 	X(CT_TIMEOUT_DIV, "VNET_CT_TIMEOUT_DIV", "divide every conntrack timeout by N")         \
-	X(CHILD_CRASH, "VNET_TEST_CHILD_CRASH", "a DHCP datagram holding this text aborts the service child")
+	X(CHILD_CRASH, "VNET_TEST_CHILD_CRASH", "a DHCP datagram holding this text aborts the service child") \
+	X(CHILD_LIE_PORT, "VNET_TEST_CHILD_LIE_PORT", "the service child names port IFINDEX for every lease")
 
 enum test_hook {
 #define X(id, env, what) TEST_HOOK_##id,

@@ -278,16 +278,16 @@ static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 	struct network *n = ctx;
 	char mac[18];
 	int r;
-
 	/* The service child names the port the exchange came in on; the core
 	 * believes it only if the port program saw it there (privsep: a child
-	 * taken over must not bind a MAC or an address to another port). */
-	if (l->ifindex && !dp_lease_port_ok(n->mgr->dp, n->id, l->mac, l->ifindex)) {
+	 * taken over must not bind a MAC or an address to another port), and
+	 * otherwise binds by what the data path saw itself. */
+	bool claimed = l->ifindex && dp_lease_port_ok(n->mgr->dp, n->id, l->mac, l->ifindex);
+
+	if (l->ifindex && !claimed)
 		privsep_count_rejected("a lease on a port its DHCP exchange did not come in on");
-		return;
-	}
-	r = l->ifindex ? dp_bind_port(n->mgr->dp, n->id, l->ifindex, l->mac, l->ip)
-		       : dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true);
+	r = claimed ? dp_bind_port(n->mgr->dp, n->id, l->ifindex, l->mac, l->ip)
+		    : dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, true);
 	mac_format(l->mac, mac);
 	if (r == -ENOENT)
 		network_defer_bind(n, l->mac, l->ip);

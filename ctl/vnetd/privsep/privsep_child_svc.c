@@ -14,6 +14,7 @@
 
 #include "dhcp/dhcp.h"
 #include "util/util.h"
+#include "core/core.h"
 #include "privsep_child_priv.h"
 
 static int same(const struct psm_inst *a, const struct psm_inst *b)
@@ -92,6 +93,8 @@ static void lease_event(struct child_net *n, const struct dhcp_lease_info *l, in
 	memcpy(m.mac, l->mac, 6);
 	m.ip = l->ip;
 	m.ifindex = l->ifindex;
+	if (l->ifindex && test_hook(TEST_HOOK_CHILD_LIE_PORT))	/* a child taken over */
+		m.ifindex = atoi(test_hook(TEST_HOOK_CHILD_LIE_PORT));
 	m.expires = l->expires;
 	snprintf(m.hostname, sizeof(m.hostname), "%s", l->hostname);
 	child_send(&m);

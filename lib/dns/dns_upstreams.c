@@ -50,9 +50,19 @@ size_t dns_upstreams_load(const struct netdef *def, const char *resolv_conf,
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < def->n_forwarders; i++)
-		n = add(def, def->forwarders[i], out, n, max);
-	if (def->n_forwarders)
+	size_t given = 0;
+
+	/* IPv4 upstreams for every name (domain-scoped and IPv6 forwarders
+	 * are the DNS service's to route) */
+	for (size_t i = 0; i < def->n_forwarders; i++) {
+		const struct netdef_forwarder *fw = &def->forwarders[i];
+
+		if (fw->domain[0] || fw->addr.family != AF_INET)
+			continue;
+		n = add(def, fw->addr.v4, out, n, max);
+		given++;
+	}
+	if (given)
 		return n;
 	return from_resolv_conf(def, resolv_conf ? resolv_conf : "/etc/resolv.conf", out, max);
 }

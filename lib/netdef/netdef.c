@@ -34,6 +34,8 @@ const char *netdef_mode_name(enum netdef_mode m)
 		return "isolated";
 	case NETDEF_MODE_BRIDGE:
 		return "bridge";
+	case NETDEF_MODE_OPEN:
+		return "open";
 	}
 	return "unknown";
 }
@@ -274,7 +276,7 @@ static int validate_dns(struct vctx *v)
 	size_t i, j;
 
 	for (i = 0; i < d->n_forwarders; i++)
-		if (!d->forwarders[i].s_addr)
+		if (d->forwarders[i].addr.family == AF_INET && !d->forwarders[i].addr.v4.s_addr)
 			return vfail(v, "invalid <forwarder addr='0.0.0.0'>");
 	for (i = 0; i < d->n_dns_hosts; i++) {
 		const struct netdef_dns_host *h = &d->dns_hosts[i];

@@ -71,7 +71,7 @@ static void put_dns(FILE *f, const struct netdef *d)
 		return;
 	fputs("  <dns>\n", f);
 	for (i = 0; i < d->n_forwarders && i < NETDEF_MAX_FORWARDERS; i++)
-		fprintf(f, "    <forwarder addr='%s'/>\n", ip4(d->forwarders[i], a));
+		fprintf(f, "    <forwarder addr='%s'/>\n", ip4(d->forwarders[i].addr.v4, a));
 	for (i = 0; i < d->n_dns_hosts && i < NETDEF_MAX_DNS_HOSTS; i++) {
 		const struct netdef_dns_host *h = &d->dns_hosts[i];
 

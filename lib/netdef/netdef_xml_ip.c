@@ -211,10 +211,10 @@ static int parse_forwarder(struct nx *nx, xmlNode *node)
 	if (def->n_forwarders >= NETDEF_MAX_FORWARDERS)
 		return nx_fail(nx, "too many <forwarder> (max %d)", NETDEF_MAX_FORWARDERS);
 	if ((r = nx_attrs(nx, node, attrs)) < 0 ||
-	    (r = nx_attr_ipv4(nx, node, "addr", &def->forwarders[def->n_forwarders], 1)) < 0 ||
+	    (r = nx_attr_ipv4(nx, node, "addr", &def->forwarders[def->n_forwarders].addr.v4, 1)) < 0 ||
 	    (r = nx_children(nx, node, NULL, 0)) < 0)
 		return r;
-	def->n_forwarders++;
+	def->forwarders[def->n_forwarders++].addr.family = AF_INET;
 	return 0;
 }
 

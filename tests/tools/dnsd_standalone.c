@@ -86,7 +86,8 @@ static void parse_args(int argc, char **argv, struct netdef *def, const char **r
 		case 'n': add_name(def, optarg); break;
 		case 'f':
 			if (def->n_forwarders < NETDEF_MAX_FORWARDERS)
-				parse_ip(optarg, &def->forwarders[def->n_forwarders++]);
+				parse_ip(optarg, &def->forwarders[def->n_forwarders].addr.v4),
+				def->forwarders[def->n_forwarders++].addr.family = AF_INET;
 			break;
 		case 'r': *resolv = optarg; break;
 		case 'c': counters_path = optarg; break;

@@ -68,7 +68,8 @@ static void test_forwarders_win(void **state)
 	const char *p = write_conf("nameserver 10.0.0.53\n");
 
 	def.n_forwarders = 1;
-	def.forwarders[0] = ip4("172.16.0.1");
+	def.forwarders[0].addr.family = AF_INET;
+	def.forwarders[0].addr.v4 = ip4("172.16.0.1");
 	assert_int_equal(dns_upstreams_load(&def, p, ups, DNS_MAX_UPSTREAMS), 1);
 	assert_int_equal(ups[0].sin_addr.s_addr, ip4("172.16.0.1").s_addr);
 	unlink(p);
@@ -92,7 +93,8 @@ static void test_first_only(void **state)
 	/* a forwarder that is the gateway would loop: none is left */
 	memset(&up, 0, sizeof(up));
 	def.n_forwarders = 1;
-	def.forwarders[0] = def.ip;
+	def.forwarders[0].addr.family = AF_INET;
+	def.forwarders[0].addr.v4 = def.ip;
 	assert_int_equal(dns_upstreams_load(&def, NULL, &up, 1), 0);
 	assert_int_equal(up.sin_port, 0);
 }

@@ -125,7 +125,7 @@ static void test_seed_nat_vtap(void **state)
 	assert_int_equal(def->port_forwards[1].proto, IPPROTO_UDP);
 	assert_int_equal(def->port_forwards[1].guest_port, 5353); /* toPort defaults */
 	assert_int_equal(def->n_forwarders, 1);
-	assert_int_equal(def->forwarders[0].s_addr, A("10.0.0.53").s_addr);
+	assert_int_equal(def->forwarders[0].addr.v4.s_addr, A("10.0.0.53").s_addr);
 	assert_int_equal(def->n_dns_hosts, 1);
 	assert_int_equal(def->dns_hosts[0].n_names, 2);
 	assert_string_equal(def->dns_hosts[0].names[1], "www");
@@ -422,12 +422,14 @@ static void test_too_many_forwarders(void **state)
 {
 	const char *xml = "<network><name>n</name><dns><forwarder addr='1.1.1.1'/>"
 			  "<forwarder addr='1.1.1.2'/><forwarder addr='1.1.1.3'/>"
-			  "<forwarder addr='1.1.1.4'/><forwarder addr='1.1.1.5'/></dns></network>";
+			  "<forwarder addr='1.1.1.4'/><forwarder addr='1.1.1.5'/>"
+			  "<forwarder addr='1.1.1.6'/><forwarder addr='1.1.1.7'/>"
+			  "<forwarder addr='1.1.1.8'/><forwarder addr='1.1.1.9'/></dns></network>";
 	struct netdef *def;
 	char err[256];
 
 	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "too many <forwarder> (max 4)"));
+	assert_non_null(strstr(err, "too many <forwarder> (max 8)"));
 }
 
 static void test_validate_struct(void **state)

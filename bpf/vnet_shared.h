@@ -99,7 +99,9 @@
 	X(DHCP_CHADDR, "dhcp_chaddr") /* BOOTREQUEST for another MAC */ \
 	X(CT_GUEST_LIMIT, "ct_guest_limit") /* guest at its flow cap */ \
 	X(CT_FWD_LIMIT, "ct_forward_limit") /* port forward at its flow cap */ \
-	X(INTERNAL, "internal")       /* no verdict reached: a pipeline bug */
+	X(INTERNAL, "internal")       /* no verdict reached: a pipeline bug */ \
+	X(PORT_ISOLATED, "port_isolated") /* isolated port to isolated port */ \
+	X(LEARN_LIMIT, "learn_limit") /* port at its learned-address limit */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,
@@ -157,10 +159,22 @@ struct vnet_port {
 	__u8 mac_locked;
 	__u8 hook;		/* enum vnet_hook */
 	__u8 kind;		/* enum vnet_kind */
-	__u8 multi_mac;		/* shared by several guests (VDE): never locked */
+	__u8 flags;		/* VNET_PORT_*: the port's guest policy (issue 19) */
 	__u16 learn_s;		/* BPF: second (ns >> 30) the fdb last learned it */
 };
 _Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
+
+/* vnet_port.flags. The byte was multi_mac (0/1): 0 still means what it
+ * meant, a strict single-guest port that is not isolated, so pinned
+ * entries keep their behaviour across an upgrade. The filter mode is
+ * strict unless FILTER_OFF or FILTER_LEARN is set (never both). */
+#define VNET_PORT_MULTI_MAC 1	 /* shared by several guests (VDE): never locked */
+#define VNET_PORT_FILTER_OFF 2	 /* no source checks: MAC, ARP, IPv4/IPv6 source */
+#define VNET_PORT_FILTER_LEARN 4 /* MAC fixed by the first frame; addresses learned
+				  * from ARP (IPv6: DAD) up to the port's limit */
+#define VNET_PORT_ISOLATED 8	 /* reaches the gateway and the outside, never
+				  * another isolated port (libvirt's <port isolated>) */
+#define VNET_PORT_FILTER_MASK (VNET_PORT_FILTER_OFF | VNET_PORT_FILTER_LEARN)
 
 /* net_map: net_id -> network. Written by dp_net_set. */
 #define VNET_NET_VALID 1
@@ -175,9 +189,16 @@ struct vnet_net {
 	__u32 uplink_ifindex;	/* 0: isolated */
 	__u32 uplink_addr;	/* SNAT source */
 	__u8 bridge_mac[6];
-	__u8 pad[2];
+	__u8 host_access;	/* VNET_HOST_*: what guests may reach on the host */
+	__u8 pad;
 };
 _Static_assert(sizeof(struct vnet_net) == 32, "vnet_net layout");
+
+/* vnet_net.host_access. 0 is what the byte (padding) meant before:
+ * DHCP, DNS, ping and replies; vnetd sets every network's mode. */
+#define VNET_HOST_SERVICES 0	/* DHCP, DNS, ping, replies + host_svc_map ports */
+#define VNET_HOST_ALL 1		/* anything; the host's firewall decides (libvirt) */
+#define VNET_HOST_NONE 2	/* DHCP and DNS only (the network's own services) */
 
 /* bind_map: (net_id, ip) -> port that owns it. Written by dp_lease_bind,
  * read by anti-spoofing and by route-mode delivery. */
@@ -188,10 +209,42 @@ struct vnet_bind_key {
 struct vnet_bind {
 	__u32 ifindex;
 	__u8 mac[6];
-	__u8 pad[2];
+	__u16 learned;		/* 0: a lease or declared; else learned by the data
+				 * path (VNET_BIND_LEARNED | its last frame's second) */
 };
+/* A learned binding (filter mode learn): bit 15 set, bits 0-14 the second
+ * (ns >> 30, wrapping every ~9.7 h) a frame last used it, refreshed by the
+ * programs at most once a second; vnetd's GC removes it after
+ * VNET_LEARN_EXPIRE_S without one. Pinned entries had 0 here (padding). */
+#define VNET_BIND_LEARNED 0x8000
+#define VNET_BIND_SEEN_MASK 0x7fff
+#define VNET_LEARN_EXPIRE_S 300	/* default; vnetd --learn-expire */
+#define VNET_LEARN_LIMIT 4	/* default addresses a port may learn */
 _Static_assert(sizeof(struct vnet_bind_key) == 8, "bind key layout");
 _Static_assert(sizeof(struct vnet_bind) == 12, "bind layout");
+
+/* learn_made / learn_cfg: how many addresses a port learned and may
+ * learn. learn_made (ifindex -> __u32) is written by the programs only
+ * (atomic add, undone when the binding cannot be made); learn_cfg by
+ * vnetd only: the limit and how many learned bindings it removed (expired
+ * or purged), so made - gone is what the port holds and neither map has
+ * two writers (as ct_made / ct_gone). No learn_cfg entry: limit 0. */
+struct vnet_learn_cfg {
+	__u32 gone;
+	__u32 limit;
+};
+_Static_assert(sizeof(struct vnet_learn_cfg) == 8, "learn cfg layout");
+
+/* host_svc_map: (net_id, proto, port) -> 1, the host ports a network in
+ * VNET_HOST_SERVICES mode may reach besides DHCP, DNS and ping. */
+struct vnet_host_svc_key {
+	__u32 net_id;
+	__u16 port;		/* network order */
+	__u8 proto;
+	__u8 pad;
+};
+_Static_assert(sizeof(struct vnet_host_svc_key) == 8, "host svc key layout");
+#define VNET_MAX_HOST_SVC 4096
 
 /* subnet_map (LPM trie) key: a network's subnet -> net_id. */
 struct vnet_lpm_key {

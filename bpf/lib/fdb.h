@@ -31,7 +31,7 @@ static __always_inline bool fdb_due(struct vnet_port *port)
 {
 	__u16 now;
 
-	if (!port->mac_locked || port->multi_mac)
+	if (!port->mac_locked || (port->flags & VNET_PORT_MULTI_MAC))
 		return true;
 	now = bpf_ktime_get_coarse_ns() >> 30;
 	if (port->learn_s == now)

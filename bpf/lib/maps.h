@@ -127,6 +127,35 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ct_gone SEC(".maps");
 
+/* Addresses a port learned (filter mode learn, vnet_shared.h): made is
+ * written by the programs only, learn_cfg (limit, gone) by vnetd only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} learn_made SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_learn_cfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} learn_cfg SEC(".maps");
+
+/* Host ports a network in host-access mode "services" may reach. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_HOST_SVC);
+	__type(key, struct vnet_host_svc_key);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} host_svc_map SEC(".maps");
+
 /* Scratch space where snat_new builds a flow's two entries (per CPU, not
  * pinned): it runs as a global function whose stack adds to its caller's,
  * and two 64-byte entries there would not fit the 512-byte budget. */

@@ -144,7 +144,7 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	net_id = port->net_id;
 	/* A port that is not locked to one MAC may use any MAC no other port
 	 * owns (a locked port's own MAC is vnetd's business: dp_port_add) */
-	if ((!port->mac_locked || port->multi_mac) &&
+	if ((!port->mac_locked || (port->flags & VNET_PORT_MULTI_MAC)) &&
 	    mac_owned_elsewhere(net_id, h.smac, p->ifindex))
 		return drop(p, VNET_DROP_MAC_OWNED);
 	net = bpf_map_lookup_elem(&net_map, &net_id);

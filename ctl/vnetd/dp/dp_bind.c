@@ -35,18 +35,18 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 		return -ENOENT;
 	/* a locked port sends its own MAC only: a lease for another MAC
 	 * cannot have come from it */
-	if (port.mac_locked && !port.multi_mac && memcmp(port.mac, mac, 6))
+	if (port.mac_locked && !(port.flags & VNET_PORT_MULTI_MAC) && memcmp(port.mac, mac, 6))
 		return -EPERM;
 	/* from now on no other port may use the MAC (a single-guest port
 	 * owns one) */
-	r = dp_owner_claim(dp, net_id, mac, ifindex, !port.multi_mac);
+	r = dp_owner_claim(dp, net_id, mac, ifindex, !(port.flags & VNET_PORT_MULTI_MAC));
 	if (r)
 		return r;
 	memcpy(b.mac, mac, 6);
 	if (bpf_map_update_elem(DP_MAP_FD(dp, bind_map), &bk, &b, BPF_ANY))
 		return -errno;
 	dp_fdb_seed(dp, net_id, mac, ifindex); /* reachable before its first frame */
-	if (!port.mac_locked && !port.multi_mac) {
+	if (!port.mac_locked && !(port.flags & VNET_PORT_MULTI_MAC)) {
 		/* the first lease on a port fixes its MAC */
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = 1;

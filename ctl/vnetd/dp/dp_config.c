@@ -224,7 +224,7 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 	port.kind = kind;
 	port.hook = dp_port_hook(kind, choice);
 	if (mac) {
-		r = dp_owner_claim(dp, net_id, mac, ifindex, !port.multi_mac);
+		r = dp_owner_claim(dp, net_id, mac, ifindex, !(port.flags & VNET_PORT_MULTI_MAC));
 		if (r) {
 			dp_err(err, errlen, "port ifindex %d: MAC %02x:%02x:%02x:%02x:%02x:%02x is "
 			       "bound to another port", ifindex, mac[0], mac[1], mac[2], mac[3],
@@ -232,7 +232,7 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 			return r;
 		}
 		memcpy(port.mac, mac, 6);
-		port.mac_locked = !port.multi_mac;
+		port.mac_locked = !(port.flags & VNET_PORT_MULTI_MAC);
 		dp_fdb_seed(dp, net_id, mac, ifindex);
 	}
 	if (bpf_map_update_elem(pfd, &key, &port, BPF_ANY)) {

@@ -116,7 +116,7 @@ static void unbind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], s
 	/* A guest of a shared (VDE) port gives its MAC up with its lease; a
 	 * single-guest port stays locked to its MAC, and owns it, until the
 	 * port is deleted. */
-	if (port_of_net(dp, net_id, b.ifindex, &port) && port.multi_mac &&
+	if (port_of_net(dp, net_id, b.ifindex, &port) && (port.flags & VNET_PORT_MULTI_MAC) &&
 	    owner_of(dp, net_id, mac) == b.ifindex)
 		bpf_map_delete_elem(DP_MAP_FD(dp, mac_owner_map), &k);
 }
@@ -159,7 +159,7 @@ int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], i
 	    !port_of_net(dp, net_id, seen.ifindex, &port))
 		return -ENOENT;
 	*ifindex = seen.ifindex;
-	*multi = port.multi_mac;
+	*multi = port.flags & VNET_PORT_MULTI_MAC;
 	return 0;
 }
 
@@ -171,7 +171,7 @@ int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
 
 	if (bpf_map_lookup_elem(pfd, &key, &port))
 		return -ENOENT;
-	port.multi_mac = 1;
+	port.flags |= VNET_PORT_MULTI_MAC;
 	port.mac_locked = 0;
 	return bpf_map_update_elem(pfd, &key, &port, BPF_EXIST) ? -errno : 0;
 }

@@ -51,19 +51,72 @@ run_fuzz() {
 	rm -rf "$work"
 }
 
-run_system() {
-	local t=$1 name rc
+# System tests run SYSTEM_JOBS at a time (default 3: most of their time is
+# spent waiting on timers and clients, not on the 2 CPUs). A test whose
+# script has a line "# serial" (timing-sensitive: throughput, rates) runs
+# alone, after the parallel ones. Each gets its own namespace prefix,
+# vt<run pid>s<N>, so leftovers are checked for this run's tests only.
+SYSTEM_JOBS=${SYSTEM_JOBS:-3}
+RUN_ID=vt$$s
+SYS_N=0
+
+# Start one system test in the background; its rc lands in $LOGDIR/NAME.rc.
+start_system() {
+	local t=$1 name
 	name=$(basename "$t" .sh)
-	want "$name" || return
-	local start=$SECONDS
-	ROOT=$ROOT BUILD=$BUILD TEST_NAME=$name timeout 600 bash "$t" >"$LOGDIR/$name.log" 2>&1
-	rc=$?
+	SYS_N=$((SYS_N + 1))
+	(
+		start=$SECONDS
+		ROOT=$ROOT BUILD=$BUILD TEST_NAME=$name VNET_TEST_PREFIX=$RUN_ID$SYS_N \
+			timeout 600 bash "$t" >"$LOGDIR/$name.log" 2>&1
+		echo "$? $((SECONDS - start))" >"$LOGDIR/$name.rc"
+	) &
+	RUNNING[$!]=$name
+}
+
+# Account for a finished test (its rc file written).
+finish_system() {
+	local name=$1 rc secs
+	read -r rc secs <"$LOGDIR/$name.rc"
 	case $rc in
-	0) PASS=$((PASS + 1)); printf '%-40s ok (%ds)\n' "$name" $((SECONDS - start)) ;;
+	0) PASS=$((PASS + 1)); printf '%-40s ok (%ds)\n' "$name" "$secs" ;;
 	77) SKIP=$((SKIP + 1)); printf '%-40s skipped: %s\n' "$name" "$(grep -m1 SKIP "$LOGDIR/$name.log")" ;;
-	*) FAIL=$((FAIL + 1)); FAILED+=("$name"); printf '%-40s FAILED (rc %d)\n' "$name" "$rc"
+	*) FAIL=$((FAIL + 1)); FAILED+=("$name"); printf '%-40s FAILED (rc %d, %ds)\n' "$name" "$rc" "$secs"
 	   tail -40 "$LOGDIR/$name.log" | sed 's/^/  /' ;;
 	esac
+}
+
+# Wait until fewer than $1 tests run, accounting for the finished ones.
+wait_jobs() {
+	local max=$1 pid
+	while [ "${#RUNNING[@]}" -ge "$max" ] && [ "${#RUNNING[@]}" -gt 0 ]; do
+		wait -n 2>/dev/null
+		for pid in "${!RUNNING[@]}"; do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				wait "$pid" 2>/dev/null
+				finish_system "${RUNNING[$pid]}"
+				unset "RUNNING[$pid]"
+			fi
+		done
+	done
+}
+
+run_systems() {
+	local t name serial=()
+	declare -gA RUNNING=()
+	for t in "$ROOT"/tests/system/*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		want "$name" || continue
+		if grep -q '^# serial' "$t"; then serial+=("$t"); continue; fi
+		wait_jobs "$SYSTEM_JOBS"
+		start_system "$t"
+	done
+	wait_jobs 1
+	for t in "${serial[@]}"; do
+		start_system "$t"
+		wait_jobs 1
+	done
 }
 
 # bpffs before the run: whatever a test pins it must remove (checked at the end)
@@ -77,14 +130,15 @@ for b in "$BUILD"/fuzz/fuzz_*; do
 	[ -x "$b" ] && run_fuzz "$b"
 done
 echo "== system tests"
-for t in "$ROOT"/tests/system/*.sh; do
-	[ -f "$t" ] && run_system "$t"
-done
-leftover=$(ip netns list 2>/dev/null | grep -E '^vt[0-9]+-' || true)
+run_systems
+leftover=$(ip netns list 2>/dev/null | grep -E "^$RUN_ID[0-9]+-" || true)
 if [ -n "$leftover" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-namespaces"); echo "leftover namespaces: $leftover"
 fi
-pins=$(comm -13 <(echo "$PINS_BEFORE") <(ls /sys/fs/bpf 2>/dev/null | sort) | tr '\n' ' ')
+# other runs' tests (helpers, a parallel make test) pin vt<pid>: not ours
+pins=$(comm -13 <(echo "$PINS_BEFORE") <(ls /sys/fs/bpf 2>/dev/null | sort) |
+	grep -Ev "^vt[0-9]+(s[0-9]+)?$" | tr '\n' ' ')
+pins="$pins$(ls /sys/fs/bpf 2>/dev/null | grep -E "^$RUN_ID[0-9]+$" | tr '\n' ' ')"
 if [ -n "$pins" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-pins"); echo "leftover bpffs pins: $pins"
 fi

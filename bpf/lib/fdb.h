@@ -26,12 +26,13 @@ static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifind
 /* Does a frame from this port need learning? A locked port has one MAC,
  * the frame's (checked before): learning it once a second keeps its entry
  * (seeded by dp_port_add; an LRU could evict it) at a fraction of a
- * lookup per frame (tests/tools/dp_cost). Other ports learn every frame. */
+ * lookup per frame (tests/tools/dp_cost). Other ports (and a locked one
+ * under filter mode off, which may send other MACs) learn every frame. */
 static __always_inline bool fdb_due(struct vnet_port *port)
 {
 	__u16 now;
 
-	if (!port->mac_locked || (port->flags & VNET_PORT_MULTI_MAC))
+	if (!port->mac_locked || (port->flags & (VNET_PORT_MULTI_MAC | VNET_PORT_FILTER_OFF)))
 		return true;
 	now = bpf_ktime_get_coarse_ns() >> 30;
 	if (port->learn_s == now)

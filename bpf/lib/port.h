@@ -7,27 +7,53 @@
 #include "fdb.h"
 #include "nat.h"
 #include "host.h"
+#include "learn.h"
+
+/* Filter mode learn: the port's first frame fixes its MAC (as the first
+ * lease does under strict) and makes the port the MAC's owner, so no
+ * other port can take it before a lease does (mac_owner_map; vnetd's
+ * dp_owner_claim finds it already the port's). */
+static __always_inline void mac_lock_first(struct vnet_port *port, __u32 net_id,
+					   const __u8 *mac, __u32 ifindex)
+{
+	struct vnet_fdb_key k = { .net_id = net_id };
+	struct vnet_mac_owner o = { .ifindex = ifindex };
+
+	struct vnet_mac_owner *was;
+
+	__builtin_memcpy(k.mac, mac, 6);
+	if (bpf_map_update_elem(&mac_owner_map, &k, &o, BPF_NOEXIST)) {
+		was = bpf_map_lookup_elem(&mac_owner_map, &k);
+		if (!was || was->ifindex != ifindex)
+			return;	/* another port's since mac_owned_elsewhere */
+	}
+	__builtin_memcpy(port->mac, mac, 6);
+	port->mac_locked = 1;
+}
+
+/* Filter mode off: no source checks (vnet_shared.h, VNET_PORT_FILTER_OFF). */
+static __always_inline bool filter_off(const struct vnet_port *port)
+{
+	return port->flags & VNET_PORT_FILTER_OFF;
+}
 
 /* ARP: the sender MAC must be the frame's source, the sender IP one bound
- * to this port (0.0.0.0 is an RFC 5227 probe and allowed). */
+ * to this port (0.0.0.0 is an RFC 5227 probe and allowed); under learn an
+ * unbound address of the network is learned from it (learn.h). */
 static __always_inline enum vnet_drop check_arp(struct pkt *p, struct hdrs *h,
-						 const struct vnet_port *port)
+						 const struct vnet_port *port,
+						 const struct vnet_net *net)
 {
-	struct vnet_bind_key bk = { .net_id = port->net_id };
-	struct vnet_bind *b;
 	enum vnet_drop r = parse_arp(p, h);
 
-	if (r)
+	if (r || filter_off(port))
 		return r;
 	if (!mac_eq(h->arp_sha, h->smac))
 		return VNET_DROP_ARP_SPOOF;
 	if (h->arp_sip == 0)
 		return VNET_DROP_NONE;
-	bk.ip = h->arp_sip;
-	b = bpf_map_lookup_elem(&bind_map, &bk);
-	if (!b || b->ifindex != p->ifindex || !mac_eq(b->mac, h->smac))
-		return VNET_DROP_ARP_SPOOF;
-	return VNET_DROP_NONE;
+	return bind_check(h->arp_sip, h->smac, p->ifindex, port, net, true,
+			  VNET_DROP_ARP_SPOOF);
 }
 
 /* DHCP from a guest: BOOTREQUESTs to the server port, for the frame's own
@@ -57,12 +83,13 @@ static __always_inline enum vnet_drop check_dhcp(struct pkt *p, struct hdrs *h, 
 /* IPv4: the source must be bound to this port and to this MAC. RFC 2131,
  * 4.1: "DHCP messages broadcast by a client prior to that client obtaining
  * its IP address must have the source address field in the IP header set
- * to 0." -- so 0.0.0.0:68 -> :67 passes. */
+ * to 0." -- so 0.0.0.0:68 -> :67 passes. Under filter mode off only the
+ * DHCP guards apply: they protect the network's own DHCP service (a rogue
+ * server, a request for another port's MAC), not a guest's addresses. */
 static __always_inline enum vnet_drop check_ipv4(struct pkt *p, struct hdrs *h,
-						  const struct vnet_port *port)
+						  const struct vnet_port *port,
+						  const struct vnet_net *net)
 {
-	struct vnet_bind_key bk = { .net_id = port->net_id };
-	struct vnet_bind *b;
 	enum vnet_drop r = parse_ipv4(p, h);
 
 	if (r)
@@ -72,17 +99,15 @@ static __always_inline enum vnet_drop check_ipv4(struct pkt *p, struct hdrs *h,
 		if (r)
 			return r;
 	}
+	if (filter_off(port))
+		return VNET_DROP_NONE;
 	if (h->saddr == 0) {
 		if (h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(68) &&
 		    h->dport == bpf_htons(67))
 			return VNET_DROP_NONE;
 		return VNET_DROP_SRC_IP;
 	}
-	bk.ip = h->saddr;
-	b = bpf_map_lookup_elem(&bind_map, &bk);
-	if (!b || b->ifindex != p->ifindex || !mac_eq(b->mac, h->smac))
-		return VNET_DROP_SRC_IP;
-	return VNET_DROP_NONE;
+	return bind_check(h->saddr, h->smac, p->ifindex, port, net, false, VNET_DROP_SRC_IP);
 }
 
 /* Known unicast to another port of the same network: port to port. */
@@ -97,6 +122,8 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 	dst = bpf_map_lookup_elem(&port_map, &out);
 	if (!dst || dst->net_id != port->net_id)
 		return ACT_PASS;
+	if (port->flags & dst->flags & VNET_PORT_ISOLATED)
+		return drop(p, VNET_DROP_PORT_ISOLATED);
 	return set_redirect(p, out, dst->kind, dst->hook);
 }
 
@@ -139,14 +166,20 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	r = parse_eth(p, &h);
 	if (r)
 		return drop(p, r);
-	if (mac_is_group(h.smac) || (port->mac_locked && !mac_eq(h.smac, port->mac)))
+	if (mac_is_group(h.smac) ||
+	    (port->mac_locked && !filter_off(port) && !mac_eq(h.smac, port->mac)))
 		return drop(p, VNET_DROP_SRC_MAC);
 	net_id = port->net_id;
 	/* A port that is not locked to one MAC may use any MAC no other port
-	 * owns (a locked port's own MAC is vnetd's business: dp_port_add) */
-	if ((!port->mac_locked || (port->flags & VNET_PORT_MULTI_MAC)) &&
+	 * owns (a locked port's own MAC is vnetd's business: dp_port_add);
+	 * so may a port under filter mode off: taking another guest's MAC
+	 * is stealing its traffic, not filtering one's own */
+	if ((!port->mac_locked || (port->flags & (VNET_PORT_MULTI_MAC | VNET_PORT_FILTER_OFF))) &&
 	    mac_owned_elsewhere(net_id, h.smac, p->ifindex))
 		return drop(p, VNET_DROP_MAC_OWNED);
+	if (!port->mac_locked && (port->flags & VNET_PORT_FILTER_LEARN) &&
+	    !(port->flags & VNET_PORT_MULTI_MAC))
+		mac_lock_first(port, net_id, h.smac, p->ifindex);
 	net = bpf_map_lookup_elem(&net_map, &net_id);
 	if (!net || !(net->flags & VNET_NET_VALID))
 		return ACT_PASS;
@@ -156,9 +189,9 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	if (fdb_due(port))
 		fdb_learn(net_id, h.smac, p->ifindex);
 	if (h.eth_proto == ETH_P_ARP)
-		r = check_arp(p, &h, port);
+		r = check_arp(p, &h, port, net);
 	else if (h.eth_proto == ETH_P_IP)
-		r = check_ipv4(p, &h, port);
+		r = check_ipv4(p, &h, port, net);
 	else if (h.eth_proto == ETH_P_IPV6)
 		r = VNET_DROP_IPV6;
 	else

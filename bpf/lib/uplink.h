@@ -8,6 +8,7 @@
 
 #include "route.h"
 #include "icmp.h"
+#include "learn.h"
 
 /* The pair of a new connection to forward f of net_id, bound guest b. */
 static __always_inline void dnat_pair(struct ct_pair *cp, const struct hdrs *h,
@@ -68,7 +69,8 @@ static __always_inline enum act dnat_new(struct pkt *p, const struct hdrs *h,
 	bk.ip = f->guest_ip;
 	b = bpf_map_lookup_elem(&bind_map, &bk);
 	cp = bpf_map_lookup_elem(&ct_scratch, &zero);
-	if (!b || !cp)
+	/* a declared address whose MAC is not known yet: the kernel's way */
+	if (!b || !cp || mac_is_zero(b->mac))
 		return ACT_CONTINUE;
 	p->net_id = bk.net_id;	/* a refusal is the forward's network's */
 	q = quota_take(&qk, vnet_ct_fwd_max);
@@ -112,7 +114,7 @@ static __always_inline enum act uplink_other(struct pkt *p, const struct hdrs *h
 	if (!net || !(net->flags & VNET_NET_ROUTE) || net->uplink_ifindex != p->ifindex)
 		return drop(p, VNET_DROP_UNSOLICITED);
 	b = bpf_map_lookup_elem(&bind_map, &bk);
-	if (!b || h->frag)
+	if (!b || h->frag || mac_is_zero(b->mac))
 		return ACT_PASS;
 	/* no translation: keep the destination port, or for ICMP the echo id
 	 * (parse.h keeps it in sport) */

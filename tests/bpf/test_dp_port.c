@@ -198,6 +198,183 @@ static void test_arp_checked(void **state)
 	assert_int_equal(drops(VNET_DROP_ARP_SPOOF), before + 2);
 }
 
+/* ARP from smac (frame and sender MAC) for sip asking tip. */
+static void arp_from(struct frame *f, const uint8_t *smac, const char *sip, const char *tip)
+{
+	arp(f, smac, sip, tip);
+	memcpy(f->b + 6, smac, 6);
+}
+
+static void set_policy(int ifindex, enum netdef_filter filter, bool isolated, unsigned limit)
+{
+	struct dp_port_policy pol = { .filter = filter, .isolated = isolated, .learn_limit = limit };
+
+	assert_int_equal(dp_port_set_policy(W.dp, ifindex, &pol), 0);
+}
+
+/* Issue 19: filter mode off has no source checks -- another address, an
+ * ARP for the gateway's, another MAC -- but a MAC another port owns and
+ * a rogue DHCP server are still refused. */
+static void test_filter_off(void **state)
+{
+	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 0x66 };
+	uint64_t ip = drops(VNET_DROP_SRC_IP), as = drops(VNET_DROP_ARP_SPOOF);
+	uint64_t owned = drops(VNET_DROP_MAC_OWNED), srv = drops(VNET_DROP_DHCP_SERVER);
+	struct dp_port_policy pol;
+	struct frame f;
+
+	NEED_WORLD();
+	set_policy(W.p1, NETDEF_FILTER_OFF, false, 0);
+	assert_int_equal(dp_port_get_policy(W.dp, W.p1, &pol), 0);
+	assert_int_equal(pol.filter, NETDEF_FILTER_OFF);
+	build(&f, BRMAC, MAC1, "192.168.122.99", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	build(&f, MAC2, MAC1, GUEST2, GUEST1, IPPROTO_UDP, 5000, 53, 0);	/* guest 2's address */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	arp_from(&f, MAC1, GW, GUEST2);	/* poisons the gateway */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	build(&f, BRMAC, other, GUEST1, GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_PASS);
+	assert_int_equal(drops(VNET_DROP_SRC_IP), ip);
+	assert_int_equal(drops(VNET_DROP_ARP_SPOOF), as);
+	build(&f, BRMAC, MAC2, GUEST2, GW, IPPROTO_UDP, 5000, 53, 0);	/* p2's MAC */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_MAC_OWNED), owned + 1);
+	build_bootp(&f, BCAST, MAC1, GUEST1, "255.255.255.255", 67, 68, 2, MAC2, 2);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_DHCP_SERVER), srv + 1);
+	/* back to strict: guest 2's address is refused again */
+	set_policy(W.p1, NETDEF_FILTER_STRICT, false, 0);
+	build(&f, MAC2, MAC1, GUEST2, GUEST1, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_SRC_IP), ip + 1);
+}
+
+static bool bound(const char *ip, int ifindex, struct vnet_bind *b)
+{
+	struct vnet_bind_key bk = { .net_id = 1, .ip = ip4(ip) };
+
+	return bpf_map_lookup_elem(DP_MAP_FD(W.dp, bind_map), &bk, b) == 0 &&
+	       b->ifindex == (__u32)ifindex;
+}
+
+/* Issue 19: filter mode learn. A port's first frame fixes its MAC; a
+ * static guest's ARP binds its address (not the gateway's, not one
+ * outside the subnet, not one another port holds), up to the limit;
+ * IPv4 from an address it did not ARP for is dropped; an unused learned
+ * binding expires and the address is free for another port. */
+static void test_filter_learn(void **state)
+{
+	static const uint8_t ma[6] = { 2, 0, 0, 0, 0, 0xa1 }, mb[6] = { 2, 0, 0, 0, 0, 0xb1 };
+	uint64_t as = drops(VNET_DROP_ARP_SPOOF), lim = drops(VNET_DROP_LEARN_LIMIT);
+	uint64_t sm = drops(VNET_DROP_SRC_MAC), si = drops(VNET_DROP_SRC_IP);
+	struct vnet_bind_key bk = { .net_id = 1, .ip = ip4("192.168.122.70") };
+	struct vnet_bind b;
+	struct vnet_port port;
+	struct frame f;
+	__u32 key;
+	int p3, p4;
+
+	NEED_WORLD();
+	assert_int_equal(system("ip link add p3 type veth peer name p3x && ip link add p4 type veth "
+				"peer name p4x && ip link set p3 up && ip link set p4 up"), 0);
+	p3 = if_nametoindex("p3");
+	p4 = if_nametoindex("p4");
+	assert_int_equal(dp_port_add(W.dp, 1, p3, NULL, NULL, 0), 0);
+	assert_int_equal(dp_port_add(W.dp, 1, p4, NULL, NULL, 0), 0);
+	set_policy(p3, NETDEF_FILTER_LEARN, false, 2);
+	set_policy(p4, NETDEF_FILTER_LEARN, false, 0);
+	/* IPv4 before any ARP: not the port's */
+	build(&f, BRMAC, ma, "192.168.122.70", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_SRC_IP), si + 1);
+	key = p3;
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &port), 0);
+	assert_true(port.mac_locked);	/* the first frame fixed it */
+	assert_memory_equal(port.mac, ma, 6);
+	arp_from(&f, ma, "192.168.122.70", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	assert_true(bound("192.168.122.70", p3, &b));
+	assert_true(b.learned & VNET_BIND_LEARNED);
+	assert_memory_equal(b.mac, ma, 6);
+	build(&f, BRMAC, ma, "192.168.122.70", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	/* another MAC on p3 */
+	build(&f, BRMAC, mb, "192.168.122.70", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_SRC_MAC), sm + 1);
+	/* p4 takes p3's address, poisons the gateway, claims guest 1's lease,
+	 * an address off the subnet */
+	arp_from(&f, mb, "192.168.122.70", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	arp_from(&f, mb, GW, "192.168.122.70");
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	arp_from(&f, mb, GUEST1, GW);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, p4, NULL), XDP_DROP);
+	arp_from(&f, mb, "10.9.9.9", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	arp_from(&f, mb, "192.168.122.255", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_ARP_SPOOF), as + 5);
+	build(&f, BRMAC, mb, "192.168.122.70", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_SRC_IP), si + 2);
+	/* the limit: 2 on p3 */
+	arp_from(&f, ma, "192.168.122.71", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	arp_from(&f, ma, "192.168.122.72", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_LEARN_LIMIT), lim + 1);
+	/* .70 unused for longer than the expiry: gone at the next tick, and
+	 * free for p4; p3 may learn again */
+	assert_true(bound("192.168.122.70", p3, &b));
+	b.learned = VNET_BIND_LEARNED | ((b.learned - 400) & VNET_BIND_SEEN_MASK);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, bind_map), &bk, &b, BPF_EXIST), 0);
+	dp_tick(W.dp);
+	assert_false(bound("192.168.122.70", p3, &b));
+	assert_true(bound("192.168.122.71", p3, &b));
+	arp_from(&f, mb, "192.168.122.70", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_OK);
+	assert_true(bound("192.168.122.70", p4, &b));
+	arp_from(&f, ma, "192.168.122.72", GW);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	/* strict keeps no learned address; a declared one is the port's */
+	set_policy(p3, NETDEF_FILTER_STRICT, false, 0);
+	assert_false(bound("192.168.122.71", p3, &b));
+	assert_int_equal(dp_port_declare(W.dp, p3, (struct in_addr){ ip4("192.168.122.73") }), 0);
+	assert_int_equal(dp_port_declare(W.dp, p3, (struct in_addr){ ip4("192.168.122.70") }),
+			 -EBUSY);
+	build(&f, BRMAC, ma, "192.168.122.73", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_OK);
+	build(&f, BRMAC, ma, "192.168.122.71", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
+	assert_int_equal(dp_port_del(W.dp, p3), 0);
+	assert_int_equal(dp_port_del(W.dp, p4), 0);
+	assert_int_equal(system("ip link del p3 && ip link del p4"), 0);
+}
+
+/* Issue 19: two isolated ports do not reach each other in the fast path;
+ * an isolated port still reaches a port that is not isolated. */
+static void test_port_isolated(void **state)
+{
+	uint64_t iso = drops(VNET_DROP_PORT_ISOLATED);
+	struct frame f;
+
+	NEED_WORLD();
+	set_policy(W.p1, NETDEF_FILTER_STRICT, true, 0);
+	set_policy(W.p2, NETDEF_FILTER_STRICT, true, 0);
+	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_DROP);
+	assert_int_equal(drops(VNET_DROP_PORT_ISOLATED), iso + 2);
+	build(&f, BRMAC, MAC1, GUEST1, GW, IPPROTO_UDP, 5000, 53, 0);	/* the gateway */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	set_policy(W.p2, NETDEF_FILTER_STRICT, false, 0);
+	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	set_policy(W.p1, NETDEF_FILTER_STRICT, false, 0);
+}
+
 static void test_vlan_and_ipv6_dropped(void **state)
 {
 	uint64_t v = 0, l2 = 0, v6 = 0;
@@ -363,6 +540,9 @@ int main(void)
 		cmocka_unit_test(test_dhcp_chaddr_checked),
 		cmocka_unit_test(test_mac_owner_guard),
 		cmocka_unit_test(test_arp_checked),
+		cmocka_unit_test(test_filter_off),
+		cmocka_unit_test(test_filter_learn),
+		cmocka_unit_test(test_port_isolated),
 		cmocka_unit_test(test_vlan_and_ipv6_dropped),
 		cmocka_unit_test(test_fdb_learned_and_fast_path),
 		cmocka_unit_test(test_host_access_policy),

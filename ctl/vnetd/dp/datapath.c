@@ -268,7 +268,9 @@ int dp_purge(const char *pin_dir)
 
 void dp_tick(struct datapath *dp)
 {
-	if (dp)
+	if (dp) {
 		dp_gc(dp);
+		dp_learn_expire(dp);
+	}
 	dp_repin(dp);
 }

@@ -112,9 +112,33 @@ bool dp_lease_port_ok(struct datapath *dp, uint32_t net_id, const uint8_t mac[6]
  * MAC. */
 int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t mac[6],
 		 struct in_addr ip);
-/* Call fn for every binding on the port ifindex; returns how many. */
+/* Call fn for every lease or declared binding on the port ifindex (not
+ * the learned ones: they are learned again); returns how many. */
 typedef void (*dp_bind_fn)(void *ctx, const uint8_t mac[6], struct in_addr ip);
 int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx);
+
+/* A port's guest policy (issue 19), resolved by the caller (port <-
+ * portgroup <- network <- built-in): filter mode OFF, LEARN or STRICT
+ * (INHERIT reads as strict), isolation, and under learn how many
+ * addresses the port may learn (0: VNET_LEARN_LIMIT). Leaving learn
+ * removes the port's learned bindings. -ENOENT: not a port. */
+struct dp_port_policy {
+	enum netdef_filter filter;
+	bool isolated;
+	unsigned learn_limit;
+};
+int dp_port_set_policy(struct datapath *dp, int ifindex, const struct dp_port_policy *pol);
+int dp_port_get_policy(struct datapath *dp, int ifindex, struct dp_port_policy *pol);
+/* A declared address (port-add --ip, <vnet:port><ip/>): bound to the port
+ * and its MAC, or, MAC not known yet, to the first MAC the port sends it
+ * with. -EBUSY: bound to another port. */
+int dp_port_declare(struct datapath *dp, int ifindex, struct in_addr ip);
+/* Every address bound to the port: leases, declared and learned ones. */
+typedef void (*dp_addr_fn)(void *ctx, const uint8_t mac[6], struct in_addr ip, bool learned);
+int dp_port_addrs(struct datapath *dp, int ifindex, dp_addr_fn fn, void *ctx);
+/* Learned bindings expire after this many seconds without a frame
+ * (vnetd --learn-expire; 0: VNET_LEARN_EXPIRE_S). */
+void dp_set_learn_expire(unsigned seconds);
 
 /* Attach the uplink program to ifindex (shared by all networks using it). */
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen);

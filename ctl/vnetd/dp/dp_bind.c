@@ -64,7 +64,8 @@ int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx)
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &b) || b.ifindex != (__u32)ifindex)
+		if (bpf_map_lookup_elem(fd, &key, &b) || b.ifindex != (__u32)ifindex ||
+		    b.learned)
 			continue;
 		fn(ctx, b.mac, (struct in_addr){ key.ip });
 		n++;

@@ -297,6 +297,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 		       sizeof(struct vnet_bind), match_bind_port, &key);
 	dp_ct_purge(dp, match_ct_port, &key);
 	dp_owner_purge(dp, 0, key);
+	dp_learn_port_gone(dp, key);
 	return 0;
 }
 

@@ -44,6 +44,10 @@ const char *dp_hook_name(int hook);
 void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to);
 void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
 
+/* dp_policy.c */
+int dp_learn_expire(struct datapath *dp);
+void dp_learn_port_gone(struct datapath *dp, __u32 ifindex);
+
 /* dp_gc.c (dp_gc), dp_stats.c */
 void dp_gc(struct datapath *dp);
 typedef int (*dp_ct_match_fn)(const struct vnet_ct *ct, const void *arg);

@@ -27,7 +27,8 @@ _vnetctl_verbs() { _vnetctl_run help | awk '/^  [a-z]/ { print $1 }'; }
 _vnetctl_usage() { _vnetctl_run help "$1" | sed -n '1s/^usage: vnetctl \[--socket PATH\] \[--json\] [^ ]*//p'; }
 _vnetctl_opts() { _vnetctl_usage "$1" | grep -o -- '--[a-z-]*'; }
 _vnetctl_valopts() { _vnetctl_usage "$1" | grep -o -- '--[a-z-]* [A-Z]' | cut -d' ' -f1; }
-_vnetctl_nets() { _vnetctl_run --json net-list | _vnetctl_field name; }
+_vnetctl_nets() { _vnetctl_run --json net-list --all | _vnetctl_field name; }
+_vnetctl_uuids() { _vnetctl_run --json net-list --all | _vnetctl_field uuid; }
 _vnetctl_ports() { _vnetctl_run --json port-list "$1" | _vnetctl_field ifname; }
 _vnetctl_ifaces() { ls /sys/class/net 2>/dev/null; }
 
@@ -75,11 +76,12 @@ _vnetctl()
 	net-define:0) COMPREPLY=($(compgen -f -X '!*.xml' -- "$cur") $(compgen -d -- "$cur")) ;;
 	help:0) COMPREPLY=($(compgen -W "$(_vnetctl_verbs)" -- "$cur")) ;;
 	share:0 | unshare:0) COMPREPLY=($(compgen -W "$(_vnetctl_ifaces)" -- "$cur")) ;;
-	net-list:* | metrics:* | help:* | net-define:* | share:* | unshare:*) ;;
+	net-name:0) COMPREPLY=($(compgen -W "$(_vnetctl_uuids)" -- "$cur")) ;;
+	net-list:* | metrics:* | help:* | net-define:* | share:* | unshare:* | net-name:*) ;;
 	*:0) COMPREPLY=($(compgen -W "$(_vnetctl_nets)" -- "$cur")) ;;
 	port-del:1) COMPREPLY=($(compgen -W "$(_vnetctl_ports "${words[0]}")" -- "$cur")) ;;
 	port-add:1) COMPREPLY=($(compgen -W "$(_vnetctl_ifaces)" -- "$cur")) ;;
-	forward-add:1) COMPREPLY=($(compgen -W "tcp udp" -- "$cur")) ;;
+	forward-add:1 | forward-del:1) COMPREPLY=($(compgen -W "tcp udp" -- "$cur")) ;;
 	esac
 }
 complete -F _vnetctl vnetctl

@@ -13,7 +13,7 @@ guest_add 1
 guest_add 2
 step "vnetd in namespace $HOST (uplink wan0 $UPLINK_IP, wan $WAN_IP)"
 vnetd_start
-run vnetctl net-list
+run vnetctl net-list --all
 step "start the default network and attach two guests"
 run vnetctl net-start default
 run vnetctl port-add default vif1.0

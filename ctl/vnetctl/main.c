@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <time.h>
 
 #include "client.h"
 #include "ctl/ctl.h"
@@ -25,6 +27,9 @@ struct ctl {
 static struct json_object *call(struct ctl *c, const char *cmd, struct json_object *args,
 				struct json_object *opts)
 {
+	/* user mode knows vnet's names only */
+	if (c->user && !strcmp(cmd, "net-destroy"))
+		cmd = "net-stop";
 	return c->user ? user_call(cmd, args, opts) : client_call(c->sock, cmd, args, opts);
 }
 
@@ -35,12 +40,13 @@ struct verb {
 	int (*fn)(struct ctl *c, const struct verb *v);
 };
 
+/* virsh's columns */
 static void text_list(struct json_object *d)
 {
-	static const char *const k[] = { "name", "active", "autostart", "bridge", "mode", "address" };
-	static const char *const t[] = { "Name", "Active", "Autostart", "Bridge", "Mode", "Address" };
+	static const char *const k[] = { "name", "state", "autostart", "persistent" };
+	static const char *const t[] = { "Name", "State", "Autostart", "Persistent" };
 
-	print_table(d, k, t, 6);
+	print_table(d, k, t, 4);
 }
 
 static void text_ports(struct json_object *d)
@@ -52,17 +58,78 @@ static void text_ports(struct json_object *d)
 	print_table(d, k, t, 5);
 }
 
+/* virsh net-dhcp-leases' columns: the expiry in local time, IP/prefix. */
 static void text_leases(struct json_object *d)
 {
-	static const char *const k[] = { "mac", "ip", "hostname", "expires", "static" };
-	static const char *const t[] = { "MAC", "IP address", "Hostname", "Expires", "Static" };
+	static const char *const k[] = { "expiry_time", "mac", "protocol", "ip_prefix", "hostname",
+					 "client_id" };
+	static const char *const t[] = { "Expiry Time", "MAC address", "Protocol", "IP address",
+					 "Hostname", "Client ID or DUID" };
+	struct json_object *v;
 
-	print_table(d, k, t, 5);
+	for (size_t i = 0; i < json_object_array_length(d); i++) {
+		struct json_object *l = json_object_array_get_idx(d, i);
+		int64_t exp = json_object_object_get_ex(l, "expires", &v) ? json_object_get_int64(v) : 0;
+		time_t t_ = (time_t)exp;
+		char buf[64] = "static", ip[64];
+		struct tm tm;
+
+		if (exp > 0 && localtime_r(&t_, &tm))
+			strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+		json_object_object_add(l, "expiry_time", json_object_new_string(buf));
+		json_object_object_add(l, "protocol", json_object_new_string("ipv4"));
+		snprintf(ip, sizeof(ip), "%s", json_object_object_get_ex(l, "ip", &v)
+			 ? json_object_get_string(v) : "-");
+		if (json_object_object_get_ex(l, "prefix", &v))
+			snprintf(ip + strlen(ip), sizeof(ip) - strlen(ip), "/%d", json_object_get_int(v));
+		json_object_object_add(l, "ip_prefix", json_object_new_string(ip));
+		if (json_object_object_get_ex(l, "hostname", &v) && !*json_object_get_string(v))
+			json_object_object_add(l, "hostname", NULL);
+	}
+	print_table(d, k, t, 6);
 }
 
-static void text_kv(struct json_object *d)
+static void text_forwards(struct json_object *d)
 {
-	print_kv(d, "");
+	static const char *const k[] = { "proto", "host_port", "guest_ip", "guest_port" };
+	static const char *const t[] = { "Protocol", "Host port", "Guest address", "Guest port" };
+
+	print_table(d, k, t, 4);
+}
+
+/* net-info: virsh's lines first, in its order and layout, then vnet's */
+static void text_info(struct json_object *d)
+{
+	static const char *const k[] = { "name", "uuid", "active", "persistent", "autostart", "bridge" };
+	static const char *const t[] = { "Name", "UUID", "Active", "Persistent", "Autostart", "Bridge" };
+	struct json_object *v;
+	char key[64];
+
+	for (size_t i = 0; i < 6; i++) {
+		if (!json_object_object_get_ex(d, k[i], &v))
+			continue;
+		snprintf(key, sizeof(key), "%s:", t[i]);
+		printf("%-15s %s\n", key, json_object_is_type(v, json_type_boolean)
+			? (json_object_get_boolean(v) ? "yes" : "no") : json_object_get_string(v));
+	}
+	json_object_object_foreach(d, name, val) {
+		bool seen = !strcmp(name, "state");
+
+		for (size_t i = 0; i < 6; i++)
+			seen |= !strcmp(name, k[i]);
+		if (seen)
+			continue;
+		snprintf(key, sizeof(key), "%c%s:", toupper((unsigned char)name[0]), name + 1);
+		for (char *p = key; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array))
+			printf("%-15s %s\n", key, json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+		else if (json_object_is_type(val, json_type_boolean))
+			printf("%-15s %s\n", key, json_object_get_boolean(val) ? "yes" : "no");
+		else
+			printf("%-15s %s\n", key, json_object_get_string(val));
+	}
 }
 
 static void text_string(struct json_object *d)
@@ -146,11 +213,83 @@ static int v_print_data(struct ctl *c, const struct verb *v)
 	return 0;
 }
 
-static int v_list(struct ctl *c, const struct verb *v) { return show(c, v, text_list); }
-static int v_info(struct ctl *c, const struct verb *v) { return show(c, v, text_kv); }
+static bool opt_flag(struct ctl *c, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(c->opts, key, &v) && json_object_get_boolean(v);
+}
+
+/* net-list: the filters are applied here too (user mode lists every network) */
+static int v_list(struct ctl *c, const struct verb *v)
+{
+	struct json_object *d = call(c, v->name, args_from(c), c->opts), *f = json_object_new_array();
+	const char *only = opt_flag(c, "name") ? "name" : opt_flag(c, "uuid") ? "uuid" : NULL;
+
+	for (size_t i = 0; d && i < json_object_array_length(d); i++) {
+		struct json_object *n = json_object_array_get_idx(d, i);
+
+		if (ctl_net_list_match(n, c->opts))
+			json_object_array_add(f, json_object_get(n));
+	}
+	json_object_put(d);
+	if (only && !print_json) {
+		for (size_t i = 0; i < json_object_array_length(f); i++) {
+			struct json_object *n = json_object_array_get_idx(f, i), *x;
+
+			if (json_object_object_get_ex(n, only, &x))
+				printf("%s\n", json_object_get_string(x));
+		}
+	} else {
+		print_result(f, text_list);
+	}
+	json_object_put(f);
+	return 0;
+}
+
+static int v_info(struct ctl *c, const struct verb *v) { return show(c, v, text_info); }
+static int v_destroy(struct ctl *c, const struct verb *v) { return simple(c, v, "Network %s destroyed\n%.0s"); }
+static int v_host_del(struct ctl *c, const struct verb *v) { return simple(c, v, "Static host %2$s removed from network %1$s\n"); }
+static int v_forward_del(struct ctl *c, const struct verb *v) { return simple(c, v, "Port forward removed from network %s\n%.0s"); }
+static int v_forward_list(struct ctl *c, const struct verb *v) { return show(c, v, text_forwards); }
+
+/* net-dhcp-leases NET [MAC] and leases NET [--mac MAC]: one listing. The
+ * MAC filter is applied here too (user mode's stacks list every lease). */
+static int v_leases(struct ctl *c, const struct verb *v)
+{
+	struct json_object *o, *d, *f = json_object_new_array(), *args = json_object_new_array(), *x;
+	const char *mac_s = c->argc > 1 ? c->argv[1] : NULL;
+	uint8_t mac[6], lm[6];
+
+	if (json_object_object_get_ex(c->opts, "mac", &x))
+		mac_s = json_object_get_string(x);
+	if (mac_s && mac_parse(mac_s, mac)) {
+		fprintf(stderr, "vnetctl: invalid MAC address '%s'\n", mac_s);
+		json_object_put(f);
+		json_object_put(args);
+		return 2;
+	}
+	json_object_array_add(args, json_object_new_string(c->argv[0]));
+	o = json_object_new_object();
+	if (mac_s && !c->user)
+		json_object_object_add(o, "mac", json_object_new_string(mac_s));
+	d = call(c, "leases", args, o);
+	json_object_put(o);
+	for (size_t i = 0; d && i < json_object_array_length(d); i++) {
+		struct json_object *l = json_object_array_get_idx(d, i);
+
+		if (mac_s && (!json_object_object_get_ex(l, "mac", &x) ||
+			      mac_parse(json_object_get_string(x), lm) || memcmp(lm, mac, 6)))
+			continue;
+		json_object_array_add(f, json_object_get(l));
+	}
+	json_object_put(d);
+	print_result(f, text_leases);
+	json_object_put(f);
+	return 0;
+}
 static int v_dumpxml(struct ctl *c, const struct verb *v) { return show(c, v, text_string); }
 static int v_port_list(struct ctl *c, const struct verb *v) { return show(c, v, text_ports); }
-static int v_leases(struct ctl *c, const struct verb *v) { return show(c, v, text_leases); }
 static int v_stats(struct ctl *c, const struct verb *v) { return show(c, v, text_stats); }
 
 static int v_autostart(struct ctl *c, const struct verb *v)
@@ -186,6 +325,10 @@ static int (*const runners[CTL_VERB_MAX])(struct ctl *c, const struct verb *v) =
 	[CTL_VERB_STATS] = v_stats,		 [CTL_VERB_METRICS] = v_metrics,
 	[CTL_VERB_SHARE] = v_share,		 [CTL_VERB_UNSHARE] = v_unshare,
 	[CTL_VERB_HELP] = v_help,
+	[CTL_VERB_NET_DESTROY] = v_destroy,	 [CTL_VERB_NET_UUID] = v_print_data,
+	[CTL_VERB_NET_NAME] = v_print_data,	 [CTL_VERB_NET_DHCP_LEASES] = v_leases,
+	[CTL_VERB_HOST_DEL] = v_host_del,	 [CTL_VERB_FORWARD_LIST] = v_forward_list,
+	[CTL_VERB_FORWARD_DEL] = v_forward_del,
 };
 static struct verb verbs[CTL_VERB_MAX];
 

@@ -35,15 +35,70 @@ size_t suggest_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+/* The action a command name ends with ("forward-del": "del"): +1 adds or
+ * starts something, -1 removes or stops it, 0 neither. */
+static int action_sign(const char *w)
+{
+	static const char *const add[] = { "add", "create", "define", "start", "share", "new",
+					   "insert", "set", "enable", NULL };
+	static const char *const del[] = { "del", "delete", "remove", "rm", "destroy", "stop",
+					   "undefine", "unshare", "kill", "unset", "disable", NULL };
+	const char *a = strrchr(w, '-') ? strrchr(w, '-') + 1 : w;
+
+	for (size_t i = 0; add[i]; i++)
+		if (!strcmp(a, add[i]))
+			return 1;
+	for (size_t i = 0; del[i]; i++)
+		if (!strcmp(a, del[i]))
+			return -1;
+	return 0;
+}
+
+bool suggest_opposite(const char *a, const char *b)
+{
+	return action_sign(a) * action_sign(b) < 0;
+}
+
+/* virsh's names and usual synonyms of vnet's commands */
+static const char *const aliases[][2] = {
+	{ "net-port-list", "port-list" },    { "net-port-create", "port-add" },
+	{ "net-port-delete", "port-del" },   { "net-port-dumpxml", "port-list" },
+	{ "domif-list", "port-list" },	     { "attach-interface", "port-add" },
+	{ "detach-interface", "port-del" },  { "net-stats", "stats" },
+	{ "host-delete", "host-del" },	     { "host-remove", "host-del" },
+	{ "port-delete", "port-del" },	     { "port-remove", "port-del" },
+	{ "forward-delete", "forward-del" }, { "forward-remove", "forward-del" },
+	{ "forward-rm", "forward-del" },     { "port-rm", "port-del" },
+	{ "host-rm", "host-del" },	     { "net-leases", "net-dhcp-leases" },
+	{ "dhcp-leases", "net-dhcp-leases" }, { "net-delete", "net-undefine" },
+	{ "net-remove", "net-undefine" },
+};
+
+static const char *alias_of(const char *word, const char *const *cands, size_t n)
+{
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(word, aliases[i][0]))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(cands[j], aliases[i][1]))
+				return cands[j];
+	}
+	return NULL;
+}
+
 const char *suggest_closest(const char *word, const char *const *cands, size_t n)
 {
 	size_t best = (size_t)-1, len = strnlen(word, WORD_MAX);
 	size_t limit = len < 6 ? 2 : len / 3 + 1; /* a typo, not another word */
-	const char *found = NULL;
+	const char *found = alias_of(word, cands, n);
 
+	if (found)
+		return found;
 	for (size_t i = 0; i < n; i++) {
 		size_t d = suggest_distance(word, cands[i]);
 
+		if (suggest_opposite(word, cands[i]))
+			continue; /* never "forward-add" for a removal */
 		if (d < best) {
 			best = d;
 			found = cands[i];

@@ -3,11 +3,15 @@
 #ifndef VNET_SUGGEST_H
 #define VNET_SUGGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 /* Edit distance (insert, delete, substitute, swap two neighbours). */
 size_t suggest_distance(const char *a, const char *b);
+
+/* Do a and b name opposite actions (add/del, start/stop, ...)? */
+bool suggest_opposite(const char *a, const char *b);
 
 /* The candidate closest to word if it is close enough to be a typo, else NULL. */
 const char *suggest_closest(const char *word, const char *const *cands, size_t n);

@@ -74,6 +74,9 @@ static struct json_object *summary(struct ucmd *c, const struct netdef *d)
 	snprintf(addr, sizeof(addr), "%s/%u", inet_ntoa(d->ip), d->prefix);
 	json_object_object_add(o, "name", json_object_new_string(d->name));
 	json_object_object_add(o, "active", json_object_new_boolean(user_running(&c->p) > 0));
+	json_object_object_add(o, "state", json_object_new_string(user_running(&c->p) > 0
+								  ? "active" : "inactive"));
+	json_object_object_add(o, "persistent", json_object_new_boolean(1));
 	json_object_object_add(o, "autostart", json_object_new_boolean(0));
 	json_object_object_add(o, "bridge", json_object_new_string("(user)"));
 	json_object_object_add(o, "mode", json_object_new_string(netdef_mode_name(d->mode)));

@@ -35,13 +35,20 @@ int ctl_recv(int fd, struct json_object **ret);
 #define VNET_VERBS(X)                                                                          \
 	X(NET_DEFINE, "net-define", 1, 1, "FILE.xml", "",                                      \
 	  "define a network from libvirt network XML")                                         \
-	X(NET_UNDEFINE, "net-undefine", 1, 1, "NET", "", "remove a stopped network's definition") \
+	X(NET_UNDEFINE, "net-undefine", 1, 1, "NET", "", "remove a network's definition")      \
 	X(NET_START, "net-start", 1, 1, "NET", "", "start a network")                           \
 	X(NET_STOP, "net-stop", 1, 1, "NET", "", "stop a network (bridge and ports removed)")  \
+	X(NET_DESTROY, "net-destroy", 1, 1, "NET", "", "stop a network (virsh's net-stop)")    \
 	X(NET_AUTOSTART, "net-autostart", 1, 1, "NET [--disable]", "disable",                  \
 	  "start the network when vnetd starts")                                               \
-	X(NET_LIST, "net-list", 0, 0, "", "", "list networks")                                 \
+	X(NET_LIST, "net-list", 0, 0,                                                          \
+	  "[--all] [--inactive] [--persistent] [--transient] [--autostart] [--no-autostart] "  \
+	  "[--name] [--uuid]",                                                                 \
+	  "all inactive persistent transient autostart no-autostart name uuid",                \
+	  "list active networks (--all: every one)")                                           \
 	X(NET_INFO, "net-info", 1, 1, "NET", "", "show a network's state")                     \
+	X(NET_UUID, "net-uuid", 1, 1, "NET", "", "print a network's UUID")                     \
+	X(NET_NAME, "net-name", 1, 1, "UUID", "", "print the name of the network with UUID")   \
 	X(NET_DUMPXML, "net-dumpxml", 1, 1, "NET", "", "print a network's XML definition")     \
 	X(PORT_ADD, "port-add", 2, 2, "NET IFNAME [--mac MAC] [--hook H]", "mac= hook=",        \
 	  "attach a device as a guest port (H: auto, tc, xdp)")                                \
@@ -51,10 +58,18 @@ int ctl_recv(int fd, struct json_object **ret);
 	  "create a persistent tap for QEMU as a port; prints its name")                      \
 	X(VDE_ADD, "vde-add", 1, 1, "NET [--group G] [--max-guests N]", "group= max-guests=",  \
 	  "start a VDE switch whose tap is a port; prints its socket")                        \
-	X(LEASES, "leases", 1, 1, "NET", "", "list DHCP leases")                               \
-	X(HOST_ADD, "host-add", 3, 4, "NET MAC IP [NAME]", "", "add a static DHCP host")       \
+	X(NET_DHCP_LEASES, "net-dhcp-leases", 1, 2, "NET [MAC]", "",                           \
+	  "list DHCP leases (of one MAC)")                                                     \
+	X(LEASES, "leases", 1, 1, "NET [--mac MAC]", "mac=",                                   \
+	  "list DHCP leases (net-dhcp-leases)")                                                \
+	X(HOST_ADD, "host-add", 3, 4, "NET MAC IP [NAME] [--name NAME]", "name=",              \
+	  "add a static DHCP host")                                                            \
+	X(HOST_DEL, "host-del", 2, 2, "NET MAC|IP", "", "remove a static DHCP host")           \
 	X(FORWARD_ADD, "forward-add", 4, 4, "NET tcp|udp HOSTPORT GUESTIP:PORT", "",           \
 	  "add a port forward")                                                                \
+	X(FORWARD_LIST, "forward-list", 1, 1, "NET", "", "list a network's port forwards")     \
+	X(FORWARD_DEL, "forward-del", 3, 3, "NET tcp|udp HOSTPORT", "",                        \
+	  "remove a port forward")                                                             \
 	X(STATS, "stats", 0, 1, "[NET]", "", "show counters")                                  \
 	X(METRICS, "metrics", 0, 0, "", "", "print metrics in the Prometheus text format")     \
 	X(SHARE, "share", 1, 1, "IFACE [--bridge BR]", "bridge=",                              \
@@ -82,6 +97,11 @@ extern const struct ctl_verb ctl_verbs[CTL_VERB_MAX];
 
 /* The verb named exactly name, or NULL. */
 const struct ctl_verb *ctl_verb_by_name(const char *name);
+
+/* net-list's filters (virsh's): does the network n ({"active", "persistent",
+ * "autostart"} of net-list's JSON) pass the options opts ({"all": true...},
+ * NULL: none)? Without --all or --inactive, only active networks. */
+bool ctl_net_list_match(struct json_object *n, struct json_object *opts);
 
 /* Does v take option opt (without "--")? *value says whether it takes a
  * value ("name=" in the table). */

@@ -19,6 +19,34 @@ const struct ctl_verb *ctl_verb_by_name(const char *name)
 	return NULL;
 }
 
+static bool flag(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+/* a pair of opposite flags: neither or both given means either */
+static bool pair_ok(struct json_object *n, const char *key, struct json_object *opts,
+		    const char *yes, const char *no)
+{
+	bool y = flag(opts, yes), f = flag(opts, no);
+
+	return y == f || flag(n, key) == y;
+}
+
+bool ctl_net_list_match(struct json_object *n, struct json_object *opts)
+{
+	bool active = flag(n, "active");
+
+	if (flag(opts, "inactive") && !flag(opts, "all") && active)
+		return false;
+	if (!flag(opts, "inactive") && !flag(opts, "all") && !active)
+		return false;
+	return pair_ok(n, "persistent", opts, "persistent", "transient") &&
+	       pair_ok(n, "autostart", opts, "autostart", "no-autostart");
+}
+
 bool ctl_verb_has_option(const struct ctl_verb *v, const char *opt, bool *value)
 {
 	size_t n = strlen(opt);

@@ -204,6 +204,10 @@ void dhcp_pool_free(struct dhcp_pool *p);
 int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_addr ip,
 			 const char *name, int64_t now);
 
+/* Remove mac's static host (net-update delete, host-del): a bound one
+ * raises a gone event; its address goes back to the range. 0 or -ENOENT. */
+int dhcp_pool_del_static(struct dhcp_pool *p, const uint8_t mac[6], int64_t now);
+
 /* Re-insert a record from the lease file. A still-valid bound lease raises
  * a bound event. -EINVAL if it does not fit this pool (outside the range,
  * a static address or MAC), -EEXIST if its address or MAC is taken. */

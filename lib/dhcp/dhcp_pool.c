@@ -230,6 +230,26 @@ int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_ad
 	return 0;
 }
 
+int dhcp_pool_del_static(struct dhcp_pool *p, const uint8_t mac[6], int64_t now)
+{
+	struct static_host *sh = static_by_mac(p, mac);
+	long i;
+
+	(void)now;
+	if (!sh)
+		return -ENOENT;
+	if (sh->bound)
+		event(p, 0, sh->mac, sh->ip, sh->client_name, 0, 1);
+	i = idx_of(p, sh->ip);
+	if (i >= 0) {
+		dhcp_bitset_clear(&p->static_set, (uint32_t)i);
+		if (p->e[i].state == E_FREE)
+			dhcp_bitset_set(&p->free_set, (uint32_t)i);
+	}
+	*sh = p->hosts[--p->n_hosts];
+	return 0;
+}
+
 int dhcp_pool_restore(struct dhcp_pool *p, const struct lease_rec *r, int64_t now)
 {
 	long i = idx_of(p, r->ip), j;

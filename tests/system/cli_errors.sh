@@ -26,7 +26,7 @@ echo "$out" | grep -q "bandwidth" || fail "error does not name the element: $out
 [ "$(echo "$out" | wc -l)" -eq 1 ] || fail "error is not one line: $out"
 printf '<network><name>broken' >"$TMP/broken.xml"
 expect_fail vnetctl net-define "$TMP/broken.xml"
-vnetctl net-list | grep -q '^bad ' && fail "refused network was stored"
+vnetctl net-list --all | grep -q '^bad ' && fail "refused network was stored"
 ls "$TMP/conf/networks" | grep -q bad && fail "refused network left a file"
 
 expect_fail vnetctl net-start nosuchnet
@@ -56,9 +56,9 @@ vnetctl net-dumpxml iso | grep -q "10.77.0.10" || fail "dumpxml lacks the range"
 vnetd_stop
 inhost ip link show vnbr0 >/dev/null 2>&1 || fail "vnbr0 went away when vnetd stopped"
 vnetd_start
-vnetctl net-list | grep -q '^iso ' || fail "iso definition lost across restart"
+vnetctl net-list --all | grep -q '^iso ' || fail "iso definition lost across restart"
 vnetctl --json net-info default | grep -q '"active":true' || fail "default not adopted as active"
 vnetctl net-stop default || fail "net-stop default"
 vnetctl net-undefine iso || fail "net-undefine iso"
-vnetctl net-list | grep -q '^iso ' && fail "iso still listed after undefine"
+vnetctl net-list --all | grep -q '^iso ' && fail "iso still listed after undefine"
 log "ok"

@@ -66,7 +66,7 @@ cat >"$TMP/conf/networks/hup.xml" <<'X'
 <network><name>hup</name><bridge name='vnbr7'/><ip address='10.66.0.1' prefix='24'/></network>
 X
 kill -HUP "$VNETD_PID"
-wait_for 30 bash -c "$BUILD/vnetctl --socket $TMP/run/vnetd.sock net-list | grep -q '^hup '" ||
+wait_for 30 bash -c "$BUILD/vnetctl --socket $TMP/run/vnetd.sock net-list --all | grep -q '^hup '" ||
 	fail "SIGHUP did not load the new definition"
 kill -0 "$VNETD_PID" || fail "vnetd died on SIGHUP"
 log "ok"

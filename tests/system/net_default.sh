@@ -8,7 +8,7 @@ guest_add 1
 guest_add 2
 vnetd_start
 
-vnetctl net-list | grep -q '^default ' || fail "default network not defined on first start"
+vnetctl net-list --all | grep -q '^default ' || fail "default network not defined on first start"
 vnetctl net-start default || fail "net-start default"
 inhost ip -4 addr show vnbr0 | grep -q '192.168.122.1/24' || fail "vnbr0 lacks 192.168.122.1/24"
 vnetctl port-add default vif1.0 || fail "port-add vif1.0"

@@ -26,7 +26,7 @@ if [ "${1:-}" = --as-user ]; then
 	mkdir -p "$HOME" && mkdir -m 700 "$XDG_RUNTIME_DIR" || fail "cannot create the user's dirs"
 	cd "$HOME" || fail "no home"
 
-	"$V" --user net-list | grep -q '^default .* no ' || fail "default not listed as inactive"
+	"$V" --user net-list --all | grep -Eq '^default +inactive ' || fail "default not listed as inactive"
 	"$V" --user net-start default || fail "net-start default"
 	expect_fail "$V" --user net-start default
 	# not root and no system vnetd: vnetctl picks user mode by itself
@@ -35,7 +35,7 @@ if [ "${1:-}" = --as-user ]; then
 	[ "$SOCK" = "$XDG_RUNTIME_DIR/vnet/default/switch" ] || fail "unexpected socket path $SOCK"
 	[ -S "$SOCK/ctl" ] || fail "no VDE switch at $SOCK"
 	[ "$(stat -c %a "$XDG_RUNTIME_DIR/vnet/default")" = 700 ] || fail "run dir is not private"
-	"$V" net-list | grep -q '^default .* yes ' || fail "default not listed as active"
+	"$V" net-list | grep -Eq '^default +active ' || fail "default not listed as active"
 
 	# a host service on the loopback, and the error cases of forward-add
 	mkdir -p www && echo "host-loopback-ok" >www/hello
@@ -96,7 +96,8 @@ if [ "${1:-}" = --as-user ]; then
 	EOF
 	"$V" net-define lab.xml || fail "net-define lab"
 	[ -f "$XDG_CONFIG_HOME/vnet/networks/lab.xml" ] || fail "definition not stored"
-	"$V" net-list | grep -q '^lab .* no .*10.70.0.1/24' || fail "lab not listed"
+	"$V" net-list --all | grep -Eq '^lab +inactive ' || fail "lab not listed"
+	"$V" net-info lab | grep -Eq '^Address: +10.70.0.1/24$' || fail "lab's address: $("$V" net-info lab)"
 	# its port forward collides with the loopback server: the start fails cleanly
 	err=$("$V" net-start lab 2>&1) && fail "lab started with its forward port in use"
 	echo "$err" | grep -q "127.0.0.1:$HOST_PORT.*in use" || fail "no clear error for lab: $err"
@@ -120,7 +121,7 @@ import json, sys; d = json.load(sys.stdin); sys.exit(not (d["restarts"] >= 1 and
 	kill -9 "$SUP"
 	gone() { ! pgrep -u "$(id -u)" -x vde_plug && ! pgrep -u "$(id -u)" -x vnet-user; }
 	wait_for 50 gone || fail "children outlived a killed supervisor"
-	"$V" net-list | grep -q '^default .* no ' || fail "default active without its supervisor"
+	"$V" net-list --all | grep -Eq '^default +inactive ' || fail "default active without its supervisor"
 	"$V" net-start default || fail "net-start after a killed supervisor"
 
 	SUP=$("$V" --json net-info default | python3 -c 'import json,sys; print(json.load(sys.stdin)["supervisor_pid"])')
@@ -130,7 +131,7 @@ import json, sys; d = json.load(sys.stdin); sys.exit(not (d["restarts"] >= 1 and
 	[ -z "$(ls -A "$XDG_RUNTIME_DIR/vnet")" ] || fail "left behind: $(ls -A "$XDG_RUNTIME_DIR/vnet")"
 	ps -u "$(id -u)" -o pid=,comm= | grep -E 'vnet-user|vde_plug' && fail "processes left behind"
 	expect_fail "$V" stats default
-	"$V" net-list | grep -q '^default .* no ' || fail "default still active after net-stop"
+	"$V" net-list --all | grep -Eq '^default +inactive ' || fail "default still active after net-stop"
 	log "user part: ok"
 	exit 0
 fi

@@ -289,6 +289,31 @@ static void test_static_revokes_dynamic(void **state)
 	assert_int_equal(res.reply.type, DHCPNAK);
 }
 
+/* net-update delete / host-del: the host's binding ends (gone event), its
+ * address goes back to the range and the MAC is an ordinary client again. */
+static void test_static_delete(void **state)
+{
+	struct fix *f = *state;
+	struct dhcp_result res;
+
+	assert_int_equal(dhcp_pool_del_static(f->p, macS, T0), -ENOENT);
+	assert_int_equal(dhcp_pool_add_static(f->p, macS, ip4("10.0.0.12"), "fixed", T0), 0);
+	request_sel(f, macS, ip4("10.0.0.12"), "10.0.0.1", T0, &res);
+	assert_int_equal(res.reply.type, DHCPACK);
+	assert_int_equal(f->ev.n_gone, 0);
+	assert_int_equal(dhcp_pool_del_static(f->p, macS, T0 + 1), 0);
+	assert_int_equal(f->ev.n_gone, 1);
+	assert_int_equal(f->ev.last.ip.s_addr, ip4("10.0.0.12").s_addr);
+	assert_int_equal(dhcp_pool_del_static(f->p, macS, T0 + 1), -ENOENT);
+	/* the address is free for anyone, the MAC gets it back only as a lease */
+	assert_int_equal(discover(f, macA, "10.0.0.12", T0 + 2).s_addr, ip4("10.0.0.12").s_addr);
+	request_sel(f, macS, ip4("10.0.0.12"), "10.0.0.1", T0 + 2, &res);
+	assert_int_equal(res.reply.type, DHCPNAK);
+	/* and may be pinned again, elsewhere */
+	assert_int_equal(dhcp_pool_add_static(f->p, macS, ip4("10.0.0.13"), "fixed", T0 + 3), 0);
+	assert_int_equal(discover(f, macS, NULL, T0 + 3).s_addr, ip4("10.0.0.13").s_addr);
+}
+
 static void test_inform(void **state)
 {
 	struct fix *f = *state;
@@ -462,6 +487,7 @@ int main(void)
 		T(test_offer_flood_expires),
 		T(test_static_host),
 		T(test_static_revokes_dynamic),
+		T(test_static_delete),
 		T(test_inform),
 		T(test_invalid_messages),
 		T(test_relay_dest),

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ctl/ctl.h"
 #include "util/util.h"
@@ -97,8 +98,34 @@ static int cmd_autostart(struct cmd_ctx *c)
 static int cmd_list(struct cmd_ctx *c)
 {
 	c->data = json_object_new_array();
-	for (size_t i = 0; i < c->m->n_nets; i++)
-		json_object_array_add(c->data, network_info_json(c->m->nets[i]));
+	for (size_t i = 0; i < c->m->n_nets; i++) {
+		struct json_object *o = network_info_json(c->m->nets[i]);
+
+		if (ctl_net_list_match(o, c->opts))
+			json_object_array_add(c->data, o);
+		else
+			json_object_put(o);
+	}
+	return 0;
+}
+
+static int cmd_uuid(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	if (!n)
+		return -ENOENT;
+	c->data = json_object_new_string(n->def->uuid);
+	return 0;
+}
+
+static int cmd_name(struct cmd_ctx *c)
+{
+	struct network *n = netmgr_find(c->m, arg(c, 0));
+
+	if (!n || strcasecmp(n->def->uuid, arg(c, 0)))
+		return ERR("no network with UUID '%s'", arg(c, 0)), -ENOENT;
+	c->data = json_object_new_string(n->def->name);
 	return 0;
 }
 
@@ -196,14 +223,41 @@ static int cmd_port_list(struct cmd_ctx *c)
 	return 0;
 }
 
-static int cmd_leases(struct cmd_ctx *c)
+/* The leases of n (only mac's, if given), each with the network's prefix
+ * (net-dhcp-leases prints IP/prefix as virsh does). */
+static int leases_of(struct cmd_ctx *c, const char *mac_s)
 {
 	struct network *n = net_arg(c, 0);
+	struct json_object *all, *v;
+	uint8_t mac[6], lm[6];
 
 	if (!n)
 		return -ENOENT;
-	c->data = n->dhcp ? dhcp_proxy_leases_json(n->dhcp) : json_object_new_array();
+	if (mac_s && mac_parse(mac_s, mac))
+		return ERR("invalid MAC address '%s'", mac_s), -EINVAL;
+	all = n->dhcp ? dhcp_proxy_leases_json(n->dhcp) : json_object_new_array();
+	c->data = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(all); i++) {
+		struct json_object *l = json_object_array_get_idx(all, i);
+
+		if (mac_s && (!json_object_object_get_ex(l, "mac", &v) ||
+			      mac_parse(json_object_get_string(v), lm) || memcmp(lm, mac, 6)))
+			continue;
+		json_object_object_add(l, "prefix", json_object_new_int((int)n->def->prefix));
+		json_object_array_add(c->data, json_object_get(l));
+	}
+	json_object_put(all);
 	return 0;
+}
+
+static int cmd_leases(struct cmd_ctx *c)
+{
+	return leases_of(c, opt(c, "mac"));
+}
+
+static int cmd_dhcp_leases(struct cmd_ctx *c)
+{
+	return leases_of(c, arg(c, 1));
 }
 
 static int cmd_host_add(struct cmd_ctx *c)
@@ -217,9 +271,20 @@ static int cmd_host_add(struct cmd_ctx *c)
 		return ERR("invalid MAC address '%s'", arg(c, 1)), -EINVAL;
 	if (inet_pton(AF_INET, arg(c, 2), &h.ip) != 1)
 		return ERR("invalid IPv4 address '%s'", arg(c, 2)), -EINVAL;
-	if (arg(c, 3))
-		snprintf(h.name, sizeof(h.name), "%s", arg(c, 3));
+	h.has_mac = h.has_ip = 1;
+	if (arg(c, 3) && opt(c, "name") && strcmp(arg(c, 3), opt(c, "name")))
+		return ERR("two names given: '%s' and --name '%s'", arg(c, 3), opt(c, "name")),
+		       -EINVAL;
+	if (arg(c, 3) || opt(c, "name"))
+		snprintf(h.name, sizeof(h.name), "%s", arg(c, 3) ? arg(c, 3) : opt(c, "name"));
 	return network_host_add(n, &h, c->err, sizeof(c->err));
+}
+
+static int cmd_host_del(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+
+	return n ? network_host_del(n, arg(c, 1), c->err, sizeof(c->err)) : -ENOENT;
 }
 
 static int parse_port(const char *s, uint16_t *ret)
@@ -233,6 +298,60 @@ static int parse_port(const char *s, uint16_t *ret)
 	return 0;
 }
 
+static int parse_proto(struct cmd_ctx *c, const char *s, uint8_t *proto)
+{
+	if (!strcmp(s, "tcp"))
+		*proto = IPPROTO_TCP;
+	else if (!strcmp(s, "udp"))
+		*proto = IPPROTO_UDP;
+	else
+		return ERR("protocol must be tcp or udp, not '%s'", s), -EINVAL;
+	return 0;
+}
+
+static int cmd_forward_list(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	const struct netdef *d;
+
+	if (!n)
+		return -ENOENT;
+	d = n->def;
+	c->data = json_object_new_array();
+	for (size_t i = 0; i < d->n_port_forwards; i++) {
+		const struct netdef_port_forward *f = &d->port_forwards[i];
+		struct json_object *o = json_object_new_object();
+		char ports[16];
+
+		if (f->host_port_end)
+			snprintf(ports, sizeof(ports), "%u-%u", f->host_port, f->host_port_end);
+		else
+			snprintf(ports, sizeof(ports), "%u", f->host_port);
+		json_object_object_add(o, "proto", json_object_new_string(
+					       f->proto == IPPROTO_TCP ? "tcp" : "udp"));
+		json_object_object_add(o, "host_port", json_object_new_string(ports));
+		json_object_object_add(o, "guest_ip", json_object_new_string(inet_ntoa(f->guest_ip)));
+		json_object_object_add(o, "guest_port", json_object_new_int(f->guest_port));
+		json_object_array_add(c->data, o);
+	}
+	return 0;
+}
+
+static int cmd_forward_del(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	uint8_t proto;
+	uint16_t port;
+
+	if (!n)
+		return -ENOENT;
+	if (parse_proto(c, arg(c, 1), &proto))
+		return -EINVAL;
+	if (parse_port(arg(c, 2), &port))
+		return ERR("invalid host port '%s'", arg(c, 2)), -EINVAL;
+	return network_forward_del(n, proto, port, c->err, sizeof(c->err));
+}
+
 static int cmd_forward_add(struct cmd_ctx *c)
 {
 	struct network *n = net_arg(c, 0);
@@ -241,12 +360,8 @@ static int cmd_forward_add(struct cmd_ctx *c)
 
 	if (!n)
 		return -ENOENT;
-	if (!strcmp(arg(c, 1), "tcp"))
-		pf.proto = IPPROTO_TCP;
-	else if (!strcmp(arg(c, 1), "udp"))
-		pf.proto = IPPROTO_UDP;
-	else
-		return ERR("protocol must be tcp or udp, not '%s'", arg(c, 1)), -EINVAL;
+	if (parse_proto(c, arg(c, 1), &pf.proto))
+		return -EINVAL;
 	if (parse_port(arg(c, 2), &pf.host_port))
 		return ERR("invalid host port '%s'", arg(c, 2)), -EINVAL;
 	snprintf(ip, sizeof(ip), "%s", arg(c, 3));
@@ -321,6 +436,10 @@ static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
 	[CTL_VERB_HOST_ADD] = cmd_host_add,	 [CTL_VERB_FORWARD_ADD] = cmd_forward_add,
 	[CTL_VERB_STATS] = cmd_stats,		 [CTL_VERB_METRICS] = cmd_metrics,
 	[CTL_VERB_SHARE] = cmd_share,		 [CTL_VERB_UNSHARE] = cmd_unshare,
+	[CTL_VERB_NET_DESTROY] = cmd_stop,	 [CTL_VERB_NET_UUID] = cmd_uuid,
+	[CTL_VERB_NET_NAME] = cmd_name,		 [CTL_VERB_NET_DHCP_LEASES] = cmd_dhcp_leases,
+	[CTL_VERB_HOST_DEL] = cmd_host_del,	 [CTL_VERB_FORWARD_LIST] = cmd_forward_list,
+	[CTL_VERB_FORWARD_DEL] = cmd_forward_del,
 };
 
 

@@ -369,6 +369,22 @@ int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, c
 	return r;
 }
 
+int dhcp_service_del_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
+			  size_t errlen)
+{
+	char mac[18];
+	int r = dhcp_pool_del_static(s->pool, h->mac, time(NULL));
+
+	if (r) {
+		mac_format(h->mac, mac);
+		snprintf(err, errlen, "no static host with MAC %s", mac);
+		return r;
+	}
+	dhcp_lease_file_save(&s->leases, s->pool);
+	schedule(s);
+	return 0;
+}
+
 void dhcp_service_port_gone(struct dhcp_service *s, int ifindex)
 {
 	if (s && ifindex > 0)

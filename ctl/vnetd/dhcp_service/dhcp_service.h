@@ -59,6 +59,9 @@ int dhcp_service_socket(const char *bridge, int *ifindex, char *err, size_t errl
 void dhcp_service_stop(struct dhcp_service *s);
 
 /* Add a static host at runtime (vnetctl host-add); 0 or -errno + err. */
+/* Remove h->mac's static host; 0 or -ENOENT (err says so). */
+int dhcp_service_del_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
+			  size_t errlen);
 int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
 			  size_t errlen);
 

@@ -384,6 +384,12 @@ void dns_service_add_name(struct dns_service *s, const char *name, struct in_add
 		log_debug("dns: cannot add name %s", name);
 }
 
+void dns_service_del_name(struct dns_service *s, const char *name, struct in_addr ip)
+{
+	if (s && name && *name)
+		dns_zone_del(s->zone, name, ip);
+}
+
 static void count_refused(struct dns_service *s, enum dns_lease_name r)
 {
 	switch (r) {

@@ -35,6 +35,8 @@ void dns_service_stop(struct dns_service *s); /* NULL accepted */
 /* A configured name added at runtime (vnetctl host-add): the operator's, so
  * any name; a bare label is answered as-is and under def->domain. */
 void dns_service_add_name(struct dns_service *s, const char *name, struct in_addr ip);
+/* ...and removed (host-del, net-update delete). */
+void dns_service_del_name(struct dns_service *s, const char *name, struct in_addr ip);
 
 /* A lease was bound or renewed at ip with hostname ("" for none): it gets
  * the name lib/dns_zone.h's lease rules allow (one label in the domain,

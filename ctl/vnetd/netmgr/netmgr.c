@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,10 +18,16 @@
 #include "core/core.h"
 
 
+/* By name, else by UUID (virsh takes either wherever a network goes). */
 struct network *netmgr_find(struct netmgr *m, const char *name)
 {
+	if (!name)
+		return NULL;
 	for (size_t i = 0; i < m->n_nets; i++)
 		if (!strcmp(m->nets[i]->def->name, name))
+			return m->nets[i];
+	for (size_t i = 0; strlen(name) == 36 && i < m->n_nets; i++)
+		if (!strcasecmp(m->nets[i]->def->uuid, name))
 			return m->nets[i];
 	return NULL;
 }
@@ -177,9 +184,9 @@ int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen
 		return ERR("network '%s' not found", name), -ENOENT;
 	if (n->state == NETWORK_ACTIVE)
 		return ERR("network %s is active; stop it first", name), -EBUSY;
-	ret = netstore_remove(m, name);
+	ret = netstore_remove(m, n->def->name);
 	if (ret)
-		return ERR("cannot remove network %s: %s", name, strerror(-ret)), ret;
+		return ERR("cannot remove network %s: %s", n->def->name, strerror(-ret)), ret;
 	for (size_t i = 0; i < m->n_nets; i++) {
 		if (m->nets[i] == n) {
 			m->nets[i] = m->nets[--m->n_nets];
@@ -290,6 +297,79 @@ int network_host_add(struct network *n, const struct netdef_host *h, char *err, 
 	return netstore_save(n->mgr, n);
 }
 
+/* The static host whose MAC or address is key (host-del), or -1. */
+static long host_find(const struct netdef *d, const char *key)
+{
+	uint8_t mac[6];
+	struct in_addr ip;
+	int by_mac = !mac_parse(key, mac), by_ip = inet_pton(AF_INET, key, &ip) == 1;
+
+	for (size_t i = 0; i < d->n_hosts; i++) {
+		const struct netdef_host *h = &d->hosts[i];
+
+		if ((by_mac && h->has_mac && !memcmp(h->mac, mac, 6)) ||
+		    (by_ip && h->has_ip && h->ip.s_addr == ip.s_addr))
+			return (long)i;
+	}
+	return -1;
+}
+
+int network_host_del(struct network *n, const char *key, char *err, size_t errlen)
+{
+	struct netdef *d = n->def;
+	struct netdef_host h;
+	long i = host_find(d, key);
+	int ret;
+
+	if (i < 0)
+		return ERR("network %s has no static host %s", d->name, key), -ENOENT;
+	h = d->hosts[i];
+	/* the running service first: nothing changes if it refuses */
+	if (n->dhcp && h.has_mac) {
+		ret = dhcp_proxy_del_host(n->dhcp, &h, err, errlen);
+		if (ret && ret != -ENOENT)
+			return ret;
+	}
+	if (n->dns && h.name[0] && h.has_ip)
+		dns_proxy_del_name(n->dns, h.name, h.ip);
+	/* the lease's name too, before the reply (the service's gone event
+	 * comes back through the core later) */
+	if (n->dns && h.has_ip)
+		dns_proxy_lease_gone(n->dns, h.ip);
+	memmove(&d->hosts[i], &d->hosts[i + 1], (d->n_hosts - i - 1) * sizeof(d->hosts[0]));
+	d->n_hosts--;
+	return netstore_save(n->mgr, n);
+}
+
+long network_forward_find(const struct netdef *d, uint8_t proto, uint16_t host_port)
+{
+	for (size_t i = 0; i < d->n_port_forwards; i++) {
+		const struct netdef_port_forward *f = &d->port_forwards[i];
+		uint16_t end = f->host_port_end ? f->host_port_end : f->host_port;
+
+		if (f->proto == proto && host_port >= f->host_port && host_port <= end)
+			return (long)i;
+	}
+	return -1;
+}
+
+int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, char *err,
+			size_t errlen)
+{
+	struct netdef *d = n->def;
+	long i = network_forward_find(d, proto, host_port);
+
+	if (i < 0)
+		return ERR("network %s has no %s forward of port %u", d->name,
+			   proto == IPPROTO_TCP ? "tcp" : "udp", host_port), -ENOENT;
+	if (n->state == NETWORK_ACTIVE)
+		dp_forward_del(n->mgr->dp, n->id, &d->port_forwards[i]);
+	memmove(&d->port_forwards[i], &d->port_forwards[i + 1],
+		(d->n_port_forwards - i - 1) * sizeof(d->port_forwards[0]));
+	d->n_port_forwards--;
+	return netstore_save(n->mgr, n);
+}
+
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen)
 {
@@ -318,8 +398,10 @@ struct json_object *network_info_json(struct network *n)
 	json_object_object_add(o, "name", json_object_new_string(d->name));
 	json_object_object_add(o, "uuid", json_object_new_string(d->uuid));
 	json_object_object_add(o, "active", json_object_new_boolean(n->state == NETWORK_ACTIVE));
+	json_object_object_add(o, "state", json_object_new_string(n->state == NETWORK_ACTIVE
+								  ? "active" : "inactive"));
 	json_object_object_add(o, "autostart", json_object_new_boolean(n->autostart));
-	json_object_object_add(o, "persistent", json_object_new_boolean(1));
+	json_object_object_add(o, "persistent", json_object_new_boolean(!n->transient));
 	json_object_object_add(o, "bridge", json_object_new_string(d->bridge));
 	json_object_object_add(o, "mode", json_object_new_string(netdef_mode_name(d->mode)));
 	if (d->has_ip) {

@@ -79,6 +79,8 @@ struct network {
 	int bridge_legacy;	/* running state of a vnetd that did not mark bridges */
 	int bridge_refused;	/* the reconciler found the name taken (logged once) */
 	struct network_repairs repairs;
+	int transient;		/* net-create, or undefined while active: gone when stopped */
+	struct netdef *pending_def; /* net-define of an active network: applies at its next start */
 };
 
 struct netmgr {
@@ -113,6 +115,12 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 			char *err, size_t errlen);
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
+			size_t errlen);
+/* host-del: key is the host's MAC or IPv4 address. */
+int network_host_del(struct network *n, const char *key, char *err, size_t errlen);
+/* The forward that covers host_port (a range: any port of it), or -1. */
+long network_forward_find(const struct netdef *d, uint8_t proto, uint16_t host_port);
+int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, char *err,
 			size_t errlen);
 
 /* Steps of network_start, reused by the reconciler (reconcile.c). */

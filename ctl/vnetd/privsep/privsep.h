@@ -98,7 +98,7 @@ struct psm_dns_name {
 	struct psm_hdr h;
 	struct psm_inst in;
 	struct in_addr ip;
-	uint32_t pad;
+	uint32_t del;	/* 1: remove the name */
 	char name[NETDEF_NAME_MAX];
 };
 
@@ -123,7 +123,7 @@ struct psm_host_add {
 	struct psm_hdr h;
 	struct psm_inst in;
 	uint32_t seq;
-	uint32_t pad;
+	uint32_t del;	/* 1: remove the host with host.mac (host-del, net-update delete) */
 	struct netdef_host host;
 };
 
@@ -341,6 +341,7 @@ struct dns_proxy *dns_proxy_start(const struct netdef *def, uint32_t net_id,
 				  const char *resolv_conf, char *err, size_t errlen);
 void dns_proxy_stop(struct dns_proxy *p);
 void dns_proxy_add_name(struct dns_proxy *p, const char *name, struct in_addr ip);
+void dns_proxy_del_name(struct dns_proxy *p, const char *name, struct in_addr ip);
 void dns_proxy_lease_bound(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[6],
 			   const char *hostname);
 void dns_proxy_lease_gone(struct dns_proxy *p, struct in_addr ip);
@@ -349,6 +350,9 @@ struct json_object *dns_proxy_counters_json(struct dns_proxy *p);
 struct dhcp_proxy *dhcp_proxy_start(const struct netdef *def, uint32_t net_id,
 				    const struct dhcp_hooks *hooks, char *err, size_t errlen);
 void dhcp_proxy_stop(struct dhcp_proxy *p);
+/* Remove the static host of h->mac from the running service; 0, -ENOENT. */
+int dhcp_proxy_del_host(struct dhcp_proxy *p, const struct netdef_host *h, char *err,
+			size_t errlen);
 int dhcp_proxy_add_host(struct dhcp_proxy *p, const struct netdef_host *h, char *err,
 			size_t errlen);
 void dhcp_proxy_port_gone(struct dhcp_proxy *p, int ifindex); /* NULL accepted */

@@ -67,7 +67,7 @@ void child_dns_name(const struct psm_dns_name *m)
 	struct child_net *n = child_net(m->in.net_id, 0);
 
 	if (n && n->dns && same(&n->dns_in, &m->in))
-		dns_service_add_name(n->dns, m->name, m->ip);
+		(m->del ? dns_service_del_name : dns_service_add_name)(n->dns, m->name, m->ip);
 }
 
 void child_dns_lease(const struct psm_dns_lease *m)
@@ -175,7 +175,8 @@ void child_host_add(const struct psm_host_add *m)
 		child_result(m->seq, -ENOENT, "the network's DHCP service is not running");
 		return;
 	}
-	r = dhcp_service_add_host(n->dhcp, &m->host, err, sizeof(err));
+	r = m->del ? dhcp_service_del_host(n->dhcp, &m->host, err, sizeof(err))
+		   : dhcp_service_add_host(n->dhcp, &m->host, err, sizeof(err));
 	child_result(m->seq, r, err);
 }
 

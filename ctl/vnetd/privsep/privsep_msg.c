@@ -248,6 +248,8 @@ enum psm_verdict psm_check_from_core(const void *msg, size_t len, unsigned n_fds
 	case PSM_DNS_NAME:
 		if (!psm_hostname_ok(((const struct psm_dns_name *)msg)->name, NETDEF_NAME_MAX))
 			return WHY("bad DNS name");
+		if (((const struct psm_dns_name *)msg)->del > 1)
+			return WHY("bad DNS name operation");
 		return PSM_OK;
 	case PSM_DNS_LEASE:
 		if (!memchr(((const struct psm_dns_lease *)msg)->hostname, 0, NETDEF_NAME_MAX))
@@ -256,6 +258,8 @@ enum psm_verdict psm_check_from_core(const void *msg, size_t len, unsigned n_fds
 	case PSM_HOST_ADD:
 		if (!memchr(((const struct psm_host_add *)msg)->host.name, 0, NETDEF_NAME_MAX))
 			return WHY("host name not terminated");
+		if (((const struct psm_host_add *)msg)->del > 1)
+			return WHY("bad host operation");
 		return PSM_OK;
 	}
 	return PSM_OK;

@@ -197,7 +197,7 @@ void dns_proxy_resend(struct dns_proxy *p)
 	dns_send_start(p, 1, NULL, 0);
 }
 
-void dns_proxy_add_name(struct dns_proxy *p, const char *name, struct in_addr ip)
+static void dns_name(struct dns_proxy *p, const char *name, struct in_addr ip, int del)
 {
 	struct psm_dns_name m;
 
@@ -206,8 +206,19 @@ void dns_proxy_add_name(struct dns_proxy *p, const char *name, struct in_addr ip
 	psm_init(&m, PSM_DNS_NAME);
 	m.in = (struct psm_inst){ p->net_id, p->gen };
 	m.ip = ip;
+	m.del = (uint32_t)del;
 	snprintf(m.name, sizeof(m.name), "%s", name);
 	privsep_send(&m, NULL);
+}
+
+void dns_proxy_add_name(struct dns_proxy *p, const char *name, struct in_addr ip)
+{
+	dns_name(p, name, ip, 0);
+}
+
+void dns_proxy_del_name(struct dns_proxy *p, const char *name, struct in_addr ip)
+{
+	dns_name(p, name, ip, 1);
 }
 
 static void dns_lease(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[6],
@@ -408,8 +419,8 @@ void privsep_proxy_resend(void)
 			dhcp_proxy_resend(dhcps[i]);
 }
 
-int dhcp_proxy_add_host(struct dhcp_proxy *p, const struct netdef_host *h, char *err,
-			size_t errlen)
+static int host_call(struct dhcp_proxy *p, const struct netdef_host *h, int del, char *err,
+		     size_t errlen)
 {
 	struct psm_host_add m;
 	struct psm_result r;
@@ -417,12 +428,25 @@ int dhcp_proxy_add_host(struct dhcp_proxy *p, const struct netdef_host *h, char 
 	psm_init(&m, PSM_HOST_ADD);
 	m.in = (struct psm_inst){ p->net_id, p->gen };
 	m.seq = privsep_seq();
+	m.del = (uint32_t)del;
 	m.host = *h;
 	if (privsep_call(&m, NULL, PSM_RESULT, m.seq, &r))
 		return snprintf(err, errlen, "the DHCP service is restarting; try again"), -EAGAIN;
 	if (r.rc)
 		snprintf(err, errlen, "%s", r.err);
 	return r.rc;
+}
+
+int dhcp_proxy_add_host(struct dhcp_proxy *p, const struct netdef_host *h, char *err,
+			size_t errlen)
+{
+	return host_call(p, h, 0, err, errlen);
+}
+
+int dhcp_proxy_del_host(struct dhcp_proxy *p, const struct netdef_host *h, char *err,
+			size_t errlen)
+{
+	return host_call(p, h, 1, err, errlen);
 }
 
 void privsep_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a)

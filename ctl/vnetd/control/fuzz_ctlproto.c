@@ -101,6 +101,19 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 	return 0;
 }
 
+int network_host_del(struct network *n, const char *key, char *err, size_t errlen)
+{
+	check(n == &fake_net && str_ok(key));
+	return 0;
+}
+
+int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, char *err,
+			size_t errlen)
+{
+	check(n == &fake_net && host_port && (proto == IPPROTO_TCP || proto == IPPROTO_UDP));
+	return 0;
+}
+
 int tap_add(struct network *n, const char *name, const char *user, char ret_name[16],
 	    char *err, size_t errlen)
 {

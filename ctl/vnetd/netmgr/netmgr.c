@@ -86,6 +86,20 @@ static void assign_uuid(struct netdef *def)
 		 b[15]);
 }
 
+/* libvirt gives every network's bridge a fixed MAC at define time
+ * (<mac address>, printed by net-dumpxml): the gateway's MAC then stays the
+ * same across net-stop/net-start and vnetd restarts, and guests' ARP
+ * caches stay right. 52:54:00 is libvirt's (QEMU's) prefix. */
+void netmgr_assign_mac(struct netdef *def)
+{
+	if (def->has_mac || getrandom(def->mac + 3, 3, 0) != 3)
+		return;
+	def->mac[0] = 0x52;
+	def->mac[1] = 0x54;
+	def->mac[2] = 0x00;
+	def->has_mac = 1;
+}
+
 /* A network without <bridge name> gets the first free vnbrN. */
 static void assign_bridge(struct netmgr *m, struct netdef *def)
 {
@@ -147,6 +161,8 @@ int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network 
 		return ret;
 	assign_bridge(m, def);
 	assign_uuid(def);
+	if (def->mode != NETDEF_MODE_BRIDGE) /* a shared LAN's bridge keeps its NIC's */
+		netmgr_assign_mac(def);
 	ret = check_conflicts(m, def, err, errlen);
 	if (ret) {
 		free(def);
@@ -224,6 +240,7 @@ static void ensure_default(struct netmgr *m)
 			return;
 		netdef_default(def);
 		assign_uuid(def);
+		netmgr_assign_mac(def);
 		n = netmgr_add(m, def, netmgr_free_id(m), 0);
 		if (!n || netstore_save(m, n))
 			log_warn("cannot store the default network");
@@ -236,13 +253,13 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 {
 	char dir[4096], err[256];
 	const char *subs[][2] = { { paths->conf_dir, "networks" }, { paths->state_dir, "leases" },
-				  { paths->state_dir, "running" } };
+				  { paths->state_dir, "running" }, { paths->state_dir, "ports" } };
 
 	memset(m, 0, sizeof(*m));
 	m->loop = loop;
 	m->dp = dp;
 	m->paths = *paths;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", subs[i][0], subs[i][1]);
 		/* leases/ and running/ are world-readable like libvirt's
 		 * status files, so the NSS module works for every user. */

@@ -123,6 +123,11 @@ long network_forward_find(const struct netdef *d, uint8_t proto, uint16_t host_p
 int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, char *err,
 			size_t errlen);
 
+/* net-start's checks (conflicts.c): the network's subnets are not on the
+ * host (addresses, routes) nor in another active network. 0 or
+ * -EADDRINUSE with err naming the device or network. */
+int network_check_conflicts(struct network *n, char *err, size_t errlen);
+
 /* Steps of network_start, reused by the reconciler (reconcile.c). */
 int network_find_uplink(struct network *n, char *err, size_t errlen);
 int network_setup_bridge(struct network *n, char *err, size_t errlen);
@@ -162,6 +167,8 @@ int netstore_load_all(struct netmgr *m);
 /* Netmgr internals shared by network.c and netstore.c. */
 struct network *netmgr_add(struct netmgr *m, struct netdef *def, uint32_t id, int autostart);
 uint32_t netmgr_free_id(struct netmgr *m);
+/* A definition without <mac address> gets a fixed random one (libvirt). */
+void netmgr_assign_mac(struct netdef *def);
 
 struct json_object *network_info_json(struct network *n);
 struct json_object *network_ports_json(struct network *n);

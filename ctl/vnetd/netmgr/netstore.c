@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Persistence of definitions (<conf>/networks/NAME.xml + NAME.meta) and of
- * the running state (<state>/running/NAME.json: active flag and ports), so
+ * the running state (<state>/running/NAME.json: active flag and ports) and
+ * of the port list (<state>/ports/NAME.json, kept while stopped), so
  * that a restarted daemon adopts exactly what was running. Every file is
  * replaced atomically. */
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include "util/util.h"
 #include "netdef/netdef.h"
 #include "netmgr.h"
+#include "nl/nl.h"
 
 static void path_of(char *buf, size_t len, const char *dir, const char *sub, const char *name,
 		    const char *ext)
@@ -43,6 +45,12 @@ int netstore_save(struct netmgr *m, struct network *n)
 	meta = json_object_new_object();
 	json_object_object_add(meta, "id", json_object_new_int(n->id));
 	json_object_object_add(meta, "autostart", json_object_new_boolean(n->autostart));
+	if (n->def->has_mac) { /* also here: a definition file may be written without it */
+		char mac[18];
+
+		mac_format(n->def->mac, mac);
+		json_object_object_add(meta, "mac", json_object_new_string(mac));
+	}
 	path_of(path, sizeof(path), m->paths.conf_dir, "networks", n->def->name, ".meta");
 	err = save_json(path, meta, 0600);
 	json_object_put(meta);
@@ -57,35 +65,95 @@ int netstore_remove(struct netmgr *m, const char *name)
 	unlink(path);
 	path_of(path, sizeof(path), m->paths.state_dir, "running", name, ".json");
 	unlink(path);
+	path_of(path, sizeof(path), m->paths.state_dir, "ports", name, ".json");
+	unlink(path);
 	path_of(path, sizeof(path), m->paths.conf_dir, "networks", name, ".xml");
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-int netstore_save_runtime(struct netmgr *m, struct network *n)
+/* One port as stored (running state and port list): its device and
+ * what port-add was given. */
+static struct json_object *port_json(const struct port *pt)
 {
-	char path[4096], mac[18];
-	struct json_object *obj, *ports;
+	struct json_object *p = json_object_new_object();
+	char mac[18];
+
+	json_object_object_add(p, "ifname", json_object_new_string(pt->ifname));
+	if (pt->has_mac) {
+		mac_format(pt->mac, mac);
+		json_object_object_add(p, "mac", json_object_new_string(mac));
+	}
+	if (pt->hook != DP_HOOK_AUTO)	/* port-add --hook */
+		json_object_object_add(p, "hook", json_object_new_string(
+				       dp_hook_choice_name(pt->hook)));
+	return p;
+}
+
+static struct json_object *ports_json(const struct network *n)
+{
+	struct json_object *ports = json_object_new_array();
+
+	for (size_t i = 0; i < n->n_ports; i++)
+		json_object_array_add(ports, port_json(&n->ports[i]));
+	return ports;
+}
+
+static void ports_load(struct network *n, struct json_object *ports)
+{
+	struct json_object *v;
+
+	n->n_ports = 0;
+	for (size_t i = 0; i < json_object_array_length(ports) && n->n_ports < NETWORK_MAX_PORTS; i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i);
+		struct port *pt = &n->ports[n->n_ports];
+
+		if (!json_object_object_get_ex(p, "ifname", &v))
+			continue;
+		memset(pt, 0, sizeof(*pt));
+		snprintf(pt->ifname, sizeof(pt->ifname), "%s", json_object_get_string(v));
+		if (json_object_object_get_ex(p, "mac", &v))
+			pt->has_mac = mac_parse(json_object_get_string(v), pt->mac) == 0;
+		if (json_object_object_get_ex(p, "hook", &v))
+			pt->hook = dp_hook_choice_parse(json_object_get_string(v));
+		if (pt->hook < 0)
+			pt->hook = DP_HOOK_AUTO;
+		n->n_ports++;
+	}
+}
+
+/* <state>/ports/NAME.json: the network's ports, active or not, so that
+ * net-stop + net-start and a vnetd restart re-add every port whose device
+ * still exists (issue 17.3). */
+static int save_ports(struct netmgr *m, struct network *n)
+{
+	char path[4096];
+	struct json_object *obj;
 	int err;
 
+	path_of(path, sizeof(path), m->paths.state_dir, "ports", n->def->name, ".json");
+	if (!n->n_ports)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	obj = json_object_new_object();
+	json_object_object_add(obj, "ports", ports_json(n));
+	err = save_json(path, obj, 0644);
+	json_object_put(obj);
+	return err;
+}
+
+int netstore_save_runtime(struct netmgr *m, struct network *n)
+{
+	char path[4096];
+	struct json_object *obj;
+	int err = save_ports(m, n);
+
+	if (err)
+		log_warn("network %s: cannot store its ports: %s", n->def->name, strerror(-err));
 	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".json");
 	if (n->state == NETWORK_STOPPED)
 		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 	obj = json_object_new_object();
-	ports = json_object_new_array();
-	for (size_t i = 0; i < n->n_ports; i++) {
-		struct json_object *p = json_object_new_object();
-
-		json_object_object_add(p, "ifname", json_object_new_string(n->ports[i].ifname));
-		if (n->ports[i].has_mac) {
-			mac_format(n->ports[i].mac, mac);
-			json_object_object_add(p, "mac", json_object_new_string(mac));
-		}
-		if (n->ports[i].hook != DP_HOOK_AUTO)	/* port-add --hook */
-			json_object_object_add(p, "hook", json_object_new_string(
-					       dp_hook_choice_name(n->ports[i].hook)));
-		json_object_array_add(ports, p);
-	}
-	json_object_object_add(obj, "ports", ports);
+	/* the ports here too: what a vnetd before the port list reads */
+	json_object_object_add(obj, "ports", ports_json(n));
 	/* written by a vnetd that marks its bridges (netlink.h); without it,
 	 * the next start claims the running bridge once (legacy) */
 	if (n->def->mode != NETDEF_MODE_BRIDGE)
@@ -95,8 +163,9 @@ int netstore_save_runtime(struct netmgr *m, struct network *n)
 	return err;
 }
 
-static void load_meta(struct netmgr *m, const char *name, uint32_t *id, int *autostart)
+static void load_meta(struct netmgr *m, struct netdef *def, uint32_t *id, int *autostart)
 {
+	const char *name = def->name;
 	char path[4096];
 	struct json_object *obj, *v;
 
@@ -108,40 +177,47 @@ static void load_meta(struct netmgr *m, const char *name, uint32_t *id, int *aut
 		*id = json_object_get_int(v);
 	if (json_object_object_get_ex(obj, "autostart", &v))
 		*autostart = json_object_get_boolean(v);
+	if (!def->has_mac && json_object_object_get_ex(obj, "mac", &v))
+		def->has_mac = mac_parse(json_object_get_string(v), def->mac) == 0;
 	json_object_put(obj);
 }
 
-/* Ports saved by a previous run; network_start re-adds them. */
+/* Ports saved by a previous run (running state, else the port list of a
+ * stopped network); network_start re-adds them. */
 static void load_runtime(struct netmgr *m, struct network *n)
 {
 	char path[4096];
-	struct json_object *obj, *ports, *v;
+	struct json_object *obj, *ports;
 
 	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".json");
 	obj = json_object_from_file(path);
-	if (!obj)
-		return;
-	n->state = NETWORK_RESUMING; /* "was running": netmgr_init restarts it */
-	n->bridge_legacy = !json_object_object_get_ex(obj, "bridge_owned", NULL);
-	if (json_object_object_get_ex(obj, "ports", &ports)) {
-		for (size_t i = 0; i < json_object_array_length(ports) && n->n_ports < NETWORK_MAX_PORTS; i++) {
-			struct json_object *p = json_object_array_get_idx(ports, i);
-			struct port *pt = &n->ports[n->n_ports];
-
-			if (!json_object_object_get_ex(p, "ifname", &v))
-				continue;
-			memset(pt, 0, sizeof(*pt));
-			snprintf(pt->ifname, sizeof(pt->ifname), "%s", json_object_get_string(v));
-			if (json_object_object_get_ex(p, "mac", &v))
-				pt->has_mac = mac_parse(json_object_get_string(v), pt->mac) == 0;
-			if (json_object_object_get_ex(p, "hook", &v))
-				pt->hook = dp_hook_choice_parse(json_object_get_string(v));
-			if (pt->hook < 0)
-				pt->hook = DP_HOOK_AUTO;
-			n->n_ports++;
-		}
+	if (obj) {
+		n->state = NETWORK_RESUMING; /* "was running": netmgr_init restarts it */
+		n->bridge_legacy = !json_object_object_get_ex(obj, "bridge_owned", NULL);
+	} else {
+		path_of(path, sizeof(path), m->paths.state_dir, "ports", n->def->name, ".json");
+		obj = json_object_from_file(path);
+		if (!obj)
+			return;
 	}
+	if (json_object_object_get_ex(obj, "ports", &ports))
+		ports_load(n, ports);
 	json_object_put(obj);
+}
+
+/* A definition stored before vnet kept the bridge's MAC gets one now, for
+ * good: the running bridge's own (a resumed network), else a random one. */
+static void keep_mac(struct netmgr *m, struct network *n)
+{
+	struct netdef *d = n->def;
+
+	if (d->has_mac || d->mode == NETDEF_MODE_BRIDGE)
+		return;
+	if (network_bridge_is_ours(n) && nl_link_mac(d->bridge, d->mac) == 0)
+		d->has_mac = 1;
+	else
+		netmgr_assign_mac(d);
+	netstore_save(m, n);
 }
 
 /* Load one definition. On reload, an inactive network takes the new
@@ -162,7 +238,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 			log_warn("ignoring %s: %s", path, err);
 		return ret;
 	}
-	load_meta(m, def->name, &id, &autostart);
+	load_meta(m, def, &id, &autostart);
 	n = reload ? netmgr_find(m, def->name) : NULL;
 	if (n) {
 		if (n->state == NETWORK_ACTIVE) {
@@ -173,6 +249,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 			free(n->def);
 			n->def = def;
 			n->autostart = autostart;
+			keep_mac(m, n);
 		}
 		return 0;
 	}
@@ -185,6 +262,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 	}
 	if (!reload)
 		load_runtime(m, n);
+	keep_mac(m, n);
 	return 0;
 }
 

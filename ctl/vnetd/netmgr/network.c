@@ -87,7 +87,7 @@ static int bridge_claim(struct network *n, char *err, size_t errlen)
 	int ret;
 
 	bridge_mark(n, mark, sizeof(mark));
-	ret = nl_bridge_create(d->bridge, d->mtu, mark);
+	ret = nl_bridge_create(d->bridge, d->mtu, d->has_mac ? d->mac : NULL, mark);
 	if (ret != -EEXIST) {
 		if (ret)
 			ERR("cannot create bridge %s: %s", d->bridge, nl_strerror(ret));
@@ -361,8 +361,9 @@ static void teardown(struct network *n)
 	dns_proxy_stop(n->dns);
 	n->dns = NULL;
 	for (size_t i = 0; i < n->n_ports; i++) {
-		if (n->ports[i].ifindex)
-			dp_port_del(n->mgr->dp, n->ports[i].ifindex);
+		if (!n->ports[i].ifindex) /* remembered, not attached (a failed start) */
+			continue;
+		dp_port_del(n->mgr->dp, n->ports[i].ifindex);
 		if (n->def->mode == NETDEF_MODE_BRIDGE) /* the bridge stays: no unfiltered guests on it */
 			nl_link_set_master(n->ports[i].ifname, NULL);
 		n->ports[i].ifindex = 0;
@@ -387,20 +388,52 @@ static void teardown(struct network *n)
 		nl_link_delete(n->def->bridge);
 }
 
-/* Re-add the ports a previous daemon run had (restart/crash adoption). */
+/* Re-add the ports of the previous run (net-stop + net-start, a vnetd
+ * restart or crash) whose devices still exist, and the ports the
+ * definition declares (<vnet:port dev>) whose devices exist now. */
 static void readd_ports(struct network *n)
 {
 	size_t saved = n->n_ports;
-	struct port old[NETWORK_MAX_PORTS];
+	static struct port old[NETWORK_MAX_PORTS];
+	const struct netdef *d = n->def;
 	char err[256];
 
 	memcpy(old, n->ports, saved * sizeof(old[0]));
 	n->n_ports = 0;
 	for (size_t i = 0; i < saved; i++) {
+		if (!if_nametoindex(old[i].ifname)) {
+			log_info("network %s: port %s is gone; not re-added", d->name, old[i].ifname);
+			continue;
+		}
 		/* network_start records the running state once, after all */
 		if (network_port_attach(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL,
 					old[i].hook, err, sizeof(err)))
-			log_warn("network %s: dropping port %s: %s", n->def->name, old[i].ifname, err);
+			log_warn("network %s: dropping port %s: %s", d->name, old[i].ifname, err);
+	}
+	for (size_t i = 0; i < d->n_ports; i++) {
+		const struct netdef_port *dp = &d->ports[i];
+		bool known = false;
+
+		for (size_t j = 0; j < n->n_ports; j++)
+			known |= !strcmp(n->ports[j].ifname, dp->dev);
+		if (known || !if_nametoindex(dp->dev))
+			continue;
+		if (network_port_attach(n, dp->dev, dp->has_mac ? dp->mac : NULL, DP_HOOK_AUTO,
+					err, sizeof(err)))
+			log_warn("network %s: declared port %s not added: %s", d->name, dp->dev, err);
+	}
+}
+
+/* After a stop: the port records of devices that went with it (taps vnet
+ * made) are dropped; the others stay for the next start. */
+static void forget_gone_ports(struct network *n)
+{
+	for (size_t i = 0; i < n->n_ports;) {
+		if (if_nametoindex(n->ports[i].ifname)) {
+			i++;
+			continue;
+		}
+		n->ports[i] = n->ports[--n->n_ports];
 	}
 }
 
@@ -410,6 +443,12 @@ int network_start(struct network *n, char *err, size_t errlen)
 
 	if (n->state == NETWORK_ACTIVE)
 		return ERR("network %s is already active", n->def->name), -EALREADY;
+	ret = network_check_conflicts(n, err, errlen);
+	if (ret) { /* nothing made yet, nothing to undo */
+		n->state = NETWORK_STOPPED;
+		netstore_save_runtime(n->mgr, n);
+		return ret;
+	}
 	ret = network_find_uplink(n, err, errlen);
 	if (!ret)
 		ret = network_setup_bridge(n, err, errlen);
@@ -421,8 +460,7 @@ int network_start(struct network *n, char *err, size_t errlen)
 	if (ret) {
 		teardown(n);
 		n->state = NETWORK_STOPPED;
-		n->n_ports = 0;
-		netstore_save_runtime(n->mgr, n);
+		netstore_save_runtime(n->mgr, n); /* the port list stays for the next start */
 		return ret;
 	}
 	n->state = NETWORK_ACTIVE;
@@ -441,7 +479,7 @@ int network_stop(struct network *n, char *err, size_t errlen)
 	teardown(n);
 	tap_net_stopped(n); /* the VDE switch and the taps vnet made */
 	n->state = NETWORK_STOPPED;
-	n->n_ports = 0;
+	forget_gone_ports(n);
 	netstore_save_runtime(n->mgr, n);
 	log_info("network %s stopped", n->def->name);
 	return 0;

@@ -94,6 +94,11 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 
 	if (!p)
 		return ERR("%s is not a port of network %s", ifname, n->def->name), -ENOENT;
+	if (n->state != NETWORK_ACTIVE) { /* only the record: the device is not ours now */
+		*p = n->ports[--n->n_ports];
+		netstore_save_runtime(n->mgr, n);
+		return 0;
+	}
 	dhcp_proxy_port_gone(n->dhcp, p->ifindex);
 	/* the same device added back gets its guest's leases again */
 	if (p->ifindex && (int)if_nametoindex(ifname) == p->ifindex)

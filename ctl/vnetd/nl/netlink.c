@@ -97,7 +97,7 @@ static int delete_ifindex(int ifindex)
 	return err;
 }
 
-int nl_bridge_create(const char *name, unsigned mtu, const char *mark)
+int nl_bridge_create(const char *name, unsigned mtu, const uint8_t *given_mac, const char *mark)
 {
 	struct rtnl_link *link = rtnl_link_bridge_alloc();
 	int err, idx;
@@ -107,11 +107,14 @@ int nl_bridge_create(const char *name, unsigned mtu, const char *mark)
 	rtnl_link_set_name(link, name);
 	/* A bridge without an explicit MAC takes its lowest port's and changes
 	 * as ports come and go; the data path matches the gateway's MAC, so
-	 * give it a fixed one (libvirt's 52:54:00 prefix, random tail). */
+	 * give it a fixed one: the definition's <mac>, else libvirt's 52:54:00
+	 * prefix with a random tail. */
 	uint8_t mac[6] = { 0x52, 0x54, 0x00 };
 	struct nl_addr *a;
 
-	if (getrandom(mac + 3, 3, 0) == 3 && (a = nl_addr_build(AF_LLC, mac, 6))) {
+	if (given_mac)
+		memcpy(mac, given_mac, 6);
+	if ((given_mac || getrandom(mac + 3, 3, 0) == 3) && (a = nl_addr_build(AF_LLC, mac, 6))) {
 		rtnl_link_set_addr(link, a);
 		nl_addr_put(a);
 	}
@@ -356,4 +359,70 @@ int nl_default_route_dev(char *name, size_t len)
 	}
 	nl_cache_free(cache);
 	return err;
+}
+
+static int prefix_of(struct nl_addr *a, int ifindex, struct nl_prefix *p)
+{
+	int fam = nl_addr_get_family(a);
+
+	if ((fam != AF_INET && fam != AF_INET6) || nl_addr_get_len(a) != (fam == AF_INET ? 4u : 16u))
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->addr.family = fam;
+	if (fam == AF_INET)
+		memcpy(&p->addr.v4, nl_addr_get_binary_addr(a), 4);
+	else
+		memcpy(&p->addr.v6, nl_addr_get_binary_addr(a), 16);
+	p->prefix = nl_addr_get_prefixlen(a);
+	p->ifindex = ifindex;
+	return 0;
+}
+
+int nl_addrs_each(nl_prefix_fn fn, void *ctx)
+{
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int ret = 0;
+
+	if (rtnl_addr_alloc_cache(nls, &cache) < 0)
+		return -EIO;
+	for (obj = nl_cache_get_first(cache); obj && !ret; obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)obj;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct nl_prefix p;
+
+		if (!local || prefix_of(local, rtnl_addr_get_ifindex(a), &p))
+			continue;
+		p.prefix = rtnl_addr_get_prefixlen(a);
+		ret = fn(ctx, &p);
+	}
+	nl_cache_free(cache);
+	return ret;
+}
+
+int nl_routes_each(nl_prefix_fn fn, void *ctx)
+{
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int ret = 0;
+
+	if (rtnl_route_alloc_cache(nls, AF_UNSPEC, 0, &cache) < 0)
+		return -EIO;
+	for (obj = nl_cache_get_first(cache); obj && !ret; obj = nl_cache_get_next(obj)) {
+		struct rtnl_route *r = (struct rtnl_route *)obj;
+		struct nl_addr *dst = rtnl_route_get_dst(r);
+		struct nl_prefix p;
+		int ifindex = 0;
+
+		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST ||
+		    !dst || !nl_addr_get_prefixlen(dst))
+			continue;
+		if (rtnl_route_get_nnexthops(r) >= 1)
+			ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0));
+		if (prefix_of(dst, ifindex, &p))
+			continue;
+		ret = fn(ctx, &p);
+	}
+	nl_cache_free(cache);
+	return ret;
 }

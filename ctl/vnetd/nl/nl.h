@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netdef/netdef.h"
+
 /* ---- netlink ---- */
 /* Link, address and route operations through rtnetlink (libnl3). */
 int nl_init(void);
@@ -19,8 +21,10 @@ void nl_fini(void);
  * restarted vnetd, gone with the device; it deletes, re-addresses or takes
  * over only a device carrying its mark. */
 #define NL_MARK_MAX 128
-/* Create a bridge and mark it; -EEXIST if any device has that name. */
-int nl_bridge_create(const char *name, unsigned mtu, const char *mark);
+/* Create a bridge and mark it; -EEXIST if any device has that name. mac:
+ * its address (<mac address>), NULL for a random 52:54:00 one; mtu 0: the
+ * kernel's default. */
+int nl_bridge_create(const char *name, unsigned mtu, const uint8_t *mac, const char *mark);
 int nl_link_set_mark(const char *name, const char *mark);
 /* 1 if the device exists and carries exactly this mark, else 0. */
 int nl_link_has_mark(const char *name, const char *mark);
@@ -39,6 +43,20 @@ int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix);
 int nl_link_ipv4(const char *name, struct in_addr *ret_ip);
 /* Device of the IPv4 default route in the main table; -ENOENT if none. */
 int nl_default_route_dev(char *name, size_t len);
+
+/* Every address of the host (both families), every unicast route of the
+ * main table but the default ones: fn is called with each as a prefix
+ * (an address with its subnet's length) and the device it is on (a
+ * route's first next hop; 0 if none). A non-zero return of fn stops the
+ * walk and is returned. net-start's conflict checks (netmgr/conflicts.c). */
+struct nl_prefix {
+	struct netdef_addr addr;
+	unsigned prefix;
+	int ifindex;
+};
+typedef int (*nl_prefix_fn)(void *ctx, const struct nl_prefix *p);
+int nl_addrs_each(nl_prefix_fn fn, void *ctx);
+int nl_routes_each(nl_prefix_fn fn, void *ctx);
 
 const char *nl_strerror(int err);
 

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* net-start's safety checks on a real host (issue 17.3): a network's
+ * subnets (every <ip>, both families) must not be configured on a host
+ * device, routed by the host, or used by another active vnet network --
+ * libvirt checks at start, not at define, so that two inactive
+ * definitions may share a subnet. The error names the device or network. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "netmgr.h"
+#include "nl/nl.h"
+#include "util/util.h"
+
+/* The network's own prefixes: every <ip>, or the primary one of a
+ * definition built without ips[] (hand-made, older stores). */
+static size_t own_prefixes(const struct netdef *d, struct nl_prefix *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n_ips && n < max; i++) {
+		out[n] = (struct nl_prefix){ .prefix = d->ips[i].prefix };
+		out[n].addr.family = d->ips[i].family;
+		out[n].addr.v4 = d->ips[i].addr4;
+		out[n].addr.v6 = d->ips[i].addr6;
+		n++;
+	}
+	if (!n && d->has_ip) {
+		out[0] = (struct nl_prefix){ .prefix = d->prefix };
+		out[0].addr.family = AF_INET;
+		out[0].addr.v4 = d->ip;
+		n = 1;
+	}
+	return n;
+}
+
+static const uint8_t *addr_bytes(const struct netdef_addr *a)
+{
+	return a->family == AF_INET ? (const uint8_t *)&a->v4 : (const uint8_t *)&a->v6;
+}
+
+/* Do the two prefixes share an address (one contains the other)? */
+static bool overlaps(const struct nl_prefix *a, const struct nl_prefix *b)
+{
+	const uint8_t *x = addr_bytes(&a->addr), *y = addr_bytes(&b->addr);
+	unsigned bits = a->prefix < b->prefix ? a->prefix : b->prefix;
+
+	if (a->addr.family != b->addr.family)
+		return false;
+	for (unsigned i = 0; i < bits / 8; i++)
+		if (x[i] != y[i])
+			return false;
+	if (bits % 8) {
+		uint8_t m = (uint8_t)(0xff << (8 - bits % 8));
+
+		return (x[bits / 8] & m) == (y[bits / 8] & m);
+	}
+	return true;
+}
+
+static void prefix_format(const struct nl_prefix *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(p->addr.family, addr_bytes(&p->addr), a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, p->prefix);
+}
+
+/* Not a claim on a subnet: IPv6 link-local (every device has fe80::/64),
+ * multicast, loopback. */
+static bool ignorable(const struct nl_prefix *p)
+{
+	const uint8_t *b = addr_bytes(&p->addr);
+
+	if (p->addr.family == AF_INET)
+		return b[0] == 127 || b[0] >= 224;
+	return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff ||
+	       IN6_IS_ADDR_LOOPBACK(&p->addr.v6);
+}
+
+struct host_walk {
+	const struct nl_prefix *own;
+	size_t n_own;
+	int skip_ifindex;	/* the network's own bridge (a resumed network) */
+	const char *what;	/* "configured on" / "routed" */
+	char *err;
+	size_t errlen;
+};
+
+static int host_one(void *ctx, const struct nl_prefix *p)
+{
+	struct host_walk *w = ctx;
+	char mine[64], theirs[64], dev[IF_NAMESIZE] = "?";
+
+	if ((w->skip_ifindex && p->ifindex == w->skip_ifindex) || ignorable(p))
+		return 0;
+	for (size_t i = 0; i < w->n_own; i++) {
+		if (!overlaps(&w->own[i], p))
+			continue;
+		prefix_format(&w->own[i], mine, sizeof(mine));
+		prefix_format(p, theirs, sizeof(theirs));
+		if (p->ifindex)
+			if_indextoname(p->ifindex, dev);
+		snprintf(w->err, w->errlen, "subnet of %s is already %s the host: %s on %s", mine,
+			 w->what, theirs, dev);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static int check_networks(struct network *n, const struct nl_prefix *own, size_t n_own,
+			  char *err, size_t errlen)
+{
+	struct nl_prefix other[NETDEF_MAX_IPS];
+	char mine[64], theirs[64];
+
+	for (size_t i = 0; i < n->mgr->n_nets; i++) {
+		struct network *o = n->mgr->nets[i];
+		size_t k;
+
+		if (o == n || o->state != NETWORK_ACTIVE || o->def->mode == NETDEF_MODE_BRIDGE)
+			continue;
+		k = own_prefixes(o->def, other, NETDEF_MAX_IPS);
+		for (size_t a = 0; a < n_own; a++)
+			for (size_t b = 0; b < k; b++) {
+				if (!overlaps(&own[a], &other[b]))
+					continue;
+				prefix_format(&own[a], mine, sizeof(mine));
+				prefix_format(&other[b], theirs, sizeof(theirs));
+				return ERR("subnet of %s overlaps %s of active network %s (bridge %s)",
+					   mine, theirs, o->def->name, o->def->bridge), -EADDRINUSE;
+			}
+	}
+	return 0;
+}
+
+/* The network's own bridge, still up from before (a resumed network):
+ * marked for it, or the unmarked bridge of a vnetd without marks that
+ * bridge_claim will mark (network.c). */
+static bool own_bridge(const struct network *n)
+{
+	char kind[32] = "", alias[8] = "";
+
+	if (network_bridge_is_ours(n))
+		return true;
+	if (!n->bridge_legacy || nl_link_kind(n->def->bridge, kind, sizeof(kind)))
+		return false;
+	nl_link_alias(n->def->bridge, alias, sizeof(alias));
+	return !strcmp(kind, "bridge") && !alias[0];
+}
+
+int network_check_conflicts(struct network *n, char *err, size_t errlen)
+{
+	struct nl_prefix own[NETDEF_MAX_IPS];
+	size_t n_own;
+	struct host_walk w = { .err = err, .errlen = errlen };
+	int ret;
+
+	/* a shared LAN's addresses are the LAN's, moved from its NIC */
+	if (n->def->mode == NETDEF_MODE_BRIDGE)
+		return 0;
+	n_own = own_prefixes(n->def, own, NETDEF_MAX_IPS);
+	if (!n_own)
+		return 0;
+	ret = check_networks(n, own, n_own, err, errlen);
+	if (ret)
+		return ret;
+	w.own = own;
+	w.n_own = n_own;
+	if (own_bridge(n))
+		w.skip_ifindex = (int)if_nametoindex(n->def->bridge);
+	w.what = "configured on";
+	ret = nl_addrs_each(host_one, &w);
+	if (!ret) {
+		w.what = "routed by";
+		ret = nl_routes_each(host_one, &w);
+	}
+	if (ret && ret != -EADDRINUSE)
+		return ERR("cannot read the host's addresses and routes: %s", strerror(-ret)), ret;
+	return ret;
+}

@@ -101,7 +101,8 @@
 	X(CT_FWD_LIMIT, "ct_forward_limit") /* port forward at its flow cap */ \
 	X(INTERNAL, "internal")       /* no verdict reached: a pipeline bug */ \
 	X(PORT_ISOLATED, "port_isolated") /* isolated port to isolated port */ \
-	X(LEARN_LIMIT, "learn_limit") /* port at its learned-address limit */
+	X(LEARN_LIMIT, "learn_limit") /* port at its learned-address limit */ \
+	X(ACL, "acl")                 /* an ACL's drop rule or default */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,
@@ -418,5 +419,87 @@ struct vnet_uplink {
 	__u8 pad[2];
 };
 _Static_assert(sizeof(struct vnet_uplink) == 4, "uplink layout");
+
+/* ACLs (bpf/lib/acl.h, docs/acl.md): a bit-vector classifier. An ACL has
+ * a slot (1..VNET_ACL_SLOTS-1); its rules for one direction are a table
+ * t = slot * 2 + dir, built twice (generations): the classifier
+ * cls = t * 2 + gen. A field's lookup (source and destination prefix,
+ * source and destination port or ICMP type: LPM tries; protocol: array)
+ * gives the bitmap of the rules that field allows; the first bit set in
+ * all five is the matching rule. vnetd builds the inactive generation
+ * and flips acl_gen[t], so a packet never sees half a rule set. */
+#define VNET_ACL_SLOTS 64
+#define VNET_ACL_RULES 1024		/* rules per ACL and direction */
+#define VNET_ACL_WORDS (VNET_ACL_RULES / 64)
+#define VNET_ACL_TABLES (VNET_ACL_SLOTS * 2)
+#define VNET_ACL_CLASSIFIERS (VNET_ACL_TABLES * 2)
+#define VNET_ACL_HIT_STRIDE (VNET_ACL_RULES + 2)	/* + default, established */
+#define VNET_ACL_HIT_DEFAULT VNET_ACL_RULES
+#define VNET_ACL_HIT_EST (VNET_ACL_RULES + 1)
+#define VNET_ACL_MAX_LPM 131072		/* prefixes of every classifier */
+#define VNET_ACL_MAX_FLOWS 65536	/* allowed flows whose replies pass */
+#define VNET_ACL_FLOW_NS (3600ULL * 1000000000ULL)
+#define VNET_ACL_DIR_IN 0		/* into the guest */
+#define VNET_ACL_DIR_OUT 1		/* from the guest */
+#define VNET_ACL_ALLOW 0
+#define VNET_ACL_DROP 1
+#define VNET_ACL_TABLE(slot, dir) ((slot) * 2 + (dir))
+#define VNET_ACL_CLS(t, gen) ((t) * 2 + ((gen) & 1))
+/* protocol classes (acl_proto index cls * 4 + class) */
+#define VNET_ACL_P_OTHER 0
+#define VNET_ACL_P_TCP 1
+#define VNET_ACL_P_UDP 2
+#define VNET_ACL_P_ICMP 3
+
+enum vnet_acl_field { VNET_ACL_F_SRC, VNET_ACL_F_DST, VNET_ACL_F_SPORT, VNET_ACL_F_DPORT };
+
+/* acl_lpm key: prefixlen counts bits from field on: 24 + the prefix's
+ * length (addresses: up to 32; ports and ICMP types: up to 16). cls in
+ * network order so the trie compares it first. */
+struct vnet_acl_lpm_key {
+	__u32 prefixlen;
+	__u8 field;		/* enum vnet_acl_field */
+	__u8 cls[2];		/* big endian */
+	__u8 data[5];		/* address (4) or port (2), network order */
+};
+_Static_assert(sizeof(struct vnet_acl_lpm_key) == 12, "acl lpm key layout");
+
+struct vnet_acl_bits {
+	__u64 w[VNET_ACL_WORDS];
+};
+
+/* acl_info[cls]: the classifier's rules' actions. */
+struct vnet_acl_info {
+	__u16 nrules;
+	__u8 nwords;		/* words of the bitmaps in use */
+	__u8 dflt;		/* VNET_ACL_ALLOW / DROP when no rule matches */
+	__u8 valid;
+	__u8 pad[3];
+	__u8 act[VNET_ACL_RULES];	/* VNET_ACL_ALLOW / DROP by rule bit */
+};
+_Static_assert(sizeof(struct vnet_acl_info) == 8 + VNET_ACL_RULES, "acl info layout");
+
+/* acl_port_map: ifindex -> the tables judging it (0: none). */
+struct vnet_acl_port {
+	__u16 in_t;		/* VNET_ACL_TABLE(slot, VNET_ACL_DIR_IN) */
+	__u16 out_t;
+};
+_Static_assert(sizeof(struct vnet_acl_port) == 4, "acl port layout");
+
+/* acl_flow (LRU): a packet an ACL allowed at a port that also has an ACL
+ * in the other direction leaves the reply's tuple here (as the reply will
+ * be seen there); a reply no rule matches passes instead of taking the
+ * default (nftables' ct state established). */
+struct vnet_acl_flow_key {
+	__u32 ifindex;
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 dir;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_acl_flow_key) == 20, "acl flow key layout");
 
 #endif

@@ -6,6 +6,7 @@
 #define VNET_BPF_DELIVER_H
 
 #include "route.h"
+#include "acl.h"
 
 /* The guest port a packet from the uplink goes to: ACT_CONTINUE with *dst
  * and *net set, or the verdict (ACT_PASS: not for XDP, TTL expiry; or the
@@ -32,8 +33,10 @@ static __always_inline enum act deliver_to(struct pkt *p, const struct hdrs *h, 
 					   const struct vnet_port *dst, const struct vnet_net *net,
 					   const __u8 *mac, __u32 addr, __u16 port)
 {
-	enum vnet_drop r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
+	enum vnet_drop r = acl_to_guest(h, ifindex, addr, port);	/* its ingress ACL */
 
+	if (!r)
+		r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
 	if (r)
 		return drop(p, r);
 	return set_redirect(p, ifindex, dst->kind, dst->hook);

@@ -227,4 +227,66 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } global_stats SEC(".maps");
 
+/* ACLs (acl.h): written by vnetd (dp_acl.c) only, but acl_hits (the
+ * programs count, vnetd reads) and acl_flow (the programs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_ACL_MAX_LPM);
+	__type(key, struct vnet_acl_lpm_key);
+	__type(value, struct vnet_acl_bits);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_lpm SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_ACL_CLASSIFIERS * 4);
+	__type(key, __u32);
+	__type(value, struct vnet_acl_bits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_proto SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_ACL_CLASSIFIERS);
+	__type(key, __u32);
+	__type(value, struct vnet_acl_info);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_info SEC(".maps");
+
+/* table -> its live generation (0/1): flipped last by vnetd */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_ACL_TABLES);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_gen SEC(".maps");
+
+/* hits by cls * VNET_ACL_HIT_STRIDE + rule bit (default, established
+ * after the rules). Shared, atomic adds: per CPU it would be 2 MB a CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_ACL_CLASSIFIERS * VNET_ACL_HIT_STRIDE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_acl_port);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_port_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_ACL_MAX_FLOWS);
+	__type(key, struct vnet_acl_flow_key);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_flow SEC(".maps");
+
 #endif

@@ -36,6 +36,7 @@ static __always_inline bool filter_off(const struct vnet_port *port)
 {
 	return port->flags & VNET_PORT_FILTER_OFF;
 }
+#include "acl.h"
 
 /* ARP: the sender MAC must be the frame's source, the sender IP one bound
  * to this port (0.0.0.0 is an RFC 5227 probe and allowed); under learn an
@@ -124,6 +125,8 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 		return ACT_PASS;
 	if (port->flags & dst->flags & VNET_PORT_ISOLATED)
 		return drop(p, VNET_DROP_PORT_ISOLATED);
+	if (acl_to_guest(h, out, h->daddr, h->proto == IPPROTO_ICMP_ ? h->sport : h->dport))
+		return drop(p, VNET_DROP_ACL);	/* the destination's ingress ACL */
 	return set_redirect(p, out, dst->kind, dst->hook);
 }
 
@@ -196,6 +199,9 @@ static __always_inline enum act port_ingress(struct pkt *p)
 		r = VNET_DROP_IPV6;
 	else
 		r = VNET_DROP_L2_PROTO;
+	if (r)
+		return drop(p, r);
+	r = acl_from_guest(p, &h);	/* the guest's egress ACL */
 	if (r)
 		return drop(p, r);
 	/* the bridge would hand these to the port device's own stack, where

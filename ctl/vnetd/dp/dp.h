@@ -168,4 +168,17 @@ struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id);
  * {"drops":{reason:n}, "conntrack":{"uplink_pass","table_entries","max_entries"}}. */
 struct json_object *dp_stats_global_json(struct datapath *dp);
 
+/* ACLs (dp_acl.c, bpf/lib/acl.h). slot: 1..VNET_ACL_SLOTS-1, vnetd's
+ * number for a named ACL. dp_acl_load compiles a's rules for both
+ * directions and swaps them in atomically (a NULL: no rules, judged as
+ * none); dp_acl_hits adds the live generation's hits per rule (hits[] has
+ * a->n_rules), of the default and of replies passed as established;
+ * dp_acl_port_set names the slots judging a port (0: none). */
+struct acl;
+int dp_acl_load(struct datapath *dp, unsigned slot, const struct acl *a, char *err,
+		size_t errlen);
+void dp_acl_hits(struct datapath *dp, unsigned slot, const struct acl *a, uint64_t *hits,
+		 uint64_t *dflt, uint64_t *est);
+int dp_acl_port_set(struct datapath *dp, int ifindex, unsigned in_slot, unsigned out_slot);
+
 #endif

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for lib/acl: the XML form (parse, format, round trip, clear
+ * errors), the rule words of acl-rule-add, and the compiler checked
+ * against a plain first-match walk over random rule sets and packets. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "acl/acl.h"
+
+static const char XML[] =
+	"<acl xmlns='http://vnet.dev/schemas/network/1.0' name='web' default='drop'>\n"
+	"  <rule action='allow' direction='out' proto='tcp' dst='10.1.0.0/16' dport='80'/>\n"
+	"  <rule action='allow' direction='in' proto='tcp' src='192.168.1.7' sport='1000-2000'/>\n"
+	"  <rule action='drop' proto='icmp' icmpType='8'/>\n"
+	"  <rule action='allow' src='2001:db8::/32'/>\n"
+	"</acl>\n";
+
+static void test_parse_and_round_trip(void **state)
+{
+	struct acl *a, *b;
+	char err[256], *x;
+
+	assert_int_equal(acl_parse_xml(XML, strlen(XML), &a, err, sizeof(err)), 0);
+	assert_string_equal(a->name, "web");
+	assert_int_equal(a->dflt, ACL_DROP);
+	assert_int_equal(a->n_rules, 4);
+	assert_int_equal(a->rules[0].dir, ACL_OUT);
+	assert_int_equal(a->rules[0].proto, IPPROTO_TCP);
+	assert_int_equal(a->rules[0].dst.len, 16);
+	assert_int_equal(a->rules[0].dport_lo, 80);
+	assert_int_equal(a->rules[0].dport_hi, 80);
+	assert_int_equal(a->rules[1].sport_lo, 1000);
+	assert_int_equal(a->rules[1].sport_hi, 2000);
+	assert_int_equal(a->rules[2].dir, ACL_INOUT);
+	assert_int_equal(a->rules[2].icmp_type, 8);
+	assert_int_equal(a->rules[3].src.family, AF_INET6);
+	x = acl_format_xml(a);
+	assert_non_null(x);
+	assert_int_equal(acl_parse_xml(x, strlen(x), &b, err, sizeof(err)), 0);
+	assert_int_equal(b->n_rules, a->n_rules);
+	assert_memory_equal(b->rules, a->rules, a->n_rules * sizeof(a->rules[0]));
+	free(x);
+	free(a);
+	free(b);
+}
+
+static void refused(const char *xml, const char *want)
+{
+	struct acl *a = NULL;
+	char err[256] = "";
+
+	assert_int_equal(acl_parse_xml(xml, strlen(xml), &a, err, sizeof(err)), -EINVAL);
+	assert_null(a);
+	if (!strstr(err, want))
+		fail_msg("error '%s' does not say '%s'", err, want);
+}
+
+static void test_errors(void **state)
+{
+	refused("<acl/>", "missing attribute 'name'");
+	refused("<acl name='../x'/>", "bad ACL name");
+	refused("<network name='x'/>", "expected <acl>");
+	refused("<acl name='x'><rule action='maybe'/></acl>", "action 'maybe'");
+	refused("<acl name='x'><rule dport='80'/></acl>", "ports need proto tcp or udp");
+	refused("<acl name='x'><rule proto='tcp' dport='90-80'/></acl>", "dport '90-80'");
+	refused("<acl name='x'><rule proto='tcp' dport='65536'/></acl>", "dport '65536'");
+	refused("<acl name='x'><rule icmpType='8'/></acl>", "icmpType needs proto icmp");
+	refused("<acl name='x'><rule src='10.0.0.0/33'/></acl>", "src '10.0.0.0/33'");
+	refused("<acl name='x'><rule src='10.0.0.0/8' dst='::1'/></acl>", "families");
+	refused("<acl name='x'><rule colour='red'/></acl>", "unknown rule attribute 'colour'");
+	refused("<acl name='x'><match/></acl>", "unsupported element <match>");
+	refused("<acl name='x' default='maybe'/>", "default 'maybe'");
+	refused("<!DOCTYPE acl><acl name='x'/>", "DOCTYPE");
+	refused("<acl name='x'", "XML parse error");
+}
+
+static void test_rule_words(void **state)
+{
+	const char *w[] = { "drop", "out", "tcp", "src=10.0.0.1/8", "dport=22-23" };
+	const char *bad[] = { "drop", "sideways" };
+	struct acl_rule r;
+	char err[256], line[256];
+
+	assert_int_equal(acl_rule_parse(5, w, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.action, ACL_DROP);
+	assert_int_equal(r.src.v4.s_addr, inet_addr("10.0.0.0"));	/* host bits cleared */
+	acl_rule_format(&r, line, sizeof(line));
+	assert_string_equal(line, "drop out tcp src=10.0.0.0/8 dport=22-23");
+	assert_int_equal(acl_rule_parse(2, bad, &r, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "sideways"));
+}
+
+/* --- the compiler against a first-match walk ------------------------------ */
+static int prefix_has(const struct acl_prefix *p, uint32_t a)
+{
+	uint32_t m = p->len ? ~0u << (32 - p->len) : 0;
+
+	if (!p->family)
+		return 1;
+	return p->family == AF_INET && ((ntohl(p->v4.s_addr) ^ ntohl(a)) & m) == 0;
+}
+
+static int walk(const struct acl *a, enum acl_table_dir dir, uint32_t s, uint32_t d, uint8_t proto,
+		uint16_t sp, uint16_t dp)
+{
+	int bit = 0;
+
+	for (size_t i = 0; i < a->n_rules; i++) {
+		const struct acl_rule *r = &a->rules[i];
+
+		if (!(r->dir & (dir == ACL_TABLE_IN ? ACL_IN : ACL_OUT)))
+			continue;
+		bit++;
+		if (r->proto && r->proto != proto)
+			continue;
+		if (!prefix_has(&r->src, s) || !prefix_has(&r->dst, d))
+			continue;
+		if (proto == IPPROTO_ICMP) {
+			if (r->icmp_type >= 0 && r->icmp_type != dp)
+				continue;
+		} else if (r->proto && (sp < r->sport_lo || sp > r->sport_hi || dp < r->dport_lo ||
+					dp > r->dport_hi)) {
+			continue;
+		}
+		return bit - 1;
+	}
+	return -1;
+}
+
+static uint32_t rnd_addr(void)
+{
+	/* a small space, so prefixes overlap and nest */
+	return htonl(0x0a000000u | (uint32_t)(rand() % 4) << 16 | (uint32_t)(rand() % 4) << 8 |
+		     (uint32_t)(rand() % 4));
+}
+
+static uint16_t rnd_port(void)
+{
+	static const uint16_t p[] = { 0, 1, 22, 80, 443, 1023, 1024, 8080, 32767, 32768, 65535 };
+
+	return rand() % 3 ? p[rand() % 11] : (uint16_t)rand();
+}
+
+static void rnd_rule(struct acl_rule *r)
+{
+	static const uint8_t protos[] = { 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP };
+
+	acl_rule_init(r);
+	r->action = rand() % 2;
+	r->dir = 1 + rand() % 3;
+	r->proto = protos[rand() % 4];
+	if (rand() % 2) {
+		r->src.family = AF_INET;
+		r->src.len = (uint8_t)(rand() % 33);
+		r->src.v4.s_addr = rnd_addr() & htonl(r->src.len ? ~0u << (32 - r->src.len) : 0);
+	}
+	if (rand() % 2) {
+		r->dst.family = AF_INET;
+		r->dst.len = (uint8_t)(8 + rand() % 25);
+		r->dst.v4.s_addr = rnd_addr() & htonl(~0u << (32 - r->dst.len));
+	}
+	if (r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP) {
+		uint16_t a = rnd_port(), b = rnd_port();
+
+		if (rand() % 2)
+			r->sport_lo = a < b ? a : b, r->sport_hi = a < b ? b : a;
+		a = rnd_port(), b = rnd_port();
+		if (rand() % 3)
+			r->dport_lo = a < b ? a : b, r->dport_hi = rand() % 2 ? r->dport_lo : (a < b ? b : a);
+	}
+	if (r->proto == IPPROTO_ICMP && rand() % 2)
+		r->icmp_type = rand() % 3 ? 8 : rand() % 256;
+}
+
+static void test_compiler_matches_walk(void **state)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, 47 };
+	struct acl *a = calloc(1, sizeof(*a));
+
+	srand(19);
+	for (int round = 0; round < 40; round++) {
+		struct acl_table t[2];
+
+		a->n_rules = 1 + (size_t)(rand() % (round < 35 ? 70 : ACL_MAX_RULES));
+		for (size_t i = 0; i < a->n_rules; i++)
+			rnd_rule(&a->rules[i]);
+		assert_int_equal(acl_compile(a, ACL_TABLE_IN, &t[0]), 0);
+		assert_int_equal(acl_compile(a, ACL_TABLE_OUT, &t[1]), 0);
+		for (int k = 0; k < 400; k++) {
+			uint32_t s = rnd_addr(), d = rnd_addr();
+			uint8_t p = protos[rand() % 4];
+			uint16_t sp = p == IPPROTO_ICMP ? 0 : rnd_port();
+			uint16_t dp = p == IPPROTO_ICMP ? (rand() % 2 ? 8 : rand() % 256) : rnd_port();
+
+			if (p == 47)
+				sp = dp = 0;
+			for (int dir = 0; dir < 2; dir++) {
+				int want = walk(a, dir, s, d, p, sp, dp);
+				int got = acl_table_match(&t[dir], s, d, p, sp, dp);
+
+				if (want != got)
+					fail_msg("round %d dir %d: walk %d, compiled %d", round, dir,
+						 want, got);
+			}
+		}
+		acl_table_free(&t[0]);
+		acl_table_free(&t[1]);
+	}
+	free(a);
+}
+
+static void test_rule_insert_remove(void **state)
+{
+	struct acl *a = calloc(1, sizeof(*a));
+	struct acl_rule r;
+	char err[128];
+
+	acl_rule_init(&r);
+	strcpy(a->name, "x");
+	for (int i = 0; i < 3; i++) {
+		r.dport_lo = r.dport_hi = (uint16_t)i;
+		assert_int_equal(acl_rule_insert(a, 99, &r, err, sizeof(err)), 0);
+	}
+	r.dport_lo = 7;
+	assert_int_equal(acl_rule_insert(a, 1, &r, err, sizeof(err)), 0);
+	assert_int_equal(a->rules[1].dport_lo, 7);
+	assert_int_equal(a->rules[2].dport_lo, 1);
+	assert_int_equal(acl_rule_remove(a, 0, err, sizeof(err)), 0);
+	assert_int_equal(a->rules[0].dport_lo, 7);
+	assert_int_equal(acl_rule_remove(a, 3, err, sizeof(err)), -EINVAL);
+	a->n_rules = ACL_MAX_RULES;
+	assert_int_equal(acl_rule_insert(a, 0, &r, err, sizeof(err)), -EINVAL);
+	free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_and_round_trip),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_rule_words),
+		cmocka_unit_test(test_compiler_matches_walk),
+		cmocka_unit_test(test_rule_insert_remove),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -100,6 +100,27 @@ void netmgr_assign_mac(struct netdef *def)
 	def->has_mac = 1;
 }
 
+/* Append one warning line to def->warnings (the parser's come first). */
+static void warn(struct netdef *def, const char *msg)
+{
+	size_t len = strlen(def->warnings);
+
+	if (strstr(def->warnings, msg) || len + strlen(msg) + 2 > sizeof(def->warnings))
+		return;
+	if (len)
+		def->warnings[len++] = '\n';
+	memcpy(def->warnings + len, msg, strlen(msg) + 1);
+}
+
+void netmgr_add_warnings(struct netdef *def)
+{
+	if (def->mode != NETDEF_MODE_BRIDGE && def->stp)
+		warn(def, "<bridge stp='on'>: STP runs on the kernel bridge, but vnet's data path "
+			  "forwards guest traffic (guest to guest, to the uplink) around it: port "
+			  "states and delay only hold back what the bridge itself passes (to the "
+			  "host: DHCP, DNS; floods)");
+}
+
 /* A network without <bridge name> gets the first free vnbrN. */
 static void assign_bridge(struct netmgr *m, struct netdef *def)
 {
@@ -161,6 +182,7 @@ int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network 
 		return ret;
 	assign_bridge(m, def);
 	assign_uuid(def);
+	netmgr_add_warnings(def);
 	if (def->mode != NETDEF_MODE_BRIDGE) /* a shared LAN's bridge keeps its NIC's */
 		netmgr_assign_mac(def);
 	ret = check_conflicts(m, def, err, errlen);
@@ -427,6 +449,8 @@ struct json_object *network_info_json(struct network *n)
 	}
 	if (n->state == NETWORK_ACTIVE && n->uplink[0])
 		json_object_object_add(o, "uplink", json_object_new_string(n->uplink));
+	if (d->warnings[0])
+		json_object_object_add(o, "warnings", json_object_new_string(d->warnings));
 	json_object_object_add(o, "ports", json_object_new_int(n->n_ports));
 	json_object_object_add(o, "id", json_object_new_int(n->id));
 	return o;

@@ -167,6 +167,9 @@ int netstore_load_all(struct netmgr *m);
 /* Netmgr internals shared by network.c and netstore.c. */
 struct network *netmgr_add(struct netmgr *m, struct netdef *def, uint32_t id, int autostart);
 uint32_t netmgr_free_id(struct netmgr *m);
+/* The warnings vnet adds to the parser's (def->warnings): what a
+ * definition asks that vnet's data path makes partly meaningless. */
+void netmgr_add_warnings(struct netdef *def);
 /* A definition without <mac address> gets a fixed random one (libvirt). */
 void netmgr_assign_mac(struct netdef *def);
 

@@ -239,6 +239,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 		return ret;
 	}
 	load_meta(m, def, &id, &autostart);
+	netmgr_add_warnings(def);
 	n = reload ? netmgr_find(m, def->name) : NULL;
 	if (n) {
 		if (n->state == NETWORK_ACTIVE) {

@@ -116,8 +116,16 @@ int network_setup_bridge(struct network *n, char *err, size_t errlen)
 	ret = bridge_claim(n, err, errlen);
 	if (ret)
 		return ret;
-	if (d->mtu)
-		nl_link_set_mtu(d->bridge, d->mtu);
+	/* set after creation: the bridge then keeps this MTU as ports join
+	 * (else it falls to its lowest port's) */
+	if (d->mtu && (ret = nl_link_set_mtu(d->bridge, d->mtu)))
+		return ERR("cannot set MTU %u on %s: %s", d->mtu, d->bridge, nl_strerror(ret)), ret;
+	/* vnet's default is STP off (no loops among guest ports); libvirt's
+	 * XML given, as written */
+	if ((d->stp || d->stp_given || d->delay_given) &&
+	    (ret = nl_bridge_set_stp(d->bridge, d->stp, d->delay)))
+		return ERR("cannot set STP %s, delay %u s on %s: %s", d->stp ? "on" : "off",
+			   d->delay, d->bridge, nl_strerror(ret)), ret;
 	if (d->has_ip) {
 		ret = nl_addr_add(d->bridge, d->ip, d->prefix);
 		if (ret)

@@ -55,6 +55,11 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 			   n->def->name), -ENODEV;
 	/* The program first, then the bridge: a frame the device receives
 	 * between the two would be bridged unchecked (spoofed to other guests). */
+	/* <mtu>: every port takes the network's (a tap is made at 1500 while
+	 * DHCP advertises the network's), so the bridge never falls below it */
+	if (n->def->mtu && (ret = nl_link_set_mtu(ifname, n->def->mtu)))
+		return ERR("cannot set MTU %u on %s: %s", n->def->mtu, ifname, nl_strerror(ret)),
+		       ret;
 	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
 	if (ret)
 		return ret;

@@ -426,3 +426,33 @@ int nl_routes_each(nl_prefix_fn fn, void *ctx)
 	nl_cache_free(cache);
 	return ret;
 }
+
+int nl_bridge_set_stp(const char *name, int stp, unsigned delay_secs)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nlattr *info, *data;
+	struct nl_msg *msg;
+	int err;
+
+	ifi.ifi_index = (int)if_nametoindex(name);
+	if (!ifi.ifi_index)
+		return -ENODEV;
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	if (!msg)
+		return -ENOMEM;
+	/* forward_delay first: the kernel checks its range (2..30 s) only
+	 * while STP runs, and libvirt's default delay is 0 */
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+	    nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, delay_secs * 100) < 0 || /* clock_t */
+	    nla_put_u32(msg, IFLA_BR_STP_STATE, stp ? 1 : 0) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	err = nl_send_sync(nls, msg); /* frees msg */
+	return nl_errno(err);
+}

@@ -25,6 +25,8 @@ void nl_fini(void);
  * its address (<mac address>), NULL for a random 52:54:00 one; mtu 0: the
  * kernel's default. */
 int nl_bridge_create(const char *name, unsigned mtu, const uint8_t *mac, const char *mark);
+/* <bridge stp delay>: the kernel bridge's stp_state and forward_delay. */
+int nl_bridge_set_stp(const char *name, int stp, unsigned delay_secs);
 int nl_link_set_mark(const char *name, const char *mark);
 /* 1 if the device exists and carries exactly this mark, else 0. */
 int nl_link_has_mark(const char *name, const char *mark);

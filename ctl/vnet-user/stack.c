@@ -14,6 +14,7 @@
 
 #include "util/util.h"
 #include "netdef/netdef.h"
+#include "dhcp/dhcp.h"
 #include "stack.h"
 
 #define RX_BURST 64
@@ -215,7 +216,7 @@ static int setup(struct vu_stack *s, int first, char *err, size_t errlen)
 		snprintf(err, errlen, "bad domain '%s'", s->def->domain);
 		return -EINVAL;
 	}
-	if (s->def->has_dhcp &&
+	if (dhcp_netdef_serves(s->def) &&
 	    !(s->dhcp = vu_dhcp_new(s->def, s->p->leases, s->gw_mac, s->zone, err, errlen)))
 		return -EINVAL;
 	snprintf(url, sizeof(url), "vde://%s", s->p->run.sw);

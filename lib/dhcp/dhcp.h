@@ -60,6 +60,8 @@ enum dhcp_opt {
 	OPT_T1 = 58,
 	OPT_T2 = 59,
 	OPT_CLIENT_ID = 61,
+	OPT_TFTP_SERVER = 66,
+	OPT_BOOTFILE = 67,
 	OPT_END = 255,
 };
 
@@ -93,6 +95,21 @@ struct dhcp_msg {
  * of its field. */
 int dhcp_msg_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m);
 
+/* A raw option as the admin configured it (<vnet:option>, the value
+ * already encoded by dhcp_option_encode). */
+#define DHCP_MAX_RAW_OPTS 32
+struct dhcp_raw_opt {
+	uint8_t code, len;
+	uint8_t data[255];
+};
+
+/* Encode an option value in vnet's syntax (docs/network-xml.md, close to
+ * dnsmasq's): "10.0.0.1,10.0.0.2" (IPv4 addresses, 4 bytes each), "1500"
+ * (a decimal number, in 1, 2 or 4 bytes by its size), "01:02:ab" (hex
+ * bytes), "\"text\"" or any other text (its bytes). Returns the length
+ * (0..cap) or -EINVAL (a malformed address or number list, too long). */
+int dhcp_option_encode(const char *value, uint8_t *out, size_t cap);
+
 /* What the server sends. Options are emitted in this order: message type,
  * server id, then the client's parameter request list order, then any
  * remaining option this struct carries. */
@@ -116,6 +133,10 @@ struct dhcp_reply {
 	uint8_t prl_len;
 	uint8_t client_id[255];		/* echoed (RFC 6842) */
 	uint8_t client_id_len;
+	struct in_addr siaddr;		/* <bootp server>: next server, 0 = none */
+	char file[128];			/* <bootp file>, "" = none (also option 67) */
+	const struct dhcp_raw_opt *opts; /* the admin's raw options: override */
+	size_t n_opts;			/* built-in ones, always sent */
 };
 
 /* Build into buf (cap >= DHCP_BOOTP_MIN_LEN). Options that do not fit in
@@ -134,12 +155,30 @@ const char *dhcp_type_name(unsigned type);
 #define DHCP_DEFAULT_OFFER_HOLD 60  /* seconds an offered address is reserved */
 #define DHCP_DEFAULT_QUARANTINE 600 /* seconds a declined address is withheld */
 
+#define DHCP_POOL_MAX_RANGES 8
+#define DHCP_LEASE_INFINITE 0xffffffffu /* lease time option value: never ends */
+
+/* One dynamic range; lease_secs 0 = the pool's, DHCP_LEASE_INFINITE. */
+struct dhcp_pool_range {
+	struct in_addr start, end; /* inclusive */
+	uint32_t lease_secs;
+};
+
 struct dhcp_pool_config {
 	struct in_addr server_ip; /* server identifier and router */
 	unsigned prefix;	  /* 1..30 */
+	/* The dynamic ranges: ranges[0..n_ranges), disjoint; with n_ranges 0
+	 * the single range start..end, none if start is 0 (static hosts only). */
+	size_t n_ranges;
+	struct dhcp_pool_range ranges[DHCP_POOL_MAX_RANGES];
 	struct in_addr start, end; /* dynamic range, inclusive */
-	uint32_t lease_secs;	  /* 0 = DHCP_DEFAULT_LEASE */
+	uint32_t lease_secs;	  /* 0 = DHCP_DEFAULT_LEASE; may be DHCP_LEASE_INFINITE */
 	struct in_addr dns;	  /* 0 = server_ip */
+	int no_dns;		  /* advertise no DNS server (<dns enable='no'>) */
+	struct in_addr next_server; /* <bootp server>; 0 = server_ip when boot_file is set */
+	char boot_file[128];	  /* <bootp file>, "" = none */
+	size_t n_opts;		  /* raw options sent in every OFFER/ACK */
+	struct dhcp_raw_opt opts[DHCP_MAX_RAW_OPTS];
 	char domain[128];	  /* "" = none */
 	unsigned mtu;		  /* 0 = none */
 	uint32_t offer_hold_secs; /* 0 = default */
@@ -168,7 +207,7 @@ struct dhcp_pool_event {
 	uint8_t mac[6];
 	struct in_addr ip;
 	char hostname[DHCP_HOSTNAME_MAX];
-	int64_t expires; /* 0 for static hosts */
+	int64_t expires; /* 0 for static hosts and infinite leases */
 	int is_static;
 	uint32_t port;	 /* bound: the port the exchange came in on; 0 = not known */
 };
@@ -196,6 +235,22 @@ struct dhcp_pool;
 struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_event_cb cb,
 				void *ctx);
 void dhcp_pool_free(struct dhcp_pool *p);
+
+/* A <host>: by MAC (has_mac) or by name (the client's option 12, matched
+ * without case, when there is no MAC: the first client to take it holds it
+ * while its lease lasts). With an address (ip not 0) it is a static host;
+ * without, it only names the client and sets its lease time. lease_secs:
+ * 0 = the pool's (or its range's), DHCP_LEASE_INFINITE. */
+struct dhcp_pool_host {
+	uint8_t mac[6];
+	int has_mac;
+	struct in_addr ip;
+	char name[DHCP_HOSTNAME_MAX];
+	uint32_t lease_secs;
+};
+/* -EINVAL (bad address, neither MAC nor name), -EEXIST (the MAC or name
+ * already has another host), -EADDRINUSE (ip is another host's), -ENOSPC. */
+int dhcp_pool_add_host(struct dhcp_pool *p, const struct dhcp_pool_host *h, int64_t now);
 
 /* A static host: its MAC always gets ip, and no other client ever does.
  * A dynamic lease on ip, or held by mac, is revoked (gone event).
@@ -259,11 +314,18 @@ struct dhcp_counters *dhcp_pool_counters(struct dhcp_pool *p);
 /* A DHCP pool set up from a network definition, the same for vnetd's
  * service and the user-mode stack: the <range>, the lease time, <domain>
  * and <mtu>, the gateway as server, router and DNS, and the <host>s. */
-/* NULL with errno set if the range is not servable (dhcp_pool_new). A
+/* Every <range> of the IPv4 <dhcp> with its <lease> (a <dhcp> of hosts
+ * only serves them alone), the <host>s by MAC or name with theirs,
+ * <bootp>, the raw <option>s, no DNS server with <dns enable='no'>.
+ * A range overlapping an earlier one is served as its remaining part.
+ * NULL with errno set if the range is not servable (dhcp_pool_new). A
  * <host> the pool refuses is skipped with a warning: the definition was
  * validated, so it can only be one the pool has no room for. */
 struct dhcp_pool *dhcp_pool_from_netdef(const struct netdef *def, int64_t now,
 					dhcp_pool_event_cb cb, void *ctx);
+/* Whether def runs a DHCPv4 server: a <range>, or an IPv4 <dhcp> of
+ * static hosts only (libvirt serves those too). */
+int dhcp_netdef_serves(const struct netdef *def);
 
 /* ---- dhcp_json ---- */
 /* Leases as JSON, shared by vnetd's DHCP service and the user-mode stack. */

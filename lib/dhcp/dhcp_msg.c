@@ -169,14 +169,50 @@ static void emit(struct emitter *e, uint8_t code, const void *data, size_t len)
 	e->done[code / 8] |= 1u << (code % 8);
 }
 
-/* The value this reply carries for code, or 0 if it carries none. */
+static const struct dhcp_raw_opt *raw_opt(const struct dhcp_reply *r, uint8_t code)
+{
+	for (size_t i = 0; i < r->n_opts; i++)
+		if (r->opts[i].code == code)
+			return &r->opts[i];
+	return NULL;
+}
+
+/* Options 66 and 67 (RFC 2132 9.4, 9.5): the <bootp> server and file. */
+static size_t boot_value(const struct dhcp_reply *r, uint8_t code, uint8_t *v)
+{
+	size_t n;
+
+	if (!r->file[0])
+		return 0;
+	if (code == OPT_TFTP_SERVER) {
+		if (!inet_ntop(AF_INET, &r->siaddr, (char *)v, INET_ADDRSTRLEN))
+			return 0;
+		return strlen((char *)v);
+	}
+	n = strnlen(r->file, sizeof(r->file) - 1);
+	memcpy(v, r->file, n);
+	return n;
+}
+
+/* The value this reply carries for code, or 0 if it carries none. The
+ * admin's raw options win over what vnet would put (as in dnsmasq). */
 static size_t reply_value(const struct dhcp_reply *r, uint8_t code, uint8_t *v)
 {
+	const struct dhcp_raw_opt *o = code != OPT_MSG_TYPE && code != OPT_SERVER_ID &&
+						       r->type != DHCPNAK ? raw_opt(r, code) : NULL;
+
+	if (o) {
+		memcpy(v, o->data, o->len);
+		return o->len;
+	}
 	switch (code) {
+	case OPT_TFTP_SERVER:
+	case OPT_BOOTFILE:
+		return boot_value(r, code, v);
 	case OPT_LEASE_TIME:
 	case OPT_T1:
 	case OPT_T2:
-		if (!r->has_lease)
+		if (!r->has_lease || (code != OPT_LEASE_TIME && !r->t1_secs))
 			return 0;
 		wr32(v, code == OPT_LEASE_TIME ? r->lease_secs :
 			code == OPT_T1 ? r->t1_secs : r->t2_secs);
@@ -184,7 +220,7 @@ static size_t reply_value(const struct dhcp_reply *r, uint8_t code, uint8_t *v)
 	case OPT_SUBNET_MASK:
 	case OPT_ROUTER:
 	case OPT_DNS:
-		if (!r->has_netcfg)
+		if (!r->has_netcfg || (code == OPT_DNS && !r->dns.s_addr))
 			return 0;
 		memcpy(v, code == OPT_SUBNET_MASK ? &r->mask :
 			  code == OPT_ROUTER ? &r->router : &r->dns, 4);
@@ -230,8 +266,10 @@ static void build_header(const struct dhcp_reply *r, uint8_t *buf)
 	buf[11] = r->flags & 0xff;
 	memcpy(buf + 12, &r->ciaddr, 4);
 	memcpy(buf + 16, &r->yiaddr, 4);
+	memcpy(buf + 20, &r->siaddr, 4);
 	memcpy(buf + 24, &r->giaddr, 4);
 	memcpy(buf + 28, r->chaddr, 16);
+	memcpy(buf + OFF_FILE, r->file, strnlen(r->file, LEN_FILE - 1));
 	wr32(buf + DHCP_FIXED_LEN, DHCP_MAGIC);
 }
 
@@ -259,6 +297,8 @@ int dhcp_msg_build(const struct dhcp_reply *r, uint8_t *buf, size_t cap)
 		emit_code(&e, r, r->prl[i]);
 	for (i = 0; i < sizeof(rest); i++)
 		emit_code(&e, r, rest[i]);
+	for (i = 0; r->type != DHCPNAK && i < r->n_opts; i++) /* sent unasked */
+		emit_code(&e, r, r->opts[i].code);
 	buf[e.off++] = OPT_END;
 	return e.off < DHCP_BOOTP_MIN_LEN ? DHCP_BOOTP_MIN_LEN : (int)e.off;
 }

@@ -21,32 +21,97 @@ static int in_subnet(const struct dhcp_pool *p, struct in_addr a)
 	return (h(a) & p->mask) == (h(p->cfg.server_ip) & p->mask);
 }
 
-/* Index of a in the range, or -1. */
+/* Index of a in the ranges, or -1 (at most DHCP_POOL_MAX_RANGES steps). */
 static long idx_of(const struct dhcp_pool *p, struct in_addr a)
 {
-	uint32_t off = h(a) - p->start;
+	for (size_t k = 0; k < p->n_r; k++) {
+		uint32_t off = h(a) - p->r[k].start;
 
-	return off < p->n ? (long)off : -1;
+		if (off < p->r[k].n)
+			return (long)(p->r[k].base + off);
+	}
+	return -1;
 }
 
-static struct static_host *static_by_mac(const struct dhcp_pool *p, const uint8_t *mac)
+/* The host that mac is: by its MAC, or the by-name host it holds. */
+static struct static_host *host_by_mac(const struct dhcp_pool *p, const uint8_t *mac)
 {
 	for (size_t i = 0; i < p->n_hosts; i++)
-		if (!memcmp(p->hosts[i].mac, mac, 6))
+		if ((p->hosts[i].has_mac || p->hosts[i].claimed) && !memcmp(p->hosts[i].mac, mac, 6))
 			return &p->hosts[i];
 	return NULL;
+}
+
+/* The host a client's message is: by MAC, else a by-name host that its
+ * option 12 names and no other client holds. */
+static struct static_host *host_of(const struct dhcp_pool *p, const struct dhcp_msg *m)
+{
+	struct static_host *sh = host_by_mac(p, m->chaddr);
+
+	if (sh || !m->hostname_len)
+		return sh;
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		struct static_host *x = &p->hosts[i];
+
+		if (!x->has_mac && x->name[0] && !strcasecmp(x->name, m->hostname) &&
+		    (!x->claimed || !x->bound))
+			return x;
+	}
+	return NULL;
+}
+
+static struct static_host *with_ip(struct static_host *sh)
+{
+	return sh && sh->ip.s_addr ? sh : NULL;
+}
+
+/* A static host (one with an address) by MAC only, as RELEASE and the
+ * port checks know a client. */
+static struct static_host *static_by_mac(const struct dhcp_pool *p, const uint8_t *mac)
+{
+	return with_ip(host_by_mac(p, mac));
 }
 
 static struct static_host *static_by_ip(const struct dhcp_pool *p, struct in_addr a)
 {
 	for (size_t i = 0; i < p->n_hosts; i++)
-		if (p->hosts[i].ip.s_addr == a.s_addr)
+		if (p->hosts[i].ip.s_addr && p->hosts[i].ip.s_addr == a.s_addr)
 			return &p->hosts[i];
 	return NULL;
 }
 
+/* The by-name host sh now belongs to mac (it is offered or acked to it). */
+static void host_claim(struct static_host *sh, const uint8_t *mac)
+{
+	if (sh->has_mac)
+		return;
+	if (sh->claimed && memcmp(sh->mac, mac, 6)) {
+		sh->bound = 0;
+		sh->port = 0;
+	}
+	memcpy(sh->mac, mac, 6);
+	sh->claimed = 1;
+}
+
+/* The lease time entry i (-1: a static host's address) gives to sh's client. */
+static uint32_t lease_of(const struct dhcp_pool *p, long i, const struct static_host *sh)
+{
+	if (sh && sh->lease_secs)
+		return sh->lease_secs;
+	if (i >= 0 && slot_range(p, (uint32_t)i)->lease_secs)
+		return slot_range(p, (uint32_t)i)->lease_secs;
+	return p->cfg.lease_secs;
+}
+
+static int64_t until(int64_t now, uint32_t secs)
+{
+	return secs == DHCP_LEASE_INFINITE ? DHCP_NEVER : now + secs;
+}
+
 static void note_expiry(struct dhcp_pool *p, int64_t t)
 {
+	if (t == DHCP_NEVER)
+		return;
 	if (!p->next_expiry || t < p->next_expiry)
 		p->next_expiry = t;
 }
@@ -66,7 +131,7 @@ static void entry_gone(struct dhcp_pool *p, long i)
 {
 	struct entry *e = &p->e[i];
 
-	event(p, 0, e->mac, addr(p->start + (uint32_t)i), e->hostname, e->expires, 0);
+	event(p, 0, e->mac, slot_ip(p, (uint32_t)i), e->hostname, e->expires, 0);
 }
 
 /* Entries with a MAC; FREE and DECLINED ones have an all-zero MAC. */
@@ -112,26 +177,63 @@ static void entry_quarantine(struct dhcp_pool *p, long i, int64_t expires)
 	p->e[i].expires = expires;
 }
 
+/* Range s..e (host order) is servable: inside the subnet, not the network
+ * or broadcast address, not containing the server. */
+static int range_ok(uint32_t s, uint32_t e, uint32_t srv, uint32_t mask)
+{
+	return s <= e && (s & mask) == (srv & mask) && (e & mask) == (srv & mask) &&
+	       !(srv >= s && srv <= e) && e - s < DHCP_POOL_MAX_ADDRS && (s & ~mask) != 0 &&
+	       (e & ~mask) != ~mask;
+}
+
+/* Lay cfg's ranges out in p->r; 0 or -EINVAL (a bad or overlapping range,
+ * more than DHCP_POOL_MAX_ADDRS addresses in all). */
+static int layout_ranges(struct dhcp_pool *p, const struct dhcp_pool_config *cfg, uint32_t mask)
+{
+	struct dhcp_pool_range one = { cfg->start, cfg->end, 0 };
+	const struct dhcp_pool_range *rs = cfg->n_ranges ? cfg->ranges : &one;
+	size_t n = cfg->n_ranges ? cfg->n_ranges : cfg->start.s_addr ? 1 : 0;
+	uint64_t total = 0;
+
+	if (n > DHCP_POOL_MAX_RANGES)
+		return -EINVAL;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t s = h(rs[k].start), e = h(rs[k].end);
+
+		if (!range_ok(s, e, h(cfg->server_ip), mask))
+			return -EINVAL;
+		for (size_t j = 0; j < k; j++)
+			if (s <= p->r[j].start + p->r[j].n - 1 && e >= p->r[j].start)
+				return -EINVAL;
+		p->r[k] = (struct pool_range){ s, e - s + 1, (uint32_t)total, rs[k].lease_secs };
+		total += e - s + 1;
+	}
+	if (total > DHCP_POOL_MAX_ADDRS)
+		return -EINVAL;
+	p->n_r = n;
+	p->n = (uint32_t)total;
+	return 0;
+}
+
 struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_event_cb cb,
 				void *ctx)
 {
 	struct dhcp_pool *p;
-	uint32_t mask, s = h(cfg->start), e = h(cfg->end), srv = h(cfg->server_ip);
+	uint32_t mask, cap;
 
-	if (cfg->prefix < 1 || cfg->prefix > 30) {
+	if (cfg->prefix < 1 || cfg->prefix > 30 || cfg->n_opts > DHCP_MAX_RAW_OPTS) {
 		errno = EINVAL;
 		return NULL;
 	}
 	mask = ~0u << (32 - cfg->prefix);
-	if (s > e || (s & mask) != (srv & mask) || (e & mask) != (srv & mask) ||
-	    (srv >= s && srv <= e) || e - s >= DHCP_POOL_MAX_ADDRS || (s & ~mask) == 0 ||
-	    (e & ~mask) == ~mask) {
-		errno = EINVAL;
-		return NULL;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	if (layout_ranges(p, cfg, mask)) {
+		free(p);
+		errno = EINVAL;
+		return NULL;
+	}
 	p->cfg = *cfg;
 	if (!p->cfg.lease_secs)
 		p->cfg.lease_secs = DHCP_DEFAULT_LEASE;
@@ -142,14 +244,13 @@ struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_ev
 	if (!p->cfg.dns.s_addr)
 		p->cfg.dns = cfg->server_ip;
 	p->mask = mask;
-	p->start = s;
-	p->n = e - s + 1;
-	p->e = calloc(p->n, sizeof(*p->e));
+	cap = p->n ? p->n : 1; /* hosts only: no entries, but valid indexes */
+	p->e = calloc(cap, sizeof(*p->e));
 	p->hosts = calloc(DHCP_POOL_MAX_STATIC, sizeof(*p->hosts));
-	if (!p->e || !p->hosts || dhcp_index_init(&p->by_mac, p->n, p->e[0].mac, sizeof(*p->e)) ||
-	    dhcp_index_init_key(&p->by_port, p->n, &p->e[0].port, sizeof(*p->e),
+	if (!p->e || !p->hosts || dhcp_index_init(&p->by_mac, cap, p->e[0].mac, sizeof(*p->e)) ||
+	    dhcp_index_init_key(&p->by_port, cap, &p->e[0].port, sizeof(*p->e),
 				sizeof(p->e[0].port)) ||
-	    dhcp_bitset_init(&p->free_set, p->n) || dhcp_bitset_init(&p->static_set, p->n)) {
+	    dhcp_bitset_init(&p->free_set, cap) || dhcp_bitset_init(&p->static_set, cap)) {
 		dhcp_pool_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -197,11 +298,40 @@ static void revoke_mac(struct dhcp_pool *p, const uint8_t *mac, long keep, int64
 int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_addr ip,
 			 const char *name, int64_t now)
 {
-	struct static_host *sh = static_by_mac(p, mac), *other = static_by_ip(p, ip);
-	long i = idx_of(p, ip);
+	struct dhcp_pool_host hh = { .has_mac = 1, .ip = ip };
 
-	if (!in_subnet(p, ip) || ip.s_addr == p->cfg.server_ip.s_addr || !memcmp(mac, zero_mac, 6) ||
-	    (h(ip) & ~p->mask) == 0 || (h(ip) & ~p->mask) == ~p->mask)
+	memcpy(hh.mac, mac, 6);
+	if (name)
+		snprintf(hh.name, sizeof(hh.name), "%s", name);
+	if (!ip.s_addr)
+		return -EINVAL;
+	return dhcp_pool_add_host(p, &hh, now);
+}
+
+/* The host already known by hh's MAC or (for a host by name) name. */
+static struct static_host *same_host(const struct dhcp_pool *p, const struct dhcp_pool_host *hh)
+{
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		struct static_host *x = &p->hosts[i];
+
+		if (hh->has_mac ? x->has_mac && !memcmp(x->mac, hh->mac, 6) :
+				  !x->has_mac && !strcasecmp(x->name, hh->name))
+			return x;
+	}
+	return NULL;
+}
+
+int dhcp_pool_add_host(struct dhcp_pool *p, const struct dhcp_pool_host *hh, int64_t now)
+{
+	struct in_addr ip = hh->ip;
+	struct static_host *sh = same_host(p, hh), *other = ip.s_addr ? static_by_ip(p, ip) : NULL;
+	int named = hh->name[0] && lease_hostname_valid(hh->name, strnlen(hh->name, sizeof(hh->name)));
+	long i = ip.s_addr ? idx_of(p, ip) : -1;
+
+	if (ip.s_addr && (!in_subnet(p, ip) || ip.s_addr == p->cfg.server_ip.s_addr ||
+			  (h(ip) & ~p->mask) == 0 || (h(ip) & ~p->mask) == ~p->mask))
+		return -EINVAL;
+	if (hh->has_mac ? !memcmp(hh->mac, zero_mac, 6) || (hh->mac[0] & 1) : !named)
 		return -EINVAL;
 	if (sh)
 		return sh->ip.s_addr == ip.s_addr ? 0 : -EEXIST;
@@ -211,10 +341,14 @@ int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_ad
 		return -ENOSPC;
 	sh = &p->hosts[p->n_hosts++];
 	memset(sh, 0, sizeof(*sh));
-	memcpy(sh->mac, mac, 6);
+	memcpy(sh->mac, hh->mac, 6);
+	sh->has_mac = hh->has_mac;
 	sh->ip = ip;
-	if (name && lease_hostname_valid(name, strlen(name)))
-		snprintf(sh->name, sizeof(sh->name), "%s", name);
+	sh->lease_secs = hh->lease_secs;
+	if (named)
+		snprintf(sh->name, sizeof(sh->name), "%s", hh->name);
+	if (!ip.s_addr)
+		return 0; /* a name and lease time only */
 	/* The admin's pin wins over a dynamic lease: the holder is NAKed at
 	 * its next renewal. */
 	if (i >= 0) {
@@ -226,7 +360,8 @@ int dhcp_pool_add_static(struct dhcp_pool *p, const uint8_t mac[6], struct in_ad
 			entry_gone(p, i);
 		entry_clear(p, i);
 	}
-	revoke_mac(p, mac, -1, now);
+	if (sh->has_mac)
+		revoke_mac(p, sh->mac, -1, now);
 	return 0;
 }
 
@@ -269,13 +404,13 @@ int dhcp_pool_restore(struct dhcp_pool *p, const struct lease_rec *r, int64_t no
 			return -EEXIST;
 	state = r->state == LEASE_BOUND ? E_BOUND :
 		r->state == LEASE_RELEASED ? E_RELEASED : E_DECLINED;
-	if (state == E_BOUND && r->expires <= now)
-		state = E_RELEASED; /* expired while we were down */
+	if (state == E_BOUND && r->expires <= now && r->expires != 0)
+		state = E_RELEASED; /* expired while we were down (0: never expires) */
 	if (state == E_DECLINED)
 		entry_quarantine(p, i, r->expires);
 	else
 		entry_own(p, i, r->mac, state);
-	e->expires = r->expires;
+	e->expires = state == E_BOUND && r->expires == 0 ? DHCP_NEVER : r->expires;
 	snprintf(e->hostname, sizeof(e->hostname), "%s", r->hostname);
 	if (e->state == E_BOUND || e->state == E_DECLINED)
 		note_expiry(p, e->expires);
@@ -410,15 +545,22 @@ static void client_name(const struct dhcp_msg *m, const struct static_host *sh, 
 static void on_discover(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t now,
 			struct dhcp_result *res)
 {
-	struct static_host *sh = static_by_mac(p, m->chaddr);
+	struct static_host *host = host_of(p, m), *sh = with_ip(host);
 	char name[DHCP_HOSTNAME_MAX];
 	struct entry *e;
 	long i;
 
-	client_name(m, sh, name);
+	client_name(m, host, name);
 	if (sh) {
 		res->what = "offer static";
-		dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, sh->ip, name, res);
+		host_claim(sh, m->chaddr);
+		dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, sh->ip, lease_of(p, -1, sh), name,
+				  res);
+		return;
+	}
+	if (!p->n) {
+		p->c.ignored++;
+		res->what = "no range, not a host";
 		return;
 	}
 	i = choose_address(p, m, now);
@@ -441,7 +583,8 @@ static void on_discover(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t n
 	}
 	pool_entry_port(p, i, p->msg_port);
 	res->what = "offer";
-	dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, addr(p->start + (uint32_t)i), name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPOFFER, slot_ip(p, (uint32_t)i),
+			  lease_of(p, i, host), name, res);
 }
 
 static void ack_static(struct dhcp_pool *p, const struct dhcp_msg *m, struct static_host *sh,
@@ -450,11 +593,12 @@ static void ack_static(struct dhcp_pool *p, const struct dhcp_msg *m, struct sta
 	char name[DHCP_HOSTNAME_MAX];
 
 	client_name(m, sh, name);
+	host_claim(sh, m->chaddr);
 	sh->bound = 1;
 	sh->port = p->msg_port;
 	snprintf(sh->client_name, sizeof(sh->client_name), "%s", name);
 	event(p, 1, sh->mac, sh->ip, name, 0, 1);
-	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, sh->ip, name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, sh->ip, lease_of(p, -1, sh), name, res);
 	res->reply.ciaddr = m->ciaddr;
 }
 
@@ -462,10 +606,11 @@ static void ack_static(struct dhcp_pool *p, const struct dhcp_msg *m, struct sta
 static void ack_or_nak(struct dhcp_pool *p, const struct dhcp_msg *m, struct in_addr ip,
 		       int64_t now, struct dhcp_result *res)
 {
-	struct static_host *sh = static_by_mac(p, m->chaddr);
+	struct static_host *host = host_of(p, m), *sh = with_ip(host);
 	long own = find_client(p, m->chaddr), i = idx_of(p, ip);
 	char name[DHCP_HOSTNAME_MAX];
 	struct entry *e;
+	uint32_t secs;
 
 	if (sh) {
 		if (sh->ip.s_addr == ip.s_addr) {
@@ -486,18 +631,19 @@ static void ack_or_nak(struct dhcp_pool *p, const struct dhcp_msg *m, struct in_
 	}
 	if (own >= 0 && own != i)
 		entry_clear(p, own);
-	client_name(m, NULL, name);
+	client_name(m, host, name);
 	e = &p->e[i];
 	if (!name[0] && own == i) /* named in its DISCOVER only */
 		snprintf(name, sizeof(name), "%s", e->hostname);
 	entry_own(p, i, m->chaddr, E_BOUND);
 	pool_entry_port(p, i, p->msg_port);
-	e->expires = now + p->cfg.lease_secs;
+	secs = lease_of(p, i, host);
+	e->expires = until(now, secs);
 	snprintf(e->hostname, sizeof(e->hostname), "%s", name);
 	note_expiry(p, e->expires);
 	res->dirty = 1;
 	event(p, 1, e->mac, ip, name, e->expires, 0);
-	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, ip, name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, ip, secs, name, res);
 	res->reply.ciaddr = m->ciaddr;
 }
 
@@ -619,6 +765,7 @@ static void on_release(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t no
 			event(p, 0, sh->mac, sh->ip, sh->client_name, 0, 1);
 		sh->bound = 0;
 		sh->port = 0;
+		sh->claimed = 0;
 		return;
 	}
 	if (!e || e->state != E_BOUND || memcmp(e->mac, m->chaddr, 6)) {
@@ -640,7 +787,7 @@ static void on_release(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t no
  * to the client and SHOULD NOT fill in 'yiaddr'." */
 static void on_inform(struct dhcp_pool *p, const struct dhcp_msg *m, struct dhcp_result *res)
 {
-	struct static_host *sh = static_by_mac(p, m->chaddr);
+	struct static_host *sh = host_of(p, m);
 	char name[DHCP_HOSTNAME_MAX];
 	struct in_addr none = { 0 };
 
@@ -650,7 +797,7 @@ static void on_inform(struct dhcp_pool *p, const struct dhcp_msg *m, struct dhcp
 		return;
 	}
 	client_name(m, sh, name);
-	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, none, name, res);
+	dhcp_reply_config(&p->cfg, p->mask, m, DHCPACK, none, 0, name, res);
 	res->reply.ciaddr = m->ciaddr;
 }
 

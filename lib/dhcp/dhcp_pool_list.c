@@ -14,7 +14,7 @@ void dhcp_pool_make_event(struct dhcp_pool_event *ev, int bound, const uint8_t *
 	memcpy(ev->mac, mac, 6);
 	ev->ip = ip;
 	snprintf(ev->hostname, sizeof(ev->hostname), "%s", name);
-	ev->expires = expires;
+	ev->expires = expiry_out(expires);
 	ev->is_static = is_static;
 }
 
@@ -46,8 +46,8 @@ size_t dhcp_pool_snapshot(const struct dhcp_pool *p, struct lease_rec *out, size
 			continue;
 		memset(r, 0, sizeof(*r));
 		memcpy(r->mac, e->mac, 6);
-		r->ip = addr(p->start + i);
-		r->expires = e->expires < 0 ? 0 : e->expires;
+		r->ip = slot_ip(p, i);
+		r->expires = e->expires < 0 ? 0 : expiry_out(e->expires);
 		r->state = e->state == E_BOUND ? LEASE_BOUND :
 			   e->state == E_RELEASED ? LEASE_RELEASED : LEASE_DECLINED;
 		snprintf(r->hostname, sizeof(r->hostname), "%s", e->hostname);
@@ -72,7 +72,8 @@ void dhcp_pool_foreach(const struct dhcp_pool *p, dhcp_pool_event_cb cb, void *c
 		const struct entry *e = &p->e[i];
 
 		if (e->state == E_BOUND) {
-			dhcp_pool_make_event(&ev, 1, e->mac, addr(p->start + i), e->hostname, e->expires, 0);
+			dhcp_pool_make_event(&ev, 1, e->mac, slot_ip(p, i), e->hostname,
+					      expiry_out(e->expires), 0);
 			cb(ctx, &ev);
 		}
 	}

@@ -25,9 +25,14 @@ struct entry {
 	char hostname[DHCP_HOSTNAME_MAX];
 };
 
+/* A <host>. By name (!has_mac): mac is the client that holds it, valid
+ * while claimed. Without ip: only a name and lease time for that client. */
 struct static_host {
 	uint8_t mac[6];
-	struct in_addr ip;
+	int has_mac;
+	int claimed;
+	uint32_t lease_secs; /* 0 = the pool's */
+	struct in_addr ip;   /* 0 = none */
 	char name[DHCP_HOSTNAME_MAX];
 	int bound; /* acked at least once: listed as active */
 	uint32_t port; /* bound: the port it was acked on; 0 = not known */
@@ -37,7 +42,13 @@ struct static_host {
 struct dhcp_pool {
 	struct dhcp_pool_config cfg;
 	uint32_t mask;		/* host order */
-	uint32_t start, n;	/* host order first address, range size */
+	uint32_t n;		/* addresses in all ranges: entries e[0..n) */
+	/* Range k holds entries base..base+n-1 for its addresses start.. */
+	struct pool_range {
+		uint32_t start, n, base; /* host order */
+		uint32_t lease_secs;
+	} r[DHCP_POOL_MAX_RANGES];
+	size_t n_r;
 	struct entry *e;
 	/* Kept in step with e[] by entry_clear/entry_own/entry_quarantine,
 	 * so that a packet never walks the whole range. */
@@ -64,6 +75,34 @@ static inline struct in_addr addr(uint32_t host)
 	struct in_addr a = { htonl(host) };
 
 	return a;
+}
+
+/* An infinite lease's expiry inside the pool (events and the lease file
+ * say 0: never). */
+#define DHCP_NEVER INT64_MAX
+
+/* The range holding entry i (always one: i < p->n). */
+static inline const struct pool_range *slot_range(const struct dhcp_pool *p, uint32_t i)
+{
+	size_t k = 0;
+
+	while (k + 1 < p->n_r && i >= p->r[k + 1].base)
+		k++;
+	return &p->r[k];
+}
+
+/* The address of entry i. */
+static inline struct in_addr slot_ip(const struct dhcp_pool *p, uint32_t i)
+{
+	const struct pool_range *r = slot_range(p, i);
+
+	return addr(r->start + (i - r->base));
+}
+
+/* An expiry as events and the lease file carry it. */
+static inline int64_t expiry_out(int64_t t)
+{
+	return t == DHCP_NEVER ? 0 : t;
 }
 
 /* dhcp_pool_port.c: entry i's port (keeps by_port in step); how many

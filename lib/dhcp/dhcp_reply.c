@@ -34,9 +34,19 @@ static int prl_has(const struct dhcp_msg *m, uint8_t code)
 	return memchr(m->prl, code, m->prl_len) != NULL;
 }
 
+/* <bootp file server>: the next server (siaddr) and boot file, as BOOTP
+ * has them in the header; options 66/67 carry the same when asked. */
+static void reply_boot(const struct dhcp_pool_config *cfg, struct dhcp_reply *r)
+{
+	if (!cfg->boot_file[0])
+		return;
+	r->siaddr = cfg->next_server.s_addr ? cfg->next_server : cfg->server_ip;
+	snprintf(r->file, sizeof(r->file), "%s", cfg->boot_file);
+}
+
 void dhcp_reply_config(const struct dhcp_pool_config *cfg, uint32_t mask, const struct dhcp_msg *m,
-		       uint8_t type, struct in_addr yiaddr, const char *hostname,
-		       struct dhcp_result *res)
+		       uint8_t type, struct in_addr yiaddr, uint32_t lease_secs,
+		       const char *hostname, struct dhcp_result *res)
 {
 	struct dhcp_reply *r = &res->reply;
 
@@ -45,16 +55,21 @@ void dhcp_reply_config(const struct dhcp_pool_config *cfg, uint32_t mask, const 
 	r->has_netcfg = 1;
 	r->mask.s_addr = htonl(mask);
 	r->router = cfg->server_ip;
-	r->dns = cfg->dns;
+	r->dns.s_addr = cfg->no_dns ? 0 : cfg->dns.s_addr;
+	reply_boot(cfg, r);
+	r->opts = cfg->opts;
+	r->n_opts = cfg->n_opts;
 	snprintf(r->domain, sizeof(r->domain), "%s", cfg->domain);
 	r->mtu = cfg->mtu >= 68 && cfg->mtu <= 65535 ? (uint16_t)cfg->mtu : 0;
 	if (yiaddr.s_addr) {
 		/* RFC 2131 4.4.5: "T1 defaults to (0.5 * duration_of_lease). T2
 		 * defaults to (0.875 * duration_of_lease)." */
 		r->has_lease = 1;
-		r->lease_secs = cfg->lease_secs;
-		r->t1_secs = cfg->lease_secs / 2;
-		r->t2_secs = (uint32_t)((uint64_t)cfg->lease_secs * 7 / 8);
+		r->lease_secs = lease_secs;
+		if (lease_secs != DHCP_LEASE_INFINITE) { /* infinite: never renewed */
+			r->t1_secs = lease_secs / 2;
+			r->t2_secs = (uint32_t)((uint64_t)lease_secs * 7 / 8);
+		}
 	}
 	if (hostname && hostname[0] && (m->hostname_len || prl_has(m, OPT_HOSTNAME)))
 		snprintf(r->hostname, sizeof(r->hostname), "%s", hostname);

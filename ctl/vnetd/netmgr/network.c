@@ -16,6 +16,7 @@
 #include "share/share.h"
 #include "guest/guest.h"
 #include "core/core.h"
+#include "dhcp/dhcp.h"
 
 
 static int uses_uplink(const struct network *n)
@@ -341,10 +342,12 @@ static int start_services(struct network *n, char *err, size_t errlen)
 		return share_snoop_start(n, err, errlen);
 	if (!n->def->has_ip)
 		return 0;
-	n->dns = dns_proxy_start(n->def, n->id, m->paths.resolv_conf, err, errlen);
-	if (!n->dns)
-		return -EIO;
-	if (!n->def->has_dhcp)
+	if (n->def->dns_enable != NETDEF_NO) { /* <dns enable='no'>: no server at all */
+		n->dns = dns_proxy_start(n->def, n->id, m->paths.resolv_conf, err, errlen);
+		if (!n->dns)
+			return -EIO;
+	}
+	if (!dhcp_netdef_serves(n->def))
 		return 0;
 	/* the file is <state>/leases/NAME.leases, the child's root */
 	n->dhcp = dhcp_proxy_start(n->def, n->id, &hooks, err, errlen);

@@ -72,6 +72,7 @@ struct network {
 	struct port ports[NETWORK_MAX_PORTS];
 	struct dhcp_proxy *dhcp;	/* the services run in the child (privsep.h) */
 	struct dns_proxy *dns;
+	struct tftp_proxy *tftp;	/* <tftp root>, NULL if none */
 	size_t n_pending;
 	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */

@@ -347,6 +347,9 @@ static int start_services(struct network *n, char *err, size_t errlen)
 		if (!n->dns)
 			return -EIO;
 	}
+	/* before DHCP, which hands out the boot file's name */
+	if (tftp_proxy_ip(n->def) && !(n->tftp = tftp_proxy_start(n->def, n->id, err, errlen)))
+		return -EIO;
 	if (!dhcp_netdef_serves(n->def))
 		return 0;
 	/* the file is <state>/leases/NAME.leases, the child's root */
@@ -360,6 +363,8 @@ int network_restart_services(struct network *n, char *err, size_t errlen)
 	n->dhcp = NULL;
 	dns_proxy_stop(n->dns);
 	n->dns = NULL;
+	tftp_proxy_stop(n->tftp);
+	n->tftp = NULL;
 	return start_services(n, err, errlen);
 }
 
@@ -371,6 +376,8 @@ static void teardown(struct network *n)
 	n->dhcp = NULL;
 	dns_proxy_stop(n->dns);
 	n->dns = NULL;
+	tftp_proxy_stop(n->tftp);
+	n->tftp = NULL;
 	for (size_t i = 0; i < n->n_ports; i++) {
 		if (!n->ports[i].ifindex) /* remembered, not attached (a failed start) */
 			continue;

@@ -56,6 +56,9 @@ enum psm_type {
 	PSM_METRICS_REQ,  /* an HTTP client wants /metrics */
 	PSM_PONG,
 	PSM_ORIGIN_REQ,	  /* which port did a DHCP client's request come in on? */
+	/* core -> child, later additions */
+	PSM_TFTP_START,	  /* + the UDP socket on gw:69 and the root directory (O_PATH) */
+	PSM_TFTP_STOP,
 	PSM_TYPE_MAX
 };
 
@@ -135,6 +138,9 @@ struct psm_seq {
 	uint32_t seq;
 	uint32_t pad;
 };
+
+/* TFTP_START: struct psm_seq (the instance and the start's seq), with
+ * two descriptors. TFTP_STOP: struct psm_seq. */
 
 struct psm_metrics_text {
 	struct psm_hdr h;
@@ -358,6 +364,20 @@ int dhcp_proxy_add_host(struct dhcp_proxy *p, const struct netdef_host *h, char 
 void dhcp_proxy_port_gone(struct dhcp_proxy *p, int ifindex); /* NULL accepted */
 struct json_object *dhcp_proxy_leases_json(struct dhcp_proxy *p);
 struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p);
+
+/* A network's TFTP server (<tftp root>), served by the child on the
+ * core's socket and root directory. NULL + err on error. */
+struct tftp_proxy;
+struct tftp_proxy *tftp_proxy_start(const struct netdef *def, uint32_t net_id, char *err,
+				    size_t errlen);
+void tftp_proxy_stop(struct tftp_proxy *p); /* NULL accepted */
+void tftp_proxy_resend_all(void);
+/* The IPv4 <ip> with a <tftp root>, or NULL: no TFTP server. */
+const struct netdef_ip *tftp_proxy_ip(const struct netdef *def);
+/* privsep_proxy.c's start: send, and wait for the child's answer unless
+ * async. 0 or -errno with err. */
+int privsep_proxy_send_start(void *msg, const int *fds, uint32_t seq, int async,
+			     const char *what, const char *net, char *err, size_t errlen);
 
 /* The generation of a running proxy (0 if none), for message checks. */
 uint32_t dhcp_proxy_gen(const struct dhcp_proxy *p);

@@ -7,6 +7,7 @@
 
 #include "dhcp_service/dhcp_service.h"
 #include "dns_service/dns_service.h"
+#include "tftp_service/tftp_service.h"
 #include "core/core.h"
 #include "privsep.h"
 
@@ -17,7 +18,8 @@
 struct child_net {
 	uint32_t id;
 	struct netdef *def;  /* NULL: the slot is free */
-	struct psm_inst dns_in, dhcp_in, snoop_in;
+	struct psm_inst dns_in, dhcp_in, snoop_in, tftp_in;
+	struct tftp_service *tftp;
 	struct dns_service *dns;
 	struct dhcp_service *dhcp;
 	int snoop_fd;
@@ -47,6 +49,8 @@ void child_snoop_start(const struct psm_net *m, int fd);
 void child_snoop_stop(const struct psm_seq *m);
 void child_snoop_close(struct child_net *n);
 void child_port_gone(const struct psm_port_gone *m);
+void child_tftp_start(const struct psm_seq *m, int udp_fd, int root_fd);
+void child_tftp_stop(const struct psm_seq *m);
 /* Ask the core for a DHCP request's port and wait; 0 or -errno. */
 int child_wait_origin(uint32_t seq, struct dhcp_origin *o);
 

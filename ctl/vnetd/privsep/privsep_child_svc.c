@@ -25,7 +25,7 @@ static int same(const struct psm_inst *a, const struct psm_inst *b)
 /* A network with no service left needs no definition. */
 static void maybe_free(struct child_net *n)
 {
-	if (n->dns || n->dhcp || n->snoop_fd >= 0)
+	if (n->dns || n->dhcp || n->tftp || n->snoop_fd >= 0)
 		return;
 	free(n->def);
 	n->def = NULL;
@@ -255,6 +255,37 @@ void child_snoop_stop(const struct psm_seq *m)
 
 	if (n && same(&n->snoop_in, &m->in)) {
 		child_snoop_close(n);
+		maybe_free(n);
+	}
+	child_result(m->seq, 0, "");
+}
+
+void child_tftp_start(const struct psm_seq *m, int udp_fd, int root_fd)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+	char err[PSM_ERR_MAX] = "";
+
+	if (!n) {
+		close(udp_fd);
+		close(root_fd);
+		child_result(m->seq, -ENOENT, "tftp: no definition for the network");
+		return;
+	}
+	tftp_service_stop(n->tftp);
+	n->tftp_in = m->in;
+	n->tftp = tftp_service_start_on(child.loop, n->def->name, udp_fd, root_fd, err,
+					sizeof(err));
+	child_result(m->seq, n->tftp ? 0 : -EIO, err);
+	maybe_free(n);
+}
+
+void child_tftp_stop(const struct psm_seq *m)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+
+	if (n && same(&n->tftp_in, &m->in)) {
+		tftp_service_stop(n->tftp);
+		n->tftp = NULL;
 		maybe_free(n);
 	}
 	child_result(m->seq, 0, "");

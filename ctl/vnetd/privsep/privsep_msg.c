@@ -33,7 +33,9 @@
 	X(PSM_COUNTERS, struct psm_counters, "counters", 1, 0)         \
 	X(PSM_METRICS_REQ, struct psm_metrics_req, "metrics_req", 1, 0) \
 	X(PSM_PONG, struct psm_seq, "pong", 1, 0)                      \
-	X(PSM_ORIGIN_REQ, struct psm_origin_req, "origin_req", 1, 0)
+	X(PSM_ORIGIN_REQ, struct psm_origin_req, "origin_req", 1, 0)   \
+	X(PSM_TFTP_START, struct psm_seq, "tftp_start", 0, 2)          \
+	X(PSM_TFTP_STOP, struct psm_seq, "tftp_stop", 0, 0)
 
 struct psm_desc {
 	size_t size;

@@ -409,8 +409,15 @@ void privsep_proxy_on_lease(const struct psm_lease *m)
 	}
 }
 
+int privsep_proxy_send_start(void *msg, const int *fds, uint32_t seq, int async,
+			     const char *what, const char *net, char *err, size_t errlen)
+{
+	return send_start(msg, fds, seq, async, what, net, err, errlen);
+}
+
 void privsep_proxy_resend(void)
 {
+	tftp_proxy_resend_all();
 	for (size_t i = 0; i < MAX_PROXIES; i++)
 		if (dnss[i])
 			dns_proxy_resend(dnss[i]);

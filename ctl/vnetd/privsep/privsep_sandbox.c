@@ -74,10 +74,10 @@ static int drop_ids(uid_t uid, gid_t gid, char *err, size_t errlen)
 /* What the services call, as the tests exercise them (privsep.sh runs the
  * DHCP, DNS, snooping and metrics tests through this filter). */
 static const int allowed[] = {
-	/* I/O on the sockets the core sent, and the lease files */
+	/* I/O on the sockets the core sent, the lease files, the TFTP root (openat2) */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
 	SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(lseek),
-	SCMP_SYS(openat), SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2),
+	SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2),
 	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
 	SCMP_SYS(fcntl),
 	/* the loop */

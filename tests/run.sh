@@ -11,6 +11,8 @@ FUZZ_RUNS=${FUZZ_RUNS:-}
 PASS=0 FAIL=0 SKIP=0 FAILED=()
 LOGDIR=$(mktemp -d /tmp/vnet-test-logs.XXXXXX)
 
+# This run's namespace and pin prefix (other runs may go on beside it).
+RUN_ID=vt$$s
 want() { [ -z "$TESTS" ] || [[ "$1" == *$TESTS* ]]; }
 
 # cmocka binaries: count each test case from the binary's own summary.
@@ -19,7 +21,7 @@ run_cmocka() {
 	name=$(basename "$bin")
 	want "$name" || return
 	out="$LOGDIR/$name.log"
-	timeout 300 "$bin" >"$out" 2>&1
+	VNET_TEST_PREFIX=${RUN_ID}u timeout 300 "$bin" >"$out" 2>&1
 	local rc=$?
 	p=$(grep -o 'PASSED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
 	f=$(grep -o 'FAILED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
@@ -57,7 +59,6 @@ run_fuzz() {
 # alone, after the parallel ones. Each gets its own namespace prefix,
 # vt<run pid>s<N>, so leftovers are checked for this run's tests only.
 SYSTEM_JOBS=${SYSTEM_JOBS:-3}
-RUN_ID=vt$$s
 SYS_N=0
 
 # Start one system test in the background; its rc lands in $LOGDIR/NAME.rc.
@@ -137,8 +138,8 @@ if [ -n "$leftover" ]; then
 fi
 # other runs' tests (helpers, a parallel make test) pin vt<pid>: not ours
 pins=$(comm -13 <(echo "$PINS_BEFORE") <(ls /sys/fs/bpf 2>/dev/null | sort) |
-	grep -Ev "^vt[0-9]+(s[0-9]+)?$" | tr '\n' ' ')
-pins="$pins$(ls /sys/fs/bpf 2>/dev/null | grep -E "^$RUN_ID[0-9]+$" | tr '\n' ' ')"
+	grep -Ev "^(vt[0-9]+(s[0-9]+)?|(vnet|vt[0-9]+su)-bpftest-[0-9]+)$" | tr '\n' ' ')
+pins="$pins$(ls /sys/fs/bpf 2>/dev/null | grep -E "^$RUN_ID([0-9]+|u-bpftest-[0-9]+)$" | tr '\n' ' ')"
 if [ -n "$pins" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-pins"); echo "leftover bpffs pins: $pins"
 fi

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <ctype.h>
 #include <time.h>
 
@@ -174,7 +175,81 @@ static int show(struct ctl *c, const struct verb *v, void (*text)(struct json_ob
 	return 0;
 }
 
+static int define_from(struct ctl *c, const struct verb *v, const char *done);
+
 static int v_define(struct ctl *c, const struct verb *v)
+{
+	return define_from(c, v, "defined");
+}
+
+static int v_create(struct ctl *c, const struct verb *v)
+{
+	return define_from(c, v, "created");
+}
+
+static char edit_kept[4096]; /* net-edit: the edited file, kept if it was refused */
+
+static void edit_note(void)
+{
+	if (edit_kept[0])
+		fprintf(stderr, "vnetctl: the edited definition is kept in %s\n", edit_kept);
+}
+
+/* net-edit: virsh's way -- the definition (the pending one, if any) in a
+ * temporary file, $VISUAL or $EDITOR (else vi) on it, and net-define of
+ * the result. Refused (the daemon's errors printed): the file is kept and
+ * its path printed, nothing is changed, exit 1. */
+static int v_edit(struct ctl *c, const struct verb *v)
+{
+	const char *ed = getenv("VISUAL") && *getenv("VISUAL") ? getenv("VISUAL")
+		       : getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
+	struct json_object *o = json_object_new_object(), *args = json_object_new_array(), *d;
+	char path[] = "/tmp/vnetctl-edit-XXXXXX.xml", *cmd, *after = NULL;
+	const char *before;
+	int fd, rc;
+
+	json_object_object_add(o, "inactive", json_object_new_boolean(1));
+	json_object_array_add(args, json_object_new_string(c->argv[0]));
+	d = call(c, "net-dumpxml", args, o);
+	json_object_put(o);
+	before = json_object_get_string(d);
+	fd = mkstemps(path, 4);
+	if (fd < 0 || write(fd, before, strlen(before)) != (ssize_t)strlen(before) || close(fd)) {
+		fprintf(stderr, "vnetctl: cannot write %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (asprintf(&cmd, "%s '%s'", ed, path) < 0)
+		return 1;
+	rc = system(cmd);
+	free(cmd);
+	if (rc != 0) {
+		fprintf(stderr, "vnetctl: the editor (%s) failed; nothing changed\n", ed);
+		unlink(path);
+		return 1;
+	}
+	if (file_read_all(path, 1 << 20, &after, NULL)) {
+		fprintf(stderr, "vnetctl: cannot read %s back\n", path);
+		return 1;
+	}
+	if (!strcmp(before, after)) {
+		printf("Network %s XML configuration not changed.\n", c->argv[0]);
+		unlink(path);
+	} else {
+		args = json_object_new_array();
+		json_object_array_add(args, json_object_new_string(after));
+		snprintf(edit_kept, sizeof(edit_kept), "%s", path);
+		atexit(edit_note);
+		json_object_put(call(c, "net-define", args, NULL));
+		edit_kept[0] = '\0';
+		unlink(path);
+		printf("Network %s XML configuration edited.\n", c->argv[0]);
+	}
+	free(after);
+	json_object_put(d);
+	return 0;
+}
+
+static int define_from(struct ctl *c, const struct verb *v, const char *done)
 {
 	char *xml;
 	int ret = file_read_all(strcmp(c->argv[0], "-") ? c->argv[0] : "/dev/stdin", 1 << 20, &xml, NULL);
@@ -191,7 +266,7 @@ static int v_define(struct ctl *c, const struct verb *v)
 	if (print_json)
 		print_result(d, NULL);
 	else
-		printf("Network %s defined from %s\n", json_object_get_string(d), c->argv[0]);
+		printf("Network %s %s from %s\n", json_object_get_string(d), done, c->argv[0]);
 	json_object_put(d);
 	return 0;
 }
@@ -328,7 +403,8 @@ static int (*const runners[CTL_VERB_MAX])(struct ctl *c, const struct verb *v) =
 	[CTL_VERB_NET_DESTROY] = v_destroy,	 [CTL_VERB_NET_UUID] = v_print_data,
 	[CTL_VERB_NET_NAME] = v_print_data,	 [CTL_VERB_NET_DHCP_LEASES] = v_leases,
 	[CTL_VERB_HOST_DEL] = v_host_del,	 [CTL_VERB_FORWARD_LIST] = v_forward_list,
-	[CTL_VERB_FORWARD_DEL] = v_forward_del,
+	[CTL_VERB_FORWARD_DEL] = v_forward_del, [CTL_VERB_NET_CREATE] = v_create,
+	[CTL_VERB_NET_EDIT] = v_edit,
 };
 static struct verb verbs[CTL_VERB_MAX];
 

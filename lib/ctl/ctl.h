@@ -35,6 +35,9 @@ int ctl_recv(int fd, struct json_object **ret);
 #define VNET_VERBS(X)                                                                          \
 	X(NET_DEFINE, "net-define", 1, 1, "FILE.xml", "",                                      \
 	  "define a network from libvirt network XML")                                         \
+	X(NET_CREATE, "net-create", 1, 1, "FILE.xml", "",                                      \
+	  "create and start a transient network (gone when stopped)")                          \
+	X(NET_EDIT, "net-edit", 1, 1, "NET", "", "edit a network's XML with $EDITOR (vnetctl only)") \
 	X(NET_UNDEFINE, "net-undefine", 1, 1, "NET", "", "remove a network's definition")      \
 	X(NET_START, "net-start", 1, 1, "NET", "", "start a network")                           \
 	X(NET_STOP, "net-stop", 1, 1, "NET", "", "stop a network (bridge and ports removed)")  \
@@ -49,7 +52,8 @@ int ctl_recv(int fd, struct json_object **ret);
 	X(NET_INFO, "net-info", 1, 1, "NET", "", "show a network's state")                     \
 	X(NET_UUID, "net-uuid", 1, 1, "NET", "", "print a network's UUID")                     \
 	X(NET_NAME, "net-name", 1, 1, "UUID", "", "print the name of the network with UUID")   \
-	X(NET_DUMPXML, "net-dumpxml", 1, 1, "NET", "", "print a network's XML definition")     \
+	X(NET_DUMPXML, "net-dumpxml", 1, 1, "NET [--inactive]", "inactive",                    \
+	  "print a network's XML definition (--inactive: the one its next start runs)")        \
 	X(PORT_ADD, "port-add", 2, 2, "NET IFNAME [--mac MAC] [--hook H]", "mac= hook=",        \
 	  "attach a device as a guest port (H: auto, tc, xdp)")                                \
 	X(PORT_DEL, "port-del", 2, 2, "NET IFNAME", "", "detach a guest port")                 \

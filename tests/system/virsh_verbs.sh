@@ -89,7 +89,8 @@ grep -q "$ip1" <<<"$out" || fail "leases --mac lost guest1: $out"
 # host-del by IP: gone from the definition, from DHCP (the guest gets a dynamic address) and DNS
 vnetctl host-del default 192.168.122.77 >/dev/null || fail "host-del"
 vnetctl net-dumpxml default | grep -q "192.168.122.77" && fail "host-del left the host in the definition"
-[ -z "$(inguest 1 dig +short +time=2 +tries=2 @192.168.122.1 fixed2)" ] || fail "fixed2 still resolves"
+# (not known here, the name goes upstream, which does not answer: no address)
+inguest 1 dig +short +time=1 +tries=1 @192.168.122.1 fixed2 | grep -q 192.168.122.77 && fail "fixed2 still resolves"
 inguest 2 ip addr flush dev eth0
 guest_dhcp 2 guest2 || fail "guest 2 got no lease after host-del"
 [ "$(guest_ip 2)" != 192.168.122.77 ] || fail "guest 2 still got the deleted static address"

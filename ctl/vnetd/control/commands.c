@@ -71,6 +71,17 @@ static int cmd_define(struct cmd_ctx *c)
 	return ret;
 }
 
+static int cmd_create(struct cmd_ctx *c)
+{
+	struct network *n;
+	const char *xml = arg(c, 0);
+	int ret = netmgr_create(c->m, xml, strlen(xml), &n, c->err, sizeof(c->err));
+
+	if (!ret)
+		c->data = json_object_new_string(n->def->name);
+	return ret;
+}
+
 static int cmd_undefine(struct cmd_ctx *c)
 {
 	return netmgr_undefine(c->m, arg(c, 0), c->err, sizeof(c->err));
@@ -87,7 +98,7 @@ static int cmd_stop(struct cmd_ctx *c)
 {
 	struct network *n = net_arg(c, 0);
 
-	return n ? network_stop(n, c->err, sizeof(c->err)) : -ENOENT;
+	return n ? netmgr_stop(c->m, n, c->err, sizeof(c->err)) : -ENOENT;
 }
 
 static int cmd_autostart(struct cmd_ctx *c)
@@ -146,7 +157,8 @@ static int cmd_dumpxml(struct cmd_ctx *c)
 
 	if (!n)
 		return -ENOENT;
-	xml = netdef_format_xml(n->def);
+	/* --inactive: what the next start will run */
+	xml = netdef_format_xml(opt(c, "inactive") && n->pending_def ? n->pending_def : n->def);
 	if (!xml)
 		return ERR("out of memory"), -ENOMEM;
 	c->data = json_object_new_string(xml);
@@ -439,7 +451,7 @@ static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
 	[CTL_VERB_NET_DESTROY] = cmd_stop,	 [CTL_VERB_NET_UUID] = cmd_uuid,
 	[CTL_VERB_NET_NAME] = cmd_name,		 [CTL_VERB_NET_DHCP_LEASES] = cmd_dhcp_leases,
 	[CTL_VERB_HOST_DEL] = cmd_host_del,	 [CTL_VERB_FORWARD_LIST] = cmd_forward_list,
-	[CTL_VERB_FORWARD_DEL] = cmd_forward_del,
+	[CTL_VERB_FORWARD_DEL] = cmd_forward_del, [CTL_VERB_NET_CREATE] = cmd_create,
 };
 
 

@@ -66,8 +66,20 @@ static void network_free(struct network *n)
 {
 	if (!n)
 		return;
+	free(n->pending_def);
 	free(n->def);
 	free(n);
+}
+
+static void netmgr_remove(struct netmgr *m, struct network *n)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		if (m->nets[i] == n) {
+			m->nets[i] = m->nets[--m->n_nets];
+			break;
+		}
+	}
+	network_free(n);
 }
 
 /* libvirt gives every network a UUID; a definition without one gets a
@@ -136,38 +148,121 @@ static void assign_bridge(struct netmgr *m, struct netdef *def)
 	}
 }
 
+static int conflict_with(const struct netdef *o, const struct netdef *def, char *err,
+			 size_t errlen)
+{
+	if (!strcmp(o->bridge, def->bridge))
+		return ERR("bridge %s is already used by network %s", def->bridge, o->name), -EEXIST;
+	if (o->has_ip && def->has_ip && o->ip.s_addr == def->ip.s_addr)
+		return ERR("address %s is already used by network %s", inet_ntoa(def->ip), o->name),
+		       -EEXIST;
+	return 0;
+}
+
+/* Against what runs and what is pending for every other network. */
 static int check_conflicts(struct netmgr *m, const struct netdef *def, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < m->n_nets; i++) {
-		const struct netdef *o = m->nets[i]->def;
+		const struct network *o = m->nets[i];
+		int ret;
 
-		if (!strcmp(o->name, def->name))
+		if (!strcmp(o->def->name, def->name))
 			continue;
-		if (!strcmp(o->bridge, def->bridge))
-			return ERR("bridge %s is already used by network %s", def->bridge, o->name),
-			       -EEXIST;
-		if (o->has_ip && def->has_ip && o->ip.s_addr == def->ip.s_addr)
-			return ERR("address %s is already used by network %s", inet_ntoa(def->ip),
-				   o->name), -EEXIST;
+		ret = conflict_with(o->def, def, err, errlen);
+		if (!ret && o->pending_def)
+			ret = conflict_with(o->pending_def, def, err, errlen);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
+/* An inactive network takes the new definition; an active one keeps
+ * running with its own and takes the new one at its next start (libvirt),
+ * and a transient one becomes persistent. */
 static int replace_def(struct netmgr *m, struct network *n, struct netdef *def, char *err,
 		       size_t errlen)
 {
-	struct netdef *old = n->def;
-	int ret;
+	struct netdef *old = n->state == NETWORK_ACTIVE ? n->pending_def : n->def;
+	int was_transient = n->transient, ret;
 
 	if (n->state == NETWORK_ACTIVE)
-		return ERR("network %s is active; stop it before redefining", def->name), -EBUSY;
-	n->def = def;
+		n->pending_def = def;
+	else
+		n->def = def;
+	n->transient = 0;
 	ret = netstore_save(m, n);
+	if (!ret && n->state == NETWORK_ACTIVE)
+		ret = netstore_save_runtime(m, n); /* the live definition, kept apart */
 	if (ret) {
-		n->def = old;
+		if (n->state == NETWORK_ACTIVE)
+			n->pending_def = old;
+		else
+			n->def = old;
+		n->transient = was_transient;
 		return ERR("cannot store network %s: %s", def->name, strerror(-ret)), ret;
 	}
 	free(old);
+	return 0;
+}
+
+/* net-create: a transient network, started at once, never stored in the
+ * conf dir (its definition lives in the running state while it runs). */
+int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network **ret_net,
+		  char *err, size_t errlen)
+{
+	struct netdef *def;
+	struct network *n;
+	int ret = netdef_parse_xml(xml, len, &def, err, errlen);
+
+	if (ret)
+		return ret;
+	if (netmgr_find(m, def->name)) {
+		ERR("network %s already exists", def->name);
+		free(def);
+		return -EEXIST;
+	}
+	assign_bridge(m, def);
+	assign_uuid(def);
+	ret = check_conflicts(m, def, err, errlen);
+	if (ret) {
+		free(def);
+		return ret;
+	}
+	n = netmgr_add(m, def, netmgr_free_id(m), 0);
+	if (!n) {
+		free(def);
+		return ERR("too many networks"), -ENOSPC;
+	}
+	n->transient = 1;
+	ret = network_start(n, err, errlen);
+	if (ret) {
+		netmgr_remove(m, n);
+		return ret;
+	}
+	*ret_net = n;
+	return 0;
+}
+
+/* net-stop / net-destroy: a transient network is gone; a pending
+ * definition becomes the network's. */
+int netmgr_stop(struct netmgr *m, struct network *n, char *err, size_t errlen)
+{
+	int ret = network_stop(n, err, errlen);
+
+	if (ret)
+		return ret;
+	if (n->transient) {
+		log_info("network %s (transient) is gone", n->def->name);
+		netstore_remove(m, n->def->name);
+		netmgr_remove(m, n);
+		return 0;
+	}
+	if (n->pending_def) {
+		free(n->def);
+		n->def = n->pending_def;
+		n->pending_def = NULL;
+	}
 	return 0;
 }
 
@@ -220,18 +315,24 @@ int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen
 
 	if (!n)
 		return ERR("network '%s' not found", name), -ENOENT;
-	if (n->state == NETWORK_ACTIVE)
-		return ERR("network %s is active; stop it first", name), -EBUSY;
+	if (n->state == NETWORK_ACTIVE) {
+		/* libvirt: it runs on as a transient network, gone when stopped */
+		if (n->transient)
+			return ERR("network %s is transient: it has no definition to remove",
+				   n->def->name), -EINVAL;
+		ret = netstore_remove_conf(m, n->def->name);
+		if (ret)
+			return ERR("cannot remove network %s: %s", n->def->name, strerror(-ret)), ret;
+		n->transient = 1;
+		n->autostart = 0;
+		free(n->pending_def);
+		n->pending_def = NULL;
+		return netstore_save_runtime(m, n);
+	}
 	ret = netstore_remove(m, n->def->name);
 	if (ret)
 		return ERR("cannot remove network %s: %s", n->def->name, strerror(-ret)), ret;
-	for (size_t i = 0; i < m->n_nets; i++) {
-		if (m->nets[i] == n) {
-			m->nets[i] = m->nets[--m->n_nets];
-			break;
-		}
-	}
-	network_free(n);
+	netmgr_remove(m, n);
 	return 0;
 }
 
@@ -241,6 +342,8 @@ int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, 
 
 	if (!n)
 		return ERR("network '%s' not found", name), -ENOENT;
+	if (n->transient)
+		return ERR("network %s is transient: it cannot be autostarted", n->def->name), -EINVAL;
 	n->autostart = on;
 	return netstore_save(m, n);
 }
@@ -292,7 +395,7 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 	}
 	netstore_load_all(m);
 	ensure_default(m);
-	for (size_t i = 0; i < m->n_nets; i++) {
+	for (size_t i = 0; i < m->n_nets;) {
 		struct network *n = m->nets[i];
 
 		if (n->state == NETWORK_RESUMING || n->autostart) {
@@ -300,6 +403,13 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 			if (network_start(n, err, sizeof(err)))
 				log_err("cannot restart network %s: %s", n->def->name, err);
 		}
+		/* a transient network that does not run is no more */
+		if (n->transient && n->state != NETWORK_ACTIVE) {
+			netstore_remove(m, n->def->name);
+			netmgr_remove(m, n);
+			continue;
+		}
+		i++;
 	}
 	return 0;
 }
@@ -363,18 +473,22 @@ int network_host_del(struct network *n, const char *key, char *err, size_t errle
 	if (i < 0)
 		return ERR("network %s has no static host %s", d->name, key), -ENOENT;
 	h = d->hosts[i];
-	/* the running service first: nothing changes if it refuses */
-	if (n->dhcp && h.has_mac) {
-		ret = dhcp_proxy_del_host(n->dhcp, &h, err, errlen);
-		if (ret && ret != -ENOENT)
-			return ret;
-	}
+	/* The names first, the lease's too (the service's gone event comes
+	 * back through the core later): the service child takes messages in
+	 * order, so the DHCP call below answers only once they are done and
+	 * no query sent after this command finds the name. */
 	if (n->dns && h.name[0] && h.has_ip)
 		dns_proxy_del_name(n->dns, h.name, h.ip);
-	/* the lease's name too, before the reply (the service's gone event
-	 * comes back through the core later) */
 	if (n->dns && h.has_ip)
 		dns_proxy_lease_gone(n->dns, h.ip);
+	if (n->dhcp && h.has_mac) {
+		ret = dhcp_proxy_del_host(n->dhcp, &h, err, errlen);
+		if (ret && ret != -ENOENT) {
+			if (n->dns && h.name[0] && h.has_ip)
+				dns_proxy_add_name(n->dns, h.name, h.ip);
+			return ret;
+		}
+	}
 	memmove(&d->hosts[i], &d->hosts[i + 1], (d->n_hosts - i - 1) * sizeof(d->hosts[0]));
 	d->n_hosts--;
 	return netstore_save(n->mgr, n);

@@ -103,7 +103,14 @@ struct network *netmgr_find(struct netmgr *m, const char *name);
 /* All operations return 0 or -errno and fill err with one line. */
 int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network **ret,
 		  char *err, size_t errlen);
+/* An active network: removed from the conf dir, it runs on as transient. */
 int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen);
+/* net-create: a transient network, started; refused if the name exists. */
+int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network **ret,
+		  char *err, size_t errlen);
+/* net-stop: network_stop, then a transient network is removed and a
+ * pending definition (net-define while active) takes over. */
+int netmgr_stop(struct netmgr *m, struct network *n, char *err, size_t errlen);
 int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, size_t errlen);
 int network_start(struct network *n, char *err, size_t errlen);
 int network_stop(struct network *n, char *err, size_t errlen);
@@ -162,6 +169,7 @@ void netmgr_privsep_ops(struct netmgr *m, struct privsep_ops *ops);
 /* Persistence (netstore.c). */
 int netstore_save(struct netmgr *m, struct network *n);
 int netstore_remove(struct netmgr *m, const char *name);
+int netstore_remove_conf(struct netmgr *m, const char *name); /* the definition only */
 int netstore_save_runtime(struct netmgr *m, struct network *n);
 int netstore_load_all(struct netmgr *m);
 

@@ -29,12 +29,18 @@ static int save_json(const char *path, struct json_object *obj, unsigned mode)
 	return file_write_atomic(path, s, strlen(s), mode);
 }
 
+/* The stored definition: the pending one of an active network redefined
+ * (net-define), else the network's; a transient network has none (its
+ * definition is in its running state). */
 int netstore_save(struct netmgr *m, struct network *n)
 {
-	char path[4096], *xml = netdef_format_xml(n->def);
+	char path[4096], *xml;
 	struct json_object *meta;
 	int err;
 
+	if (n->transient)
+		return 0;
+	xml = netdef_format_xml(n->pending_def ? n->pending_def : n->def);
 	if (!xml)
 		return -ENOMEM;
 	path_of(path, sizeof(path), m->paths.conf_dir, "networks", n->def->name, ".xml");
@@ -57,18 +63,46 @@ int netstore_save(struct netmgr *m, struct network *n)
 	return err;
 }
 
-int netstore_remove(struct netmgr *m, const char *name)
+int netstore_remove_conf(struct netmgr *m, const char *name)
 {
 	char path[4096];
 
 	path_of(path, sizeof(path), m->paths.conf_dir, "networks", name, ".meta");
 	unlink(path);
+	path_of(path, sizeof(path), m->paths.conf_dir, "networks", name, ".xml");
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int netstore_remove(struct netmgr *m, const char *name)
+{
+	char path[4096];
+
 	path_of(path, sizeof(path), m->paths.state_dir, "running", name, ".json");
+	unlink(path);
+	path_of(path, sizeof(path), m->paths.state_dir, "running", name, ".xml");
 	unlink(path);
 	path_of(path, sizeof(path), m->paths.state_dir, "ports", name, ".json");
 	unlink(path);
-	path_of(path, sizeof(path), m->paths.conf_dir, "networks", name, ".xml");
-	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	return netstore_remove_conf(m, name);
+}
+
+/* The definition a network runs with, beside its running state: a
+ * transient network's only one, or the live one of a network redefined
+ * while active. */
+static int save_live_def(struct netmgr *m, struct network *n)
+{
+	char path[4096], *xml;
+	int err;
+
+	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".xml");
+	if (n->state == NETWORK_STOPPED)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	xml = netdef_format_xml(n->def);
+	if (!xml)
+		return -ENOMEM;
+	err = file_write_atomic(path, xml, strlen(xml), 0600);
+	free(xml);
+	return err;
 }
 
 /* One port as stored (running state and port list): its device and
@@ -148,10 +182,16 @@ int netstore_save_runtime(struct netmgr *m, struct network *n)
 
 	if (err)
 		log_warn("network %s: cannot store its ports: %s", n->def->name, strerror(-err));
+	err = save_live_def(m, n);
 	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".json");
 	if (n->state == NETWORK_STOPPED)
-		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+		return unlink(path) < 0 && errno != ENOENT ? -errno : err;
+	if (err)
+		return err;
 	obj = json_object_new_object();
+	json_object_object_add(obj, "id", json_object_new_int((int32_t)n->id));
+	if (n->transient)
+		json_object_object_add(obj, "transient", json_object_new_boolean(1));
 	/* the ports here too: what a vnetd before the port list reads */
 	json_object_object_add(obj, "ports", ports_json(n));
 	/* written by a vnetd that marks its bridges (netlink.h); without it,
@@ -182,6 +222,26 @@ static void load_meta(struct netmgr *m, struct netdef *def, uint32_t *id, int *a
 	json_object_put(obj);
 }
 
+/* A network redefined while it ran: it runs on with the definition it was
+ * started with (running/NAME.xml); the stored one is pending. */
+static void load_live_def(struct netmgr *m, struct network *n)
+{
+	char path[4096], err[4200];
+	struct netdef *live;
+
+	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".xml");
+	if (access(path, F_OK) || netdef_load_file(path, &live, err, sizeof(err)))
+		return;
+	netmgr_add_warnings(live);
+	if (!strcmp(live->name, n->def->name) && memcmp(live, n->def, sizeof(*live))) {
+		free(n->pending_def);
+		n->pending_def = n->def;
+		n->def = live;
+		return;
+	}
+	free(live);
+}
+
 /* Ports saved by a previous run (running state, else the port list of a
  * stopped network); network_start re-adds them. */
 static void load_runtime(struct netmgr *m, struct network *n)
@@ -192,8 +252,13 @@ static void load_runtime(struct netmgr *m, struct network *n)
 	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".json");
 	obj = json_object_from_file(path);
 	if (obj) {
+		struct json_object *v;
+
 		n->state = NETWORK_RESUMING; /* "was running": netmgr_init restarts it */
 		n->bridge_legacy = !json_object_object_get_ex(obj, "bridge_owned", NULL);
+		n->transient = json_object_object_get_ex(obj, "transient", &v) &&
+			       json_object_get_boolean(v);
+		load_live_def(m, n);
 	} else {
 		path_of(path, sizeof(path), m->paths.state_dir, "ports", n->def->name, ".json");
 		obj = json_object_from_file(path);
@@ -287,9 +352,59 @@ static int scan_definitions(struct netmgr *m, int reload)
 	return 0;
 }
 
+/* Transient networks have no definition in the conf dir: each running
+ * state with a definition and no network of its name is one. */
+static void load_transients(struct netmgr *m)
+{
+	char path[4096], err[4200];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/running", m->paths.state_dir);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		struct json_object *obj, *v;
+		struct netdef *def;
+		struct network *n;
+		uint32_t id = 0;
+
+		if (l <= 4 || strcmp(de->d_name + l - 4, ".xml"))
+			continue;
+		snprintf(path, sizeof(path), "%s/running/%s", m->paths.state_dir, de->d_name);
+		if (netdef_load_file(path, &def, err, sizeof(err)))
+			continue;
+		if (netmgr_find(m, def->name)) {
+			free(def);
+			continue;
+		}
+		netmgr_add_warnings(def);
+		path_of(path, sizeof(path), m->paths.state_dir, "running", def->name, ".json");
+		obj = json_object_from_file(path);
+		if (obj && json_object_object_get_ex(obj, "id", &v))
+			id = (uint32_t)json_object_get_int(v);
+		json_object_put(obj);
+		for (size_t i = 0; id && i < m->n_nets; i++)
+			if (m->nets[i]->id == id)
+				id = 0;
+		n = netmgr_add(m, def, id ? id : netmgr_free_id(m), 0);
+		if (!n) {
+			free(def);
+			continue;
+		}
+		load_runtime(m, n);
+		n->transient = 1;	/* a running state without the flag: still no definition */
+	}
+	if (d)
+		closedir(d);
+}
+
 int netstore_load_all(struct netmgr *m)
 {
-	return scan_definitions(m, 0);
+	int ret = scan_definitions(m, 0);
+
+	load_transients(m);
+	return ret;
 }
 
 void netmgr_reload(struct netmgr *m)

@@ -224,6 +224,9 @@ int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network 
 	}
 	assign_bridge(m, def);
 	assign_uuid(def);
+	netmgr_add_warnings(def);
+	if (!def->has_mac && def->mode != NETDEF_MODE_BRIDGE)
+		netmgr_assign_mac(def);
 	ret = check_conflicts(m, def, err, errlen);
 	if (ret) {
 		free(def);

@@ -40,7 +40,8 @@ _vnetctl()
 
 	case $prev in
 	--socket) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--mac | --name | --user | --group) return ;;
+	--mac | --name | --user | --group | --ip | --portgroup) return ;;
+	--filter) COMPREPLY=($(compgen -W "off learn strict" -- "$cur")); return ;;
 	--bridge) COMPREPLY=($(compgen -W "$(_vnetctl_ifaces)" -- "$cur")); return ;;
 	--hook) COMPREPLY=($(compgen -W "auto tc xdp" -- "$cur")); return ;;
 	esac

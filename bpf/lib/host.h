@@ -14,19 +14,38 @@
 
 #define VNET_IP_BCAST 0xffffffff
 
-/* The host-access decision, the one place for it (the port program for
- * frames to the bridge's MAC, the bridge program for the rest): a packet
- * addressed to the host (one of its addresses, a broadcast or multicast it
- * receives) is taken for DHCP (to the server, or broadcast by a client
- * without an address), DNS and ping on the gateway, and as replies to what
- * the host opened: echo replies, ICMP errors, TCP segments that do not open
- * a connection (a bare SYN). VNET_DROP_NONE or the reason. Per-network
- * host-access modes would be decided here. */
-static __always_inline enum vnet_drop host_access(const struct hdrs *h,
-						  const struct vnet_net *net)
+/* A host port listed for a network in mode services (host_svc_map). */
+static __always_inline bool host_svc_open(const struct hdrs *h, __u32 net_id)
 {
+	struct vnet_host_svc_key k = { .net_id = net_id, .port = h->dport, .proto = h->proto };
+
+	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
+		return false;
+	return bpf_map_lookup_elem(&host_svc_map, &k) != NULL;
+}
+
+/* The host-access decision, the one place for it (the port program for
+ * frames to the bridge's MAC, the bridge program for the rest), by the
+ * network's mode (vnet_net.host_access, issue 19) for a packet addressed
+ * to the host (one of its addresses, a broadcast or multicast it
+ * receives). In every mode: DHCP to the server (or broadcast by a client
+ * without an address) and DNS on the gateway, the network's own services;
+ * never IPv4 options. all (libvirt's behaviour): anything else too, the
+ * host's own firewall decides; only martian destinations (0/8, 127/8) are
+ * refused. none: besides DHCP and DNS only replies to what the host
+ * opened (echo replies, ICMP errors, TCP segments that do not open a
+ * connection: the host may still ssh into its guests). services: also
+ * ping on the gateway and the listed ports (host_svc_map). VNET_DROP_NONE
+ * or the reason. */
+static __always_inline enum vnet_drop host_access(const struct hdrs *h,
+						  const struct vnet_net *net, __u32 net_id)
+{
+	__u32 top = bpf_ntohl(h->daddr) >> 24;
+
 	if (h->ip_opts)
 		return VNET_DROP_IP_OPTIONS;
+	if (net->host_access == VNET_HOST_ALL)
+		return top == 0 || top == 127 ? VNET_DROP_BAD_DST : VNET_DROP_NONE;
 	if (h->frag)
 		return VNET_DROP_TO_HOST;
 	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(67) &&
@@ -40,9 +59,13 @@ static __always_inline enum vnet_drop host_access(const struct hdrs *h,
 	    (h->dport == bpf_htons(53) || (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN))
 		return VNET_DROP_NONE;
 	if (h->proto == IPPROTO_ICMP_ &&
-	    (h->icmp_type == 0 || h->icmp_type == 8 || h->icmp_type == 3 || h->icmp_type == 11))
+	    (h->icmp_type == 0 || h->icmp_type == 3 || h->icmp_type == 11))
 		return VNET_DROP_NONE;
-	return VNET_DROP_TO_HOST;
+	if (net->host_access == VNET_HOST_NONE)
+		return VNET_DROP_TO_HOST;
+	if (h->proto == IPPROTO_ICMP_ && h->icmp_type == 8)
+		return VNET_DROP_NONE;
+	return host_svc_open(h, net_id) ? VNET_DROP_NONE : VNET_DROP_TO_HOST;
 }
 
 /* Addressed to the host whatever the routing table says: the network's
@@ -94,7 +117,7 @@ static __always_inline enum act bridge_ipv4(struct pkt *p, const struct hdrs *h,
 		if (a != ACT_CONTINUE)
 			return a;
 	}
-	r = host_access(h, net);
+	r = host_access(h, net, p->net_id);
 	if (r == VNET_DROP_BAD_DST && group)
 		r = VNET_DROP_HOST_GROUP;
 	return r ? drop(p, r) : ACT_PASS;

@@ -146,7 +146,7 @@ static __always_inline enum act ipv4_forward(struct pkt *p, struct hdrs *h,
 	if (net->flags & VNET_NET_BRIDGE)
 		return ACT_PASS;
 	if (host_dst(h, net)) {
-		r = host_access(h, net);
+		r = host_access(h, net, port->net_id);
 		return r ? drop(p, r) : ACT_PASS;
 	}
 	return route_out(p, h, port->net_id, net);

@@ -155,8 +155,10 @@ static __always_inline enum act route_lookup(struct pkt *p, const struct hdrs *h
 {
 	int rc = fib_out(p, h, net, fib, nat);
 
+	/* another of the host's addresses: host access all lets the bridge
+	 * program and the host's firewall have it (host.h) */
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
-		return drop(p, VNET_DROP_TO_HOST);
+		return net->host_access == VNET_HOST_ALL ? ACT_PASS : drop(p, VNET_DROP_TO_HOST);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return ACT_PASS;
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH && !p->tc)

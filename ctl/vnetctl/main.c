@@ -53,10 +53,12 @@ static void text_list(struct json_object *d)
 static void text_ports(struct json_object *d)
 {
 	/* Hook: what runs on the port; Choice: what port-add --hook asked */
-	static const char *const k[] = { "ifname", "kind", "mac", "hook", "hook_choice" };
-	static const char *const t[] = { "Interface", "Kind", "MAC", "Hook", "Choice" };
+	static const char *const k[] = { "ifname", "kind", "mac", "hook", "hook_choice",
+					 "filter", "addrs" };
+	static const char *const t[] = { "Interface", "Kind", "MAC", "Hook", "Choice", "Filter",
+					 "Addresses" };
 
-	print_table(d, k, t, 5);
+	print_table(d, k, t, 7);
 }
 
 /* virsh net-dhcp-leases' columns: the expiry in local time, IP/prefix. */

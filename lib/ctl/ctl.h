@@ -54,7 +54,9 @@ int ctl_recv(int fd, struct json_object **ret);
 	X(NET_NAME, "net-name", 1, 1, "UUID", "", "print the name of the network with UUID")   \
 	X(NET_DUMPXML, "net-dumpxml", 1, 1, "NET [--inactive]", "inactive",                    \
 	  "print a network's XML definition (--inactive: the one its next start runs)")        \
-	X(PORT_ADD, "port-add", 2, 2, "NET IFNAME [--mac MAC] [--hook H]", "mac= hook=",        \
+	X(PORT_ADD, "port-add", 2, 2,                                                         \
+	  "NET IFNAME [--mac MAC] [--hook H] [--filter F] [--ip A[,B]] [--isolated] "         \
+	  "[--portgroup PG]", "mac= hook= filter= ip= isolated portgroup=",                   \
 	  "attach a device as a guest port (H: auto, tc, xdp)")                                \
 	X(PORT_DEL, "port-del", 2, 2, "NET IFNAME", "", "detach a guest port")                 \
 	X(PORT_LIST, "port-list", 1, 1, "NET", "", "list a network's ports")                   \

@@ -166,12 +166,53 @@ static int cmd_dumpxml(struct cmd_ctx *c)
 	return 0;
 }
 
+/* port-add's guest policy options (issue 19) into a <vnet:port> shape:
+ * --filter off|learn|strict, --isolated, --portgroup NAME, --ip A[,B]. */
+static int port_decl_opts(struct cmd_ctx *c, struct netdef_port *d)
+{
+	const char *f = opt(c, "filter"), *pg = opt(c, "portgroup"), *ips = opt(c, "ip");
+	char buf[256], *save = NULL, *tok;
+
+	memset(d, 0, sizeof(*d));
+	if (f && !strcmp(f, "off"))
+		d->policy.filter = NETDEF_FILTER_OFF;
+	else if (f && !strcmp(f, "learn"))
+		d->policy.filter = NETDEF_FILTER_LEARN;
+	else if (f && !strcmp(f, "strict"))
+		d->policy.filter = NETDEF_FILTER_STRICT;
+	else if (f)
+		return ERR("invalid filter mode '%s' (expected off, learn or strict)", f), -EINVAL;
+	if (opt(c, "isolated"))
+		d->policy.isolated = NETDEF_YES;
+	if (pg && (strlen(pg) >= sizeof(d->portgroup) || !pg[0]))
+		return ERR("invalid portgroup name '%s'", pg), -EINVAL;
+	if (pg)
+		snprintf(d->portgroup, sizeof(d->portgroup), "%s", pg);
+	if (!ips)
+		return 0;
+	if (strlen(ips) >= sizeof(buf))
+		return ERR("--ip: too long"), -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", ips);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct in_addr a;
+
+		if (inet_pton(AF_INET, tok, &a) != 1 || a.s_addr == 0 || a.s_addr == INADDR_BROADCAST)
+			return ERR("invalid IPv4 address '%s'", tok), -EINVAL;
+		if (d->n_ip4 >= NETDEF_MAX_PORT_IPS)
+			return ERR("--ip: at most %d addresses", NETDEF_MAX_PORT_IPS), -EINVAL;
+		d->ip4[d->n_ip4++] = a;
+	}
+	return 0;
+}
+
 static int cmd_port_add(struct cmd_ctx *c)
 {
 	struct network *n = net_arg(c, 0);
 	const char *mac_s = opt(c, "mac"), *hook_s = opt(c, "hook");
 	int hook = hook_s ? dp_hook_choice_parse(hook_s) : DP_HOOK_AUTO;
+	struct netdef_port decl;
 	uint8_t mac[6];
+	int r;
 
 	if (!n)
 		return -ENOENT;
@@ -179,7 +220,10 @@ static int cmd_port_add(struct cmd_ctx *c)
 		return ERR("invalid MAC address '%s'", mac_s), -EINVAL;
 	if (hook < 0)
 		return ERR("invalid hook '%s' (expected tc, xdp or auto)", hook_s), -EINVAL;
-	return network_port_add(n, arg(c, 1), mac_s ? mac : NULL, hook, c->err,
+	r = port_decl_opts(c, &decl);
+	if (r)
+		return r;
+	return network_port_add(n, arg(c, 1), mac_s ? mac : NULL, hook, &decl, c->err,
 				sizeof(c->err));
 }
 

@@ -88,10 +88,13 @@ int network_stop(struct network *n, char *err, size_t errlen)
 }
 
 int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
-		     char *err, size_t errlen)
+		     const struct netdef_port *decl, char *err, size_t errlen)
 {
-	/* commands.c parsed --hook: one of enum dp_hook_choice */
+	/* commands.c parsed --hook: one of enum dp_hook_choice; the policy
+	 * options: a known filter mode, at most NETDEF_MAX_PORT_IPS addresses */
 	check(n == &fake_net && str_ok(ifname) && hook >= DP_HOOK_AUTO && hook <= DP_HOOK_XDP);
+	check(!decl || (decl->policy.filter <= NETDEF_FILTER_STRICT &&
+			decl->n_ip4 <= NETDEF_MAX_PORT_IPS));
 	return 0;
 }
 

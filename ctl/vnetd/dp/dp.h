@@ -30,6 +30,13 @@ struct dp_net_cfg {
 	unsigned prefix;
 	int uplink_ifindex;		/* 0: none (isolated) */
 	struct in_addr uplink_addr;	/* SNAT source (NAT mode) */
+	/* what guests may reach on the host (issue 19): ALL, SERVICES or
+	 * NONE; INHERIT reads as services (the data path's 0) -- the caller
+	 * resolves the network's mode. services[]: the extra host ports of
+	 * mode services. */
+	enum netdef_host_access host_access;
+	const struct netdef_host_service *services;
+	size_t n_services;
 };
 
 /* How the data path is set up: one struct, filled by vnetd's main from its

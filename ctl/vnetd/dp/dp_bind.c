@@ -24,7 +24,7 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 		 struct in_addr ip)
 {
 	struct vnet_bind_key bk = { .net_id = net_id, .ip = ip.s_addr };
-	struct vnet_bind b = { .ifindex = ifindex };
+	struct vnet_bind b = { .ifindex = ifindex }, old;
 	int pfd = DP_MAP_FD(dp, port_map);
 	__u32 key = ifindex;
 	struct vnet_port port;
@@ -43,6 +43,11 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 	if (r)
 		return r;
 	memcpy(b.mac, mac, 6);
+	/* a lease wins over an address another port learned (the DHCP
+	 * server hands out its range): that port counts it gone */
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, bind_map), &bk, &old) == 0 && old.learned &&
+	    old.ifindex != (__u32)ifindex)
+		dp_learn_gone(dp, old.ifindex, 1);
 	if (bpf_map_update_elem(DP_MAP_FD(dp, bind_map), &bk, &b, BPF_ANY))
 		return -errno;
 	dp_fdb_seed(dp, net_id, mac, ifindex); /* reachable before its first frame */

@@ -78,6 +78,33 @@ static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
 	net->uplink_ifindex = cfg->uplink_ifindex;
 	net->uplink_addr = cfg->uplink_addr.s_addr;
 	memcpy(net->bridge_mac, cfg->bridge_mac, 6);
+	net->host_access = cfg->host_access == NETDEF_HOST_ALL	  ? VNET_HOST_ALL
+			   : cfg->host_access == NETDEF_HOST_NONE ? VNET_HOST_NONE
+								  : VNET_HOST_SERVICES;
+}
+
+static int match_svc_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_host_svc_key *)k)->net_id == *(const __u32 *)arg;
+}
+
+/* The network's extra host ports (mode services), replaced as a set. */
+static int net_services_set(struct datapath *dp, const struct dp_net_cfg *cfg)
+{
+	int fd = DP_MAP_FD(dp, host_svc_map);
+	__u32 id = cfg->net_id;
+	__u8 one = 1;
+
+	purge_matching(fd, sizeof(struct vnet_host_svc_key), sizeof(__u8), match_svc_net, &id);
+	for (size_t i = 0; i < cfg->n_services; i++) {
+		struct vnet_host_svc_key k = { .net_id = id,
+					       .port = htons(cfg->services[i].port),
+					       .proto = cfg->services[i].proto };
+
+		if (bpf_map_update_elem(fd, &k, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
 }
 
 static int match_ct_net(const struct vnet_ct *ct, const void *arg);
@@ -151,7 +178,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	/* A network without an address (bridge mode) owns no subnet: a /0
 	 * entry would claim every address for it. */
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
-	    bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
+	    net_services_set(dp, cfg) || bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
 		int r = -errno;
 
 		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
@@ -197,6 +224,8 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
+	purge_matching(DP_MAP_FD(dp, host_svc_map), sizeof(struct vnet_host_svc_key),
+		       sizeof(__u8), match_svc_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
 	dp_ct_purge(dp, match_ct_net, &net_id);

@@ -26,7 +26,7 @@ static __u16 learn_now(void)
 }
 
 /* Count n learned bindings of the port as gone (learn_cfg: vnetd's half). */
-static void learn_gone(struct datapath *dp, __u32 ifindex, unsigned n)
+void dp_learn_gone(struct datapath *dp, __u32 ifindex, unsigned n)
 {
 	int fd = DP_MAP_FD(dp, learn_cfg);
 	struct vnet_learn_cfg c;
@@ -55,7 +55,7 @@ static int match_learned(const void *k, const void *v, const void *arg)
 	age = (m->now - (b->learned & VNET_BIND_SEEN_MASK)) & VNET_BIND_SEEN_MASK;
 	if (m->expire && age < m->expire)
 		return 0;
-	learn_gone(m->dp, b->ifindex, 1);
+	dp_learn_gone(m->dp, b->ifindex, 1);
 	return 1;
 }
 
@@ -143,7 +143,7 @@ int dp_port_declare(struct datapath *dp, int ifindex, struct in_addr ip)
 			return -EBUSY;
 		if (!old.learned)
 			return 0;	/* already a lease or declared */
-		learn_gone(dp, key, 1);	/* learned first: now declared */
+		dp_learn_gone(dp, key, 1);	/* learned first: now declared */
 	}
 	/* the MAC, if the port has one; else the first frame's (learn.h) */
 	if (port.mac_locked && !(port.flags & VNET_PORT_MULTI_MAC))

@@ -47,6 +47,8 @@ void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
 /* dp_policy.c */
 int dp_learn_expire(struct datapath *dp);
 void dp_learn_port_gone(struct datapath *dp, __u32 ifindex);
+/* n learned bindings of the port removed (learn_cfg.gone) */
+void dp_learn_gone(struct datapath *dp, __u32 ifindex, unsigned n);
 
 /* dp_gc.c (dp_gc), dp_stats.c */
 void dp_gc(struct datapath *dp);

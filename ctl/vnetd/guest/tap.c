@@ -113,7 +113,7 @@ int tap_add(struct network *n, const char *name, const char *user, char ret_name
 	ret = tap_create(name ? name : TAP_DEFAULT_NAME, uid, ret_name, err, errlen);
 	if (ret)
 		return ret;
-	ret = network_port_add(n, ret_name, NULL, DP_HOOK_AUTO, err, errlen);
+	ret = network_port_add(n, ret_name, NULL, DP_HOOK_AUTO, NULL, err, errlen);
 	if (ret) {
 		tap_destroy(ret_name);
 		return ret;

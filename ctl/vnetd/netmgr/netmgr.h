@@ -51,6 +51,11 @@ struct port {
 	uint8_t mac[6];
 	int has_mac;
 	int hook;	/* enum dp_hook_choice (port-add --hook), kept across restarts */
+	/* port-add's guest policy (issue 19): --ip, --filter, --isolated,
+	 * --portgroup in the shape of a <vnet:port> (dev, mac unused), kept
+	 * across restarts; a <vnet:port> of the definition for the same device
+	 * fills what it leaves unset (network_port_policy) */
+	struct netdef_port decl;
 };
 
 /* A network's run state. RESUMING: it was running when the previous vnetd
@@ -114,13 +119,21 @@ int netmgr_stop(struct netmgr *m, struct network *n, char *err, size_t errlen);
 int netmgr_set_autostart(struct netmgr *m, const char *name, int on, char *err, size_t errlen);
 int network_start(struct network *n, char *err, size_t errlen);
 int network_stop(struct network *n, char *err, size_t errlen);
-/* hook: enum dp_hook_choice (datapath.h). */
+/* hook: enum dp_hook_choice (datapath.h); decl: port-add's policy
+ * options (NULL: none). */
 int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
-		     char *err, size_t errlen);
+		     const struct netdef_port *decl, char *err, size_t errlen);
 int network_port_del(struct network *n, const char *ifname, char *err, size_t errlen);
 /* network_port_add without recording the running state (start-up adoption). */
 int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, int hook,
-			char *err, size_t errlen);
+			const struct netdef_port *decl, char *err, size_t errlen);
+/* A port's effective policy: port-add's options, else the definition's
+ * <vnet:port dev=ifname>, else its portgroup's (named, or the default
+ * portgroup), else the network's, else the built-in (learn, not
+ * isolated). -ENOENT: a portgroup the network does not have. */
+int network_port_policy(const struct network *n, const char *ifname,
+			const struct netdef_port *decl, struct dp_port_policy *pol, char *err,
+			size_t errlen);
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen);

@@ -5,6 +5,7 @@
  * that a restarted daemon adopts exactly what was running. Every file is
  * replaced atomically. */
 #include <dirent.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,46 @@ static int save_live_def(struct netmgr *m, struct network *n)
 	return err;
 }
 
+/* port-add's policy options (struct port's decl, issue 19). */
+static void decl_save(const struct netdef_port *d, struct json_object *p)
+{
+	struct json_object *ips;
+
+	if (d->policy.filter)
+		json_object_object_add(p, "filter", json_object_new_int(d->policy.filter));
+	if (d->policy.isolated)
+		json_object_object_add(p, "isolated", json_object_new_int(d->policy.isolated));
+	if (d->portgroup[0])
+		json_object_object_add(p, "portgroup", json_object_new_string(d->portgroup));
+	if (!d->n_ip4)
+		return;
+	ips = json_object_new_array();
+	for (unsigned i = 0; i < d->n_ip4 && i < NETDEF_MAX_PORT_IPS; i++)
+		json_object_array_add(ips, json_object_new_string(inet_ntoa(d->ip4[i])));
+	json_object_object_add(p, "ip", ips);
+}
+
+static void decl_load(struct json_object *p, struct netdef_port *d)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(p, "filter", &v) && json_object_get_int(v) >= 0 &&
+	    json_object_get_int(v) <= NETDEF_FILTER_STRICT)
+		d->policy.filter = json_object_get_int(v);
+	if (json_object_object_get_ex(p, "isolated", &v) && json_object_get_int(v) >= 0 &&
+	    json_object_get_int(v) <= NETDEF_NO)
+		d->policy.isolated = json_object_get_int(v);
+	if (json_object_object_get_ex(p, "portgroup", &v))
+		snprintf(d->portgroup, sizeof(d->portgroup), "%s", json_object_get_string(v));
+	if (!json_object_object_get_ex(p, "ip", &v) || !json_object_is_type(v, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(v) && d->n_ip4 < NETDEF_MAX_PORT_IPS; i++)
+		if (inet_pton(AF_INET, json_object_get_string(json_object_array_get_idx(v, i)),
+			      &d->ip4[d->n_ip4]) == 1)
+			d->n_ip4++;
+}
+
+
 /* One port as stored (running state and port list): its device and
  * what port-add was given. */
 static struct json_object *port_json(const struct port *pt)
@@ -120,6 +161,7 @@ static struct json_object *port_json(const struct port *pt)
 	if (pt->hook != DP_HOOK_AUTO)	/* port-add --hook */
 		json_object_object_add(p, "hook", json_object_new_string(
 				       dp_hook_choice_name(pt->hook)));
+	decl_save(&pt->decl, p);
 	return p;
 }
 
@@ -151,6 +193,7 @@ static void ports_load(struct network *n, struct json_object *ports)
 			pt->hook = dp_hook_choice_parse(json_object_get_string(v));
 		if (pt->hook < 0)
 			pt->hook = DP_HOOK_AUTO;
+		decl_load(p, &pt->decl);
 		n->n_ports++;
 	}
 }

@@ -144,6 +144,10 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	struct dp_net_cfg cfg = {
 		.net_id = n->id, .mode = d->mode, .gw = d->ip, .prefix = d->prefix,
 		.uplink_ifindex = n->uplink_ifindex,
+		/* issue 19: services (as before) until the XML can say otherwise;
+		 * NETDEF_HOST_BUILTIN (all) then */
+		.host_access = d->host_access ? d->host_access : NETDEF_HOST_SERVICES,
+		.services = d->host_services, .n_services = d->n_host_services,
 	};
 	int ret;
 
@@ -425,7 +429,7 @@ static void readd_ports(struct network *n)
 		}
 		/* network_start records the running state once, after all */
 		if (network_port_attach(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL,
-					old[i].hook, err, sizeof(err)))
+					old[i].hook, &old[i].decl, err, sizeof(err)))
 			log_warn("network %s: dropping port %s: %s", d->name, old[i].ifname, err);
 	}
 	for (size_t i = 0; i < d->n_ports; i++) {
@@ -437,7 +441,7 @@ static void readd_ports(struct network *n)
 		if (known || !if_nametoindex(dp->dev))
 			continue;
 		if (network_port_attach(n, dp->dev, dp->has_mac ? dp->mac : NULL, DP_HOOK_AUTO,
-					err, sizeof(err)))
+					NULL, err, sizeof(err)))
 			log_warn("network %s: declared port %s not added: %s", d->name, dp->dev, err);
 	}
 }

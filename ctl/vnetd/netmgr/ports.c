@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Guest ports of a network: enslave to the bridge, attach the data path,
  * remember them for the next daemon start. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -29,10 +30,96 @@ static struct network *port_owner(struct netmgr *m, const char *ifname)
 	return NULL;
 }
 
+static const char *filter_name(enum netdef_filter f)
+{
+	return f == NETDEF_FILTER_OFF ? "off" : f == NETDEF_FILTER_LEARN ? "learn" : "strict";
+}
+
+/* The definition's <vnet:port dev=ifname>, if any. */
+static const struct netdef_port *xml_port(const struct netdef *d, const char *ifname)
+{
+	for (size_t i = 0; i < d->n_ports; i++)
+		if (!strcmp(d->ports[i].dev, ifname))
+			return &d->ports[i];
+	return NULL;
+}
+
+/* The portgroup called name, or ("") the default one; NULL if none. */
+static const struct netdef_portgroup *portgroup_of(const struct netdef *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_portgroups; i++)
+		if (name[0] ? !strcmp(d->portgroups[i].name, name) : d->portgroups[i].is_default)
+			return &d->portgroups[i];
+	return NULL;
+}
+
+int network_port_policy(const struct network *n, const char *ifname,
+			const struct netdef_port *decl, struct dp_port_policy *pol, char *err,
+			size_t errlen)
+{
+	const struct netdef *d = n->def;
+	const struct netdef_port *x = xml_port(d, ifname);
+	const char *pg_name = decl && decl->portgroup[0] ? decl->portgroup
+			      : x ? x->portgroup : "";
+	const struct netdef_portgroup *pg = portgroup_of(d, pg_name);
+	/* most specific first */
+	const struct netdef_policy *lv[] = { decl ? &decl->policy : NULL, x ? &x->policy : NULL,
+					     pg ? &pg->policy : NULL, &d->policy };
+	enum netdef_tri iso = NETDEF_UNSET;
+
+	if (pg_name[0] && !pg)
+		return ERR("network %s has no portgroup '%s'", d->name, pg_name), -ENOENT;
+	*pol = (struct dp_port_policy){ .filter = NETDEF_FILTER_INHERIT };
+	for (size_t i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+		if (!lv[i])
+			continue;
+		if (!pol->filter)
+			pol->filter = lv[i]->filter;
+		if (!iso)
+			iso = lv[i]->isolated;
+	}
+	if (!pol->filter)
+		pol->filter = NETDEF_FILTER_BUILTIN;
+	pol->isolated = iso == NETDEF_YES;
+	return 0;
+}
+
+/* Declared addresses (port-add --ip, <vnet:port><ip/>) bound to the port. */
+static int declare_addrs(struct network *n, int idx, const struct netdef_port *p, char *err,
+			 size_t errlen)
+{
+	for (unsigned i = 0; p && i < p->n_ip4 && i < NETDEF_MAX_PORT_IPS; i++) {
+		int r = dp_port_declare(n->mgr->dp, idx, p->ip4[i]);
+
+		if (r)
+			return ERR("address %s: %s", inet_ntoa(p->ip4[i]),
+				   r == -EBUSY ? "bound to another port" : strerror(-r)), r;
+	}
+	return 0;
+}
+
+/* The data path's side of a port's policy, before the port is bridged:
+ * no frame passes under another mode first. */
+static int port_policy_apply(struct network *n, const char *ifname, int idx,
+			     const struct netdef_port *decl, struct dp_port_policy *pol,
+			     char *err, size_t errlen)
+{
+	int r = network_port_policy(n, ifname, decl, pol, err, errlen);
+
+	if (!r && (r = dp_port_set_policy(n->mgr->dp, idx, pol)))
+		ERR("port %s: cannot set its policy: %s", ifname, strerror(-r));
+	if (!r)
+		r = declare_addrs(n, idx, decl, err, errlen);
+	if (!r)
+		r = declare_addrs(n, idx, xml_port(n->def, ifname), err, errlen);
+	return r;
+}
+
 /* Enslave and attach; the caller records the running state. */
 int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, int hook,
-			char *err, size_t errlen)
+			const struct netdef_port *decl, char *err, size_t errlen)
 {
+	struct dp_port_policy pol;
 	struct network *owner = port_owner(n->mgr, ifname);
 	struct port *p;
 	int idx, ret;
@@ -61,11 +148,19 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		return ERR("cannot set MTU %u on %s: %s", n->def->mtu, ifname, nl_strerror(ret)),
 		       ret;
 	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
-	if (ret)
-		return ret;
-	ret = nl_link_set_master(ifname, n->def->bridge);
+	if (!ret)
+		ret = port_policy_apply(n, ifname, idx, decl, &pol, err, errlen);
 	if (ret) {
 		dp_port_del(n->mgr->dp, idx);
+		return ret;
+	}
+	ret = nl_link_set_master(ifname, n->def->bridge);
+	/* the kernel bridge's flood keeps two isolated ports apart too */
+	if (!ret && (pol.isolated || nl_link_master(ifname) > 0))
+		ret = nl_brport_set_isolated(ifname, pol.isolated);
+	if (ret) {
+		dp_port_del(n->mgr->dp, idx);
+		nl_link_set_master(ifname, NULL);
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	}
 	nl_link_set_up(ifname, 1);
@@ -78,15 +173,18 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		memcpy(p->mac, mac, 6);
 		p->has_mac = 1;
 	}
-	log_info("network %s: port %s added", n->def->name, ifname);
+	if (decl)
+		p->decl = *decl;
+	log_info("network %s: port %s added (filter %s%s)", n->def->name, ifname,
+		 filter_name(pol.filter), pol.isolated ? ", isolated" : "");
 	network_rebind_port(n, idx, mac);
 	return 0;
 }
 
 int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, int hook,
-		     char *err, size_t errlen)
+		     const struct netdef_port *decl, char *err, size_t errlen)
 {
-	int ret = network_port_attach(n, ifname, mac, hook, err, errlen);
+	int ret = network_port_attach(n, ifname, mac, hook, decl, err, errlen);
 
 	if (!ret)
 		netstore_save_runtime(n->mgr, n);
@@ -119,6 +217,48 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 	return 0;
 }
 
+struct addrs_ctx {
+	struct json_object *arr;
+	char text[256];
+};
+
+static void addr_one(void *ctx, const uint8_t mac[6], struct in_addr ip, bool learned)
+{
+	struct addrs_ctx *c = ctx;
+	struct json_object *o = json_object_new_object();
+	size_t len = strlen(c->text);
+	char m[18];
+
+	json_object_object_add(o, "ip", json_object_new_string(inet_ntoa(ip)));
+	mac_format(mac, m);
+	json_object_object_add(o, "mac", json_object_new_string(m));
+	json_object_object_add(o, "learned", json_object_new_boolean(learned));
+	json_object_array_add(c->arr, o);
+	snprintf(c->text + len, sizeof(c->text) - len, "%s%s%s", len ? "," : "", inet_ntoa(ip),
+		 learned ? "(learned)" : "");
+}
+
+/* What the data path enforces on the port (issue 19): its filter mode,
+ * isolation, and every address bound to it (leases, declared, learned). */
+static void port_policy_json(struct network *n, const struct port *p, struct json_object *o)
+{
+	struct addrs_ctx c = { .arr = json_object_new_array() };
+	struct dp_port_policy pol;
+
+	if (dp_port_get_policy(n->mgr->dp, p->ifindex, &pol) == 0) {
+		json_object_object_add(o, "filter",
+				       json_object_new_string(filter_name(pol.filter)));
+		json_object_object_add(o, "isolated", json_object_new_boolean(pol.isolated));
+		if (pol.filter == NETDEF_FILTER_LEARN)
+			json_object_object_add(o, "learn_limit", json_object_new_int(pol.learn_limit));
+	}
+	if (p->decl.portgroup[0])
+		json_object_object_add(o, "portgroup", json_object_new_string(p->decl.portgroup));
+	dp_port_addrs(n->mgr->dp, p->ifindex, addr_one, &c);
+	json_object_object_add(o, "addresses", c.arr);
+	json_object_object_add(o, "addrs", json_object_new_string(c.text));
+}
+
 struct json_object *network_ports_json(struct network *n)
 {
 	struct json_object *arr = json_object_new_array();
@@ -142,6 +282,7 @@ struct json_object *network_ports_json(struct network *n)
 			mac_format(p->mac, mac);
 			json_object_object_add(o, "mac", json_object_new_string(mac));
 		}
+		port_policy_json(n, p, o);
 		json_object_array_add(arr, o);
 	}
 	return arr;

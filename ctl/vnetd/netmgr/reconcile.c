@@ -151,8 +151,8 @@ static void reconcile_ports(struct network *n)
 		log_warn("network %s: port %s %s", n->def->name, p.ifname,
 			 idx ? "was recreated; re-adding it" : "vanished; removing it");
 		network_port_del(n, p.ifname, err, sizeof(err));
-		if (idx && network_port_add(n, p.ifname, p.has_mac ? p.mac : NULL, p.hook, err,
-					    sizeof(err)))
+		if (idx && network_port_add(n, p.ifname, p.has_mac ? p.mac : NULL, p.hook, &p.decl,
+					    err, sizeof(err)))
 			log_warn("network %s: cannot re-add %s: %s", n->def->name, p.ifname, err);
 		i = 0; /* the list changed under us: start over */
 	}

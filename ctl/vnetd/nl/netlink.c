@@ -7,6 +7,8 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
 #include <netlink/route/route.h>
 #include <string.h>
 #include <sys/random.h>
@@ -231,6 +233,32 @@ int nl_link_set_master(const char *port, const char *bridge)
 		return nl_errno(rtnl_link_enslave_ifindex(nls, bidx, pidx));
 	}
 	return nl_errno(rtnl_link_release_ifindex(nls, pidx));
+}
+
+int nl_brport_set_isolated(const char *port, int on)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE };
+	struct nlattr *proto;
+	struct nl_msg *msg;
+	int err;
+
+	ifi.ifi_index = if_nametoindex(port);
+	if (!ifi.ifi_index)
+		return -ENODEV;
+	msg = nlmsg_alloc_simple(RTM_SETLINK, 0);
+	if (!msg)
+		return -ENOMEM;
+	/* as `bridge link set dev PORT isolated on`: AF_BRIDGE, the port's
+	 * IFLA_PROTINFO (libnl 3.7 has no setter for this flag) */
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(proto = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
+	    nla_put_u8(msg, IFLA_BRPORT_ISOLATED, on ? 1 : 0) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, proto);
+	err = nl_send_sync(nls, msg);	/* frees msg */
+	return nl_errno(err);
 }
 
 int nl_link_master(const char *port)

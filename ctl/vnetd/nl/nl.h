@@ -36,6 +36,10 @@ int nl_link_delete(const char *name);
 int nl_link_set_up(const char *name, int up);
 int nl_link_set_mtu(const char *name, unsigned mtu);
 int nl_link_set_master(const char *port, const char *bridge); /* bridge NULL: release */
+/* The bridge port's isolated flag (IFLA_BRPORT_ISOLATED, as libvirt sets
+ * for <port isolated='yes'>): the bridge forwards and floods nothing
+ * between two isolated ports. */
+int nl_brport_set_isolated(const char *port, int on);
 int nl_link_master(const char *port);	/* ifindex of the master, 0 if none, -errno */
 int nl_link_mac(const char *name, uint8_t mac[6]);
 /* "veth", "tun", "bridge", ... or "" for a plain device; 0 or -errno. */

@@ -201,6 +201,19 @@ _Static_assert(sizeof(struct vnet_net) == 32, "vnet_net layout");
 #define VNET_HOST_ALL 1		/* anything; the host's firewall decides (libvirt) */
 #define VNET_HOST_NONE 2	/* DHCP and DNS only (the network's own services) */
 
+/* nat_map: net_id -> the network's own SNAT ranges (<nat><address start
+ * end/> and <nat><port start end/>), written by dp_net_set. addr_lo == 0:
+ * the uplink's address (vnet_net.uplink_addr); port_lo == 0: vnet's two
+ * ranges (VNET_NAT_LO/HI). A guest's flows all take one address of the
+ * range (chosen by its own address); the port range applies to TCP and UDP
+ * (ICMP echo ids keep vnet's ranges), as libvirt's masquerade rules. */
+struct vnet_nat {
+	__u32 addr_lo, addr_hi;	/* network order, inclusive */
+	__u16 port_lo, port_hi;	/* host order, inclusive */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vnet_nat) == 16, "vnet_nat layout");
+
 /* bind_map: (net_id, ip) -> port that owns it. Written by dp_lease_bind,
  * read by anti-spoofing and by route-mode delivery. */
 struct vnet_bind_key {

@@ -25,6 +25,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } net_map SEC(".maps");
 
+/* a network's own SNAT ranges by net_id: written by dp_net_set; read by
+ * snat_new (nat.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_MAX_NETS);
+	__type(key, __u32);
+	__type(value, struct vnet_nat);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nat_map SEC(".maps");
+
 /* subnet -> net_id (LPM): written by dp_net_set; read on the uplink. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

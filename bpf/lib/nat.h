@@ -38,6 +38,44 @@ static __always_inline void snat_pair(struct ct_pair *cp, const struct hdrs *h,
 	cp->out.flags = flags;
 }
 
+/* Where a new flow of h is translated to: the network's address range
+ * (one address per guest, by its own address) or the uplink's address,
+ * and its port range for TCP/UDP (span 0: vnet's two ranges). */
+struct snat_to {
+	__u32 addr;
+	__u32 port_lo, span;
+};
+
+static __always_inline void snat_target(struct snat_to *t, const struct hdrs *h,
+					const struct vnet_net *net, __u32 net_id)
+{
+	const struct vnet_nat *nc = bpf_map_lookup_elem(&nat_map, &net_id);
+	__u32 lo, hi;
+
+	t->addr = net->uplink_addr;
+	t->port_lo = 0;
+	t->span = 0;
+	if (!nc)
+		return;
+	lo = bpf_ntohl(nc->addr_lo);
+	hi = bpf_ntohl(nc->addr_hi);
+	if (lo && hi >= lo)
+		t->addr = bpf_htonl(lo + bpf_ntohl(h->saddr) % (hi - lo + 1));
+	if (nc->port_lo && nc->port_hi >= nc->port_lo &&
+	    (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_)) {
+		t->port_lo = nc->port_lo;
+		t->span = (__u32)nc->port_hi - nc->port_lo + 1;
+	}
+}
+
+/* May the flow keep the guest's own source port (host order)? */
+static __always_inline bool snat_own_ok(__u16 own, const struct snat_to *t)
+{
+	if (t->span)
+		return own >= t->port_lo && own - t->port_lo < t->span;
+	return VNET_NAT_PORT_OK(own);
+}
+
 /* Insert the pair with a free NAT port toward the remote endpoint. The
  * guest's own source port (echo id) is kept when it is a NAT port and free
  * (as masquerade does); otherwise every probe is an independent random
@@ -46,22 +84,25 @@ static __always_inline void snat_pair(struct ct_pair *cp, const struct hdrs *h,
  * fail with probability o^32). CT_EXISTS: another CPU made this flow
  * meanwhile; CT_NO_PORT: every probe found its port taken. */
 static __always_inline enum ct_insert_result snat_probe(const struct hdrs *h,
-							const struct vnet_net *net,
+							const struct snat_to *t,
 							struct ct_pair *cp, struct vnet_ct_key *ok)
 {
-	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = net->uplink_addr,
+	struct vnet_ct_key ik = { .saddr = h->daddr, .daddr = t->addr,
 				  .sport = h->dport, .proto = h->proto };
 	__u16 own = bpf_ntohs(h->sport);
 	enum ct_insert_result r;
 	int i;
 
 	for (i = 0; i < VNET_NAT_TRIES; i++) {
+		__u32 rnd = bpf_get_prandom_u32();
 		__u16 port;
 
-		if (i == 0 && VNET_NAT_PORT_OK(own))
+		if (i == 0 && snat_own_ok(own, t))
 			port = h->sport;
+		else if (t->span)
+			port = bpf_htons((__u16)(t->port_lo + rnd % t->span));
 		else
-			port = bpf_htons(nat_port_at(bpf_get_prandom_u32() % VNET_NAT_PORTS));
+			port = bpf_htons(nat_port_at(rnd % VNET_NAT_PORTS));
 		if (h->proto == IPPROTO_ICMP_) {
 			ik.sport = port;
 			ik.dport = 0;
@@ -80,7 +121,7 @@ static __always_inline enum ct_insert_result snat_probe(const struct hdrs *h,
 }
 
 /* Create the pair for a guest-initiated flow leaving through net's uplink
- * with source net->uplink_addr, counted against the guest's cap (its
+ * with source net->uplink_addr or the network's NAT range (snat_target), counted against the guest's cap (its
  * address in the network). VNET_DROP_NONE: the flow is in (made here or
  * by another CPU). */
 static __always_inline enum vnet_drop snat_new_inline(const struct hdrs *h,
@@ -91,6 +132,7 @@ static __always_inline enum vnet_drop snat_new_inline(const struct hdrs *h,
 				     .kind = VNET_QUOTA_GUEST };
 	enum ct_insert_result r;
 	enum quota_result q;
+	struct snat_to to;
 	struct ct_pair *cp;
 	__u32 zero = 0;
 
@@ -102,7 +144,9 @@ static __always_inline enum vnet_drop snat_new_inline(const struct hdrs *h,
 		return VNET_DROP_CT_GUEST_LIMIT;
 	snat_pair(cp, h, net, net_id, port_ifindex, ok,
 		  VNET_CTF_TCP_STATE | (q == QUOTA_TAKEN ? VNET_CTF_QUOTA : 0));
-	r = snat_probe(h, net, cp, ok);
+	snat_target(&to, h, net, net_id);
+	cp->out.xaddr = to.addr;
+	r = snat_probe(h, &to, cp, ok);
 	if (r != CT_INSERTED && q == QUOTA_TAKEN)
 		quota_put(&qk);
 	if (r == CT_INSERTED)

@@ -41,6 +41,9 @@ static void assert_macs(const struct frame *f, const uint8_t *dst, const uint8_t
 	assert_memory_equal(f->b + 6, src, 6);
 }
 
+/* The source snat_out expects (NULL: any, test_snat_ranges checks it). */
+static const char *snat_src = UPLINK;
+
 /* Guest 1 -> FAR through the tc port program: returns the NAT port. */
 static uint16_t snat_out(uint8_t proto, uint16_t sport, uint16_t dport, struct frame *out)
 {
@@ -50,7 +53,8 @@ static uint16_t snat_out(uint8_t proto, uint16_t sport, uint16_t dport, struct f
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, out), TC_REDIRECT);
 	assert_int_equal(out->len, f.len);
 	assert_macs(out, WANMAC, UPMAC);	/* next hop from the FIB */
-	assert_int_equal(addr_at(out, 12), ip4(UPLINK));
+	if (snat_src)
+		assert_int_equal(addr_at(out, 12), ip4(snat_src));
 	assert_int_equal(addr_at(out, 16), ip4(FAR));
 	assert_int_equal(out->b[14 + 8], 63);	/* TTL */
 	assert_csums_ok(out);
@@ -734,6 +738,55 @@ static void test_uplink_addr_change(void **state)
 	set_net(NETDEF_MODE_NAT, UPLINK);
 }
 
+/* <nat><port start end> and <nat><address start end> (nat_map): TCP and
+ * UDP flows take ports of the range only (a guest's own port only if in
+ * it), the source from the address range, the same for all of a guest's
+ * flows; ICMP keeps vnet's ranges; replies come back to the guest. */
+static void test_snat_ranges(void **state)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24,
+				.bridge_ifindex = W.br, .uplink_ifindex = W.up,
+				.nat_port_start = 20000, .nat_port_end = 20009 };
+	struct frame out, r;
+	uint32_t src = 0;
+	uint16_t nport;
+	int i;
+
+	NEED_WORLD();
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	c.nat_addr_start.s_addr = ip4("203.0.113.10");
+	c.nat_addr_end.s_addr = ip4("203.0.113.12");
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+	snat_src = NULL;
+	for (i = 0; i < 10; i++) {	/* the range's 10 ports toward one endpoint */
+		nport = snat_out(i % 2 ? IPPROTO_UDP : IPPROTO_TCP, 30000 + i, 443, &out);
+		assert_in_range(nport, 20000, 20009);
+		if (!src)
+			src = addr_at(&out, 12);
+		assert_int_equal(addr_at(&out, 12), src);	/* one address per guest */
+		assert_in_range(ntohl(src), ntohl(ip4("203.0.113.10")), ntohl(ip4("203.0.113.12")));
+	}
+	assert_int_equal(snat_out(IPPROTO_TCP, 20005, 80, &out), 20005);	/* own port, in range */
+	/* a reply to a range address comes back to the guest */
+	build(&r, UPMAC, WANMAC, FAR, "0.0.0.0", IPPROTO_TCP, 80, 20005, SYN | ACK);
+	memcpy(r.b + 14 + 16, &src, 4);
+	put16(r.b + 14 + 10, 0);
+	put16(r.b + 14 + 10, ip_check(r.b + 14));
+	put16(r.b + 14 + 20 + 16, 0);
+	put16(r.b + 14 + 20 + 16, l4_check(ip_of(&r)));
+	assert_int_equal(run_tc("vnet_uplink_tc", &r, W.up, &out), TC_REDIRECT);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_int_equal(port_at(&out, 2), 20005);
+	assert_true(VNET_NAT_PORT_OK(snat_out(IPPROTO_ICMP, 0x4343, 0, &out)));
+	snat_src = UPLINK;
+	set_net(NETDEF_MODE_NAT, UPLINK);	/* no ranges: vnet's again */
+	nport = snat_out(IPPROTO_TCP, 40001, 443, &out);
+	assert_true(VNET_NAT_PORT_OK(nport));
+	assert_int_equal(addr_at(&out, 12), ip4(UPLINK));
+}
+
 /* Route mode: no translation, no conntrack; inbound goes to the guest
  * that holds the address. Runs last: it reconfigures network 1. */
 static void test_route_mode(void **state)
@@ -779,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_unsolicited_and_host_traffic),
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_networks_isolated_from_each_other),
+		cmocka_unit_test(test_snat_ranges),
 		cmocka_unit_test(test_gc),
 		cmocka_unit_test(test_gc_big_table),
 		cmocka_unit_test(test_ct_max_env),

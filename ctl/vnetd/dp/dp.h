@@ -37,6 +37,10 @@ struct dp_net_cfg {
 	enum netdef_host_access host_access;
 	const struct netdef_host_service *services;
 	size_t n_services;
+	/* <nat><address start end/>: SNAT sources instead of uplink_addr
+	 * (0: none); <nat><port start end/>: SNAT ports of TCP/UDP (0: vnet's) */
+	struct in_addr nat_addr_start, nat_addr_end;
+	uint16_t nat_port_start, nat_port_end;
 };
 
 /* How the data path is set up: one struct, filled by vnetd's main from its

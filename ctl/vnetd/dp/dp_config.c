@@ -150,6 +150,27 @@ static int net_bridge_set(struct datapath *dp, const struct vnet_net *net, __u32
 	return dp_attach_bridge(dp, br, err, errlen);
 }
 
+/* The network's own SNAT ranges (nat_map; zero: the uplink's address and
+ * vnet's port ranges). */
+static int nat_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
+{
+	struct vnet_nat nc = { 0 };
+	__u32 id = cfg->net_id;
+
+	if (cfg->mode == NETDEF_MODE_NAT) {
+		nc.addr_lo = cfg->nat_addr_start.s_addr;
+		nc.addr_hi = cfg->nat_addr_end.s_addr ? cfg->nat_addr_end.s_addr
+						      : cfg->nat_addr_start.s_addr;
+		nc.port_lo = cfg->nat_port_start;
+		nc.port_hi = cfg->nat_port_end ? cfg->nat_port_end : cfg->nat_port_start;
+	}
+	if (bpf_map_update_elem(DP_MAP_FD(dp, nat_map), &id, &nc, BPF_ANY)) {
+		dp_err(err, errlen, "network %u: NAT ranges: map update: %s", id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, size_t errlen)
 {
 	int sfd = DP_MAP_FD(dp, subnet_map), nfd = DP_MAP_FD(dp, net_map);
@@ -173,6 +194,8 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 		purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 			       sizeof(struct vnet_fwd), match_fwd_net, &id);
 	}
+	if (nat_set(dp, cfg, err, errlen))
+		return -EIO;
 	purge_matching(sfd, sizeof(lk), sizeof(__u32), match_subnet_net, &id);
 	lk = (struct vnet_lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
 	/* A network without an address (bridge mode) owns no subnet: a /0
@@ -214,12 +237,14 @@ static int match_bind_net(const void *k, const void *v, const void *arg)
 int dp_net_del(struct datapath *dp, uint32_t net_id)
 {
 	struct vnet_net zero = { 0 };
+	struct vnet_nat nat0 = { 0 };
 
 	if (!net_id || net_id >= VNET_MAX_NETS)
 		return -EINVAL;
 	purge_matching(DP_MAP_FD(dp, bridge_map), sizeof(__u32), sizeof(__u32),
 		       match_bridge_net, &net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, net_map), &net_id, &zero, BPF_ANY);
+	bpf_map_update_elem(DP_MAP_FD(dp, nat_map), &net_id, &nat0, BPF_ANY);
 	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),

@@ -181,3 +181,53 @@ int network_check_conflicts(struct network *n, char *err, size_t errlen)
 		return ERR("cannot read the host's addresses and routes: %s", strerror(-ret)), ret;
 	return ret;
 }
+
+struct uplink_addrs {
+	int ifindex;
+	size_t n;
+	uint32_t addr[256]; /* host order */
+};
+
+static int uplink_one(void *ctx, const struct nl_prefix *p)
+{
+	struct uplink_addrs *u = ctx;
+
+	if (p->ifindex == u->ifindex && p->addr.family == AF_INET && u->n < 256)
+		u->addr[u->n++] = ntohl(p->addr.v4.s_addr);
+	return 0;
+}
+
+int network_check_nat(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	struct uplink_addrs u = { .ifindex = n->uplink_ifindex };
+	uint32_t lo = ntohl(d->nat_addr_start.s_addr), hi = ntohl(d->nat_addr_end.s_addr);
+	struct in_addr a;
+	int ret;
+
+	if (d->mode != NETDEF_MODE_NAT || !lo)
+		return 0;
+	if (!hi)
+		hi = lo;
+	if (hi < lo || hi - lo >= 256)
+		return ERR("<nat><address> range %s.. is reversed or longer than 256 addresses",
+			   inet_ntoa(d->nat_addr_start)), -EINVAL;
+	if (!n->uplink_ifindex)
+		return ERR("<nat><address> needs an uplink, and network %s has none", d->name),
+		       -EADDRNOTAVAIL;
+	ret = nl_addrs_each(uplink_one, &u);
+	if (ret)
+		return ERR("cannot read the addresses of %s: %s", n->uplink, strerror(-ret)), ret;
+	for (uint32_t x = lo; x >= lo && x <= hi; x++) {
+		bool found = false;
+
+		for (size_t i = 0; i < u.n; i++)
+			found |= u.addr[i] == x;
+		if (found)
+			continue;
+		a.s_addr = htonl(x);
+		return ERR("NAT address %s (<nat><address>) is not an address of uplink %s; add it "
+			   "there or change the range", inet_ntoa(a), n->uplink), -EADDRNOTAVAIL;
+	}
+	return 0;
+}

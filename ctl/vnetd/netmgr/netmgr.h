@@ -148,6 +148,10 @@ int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, ch
  * host (addresses, routes) nor in another active network. 0 or
  * -EADDRINUSE with err naming the device or network. */
 int network_check_conflicts(struct network *n, char *err, size_t errlen);
+/* <nat><address start end>: every address of the range must be the
+ * uplink's (found by network_find_uplink); -EADDRNOTAVAIL naming the first
+ * that is not. */
+int network_check_nat(struct network *n, char *err, size_t errlen);
 
 /* Steps of network_start, reused by the reconciler (reconcile.c). */
 int network_find_uplink(struct network *n, char *err, size_t errlen);

@@ -148,6 +148,8 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		 * NETDEF_HOST_BUILTIN (all) then */
 		.host_access = d->host_access ? d->host_access : NETDEF_HOST_SERVICES,
 		.services = d->host_services, .n_services = d->n_host_services,
+		.nat_addr_start = d->nat_addr_start, .nat_addr_end = d->nat_addr_end,
+		.nat_port_start = d->nat_port_start, .nat_port_end = d->nat_port_end,
 	};
 	int ret;
 
@@ -472,6 +474,8 @@ int network_start(struct network *n, char *err, size_t errlen)
 		return ret;
 	}
 	ret = network_find_uplink(n, err, errlen);
+	if (!ret)
+		ret = network_check_nat(n, err, errlen);
 	if (!ret)
 		ret = network_setup_bridge(n, err, errlen);
 	if (!ret)

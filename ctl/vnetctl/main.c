@@ -251,6 +251,36 @@ static int v_edit(struct ctl *c, const struct verb *v)
 	return 0;
 }
 
+/* net-update: XML is an element, or the name of a file holding one (virsh) */
+static int v_update(struct ctl *c, const struct verb *v)
+{
+	struct json_object *args = json_object_new_array(), *d;
+	const char *x = c->argv[3];
+	char *xml = NULL;
+	int ret;
+
+	if (x[strspn(x, " \t\r\n")] != '<') {
+		ret = file_read_all(x, 1 << 20, &xml, NULL);
+		if (ret) {
+			fprintf(stderr, "vnetctl: cannot read %s: %s\n", x, strerror(-ret));
+			json_object_put(args);
+			return 1;
+		}
+		x = xml;
+	}
+	for (int i = 0; i < 3; i++)
+		json_object_array_add(args, json_object_new_string(c->argv[i]));
+	json_object_array_add(args, json_object_new_string(x));
+	free(xml);
+	d = call(c, v->name, args, c->opts);
+	if (print_json)
+		print_result(d, NULL);
+	else
+		printf("Updated network %s %s\n", c->argv[0], json_object_get_string(d));
+	json_object_put(d);
+	return 0;
+}
+
 static int define_from(struct ctl *c, const struct verb *v, const char *done)
 {
 	char *xml;
@@ -406,7 +436,7 @@ static int (*const runners[CTL_VERB_MAX])(struct ctl *c, const struct verb *v) =
 	[CTL_VERB_NET_NAME] = v_print_data,	 [CTL_VERB_NET_DHCP_LEASES] = v_leases,
 	[CTL_VERB_HOST_DEL] = v_host_del,	 [CTL_VERB_FORWARD_LIST] = v_forward_list,
 	[CTL_VERB_FORWARD_DEL] = v_forward_del, [CTL_VERB_NET_CREATE] = v_create,
-	[CTL_VERB_NET_EDIT] = v_edit,
+	[CTL_VERB_NET_EDIT] = v_edit,		 [CTL_VERB_NET_UPDATE] = v_update,
 };
 static struct verb verbs[CTL_VERB_MAX];
 

@@ -52,6 +52,11 @@ int ctl_recv(int fd, struct json_object **ret);
 	X(NET_INFO, "net-info", 1, 1, "NET", "", "show a network's state")                     \
 	X(NET_UUID, "net-uuid", 1, 1, "NET", "", "print a network's UUID")                     \
 	X(NET_NAME, "net-name", 1, 1, "UUID", "", "print the name of the network with UUID")   \
+	X(NET_UPDATE, "net-update", 4, 4,                                                      \
+	  "NET add|add-first|delete|modify SECTION XML [--live] [--config] [--current] "       \
+	  "[--parent-index N]", "live config current parent-index=",                           \
+	  "change one element of a network (SECTION: ip-dhcp-host, ip-dhcp-range, dns-host, "  \
+	  "dns-srv, dns-txt, forward-interface, portgroup; XML: an element or a file)")        \
 	X(NET_DUMPXML, "net-dumpxml", 1, 1, "NET [--inactive]", "inactive",                    \
 	  "print a network's XML definition (--inactive: the one its next start runs)")        \
 	X(PORT_ADD, "port-add", 2, 2,                                                         \

@@ -343,6 +343,66 @@ static int cmd_host_del(struct cmd_ctx *c)
 	return n ? network_host_del(n, arg(c, 1), c->err, sizeof(c->err)) : -ENOENT;
 }
 
+/* --parent-index: which <ip> holds the DHCP element; vnet serves DHCP on
+ * the IPv4 <ip> with <dhcp> only. */
+static int check_parent(struct cmd_ctx *c, const struct netdef *d, int sec)
+{
+	const char *s = opt(c, "parent-index");
+	char *end;
+	unsigned long i;
+
+	if (!s)
+		return 0;
+	i = strtoul(s, &end, 10);
+	if (!*s || *end)
+		return ERR("invalid --parent-index '%s'", s), -EINVAL;
+	if (sec != NU_HOST && sec != NU_RANGE)
+		return 0; /* as virsh: only the <ip> sections have a parent */
+	if (d->n_ips ? i >= d->n_ips || d->ips[i].family != AF_INET || d->ips[i].addr4.s_addr != d->ip.s_addr
+		     : i != 0)
+		return ERR("--parent-index %lu is not the IPv4 <ip> that serves DHCP in network %s", i,
+			   d->name), -EINVAL;
+	return 0;
+}
+
+static int cmd_update(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	int op = netupdate_op(arg(c, 1)), sec = netupdate_section(arg(c, 2)), ret;
+	unsigned flags = (opt(c, "live") ? NU_LIVE : 0) | (opt(c, "config") ? NU_CONFIG : 0);
+	struct nu_item *it;
+
+	if (!n)
+		return -ENOENT;
+	if (op < 0)
+		return ERR("unknown net-update command '%s' (add, add-first, delete, modify)",
+			   arg(c, 1)), -EINVAL;
+	if (sec < 0)
+		return ERR("unknown section '%s' (ip-dhcp-host, ip-dhcp-range, dns-host, dns-srv, "
+			   "dns-txt, forward-interface, portgroup)", arg(c, 2)), -EINVAL;
+	if (opt(c, "current") && flags)
+		return ERR("--current goes with neither --live nor --config"), -EINVAL;
+	ret = check_parent(c, n->def, sec);
+	if (ret)
+		return ret;
+	it = malloc(sizeof(*it));
+	if (!it)
+		return ERR("out of memory"), -ENOMEM;
+	ret = netupdate_parse(n->def, sec, arg(c, 3), it, c->err, sizeof(c->err));
+	if (!ret)
+		ret = network_update(n, op, sec, it, flags, c->err, sizeof(c->err));
+	free(it);
+	if (!ret) {
+		int active = n->state == NETWORK_ACTIVE;
+		int live = (flags & NU_LIVE) || (!flags && active);
+		int config = (flags & NU_CONFIG) || !flags || !active;
+
+		c->data = json_object_new_string(live && config ? "live state and persistent config"
+						 : live ? "live state" : "persistent config");
+	}
+	return ret;
+}
+
 static int parse_port(const char *s, uint16_t *ret)
 {
 	char *end;
@@ -496,6 +556,7 @@ static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
 	[CTL_VERB_NET_NAME] = cmd_name,		 [CTL_VERB_NET_DHCP_LEASES] = cmd_dhcp_leases,
 	[CTL_VERB_HOST_DEL] = cmd_host_del,	 [CTL_VERB_FORWARD_LIST] = cmd_forward_list,
 	[CTL_VERB_FORWARD_DEL] = cmd_forward_del, [CTL_VERB_NET_CREATE] = cmd_create,
+	[CTL_VERB_NET_UPDATE] = cmd_update,
 };
 
 

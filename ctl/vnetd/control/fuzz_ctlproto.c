@@ -63,6 +63,33 @@ int netmgr_stop(struct netmgr *m, struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
+int netupdate_section(const char *name)
+{
+	check(str_ok(name));
+	return strcmp(name, "ip-dhcp-host") ? -1 : NU_HOST;
+}
+
+int netupdate_op(const char *name)
+{
+	check(str_ok(name));
+	return strcmp(name, "add") ? -1 : NU_ADD_LAST;
+}
+
+int netupdate_parse(const struct netdef *d, enum nu_section s, const char *xml,
+		    struct nu_item *it, char *err, size_t errlen)
+{
+	check(d == &fake_def && s < NU_SECTION_MAX && str_ok(xml));
+	memset(it, 0, sizeof(*it));
+	return 0;
+}
+
+int network_update(struct network *n, enum nu_op op, enum nu_section s, const struct nu_item *it,
+		   unsigned flags, char *err, size_t errlen)
+{
+	check(n == &fake_net && s < NU_SECTION_MAX && flags <= (NU_LIVE | NU_CONFIG));
+	return 0;
+}
+
 int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen)
 {
 	check(str_ok(name));

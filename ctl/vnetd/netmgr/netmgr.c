@@ -429,38 +429,39 @@ void netmgr_fini(struct netmgr *m)
 	m->n_nets = 0;
 }
 
+/* host-add and host-del change the running network and its definition
+ * (net-update add|delete ip-dhcp-host --live --config). */
+static unsigned both(const struct network *n)
+{
+	if (n->state != NETWORK_ACTIVE)
+		return NU_CONFIG;
+	return n->transient ? NU_LIVE : NU_LIVE | NU_CONFIG;
+}
+
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen)
 {
-	struct netdef *d = n->def;
-	int ret;
+	struct nu_item it;
 
-	if (d->n_hosts >= NETDEF_MAX_HOSTS)
-		return ERR("too many static hosts"), -ENOSPC;
-	d->hosts[d->n_hosts++] = *h;
-	ret = netdef_validate(d, err, errlen);
-	if (!ret && n->dhcp)
-		ret = dhcp_proxy_add_host(n->dhcp, h, err, errlen);
-	if (ret) {
-		d->n_hosts--;
-		return ret;
-	}
-	if (n->dns && h->name[0])
-		dns_proxy_add_name(n->dns, h->name, h->ip);
-	return netstore_save(n->mgr, n);
+	memset(&it, 0, sizeof(it));
+	it.host = *h;
+	return network_update(n, NU_ADD_LAST, NU_HOST, &it, both(n), err, errlen);
 }
 
 /* The static host whose MAC or address is key (host-del), or -1. */
 static long host_find(const struct netdef *d, const char *key)
 {
+	static const uint8_t zero[6];
 	uint8_t mac[6];
 	struct in_addr ip;
 	int by_mac = !mac_parse(key, mac), by_ip = inet_pton(AF_INET, key, &ip) == 1;
 
 	for (size_t i = 0; i < d->n_hosts; i++) {
 		const struct netdef_host *h = &d->hosts[i];
+		int has_mac = h->has_mac || memcmp(h->mac, zero, 6);
+		int has_ip = h->has_ip || h->ip.s_addr;
 
-		if ((by_mac && h->has_mac && !memcmp(h->mac, mac, 6)) ||
-		    (by_ip && h->has_ip && h->ip.s_addr == ip.s_addr))
+		if ((by_mac && has_mac && !memcmp(h->mac, mac, 6)) ||
+		    (by_ip && has_ip && h->ip.s_addr == ip.s_addr))
 			return (long)i;
 	}
 	return -1;
@@ -468,33 +469,14 @@ static long host_find(const struct netdef *d, const char *key)
 
 int network_host_del(struct network *n, const char *key, char *err, size_t errlen)
 {
-	struct netdef *d = n->def;
-	struct netdef_host h;
-	long i = host_find(d, key);
-	int ret;
+	long i = host_find(n->def, key);
+	struct nu_item it;
 
 	if (i < 0)
-		return ERR("network %s has no static host %s", d->name, key), -ENOENT;
-	h = d->hosts[i];
-	/* The names first, the lease's too (the service's gone event comes
-	 * back through the core later): the service child takes messages in
-	 * order, so the DHCP call below answers only once they are done and
-	 * no query sent after this command finds the name. */
-	if (n->dns && h.name[0] && h.has_ip)
-		dns_proxy_del_name(n->dns, h.name, h.ip);
-	if (n->dns && h.has_ip)
-		dns_proxy_lease_gone(n->dns, h.ip);
-	if (n->dhcp && h.has_mac) {
-		ret = dhcp_proxy_del_host(n->dhcp, &h, err, errlen);
-		if (ret && ret != -ENOENT) {
-			if (n->dns && h.name[0] && h.has_ip)
-				dns_proxy_add_name(n->dns, h.name, h.ip);
-			return ret;
-		}
-	}
-	memmove(&d->hosts[i], &d->hosts[i + 1], (d->n_hosts - i - 1) * sizeof(d->hosts[0]));
-	d->n_hosts--;
-	return netstore_save(n->mgr, n);
+		return ERR("network %s has no static host %s", n->def->name, key), -ENOENT;
+	memset(&it, 0, sizeof(it));
+	it.host = n->def->hosts[i];
+	return network_update(n, NU_DELETE, NU_HOST, &it, both(n), err, errlen);
 }
 
 long network_forward_find(const struct netdef *d, uint8_t proto, uint16_t host_port)

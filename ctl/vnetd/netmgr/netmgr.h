@@ -153,6 +153,38 @@ int network_check_conflicts(struct network *n, char *err, size_t errlen);
  * that is not. */
 int network_check_nat(struct network *n, char *err, size_t errlen);
 
+/* ---- netupdate: net-update (netupdate.c) ---- */
+enum nu_op { NU_ADD_LAST, NU_ADD_FIRST, NU_DELETE, NU_MODIFY };
+enum nu_section { NU_HOST, NU_RANGE, NU_DNS_HOST, NU_DNS_SRV, NU_DNS_TXT, NU_FWD_IF,
+		  NU_PORTGROUP, NU_SECTION_MAX };
+#define NU_LIVE 1u   /* the running network */
+#define NU_CONFIG 2u /* the stored definition; neither: virsh's --current */
+/* One element of a section (which member: the section). */
+struct nu_item {
+	union {
+		struct netdef_host host;
+		struct netdef_range range;
+		struct netdef_dns_host dns;
+		struct netdef_srv srv;
+		struct netdef_txt txt;
+		char fwd_if[NETDEF_IFNAME_MAX];
+		struct netdef_portgroup pg;
+	};
+};
+/* virsh's names: "ip-dhcp-host"...; "add" (= "add-last"), "add-first",
+ * "delete", "modify". -1 if unknown. */
+int netupdate_section(const char *name);
+int netupdate_op(const char *name);
+/* Parse one element (xml text) of section s as network d would hold it. */
+int netupdate_parse(const struct netdef *d, enum nu_section s, const char *xml,
+		    struct nu_item *it, char *err, size_t errlen);
+/* Add, delete or modify it in the live network and/or its stored
+ * definition (flags NU_LIVE, NU_CONFIG); delete and modify find the
+ * element by its key (a host's MAC, else name; a range's bounds; a DNS
+ * host's address; a record's name; an interface's or portgroup's name). */
+int network_update(struct network *n, enum nu_op op, enum nu_section s, const struct nu_item *it,
+		   unsigned flags, char *err, size_t errlen);
+
 /* Steps of network_start, reused by the reconciler (reconcile.c). */
 int network_find_uplink(struct network *n, char *err, size_t errlen);
 int network_setup_bridge(struct network *n, char *err, size_t errlen);

@@ -11,14 +11,10 @@ struct dns_zone *vu_dns_zone(const struct netdef *def)
 {
 	struct dns_zone *z = dns_zone_new(def->domain, def->ip, def->prefix);
 
-	if (!z)
+	if (z && dns_zone_load_netdef(z, def) < 0) {
+		dns_zone_free(z);
 		return NULL;
-	for (size_t i = 0; i < def->n_hosts; i++)
-		if (def->hosts[i].name[0])
-			dns_zone_add(z, def->hosts[i].name, def->hosts[i].ip);
-	for (size_t i = 0; i < def->n_dns_hosts; i++)
-		for (unsigned j = 0; j < def->dns_hosts[i].n_names; j++)
-			dns_zone_add(z, def->dns_hosts[i].names[j], def->dns_hosts[i].ip);
+	}
 	return z;
 }
 
@@ -53,6 +49,8 @@ int vu_dns_frame(struct dns_zone *z, struct vu_dnsfwd *fwd, const struct netdef 
 			r == DNS_ZONE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR, 1);
 	for (unsigned i = 0; i < ans.n_addrs; i++)
 		dns_add_a(&b, LOCAL_TTL, ans.addrs[i]);
+	for (unsigned i = 0; i < ans.n_rrs; i++)
+		dns_add_rr(&b, ans.rrs[i].type, LOCAL_TTL, ans.rrs[i].data, ans.rrs[i].len);
 	if (ans.ptr_len)
 		dns_add_ptr(&b, LOCAL_TTL, ans.ptr, ans.ptr_len);
 	n = dns_build_finish(&b, &q, 0);

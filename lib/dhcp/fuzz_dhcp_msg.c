@@ -14,21 +14,37 @@ static void check(int cond)
 		abort();
 }
 
+/* Two ranges (the second with an infinite lease), a static host by MAC,
+ * one by name (the guest's option 12 picks it), one without address,
+ * <bootp> and raw options (issue 17). */
 static struct dhcp_pool *make_pool(void)
 {
-	struct dhcp_pool_config c = { .prefix = 24, .lease_secs = 60 };
+	static struct dhcp_pool_config c = { .prefix = 24, .lease_secs = 60 };
 	static const uint8_t smac[6] = { 0x52, 0x54, 0, 0, 0, 0x55 };
+	struct dhcp_pool_host byname = { .name = "named", .lease_secs = 120 };
+	struct dhcp_pool_host noip = { .has_mac = 1, .mac = { 0x52, 0x54, 0, 0, 0, 0x56 },
+				       .name = "noip", .lease_secs = DHCP_LEASE_INFINITE };
 	struct in_addr sip;
 	struct dhcp_pool *p;
 
 	inet_pton(AF_INET, "10.0.0.1", &c.server_ip);
-	inet_pton(AF_INET, "10.0.0.10", &c.start);
-	inet_pton(AF_INET, "10.0.0.13", &c.end);
+	inet_pton(AF_INET, "10.0.0.10", &c.ranges[0].start);
+	inet_pton(AF_INET, "10.0.0.13", &c.ranges[0].end);
+	inet_pton(AF_INET, "10.0.0.100", &c.ranges[1].start);
+	inet_pton(AF_INET, "10.0.0.100", &c.ranges[1].end);
+	c.ranges[1].lease_secs = DHCP_LEASE_INFINITE;
+	c.n_ranges = 2;
 	strcpy(c.domain, "fuzz.test");
+	strcpy(c.boot_file, "pxelinux.0");
+	c.opts[0].code = 42;
+	c.opts[0].len = (uint8_t)dhcp_option_encode("10.0.0.1,10.0.0.2", c.opts[0].data, 255);
+	c.n_opts = 1;
 	c.mtu = 1400;
 	p = dhcp_pool_new(&c, NULL, NULL);
 	inet_pton(AF_INET, "10.0.0.11", &sip);
 	check(p && dhcp_pool_add_static(p, smac, sip, "static", 1000) == 0);
+	inet_pton(AF_INET, "10.0.0.50", &byname.ip);
+	check(dhcp_pool_add_host(p, &byname, 1000) == 0 && dhcp_pool_add_host(p, &noip, 1000) == 0);
 	return p;
 }
 
@@ -62,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = dhcp_msg_build(&res.reply, out, DHCP_BOOTP_MIN_LEN);
 		check(len == DHCP_BOOTP_MIN_LEN);
 	}
-	check(dhcp_pool_active(p) <= 5);
+	check(dhcp_pool_active(p) <= 7);
 	dhcp_pool_free(p);
 	return 0;
 }

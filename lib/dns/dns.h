@@ -121,6 +121,8 @@ int dns_build_reply(struct dns_builder *b, uint8_t *buf, size_t cap,
 /* Answer records, owner = the question's name (compression pointer). */
 int dns_add_a(struct dns_builder *b, uint32_t ttl, struct in_addr ip);
 int dns_add_ptr(struct dns_builder *b, uint32_t ttl, const uint8_t *target, size_t tlen);
+/* Any record with its RDATA as on the wire (AAAA, SRV, TXT). */
+int dns_add_rr(struct dns_builder *b, uint16_t type, uint32_t ttl, const void *rd, size_t rdlen);
 /* Finish: add an OPT record when q had one (RFC 6891 6.1.1), set counts and
  * TC if something did not fit. Returns the message length. */
 size_t dns_build_finish(struct dns_builder *b, const struct dns_query *q, unsigned ext_rcode);
@@ -192,6 +194,31 @@ void dns_cache_stats(const struct dns_cache *c, struct dns_cache_stats *st);
 size_t dns_upstreams_load(const struct netdef *def, const char *resolv_conf,
 			  struct sockaddr_in *out, size_t max);
 
+/* ---- dns_route ---- */
+/* Where a name that is not a local one goes (dnsmasq's server=/domain/):
+ * <forwarder domain='x' addr='a'/> sends x and its subdomains to a (the
+ * longest domain wins), <forwarder domain='x'/> answers them locally only
+ * (NXDOMAIN), and forwardPlainNames='no' keeps names of one label local.
+ * Everything else goes to the default upstreams (dns_upstreams_load). */
+enum dns_route_kind {
+	DNS_ROUTE_DEFAULT, /* the default upstreams */
+	DNS_ROUTE_LOCAL,   /* never forwarded: NXDOMAIN */
+	DNS_ROUTE_SERVERS, /* the domain's own servers: group */
+};
+struct dns_routes;
+/* NULL on OOM. IPv6 addresses of domain forwarders are skipped (the
+ * proxies forward over IPv4); a domain whose servers are all skipped is
+ * local only. */
+struct dns_routes *dns_routes_from_netdef(const struct netdef *def);
+void dns_routes_free(struct dns_routes *r);
+/* qname in wire form, any case; *group set for DNS_ROUTE_SERVERS. */
+enum dns_route_kind dns_route(const struct dns_routes *r, const uint8_t *qname, size_t qlen,
+			      size_t *group);
+/* Group g's servers as address:53 (at most max); how many. */
+size_t dns_routes_servers(const struct dns_routes *r, size_t g, struct sockaddr_in *out,
+			  size_t max);
+size_t dns_routes_groups(const struct dns_routes *r);
+
 /* ---- dns_zone ---- */
 /* The names a network answers itself: guest names (static hosts, <dns><host>,
  * leases) to IPv4 addresses, under the network's domain when one is set, and
@@ -216,9 +243,20 @@ enum dns_zone_result {
 	DNS_ZONE_NXDOMAIN, /* inside our zones, no such name */
 };
 
+#define DNS_ZONE_MAX_RRS 8 /* AAAA, SRV and TXT records returned for one name */
+
+/* A record other than A, its RDATA as on the wire (valid until the zone
+ * changes). */
+struct dns_zone_rr {
+	uint16_t type, len;
+	const uint8_t *data;
+};
+
 struct dns_zone_answer {
 	unsigned n_addrs;
 	struct in_addr addrs[DNS_ZONE_MAX_ADDRS];
+	unsigned n_rrs;
+	struct dns_zone_rr rrs[DNS_ZONE_MAX_RRS];
 	uint8_t ptr[DNS_NAME_MAX]; /* PTR target, wire form */
 	size_t ptr_len;		   /* 0 if no PTR answer */
 };
@@ -235,6 +273,24 @@ void dns_zone_free(struct dns_zone *z);
 int dns_zone_add(struct dns_zone *z, const char *name, struct in_addr ip);
 /* 0 or -ENOENT. */
 int dns_zone_del(struct dns_zone *z, const char *name, struct in_addr ip);
+/* The operator's other records (<dns><host ip='fd00::5'>, <srv>, <txt>),
+ * configured names as dns_zone_add's (a lease name they share goes).
+ * SRV: owner _service._proto[.domain] (domain "": relative to the zone's),
+ * target "" = "." (no such service). TXT: value split into strings of 255.
+ * 0, -EINVAL (bad name or value) or -ENOMEM. */
+int dns_zone_add6(struct dns_zone *z, const char *name, const struct in6_addr *ip6);
+int dns_zone_add_srv(struct dns_zone *z, const char *service, const char *proto,
+		     const char *domain, const char *target, unsigned port, unsigned priority,
+		     unsigned weight);
+int dns_zone_add_txt(struct dns_zone *z, const char *name, const char *value);
+/* libvirt's <domain localOnly>: 1 (as built) answers NXDOMAIN for unknown
+ * names of the domain; 0 leaves them NOT_OURS (forwarded). The reverse
+ * zone is always answered locally. */
+void dns_zone_set_local_only(struct dns_zone *z, int local_only);
+/* def's names and records: <host>s with a name and address, every
+ * <dns><host> hostname (A or AAAA), <srv>, <txt>, and <domain localOnly>.
+ * A record that is not valid is skipped with a warning. 0 or -ENOMEM. */
+int dns_zone_load_netdef(struct dns_zone *z, const struct netdef *def);
 size_t dns_zone_count(const struct dns_zone *z);
 
 /* Why a hostname did or did not become a lease name. */

@@ -387,6 +387,11 @@ int dns_add_ptr(struct dns_builder *b, uint32_t ttl, const uint8_t *target, size
 	return add_rr(b, DNS_T_PTR, ttl, target, tlen);
 }
 
+int dns_add_rr(struct dns_builder *b, uint16_t type, uint32_t ttl, const void *rd, size_t rdlen)
+{
+	return add_rr(b, type, ttl, rd, rdlen);
+}
+
 static void opt_write(uint8_t *p, unsigned ext_rcode, int do_bit)
 {
 	p[0] = 0;

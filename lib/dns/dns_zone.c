@@ -2,6 +2,7 @@
 #include "dns.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,10 @@ struct zentry {
 	struct in_addr ip;
 	unsigned refs;
 	int lease; /* from a DHCP hostname: one label, one per address */
+	uint16_t type;	   /* DNS_T_A (ip), DNS_T_AAAA (ip6), DNS_T_SRV, DNS_T_TXT (rdata) */
+	uint16_t rdlen;
+	struct in6_addr ip6;
+	uint8_t *rdata;
 };
 
 struct dns_zone {
@@ -21,6 +26,7 @@ struct dns_zone {
 	size_t domain_len;	      /* 0: no local domain */
 	uint32_t net, mask;	      /* host order */
 	unsigned prefix;
+	int forward_unknown;	      /* unknown names of the domain are not ours */
 	size_t count, leases;
 	struct zentry *by_name[ZBUCKETS];
 	struct zentry *by_ip[ZBUCKETS];
@@ -76,6 +82,7 @@ void dns_zone_free(struct dns_zone *z)
 			struct zentry *e = z->by_name[b];
 
 			z->by_name[b] = e->next_name;
+			free(e->rdata);
 			free(e);
 		}
 	}
@@ -94,7 +101,8 @@ static struct zentry *find(const struct dns_zone *z, const uint8_t *name, size_t
 	struct zentry *e, *lease = NULL;
 
 	for (e = z->by_name[hash_name(name, len)]; e; e = e->next_name) {
-		if (e->ip.s_addr != ip.s_addr || e->name_len != len || memcmp(e->name, name, len))
+		if (e->type != DNS_T_A || e->ip.s_addr != ip.s_addr || e->name_len != len ||
+		    memcmp(e->name, name, len))
 			continue;
 		if (!e->lease)
 			return e;
@@ -125,6 +133,7 @@ static struct zentry *insert(struct dns_zone *z, const uint8_t *key, size_t n, s
 	e->ip = ip;
 	e->refs = 1;
 	e->lease = lease;
+	e->type = DNS_T_A;
 	e->next_name = z->by_name[hash_name(key, n)];
 	z->by_name[hash_name(key, n)] = e;
 	e->next_ip = z->by_ip[hash_ip(ip)];
@@ -146,6 +155,7 @@ static void unlink_entry(struct dns_zone *z, struct zentry *e)
 	*pp = e->next_ip;
 	z->count--;
 	z->leases -= e->lease;
+	free(e->rdata);
 	free(e);
 }
 
@@ -235,20 +245,22 @@ static enum dns_zone_result answer_name(const struct dns_zone *z, const uint8_t 
 			continue;
 		found = 1;
 		configured |= !e->lease;
-		if (ans->n_addrs < DNS_ZONE_MAX_ADDRS)
+		if (qtype != e->type && qtype != DNS_T_ANY)
+			continue;
+		if (e->type == DNS_T_A && ans->n_addrs < DNS_ZONE_MAX_ADDRS)
 			ans->addrs[ans->n_addrs++] = e->ip;
+		else if (e->type != DNS_T_A && ans->n_rrs < DNS_ZONE_MAX_RRS)
+			ans->rrs[ans->n_rrs++] = (struct dns_zone_rr){
+				e->type, e->type == DNS_T_AAAA ? 16 : e->rdlen,
+				e->type == DNS_T_AAAA ? e->ip6.s6_addr : e->rdata };
 	}
 	if (!found)
 		return DNS_ZONE_NXDOMAIN;
 	if (root && !configured && qtype != DNS_T_A && qtype != DNS_T_AAAA && qtype != DNS_T_ANY) {
-		ans->n_addrs = 0;
+		ans->n_addrs = ans->n_rrs = 0;
 		return DNS_ZONE_NOT_OURS; /* maybe a TLD: its records are upstream's */
 	}
-	if (qtype != DNS_T_A && qtype != DNS_T_ANY) {
-		ans->n_addrs = 0;
-		return DNS_ZONE_NODATA;
-	}
-	return DNS_ZONE_ANSWER;
+	return ans->n_addrs || ans->n_rrs ? DNS_ZONE_ANSWER : DNS_ZONE_NODATA;
 }
 
 /* A decimal octet label "0".."255" without leading zeros; -1 otherwise. */
@@ -287,7 +299,8 @@ static enum dns_zone_result answer_ip(const struct dns_zone *z, uint32_t addr, u
 
 	/* a configured name is the address's name before a lease's */
 	for (struct zentry *e = z->by_ip[hash_ip(ip)]; e; e = e->next_ip)
-		if (e->ip.s_addr == ip.s_addr && (!best || (best->lease && !e->lease)))
+		if (e->type == DNS_T_A && e->ip.s_addr == ip.s_addr &&
+		    (!best || (best->lease && !e->lease)))
 			best = e;
 	if (!best)
 		return DNS_ZONE_NXDOMAIN;
@@ -356,10 +369,97 @@ enum dns_zone_result dns_zone_lookup(const struct dns_zone *z, const uint8_t *qn
 	at = suffix_at(name, qlen, z->domain, z->domain_len);
 	if (at < 0)
 		return DNS_ZONE_NOT_OURS;
-	if (at == 0)
-		return DNS_ZONE_NODATA; /* the domain itself */
+	if (at == 0) /* the domain itself */
+		return z->forward_unknown ? DNS_ZONE_NOT_OURS : DNS_ZONE_NODATA;
 	name[at] = 0; /* relative name: strip the domain */
-	return answer_name(z, name, at + 1, qtype, ans, 0);
+	r = answer_name(z, name, at + 1, qtype, ans, 0);
+	/* libvirt: <domain localOnly='no'> (its default) forwards the names it
+	 * does not know */
+	return r == DNS_ZONE_NXDOMAIN && z->forward_unknown ? DNS_ZONE_NOT_OURS : r;
+}
+
+void dns_zone_set_local_only(struct dns_zone *z, int local_only)
+{
+	z->forward_unknown = !local_only;
+}
+
+/* A configured record of another type than A: name, then its data. */
+static int add_record(struct dns_zone *z, const char *name, uint16_t type,
+		      const struct in6_addr *ip6, const uint8_t *rd, size_t rdlen)
+{
+	uint8_t key[DNS_NAME_MAX];
+	int n = key_of(name, key);
+	struct in_addr none = { 0 };
+	struct zentry *e;
+
+	if (n < 0)
+		return n;
+	evict_leases(z, key, n); /* as dns_zone_add: the operator's name wins */
+	e = insert(z, key, n, none, 0);
+	if (!e)
+		return -ENOMEM;
+	e->type = type;
+	if (ip6)
+		e->ip6 = *ip6;
+	if (rdlen) {
+		e->rdata = malloc(rdlen);
+		if (!e->rdata) {
+			unlink_entry(z, e);
+			return -ENOMEM;
+		}
+		memcpy(e->rdata, rd, rdlen);
+		e->rdlen = (uint16_t)rdlen;
+	}
+	return 0;
+}
+
+int dns_zone_add6(struct dns_zone *z, const char *name, const struct in6_addr *ip6)
+{
+	return add_record(z, name, DNS_T_AAAA, ip6, NULL, 0);
+}
+
+/* RFC 2782: "_Service._Proto.Name TTL Class SRV Priority Weight Port Target" */
+int dns_zone_add_srv(struct dns_zone *z, const char *service, const char *proto,
+		     const char *domain, const char *target, unsigned port, unsigned priority,
+		     unsigned weight)
+{
+	char owner[DNS_TEXT_MAX];
+	uint8_t rd[6 + DNS_NAME_MAX];
+	int n;
+
+	if (!service[0] || !proto[0] || port > 0xffff || priority > 0xffff || weight > 0xffff)
+		return -EINVAL;
+	n = snprintf(owner, sizeof(owner), "%s%s.%s%s%s%s", service[0] == '_' ? "" : "_", service,
+		     proto[0] == '_' ? "" : "_", proto, domain[0] ? "." : "", domain);
+	if (n < 0 || (size_t)n >= sizeof(owner))
+		return -EINVAL;
+	rd[0] = (uint8_t)(priority >> 8), rd[1] = (uint8_t)priority;
+	rd[2] = (uint8_t)(weight >> 8), rd[3] = (uint8_t)weight;
+	rd[4] = (uint8_t)(port >> 8), rd[5] = (uint8_t)port;
+	n = dns_name_from_text(target, rd + 6); /* "" = "." : no such service */
+	if (n < 1)
+		return -EINVAL;
+	return add_record(z, owner, DNS_T_SRV, NULL, rd, 6 + (size_t)n);
+}
+
+/* RFC 1035 3.3.14: one or more <character-string>s of up to 255 bytes. */
+int dns_zone_add_txt(struct dns_zone *z, const char *name, const char *value)
+{
+	size_t len = strlen(value), n = 0;
+	uint8_t rd[1024];
+
+	if (len + len / 255 + 1 > sizeof(rd))
+		return -EINVAL;
+	do {
+		size_t chunk = len > 255 ? 255 : len;
+
+		rd[n++] = (uint8_t)chunk;
+		memcpy(rd + n, value, chunk);
+		n += chunk;
+		value += chunk;
+		len -= chunk;
+	} while (len);
+	return add_record(z, name, DNS_T_TXT, NULL, rd, n);
 }
 
 /* ---- lease names (DHCP hostnames) ----------------------------------------- */

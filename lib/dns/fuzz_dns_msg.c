@@ -18,10 +18,35 @@ static struct dns_zone *zone(void)
 	struct in_addr net = { htonl(0xc0a87a01) };
 
 	if (!z) {
+		struct in6_addr v6 = { { { 0xfd, [15] = 5 } } };
+
 		z = dns_zone_new("example", net, 24);
 		dns_zone_add(z, "guest1", (struct in_addr){ htonl(0xc0a87a0a) });
+		/* issue 17's records: AAAA, SRV, TXT; unknown names forwarded */
+		dns_zone_add6(z, "guest1", &v6);
+		dns_zone_add_srv(z, "http", "tcp", "", "guest1.example", 80, 1, 2);
+		dns_zone_add_txt(z, "info", "v=a long text record value");
+		dns_zone_set_local_only(z, 0);
 	}
 	return z;
+}
+
+/* <forwarder domain>, forwardPlainNames='no' */
+static struct dns_routes *routes(void)
+{
+	static struct dns_routes *r;
+	static struct netdef d;
+
+	if (!r) {
+		snprintf(d.forwarders[0].domain, sizeof(d.forwarders[0].domain), "corp.test");
+		d.forwarders[0].addr.family = AF_INET;
+		d.forwarders[0].addr.v4.s_addr = htonl(0x0a000035);
+		snprintf(d.forwarders[1].domain, sizeof(d.forwarders[1].domain), "lan");
+		d.n_forwarders = 2;
+		d.forward_plain_names = NETDEF_NO;
+		r = dns_routes_from_netdef(&d);
+	}
+	return r;
 }
 
 static void as_query(const uint8_t *data, size_t size, uint8_t *out)
@@ -40,6 +65,11 @@ static void as_query(const uint8_t *data, size_t size, uint8_t *out)
 		dns_build_reply(&b, out, dns_client_udp_limit(&q), &q, 0, 1);
 		for (unsigned i = 0; i < ans.n_addrs; i++)
 			dns_add_a(&b, 0, ans.addrs[i]);
+		for (unsigned i = 0; i < ans.n_rrs; i++) {
+			if (!ans.rrs[i].data || !ans.rrs[i].len)
+				abort();
+			dns_add_rr(&b, ans.rrs[i].type, 0, ans.rrs[i].data, ans.rrs[i].len);
+		}
 		if (ans.ptr_len)
 			dns_add_ptr(&b, 0, ans.ptr, ans.ptr_len);
 	} else {
@@ -48,6 +78,14 @@ static void as_query(const uint8_t *data, size_t size, uint8_t *out)
 	len = dns_build_finish(&b, &q, 0);
 	if (len > dns_client_udp_limit(&q) || dns_parse_reply(out, len, &r) < 0)
 		abort();
+	if (rc == 0) {
+		size_t g = SIZE_MAX;
+		enum dns_route_kind k = dns_route(routes(), q.q.name, q.q.name_len, &g);
+		struct sockaddr_in up[2];
+
+		if (k == DNS_ROUTE_SERVERS && dns_routes_servers(routes(), g, up, 2) != 1)
+			abort();
+	}
 	if (rc == 0 && dns_build_upstream_query(out, 600, &q, 1) <= 0)
 		abort();
 }

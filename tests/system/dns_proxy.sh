@@ -37,6 +37,7 @@ ip -n $H link add hg0 type veth peer name eth0 netns $G
 ip -n $H link add hw0 type veth peer name eth0 netns $W
 ip -n $H addr add 10.99.0.1/24 dev hg0
 ip -n $H addr add 10.99.0.2/24 dev hg0
+ip -n $H addr add 10.99.0.3/24 dev hg0
 ip -n $H addr add 10.98.0.1/24 dev hw0
 ip -n $G addr add 10.99.0.10/24 dev eth0
 ip -n $W addr add 10.98.0.2/24 dev eth0
@@ -58,7 +59,7 @@ ip netns exec $W python3 "$HERE/dns_upstream.py" 10.98.0.2 10.98.0.3 "$TMP/up.lo
 PIDS="$PIDS $!"
 wait_ready "$TMP/up.out" $! || { echo "FAIL: upstream did not start"; cat "$TMP/up.out"; exit 1; }
 
-ip netns exec $H "$BIN" --ip 10.99.0.1 --prefix 24 --domain example --name guest1=10.99.0.10 \
+ip netns exec $H "$BIN" --ip 10.99.0.1 --prefix 24 --domain example --local-only --name guest1=10.99.0.10 \
 	--name guest2=10.99.0.11 --forwarder 10.98.0.2 --counters "$TMP/c1.json" \
 	>"$TMP/p1.out" 2>&1 &
 P1=$!
@@ -68,7 +69,12 @@ ip netns exec $H "$BIN" --ip 10.99.0.2 --prefix 24 --forwarder 10.98.0.3 --count
 	>"$TMP/p2.out" 2>&1 &
 P2=$!
 PIDS="$PIDS $P2"
-wait_ready "$TMP/p1.out" $P1 && wait_ready "$TMP/p2.out" $P2 ||
+# the third one's domain is not localOnly (libvirt's default)
+ip netns exec $H "$BIN" --ip 10.99.0.3 --prefix 24 --domain example --name guest1=10.99.0.10 \
+	--forwarder 10.98.0.2 >"$TMP/p3.out" 2>&1 &
+P3=$!
+PIDS="$PIDS $P3"
+wait_ready "$TMP/p1.out" $P1 && wait_ready "$TMP/p2.out" $P2 && wait_ready "$TMP/p3.out" $P3 ||
 	{ echo "FAIL: proxy did not start"; cat "$TMP"/p*.out; exit 1; }
 
 ctr() { # pid file name
@@ -94,6 +100,11 @@ out=$(ing $DIG -x 10.99.0.99 | grep -o 'status: [A-Z]*')
 [ "$out" = "status: NXDOMAIN" ] && ok "unknown reverse NXDOMAIN" || bad "PTR .99: $out"
 [ "$(ups nope.example)" = 0 ] && [ "$(ups 99.0.99.10.in-addr.arpa)" = 0 ] &&
 	ok "local zones never forwarded" || bad "local names reached the upstream"
+out=$(ing dig @10.99.0.3 +tries=1 +timeout=4 +short fwd.example A)
+[ "$out" = 10.10.10.10 ] && [ "$(ups fwd.example)" = 1 ] &&
+	ok "unknown name of a domain without localOnly forwarded" || bad "fwd.example -> '$out'"
+out=$(ing dig @10.99.0.3 +tries=1 +timeout=4 +short guest1.example A)
+[ "$out" = 10.99.0.10 ] && ok "its own names still local" || bad "guest1.example on P3 -> '$out'"
 out=$(ing $DIG +tcp +short guest1.example A)
 [ "$out" = 10.99.0.10 ] && ok "local name over TCP" || bad "tcp guest1 -> '$out'"
 

@@ -37,6 +37,9 @@ V=$(guest_ip 1)
 # ask NAME: guest 3's answer; rcode NAME: its status; aa NAME: 1 if authoritative
 ask() { inguest 3 dig +short +time=1 +tries=2 @$GW "$1" | head -1; }
 rcode() { inguest 3 dig +time=1 +tries=2 @$GW "$1" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'; }
+# gone NAME: not a local name (any more): the upstream answers it, since the
+# domain is not localOnly
+gone() { [ "$(ask "$1")" = 10.10.10.10 ]; }
 aa() { inguest 3 dig +time=1 +tries=2 @$GW "$1" | grep -q 'flags:[^;]* aa' && echo 1 || echo 0; }
 dnsc() {
 	vnetctl --json stats hn | /usr/bin/python3 -c \
@@ -61,7 +64,9 @@ for n in wpad localhost isatap victim pinned; do
 done
 [ "$(ask victim.vnet.test)" = "$V" ] && [ "$(ask victim)" = "$V" ] || fail "the victim lost its name"
 [ "$(ask pinned.vnet.test)" = 192.168.150.99 ] || fail "the static host lost its name"
-[ "$(rcode wpad.vnet.test)" = NXDOMAIN ] || fail "wpad.vnet.test is not NXDOMAIN"
+# the domain is not localOnly (libvirt's default): an unknown name of it is
+# the upstream's to answer, never a guest's
+gone wpad.vnet.test || fail "wpad.vnet.test is not the upstream's answer"
 for r in outside reserved taken; do
 	[ "$(dnsc lease_names_refused_$r)" -ge 1 ] || fail "refused hostnames ($r) not counted"
 done
@@ -73,7 +78,7 @@ attack attacker
 [ "$(ask attacker.vnet.test)" = "$A" ] || fail "a free label was not published"
 attack evil.vnet.test
 [ "$(ask evil.vnet.test)" = "$A" ] && [ "$(ask evil)" = "$A" ] || fail "label.<domain> not published as label"
-[ "$(rcode attacker.vnet.test)" = NXDOMAIN ] || fail "the attacker's old name stayed"
+gone attacker.vnet.test || fail "the attacker's old name stayed"
 
 # The name goes with the lease: the victim releases; now it is free.
 # (busybox udhcpc sends its RELEASE when told to stop, with -R; not with -q)
@@ -83,7 +88,7 @@ rel=$!
 wait_for 50 grep -q '^ip=' "$TMP/rel.log" || fail "victim did not renew"
 kill "$(cat "$TMP/rel.pid")"
 wait $rel
-wait_for 20 [ "$(rcode victim.vnet.test)" = NXDOMAIN ] || fail "victim's name outlived its release"
+wait_for 20 gone victim.vnet.test || fail "victim's name outlived its release"
 attack victim
 [ "$(ask victim.vnet.test)" = "$A" ] || fail "a released name could not be taken"
 
@@ -95,7 +100,7 @@ for i in $(seq 150); do guest_dhcp 2 "churn$i" >/dev/null 2>&1; done
 secs=$((SECONDS - t0))
 lines=$(($(wc -l <"$TMP/vnetd.log") - lines0))
 [ "$(ask churn150.vnet.test)" = "$A" ] || fail "the last hostname is not published"
-[ "$(rcode churn1.vnet.test)" = NXDOMAIN ] && [ "$(rcode churn75.vnet.test)" = NXDOMAIN ] ||
+gone churn1.vnet.test && gone churn75.vnet.test ||
 	fail "old hostnames stayed"
 e=$(dnsc lease_name_entries)
 log "150 renewals in ${secs}s: $lines log lines, $e lease names"

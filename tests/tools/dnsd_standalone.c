@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Test driver: one DNS proxy service on an event loop, outside vnetd.
- *   dnsd_standalone --ip A --prefix N [--domain D] [--name NAME=IP]...
+ *   dnsd_standalone --ip A --prefix N [--domain D [--local-only]] [--name NAME=IP]...
  *                   [--forwarder IP]... [--resolv PATH] [--counters FILE]
  * SIGUSR1 writes the counters as JSON to FILE; SIGTERM/SIGINT stop it.
  * Prints "ready" on stdout once listening. */
@@ -74,7 +74,7 @@ static void parse_args(int argc, char **argv, struct netdef *def, const char **r
 	static const struct option opts[] = {
 		{ "ip", 1, 0, 'i' },	  { "prefix", 1, 0, 'p' }, { "domain", 1, 0, 'd' },
 		{ "name", 1, 0, 'n' },	  { "forwarder", 1, 0, 'f' }, { "resolv", 1, 0, 'r' },
-		{ "counters", 1, 0, 'c' }, { 0 },
+		{ "counters", 1, 0, 'c' }, { "local-only", 0, 0, 'l' }, { 0 },
 	};
 	int o;
 
@@ -91,6 +91,7 @@ static void parse_args(int argc, char **argv, struct netdef *def, const char **r
 			break;
 		case 'r': *resolv = optarg; break;
 		case 'c': counters_path = optarg; break;
+		case 'l': def->domain_local_only = NETDEF_YES; break;
 		default: exit(2);
 		}
 	}

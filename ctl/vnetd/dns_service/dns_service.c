@@ -25,6 +25,9 @@ struct dns_service {
 	struct dns_zone *zone;
 	struct dns_cache *cache;
 	struct dns_fwd *fwd;
+	struct dns_routes *routes;			  /* <forwarder domain>, forwardPlainNames */
+	struct dns_fwd *gfwd[NETDEF_MAX_FORWARDERS]; /* per routed domain: its servers */
+	size_t n_gfwd;
 	struct dns_tcp *tcp;
 	struct dns_counters ctr;
 	uint8_t reply[REPLY_MAX]; /* scratch for building/relaying */
@@ -96,10 +99,36 @@ static int answer_local(struct dns_service *s, const struct dns_client *c)
 			r == DNS_ZONE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR, 1);
 	for (unsigned i = 0; i < ans.n_addrs; i++)
 		dns_add_a(&b, DNS_LOCAL_TTL, ans.addrs[i]);
+	for (unsigned i = 0; i < ans.n_rrs; i++)
+		dns_add_rr(&b, ans.rrs[i].type, DNS_LOCAL_TTL, ans.rrs[i].data, ans.rrs[i].len);
 	if (ans.ptr_len)
 		dns_add_ptr(&b, DNS_LOCAL_TTL, ans.ptr, ans.ptr_len);
 	dns_service_send(s, c, s->reply, dns_build_finish(&b, &c->q, 0));
 	return 1;
+}
+
+/* A name that is not local: NXDOMAIN here if its domain is local only (or
+ * it is a plain name that is not forwarded), else the forwarder its
+ * domain goes to (*fwd: the default upstreams unless changed). */
+static int answer_routed(struct dns_service *s, const struct dns_client *c, struct dns_fwd **fwd)
+{
+	struct dns_builder b;
+	size_t g = 0;
+
+	switch (dns_route(s->routes, c->q.q.name, c->q.q.name_len, &g)) {
+	case DNS_ROUTE_LOCAL:
+		s->ctr.local_answers++;
+		s->ctr.nxdomain++;
+		dns_build_reply(&b, s->reply, client_limit(c), &c->q, DNS_R_NXDOMAIN, 1);
+		dns_service_send(s, c, s->reply, dns_build_finish(&b, &c->q, 0));
+		return 1;
+	case DNS_ROUTE_SERVERS:
+		if (g < s->n_gfwd && s->gfwd[g])
+			*fwd = s->gfwd[g];
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 static void relay(struct dns_service *s, const struct dns_client *c, const uint8_t *m,
@@ -205,12 +234,14 @@ void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8
 			size_t len)
 {
 	int rc = dns_parse_query(pkt, len, &c->q);
+	struct dns_fwd *fwd = s->fwd;
 
 	if (rc == 0)
 		count_type(s, c->q.q.qtype);
-	if (refuse_early(s, c, rc) || answer_local(s, c) || answer_cached(s, c))
+	if (refuse_early(s, c, rc) || answer_local(s, c) || answer_routed(s, c, &fwd) ||
+	    answer_cached(s, c))
 		return;
-	rc = dns_fwd_query(s->fwd, c);
+	rc = dns_fwd_query(fwd, c);
 	if (rc == -ENOBUFS) {
 		s->ctr.pending_full++; /* the client will retry */
 	} else if (rc == -EDQUOT) {
@@ -268,17 +299,20 @@ fail:
 	return -1;
 }
 
-static int load_names(struct dns_service *s, const struct netdef *def)
+/* One forwarder per <forwarder domain addr> group, on its servers. */
+static int setup_routes(struct dns_service *s, const struct netdef *def)
 {
-	for (size_t i = 0; i < def->n_hosts; i++)
-		if (def->hosts[i].name[0] && dns_zone_add(s->zone, def->hosts[i].name,
-							  def->hosts[i].ip) == -ENOMEM)
+	s->routes = dns_routes_from_netdef(def);
+	if (!s->routes)
+		return -ENOMEM;
+	s->n_gfwd = dns_routes_groups(s->routes);
+	for (size_t g = 0; g < s->n_gfwd; g++) {
+		struct sockaddr_in ups[NETDEF_MAX_FORWARDERS];
+		size_t n = dns_routes_servers(s->routes, g, ups, NETDEF_MAX_FORWARDERS);
+
+		if (n && !(s->gfwd[g] = dns_fwd_new(s->loop, ups, n, forward_done, s, &s->ctr)))
 			return -ENOMEM;
-	for (size_t i = 0; i < def->n_dns_hosts; i++)
-		for (unsigned j = 0; j < def->dns_hosts[i].n_names; j++)
-			if (dns_zone_add(s->zone, def->dns_hosts[i].names[j],
-					 def->dns_hosts[i].ip) == -ENOMEM)
-				return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -290,7 +324,8 @@ static int setup(struct dns_service *s, const struct netdef *def, const struct s
 	s->zone = dns_zone_new(def->domain, def->ip, def->prefix);
 	s->cache = dns_cache_new(DNS_CACHE_ENTRIES);
 	s->fwd = dns_fwd_new(s->loop, ups, n_ups, forward_done, s, &s->ctr);
-	if (!s->zone || !s->cache || !s->fwd || load_names(s, def) < 0) {
+	if (!s->zone || !s->cache || !s->fwd || dns_zone_load_netdef(s->zone, def) == -ENOMEM ||
+	    setup_routes(s, def) < 0) {
 		snprintf(err, errlen, "dns: out of memory");
 		return -ENOMEM;
 	}
@@ -366,6 +401,9 @@ void dns_service_stop(struct dns_service *s)
 	if (!s)
 		return;
 	dns_fwd_free(s->fwd);
+	for (size_t g = 0; g < s->n_gfwd; g++)
+		dns_fwd_free(s->gfwd[g]);
+	dns_routes_free(s->routes);
 	dns_tcp_free(s->tcp);
 	if (s->udp_watched)
 		loop_del_fd(s->loop, s->udp_fd);

@@ -154,6 +154,7 @@ static struct json_object *c_host_add(struct req *q)
 		return NULL;
 	}
 	snprintf(h.name, sizeof(h.name), "%s", arg(q, 3) ? arg(q, 3) : "");
+	h.has_mac = h.has_ip = 1;
 	if (!q->s->dhcp) {
 		snprintf(q->err, sizeof(q->err), "network %s has no DHCP", q->s->def->name);
 		return NULL;

@@ -1,23 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz the network XML parser: any input either is refused with a one-line
- * error, or parses to a definition whose canonical XML parses back to the
- * same struct and formats to the same text. */
+/* Fuzz the network XML parser: any input either is refused with non-empty,
+ * printable error lines, or parses to a definition that validates, whose
+ * canonical XML parses back to the same struct and formats to the same
+ * text (a fixed point). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "netdef.h"
 
+static void check_refusal(const char *err)
+{
+	size_t i;
+
+	if (!err[0])
+		abort(); /* a refusal always says why */
+	for (i = 0; err[i]; i++)
+		if ((err[i] < 0x20 && err[i] != '\n') || err[i] == 0x7f ||
+		    (err[i] == '\n' && (i == 0 || !err[i + 1] || err[i + 1] == '\n')))
+			abort(); /* one printable, non-empty line per error */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct netdef *def = NULL, *back = NULL;
-	char err[256], *text, *again;
+	char err[4096], *text, *again;
 
 	if (netdef_parse_xml((const char *)data, size, &def, err, sizeof(err)) < 0) {
-		if (def || !err[0] || strchr(err, '\n'))
-			abort(); /* refusals are one non-empty line */
+		if (def)
+			abort();
+		check_refusal(err);
 		return 0;
 	}
+	if (netdef_validate(def, err, sizeof(err)))
+		abort(); /* what the parser accepts, the daemon's check accepts */
 	text = netdef_format_xml(def);
 	if (!text)
 		abort();

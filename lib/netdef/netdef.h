@@ -69,6 +69,11 @@ struct netdef_lease {
 	unsigned long expiry;	     /* 0 = infinite (libvirt's expiry='0') */
 	enum netdef_lease_unit unit; /* NONE: libvirt's default, minutes */
 };
+/* A lease time in seconds (lease_secs, netdef_lease_secs()) that means
+ * "infinite": DHCP's own infinity (RFC 2131 3.3). */
+#define NETDEF_LEASE_INFINITE 0xffffffffu
+/* Seconds of a <lease> (expiry times unit; NETDEF_LEASE_INFINITE for 0). */
+unsigned netdef_lease_secs(const struct netdef_lease *l);
 
 /* <dhcp><range start end> (either family), its optional <lease>. */
 struct netdef_range {
@@ -102,8 +107,9 @@ struct netdef_ip {
 	int family;		    /* AF_INET or AF_INET6 */
 	struct in_addr addr4;	    /* the host's address on the bridge */
 	struct in6_addr addr6;
-	unsigned prefix;
-	int netmask_given;	    /* written as netmask= (printed back so) */
+	unsigned prefix;	    /* always the effective prefix */
+	int netmask_given;	    /* 0 prefix=, 1 netmask=, 2 neither (libvirt's class
+				     * default, IPv6: 64): printed back as written */
 	int has_dhcp;		    /* this <ip> holds the family's <dhcp> */
 	enum netdef_tri local_ptr;  /* <ip localPtr='yes'> */
 	char tftp_root[NETDEF_PATH_MAX]; /* <tftp root='/srv/tftp'/>, "" none */
@@ -131,7 +137,7 @@ struct netdef_srv {
 	char service[NETDEF_NAME_MAX];
 	char protocol[16];
 	char domain[NETDEF_DOMAIN_MAX]; /* "" = the network's <domain> */
-	char target[NETDEF_SRV_TARGET_MAX]; /* "" = "." (no service) */
+	char target[NETDEF_SRV_TARGET_MAX]; /* as written; "" (absent) and "." mean no service */
 	unsigned port, priority, weight;
 	int has_port, has_priority, has_weight;
 };
@@ -270,7 +276,8 @@ struct netdef {
 	unsigned prefix;		  /* 0..32 */
 	int has_dhcp;			  /* <dhcp> with a <range> present */
 	struct in_addr dhcp_start, dhcp_end;
-	unsigned lease_secs;		  /* first range's lease; 0 = default 3600 */
+	unsigned lease_secs;		  /* first range's lease; 0 = default 3600;
+					   * NETDEF_LEASE_INFINITE = expiry='0' */
 
 	size_t n_ips;			  /* every <ip>, in document order */
 	struct netdef_ip ips[NETDEF_MAX_IPS];

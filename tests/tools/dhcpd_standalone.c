@@ -44,6 +44,7 @@ static int parse_host(const char *arg, struct netdef_host *h)
 	for (int i = 0; i < 6; i++)
 		h->mac[i] = (uint8_t)m[i];
 	snprintf(h->name, sizeof(h->name), "%s", name ? name : "");
+	h->has_mac = h->has_ip = 1;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netdef/netdef.h"
 
@@ -215,41 +216,52 @@ static void test_no_bridge_name(void **state)
 static const struct bad {
 	const char *xml, *msg;
 } bad[] = {
-	{ "<network><name>n</name><bandwidth/></network>",
-	  "unsupported element <bandwidth> in <network>" },
-	{ "<network><name>n</name><portgroup name='p'/></network>",
-	  "unsupported element <portgroup> in <network>" },
-	{ "<network><name>n</name><route address='1.2.3.0' prefix='24' gateway='1.1.1.1'/></network>",
-	  "unsupported element <route> in <network>" },
+	{ "<network><name>n</name><bandwidth><outbound peak='5'/></bandwidth></network>",
+	  "<outbound> needs a nonzero average" },
+	{ "<network><name>n</name><portgroup name='p'/><portgroup name='p'/></network>",
+	  "duplicate <portgroup name='p'>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'/>"
+	  "<route address='1.2.3.0' prefix='24' gateway='1.1.1.1'/></network>",
+	  "line 1: <route gateway='1.1.1.1'> is not inside any <ip> subnet" },
 	{ "<network><name>n</name><virtualport type='openvswitch'/></network>",
-	  "unsupported element <virtualport>" },
-	{ "<network><name>n</name><mac address='52:54:00:01:02:03'/></network>",
-	  "unsupported element <mac> in <network>" },
+	  "<virtualport> is not supported" },
+	{ "<network><name>n</name><vlan><tag id='5'/></vlan></network>", "<vlan> is not supported" },
+	{ "<network><name>n</name><mac address='01:54:00:01:02:03'/></network>",
+	  "<mac address> must be a unicast" },
 	{ "<network><bridge name='b'/></network>", "missing <name>" },
 	{ "<network><name>n</name><name>m</name></network>", "duplicate <name> in <network>" },
-	{ "<network ipv6='yes'><name>n</name></network>", "unsupported attribute 'ipv6' in <network>" },
-	{ "<network><name>n</name><bridge name='b' macTableManager='libvirt'/></network>",
-	  "unsupported attribute 'macTableManager' in <bridge>" },
+	{ "<network ipv6='maybe'><name>n</name></network>", "invalid ipv6 'maybe' in <network>" },
+	{ "<network><name>n</name><bridge name='b' macTableManager='x'/></network>",
+	  "invalid macTableManager 'x' in <bridge>" },
+	{ "<network><name>n</name><bridge name='b' foo='x'/></network>",
+	  "line 1: unsupported attribute 'foo' in <bridge>" },
 	{ "<network><name>bad name</name></network>", "invalid network name 'bad name'" },
 	{ "<network><name>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</name>"
 	  "</network>",
 	  "<name> too long" },
 	{ "<network><name>n</name><bridge name='abcdefghijklmnop'/></network>",
 	  "too long in <bridge name>" },
-	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'/>"
-	  "<ip address='10.0.1.1' prefix='24'/></network>",
-	  "second <ip> in <network>" },
-	{ "<network><name>n</name><ip family='ipv6' address='fd00::1' prefix='64'/></network>",
-	  "unsupported <ip family='ipv6'>" },
+	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp/></ip>"
+	  "<ip address='10.0.1.1' prefix='24'><dhcp/></ip></network>",
+	  "a second IPv4 <ip> with <dhcp>" },
+	{ "<network><name>n</name><ip family='ipv6' address='fd00::1' prefix='3'/></network>",
+	  "invalid prefix /3 in <ip> (8..128)" },
+	{ "<network><name>n</name><ip family='ipv6' address='10.0.0.1' prefix='64'/></network>",
+	  "<ip address> is not an IPv6 address" },
 	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
 	  "<range start='x' end='10.0.0.9'/></dhcp></ip></network>",
-	  "invalid IPv4 address 'x' in <range start>" },
+	  "invalid IP address 'x' in <range start>" },
 	{ "<network><name>n</name><forward mode='bridge'/><bridge name='br0'/>"
 	  "<ip address='10.0.0.1' prefix='24'/></network>",
 	  "<ip> is not allowed with forward mode 'bridge'" },
 	{ "<network><name>n</name><forward mode='bridge'/></network>",
 	  "forward mode 'bridge' requires <bridge name>" },
-	{ "<network><name>n</name><forward mode='open'/></network>", "unsupported forward mode 'open'" },
+	{ "<network><name>n</name><forward mode='open'/></network>",
+	  "forward mode 'open' requires an <ip>" },
+	{ "<network><name>n</name><forward mode='vepa'/></network>",
+	  "unsupported forward mode 'vepa': vnet runs its own bridge" },
+	{ "<network><name>n</name><forward mode='hostdev'/></network>",
+	  "unsupported forward mode 'hostdev'" },
 	{ "<network><name>n</name><ip address='10.0.0.0' prefix='24'/></network>",
 	  "network or broadcast address" },
 	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
@@ -295,9 +307,9 @@ static const struct bad {
 	{ "<network><name>n</name><ip address='10.0.0.1' netmask='255.0.0.0' prefix='8'/></network>",
 	  "both netmask and prefix" },
 	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
-	  "<range start='10.0.0.2' end='10.0.0.9'/><range start='10.0.0.20' end='10.0.0.29'/>"
+	  "<range start='10.0.0.2' end='10.0.0.9'/><range start='10.0.0.9' end='10.0.0.29'/>"
 	  "</dhcp></ip></network>",
-	  "only one <range>" },
+	  "overlaps another <range>" },
 	{ "<network><name>n</name><mtu size='10'/></network>", "invalid <mtu size='10'>" },
 	{ "<network><name>n</name><bridge stp='maybe'/></network>", "invalid stp 'maybe'" },
 	{ "<network><name>n</name><uuid>not-a-uuid</uuid></network>", "invalid UUID 'not-a-uuid'" },
@@ -314,12 +326,14 @@ static const struct bad {
 	  "forward mode 'nat' requires an <ip>" },
 	{ "<network><name>n</name><dns><host ip='10.0.0.9'/></dns></network>",
 	  "missing <hostname>" },
-	{ "<network><name>n</name><dns><forwarder domain='x' addr='1.1.1.1'/></dns></network>",
-	  "unsupported attribute 'domain' in <forwarder>" },
+	{ "<network><name>n</name><dns><forwarder/></dns></network>",
+	  "<forwarder> needs addr, domain or both" },
 	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
-	  "<range start='10.0.0.2' end='10.0.0.9'><lease expiry='0'/></range>"
-	  "</dhcp></ip></network>",
-	  "<lease expiry='0'> (infinite) is not supported" },
+	  "<host ip='10.0.0.9'/></dhcp></ip></network>",
+	  "<host> needs a mac or a name" },
+	{ "<network><name>n</name><dnsmasq:options xmlns:dnsmasq="
+	  "'http://libvirt.org/schemas/network/dnsmasq/1.0'/></network>",
+	  "<dnsmasq:options> is not supported: vnet does not run dnsmasq" },
 	{ "<!doctype network><network><name>n</name></network>", "XML parse error" },
 };
 
@@ -345,7 +359,7 @@ static void test_error_one_line(void **state)
 	char err[256];
 
 	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "invalid IPv4 address '10.0.0.1?2' in <ip address>"));
+	assert_non_null(strstr(err, "invalid IP address '10.0.0.1?2' in <ip address>"));
 }
 
 static char *padded(size_t total)
@@ -439,6 +453,7 @@ static void test_validate_struct(void **state)
 
 	netdef_default(def);
 	def->hosts[0].ip = A("192.168.122.10");
+	def->hosts[0].has_mac = def->hosts[0].has_ip = 1;
 	memcpy(def->hosts[0].mac, "\x52\x54\x00\x01\x02\x03", 6);
 	def->n_hosts = 1;
 	assert_int_equal(netdef_validate(def, err, sizeof(err)), 0);
@@ -454,6 +469,284 @@ static void test_validate_struct(void **state)
 	strcpy(def->forward_dev, "eth0");
 	assert_int_equal(netdef_validate(def, err, sizeof(err)), -EINVAL);
 	assert_string_equal(netdef_mode_name(NETDEF_MODE_BRIDGE), "bridge");
+	free(def);
+}
+
+/* ---- libvirt's own test inputs (tests/netxml/, see its README) ---- */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* tests/netxml from the source tree: NETXML_DIR, or the usual places. */
+static const char *netxml_dir(void)
+{
+	static const char *const dirs[] = { "tests/netxml", "../tests/netxml",
+					    "../../tests/netxml", "../../../tests/netxml" };
+	const char *env = getenv("NETXML_DIR");
+	char probe[512];
+
+	if (env)
+		return env;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(probe, sizeof(probe), "%s/nat-network.xml", dirs[i]);
+		if (!access(probe, R_OK))
+			return dirs[i];
+	}
+	return "tests/netxml";
+}
+
+static const char *const libvirt_inputs[] = {
+	"dhcp6-nat-network.xml", "dhcp6-network.xml", "dhcp6host-routed-network.xml",
+	"empty-allow-ipv6.xml", "host-bridge-net.xml", "isolated-network.xml",
+	"isolated-ports.xml", "leasetime-hours.xml", "leasetime-infinite.xml",
+	"leasetime-minutes.xml", "leasetime-seconds.xml", "metadata.xml",
+	"nat-network-dns-forward-plain.xml", "nat-network-dns-forwarder-no-resolv.xml",
+	"nat-network-dns-forwarders.xml", "nat-network-dns-hosts.xml",
+	"nat-network-dns-local-domain.xml", "nat-network-dns-srv-record-minimal.xml",
+	"nat-network-dns-srv-record.xml", "nat-network-dns-txt-record.xml",
+	"nat-network-explicit-flood.xml", "nat-network-forward-nat-ipv6.xml",
+	"nat-network-forward-nat-no-address.xml", "nat-network-mtu.xml", "nat-network.xml",
+	"netboot-network.xml", "netboot-proxy-network.xml", "netboot-tftp.xml",
+	"open-network-with-forward-dev.xml", "open-network.xml", "ptr-domains-auto.xml",
+	"routed-network.xml",
+};
+
+static void test_libvirt_inputs(void **state)
+{
+	char path[600];
+	size_t i;
+
+	for (i = 0; i < sizeof(libvirt_inputs) / sizeof(libvirt_inputs[0]); i++) {
+		struct netdef *def;
+		char *xml;
+
+		snprintf(path, sizeof(path), "%s/%s", netxml_dir(), libvirt_inputs[i]);
+		xml = slurp(path);
+		if (!xml)
+			fail_msg("cannot read %s", path);
+		print_message("%s\n", libvirt_inputs[i]);
+		def = parse_ok(xml);
+		round_trip(def);
+		free(def);
+		free(xml);
+	}
+}
+
+static const struct bad refused[] = {
+	{ "8021Qbh-net.xml", "line 4: unsupported forward mode 'private': vnet runs its own bridge" },
+	{ "hostdev.xml", "line 4: unsupported forward mode 'hostdev'" },
+	{ "hostdev-pf-driver-model.xml", "unsupported forward mode 'hostdev'" },
+	{ "openvswitch-net.xml", "line 5: <virtualport> is not supported" },
+	{ "passthrough-address-crash.xml", "unsupported forward mode 'passthrough'" },
+	{ "passthrough-pf.xml", "unsupported forward mode 'passthrough'" },
+	{ "vepa-net.xml", "unsupported forward mode 'vepa'" },
+	{ "dnsmasq-options.xml", "line 11: <dnsmasq:options> is not supported" },
+};
+
+static void test_libvirt_refused(void **state)
+{
+	char path[600];
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct netdef *def = NULL;
+		char err[2048] = "", *xml;
+		int r;
+
+		snprintf(path, sizeof(path), "%s/refused/%s", netxml_dir(), refused[i].xml);
+		xml = slurp(path);
+		if (!xml)
+			fail_msg("cannot read %s", path);
+		r = netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err));
+		if (r != -EINVAL || def || !strstr(err, refused[i].msg))
+			fail_msg("%s: r=%d err='%s', want '%s'", refused[i].xml, r, err,
+				 refused[i].msg);
+		free(xml);
+	}
+}
+
+/* One try names every problem of the document, each with its line. */
+static void test_all_errors_with_lines(void **state)
+{
+	static const char xml[] =
+		"<network>\n"						/* 1 */
+		"  <name>n</name>\n"					/* 2 */
+		"  <bridge name='b' foo='1'/>\n"			/* 3 */
+		"  <mtu size='70000'/>\n"				/* 4 */
+		"  <ip address='10.0.0.1' prefix='24'>\n"		/* 5 */
+		"    <dhcp>\n"						/* 6 */
+		"      <range start='10.0.0.2' end='10.0.0.9' bar='x'/>\n" /* 7 */
+		"      <range start='10.0.1.2' end='10.0.1.9'/>\n"	/* 8 */
+		"    </dhcp>\n"						/* 9 */
+		"  </ip>\n"						/* 10 */
+		"  <zzz/>\n"						/* 11 */
+		"</network>\n";
+	static const char sem[] =
+		"<network>\n  <name>n</name>\n"
+		"  <ip address='10.0.0.1' prefix='24'>\n"		/* 3 */
+		"    <dhcp>\n"
+		"      <range start='10.0.1.2' end='10.0.1.9'/>\n"	/* 5 */
+		"      <host mac='01:00:00:00:00:01' ip='10.0.0.7'/>\n" /* 6 */
+		"    </dhcp>\n  </ip>\n"
+		"  <route address='10.9.0.0' prefix='16' gateway='10.8.0.1'/>\n" /* 9 */
+		"</network>\n";
+	struct netdef *def;
+	char err[2048];
+
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "line 3: unsupported attribute 'foo' in <bridge>"));
+	assert_non_null(strstr(err, "line 4: invalid number '70000' in <mtu size>"));
+	assert_non_null(strstr(err, "line 7: unsupported attribute 'bar' in <range>"));
+	assert_non_null(strstr(err, "line 11: unsupported element <zzz> in <network>"));
+	assert_int_equal(netdef_parse_xml(sem, strlen(sem), &def, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "line 5: <range start='10.0.1.2' end='10.0.1.9'> is not inside"));
+	assert_non_null(strstr(err, "line 6: <host ip='10.0.0.7'> has a multicast or zero MAC"));
+	assert_non_null(strstr(err, "line 9: <route gateway='10.8.0.1'> is not inside"));
+	/* a small buffer ends in "..." rather than a half line */
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, 60), -EINVAL);
+	assert_non_null(strstr(err, "..."));
+}
+
+/* Every element vnet keeps, in one document, survives the round trip. */
+static const char everything[] =
+	"<network ipv6='yes' trustGuestRxFilters='no' connections='3' "
+	"xmlns:vnet='http://vnet.dev/schemas/network/1.0'>\n"
+	"  <name>all</name>\n  <uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>\n"
+	"  <title>All of it</title>\n  <description>line one\nline &amp; two</description>\n"
+	"  <metadata><m:x xmlns:m='urn:m' a='1'><m:y>t</m:y></m:x></metadata>\n"
+	"  <forward mode='nat' dev='eth0'>\n"
+	"    <nat ipv6='yes'><address start='192.0.2.10' end='192.0.2.20'/>"
+	"<port start='1024' end='2047'/></nat>\n"
+	"    <interface dev='eth0'/>\n"
+	"    <portForward proto='tcp' port='9000' portEnd='9010' to='10.1.0.10' toPort='9000'/>\n"
+	"  </forward>\n"
+	"  <bridge name='vnbr9' stp='on' delay='2' macTableManager='libvirt' zone='trusted'/>\n"
+	"  <mtu size='9000'/>\n  <mac address='52:54:00:AA:00:01'/>\n"
+	"  <domain name='all.test' localOnly='no' register='yes'/>\n"
+	"  <dns enable='yes' forwardPlainNames='no'>\n"
+	"    <forwarder addr='2001:db8::53'/><forwarder domain='corp' addr='10.9.9.9'/>"
+	"<forwarder domain='local.corp'/>\n"
+	"    <host ip='10.1.0.10'><hostname>a</hostname><hostname>b</hostname></host>\n"
+	"    <host ip='fd00:1::10'><hostname>a</hostname></host>\n"
+	"    <srv service='ldap' protocol='tcp' target='a.all.test' port='389' priority='1' "
+	"weight='0'/>\n"
+	"    <txt name='info' value='hello &apos;world&apos;'/>\n"
+	"  </dns>\n"
+	"  <bandwidth><inbound average='1000' peak='2000' burst='512' floor='100'/>"
+	"<outbound average='500'/></bandwidth>\n"
+	"  <port isolated='yes'/>\n"
+	"  <ip address='10.1.0.1' netmask='255.255.255.0' localPtr='yes'>\n"
+	"    <tftp root='/srv/tftp'/>\n"
+	"    <dhcp>\n"
+	"      <range start='10.1.0.100' end='10.1.0.149'><lease expiry='0'/></range>\n"
+	"      <range start='10.1.0.150' end='10.1.0.199'><lease expiry='2' unit='hours'/></range>\n"
+	"      <host mac='52:54:00:00:00:0a' ip='10.1.0.10' name='a'><lease expiry='5'/></host>\n"
+	"      <host name='byname' ip='10.1.0.11'/>\n"
+	"      <host mac='52:54:00:00:00:0c'><lease expiry='60' unit='seconds'/></host>\n"
+	"      <bootp file='pxelinux.0' server='10.1.0.1'/>\n"
+	"      <option number='42' value='10.1.0.1'/>\n"
+	"    </dhcp>\n  </ip>\n"
+	"  <ip address='10.2.0.1'/>\n"
+	"  <ip family='ipv6' address='fd00:1::1' prefix='64'>\n"
+	"    <dhcp><range start='fd00:1::100' end='fd00:1::1ff'/>"
+	"<host id='0:1:0:1:2:3:4:5' name='six' ip='fd00:1::10'><lease expiry='1' unit='hours'/></host>"
+	"</dhcp>\n  </ip>\n"
+	"  <route address='10.50.0.0' prefix='16' gateway='10.1.0.2' metric='5'/>\n"
+	"  <route family='ipv6' address='fd00:9::' prefix='64' gateway='fd00:1::2'/>\n"
+	"  <portgroup name='web' default='yes'><bandwidth><inbound average='10'/></bandwidth>"
+	"<port isolated='no'/><vnet:filter mode='strict'/><vnet:acl ingress='in1' egress='out1'/>"
+	"</portgroup>\n"
+	"  <portgroup name='db'/>\n"
+	"  <vnet:filter mode='learn'/>\n  <vnet:acl egress='wan'/>\n"
+	"  <vnet:hostAccess mode='services'><vnet:service proto='tcp' port='22'/>"
+	"<vnet:service proto='udp' port='123'/></vnet:hostAccess>\n"
+	"  <vnet:port dev='vif1' mac='52:54:00:00:00:0a' portgroup='web'>"
+	"<vnet:ip address='10.1.0.10'/><vnet:ip address='fd00:1::10'/>"
+	"<vnet:filter mode='off'/></vnet:port>\n"
+	"  <vnet:port dev='vif2'/>\n"
+	"</network>\n";
+
+static void test_everything(void **state)
+{
+	struct netdef *def = parse_ok(everything);
+	char *text;
+
+	assert_int_equal(def->ipv6, NETDEF_YES);
+	assert_string_equal(def->title, "All of it");
+	assert_string_equal(def->description, "line one\nline & two");
+	assert_non_null(strstr(def->metadata, "<m:x xmlns:m=\"urn:m\" a=\"1\"><m:y>t</m:y></m:x>"));
+	assert_int_equal(def->nat_port_start, 1024);
+	assert_int_equal(def->nat_addr_end.s_addr, A("192.0.2.20").s_addr);
+	assert_int_equal(def->nat_ipv6, NETDEF_YES);
+	assert_int_equal(def->n_forward_ifs, 1);
+	assert_int_equal(def->port_forwards[0].host_port_end, 9010);
+	assert_int_equal(def->stp, 1);
+	assert_int_equal(def->delay, 2);
+	assert_true(def->has_mac);
+	assert_int_equal(def->mac[5], 1);
+	assert_int_equal(def->domain_local_only, NETDEF_NO);
+	assert_int_equal(def->n_forwarders, 3);
+	assert_int_equal(def->forwarders[0].addr.family, AF_INET6);
+	assert_string_equal(def->forwarders[2].domain, "local.corp");
+	assert_int_equal(def->forwarders[2].addr.family, 0);
+	assert_int_equal(def->n_dns_hosts, 2);
+	assert_int_equal(def->dns_hosts[1].family, AF_INET6);
+	assert_int_equal(def->n_srv, 1);
+	assert_int_equal(def->srv[0].port, 389);
+	assert_string_equal(def->txt[0].value, "hello 'world'");
+	assert_int_equal(def->policy.bw.in.floor, 100);
+	assert_int_equal(def->policy.isolated, NETDEF_YES);
+	assert_int_equal(def->n_ips, 3);
+	assert_int_equal(def->ips[1].prefix, 8); /* class A, as libvirt */
+	assert_int_equal(def->ips[1].netmask_given, 2);
+	assert_string_equal(def->ips[0].tftp_root, "/srv/tftp");
+	assert_int_equal(def->n_ranges, 2);
+	assert_int_equal(def->lease_secs, NETDEF_LEASE_INFINITE); /* legacy: first range */
+	assert_true(def->has_ip && def->has_dhcp);
+	assert_int_equal(def->ip.s_addr, A("10.1.0.1").s_addr);
+	assert_int_equal(def->dhcp_end.s_addr, A("10.1.0.149").s_addr);
+	assert_int_equal(def->n_hosts, 3);
+	assert_false(def->hosts[1].has_mac);
+	assert_false(def->hosts[2].has_ip);
+	assert_int_equal(netdef_lease_secs(&def->hosts[0].lease), 300);
+	assert_string_equal(def->bootp_file, "pxelinux.0");
+	assert_int_equal(def->dhcp_options[0].code, 42);
+	assert_int_equal(def->n_ranges6, 1);
+	assert_int_equal(def->n_hosts6, 1);
+	assert_string_equal(def->hosts6[0].id, "0:1:0:1:2:3:4:5");
+	assert_int_equal(def->n_routes, 2);
+	assert_int_equal(def->routes[0].metric, 5);
+	assert_int_equal(def->n_portgroups, 2);
+	assert_true(def->portgroups[0].is_default);
+	assert_int_equal(def->portgroups[0].policy.filter, NETDEF_FILTER_STRICT);
+	assert_string_equal(def->portgroups[0].policy.acl_out, "out1");
+	assert_int_equal(def->policy.filter, NETDEF_FILTER_LEARN);
+	assert_int_equal(def->host_access, NETDEF_HOST_SERVICES);
+	assert_int_equal(def->n_host_services, 2);
+	assert_int_equal(def->n_ports, 2);
+	assert_int_equal(def->ports[0].n_ip4, 1);
+	assert_int_equal(def->ports[0].n_ip6, 1);
+	assert_int_equal(def->ports[0].policy.filter, NETDEF_FILTER_OFF);
+	assert_non_null(strstr(def->warnings, "macTableManager"));
+	assert_non_null(strstr(def->warnings, "zone"));
+	round_trip(def);
+	text = netdef_format_xml(def);
+	assert_non_null(strstr(text, "<metadata>\n<m:x xmlns:m=\"urn:m\" a=\"1\"><m:y>t</m:y></m:x>\n"));
+	free(text);
 	free(def);
 }
 
@@ -475,6 +768,10 @@ int main(void)
 		cmocka_unit_test(test_nul_and_terminator),
 		cmocka_unit_test(test_too_many_forwarders),
 		cmocka_unit_test(test_validate_struct),
+		cmocka_unit_test(test_libvirt_inputs),
+		cmocka_unit_test(test_libvirt_refused),
+		cmocka_unit_test(test_all_errors_with_lines),
+		cmocka_unit_test(test_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,10 +38,10 @@ static void test_load(void **state)
 	assert_int_equal(d->prefix, 24);
 	free(d);
 
-	put(path, "<network><name>lab</name><bandwidth/></network>");
+	put(path, "<network><name>lab</name><vlan/></network>");
 	assert_int_equal(netdef_load_file(path, &d, err, sizeof(err)), -EINVAL);
 	assert_null(d);
-	assert_non_null(strstr(err, "bandwidth"));
+	assert_non_null(strstr(err, "<vlan> is not supported"));
 	unlink(path);
 
 	assert_int_equal(netdef_load_file(path, &d, err, sizeof(err)), -ENOENT);

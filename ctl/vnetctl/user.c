@@ -22,7 +22,7 @@ struct ucmd {
 	struct json_object *args; /* owned by the caller */
 	struct json_object *opts;
 	struct user_paths p;
-	char err[512];
+	char err[8192]; /* a refused definition lists every problem, one per line */
 };
 
 static __attribute__((noreturn)) void die(const char *msg)

@@ -18,11 +18,11 @@ fi
 grep -q "already" "$TMP/second.log" || fail "unclear second-daemon error: $(cat "$TMP/second.log")"
 
 cat >"$TMP/bad.xml" <<'X'
-<network><name>bad</name><bandwidth><inbound average='1'/></bandwidth>
+<network><name>bad</name><vlan><tag id='5'/></vlan>
 <ip address='10.9.0.1' netmask='255.255.255.0'/></network>
 X
 out=$(vnetctl net-define "$TMP/bad.xml" 2>&1) && fail "unsupported XML accepted"
-echo "$out" | grep -q "bandwidth" || fail "error does not name the element: $out"
+echo "$out" | grep -q "vlan" || fail "error does not name the element: $out"
 [ "$(echo "$out" | wc -l)" -eq 1 ] || fail "error is not one line: $out"
 printf '<network><name>broken' >"$TMP/broken.xml"
 expect_fail vnetctl net-define "$TMP/broken.xml"

@@ -199,6 +199,28 @@ static void test_from_core(void **state)
 	d->def.n_hosts = 0;
 	memset(d->def.name, 'n', sizeof(d->def.name));
 	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
+	d->def.name[0] = '\0';
+	/* the whole model: every count and every string the child reads */
+	d->def.n_srv = 1;
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_OK);
+	memset(d->def.srv[0].target, 't', sizeof(d->def.srv[0].target));
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
+	d->def.n_srv = 0; /* beyond the count: not read */
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_OK);
+	d->def.n_ports = NETDEF_MAX_PORTS + 1;
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
+	d->def.n_ports = 1;
+	d->def.ports[0].n_ip6 = NETDEF_MAX_PORT_IPS + 1;
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
+	d->def.ports[0].n_ip6 = 0;
+	memset(d->def.ports[0].policy.acl_in, 'a', NETDEF_NAME_MAX);
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
+	d->def.n_ports = 0;
+	memset(d->def.metadata, 'm', sizeof(d->def.metadata));
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
+	d->def.metadata[0] = '\0';
+	d->def.n_ranges6 = NETDEF_MAX_RANGES + 1;
+	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_BAD);
 	free(d);
 }
 

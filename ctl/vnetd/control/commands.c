@@ -18,7 +18,7 @@ struct cmd_ctx {
 	struct json_object *args; /* array of strings */
 	struct json_object *opts; /* object */
 	struct json_object *data; /* reply payload */
-	char err[512];
+	char err[8192]; /* a refused definition lists every problem, one per line */
 };
 
 /* here the message goes to the request context, not an err/errlen pair */

@@ -148,12 +148,12 @@ static void assign_bridge(struct netmgr *m, struct netdef *def)
 	}
 }
 
-static int conflict_with(const struct netdef *o, const struct netdef *def, char *err,
+static int conflict_with(const struct netdef *o, const struct netdef *def, int addr, char *err,
 			 size_t errlen)
 {
 	if (!strcmp(o->bridge, def->bridge))
 		return ERR("bridge %s is already used by network %s", def->bridge, o->name), -EEXIST;
-	if (o->has_ip && def->has_ip && o->ip.s_addr == def->ip.s_addr)
+	if (addr && o->has_ip && def->has_ip && o->ip.s_addr == def->ip.s_addr)
 		return ERR("address %s is already used by network %s", inet_ntoa(def->ip), o->name),
 		       -EEXIST;
 	return 0;
@@ -168,9 +168,12 @@ static int check_conflicts(struct netmgr *m, const struct netdef *def, char *err
 
 		if (!strcmp(o->def->name, def->name))
 			continue;
-		ret = conflict_with(o->def, def, err, errlen);
+		/* libvirt checks addresses at start only: an inactive network
+		 * (or the pending definition of an active one) may share a
+		 * subnet; bridge names stay unique among all definitions */
+		ret = conflict_with(o->def, def, o->state == NETWORK_ACTIVE, err, errlen);
 		if (!ret && o->pending_def)
-			ret = conflict_with(o->pending_def, def, err, errlen);
+			ret = conflict_with(o->pending_def, def, 0, err, errlen);
 		if (ret)
 			return ret;
 	}

@@ -32,6 +32,8 @@
 
 #define PRIVSEP_QUEUE_MAX (64u << 20) /* bytes queued for the child */
 #define PRIVSEP_SNDBUF (4 << 20)
+/* a datagram must fit the send buffer (less the kernel's overhead) */
+_Static_assert(PRIVSEP_SNDBUF >= 2 * PSM_MAX, "PRIVSEP_SNDBUF holds a definition");
 #define PRIVSEP_PING_MS 2000
 #define PRIVSEP_DEAD_MS 10000	      /* no pong for this long: hung */
 #define PRIVSEP_STABLE_MS 10000	      /* a child that lived this long starts back-off anew */
@@ -430,8 +432,12 @@ static int spawn(char *err, size_t errlen)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return snprintf(err, errlen, "socketpair: %s", strerror(errno)), -errno;
-	/* a definition is ~220 KB in one message */
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	/* A definition (struct netdef, ~500 KB) goes in one message, which
+	 * must fit the send buffer; SO_SNDBUF is capped by net.core.wmem_max
+	 * (212992 on a stock system), SO_SNDBUFFORCE (CAP_NET_ADMIN, which the
+	 * core has) is not. */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));

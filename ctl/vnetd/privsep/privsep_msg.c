@@ -208,20 +208,81 @@ enum psm_verdict psm_check_from_child(const void *msg, size_t len, unsigned n_fd
 	return PSM_OK;
 }
 
+#define TERM(buf) (memchr((buf), 0, sizeof(buf)) != NULL)
+
+static int policy_ok(const struct netdef_policy *p)
+{
+	return TERM(p->acl_in) && TERM(p->acl_out);
+}
+
+/* Counts in range, so that no loop over an array runs past it. */
+static int netdef_counts_ok(const struct netdef *d)
+{
+	return d->n_hosts <= NETDEF_MAX_HOSTS && d->n_dns_hosts <= NETDEF_MAX_DNS_HOSTS &&
+	       d->n_forwarders <= NETDEF_MAX_FORWARDERS &&
+	       d->n_port_forwards <= NETDEF_MAX_PORT_FORWARDS && d->n_ips <= NETDEF_MAX_IPS &&
+	       d->n_ranges <= NETDEF_MAX_RANGES && d->n_ranges6 <= NETDEF_MAX_RANGES &&
+	       d->n_hosts6 <= NETDEF_MAX_HOSTS6 && d->n_srv <= NETDEF_MAX_SRV &&
+	       d->n_txt <= NETDEF_MAX_TXT && d->n_routes <= NETDEF_MAX_ROUTES &&
+	       d->n_forward_ifs <= NETDEF_MAX_FWD_IFS && d->n_portgroups <= NETDEF_MAX_PORTGROUPS &&
+	       d->n_ports <= NETDEF_MAX_PORTS && d->n_dhcp_options <= NETDEF_MAX_DHCP_OPTIONS &&
+	       d->n_host_services <= NETDEF_MAX_HOST_SERVICES;
+}
+
+/* Every string the child may print or compare is terminated. */
+static int netdef_strings_ok(const struct netdef *d)
+{
+	size_t i;
+
+	if (!TERM(d->name) || !TERM(d->bridge) || !TERM(d->domain) || !TERM(d->uuid) ||
+	    !TERM(d->forward_dev) || !TERM(d->title) || !TERM(d->description) ||
+	    !TERM(d->metadata) || !TERM(d->mac_table_manager) || !TERM(d->zone) ||
+	    !TERM(d->bootp_file) || !TERM(d->warnings) || !policy_ok(&d->policy))
+		return 0;
+	for (i = 0; i < d->n_forward_ifs; i++)
+		if (!TERM(d->forward_ifs[i]))
+			return 0;
+	for (i = 0; i < d->n_ips; i++)
+		if (!TERM(d->ips[i].tftp_root))
+			return 0;
+	for (i = 0; i < d->n_hosts; i++)
+		if (!TERM(d->hosts[i].name))
+			return 0;
+	for (i = 0; i < d->n_hosts6; i++)
+		if (!TERM(d->hosts6[i].name) || !TERM(d->hosts6[i].id))
+			return 0;
+	for (i = 0; i < d->n_dhcp_options; i++)
+		if (!TERM(d->dhcp_options[i].value))
+			return 0;
+	for (i = 0; i < d->n_forwarders; i++)
+		if (!TERM(d->forwarders[i].domain))
+			return 0;
+	for (i = 0; i < d->n_srv; i++)
+		if (!TERM(d->srv[i].service) || !TERM(d->srv[i].protocol) ||
+		    !TERM(d->srv[i].domain) || !TERM(d->srv[i].target))
+			return 0;
+	for (i = 0; i < d->n_txt; i++)
+		if (!TERM(d->txt[i].name) || !TERM(d->txt[i].value))
+			return 0;
+	for (i = 0; i < d->n_portgroups; i++)
+		if (!TERM(d->portgroups[i].name) || !policy_ok(&d->portgroups[i].policy))
+			return 0;
+	for (i = 0; i < d->n_ports; i++)
+		if (!TERM(d->ports[i].dev) || !TERM(d->ports[i].portgroup) ||
+		    !policy_ok(&d->ports[i].policy) || d->ports[i].n_ip4 > NETDEF_MAX_PORT_IPS ||
+		    d->ports[i].n_ip6 > NETDEF_MAX_PORT_IPS)
+			return 0;
+	return 1;
+}
+
 static enum psm_verdict check_netdef(const struct psm_netdef *m, char *why, size_t whylen)
 {
 	const struct netdef *d = &m->def;
 
-	if (!memchr(d->name, 0, sizeof(d->name)) || !memchr(d->bridge, 0, sizeof(d->bridge)) ||
-	    !memchr(d->domain, 0, sizeof(d->domain)) || !memchr(d->uuid, 0, sizeof(d->uuid)) ||
-	    !memchr(d->forward_dev, 0, sizeof(d->forward_dev)))
-		return WHY("netdef string not terminated");
-	if (d->n_hosts > NETDEF_MAX_HOSTS || d->n_dns_hosts > NETDEF_MAX_DNS_HOSTS ||
-	    d->n_forwarders > NETDEF_MAX_FORWARDERS || d->n_port_forwards > NETDEF_MAX_PORT_FORWARDS)
+	if (!netdef_counts_ok(d))
 		return WHY("netdef counts out of range");
-	for (size_t i = 0; i < d->n_hosts; i++)
-		if (!memchr(d->hosts[i].name, 0, sizeof(d->hosts[i].name)))
-			return WHY("netdef host name not terminated");
+	if (!netdef_strings_ok(d))
+		return WHY("netdef string not terminated");
 	for (size_t i = 0; i < d->n_dns_hosts; i++) {
 		if (d->dns_hosts[i].n_names > NETDEF_MAX_DNS_NAMES)
 			return WHY("netdef dns host count out of range");

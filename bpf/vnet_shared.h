@@ -182,6 +182,7 @@ _Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
 #define VNET_NET_NAT 2
 #define VNET_NET_ROUTE 4
 #define VNET_NET_BRIDGE 8	/* shared LAN bridge: the host is an ordinary LAN peer */
+#define VNET_NET_OPEN 16	/* with ROUTE: <forward mode='open'>, vnet filters nothing of its own */
 struct vnet_net {
 	__u32 flags;
 	__u32 bridge_ifindex;

@@ -167,8 +167,8 @@ static __always_inline enum act route_lookup(struct pkt *p, const struct hdrs *h
 		return drop(p, VNET_DROP_FWD_DISABLED);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return drop(p, VNET_DROP_NO_ROUTE);
-	if (fib->ifindex != uplink)
-		return drop(p, VNET_DROP_CROSS_NET);
+	if (fib->ifindex != uplink) /* open mode: the kernel routes it, as libvirt */
+		return net->flags & VNET_NET_OPEN ? ACT_PASS : drop(p, VNET_DROP_CROSS_NET);
 	*neigh = rc == BPF_FIB_LKUP_RET_NO_NEIGH;
 	return ACT_CONTINUE;
 }

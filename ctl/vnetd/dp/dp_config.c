@@ -70,6 +70,8 @@ static void net_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net *net)
 		net->flags |= VNET_NET_NAT;
 	else if (cfg->mode == NETDEF_MODE_ROUTE && cfg->uplink_ifindex)
 		net->flags |= VNET_NET_ROUTE;
+	else if (cfg->mode == NETDEF_MODE_OPEN && cfg->uplink_ifindex)
+		net->flags |= VNET_NET_ROUTE | VNET_NET_OPEN; /* routed; the rest is the kernel's */
 	else if (cfg->mode == NETDEF_MODE_BRIDGE)
 		net->flags |= VNET_NET_BRIDGE;
 	net->bridge_ifindex = cfg->bridge_ifindex;

@@ -4,6 +4,7 @@
 #define VNET_NETMGR_NETMGR_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/core.h"
@@ -185,8 +186,19 @@ int netupdate_parse(const struct netdef *d, enum nu_section s, const char *xml,
 int network_update(struct network *n, enum nu_op op, enum nu_section s, const struct nu_item *it,
 		   unsigned flags, char *err, size_t errlen);
 
+/* Is the network routed through an uplink (nat, route, open)? */
+static inline bool network_routed(const struct netdef *d)
+{
+	return d->mode == NETDEF_MODE_NAT || d->mode == NETDEF_MODE_ROUTE ||
+	       d->mode == NETDEF_MODE_OPEN;
+}
+
 /* Steps of network_start, reused by the reconciler (reconcile.c). */
 int network_find_uplink(struct network *n, char *err, size_t errlen);
+/* The uplink's name (IFNAMSIZ): <forward dev>, else the first <interface
+ * dev> that exists and is up, else the default route's device. -ENODEV: a
+ * list without a usable device; -ENOENT: no default route. */
+int network_pick_uplink(const struct network *n, char *name);
 int network_setup_bridge(struct network *n, char *err, size_t errlen);
 /* Does the device named as n's bridge carry vnet's mark for n? */
 int network_bridge_is_ours(const struct network *n);

@@ -21,7 +21,35 @@
 
 static int uses_uplink(const struct network *n)
 {
-	return n->def->mode == NETDEF_MODE_NAT || n->def->mode == NETDEF_MODE_ROUTE;
+	return network_routed(n->def);
+}
+
+/* <forward> without dev= but with <interface dev> children: the first of
+ * them that exists and is up (libvirt's pool; for nat/route/open it uses
+ * one device). */
+static int uplink_from_list(const struct netdef *d, char *name)
+{
+	for (size_t i = 0; i < d->n_forward_ifs; i++) {
+		if (if_nametoindex(d->forward_ifs[i]) && nl_link_is_up(d->forward_ifs[i]) == 1) {
+			snprintf(name, IFNAMSIZ, "%s", d->forward_ifs[i]);
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
+int network_pick_uplink(const struct network *n, char *name)
+{
+	const struct netdef *d = n->def;
+
+	name[0] = '\0';
+	if (d->forward_dev[0]) {
+		snprintf(name, IFNAMSIZ, "%s", d->forward_dev);
+		return 0;
+	}
+	if (d->n_forward_ifs)
+		return uplink_from_list(d, name);
+	return nl_default_route_dev(name, IFNAMSIZ) ? -ENOENT : 0;
 }
 
 int network_find_uplink(struct network *n, char *err, size_t errlen)
@@ -34,14 +62,18 @@ int network_find_uplink(struct network *n, char *err, size_t errlen)
 		return share_bridge_uplink(n, err, errlen);
 	if (!uses_uplink(n))
 		return 0;
-	if (n->def->forward_dev[0]) {
-		snprintf(n->uplink, sizeof(n->uplink), "%s", n->def->forward_dev);
-	} else {
-		ret = nl_default_route_dev(n->uplink, sizeof(n->uplink));
-		if (ret) {
-			log_warn("network %s: no default route; running without uplink", n->def->name);
-			return 0;
-		}
+	ret = network_pick_uplink(n, n->uplink);
+	if (ret == -ENODEV) {
+		char names[160] = "";
+
+		for (size_t i = 0; i < n->def->n_forward_ifs; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", n->def->forward_ifs[i]);
+		return ERR("no <forward><interface> device exists and is up (%s)", names), ret;
+	}
+	if (ret) {
+		log_warn("network %s: no default route; running without uplink", n->def->name);
+		return 0;
 	}
 	n->uplink_ifindex = if_nametoindex(n->uplink);
 	if (!n->uplink_ifindex)
@@ -146,7 +178,9 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		.uplink_ifindex = n->uplink_ifindex,
 		/* issue 19: services (as before) until the XML can say otherwise;
 		 * NETDEF_HOST_BUILTIN (all) then */
-		.host_access = d->host_access ? d->host_access : NETDEF_HOST_SERVICES,
+		.host_access = d->host_access	     ? d->host_access
+			       : d->mode == NETDEF_MODE_OPEN ? NETDEF_HOST_ALL /* open: no rules */
+							     : NETDEF_HOST_SERVICES,
 		.services = d->host_services, .n_services = d->n_host_services,
 		.nat_addr_start = d->nat_addr_start, .nat_addr_end = d->nat_addr_end,
 		.nat_port_start = d->nat_port_start, .nat_port_end = d->nat_port_end,

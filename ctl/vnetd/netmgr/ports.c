@@ -78,8 +78,10 @@ int network_port_policy(const struct network *n, const char *ifname,
 		if (!iso)
 			iso = lv[i]->isolated;
 	}
+	/* open mode: vnet adds no filtering of its own (libvirt adds no rule)
+	 * unless a level asked for it */
 	if (!pol->filter)
-		pol->filter = NETDEF_FILTER_BUILTIN;
+		pol->filter = d->mode == NETDEF_MODE_OPEN ? NETDEF_FILTER_OFF : NETDEF_FILTER_BUILTIN;
 	pol->isolated = iso == NETDEF_YES;
 	return 0;
 }

@@ -31,9 +31,7 @@ static void current_uplink(const struct network *n, char *name, int *idx, struct
 	name[0] = '\0';
 	*idx = 0;
 	addr->s_addr = 0;
-	if (n->def->forward_dev[0])
-		snprintf(name, IFNAMSIZ, "%s", n->def->forward_dev);
-	else if (nl_default_route_dev(name, IFNAMSIZ))
+	if (network_pick_uplink(n, name))
 		return;
 	*idx = if_nametoindex(name);
 	if (*idx)
@@ -48,8 +46,7 @@ static void reconcile_uplink(struct network *n)
 
 	/* while another device holds the bridge's name, nothing is programmed;
 	 * reconcile_bridge sets the data path up when the bridge is back */
-	if ((n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE) ||
-	    n->bridge_refused)
+	if (!network_routed(n->def) || n->bridge_refused)
 		return;
 	current_uplink(n, name, &idx, &addr);
 	if (idx == old && addr.s_addr == n->uplink_addr.s_addr)
@@ -111,7 +108,7 @@ static void reconcile_forwarding(struct network *n)
 	const int devs[2] = { n->bridge_ifindex, n->uplink_ifindex };
 	char name[IF_NAMESIZE];
 
-	if (n->def->mode != NETDEF_MODE_NAT && n->def->mode != NETDEF_MODE_ROUTE)
+	if (!network_routed(n->def))
 		return;
 	/* the bridge only while it is ours (not a device that took its name) */
 	if (if_nametoindex(n->def->bridge) != (unsigned)n->bridge_ifindex)

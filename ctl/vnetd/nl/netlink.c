@@ -484,3 +484,15 @@ int nl_bridge_set_stp(const char *name, int stp, unsigned delay_secs)
 	err = nl_send_sync(nls, msg); /* frees msg */
 	return nl_errno(err);
 }
+
+int nl_link_is_up(const char *name)
+{
+	struct rtnl_link *link;
+	int err = link_get(name, &link), up;
+
+	if (err)
+		return err;
+	up = !!(rtnl_link_get_flags(link) & IFF_UP);
+	rtnl_link_put(link);
+	return up;
+}

@@ -34,6 +34,8 @@ int nl_link_has_mark(const char *name, const char *mark);
 int nl_link_alias(const char *name, char *buf, size_t len);
 int nl_link_delete(const char *name);
 int nl_link_set_up(const char *name, int up);
+/* 1 if the device is administratively up, 0 if down, -errno. */
+int nl_link_is_up(const char *name);
 int nl_link_set_mtu(const char *name, unsigned mtu);
 int nl_link_set_master(const char *port, const char *bridge); /* bridge NULL: release */
 /* The bridge port's isolated flag (IFLA_BRPORT_ISOLATED, as libvirt sets

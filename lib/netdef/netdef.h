@@ -332,17 +332,23 @@ struct netdef {
  * 192.168.122.1/24, DHCP .2-.254, NAT. */
 void netdef_default(struct netdef *def);
 
-/* Parse XML text. On error returns -EINVAL and writes one line naming the
- * problem (e.g. "unsupported element <bandwidth>") to err. Allocates *ret. */
+/* Parse XML text (libvirt's network format, docs/network-xml.md). On error
+ * returns -EINVAL and writes every problem to err, one line each, joined by
+ * '\n', prefixed "line N: " with the element's line (e.g. "line 7:
+ * unsupported attribute 'foo' in <range>"); a full err ends in "...".
+ * Allocates *ret (calloc: no stale bytes, definitions compare by memcmp). */
 int netdef_parse_xml(const char *xml, size_t len, struct netdef **ret, char *err, size_t errlen);
 
 /* Serialise to XML (malloc'ed, NUL-terminated); NULL on OOM. The output
  * parses back to an equal struct. */
 char *netdef_format_xml(const struct netdef *def);
 
-/* Semantic checks shared by parse and the daemon (gateway inside subnet,
- * range inside subnet and not containing the gateway, hosts inside subnet,
- * name charset [A-Za-z0-9_.-], bridge name length). 0 or -EINVAL + err. */
+/* Semantic checks shared by parse and the daemon (addresses inside their
+ * <ip>'s subnet, ranges not overlapping nor holding the gateway, one <dhcp>
+ * per family, route gateways reachable, names, counts, terminated strings).
+ * A hand-built definition may fill only the legacy fields (has_ip/ip/prefix,
+ * has_dhcp/dhcp_start/dhcp_end). 0, or -EINVAL with every problem in err,
+ * one per line. */
 int netdef_validate(const struct netdef *def, char *err, size_t errlen);
 
 const char *netdef_mode_name(enum netdef_mode m);

@@ -55,6 +55,17 @@ int vnet_port_xdpf(struct xdp_md *ctx)
 	return xdp_verdict(&p, port_ingress(&p), 1);
 }
 
+/* Egress of a port with paced inbound traffic (<bandwidth><inbound> of the
+ * port or its network; vnetd attaches it with the fq qdisc, qos.h). */
+SEC("tc")
+int vnet_port_qos(struct __sk_buff *skb)
+{
+	struct pkt p = {};
+
+	pkt_init(&p, skb, 1);
+	return qos_port_egress(&p);
+}
+
 /* Uplink ingress (frames from outside). */
 SEC("tc")
 int vnet_uplink_tc(struct __sk_buff *skb)

@@ -8,6 +8,7 @@
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
+#include <linux/bpf.h>	/* struct bpf_spin_lock (struct vnet_qos) */
 #endif
 
 /* Sizes of the pinned maps (entries). */
@@ -102,7 +103,9 @@
 	X(INTERNAL, "internal")       /* no verdict reached: a pipeline bug */ \
 	X(PORT_ISOLATED, "port_isolated") /* isolated port to isolated port */ \
 	X(LEARN_LIMIT, "learn_limit") /* port at its learned-address limit */ \
-	X(ACL, "acl")                 /* an ACL's drop rule or default */
+	X(ACL, "acl")                 /* an ACL's drop rule or default */ \
+	X(QOS_POLICED, "qos_policed") /* over a <bandwidth> rate + burst, no queue */ \
+	X(QOS_HORIZON, "qos_horizon") /* paced departure too far ahead (EDT) */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,
@@ -425,6 +428,45 @@ struct vnet_stats {
 	__u64 drops;
 };
 _Static_assert(sizeof(struct vnet_stats) == 72, "stats layout");
+
+/* qos_map: libvirt's <bandwidth> (issue 19.4). Key: a port's ifindex, or
+ * VNET_QOS_NET | net_id for a network's aggregate. Written by vnetd
+ * (dp_qos.c), the buckets' state (tat*) by the programs under the lock.
+ * Rates in bytes/s; tau: how far (ns) a bucket may run ahead of the clock
+ * (burst bytes at the average rate, a packet at peak). bpf/lib/qos.h. */
+#define VNET_QOS_NET 0x80000000u
+#define VNET_MAX_QOS (VNET_MAX_PORTS + VNET_MAX_NETS)
+#define VNET_QOS_IN 1		/* inbound (to the guest) limit */
+#define VNET_QOS_OUT 2		/* outbound (from the guest) limit */
+#define VNET_QOS_PACE 4		/* port: the pacing program (and fq) on its egress */
+#define VNET_QOS_IN_POLICE 8	/* port: no fq in the kernel: inbound policed, not paced */
+#define VNET_QOS_HORIZON_NS (2ULL * 1000000000ULL)	/* EDT: drop beyond this */
+struct vnet_qos_dir {
+	__u64 rate;		/* average; 0: none */
+	__u64 peak;		/* 0: none */
+	__u64 tau;		/* ns: the burst at the average rate */
+	__u64 tau_peak;		/* ns: at peak */
+	__u64 tat;		/* BPF: theoretical arrival time (GCRA), average */
+	__u64 tat_peak;		/* BPF: the same at peak */
+};
+struct vnet_qos {
+	struct bpf_spin_lock lock;
+	__u32 flags;		/* VNET_QOS_* */
+	struct vnet_qos_dir in, out;
+	struct vnet_qos_dir floor;	/* inbound floor (rate only): under it a
+					 * port bypasses the network's aggregate */
+};
+_Static_assert(sizeof(struct vnet_qos_dir) == 48, "qos dir layout");
+_Static_assert(sizeof(struct vnet_qos) == 152, "qos layout");
+
+/* qos_stats (per-CPU hash): ifindex -> what its limits did. */
+struct vnet_qos_stats {
+	__u64 paced;		/* inbound: sent later than they arrived */
+	__u64 delay_ns;		/* inbound: their total delay */
+	__u64 dropped;		/* inbound: departure beyond the horizon */
+	__u64 policed;		/* outbound: over rate + burst, dropped */
+};
+_Static_assert(sizeof(struct vnet_qos_stats) == 32, "qos stats layout");
 
 /* uplink_map: ifindex -> hook info. */
 struct vnet_uplink {

@@ -299,4 +299,23 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } acl_flow SEC(".maps");
 
+/* <bandwidth> limits and bucket state (qos.h); writer: vnetd (dp_qos.c),
+ * the programs update the buckets under the entry's lock. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_QOS);
+	__type(key, __u32);
+	__type(value, struct vnet_qos);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} qos_map SEC(".maps");
+
+/* What the limits did per port; writer: the programs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_qos_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} qos_stats SEC(".maps");
+
 #endif

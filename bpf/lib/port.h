@@ -166,6 +166,9 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	count_rx(p);
 	if (pkt_vlan(p))	/* no port has a VLAN policy: untagged only */
 		return drop(p, VNET_DROP_VLAN);
+	r = qos_outbound(p, port->net_id);	/* <bandwidth><outbound> */
+	if (r)
+		return drop(p, r);
 	r = parse_eth(p, &h);
 	if (r)
 		return drop(p, r);

@@ -7,6 +7,7 @@
 #include "nat.h"
 #include "nexthop.h"
 #include "frag.h"
+#include "qos.h"
 
 /* XDP cannot redirect into a veth whose peer drops XDP frames (no GRO, no
  * XDP program) unless the operator marked it VNET_HOOK_XDP_VETH, nor a
@@ -29,13 +30,17 @@ static __always_inline void set_fill_csum(struct pkt *p, __u8 kind)
 }
 
 /* tc: into a veth's peer directly (no backlog, no XDP trap), else egress.
- * XDP: devmap (veths only as xdp_cannot allows). */
+ * XDP: devmap (veths only as xdp_cannot allows). A port whose inbound is
+ * paced (qos.h) is entered through its egress, where fq holds the packet:
+ * the peer redirect and the devmap would skip it. */
 static __always_inline enum act set_redirect(struct pkt *p, __u32 ifindex, __u8 kind, __u8 hook)
 {
+	bool paced = qos_paced_port(ifindex);
+
 	if (p->tc) {
-		p->how = kind == VNET_KIND_VETH ? REDIR_PEER : REDIR_EGRESS;
+		p->how = kind == VNET_KIND_VETH && !paced ? REDIR_PEER : REDIR_EGRESS;
 	} else {
-		if (xdp_cannot(p, kind, hook))
+		if (xdp_cannot(p, kind, hook) || paced)
 			return pass_to_tc(p);
 		p->how = REDIR_DEVMAP;
 		set_fill_csum(p, kind);

@@ -196,6 +196,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 	check_port_range();
 	dp->ct_timeout_div = timeout_div();
 	dp_set_ct_limits(dp, -1, -1);
+	dp_qos_open(dp);
 	reattach_all(dp);
 	*ret = dp;
 	return 0;

@@ -167,6 +167,22 @@ int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_por
 void dp_set_ct_limits(struct datapath *dp, long guest_max, long forward_max);
 void dp_get_ct_limits(struct datapath *dp, unsigned *guest_max, unsigned *forward_max);
 
+/* libvirt's <bandwidth> (issue 19.4; docs/datapath.md, "QoS"). A port's
+ * own limits (bw NULL or no average: none); net_in: its network has an
+ * inbound aggregate, so the port's inbound traffic is paced too. A paced
+ * port gets an fq root qdisc and the pacing program on its egress; both
+ * go when it no longer is (and with dp_port_del). */
+int dp_port_qos_set(struct datapath *dp, int ifindex, const struct netdef_bandwidth *bw,
+		    bool net_in, char *err, size_t errlen);
+/* false once a port found the kernel without sch_fq: inbound is then
+ * policed (docs/datapath.md, "QoS"). */
+bool dp_have_fq(void);
+/* A network's aggregate over all its ports (bw NULL: none). */
+int dp_net_qos_set(struct datapath *dp, uint32_t net_id, const struct netdef_bandwidth *bw,
+		   char *err, size_t errlen);
+/* What a port's limits did (summed over CPUs); -ENOENT: nothing yet. */
+int dp_port_qos_stats(struct datapath *dp, int ifindex, struct vnet_qos_stats *out);
+
 /* Periodic housekeeping (conntrack GC); called about once a second. */
 void dp_tick(struct datapath *dp);
 

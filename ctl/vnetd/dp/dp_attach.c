@@ -230,6 +230,18 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 	return r;
 }
 
+/* The pacing program on a port's egress (bpf/lib/qos.h; dp_qos.c puts the
+ * fq qdisc there). */
+int dp_attach_qos(struct datapath *dp, int ifindex)
+{
+	return tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(dp->skel->progs.vnet_port_qos));
+}
+
+int dp_detach_qos(int ifindex)
+{
+	return tc_detach(ifindex, BPF_TC_EGRESS);
+}
+
 /* The bridge program (bpf/lib/host.h) on a network's bridge device: tc
  * ingress, which sees what the bridge hands up to the host's stack. */
 int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen)

@@ -344,6 +344,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 	if (bpf_map_lookup_elem(pfd, &key, &port))
 		return -ENOENT;
 	dp_detach(dp->pin_dir, ifindex, port.hook, 0);
+	dp_port_qos_clear(dp, ifindex);
 	bpf_map_delete_elem(pfd, &key);
 	dp_tx_port(dp, key, 0);
 	bpf_map_delete_elem(DP_MAP_FD(dp, port_stats), &key);

@@ -48,6 +48,13 @@ static __always_inline bool qos_paced_port(__u32 ifindex)
 	return q && (q->flags & VNET_QOS_PACE);
 }
 
+/* The bytes a limit counts: the IP packet, without the Ethernet header, as
+ * libvirt's police filter counts them (tc ingress sees no L2 header). */
+static __always_inline __u32 qos_len(const struct pkt *p)
+{
+	return p->len > 14 ? p->len - 14 : p->len;
+}
+
 /* Police one outbound bucket; true: conforms. */
 static __always_inline bool qos_police_one(struct vnet_qos *q, __u64 now, __u32 len)
 {
@@ -75,8 +82,8 @@ static __always_inline enum vnet_drop qos_outbound(struct pkt *p, __u32 net_id)
 	if (!(q && (q->flags & VNET_QOS_OUT)) && !(n && (n->flags & VNET_QOS_OUT)))
 		return VNET_DROP_NONE;
 	now = bpf_ktime_get_ns();
-	if ((q && (q->flags & VNET_QOS_OUT) && !qos_police_one(q, now, p->len)) ||
-	    (n && (n->flags & VNET_QOS_OUT) && !qos_police_one(n, now, p->len))) {
+	if ((q && (q->flags & VNET_QOS_OUT) && !qos_police_one(q, now, qos_len(p))) ||
+	    (n && (n->flags & VNET_QOS_OUT) && !qos_police_one(n, now, qos_len(p)))) {
 		s = qos_stats_of(p->ifindex);
 		if (s)
 			s->policed++;
@@ -139,7 +146,7 @@ static __always_inline int qos_port_egress(struct pkt *p)
 		return TC_ACT_OK;
 	police = q->flags & VNET_QOS_IN_POLICE;
 	now = bpf_ktime_get_ns();
-	t = qos_inbound_when(q, port->net_id, p->len, now, police ? 0 : VNET_QOS_HORIZON_NS);
+	t = qos_inbound_when(q, port->net_id, qos_len(p), now, police ? 0 : VNET_QOS_HORIZON_NS);
 	s = qos_stats_of(ifindex);
 	if (!t) {
 		if (s) {

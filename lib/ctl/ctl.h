@@ -61,8 +61,10 @@ int ctl_recv(int fd, struct json_object **ret);
 	  "print a network's XML definition (--inactive: the one its next start runs)")        \
 	X(PORT_ADD, "port-add", 2, 2,                                                         \
 	  "NET IFNAME [--mac MAC] [--hook H] [--filter F] [--ip A[,B]] [--isolated] "         \
-	  "[--portgroup PG]", "mac= hook= filter= ip= isolated portgroup=",                   \
-	  "attach a device as a guest port (H: auto, tc, xdp)")                                \
+	  "[--portgroup PG] [--inbound AVG[,PEAK[,BURST[,FLOOR]]]] "                            \
+	  "[--outbound AVG[,PEAK[,BURST]]]",                                                   \
+	  "mac= hook= filter= ip= isolated portgroup= inbound= outbound=",                     \
+	  "attach a device as a guest port (H: auto, tc, xdp; limits in kilobytes/s)")         \
 	X(PORT_DEL, "port-del", 2, 2, "NET IFNAME", "", "detach a guest port")                 \
 	X(PORT_LIST, "port-list", 1, 1, "NET", "", "list a network's ports")                   \
 	X(TAP_ADD, "tap-add", 1, 1, "NET [--name TAP] [--user USER]", "name= user=",            \

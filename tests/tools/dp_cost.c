@@ -87,6 +87,35 @@ static void row(const char *path, const char *prog, const struct frame *f, int i
 	       "\"ok\": %s}\n", path, prog, ns, verdict, verdict == want ? "true" : "false");
 }
 
+/* <bandwidth> (bpf/lib/qos.h): an unlimited port while some other port
+ * has a limit (one qos_map lookup), a limited port (limits far above the
+ * test's rate: nothing is dropped), the paced port's egress program. */
+static void qos_rows(const struct frame *g2g, const struct frame *nat)
+{
+	struct netdef_bandwidth other = { .out = { .average = 1 } };
+	struct netdef_bandwidth big = { .in = { .average = 1ULL << 30 },
+					.out = { .average = 1ULL << 30 } };
+	char err[128];
+
+	if (dp_port_qos_set(W.dp, 999999, &other, false, err, sizeof(err))) {
+		fprintf(stderr, "dp_cost: qos: %s\n", err);
+		exit(1);
+	}
+	row("guest->guest, a limit elsewhere", "vnet_port_tc", g2g, W.p1, 0, 7);
+	row("guest->wan NAT, a limit elsewhere", "vnet_port_tc", nat, W.p1, 0, 7);
+	if (dp_port_qos_set(W.dp, W.p1, &big, false, err, sizeof(err)) ||
+	    dp_port_qos_set(W.dp, W.p2, &big, false, err, sizeof(err))) {
+		fprintf(stderr, "dp_cost: qos: %s\n", err);
+		exit(1);
+	}
+	row("guest->guest, both ports limited", "vnet_port_tc", g2g, W.p1, 0, 7);
+	row("guest->wan NAT, port limited", "vnet_port_tc", nat, W.p1, 0, 7);
+	row("paced port's egress", "vnet_port_qos", g2g, W.p2, 0, 0);
+	dp_port_qos_set(W.dp, W.p1, NULL, false, err, sizeof(err));
+	dp_port_qos_set(W.dp, W.p2, NULL, false, err, sizeof(err));
+	dp_port_qos_set(W.dp, 999999, NULL, false, err, sizeof(err));
+}
+
 int main(int argc, char **argv)
 {
 	struct frame g2g, nat, reply;
@@ -120,6 +149,7 @@ int main(int argc, char **argv)
 	row("guest->guest", "vnet_port_xdpf", &g2g, W.p1, 1, XDP_REDIRECT);
 	row("guest->wan NAT", "vnet_port_xdpf", &nat, W.p1, 1, XDP_REDIRECT);
 	set_hooks(VNET_HOOK_TC, VNET_KIND_OTHER, VNET_HOOK_TC);
+	qos_rows(&g2g, &nat);
 	world_teardown(NULL);
 	return 0;
 }

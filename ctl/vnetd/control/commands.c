@@ -167,13 +167,22 @@ static int cmd_dumpxml(struct cmd_ctx *c)
 }
 
 /* port-add's guest policy options (issue 19) into a <vnet:port> shape:
- * --filter off|learn|strict, --isolated, --portgroup NAME, --ip A[,B]. */
+ * --filter off|learn|strict, --isolated, --portgroup NAME, --ip A[,B],
+ * --inbound/--outbound (<bandwidth>). */
 static int port_decl_opts(struct cmd_ctx *c, struct netdef_port *d)
 {
 	const char *f = opt(c, "filter"), *pg = opt(c, "portgroup"), *ips = opt(c, "ip");
+	const char *in = opt(c, "inbound"), *out = opt(c, "outbound");
 	char buf[256], *save = NULL, *tok;
 
 	memset(d, 0, sizeof(*d));
+	/* <bandwidth> as virsh attach-interface takes it (issue 19.4) */
+	if (in && network_bw_parse(in, 1, &d->policy.bw.in))
+		return ERR("invalid --inbound '%s' (expected AVERAGE[,PEAK[,BURST[,FLOOR]]] "
+			   "in kilobytes/s and kilobytes)", in), -EINVAL;
+	if (out && network_bw_parse(out, 0, &d->policy.bw.out))
+		return ERR("invalid --outbound '%s' (expected AVERAGE[,PEAK[,BURST]] "
+			   "in kilobytes/s and kilobytes)", out), -EINVAL;
 	if (f && !strcmp(f, "off"))
 		d->policy.filter = NETDEF_FILTER_OFF;
 	else if (f && !strcmp(f, "learn"))

@@ -17,6 +17,7 @@
 #include "ctl/ctl.h"
 #include "commands.c"
 #include "dp/dp_hook_choice.c"
+#include "netmgr/bw_parse.c"
 
 static void check(int cond)
 {
@@ -122,6 +123,11 @@ int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, 
 	check(n == &fake_net && str_ok(ifname) && hook >= DP_HOOK_AUTO && hook <= DP_HOOK_XDP);
 	check(!decl || (decl->policy.filter <= NETDEF_FILTER_STRICT &&
 			decl->n_ip4 <= NETDEF_MAX_PORT_IPS));
+	/* --inbound/--outbound: an average wherever a direction was given,
+	 * no floor outbound */
+	check(!decl || ((!decl->policy.bw.in.peak || decl->policy.bw.in.average) &&
+			(!decl->policy.bw.out.peak || decl->policy.bw.out.average) &&
+			!decl->policy.bw.out.floor));
 	return 0;
 }
 

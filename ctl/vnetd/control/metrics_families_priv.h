@@ -39,6 +39,12 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	X("vnet_port_path_bytes_total", COUNTER, "network,port,path",                            \
 	  "Bytes redirected by the data path (fast) or passed to the kernel (slow).")            \
 	X("vnet_port_drops_total", COUNTER, "network,port", "Drops on the port, all reasons.")   \
+	X("vnet_port_qos_paced_packets_total", COUNTER, "network,port",                          \
+	  "Inbound packets held back by the port's <bandwidth> (EDT pacing).")                   \
+	X("vnet_port_qos_dropped_packets_total", COUNTER, "network,port",                        \
+	  "Inbound packets dropped: their departure time was beyond the pacing horizon.")        \
+	X("vnet_port_qos_policed_packets_total", COUNTER, "network,port",                        \
+	  "Packets over the port's or its network's rate + burst where there is no queue.")      \
 	X("vnet_drops_total", COUNTER, "network,reason",                                         \
 	  "Drops by reason (no network label: drops that belong to no network).")                \
 	X("vnet_conntrack_entries", GAUGE, "network", "The network's conntrack entries (two a flow).") \

@@ -256,6 +256,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
 	dp_ct_purge(dp, match_ct_net, &net_id);
+	dp_net_qos_set(dp, net_id, NULL, NULL, 0);	/* its <bandwidth> aggregate */
 	dp_owner_purge(dp, net_id, 0);
 	return 0;
 }

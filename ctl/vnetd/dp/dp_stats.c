@@ -70,6 +70,18 @@ static struct json_object *stats_obj(const struct vnet_stats *s)
 	return o;
 }
 
+/* What a port's <bandwidth> did (docs/datapath.md, "QoS"), once it did. */
+static void add_qos(struct datapath *dp, struct json_object *o, __u32 ifindex)
+{
+	struct vnet_qos_stats q;
+
+	if (dp_port_qos_stats(dp, ifindex, &q))
+		return;
+	json_object_object_add(o, "qos_paced_packets", json_object_new_int64((int64_t)q.paced));
+	json_object_object_add(o, "qos_dropped_packets", json_object_new_int64((int64_t)q.dropped));
+	json_object_object_add(o, "qos_policed_packets", json_object_new_int64((int64_t)q.policed));
+}
+
 static void add_port(struct datapath *dp, struct json_object *arr, __u32 ifindex, __u32 net_id,
 		     const char *role)
 {
@@ -84,6 +96,7 @@ static void add_port(struct datapath *dp, struct json_object *arr, __u32 ifindex
 	json_object_object_add(o, "ifname", json_object_new_string(name));
 	json_object_object_add(o, "net_id", json_object_new_int(net_id));
 	json_object_object_add(o, "role", json_object_new_string(role));
+	add_qos(dp, o, ifindex);
 	json_object_array_add(arr, o);
 }
 

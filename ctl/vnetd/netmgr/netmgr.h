@@ -135,6 +135,17 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 int network_port_policy(const struct network *n, const char *ifname,
 			const struct netdef_port *decl, struct dp_port_policy *pol, char *err,
 			size_t errlen);
+/* <bandwidth> (port_qos.c). "AVG[,PEAK[,BURST[,FLOOR]]]" in kilobytes/s and
+ * kilobytes (virsh attach-interface's --inbound/--outbound; FLOOR only if
+ * with_floor), -EINVAL if malformed or without an average (bw_parse.c). */
+int network_bw_parse(const char *s, int with_floor, struct netdef_bw *bw);
+void network_bw_format(const struct netdef_bw *bw, char *buf, size_t len);
+/* The limits a port runs with: port-add's (decl), else its declared
+ * port's, else its portgroup's, per direction. */
+void network_port_bw(const struct network *n, const struct port *p, struct netdef_bandwidth *bw);
+int network_port_qos_apply(struct network *n, struct port *p, char *err, size_t errlen);
+/* The network's aggregate (its own <bandwidth>). */
+int network_qos_apply(struct network *n, char *err, size_t errlen);
 int network_host_add(struct network *n, const struct netdef_host *h, char *err, size_t errlen);
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen);

@@ -110,7 +110,16 @@ static int save_live_def(struct netmgr *m, struct network *n)
 static void decl_save(const struct netdef_port *d, struct json_object *p)
 {
 	struct json_object *ips;
+	char bws[96];
 
+	if (d->policy.bw.in.average) {	/* port-add --inbound */
+		network_bw_format(&d->policy.bw.in, bws, sizeof(bws));
+		json_object_object_add(p, "inbound", json_object_new_string(bws));
+	}
+	if (d->policy.bw.out.average) {	/* --outbound */
+		network_bw_format(&d->policy.bw.out, bws, sizeof(bws));
+		json_object_object_add(p, "outbound", json_object_new_string(bws));
+	}
 	if (d->policy.filter)
 		json_object_object_add(p, "filter", json_object_new_int(d->policy.filter));
 	if (d->policy.isolated)
@@ -137,6 +146,10 @@ static void decl_load(struct json_object *p, struct netdef_port *d)
 		d->policy.isolated = json_object_get_int(v);
 	if (json_object_object_get_ex(p, "portgroup", &v))
 		snprintf(d->portgroup, sizeof(d->portgroup), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(p, "inbound", &v))
+		network_bw_parse(json_object_get_string(v), 1, &d->policy.bw.in);
+	if (json_object_object_get_ex(p, "outbound", &v))
+		network_bw_parse(json_object_get_string(v), 0, &d->policy.bw.out);
 	if (!json_object_object_get_ex(p, "ip", &v) || !json_object_is_type(v, json_type_array))
 		return;
 	for (size_t i = 0; i < json_object_array_length(v) && d->n_ip4 < NETDEF_MAX_PORT_IPS; i++)

@@ -197,6 +197,8 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	n->uplink_addr = cfg.uplink_addr;
 	n->bridge_ifindex = cfg.bridge_ifindex;
 	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
+	if (!ret)
+		ret = network_qos_apply(n, err, errlen);	/* <bandwidth>: the aggregate */
 	if (ret)
 		return ret;
 	if (n->uplink_ifindex) {

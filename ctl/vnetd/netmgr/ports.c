@@ -180,6 +180,9 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	log_info("network %s: port %s added (filter %s%s)", n->def->name, ifname,
 		 filter_name(pol.filter), pol.isolated ? ", isolated" : "");
 	network_rebind_port(n, idx, mac);
+	/* <bandwidth>: its own, declared or portgroup's, the network's aggregate */
+	if (network_port_qos_apply(n, p, err, errlen))
+		log_warn("network %s: port %s: no QoS: %s", n->def->name, ifname, err);
 	return 0;
 }
 
@@ -261,6 +264,24 @@ static void port_policy_json(struct network *n, const struct port *p, struct jso
 	json_object_object_add(o, "addrs", json_object_new_string(c.text));
 }
 
+/* The limits the port runs with (its own, its declared port's or its
+ * portgroup's): "inbound"/"outbound" as port-add takes them. */
+static void port_bw_json(const struct network *n, const struct port *p, struct json_object *o)
+{
+	struct netdef_bandwidth bw;
+	char s[96];
+
+	network_port_bw(n, p, &bw);
+	if (bw.in.average) {
+		network_bw_format(&bw.in, s, sizeof(s));
+		json_object_object_add(o, "inbound", json_object_new_string(s));
+	}
+	if (bw.out.average) {
+		network_bw_format(&bw.out, s, sizeof(s));
+		json_object_object_add(o, "outbound", json_object_new_string(s));
+	}
+}
+
 struct json_object *network_ports_json(struct network *n)
 {
 	struct json_object *arr = json_object_new_array();
@@ -285,6 +306,7 @@ struct json_object *network_ports_json(struct network *n)
 			json_object_object_add(o, "mac", json_object_new_string(mac));
 		}
 		port_policy_json(n, p, o);
+		port_bw_json(n, p, o);
 		json_object_array_add(arr, o);
 	}
 	return arr;

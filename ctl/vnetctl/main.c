@@ -74,9 +74,12 @@ static void text_leases(struct json_object *d)
 		struct json_object *l = json_object_array_get_idx(d, i);
 		int64_t exp = json_object_object_get_ex(l, "expires", &v) ? json_object_get_int64(v) : 0;
 		time_t t_ = (time_t)exp;
-		char buf[64] = "static", ip[64];
+		int is_static = json_object_object_get_ex(l, "static", &v) && json_object_get_boolean(v);
+		char buf[64], ip[64];
 		struct tm tm;
 
+		/* expires 0: a static host, or an infinite lease (<lease expiry='0'>) */
+		snprintf(buf, sizeof(buf), "%s", is_static ? "static" : "never");
 		if (exp > 0 && localtime_r(&t_, &tm))
 			strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
 		json_object_object_add(l, "expiry_time", json_object_new_string(buf));

@@ -284,6 +284,23 @@ static int v_update(struct ctl *c, const struct verb *v)
 	return 0;
 }
 
+/* What the definition holds that vnet accepts without effect (the
+ * parser's and netmgr's warnings, as net-info lists them), on stderr. */
+static void print_warnings(struct ctl *c, const char *name)
+{
+	struct json_object *args = json_object_new_array(), *d, *w;
+	const char *s, *nl;
+
+	json_object_array_add(args, json_object_new_string(name));
+	d = call(c, "net-info", args, NULL);
+	if (d && json_object_object_get_ex(d, "warnings", &w))
+		for (s = json_object_get_string(w); s && *s; s = nl ? nl + 1 : NULL) {
+			nl = strchr(s, '\n');
+			fprintf(stderr, "vnetctl: warning: %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
+		}
+	json_object_put(d);
+}
+
 static int define_from(struct ctl *c, const struct verb *v, const char *done)
 {
 	char *xml;
@@ -302,6 +319,8 @@ static int define_from(struct ctl *c, const struct verb *v, const char *done)
 		print_result(d, NULL);
 	else
 		printf("Network %s %s from %s\n", json_object_get_string(d), done, c->argv[0]);
+	if (!print_json && !c->user)
+		print_warnings(c, json_object_get_string(d));
 	json_object_put(d);
 	return 0;
 }

@@ -66,6 +66,15 @@ out=$(vnetctl net-define "$TMP/bad.xml" 2>&1) && fail "range outside the subnet 
 echo "$out" | grep -qF "line 7: <range start='10.9.1.2' end='10.9.1.9'> is not inside" ||
 	fail "semantic error without its line: $out"
 
+# accepted without effect: net-define says so (stderr), net-info lists it
+sed "s|<name>[^<]*</name>|<name>warned</name>|" "$ROOT/tests/netxml/nat-network-explicit-flood.xml" >"$TMP/w.xml"
+vnetctl net-define "$TMP/w.xml" >"$TMP/w.out" 2>"$TMP/w.err" || fail "warned.xml refused: $(cat "$TMP/w.err")"
+grep -q "Network warned defined" "$TMP/w.out" || fail "no define message: $(cat "$TMP/w.out")"
+grep -q "warning: <bridge macTableManager> has no effect" "$TMP/w.err" ||
+	fail "net-define printed no warning: $(cat "$TMP/w.err")"
+vnetctl --json net-info warned | grep -q "macTableManager" || fail "net-info lists no warning"
+vnetctl net-undefine warned || fail "net-undefine warned"
+
 # an inactive network's subnet does not block a definition; an active one does
 sed "s|<name>[^<]*</name>|<name>same</name>|" "$ROOT/tests/netxml/nat-network.xml" >"$TMP/same.xml"
 out=$(vnetctl net-define "$TMP/same.xml" 2>&1) ||

@@ -121,6 +121,18 @@ static void text_info(struct json_object *d)
 	json_object_object_foreach(d, name, val) {
 		bool seen = !strcmp(name, "state");
 
+		if (!strcmp(name, "warnings")) { /* one line each */
+			const char *w = json_object_get_string(val), *e;
+
+			for (; w && *w; w = *e ? e + 1 : e) {
+				e = strchr(w, '\n');
+				if (!e)
+					e = w + strlen(w);
+				printf("%-15s %.*s\n", "Warning:", (int)(e - w), w);
+			}
+			continue;
+		}
+
 		for (size_t i = 0; i < 6; i++)
 			seen |= !strcmp(name, k[i]);
 		if (seen)

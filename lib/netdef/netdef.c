@@ -425,12 +425,11 @@ static void validate_mode(struct vctx *v)
 	if (d->mode == NETDEF_MODE_NAT || d->mode == NETDEF_MODE_ROUTE || d->mode == NETDEF_MODE_OPEN) {
 		if (!v->w.n_ips)
 			vfail(v, l, "forward mode '%s' requires an <ip>", netdef_mode_name(d->mode));
-		if (d->n_forward_ifs > 1)
-			vfail(v, l, "forward mode '%s' takes one uplink: at most one "
-				    "<forward><interface>", netdef_mode_name(d->mode));
-		if (d->n_forward_ifs == 1 && d->forward_dev[0] &&
+		/* a list: the uplink is its first device that exists and is up
+		 * (netmgr); libvirt writes dev= as the first one */
+		if (d->n_forward_ifs && d->forward_dev[0] &&
 		    strcmp(d->forward_dev, d->forward_ifs[0]))
-			vfail(v, l, "<forward dev> and its <interface dev> differ");
+			vfail(v, l, "<forward dev> is not the first <interface dev>");
 	}
 	if (d->mode == NETDEF_MODE_BRIDGE)
 		validate_bridge_mode(v);

@@ -258,6 +258,9 @@ static const struct bad {
 	  "forward mode 'bridge' requires <bridge name>" },
 	{ "<network><name>n</name><forward mode='open'/></network>",
 	  "forward mode 'open' requires an <ip>" },
+	{ "<network><name>n</name><forward mode='nat' dev='e1'><interface dev='e2'/>"
+	  "<interface dev='e1'/></forward><ip address='10.0.0.1' prefix='24'/></network>",
+	  "<forward dev> is not the first <interface dev>" },
 	{ "<network><name>n</name><forward mode='vepa'/></network>",
 	  "unsupported forward mode 'vepa': vnet runs its own bridge" },
 	{ "<network><name>n</name><forward mode='hostdev'/></network>",

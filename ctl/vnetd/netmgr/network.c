@@ -173,6 +173,7 @@ int network_setup_bridge(struct network *n, char *err, size_t errlen)
 int network_setup_datapath(struct network *n, char *err, size_t errlen)
 {
 	const struct netdef *d = n->def;
+	struct netdef_host_service services[NETDEF_MAX_HOST_SERVICES + 1];
 	struct dp_net_cfg cfg = {
 		.net_id = n->id, .mode = d->mode, .gw = d->ip, .prefix = d->prefix,
 		.uplink_ifindex = n->uplink_ifindex,
@@ -181,11 +182,17 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		.host_access = d->host_access	     ? d->host_access
 			       : d->mode == NETDEF_MODE_OPEN ? NETDEF_HOST_ALL /* open: no rules */
 							     : NETDEF_HOST_SERVICES,
-		.services = d->host_services, .n_services = d->n_host_services,
+		.services = services, .n_services = d->n_host_services,
 		.nat_addr_start = d->nat_addr_start, .nat_addr_end = d->nat_addr_end,
 		.nat_port_start = d->nat_port_start, .nat_port_end = d->nat_port_end,
 	};
 	int ret;
+
+	/* the network's own services are open whatever the host access: TFTP
+	 * as DHCP and DNS (host_access() knows those two) */
+	memcpy(services, d->host_services, sizeof(d->host_services));
+	if (tftp_proxy_ip(d))
+		services[cfg.n_services++] = (struct netdef_host_service){ IPPROTO_UDP, 69 };
 
 	/* never program (forwarding, MAC) a device that took the bridge's name */
 	if (d->mode != NETDEF_MODE_BRIDGE && !network_bridge_is_ours(n))

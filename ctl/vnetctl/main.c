@@ -454,7 +454,68 @@ static int v_help(struct ctl *c, const struct verb *v);
 
 /* How each verb runs here; names, arguments, options and help are the
  * table's (lib/ctl_verbs.h). */
+/* ---- ACLs ---- */
+static void text_acls(struct json_object *d)
+{
+	static const char *const k[] = { "name", "default", "rules" };
+	static const char *const t[] = { "Name", "Default", "Rules" };
+
+	print_table(d, k, t, 3);
+}
+
+static void text_acl_stats(struct json_object *d)
+{
+	static const char *const k[] = { "index", "hits", "rule" };
+	static const char *const t[] = { "Index", "Hits", "Rule" };
+	struct json_object *v, *rules;
+
+	if (json_object_object_get_ex(d, "rules", &rules))
+		print_table(rules, k, t, 3);
+	printf("%-6s %8lld  default %s\n", "-",
+	       json_object_object_get_ex(d, "default_hits", &v) ? (long long)json_object_get_int64(v) : 0LL,
+	       json_object_object_get_ex(d, "default", &v) ? json_object_get_string(v) : "?");
+	printf("%-6s %8lld  replies of allowed flows\n", "-",
+	       json_object_object_get_ex(d, "established_hits", &v) ? (long long)json_object_get_int64(v) : 0LL);
+}
+
+static int v_acl_define(struct ctl *c, const struct verb *v)
+{
+	char *xml;
+	int ret = file_read_all(strcmp(c->argv[0], "-") ? c->argv[0] : "/dev/stdin", 1 << 20, &xml, NULL);
+	struct json_object *args = json_object_new_array(), *d;
+
+	if (ret) {
+		json_object_put(args);
+		fprintf(stderr, "vnetctl: cannot read %s: %s\n", c->argv[0],
+			ret == -EFBIG ? "file larger than 1 MiB" : strerror(-ret));
+		return 1;
+	}
+	json_object_array_add(args, json_object_new_string(xml));
+	free(xml);
+	d = call(c, v->name, args, NULL);
+	if (print_json)
+		print_result(d, NULL);
+	else
+		printf("ACL %s defined from %s\n", json_object_get_string(d), c->argv[0]);
+	json_object_put(d);
+	return 0;
+}
+
+static int v_acl_undefine(struct ctl *c, const struct verb *v) { return simple(c, v, "ACL %s undefined\n%.0s"); }
+static int v_acl_list(struct ctl *c, const struct verb *v) { return show(c, v, text_acls); }
+static int v_acl_rule_add(struct ctl *c, const struct verb *v) { return simple(c, v, "Rule added to ACL %s\n%.0s"); }
+static int v_acl_rule_del(struct ctl *c, const struct verb *v) { return simple(c, v, "Rule %2$s removed from ACL %1$s\n"); }
+static int v_acl_stats(struct ctl *c, const struct verb *v) { return show(c, v, text_acl_stats); }
+static int v_acl_attach(struct ctl *c, const struct verb *v) { return simple(c, v, "ACLs of network %s set\n%.0s"); }
+
 static int (*const runners[CTL_VERB_MAX])(struct ctl *c, const struct verb *v) = {
+	/* ACLs (a block of their own: other verbs are appended at the end) */
+	[CTL_VERB_ACL_DEFINE] = v_acl_define,	 [CTL_VERB_ACL_UNDEFINE] = v_acl_undefine,
+	[CTL_VERB_ACL_LIST] = v_acl_list,	 [CTL_VERB_ACL_DUMPXML] = v_dumpxml,
+	[CTL_VERB_ACL_RULE_ADD] = v_acl_rule_add, [CTL_VERB_ACL_RULE_DEL] = v_acl_rule_del,
+	[CTL_VERB_ACL_STATS] = v_acl_stats,	 [CTL_VERB_ACL_ATTACH] = v_acl_attach,
+	[CTL_VERB_ACL_DETACH] = v_acl_attach,
+	/* the rest */
 	[CTL_VERB_NET_DEFINE] = v_define,	 [CTL_VERB_NET_UNDEFINE] = v_undefine,
 	[CTL_VERB_NET_START] = v_start,		 [CTL_VERB_NET_STOP] = v_stop,
 	[CTL_VERB_NET_AUTOSTART] = v_autostart,	 [CTL_VERB_NET_LIST] = v_list,

@@ -62,8 +62,8 @@ int ctl_recv(int fd, struct json_object **ret);
 	X(PORT_ADD, "port-add", 2, 2,                                                         \
 	  "NET IFNAME [--mac MAC] [--hook H] [--filter F] [--ip A[,B]] [--isolated] "         \
 	  "[--portgroup PG] [--inbound AVG[,PEAK[,BURST[,FLOOR]]]] "                            \
-	  "[--outbound AVG[,PEAK[,BURST]]]",                                                   \
-	  "mac= hook= filter= ip= isolated portgroup= inbound= outbound=",                     \
+	  "[--outbound AVG[,PEAK[,BURST]]] [--acl-in ACL] [--acl-out ACL]",                    \
+	  "mac= hook= filter= ip= isolated portgroup= inbound= outbound= acl-in= acl-out=",    \
 	  "attach a device as a guest port (H: auto, tc, xdp; limits in kilobytes/s)")         \
 	X(PORT_DEL, "port-del", 2, 2, "NET IFNAME", "", "detach a guest port")                 \
 	X(PORT_LIST, "port-list", 1, 1, "NET", "", "list a network's ports")                   \
@@ -88,6 +88,21 @@ int ctl_recv(int fd, struct json_object **ret);
 	X(SHARE, "share", 1, 1, "IFACE [--bridge BR]", "bridge=",                              \
 	  "hand a NIC's MAC, addresses and routes to a bridge (default ebr0)")                 \
 	X(UNSHARE, "unshare", 1, 1, "IFACE", "", "give a shared NIC back exactly as it was")   \
+	X(ACL_DEFINE, "acl-define", 1, 1, "FILE.xml", "", "define (or replace) an ACL from XML") \
+	X(ACL_UNDEFINE, "acl-undefine", 1, 1, "ACL", "", "remove an ACL no network uses")       \
+	X(ACL_LIST, "acl-list", 0, 0, "", "", "list ACLs")                                     \
+	X(ACL_DUMPXML, "acl-dumpxml", 1, 1, "ACL", "", "print an ACL's XML")                   \
+	X(ACL_RULE_ADD, "acl-rule-add", 2, 12, "ACL [--index N] allow|drop [in|out|inout] "     \
+	  "[tcp|udp|icmp|any] [src=P] [dst=P] [sport=R] [dport=R] [icmp-type=T]", "index=",     \
+	  "add a rule to an ACL (at index N, else last)")                                      \
+	X(ACL_RULE_DEL, "acl-rule-del", 2, 2, "ACL INDEX", "", "remove an ACL's rule")          \
+	X(ACL_STATS, "acl-stats", 1, 1, "ACL", "", "show an ACL's rules with their hit counts") \
+	X(ACL_ATTACH, "acl-attach", 1, 1,                                                      \
+	  "NET [--port IF|--portgroup PG] [--ingress ACL] [--egress ACL]",                      \
+	  "port= portgroup= ingress= egress=",                                                 \
+	  "judge a network's, portgroup's or port's traffic by ACLs")                          \
+	X(ACL_DETACH, "acl-detach", 1, 1, "NET [--port IF|--portgroup PG] [--ingress] [--egress]", \
+	  "port= portgroup= ingress egress", "remove ACLs (both directions unless one is named)") \
 	X(HELP, "help", 0, 1, "[COMMAND]", "", "show help (vnetctl only)")
 
 enum ctl_verb_id {

@@ -166,9 +166,22 @@ static int cmd_dumpxml(struct cmd_ctx *c)
 	return 0;
 }
 
+/* port-add --acl-in/--acl-out NAME: a defined ACL. */
+static int port_acl_opt(struct cmd_ctx *c, const char *key, char name[NETDEF_NAME_MAX])
+{
+	const char *v = opt(c, key);
+
+	if (!v)
+		return 0;
+	if (!aclstore_slot(&c->m->acls, v))
+		return ERR("ACL '%s' not found", v), -ENOENT;
+	snprintf(name, NETDEF_NAME_MAX, "%s", v);
+	return 0;
+}
+
 /* port-add's guest policy options (issue 19) into a <vnet:port> shape:
  * --filter off|learn|strict, --isolated, --portgroup NAME, --ip A[,B],
- * --inbound/--outbound (<bandwidth>). */
+ * --inbound/--outbound (<bandwidth>), --acl-in/--acl-out. */
 static int port_decl_opts(struct cmd_ctx *c, struct netdef_port *d)
 {
 	const char *f = opt(c, "filter"), *pg = opt(c, "portgroup"), *ips = opt(c, "ip");
@@ -197,6 +210,9 @@ static int port_decl_opts(struct cmd_ctx *c, struct netdef_port *d)
 		return ERR("invalid portgroup name '%s'", pg), -EINVAL;
 	if (pg)
 		snprintf(d->portgroup, sizeof(d->portgroup), "%s", pg);
+	if (port_acl_opt(c, "acl-in", d->policy.acl_in) ||
+	    port_acl_opt(c, "acl-out", d->policy.acl_out))
+		return -ENOENT;
 	if (!ips)
 		return 0;
 	if (strlen(ips) >= sizeof(buf))
@@ -550,7 +566,117 @@ static int cmd_unshare(struct cmd_ctx *c)
 }
 
 /* Handlers by verb (lib/ctl_verbs.h has names, arguments and options). */
+/* ---- ACLs (aclstore.h, acl_attach.c, docs/acl.md) ---- */
+static int cmd_acl_define(struct cmd_ctx *c)
+{
+	char name[ACL_NAME_MAX];
+	const char *xml = arg(c, 0);
+	int ret = aclstore_define(&c->m->acls, xml, strlen(xml), name, c->err, sizeof(c->err));
+
+	if (ret)
+		return ret;
+	netmgr_acl_apply_all(c->m);	/* a name that was undefined now judges */
+	c->data = json_object_new_string(name);
+	return 0;
+}
+
+static int cmd_acl_undefine(struct cmd_ctx *c)
+{
+	char who[160];
+
+	if (netmgr_acl_user(c->m, arg(c, 0), who, sizeof(who)))
+		return ERR("ACL %s is attached to %s (acl-detach it first)", arg(c, 0), who), -EBUSY;
+	return aclstore_undefine(&c->m->acls, arg(c, 0), c->err, sizeof(c->err));
+}
+
+static int cmd_acl_list(struct cmd_ctx *c)
+{
+	c->data = aclstore_list_json(&c->m->acls);
+	return 0;
+}
+
+static int cmd_acl_dumpxml(struct cmd_ctx *c)
+{
+	char *xml = aclstore_xml(&c->m->acls, arg(c, 0), c->err, sizeof(c->err));
+
+	if (!xml)
+		return -ENOENT;
+	c->data = json_object_new_string(xml);
+	free(xml);
+	return 0;
+}
+
+static int cmd_acl_rule_add(struct cmd_ctx *c)
+{
+	size_t n = json_object_array_length(c->args) - 1;
+	const char *words[16], *idx_s = opt(c, "index");
+	struct acl_rule r;
+	long at = -1;
+	char *end;
+	int ret;
+
+	for (size_t i = 0; i < n && i < 16; i++)
+		words[i] = arg(c, i + 1);
+	if (idx_s) {
+		at = strtol(idx_s, &end, 10);
+		if (!*idx_s || *end || at < 0)
+			return ERR("invalid --index '%s' (a rule number from 0)", idx_s), -EINVAL;
+	}
+	ret = acl_rule_parse((int)n, words, &r, c->err, sizeof(c->err));
+	return ret ? ret : aclstore_rule_add(&c->m->acls, arg(c, 0), at, &r, c->err, sizeof(c->err));
+}
+
+static int cmd_acl_rule_del(struct cmd_ctx *c)
+{
+	const char *s = arg(c, 1);
+	char *end;
+	long at = strtol(s, &end, 10);
+
+	if (!*s || *end || at < 0)
+		return ERR("invalid rule index '%s'", s), -EINVAL;
+	return aclstore_rule_del(&c->m->acls, arg(c, 0), (size_t)at, c->err, sizeof(c->err));
+}
+
+static int cmd_acl_stats(struct cmd_ctx *c)
+{
+	c->data = aclstore_stats_json(&c->m->acls, arg(c, 0), c->err, sizeof(c->err));
+	return c->data ? 0 : -ENOENT;
+}
+
+static int cmd_acl_attach(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	const char *in = opt(c, "ingress"), *out = opt(c, "egress");
+
+	if (!n)
+		return -ENOENT;
+	if (!in && !out)
+		return ERR("acl-attach needs --ingress ACL and/or --egress ACL"), -EINVAL;
+	return network_acl_attach(n, opt(c, "port"), opt(c, "portgroup"), in, out, c->err,
+				  sizeof(c->err));
+}
+
+static int cmd_acl_detach(struct cmd_ctx *c)
+{
+	struct network *n = net_arg(c, 0);
+	int in = opt(c, "ingress") != NULL, out = opt(c, "egress") != NULL;
+
+	if (!n)
+		return -ENOENT;
+	if (!in && !out)
+		in = out = 1;
+	return network_acl_attach(n, opt(c, "port"), opt(c, "portgroup"), in ? "" : NULL,
+				  out ? "" : NULL, c->err, sizeof(c->err));
+}
+
 static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
+	/* ACLs (a block of their own: other verbs are appended at the end) */
+	[CTL_VERB_ACL_DEFINE] = cmd_acl_define,	 [CTL_VERB_ACL_UNDEFINE] = cmd_acl_undefine,
+	[CTL_VERB_ACL_LIST] = cmd_acl_list,	 [CTL_VERB_ACL_DUMPXML] = cmd_acl_dumpxml,
+	[CTL_VERB_ACL_RULE_ADD] = cmd_acl_rule_add, [CTL_VERB_ACL_RULE_DEL] = cmd_acl_rule_del,
+	[CTL_VERB_ACL_STATS] = cmd_acl_stats,	 [CTL_VERB_ACL_ATTACH] = cmd_acl_attach,
+	[CTL_VERB_ACL_DETACH] = cmd_acl_detach,
+	/* the rest */
 	[CTL_VERB_NET_DEFINE] = cmd_define,	 [CTL_VERB_NET_UNDEFINE] = cmd_undefine,
 	[CTL_VERB_NET_START] = cmd_start,	 [CTL_VERB_NET_STOP] = cmd_stop,
 	[CTL_VERB_NET_AUTOSTART] = cmd_autostart, [CTL_VERB_NET_LIST] = cmd_list,

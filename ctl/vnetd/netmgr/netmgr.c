@@ -399,6 +399,8 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
 		if (ret)
 			return ret;
 	}
+	if (aclstore_init(&m->acls, dp, paths->conf_dir))
+		log_err("cannot open the ACL store under %s", paths->conf_dir);
 	netstore_load_all(m);
 	ensure_default(m);
 	for (size_t i = 0; i < m->n_nets;) {
@@ -430,6 +432,7 @@ void netmgr_fini(struct netmgr *m)
 		network_free(m->nets[i]);
 	}
 	m->n_nets = 0;
+	aclstore_fini(&m->acls);
 }
 
 /* host-add and host-del change the running network and its definition

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "dhcp_service/dhcp_service.h"
 #include "dp/dp.h"
+#include "aclstore/aclstore.h"
 #include "netdef/netdef.h"
 #include "privsep/privsep.h"
 
@@ -96,6 +97,7 @@ struct netmgr {
 	struct vnetd_paths paths;
 	size_t n_nets;
 	struct network *nets[NETMGR_MAX_NETS];
+	struct aclstore acls;	/* named ACLs (aclstore.h) */
 };
 
 /* Load the stored definitions (creating "default" on first start) and
@@ -237,6 +239,17 @@ void linkwatch_stop(void);
 void netmgr_reload(struct netmgr *m);
 /* What the service child's messages do to the networks (netmgr_privsep.c). */
 void netmgr_privsep_ops(struct netmgr *m, struct privsep_ops *ops);
+
+/* ACL attachments (acl_attach.c, docs/acl.md): the ACLs judging each
+ * port (port > portgroup > network, per direction) into the data path;
+ * attach: set (NULL: keep, "": none) the ingress/egress ACL names of the
+ * network, a portgroup (pg) or a port (declared if it was not), stored. */
+void network_acl_apply(struct network *n);
+void netmgr_acl_apply_all(struct netmgr *m);
+int network_acl_attach(struct network *n, const char *port, const char *pg, const char *in,
+		       const char *out, char *err, size_t errlen);
+/* Does a definition name ACL name? who: where (for the refusal). */
+int netmgr_acl_user(struct netmgr *m, const char *name, char *who, size_t n);
 
 /* Persistence (netstore.c). */
 int netstore_save(struct netmgr *m, struct network *n);

@@ -126,6 +126,10 @@ static void decl_save(const struct netdef_port *d, struct json_object *p)
 		json_object_object_add(p, "isolated", json_object_new_int(d->policy.isolated));
 	if (d->portgroup[0])
 		json_object_object_add(p, "portgroup", json_object_new_string(d->portgroup));
+	if (d->policy.acl_in[0])
+		json_object_object_add(p, "acl_in", json_object_new_string(d->policy.acl_in));
+	if (d->policy.acl_out[0])
+		json_object_object_add(p, "acl_out", json_object_new_string(d->policy.acl_out));
 	if (!d->n_ip4)
 		return;
 	ips = json_object_new_array();
@@ -150,6 +154,11 @@ static void decl_load(struct json_object *p, struct netdef_port *d)
 		network_bw_parse(json_object_get_string(v), 1, &d->policy.bw.in);
 	if (json_object_object_get_ex(p, "outbound", &v))
 		network_bw_parse(json_object_get_string(v), 0, &d->policy.bw.out);
+	if (json_object_object_get_ex(p, "acl_in", &v))
+		snprintf(d->policy.acl_in, sizeof(d->policy.acl_in), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(p, "acl_out", &v))
+		snprintf(d->policy.acl_out, sizeof(d->policy.acl_out), "%s",
+			 json_object_get_string(v));
 	if (!json_object_object_get_ex(p, "ip", &v) || !json_object_is_type(v, json_type_array))
 		return;
 	for (size_t i = 0; i < json_object_array_length(v) && d->n_ip4 < NETDEF_MAX_PORT_IPS; i++)

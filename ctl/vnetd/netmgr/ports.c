@@ -179,6 +179,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		p->decl = *decl;
 	log_info("network %s: port %s added (filter %s%s)", n->def->name, ifname,
 		 filter_name(pol.filter), pol.isolated ? ", isolated" : "");
+	network_acl_apply(n);
 	network_rebind_port(n, idx, mac);
 	/* <bandwidth>: its own, declared or portgroup's, the network's aggregate */
 	if (network_port_qos_apply(n, p, err, errlen))

@@ -94,6 +94,17 @@ inguest 1 ping -c 1 -W 1 "$ip2" >/dev/null || fail "guest 1 cannot reach guest 2
 vnetctl acl-undefine noping >/dev/null || fail "acl-undefine"
 [ -f "$TMP/conf/acls/noping.xml" ] && fail "the undefined ACL's file is left"
 
+log "port-add --acl-in: the ACL judges the port from its first frame"
+vnetctl acl-define "$TMP/noping.xml" >/dev/null || fail "acl-define noping again"
+vnetctl port-del default vif2.0 >/dev/null || fail "port-del vif2.0"
+expect_fail vnetctl port-add default vif2.0 --acl-in nosuch
+vnetctl port-add default vif2.0 --acl-in noping >/dev/null || fail "port-add --acl-in"
+inguest 1 ping -c 2 -W 1 "$ip2" >/dev/null 2>&1 && fail "port-add --acl-in: the ping reached guest 2"
+expect_fail vnetctl acl-undefine noping
+vnetctl acl-detach default --port vif2.0 --ingress >/dev/null || fail "acl-detach port-add's"
+inguest 1 ping -c 1 -W 1 "$ip2" >/dev/null || fail "guest 1 cannot reach guest 2 after detach"
+vnetctl acl-undefine noping >/dev/null || fail "acl-undefine noping"
+
 log "default drop with replies of allowed flows"
 cat >"$TMP/strict.xml" <<EOF
 <acl name='strict' default='drop'>

@@ -313,6 +313,87 @@ static void print_warnings(struct ctl *c, const char *name)
 	json_object_put(d);
 }
 
+static bool opt_flag(struct ctl *c, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(c->opts, key, &v) && json_object_get_boolean(v);
+}
+
+struct event_ctx {
+	int loop, timestamp;
+};
+
+/* virsh's line: "event 'lifecycle' for network NET: Started" */
+static int print_event(struct json_object *ev, void *ctx)
+{
+	struct event_ctx *e = ctx;
+	struct json_object *v;
+	const char *kind = "", *net = "", *type = "";
+
+	if (print_json) {
+		printf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		fflush(stdout);
+		return e->loop;
+	}
+	if (json_object_object_get_ex(ev, "event", &v))
+		kind = json_object_get_string(v);
+	if (json_object_object_get_ex(ev, "network", &v))
+		net = json_object_get_string(v);
+	if (json_object_object_get_ex(ev, "type", &v))
+		type = json_object_get_string(v);
+	if (e->timestamp && json_object_object_get_ex(ev, "time", &v)) {
+		double t = json_object_get_double(v);
+		time_t s = (time_t)t;
+		struct tm tm;
+		char buf[64];
+
+		gmtime_r(&s, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+		printf("%s.%03d+0000: ", buf, (int)((t - (double)s) * 1000));
+	}
+	printf("event '%s' for network %s: ", kind, net);
+	if (!strcmp(kind, "lifecycle")) {
+		printf("%c%s\n", toupper((unsigned char)type[0]), type[0] ? type + 1 : "");
+	} else {
+		printf("%s", type);
+		for (const char *k = "mac\0ip\0hostname\0"; *k; k += strlen(k) + 1)
+			if (json_object_object_get_ex(ev, k, &v) && *json_object_get_string(v))
+				printf(" %s", json_object_get_string(v));
+		putchar('\n');
+	}
+	fflush(stdout);
+	return e->loop;
+}
+
+static int v_event(struct ctl *c, const struct verb *v)
+{
+	struct event_ctx e = { opt_flag(c, "loop"), opt_flag(c, "timestamp") };
+	struct json_object *t;
+	int timeout = 0, n;
+
+	if (json_object_object_get_ex(c->opts, "timeout", &t)) {
+		char *end;
+		long s = strtol(json_object_get_string(t), &end, 10);
+
+		if (s <= 0 || *end || s > 86400 * 365) {
+			fprintf(stderr, "vnetctl: invalid --timeout '%s' (seconds)\n",
+				json_object_get_string(t));
+			return 2;
+		}
+		timeout = (int)s;
+	}
+	if (c->user) {
+		fprintf(stderr, "vnetctl: 'net-event' is not available in user mode (it needs vnetd)\n");
+		return 1;
+	}
+	n = client_stream(c->sock, v->name, args_from(c), c->opts, timeout, print_event, &e);
+	if (!print_json)
+		printf("events received: %d\n", n);
+	return 0;
+}
+
 static int define_from(struct ctl *c, const struct verb *v, const char *done)
 {
 	char *xml;
@@ -352,13 +433,6 @@ static int v_print_data(struct ctl *c, const struct verb *v)
 	print_result(d, text_string);
 	json_object_put(d);
 	return 0;
-}
-
-static bool opt_flag(struct ctl *c, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(c->opts, key, &v) && json_object_get_boolean(v);
 }
 
 /* net-list: the filters are applied here too (user mode lists every network) */
@@ -532,6 +606,7 @@ static int (*const runners[CTL_VERB_MAX])(struct ctl *c, const struct verb *v) =
 	[CTL_VERB_HOST_DEL] = v_host_del,	 [CTL_VERB_FORWARD_LIST] = v_forward_list,
 	[CTL_VERB_FORWARD_DEL] = v_forward_del, [CTL_VERB_NET_CREATE] = v_create,
 	[CTL_VERB_NET_EDIT] = v_edit,		 [CTL_VERB_NET_UPDATE] = v_update,
+	[CTL_VERB_NET_EVENT] = v_event,
 };
 static struct verb verbs[CTL_VERB_MAX];
 

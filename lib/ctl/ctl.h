@@ -49,6 +49,9 @@ int ctl_recv(int fd, struct json_object **ret);
 	  "[--name] [--uuid]",                                                                 \
 	  "all inactive persistent transient autostart no-autostart name uuid",                \
 	  "list active networks (--all: every one)")                                           \
+	X(NET_EVENT, "net-event", 0, 1, "[NET] [--loop] [--timeout S] [--timestamp]",          \
+	  "loop timeout= timestamp",                                                           \
+	  "print lifecycle and lease events (the first; --loop: all) as they happen")          \
 	X(NET_INFO, "net-info", 1, 1, "NET", "", "show a network's state")                     \
 	X(NET_UUID, "net-uuid", 1, 1, "NET", "", "print a network's UUID")                     \
 	X(NET_NAME, "net-name", 1, 1, "UUID", "", "print the name of the network with UUID")   \

@@ -66,8 +66,10 @@ static int cmd_define(struct cmd_ctx *c)
 	const char *xml = arg(c, 0);
 	int ret = netmgr_define(c->m, xml, strlen(xml), &n, c->err, sizeof(c->err));
 
-	if (!ret)
+	if (!ret) {
 		c->data = json_object_new_string(n->def->name);
+		netmgr_emit(c->m, n->def->name, "defined");
+	}
 	return ret;
 }
 
@@ -84,14 +86,22 @@ static int cmd_create(struct cmd_ctx *c)
 
 static int cmd_undefine(struct cmd_ctx *c)
 {
-	return netmgr_undefine(c->m, arg(c, 0), c->err, sizeof(c->err));
+	struct network *n = netmgr_find(c->m, arg(c, 0));
+	char name[NETDEF_NAME_MAX];
+	int ret;
+
+	snprintf(name, sizeof(name), "%s", n ? n->def->name : arg(c, 0));
+	ret = netmgr_undefine(c->m, arg(c, 0), c->err, sizeof(c->err));
+	if (!ret)
+		netmgr_emit(c->m, name, "undefined");
+	return ret;
 }
 
 static int cmd_start(struct cmd_ctx *c)
 {
 	struct network *n = net_arg(c, 0);
 
-	return n ? network_start(n, c->err, sizeof(c->err)) : -ENOENT;
+	return n ? netmgr_start(c->m, n, c->err, sizeof(c->err)) : -ENOENT;
 }
 
 static int cmd_stop(struct cmd_ctx *c)
@@ -117,6 +127,22 @@ static int cmd_list(struct cmd_ctx *c)
 		else
 			json_object_put(o);
 	}
+	return 0;
+}
+
+/* net-event: the control socket keeps this connection and sends it the
+ * events (ctlsock.c); here only the network is checked. */
+static int cmd_event(struct cmd_ctx *c)
+{
+	const char *t = opt(c, "timeout");
+	char *end;
+
+	if (arg(c, 0) && !net_arg(c, 0))
+		return -ENOENT;
+	if (t && (strtol(t, &end, 10) <= 0 || *end))
+		return ERR("invalid --timeout '%s' (seconds)", t), -EINVAL;
+	c->data = json_object_new_object();
+	json_object_object_add(c->data, "subscribed", json_object_new_boolean(1));
 	return 0;
 }
 
@@ -691,7 +717,7 @@ static int (*const handlers[CTL_VERB_MAX])(struct cmd_ctx *c) = {
 	[CTL_VERB_NET_NAME] = cmd_name,		 [CTL_VERB_NET_DHCP_LEASES] = cmd_dhcp_leases,
 	[CTL_VERB_HOST_DEL] = cmd_host_del,	 [CTL_VERB_FORWARD_LIST] = cmd_forward_list,
 	[CTL_VERB_FORWARD_DEL] = cmd_forward_del, [CTL_VERB_NET_CREATE] = cmd_create,
-	[CTL_VERB_NET_UPDATE] = cmd_update,
+	[CTL_VERB_NET_UPDATE] = cmd_update,	 [CTL_VERB_NET_EVENT] = cmd_event,
 };
 
 

@@ -91,6 +91,17 @@ int network_update(struct network *n, enum nu_op op, enum nu_section s, const st
 	return 0;
 }
 
+void netmgr_emit(struct netmgr *m, const char *net, const char *type)
+{
+	check(m == &fake_mgr && str_ok(net) && str_ok(type));
+}
+
+int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen)
+{
+	check(n == &fake_net);
+	return 0;
+}
+
 int netmgr_undefine(struct netmgr *m, const char *name, char *err, size_t errlen)
 {
 	check(str_ok(name));

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -246,8 +247,59 @@ int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network 
 		netmgr_remove(m, n);
 		return ret;
 	}
+	netmgr_emit(m, def->name, "started");
 	*ret_net = n;
 	return 0;
+}
+
+static struct json_object *event_new(const char *kind, const char *net, const char *type)
+{
+	struct json_object *ev = json_object_new_object();
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	json_object_object_add(ev, "event", json_object_new_string(kind));
+	json_object_object_add(ev, "network", json_object_new_string(net));
+	json_object_object_add(ev, "type", json_object_new_string(type));
+	json_object_object_add(ev, "time", json_object_new_double(ts.tv_sec + ts.tv_nsec / 1e9));
+	return ev;
+}
+
+void netmgr_emit(struct netmgr *m, const char *net, const char *type)
+{
+	struct json_object *ev;
+
+	if (!m->on_event)
+		return;
+	ev = event_new("lifecycle", net, type);
+	m->on_event(ev);
+	json_object_put(ev);
+}
+
+void netmgr_lease_event(struct network *n, const struct dhcp_lease_info *l, int bound)
+{
+	struct json_object *ev;
+	char mac[18];
+
+	if (!n->mgr->on_event)
+		return;
+	ev = event_new("lease", n->def->name, bound ? "bound" : "gone");
+	mac_format(l->mac, mac);
+	json_object_object_add(ev, "mac", json_object_new_string(mac));
+	json_object_object_add(ev, "ip", json_object_new_string(inet_ntoa(l->ip)));
+	json_object_object_add(ev, "hostname", json_object_new_string(l->hostname));
+	json_object_object_add(ev, "expires", json_object_new_int64(l->expires));
+	n->mgr->on_event(ev);
+	json_object_put(ev);
+}
+
+int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen)
+{
+	int ret = network_start(n, err, errlen);
+
+	if (!ret)
+		netmgr_emit(m, n->def->name, "started");
+	return ret;
 }
 
 /* net-stop / net-destroy: a transient network is gone; a pending
@@ -258,6 +310,7 @@ int netmgr_stop(struct netmgr *m, struct network *n, char *err, size_t errlen)
 
 	if (ret)
 		return ret;
+	netmgr_emit(m, n->def->name, "stopped");
 	if (n->transient) {
 		log_info("network %s (transient) is gone", n->def->name);
 		netstore_remove(m, n->def->name);

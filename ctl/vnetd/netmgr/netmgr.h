@@ -98,7 +98,17 @@ struct netmgr {
 	size_t n_nets;
 	struct network *nets[NETMGR_MAX_NETS];
 	struct aclstore acls;	/* named ACLs (aclstore.h) */
+	/* net-event: where events go (the control socket's subscribers);
+	 * NULL: nowhere. ev is the caller's. */
+	void (*on_event)(struct json_object *ev);
 };
+
+/* Events for net-event: a network's lifecycle ("defined", "undefined",
+ * "started", "stopped") and its leases (bound or gone). */
+void netmgr_emit(struct netmgr *m, const char *net, const char *type);
+void netmgr_lease_event(struct network *n, const struct dhcp_lease_info *l, int bound);
+/* net-start: network_start, and its event. */
+int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen);
 
 /* Load the stored definitions (creating "default" on first start) and
  * restart the networks that were running or are marked autostart. */

@@ -356,6 +356,7 @@ static void lease_bound(void *ctx, const struct dhcp_lease_info *l)
 	else	/* bound where it is now: a removed port's claim on it is void */
 		network_forget_bind(n, l->mac, l->ip);
 	dns_proxy_lease_bound(n->dns, l->ip, l->mac, l->hostname);
+	netmgr_lease_event(n, l, 1);
 }
 
 static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
@@ -365,6 +366,7 @@ static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
 	dp_lease_bind(n->mgr->dp, n->id, l->mac, l->ip, false);
 	network_forget_bind(n, l->mac, l->ip);
 	dns_proxy_lease_gone(n->dns, l->ip);
+	netmgr_lease_event(n, l, 0);
 }
 
 /* Where a DHCP request came in (noted by the port program): a VDE

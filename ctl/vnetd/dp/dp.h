@@ -41,6 +41,10 @@ struct dp_net_cfg {
 	 * (0: none); <nat><port start end/>: SNAT ports of TCP/UDP (0: vnet's) */
 	struct in_addr nat_addr_start, nat_addr_end;
 	uint16_t nat_port_start, nat_port_end;
+	/* the network's other IPv4 subnets (<ip>s besides gw/prefix): their
+	 * guests are the network's too (subnet_map: routed, NATed, guarded) */
+	size_t n_subnets;
+	struct { struct in_addr addr; unsigned prefix; } subnets[NETDEF_MAX_IPS];
 };
 
 /* How the data path is set up: one struct, filled by vnetd's main from its

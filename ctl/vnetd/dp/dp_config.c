@@ -202,6 +202,19 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	lk = (struct vnet_lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
 	/* A network without an address (bridge mode) owns no subnet: a /0
 	 * entry would claim every address for it. */
+	for (size_t i = 0; i < cfg->n_subnets && i < NETDEF_MAX_IPS; i++) {
+		struct vnet_lpm_key sk = { .prefixlen = cfg->subnets[i].prefix };
+
+		if (!sk.prefixlen || sk.prefixlen > 32)
+			continue;
+		sk.addr = cfg->subnets[i].addr.s_addr & htonl(~0u << (32 - sk.prefixlen));
+		if (bpf_map_update_elem(sfd, &sk, &id, BPF_ANY)) {
+			int r = -errno;
+
+			dp_err(err, errlen, "network %u: subnet map: %s", id, strerror(-r));
+			return r;
+		}
+	}
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
 	    net_services_set(dp, cfg) || bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
 		int r = -errno;

@@ -110,6 +110,38 @@ static int host_one(void *ctx, const struct nl_prefix *p)
 	return 0;
 }
 
+struct route_walk {
+	const struct netdef *d;
+	int skip_ifindex;
+	char *err;
+	size_t errlen;
+};
+
+/* A <route> whose destination the host already routes elsewhere: adding
+ * it would fail or shadow the host's; refused, named. */
+static int route_one(void *ctx, const struct nl_prefix *p)
+{
+	struct route_walk *w = ctx;
+	char dst[64], dev[IF_NAMESIZE] = "?";
+
+	if (w->skip_ifindex && p->ifindex == w->skip_ifindex)
+		return 0;
+	for (size_t i = 0; i < w->d->n_routes; i++) {
+		const struct netdef_route *r = &w->d->routes[i];
+		struct nl_prefix mine = { .addr = r->addr, .prefix = r->prefix };
+
+		if (r->prefix != p->prefix || !overlaps(&mine, p))
+			continue;
+		prefix_format(&mine, dst, sizeof(dst));
+		if (p->ifindex)
+			if_indextoname(p->ifindex, dev);
+		snprintf(w->err, w->errlen, "<route> %s is already routed by the host on %s", dst,
+			 dev);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
 static int check_networks(struct network *n, const struct nl_prefix *own, size_t n_own,
 			  char *err, size_t errlen)
 {
@@ -176,6 +208,11 @@ int network_check_conflicts(struct network *n, char *err, size_t errlen)
 	if (!ret) {
 		w.what = "routed by";
 		ret = nl_routes_each(host_one, &w);
+	}
+	if (!ret && n->def->n_routes) {
+		struct route_walk rw = { n->def, w.skip_ifindex, err, errlen };
+
+		ret = nl_routes_each(route_one, &rw);
 	}
 	if (ret && ret != -EADDRINUSE)
 		return ERR("cannot read the host's addresses and routes: %s", strerror(-ret)), ret;

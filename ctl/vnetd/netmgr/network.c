@@ -139,6 +139,71 @@ static int bridge_claim(struct network *n, char *err, size_t errlen)
 	return refuse_device(n, err, errlen);
 }
 
+static void addr_format(const struct netdef_addr *a, unsigned prefix, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(a->family, a->family == AF_INET ? (const void *)&a->v4 : (const void *)&a->v6, s,
+		  sizeof(s));
+	snprintf(buf, len, "%s/%u", s, prefix);
+}
+
+/* Every <ip> on the bridge, not only the primary one (libvirt): the
+ * secondary IPv4 subnets' gateways, and the IPv6 addresses without DAD
+ * (the IPv6 data path is issue 18's). */
+static int bridge_more_addrs(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	char a[64];
+	int ret;
+
+	for (size_t i = 0; i < d->n_ips; i++) {
+		const struct netdef_ip *ip = &d->ips[i];
+
+		ret = ip->family == AF_INET6 ? nl_addr6_add(d->bridge, &ip->addr6, ip->prefix)
+					     : nl_addr_add(d->bridge, ip->addr4, ip->prefix);
+		if (ret) {
+			struct netdef_addr x = { .family = ip->family, .v4 = ip->addr4,
+						 .v6 = ip->addr6 };
+
+			addr_format(&x, ip->prefix, a, sizeof(a));
+			return ERR("cannot add %s to %s: %s", a, d->bridge, nl_strerror(ret)), ret;
+		}
+	}
+	return 0;
+}
+
+/* <route>s through the bridge while the network runs (libvirt). One that
+ * is there already (a resumed network, the reconciler) is vnet's: net-start
+ * refused any through another device (conflicts.c). */
+static int routes_add(struct network *n, char *err, size_t errlen)
+{
+	const struct netdef *d = n->def;
+	int idx = (int)if_nametoindex(d->bridge);
+	char a[64];
+
+	for (size_t i = 0; i < d->n_routes; i++) {
+		const struct netdef_route *r = &d->routes[i];
+		int ret = nl_route_add(&r->addr, r->prefix, &r->gateway, r->metric, idx);
+
+		if (ret && ret != -EEXIST) {
+			addr_format(&r->addr, r->prefix, a, sizeof(a));
+			return ERR("cannot add <route> %s: %s", a, nl_strerror(ret)), ret;
+		}
+	}
+	return 0;
+}
+
+static void routes_del(struct network *n)
+{
+	const struct netdef *d = n->def;
+	int idx = (int)if_nametoindex(d->bridge);
+
+	for (size_t i = 0; idx && i < d->n_routes; i++)
+		nl_route_del(&d->routes[i].addr, d->routes[i].prefix, &d->routes[i].gateway,
+			     d->routes[i].metric, idx);
+}
+
 int network_setup_bridge(struct network *n, char *err, size_t errlen)
 {
 	const struct netdef *d = n->def;
@@ -167,7 +232,10 @@ int network_setup_bridge(struct network *n, char *err, size_t errlen)
 	ret = nl_link_set_up(d->bridge, 1);
 	if (ret)
 		return ERR("cannot bring up %s: %s", d->bridge, nl_strerror(ret)), ret;
-	return 0;
+	ret = bridge_more_addrs(n, err, errlen);
+	if (!ret)
+		ret = routes_add(n, err, errlen);
+	return ret;
 }
 
 int network_setup_datapath(struct network *n, char *err, size_t errlen)
@@ -194,6 +262,14 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	if (tftp_proxy_ip(d))
 		services[cfg.n_services++] = (struct netdef_host_service){ IPPROTO_UDP, 69 };
 
+	for (size_t i = 0; i < d->n_ips; i++) {
+		const struct netdef_ip *ip = &d->ips[i];
+
+		if (ip->family != AF_INET || (ip->addr4.s_addr == d->ip.s_addr && ip->prefix == d->prefix))
+			continue;
+		cfg.subnets[cfg.n_subnets].addr = ip->addr4;
+		cfg.subnets[cfg.n_subnets++].prefix = ip->prefix;
+	}
 	/* never program (forwarding, MAC) a device that took the bridge's name */
 	if (d->mode != NETDEF_MODE_BRIDGE && !network_bridge_is_ours(n))
 		return ERR("%s is not the bridge vnet made for %s", d->bridge, d->name), -EEXIST;
@@ -453,8 +529,10 @@ static void teardown(struct network *n)
 	}
 	/* only the bridge vnet made: never a device that was there before
 	 * (a refused start) or took the name since (deleted by hand) */
-	if (n->def->mode != NETDEF_MODE_BRIDGE && network_bridge_is_ours(n))
+	if (n->def->mode != NETDEF_MODE_BRIDGE && network_bridge_is_ours(n)) {
+		routes_del(n); /* they would go with it; said explicitly */
 		nl_link_delete(n->def->bridge);
+	}
 }
 
 /* Re-add the ports of the previous run (net-stop + net-start, a vnetd

@@ -496,3 +496,99 @@ int nl_link_is_up(const char *name)
 	rtnl_link_put(link);
 	return up;
 }
+
+int nl_addr6_add(const char *name, const struct in6_addr *ip, unsigned prefix)
+{
+	struct rtnl_addr *addr;
+	struct nl_addr *local;
+	int idx = if_nametoindex(name), err;
+
+	if (!idx)
+		return -ENODEV;
+	addr = rtnl_addr_alloc();
+	local = nl_addr_build(AF_INET6, ip, 16);
+	if (!addr || !local) {
+		rtnl_addr_put(addr);
+		nl_addr_put(local);
+		return -ENOMEM;
+	}
+	nl_addr_set_prefixlen(local, prefix);
+	rtnl_addr_set_ifindex(addr, idx);
+	rtnl_addr_set_local(addr, local);
+	rtnl_addr_set_prefixlen(addr, prefix);
+	/* no DAD: the address is the network's own, and a bridge without
+	 * ports would keep it tentative (unusable) */
+	rtnl_addr_set_flags(addr, IFA_F_NODAD);
+	err = nl_errno(rtnl_addr_add(nls, addr, 0));
+	if (err == -EEXIST)
+		err = 0;
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	return err;
+}
+
+/* The route as vnet installs it: main table, static, through ifindex. */
+static struct rtnl_route *route_build(const struct netdef_addr *dst, unsigned prefix,
+				      const struct netdef_addr *gw, unsigned metric, int ifindex)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	int fam = dst->family, len = fam == AF_INET ? 4 : 16;
+	struct nl_addr *d = nl_addr_build(fam, fam == AF_INET ? (const void *)&dst->v4
+							      : (const void *)&dst->v6, len);
+	struct nl_addr *g = gw->family ? nl_addr_build(fam, fam == AF_INET ? (const void *)&gw->v4
+									 : (const void *)&gw->v6,
+						       len)
+				       : NULL;
+
+	if (!r || !nh || !d || (gw->family && !g)) {
+		rtnl_route_put(r);
+		if (nh)
+			rtnl_route_nh_free(nh);
+		nl_addr_put(d);
+		nl_addr_put(g);
+		return NULL;
+	}
+	nl_addr_set_prefixlen(d, prefix);
+	rtnl_route_set_family(r, fam);
+	rtnl_route_set_dst(r, d);
+	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(r, RTPROT_STATIC);
+	rtnl_route_set_scope(r, g ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+	rtnl_route_set_type(r, RTN_UNICAST);
+	if (metric)
+		rtnl_route_set_priority(r, metric);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	if (g)
+		rtnl_route_nh_set_gateway(nh, g);
+	rtnl_route_add_nexthop(r, nh);
+	nl_addr_put(d);
+	nl_addr_put(g);
+	return r;
+}
+
+int nl_route_add(const struct netdef_addr *dst, unsigned prefix, const struct netdef_addr *gw,
+		 unsigned metric, int ifindex)
+{
+	struct rtnl_route *r = route_build(dst, prefix, gw, metric, ifindex);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	err = nl_errno(rtnl_route_add(nls, r, NLM_F_EXCL));
+	rtnl_route_put(r);
+	return err;
+}
+
+int nl_route_del(const struct netdef_addr *dst, unsigned prefix, const struct netdef_addr *gw,
+		 unsigned metric, int ifindex)
+{
+	struct rtnl_route *r = route_build(dst, prefix, gw, metric, ifindex);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	err = nl_errno(rtnl_route_delete(nls, r, 0));
+	rtnl_route_put(r);
+	return err;
+}

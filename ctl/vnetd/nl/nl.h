@@ -47,6 +47,16 @@ int nl_link_mac(const char *name, uint8_t mac[6]);
 /* "veth", "tun", "bridge", ... or "" for a plain device; 0 or -errno. */
 int nl_link_kind(const char *name, char *kind, size_t len);
 int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix);
+/* An IPv6 address on a device, without DAD (IFA_F_NODAD). */
+int nl_addr6_add(const char *name, const struct in6_addr *ip, unsigned prefix);
+/* A static route of the main table through ifindex (a <route>: dst/prefix
+ * via gw, metric 0 = none); adding never replaces (-EEXIST). Deleting
+ * matches all of it, so only the route vnet added through that device
+ * goes. */
+int nl_route_add(const struct netdef_addr *dst, unsigned prefix, const struct netdef_addr *gw,
+		 unsigned metric, int ifindex);
+int nl_route_del(const struct netdef_addr *dst, unsigned prefix, const struct netdef_addr *gw,
+		 unsigned metric, int ifindex);
 /* First IPv4 address of a device; -ENOENT if none. */
 int nl_link_ipv4(const char *name, struct in_addr *ret_ip);
 /* Device of the IPv4 default route in the main table; -ENOENT if none. */

@@ -427,7 +427,8 @@ static void __attribute__((noreturn)) exec_child(int chan)
 
 static int spawn(char *err, size_t errlen)
 {
-	int sv[2], sz = PRIVSEP_SNDBUF;
+	int sv[2], sz = PRIVSEP_SNDBUF, got = 0;
+	socklen_t gotlen = sizeof(got);
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -438,6 +439,11 @@ static int spawn(char *err, size_t errlen)
 	 * core has) is not. */
 	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
 		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &got, &gotlen) == 0 &&
+	    (size_t)got < PSM_MAX + 4096)
+		log_warn("service child: send buffer %d bytes is below a definition (%zu): "
+			 "networks will not start (no CAP_NET_ADMIN, and net.core.wmem_max too low)",
+			 got, (size_t)PSM_MAX);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));

@@ -266,9 +266,45 @@ static void test_inbound_policed_without_fq(void **state)
 	clear_all();
 }
 
+/* A port with no limit of its own in a network with an inbound aggregate,
+ * no fq (policed): packets under the aggregate's rate pass, the copies of
+ * one broadcast too (DHCP offers to new guests were dropped: the aggregate
+ * was made for pacing, without depth). */
+static void test_aggregate_only_policed(void **state)
+{
+	struct netdef_bandwidth net = { .in = { .average = 12500 } };
+	struct vnet_qos q;
+	__u32 key = W.p1;
+	char err[128];
+	uint64_t ts;
+
+	NEED_WORLD();
+	assert_int_equal(dp_net_qos_set(W.dp, 1, &net, err, sizeof(err)), 0);
+	assert_int_equal(dp_port_qos_set(W.dp, W.p1, NULL, true, err, sizeof(err)), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, qos_map), &key, &q), 0);
+	q.flags |= VNET_QOS_IN_POLICE;
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, qos_map), &key, &q, BPF_ANY), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(run_pace(W.p1, 350, &ts), TC_OK);
+		usleep(10000);
+	}
+	if (!dp_have_fq()) {
+		/* policed, the aggregate has depth: the copies of one broadcast
+		 * to every port of the network, at once, all pass */
+		key = VNET_QOS_NET | 1;
+		assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, qos_map), &key, &q), 0);
+		assert_true(q.in.tau >= SEC_NS / 2);
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(run_pace(W.p1, 350, &ts), TC_OK);
+	}
+	clear_all();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: before any port has shown whether the kernel has fq */
+		cmocka_unit_test(test_aggregate_only_policed),
 		cmocka_unit_test(test_outbound_policed),
 		cmocka_unit_test(test_network_aggregate_outbound),
 		cmocka_unit_test(test_inbound_paced),

@@ -163,6 +163,19 @@ size_t dhcp6_pool_count(const struct dhcp6_pool *p);
 int dhcp6_pool_restore(struct dhcp6_pool *p, const struct dhcp6_lease *l, int64_t now);
 const struct dhcp6_counters *dhcp6_pool_counters(const struct dhcp6_pool *p);
 
+/* ---- dhcp6_netdef ---- */
+/* A network's DHCPv6 server from its definition: the IPv6 <ip> holding a
+ * <dhcp> with ranges or hosts; the server DUID-LL from the bridge's MAC
+ * (stable: vnet fixes the bridge MAC at define), DNS the gateway's IPv6
+ * address unless <dns enable='no'>, rapid commit on. */
+struct netdef;
+struct netdef_ip;
+const struct netdef_ip *dhcp6_netdef_ip(const struct netdef *def);
+int dhcp6_netdef_serves(const struct netdef *def);
+/* 0, or -ENOENT: the network serves no DHCPv6. */
+int dhcp6_pool_config_from_netdef(const struct netdef *def, const uint8_t mac[6],
+				  struct dhcp6_pool_config *c);
+
 /* ---- dhcp6_lease ---- */
 /* The lease file beside the IPv4 one (NAME.leases6), one lease a line:
  *   DUID IAID ADDRESS EXPIRES STATE HOSTNAME

@@ -16,6 +16,11 @@
 #include <linux/ip.h>
 #include <stdbool.h>
 
+/* vnet_shared.h's map values name it (struct vnet_qos) */
+struct bpf_spin_lock {
+	__u32 val;
+};
+
 /* Host stand-ins for the program contexts: data/data_end hold pointers. */
 struct __sk_buff {
 	unsigned long data;

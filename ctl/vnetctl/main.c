@@ -83,7 +83,8 @@ static void text_leases(struct json_object *d)
 		if (exp > 0 && localtime_r(&t_, &tm))
 			strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
 		json_object_object_add(l, "expiry_time", json_object_new_string(buf));
-		json_object_object_add(l, "protocol", json_object_new_string("ipv4"));
+		if (!json_object_object_get_ex(l, "protocol", &v)) /* DHCPv6 leases say ipv6 */
+			json_object_object_add(l, "protocol", json_object_new_string("ipv4"));
 		snprintf(ip, sizeof(ip), "%s", json_object_object_get_ex(l, "ip", &v)
 			 ? json_object_get_string(v) : "-");
 		if (json_object_object_get_ex(l, "prefix", &v))

@@ -354,6 +354,20 @@ static int leases_of(struct cmd_ctx *c, const char *mac_s)
 		json_object_array_add(c->data, json_object_get(l));
 	}
 	json_object_put(all);
+	if (mac_s || !n->dhcp6) /* a DHCPv6 client is known by its DUID, not a MAC */
+		return 0;
+	all = dhcp6_proxy_leases_json(n->dhcp6);
+	for (size_t i = 0; all && i < json_object_array_length(all); i++) {
+		struct json_object *l = json_object_array_get_idx(all, i);
+		const struct netdef_ip *ip6 = dhcp6_netdef_ip(n->def);
+
+		json_object_object_add(l, "protocol", json_object_new_string("ipv6"));
+		json_object_object_add(l, "prefix", json_object_new_int(ip6 ? (int)ip6->prefix : 64));
+		if (json_object_object_get_ex(l, "duid", &v))
+			json_object_object_add(l, "client_id", json_object_get(v));
+		json_object_array_add(c->data, json_object_get(l));
+	}
+	json_object_put(all);
 	return 0;
 }
 

@@ -296,6 +296,11 @@ struct json_object *dhcp_proxy_leases_json(struct dhcp_proxy *p)
 	return json_object_new_array();
 }
 
+struct json_object *dhcp6_proxy_leases_json(const struct dhcp6_proxy *p)
+{
+	return json_object_new_array();
+}
+
 struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p)
 {
 	return json_object_new_object();

@@ -477,6 +477,9 @@ static int start_services(struct network *n, char *err, size_t errlen)
 	/* before DHCP, which hands out the boot file's name */
 	if (tftp_proxy_ip(n->def) && !(n->tftp = tftp_proxy_start(n->def, n->id, err, errlen)))
 		return -EIO;
+	/* <state>/leases/NAME.leases6, beside the IPv4 file */
+	if (dhcp6_netdef_serves(n->def) && !(n->dhcp6 = dhcp6_proxy_start(n->def, n->id, err, errlen)))
+		return -EIO;
 	if (!dhcp_netdef_serves(n->def))
 		return 0;
 	/* the file is <state>/leases/NAME.leases, the child's root */
@@ -492,6 +495,8 @@ int network_restart_services(struct network *n, char *err, size_t errlen)
 	n->dns = NULL;
 	tftp_proxy_stop(n->tftp);
 	n->tftp = NULL;
+	dhcp6_proxy_stop(n->dhcp6);
+	n->dhcp6 = NULL;
 	return start_services(n, err, errlen);
 }
 
@@ -505,6 +510,8 @@ static void teardown(struct network *n)
 	n->dns = NULL;
 	tftp_proxy_stop(n->tftp);
 	n->tftp = NULL;
+	dhcp6_proxy_stop(n->dhcp6);
+	n->dhcp6 = NULL;
 	for (size_t i = 0; i < n->n_ports; i++) {
 		if (!n->ports[i].ifindex) /* remembered, not attached (a failed start) */
 			continue;

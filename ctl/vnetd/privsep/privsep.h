@@ -11,6 +11,7 @@
 
 #include "core/core.h"
 #include "dhcp/dhcp.h"
+#include "dhcp6/dhcp6.h"
 #include "dhcp_service/dhcp_service.h"
 #include "dns_service/dns_service.h"
 #include "metrics_http/metrics_http.h"
@@ -59,6 +60,10 @@ enum psm_type {
 	/* core -> child, later additions */
 	PSM_TFTP_START,	  /* + the UDP socket on gw:69 and the root directory (O_PATH) */
 	PSM_TFTP_STOP,
+	PSM_DHCP6_START,  /* + the UDP socket on the bridge's port 547 */
+	PSM_DHCP6_STOP,
+	/* child -> core, later additions */
+	PSM_LEASE6,	  /* a DHCPv6 lease bound or gone */
 	PSM_TYPE_MAX
 };
 
@@ -137,6 +142,25 @@ struct psm_seq {
 	struct psm_inst in;
 	uint32_t seq;
 	uint32_t pad;
+};
+
+struct psm_dhcp6_start {
+	struct psm_hdr h;
+	struct psm_inst in;
+	uint32_t seq;
+	uint8_t mac[6];	  /* the bridge's: the server's DUID-LL */
+	uint8_t pad[2];
+};
+
+struct psm_lease6 {
+	struct psm_hdr h;
+	struct psm_inst in;
+	uint32_t bound;	  /* 1 bound/renewed, 0 released/expired/declined */
+	uint32_t iaid;
+	struct in6_addr ip;
+	int64_t expires;  /* wall-clock seconds, 0 = never */
+	char duid[DHCP6_DUID_MAX * 3]; /* colon hex */
+	char hostname[NETDEF_NAME_MAX];
 };
 
 /* TFTP_START: struct psm_seq (the instance and the start's seq), with
@@ -364,6 +388,19 @@ int dhcp_proxy_add_host(struct dhcp_proxy *p, const struct netdef_host *h, char 
 void dhcp_proxy_port_gone(struct dhcp_proxy *p, int ifindex); /* NULL accepted */
 struct json_object *dhcp_proxy_leases_json(struct dhcp_proxy *p);
 struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p);
+
+/* A network's DHCPv6 server (privsep_dhcp6.c), when its IPv6 <ip> has a
+ * <dhcp>. NULL + err on error. */
+struct dhcp6_proxy;
+struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id, char *err,
+				      size_t errlen);
+void dhcp6_proxy_stop(struct dhcp6_proxy *p); /* NULL accepted */
+void dhcp6_proxy_resend_all(void);
+/* A lease message from the child, checked by psm_check_from_child. */
+void dhcp6_proxy_on_lease(const struct psm_lease6 *m);
+/* The network's DHCPv6 leases as a JSON array of {duid, iaid, ip,
+ * hostname, expires}; an empty array for NULL. */
+struct json_object *dhcp6_proxy_leases_json(const struct dhcp6_proxy *p);
 
 /* A network's TFTP server (<tftp root>), served by the child on the
  * core's socket and root directory. NULL + err on error. */

@@ -171,6 +171,8 @@ static void dispatch(const struct psm_hdr *h, int *fds)
 	case PSM_PORT_GONE: child_port_gone((const void *)h); break;
 	case PSM_TFTP_START: child_tftp_start((const void *)h, fds[0], fds[1]); break;
 	case PSM_TFTP_STOP: child_tftp_stop((const void *)h); break;
+	case PSM_DHCP6_START: child_dhcp6_start((const void *)h, fds[0]); break;
+	case PSM_DHCP6_STOP: child_dhcp6_stop((const void *)h); break;
 	case PSM_ORIGIN: break; /* its request gave up waiting */
 	}
 }
@@ -320,6 +322,7 @@ static void stop_all(void)
 		dhcp_service_stop(n->dhcp); /* saves what is unsaved */
 		dns_service_stop(n->dns);
 		tftp_service_stop(n->tftp);
+		dhcp6_service_stop(n->dhcp6); /* saves its leases */
 		child_snoop_close(n);
 		free(n->def);
 		n->def = NULL;

@@ -8,6 +8,7 @@
 #include "dhcp_service/dhcp_service.h"
 #include "dns_service/dns_service.h"
 #include "tftp_service/tftp_service.h"
+#include "dhcp6_service/dhcp6_service.h"
 #include "core/core.h"
 #include "privsep.h"
 
@@ -18,7 +19,8 @@
 struct child_net {
 	uint32_t id;
 	struct netdef *def;  /* NULL: the slot is free */
-	struct psm_inst dns_in, dhcp_in, snoop_in, tftp_in;
+	struct psm_inst dns_in, dhcp_in, snoop_in, tftp_in, dhcp6_in;
+	struct dhcp6_service *dhcp6;
 	struct tftp_service *tftp;
 	struct dns_service *dns;
 	struct dhcp_service *dhcp;
@@ -51,6 +53,8 @@ void child_snoop_close(struct child_net *n);
 void child_port_gone(const struct psm_port_gone *m);
 void child_tftp_start(const struct psm_seq *m, int udp_fd, int root_fd);
 void child_tftp_stop(const struct psm_seq *m);
+void child_dhcp6_start(const struct psm_dhcp6_start *m, int fd);
+void child_dhcp6_stop(const struct psm_seq *m);
 /* Ask the core for a DHCP request's port and wait; 0 or -errno. */
 int child_wait_origin(uint32_t seq, struct dhcp_origin *o);
 

@@ -25,7 +25,7 @@ static int same(const struct psm_inst *a, const struct psm_inst *b)
 /* A network with no service left needs no definition. */
 static void maybe_free(struct child_net *n)
 {
-	if (n->dns || n->dhcp || n->tftp || n->snoop_fd >= 0)
+	if (n->dns || n->dhcp || n->tftp || n->dhcp6 || n->snoop_fd >= 0)
 		return;
 	free(n->def);
 	n->def = NULL;
@@ -286,6 +286,67 @@ void child_tftp_stop(const struct psm_seq *m)
 	if (n && same(&n->tftp_in, &m->in)) {
 		tftp_service_stop(n->tftp);
 		n->tftp = NULL;
+		maybe_free(n);
+	}
+	child_result(m->seq, 0, "");
+}
+
+static void lease6(struct child_net *n, const struct dhcp6_lease *l, int bound)
+{
+	struct psm_lease6 m;
+
+	psm_init(&m, PSM_LEASE6);
+	m.in = n->dhcp6_in;
+	m.bound = (uint32_t)bound;
+	m.iaid = l->iaid;
+	m.ip = l->ip;
+	m.expires = l->expires;
+	dhcp6_duid_to_str(&l->duid, m.duid, sizeof(m.duid));
+	snprintf(m.hostname, sizeof(m.hostname), "%s", l->hostname);
+	child_send(&m);
+}
+
+static void lease6_bound(void *ctx, const struct dhcp6_lease *l)
+{
+	lease6(ctx, l, 1);
+}
+
+static void lease6_gone(void *ctx, const struct dhcp6_lease *l)
+{
+	if (l->duid.len) /* a declined address has no client to report */
+		lease6(ctx, l, 0);
+}
+
+void child_dhcp6_start(const struct psm_dhcp6_start *m, int fd)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+	char err[PSM_ERR_MAX] = "", path[NETDEF_NAME_MAX + 16];
+	struct dhcp6_hooks hooks;
+
+	if (!n) {
+		close(fd);
+		child_result(m->seq, -ENOENT, "dhcp6: no definition for the network");
+		return;
+	}
+	hooks = (struct dhcp6_hooks){ lease6_bound, lease6_gone, n };
+	dhcp6_service_stop(n->dhcp6);
+	n->dhcp6 = NULL;
+	/* beside NAME.leases in the lease dir, our root */
+	snprintf(path, sizeof(path), "%s.leases6", n->def->name);
+	n->dhcp6_in = m->in;
+	n->dhcp6 = dhcp6_service_start_on(child.loop, n->def, m->mac, path, &hooks, fd, err,
+					  sizeof(err));
+	child_result(m->seq, n->dhcp6 ? 0 : -EIO, err);
+	maybe_free(n);
+}
+
+void child_dhcp6_stop(const struct psm_seq *m)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+
+	if (n && same(&n->dhcp6_in, &m->in)) {
+		dhcp6_service_stop(n->dhcp6);
+		n->dhcp6 = NULL;
 		maybe_free(n);
 	}
 	child_result(m->seq, 0, "");

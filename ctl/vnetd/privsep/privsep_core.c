@@ -247,6 +247,9 @@ static void dispatch(const struct psm_hdr *h)
 	case PSM_LEASE:
 		ps.ops.on_lease(ps.ops.ctx, (const void *)h);
 		break;
+	case PSM_LEASE6:
+		dhcp6_proxy_on_lease((const void *)h);
+		break;
 	case PSM_SNOOP_ACK:
 		ps.ops.on_snoop_ack(ps.ops.ctx, (const void *)h);
 		break;

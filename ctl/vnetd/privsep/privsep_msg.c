@@ -35,7 +35,10 @@
 	X(PSM_PONG, struct psm_seq, "pong", 1, 0)                      \
 	X(PSM_ORIGIN_REQ, struct psm_origin_req, "origin_req", 1, 0)   \
 	X(PSM_TFTP_START, struct psm_seq, "tftp_start", 0, 2)          \
-	X(PSM_TFTP_STOP, struct psm_seq, "tftp_stop", 0, 0)
+	X(PSM_TFTP_STOP, struct psm_seq, "tftp_stop", 0, 0)            \
+	X(PSM_DHCP6_START, struct psm_dhcp6_start, "dhcp6_start", 0, 1) \
+	X(PSM_DHCP6_STOP, struct psm_seq, "dhcp6_stop", 0, 0)          \
+	X(PSM_LEASE6, struct psm_lease6, "lease6", 1, 0)
 
 struct psm_desc {
 	size_t size;
@@ -162,6 +165,23 @@ static enum psm_verdict check_lease(const struct psm_lease *m, const struct psm_
 	return PSM_OK;
 }
 
+/* The address's prefix is the proxy's to check (it has the definition). */
+static enum psm_verdict check_lease6(const struct psm_lease6 *m, char *why, size_t whylen)
+{
+	struct dhcp6_duid d;
+
+	if (m->bound > 1 || m->expires < 0)
+		return WHY("lease6 with bad flags");
+	if (!memchr(m->duid, 0, sizeof(m->duid)) || dhcp6_duid_from_str(m->duid, &d) < 0)
+		return WHY("lease6 with a bad DUID");
+	if (IN6_IS_ADDR_UNSPECIFIED(&m->ip) || IN6_IS_ADDR_MULTICAST(&m->ip) ||
+	    IN6_IS_ADDR_LOOPBACK(&m->ip) || IN6_IS_ADDR_LINKLOCAL(&m->ip))
+		return WHY("lease6 for a non-global address");
+	if (!psm_hostname_ok(m->hostname, sizeof(m->hostname)))
+		return WHY("lease6 with a bad hostname");
+	return PSM_OK;
+}
+
 static enum psm_verdict check_snoop(const struct psm_snoop_ack *m, const struct psm_net_view *v,
 				    char *why, size_t whylen)
 {
@@ -205,6 +225,8 @@ enum psm_verdict psm_check_from_child(const void *msg, size_t len, unsigned n_fd
 		return check_lease(msg, &v, why, whylen);
 	if (h->type == PSM_SNOOP_ACK)
 		return check_snoop(msg, &v, why, whylen);
+	if (h->type == PSM_LEASE6)
+		return check_lease6(msg, why, whylen);
 	return PSM_OK;
 }
 

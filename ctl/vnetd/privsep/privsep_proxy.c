@@ -418,6 +418,7 @@ int privsep_proxy_send_start(void *msg, const int *fds, uint32_t seq, int async,
 void privsep_proxy_resend(void)
 {
 	tftp_proxy_resend_all();
+	dhcp6_proxy_resend_all();
 	for (size_t i = 0; i < MAX_PROXIES; i++)
 		if (dnss[i])
 			dns_proxy_resend(dnss[i]);

@@ -81,8 +81,8 @@ int ctl_recv(int fd, struct json_object **ret);
 	X(HOST_ADD, "host-add", 3, 4, "NET MAC IP [NAME] [--name NAME]", "name=",              \
 	  "add a static DHCP host")                                                            \
 	X(HOST_DEL, "host-del", 2, 2, "NET MAC|IP", "", "remove a static DHCP host")           \
-	X(FORWARD_ADD, "forward-add", 4, 4, "NET tcp|udp HOSTPORT GUESTIP:PORT", "",           \
-	  "add a port forward")                                                                \
+	X(FORWARD_ADD, "forward-add", 4, 4, "NET tcp|udp HOSTPORT[-LAST] GUESTIP:PORT", "",     \
+	  "add a port forward (a range: to PORT..PORT+n)")                                                                \
 	X(FORWARD_LIST, "forward-list", 1, 1, "NET", "", "list a network's port forwards")     \
 	X(FORWARD_DEL, "forward-del", 3, 3, "NET tcp|udp HOSTPORT", "",                        \
 	  "remove a port forward")                                                             \

@@ -107,4 +107,32 @@ vnetctl forward-list default | grep -q 8080 && fail "forward-del left the forwar
 vnetctl forward-list default | grep -q 5353 || fail "forward-del removed the other forward"
 vnetctl net-dumpxml default | grep -q "8080" && fail "forward-del left it in the definition"
 expect_fail vnetctl forward-del default tcp 8080
+
+# a forward range: host ports 9000-9010 to guest 1's 9000-9010
+vnetctl forward-add default tcp 9000-9010 "$ip1:9000" >/dev/null || fail "forward-add of a range"
+vnetctl forward-list default | grep -Eq '^ *tcp +9000-9010 +'"$ip1"' +9000' || fail "range not listed: $(vnetctl forward-list default)"
+inguest 1 python3 -c 'import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", 9005)); s.listen(5)
+while True:
+    c, a = s.accept(); c.sendall(b"guest1\n"); c.close()' >"$TMP/srv.log" 2>&1 &
+SRV=$!
+hello() { [ "$(inwan timeout 2 bash -c "exec 3<>/dev/tcp/$UPLINK_IP/9005; head -1 <&3")" = guest1 ]; }
+wait_for 50 hello || fail "port 9005 of the range does not reach guest 1: $(cat "$TMP/srv.log")"
+kill $SRV
+# two networks never claim the same host port
+vnetctl net-start iso >/dev/null || fail "start iso"
+out=$(vnetctl forward-add iso tcp 9004 10.77.0.5:80 2>&1) && fail "iso took tcp 9004, forwarded by default"
+grep -q "tcp port 9004 is already forwarded by network default" <<<"$out" || fail "unclear: $out"
+vnetctl forward-add iso udp 9004 10.77.0.5:80 >/dev/null 2>&1 || true # udp is another port (refused only by iso's mode)
+cat >"$TMP/nat2.xml" <<'X'
+<network><name>nat2</name><bridge name='vnbr10'/>
+  <forward mode='nat'><portForward proto='tcp' port='9010' to='10.78.0.5' toPort='80'/></forward>
+  <ip address='10.78.0.1' prefix='24'/></network>
+X
+out=$(vnetctl net-define "$TMP/nat2.xml" 2>&1) && fail "nat2 defined with tcp 9010, forwarded by default"
+grep -q "already forwarded by network default" <<<"$out" || fail "unclear: $out"
+vnetctl forward-del default tcp 9003 >/dev/null || fail "forward-del of a port inside the range"
+vnetctl forward-list default | grep -q 9000-9010 && fail "the range is still there"
+vnetctl net-define "$TMP/nat2.xml" >/dev/null || fail "nat2 refused once the port is free"
 log "ok"

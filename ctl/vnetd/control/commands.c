@@ -543,8 +543,14 @@ static int cmd_forward_add(struct cmd_ctx *c)
 		return -ENOENT;
 	if (parse_proto(c, arg(c, 1), &pf.proto))
 		return -EINVAL;
-	if (parse_port(arg(c, 2), &pf.host_port))
-		return ERR("invalid host port '%s'", arg(c, 2)), -EINVAL;
+	/* HOSTPORT or FIRST-LAST: a range, to GUESTPORT..GUESTPORT+n */
+	snprintf(ip, sizeof(ip), "%s", arg(c, 2));
+	colon = strchr(ip, '-');
+	if (colon)
+		*colon = '\0';
+	if (parse_port(ip, &pf.host_port) || (colon && (parse_port(colon + 1, &pf.host_port_end) ||
+							 pf.host_port_end <= pf.host_port)))
+		return ERR("invalid host port '%s' (PORT or FIRST-LAST)", arg(c, 2)), -EINVAL;
 	snprintf(ip, sizeof(ip), "%s", arg(c, 3));
 	colon = strchr(ip, ':');
 	if (!colon || parse_port(colon + 1, &pf.guest_port))

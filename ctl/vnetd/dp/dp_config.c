@@ -426,8 +426,8 @@ static int fwd_key(struct datapath *dp, uint32_t net_id, const struct netdef_por
 	return 0;
 }
 
-int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
-		   char *err, size_t errlen)
+static int forward_add_one(struct datapath *dp, uint32_t net_id,
+			   const struct netdef_port_forward *pf, char *err, size_t errlen)
 {
 	struct vnet_fwd v = { .net_id = net_id, .guest_ip = pf->guest_ip.s_addr,
 			      .guest_port = htons(pf->guest_port) };
@@ -447,7 +447,8 @@ int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_por
 	return r;
 }
 
-int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf)
+static int forward_del_one(struct datapath *dp, uint32_t net_id,
+			   const struct netdef_port_forward *pf)
 {
 	struct vnet_fwd_key k;
 	int r = fwd_key(dp, net_id, pf, &k);
@@ -455,4 +456,56 @@ int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_por
 	if (r)
 		return r;
 	return bpf_map_delete_elem(DP_MAP_FD(dp, fwd_map), &k) ? -errno : 0;
+}
+
+/* Port i of a range (port..port_end -> toPort..toPort+n) as one forward:
+ * the map holds one entry per host port. */
+static struct netdef_port_forward forward_port(const struct netdef_port_forward *pf, unsigned i)
+{
+	struct netdef_port_forward one = *pf;
+
+	one.host_port = (uint16_t)(pf->host_port + i);
+	one.guest_port = (uint16_t)(pf->guest_port + i);
+	one.host_port_end = 0;
+	return one;
+}
+
+static unsigned forward_ports(const struct netdef_port_forward *pf)
+{
+	return pf->host_port_end > pf->host_port ? pf->host_port_end - pf->host_port + 1u : 1u;
+}
+
+int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		   char *err, size_t errlen)
+{
+	unsigned n = forward_ports(pf);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct netdef_port_forward one = forward_port(pf, i);
+		int r = forward_add_one(dp, net_id, &one, err, errlen);
+
+		if (r) { /* all of the range or none */
+			while (i--) {
+				one = forward_port(pf, i);
+				forward_del_one(dp, net_id, &one);
+			}
+			return r;
+		}
+	}
+	return 0;
+}
+
+int dp_forward_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf)
+{
+	unsigned n = forward_ports(pf);
+	int ret = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct netdef_port_forward one = forward_port(pf, i);
+		int r = forward_del_one(dp, net_id, &one);
+
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
 }

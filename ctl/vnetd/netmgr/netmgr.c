@@ -232,6 +232,8 @@ int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network 
 	if (!def->has_mac && def->mode != NETDEF_MODE_BRIDGE)
 		netmgr_assign_mac(def);
 	ret = check_conflicts(m, def, err, errlen);
+	if (!ret)
+		ret = netmgr_forward_conflicts(m, def, 0, err, errlen);
 	if (ret) {
 		free(def);
 		return ret;
@@ -295,7 +297,11 @@ void netmgr_lease_event(struct network *n, const struct dhcp_lease_info *l, int 
 
 int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen)
 {
-	int ret = network_start(n, err, errlen);
+	int ret = n->state == NETWORK_ACTIVE ? 0 : netmgr_forward_conflicts(m, n->def, 1, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = network_start(n, err, errlen);
 
 	if (!ret)
 		netmgr_emit(m, n->def->name, "started");
@@ -340,6 +346,8 @@ int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network 
 	if (def->mode != NETDEF_MODE_BRIDGE) /* a shared LAN's bridge keeps its NIC's */
 		netmgr_assign_mac(def);
 	ret = check_conflicts(m, def, err, errlen);
+	if (!ret)
+		ret = netmgr_forward_conflicts(m, def, 0, err, errlen);
 	if (ret) {
 		free(def);
 		return ret;
@@ -564,15 +572,70 @@ int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, ch
 	memmove(&d->port_forwards[i], &d->port_forwards[i + 1],
 		(d->n_port_forwards - i - 1) * sizeof(d->port_forwards[0]));
 	d->n_port_forwards--;
+	if (n->pending_def && (i = network_forward_find(n->pending_def, proto, host_port)) >= 0) {
+		struct netdef *p = n->pending_def;
+
+		memmove(&p->port_forwards[i], &p->port_forwards[i + 1],
+			(p->n_port_forwards - i - 1) * sizeof(p->port_forwards[0]));
+		p->n_port_forwards--;
+	}
 	return netstore_save(n->mgr, n);
+}
+
+static unsigned pf_end(const struct netdef_port_forward *f)
+{
+	return f->host_port_end ? f->host_port_end : f->host_port;
+}
+
+/* Does a forward of def (other than self) already claim a host port of
+ * pf's? Only active networks' if active_only (net-start), else every
+ * definition, running or pending (forward-add, net-define). */
+static int pf_conflict(struct netmgr *m, const char *self, const struct netdef_port_forward *pf,
+		       int active_only, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		const struct network *o = m->nets[i];
+		const struct netdef *defs[2] = { o->def, active_only ? NULL : o->pending_def };
+
+		if (!strcmp(o->def->name, self) || (active_only && o->state != NETWORK_ACTIVE))
+			continue;
+		for (size_t k = 0; k < 2 && defs[k]; k++) {
+			for (size_t j = 0; j < defs[k]->n_port_forwards; j++) {
+				const struct netdef_port_forward *f = &defs[k]->port_forwards[j];
+
+				if (f->proto == pf->proto && f->host_port <= pf_end(pf) &&
+				    pf->host_port <= pf_end(f))
+					return ERR("%s port %u is already forwarded by network %s",
+						   pf->proto == IPPROTO_TCP ? "tcp" : "udp",
+						   f->host_port > pf->host_port ? f->host_port
+										: pf->host_port,
+						   o->def->name), -EADDRINUSE;
+			}
+		}
+	}
+	return 0;
+}
+
+int netmgr_forward_conflicts(struct netmgr *m, const struct netdef *def, int active_only,
+			     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < def->n_port_forwards; i++) {
+		int ret = pf_conflict(m, def->name, &def->port_forwards[i], active_only, err, errlen);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen)
 {
 	struct netdef *d = n->def;
-	int ret;
+	int ret = pf_conflict(n->mgr, d->name, pf, 0, err, errlen);
 
+	if (ret)
+		return ret;
 	if (d->n_port_forwards >= NETDEF_MAX_PORT_FORWARDS)
 		return ERR("too many port forwards"), -ENOSPC;
 	d->port_forwards[d->n_port_forwards++] = *pf;
@@ -583,6 +646,10 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 		d->n_port_forwards--;
 		return ret;
 	}
+	/* the stored definition of an active network redefined gets it too */
+	if (n->pending_def && n->pending_def->n_port_forwards < NETDEF_MAX_PORT_FORWARDS &&
+	    network_forward_find(n->pending_def, pf->proto, pf->host_port) < 0)
+		n->pending_def->port_forwards[n->pending_def->n_port_forwards++] = *pf;
 	return netstore_save(n->mgr, n);
 }
 

@@ -108,7 +108,12 @@ struct netmgr {
  * "started", "stopped") and its leases (bound or gone). */
 void netmgr_emit(struct netmgr *m, const char *net, const char *type);
 void netmgr_lease_event(struct network *n, const struct dhcp_lease_info *l, int bound);
-/* net-start: network_start, and its event. */
+/* Does a port forward of def claim a host port (proto, port) another
+ * network's forward claims? active_only: only running networks' (net-start);
+ * else every definition's (net-define, forward-add). 0 or -EADDRINUSE. */
+int netmgr_forward_conflicts(struct netmgr *m, const struct netdef *def, int active_only,
+			     char *err, size_t errlen);
+/* net-start: the forwards checked (above), network_start, its event. */
 int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen);
 
 /* Load the stored definitions (creating "default" on first start) and

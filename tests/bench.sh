@@ -211,6 +211,13 @@ print("\nvnet's programs alone, ns a packet (BPF_PROG_RUN, tests/tools/dp_cost):
 for r in rows:
     if "program" in r:
         print(f"  {r['path']:24s} {r['program']:16s} {r['ns']:6.0f}{'' if r['ok'] else '  (unexpected verdict)'}")
+# issue 19.5: 1,000 ACL rules on a port cost less than twice one rule
+ns = {r["path"]: r["ns"] for r in rows if "program" in r}
+one, many = ns.get("guest->wan NAT, ACL 1 rule"), ns.get("guest->wan NAT, ACL 1000 rules")
+if one and many:
+    print(f"  ACL: 1000 rules / 1 rule = {many / one:.2f} (must stay below 2)")
+    if many >= 2 * one:
+        sys.exit("dp_cost: 1000 ACL rules cost twice one rule or more")
 PY
 fi
 cat "$BUILD/bench.txt"

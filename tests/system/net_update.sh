@@ -71,6 +71,15 @@ vnetctl net-dumpxml --inactive default | grep -q 192.168.122.201 || fail "--conf
 vnetctl net-dumpxml default | grep -q 192.168.122.201 && fail "--config changed the running network"
 resolves later 192.168.122.201 && fail "--config applied live"
 
+# dns-txt and dns-srv, live (the DNS service is rebuilt from the definition)
+vnetctl net-update default add dns-txt "<txt name='info.example' value='hello'/>" --live >/dev/null || fail "add dns-txt"
+vnetctl net-update default add dns-srv "<srv service='http' protocol='tcp' domain='example' target='web.example' port='80'/>" \
+	--live >/dev/null || fail "add dns-srv"
+inguest 1 dig +short +time=1 +tries=2 @192.168.122.1 TXT info.example | grep -qx '"hello"' || fail "TXT not answered"
+inguest 1 dig +short +time=1 +tries=2 @192.168.122.1 SRV _http._tcp.example | grep -q "80 web.example." || fail "SRV not answered"
+vnetctl net-update default delete dns-txt "<txt name='info.example' value='hello'/>" --live >/dev/null || fail "delete dns-txt"
+inguest 1 dig +short +time=1 +tries=1 @192.168.122.1 TXT info.example | grep -q hello && fail "TXT still answered"
+
 # refusals
 out=$(vnetctl net-update default modify ip-dhcp-range "<range start='192.168.122.2' end='192.168.122.254'/>" 2>&1) &&
 	fail "ip-dhcp-range modify accepted"

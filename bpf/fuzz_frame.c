@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target: the data path's header parser (bpf/lib/parse.h), built
+/* libFuzzer target: the data path's header parser (bpf/lib/parse.h: IPv4,
+ * IPv6 with its extension-header walk, ARP, BOOTP), built
  * for the host through fuzz_host_shim.h. The first input byte picks the hook
  * (bit 0: tc, else XDP) and the second how much of a tc frame is linear;
  * the rest is the frame. Bytes past the linear part are poisoned for ASan,
@@ -59,6 +60,29 @@ static void check_ipv4(struct pkt *p, const struct hdrs *h, const uint8_t *f)
 	check(!h->csum_off || h->csum_off + 2 <= lin);
 }
 
+/* IPv6: the L4 header after at most IP6_EXT_BYTES of extension headers,
+ * inside the linear part and the packet (tot_len: 40 + payload). */
+static void check_ipv6(struct pkt *p, const struct hdrs *h, const uint8_t *f)
+{
+	__u32 lin = p->data_end - p->data;
+
+	check(p->l4_off >= ETH_HLEN_ + IP6_HLEN && p->l4_off <= ETH_HLEN_ + IP6_HLEN + IP6_EXT_BYTES);
+	check(p->l4_off <= lin && p->l4_off <= ETH_HLEN_ + h->tot_len);
+	check(h->tot_len == IP6_HLEN + ((f[18] << 8) | f[19]) && h->tot_len <= p->len - ETH_HLEN_);
+	check(h->ttl == f[21]);
+	if (h->frag && !h->frag_first) {
+		check(!h->sport && !h->dport && !h->csum_off);
+		return;
+	}
+	if (h->csum_off)
+		check(h->csum_off + 2 <= ETH_HLEN_ + h->tot_len && h->csum_off + 2 <= lin);
+	if (h->proto == IPPROTO_TCP_)
+		check(h->csum_off == p->l4_off + 16);
+	if (h->proto == IPPROTO_UDP_ || h->proto == IPPROTO_ICMPV6_)
+		check(h->csum_off == p->l4_off + (h->proto == IPPROTO_UDP_ ? 6 : 2));
+	check(!ip6_is_ext(h->proto));
+}
+
 /* op and chaddr come from inside the UDP datagram, now linear. */
 static void check_bootp(struct pkt *p, struct hdrs *h)
 {
@@ -93,6 +117,10 @@ static void run(struct pkt *p)
 			check_ipv4(p, &h, p->data);
 		if (!r && h.proto == IPPROTO_UDP_ && (!h.frag || h.frag_first))
 			check_bootp(p, &h);
+	} else if (h.eth_proto == ETH_P_IPV6) {
+		r = parse_ipv6(p, &h);
+		if (!r)
+			check_ipv6(p, &h, p->data);
 	}
 	check(r == 0 || r == VNET_DROP_RUNT || r == VNET_DROP_ARP_SPOOF || r == VNET_DROP_IP_OPTS);
 }

@@ -21,6 +21,9 @@
 #define VNET_MAX_FRAG 8192	/* fragmented datagrams in flight through NAT, LRU */
 #define VNET_MAX_OWNERS 16384	/* (net, mac) -> the port it is bound to */
 #define VNET_MAX_DHCP_SEEN 16384 /* (net, chaddr) -> port of its last BOOTREQUEST, LRU */
+#define VNET_MAX_BINDS6 16384	/* (net, IPv6 address) -> port, learned */
+#define VNET_IP6_PER_PORT 8	/* IPv6 addresses a port may claim (link-local + SLAAC) */
+#define VNET_NET6_PFX 4		/* IPv6 <ip> prefixes per network the data path knows */
 
 /* A client MAC in a DHCP exchange on one port is refused on any other port
  * for this long after its last BOOTREQUEST (dhcp_seen_map), so vnetd reads
@@ -105,7 +108,11 @@
 	X(LEARN_LIMIT, "learn_limit") /* port at its learned-address limit */ \
 	X(ACL, "acl")                 /* an ACL's drop rule or default */ \
 	X(QOS_POLICED, "qos_policed") /* over a <bandwidth> rate + burst, no queue */ \
-	X(QOS_HORIZON, "qos_horizon") /* paced departure too far ahead (EDT) */
+	X(QOS_HORIZON, "qos_horizon") /* paced departure too far ahead (EDT) */ \
+	X(RA_GUARD, "ra_guard")       /* router advertisement/redirect from a guest */ \
+	X(ND_SPOOF, "nd_spoof")       /* NDP claiming another's address or MAC */ \
+	X(SRC_IP6, "src_ip6")         /* IPv6 source not learned on the port */ \
+	X(DHCP6_SERVER, "dhcp6_server") /* rogue DHCPv6 server on a port */
 
 enum vnet_drop {
 #define X(n, s) VNET_DROP_##n,
@@ -217,6 +224,41 @@ struct vnet_nat {
 	__u32 pad;
 };
 _Static_assert(sizeof(struct vnet_nat) == 16, "vnet_nat layout");
+
+/* net6_map: net_id -> the network's IPv6 (array, same index as net_map).
+ * Written by dp_net_set. pfx[]: the gateway's addresses (the bridge's
+ * <ip family='ipv6'>) with their prefix lengths; a guest may claim (SLAAC)
+ * an address inside one of them, and reach the host at those addresses. */
+#define VNET_NET6_VALID 1
+#define VNET_NET6_ANY 2		/* <network ipv6='yes'>, no prefix: any global address */
+struct vnet_pfx6 {
+	__u8 addr[16];
+	__u8 plen;
+	__u8 pad[3];
+};
+struct vnet_net6 {
+	__u32 flags;
+	__u32 n_pfx;
+	struct vnet_pfx6 pfx[VNET_NET6_PFX];
+};
+_Static_assert(sizeof(struct vnet_net6) == 88, "net6 layout");
+
+/* bind6_map: (net_id, IPv6 address) -> the port that claimed it, learned
+ * by the port program from the guest's duplicate address detection (a
+ * neighbour solicitation from ::) or its first solicitation from that
+ * source (first come, first served: RFC 6620). Removed with the port. */
+struct vnet_bind6_key {
+	__u32 net_id;
+	__u8 addr[16];
+};
+struct vnet_bind6 {
+	__u32 ifindex;
+	__u8 mac[6];
+	__u8 pad[2];
+	__u64 seen_ns;		/* when it was learned */
+};
+_Static_assert(sizeof(struct vnet_bind6_key) == 20, "bind6 key layout");
+_Static_assert(sizeof(struct vnet_bind6) == 24, "bind6 layout");
 
 /* bind_map: (net_id, ip) -> port that owns it. Written by dp_lease_bind,
  * read by anti-spoofing and by route-mode delivery. */

@@ -11,6 +11,7 @@
 #define VNET_BPF_HOST_H
 
 #include "route.h"
+#include "ipv6.h"
 
 #define VNET_IP_BCAST 0xffffffff
 
@@ -123,6 +124,82 @@ static __always_inline enum act bridge_ipv4(struct pkt *p, const struct hdrs *h,
 	return r ? drop(p, r) : ACT_PASS;
 }
 
+/* A multicast IPv6 destination the host takes from a guest network:
+ * all-nodes, all-routers (router solicitations) and solicited-node groups
+ * (neighbour discovery). Others (MLD's ff02::16, mDNS...) are the guests'
+ * own, flooded to them by the bridge: the host's copy is dropped. */
+static __always_inline bool ip6_host_group(const __u8 *d)
+{
+	static const __u8 sol[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
+	__u64 a0, a1;
+
+	if (d[0] != 0xff || d[1] != 0x02)
+		return false;
+	__builtin_memcpy(&a0, d, 8);
+	__builtin_memcpy(&a1, d + 8, 8);
+	if (a0 == bpf_cpu_to_be64(0xff02000000000000ULL) &&
+	    (a1 == bpf_cpu_to_be64(1) || a1 == bpf_cpu_to_be64(2)))
+		return true;
+	for (int i = 2; i < 13; i++)
+		if (d[i] != sol[i])
+			return false;
+	return true;
+}
+
+/* The host-access decision for IPv6 (the counterpart of host_access):
+ * neighbour discovery and router solicitations, ping to the host and
+ * its answers, ICMPv6 errors, DNS on the gateway, and TCP segments that do
+ * not open a connection. */
+static __always_inline enum vnet_drop host_access6(const struct hdrs *h, bool gw)
+{
+	if (h->frag)
+		return VNET_DROP_TO_HOST;
+	if (h->proto == IPPROTO_ICMPV6_)
+		return (h->icmp_type >= 1 && h->icmp_type <= 4) || h->icmp_type == 128 ||
+		       h->icmp_type == 129 || h->icmp_type == ICMP6_RS ||
+		       h->icmp_type == ICMP6_NS || h->icmp_type == ICMP6_NA ?
+		       VNET_DROP_NONE : VNET_DROP_TO_HOST;
+	if (!gw)
+		return VNET_DROP_TO_HOST;
+	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(53))
+		return VNET_DROP_NONE;
+	if (h->proto == IPPROTO_TCP_ &&
+	    (h->dport == bpf_htons(53) || (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN))
+		return VNET_DROP_NONE;
+	return VNET_DROP_TO_HOST;
+}
+
+/* IPv6 the bridge hands up: for the host (its link-local address, a group
+ * it takes, one of the network's gateway addresses) judged by
+ * host_access6; a guest's multicast for the guests: host_group; anything
+ * else would be routed by the kernel, which vnet does not do for IPv6:
+ * ipv6. */
+static __always_inline enum act bridge_ipv6(struct pkt *p, struct hdrs *h, __u32 net_id,
+					     bool group)
+{
+	struct vnet_net6 *n6 = bpf_map_lookup_elem(&net6_map, &net_id);
+	enum vnet_drop r = parse_ipv6(p, h);
+	__u8 *d;
+
+	if (r)
+		return drop(p, r);
+	d = IP6_DST(p);
+	if (!d)
+		return drop(p, VNET_DROP_RUNT);
+	if (ip6_is_multicast(d)) {
+		if (!ip6_host_group(d))
+			return drop(p, group ? VNET_DROP_HOST_GROUP : VNET_DROP_BAD_DST);
+		r = host_access6(h, false);
+	} else if (ip6_is_linklocal(d)) {
+		r = host_access6(h, false);
+	} else if (n6 && (n6->flags & VNET_NET6_VALID) && ip6_gw(d, n6)) {
+		r = host_access6(h, true);
+	} else {
+		r = VNET_DROP_IPV6;
+	}
+	return r ? drop(p, r) : ACT_PASS;
+}
+
 /* The one caller of drop(p, VNET_DROP_NONE): a frame the stack would drop
  * anyway, dropped uncounted (vnet_bridge_tc); at any verdict it would be
  * counted "internal". */
@@ -156,8 +233,11 @@ static __always_inline enum act bridge_ingress(struct pkt *p, __u32 pkt_type, bo
 		return drop(p, r);
 	if (h.eth_proto == ETH_P_ARP)
 		return ACT_PASS;	/* checked at the port */
+	if (h.eth_proto == ETH_P_IPV6)
+		return bridge_ipv6(p, &h, net_id, pkt_type == PKT_TYPE_BROADCAST ||
+				   pkt_type == PKT_TYPE_MULTICAST);
 	if (h.eth_proto != ETH_P_IP)
-		return drop(p, h.eth_proto == ETH_P_IPV6 ? VNET_DROP_IPV6 : VNET_DROP_L2_PROTO);
+		return drop(p, VNET_DROP_L2_PROTO);
 	r = parse_ipv4(p, &h);
 	if (r)
 		return drop(p, r);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The TCP/UDP checksum of an IPv4 frame from scratch, for XDP redirects
+/* The TCP/UDP checksum of an IPv4 or IPv6 frame from scratch, for XDP redirects
  * into a veth (VNET_HOOK_XDP_VETH). A guest with checksum offload sends
  * CHECKSUM_PARTIAL skbs whose field holds only the pseudo-header sum; an
  * xdp_frame carries no checksum state, so the receiving end would verify
@@ -51,21 +51,23 @@ static __always_inline int l4sum_data(struct pkt *p, __u32 pos, __u32 rem, __u32
 	return 0;
 }
 
-/* A success flag, not a verdict: 0, the checksum is complete (or the frame
- * has none to fill, fragments included); -1, not done here (odd header,
- * too long: xdp_verdict drops the frame). */
-static __always_inline int l4_csum_fill(struct pkt *p)
-{
-	__u8 *eth = PKT_PTR(p, 0, 14);
-	struct iphdr *ip = PKT_PTR(p, 14, 20);
-	__u32 hlen, tot, csoff, sum;
-	__u64 c;
-	__u16 *field;
+/* Where a frame's TCP/UDP checksum lies and its pseudo-header sum. */
+struct l4sum_at {
+	__u64 pseudo;	/* the pseudo-header's sum */
+	__u32 pos;	/* the L4 header */
+	__u32 len;	/* L4 header and payload */
+	__u8 udp;
+};
 
-	if (!eth || !ip)
-		return eth ? 0 : -1;	/* short: not IPv4 TCP/UDP */
-	if (eth[12] != 0x08 || eth[13] != 0x00 ||
-	    (ip->protocol != IPPROTO_TCP_ && ip->protocol != IPPROTO_UDP_))
+/* IPv4: 1 to fill (*at set), 0 nothing to fill, -1 not done here. */
+static __always_inline int l4sum_at4(struct pkt *p, struct l4sum_at *at)
+{
+	struct iphdr *ip = PKT_PTR(p, 14, 20);
+	__u32 hlen, tot;
+
+	if (!ip)
+		return 0;	/* short: not IPv4 TCP/UDP */
+	if (ip->protocol != IPPROTO_TCP_ && ip->protocol != IPPROTO_UDP_)
 		return 0;
 	if (ip->frag_off & bpf_htons(0x3fff))
 		return 0;	/* a fragmented datagram's sum was completed before
@@ -74,21 +76,73 @@ static __always_inline int l4_csum_fill(struct pkt *p)
 	tot = bpf_ntohs(ip->tot_len);
 	if (hlen < 20 || tot <= hlen || tot > VNET_XDP_VETH_MAX - 14)
 		return -1;
-	csoff = ip->protocol == IPPROTO_TCP_ ? 16 : 6;
-	field = PKT_PTR(p, 14 + hlen + csoff, 2);
+	at->udp = ip->protocol == IPPROTO_UDP_;
+	at->pos = 14 + hlen;
+	at->len = tot - hlen;
+	at->pseudo = (__u64)ip->saddr + ip->daddr + bpf_htons(ip->protocol) + bpf_htons(tot - hlen);
+	return 1;
+}
+
+/* IPv6 (RFC 8200 8.1: both addresses, the upper-layer length, the next
+ * header) when TCP or UDP follows the fixed header: the port program
+ * hands a TCP/UDP packet with extension headers to tc instead
+ * (ipv6_forward), so nothing else here has an offloaded sum (fragments,
+ * ICMPv6). Same returns as l4sum_at4. */
+static __always_inline int l4sum_at6(struct pkt *p, struct l4sum_at *at)
+{
+	__u8 *ip6 = PKT_PTR(p, 14, 40);
+	__u32 plen;
+
+	if (!ip6)
+		return -1;
+	if (ip6[6] != IPPROTO_TCP_ && ip6[6] != IPPROTO_UDP_)
+		return 0;
+	plen = ((__u32)ip6[4] << 8) | ip6[5];
+	if (plen == 0 || plen > VNET_XDP_VETH_MAX - 14 - 40)
+		return -1;
+	at->udp = ip6[6] == IPPROTO_UDP_;
+	at->pos = 14 + 40;
+	at->len = plen;
+	at->pseudo = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)(ip6 + 8), 32, 0);
+	at->pseudo += bpf_htons(ip6[6]) + bpf_htons(plen);
+	return 1;
+}
+
+/* A success flag, not a verdict: 0, the checksum is complete (or the frame
+ * has none to fill, fragments included); -1, not done here (odd header,
+ * too long: xdp_verdict drops the frame). */
+static __always_inline int l4_csum_fill(struct pkt *p)
+{
+	__u8 *eth = PKT_PTR(p, 0, 14);
+	struct l4sum_at at = {};
+	__u32 sum;
+	__u16 *field;
+	__u64 c;
+	int r;
+
+	if (!eth)
+		return -1;
+	if (eth[12] == 0x08 && eth[13] == 0x00)
+		r = l4sum_at4(p, &at);
+	else if (eth[12] == 0x86 && eth[13] == 0xdd)
+		r = l4sum_at6(p, &at);
+	else
+		return 0;
+	if (r <= 0)
+		return r;
+	field = PKT_PTR(p, at.pos + (at.udp ? 6 : 16), 2);
 	if (!field)
 		return -1;
-	if (ip->protocol == IPPROTO_UDP_ && *field == 0)
-		return 0;	/* "no checksum" stays so */
-	c = (__u64)ip->saddr + ip->daddr + bpf_htons(ip->protocol) + bpf_htons(tot - hlen);
+	if (at.udp && *field == 0 && eth[12] == 0x08)
+		return 0;	/* IPv4 "no checksum" stays so */
 	*field = 0;
-	if (l4sum_data(p, 14 + hlen, tot - hlen, &sum))
+	if (l4sum_data(p, at.pos, at.len, &sum))
 		return -1;
-	c += sum;
+	c = at.pseudo + sum;
 	c = (c & 0xffffffff) + (c >> 32);
 	c = (c & 0xffffffff) + (c >> 32);
 	*field = ~csum_fold32((__u32)c);
-	if (ip->protocol == IPPROTO_UDP_ && *field == 0)
+	if (at.udp && *field == 0)
 		*field = 0xffff;
 	return 0;
 }

@@ -73,6 +73,35 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } bind_map SEC(".maps");
 
+/* IPv6 of each network: written by dp_net_set; read by both. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_MAX_NETS);
+	__type(key, __u32);
+	__type(value, struct vnet_net6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} net6_map SEC(".maps");
+
+/* (net, IPv6 address) -> claiming port: written by the port program (NDP
+ * learning), purged by dp_port_del/dp_net_del; read by the port program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_BINDS6);
+	__type(key, struct vnet_bind6_key);
+	__type(value, struct vnet_bind6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bind6_map SEC(".maps");
+
+/* port ifindex -> IPv6 addresses it claimed (bind6_map entries), at most
+ * VNET_IP6_PER_PORT: written by the port program, removed by dp_port_del. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bind6_count SEC(".maps");
+
 /* learned (net, mac) -> port: written by the port program (and
  * dp_port_add); read by the port program and dp_lease_bind. */
 struct {

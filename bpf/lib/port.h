@@ -130,6 +130,36 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 	return set_redirect(p, out, dst->kind, dst->hook);
 }
 
+/* IPv6 from a checked source: a group MAC goes to the bridge, which floods
+ * it (the host's copy is judged by the bridge program), as IPv4's; another
+ * guest's MAC is switched; the bridge's MAC is the host's (the bridge
+ * program judges: host access, or not routed). */
+static __always_inline enum act ipv6_forward(struct pkt *p, const struct hdrs *h,
+					     const struct vnet_port *port, const struct vnet_net *net)
+{
+	if (mac_is_group(h->dmac) || mac_eq(h->dmac, net->bridge_mac))
+		return ACT_PASS;
+	/* XDP completes an offloaded TCP/UDP sum only right after the fixed
+	 * header (l6_csum_fill) */
+	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN &&
+	    (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_))
+		return pass_to_tc(p);
+	return l2_forward(p, h, port);
+}
+
+/* IPv6 from a guest: checked (ipv6.h), then switched or passed. */
+static __always_inline enum act port_ipv6(struct pkt *p, struct hdrs *h,
+					  const struct vnet_port *port, const struct vnet_net *net)
+{
+	enum vnet_drop r = check_ipv6(p, h, port);
+
+	if (r)
+		return drop(p, r);
+	if (mac_is_link_local(h->dmac) && !(net->flags & VNET_NET_BRIDGE))
+		return drop(p, VNET_DROP_TO_HOST);
+	return ipv6_forward(p, h, port, net);
+}
+
 /* IPv4 from a checked source. A group MAC goes to the bridge, which
  * floods it to the guests (the host's copy is judged by the bridge
  * program); another MAC is switched; the bridge's MAC is the gateway:
@@ -199,7 +229,7 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	else if (h.eth_proto == ETH_P_IP)
 		r = check_ipv4(p, &h, port, net);
 	else if (h.eth_proto == ETH_P_IPV6)
-		r = VNET_DROP_IPV6;
+		return port_ipv6(p, &h, port, net);	/* apart: one verifier path each */
 	else
 		r = VNET_DROP_L2_PROTO;
 	if (r)

@@ -375,15 +375,16 @@ static void test_port_isolated(void **state)
 	set_policy(W.p1, NETDEF_FILTER_STRICT, false, 0);
 }
 
-static void test_vlan_and_ipv6_dropped(void **state)
+/* IPv6 is judged by ipv6.h (test_dp_ipv6); a VLAN tag, another
+ * ethertype and a runt are dropped */
+static void test_vlan_and_l2_dropped(void **state)
 {
-	uint64_t v = 0, l2 = 0, v6 = 0;
+	uint64_t v = 0, l2 = 0;
 	struct frame f;
 
 	NEED_WORLD();
 	v = drops(VNET_DROP_VLAN);
 	l2 = drops(VNET_DROP_L2_PROTO);
-	v6 = drops(VNET_DROP_IPV6);
 	build(&f, BRMAC, MAC1, GUEST1, WAN, IPPROTO_UDP, 4000, 53, 0);
 	put16(f.b + 12, 0x8100);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
@@ -395,7 +396,6 @@ static void test_vlan_and_ipv6_dropped(void **state)
 	assert_int_equal(drops(VNET_DROP_VLAN), v + 1);
 	assert_true(drops(VNET_DROP_RUNT) >= 1);
 	assert_int_equal(drops(VNET_DROP_L2_PROTO), l2 + 1);
-	assert_int_equal(drops(VNET_DROP_IPV6), v6);	/* 0x86dd not tried: test_run parses it */
 }
 
 static void test_fdb_learned_and_fast_path(void **state)
@@ -543,7 +543,7 @@ int main(void)
 		cmocka_unit_test(test_filter_off),
 		cmocka_unit_test(test_filter_learn),
 		cmocka_unit_test(test_port_isolated),
-		cmocka_unit_test(test_vlan_and_ipv6_dropped),
+		cmocka_unit_test(test_vlan_and_l2_dropped),
 		cmocka_unit_test(test_fdb_learned_and_fast_path),
 		cmocka_unit_test(test_host_access_policy),
 		cmocka_unit_test(test_isolated_network),

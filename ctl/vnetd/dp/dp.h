@@ -45,6 +45,14 @@ struct dp_net_cfg {
 	 * guests are the network's too (subnet_map: routed, NATed, guarded) */
 	size_t n_subnets;
 	struct { struct in_addr addr; unsigned prefix; } subnets[NETDEF_MAX_IPS];
+	/* IPv6: the bridge's <ip family='ipv6'> addresses (guests claim
+	 * addresses in their prefixes, reach the host at them); ipv6_any: a
+	 * guest may claim any address (<network ipv6='yes'> without a prefix,
+	 * a shared LAN's guests, whose prefixes come from the LAN's router) */
+	unsigned n_ip6;
+	struct in6_addr ip6[VNET_NET6_PFX];
+	unsigned prefix6[VNET_NET6_PFX];
+	bool ipv6_any;
 };
 
 /* How the data path is set up: one struct, filled by vnetd's main from its

@@ -109,6 +109,18 @@ static int net_services_set(struct datapath *dp, const struct dp_net_cfg *cfg)
 	return 0;
 }
 
+static void net6_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net6 *n6)
+{
+	*n6 = (struct vnet_net6){ .flags = VNET_NET6_VALID };
+	for (unsigned i = 0; i < cfg->n_ip6 && i < VNET_NET6_PFX; i++) {
+		memcpy(n6->pfx[i].addr, &cfg->ip6[i], 16);
+		n6->pfx[i].plen = cfg->prefix6[i] > 128 ? 128 : cfg->prefix6[i];
+		n6->n_pfx++;
+	}
+	if (cfg->ipv6_any || cfg->mode == NETDEF_MODE_BRIDGE)
+		n6->flags |= VNET_NET6_ANY;
+}
+
 static int match_ct_net(const struct vnet_ct *ct, const void *arg);
 static int match_fwd_net(const void *k, const void *v, const void *arg);
 
@@ -177,6 +189,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 {
 	int sfd = DP_MAP_FD(dp, subnet_map), nfd = DP_MAP_FD(dp, net_map);
 	struct vnet_net net, old;
+	struct vnet_net6 n6;
 	__u32 id = cfg->net_id;
 	struct vnet_lpm_key lk;
 
@@ -185,6 +198,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 		return -EINVAL;
 	}
 	net_from_cfg(cfg, &net);
+	net6_from_cfg(cfg, &n6);
 	if (net.flags & (VNET_NET_NAT | VNET_NET_ROUTE))
 		bridge_forwarding_on(cfg->bridge_ifindex);
 	/* a new uplink address makes every translation of the old one stale,
@@ -216,7 +230,9 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 		}
 	}
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
-	    net_services_set(dp, cfg) || bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
+	    net_services_set(dp, cfg) ||
+	    bpf_map_update_elem(DP_MAP_FD(dp, net6_map), &id, &n6, BPF_ANY) ||
+	    bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
 		int r = -errno;
 
 		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
@@ -249,10 +265,16 @@ static int match_bind_net(const void *k, const void *v, const void *arg)
 	return ((const struct vnet_bind_key *)k)->net_id == *(const __u32 *)arg;
 }
 
+static int match_bind6_net(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_bind6_key *)k)->net_id == *(const __u32 *)arg;
+}
+
 int dp_net_del(struct datapath *dp, uint32_t net_id)
 {
 	struct vnet_net zero = { 0 };
 	struct vnet_nat nat0 = { 0 };
+	struct vnet_net6 zero6 = { 0 };
 
 	if (!net_id || net_id >= VNET_MAX_NETS)
 		return -EINVAL;
@@ -260,6 +282,9 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       match_bridge_net, &net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, net_map), &net_id, &zero, BPF_ANY);
 	bpf_map_update_elem(DP_MAP_FD(dp, nat_map), &net_id, &nat0, BPF_ANY);
+	bpf_map_update_elem(DP_MAP_FD(dp, net6_map), &net_id, &zero6, BPF_ANY);
+	purge_matching(DP_MAP_FD(dp, bind6_map), sizeof(struct vnet_bind6_key),
+		       sizeof(struct vnet_bind6), match_bind6_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
@@ -343,6 +368,11 @@ static int match_bind_port(const void *k, const void *v, const void *arg)
 	return ((const struct vnet_bind *)v)->ifindex == *(const __u32 *)arg;
 }
 
+static int match_bind6_port(const void *k, const void *v, const void *arg)
+{
+	return ((const struct vnet_bind6 *)v)->ifindex == *(const __u32 *)arg;
+}
+
 /* A port's conntrack pairs: their IN entry delivers to it. */
 static int match_ct_port(const struct vnet_ct *ct, const void *arg)
 {
@@ -367,6 +397,10 @@ int dp_port_del(struct datapath *dp, int ifindex)
 		       sizeof(struct vnet_fdb), match_fdb_port, &key);
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_port, &key);
+	/* the port's learned IPv6 addresses, and its count with them */
+	purge_matching(DP_MAP_FD(dp, bind6_map), sizeof(struct vnet_bind6_key),
+		       sizeof(struct vnet_bind6), match_bind6_port, &key);
+	bpf_map_delete_elem(DP_MAP_FD(dp, bind6_count), &key);
 	dp_ct_purge(dp, match_ct_port, &key);
 	dp_owner_purge(dp, 0, key);
 	dp_learn_port_gone(dp, key);

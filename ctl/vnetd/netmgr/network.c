@@ -275,6 +275,13 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		return ERR("%s is not the bridge vnet made for %s", d->bridge, d->name), -EEXIST;
 	cfg.bridge_ifindex = if_nametoindex(d->bridge);
 	nl_link_mac(d->bridge, cfg.bridge_mac);
+	for (size_t i = 0; i < d->n_ips && cfg.n_ip6 < VNET_NET6_PFX; i++) {
+		if (d->ips[i].family != AF_INET6)
+			continue;
+		cfg.ip6[cfg.n_ip6] = d->ips[i].addr6;
+		cfg.prefix6[cfg.n_ip6++] = d->ips[i].prefix;
+	}
+	cfg.ipv6_any = d->ipv6 == NETDEF_YES && !cfg.n_ip6;
 	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)
 		log_warn("uplink %s has no IPv4 address; NAT waits for one", n->uplink);
 	n->uplink_addr = cfg.uplink_addr;

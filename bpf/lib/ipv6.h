@@ -10,7 +10,10 @@
  * first served (RFC 6620). Claimable: link-local
  * addresses, addresses inside a prefix of the network (SLAAC), any address
  * on a <network ipv6='yes'> without a prefix or a shared LAN; at most
- * VNET_IP6_PER_PORT per port. */
+ * VNET_IP6_PER_PORT per port. Filter modes (issue 19): learn and strict
+ * both learn so (SLAAC is how an IPv6 guest gets its address, as a lease
+ * under strict); off checks no source, the RA and DHCPv6 guards apply in
+ * every mode. */
 #ifndef VNET_BPF_IPV6_H
 #define VNET_BPF_IPV6_H
 
@@ -294,9 +297,14 @@ static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 	if (l4 && h->proto == IPPROTO_UDP_ &&
 	    (h->sport == bpf_htons(DHCP6_SERVER_PORT) || h->dport == bpf_htons(DHCP6_CLIENT_PORT)))
 		return VNET_DROP_DHCP6_SERVER;
+	if (l4 && h->proto == IPPROTO_ICMPV6_ &&
+	    (h->icmp_type == ICMP6_RA || h->icmp_type == ICMP6_REDIRECT))
+		return VNET_DROP_RA_GUARD;
+	/* filter mode off: the guards of the network's own router and DHCPv6
+	 * service above, no source checks (as IPv4's) */
+	if (port->flags & VNET_PORT_FILTER_OFF)
+		return VNET_DROP_NONE;
 	if (l4 && h->proto == IPPROTO_ICMPV6_) {
-		if (h->icmp_type == ICMP6_RA || h->icmp_type == ICMP6_REDIRECT)
-			return VNET_DROP_RA_GUARD;
 		if (h->icmp_type == ICMP6_NS || h->icmp_type == ICMP6_NA)
 			return check_nd(p, h, net_id, src);
 		/* MLD reports go out from :: before the link-local is ready

@@ -440,6 +440,35 @@ static void test_bridge_ipv6(void **state)
 	assert_int_equal(drops(VNET_DROP_IPV6), v6 + 1);
 }
 
+/* Filter mode off (issue 19): no source checks for IPv6 either, but the
+ * RA and DHCPv6 guards stay; strict learns as learn does (SLAAC). */
+static void test_filter_modes(void **state)
+{
+	struct dp_port_policy off = { .filter = NETDEF_FILTER_OFF };
+	struct dp_port_policy strict = { .filter = NETDEF_FILTER_STRICT };
+	struct frame f;
+	struct v6 v;
+
+	NEED_WORLD();
+	assert_int_equal(dp_port_set_policy(W.dp, W.p1, &off), 0);
+	udp6(&v, 5000, 5001);
+	build6(&f, MAC2, MAC1, "2001:db8::77", LL2, &v);
+	assert_int_not_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	icmp6(&v, 134, NULL, 1, MAC1);
+	build6(&f, (uint8_t[]){ 0x33, 0x33, 0, 0, 0, 1 }, MAC1, LL1, "ff02::1", &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	udp6(&v, 547, 546);
+	build6(&f, MAC2, MAC1, LL1, LL2, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(dp_port_set_policy(W.dp, W.p1, &strict), 0);
+	udp6(&v, 5000, 5001);
+	build6(&f, MAC2, MAC1, "2001:db8::77", LL2, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(dad(W.p1, MAC1, PFX "77"), TC_OK);
+	build6(&f, MAC2, MAC1, PFX "77", LL2, &v);
+	assert_int_not_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_ext_chain_bounded),
 		cmocka_unit_test(test_claim_limit),
 		cmocka_unit_test(test_bridge_ipv6),
+		cmocka_unit_test(test_filter_modes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, world_teardown);

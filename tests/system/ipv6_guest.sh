@@ -19,6 +19,9 @@ for g in 1 2; do
 		! ip netns exec $P-g$g ip -6 addr show dev eth0 | grep -q tentative" ||
 		fail "guest $g has no link-local address"
 done
+wait_for 50 bash -c "ip netns exec $HOST ip -6 addr show dev vnbr0 | grep -q fe80 &&
+	! ip netns exec $HOST ip -6 addr show dev vnbr0 | grep -q tentative" ||
+	fail "vnbr0 has no link-local address"
 ll1=$(ll 1) ll2=$(ll 2)
 log "guest1 $ll1, guest2 $ll2"
 # (what a guest sent before its port claimed its address -- MLD reports,

@@ -84,4 +84,17 @@ vnetctl net-start default >/dev/null || fail "net-start default after a vnetd re
 [ "$(brmac)" = "$mac0" ] || fail "the bridge's MAC changed across a vnetd restart: $mac0 -> $(brmac)"
 # its lease binds again once the data path sees the guest's first frame
 wait_for 30 inguest 1 ping -c 1 -W 1 $WAN_IP || { tail -5 $TMP/vnetd.log; net_stat default datapath.drops.src_ip; inguest 1 ip -4 addr; inhost ip link; fail "guest 1 cannot reach the wan after the vnetd restart"; }
+
+log "a port the definition declares (<vnet:port dev>) is added at start when its device exists"
+guest_add 3
+cat >"$TMP/decl.xml" <<X
+<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>decl</name>
+<forward mode='nat'/><bridge name='vnbr12'/><ip address='10.63.0.1' prefix='24'/>
+<vnet:port dev='vif3.0' mac='52:54:00:00:00:03'/><vnet:port dev='novif9'/></network>
+X
+vnetctl net-define "$TMP/decl.xml" >/dev/null || fail "net-define decl"
+vnetctl net-start decl >/dev/null || fail "net-start decl (a declared device is missing: not an error)"
+dports=$(vnetctl --json port-list decl | python3 -c 'import json, sys; print(" ".join(p["ifname"] for p in json.load(sys.stdin)))')
+[ "$dports" = "vif3.0" ] || fail "declared ports at start: '$dports', want vif3.0"
+inhost ip -o link show vif3.0 | grep -q "master vnbr12" || fail "vif3.0 is not on vnbr12"
 log "ok"

@@ -137,8 +137,11 @@ static __always_inline bool ip6_host_group(const __u8 *d)
 		return false;
 	__builtin_memcpy(&a0, d, 8);
 	__builtin_memcpy(&a1, d + 8, 8);
+	/* all-nodes, all-routers, All_DHCP_Relay_Agents_and_Servers (vnetd's
+	 * DHCPv6 server listens there) */
 	if (a0 == bpf_cpu_to_be64(0xff02000000000000ULL) &&
-	    (a1 == bpf_cpu_to_be64(1) || a1 == bpf_cpu_to_be64(2)))
+	    (a1 == bpf_cpu_to_be64(1) || a1 == bpf_cpu_to_be64(2) ||
+	     a1 == bpf_cpu_to_be64(0x10002)))
 		return true;
 	for (int i = 2; i < 13; i++)
 		if (d[i] != sol[i])
@@ -159,6 +162,11 @@ static __always_inline enum vnet_drop host_access6(const struct hdrs *h, bool gw
 		       h->icmp_type == 129 || h->icmp_type == ICMP6_RS ||
 		       h->icmp_type == ICMP6_NS || h->icmp_type == ICMP6_NA ?
 		       VNET_DROP_NONE : VNET_DROP_TO_HOST;
+	/* a DHCPv6 client (from its link-local address, to ff02::1:2 or
+	 * the server's link-local address) */
+	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(DHCP6_SERVER_PORT) &&
+	    h->sport == bpf_htons(DHCP6_CLIENT_PORT))
+		return VNET_DROP_NONE;
 	if (!gw)
 		return VNET_DROP_TO_HOST;
 	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(53))

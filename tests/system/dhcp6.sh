@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# DHCPv6 (issue 18.3) with real clients through vnetd: ISC dhclient -6 and
+# dhcpcd -6 obtain leases from the IPv6 <ip>'s <range>, a host
+# reserved by DUID gets its address, leases are listed with their DUID and
+# IAID (net-dhcp-leases, protocol ipv6), persisted in NAME.leases6 and
+# back after vnetd is killed; a release frees the lease.
+. "$(dirname "$0")/../lib.sh"
+
+command -v dhclient >/dev/null || skip "no dhclient"
+world_init
+for i in 1 2 3; do guest_add "$i"; done
+cat >"$TMP/v6.xml" <<XML
+<network>
+  <name>v6</name>
+  <forward mode='nat'/>
+  <ip address='192.168.160.1' prefix='24'>
+    <dhcp><range start='192.168.160.10' end='192.168.160.50'/></dhcp>
+  </ip>
+  <ip family='ipv6' address='fd00:160::1' prefix='64'>
+    <dhcp>
+      <range start='fd00:160::100' end='fd00:160::1ff'/>
+      <host id='00:03:00:01:52:54:00:00:00:03' ip='fd00:160::33'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+vnetd_start
+vnetctl net-define "$TMP/v6.xml" >/dev/null || fail "net-define"
+vnetctl net-start v6 >/dev/null || fail "net-start: $(tail -3 "$TMP/vnetd.log")"
+for i in 1 2 3; do vnetctl port-add v6 "vif$i.0" >/dev/null || fail "port-add vif$i.0"; done
+# the guests' link-local addresses must be past DAD before they can speak
+for i in 1 2 3; do
+	wait_for 50 sh -c "! ip netns exec $P-g$i ip -6 addr show dev eth0 tentative | grep -q inet6" ||
+		fail "guest $i: link-local address still tentative"
+done
+
+# dhclient's own script would rewrite the host's /etc/resolv.conf: ours
+# only sets the address and says what it got
+cat >"$TMP/dh6.script" <<'S'
+#!/bin/sh
+case "$reason" in
+BOUND6|RENEW6|REBIND6)
+	ip -6 addr add "$new_ip6_address/128" dev "$interface" nodad 2>/dev/null
+	echo "addr=$new_ip6_address dns=$new_dhcp6_name_servers domain=$new_dhcp6_domain_search" ;;
+esac
+exit 0
+S
+chmod +x "$TMP/dh6.script"
+dh6() { # guest, extra args...
+	local g=$1; shift
+	inguest "$g" timeout 30 dhclient -6 -1 -sf "$TMP/dh6.script" -lf "$TMP/dh6-g$g.leases" \
+		-pf "$TMP/dh6-g$g.pid" "$@" eth0
+}
+
+log "dhclient -6 in guest 1 leases from the range"
+out=$(dh6 1 2>&1) || fail "dhclient -6: $out"
+addr1=$(echo "$out" | sed -n 's/.*addr=\([^ ]*\).*/\1/p' | head -1)
+case "$addr1" in fd00:160::1[0-9a-f][0-9a-f]) ;; *) fail "guest 1 got '$addr1' ($out)" ;; esac
+echo "$out" | grep -q "dns=fd00:160::1" || fail "no DNS server in the reply: $out"
+
+log "dhcpcd -6 in guest 2 (no router advertisement needed: noipv6rs, ia_na)"
+printf 'ipv6only\nnoipv6rs\nia_na 1\nscript /bin/true\n' >"$TMP/dhcpcd6.conf"
+# dhcpcd's run and database dirs are compiled in: tmpfs over them, in the
+# mount namespace private to this ip netns exec
+out2=$(inguest 2 sh -c "mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/dhcpcd &&
+	timeout 40 dhcpcd -f '$TMP/dhcpcd6.conf' -6 -1 -B -t 30 eth0" 2>&1)
+addr2=$(inguest 2 ip -6 -o addr show dev eth0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+case "$addr2" in fd00:160::1[0-9a-f][0-9a-f]) ;; *) fail "dhcpcd -6 got '$addr2' ($out2)" ;; esac
+[ "$addr2" != "$addr1" ] || fail "two clients got $addr1"
+
+log "a DUID reservation: dhclient -6 -D LL in guest 3 (DUID-LL of 52:54:00:00:00:03)"
+out3=$(dh6 3 -D LL 2>&1) || fail "dhclient -6 -D LL: $out3"
+echo "$out3" | grep -q "addr=fd00:160::33" || fail "the reserved host got: $out3"
+
+log "net-dhcp-leases lists them with protocol ipv6 and the DUID"
+vnetctl net-dhcp-leases v6 >"$TMP/leases.txt" || fail "net-dhcp-leases"
+grep -q "ipv6.*fd00:160::33/64.*00:03:00:01:52:54:00:00:00:03" "$TMP/leases.txt" ||
+	{ cat "$TMP/leases.txt" >&2; fail "the reserved lease is not listed"; }
+n6=$(vnetctl --json leases v6 | /usr/bin/python3 -c 'import json,sys; print(sum(1 for l in json.load(sys.stdin) if l.get("protocol") == "ipv6"))')
+[ "$n6" = 3 ] || fail "$n6 IPv6 leases listed, expected 3"
+grep -q "fd00:160::33" "$TMP/state/leases/v6.leases6" || fail "the lease file has no reserved lease"
+
+log "vnetd killed: the leases come back from v6.leases6"
+vnetd_kill9
+vnetd_start
+wait_for 50 sh -c "'$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases v6 | grep -q fd00:160::33" ||
+	fail "the IPv6 leases did not come back"
+
+log "a release frees guest 1's lease"
+dh6 1 -r >/dev/null 2>&1
+wait_for 30 sh -c "! '$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases v6 | grep -q '\"$addr1\"'" ||
+	fail "guest 1's lease is still listed after its release"
+log "ok"

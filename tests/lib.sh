@@ -141,6 +141,17 @@ default_world() {
 	world_init
 	for i in $(seq "$n"); do guest_add "$i"; done
 	vnetd_start
+	# DEFAULT_HOST_ACCESS=services|none: the default network with that
+	# <vnet:hostAccess> (issue 19; the built-in is libvirt's all)
+	if [ -n "$DEFAULT_HOST_ACCESS" ]; then
+		cat >"$TMP/default.xml" <<X
+<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>default</name>
+  <forward mode='nat'/><bridge name='vnbr0'/><vnet:hostAccess mode='$DEFAULT_HOST_ACCESS'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip></network>
+X
+		vnetctl net-define "$TMP/default.xml" >/dev/null || fail "net-define default"
+	fi
 	vnetctl net-start default >/dev/null || fail "net-start default"
 	for i in $(seq "$n"); do
 		vnetctl port-add default "vif$i.0" >/dev/null || fail "port-add vif$i.0"

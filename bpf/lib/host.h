@@ -62,11 +62,13 @@ static __always_inline enum vnet_drop host_access(const struct hdrs *h,
 	if (h->proto == IPPROTO_ICMP_ &&
 	    (h->icmp_type == 0 || h->icmp_type == 3 || h->icmp_type == 11))
 		return VNET_DROP_NONE;
+	/* listed ports: a network in mode none lists only the network's own
+	 * services vnetd adds (TFTP), never the definition's */
+	if (host_svc_open(h, net_id))
+		return VNET_DROP_NONE;
 	if (net->host_access == VNET_HOST_NONE)
 		return VNET_DROP_TO_HOST;
-	if (h->proto == IPPROTO_ICMP_ && h->icmp_type == 8)
-		return VNET_DROP_NONE;
-	return host_svc_open(h, net_id) ? VNET_DROP_NONE : VNET_DROP_TO_HOST;
+	return h->proto == IPPROTO_ICMP_ && h->icmp_type == 8 ? VNET_DROP_NONE : VNET_DROP_TO_HOST;
 }
 
 /* Addressed to the host whatever the routing table says: the network's

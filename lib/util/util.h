@@ -128,4 +128,26 @@ int user_rundir_init(struct user_rundir *r, const char *dir);
  * final rmdir. */
 int user_rundir_remove(const struct user_rundir *r);
 
+/* An IPv4 UDP datagram from a packet socket (guest input: the IP layer
+ * has not checked it). Not a fragment, header checksum right, lengths
+ * within len; ports in host order, payload points into pkt. */
+struct ipv4_udp {
+	struct in_addr src, dst;
+	uint16_t sport, dport;
+	const uint8_t *payload;
+	size_t len;
+};
+int ipv4_udp_parse(const uint8_t *pkt, size_t len, struct ipv4_udp *out);
+
+/* Guests' UDP requests to a service on a bridge before the host's INPUT
+ * chain (pktsock.c): a packet socket on ifname for IPv4 UDP to port (host
+ * order), not fragments; needs CAP_NET_RAW. -errno on failure. */
+int guest_udp_socket(const char *ifname, uint16_t port);
+/* The ordinary socket that sends the answers receives nothing. */
+int sock_no_receive(int fd);
+/* Next datagram from guest_udp_socket's fd into buf, parsed into *u
+ * (ipv4_udp_parse; copies for other hosts and malformed ones skipped): 1,
+ * or -1 when drained. The caller checks u->dst. */
+int guest_udp_recv(int fd, uint8_t *buf, size_t cap, struct ipv4_udp *u);
+
 #endif

@@ -37,13 +37,22 @@ while True:
 world_init
 for g in 1 2 3 4; do guest_add "$g"; done
 vnetd_start
+# host access services (issue 19: the default is libvirt's all): what this
+# test attacks is the services policy's boundary
+cat >"$TMP/default.xml" <<'X'
+<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>default</name>
+  <forward mode='nat'/><bridge name='vnbr0'/><vnet:hostAccess mode='services'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip></network>
+X
+vnetctl net-define "$TMP/default.xml" >/dev/null || fail "net-define default (services)"
 cat >"$TMP/net2.xml" <<'X'
-<network><name>net2</name><forward mode='nat'/><bridge name='vnbr1'/>
+<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>net2</name><forward mode='nat'/><bridge name='vnbr1'/><vnet:hostAccess mode='services'/>
   <ip address='192.168.100.1' netmask='255.255.255.0'>
     <dhcp><range start='192.168.100.10' end='192.168.100.20'/></dhcp></ip></network>
 X
 cat >"$TMP/iso.xml" <<'X'
-<network><name>iso</name><bridge name='vnbr2'/>
+<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>iso</name><bridge name='vnbr2'/><vnet:hostAccess mode='services'/>
   <ip address='10.77.0.1' netmask='255.255.255.0'>
     <dhcp><range start='10.77.0.10' end='10.77.0.20'/></dhcp></ip></network>
 X

@@ -188,10 +188,11 @@ static void test_from_core(void **state)
 	char why[160];
 
 	psm_init(&s, PSM_DNS_START);
-	assert_int_equal(psm_check_from_core(&s, sizeof(s), 2, why, sizeof(why)), PSM_OK);
-	assert_int_equal(psm_check_from_core(&s, sizeof(s), 1, why, sizeof(why)), PSM_BAD);
-	s.n_ups = PSM_MAX_UPSTREAMS + 1;
+	/* UDP, TCP and the bridge's packet socket (issue 19.2) */
+	assert_int_equal(psm_check_from_core(&s, sizeof(s), 3, why, sizeof(why)), PSM_OK);
 	assert_int_equal(psm_check_from_core(&s, sizeof(s), 2, why, sizeof(why)), PSM_BAD);
+	s.n_ups = PSM_MAX_UPSTREAMS + 1;
+	assert_int_equal(psm_check_from_core(&s, sizeof(s), 3, why, sizeof(why)), PSM_BAD);
 	psm_init(d, PSM_NETDEF);
 	assert_int_equal(psm_check_from_core(d, sizeof(*d), 0, why, sizeof(why)), PSM_OK);
 	d->def.n_hosts = NETDEF_MAX_HOSTS + 1;

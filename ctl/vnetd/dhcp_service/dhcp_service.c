@@ -45,6 +45,7 @@ struct dhcp_service {
 	struct in_addr server_ip;
 	struct ratelimit lease_log;
 	int fd, ifindex, watched;
+	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
 	long timer;
 	struct out_pkt out[BATCH];
 };
@@ -211,6 +212,23 @@ static void crash_hook(const uint8_t *pkt, size_t len)
 	}
 }
 
+/* A request read from the packet socket (before the host's INPUT chain):
+ * to the server or broadcast, from a client's port 68. */
+static ssize_t recv_pkt(struct dhcp_service *s, uint8_t *buf, size_t cap, int *unicast,
+			const uint8_t **payload)
+{
+	struct ipv4_udp u;
+
+	while (guest_udp_recv(s->pkt_fd, buf, cap, &u) > 0) {
+		if (u.dst.s_addr != s->server_ip.s_addr && u.dst.s_addr != INADDR_BROADCAST)
+			continue;
+		*unicast = u.dst.s_addr == s->server_ip.s_addr;
+		*payload = u.payload;
+		return (ssize_t)u.len;
+	}
+	return -1;
+}
+
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp_service *s = data;
@@ -218,12 +236,14 @@ static void on_readable(int fd, uint32_t events, void *data)
 	int n_out = 0, dirty = 0, unicast;
 
 	for (int i = 0; i < BATCH; i++) {
-		ssize_t n = recv_one(s, buf, sizeof(buf), &unicast);
+		const uint8_t *d = buf;
+		ssize_t n = fd == s->pkt_fd ? recv_pkt(s, buf, sizeof(buf), &unicast, &d)
+					    : recv_one(s, buf, sizeof(buf), &unicast);
 
 		if (n < 0)
 			break;
-		crash_hook(buf, (size_t)n);
-		n_out += process(s, buf, (size_t)n, unicast, &s->out[n_out], &dirty);
+		crash_hook(d, (size_t)n);
+		n_out += process(s, d, (size_t)n, unicast, &s->out[n_out], &dirty);
 	}
 	/* before the ACKs: an acknowledged lease is durable */
 	if (dirty || s->leases.unsaved)
@@ -284,6 +304,7 @@ struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netde
 		return NULL;
 	}
 	s->fd = fd;
+	s->pkt_fd = -1;
 	s->ifindex = ifindex;
 	s->loop = loop;
 	s->lease_log = (struct ratelimit)RATELIMIT_INIT(LEASE_LOG_BURST, LEASE_LOG_MS);
@@ -327,10 +348,24 @@ struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *
 	return dhcp_service_start_on(loop, def, lease_path, hooks, fd, ifindex, err, errlen);
 }
 
+int dhcp_service_guest_socket(struct dhcp_service *s, int pkt_fd)
+{
+	if (loop_add_fd(s->loop, pkt_fd, EPOLLIN, on_readable, s)) {
+		close(pkt_fd);
+		return -EIO;
+	}
+	s->pkt_fd = pkt_fd;
+	return 0;
+}
+
 void dhcp_service_stop(struct dhcp_service *s)
 {
 	if (!s)
 		return;
+	if (s->pkt_fd >= 0) {
+		loop_del_fd(s->loop, s->pkt_fd);
+		close(s->pkt_fd);
+	}
 	if (s->timer > 0)
 		loop_cancel_timer(s->loop, s->timer);
 	if (s->watched)

@@ -52,6 +52,10 @@ struct dhcp_service *dhcp_service_start(struct loop *loop, const struct netdef *
 struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netdef *def,
 					   const char *lease_path, const struct dhcp_hooks *hooks,
 					   int fd, int ifindex, char *err, size_t errlen);
+/* Read requests from pkt_fd too (guest_udp_socket on the bridge, port 67:
+ * before the host's INPUT chain; the UDP socket then only sends, the core
+ * made it receive nothing). Takes pkt_fd; 0 or -EIO. */
+int dhcp_service_guest_socket(struct dhcp_service *s, int pkt_fd);
 /* UDP port 67 on the bridge, for broadcasts: CAP_NET_BIND_SERVICE and
  * CAP_NET_RAW (SO_BINDTODEVICE). The socket, or -errno + err. */
 int dhcp_service_socket(const char *bridge, int *ifindex, char *err, size_t errlen);

@@ -22,6 +22,8 @@ struct dns_service {
 	char name[NETDEF_NAME_MAX];
 	struct ratelimit name_log; /* refused lease names */
 	int udp_fd, tcp_fd, udp_watched;
+	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
+	struct in_addr ip;	/* the gateway: what pkt_fd's queries are for */
 	struct dns_zone *zone;
 	struct dns_cache *cache;
 	struct dns_fwd *fwd;
@@ -279,6 +281,41 @@ static void on_udp(int fd, uint32_t events, void *data)
 	}
 }
 
+/* Queries read from the packet socket (before the host's INPUT chain),
+ * answered through the UDP socket as any other. */
+static void on_pkt(int fd, uint32_t events, void *data)
+{
+	struct dns_service *s = data;
+	uint8_t buf[UDP_QUERY_MAX + 64];
+	struct dns_client c;
+	struct ipv4_udp u;
+
+	for (int i = 0; i < 64 && guest_udp_recv(fd, buf, sizeof(buf), &u) > 0; i++) {
+		if (u.dst.s_addr != s->ip.s_addr)
+			continue;	/* to another DNS server, routed by the host */
+		memset(&c, 0, sizeof(c));
+		c.addr.sin_family = AF_INET;
+		c.addr.sin_addr = u.src;
+		c.addr.sin_port = htons(u.sport);
+		s->ctr.queries_udp++;
+		if (u.len > UDP_QUERY_MAX) {
+			s->ctr.dropped++;
+			continue;
+		}
+		dns_service_handle(s, &c, u.payload, u.len);
+	}
+}
+
+int dns_service_guest_socket(struct dns_service *s, int pkt_fd)
+{
+	if (loop_add_fd(s->loop, pkt_fd, EPOLLIN, on_pkt, s) < 0) {
+		close(pkt_fd);
+		return -EIO;
+	}
+	s->pkt_fd = pkt_fd;
+	return 0;
+}
+
 static int listen_on(struct in_addr ip, int type, char *err, size_t errlen)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT), .sin_addr = ip };
@@ -371,6 +408,8 @@ struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef 
 	s->name_log = (struct ratelimit)RATELIMIT_INIT(DNS_NAME_LOG_BURST, DNS_NAME_LOG_MS);
 	s->udp_fd = udp_fd;
 	s->tcp_fd = tcp_fd;
+	s->pkt_fd = -1;
+	s->ip = def->ip;
 	if (setup(s, def, ups, n_ups, err, errlen) < 0) {
 		dns_service_stop(s);
 		return NULL;
@@ -405,6 +444,10 @@ void dns_service_stop(struct dns_service *s)
 		dns_fwd_free(s->gfwd[g]);
 	dns_routes_free(s->routes);
 	dns_tcp_free(s->tcp);
+	if (s->pkt_fd >= 0) {
+		loop_del_fd(s->loop, s->pkt_fd);
+		close(s->pkt_fd);
+	}
 	if (s->udp_watched)
 		loop_del_fd(s->loop, s->udp_fd);
 	if (s->udp_fd >= 0)

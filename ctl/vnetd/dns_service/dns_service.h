@@ -28,6 +28,10 @@ struct dns_service *dns_service_start(struct loop *loop, const struct netdef *de
 struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
 					 const struct sockaddr_in *ups, size_t n_ups, int udp_fd,
 					 int tcp_fd, char *err, size_t errlen);
+/* Read UDP queries from pkt_fd too (guest_udp_socket on the bridge, port
+ * 53, those to the gateway: before the host's INPUT chain; the UDP socket
+ * then only sends). Takes pkt_fd; 0 or -EIO. */
+int dns_service_guest_socket(struct dns_service *s, int pkt_fd);
 /* UDP and TCP (listening) on ip:53: CAP_NET_BIND_SERVICE. 0 or -errno. */
 int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen);
 void dns_service_stop(struct dns_service *s); /* NULL accepted */

@@ -245,11 +245,8 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	struct dp_net_cfg cfg = {
 		.net_id = n->id, .mode = d->mode, .gw = d->ip, .prefix = d->prefix,
 		.uplink_ifindex = n->uplink_ifindex,
-		/* issue 19: services (as before) until the XML can say otherwise;
-		 * NETDEF_HOST_BUILTIN (all) then */
-		.host_access = d->host_access	     ? d->host_access
-			       : d->mode == NETDEF_MODE_OPEN ? NETDEF_HOST_ALL /* open: no rules */
-							     : NETDEF_HOST_SERVICES,
+		/* issue 19: libvirt's behaviour (all) unless the definition says */
+		.host_access = d->host_access ? d->host_access : NETDEF_HOST_BUILTIN,
 		.services = services, .n_services = d->n_host_services,
 		.nat_addr_start = d->nat_addr_start, .nat_addr_end = d->nat_addr_end,
 		.nat_port_start = d->nat_port_start, .nat_port_end = d->nat_port_end,

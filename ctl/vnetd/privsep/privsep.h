@@ -28,17 +28,17 @@
  * touches a map, psm_check_from_core() what the child runs. */
 #define PSM_ERR_MAX 200		/* error text in a result, incl. NUL */
 #define PSM_MAX_UPSTREAMS 4
-#define PSM_MAX_FDS 2		/* descriptors one message may carry */
+#define PSM_MAX_FDS 3		/* descriptors one message may carry */
 
 enum psm_type {
 	PSM_NONE,
 	/* core -> child */
 	PSM_NETDEF,	  /* a network's definition, before its services start */
-	PSM_DNS_START,	  /* + UDP and TCP sockets on gw:53 */
+	PSM_DNS_START,	  /* + UDP and TCP sockets on gw:53, the bridge's packet socket (port 53) */
 	PSM_DNS_STOP,	  /* answered by PSM_RESULT */
 	PSM_DNS_NAME,	  /* a configured name (host-add) */
 	PSM_DNS_LEASE,	  /* a lease's name: bound (with hostname) or gone */
-	PSM_DHCP_START,	  /* + the UDP socket on port 67 */
+	PSM_DHCP_START,	  /* + the UDP socket on port 67, the bridge's packet socket (port 67) */
 	PSM_DHCP_STOP,
 	PSM_HOST_ADD,	  /* vnetctl host-add: answered by PSM_RESULT */
 	PSM_SNOOP_START,  /* + the AF_PACKET socket of a bridge-mode network */

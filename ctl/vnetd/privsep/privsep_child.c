@@ -155,11 +155,11 @@ static void dispatch(const struct psm_hdr *h, int *fds)
 {
 	switch (h->type) {
 	case PSM_NETDEF: on_netdef((const void *)h); break;
-	case PSM_DNS_START: child_dns_start((const void *)h, fds[0], fds[1]); break;
+	case PSM_DNS_START: child_dns_start((const void *)h, fds[0], fds[1], fds[2]); break;
 	case PSM_DNS_STOP: child_dns_stop((const void *)h); break;
 	case PSM_DNS_NAME: child_dns_name((const void *)h); break;
 	case PSM_DNS_LEASE: child_dns_lease((const void *)h); break;
-	case PSM_DHCP_START: child_dhcp_start((const void *)h, fds[0]); break;
+	case PSM_DHCP_START: child_dhcp_start((const void *)h, fds[0], fds[1]); break;
 	case PSM_DHCP_STOP: child_dhcp_stop((const void *)h); break;
 	case PSM_HOST_ADD: child_host_add((const void *)h); break;
 	case PSM_SNOOP_START: child_snoop_start((const void *)h, fds[0]); break;
@@ -208,7 +208,7 @@ static ssize_t recv_msg(int *fds)
 	ssize_t n = recvmsg(CHILD_CHAN, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	unsigned n_fds;
 
-	fds[0] = fds[1] = -1;
+	fds[0] = fds[1] = fds[2] = -1;
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return -1;
 	if (n <= 0)

@@ -40,11 +40,11 @@ void child_send(const void *msg); /* exits if the core cannot be told */
 void child_result(uint32_t seq, int rc, const char *err);
 struct child_net *child_net(uint32_t id, int create);
 
-void child_dns_start(const struct psm_dns_start *m, int udp_fd, int tcp_fd);
+void child_dns_start(const struct psm_dns_start *m, int udp_fd, int tcp_fd, int pkt_fd);
 void child_dns_stop(const struct psm_seq *m);
 void child_dns_name(const struct psm_dns_name *m);
 void child_dns_lease(const struct psm_dns_lease *m);
-void child_dhcp_start(const struct psm_dhcp_start *m, int fd);
+void child_dhcp_start(const struct psm_dhcp_start *m, int fd, int pkt_fd);
 void child_dhcp_stop(const struct psm_seq *m);
 void child_host_add(const struct psm_host_add *m);
 void child_snoop_start(const struct psm_net *m, int fd);

@@ -31,7 +31,7 @@ static void maybe_free(struct child_net *n)
 	n->def = NULL;
 }
 
-void child_dns_start(const struct psm_dns_start *m, int udp_fd, int tcp_fd)
+void child_dns_start(const struct psm_dns_start *m, int udp_fd, int tcp_fd, int pkt_fd)
 {
 	struct child_net *n = child_net(m->in.net_id, 0);
 	char err[PSM_ERR_MAX] = "";
@@ -39,6 +39,7 @@ void child_dns_start(const struct psm_dns_start *m, int udp_fd, int tcp_fd)
 	if (!n) {
 		close(udp_fd);
 		close(tcp_fd);
+		close(pkt_fd);
 		child_result(m->seq, -ENOENT, "dns: no definition for the network");
 		return;
 	}
@@ -46,6 +47,10 @@ void child_dns_start(const struct psm_dns_start *m, int udp_fd, int tcp_fd)
 	n->dns_in = m->in;
 	n->dns = dns_service_start_on(child.loop, n->def, m->ups, m->n_ups, udp_fd, tcp_fd, err,
 				      sizeof(err));
+	if (!n->dns)
+		close(pkt_fd);
+	else if (dns_service_guest_socket(n->dns, pkt_fd))
+		log_warn("dns %s: cannot watch the bridge's packet socket", n->def->name);
 	child_result(m->seq, n->dns ? 0 : -EIO, err);
 	maybe_free(n);
 }
@@ -132,7 +137,7 @@ void child_port_gone(const struct psm_port_gone *m)
 		dhcp_service_port_gone(n->dhcp, m->ifindex);
 }
 
-void child_dhcp_start(const struct psm_dhcp_start *m, int fd)
+void child_dhcp_start(const struct psm_dhcp_start *m, int fd, int pkt_fd)
 {
 	struct child_net *n = child_net(m->in.net_id, 0);
 	struct dhcp_hooks hooks = { lease_bound, lease_gone, origin, n };
@@ -140,6 +145,7 @@ void child_dhcp_start(const struct psm_dhcp_start *m, int fd)
 
 	if (!n) {
 		close(fd);
+		close(pkt_fd);
 		child_result(m->seq, -ENOENT, "dhcp: no definition for the network");
 		return;
 	}
@@ -149,6 +155,10 @@ void child_dhcp_start(const struct psm_dhcp_start *m, int fd)
 	n->dhcp_in = m->in; /* the leases loaded now are reported as this instance */
 	n->dhcp = dhcp_service_start_on(child.loop, n->def, path, &hooks, fd, m->ifindex, err,
 					sizeof(err));
+	if (!n->dhcp)
+		close(pkt_fd);
+	else if (dhcp_service_guest_socket(n->dhcp, pkt_fd))
+		log_warn("dhcp %s: cannot watch the bridge's packet socket", n->def->name);
 	child_result(m->seq, n->dhcp ? 0 : -EIO, err);
 	maybe_free(n);
 }

@@ -12,11 +12,11 @@
  * descriptors it carries. */
 #define PSM_TYPES(X)                                                   \
 	X(PSM_NETDEF, struct psm_netdef, "netdef", 0, 0)               \
-	X(PSM_DNS_START, struct psm_dns_start, "dns_start", 0, 2)      \
+	X(PSM_DNS_START, struct psm_dns_start, "dns_start", 0, 3)      \
 	X(PSM_DNS_STOP, struct psm_seq, "dns_stop", 0, 0)              \
 	X(PSM_DNS_NAME, struct psm_dns_name, "dns_name", 0, 0)         \
 	X(PSM_DNS_LEASE, struct psm_dns_lease, "dns_lease", 0, 0)      \
-	X(PSM_DHCP_START, struct psm_dhcp_start, "dhcp_start", 0, 1)   \
+	X(PSM_DHCP_START, struct psm_dhcp_start, "dhcp_start", 0, 2)   \
 	X(PSM_DHCP_STOP, struct psm_seq, "dhcp_stop", 0, 0)            \
 	X(PSM_HOST_ADD, struct psm_host_add, "host_add", 0, 0)         \
 	X(PSM_SNOOP_START, struct psm_net, "snoop_start", 0, 1)        \

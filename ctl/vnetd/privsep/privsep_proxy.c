@@ -28,6 +28,7 @@ struct dns_proxy {
 	uint32_t net_id, gen;
 	const struct netdef *def;
 	int udp_fd, tcp_fd;
+	int pkt_fd;		/* guests' queries before the host's INPUT chain */
 	uint32_t n_ups;
 	struct sockaddr_in ups[PSM_MAX_UPSTREAMS];
 	pid_t ctr_pid;		/* the child that counted last */
@@ -39,6 +40,7 @@ struct dhcp_proxy {
 	uint32_t net_id, gen;
 	const struct netdef *def;
 	int fd, ifindex;
+	int pkt_fd;		/* guests' requests before the host's INPUT chain */
 	struct dhcp_hooks hooks;
 	struct lease_mirror *leases;
 	uint32_t start_seq;	/* a resent start: its answer sweeps stale leases */
@@ -140,12 +142,32 @@ void privsep_stop_service(unsigned type, uint32_t net_id, uint32_t gen)
 	privsep_call(&m, NULL, PSM_RESULT, m.seq, &r);
 }
 
+/* The service's packet socket on the bridge for guests' requests to port,
+ * read before the host's INPUT chain (issue 19.2, lib/util/pktsock.c);
+ * the ordinary socket udp_fd then only sends. The packet socket, or -1. */
+static int guest_sockets(const char *bridge, uint16_t port, int udp_fd, const char *what,
+			 char *err, size_t errlen)
+{
+	int fd = guest_udp_socket(bridge, port);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: packet socket on %s: %s", what, bridge, strerror(-fd));
+		return -1;
+	}
+	if (sock_no_receive(udp_fd)) {
+		snprintf(err, errlen, "%s: socket filter: %s", what, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* ---- DNS ---------------------------------------------------------------------- */
 
 static int dns_send_start(struct dns_proxy *p, int async, char *err, size_t errlen)
 {
 	struct psm_dns_start m;
-	int fds[2] = { p->udp_fd, p->tcp_fd };
+	int fds[3] = { p->udp_fd, p->tcp_fd, p->pkt_fd };
 
 	privsep_send_netdef(p->net_id, p->def);
 	psm_init(&m, PSM_DNS_START);
@@ -172,6 +194,13 @@ struct dns_proxy *dns_proxy_start(const struct netdef *def, uint32_t net_id,
 		free(p);
 		return NULL;
 	}
+	p->pkt_fd = guest_sockets(def->bridge, 53, p->udp_fd, "dns", err, errlen);
+	if (p->pkt_fd < 0) {
+		close(p->udp_fd);
+		close(p->tcp_fd);
+		free(p);
+		return NULL;
+	}
 	if (reg((void **)dnss, p) || dns_send_start(p, 0, err, errlen)) {
 		if (!err[0])
 			snprintf(err, errlen, "dns: too many networks");
@@ -189,6 +218,7 @@ void dns_proxy_stop(struct dns_proxy *p)
 	unreg((void **)dnss, p);
 	close(p->udp_fd);
 	close(p->tcp_fd);
+	close(p->pkt_fd);
 	free(p);
 }
 
@@ -303,6 +333,7 @@ uint32_t dns_proxy_gen(const struct dns_proxy *p)
 static int dhcp_send_start(struct dhcp_proxy *p, int async, char *err, size_t errlen)
 {
 	struct psm_dhcp_start m;
+	int fds[2] = { p->fd, p->pkt_fd };
 
 	privsep_send_netdef(p->net_id, p->def);
 	psm_init(&m, PSM_DHCP_START);
@@ -310,7 +341,7 @@ static int dhcp_send_start(struct dhcp_proxy *p, int async, char *err, size_t er
 	m.seq = privsep_seq();
 	m.ifindex = p->ifindex;
 	p->start_seq = async ? m.seq : 0;
-	return send_start(&m, &p->fd, m.seq, async, "DHCP", p->def->name, err, errlen);
+	return send_start(&m, fds, m.seq, async, "DHCP", p->def->name, err, errlen);
 }
 
 struct dhcp_proxy *dhcp_proxy_start(const struct netdef *def, uint32_t net_id,
@@ -327,7 +358,10 @@ struct dhcp_proxy *dhcp_proxy_start(const struct netdef *def, uint32_t net_id,
 	p->gen = privsep_new_gen();
 	p->hooks = *hooks;
 	p->fd = dhcp_service_socket(def->bridge, &p->ifindex, err, errlen);
-	if (p->fd < 0) {
+	p->pkt_fd = p->fd < 0 ? -1 : guest_sockets(def->bridge, 67, p->fd, "dhcp", err, errlen);
+	if (p->pkt_fd < 0) {
+		if (p->fd >= 0)
+			close(p->fd);
 		lease_mirror_free(p->leases);
 		free(p);
 		return NULL;
@@ -350,6 +384,7 @@ void dhcp_proxy_stop(struct dhcp_proxy *p)
 	privsep_stop_service(PSM_DHCP_STOP, p->net_id, p->gen);
 	unreg((void **)dhcps, p);
 	close(p->fd);
+	close(p->pkt_fd);
 	lease_mirror_free(p->leases);
 	free(p);
 }

@@ -60,7 +60,8 @@ for mode in learn off; do
 		vnetctl port-add "${p%:*}" "vif${p#*:}.0" --filter $mode >/dev/null ||
 			fail "port-add vif${p#*:}.0 --filter $mode"
 	done
-	vnetctl port-list default | grep vif1.0 | grep -qw $mode ||
+	vnetctl port-list default | grep vif1.0 | grep -qw $mode &&
+		vnetctl --json net-info default | grep -q "vif1.0 $mode" ||
 		fail "port-list does not show mode $mode: $(vnetctl port-list default)"
 	inguest 7 ip link set eth0 down	# the thief waits
 	ping_ok 1 $WAN_IP || fail "$mode: static guest on NAT cannot reach the wan"

@@ -653,10 +653,37 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 	return netstore_save(n->mgr, n);
 }
 
+/* "vif1.0 learn 10.0.0.5(learned); vif2.0 off isolated": each port's mode
+ * and bound addresses in one line (net-info; port-list has the table). */
+static struct json_object *port_policy_line(struct network *n)
+{
+	struct json_object *ports = network_ports_json(n), *r, *v;
+	char line[1024] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < json_object_array_length(ports) && len < sizeof(line); i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i);
+		const char *f = json_object_object_get_ex(p, "filter", &v) ? json_object_get_string(v)
+									    : "?";
+		const char *a = json_object_object_get_ex(p, "addrs", &v) ? json_object_get_string(v)
+									   : "";
+		bool iso = json_object_object_get_ex(p, "isolated", &v) && json_object_get_boolean(v);
+
+		json_object_object_get_ex(p, "ifname", &v);
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s%s%s%s",
+					i ? "; " : "", json_object_get_string(v), f,
+					iso ? " isolated" : "", a[0] ? " " : "", a);
+	}
+	r = json_object_new_string(line);
+	json_object_put(ports);
+	return r;
+}
+
 struct json_object *network_info_json(struct network *n)
 {
 	struct json_object *o = json_object_new_object();
 	const struct netdef *d = n->def;
+	enum netdef_filter f;
 	char buf[64];
 
 	json_object_object_add(o, "name", json_object_new_string(d->name));
@@ -678,5 +705,16 @@ struct json_object *network_info_json(struct network *n)
 		json_object_object_add(o, "warnings", json_object_new_string(d->warnings));
 	json_object_object_add(o, "ports", json_object_new_int(n->n_ports));
 	json_object_object_add(o, "id", json_object_new_int(n->id));
+	/* guest policy (issue 19): the network's level, as its ports inherit
+	 * it; each port's own mode and addresses: port-list */
+	f = d->policy.filter ? d->policy.filter
+	    : d->mode == NETDEF_MODE_OPEN ? NETDEF_FILTER_OFF : NETDEF_FILTER_BUILTIN;
+	json_object_object_add(o, "filter", json_object_new_string(
+		f == NETDEF_FILTER_OFF ? "off" : f == NETDEF_FILTER_LEARN ? "learn" : "strict"));
+	json_object_object_add(o, "host_access", json_object_new_string(
+		d->host_access == NETDEF_HOST_SERVICES ? "services"
+		: d->host_access == NETDEF_HOST_NONE ? "none" : "all"));
+	if (n->state == NETWORK_ACTIVE && n->n_ports)
+		json_object_object_add(o, "port_policy", port_policy_line(n));
 	return o;
 }

@@ -94,7 +94,7 @@ inguest 1 ping -c 1 -W 2 "$ip2" >/dev/null || fail "no guest 2 afterwards"
 # MAC, to the port's own MAC (the kernel would forward those), or forwarded
 # by the host itself with a guest source (the uplink guard).
 cat >"$TMP/rt.xml" <<'X'
-<network><name>rt</name><forward mode='route'/><bridge name='vnbr1'/>
+<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>rt</name><forward mode='route'/><bridge name='vnbr1'/><vnet:hostAccess mode='services'/>
   <ip address='10.88.0.1' netmask='255.255.255.0'>
     <dhcp><range start='10.88.0.10' end='10.88.0.20'/></dhcp></ip></network>
 X

@@ -55,14 +55,20 @@ int vnet_port_xdpf(struct xdp_md *ctx)
 	return xdp_verdict(&p, port_ingress(&p), 1);
 }
 
-/* Egress of a port with paced inbound traffic (<bandwidth><inbound> of the
- * port or its network; vnetd attaches it with the fq qdisc, qos.h). */
+/* Egress of a port with an ingress ACL (what the kernel delivers, acl.h)
+ * or paced inbound traffic (<bandwidth><inbound> of the port or its
+ * network; vnetd attaches it with the fq qdisc, qos.h). */
 SEC("tc")
 int vnet_port_qos(struct __sk_buff *skb)
 {
 	struct pkt p = {};
+	int r;
 
 	pkt_init(&p, skb, 1);
+	r = acl_port_egress(&p);
+	if (r != TC_ACT_OK)
+		return r;
+	pkt_reload(&p);	/* the parser may have pulled */
 	return qos_port_egress(&p);
 }
 

@@ -15,6 +15,8 @@
 
 #include "parse.h"
 #include "maps.h"
+#include "route.h"
+#include "counters.h"
 
 /* The packet as an ACL sees it, as it is or will be on the guest's wire. */
 struct acl_tuple {
@@ -229,6 +231,44 @@ static __always_inline enum vnet_drop acl_to_guest(const struct hdrs *h, __u32 i
 	else
 		t.dport = dport;
 	return acl_judge(ifindex, VNET_ACL_DIR_IN, &t);
+}
+
+/* Redirect into guest port ifindex, judged by its ingress ACL where the
+ * redirect skips the port's egress (a veth's peer, the devmap); through
+ * the egress the port's egress program judges it (acl_port_egress), as
+ * everything else the port receives: once either way. */
+static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h, __u32 ifindex,
+					     const struct vnet_port *dst, __u32 daddr, __u16 dport)
+{
+	enum act a = set_redirect(p, ifindex, dst->kind, dst->hook);
+
+	if (a == ACT_REDIRECT && p->how != REDIR_EGRESS && acl_to_guest(h, ifindex, daddr, dport))
+		return drop(p, VNET_DROP_ACL);
+	return a;
+}
+
+/* The port's egress (vnet_port_qos, attached while the port has an
+ * ingress ACL): what the kernel delivers -- the bridge's floods and
+ * unknown unicast, the host's own packets -- and vnet's redirects through
+ * the egress. TC_ACT_OK: go on (to pacing). */
+static __always_inline int acl_port_egress(struct pkt *p)
+{
+	__u32 ifindex = p->ifindex;
+	struct vnet_port *port;
+	struct acl_tuple t;
+	struct hdrs h = {};
+
+	if (!bpf_map_lookup_elem(&acl_port_map, &ifindex))
+		return TC_ACT_OK;
+	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
+		return TC_ACT_OK;	/* IPv4 only, as at ingress */
+	acl_tuple_of(&t, &h);
+	if (acl_judge(ifindex, VNET_ACL_DIR_IN, &t) == VNET_DROP_NONE)
+		return TC_ACT_OK;
+	port = bpf_map_lookup_elem(&port_map, &ifindex);
+	p->net_id = port ? port->net_id : 0;
+	count_verdict(p, ACT_DROP, VNET_DROP_ACL, 0);
+	return TC_ACT_SHOT;
 }
 
 #endif

@@ -33,13 +33,11 @@ static __always_inline enum act deliver_to(struct pkt *p, const struct hdrs *h, 
 					   const struct vnet_port *dst, const struct vnet_net *net,
 					   const __u8 *mac, __u32 addr, __u16 port)
 {
-	enum vnet_drop r = acl_to_guest(h, ifindex, addr, port);	/* its ingress ACL */
+	enum vnet_drop r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
 
-	if (!r)
-		r = nat_apply(p, h, 0, addr, port, net->bridge_mac, mac);
 	if (r)
 		return drop(p, r);
-	return set_redirect(p, ifindex, dst->kind, dst->hook);
+	return acl_redirect(p, h, ifindex, dst, addr, port);	/* its ingress ACL */
 }
 
 /* Translate (ct) or just route (route mode) to a guest port. */

@@ -125,9 +125,8 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 		return ACT_PASS;
 	if (port->flags & dst->flags & VNET_PORT_ISOLATED)
 		return drop(p, VNET_DROP_PORT_ISOLATED);
-	if (acl_to_guest(h, out, h->daddr, h->proto == IPPROTO_ICMP_ ? h->sport : h->dport))
-		return drop(p, VNET_DROP_ACL);	/* the destination's ingress ACL */
-	return set_redirect(p, out, dst->kind, dst->hook);
+	return acl_redirect(p, h, out, dst, h->daddr,
+			    h->proto == IPPROTO_ICMP_ ? h->sport : h->dport);
 }
 
 /* IPv6 from a checked source: a group MAC goes to the bridge, which floods

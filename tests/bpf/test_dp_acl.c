@@ -205,10 +205,12 @@ static void test_ingress(void **state)
 	assert_int_equal(dp_acl_port_set(W.dp, W.p2, 5, 0), 0);
 	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 5000, 9000, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
-	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_DROP);
+	/* XDP cannot redirect into p2 (a tc port): passed on unjudged, p2's
+	 * ingress ACL judges it at the tc program or the port's egress */
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_PASS);
 	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 5000, 9001, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
-	assert_int_equal(hits(5, 0), 2);
+	assert_int_equal(hits(5, 0), 1);
 	/* p1's own egress is not p2's ingress: p1 -> FAR passes */
 	assert_int_equal(out_udp(5100, 9000), TC_REDIRECT);
 	/* the reply to that flow, into p1: judged once p1 has the ACL */
@@ -219,6 +221,33 @@ static void test_ingress(void **state)
 	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_SHOT);
 	assert_int_equal(hits(5, 1), 1);
 	detach();
+}
+
+/* What the kernel delivers into a port (bridge floods, the host's own
+ * packets) meets the port's ingress ACL at its egress: the egress program
+ * is attached while the port has one. */
+static void test_ingress_at_egress(void **state)
+{
+	static const char *const rules[] = { "drop in udp dport=9000" };
+	struct frame f;
+
+	NEED_WORLD();
+	acl_set(ACL_ALLOW, rules, 1);
+	load(9);
+	assert_int_not_equal(system("tc filter show dev p2 egress | grep -q vnet_port_qos"), 0);
+	assert_int_equal(dp_acl_port_set(W.dp, W.p2, 9, 0), 0);
+	assert_int_equal(system("tc filter show dev p2 egress | grep -q vnet_port_qos"), 0);
+	build(&f, BCAST, BRMAC, GW, "192.168.122.255", IPPROTO_UDP, 5000, 9000, 0);
+	assert_int_equal(run_tc("vnet_port_qos", &f, W.p2, NULL), TC_SHOT);
+	build(&f, MAC2, BRMAC, GW, GUEST2, IPPROTO_UDP, 5000, 9001, 0);
+	assert_int_equal(run_tc("vnet_port_qos", &f, W.p2, NULL), TC_OK);
+	assert_int_equal(hits(9, 0), 1);
+	/* no ACL, no judging there (and the program goes) */
+	assert_int_equal(dp_acl_port_set(W.dp, W.p2, 0, 0), 0);
+	assert_int_not_equal(system("tc filter show dev p2 egress | grep -q vnet_port_qos"), 0);
+	build(&f, BCAST, BRMAC, GW, "192.168.122.255", IPPROTO_UDP, 5000, 9000, 0);
+	assert_int_equal(run_tc("vnet_port_qos", &f, W.p2, NULL), TC_OK);
+	assert_int_equal(hits(9, 0), 1);
 }
 
 /* Default drop both ways on p1, one allow rule out: the flow's replies
@@ -321,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_port_ranges),
 		cmocka_unit_test(test_icmp_type),
 		cmocka_unit_test(test_ingress),
+		cmocka_unit_test(test_ingress_at_egress),
 		cmocka_unit_test(test_replies_of_allowed_flows),
 		cmocka_unit_test(test_change_is_atomic),
 		cmocka_unit_test(test_thousand_rules),

@@ -76,7 +76,7 @@ vnetctl acl-rule-del guard 0 >/dev/null || fail "acl-rule-del"
 inguest 1 ping -c 2 -W 1 $WAN_IP >/dev/null || fail "the ping is still dropped after acl-rule-del"
 expect_fail vnetctl acl-rule-del guard 7
 
-log "an ingress ACL on one port: echo requests into guest 2 dropped"
+log "an ingress ACL on one port: echo requests into guest 2 dropped, from a guest or the host"
 cat >"$TMP/noping.xml" <<EOF
 <acl name='noping'>
   <rule action='drop' direction='in' proto='icmp' icmpType='8'/>
@@ -86,11 +86,14 @@ vnetctl acl-define "$TMP/noping.xml" >/dev/null || fail "acl-define noping"
 inguest 1 ping -c 1 -W 1 "$ip2" >/dev/null || fail "guest 1 cannot reach guest 2 before"
 vnetctl acl-attach default --port vif2.0 --ingress noping >/dev/null || fail "acl-attach --port"
 inguest 1 ping -c 2 -W 1 "$ip2" >/dev/null 2>&1 && fail "guest 1's ping reached guest 2"
+# what the kernel delivers (the host's own ping) meets it at the port's egress
+inhost ping -c 2 -W 1 "$ip2" >/dev/null 2>&1 && fail "the host's ping reached guest 2"
 inguest 2 ping -c 2 -W 1 "$ip1" >/dev/null || fail "guest 2's own ping (and its reply) failed"
 [ "$(hits noping 0)" -ge 2 ] || fail "noping's rule: $(hits noping 0) hits"
 expect_fail vnetctl acl-undefine noping	# attached
 vnetctl acl-detach default --port vif2.0 >/dev/null || fail "acl-detach"
 inguest 1 ping -c 1 -W 1 "$ip2" >/dev/null || fail "guest 1 cannot reach guest 2 after detach"
+inhost ping -c 1 -W 1 "$ip2" >/dev/null || fail "the host cannot reach guest 2 after detach"
 vnetctl acl-undefine noping >/dev/null || fail "acl-undefine"
 [ -f "$TMP/conf/acls/noping.xml" ] && fail "the undefined ACL's file is left"
 

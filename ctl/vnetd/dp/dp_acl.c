@@ -177,6 +177,15 @@ void dp_acl_hits(struct datapath *dp, unsigned slot, const struct acl *a, uint64
 	table_hits(dp, slot, ACL_TABLE_OUT, a, hits, dflt, est);
 }
 
+static bool dp_qos_paced(struct datapath *dp, int ifindex)
+{
+	struct vnet_qos q;
+	__u32 k = (__u32)ifindex;
+
+	return bpf_map_lookup_elem(DP_MAP_FD(dp, qos_map), &k, &q) == 0 &&
+	       (q.flags & VNET_QOS_PACE);
+}
+
 int dp_acl_port_set(struct datapath *dp, int ifindex, unsigned in_slot, unsigned out_slot)
 {
 	struct vnet_acl_port v = { 0 };
@@ -188,9 +197,15 @@ int dp_acl_port_set(struct datapath *dp, int ifindex, unsigned in_slot, unsigned
 		v.in_t = VNET_ACL_TABLE(in_slot, VNET_ACL_DIR_IN);
 	if (out_slot)
 		v.out_t = VNET_ACL_TABLE(out_slot, VNET_ACL_DIR_OUT);
-	if (!v.in_t && !v.out_t) {
+	if (!v.in_t && !v.out_t)
 		bpf_map_delete_elem(DP_MAP_FD(dp, acl_port_map), &k);
-		return 0;
-	}
-	return bpf_map_update_elem(DP_MAP_FD(dp, acl_port_map), &k, &v, BPF_ANY) ? -errno : 0;
+	else if (bpf_map_update_elem(DP_MAP_FD(dp, acl_port_map), &k, &v, BPF_ANY))
+		return -errno;
+	/* what the kernel delivers into the port (bridge floods, the host's
+	 * own packets) is judged at its egress */
+	if (v.in_t)
+		return dp_attach_qos(dp, ifindex);
+	if (!dp_qos_paced(dp, ifindex))
+		dp_detach_qos(dp, ifindex);
+	return 0;
 }

@@ -230,15 +230,21 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 	return r;
 }
 
-/* The pacing program on a port's egress (bpf/lib/qos.h; dp_qos.c puts the
- * fq qdisc there). */
+/* The port's egress program (vnet_port_qos): its ingress ACL for what the
+ * kernel delivers (bpf/lib/acl.h), then pacing (bpf/lib/qos.h; dp_qos.c
+ * puts the fq qdisc there). Attached while either needs it. */
 int dp_attach_qos(struct datapath *dp, int ifindex)
 {
 	return tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(dp->skel->progs.vnet_port_qos));
 }
 
-int dp_detach_qos(int ifindex)
+int dp_detach_qos(struct datapath *dp, int ifindex)
 {
+	struct vnet_acl_port ap;
+	__u32 k = (__u32)ifindex;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, acl_port_map), &k, &ap) == 0 && ap.in_t)
+		return 0;	/* still judges the port's ingress ACL */
 	return tc_detach(ifindex, BPF_TC_EGRESS);
 }
 

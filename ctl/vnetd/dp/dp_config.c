@@ -392,7 +392,8 @@ int dp_port_del(struct datapath *dp, int ifindex)
 	bpf_map_delete_elem(pfd, &key);
 	dp_tx_port(dp, key, 0);
 	bpf_map_delete_elem(DP_MAP_FD(dp, port_stats), &key);
-	bpf_map_delete_elem(DP_MAP_FD(dp, acl_port_map), &key);
+	if (dp_acl_port_set(dp, ifindex, 0, 0))	/* its egress program too, if only for ACLs */
+		bpf_map_delete_elem(DP_MAP_FD(dp, acl_port_map), &key);
 	purge_matching(DP_MAP_FD(dp, fdb_map), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_fdb), match_fdb_port, &key);
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),

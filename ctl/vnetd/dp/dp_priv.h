@@ -99,7 +99,9 @@ void dp_owner_purge(struct datapath *dp, uint32_t net_id, uint32_t ifindex);
 
 /* dp_attach.c: the pacing program on a port's egress; dp_qos.c */
 int dp_attach_qos(struct datapath *dp, int ifindex);
-int dp_detach_qos(int ifindex);
+/* The port's egress program also judges its ingress ACL (frames the
+ * kernel delivers): dp_detach_qos keeps it while the port has one. */
+int dp_detach_qos(struct datapath *dp, int ifindex);
 void dp_qos_open(struct datapath *dp);
 void dp_port_qos_clear(struct datapath *dp, int ifindex);
 void dp_qos_dir_of(const struct netdef_bw *bw, int police, struct vnet_qos_dir *d);

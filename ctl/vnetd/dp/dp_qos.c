@@ -221,7 +221,7 @@ int dp_port_qos_set(struct datapath *dp, int ifindex, const struct netdef_bandwi
 		return r;
 	}
 	if (had && !(q.flags & VNET_QOS_PACE)) {
-		dp_detach_qos(ifindex);
+		dp_detach_qos(dp, ifindex);
 		nl_qdisc(ifindex, 0);
 	}
 	qos_sync(dp);
@@ -235,7 +235,7 @@ void dp_port_qos_clear(struct datapath *dp, int ifindex)
 
 	if (bpf_map_lookup_elem(DP_MAP_FD(dp, qos_map), &key, &q) == 0) {
 		if (q.flags & VNET_QOS_PACE) {
-			dp_detach_qos(ifindex);
+			dp_detach_qos(dp, ifindex);
 			nl_qdisc(ifindex, 0);	/* gone with the device, if it went */
 		}
 		bpf_map_delete_elem(DP_MAP_FD(dp, qos_map), &key);

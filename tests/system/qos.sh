@@ -43,18 +43,30 @@ e = json.load(open(sys.argv[1]))["end"]
 s = e.get("sum_received") or e["sum"]
 print(int(s["bits_per_second"] / 1e6))' "$TMP/iperf.json"
 }
-within() {	# within MBITS WHAT: 95..105
-	[ "$1" -ge 95 ] && [ "$1" -le 105 ] || fail "$2: $1 Mbit/s, not 100 +-5 %"
-	log "$2: $1 Mbit/s"
+# within WHAT SERVER G DST [iperf3 args]: the rate is 100 Mbit/s +-5 %. A
+# machine busy with other work (load 13 on 2 CPUs seen) can starve iperf3
+# itself: a miss is measured once more before it fails.
+within() {
+	local what=$1 srv=$2 r try
+	shift 2
+	for try in 1 2; do
+		iperf_server "$srv"
+		r=$(rate "$@")
+		if [ "$r" -ge 95 ] && [ "$r" -le 105 ]; then
+			log "$what: $r Mbit/s"
+			return 0
+		fi
+		log "$what: $r Mbit/s (try $try, load $(cut -d' ' -f1 /proc/loadavg))"
+	done
+	fail "$what: $r Mbit/s, not 100 +-5 %"
 }
 check_limits() {	# $1: when
-	local r
-	iperf_server wan; r=$(rate 1 $WAN_IP); within "$r" "$1: TCP guest 1 -> wan (outbound)"
-	iperf_server wan; r=$(rate 1 $WAN_IP -R); within "$r" "$1: TCP wan -> guest 1 (inbound)"
-	iperf_server wan; r=$(rate 1 $WAN_IP -u -b 300M -w 4M); within "$r" "$1: UDP guest 1 -> wan"
-	iperf_server wan; r=$(rate 1 $WAN_IP -u -b 300M -w 4M -R); within "$r" "$1: UDP wan -> guest 1"
+	within "$1: TCP guest 1 -> wan (outbound)" wan 1 $WAN_IP
+	within "$1: TCP wan -> guest 1 (inbound)" wan 1 $WAN_IP -R
+	within "$1: UDP guest 1 -> wan" wan 1 $WAN_IP -u -b 300M -w 4M
+	within "$1: UDP wan -> guest 1" wan 1 $WAN_IP -u -b 300M -w 4M -R
 	# port to port: guest 2 (unlimited) into guest 1's limited inbound
-	iperf_server g1; r=$(rate 2 "$(guest_ip 1)"); within "$r" "$1: TCP guest 2 -> guest 1"
+	within "$1: TCP guest 2 -> guest 1" g1 2 "$(guest_ip 1)"
 }
 check_limits "after port-add"
 

@@ -53,13 +53,21 @@ run() {
 }
 servers() { for p in 5201 5202; do inwan iperf3 -s -1 -D -p $p; done; sleep 0.3; }
 
-servers
-run 1 5201 "$TMP/a.json" || fail "iperf3 guest 1"
-r=$(mbits "$TMP/a.json"); log "guest 1 -> wan (default portgroup, 50 Mbit/s): $r"
-[ "$r" -ge 47 ] && [ "$r" -le 53 ] || fail "portgroup limit: $r Mbit/s, not 50 +-5 %"
-run 2 5202 "$TMP/b.json" || fail "iperf3 guest 2"
-r=$(mbits "$TMP/b.json"); log "guest 2 -> wan (own 100 Mbit/s, over the portgroup's): $r"
-[ "$r" -ge 95 ] && [ "$r" -le 105 ] || fail "port-add's own limit: $r Mbit/s, not 100 +-5 %"
+# near WHAT G MBITS: guest G -> wan within 5 % of MBITS; a miss is measured
+# once more (a busy machine can starve iperf3 itself)
+near() {
+	local what=$1 g=$2 want=$3 r try
+	for try in 1 2; do
+		servers
+		run "$g" 5201 "$TMP/a.json" || fail "iperf3 guest $g"
+		r=$(mbits "$TMP/a.json")
+		log "$what: $r Mbit/s (try $try)"
+		[ $((r * 100)) -ge $((want * 95)) ] && [ $((r * 100)) -le $((want * 105)) ] && return 0
+	done
+	fail "$what: $r Mbit/s, not $want +-5 %"
+}
+near "guest 1 -> wan (default portgroup, 50 Mbit/s)" 1 50
+near "guest 2 -> wan (own 100 Mbit/s, over the portgroup's)" 2 100
 
 # the aggregate: guests 1 and 2 receive at once, 100 Mbit/s together
 servers

@@ -124,7 +124,7 @@ int64_t vu_dhcp_next(struct vu_dhcp *d)
 
 int vu_dhcp_add_host(struct vu_dhcp *d, const struct netdef_host *h, char *err, size_t errlen)
 {
-	int r = dhcp_pool_add_static(d->pool, h->mac, h->ip, h->name, time(NULL));
+	int r = dhcp_pool_add_netdef_host(d->pool, h, time(NULL));
 
 	if (r == -EEXIST)
 		snprintf(err, errlen, "that MAC already has another static address");

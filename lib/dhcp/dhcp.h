@@ -323,6 +323,11 @@ struct dhcp_counters *dhcp_pool_counters(struct dhcp_pool *p);
  * validated, so it can only be one the pool has no room for. */
 struct dhcp_pool *dhcp_pool_from_netdef(const struct netdef *def, int64_t now,
 					dhcp_pool_event_cb cb, void *ctx);
+/* One <host> of the definition (by MAC or by name, with or without ip, its
+ * <lease>), as at start and for a host added at runtime; dhcp_pool_add_host's
+ * returns. */
+int dhcp_pool_add_netdef_host(struct dhcp_pool *p, const struct netdef_host *h, int64_t now);
+
 /* Whether def runs a DHCPv4 server: a <range>, or an IPv4 <dhcp> of
  * static hosts only (libvirt serves those too). */
 int dhcp_netdef_serves(const struct netdef *def);

@@ -76,7 +76,7 @@ static void config_options(const struct netdef *def, struct dhcp_pool_config *c)
 		char v[NETDEF_TXT_MAX];
 		int n;
 
-		snprintf(v, sizeof(v), "%s", o->value);
+		snprintf(v, sizeof(v), "%.*s", (int)sizeof(v) - 1, o->value);
 		n = dhcp_option_encode(v, r->data, sizeof(r->data));
 		if (n < 0 || o->code == 0 || o->code == 255 || c->n_opts == DHCP_MAX_RAW_OPTS) {
 			log_warn("dhcp %s: option %u ignored: bad value", def->name, o->code);
@@ -88,21 +88,27 @@ static void config_options(const struct netdef *def, struct dhcp_pool_config *c)
 	}
 }
 
+int dhcp_pool_add_netdef_host(struct dhcp_pool *p, const struct netdef_host *h, int64_t now)
+{
+	/* has_mac/has_ip are new: a host built without them has both */
+	int legacy = !h->has_mac && !h->has_ip;
+	struct dhcp_pool_host hh = { .has_mac = h->has_mac || legacy,
+				     .lease_secs = lease_secs(&h->lease) };
+
+	memcpy(hh.mac, h->mac, 6);
+	if (h->has_ip || legacy)
+		hh.ip = h->ip;
+	snprintf(hh.name, sizeof(hh.name), "%.*s", (int)sizeof(hh.name) - 1, h->name);
+	return dhcp_pool_add_host(p, &hh, now);
+}
+
 static void add_hosts(struct dhcp_pool *p, const struct netdef *def, int64_t now)
 {
 	for (size_t i = 0; i < def->n_hosts && i < NETDEF_MAX_HOSTS; i++) {
 		const struct netdef_host *h = &def->hosts[i];
-		/* has_mac/has_ip are new: a host built without them has both */
-		int legacy = !h->has_mac && !h->has_ip;
-		struct dhcp_pool_host hh = { .has_mac = h->has_mac || legacy,
-					     .lease_secs = lease_secs(&h->lease) };
 
-		memcpy(hh.mac, h->mac, 6);
-		if (h->has_ip || legacy)
-			hh.ip = h->ip;
-		snprintf(hh.name, sizeof(hh.name), "%.*s", (int)sizeof(hh.name) - 1, h->name);
-		if (dhcp_pool_add_host(p, &hh, now))
-			log_warn("dhcp %s: host %s ignored", def->name,
+		if (dhcp_pool_add_netdef_host(p, h, now))
+			log_warn("dhcp %s: host %.*s ignored", def->name, (int)sizeof(h->name) - 1,
 				 h->name[0] ? h->name : inet_ntoa(h->ip));
 	}
 }

@@ -381,7 +381,7 @@ void dhcp_service_stop(struct dhcp_service *s)
 int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, char *err,
 			  size_t errlen)
 {
-	int r = dhcp_pool_add_static(s->pool, h->mac, h->ip, h->name, time(NULL));
+	int r = dhcp_pool_add_netdef_host(s->pool, h, time(NULL));
 
 	switch (r) {
 	case 0:

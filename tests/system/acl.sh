@@ -124,4 +124,15 @@ inguest 2 ping -c 2 -W 1 "$ip1" >/dev/null 2>&1 && fail "an unsolicited ping rea
 vnetctl acl-dumpxml strict | grep -q "default=\"drop\"" || fail "acl-dumpxml: $(vnetctl acl-dumpxml strict)"
 vnetctl acl-detach default --port vif1.0 >/dev/null || fail "acl-detach strict"
 inguest 2 ping -c 1 -W 1 "$ip1" >/dev/null || fail "guest 2 cannot reach guest 1 after detach"
+log "ACLs and attachments survive a vnetd restart"
+vnetctl acl-rule-add guard --index 0 drop out icmp dst=$WAN_IP/32 >/dev/null || fail "add drop rule"
+inguest 1 ping -c 1 -W 1 $WAN_IP >/dev/null 2>&1 && fail "the drop rule let a ping through"
+vnetctl net-dumpxml default | grep -q "egress=.guard" ||
+	fail "the attachment is not in the definition: $(vnetctl net-dumpxml default)"
+vnetd_stop
+vnetd_start
+wait_for 50 vnetctl acl-stats guard || fail "guard is gone after the restart"
+inguest 1 ping -c 2 -W 1 $WAN_IP >/dev/null 2>&1 && fail "the drop rule is gone after the restart"
+[ "$(hits guard 0)" -gt 0 ] || fail "no hits after the restart: $(vnetctl acl-stats guard)"
+inguest 1 ping -c 1 -W 1 "$ip2" >/dev/null || fail "guest 1 cannot reach guest 2 after the restart"
 log "ok"

@@ -37,6 +37,27 @@ static void ports_table(struct json_object *ports)
 	}
 }
 
+/* What the ports' <bandwidth> did (docs/datapath.md, "QoS"): only ports
+ * whose limits acted. */
+static void qos_table(struct json_object *ports)
+{
+	int header = 0;
+
+	for (size_t i = 0; i < json_object_array_length(ports); i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i), *name;
+		long long paced = num(p, "qos_paced_packets"), dropped = num(p, "qos_dropped_packets"),
+			  policed = num(p, "qos_policed_packets");
+
+		if (!paced && !dropped && !policed)
+			continue;
+		if (!header++)
+			printf("  qos:\n    %-12s %12s %12s %12s\n", "Port", "Paced", "Dropped", "Policed");
+		json_object_object_get_ex(p, "ifname", &name);
+		printf("    %-12s %12lld %12lld %12lld\n", json_object_get_string(name), paced, dropped,
+		       policed);
+	}
+}
+
 static void group(const char *title, struct json_object *o)
 {
 	size_t width = 0, n = 0;
@@ -71,8 +92,10 @@ void stats_text(struct json_object *d)
 		if (!json_object_object_get_ex(n, "datapath", NULL))
 			group("counters", n);
 		if (json_object_object_get_ex(n, "datapath", &dp)) {
-			if (json_object_object_get_ex(dp, "ports", &sub))
+			if (json_object_object_get_ex(dp, "ports", &sub)) {
 				ports_table(sub);
+				qos_table(sub);
+			}
 			if (json_object_object_get_ex(dp, "drops", &sub))
 				group("drops by reason", sub);
 			if (json_object_object_get_ex(dp, "conntrack", &sub))

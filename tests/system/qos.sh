@@ -105,6 +105,8 @@ assert "inbound" not in p["vif2.0"] and "outbound" not in p["vif2.0"], p["vif2.0
 	fail "port-list: $(vnetctl --json port-list default)"
 pol=$(net_stat default datapath.drops.qos_policed)
 [ "$pol" -gt 0 ] || fail "no qos_policed drops counted"
+vnetctl stats default | grep -A5 '^  qos:' | grep -q '^    vif1.0 .* [1-9][0-9]*$' ||
+	fail "stats: no qos line for vif1.0: $(vnetctl stats default)"
 vnetctl metrics | grep -q '^vnet_port_qos_policed_packets_total{network="default",port="vif1.0"} [1-9]' ||
 	fail "metrics: no vnet_port_qos_policed_packets_total for vif1.0"
 

@@ -81,6 +81,7 @@ struct network {
 	struct dns_proxy *dns;
 	struct tftp_proxy *tftp;	/* <tftp root>, NULL if none */
 	struct dhcp6_proxy *dhcp6;	/* the IPv6 <ip>'s <dhcp>, NULL if none */
+	struct ra_service *ra;	/* router advertisements (an IPv6 <ip>), NULL if none */
 	size_t n_pending;
 	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */

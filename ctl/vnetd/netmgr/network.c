@@ -14,6 +14,7 @@
 #include "nl/nl.h"
 #include "netmgr.h"
 #include "share/share.h"
+#include "ra_service/ra_service.h"
 #include "guest/guest.h"
 #include "core/core.h"
 #include "dhcp/dhcp.h"
@@ -471,6 +472,14 @@ static int start_services(struct network *n, char *err, size_t errlen)
 
 	if (n->def->mode == NETDEF_MODE_BRIDGE) /* the LAN serves DHCP/DNS; learn its leases */
 		return share_snoop_start(n, err, errlen);
+	if (ra_service_wanted(n->def)) {
+		uint8_t mac[6] = { 0 };
+
+		nl_link_mac(n->def->bridge, mac);
+		n->ra = ra_service_start(m->loop, n->def, n->bridge_ifindex, mac, err, errlen);
+		if (!n->ra)
+			return -EIO;
+	}
 	if (!n->def->has_ip)
 		return 0;
 	if (n->def->dns_enable != NETDEF_NO) { /* <dns enable='no'>: no server at all */
@@ -493,6 +502,8 @@ static int start_services(struct network *n, char *err, size_t errlen)
 
 int network_restart_services(struct network *n, char *err, size_t errlen)
 {
+	ra_service_stop(n->ra);
+	n->ra = NULL;
 	dhcp_proxy_stop(n->dhcp);
 	n->dhcp = NULL;
 	dns_proxy_stop(n->dns);
@@ -508,6 +519,8 @@ static void teardown(struct network *n)
 {
 	n->n_pending = 0;
 	share_snoop_stop(n);
+	ra_service_stop(n->ra);	/* its final RA while the bridge is still there */
+	n->ra = NULL;
 	dhcp_proxy_stop(n->dhcp);
 	n->dhcp = NULL;
 	dns_proxy_stop(n->dns);

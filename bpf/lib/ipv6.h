@@ -5,9 +5,9 @@
  * port: learned from its duplicate address detection (a neighbour
  * solicitation from ::, RFC 4862 5.4) or, when that was missed (vnetd was
  * not yet running, the port added after the guest's interface came up, DAD
- * off), from its first solicitation (neighbour or router) or MLD report
- * sent from the address or its first advertisement of it -- first come,
- * first served (RFC 6620). Claimable: link-local
+ * off), from its first solicitation (neighbour or router), MLD report or
+ * DHCPv6 client message (link-local only) sent from the address, or its
+ * first advertisement of it -- first come, first served (RFC 6620). Claimable: link-local
  * addresses, addresses inside a prefix of the network (SLAAC), any address
  * on a <network ipv6='yes'> without a prefix or a shared LAN; at most
  * VNET_IP6_PER_PORT per port. Filter modes (issue 19): learn and strict
@@ -319,6 +319,12 @@ static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 			return ip6_src_check(p, h, net_id, src, true);
 		}
 	}
+	/* a DHCPv6 client's first message from its link-local claims it
+	 * too: the server's answer needs it, and nothing else may have
+	 * come from the guest since its missed DAD */
+	if (l4 && h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(DHCP6_CLIENT_PORT) &&
+	    h->dport == bpf_htons(DHCP6_SERVER_PORT) && ip6_is_linklocal(src))
+		return ip6_src_check(p, h, net_id, src, true);
 	return ip6_src_check(p, h, net_id, src, false);
 }
 

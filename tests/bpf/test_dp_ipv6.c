@@ -339,10 +339,16 @@ static void test_ra_and_dhcp6_guards(void **state)
 	build6(&f, (uint8_t[]){ 0x33, 0x33, 0, 1, 0, 2 }, MAC1, LL1, "ff02::1:2", &v);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
 	assert_int_equal(drops(VNET_DROP_DHCP6_SERVER), d6 + 3);
-	/* a client's solicit passes */
+	/* a client's solicit passes, and claims an unclaimed link-local
+	 * (the guest's DAD went by before its port was added) */
 	udp6(&v, 546, 547);
 	build6(&f, (uint8_t[]){ 0x33, 0x33, 0, 1, 0, 2 }, MAC1, LL1, "ff02::1:2", &v);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	build6(&f, (uint8_t[]){ 0x33, 0x33, 0, 1, 0, 2 }, MAC1, "fe80::1:1:10", "ff02::1:2", &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	assert_true(bound6("fe80::1:1:10", W.p1));
+	build6(&f, (uint8_t[]){ 0x33, 0x33, 0, 1, 0, 2 }, MAC1, PFX "1:1:10", "ff02::1:2", &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);	/* link-local only */
 }
 
 /* An extension-header chain longer than the walk, a bad version: ip_bad. */

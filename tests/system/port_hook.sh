@@ -38,7 +38,7 @@ check_hooks() {	# $1: when
 	for p in vif1.0 vif2.0 vif3.0; do has_tc $p || fail "$1: no tc program on $p"; done
 	[ "$(hook_of vif1.0)" = xdp-veth/xdp ] || fail "$1: vif1.0 reports $(hook_of vif1.0)"
 	[ "$(hook_of vif2.0)" = tc/auto ] || fail "$1: vif2.0 reports $(hook_of vif2.0)"
-	vnetctl port-list default | grep -q "^vif1.0 .* xdp-veth  *xdp *$" ||
+	vnetctl port-list default | grep -q "^vif1.0 .* xdp-veth  *xdp  *learn\b" ||
 		fail "$1: port-list text lacks the hook: $(vnetctl port-list default)"
 	ip2=$(guest_ip 2); ip3=$(guest_ip 3)
 	inguest 1 ping -c 3 -i 0.2 -W 2 "$ip3" >/dev/null || fail "$1: guest 1 (xdp) -> guest 3 (xdp)"

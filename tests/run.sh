@@ -32,25 +32,53 @@ run_cmocka() {
 	printf '%-40s %d passed, %d failed\n' "$name" "$p" "$f"
 }
 
-# Fuzz targets: replay the seed corpus, then a short bounded run.
-run_fuzz() {
-	local bin=$1 name corpus work
+# Fuzz targets: replay the seed corpus, then a short bounded run; FUZZ_JOBS
+# (default 2, one per CPU: they are CPU-bound) at a time.
+FUZZ_JOBS=${FUZZ_JOBS:-2}
+declare -A FRUN=()
+
+start_fuzz() {
+	local bin=$1 name corpus
 	name=$(basename "$bin")
 	want "$name" || return
 	corpus="$ROOT/tests/fuzz/${name#fuzz_}"
-	work=$(mktemp -d)
-	[ -d "$corpus" ] && cp -r "$corpus/." "$work/"
-	# Crash artifacts go to the log dir, never into the source tree.
-	local budget=(-max_total_time="$FUZZ_SECONDS")
-	[ -n "$FUZZ_RUNS" ] && budget=(-runs="$FUZZ_RUNS" -seed=1)
-	if timeout $((FUZZ_SECONDS + 300)) "$bin" "${budget[@]}" -timeout=10 \
-		-artifact_prefix="$LOGDIR/$name-" \
-		-rss_limit_mb=2048 "$work" >"$LOGDIR/$name.log" 2>&1; then
+	(
+		work=$(mktemp -d)
+		[ -d "$corpus" ] && cp -r "$corpus/." "$work/"
+		# Crash artifacts go to the log dir, never into the source tree.
+		budget=(-max_total_time="$FUZZ_SECONDS")
+		[ -n "$FUZZ_RUNS" ] && budget=(-runs="$FUZZ_RUNS" -seed=1)
+		timeout $((FUZZ_SECONDS + 300)) "$bin" "${budget[@]}" -timeout=10 \
+			-artifact_prefix="$LOGDIR/$name-" \
+			-rss_limit_mb=2048 "$work" >"$LOGDIR/$name.log" 2>&1
+		echo $? >"$LOGDIR/$name.frc"
+		rm -rf "$work"
+	) &
+	FRUN[$!]=$name
+}
+
+finish_fuzz() {
+	local name=$1
+	if [ "$(cat "$LOGDIR/$name.frc")" = 0 ]; then
 		PASS=$((PASS + 1)); printf '%-40s ok (%s)\n' "$name" "$(grep -o 'Done [0-9]* runs' "$LOGDIR/$name.log" | tail -1)"
 	else
 		FAIL=$((FAIL + 1)); FAILED+=("$name"); tail -30 "$LOGDIR/$name.log" | sed 's/^/  /'
 	fi
-	rm -rf "$work"
+}
+
+# Wait until fewer than $1 fuzzers run.
+wait_fuzz() {
+	local max=$1 pid
+	while [ "${#FRUN[@]}" -ge "$max" ] && [ "${#FRUN[@]}" -gt 0 ]; do
+		wait -n 2>/dev/null
+		for pid in "${!FRUN[@]}"; do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				wait "$pid" 2>/dev/null
+				finish_fuzz "${FRUN[$pid]}"
+				unset "FRUN[$pid]"
+			fi
+		done
+	done
 }
 
 # System tests run SYSTEM_JOBS at a time (default 3: most of their time is
@@ -128,8 +156,11 @@ for b in "$BUILD"/tests/unit/test_* "$BUILD"/tests/bpf/test_*; do
 done
 echo "== fuzz (seed corpus replay + ${FUZZ_RUNS:+$FUZZ_RUNS inputs, seed 1}${FUZZ_RUNS:-${FUZZ_SECONDS}s} each)"
 for b in "$BUILD"/fuzz/fuzz_*; do
-	[ -x "$b" ] && run_fuzz "$b"
+	[ -x "$b" ] || continue
+	wait_fuzz "$FUZZ_JOBS"
+	start_fuzz "$b"
 done
+wait_fuzz 1
 echo "== system tests"
 run_systems
 leftover=$(ip netns list 2>/dev/null | grep -E "^$RUN_ID[0-9]+-" || true)

@@ -306,6 +306,16 @@ struct vnet_host_svc_key {
 _Static_assert(sizeof(struct vnet_host_svc_key) == 8, "host svc key layout");
 #define VNET_MAX_HOST_SVC 4096
 
+/* subnet_info_map (LPM trie, vnet_lpm_key): a network's other IPv4
+ * subnets (its <ip>s besides vnet_net's gw/mask), for filter mode learn:
+ * their guests' addresses are learnable, not their gateways. */
+struct vnet_subnet {
+	__u32 net_id;
+	__u32 gw;	/* the bridge's address in it */
+	__u32 mask;
+};
+_Static_assert(sizeof(struct vnet_subnet) == 12, "vnet_subnet layout");
+
 /* subnet_map (LPM trie) key: a network's subnet -> net_id. */
 struct vnet_lpm_key {
 	__u32 prefixlen;

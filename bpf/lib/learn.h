@@ -26,15 +26,23 @@ static __always_inline __u16 learn_stamp(void)
 	return VNET_BIND_LEARNED | ((bpf_ktime_get_coarse_ns() >> 30) & VNET_BIND_SEEN_MASK);
 }
 
-/* May a port of net learn ip? An address of the network's subnet that is
- * neither the gateway nor the subnet's network or broadcast address; on a
- * network without an address (L2 only, mask 0) any unicast address. Only
- * the primary IPv4 subnet (the one vnet_net carries) is learnable. */
-static __always_inline bool learnable(__u32 ip, const struct vnet_net *net)
+/* May a port of net learn ip? An address of one of the network's IPv4
+ * subnets (vnet_net's, or another <ip>'s: subnet_info_map) that is neither
+ * that subnet's gateway nor its network or broadcast address; on a network
+ * without an address (L2 only, mask 0) any unicast address. */
+static __always_inline bool learnable(__u32 ip, const struct vnet_net *net, __u32 net_id)
 {
-	if (ip == net->gw || dst_reserved(ip, net) || ((ip ^ net->gw) & net->mask))
+	struct vnet_lpm_key k = { .prefixlen = 32, .addr = ip };
+	const struct vnet_subnet *s;
+
+	if (ip == net->gw || dst_reserved(ip, net))
 		return false;
-	return !(bpf_ntohl(~net->mask) > 1 && (ip & ~net->mask) == 0);
+	if (((ip ^ net->gw) & net->mask) == 0)
+		return !(bpf_ntohl(~net->mask) > 1 && (ip & ~net->mask) == 0);
+	s = bpf_map_lookup_elem(&subnet_info_map, &k);
+	if (!s || s->net_id != net_id || ip == s->gw)
+		return false;
+	return !(bpf_ntohl(~s->mask) > 1 && ((ip & ~s->mask) == 0 || (ip | s->mask) == 0xffffffff));
 }
 
 /* Bind ip to (port ifindex, mac) as learned, if the port is under its
@@ -85,7 +93,7 @@ static __always_inline enum vnet_drop bind_check(__u32 ip, const __u8 *smac, __u
 	__u16 now;
 
 	if (!b) {
-		if (learn && (port->flags & VNET_PORT_FILTER_LEARN) && learnable(ip, net))
+		if (learn && (port->flags & VNET_PORT_FILTER_LEARN) && learnable(ip, net, port->net_id))
 			return learn_bind(port->net_id, ip, smac, ifindex, reason);
 		return reason;
 	}

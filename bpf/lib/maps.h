@@ -45,6 +45,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } subnet_map SEC(".maps");
 
+/* secondary subnets (gateway, mask) by LPM: written by dp_net_set; read
+ * by learnable (learn.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_MAX_NETS * 8);
+	__type(key, struct vnet_lpm_key);
+	__type(value, struct vnet_subnet);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} subnet_info_map SEC(".maps");
+
 /* uplinks: written by dp_uplink_add; read by the port program. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -29,7 +29,8 @@ inhost ip -6 route show fd00:59::/64 | grep -q "via fd00:57::5 dev vnbr8" ||
 
 log "a guest of the second subnet is NATed like the first's"
 vnetctl port-add mi vif1.0 >/dev/null || fail "port-add vif1.0"
-vnetctl port-add mi vif2.0 --ip 10.58.0.5 >/dev/null || fail "port-add vif2.0 --ip"
+# filter mode learn (the default): the second subnet's address is learned
+vnetctl port-add mi vif2.0 >/dev/null || fail "port-add vif2.0"
 guest_dhcp 1 || fail "guest 1 got no lease"
 inguest 2 ip addr add 10.58.0.5/24 dev eth0
 inguest 2 ip route add default via 10.58.0.1
@@ -44,6 +45,13 @@ wait_for 50 bash -c "ip netns exec $WAN ss -ltn | grep -q :7002"
 inguest 2 bash -c "echo hi >/dev/tcp/$WAN_IP/7002" || fail "guest 2 cannot connect to the wan"
 wait $srv
 [ "$(cat "$TMP/peer")" = "$UPLINK_IP" ] || fail "guest 2's flow was not NATed: the wan saw $(cat "$TMP/peer")"
+
+vnetctl --json port-list mi | grep -q '10.58.0.5' || fail "10.58.0.5 was not learned on vif2.0: $(vnetctl port-list mi)"
+log "a guest may not learn the second subnet's gateway address"
+inguest 2 ip addr add 10.58.0.1/24 dev eth0
+inguest 2 ping -c 1 -W 1 -I 10.58.0.1 10.58.0.9 >/dev/null 2>&1 # its ARP says 10.58.0.1
+vnetctl --json port-list mi | grep -q '10.58.0.1"' && fail "vif2.0 learned the gateway 10.58.0.1"
+inguest 2 ip addr del 10.58.0.1/24 dev eth0
 
 log "net-stop removes the addresses and routes"
 vnetctl net-stop mi >/dev/null || fail "net-stop mi"

@@ -216,13 +216,18 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	lk = (struct vnet_lpm_key){ .prefixlen = cfg->prefix, .addr = net.gw & net.mask };
 	/* A network without an address (bridge mode) owns no subnet: a /0
 	 * entry would claim every address for it. */
+	purge_matching(DP_MAP_FD(dp, subnet_info_map), sizeof(lk), sizeof(struct vnet_subnet),
+		       match_subnet_net, &id);
 	for (size_t i = 0; i < cfg->n_subnets && i < NETDEF_MAX_IPS; i++) {
 		struct vnet_lpm_key sk = { .prefixlen = cfg->subnets[i].prefix };
+		struct vnet_subnet si = { .net_id = id, .gw = cfg->subnets[i].addr.s_addr };
 
 		if (!sk.prefixlen || sk.prefixlen > 32)
 			continue;
-		sk.addr = cfg->subnets[i].addr.s_addr & htonl(~0u << (32 - sk.prefixlen));
-		if (bpf_map_update_elem(sfd, &sk, &id, BPF_ANY)) {
+		si.mask = htonl(~0u << (32 - sk.prefixlen));
+		sk.addr = cfg->subnets[i].addr.s_addr & si.mask;
+		if (bpf_map_update_elem(sfd, &sk, &id, BPF_ANY) ||
+		    bpf_map_update_elem(DP_MAP_FD(dp, subnet_info_map), &sk, &si, BPF_ANY)) {
 			int r = -errno;
 
 			dp_err(err, errlen, "network %u: subnet map: %s", id, strerror(-r));
@@ -287,6 +292,8 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       sizeof(struct vnet_bind6), match_bind6_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
+	purge_matching(DP_MAP_FD(dp, subnet_info_map), sizeof(struct vnet_lpm_key),
+		       sizeof(struct vnet_subnet), match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, host_svc_map), sizeof(struct vnet_host_svc_key),

@@ -77,6 +77,12 @@ t0=$(date +%s%N)
 inguest 2 rdisc6 -1 -w 4000 -r 1 eth0 >/dev/null 2>&1 || fail "no RA in answer to a solicitation"
 log "solicited RA after $((($(date +%s%N) - t0) / 1000000)) ms"
 
+# net-info: the IPv6 state and the RAs counted
+vnetctl net-info v6 >"$TMP/info"
+grep -Eq "^Ipv6: +fd00:66::1/64$" "$TMP/info" || fail "net-info lacks the IPv6 address: $(cat "$TMP/info")"
+grep -Eq "^Router adverts: +[1-9][0-9]* sent, [1-9][0-9]* solicitations answered" "$TMP/info" ||
+	fail "net-info lacks the RA counts: $(grep -i router "$TMP/info")"
+
 # net-stop: the final RA (router lifetime 0) takes the default route away
 vnetctl net-stop v6 >/dev/null || fail "net-stop v6"
 wait_for 30 bash -c "! ip netns exec $P-g1 ip -6 route show default | grep -q ." ||

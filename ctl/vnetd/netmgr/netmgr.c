@@ -17,6 +17,7 @@
 
 #include "util/util.h"
 #include "core/core.h"
+#include "ra_service/ra_service.h"
 
 
 /* By name, else by UUID (virsh takes either wherever a network goes). */
@@ -679,6 +680,33 @@ static struct json_object *port_policy_line(struct network *n)
 	return r;
 }
 
+/* IPv6 (issue 18): the gateway's addresses, and the router
+ * advertisements sent and solicited while the network runs. */
+static void ipv6_info(struct json_object *o, const struct network *n)
+{
+	char line[NETDEF_MAX_IPS * (INET6_ADDRSTRLEN + 6)] = "", a[INET6_ADDRSTRLEN];
+	const struct netdef *d = n->def;
+	struct ra_stats st;
+	size_t len = 0;
+
+	for (size_t i = 0; i < d->n_ips && len < sizeof(line); i++) {
+		if (d->ips[i].family != AF_INET6)
+			continue;
+		inet_ntop(AF_INET6, &d->ips[i].addr6, a, sizeof(a));
+		len += snprintf(line + len, sizeof(line) - len, "%s%s/%u", len ? " " : "", a,
+				d->ips[i].prefix);
+	}
+	json_object_object_add(o, "ipv6", json_object_new_string(
+		len ? line : d->ipv6 == NETDEF_YES ? "guests only (ipv6='yes')" : "link-local only"));
+	if (n->state != NETWORK_ACTIVE || !n->ra)
+		return;
+	ra_service_stats(n->ra, &st);
+	snprintf(line, sizeof(line), "%llu sent, %llu solicitations answered, %llu refused",
+		 (unsigned long long)st.sent, (unsigned long long)st.solicited,
+		 (unsigned long long)st.bad_rs);
+	json_object_object_add(o, "router_adverts", json_object_new_string(line));
+}
+
 struct json_object *network_info_json(struct network *n)
 {
 	struct json_object *o = json_object_new_object();
@@ -716,5 +744,6 @@ struct json_object *network_info_json(struct network *n)
 		: d->host_access == NETDEF_HOST_NONE ? "none" : "all"));
 	if (n->state == NETWORK_ACTIVE && n->n_ports)
 		json_object_object_add(o, "port_policy", port_policy_line(n));
+	ipv6_info(o, n);
 	return o;
 }

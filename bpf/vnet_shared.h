@@ -295,8 +295,13 @@ struct vnet_learn_cfg {
 };
 _Static_assert(sizeof(struct vnet_learn_cfg) == 8, "learn cfg layout");
 
-/* host_svc_map: (net_id, proto, port) -> 1, the host ports a network in
- * VNET_HOST_SERVICES mode may reach besides DHCP, DNS and ping. */
+/* host_svc_map: (net_id, proto, port) -> bits, the host ports a network in
+ * VNET_HOST_SERVICES mode may reach besides DHCP, DNS and ping:
+ * VNET_HOST_SVC_GW on the gateway (a listed service: 1, as before),
+ * VNET_HOST_SVC_FWD on the uplink address (a port forward's host port,
+ * the hairpin relay's listener). */
+#define VNET_HOST_SVC_GW 1
+#define VNET_HOST_SVC_FWD 2
 struct vnet_host_svc_key {
 	__u32 net_id;
 	__u16 port;		/* network order */

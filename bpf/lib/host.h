@@ -15,14 +15,19 @@
 
 #define VNET_IP_BCAST 0xffffffff
 
-/* A host port listed for a network in mode services (host_svc_map). */
-static __always_inline bool host_svc_open(const struct hdrs *h, __u32 net_id)
+/* A host port listed for a network in mode services (host_svc_map),
+ * for the address `what` says: VNET_HOST_SVC_GW a listed service on the
+ * gateway, VNET_HOST_SVC_FWD a port forward's host port on the uplink
+ * address (the hairpin relay, ctl/vnetd/fwd_relay). */
+static __always_inline bool host_svc_open(const struct hdrs *h, __u32 net_id, __u8 what)
 {
 	struct vnet_host_svc_key k = { .net_id = net_id, .port = h->dport, .proto = h->proto };
+	__u8 *v;
 
 	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
 		return false;
-	return bpf_map_lookup_elem(&host_svc_map, &k) != NULL;
+	v = bpf_map_lookup_elem(&host_svc_map, &k);
+	return v && (*v & what);
 }
 
 /* The host-access decision, the one place for it (the port program for
@@ -52,8 +57,14 @@ static __always_inline enum vnet_drop host_access(const struct hdrs *h,
 	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(67) &&
 	    (h->daddr == net->gw || h->daddr == VNET_IP_BCAST))
 		return VNET_DROP_NONE;
-	if (h->daddr != net->gw)
+	if (h->daddr != net->gw) {
+		/* mode services: a forwarded port on the uplink address, for
+		 * the relay (the guests' hairpin); none: not even that */
+		if (h->daddr == net->uplink_addr && h->daddr &&
+		    net->host_access == VNET_HOST_SERVICES && host_svc_open(h, net_id, VNET_HOST_SVC_FWD))
+			return VNET_DROP_NONE;
 		return dst_reserved(h->daddr, net) ? VNET_DROP_BAD_DST : VNET_DROP_TO_HOST;
+	}
 	if (h->proto == IPPROTO_UDP_ && h->dport == bpf_htons(53))
 		return VNET_DROP_NONE;
 	if (h->proto == IPPROTO_TCP_ &&
@@ -64,7 +75,7 @@ static __always_inline enum vnet_drop host_access(const struct hdrs *h,
 		return VNET_DROP_NONE;
 	/* listed ports: a network in mode none lists only the network's own
 	 * services vnetd adds (TFTP), never the definition's */
-	if (host_svc_open(h, net_id))
+	if (host_svc_open(h, net_id, VNET_HOST_SVC_GW))
 		return VNET_DROP_NONE;
 	if (net->host_access == VNET_HOST_NONE)
 		return VNET_DROP_TO_HOST;

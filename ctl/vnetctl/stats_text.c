@@ -107,5 +107,7 @@ void stats_text(struct json_object *d)
 			group("dns", sub);
 		if (json_object_object_get_ex(n, "repairs", &sub))
 			group("repairs", sub);
+		if (json_object_object_get_ex(n, "forward_relay", &sub))
+			group("forward relay (hairpin)", sub);
 	}
 }

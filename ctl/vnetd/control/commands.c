@@ -570,6 +570,8 @@ static struct json_object *net_stats(struct network *n)
 	if (n->state == NETWORK_ACTIVE)
 		json_object_object_add(o, "datapath", dp_stats_json(n->mgr->dp, n->id));
 	json_object_object_add(o, "repairs", network_repairs_json(n));
+	if (n->relay)
+		json_object_object_add(o, "forward_relay", network_relay_json(n));
 	if (n->dhcp)
 		json_object_object_add(o, "dhcp", dhcp_proxy_counters_json(n->dhcp));
 	if (n->dns)

@@ -291,6 +291,12 @@ struct json_object *network_repairs_json(const struct network *n)
 	return json_object_new_object();
 }
 
+struct json_object *network_relay_json(const struct network *n)
+{
+	(void)n;
+	return NULL;
+}
+
 struct json_object *dhcp_proxy_leases_json(struct dhcp_proxy *p)
 {
 	return json_object_new_array();

@@ -30,6 +30,18 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "A device vnet did not create took the bridge's name (left alone).")                   \
 	X("vnet_repairs_leases_rebound_total", COUNTER, "network",                               \
 	  "Leases bound again when their port's device was re-added.")                           \
+	X("vnet_forward_relay_connections_total", COUNTER, "network",                            \
+	  "Hairpin relay: connections to a forwarded port relayed to the guest.")                \
+	X("vnet_forward_relay_refused_cap_total", COUNTER, "network",                            \
+	  "Hairpin relay: connections closed at once, the port's cap was reached.")              \
+	X("vnet_forward_relay_connect_failed_total", COUNTER, "network",                         \
+	  "Hairpin relay: the guest refused or did not answer.")                                 \
+	X("vnet_forward_relay_idle_closed_total", COUNTER, "network",                            \
+	  "Hairpin relay: connections closed after the idle timeout.")                           \
+	X("vnet_forward_relay_listen_failed_total", COUNTER, "network",                          \
+	  "Hairpin relay: forwarded ports that could not be bound on the uplink address.")       \
+	X("vnet_forward_relay_active", GAUGE, "network", "Hairpin relay: connections open now.") \
+	X("vnet_forward_relay_listeners", GAUGE, "network", "Hairpin relay: ports listening now.") \
 	X("vnet_port_packets_total", COUNTER, "network,port,direction",                          \
 	  "Packets seen by the port program.")                                                   \
 	X("vnet_port_bytes_total", COUNTER, "network,port,direction",                            \

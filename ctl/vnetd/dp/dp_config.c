@@ -95,7 +95,7 @@ static int net_services_set(struct datapath *dp, const struct dp_net_cfg *cfg)
 {
 	int fd = DP_MAP_FD(dp, host_svc_map);
 	__u32 id = cfg->net_id;
-	__u8 one = 1;
+	__u8 one = VNET_HOST_SVC_GW;
 
 	purge_matching(fd, sizeof(struct vnet_host_svc_key), sizeof(__u8), match_svc_net, &id);
 	for (size_t i = 0; i < cfg->n_services; i++) {
@@ -468,6 +468,27 @@ static int fwd_key(struct datapath *dp, uint32_t net_id, const struct netdef_por
 	return 0;
 }
 
+/* The guests' way to a TCP forward's host port on the uplink address
+ * (mode services; the hairpin relay listens there): the FWD bit of the
+ * port's host_svc_map entry, beside a listed service's GW bit. */
+static void fwd_host_svc(struct datapath *dp, uint32_t net_id,
+			 const struct netdef_port_forward *pf, int on)
+{
+	int fd = DP_MAP_FD(dp, host_svc_map);
+	struct vnet_host_svc_key k = { .net_id = net_id, .port = htons(pf->host_port),
+				       .proto = pf->proto };
+	__u8 v = 0;
+
+	if (pf->proto != IPPROTO_TCP)
+		return;
+	bpf_map_lookup_elem(fd, &k, &v);
+	v = on ? v | VNET_HOST_SVC_FWD : v & ~VNET_HOST_SVC_FWD;
+	if (v)
+		bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+	else
+		bpf_map_delete_elem(fd, &k);
+}
+
 static int forward_add_one(struct datapath *dp, uint32_t net_id,
 			   const struct netdef_port_forward *pf, char *err, size_t errlen)
 {
@@ -485,6 +506,8 @@ static int forward_add_one(struct datapath *dp, uint32_t net_id,
 	if (bpf_map_update_elem(DP_MAP_FD(dp, fwd_map), &k, &v, BPF_ANY)) {
 		r = -errno;
 		dp_err(err, errlen, "port forward: map update: %s", strerror(-r));
+	} else {
+		fwd_host_svc(dp, net_id, pf, 1);
 	}
 	return r;
 }
@@ -497,6 +520,7 @@ static int forward_del_one(struct datapath *dp, uint32_t net_id,
 
 	if (r)
 		return r;
+	fwd_host_svc(dp, net_id, pf, 0);
 	return bpf_map_delete_elem(DP_MAP_FD(dp, fwd_map), &k) ? -errno : 0;
 }
 

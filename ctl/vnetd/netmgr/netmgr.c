@@ -568,8 +568,10 @@ int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, ch
 	if (i < 0)
 		return ERR("network %s has no %s forward of port %u", d->name,
 			   proto == IPPROTO_TCP ? "tcp" : "udp", host_port), -ENOENT;
-	if (n->state == NETWORK_ACTIVE)
+	if (n->state == NETWORK_ACTIVE) {
 		dp_forward_del(n->mgr->dp, n->id, &d->port_forwards[i]);
+		fwd_relay_del(n->relay, &d->port_forwards[i]);
+	}
 	memmove(&d->port_forwards[i], &d->port_forwards[i + 1],
 		(d->n_port_forwards - i - 1) * sizeof(d->port_forwards[0]));
 	d->n_port_forwards--;
@@ -647,6 +649,8 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 		d->n_port_forwards--;
 		return ret;
 	}
+	if (n->state == NETWORK_ACTIVE)
+		network_relay_sync(n);
 	/* the stored definition of an active network redefined gets it too */
 	if (n->pending_def && n->pending_def->n_port_forwards < NETDEF_MAX_PORT_FORWARDS &&
 	    network_forward_find(n->pending_def, pf->proto, pf->host_port) < 0)

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "dhcp_service/dhcp_service.h"
 #include "dp/dp.h"
+#include "fwd_relay/fwd_relay.h"
 #include "aclstore/aclstore.h"
 #include "netdef/netdef.h"
 #include "privsep/privsep.h"
@@ -82,6 +83,7 @@ struct network {
 	struct tftp_proxy *tftp;	/* <tftp root>, NULL if none */
 	struct dhcp6_proxy *dhcp6;	/* the IPv6 <ip>'s <dhcp>, NULL if none */
 	struct ra_service *ra;	/* router advertisements (an IPv6 <ip>), NULL if none */
+	struct fwd_relay *relay;	/* hairpin: TCP forwards for the host and guests, NULL if none */
 	size_t n_pending;
 	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */
@@ -249,6 +251,11 @@ void network_park_binds(struct network *n, int ifindex);
  * mac if the port was given one). */
 void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac);
 struct json_object *network_repairs_json(const struct network *n);
+/* The hairpin relay's counters (fwd_relay.h), NULL without a relay. */
+struct json_object *network_relay_json(const struct network *n);
+/* Start the hairpin relay of the network's forwards on its uplink address
+ * (again if the address moved); the data path's forwards are written. */
+void network_relay_sync(struct network *n);
 /* Watch rtnetlink link/address/route events and reconcile after them. */
 int linkwatch_start(struct netmgr *m);
 void linkwatch_stop(void);

@@ -304,7 +304,50 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
+	network_relay_sync(n);
 	return 0;
+}
+
+/* The host and the guests reach UPLINK_IP:PORT through the host stack,
+ * never through the uplink program's DNAT: the relay listens there for
+ * them (fwd_relay.h). A moved uplink address moves the relay (its
+ * connections are closed); adding a forward twice is harmless. */
+void network_relay_sync(struct network *n)
+{
+	const struct netdef *d = n->def;
+
+	if (n->relay && fwd_relay_addr(n->relay).s_addr != n->uplink_addr.s_addr) {
+		fwd_relay_free(n->relay);
+		n->relay = NULL;
+	}
+	if (!n->uplink_addr.s_addr || !d->n_port_forwards)
+		return;
+	if (!n->relay && !(n->relay = fwd_relay_new(n->mgr->loop, d->name, n->uplink_addr))) {
+		log_warn("network %s: no memory for the hairpin relay", d->name);
+		return;
+	}
+	for (size_t i = 0; i < d->n_port_forwards; i++)
+		if (fwd_relay_add(n->relay, &d->port_forwards[i]))
+			log_warn("network %s: no memory for the hairpin relay", d->name);
+}
+
+struct json_object *network_relay_json(const struct network *n)
+{
+	struct fwd_relay_counters c;
+	struct json_object *o;
+
+	if (!n->relay)
+		return NULL;
+	fwd_relay_counters(n->relay, &c);
+	o = json_object_new_object();
+	json_object_object_add(o, "connections", json_object_new_int64((int64_t)c.connections));
+	json_object_object_add(o, "refused_cap", json_object_new_int64((int64_t)c.refused_cap));
+	json_object_object_add(o, "connect_failed", json_object_new_int64((int64_t)c.connect_failed));
+	json_object_object_add(o, "idle_closed", json_object_new_int64((int64_t)c.idle_closed));
+	json_object_object_add(o, "listen_failed", json_object_new_int64((int64_t)c.listen_failed));
+	json_object_object_add(o, "active", json_object_new_int64((int64_t)c.active));
+	json_object_object_add(o, "listeners", json_object_new_int64((int64_t)c.listeners));
+	return o;
 }
 
 static struct pending_bind *find_pending(struct network *n, const uint8_t mac[6],
@@ -537,6 +580,8 @@ static void teardown(struct network *n)
 			nl_link_set_master(n->ports[i].ifname, NULL);
 		n->ports[i].ifindex = 0;
 	}
+	fwd_relay_free(n->relay);
+	n->relay = NULL;
 	for (size_t i = 0; i < n->def->n_port_forwards; i++)
 		dp_forward_del(n->mgr->dp, n->id, &n->def->port_forwards[i]);
 	dp_net_del(n->mgr->dp, n->id);

@@ -74,4 +74,20 @@ vnetctl net-stop default >/dev/null || fail "net-stop"
 expect_fail inhost $PY -c "$CLIENT" $UPLINK_IP 8080 10
 vnetctl net-start default >/dev/null || fail "net-start"
 wait_for 50 inhost $PY -c "$CLIENT" $UPLINK_IP 8080 10 || fail "relay not back after net-start"
+
+# the cap: 256 relayed connections a port; the 257th is closed at once
+CAP='import socket, sys, time
+a, p = sys.argv[1], int(sys.argv[2])
+held = [socket.create_connection((a, p), timeout=5) for _ in range(256)]
+time.sleep(1)
+c = socket.create_connection((a, p), timeout=5); c.settimeout(3)
+try:
+    d = c.recv(10)
+except ConnectionResetError:
+    d = b""
+print("closed" if d == b"" else "open")'
+out=$(inhost $PY -c "$CAP" $UPLINK_IP 8080 2>&1) || fail "cap client: $out"
+[ "$out" = closed ] || fail "connection 257 was not closed: $out"
+[ "$(net_stat default forward_relay.refused_cap)" -ge 1 ] || fail "refused_cap not counted"
+log "cap: connection 257 closed, counted"
 log "PASS"

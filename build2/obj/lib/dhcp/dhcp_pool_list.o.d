@@ -1,9 +1,0 @@
-/work/wt-ipv6/build2/obj/lib/dhcp/dhcp_pool_list.o: \
- lib/dhcp/dhcp_pool_list.c lib/dhcp/dhcp_pool_priv.h \
- lib/dhcp/dhcp_index_priv.h lib/dhcp/dhcp.h lib/lease/lease.h \
- lib/netdef/netdef.h
-lib/dhcp/dhcp_pool_priv.h:
-lib/dhcp/dhcp_index_priv.h:
-lib/dhcp/dhcp.h:
-lib/lease/lease.h:
-lib/netdef/netdef.h:

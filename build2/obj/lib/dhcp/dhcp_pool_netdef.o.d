@@ -1,7 +1,0 @@
-/work/wt-ipv6/build2/obj/lib/dhcp/dhcp_pool_netdef.o: \
- lib/dhcp/dhcp_pool_netdef.c lib/dhcp/dhcp.h lib/lease/lease.h \
- lib/netdef/netdef.h lib/util/util.h
-lib/dhcp/dhcp.h:
-lib/lease/lease.h:
-lib/netdef/netdef.h:
-lib/util/util.h:

@@ -1,4 +1,0 @@
-/work/wt-ipv6/build2/obj/lib/dns/dns_cache.o: lib/dns/dns_cache.c \
- lib/dns/dns.h lib/netdef/netdef.h
-lib/dns/dns.h:
-lib/netdef/netdef.h:

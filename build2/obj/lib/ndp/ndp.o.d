@@ -1,2 +1,0 @@
-/work/wt-ipv6/build2/obj/lib/ndp/ndp.o: lib/ndp/ndp.c lib/ndp/ndp.h
-lib/ndp/ndp.h:

@@ -287,8 +287,9 @@ int dns_zone_add_txt(struct dns_zone *z, const char *name, const char *value);
  * names of the domain; 0 leaves them NOT_OURS (forwarded). The reverse
  * zone is always answered locally. */
 void dns_zone_set_local_only(struct dns_zone *z, int local_only);
-/* def's names and records: <host>s with a name and address, every
- * <dns><host> hostname (A or AAAA), <srv>, <txt>, and <domain localOnly>.
+/* def's names and records: <host>s with a name and address (both
+ * families), every <dns><host> hostname (A or AAAA), <srv>, <txt>,
+ * <domain localOnly> and the IPv6 <ip localPtr='yes'> prefixes.
  * A record that is not valid is skipped with a warning. 0 or -ENOMEM. */
 int dns_zone_load_netdef(struct dns_zone *z, const struct netdef *def);
 size_t dns_zone_count(const struct dns_zone *z);
@@ -326,8 +327,29 @@ int dns_lease_reserved(const char *label);
  * from its lease goes first, unless it is the same. */
 enum dns_lease_name dns_zone_lease_set(struct dns_zone *z, struct in_addr ip,
 				       const char *hostname);
+/* The same with the guest's MAC (NULL: not known): a guest may hold one
+ * name in both families, its IPv4 lease's MAC matching its DHCPv6 lease's
+ * (dns_duid_mac); within a family, and between guests, first come keeps it. */
+enum dns_lease_name dns_zone_lease_set_owner(struct dns_zone *z, struct in_addr ip,
+					     const uint8_t *mac, const char *hostname);
 /* The lease at ip ended: its name goes. */
 void dns_zone_lease_clear(struct dns_zone *z, struct in_addr ip);
+/* A DHCPv6 lease's hostname (issue 18.6): an AAAA record and a PTR in
+ * ip6.arpa under the same rules. mac: the link-layer address in its DUID
+ * (NULL: none). */
+enum dns_lease_name dns_zone_lease6_set(struct dns_zone *z, const struct in6_addr *ip,
+					const uint8_t *mac, const char *hostname);
+void dns_zone_lease6_clear(struct dns_zone *z, const struct in6_addr *ip);
+/* The MAC of a DUID-LLT or DUID-LL of Ethernet (RFC 8415 11.2, 11.4) in
+ * colon hex ("00:03:00:01:52:54:00:aa:bb:cc"): 0, or -1 (other DUIDs). */
+int dns_duid_mac(const char *duid, uint8_t mac[6]);
+/* <ip family='ipv6' localPtr='yes'>: PTR questions inside net/prefix are
+ * answered here only (NXDOMAIN when unknown), never forwarded. Outside
+ * such a prefix a known address (a static AAAA name, a DHCPv6 lease) is
+ * answered and an unknown one forwarded, as libvirt's dnsmasq does. At
+ * most DNS_ZONE_MAX_PTR6 prefixes. 0, -EINVAL (prefix > 128) or -ENOSPC. */
+#define DNS_ZONE_MAX_PTR6 8
+int dns_zone_local_ptr6(struct dns_zone *z, const struct in6_addr *net, unsigned prefix);
 size_t dns_zone_lease_count(const struct dns_zone *z);
 
 /* Classify a question (qname in wire form, any case). A lease label asked

@@ -19,6 +19,8 @@ struct zentry {
 	uint16_t rdlen;
 	struct in6_addr ip6;
 	uint8_t *rdata;
+	uint8_t owner[6]; /* a lease's guest (its MAC), when known */
+	int has_owner;
 };
 
 struct dns_zone {
@@ -30,10 +32,24 @@ struct dns_zone {
 	size_t count, leases;
 	struct zentry *by_name[ZBUCKETS];
 	struct zentry *by_ip[ZBUCKETS];
+	struct {
+		struct in6_addr net;
+		unsigned prefix;
+	} ptr6[DNS_ZONE_MAX_PTR6]; /* localPtr='yes' IPv6 prefixes */
+	size_t n_ptr6;
+};
+
+/* An address of either family, as entries and leases are keyed. */
+struct zaddr {
+	uint16_t type; /* DNS_T_A or DNS_T_AAAA */
+	struct in_addr ip;
+	struct in6_addr ip6;
 };
 
 static const uint8_t arpa_suffix[] = "\7in-addr\4arpa";	 /* + final 0 */
 #define ARPA_LEN (sizeof(arpa_suffix)) /* includes the root label */
+static const uint8_t arpa6_suffix[] = "\3ip6\4arpa";
+#define ARPA6_LEN (sizeof(arpa6_suffix))
 
 static unsigned hash_name(const uint8_t *n, size_t len)
 {
@@ -49,6 +65,30 @@ static unsigned hash_ip(struct in_addr ip)
 	uint32_t v = ntohl(ip.s_addr);
 
 	return (v ^ (v >> 10) ^ (v >> 20)) % ZBUCKETS;
+}
+
+static unsigned hash_ip6(const struct in6_addr *a)
+{
+	return hash_name(a->s6_addr, 16);
+}
+
+static unsigned hash_addr(const struct zaddr *a)
+{
+	return a->type == DNS_T_AAAA ? hash_ip6(&a->ip6) : hash_ip(a->ip);
+}
+
+static unsigned hash_entry(const struct zentry *e)
+{
+	return e->type == DNS_T_AAAA ? hash_ip6(&e->ip6) : hash_ip(e->ip);
+}
+
+/* Does e hold address a? */
+static int at_addr(const struct zentry *e, const struct zaddr *a)
+{
+	if (e->type != a->type)
+		return 0;
+	return a->type == DNS_T_AAAA ? !memcmp(&e->ip6, &a->ip6, 16) :
+				       e->ip.s_addr == a->ip.s_addr;
 }
 
 struct dns_zone *dns_zone_new(const char *domain, struct in_addr net, unsigned prefix)
@@ -121,8 +161,10 @@ static int key_of(const char *text, uint8_t *out)
 	return n;
 }
 
-static struct zentry *insert(struct dns_zone *z, const uint8_t *key, size_t n, struct in_addr ip,
-			     int lease)
+/* type: DNS_T_A (ip), DNS_T_AAAA (ip6) or a record kept as rdata */
+static struct zentry *insert_typed(struct dns_zone *z, const uint8_t *key, size_t n,
+				   uint16_t type, struct in_addr ip, const struct in6_addr *ip6,
+				   int lease)
 {
 	struct zentry *e = calloc(1, sizeof(*e));
 
@@ -131,16 +173,24 @@ static struct zentry *insert(struct dns_zone *z, const uint8_t *key, size_t n, s
 	memcpy(e->name, key, n);
 	e->name_len = n;
 	e->ip = ip;
+	if (ip6)
+		e->ip6 = *ip6;
 	e->refs = 1;
 	e->lease = lease;
-	e->type = DNS_T_A;
+	e->type = type;
 	e->next_name = z->by_name[hash_name(key, n)];
 	z->by_name[hash_name(key, n)] = e;
-	e->next_ip = z->by_ip[hash_ip(ip)];
-	z->by_ip[hash_ip(ip)] = e;
+	e->next_ip = z->by_ip[hash_entry(e)];
+	z->by_ip[hash_entry(e)] = e;
 	z->count++;
 	z->leases += lease;
 	return e;
+}
+
+static struct zentry *insert(struct dns_zone *z, const uint8_t *key, size_t n, struct in_addr ip,
+			     int lease)
+{
+	return insert_typed(z, key, n, DNS_T_A, ip, NULL, lease);
 }
 
 static void unlink_entry(struct dns_zone *z, struct zentry *e)
@@ -150,7 +200,7 @@ static void unlink_entry(struct dns_zone *z, struct zentry *e)
 	for (pp = &z->by_name[hash_name(e->name, e->name_len)]; *pp != e; pp = &(*pp)->next_name)
 		;
 	*pp = e->next_name;
-	for (pp = &z->by_ip[hash_ip(e->ip)]; *pp != e; pp = &(*pp)->next_ip)
+	for (pp = &z->by_ip[hash_entry(e)]; *pp != e; pp = &(*pp)->next_ip)
 		;
 	*pp = e->next_ip;
 	z->count--;
@@ -291,17 +341,23 @@ static void ptr_target(const struct dns_zone *z, const struct zentry *e,
 	}
 }
 
+/* The name of an address: a configured one before a lease's. */
+static struct zentry *name_of(const struct dns_zone *z, const struct zaddr *a)
+{
+	struct zentry *best = NULL;
+
+	for (struct zentry *e = z->by_ip[hash_addr(a)]; e; e = e->next_ip)
+		if (at_addr(e, a) && (!best || (best->lease && !e->lease)))
+			best = e;
+	return best;
+}
+
 static enum dns_zone_result answer_ip(const struct dns_zone *z, uint32_t addr, uint16_t qtype,
 				      struct dns_zone_answer *ans)
 {
-	struct in_addr ip = { .s_addr = htonl(addr) };
-	struct zentry *best = NULL;
+	struct zaddr a = { .type = DNS_T_A, .ip.s_addr = htonl(addr) };
+	struct zentry *best = name_of(z, &a);
 
-	/* a configured name is the address's name before a lease's */
-	for (struct zentry *e = z->by_ip[hash_ip(ip)]; e; e = e->next_ip)
-		if (e->type == DNS_T_A && e->ip.s_addr == ip.s_addr &&
-		    (!best || (best->lease && !e->lease)))
-			best = e;
 	if (!best)
 		return DNS_ZONE_NXDOMAIN;
 	if (qtype != DNS_T_PTR && qtype != DNS_T_ANY)
@@ -346,6 +402,75 @@ static enum dns_zone_result reverse(const struct dns_zone *z, const uint8_t *nam
 	return answer_ip(z, addr, qtype, ans);
 }
 
+/* A hex digit label ("0".."f"): its value, or -1. */
+static int nibble(const uint8_t *label)
+{
+	uint8_t c = label[1];
+
+	if (label[0] != 1)
+		return -1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Do the first bits of a hold net/prefix? */
+static int prefix_match(const struct in6_addr *a, const struct in6_addr *net, unsigned bits)
+{
+	for (unsigned i = 0; i < bits; i++) {
+		unsigned byte = i / 8, bit = 7 - i % 8;
+
+		if (((a->s6_addr[byte] ^ net->s6_addr[byte]) >> bit) & 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* Is the name made of the k leading nibbles of a inside a localPtr prefix? */
+static int local_ptr6(const struct dns_zone *z, const struct in6_addr *a, unsigned k)
+{
+	for (size_t i = 0; i < z->n_ptr6; i++)
+		if (k >= (z->ptr6[i].prefix + 3) / 4 && prefix_match(a, &z->ptr6[i].net, z->ptr6[i].prefix))
+			return 1;
+	return 0;
+}
+
+/* ip6.arpa (RFC 3596 2.5): 32 nibble labels, least significant first. A
+ * known address is answered anywhere; the rest of a localPtr prefix is
+ * ours (NXDOMAIN, or NODATA above an address); everything else upstream's. */
+static enum dns_zone_result reverse6(const struct dns_zone *z, const uint8_t *name, size_t rel,
+				     uint16_t qtype, struct dns_zone_answer *ans)
+{
+	const uint8_t *lab[DNS_NAME_MAX / 2];
+	struct zaddr a = { .type = DNS_T_AAAA };
+	unsigned n = 0, k = 0;
+	struct zentry *e;
+	int local;
+
+	for (size_t i = 0; i < rel; i += 1 + name[i])
+		lab[n++] = name + i;
+	for (; k < n && k < 32; k++) { /* from the most significant nibble */
+		int v = nibble(lab[n - 1 - k]);
+
+		if (v < 0)
+			break;
+		a.ip6.s6_addr[k / 2] |= (uint8_t)(k % 2 ? v : v << 4);
+	}
+	local = local_ptr6(z, &a.ip6, k);
+	if (k == 32 && n == 32) {
+		e = name_of(z, &a);
+		if (!e)
+			return local ? DNS_ZONE_NXDOMAIN : DNS_ZONE_NOT_OURS;
+		if (qtype != DNS_T_PTR && qtype != DNS_T_ANY)
+			return DNS_ZONE_NODATA;
+		ptr_target(z, e, ans);
+		return DNS_ZONE_ANSWER;
+	}
+	if (!local)
+		return DNS_ZONE_NOT_OURS;
+	return k == n ? DNS_ZONE_NODATA : DNS_ZONE_NXDOMAIN;
+}
+
 enum dns_zone_result dns_zone_lookup(const struct dns_zone *z, const uint8_t *qname, size_t qlen,
 				     uint16_t qtype, struct dns_zone_answer *ans)
 {
@@ -361,6 +486,9 @@ enum dns_zone_result dns_zone_lookup(const struct dns_zone *z, const uint8_t *qn
 	at = suffix_at(name, qlen, arpa_suffix, ARPA_LEN);
 	if (at >= 0)
 		return reverse(z, name, at, qtype, ans);
+	at = suffix_at(name, qlen, arpa6_suffix, ARPA6_LEN);
+	if (at >= 0)
+		return reverse6(z, name, at, qtype, ans);
 	r = answer_name(z, name, qlen, qtype, ans, 1);
 	if (r != DNS_ZONE_NXDOMAIN)
 		return r;
@@ -395,12 +523,9 @@ static int add_record(struct dns_zone *z, const char *name, uint16_t type,
 	if (n < 0)
 		return n;
 	evict_leases(z, key, n); /* as dns_zone_add: the operator's name wins */
-	e = insert(z, key, n, none, 0);
+	e = insert_typed(z, key, n, type, none, ip6, 0);
 	if (!e)
 		return -ENOMEM;
-	e->type = type;
-	if (ip6)
-		e->ip6 = *ip6;
 	if (rdlen) {
 		e->rdata = malloc(rdlen);
 		if (!e->rdata) {
@@ -533,43 +658,49 @@ enum dns_lease_name dns_zone_lease_label(const struct dns_zone *z, const char *h
 	return DNS_LEASE_NAME_OK;
 }
 
-static struct zentry *lease_of(const struct dns_zone *z, struct in_addr ip)
+static struct zentry *lease_of(const struct dns_zone *z, const struct zaddr *a)
 {
-	for (struct zentry *e = z->by_ip[hash_ip(ip)]; e; e = e->next_ip)
-		if (e->lease && e->ip.s_addr == ip.s_addr)
+	for (struct zentry *e = z->by_ip[hash_addr(a)]; e; e = e->next_ip)
+		if (e->lease && at_addr(e, a))
 			return e;
 	return NULL;
 }
 
-/* Who holds key: TAKEN (someone else), OK (a configured name of ip itself:
- * published already), or NONE (free). */
+/* Who holds key: TAKEN (someone else), OK (a configured name of a itself:
+ * published already), or NONE (free). The same guest's lease of the other
+ * family (the same MAC) shares it. */
 static enum dns_lease_name holder(const struct dns_zone *z, const uint8_t *key, size_t n,
-				  struct in_addr ip)
+				  const struct zaddr *a, const uint8_t *mac)
 {
 	enum dns_lease_name r = DNS_LEASE_NAME_NONE;
 
 	for (struct zentry *e = z->by_name[hash_name(key, n)]; e; e = e->next_name) {
 		if (e->name_len != n || memcmp(e->name, key, n))
 			continue;
-		if (e->ip.s_addr != ip.s_addr)
-			return DNS_LEASE_NAME_TAKEN;
-		if (!e->lease)
-			r = DNS_LEASE_NAME_OK;
+		if (at_addr(e, a)) {
+			if (!e->lease)
+				r = DNS_LEASE_NAME_OK;
+			continue;
+		}
+		if (e->lease && mac && e->has_owner && e->type != a->type &&
+		    !memcmp(e->owner, mac, 6))
+			continue;
+		return DNS_LEASE_NAME_TAKEN;
 	}
 	return r;
 }
 
 /* The label's owner, as a bare label and as label.<domain>. */
 static enum dns_lease_name owner(const struct dns_zone *z, const uint8_t *key, size_t n,
-				 struct in_addr ip)
+				 const struct zaddr *ip, const uint8_t *mac)
 {
 	uint8_t fq[DNS_NAME_MAX];
-	enum dns_lease_name a = holder(z, key, n, ip), b = DNS_LEASE_NAME_NONE;
+	enum dns_lease_name a = holder(z, key, n, ip, mac), b = DNS_LEASE_NAME_NONE;
 
 	if (z->domain_len && n - 1 + z->domain_len <= DNS_NAME_MAX) {
 		memcpy(fq, key, n - 1);
 		memcpy(fq + n - 1, z->domain, z->domain_len);
-		b = holder(z, fq, n - 1 + z->domain_len, ip);
+		b = holder(z, fq, n - 1 + z->domain_len, ip, mac);
 	}
 	if (a == DNS_LEASE_NAME_TAKEN || b == DNS_LEASE_NAME_TAKEN)
 		return DNS_LEASE_NAME_TAKEN;
@@ -577,12 +708,13 @@ static enum dns_lease_name owner(const struct dns_zone *z, const uint8_t *key, s
 								  DNS_LEASE_NAME_NONE;
 }
 
-enum dns_lease_name dns_zone_lease_set(struct dns_zone *z, struct in_addr ip,
-				       const char *hostname)
+/* One implementation of the lease rules for both families. */
+static enum dns_lease_name lease_set(struct dns_zone *z, const struct zaddr *a,
+				     const uint8_t *mac, const char *hostname)
 {
 	char label[DNS_LEASE_LABEL_MAX];
 	enum dns_lease_name r = dns_zone_lease_label(z, hostname, label);
-	struct zentry *old = lease_of(z, ip);
+	struct zentry *old = lease_of(z, a), *e;
 	uint8_t key[DNS_NAME_MAX];
 	int n = r == DNS_LEASE_NAME_OK ? key_of(label, key) : -EINVAL;
 
@@ -596,21 +728,114 @@ enum dns_lease_name dns_zone_lease_set(struct dns_zone *z, struct in_addr ip,
 		return DNS_LEASE_NAME_INVALID;
 	if (dns_lease_reserved(label))
 		return DNS_LEASE_NAME_RESERVED;
-	r = owner(z, key, n, ip);
+	r = owner(z, key, n, a, mac);
 	if (r != DNS_LEASE_NAME_NONE)
-		return r; /* TAKEN, or OK: configured for ip already */
-	return insert(z, key, n, ip, 1) ? DNS_LEASE_NAME_OK : DNS_LEASE_NAME_NOMEM;
+		return r; /* TAKEN, or OK: configured for the address already */
+	e = insert_typed(z, key, n, a->type, a->ip, &a->ip6, 1);
+	if (!e)
+		return DNS_LEASE_NAME_NOMEM;
+	if (mac) {
+		memcpy(e->owner, mac, 6);
+		e->has_owner = 1;
+	}
+	return DNS_LEASE_NAME_OK;
 }
 
-void dns_zone_lease_clear(struct dns_zone *z, struct in_addr ip)
+enum dns_lease_name dns_zone_lease_set_owner(struct dns_zone *z, struct in_addr ip,
+					     const uint8_t *mac, const char *hostname)
 {
-	struct zentry *old = lease_of(z, ip);
+	struct zaddr a = { .type = DNS_T_A, .ip = ip };
+
+	return lease_set(z, &a, mac, hostname);
+}
+
+enum dns_lease_name dns_zone_lease_set(struct dns_zone *z, struct in_addr ip,
+				       const char *hostname)
+{
+	return dns_zone_lease_set_owner(z, ip, NULL, hostname);
+}
+
+enum dns_lease_name dns_zone_lease6_set(struct dns_zone *z, const struct in6_addr *ip,
+					const uint8_t *mac, const char *hostname)
+{
+	struct zaddr a = { .type = DNS_T_AAAA, .ip6 = *ip };
+
+	return lease_set(z, &a, mac, hostname);
+}
+
+static void lease_clear(struct dns_zone *z, const struct zaddr *a)
+{
+	struct zentry *old = lease_of(z, a);
 
 	if (old)
 		unlink_entry(z, old);
 }
 
+void dns_zone_lease_clear(struct dns_zone *z, struct in_addr ip)
+{
+	struct zaddr a = { .type = DNS_T_A, .ip = ip };
+
+	lease_clear(z, &a);
+}
+
+void dns_zone_lease6_clear(struct dns_zone *z, const struct in6_addr *ip)
+{
+	struct zaddr a = { .type = DNS_T_AAAA, .ip6 = *ip };
+
+	lease_clear(z, &a);
+}
+
 size_t dns_zone_lease_count(const struct dns_zone *z)
 {
 	return z->leases;
+}
+
+int dns_zone_local_ptr6(struct dns_zone *z, const struct in6_addr *net, unsigned prefix)
+{
+	struct in6_addr m = { 0 };
+
+	if (prefix > 128)
+		return -EINVAL;
+	if (z->n_ptr6 == DNS_ZONE_MAX_PTR6)
+		return -ENOSPC;
+	for (unsigned i = 0; i < prefix; i++)
+		m.s6_addr[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	for (unsigned i = 0; i < 16; i++)
+		m.s6_addr[i] &= net->s6_addr[i];
+	z->ptr6[z->n_ptr6].net = m;
+	z->ptr6[z->n_ptr6++].prefix = prefix;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int dns_duid_mac(const char *duid, uint8_t mac[6])
+{
+	uint8_t b[130];
+	size_t n = 0;
+	unsigned type, off;
+
+	while (*duid && n < sizeof(b)) {
+		int hi = hexval(duid[0]), lo = hi < 0 ? -1 : hexval(duid[1]);
+
+		if (lo < 0 || (duid[2] && duid[2] != ':'))
+			return -1;
+		b[n++] = (uint8_t)(hi << 4 | lo);
+		duid += duid[2] ? 3 : 2;
+	}
+	if (*duid || n < 4 || b[2] != 0 || b[3] != 1) /* hardware type 1: Ethernet */
+		return -1;
+	type = (unsigned)b[0] << 8 | b[1];
+	off = type == 1 ? 8 : type == 3 ? 4 : 0; /* DUID-LLT: + 4 bytes of time */
+	if (!off || n != off + 6)
+		return -1;
+	memcpy(mac, b + off, 6);
+	return 0;
 }

@@ -46,7 +46,24 @@ static int load_hosts(struct dns_zone *z, const struct netdef *def)
 				return -ENOMEM;
 		}
 	}
+	for (size_t i = 0; i < def->n_hosts6 && i < NETDEF_MAX_HOSTS6; i++) {
+		const struct netdef_host6 *h = &def->hosts6[i];
+
+		if (!h->name[0] || !TERMINATED(h->name) || !h->has_ip)
+			continue; /* by name or DUID only: its name comes with its lease */
+		if (check(def, "host", h->name, dns_zone_add6(z, h->name, &h->ip)))
+			return -ENOMEM;
+	}
 	return 0;
+}
+
+/* <ip family='ipv6' localPtr='yes'>: that prefix's reverse names stay here. */
+static void load_local_ptr(struct dns_zone *z, const struct netdef *def)
+{
+	for (size_t i = 0; i < def->n_ips && i < NETDEF_MAX_IPS; i++)
+		if (def->ips[i].family == AF_INET6 && def->ips[i].local_ptr == NETDEF_YES &&
+		    dns_zone_local_ptr6(z, &def->ips[i].addr6, def->ips[i].prefix) < 0)
+			log_warn("dns %s: localPtr of an IPv6 <ip> ignored", def->name);
 }
 
 static int load_records(struct dns_zone *z, const struct netdef *def)
@@ -78,6 +95,7 @@ static int load_records(struct dns_zone *z, const struct netdef *def)
 int dns_zone_load_netdef(struct dns_zone *z, const struct netdef *def)
 {
 	dns_zone_set_local_only(z, def->domain_local_only == NETDEF_YES);
+	load_local_ptr(z, def);
 	if (load_hosts(z, def) || load_records(z, def))
 		return -ENOMEM;
 	return 0;

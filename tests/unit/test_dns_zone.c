@@ -323,6 +323,199 @@ static void test_lease_root_types(void **state)
 	assert_int_equal(look(z, "guest1", DNS_T_MX, &a), DNS_ZONE_NODATA); /* configured */
 }
 
+/* ---- IPv6 (issue 18.6) ---- */
+static struct in6_addr ip6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/* The ip6.arpa name of an address: 32 nibbles, reversed. */
+static void arpa6(const char *addr, char *out)
+{
+	struct in6_addr a = ip6(addr);
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+
+	for (int i = 15; i >= 0; i--) {
+		*p++ = hex[a.s6_addr[i] & 15], *p++ = '.';
+		*p++ = hex[a.s6_addr[i] >> 4], *p++ = '.';
+	}
+	strcpy(p, "ip6.arpa");
+}
+
+static const char *ptr_of6(struct dns_zone *z, const char *addr, enum dns_zone_result *r)
+{
+	static char t[DNS_TEXT_MAX];
+	struct dns_zone_answer a;
+	char name[128];
+
+	arpa6(addr, name);
+	*r = look(z, name, DNS_T_PTR, &a);
+	t[0] = 0;
+	if (*r == DNS_ZONE_ANSWER)
+		dns_name_to_text(a.ptr, a.ptr_len, t, sizeof(t));
+	return t;
+}
+
+static int has_aaaa(struct dns_zone *z, const char *name, const char *addr)
+{
+	struct dns_zone_answer a;
+	struct in6_addr want = ip6(addr);
+
+	if (look(z, name, DNS_T_AAAA, &a) != DNS_ZONE_ANSWER)
+		return 0;
+	for (unsigned i = 0; i < a.n_rrs; i++)
+		if (a.rrs[i].type == DNS_T_AAAA && a.rrs[i].len == 16 &&
+		    !memcmp(a.rrs[i].data, &want, 16))
+			return 1;
+	return 0;
+}
+
+/* A DHCPv6 lease's hostname: AAAA and PTR, first come keeps it, gone with
+ * the lease; the same guest (its DUID's MAC) may hold one name in both
+ * families, another guest may not. */
+static void test_lease6(void **state)
+{
+	struct dns_zone *z = *state;
+	struct in6_addr g = ip6("fd00::10"), h = ip6("fd00::11");
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0xaa, 0xbb, 0xcc };
+	static const uint8_t other[6] = { 0x52, 0x54, 0, 0xaa, 0xbb, 0xcd };
+	enum dns_zone_result r;
+	struct dns_zone_answer a;
+
+	assert_int_equal(dns_zone_lease6_set(z, &g, mac, "V6guest"), DNS_LEASE_NAME_OK);
+	assert_true(has_aaaa(z, "v6guest.example", "fd00::10"));
+	assert_true(has_aaaa(z, "v6guest", "fd00::10"));
+	assert_int_equal(look(z, "v6guest.example", DNS_T_A, &a), DNS_ZONE_NODATA);
+	assert_string_equal(ptr_of6(z, "fd00::10", &r), "v6guest.example");
+	assert_int_equal(dns_zone_lease6_set(z, &h, other, "v6guest"), DNS_LEASE_NAME_TAKEN);
+	assert_int_equal(dns_zone_lease6_set(z, &h, NULL, "guest1"), DNS_LEASE_NAME_TAKEN);
+	assert_int_equal(dns_zone_lease6_set(z, &h, NULL, "wpad"), DNS_LEASE_NAME_RESERVED);
+	assert_int_equal(dns_zone_lease6_set(z, &h, NULL, "x.other.org"), DNS_LEASE_NAME_OUTSIDE);
+	/* another guest's IPv4 lease cannot take it; the same guest's can */
+	assert_int_equal(dns_zone_lease_set_owner(z, ip4("192.168.122.60"), other, "v6guest"),
+			 DNS_LEASE_NAME_TAKEN);
+	assert_int_equal(dns_zone_lease_set(z, ip4("192.168.122.60"), "v6guest"),
+			 DNS_LEASE_NAME_TAKEN);
+	assert_int_equal(dns_zone_lease_set_owner(z, ip4("192.168.122.61"), mac, "v6guest"),
+			 DNS_LEASE_NAME_OK);
+	assert_int_equal(a_of(z, "v6guest.example").s_addr, ip4("192.168.122.61").s_addr);
+	assert_true(has_aaaa(z, "v6guest.example", "fd00::10"));
+	assert_int_equal(dns_zone_lease_count(z), 2);
+	/* a renewal changes nothing; the name goes with the lease */
+	assert_int_equal(dns_zone_lease6_set(z, &g, mac, "v6guest"), DNS_LEASE_NAME_OK);
+	assert_int_equal(dns_zone_lease_count(z), 2);
+	dns_zone_lease6_clear(z, &g);
+	assert_false(has_aaaa(z, "v6guest.example", "fd00::10"));
+	ptr_of6(z, "fd00::10", &r);
+	assert_int_equal(r, DNS_ZONE_NOT_OURS); /* no localPtr: forwarded */
+	assert_int_equal(dns_zone_lease_count(z), 1);
+	dns_zone_lease_clear(z, ip4("192.168.122.61"));
+	assert_int_equal(dns_zone_lease6_set(z, &h, other, "v6guest"), DNS_LEASE_NAME_OK);
+	assert_true(has_aaaa(z, "v6guest.example", "fd00::11"));
+	/* a new hostname replaces the old one */
+	assert_int_equal(dns_zone_lease6_set(z, &h, other, "renamed"), DNS_LEASE_NAME_OK);
+	assert_false(has_aaaa(z, "v6guest.example", "fd00::11"));
+	assert_string_equal(ptr_of6(z, "fd00::11", &r), "renamed.example");
+	/* an operator's name wins over a lease of either family */
+	assert_int_equal(dns_zone_add6(z, "renamed", &g), 0);
+	assert_false(has_aaaa(z, "renamed", "fd00::11"));
+	assert_int_equal(dns_zone_lease_count(z), 0);
+}
+
+/* ip6.arpa: static AAAA names answer PTR; unknown addresses are forwarded
+ * unless a localPtr prefix holds them (then NXDOMAIN, never forwarded). */
+static void test_reverse6(void **state)
+{
+	struct dns_zone *z = *state;
+	struct in6_addr net = ip6("fd00:1:2:3::"), h6 = ip6("fd00:1:2:3::5"), w6 = ip6("fd00:9::5");
+	struct dns_zone_answer a;
+	enum dns_zone_result r;
+	char name[128];
+
+	assert_int_equal(dns_zone_add6(z, "host6", &h6), 0);
+	assert_int_equal(dns_zone_add6(z, "web6.example", &w6), 0);
+	assert_string_equal(ptr_of6(z, "fd00:1:2:3::5", &r), "host6.example");
+	assert_string_equal(ptr_of6(z, "fd00:9::5", &r), "web6.example");
+	ptr_of6(z, "fd00:1:2:3::99", &r);
+	assert_int_equal(r, DNS_ZONE_NOT_OURS);
+	arpa6("fd00:1:2:3::5", name);
+	assert_int_equal(look(z, name, DNS_T_AAAA, &a), DNS_ZONE_NODATA);
+	assert_int_equal(dns_zone_local_ptr6(z, &net, 64), 0);
+	ptr_of6(z, "fd00:1:2:3::99", &r);
+	assert_int_equal(r, DNS_ZONE_NXDOMAIN);
+	ptr_of6(z, "fd00:1:2:4::99", &r);
+	assert_int_equal(r, DNS_ZONE_NOT_OURS);
+	assert_string_equal(ptr_of6(z, "fd00:1:2:3::5", &r), "host6.example");
+	/* the zone apex and names between it and an address: empty, ours */
+	assert_int_equal(look(z, "3.0.0.0.2.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa", DNS_T_SOA, &a),
+			 DNS_ZONE_NODATA);
+	assert_int_equal(look(z, "0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.d.f.ip6.ARPA.", DNS_T_PTR, &a),
+			 DNS_ZONE_NODATA);
+	/* above the prefix: upstream's */
+	assert_int_equal(look(z, "0.0.0.2.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa", DNS_T_NS, &a),
+			 DNS_ZONE_NOT_OURS);
+	assert_int_equal(look(z, "ip6.arpa", DNS_T_NS, &a), DNS_ZONE_NOT_OURS);
+	/* junk inside the prefix: no such name */
+	assert_int_equal(look(z, "xx.3.0.0.0.2.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa", DNS_T_PTR, &a),
+			 DNS_ZONE_NXDOMAIN);
+	assert_int_equal(look(z, "x.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa",
+			      DNS_T_PTR, &a), DNS_ZONE_NXDOMAIN);
+	assert_int_equal(look(z, "A.3.0.0.0.2.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa", DNS_T_PTR, &a),
+			 DNS_ZONE_NODATA); /* hex digits in any case */
+	assert_int_equal(dns_zone_local_ptr6(z, &net, 129), -EINVAL);
+}
+
+/* The MAC inside a DUID-LLT or DUID-LL of Ethernet; none in the others. */
+static void test_duid_mac(void **state)
+{
+	uint8_t mac[6];
+
+	(void)state;
+	assert_int_equal(dns_duid_mac("00:03:00:01:52:54:00:aa:bb:cc", mac), 0);
+	assert_memory_equal(mac, ((uint8_t[]){ 0x52, 0x54, 0, 0xaa, 0xbb, 0xcc }), 6);
+	assert_int_equal(dns_duid_mac("00:01:00:01:2c:1f:00:01:52:54:00:aa:bb:cd", mac), 0);
+	assert_int_equal(mac[5], 0xcd);
+	assert_int_equal(dns_duid_mac("00:02:00:00:ab:11:01:02:03:04:05:06", mac), -1);
+	assert_int_equal(dns_duid_mac("00:03:00:06:52:54:00:aa:bb:cc", mac), -1); /* not Ethernet */
+	assert_int_equal(dns_duid_mac("00:03:00:01:52:54:00:aa:bb", mac), -1);
+	assert_int_equal(dns_duid_mac("00:03:00:01:52:54:00:aa:bb:cc:dd", mac), -1);
+	assert_int_equal(dns_duid_mac("", mac), -1);
+	assert_int_equal(dns_duid_mac("zz", mac), -1);
+}
+
+/* A definition's IPv6 hosts (<dhcp><host name ip>) and localPtr. */
+static void test_netdef6(void **state)
+{
+	static struct netdef def;
+	struct dns_zone *z = dns_zone_new("example", ip4("192.168.122.1"), 24);
+	enum dns_zone_result r;
+
+	(void)state;
+	memset(&def, 0, sizeof(def));
+	snprintf(def.name, sizeof(def.name), "n6");
+	def.n_ips = 1;
+	def.ips[0].family = AF_INET6;
+	def.ips[0].addr6 = ip6("fd00:5::1");
+	def.ips[0].prefix = 64;
+	def.ips[0].local_ptr = NETDEF_YES;
+	def.n_hosts6 = 1;
+	snprintf(def.hosts6[0].name, sizeof(def.hosts6[0].name), "fixed6");
+	def.hosts6[0].ip = ip6("fd00:5::20");
+	def.hosts6[0].has_ip = 1;
+	assert_int_equal(dns_zone_load_netdef(z, &def), 0);
+	assert_true(has_aaaa(z, "fixed6.example", "fd00:5::20"));
+	assert_string_equal(ptr_of6(z, "fd00:5::20", &r), "fixed6.example");
+	ptr_of6(z, "fd00:5::21", &r);
+	assert_int_equal(r, DNS_ZONE_NXDOMAIN);
+	ptr_of6(z, "fd00:6::21", &r);
+	assert_int_equal(r, DNS_ZONE_NOT_OURS);
+	dns_zone_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +530,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lease_renames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_config_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_root_types, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reverse6, setup, teardown),
+		cmocka_unit_test(test_duid_mac),
+		cmocka_unit_test(test_netdef6),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -225,6 +225,33 @@ static void test_from_core(void **state)
 	free(d);
 }
 
+/* A DHCPv6 lease's name for the DNS service (issue 18.6). */
+static void test_dns_lease6(void **state)
+{
+	struct psm_dns_lease6 m;
+	char why[160];
+
+	psm_init(&m, PSM_DNS_LEASE6);
+	m.bound = 1;
+	inet_pton(AF_INET6, "fd00::10", &m.ip);
+	strcpy(m.hostname, "guest6");
+	m.has_mac = 1;
+	assert_string_equal(psm_type_name(PSM_DNS_LEASE6), "dns_lease6");
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 0, why, sizeof(why)), PSM_OK);
+	/* the core sends it, never the child */
+	assert_int_equal(child(&m, sizeof(m), 0), PSM_BAD);
+	assert_int_equal(psm_check_from_core(&m, sizeof(m) - 1, 0, why, sizeof(why)), PSM_BAD);
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 1, why, sizeof(why)), PSM_BAD);
+	m.bound = 2;
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 0, why, sizeof(why)), PSM_BAD);
+	m.bound = 0;
+	m.has_mac = 2;
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 0, why, sizeof(why)), PSM_BAD);
+	m.has_mac = 0;
+	memset(m.hostname, 'a', sizeof(m.hostname));
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 0, why, sizeof(why)), PSM_BAD);
+}
+
 static void gone_count(void *ctx, const struct dhcp_lease_info *l)
 {
 	(*(int *)ctx)++;
@@ -276,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_snoop),
 		cmocka_unit_test(test_result_text),
 		cmocka_unit_test(test_from_core),
+		cmocka_unit_test(test_dns_lease6),
 		cmocka_unit_test(test_mirror),
 	};
 

@@ -482,28 +482,55 @@ static void count_refused(struct dns_service *s, enum dns_lease_name r)
 	}
 }
 
-void dns_service_lease_bound(struct dns_service *s, struct in_addr ip, const uint8_t mac[6],
-			     const char *hostname)
+/* A refused lease name: counted, and logged within the rate limit. */
+static void refused(struct dns_service *s, enum dns_lease_name r, const char *who,
+		    const char *addr, const char *hostname)
 {
-	enum dns_lease_name r;
 	uint64_t held = 0;
-	char m[18], more[64] = "";
+	char more[64] = "";
 
-	if (!s)
-		return;
-	r = dns_zone_lease_set(s->zone, ip, hostname);
 	if (r == DNS_LEASE_NAME_OK || r == DNS_LEASE_NAME_NONE)
 		return;
 	count_refused(s, r);
 	/* a guest renewing with a new bad name each time must not flood the log */
 	if (!ratelimit_ok(&s->name_log, loop_now_ms(), &held))
 		return;
-	mac_format(mac, m);
 	if (held)
 		snprintf(more, sizeof(more), "; %llu such lines not logged before",
 			 (unsigned long long)held);
-	log_info("dns %s: %s %s asked for name '%s': not published (%s)%s", s->name, m,
-		 inet_ntoa(ip), hostname, dns_lease_name_str(r), more);
+	log_info("dns %s: %s %s asked for name '%s': not published (%s)%s", s->name, who, addr,
+		 hostname, dns_lease_name_str(r), more);
+}
+
+void dns_service_lease_bound(struct dns_service *s, struct in_addr ip, const uint8_t mac[6],
+			     const char *hostname)
+{
+	char m[18];
+
+	if (!s)
+		return;
+	mac_format(mac, m);
+	refused(s, dns_zone_lease_set_owner(s->zone, ip, mac, hostname), m, inet_ntoa(ip),
+		hostname);
+}
+
+void dns_service_lease6_bound(struct dns_service *s, const struct in6_addr *ip,
+			      const uint8_t *mac, const char *hostname)
+{
+	char a[INET6_ADDRSTRLEN], m[18] = "-";
+
+	if (!s)
+		return;
+	inet_ntop(AF_INET6, ip, a, sizeof(a));
+	if (mac)
+		mac_format(mac, m);
+	refused(s, dns_zone_lease6_set(s->zone, ip, mac, hostname), m, a, hostname);
+}
+
+void dns_service_lease6_gone(struct dns_service *s, const struct in6_addr *ip)
+{
+	if (s)
+		dns_zone_lease6_clear(s->zone, ip);
 }
 
 void dns_service_lease_gone(struct dns_service *s, struct in_addr ip)

@@ -50,6 +50,11 @@ void dns_service_lease_bound(struct dns_service *s, struct in_addr ip, const uin
 			     const char *hostname);
 /* The lease at ip ended (released, expired, declined, revoked): its name goes. */
 void dns_service_lease_gone(struct dns_service *s, struct in_addr ip);
+/* The same for a DHCPv6 lease: AAAA and ip6.arpa PTR. mac: the one in its
+ * DUID (NULL: none), so the guest's IPv4 lease may share its name. */
+void dns_service_lease6_bound(struct dns_service *s, const struct in6_addr *ip,
+			      const uint8_t *mac, const char *hostname);
+void dns_service_lease6_gone(struct dns_service *s, const struct in6_addr *ip);
 
 /* Counters as JSON object name -> integer ("queries_a", "local_answers",
  * "forwarded", "cache_hits", "cache_misses", "upstream_timeouts", "formerr"...). */

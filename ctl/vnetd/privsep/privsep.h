@@ -64,6 +64,8 @@ enum psm_type {
 	PSM_DHCP6_STOP,
 	/* child -> core, later additions */
 	PSM_LEASE6,	  /* a DHCPv6 lease bound or gone */
+	/* core -> child, later additions */
+	PSM_DNS_LEASE6,	  /* a DHCPv6 lease's name: bound (with hostname) or gone */
 	PSM_TYPE_MAX
 };
 
@@ -117,6 +119,17 @@ struct psm_dns_lease {
 	struct in_addr ip;
 	uint8_t mac[6];
 	uint8_t pad[2];
+	char hostname[NETDEF_NAME_MAX]; /* "" for none */
+};
+
+struct psm_dns_lease6 {
+	struct psm_hdr h;
+	struct psm_inst in;
+	uint32_t bound;
+	uint8_t mac[6];	  /* the link-layer address in the lease's DUID, */
+	uint8_t has_mac;  /* when it holds one (dns_duid_mac) */
+	uint8_t pad;
+	struct in6_addr ip;
 	char hostname[NETDEF_NAME_MAX]; /* "" for none */
 };
 
@@ -375,6 +388,10 @@ void dns_proxy_del_name(struct dns_proxy *p, const char *name, struct in_addr ip
 void dns_proxy_lease_bound(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[6],
 			   const char *hostname);
 void dns_proxy_lease_gone(struct dns_proxy *p, struct in_addr ip);
+/* A DHCPv6 lease of network net_id bound (its DUID in colon hex, its
+ * hostname) or gone: its name in that network's DNS, if it has one. */
+void dns_proxy_lease6(uint32_t net_id, const struct in6_addr *ip, const char *duid,
+		      const char *hostname, int bound);
 struct json_object *dns_proxy_counters_json(struct dns_proxy *p);
 
 struct dhcp_proxy *dhcp_proxy_start(const struct netdef *def, uint32_t net_id,

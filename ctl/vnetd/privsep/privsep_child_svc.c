@@ -87,6 +87,18 @@ void child_dns_lease(const struct psm_dns_lease *m)
 		dns_service_lease_gone(n->dns, m->ip);
 }
 
+void child_dns_lease6(const struct psm_dns_lease6 *m)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+
+	if (!n || !n->dns || !same(&n->dns_in, &m->in))
+		return;
+	if (m->bound)
+		dns_service_lease6_bound(n->dns, &m->ip, m->has_mac ? m->mac : NULL, m->hostname);
+	else
+		dns_service_lease6_gone(n->dns, &m->ip);
+}
+
 static void lease_event(struct child_net *n, const struct dhcp_lease_info *l, int bound)
 {
 	struct psm_lease m;

@@ -140,6 +140,7 @@ void dhcp6_proxy_on_lease(const struct psm_lease6 *m)
 	for (i = 0; i < p->n; i++)
 		if (!memcmp(&p->leases[i].ip, &m->ip, 16))
 			break;
+	dns_proxy_lease6(p->net_id, &m->ip, m->duid, m->hostname, (int)m->bound);
 	if (m->bound) {
 		if (i == p->n && p->n < MIRROR_MAX)
 			p->n++;

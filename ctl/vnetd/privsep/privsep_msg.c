@@ -38,7 +38,8 @@
 	X(PSM_TFTP_STOP, struct psm_seq, "tftp_stop", 0, 0)            \
 	X(PSM_DHCP6_START, struct psm_dhcp6_start, "dhcp6_start", 0, 1) \
 	X(PSM_DHCP6_STOP, struct psm_seq, "dhcp6_stop", 0, 0)          \
-	X(PSM_LEASE6, struct psm_lease6, "lease6", 1, 0)
+	X(PSM_LEASE6, struct psm_lease6, "lease6", 1, 0)                \
+	X(PSM_DNS_LEASE6, struct psm_dns_lease6, "dns_lease6", 0, 0)
 
 struct psm_desc {
 	size_t size;
@@ -340,6 +341,15 @@ enum psm_verdict psm_check_from_core(const void *msg, size_t len, unsigned n_fds
 		if (!memchr(((const struct psm_dns_lease *)msg)->hostname, 0, NETDEF_NAME_MAX))
 			return WHY("lease hostname not terminated");
 		return PSM_OK;
+	case PSM_DNS_LEASE6: {
+		const struct psm_dns_lease6 *l = msg;
+
+		if (!memchr(l->hostname, 0, NETDEF_NAME_MAX))
+			return WHY("lease hostname not terminated");
+		if (l->bound > 1 || l->has_mac > 1)
+			return WHY("bad DNS lease6 flags");
+		return PSM_OK;
+	}
 	case PSM_HOST_ADD:
 		if (!memchr(((const struct psm_host_add *)msg)->host.name, 0, NETDEF_NAME_MAX))
 			return WHY("host name not terminated");

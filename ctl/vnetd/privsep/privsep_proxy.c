@@ -279,6 +279,26 @@ void dns_proxy_lease_gone(struct dns_proxy *p, struct in_addr ip)
 	dns_lease(p, ip, NULL, NULL, 0);
 }
 
+void dns_proxy_lease6(uint32_t net_id, const struct in6_addr *ip, const char *duid,
+		      const char *hostname, int bound)
+{
+	struct dns_proxy *p = dns_of(net_id);
+	struct psm_dns_lease6 m;
+
+	if (!p)
+		return;
+	psm_init(&m, PSM_DNS_LEASE6);
+	m.in = (struct psm_inst){ p->net_id, p->gen };
+	m.bound = (uint32_t)!!bound;
+	m.ip = *ip;
+	if (bound) {
+		/* the guest's MAC lets its IPv4 lease share the name */
+		m.has_mac = duid && !dns_duid_mac(duid, m.mac);
+		snprintf(m.hostname, sizeof(m.hostname), "%s", hostname ? hostname : "");
+	}
+	privsep_send(&m, NULL);
+}
+
 static void add_u64s(void *dst, const void *src, size_t size)
 {
 	uint64_t *d = dst;

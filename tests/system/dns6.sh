@@ -101,4 +101,12 @@ dh6 1 g6name -D LL -r >/dev/null 2>&1
 wait_for 30 sh -c "ip netns exec $P-g2 dig +short @$GW AAAA g6name.example | grep -q . && exit 1 || exit 0" ||
 	fail "g6name still answered after its release"
 [ "$(q $GW -x "$addr1")" = "NXDOMAIN" ] || fail "PTR after release: $(cat "$TMP/dig.out")"
+log "the proxy answers on the gateway's IPv6 address, UDP and TCP"
+inguest 2 ip -6 route add fd00:161::/64 dev eth0 || fail "route in guest 2"
+[ "$(q fd00:161::1 AAAA static6.example)" = "fd00:161::5" ] ||
+	fail "over IPv6: $(cat "$TMP/dig.out")"
+[ "$(q fd00:161::1 +tcp -x fd00:161::50)" = "fixed6.example." ] ||
+	fail "over IPv6, TCP: $(cat "$TMP/dig.out")"
+[ "$(q fd00:161::1 A other.example)" = "$(guest_ip 2)" ] ||
+	fail "an IPv4 name over IPv6: $(cat "$TMP/dig.out")"
 log "ok"

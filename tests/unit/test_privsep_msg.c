@@ -252,6 +252,20 @@ static void test_dns_lease6(void **state)
 	assert_int_equal(psm_check_from_core(&m, sizeof(m), 0, why, sizeof(why)), PSM_BAD);
 }
 
+/* The DNS proxy's sockets on an IPv6 address: two descriptors, core only. */
+static void test_dns_listen(void **state)
+{
+	struct psm_seq m;
+	char why[160];
+
+	psm_init(&m, PSM_DNS_LISTEN);
+	assert_string_equal(psm_type_name(PSM_DNS_LISTEN), "dns_listen");
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 2, why, sizeof(why)), PSM_OK);
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 1, why, sizeof(why)), PSM_BAD);
+	assert_int_equal(psm_check_from_core(&m, sizeof(m), 0, why, sizeof(why)), PSM_BAD);
+	assert_int_equal(child(&m, sizeof(m), 2), PSM_BAD);
+}
+
 static void gone_count(void *ctx, const struct dhcp_lease_info *l)
 {
 	(*(int *)ctx)++;
@@ -304,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_result_text),
 		cmocka_unit_test(test_from_core),
 		cmocka_unit_test(test_dns_lease6),
+		cmocka_unit_test(test_dns_listen),
 		cmocka_unit_test(test_mirror),
 	};
 

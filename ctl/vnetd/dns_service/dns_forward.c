@@ -100,7 +100,7 @@ static void pending_free(struct pending *p)
 		*pp = p->next;
 	p->f->n_pending--;
 	for (unsigned i = 0; i < p->n_clients; i++)
-		addr_quota_put(p->f->quota, p->clients[i].addr.sin_addr);
+		addr_quota_put(p->f->quota, dns_peer_key(&p->clients[i].addr));
 	free(p);
 }
 
@@ -388,10 +388,10 @@ static int merge(struct dns_fwd *f, const struct dns_client *c, const uint8_t *k
 		for (unsigned i = 0; i < p->n_clients; i++) {
 			const struct dns_client *o = &p->clients[i];
 
-			if (o->addr.sin_addr.s_addr != c->addr.sin_addr.s_addr)
+			if (dns_peer_key(&o->addr).s_addr != dns_peer_key(&c->addr).s_addr)
 				continue;
 			if (o->q.hdr.id == c->q.hdr.id && o->tcp == c->tcp &&
-			    o->conn_id == c->conn_id && o->addr.sin_port == c->addr.sin_port)
+			    o->conn_id == c->conn_id && dns_peer_equal(&o->addr, &c->addr))
 				return 1; /* a retransmission of the same query */
 			same++;
 		}
@@ -399,7 +399,7 @@ static int merge(struct dns_fwd *f, const struct dns_client *c, const uint8_t *k
 			return -EDQUOT;
 		if (p->n_clients >= DNS_FWD_MAX_CLIENTS)
 			return -ENOBUFS;
-		if (addr_quota_take(f->quota, c->addr.sin_addr))
+		if (addr_quota_take(f->quota, dns_peer_key(&c->addr)))
 			return -EDQUOT;
 		p->clients[p->n_clients++] = *c;
 		f->ctr->merged++;
@@ -423,11 +423,11 @@ int dns_fwd_query(struct dns_fwd *f, const struct dns_client *c)
 		return m < 0 ? m : 0;
 	if (f->n_pending >= DNS_FWD_MAX_PENDING)
 		return -ENOBUFS;
-	m = addr_quota_take(f->quota, c->addr.sin_addr);
+	m = addr_quota_take(f->quota, dns_peer_key(&c->addr));
 	if (m)
 		return m == -EDQUOT ? m : -ENOBUFS;
 	if (!(p = calloc(1, sizeof(*p)))) {
-		addr_quota_put(f->quota, c->addr.sin_addr);
+		addr_quota_put(f->quota, dns_peer_key(&c->addr));
 		return -ENOBUFS;
 	}
 	p->f = f;

@@ -22,6 +22,8 @@ struct dns_service {
 	char name[NETDEF_NAME_MAX];
 	struct ratelimit name_log; /* refused lease names */
 	int udp_fd, tcp_fd, udp_watched;
+	int more_udp[DNS_MAX_LISTEN], more_tcp[DNS_MAX_LISTEN]; /* IPv6 addresses */
+	size_t n_more;
 	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
 	struct in_addr ip;	/* the gateway: what pkt_fd's queries are for */
 	struct dns_zone *zone;
@@ -49,6 +51,34 @@ static void count_type(struct dns_service *s, uint16_t type)
 	s->ctr.queries_by_type[i]++;
 }
 
+struct in_addr dns_peer_key(const union dns_sockaddr *a)
+{
+	const uint8_t *b = a->in6.sin6_addr.s6_addr;
+	uint32_t h = 2166136261u;
+
+	if (a->sa.sa_family != AF_INET6)
+		return a->in.sin_addr;
+	if (IN6_IS_ADDR_V4MAPPED(&a->in6.sin6_addr)) {
+		struct in_addr v4;
+
+		memcpy(&v4, b + 12, 4);
+		return v4;
+	}
+	for (unsigned i = 0; i < 16; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return (struct in_addr){ .s_addr = htonl(0xf0000000u | (h & 0x0fffffffu)) };
+}
+
+int dns_peer_equal(const union dns_sockaddr *a, const union dns_sockaddr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return 0;
+	if (a->sa.sa_family == AF_INET6)
+		return a->in6.sin6_port == b->in6.sin6_port &&
+		       !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16);
+	return a->in.sin_port == b->in.sin_port && a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+}
+
 static size_t client_limit(const struct dns_client *c)
 {
 	return c->tcp ? REPLY_MAX : dns_client_udp_limit(&c->q);
@@ -63,8 +93,8 @@ void dns_service_send(struct dns_service *s, const struct dns_client *c, const u
 		dns_tcp_send(s->tcp, c->conn_id, msg, len);
 		return;
 	}
-	if (sendto(s->udp_fd, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&c->addr,
-		   sizeof(c->addr)) < 0)
+	if (sendto(c->udp_fd, msg, len, MSG_DONTWAIT, &c->addr.sa,
+		   c->addr.sa.sa_family == AF_INET6 ? sizeof(c->addr.in6) : sizeof(c->addr.in)) < 0)
 		log_debug("dns: sendto: %s", strerror(errno));
 }
 
@@ -269,11 +299,13 @@ static void on_udp(int fd, uint32_t events, void *data)
 		ssize_t n;
 
 		memset(&c, 0, sizeof(c));
-		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&c.addr, &al);
+		c.udp_fd = fd;
+		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, &c.addr.sa, &al);
 		if (n < 0)
 			return;
 		s->ctr.queries_udp++;
-		if ((size_t)n > sizeof(buf) || al != sizeof(c.addr)) {
+		if ((size_t)n > sizeof(buf) ||
+		    al != (c.addr.sa.sa_family == AF_INET6 ? sizeof(c.addr.in6) : sizeof(c.addr.in))) {
 			s->ctr.dropped++;
 			continue;
 		}
@@ -294,9 +326,10 @@ static void on_pkt(int fd, uint32_t events, void *data)
 		if (u.dst.s_addr != s->ip.s_addr)
 			continue;	/* to another DNS server, routed by the host */
 		memset(&c, 0, sizeof(c));
-		c.addr.sin_family = AF_INET;
-		c.addr.sin_addr = u.src;
-		c.addr.sin_port = htons(u.sport);
+		c.udp_fd = s->udp_fd;
+		c.addr.in.sin_family = AF_INET;
+		c.addr.in.sin_addr = u.src;
+		c.addr.in.sin_port = htons(u.sport);
 		s->ctr.queries_udp++;
 		if (u.len > UDP_QUERY_MAX) {
 			s->ctr.dropped++;
@@ -316,21 +349,25 @@ int dns_service_guest_socket(struct dns_service *s, int pkt_fd)
 	return 0;
 }
 
-static int listen_on(struct in_addr ip, int type, char *err, size_t errlen)
+static int listen_on(const union dns_sockaddr *a, int type, char *err, size_t errlen)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT), .sin_addr = ip };
-	int one = 1, fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int af = a->sa.sa_family, one = 1, fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	char t[INET6_ADDRSTRLEN] = "?";
 
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	if (af == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, &a->sa, af == AF_INET6 ? sizeof(a->in6) : sizeof(a->in)) < 0 ||
 	    (type == SOCK_STREAM && listen(fd, 64) < 0))
 		goto fail;
 	return fd;
 fail:
-	snprintf(err, errlen, "dns: %s %s:53: %s", type == SOCK_STREAM ? "tcp" : "udp",
-		 inet_ntoa(ip), strerror(errno));
+	inet_ntop(af, af == AF_INET6 ? (const void *)&a->in6.sin6_addr : (const void *)&a->in.sin_addr,
+		  t, sizeof(t));
+	snprintf(err, errlen, "dns: %s %s%s%s:53: %s", type == SOCK_STREAM ? "tcp" : "udp",
+		 af == AF_INET6 ? "[" : "", t, af == AF_INET6 ? "]" : "", strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -378,17 +415,52 @@ static int setup(struct dns_service *s, const struct netdef *def, const struct s
 	return 0;
 }
 
-int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen)
+static int sockets(const union dns_sockaddr *a, int *udp_fd, int *tcp_fd, char *err,
+		   size_t errlen)
 {
-	*udp_fd = listen_on(ip, SOCK_DGRAM, err, errlen);
+	*udp_fd = listen_on(a, SOCK_DGRAM, err, errlen);
 	if (*udp_fd < 0)
 		return -EADDRNOTAVAIL;
-	*tcp_fd = listen_on(ip, SOCK_STREAM, err, errlen);
+	*tcp_fd = listen_on(a, SOCK_STREAM, err, errlen);
 	if (*tcp_fd < 0) {
 		close(*udp_fd);
 		return -EADDRNOTAVAIL;
 	}
 	return 0;
+}
+
+int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen)
+{
+	union dns_sockaddr a = { .in = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT),
+					 .sin_addr = ip } };
+
+	return sockets(&a, udp_fd, tcp_fd, err, errlen);
+}
+
+int dns_service_sockets6(const struct in6_addr *ip, int *udp_fd, int *tcp_fd, char *err,
+			 size_t errlen)
+{
+	union dns_sockaddr a = { .in6 = { .sin6_family = AF_INET6, .sin6_port = htons(DNS_PORT),
+					  .sin6_addr = *ip } };
+
+	return sockets(&a, udp_fd, tcp_fd, err, errlen);
+}
+
+int dns_service_listen(struct dns_service *s, int udp_fd, int tcp_fd)
+{
+	if (s->n_more == DNS_MAX_LISTEN - 1 || loop_add_fd(s->loop, udp_fd, EPOLLIN, on_udp, s) < 0)
+		goto fail;
+	if (dns_tcp_listen(s->tcp, tcp_fd) < 0) {
+		loop_del_fd(s->loop, udp_fd);
+		goto fail;
+	}
+	s->more_udp[s->n_more] = udp_fd;
+	s->more_tcp[s->n_more++] = tcp_fd;
+	return 0;
+fail:
+	close(udp_fd);
+	close(tcp_fd);
+	return -ENOSPC;
 }
 
 struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
@@ -423,6 +495,7 @@ struct dns_service *dns_service_start(struct loop *loop, const struct netdef *de
 {
 	struct sockaddr_in ups[DNS_MAX_UPSTREAMS];
 	size_t n_ups;
+	struct dns_service *s;
 	int udp_fd, tcp_fd;
 
 	if (!def->has_ip) {
@@ -432,7 +505,12 @@ struct dns_service *dns_service_start(struct loop *loop, const struct netdef *de
 	n_ups = dns_upstreams_load(def, resolv_conf, ups, DNS_MAX_UPSTREAMS);
 	if (dns_service_sockets(def->ip, &udp_fd, &tcp_fd, err, errlen))
 		return NULL;
-	return dns_service_start_on(loop, def, ups, n_ups, udp_fd, tcp_fd, err, errlen);
+	s = dns_service_start_on(loop, def, ups, n_ups, udp_fd, tcp_fd, err, errlen);
+	for (size_t i = 0; s && i < def->n_ips && i < NETDEF_MAX_IPS; i++)
+		if (def->ips[i].family == AF_INET6 &&
+		    !dns_service_sockets6(&def->ips[i].addr6, &udp_fd, &tcp_fd, err, errlen))
+			dns_service_listen(s, udp_fd, tcp_fd);
+	return s;
 }
 
 void dns_service_stop(struct dns_service *s)
@@ -444,6 +522,11 @@ void dns_service_stop(struct dns_service *s)
 		dns_fwd_free(s->gfwd[g]);
 	dns_routes_free(s->routes);
 	dns_tcp_free(s->tcp);
+	for (size_t i = 0; i < s->n_more; i++) {
+		loop_del_fd(s->loop, s->more_udp[i]);
+		close(s->more_udp[i]);
+		close(s->more_tcp[i]);
+	}
 	if (s->pkt_fd >= 0) {
 		loop_del_fd(s->loop, s->pkt_fd);
 		close(s->pkt_fd);

@@ -34,6 +34,13 @@ struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef 
 int dns_service_guest_socket(struct dns_service *s, int pkt_fd);
 /* UDP and TCP (listening) on ip:53: CAP_NET_BIND_SERVICE. 0 or -errno. */
 int dns_service_sockets(struct in_addr ip, int *udp_fd, int *tcp_fd, char *err, size_t errlen);
+/* The same on an IPv6 address of the network (issue 18.6). */
+int dns_service_sockets6(const struct in6_addr *ip, int *udp_fd, int *tcp_fd, char *err,
+			 size_t errlen);
+/* Serve on one more pair of sockets (an IPv6 <ip>'s address), owned from
+ * now on. 0, or -ENOSPC / -ENOMEM (closed). */
+#define DNS_MAX_LISTEN (1 + NETDEF_MAX_IPS)
+int dns_service_listen(struct dns_service *s, int udp_fd, int tcp_fd);
 void dns_service_stop(struct dns_service *s); /* NULL accepted */
 
 /* A configured name added at runtime (vnetctl host-add): the operator's, so
@@ -129,11 +136,25 @@ struct dns_counters {
 	uint64_t latency_sum_us;
 };
 
+/* A guest's address, either family. */
+union dns_sockaddr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+/* The key a guest's share of the proxy is counted under: its IPv4
+ * address, or for IPv6 a hash of its address in 240.0.0.0/4 (no guest's
+ * IPv4 address). */
+struct in_addr dns_peer_key(const union dns_sockaddr *a);
+/* Same source address and port? */
+int dns_peer_equal(const union dns_sockaddr *a, const union dns_sockaddr *b);
+
 /* Who asked: everything needed to answer later. */
 struct dns_client {
 	struct dns_query q;	    /* their query: ID, flags, EDNS, question */
 	int tcp;
-	struct sockaddr_in addr;    /* UDP peer */
+	int udp_fd;		    /* the socket the query came in on: the reply's */
+	union dns_sockaddr addr;    /* UDP peer */
 	uint64_t conn_id;	    /* TCP connection */
 };
 
@@ -149,6 +170,8 @@ void dns_service_send(struct dns_service *s, const struct dns_client *c, const u
 struct dns_tcp;
 struct dns_tcp *dns_tcp_new(struct loop *loop, int listen_fd, struct dns_service *s,
 			    struct dns_counters *ctr);
+/* One more listening socket (closed by dns_tcp_free's caller). 0 or -1. */
+int dns_tcp_listen(struct dns_tcp *t, int listen_fd);
 void dns_tcp_free(struct dns_tcp *t);
 int dns_tcp_send(struct dns_tcp *t, uint64_t conn_id, const uint8_t *msg, size_t len);
 

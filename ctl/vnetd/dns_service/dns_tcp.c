@@ -17,7 +17,7 @@ struct tconn {
 	struct dns_tcp *t;
 	int fd;
 	uint64_t id;
-	struct sockaddr_in peer;
+	union dns_sockaddr peer;
 	uint8_t in[2 + DNS_TCP_QUERY_MAX];
 	size_t inlen;
 	uint8_t *out;
@@ -28,7 +28,8 @@ struct tconn {
 
 struct dns_tcp {
 	struct loop *loop;
-	int lfd;
+	int lfd[DNS_MAX_LISTEN];
+	size_t n_lfd;
 	struct dns_service *s;
 	struct dns_counters *ctr;
 	struct tconn *conns;
@@ -46,7 +47,7 @@ static void conn_close(struct tconn *c)
 		;
 	*pp = c->next;
 	t->n--;
-	addr_quota_put(t->per_guest, c->peer.sin_addr);
+	addr_quota_put(t->per_guest, dns_peer_key(&c->peer));
 	if (c->timer > 0)
 		loop_cancel_timer(t->loop, c->timer);
 	loop_del_fd(t->loop, c->fd);
@@ -173,13 +174,14 @@ static void on_conn(int fd, uint32_t events, void *data)
 		conn_close(c);
 }
 
-static void accept_one(struct dns_tcp *t, int fd, const struct sockaddr_in *peer)
+static void accept_one(struct dns_tcp *t, int fd, const union dns_sockaddr *peer)
 {
+	struct in_addr key = dns_peer_key(peer);
 	struct tconn *c;
 	int q;
 
 	/* one guest's slow connections cannot hold the others' slots */
-	q = addr_quota_take(t->per_guest, peer->sin_addr);
+	q = addr_quota_take(t->per_guest, key);
 	if (q) {
 		if (q == -EDQUOT)
 			t->ctr->tcp_guest_rejected++;
@@ -189,7 +191,7 @@ static void accept_one(struct dns_tcp *t, int fd, const struct sockaddr_in *peer
 		return;
 	}
 	if (t->n >= DNS_TCP_MAX_CONNS || !(c = calloc(1, sizeof(*c)))) {
-		addr_quota_put(t->per_guest, peer->sin_addr);
+		addr_quota_put(t->per_guest, key);
 		t->ctr->tcp_rejected++;
 		close(fd);
 		return;
@@ -199,7 +201,7 @@ static void accept_one(struct dns_tcp *t, int fd, const struct sockaddr_in *peer
 	c->id = ++t->next_id;
 	c->peer = *peer;
 	if (loop_add_fd(t->loop, fd, EPOLLIN, on_conn, c) < 0) {
-		addr_quota_put(t->per_guest, peer->sin_addr);
+		addr_quota_put(t->per_guest, key);
 		t->ctr->tcp_rejected++;
 		close(fd);
 		free(c);
@@ -217,9 +219,12 @@ static void on_listen(int lfd, uint32_t events, void *data)
 	struct dns_tcp *t = data;
 
 	for (int i = 0; i < 16; i++) {
-		struct sockaddr_in peer;
+		union dns_sockaddr peer;
 		socklen_t pl = sizeof(peer);
-		int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd;
+
+		memset(&peer, 0, sizeof(peer));
+		fd = accept4(lfd, &peer.sa, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -238,7 +243,7 @@ struct dns_tcp *dns_tcp_new(struct loop *loop, int listen_fd, struct dns_service
 	if (!t)
 		return NULL;
 	t->loop = loop;
-	t->lfd = listen_fd;
+	t->lfd[t->n_lfd++] = listen_fd;
 	t->s = s;
 	t->ctr = ctr;
 	t->per_guest = addr_quota_new(DNS_TCP_GUEST_MAX);
@@ -250,13 +255,22 @@ struct dns_tcp *dns_tcp_new(struct loop *loop, int listen_fd, struct dns_service
 	return t;
 }
 
+int dns_tcp_listen(struct dns_tcp *t, int listen_fd)
+{
+	if (t->n_lfd == DNS_MAX_LISTEN || loop_add_fd(t->loop, listen_fd, EPOLLIN, on_listen, t) < 0)
+		return -1;
+	t->lfd[t->n_lfd++] = listen_fd;
+	return 0;
+}
+
 void dns_tcp_free(struct dns_tcp *t)
 {
 	if (!t)
 		return;
 	while (t->conns)
 		conn_close(t->conns);
-	loop_del_fd(t->loop, t->lfd);
+	for (size_t i = 0; i < t->n_lfd; i++)
+		loop_del_fd(t->loop, t->lfd[i]);
 	addr_quota_free(t->per_guest);
 	free(t);
 }

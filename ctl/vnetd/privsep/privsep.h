@@ -66,6 +66,7 @@ enum psm_type {
 	PSM_LEASE6,	  /* a DHCPv6 lease bound or gone */
 	/* core -> child, later additions */
 	PSM_DNS_LEASE6,	  /* a DHCPv6 lease's name: bound (with hostname) or gone */
+	PSM_DNS_LISTEN,	  /* + UDP and TCP sockets on an IPv6 address's port 53 */
 	PSM_TYPE_MAX
 };
 

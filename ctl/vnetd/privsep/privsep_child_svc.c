@@ -87,6 +87,20 @@ void child_dns_lease(const struct psm_dns_lease *m)
 		dns_service_lease_gone(n->dns, m->ip);
 }
 
+/* One more address to serve on (an IPv6 <ip>): after DNS_START. */
+void child_dns_listen(const struct psm_seq *m, int udp_fd, int tcp_fd)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+
+	if (!n || !n->dns || !same(&n->dns_in, &m->in)) {
+		close(udp_fd);
+		close(tcp_fd);
+		return;
+	}
+	if (dns_service_listen(n->dns, udp_fd, tcp_fd))
+		log_warn("dns %s: cannot serve on one more address", n->def->name);
+}
+
 void child_dns_lease6(const struct psm_dns_lease6 *m)
 {
 	struct child_net *n = child_net(m->in.net_id, 0);

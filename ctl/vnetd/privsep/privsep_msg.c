@@ -39,7 +39,8 @@
 	X(PSM_DHCP6_START, struct psm_dhcp6_start, "dhcp6_start", 0, 1) \
 	X(PSM_DHCP6_STOP, struct psm_seq, "dhcp6_stop", 0, 0)          \
 	X(PSM_LEASE6, struct psm_lease6, "lease6", 1, 0)                \
-	X(PSM_DNS_LEASE6, struct psm_dns_lease6, "dns_lease6", 0, 0)
+	X(PSM_DNS_LEASE6, struct psm_dns_lease6, "dns_lease6", 0, 0)  \
+	X(PSM_DNS_LISTEN, struct psm_seq, "dns_listen", 0, 2)
 
 struct psm_desc {
 	size_t size;

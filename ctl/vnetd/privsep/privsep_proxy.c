@@ -34,6 +34,8 @@ struct dns_proxy {
 	pid_t ctr_pid;		/* the child that counted last */
 	struct dns_counters base, last;
 	struct dns_gauges gauges;
+	size_t n6;			/* sockets on the IPv6 <ip>s' addresses */
+	int fd6[NETDEF_MAX_IPS][2];
 };
 
 struct dhcp_proxy {
@@ -175,7 +177,35 @@ static int dns_send_start(struct dns_proxy *p, int async, char *err, size_t errl
 	m.seq = privsep_seq();
 	m.n_ups = p->n_ups;
 	memcpy(m.ups, p->ups, sizeof(m.ups));
-	return send_start(&m, fds, m.seq, async, "DNS", p->def->name, err, errlen);
+	if (send_start(&m, fds, m.seq, async, "DNS", p->def->name, err, errlen))
+		return -1;
+	/* the child serves on them once it has the service (messages keep
+	 * their order) */
+	for (size_t i = 0; i < p->n6; i++) {
+		struct psm_seq l;
+
+		psm_init(&l, PSM_DNS_LISTEN);
+		l.in = m.in;
+		privsep_send(&l, p->fd6[i]);
+	}
+	return 0;
+}
+
+/* UDP and TCP port 53 on every IPv6 <ip> address (issue 18.6); one that
+ * cannot be bound is logged and not served. */
+static void dns_sockets6(struct dns_proxy *p, const struct netdef *def)
+{
+	char err[PSM_ERR_MAX];
+
+	for (size_t i = 0; i < def->n_ips && i < NETDEF_MAX_IPS; i++) {
+		if (def->ips[i].family != AF_INET6)
+			continue;
+		if (dns_service_sockets6(&def->ips[i].addr6, &p->fd6[p->n6][0], &p->fd6[p->n6][1],
+					 err, sizeof(err)))
+			log_warn("network %s: %s", def->name, err);
+		else
+			p->n6++;
+	}
 }
 
 struct dns_proxy *dns_proxy_start(const struct netdef *def, uint32_t net_id,
@@ -201,6 +231,7 @@ struct dns_proxy *dns_proxy_start(const struct netdef *def, uint32_t net_id,
 		free(p);
 		return NULL;
 	}
+	dns_sockets6(p, def);
 	if (reg((void **)dnss, p) || dns_send_start(p, 0, err, errlen)) {
 		if (!err[0])
 			snprintf(err, errlen, "dns: too many networks");
@@ -219,6 +250,10 @@ void dns_proxy_stop(struct dns_proxy *p)
 	close(p->udp_fd);
 	close(p->tcp_fd);
 	close(p->pkt_fd);
+	for (size_t i = 0; i < p->n6; i++) {
+		close(p->fd6[i][0]);
+		close(p->fd6[i][1]);
+	}
 	free(p);
 }
 

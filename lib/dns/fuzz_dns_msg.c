@@ -27,6 +27,8 @@ static struct dns_zone *zone(void)
 		dns_zone_add_srv(z, "http", "tcp", "", "guest1.example", 80, 1, 2);
 		dns_zone_add_txt(z, "info", "v=a long text record value");
 		dns_zone_set_local_only(z, 0);
+		/* issue 18.6: fd00::/64's reverse names answered here only */
+		dns_zone_local_ptr6(z, &v6, 64);
 	}
 	return z;
 }
@@ -128,6 +130,11 @@ static void as_hostname(const uint8_t *data, size_t size)
 
 	memcpy(host, data, n);
 	host[n] = '\0';
+	{
+		uint8_t mac[6];
+
+		(void)dns_duid_mac(host, mac); /* DUIDs come in as such text */
+	}
 	if (dns_zone_lease_set(zone(), ip, host) == DNS_LEASE_NAME_OK &&
 	    dns_zone_lease_label(zone(), host, label) == DNS_LEASE_NAME_OK &&
 	    strcmp(label, "guest1")) {

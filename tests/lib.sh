@@ -167,6 +167,39 @@ guest_dhcp() {
 		{ cat "$TMP/udhcpc-g$n.log" >&2; return 1; }
 }
 
+# guest_ll_wait N...: each guest's link-local address is past DAD (it can
+# speak IPv6: DHCPv6 clients and the port's IPv6 guard need it).
+guest_ll_wait() {
+	local i
+	for i in "$@"; do
+		wait_for 50 sh -c "! ip netns exec $P-g$i ip -6 addr show dev eth0 tentative | grep -q inet6" ||
+			fail "guest $i: link-local address still tentative"
+	done
+}
+
+# guest_dhclient6 N FQDN|- [dhclient args]: ISC dhclient -6 once in guest N.
+# Its own script would rewrite the host's /etc/resolv.conf: ours only sets
+# the address (a /128) and prints "addr=A dns=D domain=S".
+guest_dhclient6() {
+	local g=$1 name=$2; shift 2
+	if [ ! -x "$TMP/dh6.script" ]; then
+		cat >"$TMP/dh6.script" <<'S'
+#!/bin/sh
+case "$reason" in
+BOUND6|RENEW6|REBIND6)
+	ip -6 addr add "$new_ip6_address/128" dev "$interface" nodad 2>/dev/null
+	echo "addr=$new_ip6_address dns=$new_dhcp6_name_servers domain=$new_dhcp6_domain_search" ;;
+esac
+exit 0
+S
+		chmod +x "$TMP/dh6.script"
+	fi
+	: >"$TMP/dh6-g$g.conf"
+	[ "$name" != - ] && printf 'send fqdn.fqdn "%s";\n' "$name" >"$TMP/dh6-g$g.conf"
+	inguest "$g" timeout 30 dhclient -6 -1 -cf "$TMP/dh6-g$g.conf" -sf "$TMP/dh6.script" \
+		-lf "$TMP/dh6-g$g.leases" -pf "$TMP/dh6-g$g.pid" "$@" eth0
+}
+
 guest_ip() { inguest "$1" ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1 | head -1; }
 
 # expect_fail CMD...: the command must fail (non-zero exit).

@@ -35,7 +35,24 @@ run_cmocka() {
 # Fuzz targets: replay the seed corpus, then a short bounded run; FUZZ_JOBS
 # (default 2, one per CPU: they are CPU-bound) at a time.
 FUZZ_JOBS=${FUZZ_JOBS:-2}
-declare -A FRUN=()
+# Background jobs (fuzzers, system tests): pid -> "finisher NAME", run
+# when the job has ended.
+declare -A JOBS=()
+
+# Wait until fewer than $1 jobs run, finishing the ended ones.
+wait_jobs() {
+	local max=$1 pid
+	while [ "${#JOBS[@]}" -ge "$max" ] && [ "${#JOBS[@]}" -gt 0 ]; do
+		wait -n 2>/dev/null
+		for pid in "${!JOBS[@]}"; do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				wait "$pid" 2>/dev/null
+				${JOBS[$pid]}
+				unset "JOBS[$pid]"
+			fi
+		done
+	done
+}
 
 start_fuzz() {
 	local bin=$1 name corpus
@@ -54,7 +71,7 @@ start_fuzz() {
 		echo $? >"$LOGDIR/$name.frc"
 		rm -rf "$work"
 	) &
-	FRUN[$!]=$name
+	JOBS[$!]="finish_fuzz $name"
 }
 
 finish_fuzz() {
@@ -64,21 +81,6 @@ finish_fuzz() {
 	else
 		FAIL=$((FAIL + 1)); FAILED+=("$name"); tail -30 "$LOGDIR/$name.log" | sed 's/^/  /'
 	fi
-}
-
-# Wait until fewer than $1 fuzzers run.
-wait_fuzz() {
-	local max=$1 pid
-	while [ "${#FRUN[@]}" -ge "$max" ] && [ "${#FRUN[@]}" -gt 0 ]; do
-		wait -n 2>/dev/null
-		for pid in "${!FRUN[@]}"; do
-			if ! kill -0 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null
-				finish_fuzz "${FRUN[$pid]}"
-				unset "FRUN[$pid]"
-			fi
-		done
-	done
 }
 
 # System tests run SYSTEM_JOBS at a time (default 3: most of their time is
@@ -100,7 +102,7 @@ start_system() {
 			timeout 600 bash "$t" >"$LOGDIR/$name.log" 2>&1
 		echo "$? $((SECONDS - start))" >"$LOGDIR/$name.rc"
 	) &
-	RUNNING[$!]=$name
+	JOBS[$!]="finish_system $name"
 }
 
 # Account for a finished test (its rc file written).
@@ -115,24 +117,8 @@ finish_system() {
 	esac
 }
 
-# Wait until fewer than $1 tests run, accounting for the finished ones.
-wait_jobs() {
-	local max=$1 pid
-	while [ "${#RUNNING[@]}" -ge "$max" ] && [ "${#RUNNING[@]}" -gt 0 ]; do
-		wait -n 2>/dev/null
-		for pid in "${!RUNNING[@]}"; do
-			if ! kill -0 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null
-				finish_system "${RUNNING[$pid]}"
-				unset "RUNNING[$pid]"
-			fi
-		done
-	done
-}
-
 run_systems() {
 	local t name serial=()
-	declare -gA RUNNING=()
 	for t in "$ROOT"/tests/system/*.sh; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
@@ -157,10 +143,10 @@ done
 echo "== fuzz (seed corpus replay + ${FUZZ_RUNS:+$FUZZ_RUNS inputs, seed 1}${FUZZ_RUNS:-${FUZZ_SECONDS}s} each)"
 for b in "$BUILD"/fuzz/fuzz_*; do
 	[ -x "$b" ] || continue
-	wait_fuzz "$FUZZ_JOBS"
+	wait_jobs "$FUZZ_JOBS"
 	start_fuzz "$b"
 done
-wait_fuzz 1
+wait_jobs 1
 echo "== system tests"
 run_systems
 leftover=$(ip netns list 2>/dev/null | grep -E "^$RUN_ID[0-9]+-" || true)

@@ -29,32 +29,10 @@ vnetd_start
 vnetctl net-define "$TMP/v6.xml" >/dev/null || fail "net-define"
 vnetctl net-start v6 >/dev/null || fail "net-start: $(tail -3 "$TMP/vnetd.log")"
 for i in 1 2 3; do vnetctl port-add v6 "vif$i.0" >/dev/null || fail "port-add vif$i.0"; done
-# the guests' link-local addresses must be past DAD before they can speak
-for i in 1 2 3; do
-	wait_for 50 sh -c "! ip netns exec $P-g$i ip -6 addr show dev eth0 tentative | grep -q inet6" ||
-		fail "guest $i: link-local address still tentative"
-done
-
-# dhclient's own script would rewrite the host's /etc/resolv.conf: ours
-# only sets the address and says what it got
-cat >"$TMP/dh6.script" <<'S'
-#!/bin/sh
-case "$reason" in
-BOUND6|RENEW6|REBIND6)
-	ip -6 addr add "$new_ip6_address/128" dev "$interface" nodad 2>/dev/null
-	echo "addr=$new_ip6_address dns=$new_dhcp6_name_servers domain=$new_dhcp6_domain_search" ;;
-esac
-exit 0
-S
-chmod +x "$TMP/dh6.script"
-dh6() { # guest, extra args...
-	local g=$1; shift
-	inguest "$g" timeout 30 dhclient -6 -1 -sf "$TMP/dh6.script" -lf "$TMP/dh6-g$g.leases" \
-		-pf "$TMP/dh6-g$g.pid" "$@" eth0
-}
+guest_ll_wait 1 2 3
 
 log "dhclient -6 in guest 1 leases from the range"
-out=$(dh6 1 2>&1) || fail "dhclient -6: $out"
+out=$(guest_dhclient6 1 - 2>&1) || fail "dhclient -6: $out"
 addr1=$(echo "$out" | sed -n 's/.*addr=\([^ ]*\).*/\1/p' | head -1)
 case "$addr1" in fd00:160::1[0-9a-f][0-9a-f]) ;; *) fail "guest 1 got '$addr1' ($out)" ;; esac
 echo "$out" | grep -q "dns=fd00:160::1" || fail "no DNS server in the reply: $out"
@@ -72,7 +50,7 @@ case "$addr2" in fd00:160::1[0-9a-f][0-9a-f]) ;; *) fail "dhcpcd -6 got '$addr2'
 [ "$addr2" != "$addr1" ] || fail "two clients got $addr1"
 
 log "a DUID reservation: dhclient -6 -D LL in guest 3 (DUID-LL of 52:54:00:00:00:03)"
-out3=$(dh6 3 -D LL 2>&1) || fail "dhclient -6 -D LL: $out3"
+out3=$(guest_dhclient6 3 - -D LL 2>&1) || fail "dhclient -6 -D LL: $out3"
 echo "$out3" | grep -q "addr=fd00:160::33" || fail "the reserved host got: $out3"
 
 log "net-dhcp-leases lists them with protocol ipv6 and the DUID"
@@ -90,7 +68,7 @@ wait_for 50 sh -c "'$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases
 	fail "the IPv6 leases did not come back"
 
 log "a release frees guest 1's lease"
-dh6 1 -r >/dev/null 2>&1
+guest_dhclient6 1 - -r >/dev/null 2>&1
 wait_for 30 sh -c "! '$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases v6 | grep -q '\"$addr1\"'" ||
 	fail "guest 1's lease is still listed after its release"
 log "ok"

@@ -36,29 +36,7 @@ vnetd_start
 vnetctl net-define "$TMP/v6.xml" >/dev/null || fail "net-define"
 vnetctl net-start d6 >/dev/null || fail "net-start: $(tail -3 "$TMP/vnetd.log")"
 for i in 1 2; do vnetctl port-add d6 "vif$i.0" >/dev/null || fail "port-add vif$i.0"; done
-for i in 1 2; do
-	wait_for 50 sh -c "! ip netns exec $P-g$i ip -6 addr show dev eth0 tentative | grep -q inet6" ||
-		fail "guest $i: link-local address still tentative"
-done
-
-# dhclient's own script would rewrite the host's /etc/resolv.conf: ours
-# only sets the address and says what it got
-cat >"$TMP/dh6.script" <<'S'
-#!/bin/sh
-case "$reason" in
-BOUND6|RENEW6|REBIND6)
-	ip -6 addr add "$new_ip6_address/128" dev "$interface" nodad 2>/dev/null
-	echo "addr=$new_ip6_address" ;;
-esac
-exit 0
-S
-chmod +x "$TMP/dh6.script"
-dh6() { # guest, fqdn, extra args...
-	local g=$1 name=$2; shift 2
-	printf 'send fqdn.fqdn "%s";\n' "$name" >"$TMP/dh6-g$g.conf"
-	inguest "$g" timeout 30 dhclient -6 -1 -cf "$TMP/dh6-g$g.conf" -sf "$TMP/dh6.script" \
-		-lf "$TMP/dh6-g$g.leases" -pf "$TMP/dh6-g$g.pid" "$@" eth0
-}
+guest_ll_wait 1 2
 # dig SERVER ARGS: the answer section, or the status when there is none
 q() { local s=$1; shift; inguest 2 dig +time=2 +tries=2 "@$s" "$@" >"$TMP/dig.out" 2>&1
 	grep -q 'ANSWER: [1-9]' "$TMP/dig.out" && { awk '!/^;/ && NF {print $NF}' "$TMP/dig.out"; return; }
@@ -76,7 +54,7 @@ log "localPtr: an unknown address of the prefix is NXDOMAIN here"
 
 log "dhclient -6 (DUID-LL) in guest 1 with FQDN g6name: AAAA and PTR"
 guest_dhcp 1 g6name || fail "guest 1 got no IPv4 lease"
-out=$(dh6 1 g6name -D LL 2>&1) || fail "dhclient -6: $out"
+out=$(guest_dhclient6 1 g6name -D LL 2>&1) || fail "dhclient -6: $out"
 addr1=$(echo "$out" | sed -n 's/.*addr=\([^ ]*\).*/\1/p' | head -1)
 case "$addr1" in fd00:161::1[0-9a-f][0-9a-f]) ;; *) fail "guest 1 got '$addr1' ($out)" ;; esac
 wait_for 30 sh -c "ip netns exec $P-g2 dig +short @$GW AAAA g6name.example | grep -qx '$addr1'" ||
@@ -87,7 +65,7 @@ log "the same guest's IPv4 lease shares the name"
 
 log "another guest cannot take the name"
 taken0=$(vnetctl --json stats d6 | grep -o '"lease_names_refused_taken": *[0-9]*' | grep -o '[0-9]*$')
-out2=$(dh6 2 g6name 2>&1) || fail "dhclient -6 in guest 2: $out2"
+out2=$(guest_dhclient6 2 g6name 2>&1) || fail "dhclient -6 in guest 2: $out2"
 addr2=$(echo "$out2" | sed -n 's/.*addr=\([^ ]*\).*/\1/p' | head -1)
 [ -n "$addr2" ] && [ "$addr2" != "$addr1" ] || fail "guest 2 got '$addr2'"
 wait_for 30 sh -c "'$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json stats d6 |
@@ -97,7 +75,7 @@ wait_for 30 sh -c "'$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json stats 
 [ "$(q $GW -x "$addr2")" = "NXDOMAIN" ] || fail "guest 2's address has a name: $(cat "$TMP/dig.out")"
 
 log "the name goes with the lease"
-dh6 1 g6name -D LL -r >/dev/null 2>&1
+guest_dhclient6 1 g6name -D LL -r >/dev/null 2>&1
 wait_for 30 sh -c "ip netns exec $P-g2 dig +short @$GW AAAA g6name.example | grep -q . && exit 1 || exit 0" ||
 	fail "g6name still answered after its release"
 [ "$(q $GW -x "$addr1")" = "NXDOMAIN" ] || fail "PTR after release: $(cat "$TMP/dig.out")"

@@ -193,16 +193,16 @@ static int show(struct ctl *c, const struct verb *v, void (*text)(struct json_ob
 	return 0;
 }
 
-static int define_from(struct ctl *c, const struct verb *v, const char *done);
+static int define_from(struct ctl *c, const struct verb *v, const char *what, const char *done);
 
 static int v_define(struct ctl *c, const struct verb *v)
 {
-	return define_from(c, v, "defined");
+	return define_from(c, v, "Network", "defined");
 }
 
 static int v_create(struct ctl *c, const struct verb *v)
 {
-	return define_from(c, v, "created");
+	return define_from(c, v, "Network", "created");
 }
 
 static char edit_kept[4096]; /* net-edit: the edited file, kept if it was refused */
@@ -395,25 +395,28 @@ static int v_event(struct ctl *c, const struct verb *v)
 	return 0;
 }
 
-static int define_from(struct ctl *c, const struct verb *v, const char *done)
+/* net-define, net-create, acl-define: the file's XML (or stdin's, "-") to
+ * vnetd; what: "Network" (whose definition warnings are printed) or "ACL". */
+static int define_from(struct ctl *c, const struct verb *v, const char *what, const char *done)
 {
 	char *xml;
 	int ret = file_read_all(strcmp(c->argv[0], "-") ? c->argv[0] : "/dev/stdin", 1 << 20, &xml, NULL);
-	struct json_object *args = json_object_new_array(), *d;
+	struct json_object *args, *d;
 
 	if (ret) {
 		fprintf(stderr, "vnetctl: cannot read %s: %s\n", c->argv[0],
 			ret == -EFBIG ? "file larger than 1 MiB" : strerror(-ret));
 		return 1;
 	}
+	args = json_object_new_array();
 	json_object_array_add(args, json_object_new_string(xml));
 	free(xml);
 	d = call(c, v->name, args, NULL);
 	if (print_json)
 		print_result(d, NULL);
 	else
-		printf("Network %s %s from %s\n", json_object_get_string(d), done, c->argv[0]);
-	if (!print_json && !c->user)
+		printf("%s %s %s from %s\n", what, json_object_get_string(d), done, c->argv[0]);
+	if (!print_json && !c->user && !strcmp(what, "Network"))
 		print_warnings(c, json_object_get_string(d));
 	json_object_put(d);
 	return 0;
@@ -553,28 +556,7 @@ static void text_acl_stats(struct json_object *d)
 	       json_object_object_get_ex(d, "established_hits", &v) ? (long long)json_object_get_int64(v) : 0LL);
 }
 
-static int v_acl_define(struct ctl *c, const struct verb *v)
-{
-	char *xml;
-	int ret = file_read_all(strcmp(c->argv[0], "-") ? c->argv[0] : "/dev/stdin", 1 << 20, &xml, NULL);
-	struct json_object *args = json_object_new_array(), *d;
-
-	if (ret) {
-		json_object_put(args);
-		fprintf(stderr, "vnetctl: cannot read %s: %s\n", c->argv[0],
-			ret == -EFBIG ? "file larger than 1 MiB" : strerror(-ret));
-		return 1;
-	}
-	json_object_array_add(args, json_object_new_string(xml));
-	free(xml);
-	d = call(c, v->name, args, NULL);
-	if (print_json)
-		print_result(d, NULL);
-	else
-		printf("ACL %s defined from %s\n", json_object_get_string(d), c->argv[0]);
-	json_object_put(d);
-	return 0;
-}
+static int v_acl_define(struct ctl *c, const struct verb *v) { return define_from(c, v, "ACL", "defined"); }
 
 static int v_acl_undefine(struct ctl *c, const struct verb *v) { return simple(c, v, "ACL %s undefined\n%.0s"); }
 static int v_acl_list(struct ctl *c, const struct verb *v) { return show(c, v, text_acls); }

@@ -59,6 +59,10 @@ static inline int world_setup(void **state)
 {
 	static const char *cmds =
 		"ip link set lo up && "
+		/* no automatic IPv6 addresses: else the kernel's own DAD, router
+		 * solicitations and MLD reports from the veth peers reach the
+		 * programs under test at random moments and count as drops */
+		"echo 1 >/proc/sys/net/ipv6/conf/default/addr_gen_mode && "
 		"ip link add p1 type veth peer name p1x && ip link add p2 type veth peer name p2x && "
 		"ip link add br0 type bridge && ip link set br0 address 02:00:00:00:01:01 && "
 		"ip addr add 192.168.122.1/24 dev br0 && ip link set br0 up && "

@@ -905,6 +905,11 @@ static void validate_guest_policy(struct vctx *v)
 	}
 }
 
+static void overlay_fail(void *ctx, unsigned line, const char *msg)
+{
+	vfail(ctx, line, "%s", msg);
+}
+
 int netdef_validate_lines(const struct netdef *def, const struct netdef_lines *ln, char *err,
 			  size_t errlen)
 {
@@ -930,6 +935,7 @@ int netdef_validate_lines(const struct netdef *def, const struct netdef_lines *l
 	for (i = 0; i < def->n_port_forwards; i++)
 		validate_port_forward(&v, i);
 	validate_guest_policy(&v);
+	netdef_validate_overlay(def, ln, overlay_fail, &v);
 	return v.bad ? -EINVAL : 0;
 }
 

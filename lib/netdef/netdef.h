@@ -31,6 +31,7 @@
 #define NETDEF_MAX_PORT_IPS 4	   /* declared addresses per port and family */
 #define NETDEF_MAX_DHCP_OPTIONS 32 /* <dhcp><option> (vnet extension) */
 #define NETDEF_MAX_HOST_SERVICES 16 /* hostAccess='services': extra open ports */
+#define NETDEF_MAX_OVERLAY_PEERS 32 /* <vnet:overlay><vnet:peer> */
 #define NETDEF_DUID_MAX 132	   /* DUID as colon hex (128 bytes max), incl. NUL */
 #define NETDEF_PATH_MAX 256
 #define NETDEF_TEXT_MAX 1024	   /* <title>, <description> */
@@ -235,6 +236,30 @@ struct netdef_host_service {
 	uint16_t port;	/* host byte order */
 };
 
+/* vnet extension (issue 22): one network across hosts, kernel VXLAN with
+ * FRR's BGP EVPN as the control plane:
+ *   <vnet:overlay vni='100' asn='65000' nat='distributed'>
+ *     <vnet:underlay dev='eth0' local='10.99.0.1'/>   (per host; optional here)
+ *     <vnet:peer address='10.99.0.2'/>...              (or one route reflector)
+ *   </vnet:overlay>
+ * The same file is defined on every host: the underlay's local address and
+ * device may instead come from vnetd's --underlay-local/--underlay-dev, and
+ * a peer equal to the host's own local address is skipped (docs/multi-host.md). */
+enum netdef_overlay_nat {
+	NETDEF_OVL_NAT_UNSET = 0,   /* written as nothing: distributed */
+	NETDEF_OVL_NAT_DISTRIBUTED, /* each host NATs its own guests out of its own uplink */
+};
+struct netdef_overlay {
+	int enabled;			   /* a <vnet:overlay> element is present */
+	uint32_t vni;			   /* 1..16777215 */
+	uint32_t asn;			   /* 1..4294967295 */
+	enum netdef_overlay_nat nat;
+	char underlay_dev[NETDEF_IFNAME_MAX]; /* "" none (vnetd's option or the route) */
+	struct in_addr local;		   /* 0: none (vnetd's --underlay-local) */
+	size_t n_peers;
+	struct in_addr peers[NETDEF_MAX_OVERLAY_PEERS];
+};
+
 struct netdef {
 	char name[NETDEF_NAME_MAX];
 	char uuid[37];			  /* "" if none given; generated on define */
@@ -321,6 +346,8 @@ struct netdef {
 	struct netdef_portgroup portgroups[NETDEF_MAX_PORTGROUPS];
 	size_t n_ports;
 	struct netdef_port ports[NETDEF_MAX_PORTS];
+
+	struct netdef_overlay overlay;	  /* <vnet:overlay> (issue 22) */
 
 	/* Warnings for what is accepted but has no effect in vnet (stp on a
 	 * bridge vnet's fast path bypasses, zone...), one per line, printed

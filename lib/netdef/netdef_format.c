@@ -86,7 +86,7 @@ static void put_header(FILE *f, const struct netdef *d)
 	put_tri(f, "ipv6", d->ipv6, 0);
 	put_tri(f, "trustGuestRxFilters", d->trust_guest_rx_filters, 0);
 	if (d->policy.filter || d->policy.acl_in[0] || d->policy.acl_out[0] || d->host_access ||
-	    d->n_ports)
+	    d->n_ports || d->overlay.enabled)
 		fprintf(f, " xmlns:vnet='%s'", NETDEF_VNET_NS);
 	else
 		for (size_t i = 0; i < d->n_portgroups && i < NETDEF_MAX_PORTGROUPS; i++)
@@ -554,6 +554,30 @@ static void put_host_access(FILE *f, const struct netdef *d)
 	fputs("  </vnet:hostAccess>\n", f);
 }
 
+static void put_overlay(FILE *f, const struct netdef *d)
+{
+	const struct netdef_overlay *o = &d->overlay;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!o->enabled)
+		return;
+	fprintf(f, "  <vnet:overlay vni='%u' asn='%u'", o->vni, o->asn);
+	if (o->nat == NETDEF_OVL_NAT_DISTRIBUTED)
+		fputs(" nat='distributed'", f);
+	fputs(">\n", f);
+	if (o->underlay_dev[0] || o->local.s_addr) {
+		fputs("    <vnet:underlay", f);
+		if (o->underlay_dev[0])
+			put_attr(f, "dev", o->underlay_dev, sizeof(o->underlay_dev));
+		if (o->local.s_addr)
+			fprintf(f, " local='%s'", ip4(o->local, a));
+		fputs("/>\n", f);
+	}
+	for (size_t i = 0; i < o->n_peers && i < NETDEF_MAX_OVERLAY_PEERS; i++)
+		fprintf(f, "    <vnet:peer address='%s'/>\n", ip4(o->peers[i], a));
+	fputs("  </vnet:overlay>\n", f);
+}
+
 static void put_ports(FILE *f, const struct netdef *d)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -600,6 +624,7 @@ char *netdef_format_xml(const struct netdef *def)
 	put_portgroups(f, def);
 	put_host_access(f, def);
 	put_ports(f, def);
+	put_overlay(f, def);
 	fputs("</network>\n", f);
 	if (ferror(f)) {
 		fclose(f);

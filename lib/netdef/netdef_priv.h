@@ -20,7 +20,12 @@ struct netdef_lines {
 	unsigned pf[NETDEF_MAX_PORT_FORWARDS], portgroup[NETDEF_MAX_PORTGROUPS];
 	unsigned port[NETDEF_MAX_PORTS], option[NETDEF_MAX_DHCP_OPTIONS];
 	unsigned bootp, host_access, policy;
+	unsigned overlay, overlay_peer[NETDEF_MAX_OVERLAY_PEERS];
 };
+
+/* The <vnet:overlay> checks (netdef_overlay.c): each problem through fail(ctx, line, msg). */
+void netdef_validate_overlay(const struct netdef *def, const struct netdef_lines *ln,
+			     void (*fail)(void *ctx, unsigned line, const char *msg), void *ctx);
 
 /* Every error on its own line ("line N: ..." when N is known), joined by
  * '\n' into err; -EINVAL if there was any. */

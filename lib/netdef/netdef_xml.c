@@ -395,6 +395,7 @@ static int parse_network(struct nx *nx, xmlNode *root)
 		{ "acl", nx_parse_acl, 1, 1 },
 		{ "hostAccess", nx_parse_host_access, 1, 1 },
 		{ "port", nx_parse_vnet_port, 0, 1 },
+		{ "overlay", nx_parse_overlay, 1, 1 },
 	};
 	int r;
 

@@ -81,5 +81,6 @@ int nx_parse_acl(struct nx *nx, xmlNode *node);
 int nx_parse_host_access(struct nx *nx, xmlNode *node);
 int nx_parse_portgroup(struct nx *nx, xmlNode *node);
 int nx_parse_vnet_port(struct nx *nx, xmlNode *node);
+int nx_parse_overlay(struct nx *nx, xmlNode *node);
 
 #endif

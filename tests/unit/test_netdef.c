@@ -753,6 +753,86 @@ static void test_everything(void **state)
 	free(def);
 }
 
+/* <vnet:overlay> (issue 22): parsed, printed back, and refused clearly. */
+static const char overlay_xml[] =
+	"<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'>\n"
+	"  <name>span</name>\n  <forward mode='nat'/>\n"
+	"  <bridge name='vnbr7'/>\n  <mac address='02:00:00:00:07:01'/>\n"
+	"  <ip address='10.70.0.1' prefix='24'/>\n"
+	"  <vnet:overlay vni='7000' asn='65000' nat='distributed'>\n"
+	"    <vnet:underlay dev='eth0' local='10.99.0.1'/>\n"
+	"    <vnet:peer address='10.99.0.2'/>\n    <vnet:peer address='10.99.0.3'/>\n"
+	"  </vnet:overlay>\n</network>\n";
+
+static void test_overlay(void **state)
+{
+	struct netdef *def = parse_ok(overlay_xml);
+	char *text;
+
+	(void)state;
+	assert_true(def->overlay.enabled);
+	assert_int_equal(def->overlay.vni, 7000);
+	assert_int_equal(def->overlay.asn, 65000);
+	assert_int_equal(def->overlay.nat, NETDEF_OVL_NAT_DISTRIBUTED);
+	assert_string_equal(def->overlay.underlay_dev, "eth0");
+	assert_int_equal(def->overlay.local.s_addr, A("10.99.0.1").s_addr);
+	assert_int_equal(def->overlay.n_peers, 2);
+	assert_int_equal(def->overlay.peers[1].s_addr, A("10.99.0.3").s_addr);
+	round_trip(def);
+	text = netdef_format_xml(def);
+	assert_non_null(strstr(text, "<vnet:overlay vni='7000' asn='65000' nat='distributed'>"));
+	assert_non_null(strstr(text, "xmlns:vnet="));
+	free(text);
+	/* the per-host part may be left out (vnetd's --underlay-local gives it) */
+	memset(def->overlay.underlay_dev, 0, sizeof(def->overlay.underlay_dev));
+	def->overlay.local.s_addr = 0;
+	def->overlay.nat = NETDEF_OVL_NAT_UNSET;
+	round_trip(def);
+	free(def);
+}
+
+static void overlay_refused(const char *overlay, const char *mac, const char *want)
+{
+	char xml[1024], err[2048];
+	struct netdef *def = NULL;
+
+	snprintf(xml, sizeof(xml),
+		 "<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'>\n"
+		 "  <name>span</name>\n  <forward mode='nat'/>\n%s"
+		 "  <ip address='10.70.0.1' prefix='24'/>\n%s\n</network>\n", mac, overlay);
+	assert_int_equal(netdef_parse_xml(xml, strlen(xml), &def, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want))
+		fail_msg("want \"%s\" in:\n%s", want, err);
+}
+
+static void test_overlay_refused(void **state)
+{
+	static const char mac[] = "  <mac address='02:00:00:00:07:01'/>\n";
+
+	(void)state;
+	overlay_refused("<vnet:overlay vni='0' asn='1'><vnet:peer address='10.9.0.2'/></vnet:overlay>",
+			mac, "line 6: <vnet:overlay vni> must be 1..16777215");
+	overlay_refused("<vnet:overlay vni='16777216' asn='1'/>", mac,
+			"invalid number '16777216' in <overlay vni>");
+	overlay_refused("<vnet:overlay vni='5' asn='1'/>", mac, "needs at least one <vnet:peer>");
+	overlay_refused("<vnet:overlay vni='5' asn='1'><vnet:peer address='10.9.0.2'/>"
+			"</vnet:overlay>", "", "needs <mac address>: the anycast gateway");
+	overlay_refused("<vnet:overlay vni='5' asn='1' nat='central'><vnet:peer address='10.9.0.2'/>"
+			"</vnet:overlay>", mac, "invalid nat 'central' in <vnet:overlay>");
+	overlay_refused("<vnet:overlay vni='5' asn='1'><vnet:peer address='fd00::2'/>"
+			"</vnet:overlay>", mac, "an IPv6 underlay is not supported yet");
+	overlay_refused("<vnet:overlay vni='5' asn='1'><vnet:peer address='10.9.0.2'/>"
+			"<vnet:peer address='10.9.0.2'/></vnet:overlay>", mac,
+			"duplicate <vnet:peer address='10.9.0.2'>");
+	overlay_refused("<vnet:overlay vni='5' asn='1'><vnet:peer address='224.0.0.1'/>"
+			"</vnet:overlay>", mac, "is not a unicast underlay address");
+	overlay_refused("<vnet:overlay vni='5' asn='1'><vnet:peer address='10.9.0.2'/>"
+			"<vnet:bogus/></vnet:overlay>", mac, "unsupported element <vnet:bogus>");
+	overlay_refused("<vnet:overlay vni='5' asn='1'><vnet:peer address='10.9.0.2'/>"
+			"</vnet:overlay><vnet:overlay vni='6' asn='1'><vnet:peer address='10.9.0.2'/>"
+			"</vnet:overlay>", mac, "overlay");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -775,6 +855,8 @@ int main(void)
 		cmocka_unit_test(test_libvirt_refused),
 		cmocka_unit_test(test_all_errors_with_lines),
 		cmocka_unit_test(test_everything),
+		cmocka_unit_test(test_overlay),
+		cmocka_unit_test(test_overlay_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

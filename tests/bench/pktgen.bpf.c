@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Benchmark programs (tests/bench/pktgen.c loads them):
  * bench_tx        XDP_TX, run by BPF_PROG_RUN with live frames: the generator;
- * bench_xdp_count per-CPU count + drop of benchmark UDP (dport 9000..9999)
+ * bench_xdp_count per-CPU count + drop of benchmark UDP (dport 9000..9999,
+ *                 IPv4 or IPv6)
  * bench_tc_count  the same at tc ingress, for frames that skip XDP
  *                 (bpf_redirect_peer delivers an skb straight to ingress);
  * bench_redirect  the ceiling: a bare redirect, no lookup, no rewrite;
@@ -11,6 +12,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
@@ -32,18 +34,30 @@ volatile const __u32 redirect_to_peer = 0;
  * (NAT, MAC rewrite) would otherwise hand us its output as our input. */
 __u8 frame[64];	/* .bss: a const would be folded to zeros */
 
-/* Only the benchmark's UDP is counted and dropped: ARP, ND, TCP pass, so
- * a counter on the wan never breaks neighbour resolution. */
+/* Only the benchmark's UDP (IPv4 or IPv6, no extension headers) is counted
+ * and dropped: ARP, ND, TCP pass, so a counter on the wan never breaks
+ * neighbour resolution. */
 static __always_inline int is_bench(void *data, void *end)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	struct udphdr *udp;
 
-	if ((void *)(udp + 1) > end)
+	if ((void *)(eth + 1) > end)
 		return 0;
-	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_UDP || ip->ihl != 5)
-		return 0;
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		udp = (void *)(ip6 + 1);
+		if ((void *)(udp + 1) > end || ip6->nexthdr != IPPROTO_UDP)
+			return 0;
+	} else {
+		udp = (void *)(ip + 1);
+		if ((void *)(udp + 1) > end)
+			return 0;
+		if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_UDP ||
+		    ip->ihl != 5)
+			return 0;
+	}
 	return bpf_ntohs(udp->dest) >= 9000 && bpf_ntohs(udp->dest) < 10000;
 }
 

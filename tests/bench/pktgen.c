@@ -2,7 +2,7 @@
 /* Benchmark generator and counters on top of tests/bench/pktgen.bpf.c.
  *
  *   pktgen send IFNAME SMAC DMAC SIP DIP SECONDS
- *	64-byte UDP frames transmitted on IFNAME (XDP_TX through BPF_PROG_RUN
+ *	64-byte UDP frames (IPv6 ones when SIP and DIP are IPv6 addresses) transmitted on IFNAME (XDP_TX through BPF_PROG_RUN
  *	with BPF_F_TEST_XDP_LIVE_FRAMES): they reach IFNAME's veth peer as
  *	xdp_frames, like a guest NIC at line rate. Prints {"sent":N,"pps":R}.
  *   pktgen count IFNAME WARMUP SECONDS
@@ -70,7 +70,15 @@ static int ifindex_of(const char *name)
 static int make_frame(char **argv, uint8_t frame[BENCH_FRAME_LEN])
 {
 	struct bench_flow fl = { .sport = 1234, .dport = BENCH_DPORT };
+	struct in6_addr s6, d6;
 
+	if (strchr(argv[3], ':')) {	/* IPv6 addresses: the IPv6 frame */
+		if (bench_parse_mac(argv[1], fl.smac) || bench_parse_mac(argv[2], fl.dmac) ||
+		    inet_pton(AF_INET6, argv[3], &s6) != 1 || inet_pton(AF_INET6, argv[4], &d6) != 1)
+			return -1;
+		bench_frame6(frame, fl.smac, fl.dmac, &s6, &d6, fl.sport, fl.dport);
+		return 0;
+	}
 	if (bench_parse_mac(argv[1], fl.smac) || bench_parse_mac(argv[2], fl.dmac) ||
 	    !inet_aton(argv[3], &fl.saddr) || !inet_aton(argv[4], &fl.daddr))
 		return -1;

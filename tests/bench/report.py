@@ -9,6 +9,7 @@ import sys
 # metric, label, scale, higher is better, target vnet/base, target vnet/ceil
 METRICS = [
     ("pps_g2g_live", "UDP 64B guest->guest, live frames (Mpps)", 1e6, True, 3.0, None),
+    ("pps_g2g6_live", "UDP 64B IPv6 guest->guest, live frames (Mpps)", 1e6, True, None, None),
     ("pps_nat", "UDP 64B guest->wan NAT, AF_PACKET (Mpps)", 1e6, True, 5.0, 0.8),
     ("pps_nat_live", "UDP 64B guest->wan NAT, live frames (Mpps)", 1e6, True, None, 0.8),
     ("tcp1", "TCP guest->wan NAT, 1 stream (Gbit/s)", 1e9, True, 1.5, None),
@@ -95,6 +96,23 @@ def build(data):
     return rows, out
 
 
+def ipv6_lines(out):
+    """Issue 18: IPv6 within 10 % of IPv4's ratio to its ceiling; NAT66."""
+    m = out["metrics"]
+    lines = []
+    for ceil, what in (("vnet_over_ceiling", "ceiling"), ("vnet_over_tc_ceiling", "bare tc redirect")):
+        r4, r6 = m["pps_g2g_live"][ceil], m["pps_g2g6_live"][ceil]
+        if r4 is None or r6 is None:
+            continue
+        ok = r6 >= 0.9 * r4
+        out.setdefault("ipv6", {})[f"g2g_{ceil}"] = {"ipv4": r4, "ipv6": r6, "met": ok}
+        lines.append(f"IPv6 guest->guest within 10 % of IPv4's ratio to its {what}: "
+                     f"{r6:.2f} vs {r4:.2f} ({'met' if ok else 'NOT met'})")
+    lines.append("NAT66 (IPv6 guest->wan pps and TCP, baseline nftables ip6 masquerade): "
+                 "not built yet")
+    return lines
+
+
 def table(rows, out, info):
     head = ("figure", "vnet median [min-max]", "baseline", "ceiling**",
             "bare tc redirect", "vnet/baseline*", "vnet/ceiling*", "vnet/tc*",
@@ -107,6 +125,7 @@ def table(rows, out, info):
     text.append("** packets/s: a bare XDP redirect between the same veths; TCP, connections and")
     text.append("   latency: no forwarder at all (guest and wan on one veth pair). ceiling/baseline")
     text.append("   is the most any forwarder could reach against the baseline on this machine.")
+    text += ipv6_lines(out)
     text.append("")
     num = lambda v: "-" if v is None else f"{v:.0f}"
     for run, what in SCALE_RUNS:

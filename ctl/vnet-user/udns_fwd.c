@@ -22,7 +22,7 @@ void vu_dnsfwd_init(struct vu_dnsfwd *f, const struct netdef *def, const uint8_t
 	f->gw = def->ip;
 	memcpy(f->gw_mac, gw_mac, 6);
 	/* the daemon's choice, but one upstream: a user network is small, and
-	 * none found leaves sin_port 0 (queries get REFUSED) */
+	 * none found leaves ss_family 0 (queries get REFUSED) */
 	if (!dns_upstreams_load(def, getenv("VNET_RESOLV_CONF"), &f->up, 1))
 		log_warn("dns: %s: no upstream resolver; only local names answered", def->name);
 }
@@ -45,10 +45,10 @@ static int rcode_frame(struct vu_dnsfwd *f, const struct dnsfwd_q *c, unsigned r
 
 static int open_upstream(struct vu_dnsfwd *f)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(f->up.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	/* connect(): the kernel then drops datagrams from any other address */
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&f->up, sizeof(f->up))) {
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&f->up, dns_sockaddr_len(&f->up))) {
 		close(fd);
 		return -1;
 	}
@@ -66,9 +66,9 @@ int vu_dnsfwd_query(struct vu_dnsfwd *f, const struct udp_view *u, const struct 
 	for (size_t i = 0; i < DNSFWD_MAX && !c; i++)
 		if (f->q[i].fd < 0)
 			c = &f->q[i];
-	if (!f->up.sin_port || !c) {
+	if (!f->up.ss_family || !c) {
 		f->refused++;
-		return rcode_frame(f, &tmp, f->up.sin_port ? DNS_R_SERVFAIL : DNS_R_REFUSED, out, cap);
+		return rcode_frame(f, &tmp, f->up.ss_family ? DNS_R_SERVFAIL : DNS_R_REFUSED, out, cap);
 	}
 	/* RFC 5452 9.2: an unpredictable ID and source port for each query */
 	if (getrandom(&tmp.id, sizeof(tmp.id), GRND_NONBLOCK) != sizeof(tmp.id))

@@ -28,7 +28,7 @@ struct dnsfwd_q {
 };
 
 struct vu_dnsfwd {
-	struct sockaddr_in up; /* sin_port 0: no upstream known */
+	struct sockaddr_storage up; /* IPv4 or IPv6; ss_family 0: no upstream known */
 	struct in_addr gw;
 	uint8_t gw_mac[6];
 	struct dnsfwd_q q[DNSFWD_MAX];

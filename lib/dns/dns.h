@@ -4,6 +4,7 @@
 #define VNET_DNS_DNS_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -185,14 +186,24 @@ void dns_cache_stats(const struct dns_cache *c, struct dns_cache_stats *st);
 
 /* ---- dns_upstreams ---- */
 /* Which resolvers a network's DNS proxy forwards to, in vnetd and in user
- * mode alike: the definition's <dns><forwarder>s, else the IPv4
- * nameservers of resolv.conf. */
+ * mode alike: the definition's <dns><forwarder>s, else the nameservers of
+ * resolv.conf, IPv4 and IPv6 alike (issue 18.6). Addresses are kept as
+ * sockaddr_storage holding a sockaddr_in or sockaddr_in6 with port 53. */
 /* def->forwarders, else the nameserver lines of resolv_conf (NULL:
- * /etc/resolv.conf), in order, as address:53. Skipped: def->ip itself
- * (forwarding to ourselves would loop), 0.0.0.0, duplicates and IPv6
- * entries (the proxies forward over IPv4). Returns how many (0..max). */
+ * /etc/resolv.conf), in order, as address:53. Skipped: the network's own
+ * addresses (def->ip, its IPv6 <ip>s: forwarding to ourselves would
+ * loop), 0.0.0.0 and ::, an IPv6 link-local address without its
+ * %interface, and duplicates. Returns how many (0..max). */
 size_t dns_upstreams_load(const struct netdef *def, const char *resolv_conf,
-			  struct sockaddr_in *out, size_t max);
+			  struct sockaddr_storage *out, size_t max);
+/* connect()'s length for a (0: neither AF_INET nor AF_INET6). */
+socklen_t dns_sockaddr_len(const struct sockaddr_storage *a);
+/* Same family, address, port (and IPv6 scope)? */
+int dns_sockaddr_same(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* A definition's address as address:53; -1 if it has no family. */
+int dns_sockaddr_from_netdef(const struct netdef_addr *na, struct sockaddr_storage *out);
+/* 1 if a must not be an upstream of def (see dns_upstreams_load). */
+int dns_upstream_unusable(const struct netdef *def, const struct sockaddr_storage *a);
 
 /* ---- dns_route ---- */
 /* Where a name that is not a local one goes (dnsmasq's server=/domain/):
@@ -206,16 +217,15 @@ enum dns_route_kind {
 	DNS_ROUTE_SERVERS, /* the domain's own servers: group */
 };
 struct dns_routes;
-/* NULL on OOM. IPv6 addresses of domain forwarders are skipped (the
- * proxies forward over IPv4); a domain whose servers are all skipped is
- * local only. */
+/* NULL on OOM. A domain forwarder's address that dns_upstream_unusable
+ * refuses is skipped; a domain whose servers are all skipped is local only. */
 struct dns_routes *dns_routes_from_netdef(const struct netdef *def);
 void dns_routes_free(struct dns_routes *r);
 /* qname in wire form, any case; *group set for DNS_ROUTE_SERVERS. */
 enum dns_route_kind dns_route(const struct dns_routes *r, const uint8_t *qname, size_t qlen,
 			      size_t *group);
 /* Group g's servers as address:53 (at most max); how many. */
-size_t dns_routes_servers(const struct dns_routes *r, size_t g, struct sockaddr_in *out,
+size_t dns_routes_servers(const struct dns_routes *r, size_t g, struct sockaddr_storage *out,
 			  size_t max);
 size_t dns_routes_groups(const struct dns_routes *r);
 

@@ -13,7 +13,7 @@ struct route_rule {
 	uint8_t domain[DNS_NAME_MAX]; /* lower-case wire form */
 	size_t len;
 	size_t n_servers;	      /* 0: local only */
-	struct sockaddr_in servers[ROUTE_SERVERS_MAX];
+	struct sockaddr_storage servers[ROUTE_SERVERS_MAX];
 };
 
 struct dns_routes {
@@ -45,6 +45,7 @@ struct dns_routes *dns_routes_from_netdef(const struct netdef *def)
 		const struct netdef_forwarder *fw = &def->forwarders[i];
 		uint8_t key[DNS_NAME_MAX];
 		struct route_rule *rule;
+		struct sockaddr_storage a;
 		int n;
 
 		if (!fw->domain[0] || strnlen(fw->domain, sizeof(fw->domain)) == sizeof(fw->domain))
@@ -54,13 +55,10 @@ struct dns_routes *dns_routes_from_netdef(const struct netdef *def)
 			continue;
 		dns_name_lower(key, (size_t)n);
 		rule = rule_for(r, key, (size_t)n);
-		if (!rule || fw->addr.family != AF_INET || !fw->addr.v4.s_addr ||
-		    rule->n_servers == ROUTE_SERVERS_MAX ||
-		    (def->has_ip && fw->addr.v4.s_addr == def->ip.s_addr))
+		if (!rule || rule->n_servers == ROUTE_SERVERS_MAX ||
+		    dns_sockaddr_from_netdef(&fw->addr, &a) || dns_upstream_unusable(def, &a))
 			continue; /* ourselves would loop */
-		rule->servers[rule->n_servers] = (struct sockaddr_in){
-			.sin_family = AF_INET, .sin_port = htons(53), .sin_addr = fw->addr.v4 };
-		rule->n_servers++;
+		rule->servers[rule->n_servers++] = a;
 	}
 	return r;
 }
@@ -102,7 +100,7 @@ enum dns_route_kind dns_route(const struct dns_routes *r, const uint8_t *qname, 
 	return DNS_ROUTE_DEFAULT;
 }
 
-size_t dns_routes_servers(const struct dns_routes *r, size_t g, struct sockaddr_in *out,
+size_t dns_routes_servers(const struct dns_routes *r, size_t g, struct sockaddr_storage *out,
 			  size_t max)
 {
 	size_t n = 0;

@@ -83,7 +83,7 @@ static void as_query(const uint8_t *data, size_t size, uint8_t *out)
 	if (rc == 0) {
 		size_t g = SIZE_MAX;
 		enum dns_route_kind k = dns_route(routes(), q.q.name, q.q.name_len, &g);
-		struct sockaddr_in up[2];
+		struct sockaddr_storage up[2];
 
 		if (k == DNS_ROUTE_SERVERS && dns_routes_servers(routes(), g, up, 2) != 1)
 			abort();

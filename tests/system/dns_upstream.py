@@ -8,6 +8,7 @@
 # source port), then A 1.2.3.4; nx.test -> NXDOMAIN + SOA; www.test -> A
 # 93.184.216.34 ttl 300; many.test -> 40 A records (673 bytes); names under
 # silent.test are swallowed (a slow upstream); anything else -> A 10.10.10.10.
+# GOOD_IP and DEAD_IP may be IPv6 addresses (an IPv6 upstream, issue 18.6).
 import select, socket, struct, sys
 
 good, dead, logpath = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -46,6 +47,9 @@ def answer(q, tcp):
         return reply(qid, question, ips=["1.2.3.4"])
     return reply(qid, question, ips=["10.10.10.10"])
 
+def fam(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
 def spoof(q, peer, sg, sd):
     qid, name, qtype, question = parse(q)
     bad = reply(qid ^ 0x5a5a, question, ips=["6.6.6.6"])              # wrong ID
@@ -53,14 +57,14 @@ def spoof(q, peer, sg, sd):
     other = b"\x05other\x04test\x00" + question[-4:]
     sg.sendto(reply(qid, other, ips=["6.6.6.7"]), peer)                 # wrong question
     sd.sendto(reply(qid, question, ips=["6.6.6.8"]), peer)              # wrong address
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(fam(good), socket.SOCK_DGRAM)
     s.bind((good, 0))
     s.sendto(reply(qid, question, ips=["6.6.6.9"]), peer)               # wrong port
     s.close()
 
-sg = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); sg.bind((good, 53))
-sd = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); sd.bind((dead, 53))
-st = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+sg = socket.socket(fam(good), socket.SOCK_DGRAM); sg.bind((good, 53))
+sd = socket.socket(fam(dead), socket.SOCK_DGRAM); sd.bind((dead, 53))
+st = socket.socket(fam(good), socket.SOCK_STREAM)
 st.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); st.bind((good, 53)); st.listen(8)
 print("ready", flush=True)
 while True:

@@ -135,7 +135,8 @@ static void test_routes(void **state)
 {
 	struct netdef *d = calloc(1, sizeof(*d));
 	struct dns_routes *r;
-	struct sockaddr_in up[4];
+	struct sockaddr_storage up[4];
+	struct in6_addr v6;
 	size_t g, g2;
 
 	d->has_ip = 1;
@@ -157,13 +158,13 @@ static void test_routes(void **state)
 	assert_non_null(r);
 	assert_int_equal(route(r, "www.corp.test", &g), DNS_ROUTE_SERVERS);
 	assert_int_equal(dns_routes_servers(r, g, up, 4), 2);
-	assert_int_equal(up[0].sin_addr.s_addr, ip4("10.0.0.53").s_addr);
-	assert_int_equal(up[1].sin_addr.s_addr, ip4("10.0.0.55").s_addr);
+	assert_int_equal(((struct sockaddr_in *)&up[0])->sin_addr.s_addr, ip4("10.0.0.53").s_addr);
+	assert_int_equal(((struct sockaddr_in *)&up[1])->sin_addr.s_addr, ip4("10.0.0.55").s_addr);
 	assert_int_equal(route(r, "CORP.test", &g2), DNS_ROUTE_SERVERS);
 	assert_int_equal(g2, g);
 	assert_int_equal(route(r, "x.a.corp.test", &g), DNS_ROUTE_SERVERS); /* the longest */
 	assert_int_equal(dns_routes_servers(r, g, up, 4), 1);
-	assert_int_equal(up[0].sin_addr.s_addr, ip4("10.0.0.54").s_addr);
+	assert_int_equal(((struct sockaddr_in *)&up[0])->sin_addr.s_addr, ip4("10.0.0.54").s_addr);
 	assert_int_equal(route(r, "printer.lan", &g), DNS_ROUTE_LOCAL);
 	assert_int_equal(route(r, "notcorp.test", &g), DNS_ROUTE_DEFAULT);
 	assert_int_equal(route(r, "plain", &g), DNS_ROUTE_DEFAULT);
@@ -174,6 +175,28 @@ static void test_routes(void **state)
 	assert_int_equal(route(r, "plain", &g), DNS_ROUTE_LOCAL);
 	assert_int_equal(route(r, "plain.", &g), DNS_ROUTE_LOCAL);
 	assert_int_equal(route(r, "www.example.com", &g), DNS_ROUTE_DEFAULT);
+	dns_routes_free(r);
+
+	/* an IPv6 server for a domain (issue 18.6); the network's own IPv6
+	 * address would loop and is skipped */
+	inet_pton(AF_INET6, "fd00:53::1", &v6);
+	d->n_ips = 1;
+	d->ips[0].family = AF_INET6;
+	inet_pton(AF_INET6, "fd00:1::1", &d->ips[0].addr6);
+	strcpy(d->forwarders[0].domain, "v6.test");
+	d->forwarders[0].addr.family = AF_INET6;
+	d->forwarders[0].addr.v6 = v6;
+	strcpy(d->forwarders[1].domain, "self.test");
+	d->forwarders[1].addr.family = AF_INET6;
+	d->forwarders[1].addr.v6 = d->ips[0].addr6;
+	d->n_forwarders = 2;
+	r = dns_routes_from_netdef(d);
+	assert_int_equal(route(r, "a.v6.test", &g), DNS_ROUTE_SERVERS);
+	assert_int_equal(dns_routes_servers(r, g, up, 4), 1);
+	assert_int_equal(up[0].ss_family, AF_INET6);
+	assert_memory_equal(&((struct sockaddr_in6 *)&up[0])->sin6_addr, &v6, 16);
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&up[0])->sin6_port), 53);
+	assert_int_equal(route(r, "a.self.test", &g), DNS_ROUTE_LOCAL);
 	dns_routes_free(r);
 	free(d);
 }

@@ -42,7 +42,7 @@ struct pending {
 
 struct dns_fwd {
 	struct loop *loop;
-	struct sockaddr_in ups[DNS_MAX_UPSTREAMS];
+	struct sockaddr_storage ups[DNS_MAX_UPSTREAMS]; /* IPv4 or IPv6 */
 	size_t n_ups;
 	dns_fwd_done_cb done;
 	void *ctx;
@@ -54,7 +54,7 @@ struct dns_fwd {
 
 static void attempt(struct pending *p);
 
-struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, size_t n_ups,
+struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_storage *ups, size_t n_ups,
 			    dns_fwd_done_cb done, void *ctx, struct dns_counters *ctr)
 {
 	struct dns_fwd *f = calloc(1, sizeof(*f));
@@ -62,8 +62,10 @@ struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, si
 	if (!f)
 		return NULL;
 	f->loop = loop;
-	f->n_ups = n_ups > DNS_MAX_UPSTREAMS ? DNS_MAX_UPSTREAMS : n_ups;
-	memcpy(f->ups, ups, f->n_ups * sizeof(*ups));
+	/* neither family (a message from the core we cannot use): skipped */
+	for (size_t i = 0; i < n_ups && f->n_ups < DNS_MAX_UPSTREAMS; i++)
+		if (dns_sockaddr_len(&ups[i]))
+			f->ups[f->n_ups++] = ups[i];
 	f->done = done;
 	f->ctx = ctx;
 	f->ctr = ctr;
@@ -200,13 +202,25 @@ static void got_reply(struct pending *p, const uint8_t *m, size_t len,
 	finish(p, m, len);
 }
 
+/* The reply came from the upstream's address and port (the scope of a
+ * link-local one is the kernel's to check: the socket is connected). */
+static int same_source(const struct sockaddr_storage *from, const struct sockaddr_storage *up)
+{
+	struct sockaddr_storage f = *from;
+
+	if (f.ss_family == AF_INET6 && up->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&f)->sin6_scope_id =
+			((const struct sockaddr_in6 *)up)->sin6_scope_id;
+	return dns_sockaddr_same(&f, up);
+}
+
 static void on_udp(int fd, uint32_t events, void *data)
 {
 	struct pending *p = data;
-	const struct sockaddr_in *up = &p->f->ups[p->upstream];
+	const struct sockaddr_storage *up = &p->f->ups[p->upstream];
 	uint8_t buf[UDP_BUF];
 	struct dns_reply_info r;
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 
 	for (int i = 0; i < 16; i++) { /* bounded: a flood cannot stall the loop */
 		socklen_t fl = sizeof(from);
@@ -214,8 +228,7 @@ static void on_udp(int fd, uint32_t events, void *data)
 
 		if (n < 0)
 			return; /* EAGAIN, or an ICMP error: wait for the timeout */
-		if (fl != sizeof(from) || from.sin_addr.s_addr != up->sin_addr.s_addr ||
-		    from.sin_port != up->sin_port || (size_t)n > sizeof(buf) ||
+		if (fl != dns_sockaddr_len(up) || !same_source(&from, up) || (size_t)n > sizeof(buf) ||
 		    !reply_matches(p, buf, n, &r)) {
 			p->f->ctr->bad_replies++;
 			continue;
@@ -232,14 +245,15 @@ static int random_id(uint16_t *id)
 
 static int open_socket(struct pending *p, int type)
 {
-	const struct sockaddr_in *up = &p->f->ups[p->upstream];
-	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	const struct sockaddr_storage *up = &p->f->ups[p->upstream];
+	int fd = socket(up->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
 	/* connect(): the kernel binds a random ephemeral port (RFC 6056
 	 * algorithm in Linux) and drops datagrams from other sources. */
-	if (connect(fd, (const struct sockaddr *)up, sizeof(*up)) < 0 && errno != EINPROGRESS) {
+	if (connect(fd, (const struct sockaddr *)up, dns_sockaddr_len(up)) < 0 &&
+	    errno != EINPROGRESS) {
 		int err = -errno;
 
 		close(fd);

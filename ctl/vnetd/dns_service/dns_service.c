@@ -381,7 +381,7 @@ static int setup_routes(struct dns_service *s, const struct netdef *def)
 		return -ENOMEM;
 	s->n_gfwd = dns_routes_groups(s->routes);
 	for (size_t g = 0; g < s->n_gfwd; g++) {
-		struct sockaddr_in ups[NETDEF_MAX_FORWARDERS];
+		struct sockaddr_storage ups[NETDEF_MAX_FORWARDERS];
 		size_t n = dns_routes_servers(s->routes, g, ups, NETDEF_MAX_FORWARDERS);
 
 		if (n && !(s->gfwd[g] = dns_fwd_new(s->loop, ups, n, forward_done, s, &s->ctr)))
@@ -390,7 +390,8 @@ static int setup_routes(struct dns_service *s, const struct netdef *def)
 	return 0;
 }
 
-static int setup(struct dns_service *s, const struct netdef *def, const struct sockaddr_in *ups,
+static int setup(struct dns_service *s, const struct netdef *def,
+		 const struct sockaddr_storage *ups,
 		 size_t n_ups, char *err, size_t errlen)
 {
 	if (!n_ups)
@@ -464,7 +465,7 @@ fail:
 }
 
 struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
-					 const struct sockaddr_in *ups, size_t n_ups, int udp_fd,
+					 const struct sockaddr_storage *ups, size_t n_ups, int udp_fd,
 					 int tcp_fd, char *err, size_t errlen)
 {
 	struct dns_service *s = calloc(1, sizeof(*s));
@@ -493,7 +494,7 @@ struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef 
 struct dns_service *dns_service_start(struct loop *loop, const struct netdef *def,
 				      const char *resolv_conf, char *err, size_t errlen)
 {
-	struct sockaddr_in ups[DNS_MAX_UPSTREAMS];
+	struct sockaddr_storage ups[DNS_MAX_UPSTREAMS];
 	size_t n_ups;
 	struct dns_service *s;
 	int udp_fd, tcp_fd;

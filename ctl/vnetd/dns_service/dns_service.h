@@ -26,7 +26,7 @@ struct dns_service *dns_service_start(struct loop *loop, const struct netdef *de
  * dns_service_sockets (owned from now on): in vnetd the core opens them and
  * reads resolv.conf, the service child serves (privsep.h). */
 struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef *def,
-					 const struct sockaddr_in *ups, size_t n_ups, int udp_fd,
+					 const struct sockaddr_storage *ups, size_t n_ups, int udp_fd,
 					 int tcp_fd, char *err, size_t errlen);
 /* Read UDP queries from pkt_fd too (guest_udp_socket on the bridge, port
  * 53, those to the gateway: before the host's INPUT chain; the UDP socket
@@ -181,7 +181,7 @@ int dns_tcp_send(struct dns_tcp *t, uint64_t conn_id, const uint8_t *msg, size_t
 typedef void (*dns_fwd_done_cb)(void *ctx, const uint8_t *reply, size_t len,
 				const struct dns_client *clients, unsigned n_clients);
 struct dns_fwd;
-struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_in *ups, size_t n_ups,
+struct dns_fwd *dns_fwd_new(struct loop *loop, const struct sockaddr_storage *ups, size_t n_ups,
 			    dns_fwd_done_cb done, void *ctx, struct dns_counters *ctr);
 void dns_fwd_free(struct dns_fwd *f);
 /* 0 queued or merged; -ENOBUFS too many in flight; -EDQUOT this client's

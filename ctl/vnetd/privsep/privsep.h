@@ -96,7 +96,7 @@ struct psm_dns_start {
 	struct psm_inst in;
 	uint32_t seq;
 	uint32_t n_ups;
-	struct sockaddr_in ups[PSM_MAX_UPSTREAMS];
+	struct sockaddr_storage ups[PSM_MAX_UPSTREAMS]; /* IPv4 or IPv6 */
 };
 
 /* SNOOP_START */

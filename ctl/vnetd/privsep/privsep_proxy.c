@@ -30,7 +30,7 @@ struct dns_proxy {
 	int udp_fd, tcp_fd;
 	int pkt_fd;		/* guests' queries before the host's INPUT chain */
 	uint32_t n_ups;
-	struct sockaddr_in ups[PSM_MAX_UPSTREAMS];
+	struct sockaddr_storage ups[PSM_MAX_UPSTREAMS]; /* IPv4 or IPv6 */
 	pid_t ctr_pid;		/* the child that counted last */
 	struct dns_counters base, last;
 	struct dns_gauges gauges;

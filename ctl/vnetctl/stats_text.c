@@ -103,6 +103,8 @@ void stats_text(struct json_object *d)
 		}
 		if (json_object_object_get_ex(n, "dhcp", &sub))
 			group("dhcp", sub);
+		if (json_object_object_get_ex(n, "dhcp6", &sub))
+			group("dhcp6", sub);
 		if (json_object_object_get_ex(n, "dns", &sub))
 			group("dns", sub);
 		if (json_object_object_get_ex(n, "repairs", &sub))

@@ -123,7 +123,20 @@ struct dhcp6_counters {
 	uint64_t bad_packets;
 	uint64_t ignored;	/* for another server, or not for a server */
 	uint64_t declines;
+	uint64_t port_limit;	/* a new binding refused: its port holds its limit */
+	uint64_t wrong_port;	/* a message about a binding held on another port */
 };
+
+/* Where a message came in (the port that claimed the client's link-local
+ * source address, issue 18.5): port 0 = not known, no port checks. A port
+ * holds at most max_leases bindings (offered or bound, any DUID and IAID):
+ * forged DUIDs from one guest cannot take the pool from the others. */
+struct dhcp6_origin {
+	uint32_t port;		/* ifindex */
+	uint32_t max_leases;
+};
+#define DHCP6_PORT_LEASES 4	/* max_leases of a one-guest port */
+#define DHCP6_POOL_MAX_PORTS 4096 /* ports holding bindings at once */
 
 enum dhcp6_lease_state { DHCP6_OFFERED = 0, DHCP6_BOUND = 1, DHCP6_RELEASED = 2, DHCP6_DECLINED = 3 };
 
@@ -153,6 +166,17 @@ void dhcp6_pool_free(struct dhcp6_pool *p);
  * *dirty set when persistent state changed (save before replying). */
 size_t dhcp6_pool_handle(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t now,
 			 uint8_t *out, size_t cap, int *dirty);
+/* The same for a message from o (NULL: not known). A binding belongs to
+ * the port it was made on: a message about it from another port is
+ * refused for that IA (wrong_port; RELEASE/DECLINE ignore it), and a new
+ * binding on a port that holds o->max_leases gets NoAddrsAvail
+ * (port_limit). A binding restored from the file takes the port of the
+ * first message about it. */
+size_t dhcp6_pool_handle_from(struct dhcp6_pool *p, const struct dhcp6_msg *m,
+			      const struct dhcp6_origin *o, int64_t now, uint8_t *out, size_t cap,
+			      int *dirty);
+/* Bindings port holds now. */
+uint32_t dhcp6_pool_port_held(const struct dhcp6_pool *p, uint32_t port);
 /* Expire what is due; returns how many leases ended. */
 int dhcp6_pool_expire(struct dhcp6_pool *p, int64_t now);
 /* Persistent leases (bound, released, declined) in out; their count. */

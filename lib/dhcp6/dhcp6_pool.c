@@ -19,6 +19,7 @@ struct ent {
 	int host;	   /* reservation index, -1 none */
 	uint32_t off;	   /* in its range */
 	uint32_t next;	   /* hash chain */
+	uint32_t port;	   /* the port it was made on, 0 not known */
 };
 
 struct rng {
@@ -43,7 +44,50 @@ struct dhcp6_pool {
 	uint32_t n_e, e_free;	/* slots; a free stack through .next */
 	uint32_t *bucket;
 	uint32_t n_bucket;	/* a power of two */
+	const struct dhcp6_origin *from; /* the message being handled's */
+	uint32_t n_ports;	/* ports holding bindings: unordered, compact */
+	struct port_held { uint32_t port, n; } ports[DHCP6_POOL_MAX_PORTS];
 };
+
+/* ---- bindings per port (a short list: only ports that hold some) ---------- */
+
+static struct port_held *port_find(const struct dhcp6_pool *p, uint32_t port)
+{
+	for (uint32_t i = 0; i < p->n_ports; i++)
+		if (p->ports[i].port == port)
+			return (struct port_held *)&p->ports[i];
+	return NULL;
+}
+
+uint32_t dhcp6_pool_port_held(const struct dhcp6_pool *p, uint32_t port)
+{
+	const struct port_held *h = port_find(p, port);
+
+	return h ? h->n : 0;
+}
+
+/* 0, or -1 when the list is full (the binding stays unowned). */
+static int port_hold(struct dhcp6_pool *p, uint32_t port)
+{
+	struct port_held *h = port_find(p, port);
+
+	if (!h) {
+		if (p->n_ports == DHCP6_POOL_MAX_PORTS)
+			return -1;
+		h = &p->ports[p->n_ports++];
+		*h = (struct port_held){ port, 0 };
+	}
+	h->n++;
+	return 0;
+}
+
+static void port_drop(struct dhcp6_pool *p, uint32_t port)
+{
+	struct port_held *h = port_find(p, port);
+
+	if (h && !--h->n)
+		*h = p->ports[--p->n_ports];
+}
 
 /* ---- addresses ---------------------------------------------------------- */
 
@@ -166,6 +210,8 @@ static void ent_free(struct dhcp6_pool *p, uint32_t i)
 
 	if (x->l.duid.len)
 		chain_del(p, i);
+	if (x->port)
+		port_drop(p, x->port);
 	if (x->range >= 0) {
 		p->r[x->range].by_off[x->off] = NIL;
 		free_push_tail(&p->r[x->range], x->off);
@@ -488,6 +534,27 @@ static void info(struct out *o, const struct dhcp6_pool *p)
 
 /* ---- the exchanges -------------------------------------------------------- */
 
+/* A message about binding x may come from where it is held (or from
+ * where is not known). */
+static int port_ok(const struct dhcp6_pool *p, const struct ent *x)
+{
+	return !p->from || !p->from->port || !x->port || x->port == p->from->port;
+}
+
+/* The message's port holds its share: no new binding for it. */
+static int port_full(const struct dhcp6_pool *p)
+{
+	return p->from && p->from->port &&
+	       dhcp6_pool_port_held(p, p->from->port) >= p->from->max_leases;
+}
+
+/* A binding of no known port (new, restored) becomes the message's port's. */
+static void adopt(struct dhcp6_pool *p, struct ent *x)
+{
+	if (!x->port && p->from && p->from->port && !port_hold(p, p->from->port))
+		x->port = p->from->port;
+}
+
 /* SOLICIT (offer = !commit), REQUEST, and RENEW/REBIND without a binding
  * (create_only_requested: the address the client has, if it is free). */
 static void assign(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t now, struct out *o,
@@ -503,6 +570,16 @@ static void assign(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t now,
 
 		if (i != NIL && p->e[i].l.state == DHCP6_DECLINED)
 			i = NIL;
+		if (i != NIL && !port_ok(p, &p->e[i])) {
+			p->c.wrong_port++;
+			ia_out(o, ia->iaid, NULL, 0, DHCP6_NO_ADDRS_AVAIL, "held on another port");
+			continue;
+		}
+		if (i == NIL && port_full(p)) {
+			p->c.port_limit++;
+			ia_out(o, ia->iaid, NULL, 0, DHCP6_NO_ADDRS_AVAIL, "port limit");
+			continue;
+		}
 		if (i == NIL) {
 			i = take(p, m, ia, host);
 			if (i == NIL) {
@@ -517,6 +594,7 @@ static void assign(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t now,
 			chain_add(p, i);
 		}
 		x = &p->e[i];
+		adopt(p, x);
 		secs = lease_secs(p, x);
 		if (m->hostname[0])
 			memcpy(x->l.hostname, m->hostname, sizeof(x->l.hostname));
@@ -573,6 +651,10 @@ static void give_back(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t n
 		if (i == NIL)
 			continue;
 		x = &p->e[i];
+		if (!port_ok(p, x)) {
+			p->c.wrong_port++;
+			continue;
+		}
 		if (x->l.state == DHCP6_BOUND)
 			emit(p, x, 0);
 		*dirty = 1;
@@ -583,6 +665,9 @@ static void give_back(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t n
 		/* the address is in use by someone unknown: withhold it */
 		p->c.declines++;
 		chain_del(p, i);
+		if (x->port)
+			port_drop(p, x->port);
+		x->port = 0;
 		memset(&x->l.duid, 0, sizeof(x->l.duid));
 		x->l.state = DHCP6_DECLINED;
 		x->l.expires = now + DHCP6_QUARANTINE;
@@ -620,6 +705,18 @@ static int acceptable(const struct dhcp6_pool *p, const struct dhcp6_msg *m)
 		return !m->has_server || ours;
 	}
 	return 0; /* server and relay messages */
+}
+
+size_t dhcp6_pool_handle_from(struct dhcp6_pool *p, const struct dhcp6_msg *m,
+			      const struct dhcp6_origin *o, int64_t now, uint8_t *buf, size_t cap,
+			      int *dirty)
+{
+	size_t n;
+
+	p->from = o;
+	n = dhcp6_pool_handle(p, m, now, buf, cap, dirty);
+	p->from = NULL;
+	return n;
 }
 
 size_t dhcp6_pool_handle(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t now,

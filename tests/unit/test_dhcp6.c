@@ -453,6 +453,67 @@ static void test_snapshot_restore(void **state)
 	assert_memory_equal(&a, &ls[0].ip, 16);
 }
 
+static size_t ask_from(const struct dhcp6_msg *m, uint32_t port, int64_t now, uint8_t *out)
+{
+	struct dhcp6_origin o = { port, DHCP6_PORT_LEASES };
+	int dirty;
+
+	return dhcp6_pool_handle_from(W.p, m, &o, now, out, 1500, &dirty);
+}
+
+/* Issue 18.5: one port forging DUIDs gets DHCP6_PORT_LEASES bindings, not
+ * the pool; another port still gets an address; a binding is its port's:
+ * another port can neither renew nor release it. */
+static void test_port_limit(void **state)
+{
+	struct dhcp6_msg m;
+	uint8_t r[1500];
+	size_t n;
+	int st;
+	struct in6_addr a, b;
+
+	make_pool("fd00:1::100", "fd00:1::10f", 1);
+	for (uint8_t c = 1; c <= 12; c++) { /* forged DUIDs, rapid commit: bound at once */
+		msg(&m, DHCP6_SOLICIT, c, NULL, 1, NULL, 1, NULL);
+		n = ask_from(&m, 7, 100, r);
+		a = ia_addr(r, n, &st, NULL);
+		assert_int_equal(st, c <= DHCP6_PORT_LEASES ? 0 : DHCP6_NO_ADDRS_AVAIL);
+	}
+	assert_int_equal(dhcp6_pool_port_held(W.p, 7), DHCP6_PORT_LEASES);
+	assert_int_equal(dhcp6_pool_counters(W.p)->port_limit, 12 - DHCP6_PORT_LEASES);
+	/* one DUID, many IAIDs: the same limit */
+	msg(&m, DHCP6_SOLICIT, 1, NULL, 99, NULL, 1, NULL);
+	n = ask_from(&m, 7, 100, r);
+	ia_addr(r, n, &st, NULL);
+	assert_int_equal(st, DHCP6_NO_ADDRS_AVAIL);
+	/* another guest, another port: served */
+	msg(&m, DHCP6_SOLICIT, 0x40, NULL, 1, NULL, 1, NULL);
+	n = ask_from(&m, 8, 100, r);
+	b = ia_addr(r, n, &st, NULL);
+	assert_int_equal(st, 0);
+	/* port 8 renews or releases port 7's client 1: refused */
+	msg(&m, DHCP6_RENEW, 1, &W.sid, 1, NULL, 0, NULL);
+	n = ask_from(&m, 8, 110, r);
+	ia_addr(r, n, &st, NULL);
+	assert_int_equal(st, DHCP6_NO_ADDRS_AVAIL);
+	msg(&m, DHCP6_RELEASE, 1, &W.sid, 1, NULL, 0, NULL);
+	ask_from(&m, 8, 110, r);
+	assert_int_equal(dhcp6_pool_counters(W.p)->wrong_port, 2);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 7), DHCP6_PORT_LEASES);
+	/* its own port releases it: one more may come */
+	ask_from(&m, 7, 120, r);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 7), DHCP6_PORT_LEASES - 1);
+	msg(&m, DHCP6_SOLICIT, 9, NULL, 1, NULL, 1, NULL);
+	n = ask_from(&m, 7, 120, r);
+	ia_addr(r, n, &st, NULL);
+	assert_int_equal(st, 0);
+	/* expiry gives the port's share back */
+	dhcp6_pool_expire(W.p, 100000);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 7), 0);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 8), 0);
+	(void)a, (void)b;
+}
+
 static void test_parse_errors(void **state)
 {
 	struct dhcp6_msg m;
@@ -490,6 +551,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_rules, teardown),
 		cmocka_unit_test_teardown(test_rebind_and_decline, teardown),
 		cmocka_unit_test_teardown(test_snapshot_restore, teardown),
+		cmocka_unit_test_teardown(test_port_limit, teardown),
 		cmocka_unit_test(test_parse_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

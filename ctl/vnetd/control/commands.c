@@ -574,6 +574,8 @@ static struct json_object *net_stats(struct network *n)
 		json_object_object_add(o, "forward_relay", network_relay_json(n));
 	if (n->dhcp)
 		json_object_object_add(o, "dhcp", dhcp_proxy_counters_json(n->dhcp));
+	if (n->dhcp6)
+		json_object_object_add(o, "dhcp6", dhcp6_proxy_counters_json(n->dhcp6));
 	if (n->dns)
 		json_object_object_add(o, "dns", dns_proxy_counters_json(n->dns));
 	return o;

@@ -312,6 +312,11 @@ struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p)
 	return json_object_new_object();
 }
 
+struct json_object *dhcp6_proxy_counters_json(struct dhcp6_proxy *p)
+{
+	return json_object_new_object();
+}
+
 struct json_object *dns_proxy_counters_json(struct dns_proxy *p)
 {
 	return json_object_new_object();

@@ -120,11 +120,22 @@ static void on_timer(void *data)
 	schedule(s);
 }
 
+/* Where a client's message came in, if the data path knows: the port
+ * that claimed its link-local source address. */
+static const struct dhcp6_origin *origin_of(struct dhcp6_service *s, const struct in6_addr *src,
+					    struct dhcp6_origin *o)
+{
+	if (!s->hooks.origin || s->hooks.origin(s->hooks.ctx, src, o) || !o->port)
+		return NULL;
+	return o;
+}
+
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp6_service *s = data;
 	uint8_t in[DHCP6_MSG_MAX], out[DHCP6_MSG_MAX];
 	struct sockaddr_in6 from;
+	struct dhcp6_origin o;
 	struct dhcp6_msg m;
 	socklen_t fl;
 	ssize_t n;
@@ -143,7 +154,8 @@ static void on_readable(int fd, uint32_t events, void *data)
 			continue;
 		if (dhcp6_msg_parse(in, (size_t)n, &m) < 0)
 			continue;
-		rn = dhcp6_pool_handle(s->pool, &m, time(NULL), out, sizeof(out), &dirty);
+		rn = dhcp6_pool_handle_from(s->pool, &m, origin_of(s, &from.sin6_addr, &o),
+					    time(NULL), out, sizeof(out), &dirty);
 		if (dirty)
 			save(s);
 		if (rn)

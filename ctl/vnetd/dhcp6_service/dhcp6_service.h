@@ -22,6 +22,10 @@ struct dhcp6_hooks {
 	void (*bound)(void *ctx, const struct dhcp6_lease *l);
 	void (*gone)(void *ctx, const struct dhcp6_lease *l);
 	void *ctx;
+	/* The port a message from the link-local address src came in on
+	 * (issue 18.5): 0, or -ENOENT when not known (no port checks). NULL:
+	 * never known. */
+	int (*origin)(void *ctx, const struct in6_addr *src, struct dhcp6_origin *o);
 };
 
 /* UDP [::]:547 bound to the bridge, in ff02::1:2 there: CAP_NET_BIND_SERVICE

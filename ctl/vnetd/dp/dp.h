@@ -120,6 +120,11 @@ int dp_lease_bind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6],
  * port program) and whether several guests share it; -ENOENT if none. */
 int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], int *ifindex,
 		   bool *multi);
+/* The port of the network that claimed IPv6 address a (bind6_map: a DHCPv6
+ * client's link-local source) and whether several guests share it;
+ * -ENOENT if none. */
+int dp_ip6_origin(struct datapath *dp, uint32_t net_id, const struct in6_addr *a, int *ifindex,
+		  bool *multi);
 
 /* Did the guest with this MAC get its lease through port ifindex, as the
  * data path saw it: the port owns the MAC, or (no port owns it) the port

@@ -163,6 +163,22 @@ int dp_dhcp_origin(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], i
 	return 0;
 }
 
+int dp_ip6_origin(struct datapath *dp, uint32_t net_id, const struct in6_addr *a, int *ifindex,
+		  bool *multi)
+{
+	struct vnet_bind6_key k = { .net_id = net_id };
+	struct vnet_bind6 b;
+	struct vnet_port port;
+
+	memcpy(k.addr, a, 16);
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, bind6_map), &k, &b) ||
+	    !port_of_net(dp, net_id, b.ifindex, &port))
+		return -ENOENT;
+	*ifindex = (int)b.ifindex;
+	*multi = port.flags & VNET_PORT_MULTI_MAC;
+	return 0;
+}
+
 int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
 {
 	int pfd = DP_MAP_FD(dp, port_map);

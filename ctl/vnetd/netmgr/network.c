@@ -508,6 +508,21 @@ static int lease_origin(void *ctx, const uint8_t mac[6], struct dhcp_origin *o)
 	return 0;
 }
 
+/* Where a DHCPv6 message came in: the port that claimed the client's
+ * link-local address (issue 18.5); a VDE tap's guests share its limit. */
+static int lease_origin6(void *ctx, const struct in6_addr *src, struct dhcp6_origin *o)
+{
+	struct network *n = ctx;
+	bool multi = false;
+	int ifindex;
+
+	if (dp_ip6_origin(n->mgr->dp, n->id, src, &ifindex, &multi))
+		return -ENOENT;
+	o->port = (uint32_t)ifindex;
+	o->max_leases = DHCP6_PORT_LEASES * (multi ? (uint32_t)vde_max_guests(n) : 1);
+	return 0;
+}
+
 static int start_services(struct network *n, char *err, size_t errlen)
 {
 	struct netmgr *m = n->mgr;
@@ -534,7 +549,8 @@ static int start_services(struct network *n, char *err, size_t errlen)
 	if (tftp_proxy_ip(n->def) && !(n->tftp = tftp_proxy_start(n->def, n->id, err, errlen)))
 		return -EIO;
 	/* <state>/leases/NAME.leases6, beside the IPv4 file */
-	if (dhcp6_netdef_serves(n->def) && !(n->dhcp6 = dhcp6_proxy_start(n->def, n->id, err, errlen)))
+	if (dhcp6_netdef_serves(n->def) && !(n->dhcp6 = dhcp6_proxy_start(n->def, n->id, lease_origin6, n, err,
+									  errlen)))
 		return -EIO;
 	if (!dhcp_netdef_serves(n->def))
 		return 0;

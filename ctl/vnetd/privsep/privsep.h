@@ -224,11 +224,12 @@ struct psm_counters {
 	struct psm_inst in;
 	uint32_t seq;
 	uint32_t has_dhcp, has_dns;
-	uint32_t pad;
+	uint32_t has_dhcp6;
 	struct dhcp_counters dhcp;
 	uint64_t dhcp_active;
 	struct dns_counters dns;
 	struct dns_gauges dns_gauges;
+	struct dhcp6_counters dhcp6;
 };
 
 /* The port program notes each DHCP request's port (dhcp_seen_map); only
@@ -240,7 +241,9 @@ struct psm_origin_req {
 	struct psm_inst in;
 	uint32_t seq;
 	uint8_t mac[6];
-	uint8_t pad[2];
+	uint8_t v6;	   /* 1: a DHCPv6 message from link-local ip6 (issue 18.5) */
+	uint8_t pad;
+	struct in6_addr ip6;
 };
 
 struct psm_origin {
@@ -410,8 +413,21 @@ struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p);
 /* A network's DHCPv6 server (privsep_dhcp6.c), when its IPv6 <ip> has a
  * <dhcp>. NULL + err on error. */
 struct dhcp6_proxy;
-struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id, char *err,
-				      size_t errlen);
+/* origin: the port a client's message from its link-local address came
+ * in on (the data path's bind6_map; issue 18.5), asked by the child per
+ * message; NULL: never known. */
+typedef int (*dhcp6_origin_fn)(void *ctx, const struct in6_addr *src, struct dhcp6_origin *o);
+struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id,
+				      dhcp6_origin_fn origin, void *ctx, char *err, size_t errlen);
+/* The child's counters of one service instance (privsep_proxy.c): 1 when
+ * a new child counted them (the old one's go to a base), 0, -1 none. */
+int privsep_proxy_fetch_counters(uint32_t net_id, uint32_t gen, pid_t *ctr_pid,
+				 struct psm_counters *c);
+void privsep_add_u64s(void *dst, const void *src, size_t size); /* dst[i] += src[i] */
+/* The child asks where a DHCPv6 message came in (PSM_ORIGIN_REQ, v6). */
+void dhcp6_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a);
+/* The server's counters (lib/dhcp6), across child restarts, as JSON. */
+struct json_object *dhcp6_proxy_counters_json(struct dhcp6_proxy *p);
 void dhcp6_proxy_stop(struct dhcp6_proxy *p); /* NULL accepted */
 void dhcp6_proxy_resend_all(void);
 /* A lease message from the child, checked by psm_check_from_child. */

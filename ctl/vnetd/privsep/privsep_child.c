@@ -100,6 +100,10 @@ static void on_counters_req(const struct psm_seq *q)
 		c.has_dhcp = 1;
 		dhcp_service_counters(n->dhcp, &c.dhcp, &c.dhcp_active);
 	}
+	if (n && n->dhcp6) {
+		c.has_dhcp6 = 1;
+		c.dhcp6 = *dhcp6_service_counters(n->dhcp6);
+	}
 	if (n && n->dns) {
 		c.has_dns = 1;
 		dns_service_counters(n->dns, &c.dns, &c.dns_gauges);

@@ -353,6 +353,27 @@ static void lease6_gone(void *ctx, const struct dhcp6_lease *l)
 		lease6(ctx, l, 0);
 }
 
+/* Where a DHCPv6 message came in: the core reads the data path's note of
+ * the port that claimed its link-local source (issue 18.5). */
+static int origin6(void *ctx, const struct in6_addr *src, struct dhcp6_origin *o)
+{
+	struct child_net *n = ctx;
+	struct psm_origin_req q;
+	struct dhcp_origin d = { 0 };
+	int r;
+
+	psm_init(&q, PSM_ORIGIN_REQ);
+	q.in = n->dhcp6_in;
+	q.seq = ++child.seq;
+	q.v6 = 1;
+	q.ip6 = *src;
+	child_send(&q);
+	r = child_wait_origin(q.seq, &d);
+	o->port = d.port;
+	o->max_leases = d.max_macs;
+	return r;
+}
+
 void child_dhcp6_start(const struct psm_dhcp6_start *m, int fd)
 {
 	struct child_net *n = child_net(m->in.net_id, 0);
@@ -364,7 +385,7 @@ void child_dhcp6_start(const struct psm_dhcp6_start *m, int fd)
 		child_result(m->seq, -ENOENT, "dhcp6: no definition for the network");
 		return;
 	}
-	hooks = (struct dhcp6_hooks){ lease6_bound, lease6_gone, n };
+	hooks = (struct dhcp6_hooks){ lease6_bound, lease6_gone, n, origin6 };
 	dhcp6_service_stop(n->dhcp6);
 	n->dhcp6 = NULL;
 	/* beside NAME.leases in the lease dir, our root */

@@ -23,6 +23,10 @@ struct dhcp6_proxy {
 	const struct netdef *def;
 	int fd;
 	uint8_t mac[6];
+	dhcp6_origin_fn origin;
+	void *origin_ctx;
+	pid_t ctr_pid;		/* the child that counted last */
+	struct dhcp6_counters base, last;
 	size_t n;
 	struct psm_lease6 *leases; /* the mirror: bound leases, as reported */
 };
@@ -44,8 +48,8 @@ static int send_start(struct dhcp6_proxy *p, int async, char *err, size_t errlen
 					errlen);
 }
 
-struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id, char *err,
-				      size_t errlen)
+struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id,
+				      dhcp6_origin_fn origin, void *ctx, char *err, size_t errlen)
 {
 	struct dhcp6_proxy *p;
 	size_t slot;
@@ -66,6 +70,8 @@ struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id,
 	}
 	p->net_id = net_id;
 	p->def = def;
+	p->origin = origin;
+	p->origin_ctx = ctx;
 	p->gen = privsep_new_gen();
 	if (nl_link_mac(def->bridge, p->mac) < 0 ||
 	    (p->fd = dhcp6_service_socket(def->bridge, err, errlen)) < 0) {
@@ -172,4 +178,49 @@ struct json_object *dhcp6_proxy_leases_json(const struct dhcp6_proxy *p)
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+void dhcp6_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a)
+{
+	struct dhcp6_proxy *p = NULL;
+	struct dhcp6_origin o = { 0 };
+
+	for (size_t i = 0; i < MAX_DHCP6 && !p; i++)
+		if (proxies[i] && proxies[i]->net_id == q->in.net_id)
+			p = proxies[i];
+	/* only a link-local source is a client's (RFC 8415 13.1) */
+	if (!p || p->gen != q->in.gen || !p->origin || !IN6_IS_ADDR_LINKLOCAL(&q->ip6) ||
+	    p->origin(p->origin_ctx, &q->ip6, &o))
+		return; /* port 0: not known */
+	a->port = o.port;
+	a->max_macs = o.max_leases;
+}
+
+struct json_object *dhcp6_proxy_counters_json(struct dhcp6_proxy *p)
+{
+	struct psm_counters c;
+	struct dhcp6_counters sum;
+	struct json_object *o = json_object_new_object();
+	int r = privsep_proxy_fetch_counters(p->net_id, p->gen, &p->ctr_pid, &c);
+
+	if (r == 1) {
+		privsep_add_u64s(&p->base, &p->last, sizeof(p->base));
+		memset(&p->last, 0, sizeof(p->last));
+	}
+	if (r >= 0 && c.has_dhcp6)
+		p->last = c.dhcp6;
+	sum = p->base;
+	privsep_add_u64s(&sum, &p->last, sizeof(sum));
+	if (!o)
+		return NULL;
+#define ADD(f) json_object_object_add(o, #f, json_object_new_int64((int64_t)sum.f))
+	ADD(no_addrs);
+	ADD(bad_packets);
+	ADD(ignored);
+	ADD(declines);
+	ADD(port_limit);
+	ADD(wrong_port);
+#undef ADD
+	json_object_object_add(o, "leases", json_object_new_int64((int64_t)p->n));
+	return o;
 }

@@ -334,7 +334,7 @@ void dns_proxy_lease6(uint32_t net_id, const struct in6_addr *ip, const char *du
 	privsep_send(&m, NULL);
 }
 
-static void add_u64s(void *dst, const void *src, size_t size)
+void privsep_add_u64s(void *dst, const void *src, size_t size)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;
@@ -344,7 +344,7 @@ static void add_u64s(void *dst, const void *src, size_t size)
 }
 
 /* Ask the child; a new child's numbers count on top of the old one's. */
-static int fetch(uint32_t net_id, uint32_t gen, pid_t *ctr_pid, struct psm_counters *c)
+int privsep_proxy_fetch_counters(uint32_t net_id, uint32_t gen, pid_t *ctr_pid, struct psm_counters *c)
 {
 	struct psm_seq q;
 
@@ -363,10 +363,10 @@ struct json_object *dns_proxy_counters_json(struct dns_proxy *p)
 {
 	struct psm_counters c;
 	struct dns_counters sum;
-	int r = fetch(p->net_id, p->gen, &p->ctr_pid, &c);
+	int r = privsep_proxy_fetch_counters(p->net_id, p->gen, &p->ctr_pid, &c);
 
 	if (r == 1) {
-		add_u64s(&p->base, &p->last, sizeof(p->base));
+		privsep_add_u64s(&p->base, &p->last, sizeof(p->base));
 		memset(&p->last, 0, sizeof(p->last));
 	}
 	if (r >= 0 && c.has_dns) {
@@ -374,7 +374,7 @@ struct json_object *dns_proxy_counters_json(struct dns_proxy *p)
 		p->gauges = c.dns_gauges;
 	}
 	sum = p->base;
-	add_u64s(&sum, &p->last, sizeof(sum));
+	privsep_add_u64s(&sum, &p->last, sizeof(sum));
 	return dns_counters_json(&sum, &p->gauges);
 }
 
@@ -552,6 +552,10 @@ void privsep_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a)
 	struct dhcp_proxy *p = dhcp_of(q->in.net_id);
 	struct dhcp_origin o = { 0 };
 
+	if (q->v6) {
+		dhcp6_proxy_origin(q, a);
+		return;
+	}
 	if (!p || p->gen != q->in.gen || !p->hooks.origin ||
 	    p->hooks.origin(p->hooks.ctx, q->mac, &o))
 		return; /* port 0: not known */
@@ -580,16 +584,16 @@ struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p)
 {
 	struct psm_counters c;
 	struct dhcp_counters sum;
-	int r = fetch(p->net_id, p->gen, &p->ctr_pid, &c);
+	int r = privsep_proxy_fetch_counters(p->net_id, p->gen, &p->ctr_pid, &c);
 
 	if (r == 1) {
-		add_u64s(&p->base, &p->last, sizeof(p->base));
+		privsep_add_u64s(&p->base, &p->last, sizeof(p->base));
 		memset(&p->last, 0, sizeof(p->last));
 	}
 	if (r >= 0 && c.has_dhcp)
 		p->last = c.dhcp;
 	sum = p->base;
-	add_u64s(&sum, &p->last, sizeof(sum));
+	privsep_add_u64s(&sum, &p->last, sizeof(sum));
 	/* bound leases: the mirror knows them, child or not */
 	return dhcp_counters_json_of(&sum, lease_mirror_count(p->leases));
 }

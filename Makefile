@@ -158,6 +158,7 @@ bench: deps all $(TOOL_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench.sh
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench_user.sh || echo "bench: user-mode throughput failed"
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/dhcp_perf.sh || echo "bench: DHCP benchmark failed"
+	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/dhcp6_perf.sh || echo "bench: DHCPv6 benchmark failed"
 	$(Q)BUILD=$(abspath $(BUILD)) tests/tools/dns_perf.sh || echo "bench: DNS benchmark failed"
 
 # ---- operator experience (issue 12): NSS module, install, uninstall, dist ----

@@ -130,20 +130,27 @@ static const struct dhcp6_origin *origin_of(struct dhcp6_service *s, const struc
 	return o;
 }
 
+/* Messages are handled in batches of up to RX_BATCH (the IPv4 service's
+ * way): the lease file is written once per batch, before any reply of that
+ * batch leaves, so a committed binding is on disk before its REPLY. */
+#define RX_BATCH 64
+
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp6_service *s = data;
-	uint8_t in[DHCP6_MSG_MAX], out[DHCP6_MSG_MAX];
+	static uint8_t in[DHCP6_MSG_MAX], out[RX_BATCH][DHCP6_MSG_MAX];
+	static struct sockaddr_in6 to[RX_BATCH];
+	static size_t out_len[RX_BATCH];
 	struct sockaddr_in6 from;
 	struct dhcp6_origin o;
 	struct dhcp6_msg m;
 	socklen_t fl;
 	ssize_t n;
 	size_t rn;
-	int dirty;
+	int dirty, any_dirty = 0, nout = 0;
 
 	(void)events;
-	for (int i = 0; i < 64; i++) {
+	for (int i = 0; i < RX_BATCH; i++) {
 		fl = sizeof(from);
 		n = recvfrom(fd, in, sizeof(in), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0)
@@ -155,12 +162,17 @@ static void on_readable(int fd, uint32_t events, void *data)
 		if (dhcp6_msg_parse(in, (size_t)n, &m) < 0)
 			continue;
 		rn = dhcp6_pool_handle_from(s->pool, &m, origin_of(s, &from.sin6_addr, &o),
-					    time(NULL), out, sizeof(out), &dirty);
-		if (dirty)
-			save(s);
-		if (rn)
-			sendto(fd, out, rn, MSG_DONTWAIT, (struct sockaddr *)&from, sizeof(from));
+					    time(NULL), out[nout], sizeof(out[nout]), &dirty);
+		any_dirty |= dirty;
+		if (rn) {
+			to[nout] = from;
+			out_len[nout++] = rn;
+		}
 	}
+	if (any_dirty)
+		save(s);
+	for (int i = 0; i < nout; i++)
+		sendto(fd, out[i], out_len[i], MSG_DONTWAIT, (struct sockaddr *)&to[i], sizeof(to[i]));
 }
 
 struct dhcp6_service *dhcp6_service_start_on(struct loop *loop, const struct netdef *def,

@@ -1,0 +1,148 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# DHCPv6 exchanges per second of vnet's DHCPv6 service
+# (tests/tools/dhcp6d_standalone, no daemon) and of dnsmasq, measured with
+# perfdhcp -6 (package kea-admin); the IPv6 twin of dhcp_perf.sh (issue 18).
+# A server namespace holds bridge br0 = fd00:99::1/64 (pool fd00:99::1:0 -
+# fd00:99::1:ffff, 65,536 addresses, short lease); a client namespace runs
+# perfdhcp on its eth0 (link-local source, to ff02::1:2 as a client on the
+# link: vnet serves no relays), doing full SOLICIT-ADVERTISE-REQUEST-REPLY
+# exchanges at a fixed offered rate from many simulated clients (DUIDs).
+# The servers take turns, ROUNDS times each, each round from an empty lease
+# file. Prints a table and writes it to $BUILD/bench-dhcp6.txt.
+# Exit 0, 1 on setup failure, 77 skip.
+# Knobs: RATE (offered exchanges/s), SECS (per run), ROUNDS, CLIENTS,
+# LEASEDIR (directory for the lease files, default a /tmp dir), KEEP=1
+# (print perfdhcp's full output on stderr), VNET_TEST_PREFIX (namespace
+# prefix, default p6$$). Everything is removed on exit.
+set -u
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+BIN=$BUILD/tests/tools/dhcp6d_standalone
+RATE=${RATE:-2000}
+SECS=${SECS:-10}
+ROUNDS=${ROUNDS:-3}
+CLIENTS=${CLIENTS:-60000}
+LEASE_SECS=120	# dnsmasq's minimum lease time; same for both
+OUT=$BUILD/bench-dhcp6.txt
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+for t in perfdhcp dnsmasq ip ss awk sort; do
+	command -v $t >/dev/null 2>&1 || { echo "SKIP: no $t (tests/deps.sh)"; exit 77; }
+done
+make -s -C "$TOP" BUILD="$BUILD" "$BIN" >/dev/null 2>&1 ||
+	{ echo "FAIL: cannot build $BIN"; exit 1; }
+
+PFX=${VNET_TEST_PREFIX:-p6$$}
+S=$PFX-s C=$PFX-c
+TMP=$(mktemp -d /tmp/$PFX.XXXXXX)
+LD=$TMP	# lease files; LEASEDIR=/dev/shm shows the cost of fsync on disk
+[ -n "${LEASEDIR:-}" ] && LD=$(mktemp -d "$LEASEDIR/$PFX.XXXXXX")
+SRV=""
+stop_server() {
+	[ -n "$SRV" ] || return 0
+	kill -TERM "$SRV" 2>/dev/null
+	wait "$SRV" 2>/dev/null
+	SRV=""
+}
+cleanup() {
+	stop_server
+	for n in $S $C; do
+		pids=$(ip netns pids $n 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del $n 2>/dev/null
+	done
+	[ -n "${KEEP:-}" ] && cat "$TMP/pd.all" >&2
+	rm -rf "$TMP" "$LD"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+set -e
+for n in $S $C; do ip netns add $n; ip -n $n link set lo up; done
+ip -n $S link add br0 type bridge
+ip -n $S addr add fd00:99::1/64 dev br0 nodad
+ip -n $S link add v0 type veth peer name eth0 netns $C
+ip -n $S link set v0 master br0 up
+ip -n $S link set br0 up
+ip -n $C link set eth0 up
+set +e
+# perfdhcp sends from eth0's link-local address: wait out its DAD
+for _ in $(seq 50); do
+	ip -n $C -6 addr show dev eth0 scope link | grep -q fe80 &&
+		! ip -n $C -6 addr show dev eth0 | grep -q tentative && break
+	sleep 0.1
+done
+
+cat >"$TMP/p6.xml" <<X
+<network><name>p6</name><bridge name='br0'/>
+<ip family='ipv6' address='fd00:99::1' prefix='64'><dhcp>
+<range start='fd00:99::1:0' end='fd00:99::1:ffff'><lease expiry='$LEASE_SECS' unit='seconds'/></range>
+</dhcp></ip></network>
+X
+
+# Wait until something listens on UDP port 547 in the server namespace.
+wait_port547() {
+	for _ in $(seq 50); do
+		ip netns exec $S ss -Hlun 'sport = :547' | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+start_vnet() {
+	ip netns exec $S "$BIN" "$TMP/p6.xml" "$LD/vnet.leases6" >"$TMP/vnet.out" 2>"$TMP/vnet.err" &
+	SRV=$!
+}
+start_dnsmasq() {
+	ip netns exec $S dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 \
+		--dhcp-range=fd00:99::1:0,fd00:99::1:ffff,64,${LEASE_SECS}s \
+		--dhcp-lease-max=70000 --dhcp-leasefile="$LD/dm.leases" --quiet-dhcp6 \
+		--user=root --pid-file="$TMP/dm.pid" >"$TMP/dm.out" 2>&1 &
+	SRV=$!
+}
+
+# One run: prints "completed_exchanges_per_s drops".
+run() { # server-name
+	rm -f "$LD"/*.leases*
+	start_$1
+	wait_port547 || { echo "FAIL: $1 did not start" >&2; cat "$TMP"/*.out "$TMP"/*.err >&2; exit 1; }
+	ip netns exec $C perfdhcp -6 -l eth0 -r "$RATE" -R "$CLIENTS" -p "$SECS" \
+		-d 2 >"$TMP/pd.out" 2>&1
+	stop_server
+	cat "$TMP/pd.out" >>"$TMP/pd.all"
+	awk '/^Rate:/ { r = $2 }
+	     /^drops:/ { d += $2 }
+	     END { printf "%d %d\n", r, d }' "$TMP/pd.out"
+}
+
+: >"$TMP/vnet.res"
+: >"$TMP/dnsmasq.res"
+for i in $(seq "$ROUNDS"); do
+	for srv in vnet dnsmasq; do
+		r=$(run $srv)
+		[ -n "$r" ] || exit 1
+		echo "round $i $srv: $r" >&2
+		echo "$r" >>"$TMP/$srv.res"
+	done
+done
+
+stats() { # file column -> "median min max"
+	awk -v c="$2" '{ print $c }' "$1" | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%d %d %d", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+{
+	echo "DHCPv6: perfdhcp -6 -r $RATE -R $CLIENTS -p $SECS (SOLICIT/ADVERTISE/REQUEST/REPLY), $ROUNDS rounds each,"
+	echo "pool fd00:99::1:0-fd00:99::1:ffff, lease ${LEASE_SECS}s, lease files on $(df -T "$LD" |
+		awk 'NR == 2 { print $2 }')"
+	echo "drops = SOLICITs + REQUESTs unanswered within 2 s"
+	printf '%-8s %-24s %-24s\n' server "exchanges/s median (min-max)" "drops median (min-max)"
+	for srv in vnet dnsmasq; do
+		set -- $(stats "$TMP/$srv.res" 1)
+		r="$1 ($2-$3)"
+		set -- $(stats "$TMP/$srv.res" 2)
+		printf '%-8s %-28s %-24s\n' $srv "$r" "$1 ($2-$3)"
+	done
+} | tee "$OUT"
+exit 0

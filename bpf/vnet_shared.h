@@ -231,6 +231,10 @@ _Static_assert(sizeof(struct vnet_nat) == 16, "vnet_nat layout");
  * an address inside one of them, and reach the host at those addresses. */
 #define VNET_NET6_VALID 1
 #define VNET_NET6_ANY 2		/* <network ipv6='yes'>, no prefix: any global address */
+#define VNET_NET6_ROUTE 4	/* routes IPv6 through its uplink untranslated
+				 * (<forward mode='route'|'open'> with an IPv6 <ip>) */
+#define VNET_NET6_NAT 8		/* NAT66 (<nat ipv6='yes'>): masquerade to the
+				 * uplink's global IPv6 address (nat6_map) */
 struct vnet_pfx6 {
 	__u8 addr[16];
 	__u8 plen;
@@ -242,6 +246,15 @@ struct vnet_net6 {
 	struct vnet_pfx6 pfx[VNET_NET6_PFX];
 };
 _Static_assert(sizeof(struct vnet_net6) == 88, "net6 layout");
+
+/* subnet6_map (LPM trie): a network's IPv6 <ip> prefixes -> net_id, for
+ * the uplink (delivery of routed IPv6, unsolicited traffic) and its egress
+ * guard. Written by dp_net_set. */
+struct vnet_lpm6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+_Static_assert(sizeof(struct vnet_lpm6_key) == 20, "lpm6 key layout");
 
 /* bind6_map: (net_id, IPv6 address) -> the port that claimed it, learned
  * by the port program from the guest's duplicate address detection (a

@@ -11,7 +11,7 @@
 #define VNET_BPF_HOST_H
 
 #include "route.h"
-#include "ipv6.h"
+#include "route6.h"
 
 #define VNET_IP_BCAST 0xffffffff
 
@@ -193,10 +193,10 @@ static __always_inline enum vnet_drop host_access6(const struct hdrs *h, bool gw
 /* IPv6 the bridge hands up: for the host (its link-local address, a group
  * it takes, one of the network's gateway addresses) judged by
  * host_access6; a guest's multicast for the guests: host_group; anything
- * else would be routed by the kernel, which vnet does not do for IPv6:
- * ipv6. */
-static __always_inline enum act bridge_ipv6(struct pkt *p, struct hdrs *h, __u32 net_id,
-					     bool group)
+ * else would be routed by the kernel: through the uplink of a network
+ * that routes IPv6 (bridge_routed6), else ipv6. */
+static __always_inline enum act bridge_ipv6(struct pkt *p, struct hdrs *h,
+					     const struct vnet_net *net, __u32 net_id, bool group)
 {
 	struct vnet_net6 *n6 = bpf_map_lookup_elem(&net6_map, &net_id);
 	enum vnet_drop r = parse_ipv6(p, h);
@@ -216,7 +216,9 @@ static __always_inline enum act bridge_ipv6(struct pkt *p, struct hdrs *h, __u32
 	} else if (n6 && (n6->flags & VNET_NET6_VALID) && ip6_gw(d, n6)) {
 		r = host_access6(h, true);
 	} else {
-		r = VNET_DROP_IPV6;
+		/* routed by the kernel: a network that routes IPv6 lets it
+		 * through its uplink (route6.h), else not routed: ipv6 */
+		return bridge_routed6(p, h, net, n6 ? n6->flags : 0, d);
 	}
 	return r ? drop(p, r) : ACT_PASS;
 }
@@ -255,7 +257,7 @@ static __always_inline enum act bridge_ingress(struct pkt *p, __u32 pkt_type, bo
 	if (h.eth_proto == ETH_P_ARP)
 		return ACT_PASS;	/* checked at the port */
 	if (h.eth_proto == ETH_P_IPV6)
-		return bridge_ipv6(p, &h, net_id, pkt_type == PKT_TYPE_BROADCAST ||
+		return bridge_ipv6(p, &h, net, net_id, pkt_type == PKT_TYPE_BROADCAST ||
 				   pkt_type == PKT_TYPE_MULTICAST);
 	if (h.eth_proto != ETH_P_IP)
 		return drop(p, VNET_DROP_L2_PROTO);

@@ -93,6 +93,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } net6_map SEC(".maps");
 
+/* IPv6 prefix -> net_id (LPM): written by dp_net_set; read on the
+ * uplink and by its guard (route6.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_MAX_NETS * VNET_NET6_PFX);
+	__type(key, struct vnet_lpm6_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} subnet6_map SEC(".maps");
+
 /* (net, IPv6 address) -> claiming port: written by the port program (NDP
  * learning), purged by dp_port_del/dp_net_del; read by the port program. */
 struct {

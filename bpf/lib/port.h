@@ -132,12 +132,14 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 /* IPv6 from a checked source: a group MAC goes to the bridge, which floods
  * it (the host's copy is judged by the bridge program), as IPv4's; another
  * guest's MAC is switched; the bridge's MAC is the host's (the bridge
- * program judges: host access, or not routed). */
+ * program judges: host access) or the router's (route6_out). */
 static __always_inline enum act ipv6_forward(struct pkt *p, const struct hdrs *h,
 					     const struct vnet_port *port, const struct vnet_net *net)
 {
-	if (mac_is_group(h->dmac) || mac_eq(h->dmac, net->bridge_mac))
+	if (mac_is_group(h->dmac))
 		return ACT_PASS;
+	if (mac_eq(h->dmac, net->bridge_mac))	/* the host's, or routed (route6.h) */
+		return net->flags & VNET_NET_BRIDGE ? ACT_PASS : route6_out(p, h, port->net_id, net);
 	/* XDP completes an offloaded TCP/UDP sum only right after the fixed
 	 * header (l6_csum_fill) */
 	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN &&

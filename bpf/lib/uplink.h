@@ -7,6 +7,7 @@
 #define VNET_BPF_UPLINK_H
 
 #include "route.h"
+#include "route6.h"
 #include "icmp.h"
 #include "learn.h"
 
@@ -132,7 +133,11 @@ static __always_inline enum act uplink_ingress(struct pkt *p)
 	if (!bpf_map_lookup_elem(&uplink_map, &u))
 		return ACT_PASS;
 	count_rx(p);
-	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
+	if (parse_eth(p, &h))
+		return ACT_PASS;
+	if (h.eth_proto == ETH_P_IPV6)
+		return uplink_ipv6(p, &h);	/* route6.h */
+	if (h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
 		return ACT_PASS;
 	if (h.proto == IPPROTO_ICMP_ && icmp_is_error(h.icmp_type) && !h.frag)
 		return icmp_error_in(p, &h);
@@ -178,7 +183,11 @@ static __always_inline enum act uplink_guard(struct pkt *p)
 	enum vnet_drop r;
 	__u32 *id;
 
-	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP)
+	if (parse_eth(p, &h))
+		return ACT_PASS;
+	if (h.eth_proto == ETH_P_IPV6)
+		return uplink_guard6(p);	/* route6.h */
+	if (h.eth_proto != ETH_P_IP)
 		return ACT_PASS;
 	pkt_pull(p, ETH_HLEN_ + 20);
 	struct iphdr *ip = PKT_PTR(p, ETH_HLEN_, 20);

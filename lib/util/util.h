@@ -63,6 +63,16 @@ void slirp_mac(struct in_addr ip, uint8_t mac[6]);
 int ipv4_forwarding_on(const char *dev);
 /* net.ipv4.conf.<dev>.forwarding: 0 or 1, or -errno (no such device). */
 int ipv4_forwarding_get(const char *dev);
+/* IPv6 forwarding on one device (never conf.all): forwarding = 1 (what
+ * bpf_fib_lookup asks of the device a lookup arrives on) and, where the
+ * kernel has it (6.17+), force_forwarding = 1 (the kernel then forwards
+ * what arrives on the device whatever the global setting). A device whose
+ * accept_ra is 1 gets 2 first: with forwarding on, 1 would stop the
+ * router advertisements a host may learn its default route from (libvirt
+ * refuses to start there instead). 0 or -errno. */
+int ipv6_forwarding_on(const char *dev);
+/* net.ipv6.conf.<dev>.NAME as an integer, or -errno. */
+int ipv6_conf_get(const char *dev, const char *name);
 
 /* ---- addr_quota ---- */
 /* How much of a shared resource each client address holds, with a cap per

@@ -53,6 +53,11 @@ struct dp_net_cfg {
 	struct in6_addr ip6[VNET_NET6_PFX];
 	unsigned prefix6[VNET_NET6_PFX];
 	bool ipv6_any;
+	/* route6: the guests' IPv6 is routed through the uplink untranslated
+	 * (route/open mode with an IPv6 <ip>); nat6: NAT66 (<nat ipv6='yes'>).
+	 * Either turns IPv6 forwarding on on the bridge (the caller does the
+	 * uplink: ipv6_forwarding_on) */
+	bool route6, nat6;
 };
 
 /* How the data path is set up: one struct, filled by vnetd's main from its

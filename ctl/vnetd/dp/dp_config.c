@@ -119,6 +119,49 @@ static void net6_from_cfg(const struct dp_net_cfg *cfg, struct vnet_net6 *n6)
 	}
 	if (cfg->ipv6_any || cfg->mode == NETDEF_MODE_BRIDGE)
 		n6->flags |= VNET_NET6_ANY;
+	if (cfg->uplink_ifindex && n6->n_pfx && cfg->mode != NETDEF_MODE_BRIDGE) {
+		if (cfg->nat6 && cfg->mode == NETDEF_MODE_NAT)
+			n6->flags |= VNET_NET6_NAT;
+		else if (cfg->route6 && (cfg->mode == NETDEF_MODE_ROUTE || cfg->mode == NETDEF_MODE_OPEN))
+			n6->flags |= VNET_NET6_ROUTE;
+	}
+}
+
+static int match_subnet6_net(const void *k, const void *v, const void *arg)
+{
+	return *(const __u32 *)v == *(const __u32 *)arg;
+}
+
+/* The network's IPv6 prefixes in subnet6_map (the uplink program and its
+ * guard find a network by them), replaced as a set. */
+static int net_subnet6_set(struct datapath *dp, const struct vnet_net6 *n6, __u32 id)
+{
+	int fd = DP_MAP_FD(dp, subnet6_map);
+
+	purge_matching(fd, sizeof(struct vnet_lpm6_key), sizeof(__u32), match_subnet6_net, &id);
+	for (unsigned i = 0; i < n6->n_pfx && i < VNET_NET6_PFX; i++) {
+		struct vnet_lpm6_key k = { .prefixlen = n6->pfx[i].plen };
+
+		for (unsigned b = 0; b < 16; b++) {
+			unsigned bits = k.prefixlen > b * 8 ? k.prefixlen - b * 8 : 0;
+
+			k.addr[b] = bits >= 8 ? n6->pfx[i].addr[b]
+				  : n6->pfx[i].addr[b] & (uint8_t)(0xff00 >> bits);
+		}
+		if (bpf_map_update_elem(fd, &k, &id, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* bpf_fib_lookup() AF_INET6 answers only for a device with IPv6
+ * forwarding on: the bridge, where the fast path's lookups arrive. */
+static void bridge_forwarding6_on(int ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname(ifindex, name) && ipv6_forwarding_on(name))
+		log_warn("datapath: cannot turn IPv6 forwarding on on %s", name);
 }
 
 static int match_ct_net(const struct vnet_ct *ct, const void *arg);
@@ -201,6 +244,8 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	net6_from_cfg(cfg, &n6);
 	if (net.flags & (VNET_NET_NAT | VNET_NET_ROUTE))
 		bridge_forwarding_on(cfg->bridge_ifindex);
+	if (n6.flags & (VNET_NET6_ROUTE | VNET_NET6_NAT))
+		bridge_forwarding6_on(cfg->bridge_ifindex);
 	/* a new uplink address makes every translation of the old one stale,
 	 * and the port forwards keyed on it (the caller re-adds forwards);
 	 * the same address on another device (share rehome) keeps them */
@@ -236,6 +281,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	}
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
 	    net_services_set(dp, cfg) ||
+	    (cfg->mode != NETDEF_MODE_BRIDGE && net_subnet6_set(dp, &n6, id)) ||
 	    bpf_map_update_elem(DP_MAP_FD(dp, net6_map), &id, &n6, BPF_ANY) ||
 	    bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
 		int r = -errno;
@@ -292,6 +338,8 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       sizeof(struct vnet_bind6), match_bind6_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
+	purge_matching(DP_MAP_FD(dp, subnet6_map), sizeof(struct vnet_lpm6_key), sizeof(__u32),
+		       match_subnet6_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, subnet_info_map), sizeof(struct vnet_lpm_key),
 		       sizeof(struct vnet_subnet), match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),

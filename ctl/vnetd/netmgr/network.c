@@ -280,6 +280,10 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		cfg.prefix6[cfg.n_ip6++] = d->ips[i].prefix;
 	}
 	cfg.ipv6_any = d->ipv6 == NETDEF_YES && !cfg.n_ip6;
+	/* IPv6 beyond the link (issue 18.4): routed in route/open mode,
+	 * NAT66 on opt-in (<nat ipv6='yes'>, libvirt's) */
+	cfg.route6 = cfg.n_ip6 && (d->mode == NETDEF_MODE_ROUTE || d->mode == NETDEF_MODE_OPEN);
+	cfg.nat6 = cfg.n_ip6 && d->mode == NETDEF_MODE_NAT && d->nat_ipv6 == NETDEF_YES;
 	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)
 		log_warn("uplink %s has no IPv4 address; NAT waits for one", n->uplink);
 	n->uplink_addr = cfg.uplink_addr;
@@ -298,6 +302,11 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 		 * wherever it moves (start, reconcile, share) */
 		if (ipv4_forwarding_on(n->uplink))
 			log_warn("cannot enable forwarding on %s", n->uplink);
+		/* the same for IPv6 when the network routes it: accept_ra 1
+		 * becomes 2 first, so a host that learns its default route
+		 * from router advertisements on the uplink keeps it */
+		if ((cfg.route6 || cfg.nat6) && ipv6_forwarding_on(n->uplink))
+			log_warn("cannot enable IPv6 forwarding on %s", n->uplink);
 	}
 	for (size_t i = 0; i < d->n_port_forwards; i++) {
 		ret = dp_forward_add(n->mgr->dp, n->id, &d->port_forwards[i], err, errlen);

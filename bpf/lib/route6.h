@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* IPv6 beyond the link (issue 18.4): a network that routes IPv6
+ * (VNET_NET6_ROUTE: <forward mode='route'|'open'> with an IPv6 <ip>) has
+ * its guests' IPv6 routed by the port program to the uplink (bpf_fib_lookup
+ * AF_INET6, hop limit decremented, redirect), and the uplink program
+ * delivers IPv6 for its prefixes to the guest that claimed the address
+ * (bind6_map). What the fast path cannot do goes to the kernel, which
+ * forwards on the devices vnetd turned forwarding on for (the bridge, the
+ * uplink): hop limit 1 (time exceeded), a packet too big for the route
+ * (packet too big), an unresolved neighbour at XDP, an address no guest
+ * claimed yet. The bridge program lets such packets pass only through the
+ * network's uplink, and the uplink guard lets a network's IPv6 sources
+ * leave only as this path would send them. Kept apart from IPv4's route.h
+ * so either family's changes stay in its own functions. */
+#ifndef VNET_BPF_ROUTE6_H
+#define VNET_BPF_ROUTE6_H
+
+#include "deliver.h"
+#include "ipv6.h"
+#include "learn.h"
+
+#define AF_INET6_ 10
+
+/* Destinations no guest IPv6 is routed to (multicast and link-local are
+ * judged before: the host's or the link's): the unspecified address, the
+ * loopback, IPv4-mapped addresses (::ffff:0:0/96), RFC 4291 2.5.5.2. */
+static __always_inline bool ip6_dst_reserved(const __u8 *d)
+{
+	__u64 a0, a1;
+
+	__builtin_memcpy(&a0, d, 8);
+	__builtin_memcpy(&a1, d + 8, 8);
+	if (a0 != 0)
+		return false;
+	return a1 == 0 || a1 == bpf_cpu_to_be64(1) ||
+	       (bpf_be64_to_cpu(a1) >> 32) == 0xffff;
+}
+
+/* The network's IPv6 flags (VNET_NET6_*), 0 without an entry. */
+static __always_inline __u32 net6_flags(__u32 net_id)
+{
+	struct vnet_net6 *n6 = bpf_map_lookup_elem(&net6_map, &net_id);
+
+	return n6 ? n6->flags : 0;
+}
+
+/* Next hop of an IPv6 packet leaving via the uplink, looked up as if it had
+ * arrived on the bridge (the kernel answers only for a device with IPv6
+ * forwarding on: dp_net_set turns it on there). The helper's code. */
+static __always_inline int fib6_out(struct pkt *p, const struct hdrs *h, const struct vnet_net *net,
+				    struct bpf_fib_lookup *fib)
+{
+	__u8 *ip = PKT_PTR(p, ETH_HLEN_, IP6_HLEN);
+
+	if (!ip)
+		return -1;
+	fib->family = AF_INET6_;
+	fib->l4_protocol = h->proto;
+	fib->sport = h->sport;
+	fib->dport = h->dport;
+	/* tc: 0 lets the kernel check the skb against the MTU (GSO aware) */
+	fib->tot_len = p->tc ? 0 : h->tot_len;
+	__builtin_memcpy(fib->ipv6_src, ip + 8, 16);
+	__builtin_memcpy(fib->ipv6_dst, ip + 24, 16);
+	fib->ifindex = net->bridge_ifindex;
+	return bpf_fib_lookup(p->ctx, fib, sizeof(*fib), 0);
+}
+
+/* Set both MACs and decrement the hop limit (IPv6 has no header checksum,
+ * and the hop limit is in no pseudo header). */
+static __always_inline enum vnet_drop ip6_rewrite(struct pkt *p, const __u8 *smac,
+						  const __u8 *dmac)
+{
+	__u8 *e;
+
+	pkt_reload(p);
+	e = PKT_PTR(p, 0, ETH_HLEN_ + IP6_HLEN);
+	if (!e)
+		return VNET_DROP_RUNT;
+	__builtin_memcpy(e, dmac, 6);
+	__builtin_memcpy(e + 6, smac, 6);
+	e[ETH_HLEN_ + 7] -= 1;
+	return VNET_DROP_NONE;
+}
+
+/* XDP completes an offloaded TCP/UDP sum (l4sum.h) only right after the
+ * fixed header: a frame with extension headers is tc's. */
+static __always_inline bool xdp_ext_l4(const struct pkt *p, const struct hdrs *h)
+{
+	return !p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN &&
+	       (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_);
+}
+
+/* The lookup's code judged for a packet to the uplink: ACT_CONTINUE (send
+ * it; *neigh: unresolved, tc resolves it), else the verdict. */
+static __always_inline enum act route6_judge(struct pkt *p, int rc, const struct bpf_fib_lookup *fib,
+					     const struct vnet_net *net, int *neigh)
+{
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)	/* another of the host's addresses */
+		return net->host_access == VNET_HOST_ALL ? ACT_PASS : drop(p, VNET_DROP_TO_HOST);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return ACT_PASS;	/* the kernel sends packet too big */
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH && !p->tc)
+		return pass_to_tc(p);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return drop(p, VNET_DROP_FWD_DISABLED);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return drop(p, VNET_DROP_NO_ROUTE);
+	if (fib->ifindex != net->uplink_ifindex)
+		return net->flags & VNET_NET_OPEN ? ACT_PASS : drop(p, VNET_DROP_CROSS_NET);
+	*neigh = rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+	return ACT_CONTINUE;
+}
+
+/* IPv6 from a guest to the bridge's MAC. The host's (multicast, link-local,
+ * a gateway address), on-link or not routed by the network: to the bridge
+ * (the bridge program judges). Else routed to the uplink. */
+static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
+					   const struct vnet_net *net)
+{
+	struct vnet_net6 *n6 = bpf_map_lookup_elem(&net6_map, &net_id);
+	struct bpf_fib_lookup fib = {};
+	__u32 uplink = net->uplink_ifindex;
+	struct vnet_uplink *up;
+	int neigh = 0, rc;
+	enum vnet_drop r;
+	enum act a;
+	__u8 *d = IP6_DST(p);
+
+	if (!d)
+		return drop(p, VNET_DROP_RUNT);
+	if (!n6 || !(n6->flags & VNET_NET6_ROUTE) || !uplink || ip6_is_multicast(d) ||
+	    ip6_is_linklocal(d) || ip6_in_net(d, n6))
+		return ACT_PASS;
+	if (ip6_dst_reserved(d))
+		return drop(p, VNET_DROP_BAD_DST);
+	up = bpf_map_lookup_elem(&uplink_map, &uplink);
+	if (!up)
+		return drop(p, VNET_DROP_NO_ROUTE);
+	if (xdp_cannot(p, up->kind, up->hook) || xdp_ext_l4(p, h))
+		return pass_to_tc(p);
+	if (h->ttl <= 1)
+		return ACT_PASS;	/* the kernel answers time exceeded */
+	rc = fib6_out(p, h, net, &fib);
+	a = route6_judge(p, rc, &fib, net, &neigh);
+	if (a != ACT_CONTINUE)
+		return a;
+	r = ip6_rewrite(p, fib.smac, fib.dmac);
+	if (r)
+		return drop(p, r);
+	set_fill_csum(p, up->kind);
+	p->target = uplink;
+	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
+	return ACT_REDIRECT;
+}
+
+/* IPv6 on the uplink (parsed): for a network's prefix, delivered to the
+ * guest that claimed the address when the network routes IPv6; else
+ * unsolicited. Not a network's: the host's. */
+static __always_inline enum act uplink_ipv6(struct pkt *p, struct hdrs *h)
+{
+	struct vnet_lpm6_key lk = { .prefixlen = 128 };
+	struct vnet_bind6_key bk = {};
+	struct vnet_port *dst;
+	struct vnet_net *net;
+	struct vnet_bind6 *b;
+	__u32 *id, ifindex;
+	enum vnet_drop r;
+	enum act a;
+	__u8 *d, mac[6];
+
+	if (parse_ipv6(p, h))
+		return ACT_PASS;
+	d = IP6_DST(p);
+	if (!d)
+		return ACT_PASS;
+	__builtin_memcpy(lk.addr, d, 16);
+	id = bpf_map_lookup_elem(&subnet6_map, &lk);
+	if (!id) {
+		count_net(0, VNET_G_UPLINK_PASS);
+		return ACT_PASS;
+	}
+	bk.net_id = *id;
+	p->net_id = *id;	/* a drop here is that network's */
+	net = bpf_map_lookup_elem(&net_map, &bk.net_id);
+	if (!net || !(net6_flags(bk.net_id) & VNET_NET6_ROUTE) || net->uplink_ifindex != p->ifindex)
+		return drop(p, VNET_DROP_UNSOLICITED);
+	__builtin_memcpy(bk.addr, d, 16);
+	b = bpf_map_lookup_elem(&bind6_map, &bk);
+	if (!b || mac_is_zero(b->mac))
+		return ACT_PASS;	/* not claimed yet: the kernel resolves it */
+	ifindex = b->ifindex;
+	__builtin_memcpy(mac, b->mac, 6);
+	a = deliver_check(p, h, bk.net_id, ifindex, &dst, &net);
+	if (a != ACT_CONTINUE)
+		return a;
+	if (!dst || !net)	/* never (deliver_check): for the verifier */
+		return drop(p, VNET_DROP_INTERNAL);
+	if (p->fill_csum && xdp_ext_l4(p, h))
+		return pass_to_tc(p);
+	r = ip6_rewrite(p, net->bridge_mac, mac);
+	if (r)
+		return drop(p, r);
+	return set_redirect(p, ifindex, dst->kind, dst->hook);
+}
+
+/* The uplink guard for IPv6: a source in a network's prefixes leaves only
+ * from a network that routes IPv6, through its own uplink, not to a
+ * reserved destination; NAT66 sources never untranslated. */
+static __always_inline enum act uplink_guard6(struct pkt *p)
+{
+	struct vnet_lpm6_key lk = { .prefixlen = 128 };
+	struct vnet_net *net;
+	__u32 *id, f;
+	__u8 *ip;
+
+	pkt_pull(p, ETH_HLEN_ + IP6_HLEN);
+	ip = PKT_PTR(p, ETH_HLEN_, IP6_HLEN);
+	if (!ip)
+		return ACT_PASS;
+	__builtin_memcpy(lk.addr, ip + 8, 16);
+	id = bpf_map_lookup_elem(&subnet6_map, &lk);
+	if (!id)
+		return ACT_PASS;
+	p->net_id = *id;
+	net = bpf_map_lookup_elem(&net_map, id);
+	if (!net)
+		return ACT_PASS;
+	f = net6_flags(*id);
+	if (f & VNET_NET6_NAT)
+		return drop(p, VNET_DROP_UNNAT_GUARD);
+	if (!(f & VNET_NET6_ROUTE) || !net->uplink_ifindex)
+		return drop(p, VNET_DROP_IPV6);
+	if (ip6_dst_reserved(ip + 24))
+		return drop(p, VNET_DROP_BAD_DST);
+	if (net->uplink_ifindex != p->ifindex)
+		return drop(p, VNET_DROP_CROSS_NET);
+	return ACT_PASS;
+}
+
+/* IPv6 the bridge hands up that the kernel would route (not the host's):
+ * for a network that routes IPv6, only through its own uplink (what the
+ * port program leaves to the kernel on purpose: hop limit 1, too big, an
+ * unresolved neighbour at XDP); the guard keeps NAT66 sources from leaving
+ * untranslated. Else not routed: ipv6. */
+static __always_inline enum act bridge_routed6(struct pkt *p, const struct hdrs *h,
+					       const struct vnet_net *net, __u32 f, const __u8 *d)
+{
+	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	if (!(f & (VNET_NET6_ROUTE | VNET_NET6_NAT)) || !net->uplink_ifindex)
+		return drop(p, VNET_DROP_IPV6);
+	if (ip6_dst_reserved(d))
+		return drop(p, VNET_DROP_BAD_DST);
+	rc = fib6_out(p, h, net, &fib);
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return net->host_access == VNET_HOST_ALL ? ACT_PASS : drop(p, VNET_DROP_TO_HOST);
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return drop(p, VNET_DROP_FWD_DISABLED);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
+	    rc != BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return drop(p, VNET_DROP_NO_ROUTE);
+	return fib.ifindex == net->uplink_ifindex ? ACT_PASS : drop(p, VNET_DROP_CROSS_NET);
+}
+
+#endif

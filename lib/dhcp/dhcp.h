@@ -303,6 +303,16 @@ int64_t dhcp_pool_next_expiry(const struct dhcp_pool *p);
  * written to out (at most cap). dhcp_pool_persist_count() sizes out. */
 size_t dhcp_pool_persist_count(const struct dhcp_pool *p);
 size_t dhcp_pool_snapshot(const struct dhcp_pool *p, struct lease_rec *out, size_t cap);
+/* The lease file's journal: the records of the entries changed since the
+ * last call (a "free" record for one whose record on file is gone), each
+ * once, into out (cap >= DHCP_JOURNAL_MAX). -1 when more than
+ * DHCP_JOURNAL_MAX changed: write a full snapshot instead. Either way the
+ * changes are taken. */
+#define DHCP_JOURNAL_MAX 1024
+long dhcp_pool_journal(struct dhcp_pool *p, struct lease_rec *out, size_t cap);
+/* A full snapshot was written: nothing is pending, the file holds exactly
+ * the persistent entries. */
+void dhcp_pool_journal_saved(struct dhcp_pool *p);
 
 /* Every active lease (dynamic bound, and static hosts that were acked). */
 void dhcp_pool_foreach(const struct dhcp_pool *p, dhcp_pool_event_cb cb, void *ctx);
@@ -351,7 +361,13 @@ struct dhcp_lease_file {
 	char net[64];	  /* network name, for the log lines */
 	int unsaved;	  /* the last save failed: save again, even with nothing new */
 	int64_t retry_at; /* wall-clock second from which a retry is due */
+	/* The journal: appends after a full save, until it is as long as
+	 * that save (at least DHCP_JOURNAL_MIN lines), then a full save. */
+	int can_append;	  /* the file is ours and whole: a full save succeeded */
+	size_t base_lines, journal_lines;
+	uint64_t full_saves, appends; /* for tests and the bench */
 };
+#define DHCP_JOURNAL_MIN 4096
 
 /* -ENAMETOOLONG if path does not fit. */
 int dhcp_lease_file_init(struct dhcp_lease_file *f, const char *path, const char *net);
@@ -362,7 +378,11 @@ int dhcp_lease_file_init(struct dhcp_lease_file *f, const char *path, const char
  * the file exists but cannot be read (starting anyway would overwrite it). */
 int dhcp_lease_file_load(struct dhcp_lease_file *f, struct dhcp_pool *p, int64_t now);
 
-/* Replace the file with p's persistent records (atomically). A failure is
+/* Make p's persistent records durable: append the changed ones to the file
+ * (one write and fdatasync for a whole batch: group commit), or replace the
+ * file with all of them (atomically) when the journal is as long as the
+ * last full save, after a load, after a failure, or when more than
+ * DHCP_JOURNAL_MAX entries changed. A failure is
  * counted in store_errors and sets unsaved: the replies should still go out
  * (a full disk must not stop DHCP) and the caller retries once
  * dhcp_lease_file_retry_due(). The first failure of a run and the recovery

@@ -52,19 +52,61 @@ int dhcp_lease_file_load(struct dhcp_lease_file *f, struct dhcp_pool *p, int64_t
 	return 0;
 }
 
-int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p)
+/* The whole table: the file is replaced. */
+static int save_full(struct dhcp_lease_file *f, struct dhcp_pool *p)
 {
 	size_t n = dhcp_pool_persist_count(p);
-	/* the whole table every time: the file is replaced, never appended to */
 	struct lease_rec *recs = calloc(n ? n : 1, sizeof(*recs));
 	int r = -ENOMEM;
 
-	if (recs)
-		r = lease_store_save(f->path, recs, dhcp_pool_snapshot(p, recs, n));
+	if (recs) {
+		n = dhcp_pool_snapshot(p, recs, n);
+		r = lease_store_save(f->path, recs, n);
+	}
 	free(recs);
+	if (r == 0) {
+		dhcp_pool_journal_saved(p);
+		f->can_append = 1;
+		f->base_lines = n;
+		f->journal_lines = 0;
+		f->full_saves++;
+	}
+	return r;
+}
+
+/* Only what changed, appended. 1 if it did, 0 if a full save is needed. */
+static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p)
+{
+	size_t limit = f->base_lines > DHCP_JOURNAL_MIN ? f->base_lines : DHCP_JOURNAL_MIN;
+	struct lease_rec *recs;
+	long n;
+
+	if (!f->can_append || f->unsaved || f->journal_lines >= limit)
+		return 0;
+	recs = malloc(DHCP_JOURNAL_MAX * sizeof(*recs));
+	if (!recs)
+		return 0;
+	n = dhcp_pool_journal(p, recs, DHCP_JOURNAL_MAX);
+	if (n > 0 && lease_store_append(f->path, recs, (size_t)n) < 0)
+		n = -1; /* maybe a partial line at the end: replace the file */
+	free(recs);
+	if (n < 0) {
+		f->can_append = 0;
+		return 0;
+	}
+	f->journal_lines += (size_t)n;
+	f->appends++;
+	return 1;
+}
+
+int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p)
+{
+	int r = save_journal(f, p) ? 0 : save_full(f, p);
+
 	/* Every failure is counted; only the first of a run is logged (a
 	 * full disk retries every few seconds), and the recovery once. */
 	if (r < 0) {
+		f->can_append = 0;
 		dhcp_pool_counters(p)->store_errors++;
 		f->retry_at = (int64_t)time(NULL) + DHCP_LEASE_RETRY_SECS;
 		if (!f->unsaved)

@@ -143,6 +143,7 @@ static int indexed(const struct entry *e)
 /* Forget entry i: it becomes FREE. */
 static void entry_clear(struct dhcp_pool *p, long i)
 {
+	pool_entry_changed(p, i);
 	if (indexed(&p->e[i]))
 		dhcp_index_del(&p->by_mac, (uint32_t)i);
 	pool_entry_port(p, i, 0);
@@ -157,6 +158,7 @@ static void entry_own(struct dhcp_pool *p, long i, const uint8_t *mac, uint8_t s
 	struct entry *e = &p->e[i];
 	int in = indexed(e);
 
+	pool_entry_changed(p, i);
 	if (in && memcmp(e->mac, mac, 6)) {
 		dhcp_index_del(&p->by_mac, (uint32_t)i);
 		in = 0;
@@ -250,7 +252,9 @@ struct dhcp_pool *dhcp_pool_new(const struct dhcp_pool_config *cfg, dhcp_pool_ev
 	if (!p->e || !p->hosts || dhcp_index_init(&p->by_mac, cap, p->e[0].mac, sizeof(*p->e)) ||
 	    dhcp_index_init_key(&p->by_port, cap, &p->e[0].port, sizeof(*p->e),
 				sizeof(p->e[0].port)) ||
-	    dhcp_bitset_init(&p->free_set, cap) || dhcp_bitset_init(&p->static_set, cap)) {
+	    dhcp_bitset_init(&p->free_set, cap) || dhcp_bitset_init(&p->static_set, cap) ||
+	    dhcp_bitset_init(&p->changed, cap) || dhcp_bitset_init(&p->on_file, cap) ||
+	    !(p->chg = calloc(DHCP_JOURNAL_MAX, sizeof(*p->chg)))) {
 		dhcp_pool_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -270,6 +274,9 @@ void dhcp_pool_free(struct dhcp_pool *p)
 	dhcp_index_free(&p->by_port);
 	dhcp_bitset_free(&p->free_set);
 	dhcp_bitset_free(&p->static_set);
+	dhcp_bitset_free(&p->changed);
+	dhcp_bitset_free(&p->on_file);
+	free(p->chg);
 	free(p->e);
 	free(p->hosts);
 	free(p);
@@ -443,6 +450,7 @@ int dhcp_pool_expire(struct dhcp_pool *p, int64_t now)
 			entry_clear(p, i);
 			dirty = 1;
 		} else {
+			pool_entry_changed(p, i);
 			e->state = E_RELEASED; /* remembered for the same client */
 			pool_entry_port(p, i, 0);
 		}
@@ -662,6 +670,7 @@ static void on_request(struct dhcp_pool *p, const struct dhcp_msg *m, int unicas
 
 		if (m->server_id.s_addr != p->cfg.server_ip.s_addr) {
 			if (i >= 0 && p->e[i].state == E_OFFERED) {
+				pool_entry_changed(p, i);
 				p->e[i].state = E_RELEASED;
 				pool_entry_port(p, i, 0);
 			}
@@ -775,6 +784,7 @@ static void on_release(struct dhcp_pool *p, const struct dhcp_msg *m, int64_t no
 	}
 	if (e->expires > now)
 		entry_gone(p, i);
+	pool_entry_changed(p, i);
 	e->state = E_RELEASED;
 	pool_entry_port(p, i, 0);
 	e->expires = now;

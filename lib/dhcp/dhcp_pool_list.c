@@ -34,26 +34,88 @@ size_t dhcp_pool_persist_count(const struct dhcp_pool *p)
 	return n;
 }
 
+static void record_of(const struct dhcp_pool *p, uint32_t i, struct lease_rec *r)
+{
+	const struct entry *e = &p->e[i];
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->mac, e->mac, 6);
+	r->ip = slot_ip(p, i);
+	r->expires = e->expires < 0 ? 0 : expiry_out(e->expires);
+	r->state = e->state == E_BOUND ? LEASE_BOUND :
+		   e->state == E_RELEASED ? LEASE_RELEASED : LEASE_DECLINED;
+	snprintf(r->hostname, sizeof(r->hostname), "%s", e->hostname);
+}
+
 size_t dhcp_pool_snapshot(const struct dhcp_pool *p, struct lease_rec *out, size_t cap)
 {
 	size_t n = 0;
 
 	for (uint32_t i = 0; i < p->n && n < cap; i++) {
-		const struct entry *e = &p->e[i];
-		struct lease_rec *r = &out[n];
-
-		if (!persistent(e))
+		if (!persistent(&p->e[i]))
 			continue;
-		memset(r, 0, sizeof(*r));
-		memcpy(r->mac, e->mac, 6);
-		r->ip = slot_ip(p, i);
-		r->expires = e->expires < 0 ? 0 : expiry_out(e->expires);
-		r->state = e->state == E_BOUND ? LEASE_BOUND :
-			   e->state == E_RELEASED ? LEASE_RELEASED : LEASE_DECLINED;
-		snprintf(r->hostname, sizeof(r->hostname), "%s", e->hostname);
+		record_of(p, i, &out[n]);
 		n++;
 	}
 	return n;
+}
+
+/* ---- the lease file's journal ---------------------------------------------- */
+
+void pool_entry_changed(struct dhcp_pool *p, long i)
+{
+	if (dhcp_bitset_test(&p->changed, (uint32_t)i))
+		return;
+	if (p->n_chg == DHCP_JOURNAL_MAX) {
+		p->chg_overflow = 1; /* the next save writes everything */
+		return;
+	}
+	dhcp_bitset_set(&p->changed, (uint32_t)i);
+	p->chg[p->n_chg++] = (uint32_t)i;
+}
+
+static void journal_clear(struct dhcp_pool *p)
+{
+	for (uint32_t k = 0; k < p->n_chg; k++)
+		dhcp_bitset_clear(&p->changed, p->chg[k]);
+	p->n_chg = 0;
+	p->chg_overflow = 0;
+}
+
+long dhcp_pool_journal(struct dhcp_pool *p, struct lease_rec *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (p->chg_overflow || p->n_chg > cap) {
+		journal_clear(p);
+		return -1;
+	}
+	for (uint32_t k = 0; k < p->n_chg; k++) {
+		uint32_t i = p->chg[k];
+
+		if (persistent(&p->e[i])) {
+			record_of(p, i, &out[n++]);
+			dhcp_bitset_set(&p->on_file, i);
+		} else if (dhcp_bitset_test(&p->on_file, i)) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].ip = slot_ip(p, i);
+			out[n++].state = LEASE_FREE; /* forget what the file says */
+			dhcp_bitset_clear(&p->on_file, i);
+		}
+	}
+	journal_clear(p);
+	return (long)n;
+}
+
+void dhcp_pool_journal_saved(struct dhcp_pool *p)
+{
+	journal_clear(p);
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (persistent(&p->e[i]))
+			dhcp_bitset_set(&p->on_file, i);
+		else
+			dhcp_bitset_clear(&p->on_file, i);
+	}
 }
 
 void dhcp_pool_foreach(const struct dhcp_pool *p, dhcp_pool_event_cb cb, void *ctx)

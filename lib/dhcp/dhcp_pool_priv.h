@@ -56,6 +56,12 @@ struct dhcp_pool {
 	struct dhcp_index by_port;	/* entries with a port (dhcp_pool_port.c) */
 	struct dhcp_bitset free_set;	/* FREE entries that are not static */
 	struct dhcp_bitset static_set;	/* entries whose address is a static host's */
+	/* The lease file's journal (dhcp_pool_journal): entries changed since
+	 * the last save, each once, and which entries have a record on file. */
+	struct dhcp_bitset changed, on_file;
+	uint32_t *chg;
+	uint32_t n_chg;
+	int chg_overflow;
 	struct static_host *hosts;
 	size_t n_hosts;
 	int64_t next_expiry;
@@ -110,6 +116,8 @@ static inline int64_t expiry_out(int64_t t)
 void pool_entry_port(struct dhcp_pool *p, long i, uint32_t port);
 uint32_t pool_port_macs(const struct dhcp_pool *p, uint32_t port, const uint8_t *mac);
 
+/* Entry i's persistent record may have changed: the journal writes it. */
+void pool_entry_changed(struct dhcp_pool *p, long i);
 void dhcp_pool_make_event(struct dhcp_pool_event *ev, int bound, const uint8_t *mac,
 			  struct in_addr ip, const char *name, int64_t expires, int is_static);
 

@@ -11,9 +11,13 @@
 /* The DHCP lease file: text, one lease per line,
  *   MAC IP EXPIRES STATE HOSTNAME
  * e.g. "52:54:00:12:34:56 192.168.122.10 1764060000 bound guest1", with "-"
- * for no hostname and STATE one of bound|released|declined. Lines starting
- * with '#' are comments. Saved atomically (temp file, fsync, rename, fsync
- * of the directory); on load, bad or truncated lines are skipped and counted. */
+ * for no hostname and STATE one of bound|released|declined|free. Lines
+ * starting with '#' are comments. Saved atomically (temp file, fsync,
+ * rename, fsync of the directory), then appended to between those full
+ * saves (a journal: each append is fsynced before the replies it covers
+ * leave). A later line for the same address, or for the same MAC, replaces
+ * an earlier one; "free" only forgets its address. On load, bad or
+ * truncated lines are skipped and counted. */
 #define LEASE_HOSTNAME_MAX 64 /* incl. NUL */
 #define LEASE_LINE_MAX 256
 
@@ -21,6 +25,7 @@ enum lease_state {
 	LEASE_BOUND = 1,    /* in use until expires */
 	LEASE_RELEASED = 2, /* free, remembered for the same client */
 	LEASE_DECLINED = 3, /* quarantined until expires (mac is zero) */
+	LEASE_FREE = 4,	    /* journal only: the address has no record any more */
 };
 
 struct lease_rec {
@@ -53,11 +58,17 @@ int lease_store_format_line(const struct lease_rec *r, char *buf, size_t cap);
 int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *ctx,
 			  struct lease_store_stats *st);
 
-/* Load path; a missing file is an empty store (0). -errno on I/O error. */
+/* Load path; a missing file is an empty store (0). -errno on I/O error.
+ * The callback sees each address's and each MAC's last record only (a
+ * journal's later lines win), in file order, and no "free" records. */
 int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
 		     struct lease_store_stats *st);
 
 /* Write n records atomically: path ends up entirely old or entirely new. */
 int lease_store_save(const char *path, const struct lease_rec *recs, size_t n);
+/* Append n records to the existing file at path and fsync it (the journal
+ * between two saves). On error the file may end in a partial line, which
+ * a load skips: the caller must lease_store_save before appending again. */
+int lease_store_append(const char *path, const struct lease_rec *recs, size_t n);
 
 #endif

@@ -16,8 +16,9 @@
 #include <unistd.h>
 
 #define LEASE_FILE_MAX (16u << 20)
+#define LEASE_FILE_HEADER "# vnet dhcp leases v1: mac ip expires state hostname\n"
 
-static const char *const state_names[] = { NULL, "bound", "released", "declined" };
+static const char *const state_names[] = { NULL, "bound", "released", "declined", "free" };
 
 int lease_hostname_valid(const char *s, size_t len)
 {
@@ -79,7 +80,7 @@ static int parse_state(const char *s, enum lease_state *st)
 {
 	int i;
 
-	for (i = LEASE_BOUND; i <= LEASE_DECLINED; i++)
+	for (i = LEASE_BOUND; i <= LEASE_FREE; i++)
 		if (!strcmp(s, state_names[i])) {
 			*st = i;
 			return 0;
@@ -121,7 +122,7 @@ int lease_store_format_line(const struct lease_rec *r, char *buf, size_t cap)
 	const uint8_t *m = r->mac;
 	int n;
 
-	if (r->state < LEASE_BOUND || r->state > LEASE_DECLINED || r->expires < 0 ||
+	if (r->state < LEASE_BOUND || r->state > LEASE_FREE || r->expires < 0 ||
 	    (r->hostname[0] && !lease_hostname_valid(r->hostname, strlen(r->hostname))))
 		return -EINVAL;
 	inet_ntop(AF_INET, &r->ip, ip, sizeof(ip));
@@ -171,9 +172,92 @@ int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *
 	return 0;
 }
 
+/* Every parsed line, for the journal's reduction. */
+struct all_recs {
+	struct lease_rec *r;
+	size_t n, cap;
+};
+
+static int collect(void *ctx, const struct lease_rec *r)
+{
+	struct all_recs *a = ctx;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 256;
+		struct lease_rec *t = realloc(a->r, cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		a->r = t;
+		a->cap = cap;
+	}
+	a->r[a->n++] = *r;
+	return 0;
+}
+
+/* An open-addressing set of 64-bit keys (address, or MAC with bit 48). */
+struct keyset {
+	uint64_t *k;
+	size_t mask;
+};
+
+static int keyset_add(struct keyset *s, uint64_t key) /* 1 if it was there */
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & s->mask;
+
+	key++; /* 0 marks an empty slot */
+	for (; s->k[i]; i = (i + 1) & s->mask)
+		if (s->k[i] == key)
+			return 1;
+	s->k[i] = key;
+	return 0;
+}
+
+static uint64_t mac_key(const uint8_t m[6])
+{
+	uint64_t k = 1ull << 48;
+
+	for (int i = 0; i < 6; i++)
+		k |= (uint64_t)m[i] << (8 * i);
+	return k;
+}
+
+static int mac_zero(const uint8_t m[6])
+{
+	static const uint8_t z[6];
+
+	return !memcmp(m, z, 6);
+}
+
+/* Keep each address's and MAC's last record: walk back, mark what is seen. */
+static int reduce(struct all_recs *a, uint8_t *keep)
+{
+	struct keyset s = { 0 };
+	size_t cap = 16;
+
+	while (cap < a->n * 4)
+		cap *= 2;
+	s.k = calloc(cap, sizeof(*s.k));
+	if (!s.k)
+		return -ENOMEM;
+	s.mask = cap - 1;
+	for (size_t i = a->n; i-- > 0;) {
+		const struct lease_rec *r = &a->r[i];
+		int ip_seen = keyset_add(&s, ntohl(r->ip.s_addr));
+		int has_mac = r->state != LEASE_FREE && !mac_zero(r->mac);
+		int mac_seen = has_mac && keyset_add(&s, mac_key(r->mac));
+
+		keep[i] = !ip_seen && !mac_seen && r->state != LEASE_FREE;
+	}
+	free(s.k);
+	return 0;
+}
+
 int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
 		     struct lease_store_stats *st)
 {
+	struct all_recs a = { 0 };
+	uint8_t *keep = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int r;
@@ -182,14 +266,30 @@ int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
 	r = file_read_all(path, LEASE_FILE_MAX, &buf, &len);
 	if (r)
 		return r == -ENOENT ? 0 : r;
-	r = lease_store_parse_buf(buf, len, cb, ctx, st);
+	r = lease_store_parse_buf(buf, len, collect, &a, st);
 	free(buf);
+	st->loaded = 0;
+	if (!r && a.n && !(keep = malloc(a.n)))
+		r = -ENOMEM;
+	if (!r && a.n)
+		r = reduce(&a, keep);
+	for (size_t i = 0; !r && i < a.n; i++) {
+		if (!keep[i])
+			continue;
+		r = cb(ctx, &a.r[i]);
+		if (r >= 0) {
+			st->loaded++;
+			r = 0;
+		}
+	}
+	free(keep);
+	free(a.r);
 	return r;
 }
 
 static int format_all(const struct lease_rec *recs, size_t n, char **ret, size_t *ret_len)
 {
-	static const char hdr[] = "# vnet dhcp leases v1: mac ip expires state hostname\n";
+	static const char hdr[] = LEASE_FILE_HEADER;
 	size_t cap = sizeof(hdr) + n * LEASE_LINE_MAX, len = sizeof(hdr) - 1, i;
 	char *buf = malloc(cap);
 
@@ -218,6 +318,45 @@ int lease_store_save(const char *path, const struct lease_rec *recs, size_t n)
 	if (r)
 		return r;
 	r = file_write_atomic(path, buf, len, 0644);
+	free(buf);
+	return r;
+}
+
+int lease_store_append(const char *path, const struct lease_rec *recs, size_t n)
+{
+	char *buf, *p;
+	size_t len;
+	ssize_t w;
+	int r = 0, fd;
+
+	if (!n)
+		return 0;
+	r = format_all(recs, n, &buf, &len);
+	if (r)
+		return r;
+	/* no header: format_all's starts the buffer */
+	p = buf + sizeof(LEASE_FILE_HEADER) - 1;
+	len -= sizeof(LEASE_FILE_HEADER) - 1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	while (len && r == 0) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			r = w < 0 ? -errno : -EIO;
+		else {
+			p += w;
+			len -= (size_t)w;
+		}
+	}
+	if (!r && fdatasync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
 	free(buf);
 	return r;
 }

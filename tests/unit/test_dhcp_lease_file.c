@@ -21,6 +21,7 @@
 
 static const uint8_t mac1[6] = { 0x52, 0x54, 0, 0, 0, 1 };
 static const uint8_t mac2[6] = { 0x52, 0x54, 0, 0, 0, 2 };
+static const uint8_t mac3[6] = { 0x52, 0x54, 0, 0, 0, 3 };
 
 static void tmp_path(char *buf, size_t cap)
 {
@@ -68,6 +69,85 @@ static void test_save_load(void **state)
 	assert_int_equal(dhcp_lease_file_load(&lf, g.p, T0 + 1), 0);
 	assert_int_equal(dhcp_pool_active(g.p), 0);
 	dhcp_pool_free(g.p);
+}
+
+static size_t count_str(const char *path, const char *needle)
+{
+	char buf[8192];
+	size_t n = 0;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
+	fclose(f);
+	for (const char *p = buf; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Group commit with a journal: the first save after a load writes the whole
+ * table, the next ones append only what changed (a "free" line where a
+ * record went), and a reload sees exactly the pool's records. */
+static void test_journal(void **state)
+{
+	struct fix *f = *state, g = { 0 };
+	struct dhcp_pool_config c = config();
+	struct dhcp_lease_file lf, lg;
+	struct dhcp_result res;
+	struct in_addr ip1, ip3;
+	char path[128];
+
+	tmp_path(path, sizeof(path));
+	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
+	ip1 = lease(f, mac1, T0);
+	lease(f, mac2, T0);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(lf.full_saves, 1);
+	assert_int_equal(lf.appends, 0);
+	assert_int_equal(count_str(path, " bound "), 2);
+
+	/* one batch: a release and a new lease, appended in one write */
+	release(f, mac1, ip1, T0 + 1, &res);
+	assert_true(res.dirty);
+	ip3 = lease(f, mac3, T0 + 1);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(lf.full_saves, 1);
+	assert_int_equal(lf.appends, 1);
+	assert_int_equal(lf.journal_lines, 2);
+	assert_int_equal(count_str(path, " bound "), 3);
+	assert_int_equal(count_str(path, " released "), 1);
+
+	/* a quarantine that ends leaves no record: a free line says so */
+	decline(f, mac3, ip3, T0 + 2, &res);
+	assert_true(res.dirty);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(count_str(path, " declined "), 1);
+	assert_true(dhcp_pool_expire(f->p, T0 + 2 + DHCP_DEFAULT_QUARANTINE + 1));
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(lf.full_saves, 1);
+	assert_int_equal(lf.appends, 3);
+	assert_int_equal(count_str(path, " free "), 1);
+	/* (that sweep also ended mac2's lease: released) and mac3 comes back */
+	lease(f, mac3, T0 + 700);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(lf.appends, 4);
+
+	/* the reload sees the last record of each address and MAC only */
+	g.p = dhcp_pool_new(&c, on_event, &g.ev);
+	assert_non_null(g.p);
+	assert_int_equal(dhcp_lease_file_init(&lg, path, "net1"), 0);
+	assert_int_equal(dhcp_lease_file_load(&lg, g.p, T0 + 701), 0);
+	assert_int_equal(dhcp_pool_counters(g.p)->store_bad_lines, 0);
+	assert_int_equal(dhcp_pool_persist_count(g.p), dhcp_pool_persist_count(f->p));
+	assert_int_equal(dhcp_pool_active(g.p), 1); /* mac3; mac1 and mac2 released */
+	assert_int_equal(g.ev.n_bound, 1);
+	/* after a load the first save writes the whole table again */
+	assert_int_equal(dhcp_lease_file_save(&lg, g.p), 0);
+	assert_int_equal(lg.full_saves, 1);
+	assert_int_equal(count_str(path, " free "), 0);
+	assert_int_equal(count_str(path, " bound "), 1);
+	dhcp_pool_free(g.p);
+	unlink(path);
 }
 
 /* A file that exists but cannot be read is an error: starting on would
@@ -165,6 +245,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_save, setup, teardown),
 		cmocka_unit_test(test_path_too_long),

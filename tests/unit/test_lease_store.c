@@ -231,6 +231,41 @@ static void test_load_corrupt_file(void **state)
 	assert_true(lease_store_load(dir, collect_cb, &c, &st) < 0);
 }
 
+/* The journal: appended lines win over earlier ones for the same address
+ * or MAC, a "free" line forgets its address, a torn last append is skipped. */
+static void test_append_journal(void **state)
+{
+	struct lease_rec base[3] = {
+		rec("10.0.0.1", 1, 100, LEASE_BOUND, "one"),
+		rec("10.0.0.2", 2, 200, LEASE_BOUND, "two"),
+		rec("10.0.0.3", 3, 300, LEASE_BOUND, "three"),
+	};
+	struct lease_rec j[3] = {
+		rec("10.0.0.1", 1, 150, LEASE_BOUND, "one"),	/* renewed */
+		rec("10.0.0.4", 2, 400, LEASE_BOUND, "two"),	/* mac 2 moved */
+		rec("10.0.0.3", 0, 0, LEASE_FREE, ""),		/* gone */
+	};
+	struct collect c = { .fail_at = -1 };
+	struct lease_store_stats st;
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	assert_true(lease_store_append(path, j, 1) < 0); /* no file: save first */
+	assert_int_equal(lease_store_save(path, base, 3), 0);
+	assert_int_equal(lease_store_append(path, j, 3), 0);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("52:54:00:00:00:01 10.0.0.1 9", f); /* a torn append */
+	fclose(f);
+	assert_int_equal(lease_store_load(path, collect_cb, &c, &st), 0);
+	assert_int_equal(st.bad, 1);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(st.loaded, 2);
+	assert_memory_equal(&c.r[0], &j[0], sizeof(j[0]));
+	assert_memory_equal(&c.r[1], &j[1], sizeof(j[1]));
+}
+
 static void test_hostname_valid(void **state)
 {
 	char n64[65];
@@ -257,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_save_failure_keeps_old, mkdir_setup,
 						rmdir_teardown),
 		cmocka_unit_test_setup_teardown(test_load_corrupt_file, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(test_append_journal, mkdir_setup, rmdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,7 +21,11 @@
 #include "util/util.h"
 #include "core/core.h"
 
-#define BATCH 64
+/* Datagrams handled per lease file write (group commit): under load one
+ * fdatasync covers this many ACKs. */
+#define BATCH 256
+/* A burst of this many bytes of requests waits while a batch is written. */
+#define RCVBUF (4 << 20)
 #define MAX_TIMER_MS 60000
 /* Lease events logged: a boot storm of 32 at once, then one a second. A
  * guest renewing in a loop (new hostname each time) cannot flood the log;
@@ -271,6 +275,11 @@ int dhcp_service_socket(const char *bridge, int *ifindex, char *err, size_t errl
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bridge, (socklen_t)strlen(bridge)))
 		goto fail;
+	/* over rmem_max (the core has CAP_NET_ADMIN); else as much as allowed */
+	one = RCVBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &one, sizeof(one)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
+	one = 1;
 	to_addr(&sa, (struct in_addr){ htonl(INADDR_ANY) }, DHCP_SERVER_PORT);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		goto fail;

@@ -943,3 +943,25 @@ int netdef_validate(const struct netdef *def, char *err, size_t errlen)
 {
 	return netdef_validate_lines(def, NULL, err, errlen);
 }
+
+int netdef_ula_apply(struct netdef *def)
+{
+	struct netdef_ip *ip;
+
+	if (!def->ula.enabled || !def->ula.has_prefix)
+		return 0;
+	for (size_t i = 0; i < def->n_ips && i < NETDEF_MAX_IPS; i++)
+		if (def->ips[i].ula)
+			return 0;
+	if (def->n_ips >= NETDEF_MAX_IPS)
+		return -ENOSPC;
+	ip = &def->ips[def->n_ips++];
+	memset(ip, 0, sizeof(*ip));
+	ip->family = AF_INET6;
+	ip->addr6 = def->ula.prefix;
+	ip->addr6.s6_addr[15] = 1; /* the gateway: PREFIX::1 */
+	ip->prefix = 64;
+	ip->netmask_given = 0;
+	ip->ula = 1;
+	return 0;
+}

@@ -114,7 +114,24 @@ struct netdef_ip {
 	int has_dhcp;		    /* this <ip> holds the family's <dhcp> */
 	enum netdef_tri local_ptr;  /* <ip localPtr='yes'> */
 	char tftp_root[NETDEF_PATH_MAX]; /* <tftp root='/srv/tftp'/>, "" none */
+	int ula;		    /* the automatic ULA's (<vnet:ula>): not printed as an <ip> */
 };
+
+/* vnet extension <vnet:ula/> (issue 18.1, RFC 4193): an IPv6 <ip> without
+ * choosing a prefix. vnetd gives the network one /64 of the host's random
+ * ULA /48 (made once, kept in the state dir) at define and stores it in
+ * the definition, printed back as <vnet:ula prefix='fdXX:XXXX:XXXX:SSSS::/64'/>;
+ * the network then has the <ip family='ipv6' address='PREFIX::1' prefix='64'>
+ * (router advertisements, SLAAC, the DNS proxy on it) marked ula. */
+struct netdef_ula {
+	int enabled;		/* <vnet:ula> present */
+	int has_prefix;		/* prefix= given, or assigned by vnetd */
+	struct in6_addr prefix;	/* the /64 (low 64 bits zero) */
+};
+/* Add the ULA's <ip> to def->ips when def->ula has a prefix and the <ip>
+ * is not there yet: 0, -ENOSPC (NETDEF_MAX_IPS <ip>s already). */
+struct netdef;
+int netdef_ula_apply(struct netdef *def);
 
 /* <dns><host ip=><hostname>a</hostname>...</host> */
 struct netdef_dns_host {
@@ -348,6 +365,7 @@ struct netdef {
 	struct netdef_port ports[NETDEF_MAX_PORTS];
 
 	struct netdef_overlay overlay;	  /* <vnet:overlay> (issue 22) */
+	struct netdef_ula ula;		  /* <vnet:ula> (issue 18.1) */
 
 	/* Warnings for what is accepted but has no effect in vnet (stp on a
 	 * bridge vnet's fast path bypasses, zone...), one per line, printed

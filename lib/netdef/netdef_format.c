@@ -86,7 +86,7 @@ static void put_header(FILE *f, const struct netdef *d)
 	put_tri(f, "ipv6", d->ipv6, 0);
 	put_tri(f, "trustGuestRxFilters", d->trust_guest_rx_filters, 0);
 	if (d->policy.filter || d->policy.acl_in[0] || d->policy.acl_out[0] || d->host_access ||
-	    d->n_ports || d->overlay.enabled)
+	    d->n_ports || d->overlay.enabled || d->ula.enabled)
 		fprintf(f, " xmlns:vnet='%s'", NETDEF_VNET_NS);
 	else
 		for (size_t i = 0; i < d->n_portgroups && i < NETDEF_MAX_PORTGROUPS; i++)
@@ -437,7 +437,22 @@ static void put_ips(FILE *f, const struct netdef *d)
 		return;
 	}
 	for (i = 0; i < d->n_ips && i < NETDEF_MAX_IPS; i++)
-		put_one_ip(f, d, &d->ips[i], r, nr);
+		if (!d->ips[i].ula) /* printed as <vnet:ula> */
+			put_one_ip(f, d, &d->ips[i], r, nr);
+}
+
+static void put_ula(FILE *f, const struct netdef *d)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!d->ula.enabled)
+		return;
+	if (!d->ula.has_prefix) {
+		fputs("  <vnet:ula/>\n", f);
+		return;
+	}
+	inet_ntop(AF_INET6, &d->ula.prefix, a, sizeof(a));
+	fprintf(f, "  <vnet:ula prefix='%s/64'/>\n", a);
 }
 
 static void put_routes(FILE *f, const struct netdef *d)
@@ -625,6 +640,7 @@ char *netdef_format_xml(const struct netdef *def)
 	put_host_access(f, def);
 	put_ports(f, def);
 	put_overlay(f, def);
+	put_ula(f, def);
 	fputs("</network>\n", f);
 	if (ferror(f)) {
 		fclose(f);

@@ -396,6 +396,7 @@ static int parse_network(struct nx *nx, xmlNode *root)
 		{ "hostAccess", nx_parse_host_access, 1, 1 },
 		{ "port", nx_parse_vnet_port, 0, 1 },
 		{ "overlay", nx_parse_overlay, 1, 1 },
+		{ "ula", nx_parse_ula, 1, 1 },
 	};
 	int r;
 
@@ -526,6 +527,9 @@ int netdef_parse_xml(const char *xml, size_t len, struct netdef **ret, char *err
 	r = parse_doc(&nx, xml, len);
 	if (!r && nx.n_err)
 		r = -EINVAL;
+	if (!r && netdef_ula_apply(nx.def))
+		r = nx_fail(&nx, "<vnet:ula> needs a free <ip> slot (at most %d <ip>s)",
+			    NETDEF_MAX_IPS);
 	if (!r) {
 		fill_legacy(nx.def);
 		r = netdef_validate_lines(nx.def, nx.ln, err, errlen);

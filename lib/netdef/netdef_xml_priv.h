@@ -82,5 +82,6 @@ int nx_parse_host_access(struct nx *nx, xmlNode *node);
 int nx_parse_portgroup(struct nx *nx, xmlNode *node);
 int nx_parse_vnet_port(struct nx *nx, xmlNode *node);
 int nx_parse_overlay(struct nx *nx, xmlNode *node);
+int nx_parse_ula(struct nx *nx, xmlNode *node); /* netdef_xml_ula.c */
 
 #endif

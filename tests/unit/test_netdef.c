@@ -833,9 +833,56 @@ static void test_overlay_refused(void **state)
 			"</vnet:overlay>", mac, "overlay");
 }
 
+/* <vnet:ula> (issue 18.1): with a prefix the network has the ULA's <ip>
+ * (PREFIX::1/64, marked ula), printed back as the extension only. */
+static void test_ula(void **state)
+{
+	static const char head[] = "<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'>"
+				   "<name>u</name><bridge name='vnbru'/>";
+	char xml[512], err[256];
+	struct netdef *d;
+	struct in6_addr want;
+	char *text;
+
+	(void)state;
+	snprintf(xml, sizeof(xml), "%s<vnet:ula/></network>", head);
+	d = parse_ok(xml);
+	assert_true(d->ula.enabled);
+	assert_false(d->ula.has_prefix);
+	assert_int_equal(d->n_ips, 0); /* vnetd assigns it at define */
+	round_trip(d);
+	free(d);
+
+	snprintf(xml, sizeof(xml), "%s<ip address='10.1.0.1' prefix='24'/>"
+		 "<vnet:ula prefix='fd12:3456:789a:1::/64'/></network>", head);
+	d = parse_ok(xml);
+	assert_int_equal(d->n_ips, 2);
+	assert_int_equal(d->ips[1].family, AF_INET6);
+	assert_true(d->ips[1].ula);
+	assert_int_equal(d->ips[1].prefix, 64);
+	inet_pton(AF_INET6, "fd12:3456:789a:1::1", &want);
+	assert_memory_equal(&d->ips[1].addr6, &want, 16);
+	text = netdef_format_xml(d);
+	assert_non_null(strstr(text, "<vnet:ula prefix='fd12:3456:789a:1::/64'/>"));
+	assert_null(strstr(text, "family='ipv6'"));
+	free(text);
+	round_trip(d);
+	free(d);
+
+	static const char *const bad[] = { "2001:db8:1:2::/64", "fd12:3456:789a:1::/48",
+					   "fd12:3456:789a:1::5/64", "fd12::zz/64", "fd12::" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(xml, sizeof(xml), "%s<vnet:ula prefix='%s'/></network>", head, bad[i]);
+		d = NULL;
+		assert_int_equal(netdef_parse_xml(xml, strlen(xml), &d, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "vnet:ula"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ula),
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_seed_default_nat),
 		cmocka_unit_test(test_seed_nat_vtap),

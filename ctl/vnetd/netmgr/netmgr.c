@@ -232,7 +232,9 @@ int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network 
 	netmgr_add_warnings(def);
 	if (!def->has_mac && def->mode != NETDEF_MODE_BRIDGE)
 		netmgr_assign_mac(def);
-	ret = check_conflicts(m, def, err, errlen);
+	ret = netmgr_assign_ula(m, def, err, errlen);
+	if (!ret)
+		ret = check_conflicts(m, def, err, errlen);
 	if (!ret)
 		ret = netmgr_forward_conflicts(m, def, 0, err, errlen);
 	if (ret) {
@@ -346,7 +348,9 @@ int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network 
 	netmgr_add_warnings(def);
 	if (def->mode != NETDEF_MODE_BRIDGE) /* a shared LAN's bridge keeps its NIC's */
 		netmgr_assign_mac(def);
-	ret = check_conflicts(m, def, err, errlen);
+	ret = netmgr_assign_ula(m, def, err, errlen);
+	if (!ret)
+		ret = check_conflicts(m, def, err, errlen);
 	if (!ret)
 		ret = netmgr_forward_conflicts(m, def, 0, err, errlen);
 	if (ret) {

@@ -290,6 +290,9 @@ uint32_t netmgr_free_id(struct netmgr *m);
 void netmgr_add_warnings(struct netdef *def);
 /* A definition without <mac address> gets a fixed random one (libvirt). */
 void netmgr_assign_mac(struct netdef *def);
+/* <vnet:ula/> without a prefix gets a /64 of the host's ULA /48 (netula.c;
+ * the one it had when redefined): 0, or -errno + err. */
+int netmgr_assign_ula(struct netmgr *m, struct netdef *def, char *err, size_t errlen);
 
 struct json_object *network_info_json(struct network *n);
 struct json_object *network_ports_json(struct network *n);

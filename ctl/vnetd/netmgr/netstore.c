@@ -350,6 +350,19 @@ static void keep_mac(struct netmgr *m, struct network *n)
 	netstore_save(m, n);
 }
 
+/* A definition written by hand with <vnet:ula/> gets its /64 now, kept. */
+static void keep_ula(struct netmgr *m, struct network *n)
+{
+	char err[256];
+
+	if (!n->def->ula.enabled || n->def->ula.has_prefix)
+		return;
+	if (netmgr_assign_ula(m, n->def, err, sizeof(err)))
+		log_warn("network %s: %s", n->def->name, err);
+	else
+		netstore_save(m, n);
+}
+
 /* Load one definition. On reload, an inactive network takes the new
  * definition; an active one keeps running with the old until restarted. */
 static int load_one(struct netmgr *m, const char *file, int reload)
@@ -381,6 +394,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 			n->def = def;
 			n->autostart = autostart;
 			keep_mac(m, n);
+	keep_ula(m, n);
 		}
 		return 0;
 	}
@@ -394,6 +408,7 @@ static int load_one(struct netmgr *m, const char *file, int reload)
 	if (!reload)
 		load_runtime(m, n);
 	keep_mac(m, n);
+	keep_ula(m, n);
 	return 0;
 }
 

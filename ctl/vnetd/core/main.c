@@ -43,6 +43,8 @@ static void usage(int code)
 		"             [--pin-dir D] [--resolv-conf F] [--metrics ADDR:PORT|off] [--debug]\n"
 		"             [--ct-guest-max N] [--ct-forward-max N] [--ct-max ENTRIES]\n"
 		"             [--dp-hook tc|xdp|xdp-veth] [--service-user USER|UID[:GID]]\n"
+		"             [--underlay-local ADDR] [--underlay-dev DEV] [--frr-vty-dir D]\n"
+		"             [--vtysh PATH]\n"
 		"       vnetd --cleanup [--run-dir D] [--state-dir D] [--conf-dir D] [--pin-dir D]\n");
 	exit(code);
 }
@@ -90,7 +92,11 @@ static void parse_options(int argc, char **argv, struct vnetd_config *o)
 		{ "ct-guest-max", required_argument, NULL, 'G' },
 		{ "ct-forward-max", required_argument, NULL, 'F' },
 		{ "ct-max", required_argument, NULL, 'M' }, { "dp-hook", required_argument, NULL, 'H' },
-		{ "service-user", required_argument, NULL, 'u' }, { 0 }
+		{ "service-user", required_argument, NULL, 'u' },
+		{ "underlay-local", required_argument, NULL, 'L' },
+		{ "underlay-dev", required_argument, NULL, 'D' },
+		{ "frr-vty-dir", required_argument, NULL, 'V' },
+		{ "vtysh", required_argument, NULL, 'Y' }, { 0 }
 	};
 	int c;
 
@@ -116,6 +122,10 @@ static void parse_options(int argc, char **argv, struct vnetd_config *o)
 		case 'M': dp_option(&o->dp, "ct-max", "--ct-max", optarg); break;
 		case 'H': dp_option(&o->dp, "dp-hook", "--dp-hook", optarg); break;
 		case 'u': o->service_user = optarg; break;
+		case 'L': o->paths.underlay_local = optarg; break;
+		case 'D': o->paths.underlay_dev = optarg; break;
+		case 'V': o->paths.frr_vty_dir = optarg; break;
+		case 'Y': o->paths.vtysh = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}

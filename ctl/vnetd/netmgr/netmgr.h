@@ -46,6 +46,12 @@ struct vnetd_paths {
 	const char *run_dir;	 /* control socket, pid file */
 	const char *pin_dir;	 /* bpffs pins */
 	const char *resolv_conf; /* upstream resolvers for the DNS proxy */
+	/* this host's side of <vnet:overlay> (issue 22); NULL: the definition's
+	 * or the default */
+	const char *underlay_local; /* --underlay-local: this host's VTEP address */
+	const char *underlay_dev;   /* --underlay-dev */
+	const char *frr_vty_dir;    /* --frr-vty-dir: the FRR instance vtysh talks to */
+	const char *vtysh;	    /* --vtysh: the vtysh binary (default: vtysh in PATH) */
 };
 
 struct port {
@@ -118,6 +124,12 @@ int netmgr_forward_conflicts(struct netmgr *m, const struct netdef *def, int act
 			     char *err, size_t errlen);
 /* net-start: the forwards checked (above), network_start, its event. */
 int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen);
+
+/* <vnet:overlay> (overlay.c): the VXLAN device, its bridge port flags and
+ * FRR's BGP EVPN configuration; undone by network_overlay_stop. */
+int network_overlay_start(struct network *n, char *err, size_t errlen);
+void network_overlay_stop(struct network *n);
+void network_overlay_ifname(const struct network *n, char *buf, size_t len);
 
 /* Load the stored definitions (creating "default" on first start) and
  * restart the networks that were running or are marked autostart. */

@@ -621,6 +621,7 @@ static void teardown(struct network *n)
 		if (!shared)
 			dp_uplink_del(n->mgr->dp, n->uplink_ifindex);
 	}
+	network_overlay_stop(n);
 	/* only the bridge vnet made: never a device that was there before
 	 * (a refused start) or took the name since (deleted by hand) */
 	if (n->def->mode != NETDEF_MODE_BRIDGE && network_bridge_is_ours(n)) {
@@ -699,6 +700,8 @@ int network_start(struct network *n, char *err, size_t errlen)
 		ret = network_setup_datapath(n, err, errlen);
 	if (!ret)
 		ret = start_services(n, err, errlen);
+	if (!ret)
+		ret = network_overlay_start(n, err, errlen);
 	n->bridge_legacy = 0;
 	if (ret) {
 		teardown(n);

@@ -7,6 +7,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/vxlan.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <netlink/route/route.h>
@@ -235,7 +236,10 @@ int nl_link_set_master(const char *port, const char *bridge)
 	return nl_errno(rtnl_link_release_ifindex(nls, pidx));
 }
 
-int nl_brport_set_isolated(const char *port, int on)
+/* One u8 attribute of a bridge port, as `bridge link set dev PORT ...`:
+ * AF_BRIDGE, the port's IFLA_PROTINFO (libnl 3.7 has no setters for
+ * isolated, neigh_suppress). */
+static int brport_set_u8(const char *port, int attr, int on)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE };
 	struct nlattr *proto;
@@ -248,17 +252,68 @@ int nl_brport_set_isolated(const char *port, int on)
 	msg = nlmsg_alloc_simple(RTM_SETLINK, 0);
 	if (!msg)
 		return -ENOMEM;
-	/* as `bridge link set dev PORT isolated on`: AF_BRIDGE, the port's
-	 * IFLA_PROTINFO (libnl 3.7 has no setter for this flag) */
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    !(proto = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
-	    nla_put_u8(msg, IFLA_BRPORT_ISOLATED, on ? 1 : 0) < 0) {
+	    nla_put_u8(msg, attr, on ? 1 : 0) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
 	nla_nest_end(msg, proto);
 	err = nl_send_sync(nls, msg);	/* frees msg */
 	return nl_errno(err);
+}
+
+int nl_brport_set_isolated(const char *port, int on)
+{
+	return brport_set_u8(port, IFLA_BRPORT_ISOLATED, on);
+}
+
+int nl_brport_set_overlay(const char *port)
+{
+	int err = brport_set_u8(port, IFLA_BRPORT_NEIGH_SUPPRESS, 1);
+
+	return err ? err : brport_set_u8(port, IFLA_BRPORT_LEARNING, 0);
+}
+
+int nl_vxlan_create(const char *name, uint32_t vni, struct in_addr local, const char *dev,
+		    unsigned mtu, const char *mark)
+{
+	struct rtnl_link *link = rtnl_link_vxlan_alloc();
+	struct nl_addr *a = nl_addr_build(AF_INET, &local, sizeof(local));
+	int err, idx, dev_idx = dev && dev[0] ? (int)if_nametoindex(dev) : 0;
+
+	if (!link || !a) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (dev && dev[0] && !dev_idx) {
+		err = -ENODEV;
+		goto out;
+	}
+	rtnl_link_set_name(link, name);
+	/* as `ip link add NAME type vxlan id VNI local ADDR dstport 4789
+	 * nolearning [dev DEV]`: zebra installs the remote MACs */
+	if ((err = nl_errno(rtnl_link_vxlan_set_id(link, vni))) ||
+	    (err = nl_errno(rtnl_link_vxlan_set_local(link, a))) ||
+	    (err = nl_errno(rtnl_link_vxlan_set_port(link, 4789))) ||
+	    (err = nl_errno(rtnl_link_vxlan_set_learning(link, 0))) ||
+	    (dev_idx && (err = nl_errno(rtnl_link_vxlan_set_link(link, (uint32_t)dev_idx)))))
+		goto out;
+	if (mtu)
+		rtnl_link_set_mtu(link, mtu);
+	err = nl_errno(rtnl_link_add(nls, link, NLM_F_CREATE | NLM_F_EXCL));
+	if (err)
+		goto out;
+	idx = (int)if_nametoindex(name);
+	err = idx ? set_alias(idx, mark) : -ENODEV;
+	if (err && idx)
+		delete_ifindex(idx);
+out:
+	if (a)
+		nl_addr_put(a);
+	if (link)
+		rtnl_link_put(link);
+	return err;
 }
 
 int nl_link_master(const char *port)

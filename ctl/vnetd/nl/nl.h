@@ -42,6 +42,14 @@ int nl_link_set_master(const char *port, const char *bridge); /* bridge NULL: re
  * for <port isolated='yes'>): the bridge forwards and floods nothing
  * between two isolated ports. */
 int nl_brport_set_isolated(const char *port, int on);
+/* An overlay port (issue 22): neigh_suppress on (the bridge answers ARP/ND
+ * for remote guests from the neighbour table zebra fills), learning off
+ * (zebra installs the remote MACs). */
+int nl_brport_set_overlay(const char *port);
+/* Create and mark a VXLAN device: VNI, local VTEP address, UDP 4789, no
+ * learning, over dev ("" or NULL: any); -EEXIST if the name is taken. */
+int nl_vxlan_create(const char *name, uint32_t vni, struct in_addr local, const char *dev,
+		    unsigned mtu, const char *mark);
 int nl_link_master(const char *port);	/* ifindex of the master, 0 if none, -errno */
 int nl_link_mac(const char *name, uint8_t mac[6]);
 /* "veth", "tun", "bridge", ... or "" for a plain device; 0 or -errno. */

@@ -189,6 +189,15 @@ for h in $HOSTS; do
 		fail "host $h: remote IPs $(remote_ips "$h") of 2: $(inh "$h" ip neigh show dev $BR)"
 done
 log "EVPN converged: every host has the 2 remote guests (MAC + IP)"
+# net-info: the overlay, its remote VTEPs and MACs
+info() { vctl "$1" --json net-info $NET | /usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin); print(d.get(sys.argv[1], ""))' "$2"; }
+info 1 overlay | grep -q "^VNI $VNI on $VX, VTEP 10.99.0.1, AS 65022" ||
+	fail "net-info overlay: $(info 1 overlay)"
+[ "$(info 1 remote_vteps | tr ' ' '\n' | sort | tr '\n' ' ')" = "10.99.0.2 10.99.0.3 " ] ||
+	fail "net-info remote VTEPs: $(info 1 remote_vteps)"
+[ "$(info 1 remote_macs)" = 2 ] || fail "net-info remote MACs: $(info 1 remote_macs)"
+vctl 2 net-info $NET | grep -q "^Remote vteps: .*10.99.0.1" || fail "net-info text: $(vctl 2 net-info $NET)"
 
 # ---- guest <-> guest across hosts, no ARP on the underlay
 inul tcpdump --immediate-mode -U -ni br0 -w "$TMP/ul.pcap" 'udp port 4789' >/dev/null 2>"$TMP/tcpdump.log" &
@@ -238,6 +247,8 @@ for h in 1 2; do
 		fail "host $h still has $(remote_macs "$h") remote MACs after FRR on host 3 stopped"
 done
 inguest 1 ping -c 1 -W 1 10.70.0.13 >/dev/null 2>&1 && fail "guest 3 reachable with its FRR stopped"
+[ "$(info 1 remote_macs)" = 1 ] || fail "net-info on host 1: $(info 1 remote_macs) remote MACs"
+info 1 remote_vteps | grep -q "10.99.0.3" && fail "net-info on host 1 still lists host 3's VTEP"
 # an FRR started later loads the configuration vnetd wrote (docs/multi-host.md)
 frr_start 3 "$TMP/h3/state/frr/$NET.conf"
 inguest 3 ping -c 1 -W 2 10.70.0.1 >/dev/null || fail "guest 3: no gateway after the restart"

@@ -130,6 +130,8 @@ int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen);
 int network_overlay_start(struct network *n, char *err, size_t errlen);
 void network_overlay_stop(struct network *n);
 void network_overlay_ifname(const struct network *n, char *buf, size_t len);
+/* net-info's overlay lines: VNI, device, VTEP; remote VTEPs and MACs. */
+void network_overlay_info(struct json_object *o, const struct network *n);
 
 /* Load the stored definitions (creating "default" on first start) and
  * restart the networks that were running or are marked autostart. */

@@ -230,6 +230,58 @@ int network_overlay_start(struct network *n, char *err, size_t errlen)
 	return 0;
 }
 
+struct fdb_view {
+	struct in_addr vteps[NETDEF_MAX_OVERLAY_PEERS];
+	size_t n_vteps;
+	unsigned macs;
+};
+
+static void fdb_seen(const uint8_t mac[6], struct in_addr dst, unsigned flags, void *ctx)
+{
+	static const uint8_t zero[6];
+	struct fdb_view *v = ctx;
+	size_t i;
+
+	(void)flags;
+	if (!dst.s_addr)
+		return;
+	if (memcmp(mac, zero, 6))
+		v->macs++;
+	for (i = 0; i < v->n_vteps && v->vteps[i].s_addr != dst.s_addr; i++)
+		;
+	if (i == v->n_vteps && v->n_vteps < NETDEF_MAX_OVERLAY_PEERS)
+		v->vteps[v->n_vteps++] = dst;
+}
+
+/* net-info: the VNI, its device, this host's VTEP, and what zebra installed
+ * on the device: the remote VTEPs (flood list and MACs) and remote MACs. */
+void network_overlay_info(struct json_object *o, const struct network *n)
+{
+	const struct netdef_overlay *ov = &n->def->overlay;
+	char name[16], line[NETDEF_MAX_OVERLAY_PEERS * (INET_ADDRSTRLEN + 1) + 64];
+	struct fdb_view v = { 0 };
+	struct in_addr local = { 0 };
+	char err[8];
+	size_t len = 0;
+
+	if (!ov->enabled)
+		return;
+	network_overlay_ifname(n, name, sizeof(name));
+	local_addr(n, &local, err, sizeof(err));
+	snprintf(line, sizeof(line), "VNI %u on %s, VTEP %s, AS %u, NAT distributed",
+		 (unsigned)ov->vni, name, local.s_addr ? inet_ntoa(local) : "not set",
+		 (unsigned)ov->asn);
+	json_object_object_add(o, "overlay", json_object_new_string(line));
+	if (n->state != NETWORK_ACTIVE || nl_fdb_each(name, fdb_seen, &v))
+		return;
+	line[0] = '\0';
+	for (size_t i = 0; i < v.n_vteps && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "",
+					inet_ntoa(v.vteps[i]));
+	json_object_object_add(o, "remote_vteps", json_object_new_string(len ? line : "none"));
+	json_object_object_add(o, "remote_macs", json_object_new_int((int)v.macs));
+}
+
 /* The VXLAN device goes (if it is ours): zebra withdraws this host's
  * routes for the VNI and forgets the remote ones. FRR's BGP sessions stay. */
 void network_overlay_stop(struct network *n)

@@ -48,6 +48,11 @@ int nl_brport_set_isolated(const char *port, int on);
 int nl_brport_set_overlay(const char *port);
 /* Create and mark a VXLAN device: VNI, local VTEP address, UDP 4789, no
  * learning, over dev ("" or NULL: any); -EEXIST if the name is taken. */
+/* Each bridge fdb entry of a port (`bridge fdb show dev DEV`): its MAC,
+ * the remote VTEP (a VXLAN device's entries; 0 for none) and NTF_* flags. */
+typedef void (*nl_fdb_fn)(const uint8_t mac[6], struct in_addr dst, unsigned ntf_flags,
+			  void *ctx);
+int nl_fdb_each(const char *dev, nl_fdb_fn fn, void *ctx);
 int nl_vxlan_create(const char *name, uint32_t vni, struct in_addr local, const char *dev,
 		    unsigned mtu, const char *mark);
 int nl_link_master(const char *port);	/* ifindex of the master, 0 if none, -errno */

@@ -368,5 +368,33 @@ size_t dns_zone_lease_count(const struct dns_zone *z);
  * guest's validating resolver needs from upstream. */
 enum dns_zone_result dns_zone_lookup(const struct dns_zone *z, const uint8_t *qname, size_t qlen,
 				     uint16_t qtype, struct dns_zone_answer *ans);
+/* Changes with every change to z's names and records (never 0): an answer
+ * built from the zone holds while the generation is the same. */
+uint64_t dns_zone_generation(const struct dns_zone *z);
+
+/* ---- dns_answer ---- */
+/* Local answers built once (issue 21.3): finished UDP replies keyed by the
+ * query's bytes after its ID, with the question name lower-cased. Two
+ * queries with the same key get the same reply but for the ID and the
+ * question's case (0x20), which a hit copies from the query: the owner
+ * names of the answers point at the question. An entry holds for one zone
+ * generation; a new one (any zone change) makes every entry stale. Fixed
+ * size, direct-mapped: a collision replaces. Pure, no I/O. */
+#define DNS_ANSWER_ENTRIES 256
+#define DNS_ANSWER_QUERY_MAX 128 /* longer queries are not cached */
+#define DNS_ANSWER_REPLY_MAX 512 /* nor longer replies */
+
+struct dns_answers;
+struct dns_answers *dns_answers_new(void);
+void dns_answers_free(struct dns_answers *a);
+/* The reply for query q (a whole UDP query as received) in generation gen:
+ * copied to out (cap) with q's ID and question; its length and *tag (as
+ * stored), or 0 on a miss. */
+size_t dns_answers_get(struct dns_answers *a, uint64_t gen, const uint8_t *q, size_t qlen,
+		       uint8_t *out, size_t cap, unsigned *tag);
+/* Keep reply as the answer to q in generation gen; tag: the caller's (what
+ * to count on a hit). Queries and replies that cannot be cached are not. */
+void dns_answers_put(struct dns_answers *a, uint64_t gen, const uint8_t *q, size_t qlen,
+		     const uint8_t *reply, size_t rlen, unsigned tag);
 
 #endif

@@ -37,6 +37,7 @@ struct dns_zone {
 		unsigned prefix;
 	} ptr6[DNS_ZONE_MAX_PTR6]; /* localPtr='yes' IPv6 prefixes */
 	size_t n_ptr6;
+	uint64_t gen; /* dns_zone_generation: bumped by every change */
 };
 
 /* An address of either family, as entries and leases are keyed. */
@@ -110,6 +111,7 @@ struct dns_zone *dns_zone_new(const char *domain, struct in_addr net, unsigned p
 	z->prefix = prefix > 32 ? 32 : prefix;
 	z->mask = z->prefix ? ~0u << (32 - z->prefix) : 0;
 	z->net = ntohl(net.s_addr) & z->mask;
+	z->gen = 1;
 	return z;
 }
 
@@ -184,6 +186,7 @@ static struct zentry *insert_typed(struct dns_zone *z, const uint8_t *key, size_
 	z->by_ip[hash_entry(e)] = e;
 	z->count++;
 	z->leases += lease;
+	z->gen++;
 	return e;
 }
 
@@ -205,6 +208,7 @@ static void unlink_entry(struct dns_zone *z, struct zentry *e)
 	*pp = e->next_ip;
 	z->count--;
 	z->leases -= e->lease;
+	z->gen++;
 	free(e->rdata);
 	free(e);
 }
@@ -509,6 +513,12 @@ enum dns_zone_result dns_zone_lookup(const struct dns_zone *z, const uint8_t *qn
 void dns_zone_set_local_only(struct dns_zone *z, int local_only)
 {
 	z->forward_unknown = !local_only;
+	z->gen++;
+}
+
+uint64_t dns_zone_generation(const struct dns_zone *z)
+{
+	return z->gen;
 }
 
 /* A configured record of another type than A: name, then its data. */
@@ -804,6 +814,7 @@ int dns_zone_local_ptr6(struct dns_zone *z, const struct in6_addr *net, unsigned
 		m.s6_addr[i] &= net->s6_addr[i];
 	z->ptr6[z->n_ptr6].net = m;
 	z->ptr6[z->n_ptr6++].prefix = prefix;
+	z->gen++;
 	return 0;
 }
 

@@ -16,6 +16,17 @@
 
 #define UDP_QUERY_MAX 4096
 #define REPLY_MAX 65535
+/* Datagrams read with one recvmmsg, and replies sent with one sendmmsg. */
+#define UDP_BATCH 32
+#define UDP_ROUNDS 2 /* batches per wakeup: bounded so other sockets get a turn */
+
+/* A reply waiting for the batch's sendmmsg. */
+struct udp_out {
+	int fd;
+	uint16_t len;
+	union dns_sockaddr to;
+	uint8_t buf[DNS_EDNS_SIZE];
+};
 
 struct dns_service {
 	struct loop *loop;
@@ -34,6 +45,11 @@ struct dns_service {
 	size_t n_gfwd;
 	struct dns_tcp *tcp;
 	struct dns_counters ctr;
+	struct dns_answers *answers; /* local answers built once (dns.h) */
+	int batching;		     /* UDP replies wait in out[] for flush_udp() */
+	unsigned n_out;
+	struct udp_out out[UDP_BATCH];
+	uint8_t in[UDP_BATCH][UDP_QUERY_MAX]; /* recvmmsg's buffers */
 	uint8_t reply[REPLY_MAX]; /* scratch for building/relaying */
 };
 
@@ -84,6 +100,44 @@ static size_t client_limit(const struct dns_client *c)
 	return c->tcp ? REPLY_MAX : dns_client_udp_limit(&c->q);
 }
 
+static socklen_t addr_len(const union dns_sockaddr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->in6) : sizeof(a->in);
+}
+
+/* Send the replies queued while a batch was handled: one sendmmsg for each
+ * run of replies on the same socket. A reply the socket refuses is dropped
+ * (as sendto's would be: the client retries). */
+static void flush_udp(struct dns_service *s)
+{
+	struct mmsghdr mm[UDP_BATCH];
+	struct iovec iov[UDP_BATCH];
+	unsigned i = 0;
+
+	for (unsigned k = 0; k < s->n_out; k++) {
+		struct udp_out *o = &s->out[k];
+
+		iov[k] = (struct iovec){ o->buf, o->len };
+		mm[k] = (struct mmsghdr){ .msg_hdr = { .msg_name = &o->to.sa,
+						       .msg_namelen = addr_len(&o->to),
+						       .msg_iov = &iov[k], .msg_iovlen = 1 } };
+	}
+	while (i < s->n_out) {
+		unsigned run = 1;
+		int n;
+
+		while (i + run < s->n_out && s->out[i + run].fd == s->out[i].fd)
+			run++;
+		n = sendmmsg(s->out[i].fd, &mm[i], run, MSG_DONTWAIT);
+		if (n <= 0) {
+			log_debug("dns: sendmmsg: %s", n < 0 ? strerror(errno) : "nothing sent");
+			n = 1; /* skip the one refused */
+		}
+		i += (unsigned)n;
+	}
+	s->n_out = 0;
+}
+
 void dns_service_send(struct dns_service *s, const struct dns_client *c, const uint8_t *msg,
 		      size_t len)
 {
@@ -91,6 +145,18 @@ void dns_service_send(struct dns_service *s, const struct dns_client *c, const u
 		s->ctr.truncated++;
 	if (c->tcp) {
 		dns_tcp_send(s->tcp, c->conn_id, msg, len);
+		return;
+	}
+	if (s->batching && len <= sizeof(s->out[0].buf)) {
+		struct udp_out *o;
+
+		if (s->n_out == UDP_BATCH)
+			flush_udp(s);
+		o = &s->out[s->n_out++];
+		o->fd = c->udp_fd;
+		o->to = c->addr;
+		o->len = (uint16_t)len;
+		memcpy(o->buf, msg, len);
 		return;
 	}
 	if (sendto(c->udp_fd, msg, len, MSG_DONTWAIT, &c->addr.sa,
@@ -109,23 +175,50 @@ static void send_rcode(struct dns_service *s, const struct dns_client *c, unsign
 	dns_service_send(s, c, s->reply, len);
 }
 
-static int answer_local(struct dns_service *s, const struct dns_client *c)
+/* What a precomputed answer counts on a hit: its query type and result. */
+#define TAG(qtype, r) ((unsigned)(qtype) << 8 | (unsigned)(r))
+
+static void count_local(struct dns_service *s, enum dns_zone_result r)
+{
+	s->ctr.local_answers++;
+	if (r == DNS_ZONE_NXDOMAIN)
+		s->ctr.nxdomain++;
+	if (r == DNS_ZONE_NODATA)
+		s->ctr.nodata++;
+}
+
+/* A UDP query answered before as this one would be: the same bytes but for
+ * the ID and the name's case, and the zone unchanged since. */
+static int answer_precomputed(struct dns_service *s, const struct dns_client *c,
+			      const uint8_t *pkt, size_t len)
+{
+	unsigned tag;
+	size_t n = dns_answers_get(s->answers, dns_zone_generation(s->zone), pkt, len, s->reply,
+				   sizeof(s->reply), &tag);
+
+	if (!n)
+		return 0;
+	count_type(s, (uint16_t)(tag >> 8));
+	count_local(s, (enum dns_zone_result)(tag & 0xff));
+	dns_service_send(s, c, s->reply, n);
+	return 1;
+}
+
+static int answer_local(struct dns_service *s, const struct dns_client *c, const uint8_t *pkt,
+			size_t len)
 {
 	const struct dns_question *q = &c->q.q;
 	struct dns_zone_answer ans;
 	struct dns_builder b;
 	enum dns_zone_result r;
+	size_t n;
 
 	if (q->qclass != DNS_C_IN && q->qclass != DNS_C_ANY)
 		return 0;
 	r = dns_zone_lookup(s->zone, q->name, q->name_len, q->qtype, &ans);
 	if (r == DNS_ZONE_NOT_OURS)
 		return 0;
-	s->ctr.local_answers++;
-	if (r == DNS_ZONE_NXDOMAIN)
-		s->ctr.nxdomain++;
-	if (r == DNS_ZONE_NODATA)
-		s->ctr.nodata++;
+	count_local(s, r);
 	/* RFC 1035 4.1.1: AA, we are the authority for these names */
 	dns_build_reply(&b, s->reply, client_limit(c), &c->q,
 			r == DNS_ZONE_NXDOMAIN ? DNS_R_NXDOMAIN : DNS_R_NOERROR, 1);
@@ -135,7 +228,11 @@ static int answer_local(struct dns_service *s, const struct dns_client *c)
 		dns_add_rr(&b, ans.rrs[i].type, DNS_LOCAL_TTL, ans.rrs[i].data, ans.rrs[i].len);
 	if (ans.ptr_len)
 		dns_add_ptr(&b, DNS_LOCAL_TTL, ans.ptr, ans.ptr_len);
-	dns_service_send(s, c, s->reply, dns_build_finish(&b, &c->q, 0));
+	n = dns_build_finish(&b, &c->q, 0);
+	if (!c->tcp) /* the same query gets this reply until the zone changes */
+		dns_answers_put(s->answers, dns_zone_generation(s->zone), pkt, len, s->reply, n,
+				TAG(q->qtype, r));
+	dns_service_send(s, c, s->reply, n);
 	return 1;
 }
 
@@ -265,12 +362,15 @@ static int refuse_early(struct dns_service *s, struct dns_client *c, int rc)
 void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8_t *pkt,
 			size_t len)
 {
-	int rc = dns_parse_query(pkt, len, &c->q);
 	struct dns_fwd *fwd = s->fwd;
+	int rc;
 
+	if (!c->tcp && answer_precomputed(s, c, pkt, len))
+		return;
+	rc = dns_parse_query(pkt, len, &c->q);
 	if (rc == 0)
 		count_type(s, c->q.q.qtype);
-	if (refuse_early(s, c, rc) || answer_local(s, c) || answer_routed(s, c, &fwd) ||
+	if (refuse_early(s, c, rc) || answer_local(s, c, pkt, len) || answer_routed(s, c, &fwd) ||
 	    answer_cached(s, c))
 		return;
 	rc = dns_fwd_query(fwd, c);
@@ -291,25 +391,46 @@ void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8
 static void on_udp(int fd, uint32_t events, void *data)
 {
 	struct dns_service *s = data;
-	uint8_t buf[UDP_QUERY_MAX];
+	struct mmsghdr mm[UDP_BATCH];
+	struct iovec iov[UDP_BATCH];
+	union dns_sockaddr from[UDP_BATCH];
 	struct dns_client c;
 
-	for (int i = 0; i < 64; i++) { /* bounded so other sockets get a turn */
-		socklen_t al = sizeof(c.addr);
-		ssize_t n;
+	for (int round = 0; round < UDP_ROUNDS; round++) {
+		int n;
 
-		memset(&c, 0, sizeof(c));
-		c.udp_fd = fd;
-		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, &c.addr.sa, &al);
-		if (n < 0)
-			return;
-		s->ctr.queries_udp++;
-		if ((size_t)n > sizeof(buf) ||
-		    al != (c.addr.sa.sa_family == AF_INET6 ? sizeof(c.addr.in6) : sizeof(c.addr.in))) {
-			s->ctr.dropped++;
-			continue;
+		for (unsigned i = 0; i < UDP_BATCH; i++) {
+			iov[i] = (struct iovec){ s->in[i], sizeof(s->in[i]) };
+			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i],
+							       .msg_namelen = sizeof(from[i]),
+							       .msg_iov = &iov[i], .msg_iovlen = 1 } };
 		}
-		dns_service_handle(s, &c, buf, n);
+		n = recvmmsg(fd, mm, UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		s->batching = 1;
+		for (int i = 0; i < n; i++) {
+			const struct msghdr *h = &mm[i].msg_hdr;
+
+			memset(&c, 0, sizeof(c));
+			c.udp_fd = fd;
+			s->ctr.queries_udp++;
+			/* a datagram over UDP_QUERY_MAX was cut: dropped */
+			if ((h->msg_flags & MSG_TRUNC) || h->msg_namelen > sizeof(c.addr)) {
+				s->ctr.dropped++;
+				continue;
+			}
+			memcpy(&c.addr, &from[i], h->msg_namelen);
+			if (h->msg_namelen != addr_len(&c.addr)) {
+				s->ctr.dropped++;
+				continue;
+			}
+			dns_service_handle(s, &c, s->in[i], mm[i].msg_len);
+		}
+		s->batching = 0;
+		flush_udp(s);
+		if (n < UDP_BATCH)
+			return;
 	}
 }
 
@@ -322,6 +443,7 @@ static void on_pkt(int fd, uint32_t events, void *data)
 	struct dns_client c;
 	struct ipv4_udp u;
 
+	s->batching = 1; /* the replies leave in sendmmsg batches */
 	for (int i = 0; i < 64 && guest_udp_recv(fd, buf, sizeof(buf), &u) > 0; i++) {
 		if (u.dst.s_addr != s->ip.s_addr)
 			continue;	/* to another DNS server, routed by the host */
@@ -337,6 +459,8 @@ static void on_pkt(int fd, uint32_t events, void *data)
 		}
 		dns_service_handle(s, &c, u.payload, u.len);
 	}
+	s->batching = 0;
+	flush_udp(s);
 }
 
 int dns_service_guest_socket(struct dns_service *s, int pkt_fd)
@@ -398,8 +522,9 @@ static int setup(struct dns_service *s, const struct netdef *def,
 		log_warn("dns: %s: no upstream resolver; only local names answered", def->name);
 	s->zone = dns_zone_new(def->domain, def->ip, def->prefix);
 	s->cache = dns_cache_new(DNS_CACHE_ENTRIES);
+	s->answers = dns_answers_new();
 	s->fwd = dns_fwd_new(s->loop, ups, n_ups, forward_done, s, &s->ctr);
-	if (!s->zone || !s->cache || !s->fwd || dns_zone_load_netdef(s->zone, def) == -ENOMEM ||
+	if (!s->zone || !s->cache || !s->answers || !s->fwd || dns_zone_load_netdef(s->zone, def) == -ENOMEM ||
 	    setup_routes(s, def) < 0) {
 		snprintf(err, errlen, "dns: out of memory");
 		return -ENOMEM;
@@ -539,6 +664,7 @@ void dns_service_stop(struct dns_service *s)
 	if (s->tcp_fd >= 0)
 		close(s->tcp_fd);
 	dns_cache_free(s->cache);
+	dns_answers_free(s->answers);
 	dns_zone_free(s->zone);
 	free(s);
 }

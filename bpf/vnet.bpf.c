@@ -4,6 +4,7 @@
  * (ctl/vnetd/datapath.c) picks the hook per device type. */
 #include "lib/port.h"
 #include "lib/uplink.h"
+#include "lib/uplink_xdp.h"
 #include "lib/verdict.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -72,18 +73,40 @@ int vnet_port_qos(struct __sk_buff *skb)
 	return qos_port_egress(&p);
 }
 
-/* Uplink ingress (frames from outside). */
+/* Uplink ingress (frames from outside). Behind the uplink's XDP program
+ * (uplink_xdp.h), a frame it marked DONE was counted and judged there; one
+ * marked RETRY was counted at rx: the pipeline runs, the rx is not counted
+ * again. */
 SEC("tc")
 int vnet_uplink_tc(struct __sk_buff *skb)
 {
+	__u32 mark = xdp_mark(skb);
 	struct pkt p = {};
 
 	/* a tagged frame belongs to a VLAN device stacked on the uplink (the
 	 * kernel hands it over after tc): the host's, never a guest's */
-	if (skb->vlan_present)
+	if (skb->vlan_present || mark == VNET_META_DONE)
 		return TC_ACT_OK;
 	pkt_init(&p, skb, 1);
+	p.counted = mark == VNET_META_RETRY;
 	return tc_verdict(&p, uplink_ingress(&p));
+}
+
+/* The uplink's XDP program (native mode only; vnetd attaches it where the
+ * driver has native XDP, --uplink-xdp): replies and port forwards into
+ * taps and xdp-veth ports at XDP, the rest marked for vnet_uplink_tc.
+ * xdp.frags: a multi-buffer frame (a jumbo MTU, a veth's GSO packet) is
+ * seen whole and handed to tc. */
+SEC("xdp.frags")
+int vnet_uplink_xdp(struct xdp_md *ctx)
+{
+	struct pkt p = {};
+	int rc;
+
+	pkt_init(&p, ctx, 0);
+	rc = xdp_verdict(&p, uplink_xdp_ingress(&p), 1);
+	uplink_xdp_count(&p, rc);
+	return rc;
 }
 
 /* Ingress of a network's bridge device: what the bridge hands up to the

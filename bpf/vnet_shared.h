@@ -140,7 +140,9 @@ enum vnet_drop {
 	X(NAT_CREATED, "nat_created")                                     \
 	X(DNAT_HITS, "dnat_hits")                                         \
 	X(UPLINK_PASS, "uplink_pass")                                     \
-	X(CT_EVICTED, "conntrack_evicted")
+	X(CT_EVICTED, "conntrack_evicted")                                \
+	X(UPLINK_XDP, "uplink_xdp")                                       \
+	X(UPLINK_XDP_TC, "uplink_xdp_tc")
 
 enum vnet_global {
 #define X(n, s) VNET_G_##n,
@@ -542,7 +544,9 @@ _Static_assert(sizeof(struct vnet_qos_stats) == 32, "qos stats layout");
 struct vnet_uplink {
 	__u8 hook;
 	__u8 kind;
-	__u8 pad[2];
+	__u8 xdp;	/* 1: the uplink XDP program runs (native mode) in front
+			 * of tc; was padding (0), so pinned entries read "no" */
+	__u8 pad[1];
 };
 _Static_assert(sizeof(struct vnet_uplink) == 4, "uplink layout");
 

@@ -64,6 +64,9 @@ struct pkt {
 	__u8 counted;	/* tc: rx already counted at XDP (VNET_META_RETRY) */
 	__u8 net_id;	/* the network a drop is counted on (0: none); a byte,
 			 * so struct pkt does not grow (the stack is tight) */
+	__u8 csum_in;	/* XDP on a veth uplink: frames may carry partial L4
+			 * checksums (CHECKSUM_PARTIAL from the far end's stack):
+			 * every redirect recomputes them (xdp_verdict) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	enum vnet_drop reason;	/* ACT_DROP: why (4 bytes, as the __u32 it was) */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */

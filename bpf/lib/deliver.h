@@ -9,8 +9,9 @@
 #include "acl.h"
 
 /* The guest port a packet from the uplink goes to: ACT_CONTINUE with *dst
- * and *net set, or the verdict (ACT_PASS: not for XDP, TTL expiry; or the
- * port is gone). Checked before any rewrite. */
+ * and *net set, or the verdict (ACT_PASS: not for XDP -- the uplink's XDP
+ * program hands it to tc --, TTL expiry; or the port is gone). Checked
+ * before any rewrite. */
 static __always_inline enum act deliver_check(struct pkt *p, const struct hdrs *h, __u32 net_id,
 					      __u32 ifindex, struct vnet_port **dst,
 					      struct vnet_net **net)
@@ -20,7 +21,7 @@ static __always_inline enum act deliver_check(struct pkt *p, const struct hdrs *
 	*net = bpf_map_lookup_elem(&net_map, &net_id);
 	if (!*dst || !*net || (*dst)->net_id != net_id)
 		return drop(p, VNET_DROP_NO_PORT);
-	if (xdp_cannot(p, (*dst)->kind, (*dst)->hook))
+	if (xdp_cannot(p, (*dst)->kind, (*dst)->hook) || uplink_xdp_cannot(p, ifindex, (*dst)->kind))
 		return pass_to_tc(p);
 	if (h->ttl <= 1)
 		return ACT_PASS;	/* the kernel answers TTL expiry */

@@ -29,6 +29,19 @@ static __always_inline void set_fill_csum(struct pkt *p, __u8 kind)
 	p->fill_csum = !p->tc && kind == VNET_KIND_VETH;
 }
 
+/* The uplink's XDP program (uplink_xdp.h) into a guest port: only a tap
+ * (ndo_xdp_xmit) or an xdp-veth veth (xdp_cannot) takes the frame, whole
+ * in its first buffer and no longer than 1514 bytes (a tap reader sees the
+ * first buffer only), and not a port whose inbound is paced (its egress
+ * queue). Anything else goes on to tc, checked before any rewrite. */
+static __always_inline bool uplink_xdp_cannot(const struct pkt *p, __u32 ifindex, __u8 kind)
+{
+	if (p->tc)
+		return false;
+	return (kind != VNET_KIND_TAP && kind != VNET_KIND_VETH) || p->len > VNET_XDP_VETH_MAX ||
+	       p->len > (__u32)(p->data_end - p->data) || qos_paced_port(ifindex);
+}
+
 /* tc: into a veth's peer directly (no backlog, no XDP trap), else egress.
  * XDP: devmap (veths only as xdp_cannot allows). A port whose inbound is
  * paced (qos.h) is entered through its egress, where fq holds the packet:

@@ -123,11 +123,50 @@ static __always_inline enum act uplink_other(struct pkt *p, const struct hdrs *h
 			  h->proto == IPPROTO_ICMP_ ? h->sport : h->dport);
 }
 
-static __always_inline enum act uplink_ingress(struct pkt *p)
+/* An IPv4 packet from outside (parsed): the tc program's and the uplink
+ * XDP program's (uplink_xdp.h) one path. At XDP an ICMP error goes on to
+ * tc (icmp_error_in pulls and rewrites the embedded packet: tc's job). */
+static __always_inline enum act uplink_ipv4(struct pkt *p, struct hdrs *h)
 {
 	struct vnet_ct_key k = {};
-	struct hdrs h = {};
 	struct vnet_ct *ct;
+
+	if (h->proto == IPPROTO_ICMP_ && icmp_is_error(h->icmp_type) && !h->frag)
+		return p->tc ? icmp_error_in(p, h) : pass_to_tc(p);
+	if (frag_later(h)) {	/* frag.h: follows its first fragment */
+		struct vnet_frag *f = frag_find(h, VNET_CT_IN);
+		enum act r;
+
+		if (!f)
+			return uplink_other(p, h);
+		r = deliver_in(p, h, f->net_id, f->ifindex, f->mac, f->xaddr, 0);
+		if (r != ACT_PASS || !p->retry_tc)	/* tc delivers it: tc's record */
+			frag_done(h, VNET_CT_IN);
+		return r;
+	}
+	if (ct_trackable(h)) {
+		ct_key_of(&k, h);
+		ct = bpf_map_lookup_elem(&ct_map, &k);
+		if (!ct) {
+			enum act a = dnat_new(p, h, &k, &ct);
+
+			if (a != ACT_CONTINUE)
+				return a;
+		}
+		if (ct && ct->dir == VNET_CT_IN) {
+			ct_takeover(ct, h);
+			ct_touch(ct, h);
+			frag_record(h, ct);
+			return deliver_in(p, h, ct->net_id, ct->ifindex, ct->mac, ct->xaddr,
+					  ct->xport);
+		}
+	}
+	return uplink_other(p, h);
+}
+
+static __always_inline enum act uplink_ingress(struct pkt *p)
+{
+	struct hdrs h = {};
 	__u32 u = p->ifindex;
 
 	if (!bpf_map_lookup_elem(&uplink_map, &u))
@@ -139,36 +178,7 @@ static __always_inline enum act uplink_ingress(struct pkt *p)
 		return uplink_ipv6(p, &h);	/* route6.h */
 	if (h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
 		return ACT_PASS;
-	if (h.proto == IPPROTO_ICMP_ && icmp_is_error(h.icmp_type) && !h.frag)
-		return icmp_error_in(p, &h);
-	if (frag_later(&h)) {	/* frag.h: follows its first fragment */
-		struct vnet_frag *f = frag_find(&h, VNET_CT_IN);
-		enum act r;
-
-		if (!f)
-			return uplink_other(p, &h);
-		r = deliver_in(p, &h, f->net_id, f->ifindex, f->mac, f->xaddr, 0);
-		frag_done(&h, VNET_CT_IN);
-		return r;
-	}
-	if (ct_trackable(&h)) {
-		ct_key_of(&k, &h);
-		ct = bpf_map_lookup_elem(&ct_map, &k);
-		if (!ct) {
-			enum act a = dnat_new(p, &h, &k, &ct);
-
-			if (a != ACT_CONTINUE)
-				return a;
-		}
-		if (ct && ct->dir == VNET_CT_IN) {
-			ct_takeover(ct, &h);
-			ct_touch(ct, &h);
-			frag_record(&h, ct);
-			return deliver_in(p, &h, ct->net_id, ct->ifindex, ct->mac, ct->xaddr,
-					  ct->xport);
-		}
-	}
-	return uplink_other(p, &h);
+	return uplink_ipv4(p, &h);
 }
 
 /* tc egress on the uplink, whatever sent the packet (the kernel's

@@ -787,6 +787,199 @@ static void test_snat_ranges(void **state)
 	assert_int_equal(addr_at(&out, 12), ip4(UPLINK));
 }
 
+/* --- the uplink's XDP program (bpf/lib/uplink_xdp.h): twins of the tc
+ * cases above. p1/p2 are veths on tc: XDP hands their frames to tc
+ * untouched (RETRY); as xdp-veth ports, or a tap, XDP redirects them. */
+#define XDP_RUN(f, out) run_xdp("vnet_uplink_xdp", (f), W.up, (out))
+
+/* XDP passed the frame untouched, marked for the tc program behind it
+ * (4 bytes of XDP metadata, which the test run hands out in front). */
+#define META_DONE 0x766e0001u	/* VNET_META_DONE (bpf/lib/ctx.h) */
+#define META_RETRY 0x766e0002u	/* VNET_META_RETRY */
+
+static void assert_passed(const struct frame *out, const struct frame *in, uint32_t mark)
+{
+	uint32_t m;
+
+	assert_int_equal(out->len, in->len + 4);
+	memcpy(&m, out->b, 4);
+	assert_int_equal(m, mark);
+	assert_memory_equal(out->b + 4, in->b, in->len);
+}
+
+static void port_hook(int ifindex, const uint8_t *mac, int choice)
+{
+	char err[256] = "";
+
+	assert_int_equal(dp_port_add_hook(W.dp, 1, ifindex, mac, choice, err, sizeof(err)), 0);
+}
+
+static void test_uplink_xdp_reply(void **state)
+{
+	uint64_t fast = global(VNET_G_UPLINK_XDP), to_tc = global(VNET_G_UPLINK_XDP_TC);
+	struct frame out, r;
+	uint16_t nport;
+
+	NEED_WORLD();
+	nport = snat_out(IPPROTO_TCP, 40100, 443, &out);
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, SYN | ACK);
+	/* a tc veth port: XDP cannot, tc can; the frame goes on untouched */
+	assert_int_equal(XDP_RUN(&r, &out), XDP_PASS);
+	assert_passed(&out, &r, META_RETRY);
+	assert_int_equal(global(VNET_G_UPLINK_XDP_TC), to_tc + 1);
+	assert_int_equal(global(VNET_G_UPLINK_XDP), fast);
+	/* the same port as xdp-veth: redirected at XDP, translated */
+	port_hook(W.p1, MAC1, DP_HOOK_XDP);
+	assert_int_equal(XDP_RUN(&r, &out), XDP_REDIRECT);
+	assert_macs(&out, MAC1, BRMAC);
+	assert_int_equal(addr_at(&out, 12), ip4(FAR));
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_int_equal(port_at(&out, 0), 443);
+	assert_int_equal(port_at(&out, 2), 40100);
+	assert_int_equal(out.b[14 + 8], 63);
+	assert_csums_ok(&out);
+	assert_int_equal(global(VNET_G_UPLINK_XDP), fast + 1);
+	/* UDP and an echo reply the same way */
+	nport = snat_out(IPPROTO_UDP, 5454, 53, &out);
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_UDP, 53, nport, 0);
+	assert_int_equal(XDP_RUN(&r, &out), XDP_REDIRECT);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_int_equal(port_at(&out, 2), 5454);
+	assert_csums_ok(&out);
+	nport = snat_out(IPPROTO_ICMP, 0x4343, 0, &out);
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_ICMP, nport, 0, 0);
+	r.b[14 + 20] = 0;
+	put16(r.b + 14 + 22, 0);
+	put16(r.b + 14 + 22, l4_check(ip_of(&r)));
+	assert_int_equal(XDP_RUN(&r, &out), XDP_REDIRECT);
+	assert_int_equal(port_at(&out, 4), 0x4343);
+	assert_csums_ok(&out);
+	/* TTL 1: the kernel's (time exceeded), passed untouched, not tc's */
+	to_tc = global(VNET_G_UPLINK_XDP_TC);
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_UDP, 53, nport, 0);
+	r.b[14 + 8] = 1;
+	put16(r.b + 14 + 10, 0);
+	put16(r.b + 14 + 10, ip_check(r.b + 14));
+	assert_int_equal(XDP_RUN(&r, &out), XDP_PASS);
+	assert_passed(&out, &r, META_DONE);
+	assert_int_equal(global(VNET_G_UPLINK_XDP_TC), to_tc);
+	port_hook(W.p1, MAC1, DP_HOOK_TC);
+}
+
+/* A veth uplink's far end hands over partial checksums (CHECKSUM_PARTIAL:
+ * only the pseudo-header sum in the field): recomputed in full. */
+static void test_uplink_xdp_partial_csum(void **state)
+{
+	struct vnet_uplink up, veth;
+	struct frame out, r;
+	uint16_t nport;
+	__u32 key = W.up;
+
+	NEED_WORLD();
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, uplink_map), &key, &up), 0);
+	veth = up;
+	veth.kind = VNET_KIND_VETH;
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &veth, BPF_ANY), 0);
+	port_hook(W.p1, MAC1, DP_HOOK_XDP);
+	nport = snat_out(IPPROTO_TCP, 40200, 443, &out);
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, ACK);
+	put16(r.b + 14 + 20 + 16, 0x1234);	/* not the sum */
+	assert_int_equal(XDP_RUN(&r, &out), XDP_REDIRECT);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_csums_ok(&out);
+	port_hook(W.p1, MAC1, DP_HOOK_TC);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &up, BPF_ANY), 0);
+}
+
+/* A port forward at XDP into an xdp-veth port and into a tap. */
+static void test_uplink_xdp_dnat(void **state)
+{
+	struct netdef_port_forward pf = { .proto = IPPROTO_TCP, .host_port = 8081,
+					  .guest_port = 80 };
+	static const uint8_t MAC3[6] = { 2, 0, 0, 0, 0, 0x12 };
+	uint64_t hits, fast;
+	struct frame f, out;
+	char err[256] = "";
+	int tap;
+
+	NEED_WORLD();
+	pf.guest_ip.s_addr = ip4(GUEST2);
+	assert_int_equal(dp_forward_add(W.dp, 1, &pf, NULL, 0), 0);
+	port_hook(W.p2, MAC2, DP_HOOK_XDP);
+	hits = global(VNET_G_DNAT_HITS);
+	fast = global(VNET_G_UPLINK_XDP);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 33334, 8081, SYN);
+	assert_int_equal(XDP_RUN(&f, &out), XDP_REDIRECT);
+	assert_macs(&out, MAC2, BRMAC);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST2));
+	assert_int_equal(port_at(&out, 2), 80);
+	assert_csums_ok(&out);
+	assert_int_equal(global(VNET_G_DNAT_HITS), hits + 1);
+	assert_int_equal(global(VNET_G_UPLINK_XDP), fast + 1);
+	/* on a tc port the pair made at XDP is tc's to use: counted once */
+	port_hook(W.p2, MAC2, DP_HOOK_TC);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 33335, 8081, SYN);
+	assert_int_equal(XDP_RUN(&f, &out), XDP_PASS);
+	assert_passed(&out, &f, META_RETRY);
+	assert_int_equal(global(VNET_G_DNAT_HITS), hits + 2);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST2));
+	assert_int_equal(global(VNET_G_DNAT_HITS), hits + 2);
+	assert_int_equal(dp_forward_del(W.dp, 1, &pf), 0);
+	/* a tap takes XDP frames (ndo_xdp_xmit) whatever its hook */
+	assert_int_equal(system("ip tuntap add tp0 mode tap && ip link set tp0 up"), 0);
+	tap = if_nametoindex("tp0");
+	assert_int_equal(dp_port_add(W.dp, 1, tap, MAC3, err, sizeof(err)), 0);
+	assert_int_equal(dp_lease_bind(W.dp, 1, MAC3, (struct in_addr){ ip4("192.168.122.12") },
+				       true), 0);
+	pf.guest_ip.s_addr = ip4("192.168.122.12");
+	assert_int_equal(dp_forward_add(W.dp, 1, &pf, NULL, 0), 0);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 33336, 8081, SYN);
+	assert_int_equal(XDP_RUN(&f, &out), XDP_REDIRECT);
+	assert_macs(&out, MAC3, BRMAC);
+	assert_int_equal(addr_at(&out, 16), ip4("192.168.122.12"));
+	assert_csums_ok(&out);
+	assert_int_equal(dp_forward_del(W.dp, 1, &pf), 0);
+	assert_int_equal(dp_port_del(W.dp, tap), 0);
+	assert_int_equal(system("ip link del tp0"), 0);
+}
+
+/* What XDP leaves to tc or the host: ICMP errors and ARP (tc's, RETRY),
+ * the host's own traffic (passed, DONE), unsolicited (dropped at XDP). */
+static void test_uplink_xdp_fallback(void **state)
+{
+	uint64_t to_tc, pass, unsol;
+	struct frame f, out;
+
+	NEED_WORLD();
+	port_hook(W.p1, MAC1, DP_HOOK_XDP);
+	to_tc = global(VNET_G_UPLINK_XDP_TC);
+	pass = global(VNET_G_UPLINK_PASS);
+	unsol = drops(VNET_DROP_UNSOLICITED);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_ICMP, 1, 0, 0);
+	f.b[14 + 20] = 3;	/* an ICMP error, however bogus: tc's */
+	assert_int_equal(XDP_RUN(&f, &out), XDP_PASS);
+	assert_passed(&out, &f, META_RETRY);
+	assert_int_equal(global(VNET_G_UPLINK_XDP_TC), to_tc + 1);
+	memset(&f, 0, sizeof(f));
+	memcpy(f.b, BCAST, 6);
+	memcpy(f.b + 6, WANMAC, 6);
+	put16(f.b + 12, 0x0806);
+	f.len = 60;
+	assert_int_equal(XDP_RUN(&f, &out), XDP_PASS);
+	assert_passed(&out, &f, META_RETRY);
+	assert_int_equal(global(VNET_G_UPLINK_XDP_TC), to_tc + 2);
+	build(&f, UPMAC, WANMAC, WAN, UPLINK, IPPROTO_TCP, 1234, 22, SYN);
+	assert_int_equal(XDP_RUN(&f, &out), XDP_PASS);
+	assert_passed(&out, &f, META_DONE);
+	assert_int_equal(global(VNET_G_UPLINK_PASS), pass + 1);
+	assert_int_equal(global(VNET_G_UPLINK_XDP_TC), to_tc + 2);
+	build(&f, UPMAC, WANMAC, WAN, GUEST1, IPPROTO_TCP, 1234, 22, SYN);
+	assert_int_equal(XDP_RUN(&f, NULL), XDP_DROP);
+	assert_int_equal(drops(VNET_DROP_UNSOLICITED), unsol + 1);
+	port_hook(W.p1, MAC1, DP_HOOK_TC);
+}
+
 /* Route mode: no translation, no conntrack; inbound goes to the guest
  * that holds the address. Runs last: it reconfigures network 1. */
 static void test_route_mode(void **state)
@@ -830,6 +1023,10 @@ int main(void)
 		cmocka_unit_test(test_icmp_error_translated),
 		cmocka_unit_test(test_dnat_forward),
 		cmocka_unit_test(test_unsolicited_and_host_traffic),
+		cmocka_unit_test(test_uplink_xdp_reply),
+		cmocka_unit_test(test_uplink_xdp_partial_csum),
+		cmocka_unit_test(test_uplink_xdp_dnat),
+		cmocka_unit_test(test_uplink_xdp_fallback),
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_networks_isolated_from_each_other),
 		cmocka_unit_test(test_snat_ranges),

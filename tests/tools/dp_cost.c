@@ -120,6 +120,30 @@ static void row(const char *path, const char *prog, const struct frame *f, int i
 	       "\"ok\": %s}\n", path, prog, ns, verdict, verdict == want ? "true" : "false");
 }
 
+/* Issue 21.1: the uplink's XDP program on the reply, into guest 1's port
+ * as a tap (a NIC uplink: incremental checksums) and as an xdp-veth veth
+ * (the full TCP/UDP checksum recomputed, as from a veth uplink). */
+static void uplink_xdp_rows(const struct frame *reply)
+{
+	struct vnet_port p, old;
+	__u32 key = W.p1;
+	int fd = DP_MAP_FD(W.dp, port_map);
+
+	bpf_map_lookup_elem(fd, &key, &old);
+	p = old;
+	p.kind = VNET_KIND_TAP;
+	bpf_map_update_elem(fd, &key, &p, BPF_EXIST);
+	bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY);
+	set_hooks(VNET_HOOK_TC, VNET_KIND_OTHER, VNET_HOOK_TC);
+	row("wan->guest reply, XDP tap", "vnet_uplink_xdp", reply, W.up, 1, XDP_REDIRECT);
+	p.kind = VNET_KIND_VETH;
+	p.hook = VNET_HOOK_XDP_VETH;
+	bpf_map_update_elem(fd, &key, &p, BPF_EXIST);
+	row("wan->guest reply, XDP veth", "vnet_uplink_xdp", reply, W.up, 1, XDP_REDIRECT);
+	bpf_map_update_elem(fd, &key, &old, BPF_EXIST);
+	bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key);
+}
+
 /* <bandwidth> (bpf/lib/qos.h): an unlimited port while some other port
  * has a limit (one qos_map lookup), a limited port (limits far above the
  * test's rate: nothing is dropped), the paced port's egress program. */
@@ -270,6 +294,7 @@ int main(int argc, char **argv)
 	row("guest->guest", "vnet_port_xdpf", &g2g, W.p1, 1, XDP_REDIRECT);
 	row("IPv6 guest->guest", "vnet_port_xdpf", &g2g6, W.p1, 1, XDP_REDIRECT);
 	row("guest->wan NAT", "vnet_port_xdpf", &nat, W.p1, 1, XDP_REDIRECT);
+	uplink_xdp_rows(&reply);
 	set_hooks(VNET_HOOK_TC, VNET_KIND_OTHER, VNET_HOOK_TC);
 	qos_rows(&g2g, &nat);
 	world_teardown(NULL);

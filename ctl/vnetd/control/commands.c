@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -567,8 +568,16 @@ static struct json_object *net_stats(struct network *n)
 
 	json_object_object_add(o, "name", json_object_new_string(n->def->name));
 	json_object_object_add(o, "active", json_object_new_boolean(n->state == NETWORK_ACTIVE));
-	if (n->state == NETWORK_ACTIVE)
-		json_object_object_add(o, "datapath", dp_stats_json(n->mgr->dp, n->id));
+	if (n->state == NETWORK_ACTIVE) {
+		struct json_object *d = dp_stats_json(n->mgr->dp, n->id);
+		const char *x = n->uplink[0] ? dp_uplink_xdp_name(n->mgr->dp,
+							  (int)if_nametoindex(n->uplink)) : NULL;
+
+		/* the uplink's XDP program (docs/datapath.md): native or off */
+		if (n->uplink[0])
+			json_object_object_add(d, "uplink_xdp", json_object_new_string(x ? x : "off"));
+		json_object_object_add(o, "datapath", d);
+	}
 	json_object_object_add(o, "repairs", network_repairs_json(n));
 	if (n->relay)
 		json_object_object_add(o, "forward_relay", network_relay_json(n));

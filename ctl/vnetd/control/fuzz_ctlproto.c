@@ -327,6 +327,11 @@ struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id)
 	return json_object_new_object();
 }
 
+const char *dp_uplink_xdp_name(struct datapath *dp, int ifindex)
+{
+	return NULL;
+}
+
 char *metrics_render(struct netmgr *m)
 {
 	return strdup("# vnet\n");

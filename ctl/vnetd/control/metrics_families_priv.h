@@ -71,6 +71,10 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	X("vnet_conntrack_dnat_hits_total", COUNTER, "network", "Port-forward hits.")            \
 	X("vnet_conntrack_uplink_pass_total", COUNTER, "",                                      \
 	  "Packets on an uplink that are the host's (passed untouched).")                        \
+	X("vnet_conntrack_uplink_xdp_total", COUNTER, "network",                                 \
+	  "Packets the uplink's XDP program redirected into a guest port.")                      \
+	X("vnet_conntrack_uplink_xdp_tc_total", COUNTER, "network",                              \
+	  "Packets the uplink's XDP program handed to its tc program (no XDP path for them).")  \
 	X("vnet_dhcp_messages_total", COUNTER, "network,direction,type", "DHCP messages by type.") \
 	X("vnet_dhcp_active_leases", GAUGE, "network", "Leases bound.")                          \
 	X("vnet_dhcp_pool_size", GAUGE, "network", "Addresses in the DHCP range.")               \

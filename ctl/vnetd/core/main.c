@@ -42,7 +42,8 @@ static void usage(int code)
 		"usage: vnetd [--foreground] [--conf-dir D] [--state-dir D] [--run-dir D]\n"
 		"             [--pin-dir D] [--resolv-conf F] [--metrics ADDR:PORT|off] [--debug]\n"
 		"             [--ct-guest-max N] [--ct-forward-max N] [--ct-max ENTRIES]\n"
-		"             [--dp-hook tc|xdp|xdp-veth] [--service-user USER|UID[:GID]]\n"
+		"             [--dp-hook tc|xdp|xdp-veth] [--uplink-xdp auto|on|off]\n"
+		"             [--service-user USER|UID[:GID]]\n"
 		"             [--underlay-local ADDR] [--underlay-dev DEV] [--frr-vty-dir D]\n"
 		"             [--vtysh PATH]\n"
 		"       vnetd --cleanup [--run-dir D] [--state-dir D] [--conf-dir D] [--pin-dir D]\n");
@@ -72,6 +73,8 @@ static void dp_option(struct dp_config *c, const char *name, const char *from, c
 		return;
 	if (!strcmp(name, "dp-hook") && dp_hook_policy_parse(v, &c->hook_policy) == 0)
 		return;
+	if (!strcmp(name, "uplink-xdp") && dp_uplink_xdp_parse(v, &c->uplink_xdp) == 0)
+		return;
 	if (!strcmp(name, "ct-max")) {
 		c->ct_max = strtoul(v, &end, 10);
 		if (!*end && c->ct_max >= 64 && c->ct_max <= (1UL << 24))
@@ -92,6 +95,7 @@ static void parse_options(int argc, char **argv, struct vnetd_config *o)
 		{ "ct-guest-max", required_argument, NULL, 'G' },
 		{ "ct-forward-max", required_argument, NULL, 'F' },
 		{ "ct-max", required_argument, NULL, 'M' }, { "dp-hook", required_argument, NULL, 'H' },
+		{ "uplink-xdp", required_argument, NULL, 'X' },
 		{ "service-user", required_argument, NULL, 'u' },
 		{ "underlay-local", required_argument, NULL, 'L' },
 		{ "underlay-dev", required_argument, NULL, 'D' },
@@ -106,6 +110,7 @@ static void parse_options(int argc, char **argv, struct vnetd_config *o)
 			       .dp = DP_CONFIG_DEFAULT };
 	dp_option(&o->dp, "dp-hook", "VNET_DP_HOOK", getenv("VNET_DP_HOOK"));
 	dp_option(&o->dp, "ct-max", "VNET_CT_MAX", getenv("VNET_CT_MAX"));
+	dp_option(&o->dp, "uplink-xdp", "VNET_UPLINK_XDP", getenv("VNET_UPLINK_XDP"));
 	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->foreground = 1; break;
@@ -121,6 +126,7 @@ static void parse_options(int argc, char **argv, struct vnetd_config *o)
 		case 'F': o->ct_forward_max = parse_cap("ct-forward-max", optarg); break;
 		case 'M': dp_option(&o->dp, "ct-max", "--ct-max", optarg); break;
 		case 'H': dp_option(&o->dp, "dp-hook", "--dp-hook", optarg); break;
+		case 'X': dp_option(&o->dp, "uplink-xdp", "--uplink-xdp", optarg); break;
 		case 'u': o->service_user = optarg; break;
 		case 'L': o->paths.underlay_local = optarg; break;
 		case 'D': o->paths.underlay_dev = optarg; break;

@@ -151,7 +151,14 @@ static void reattach_all(struct datapath *dp)
 		if (bpf_map_lookup_elem(ufd, &key, &up) || !if_indextoname(key, name))
 			continue;
 		dp_tx_port(dp, key, 1);
-		dp_attach_port(dp, key, up.hook, 1, NULL, 0);
+		if (dp_attach_port(dp, key, up.hook, 1, NULL, 0) == 0) {
+			__u8 x = (__u8)dp_uplink_xdp_set(dp, key, up.kind);
+
+			if (x != up.xdp) {
+				up.xdp = x;
+				bpf_map_update_elem(ufd, &key, &up, BPF_EXIST);
+			}
+		}
 	}
 	prev = NULL;
 	while (bpf_map_get_next_key(bfd, prev, &next) == 0) {

@@ -67,14 +67,23 @@ struct dp_net_cfg {
  * type (dp_hook_for); ct_max (--ct-max, VNET_CT_MAX): conntrack entries when
  * the table is first created (a pinned table keeps its size). */
 enum dp_hook_policy { DP_POLICY_TC, DP_POLICY_XDP, DP_POLICY_XDP_VETH, DP_POLICY_XDP_FORCE };
+/* uplink_xdp (--uplink-xdp, VNET_UPLINK_XDP): the uplink's XDP program in
+ * native mode (never generic) in front of its tc program. auto: on every
+ * uplink whose driver has native XDP but veths (XDP on a veth costs its
+ * peer TSO: opt in with on); on: veths too; off: never. */
+enum dp_uplink_xdp { DP_UPXDP_AUTO, DP_UPXDP_ON, DP_UPXDP_OFF };
 struct dp_config {
 	enum dp_hook_policy hook_policy;
 	unsigned long ct_max;
+	enum dp_uplink_xdp uplink_xdp;
 };
-#define DP_CONFIG_DEFAULT { .hook_policy = DP_POLICY_TC, .ct_max = VNET_MAX_CT }
+#define DP_CONFIG_DEFAULT { .hook_policy = DP_POLICY_TC, .ct_max = VNET_MAX_CT, \
+			    .uplink_xdp = DP_UPXDP_AUTO }
 void dp_configure(const struct dp_config *c);
 /* "tc", "xdp", "xdp-veth", "xdp-force" -> policy; -EINVAL otherwise. */
 int dp_hook_policy_parse(const char *s, enum dp_hook_policy *ret);
+/* "auto", "on", "off" -> enum dp_uplink_xdp; -EINVAL otherwise. */
+int dp_uplink_xdp_parse(const char *s, enum dp_uplink_xdp *ret);
 
 /* Open (or create) the pinned state under pin_dir, e.g. /sys/fs/bpf/vnet.
  * Existing pins are reused, so maps (conntrack, fdb, counters) survive. */
@@ -176,6 +185,9 @@ void dp_set_learn_expire(unsigned seconds);
 /* Attach the uplink program to ifindex (shared by all networks using it). */
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen);
 int dp_uplink_del(struct datapath *dp, int ifindex);
+/* Whether the uplink's XDP program runs on ifindex: "native" or "off";
+ * NULL: not an uplink. */
+const char *dp_uplink_xdp_name(struct datapath *dp, int ifindex);
 
 /* DNAT port forwards: uplink_addr:host_port -> guest. */
 int dp_forward_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "dp_priv.h"
+#include "util/util.h"
 #include "vnet.skel.h"
 
 /* Device kind from the driver name (ETHTOOL_GDRVINFO). */
@@ -122,17 +123,29 @@ static void xdp_link_path(const char *pin_dir, int ifindex, char *buf, size_t le
 	snprintf(buf, len, "%s/link_xdp_%d", pin_dir, ifindex);
 }
 
-static int xdp_attach(const char *pin_dir, int ifindex, struct bpf_program *prog)
+/* flags: XDP_FLAGS_DRV_MODE for native mode only (the uplink); 0 lets the
+ * kernel pick (native where the driver has it, else generic). */
+static int xdp_attach_flags(const char *pin_dir, int ifindex, struct bpf_program *prog,
+			    __u32 flags)
 {
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = flags);
 	char path[PATH_MAX];
 	struct bpf_link *link;
-	int r;
+	int r, fd;
 
 	xdp_link_path(pin_dir, ifindex, path, sizeof(path));
 	link = bpf_link__open(path);
 	if (link) {
 		r = bpf_link__update_program(link, prog);
 		bpf_link__destroy(link);	/* closes our fd; the pin keeps it */
+		return r;
+	}
+	if (flags) {
+		fd = bpf_link_create(bpf_program__fd(prog), ifindex, BPF_XDP, &lo);
+		if (fd < 0)
+			return -errno;
+		r = bpf_obj_pin(fd, path) ? -errno : 0;
+		close(fd);	/* unpinned: closing it detaches */
 		return r;
 	}
 	link = bpf_program__attach_xdp(prog, ifindex);
@@ -143,6 +156,11 @@ static int xdp_attach(const char *pin_dir, int ifindex, struct bpf_program *prog
 		bpf_link__detach(link);
 	bpf_link__destroy(link);
 	return r;
+}
+
+static int xdp_attach(const char *pin_dir, int ifindex, struct bpf_program *prog)
+{
+	return xdp_attach_flags(pin_dir, ifindex, prog, 0);
 }
 
 static int xdp_detach(const char *pin_dir, int ifindex)
@@ -189,6 +207,33 @@ void dp_tx_port(struct datapath *dp, __u32 ifindex, int on)
 		bpf_map_delete_elem(fd, &ifindex);
 }
 
+/* The uplink's XDP program (bpf/lib/uplink_xdp.h), in front of its tc
+ * program (attached first: what XDP hands on continues there). Native
+ * mode only: generic XDP would run on an skb already built, after GRO,
+ * slower than tc. A driver without native XDP (or one that refuses it)
+ * leaves the uplink on tc alone. */
+int dp_uplink_xdp_set(struct datapath *dp, int ifindex, int kind)
+{
+	int want = config.uplink_xdp == DP_UPXDP_ON ||
+		   (config.uplink_xdp == DP_UPXDP_AUTO && kind != VNET_KIND_VETH);
+	int r;
+
+	if (!want) {
+		xdp_detach(dp->pin_dir, ifindex);
+		return 0;
+	}
+	r = xdp_attach_flags(dp->pin_dir, ifindex, dp->skel->progs.vnet_uplink_xdp,
+			     XDP_FLAGS_DRV_MODE);
+	if (r) {
+		char name[IF_NAMESIZE] = "";
+
+		if_indextoname(ifindex, name);
+		log_info("datapath: uplink %s: no native XDP (%s): tc only", name, strerror(-r));
+		return 0;
+	}
+	return 1;
+}
+
 /* Attach (or atomically replace) the port or uplink program. */
 int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char *err,
 		   size_t errlen)
@@ -219,6 +264,8 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 {
 	int r;
 
+	if (uplink)	/* its XDP program first: what it passes needs tc */
+		xdp_detach(pin_dir, ifindex);
 	if (hook == VNET_HOOK_XDP)
 		r = xdp_detach(pin_dir, ifindex);
 	else

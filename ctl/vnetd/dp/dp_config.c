@@ -467,7 +467,7 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 {
 	struct vnet_uplink up = { 0 };
 	__u32 key = ifindex;
-	int kind = dp_dev_kind(ifindex);
+	int kind = dp_dev_kind(ifindex), r;
 
 	if (kind < 0) {
 		dp_err(err, errlen, "uplink ifindex %d: %s", ifindex, strerror(-kind));
@@ -476,13 +476,27 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 	up.kind = kind;
 	up.hook = dp_hook_for(kind, 1);
 	if (bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY)) {
-		int r = -errno;
-
+		r = -errno;
 		dp_err(err, errlen, "uplink ifindex %d: map update: %s", ifindex, strerror(-r));
 		return r;
 	}
 	dp_tx_port(dp, key, 1);
-	return dp_attach_port(dp, ifindex, up.hook, 1, err, errlen);
+	r = dp_attach_port(dp, ifindex, up.hook, 1, err, errlen);
+	if (r)
+		return r;
+	up.xdp = dp_uplink_xdp_set(dp, ifindex, kind);
+	bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY);
+	return 0;
+}
+
+const char *dp_uplink_xdp_name(struct datapath *dp, int ifindex)
+{
+	struct vnet_uplink up;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_map), &key, &up))
+		return NULL;
+	return up.xdp ? "native" : "off";
 }
 
 int dp_uplink_del(struct datapath *dp, int ifindex)

@@ -37,3 +37,15 @@ int dp_hook_policy_parse(const char *s, enum dp_hook_policy *ret)
 			return *ret = (enum dp_hook_policy)i, 0;
 	return -EINVAL;
 }
+
+static const char *const uplink_xdp_names[] = {
+	[DP_UPXDP_AUTO] = "auto", [DP_UPXDP_ON] = "on", [DP_UPXDP_OFF] = "off",
+};
+
+int dp_uplink_xdp_parse(const char *s, enum dp_uplink_xdp *ret)
+{
+	for (int i = 0; s && i < (int)(sizeof(uplink_xdp_names) / sizeof(uplink_xdp_names[0])); i++)
+		if (!strcmp(s, uplink_xdp_names[i]))
+			return *ret = (enum dp_uplink_xdp)i, 0;
+	return -EINVAL;
+}

@@ -46,6 +46,9 @@ int dp_port_hook(int kind, int choice);
 const char *dp_hook_name(int hook);
 void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to);
 void dp_tx_port(struct datapath *dp, __u32 ifindex, int on);
+/* The uplink's XDP program on ifindex as the config says (attached or
+ * replaced in native mode, or removed): 1 it runs, 0 not. */
+int dp_uplink_xdp_set(struct datapath *dp, int ifindex, int kind);
 
 /* dp_policy.c */
 int dp_learn_expire(struct datapath *dp);

@@ -119,6 +119,9 @@ static struct json_object *ports_json(struct datapath *dp, uint32_t net_id)
 		key = next;
 		prev = &key;
 		add_port(dp, arr, key, 0, "uplink");
+		/* the uplink's XDP program: "native" or "off" */
+		json_object_object_add(json_object_array_get_idx(arr, json_object_array_length(arr) - 1),
+				       "xdp", json_object_new_string(dp_uplink_xdp_name(dp, key) ?: "off"));
 	}
 	return arr;
 }

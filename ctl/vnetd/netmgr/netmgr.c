@@ -735,8 +735,13 @@ struct json_object *network_info_json(struct network *n)
 		snprintf(buf, sizeof(buf), "%s/%u", inet_ntoa(d->ip), d->prefix);
 		json_object_object_add(o, "address", json_object_new_string(buf));
 	}
-	if (n->state == NETWORK_ACTIVE && n->uplink[0])
+	if (n->state == NETWORK_ACTIVE && n->uplink[0]) {
+		const char *x = dp_uplink_xdp_name(n->mgr->dp, (int)if_nametoindex(n->uplink));
+
 		json_object_object_add(o, "uplink", json_object_new_string(n->uplink));
+		/* the uplink's XDP program (docs/datapath.md): native or off */
+		json_object_object_add(o, "uplink_xdp", json_object_new_string(x ? x : "off"));
+	}
 	if (d->warnings[0])
 		json_object_object_add(o, "warnings", json_object_new_string(d->warnings));
 	json_object_object_add(o, "ports", json_object_new_int(n->n_ports));

@@ -455,6 +455,45 @@ _Static_assert(sizeof(struct vnet_frag_key) == 12, "frag key layout");
 _Static_assert(sizeof(struct vnet_frag) == 32, "frag layout");
 #define VNET_FRAG_TTL_NS (30ULL * 1000000000ULL)	/* Linux's ipfrag_time */
 
+/* ct6_map: IPv6 flows of NAT66 networks (issue 18.4), pairs as ct_map's
+ * (OUT as seen on the guest port, IN as seen on the uplink) keyed by the
+ * IPv6 5-tuple; a map of its own so ct_map's pinned layout stays. Same
+ * seen bits, flags, timeouts and GC rules (dp_gc6.c). */
+struct vnet_ct6_key {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;		/* ICMPv6 echo: id in sport, 0 in dport */
+	__u16 dport;
+	__u8 proto;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct vnet_ct6_key) == 40, "ct6 key layout");
+
+struct vnet_ct6 {
+	struct vnet_ct6_key peer;	/* partner entry's key */
+	__u8 xaddr[16];		/* OUT: new saddr; IN: new daddr */
+	__u16 xport;		/* OUT: new sport; IN: new dport */
+	__u8 dir;		/* VNET_CT_OUT / VNET_CT_IN */
+	__u8 seen;		/* VNET_CT_* bits seen in this direction */
+	__u32 net_id;
+	__u32 ifindex;		/* IN: guest port */
+	__u8 mac[6];		/* IN: guest MAC */
+	__u8 nat;		/* 1: SNAT flow */
+	__u8 initiator;		/* 1: this direction opened the flow */
+	__u8 flags;		/* VNET_CTF_* */
+	__u8 pad[3];
+	__u64 seen_ns;		/* last packet in this direction (refreshed every ~1 s) */
+};
+_Static_assert(sizeof(struct vnet_ct6) == 88, "ct6 layout");
+#define VNET_MAX_CT6 65536	/* entries (2 per flow) */
+
+/* nat6_map: net_id -> the uplink's global IPv6 address, NAT66's source
+ * (all zero: none yet, NAT66 flows are not made). Written by dp_net_set. */
+struct vnet_nat6 {
+	__u8 addr[16];
+};
+_Static_assert(sizeof(struct vnet_nat6) == 16, "nat6 layout");
+
 /* fwd_map: DNAT port forwards (uplink_addr, proto, host port) -> guest. */
 struct vnet_fwd_key {
 	__u32 addr;

@@ -166,6 +166,36 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ct_map SEC(".maps");
 
+/* IPv6 (NAT66) flows: written by both programs, GC'd by dp_tick
+ * (dp_gc6.c); the uplink's IPv6 address per network: dp_net_set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_CT6);
+	__type(key, struct vnet_ct6_key);
+	__type(value, struct vnet_ct6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ct6_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_MAX_NETS);
+	__type(key, __u32);
+	__type(value, struct vnet_nat6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nat6_map SEC(".maps");
+
+/* Scratch for snat6_new's pair (per CPU, not pinned: see ct_scratch). */
+struct ct6_pair {
+	struct vnet_ct6 in;
+	struct vnet_ct6 out;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ct6_pair);
+} ct6_scratch SEC(".maps");
+
 /* Flows per guest / port forward (vnet_shared.h, bpf/lib/quota.h): made
  * is written by the programs only, gone by vnetd's GC only. Not
  * preallocated: a key vnetd removes (no flows for a while) is freed after

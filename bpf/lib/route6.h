@@ -16,6 +16,7 @@
 #define VNET_BPF_ROUTE6_H
 
 #include "deliver.h"
+#include "nat6.h"
 #include "ipv6.h"
 #include "learn.h"
 
@@ -48,7 +49,7 @@ static __always_inline __u32 net6_flags(__u32 net_id)
  * arrived on the bridge (the kernel answers only for a device with IPv6
  * forwarding on: dp_net_set turns it on there). The helper's code. */
 static __always_inline int fib6_out(struct pkt *p, const struct hdrs *h, const struct vnet_net *net,
-				    struct bpf_fib_lookup *fib)
+				    struct bpf_fib_lookup *fib, const __u8 *src)
 {
 	__u8 *ip = PKT_PTR(p, ETH_HLEN_, IP6_HLEN);
 
@@ -60,7 +61,7 @@ static __always_inline int fib6_out(struct pkt *p, const struct hdrs *h, const s
 	fib->dport = h->dport;
 	/* tc: 0 lets the kernel check the skb against the MTU (GSO aware) */
 	fib->tot_len = p->tc ? 0 : h->tot_len;
-	__builtin_memcpy(fib->ipv6_src, ip + 8, 16);
+	__builtin_memcpy(fib->ipv6_src, src ? src : ip + 8, 16);
 	__builtin_memcpy(fib->ipv6_dst, ip + 24, 16);
 	fib->ifindex = net->bridge_ifindex;
 	return bpf_fib_lookup(p->ctx, fib, sizeof(*fib), 0);
@@ -112,6 +113,62 @@ static __always_inline enum act route6_judge(struct pkt *p, int rc, const struct
 	return ACT_CONTINUE;
 }
 
+/* NAT66 (nat6.h): a guest's TCP, UDP or ICMPv6 echo leaves with the
+ * uplink's IPv6 address and a NAT port; other protocols and fragments go
+ * to the kernel, where the guard stops them (unnat_guard). At XDP only a
+ * frame whose L4 header follows the fixed header (the checksum update). */
+static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
+					 const struct vnet_net *net, const struct vnet_uplink *up)
+{
+	struct bpf_fib_lookup fib = {};
+	struct snat6_req *rq;
+	struct vnet_nat6 *a6;
+	struct vnet_ct6 *ct;
+	int neigh = 0, rc;
+	__u32 zero = 0;
+	enum vnet_drop r;
+	enum act a;
+
+	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN)
+		return pass_to_tc(p);
+	if (!ct6_trackable(h))
+		return ACT_PASS;
+	a6 = bpf_map_lookup_elem(&nat6_map, &net_id);
+	if (!a6 || ip6_is_zero(a6->addr))
+		return drop(p, VNET_DROP_NO_ROUTE);	/* the uplink has no IPv6 address */
+	/* the key and a new flow's request live in a per-CPU map, off the
+	 * stack (snat6_new's frame adds to this one's) */
+	rq = bpf_map_lookup_elem(&snat6_scratch, &zero);
+	if (!rq)
+		return drop(p, VNET_DROP_CT_FULL);
+	if (!ct6_key_of(&rq->out, p, h))
+		return drop(p, VNET_DROP_RUNT);
+	ct = ct6_find(&rq->out, h, VNET_CT_OUT);
+	rc = fib6_out(p, h, net, &fib, a6->addr);
+	a = route6_judge(p, rc, &fib, net, &neigh);
+	if (a != ACT_CONTINUE)
+		return a;
+	if (!ct) {
+		__builtin_memcpy(rq->to, a6->addr, 16);
+		rq->net_id = net_id;
+		rq->ifindex = p->ifindex;
+		__builtin_memcpy(rq->mac, h->smac, 6);
+		r = snat6_new(rq);
+		if (r)
+			return drop(p, r);
+		ct = ct6_find(&rq->out, h, VNET_CT_OUT);
+		if (!ct)
+			return drop(p, VNET_DROP_CT_FULL);
+	}
+	set_fill_csum(p, up->kind);
+	r = nat6_apply(p, h, 1, ct->xaddr, ct->xport, fib.smac, fib.dmac);
+	if (r)
+		return drop(p, r);
+	p->target = net->uplink_ifindex;
+	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
+	return ACT_REDIRECT;
+}
+
 /* IPv6 from a guest to the bridge's MAC. The host's (multicast, link-local,
  * a gateway address), on-link or not routed by the network: to the bridge
  * (the bridge program judges). Else routed to the uplink. */
@@ -129,7 +186,7 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 
 	if (!d)
 		return drop(p, VNET_DROP_RUNT);
-	if (!n6 || !(n6->flags & VNET_NET6_ROUTE) || !uplink || ip6_is_multicast(d) ||
+	if (!n6 || !(n6->flags & (VNET_NET6_ROUTE | VNET_NET6_NAT)) || !uplink || ip6_is_multicast(d) ||
 	    ip6_is_linklocal(d) || ip6_in_net(d, n6))
 		return ACT_PASS;
 	if (ip6_dst_reserved(d))
@@ -141,7 +198,9 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 		return pass_to_tc(p);
 	if (h->ttl <= 1)
 		return ACT_PASS;	/* the kernel answers time exceeded */
-	rc = fib6_out(p, h, net, &fib);
+	if (n6->flags & VNET_NET6_NAT)
+		return nat6_out(p, h, net_id, net, up);
+	rc = fib6_out(p, h, net, &fib, NULL);
 	a = route6_judge(p, rc, &fib, net, &neigh);
 	if (a != ACT_CONTINUE)
 		return a;
@@ -152,6 +211,139 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 	p->target = uplink;
 	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
 	return ACT_REDIRECT;
+}
+
+/* A NAT66 flow's packet from the wan (its IN entry): the destination
+ * back to the guest's address and port, to its port. ACT_CONTINUE: no
+ * flow of ours. */
+static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
+{
+	struct snat6_req *rq;
+	struct vnet_port *dst;
+	struct vnet_net *net;
+	struct vnet_ct6 *ct;
+	__u32 ifindex, zero = 0;
+	enum vnet_drop r;
+	enum act a;
+
+	rq = bpf_map_lookup_elem(&snat6_scratch, &zero);	/* the key, off the stack */
+	if (!rq || !ct6_key_of(&rq->in, p, h))
+		return ACT_CONTINUE;
+	ct = ct6_find(&rq->in, h, VNET_CT_IN);
+	if (!ct)
+		return ACT_CONTINUE;
+	ifindex = ct->ifindex;
+	a = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
+	if (a != ACT_CONTINUE)
+		return a;
+	if (!dst || !net)	/* never (deliver_check): for the verifier */
+		return drop(p, VNET_DROP_INTERNAL);
+	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN)
+		return pass_to_tc(p);
+	r = nat6_apply(p, h, 0, ct->xaddr, ct->xport, net->bridge_mac, ct->mac);
+	if (r)
+		return drop(p, r);
+	return set_redirect(p, ifindex, dst->kind, dst->hook);
+}
+
+/* ICMPv6 errors (RFC 4443: destination unreachable 1, packet too big 2,
+ * time exceeded 3, parameter problem 4) from the wan about a NAT66 flow:
+ * the embedded packet is one the guest sent, translated, so its reversed
+ * tuple is the flow's IN key. Translated back as RFC 5508 says for IPv4:
+ * the outer destination, the embedded source address and port (or echo
+ * id), the ICMPv6 checksum (its pseudo header holds the outer destination,
+ * its message the embedded packet); then to the guest's port. Packet too
+ * big must reach the guest, or path MTU discovery breaks. ACT_CONTINUE:
+ * about no flow of ours (the host's own, or a routed network's guest:
+ * delivered by address). */
+static __always_inline bool icmp6_is_error(__u8 type)
+{
+	return type >= 1 && type <= 4;
+}
+
+static __always_inline enum act icmp6_error_in(struct pkt *p, const struct hdrs *h)
+{
+	__u32 in_off = p->l4_off + 8, zero = 0, ifindex, diff, port_off;
+	struct vnet_ct6_key *k;
+	struct snat6_req *rq;
+	struct vnet_port *dst;
+	struct vnet_net *net;
+	struct vnet_ct6 *ct;
+	__u16 *sum, *pp, old_port;
+	__u8 *o, *i6, *l4, nh;
+	enum act a;
+
+	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN)
+		return pass_to_tc(p);
+	if (in_off > ETH_HLEN_ + IP6_HLEN + IP6_EXT_BYTES + 8)
+		return ACT_CONTINUE;
+	pkt_pull(p, in_off + IP6_HLEN + 8);
+	i6 = PKT_PTR(p, in_off, IP6_HLEN);
+	l4 = PKT_PTR(p, in_off + IP6_HLEN, 8);
+	rq = bpf_map_lookup_elem(&snat6_scratch, &zero);	/* the key, off the stack */
+	if (!i6 || !l4 || !rq)
+		return ACT_CONTINUE;
+	nh = i6[6];
+	k = &rq->in;
+	__builtin_memcpy(k->saddr, i6 + 24, 16);
+	__builtin_memcpy(k->daddr, i6 + 8, 16);
+	k->proto = nh;
+	k->pad[0] = k->pad[1] = k->pad[2] = 0;
+	if (nh == IPPROTO_TCP_ || nh == IPPROTO_UDP_) {
+		__builtin_memcpy(&k->sport, l4 + 2, 2);
+		__builtin_memcpy(&k->dport, l4, 2);
+		port_off = in_off + IP6_HLEN;
+	} else if (nh == IPPROTO_ICMPV6_ && l4[0] == ICMP6_ECHO_REQ) {
+		__builtin_memcpy(&k->sport, l4 + 4, 2);
+		k->dport = 0;
+		port_off = in_off + IP6_HLEN + 4;
+	} else {
+		return ACT_CONTINUE;
+	}
+	ct = bpf_map_lookup_elem(&ct6_map, k);
+	o = IP6_DST(p);
+	if (!ct || ct->dir != VNET_CT_IN || !o || !ip6_eq(o, k->daddr))
+		return ACT_CONTINUE;
+	ifindex = ct->ifindex;
+	a = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
+	if (a != ACT_CONTINUE)
+		return a;
+	if (!dst || !net)	/* never (deliver_check): for the verifier */
+		return drop(p, VNET_DROP_INTERNAL);
+	/* every rewrite first, then the checksum (tc's helper invalidates
+	 * packet pointers); the outer destination and the embedded source
+	 * were the same address (the uplink's), both become the guest's */
+	pkt_reload(p);
+	o = PKT_PTR(p, 0, ETH_HLEN_ + IP6_HLEN);
+	i6 = PKT_PTR(p, in_off, IP6_HLEN);
+	if (port_off > ETH_HLEN_ + IP6_HLEN + IP6_EXT_BYTES + 8 + IP6_HLEN + 4)
+		return drop(p, VNET_DROP_RUNT);
+	pp = PKT_PTR(p, port_off, 2);
+	if (!o || !i6 || !pp)
+		return drop(p, VNET_DROP_RUNT);
+	diff = (__u32)bpf_csum_diff((__be32 *)(o + ETH_HLEN_ + 24), 16, (__be32 *)ct->xaddr, 16, 0);
+	__builtin_memcpy(o, ct->mac, 6);
+	__builtin_memcpy(o + 6, net->bridge_mac, 6);
+	o[ETH_HLEN_ + 7] -= 1;
+	__builtin_memcpy(o + ETH_HLEN_ + 24, ct->xaddr, 16);
+	__builtin_memcpy(i6 + 8, ct->xaddr, 16);
+	old_port = *pp;
+	*pp = ct->xport;
+	if (p->tc) {
+		bpf_l4_csum_replace(p->ctx, h->csum_off, 0, diff, BPF_F_PSEUDO_HDR);
+		bpf_l4_csum_replace(p->ctx, h->csum_off, 0, diff, 0);
+		bpf_l4_csum_replace(p->ctx, h->csum_off, old_port, ct->xport, 2);
+	} else {
+		if (h->csum_off != ETH_HLEN_ + IP6_HLEN + 2)
+			return drop(p, VNET_DROP_RUNT);	/* never (checked above) */
+		sum = PKT_PTR(p, ETH_HLEN_ + IP6_HLEN + 2, 2);
+		if (!sum)
+			return drop(p, VNET_DROP_RUNT);
+		csum_apply_diff(sum, diff);
+		csum_apply_diff(sum, diff);
+		csum_replace2(sum, old_port, ct->xport);
+	}
+	return set_redirect(p, ifindex, dst->kind, dst->hook);
 }
 
 /* IPv6 on the uplink (parsed): for a network's prefix, delivered to the
@@ -171,6 +363,16 @@ static __always_inline enum act uplink_ipv6(struct pkt *p, struct hdrs *h)
 
 	if (parse_ipv6(p, h))
 		return ACT_PASS;
+	if (h->proto == IPPROTO_ICMPV6_ && icmp6_is_error(h->icmp_type) && !h->frag) {
+		a = icmp6_error_in(p, h);	/* about a NAT66 flow */
+		if (a != ACT_CONTINUE)
+			return a;
+	}
+	if (ct6_trackable(h)) {	/* a NAT66 flow's answer */
+		a = nat6_in(p, h);
+		if (a != ACT_CONTINUE)
+			return a;
+	}
 	d = IP6_DST(p);
 	if (!d)
 		return ACT_PASS;
@@ -253,7 +455,7 @@ static __always_inline enum act bridge_routed6(struct pkt *p, const struct hdrs 
 		return drop(p, VNET_DROP_IPV6);
 	if (ip6_dst_reserved(d))
 		return drop(p, VNET_DROP_BAD_DST);
-	rc = fib6_out(p, h, net, &fib);
+	rc = fib6_out(p, h, net, &fib, NULL);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
 		return net->host_access == VNET_HOST_ALL ? ACT_PASS : drop(p, VNET_DROP_TO_HOST);
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)

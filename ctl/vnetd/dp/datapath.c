@@ -278,6 +278,7 @@ void dp_tick(struct datapath *dp)
 {
 	if (dp) {
 		dp_gc(dp);
+		dp_gc6(dp);
 		dp_learn_expire(dp);
 	}
 	dp_repin(dp);

@@ -58,6 +58,7 @@ struct dp_net_cfg {
 	 * Either turns IPv6 forwarding on on the bridge (the caller does the
 	 * uplink: ipv6_forwarding_on) */
 	bool route6, nat6;
+	struct in6_addr uplink_addr6;	/* NAT66 source: the uplink's global IPv6 address */
 };
 
 /* How the data path is set up: one struct, filled by vnetd's main from its

@@ -165,6 +165,31 @@ static void bridge_forwarding6_on(int ifindex)
 }
 
 static int match_ct_net(const struct vnet_ct *ct, const void *arg);
+
+static int match_ct6_net(const struct vnet_ct6 *ct, const void *arg)
+{
+	return ct->net_id == *(const __u32 *)arg;
+}
+
+static int match_ct6_port(const struct vnet_ct6 *ct, const void *arg)
+{
+	return ct->dir == VNET_CT_IN && ct->ifindex == *(const __u32 *)arg;
+}
+
+/* NAT66's source (nat6_map): a new address makes the network's IPv6
+ * translations stale, as a new IPv4 uplink address does. */
+static int nat6_set(struct datapath *dp, const struct dp_net_cfg *cfg)
+{
+	struct vnet_nat6 now = { 0 }, old;
+	__u32 id = cfg->net_id;
+	int fd = DP_MAP_FD(dp, nat6_map);
+
+	if (cfg->nat6 && cfg->mode == NETDEF_MODE_NAT)
+		memcpy(now.addr, &cfg->uplink_addr6, 16);
+	if (bpf_map_lookup_elem(fd, &id, &old) == 0 && memcmp(&old, &now, sizeof(old)))
+		dp_ct6_purge(dp, match_ct6_net, &id);
+	return bpf_map_update_elem(fd, &id, &now, BPF_ANY) ? -errno : 0;
+}
 static int match_fwd_net(const void *k, const void *v, const void *arg);
 
 struct bridge_match {
@@ -282,6 +307,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	if ((cfg->prefix && bpf_map_update_elem(sfd, &lk, &id, BPF_ANY)) ||
 	    net_services_set(dp, cfg) ||
 	    (cfg->mode != NETDEF_MODE_BRIDGE && net_subnet6_set(dp, &n6, id)) ||
+	    nat6_set(dp, cfg) ||
 	    bpf_map_update_elem(DP_MAP_FD(dp, net6_map), &id, &n6, BPF_ANY) ||
 	    bpf_map_update_elem(nfd, &id, &net, BPF_ANY)) {
 		int r = -errno;
@@ -349,6 +375,8 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
 	dp_ct_purge(dp, match_ct_net, &net_id);
+	dp_ct6_purge(dp, match_ct6_net, &net_id);
+	bpf_map_update_elem(DP_MAP_FD(dp, nat6_map), &net_id, &(struct vnet_nat6){ 0 }, BPF_ANY);
 	dp_net_qos_set(dp, net_id, NULL, NULL, 0);	/* its <bandwidth> aggregate */
 	dp_owner_purge(dp, net_id, 0);
 	return 0;
@@ -458,6 +486,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 		       sizeof(struct vnet_bind6), match_bind6_port, &key);
 	bpf_map_delete_elem(DP_MAP_FD(dp, bind6_count), &key);
 	dp_ct_purge(dp, match_ct_port, &key);
+	dp_ct6_purge(dp, match_ct6_port, &key);
 	dp_owner_purge(dp, 0, key);
 	dp_learn_port_gone(dp, key);
 	return 0;

@@ -72,6 +72,16 @@ static unsigned ct_timeout(const struct vnet_ct *a, const struct vnet_ct *b, int
 	return both & VNET_CT_FIN ? VNET_CT_TCP_FIN : VNET_CT_TCP_EST;
 }
 
+/* ct_timeout for a NAT66 pair (ct6_map): the same seen bits and flags. */
+unsigned dp_ct6_timeout(const struct vnet_ct6 *a, const struct vnet_ct6 *b, int *weak)
+{
+	struct vnet_ct x = { .seen = a->seen, .flags = a->flags };
+	struct vnet_ct y = { .seen = b->seen, .flags = b->flags };
+
+	x.peer.proto = a->peer.proto;
+	return ct_timeout(&x, &y, weak);
+}
+
 static size_t key_hash(const struct vnet_ct_key *k)
 {
 	__u64 h = ((__u64)k->saddr << 32 | k->daddr) * 0x9e3779b97f4a7c15ULL;

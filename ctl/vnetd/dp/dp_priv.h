@@ -60,6 +60,12 @@ void dp_learn_gone(struct datapath *dp, __u32 ifindex, unsigned n);
 void dp_gc(struct datapath *dp);
 typedef int (*dp_ct_match_fn)(const struct vnet_ct *ct, const void *arg);
 void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg);
+/* NAT66's flows (dp_gc6.c): the GC pass, and removing every flow whose
+ * entry match selects; a flow's timeout by IPv4's rules (dp_gc.c) */
+void dp_gc6(struct datapath *dp);
+void dp_ct6_purge(struct datapath *dp, int (*match)(const struct vnet_ct6 *, const void *),
+		  const void *arg);
+unsigned dp_ct6_timeout(const struct vnet_ct6 *a, const struct vnet_ct6 *b, int *weak);
 
 /* dp_quota.c: flows counted per guest / forward (keys of counted flows) */
 struct dp_quota_keys {

@@ -286,6 +286,8 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	cfg.nat6 = cfg.n_ip6 && d->mode == NETDEF_MODE_NAT && d->nat_ipv6 == NETDEF_YES;
 	if (n->uplink_ifindex && nl_link_ipv4(n->uplink, &cfg.uplink_addr) && d->mode == NETDEF_MODE_NAT)
 		log_warn("uplink %s has no IPv4 address; NAT waits for one", n->uplink);
+	if (cfg.nat6 && n->uplink_ifindex && nl_link_ipv6_global(n->uplink, &cfg.uplink_addr6))
+		log_warn("uplink %s has no global IPv6 address; NAT66 waits for one", n->uplink);
 	n->uplink_addr = cfg.uplink_addr;
 	n->bridge_ifindex = cfg.bridge_ifindex;
 	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);

@@ -72,6 +72,9 @@ int nl_route_del(const struct netdef_addr *dst, unsigned prefix, const struct ne
 		 unsigned metric, int ifindex);
 /* First IPv4 address of a device; -ENOENT if none. */
 int nl_link_ipv4(const char *name, struct in_addr *ret_ip);
+/* The device's first global IPv6 address past DAD (not deprecated):
+ * NAT66's source. -ENOENT if none. */
+int nl_link_ipv6_global(const char *name, struct in6_addr *ret_ip);
 /* Device of the IPv4 default route in the main table; -ENOENT if none. */
 int nl_default_route_dev(char *name, size_t len);
 

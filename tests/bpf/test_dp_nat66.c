@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* NAT66 (issue 18.4, <nat ipv6='yes'>) through BPF_PROG_TEST_RUN: a guest's
+ * TCP, UDP and ICMPv6 echo leave with the uplink's IPv6 address and a NAT
+ * port (the guest's own when it is one), at tc and at XDP, checksums right;
+ * the answers come back translated to the guest's port; the guard drops an
+ * untranslated source; the wan's unsolicited IPv6 for the prefix is
+ * dropped; the GC expires idle flows and a deleted port's go with it. */
+#include "dp_test6.h"
+
+#define GW6 "fd00:66::1"
+#define G6 "fd00:66::10"
+#define UP6 "2001:db8:a::1"
+#define FAR6 "2001:db8:b::7"
+
+static int setup(void **state)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24, .n_ip6 = 1,
+				.nat6 = true };
+
+	if (world_setup(state) || !W.dp)
+		return W.dp ? -1 : 0;
+	if (system("ip addr add fd00:66::1/64 dev br0 nodad && "
+		   "ip addr add 2001:db8:a::1/64 dev up0 nodad && "
+		   "ip neigh add 2001:db8:a::2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
+		   "ip -6 route add default via 2001:db8:a::2 dev up0"))
+		return -1;
+	c.bridge_ifindex = W.br;
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_ifindex = W.up;
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	inet_pton(AF_INET6, GW6, &c.ip6[0]);
+	c.prefix6[0] = 64;
+	inet_pton(AF_INET6, UP6, &c.uplink_addr6);
+	if (dp_net_set(W.dp, &c, NULL, 0))
+		return -1;
+	return dad(W.p1, MAC1, G6) == TC_OK ? 0 : -1;
+}
+
+static int ct6_count(void)
+{
+	struct vnet_ct6_key k, next, *prev = NULL;
+	int n = 0, fd = DP_MAP_FD(W.dp, ct6_map);
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+static void echo6(struct v6 *v, uint8_t type, uint16_t id)
+{
+	memset(v, 0, sizeof(*v));
+	v->l4_proto = IPPROTO_ICMPV6;
+	v->l4[0] = type;
+	put16(v->l4 + 4, id);
+	put16(v->l4 + 6, 1);
+	v->l4_len = 16;
+}
+
+static void frame6(struct frame *f, const uint8_t *dmac, const uint8_t *smac, const char *src,
+		   const char *dst, struct v6 *v)
+{
+	build6(f, dmac, smac, src, dst, v);
+	f->b[14 + 7] = 64;
+	csum6(f);
+}
+
+/* The guest's packet out: translated to UP6 and a NAT port (returned). */
+static uint16_t assert_out(const struct frame *in, const struct frame *out, unsigned port_off)
+{
+	uint8_t up[16], far[16];
+	uint16_t port = get16(out->b + 54 + port_off);
+
+	a6(UP6, up);
+	a6(FAR6, far);
+	assert_int_equal(out->len, in->len);
+	assert_memory_equal(out->b, WANMAC, 6);
+	assert_memory_equal(out->b + 6, UPMAC, 6);
+	assert_int_equal(out->b[14 + 7], 63);
+	assert_memory_equal(out->b + 14 + 8, up, 16);
+	assert_memory_equal(out->b + 14 + 24, far, 16);
+	assert_int_equal(l6_check(out->b + 14), 0);
+	assert_true(VNET_NAT_PORT_OK(port));
+	return port;
+}
+
+/* The answer delivered to the guest: G6 and its own port again. */
+static void assert_in(const struct frame *out, unsigned port_off, uint16_t port)
+{
+	uint8_t g[16];
+
+	a6(G6, g);
+	assert_memory_equal(out->b, MAC1, 6);
+	assert_memory_equal(out->b + 6, BRMAC, 6);
+	assert_memory_equal(out->b + 14 + 24, g, 16);
+	assert_int_equal(get16(out->b + 54 + port_off), port);
+	assert_int_equal(l6_check(out->b + 14), 0);
+}
+
+static void test_tcp_tc(void **state)
+{
+	struct frame f, out, in;
+	uint16_t xport;
+	struct v6 v;
+
+	NEED_WORLD();
+	tcp6(&v, 40000, 443, 0x02);	/* 40000: not a NAT port */
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	xport = assert_out(&f, &out, 0);
+	assert_int_equal(ct6_count(), 2);
+	tcp6(&v, 443, xport, 0x12);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &in), TC_REDIRECT);
+	assert_in(&in, 2, 40000);
+	/* the next packet keeps the flow's port */
+	tcp6(&v, 40000, 443, 0x10);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(assert_out(&f, &out, 0), xport);
+	assert_int_equal(ct6_count(), 2);
+}
+
+static void test_tcp_xdp(void **state)
+{
+	struct frame f, out, in;
+	uint16_t xport;
+	struct v6 v;
+
+	NEED_WORLD();
+	tcp6(&v, 40001, 443, 0x02);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	xport = assert_out(&f, &out, 0);
+	tcp6(&v, 443, xport, 0x12);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &in), TC_REDIRECT);
+	assert_in(&in, 2, 40001);
+}
+
+/* UDP from a NAT port keeps it; ICMPv6 echo by id. */
+static void test_udp_and_echo(void **state)
+{
+	struct frame f, out, in;
+	uint16_t id;
+	struct v6 v;
+
+	NEED_WORLD();
+	udp6(&v, 5000, 53);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(assert_out(&f, &out, 0), 5000);
+	udp6(&v, 53, 5000);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &in), TC_REDIRECT);
+	assert_in(&in, 2, 5000);
+
+	echo6(&v, 128, 7);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	id = assert_out(&f, &out, 4);
+	echo6(&v, 129, id);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &in), TC_REDIRECT);
+	assert_in(&in, 4, 7);
+	/* at XDP too */
+	echo6(&v, 128, 8);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	assert_out(&f, &out, 4);
+}
+
+/* A packet too big from a wan router about a NAT66 flow: translated to
+ * the guest (outer destination, embedded source and port), checksum
+ * right; one about no flow of ours is the host's. */
+static void test_ptb_translated(void **state)
+{
+	struct frame f, out, err;
+	uint8_t *ip, g[16];
+	uint16_t xport;
+	struct v6 v;
+
+	NEED_WORLD();
+	tcp6(&v, 40003, 443, 0x10);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	xport = assert_out(&f, &out, 0);
+	/* the error quotes the translated packet as it left */
+	memset(&v, 0, sizeof(v));
+	v.l4_proto = IPPROTO_ICMPV6;
+	v.l4[0] = 2;
+	put16(v.l4 + 6, 1400);	/* the MTU, low half */
+	memcpy(v.l4 + 8, out.b + 14, 40 + 32);
+	v.l4_len = 8 + 40 + 32;
+	frame6(&err, UPMAC, WANMAC, "2001:db8:a::2", UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &err, W.up, &out), TC_REDIRECT);
+	a6(G6, g);
+	ip = out.b + 14;
+	assert_memory_equal(out.b, MAC1, 6);
+	assert_memory_equal(ip + 24, g, 16);		/* outer destination */
+	assert_memory_equal(ip + 48 + 8, g, 16);	/* embedded source */
+	assert_int_equal(get16(ip + 48 + 40), 40003);	/* embedded source port */
+	assert_int_equal(l6_check(ip), 0);
+	/* about a flow nobody made: the host's */
+	put16(err.b + 14 + 48 + 40, xport ^ 1);
+	csum6(&err);
+	assert_int_equal(run_tc("vnet_uplink_tc", &err, W.up, NULL), TC_OK);
+}
+
+/* Nothing leaves untranslated, nothing unsolicited comes in. */
+static void test_guard_and_unsolicited(void **state)
+{
+	uint64_t guard = drops(VNET_DROP_UNNAT_GUARD), uns = drops(VNET_DROP_UNSOLICITED);
+	struct frame f;
+	struct v6 v;
+
+	NEED_WORLD();
+	tcp6(&v, 40000, 443, 0x02);
+	frame6(&f, WANMAC, UPMAC, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_uplink_guard", &f, W.up, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_UNNAT_GUARD), guard + 1);
+	tcp6(&v, 443, 40000, 0x02);
+	frame6(&f, UPMAC, WANMAC, FAR6, G6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_UNSOLICITED), uns + 1);
+	/* to the uplink's address without a flow: the host's */
+	tcp6(&v, 443, 22, 0x02);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_OK);
+	/* other protocols go to the kernel (the guard stops them) */
+	memset(&v, 0, sizeof(v));
+	v.l4_proto = 47;
+	v.l4_len = 8;
+	build6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	f.b[14 + 7] = 64;
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+}
+
+/* The GC expires idle flows (timeouts divided: 1 s each) and a deleted
+ * port's flows go with it. */
+static void test_gc_and_purge(void **state)
+{
+	struct frame f, out;
+	struct v6 v;
+
+	NEED_WORLD();
+	assert_true(ct6_count() >= 10);
+	dp_gc6(W.dp);
+	assert_true(ct6_count() >= 8);	/* fresh */
+	W.dp->ct_timeout_div = 1000000;
+	sleep(3);
+	dp_gc6(W.dp);
+	W.dp->ct_timeout_div = 1;
+	assert_int_equal(ct6_count(), 0);
+	tcp6(&v, 40002, 443, 0x02);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(ct6_count(), 2);
+	assert_int_equal(dp_port_del(W.dp, W.p1), 0);
+	assert_int_equal(ct6_count(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tcp_tc),
+		cmocka_unit_test(test_tcp_xdp),
+		cmocka_unit_test(test_udp_and_echo),
+		cmocka_unit_test(test_ptb_translated),
+		cmocka_unit_test(test_guard_and_unsolicited),
+		cmocka_unit_test(test_gc_and_purge),
+	};
+
+	return cmocka_run_group_tests(tests, setup, world_teardown);
+}

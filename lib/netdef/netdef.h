@@ -404,6 +404,17 @@ static inline uint32_t netdef_mask(const struct netdef *d)
 	return d->prefix ? htonl(~0u << (32 - d->prefix)) : 0;
 }
 
+/* <vnet:overlay> with DHCP (issue 22): every host serves its own slice of
+ * the pool, so no two hosts lease one address without talking. A host's
+ * slice: its rank among the peers sorted by address (local must be one of
+ * them: -ENOENT otherwise), of as many slices as peers. */
+int netdef_overlay_host_index(const struct netdef *def, struct in_addr local, unsigned *index,
+			      unsigned *count);
+/* Narrow def's IPv4 <range>s to slice index of count (all ranges' addresses
+ * in order, cut in nearly equal runs); the legacy dhcp_start/end follow.
+ * count 0: unchanged; index >= count: no range left (hosts only). */
+void netdef_dhcp_partition(struct netdef *def, unsigned index, unsigned count);
+
 /* ---- netdef_file ---- */
 /* Reading a network definition file (NET.xml in vnetd's conf dir, in the
  * user's ~/.config/vnet/networks, or a running user network's copy). */

@@ -4,6 +4,7 @@
 #include "netdef_priv.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,4 +81,71 @@ void netdef_validate_overlay(const struct netdef *def, const struct netdef_lines
 	if (!def->has_mac)
 		fail(ctx, l, "<vnet:overlay> needs <mac address>: the anycast gateway's MAC must "
 			     "be the same on every host");
+}
+
+/* Host index of count: its rank among the peers sorted by address (every
+ * host lists the same peers, itself included), so no two hosts get one. */
+int netdef_overlay_host_index(const struct netdef *def, struct in_addr local, unsigned *index,
+			      unsigned *count)
+{
+	const struct netdef_overlay *o = &def->overlay;
+	unsigned below = 0, found = 0;
+
+	for (size_t i = 0; i < o->n_peers && i < NETDEF_MAX_OVERLAY_PEERS; i++) {
+		found |= o->peers[i].s_addr == local.s_addr;
+		below += ntohl(o->peers[i].s_addr) < ntohl(local.s_addr);
+	}
+	if (!found)
+		return -ENOENT;
+	*index = below;
+	*count = (unsigned)o->n_peers;
+	return 0;
+}
+
+/* Keep slice index of count of the IPv4 DHCP ranges: the addresses of all
+ * ranges in order, cut in count nearly equal runs. */
+void netdef_dhcp_partition(struct netdef *def, unsigned index, unsigned count)
+{
+	struct netdef_range out[NETDEF_MAX_RANGES];
+	uint64_t total = 0, from, to, pos = 0;
+	size_t n = 0, nr = def->n_ranges < NETDEF_MAX_RANGES ? def->n_ranges : NETDEF_MAX_RANGES;
+
+	if (!count)
+		return;
+	for (size_t i = 0; i < nr; i++)
+		if (def->ranges[i].start.family == AF_INET)
+			total += ntohl(def->ranges[i].end.v4.s_addr) -
+				 ntohl(def->ranges[i].start.v4.s_addr) + 1;
+	from = index < count ? total * index / count : 0;
+	to = index < count ? total * (index + 1) / count : 0; /* exclusive; none: no slice */
+	for (size_t i = 0; i < nr; i++) {
+		const struct netdef_range *r = &def->ranges[i];
+		uint32_t s, e;
+		uint64_t len, a, b;
+
+		if (r->start.family != AF_INET)
+			continue;
+		s = ntohl(r->start.v4.s_addr);
+		e = ntohl(r->end.v4.s_addr);
+		len = (uint64_t)e - s + 1;
+		a = from > pos ? from - pos : 0;
+		b = to - pos < len ? to - pos : len; /* exclusive, within the range */
+		if (to > pos && a < b) {
+			out[n] = *r;
+			out[n].start.v4.s_addr = htonl((uint32_t)(s + a));
+			out[n].end.v4.s_addr = htonl((uint32_t)(s + b - 1));
+			n++;
+		}
+		pos += len;
+	}
+	memset(def->ranges, 0, sizeof(def->ranges));
+	memcpy(def->ranges, out, n * sizeof(out[0]));
+	def->n_ranges = n;
+	if (n) {
+		def->dhcp_start = out[0].start.v4;
+		def->dhcp_end = out[0].end.v4;
+	} else {
+		def->has_dhcp = 0;
+		def->dhcp_start.s_addr = def->dhcp_end.s_addr = 0;
+	}
 }

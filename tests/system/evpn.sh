@@ -115,14 +115,12 @@ for h in $HOSTS; do
 	inh "$h" ip link set ul0 up
 	inh "$h" ip route add default via 10.99.0.254
 	echo "nameserver 10.99.0.254" >"$TMP/h$h/resolv.conf"
-	# guest N on host N: 10.70.0.1N, its own MAC
+	# guest N on host N, its own MAC; its address from DHCP below
 	netns_add "$P-g$h"
 	ip link add "vif$h.0" netns "$(hn "$h")" type veth peer name eth0 netns "$P-g$h" ||
 		fail "cannot create vif$h.0"
 	inguest "$h" ip link set eth0 address "52:54:00:00:22:0$h"
-	inguest "$h" ip addr add "10.70.0.1$h/24" dev eth0
 	inguest "$h" ip link set eth0 up
-	inguest "$h" ip route add default via 10.70.0.1
 	inh "$h" ip link set "vif$h.0" up
 done
 
@@ -133,7 +131,9 @@ cat >"$TMP/span.xml" <<X
   <forward mode='nat'/>
   <bridge name='$BR'/>
   <mac address='02:00:00:00:22:01'/>
-  <ip address='10.70.0.1' prefix='24'/>
+  <ip address='10.70.0.1' prefix='24'>
+    <dhcp><range start='10.70.0.100' end='10.70.0.189'/></dhcp>
+  </ip>
   <vnet:overlay vni='$VNI' asn='65022'>
     <vnet:peer address='10.99.0.1'/>
     <vnet:peer address='10.99.0.2'/>
@@ -172,6 +172,40 @@ for h in $HOSTS; do
 	grep -q "advertise-all-vni" "$TMP/h$h/state/frr/$NET.conf" || fail "host $h: no FRR config"
 done
 
+# ---- DHCP: each host serves its own slice of the range (its rank among
+# the peers: host N gets the Nth third), and only its own guests: a remote
+# guest's broadcast request reaches it over VXLAN and is not answered.
+# first the flood lists (type-3 routes), so that the requests do reach the other hosts
+n_flood() { test "$(inh "$1" bridge fdb show dev $VX | grep -c '^00:00:00:00:00:00 dst')" = 2; }
+for h in $HOSTS; do
+	wait_for 300 n_flood "$h" || fail "host $h: no flood list: $(inh "$h" bridge fdb show dev $VX)"
+done
+declare -A IP
+for h in $HOSTS; do
+	guest_dhcp "$h" "guest$h" || fail "guest $h got no lease"
+	IP[$h]=$(guest_ip "$h")
+	last=${IP[$h]##*.}
+	lo=$((100 + 30 * (h - 1)))
+	[ "$last" -ge $lo ] && [ "$last" -lt $((lo + 30)) ] ||
+		fail "guest $h leased ${IP[$h]}, outside host $h's slice .$lo-.$((lo + 29))"
+done
+for h in $HOSTS; do
+	for o in $HOSTS; do
+		[ "$o" = "$h" ] && continue
+		vctl "$o" leases $NET | grep -qi "52:54:00:00:22:0$h" &&
+			fail "host $o leased to guest $h of host $h: $(vctl "$o" leases $NET)"
+	done
+	vctl "$h" leases $NET | grep -q "${IP[$h]}" || fail "host $h has no lease for its guest"
+done
+# the other hosts did see the requests, and refused them as from no port of theirs
+unknown_port() { vctl "$1" --json stats $NET | /usr/bin/python3 -c 'import json, sys
+print(json.load(sys.stdin)[0].get("dhcp", {}).get("unknown_port", 0))'; }
+for h in $HOSTS; do
+	[ "$(unknown_port "$h")" -ge 1 ] ||
+		fail "host $h never refused a remote guest's DHCP request (unknown_port $(unknown_port "$h"))"
+done
+log "DHCP: guests leased ${IP[1]} ${IP[2]} ${IP[3]}, each from its own host's slice"
+
 # ---- BGP up, guests known everywhere. A guest's ARP for its gateway
 # teaches its host's bridge (and so zebra) its MAC and address.
 for h in $HOSTS; do
@@ -206,13 +240,13 @@ wait_for 50 grep -q "listening" "$TMP/tcpdump.log" || fail "tcpdump did not star
 for h in $HOSTS; do inguest "$h" ip neigh flush dev eth0; done
 for pair in "1 2" "1 3" "2 3" "3 1"; do
 	set -- $pair
-	inguest "$1" ping -c 2 -W 2 "10.70.0.1$2" >/dev/null || fail "guest $1 cannot ping guest $2"
+	inguest "$1" ping -c 2 -W 2 "${IP[$2]}" >/dev/null || fail "guest $1 cannot ping guest $2"
 done
-inguest 1 ip neigh show 10.70.0.12 | grep -q "52:54:00:00:22:02" ||
+inguest 1 ip neigh show ${IP[2]} | grep -q "52:54:00:00:22:02" ||
 	fail "guest 1 did not learn guest 2's MAC: $(inguest 1 ip neigh)"
-inguest 2 iperf3 -s -1 -D -B 10.70.0.12 >/dev/null 2>&1 || fail "iperf3 server"
+inguest 2 iperf3 -s -1 -D -B ${IP[2]} >/dev/null 2>&1 || fail "iperf3 server"
 wait_for 50 inguest 2 sh -c 'ss -ltn | grep -q 5201' || fail "iperf3 server not listening"
-inguest 1 iperf3 -c 10.70.0.12 -n 2M >"$TMP/iperf.log" 2>&1 ||
+inguest 1 iperf3 -c ${IP[2]} -n 2M >"$TMP/iperf.log" 2>&1 ||
 	fail "TCP guest 1 -> guest 2 across hosts: $(tail -3 "$TMP/iperf.log")"
 sleep 0.5
 kill "$TD"; wait "$TD" 2>/dev/null
@@ -246,7 +280,7 @@ for h in 1 2; do
 	wait_for 150 n_remote_macs $h 1 ||
 		fail "host $h still has $(remote_macs "$h") remote MACs after FRR on host 3 stopped"
 done
-inguest 1 ping -c 1 -W 1 10.70.0.13 >/dev/null 2>&1 && fail "guest 3 reachable with its FRR stopped"
+inguest 1 ping -c 1 -W 1 ${IP[3]} >/dev/null 2>&1 && fail "guest 3 reachable with its FRR stopped"
 [ "$(info 1 remote_macs)" = 1 ] || fail "net-info on host 1: $(info 1 remote_macs) remote MACs"
 info 1 remote_vteps | grep -q "10.99.0.3" && fail "net-info on host 1 still lists host 3's VTEP"
 # an FRR started later loads the configuration vnetd wrote (docs/multi-host.md)
@@ -258,7 +292,7 @@ for h in 1 2; do
 	wait_for 300 n_remote_ips $h 2 ||
 		fail "host $h: guest 3's address not restored: $(inh "$h" ip neigh show dev $BR)"
 done
-wait_for 50 inguest 1 ping -c 1 -W 1 10.70.0.13 ||
+wait_for 50 inguest 1 ping -c 1 -W 1 ${IP[3]} ||
 	fail "guest 1 cannot reach guest 3 after FRR's restart: $(inguest 1 ip neigh; inh 1 bridge fdb show dev $VX)"
 log "FRR stopped on host 3: its guest withdrawn elsewhere; restarted: restored"
 

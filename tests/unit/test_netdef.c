@@ -879,6 +879,49 @@ static void test_ula(void **state)
 	}
 }
 
+/* DHCP across hosts: each host's slice of the ranges, disjoint, covering all. */
+static void test_overlay_dhcp_partition(void **state)
+{
+	static const char xml[] =
+		"<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'><name>span</name>"
+		"<mac address='02:00:00:00:07:01'/>"
+		"<ip address='10.70.0.1' prefix='24'><dhcp><range start='10.70.0.100' end='10.70.0.149'/>"
+		"<range start='10.70.0.200' end='10.70.0.209'/></dhcp></ip>"
+		"<vnet:overlay vni='7' asn='1'><vnet:peer address='10.99.0.3'/>"
+		"<vnet:peer address='10.99.0.1'/><vnet:peer address='10.99.0.2'/></vnet:overlay></network>";
+	struct netdef *def = parse_ok(xml), *part = malloc(sizeof(*def));
+	unsigned idx, cnt, seen[256] = { 0 };
+
+	(void)state;
+	assert_int_equal(netdef_overlay_host_index(def, A("10.99.0.9"), &idx, &cnt), -ENOENT);
+	for (int h = 1; h <= 3; h++) {
+		char ip[16];
+
+		snprintf(ip, sizeof(ip), "10.99.0.%d", h);
+		assert_int_equal(netdef_overlay_host_index(def, A(ip), &idx, &cnt), 0);
+		assert_int_equal(idx, (unsigned)h - 1);
+		assert_int_equal(cnt, 3);
+		memcpy(part, def, sizeof(*def));
+		netdef_dhcp_partition(part, idx, cnt);
+		assert_true(part->n_ranges >= 1);
+		assert_int_equal(part->dhcp_start.s_addr, part->ranges[0].start.v4.s_addr);
+		for (size_t r = 0; r < part->n_ranges; r++)
+			for (uint32_t a = ntohl(part->ranges[r].start.v4.s_addr);
+			     a <= ntohl(part->ranges[r].end.v4.s_addr); a++)
+				seen[a & 0xff]++;
+	}
+	for (unsigned a = 0; a < 256; a++)
+		assert_int_equal(seen[a], (a >= 100 && a <= 149) || (a >= 200 && a <= 209));
+	/* 60 addresses: 20 each; host 2's slice spans .120-.139 */
+	memcpy(part, def, sizeof(*def));
+	netdef_dhcp_partition(part, 1, 3);
+	assert_int_equal(part->n_ranges, 1);
+	assert_int_equal(part->ranges[0].start.v4.s_addr, A("10.70.0.120").s_addr);
+	assert_int_equal(part->ranges[0].end.v4.s_addr, A("10.70.0.139").s_addr);
+	free(part);
+	free(def);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -904,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_everything),
 		cmocka_unit_test(test_overlay),
 		cmocka_unit_test(test_overlay_refused),
+		cmocka_unit_test(test_overlay_dhcp_partition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,7 @@ int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen);
 
 /* <vnet:overlay> (overlay.c): the VXLAN device, its bridge port flags and
  * FRR's BGP EVPN configuration; undone by network_overlay_stop. */
+int network_overlay_prepare(struct network *n, char *err, size_t errlen);
 int network_overlay_start(struct network *n, char *err, size_t errlen);
 void network_overlay_stop(struct network *n);
 void network_overlay_ifname(const struct network *n, char *buf, size_t len);

@@ -697,6 +697,8 @@ int network_start(struct network *n, char *err, size_t errlen)
 	if (!ret)
 		ret = network_check_nat(n, err, errlen);
 	if (!ret)
+		ret = network_overlay_prepare(n, err, errlen);
+	if (!ret)
 		ret = network_setup_bridge(n, err, errlen);
 	if (!ret)
 		ret = network_setup_datapath(n, err, errlen);

@@ -24,6 +24,7 @@
 #include "nl/nl.h"
 #include "netmgr.h"
 #include "core/core.h"
+#include "privsep/privsep.h"
 
 #define VTYSH_TIMEOUT_MS 10000
 
@@ -204,6 +205,31 @@ static int vxlan_claim(struct network *n, struct in_addr local, char *err, size_
 		return ERR("network %s: cannot create VXLAN device %s (VNI %u, local %s): %s",
 			   n->def->name, name, (unsigned)n->def->overlay.vni, inet_ntoa(local),
 			   nl_strerror(ret)), ret;
+	return 0;
+}
+
+/* Before anything is made: this host's VTEP address is known, and the DHCP
+ * service will serve only this host's slice of the ranges: the rank of
+ * this host among the peers (every host lists them all). A host that is
+ * not among the peers (a route reflector setup) serves no range, only
+ * <host> reservations: never an address another host may lease. */
+int network_overlay_prepare(struct network *n, char *err, size_t errlen)
+{
+	struct in_addr local;
+	unsigned idx = 1, cnt = 1;
+	int ret;
+
+	if (!n->def->overlay.enabled) {
+		privsep_set_dhcp_slice(n->id, 0, 0);
+		return 0;
+	}
+	ret = local_addr(n, &local, err, errlen);
+	if (ret)
+		return ret;
+	if (netdef_overlay_host_index(n->def, local, &idx, &cnt) && n->def->n_ranges)
+		log_warn("network %s: this host (%s) is not among the <vnet:peer>s: its DHCP "
+			 "serves no range (reservations only)", n->def->name, inet_ntoa(local));
+	privsep_set_dhcp_slice(n->id, idx, cnt);
 	return 0;
 }
 

@@ -473,6 +473,10 @@ int privsep_proxy_view(uint32_t net_id, struct psm_net_view *v);
 void privsep_stop_service(unsigned type, uint32_t net_id, uint32_t gen);
 /* A network's definition to the child, before a start of its services. */
 void privsep_send_netdef(uint32_t net_id, const struct netdef *def);
+/* The DHCP slice of a <vnet:overlay> network on this host (issue 22): the
+ * definition sent to the child keeps only slice index of count of the
+ * IPv4 ranges (netdef_dhcp_partition); count 0 clears it. */
+void privsep_set_dhcp_slice(uint32_t net_id, unsigned index, unsigned count);
 /* A generation for a new service instance (never 0). */
 uint32_t privsep_new_gen(void);
 

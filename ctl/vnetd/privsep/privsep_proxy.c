@@ -99,6 +99,29 @@ int privsep_proxy_view(uint32_t net_id, struct psm_net_view *v)
 	return 0;
 }
 
+/* <vnet:overlay> networks: this host's slice of the DHCP ranges (issue 22),
+ * applied to the definition the child serves from; count 0: none. */
+static struct {
+	uint32_t net_id;
+	unsigned index, count;
+} slices[MAX_PROXIES];
+
+void privsep_set_dhcp_slice(uint32_t net_id, unsigned index, unsigned count)
+{
+	size_t i, free_i = MAX_PROXIES;
+
+	for (i = 0; i < MAX_PROXIES && slices[i].net_id != net_id; i++)
+		if (free_i == MAX_PROXIES && !slices[i].count)
+			free_i = i;
+	if (i == MAX_PROXIES)
+		i = free_i;
+	if (i == MAX_PROXIES)
+		return;
+	slices[i].net_id = count ? net_id : 0;
+	slices[i].index = index;
+	slices[i].count = count;
+}
+
 void privsep_send_netdef(uint32_t net_id, const struct netdef *def)
 {
 	static struct psm_netdef m; /* 220 KB: not on the stack */
@@ -106,6 +129,9 @@ void privsep_send_netdef(uint32_t net_id, const struct netdef *def)
 	psm_init(&m, PSM_NETDEF);
 	m.net_id = net_id;
 	m.def = *def;
+	for (size_t i = 0; i < MAX_PROXIES; i++)
+		if (slices[i].count && slices[i].net_id == net_id)
+			netdef_dhcp_partition(&m.def, slices[i].index, slices[i].count);
 	privsep_send(&m, NULL);
 }
 

@@ -177,6 +177,66 @@ scale() {
 	rec "$w" "${tag}_entries" "$4"
 }
 
+# uplink_xdp_rows (issue 21.1): NAT replies and a TCP download into guest 2
+# with the uplink on XDP (vnetd --uplink-xdp on: the veth uplink in native
+# mode, vif2.0 on xdp-veth) against tc (uplink and port on tc), in the vnet
+# world, after the other figures (it restarts vnetd). Replies: pktgen live
+# frames from the wan to the uplink address on guest 2's NAT flow
+# (9000 <-> wan:1234, the guest's port kept), counted at guest 2's eth0.
+# Records upxdp_tc / upxdp_xdp pps_reply, tcp_reply; printed after the
+# main table (uplink_xdp_report).
+uplink_xdp_rows() {
+	local mode r wanmac upmac
+	in_ns vnet host ethtool -K wan0 gro on >/dev/null 2>&1	# XDP frames into wan0 without a program
+	wanmac=$(mac_of vnet wan eth0) upmac=$(mac_of vnet host wan0)
+	for mode in tc xdp; do
+		vnetd_stop
+		if [ $mode = xdp ]; then
+			VNET_UPLINK_XDP=on vnetd_start --ct-guest-max 0
+			vnetctl port-del default vif2.0 >/dev/null || fail "upxdp: port-del"
+			vnetctl port-add default vif2.0 --hook xdp >/dev/null || fail "upxdp: port-add --hook xdp"
+			in_ns vnet host ip link show wan0 | grep -q xdp || fail "upxdp: no XDP on wan0"
+		else	# the vnet world as measured above: everything on tc
+			VNET_UPLINK_XDP=off vnetd_start --ct-guest-max 0
+		fi
+		for r in $(seq "$ROUNDS"); do
+			in_ns vnet g2 python3 -c 'import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("'$IP2'",9000)); s.sendto(b"x",("'$WAN_IP'",1234))' ||
+				fail "upxdp: no NAT flow"
+			counter_start vnet g2 1 "$SECS"
+			in_ns vnet wan "$PKTGEN" send eth0 "$wanmac" "$upmac" "$WAN_IP" "$UPLINK_IP" \
+				"$(awk "BEGIN { print $SECS + 1.5 }")" >"$TMP/send.out" ||
+				fail "upxdp: pktgen send: $(cat "$TMP/send.out")"
+			rec upxdp_$mode pps_reply "$(counter_end)"
+			in_ns vnet g2 iperf3 -c $WAN_IP -R -t "$SECS" -O 1 -J >"$TMP/iperf.json" ||
+				fail "upxdp: iperf3 -R ($mode)"
+			rec upxdp_$mode tcp_reply "$(jget end sum_received bits_per_second <"$TMP/iperf.json")"
+		done
+		log "upxdp $mode: uplink_xdp $(net_stat default datapath.conntrack.uplink_xdp)," \
+			"handed to tc $(net_stat default datapath.conntrack.uplink_xdp_tc)"
+	done
+}
+
+uplink_xdp_report() {
+	python3 - "$RES" <<'PY'
+import statistics, sys
+d = {}
+for l in open(sys.argv[1]):
+    f = l.split()
+    if len(f) == 3 and f[0].startswith("upxdp_"):
+        d.setdefault((f[0], f[1]), []).append(float(f[2]))
+def med(w, k, s):
+    v = d.get((w, k))
+    return statistics.median(v) / s if v else None
+print("\nXDP on the uplink (issue 21.1; vnetd --uplink-xdp on, guest port xdp-veth) against tc:")
+for k, label, s, unit in (("pps_reply", "UDP 64B wan->guest NAT replies, live frames", 1e6, "Mpps"),
+                          ("tcp_reply", "TCP wan->guest NAT download, 1 stream", 1e9, "Gbit/s")):
+    t, x = med("upxdp_tc", k, s), med("upxdp_xdp", k, s)
+    if t and x:
+        print(f"  {label:44s} tc {t:6.2f}  xdp {x:6.2f} {unit}  xdp/tc {x / t:.2f}")
+PY
+}
+
 RES=""
 vnet_world
 base_world
@@ -221,9 +281,11 @@ for w in vnet base; do
 	scale $w scale1 $((SCALE_FLOWS / 10)) 1
 	scale $w scale "$SCALE_FLOWS" 1000
 done
+uplink_xdp_rows
 python3 "$ROOT/tests/bench/report.py" "$RES" "$BUILD/bench.txt" "$BUILD/bench.json" \
 	"rounds=$ROUNDS seconds=$SECS flows=$SCALE_FLOWS hook=${VNET_HOOK:-tc} kernel=$(uname -r) cpus=$(nproc)" ||
 	fail "report"
+uplink_xdp_report >>"$BUILD/bench.txt" || fail "uplink XDP report"
 # what vnet's programs cost per packet alone (no device, no skb): moves
 # with every pipeline change even when the end-to-end figures are noise
 if [ -x "$BUILD/tests/tools/dp_cost" ]; then

@@ -132,7 +132,12 @@ enum vnet_drop {
 #define VNET_G_IDX(net, c) ((net) * VNET_G_SLOTS + (c))
 
 /* Per-network counters (per-CPU array, index VNET_G_IDX). GC counters are
- * added by user space on CPU 0's slot. */
+ * added by user space on CPU 0's slot. RX4..TX6 (issue 18.7): packets by
+ * address family (the frame's EtherType), received on the network's ports
+ * (any verdict; on the uplink, net 0) and redirected by the data path to a
+ * port of the network (tx; the kernel's slow-path deliveries are not
+ * seen); IPv6 right after IPv4 (RX6 = RX4 + 1). No bytes: the 16 slots
+ * would not hold them, and a bigger map would replace the pinned one. */
 #define VNET_GLOBAL_COUNTERS(X)                                           \
 	X(CT_CREATED, "conntrack_created")                                \
 	X(CT_EXPIRED, "conntrack_expired")                                \
@@ -142,7 +147,11 @@ enum vnet_drop {
 	X(UPLINK_PASS, "uplink_pass")                                     \
 	X(CT_EVICTED, "conntrack_evicted")                                \
 	X(UPLINK_XDP, "uplink_xdp")                                       \
-	X(UPLINK_XDP_TC, "uplink_xdp_tc")
+	X(UPLINK_XDP_TC, "uplink_xdp_tc")                                 \
+	X(RX4_PACKETS, "rx_ipv4_packets")                                 \
+	X(RX6_PACKETS, "rx_ipv6_packets")                                 \
+	X(TX4_PACKETS, "tx_ipv4_packets")                                 \
+	X(TX6_PACKETS, "tx_ipv6_packets")
 
 enum vnet_global {
 #define X(n, s) VNET_G_##n,

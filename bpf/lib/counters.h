@@ -20,18 +20,6 @@ static __always_inline struct vnet_stats *stats_of(__u32 ifindex)
 	return bpf_map_lookup_elem(&port_stats, &ifindex);
 }
 
-/* The port's counters are looked up once per packet: here, kept in p. */
-static __always_inline void count_rx(struct pkt *p)
-{
-	struct vnet_stats *s = stats_of(p->ifindex);
-
-	p->stats = s;
-	if (s && !p->counted) {
-		s->rx_packets++;
-		s->rx_bytes += p->len;
-	}
-}
-
 /* Counter idx (enum vnet_global) of network net_id (0: none). */
 static __always_inline void count_net(__u32 net_id, __u32 idx)
 {
@@ -40,6 +28,42 @@ static __always_inline void count_net(__u32 net_id, __u32 idx)
 
 	if (v)
 		(*v)++;
+}
+
+/* A frame of family fam (4, 6) on network net_id: counter idx4, or the
+ * IPv6 one right after it. */
+static __always_inline void count_family(__u32 net_id, __u8 fam, __u32 idx4)
+{
+	count_net(net_id, idx4 + (fam == 6 ? 1 : 0));
+}
+
+/* The untagged frame's address family: 4, 6, or 0. */
+static __always_inline __u8 frame_family(const struct pkt *p)
+{
+	const __u8 *d = p->data;
+
+	if ((const void *)(d + 14) > p->data_end)
+		return 0;
+	if (d[12] == 0x08 && d[13] == 0x00)
+		return 4;
+	return d[12] == 0x86 && d[13] == 0xdd ? 6 : 0;
+}
+
+/* The port's counters are looked up once per packet: here, kept in p. */
+static __always_inline void count_rx(struct pkt *p)
+{
+	struct vnet_stats *s = stats_of(p->ifindex);
+
+	p->stats = s;
+	p->fam = frame_family(p);
+	if (p->counted)
+		return;
+	if (s) {
+		s->rx_packets++;
+		s->rx_bytes += p->len;
+	}
+	if (p->fam)
+		count_family(p->net_id, p->fam, VNET_G_RX4_PACKETS);
 }
 
 /* Account the verdict on the ingress port and, for redirects, the target. */
@@ -77,6 +101,12 @@ static __always_inline void count_verdict(const struct pkt *p, enum act a,
 	if (s) {
 		s->tx_packets++;
 		s->tx_bytes += p->len;
+	}
+	if (p->fam) {	/* to a guest port: its network's tx by family */
+		struct vnet_port *port = bpf_map_lookup_elem(&port_map, &target);
+
+		if (port)
+			count_family(port->net_id, p->fam, VNET_G_TX4_PACKETS);
 	}
 }
 

@@ -80,6 +80,14 @@ static void group(const char *title, struct json_object *o)
 	}
 }
 
+/* datapath.families: one row per address family (issue 18.7). */
+static void families_table(struct json_object *o)
+{
+	printf("  by address family: %14s %14s\n", "rx packets", "tx packets");
+	json_object_object_foreach(o, fam, c)
+		printf("    %-16s %14lld %14lld\n", fam, num(c, "rx_packets"), num(c, "tx_packets"));
+}
+
 void stats_text(struct json_object *d)
 {
 	for (size_t i = 0; i < json_object_array_length(d); i++) {
@@ -100,6 +108,8 @@ void stats_text(struct json_object *d)
 				group("drops by reason", sub);
 			if (json_object_object_get_ex(dp, "conntrack", &sub))
 				group("conntrack", sub);
+			if (json_object_object_get_ex(dp, "families", &sub))
+				families_table(sub);
 		}
 		if (json_object_object_get_ex(n, "dhcp", &sub))
 			group("dhcp", sub);

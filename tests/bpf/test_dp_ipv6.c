@@ -177,6 +177,33 @@ static void test_dad_learns_and_switches(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p2, NULL), TC_REDIRECT);
 }
 
+/* Counters by address family (issue 18.7): an IPv6 frame switched port
+ * to port counts rx and tx IPv6 packets on the network, at tc
+ * and at XDP, and no IPv4 ones. */
+static void test_family_counters(void **state)
+{
+	uint64_t rx4 = net_counter(1, VNET_G_RX4_PACKETS), rx6 = net_counter(1, VNET_G_RX6_PACKETS);
+	uint64_t tx6 = net_counter(1, VNET_G_TX6_PACKETS), tx4 = net_counter(1, VNET_G_TX4_PACKETS);
+	struct frame f;
+	struct v6 v;
+
+	NEED_WORLD();
+	assert_int_equal(dad(W.p1, MAC1, LL1), TC_OK);
+	assert_int_equal(dad(W.p2, MAC2, LL2), TC_OK);
+	assert_int_equal(net_counter(1, VNET_G_RX6_PACKETS), rx6 + 2); /* the DADs */
+	rx6 += 2;
+	tcp6(&v, 40000, 22, 0x02);
+	build6(&f, MAC2, MAC1, LL1, LL2, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	assert_int_equal(net_counter(1, VNET_G_RX6_PACKETS), rx6 + 1);
+	assert_int_equal(net_counter(1, VNET_G_TX6_PACKETS), tx6 + 1);
+	assert_int_equal(net_counter(1, VNET_G_RX4_PACKETS), rx4);
+	assert_int_equal(net_counter(1, VNET_G_TX4_PACKETS), tx4);
+	assert_int_not_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_DROP);
+	assert_int_equal(net_counter(1, VNET_G_RX6_PACKETS), rx6 + 2);
+	assert_int_equal(net_counter(1, VNET_G_RX4_PACKETS), rx4);
+}
+
 /* No DAD seen (vnetd came later): the first solicitation from an address
  * claims it; another port cannot then use it. */
 static void test_first_ns_claims(void **state)
@@ -480,6 +507,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dad_learns_and_switches),
 		cmocka_unit_test(test_first_ns_claims),
+		cmocka_unit_test(test_family_counters),
 		cmocka_unit_test(test_spoofed_source_dropped),
 		cmocka_unit_test(test_slaac_in_prefix),
 		cmocka_unit_test(test_forged_nd_dropped),

@@ -226,6 +226,30 @@ static void histogram(struct samples *s, const char *family, const char *labels,
 	fprintf(s->hist, "%s_count{%s} %lld\n", family, labels, (long long)json_object_get_int64(count));
 }
 
+/* {"ipv4": {"rx_packets": n, ...}, "ipv6": {...}} -> vnet_network_packets
+ * with family and direction labels (issue 18.7). */
+static void address_families(struct samples *s, const char *labels, struct json_object *fams)
+{
+	json_object_object_foreach(fams, fam, counters)
+	{
+		if (!json_object_is_type(counters, json_type_object))
+			continue;
+		json_object_object_foreach(counters, key, n)
+		{
+			const char *unit = strchr(key, '_');
+			char lab[256], extra[128], name[64];
+
+			if (!unit || (strncmp(key, "rx_", 3) && strncmp(key, "tx_", 3)))
+				continue;
+			snprintf(extra, sizeof(extra), "family=\"%s\",direction=\"%.2s\"", fam, key);
+			join_labels(lab, sizeof(lab), labels, extra);
+			snprintf(name, sizeof(name), "vnet_network_%s", unit + 1);
+			sanitize(name);
+			add(s, name, lab, json_object_get_int64(n));
+		}
+	}
+}
+
 static void flatten(struct samples *s, const char *prefix, const char *labels,
 		    struct json_object *obj)
 {
@@ -244,6 +268,10 @@ static void flatten(struct samples *s, const char *prefix, const char *labels,
 		case json_type_object:
 			if (!strcmp(key, "upstream_latency")) {
 				histogram(s, "vnet_dns_upstream_latency_seconds", labels, val);
+				break;
+			}
+			if (!strcmp(prefix, "vnet_datapath") && !strcmp(key, "families")) {
+				address_families(s, labels, val);
 				break;
 			}
 			/* drops/reasons maps: one family, the key as a label */

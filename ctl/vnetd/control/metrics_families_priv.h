@@ -22,6 +22,9 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "requests that timed out.")                                                             \
 	X("vnet_network_active", GAUGE, "network", "1 if the network is running.")               \
 	X("vnet_network_ports", GAUGE, "network", "Guest ports attached.")                       \
+	X("vnet_network_packets_total", COUNTER, "network,family,direction",                     \
+	  "IPv4 and IPv6 packets received on the network's ports (rx) and redirected to them by " \
+	  "the data path (tx).")                                                                  \
 	X("vnet_repairs_forwarding_total", COUNTER, "network",                                   \
 	  "IPv4 forwarding turned back on on the bridge or uplink.")                             \
 	X("vnet_repairs_bridge_recreated_total", COUNTER, "network",                             \

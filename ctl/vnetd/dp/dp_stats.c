@@ -168,6 +168,37 @@ static struct json_object *drops_json(struct datapath *dp, uint32_t net_id, int 
 	return o;
 }
 
+/* RX4_PACKETS..TX6_PACKETS: the counters by address family (families_json). */
+static int is_family(__u32 i)
+{
+	return i >= VNET_G_RX4_PACKETS && i <= VNET_G_TX6_PACKETS;
+}
+
+/* {"ipv4": {rx_packets, tx_packets}, "ipv6": {...}}
+ * of a network (net 0 with all: every network's and the uplink's). */
+static struct json_object *families_json(struct datapath *dp, uint32_t net_id, int all)
+{
+	static const struct {
+		const char *fam, *key;
+		__u32 idx;
+	} rows[] = {
+		{ "ipv4", "rx_packets", VNET_G_RX4_PACKETS }, { "ipv4", "tx_packets", VNET_G_TX4_PACKETS },
+		{ "ipv6", "rx_packets", VNET_G_RX6_PACKETS }, { "ipv6", "tx_packets", VNET_G_TX6_PACKETS },
+	};
+	struct json_object *o = json_object_new_object(), *f = NULL;
+	__u64 v[VNET_G_MAX];
+
+	net_sums(dp, DP_MAP_FD(dp, global_stats), VNET_G_SLOTS, VNET_G_MAX, net_id, all, v);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!i || strcmp(rows[i].fam, rows[i - 1].fam)) {
+			f = json_object_new_object();
+			json_object_object_add(o, rows[i].fam, f);
+		}
+		json_object_object_add(f, rows[i].key, json_object_new_int64((int64_t)v[rows[i].idx]));
+	}
+	return o;
+}
+
 /* A network's conntrack counters (net 0 with all: the totals). uplink_pass
  * is host traffic, never a network's: reported with the totals and by
  * dp_stats_global_json only. */
@@ -183,7 +214,7 @@ static struct json_object *ct_json(struct datapath *dp, uint32_t net_id, int all
 		dp_gc(dp);
 	net_sums(dp, DP_MAP_FD(dp, global_stats), VNET_G_SLOTS, VNET_G_MAX, net_id, all, v);
 	for (__u32 i = 0; i < VNET_G_MAX; i++)
-		if (all || i != VNET_G_UPLINK_PASS)
+		if ((all || i != VNET_G_UPLINK_PASS) && !is_family(i))
 			json_object_object_add(o, global_names[i], json_object_new_int64((int64_t)v[i]));
 	json_object_object_add(o, "entries",
 			       json_object_new_int64(all ? dp->ct_entries : dp->ct_net_entries[net_id]));
@@ -202,6 +233,7 @@ struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id)
 	json_object_object_add(o, "ports", ports_json(dp, net_id));
 	json_object_object_add(o, "drops", drops_json(dp, net_id, all));
 	json_object_object_add(o, "conntrack", ct_json(dp, net_id, all));
+	json_object_object_add(o, "families", families_json(dp, net_id, all));
 	return o;
 }
 

@@ -496,6 +496,17 @@ struct vnet_ct6 {
 _Static_assert(sizeof(struct vnet_ct6) == 88, "ct6 layout");
 #define VNET_MAX_CT6 65536	/* entries (2 per flow) */
 
+/* ct6_made / ct6_gone: NAT66 flows a guest (its IPv6 address in a
+ * network) made, and of them the ones removed -- ct_made/ct_gone's rules
+ * (programs count made, vnetd's GC alone writes gone), the cap
+ * vnet_ct_guest_max, a map pair of its own (an IPv6 address does not fit
+ * vnet_quota_key). */
+struct vnet_quota6_key {
+	__u32 net_id;
+	__u8 addr[16];
+};
+_Static_assert(sizeof(struct vnet_quota6_key) == 20, "quota6 key layout");
+
 /* nat6_map: net_id -> the uplink's global IPv6 address, NAT66's source
  * (all zero: none yet, NAT66 flows are not made). Written by dp_net_set. */
 struct vnet_nat6 {

@@ -184,6 +184,26 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } nat6_map SEC(".maps");
 
+/* NAT66 flows per guest (vnet_shared.h): made by the programs only,
+ * gone by vnetd's GC6 only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_QUOTA);
+	__type(key, struct vnet_quota6_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ct6_made SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_QUOTA);
+	__type(key, struct vnet_quota6_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ct6_gone SEC(".maps");
+
 /* Scratch for snat6_new's pair (per CPU, not pinned: see ct_scratch). */
 struct ct6_pair {
 	struct vnet_ct6 in;

@@ -132,12 +132,41 @@ full:
 struct snat6_req {
 	struct vnet_ct6_key out;	/* the flow as seen on the guest port */
 	struct vnet_ct6_key in;		/* snat6_new: its answers' as seen on the uplink */
+	struct vnet_quota6_key qk;	/* snat6_new: the guest's flow count */
 	__u8 to[16];			/* the uplink's IPv6 address */
 	__u32 net_id;
 	__u32 ifindex;			/* the guest's port */
 	__u8 mac[6];			/* the guest's MAC */
 	__u8 pad[2];
 };
+
+/* quota_take / quota_put of quota.h for a guest's NAT66 flows. */
+static __always_inline enum quota_result quota6_take(const struct vnet_quota6_key *k, __u32 max)
+{
+	__u32 zero = 0, *made, *gone, used;
+
+	made = bpf_map_lookup_elem(&ct6_made, k);
+	if (!made) {
+		bpf_map_update_elem(&ct6_made, k, &zero, BPF_NOEXIST);
+		made = bpf_map_lookup_elem(&ct6_made, k);
+		if (!made)
+			return QUOTA_UNCOUNTED;
+	}
+	gone = bpf_map_lookup_elem(&ct6_gone, k);
+	used = *made - (gone ? *gone : 0);
+	if (max && (__s32)used >= (__s32)max)
+		return QUOTA_OVER;
+	__sync_fetch_and_add(made, 1);
+	return QUOTA_TAKEN;
+}
+
+static __always_inline void quota6_put(const struct vnet_quota6_key *k)
+{
+	__u32 *made = bpf_map_lookup_elem(&ct6_made, k);
+
+	if (made)
+		__sync_fetch_and_add(made, -1);
+}
 
 /* Where route6.h builds a snat6_req (per CPU, not pinned: off the stack). */
 struct {
@@ -156,7 +185,9 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 	enum ct_insert_result res = CT_NO_PORT;
 	struct vnet_ct6_key *ik;
 	struct ct6_pair *cp;
+	enum quota_result q;
 	__u32 zero = 0;
+	__u8 flags;
 	__u16 own;
 
 	if (!r)
@@ -164,6 +195,12 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 	cp = bpf_map_lookup_elem(&ct6_scratch, &zero);
 	if (!cp)
 		return VNET_DROP_CT_FULL;
+	r->qk.net_id = r->net_id;
+	__builtin_memcpy(r->qk.addr, r->out.saddr, 16);
+	q = quota6_take(&r->qk, vnet_ct_guest_max);
+	if (q == QUOTA_OVER)
+		return VNET_DROP_CT_GUEST_LIMIT;
+	flags = VNET_CTF_TCP_STATE | (q == QUOTA_TAKEN ? VNET_CTF_QUOTA : 0);
 	__builtin_memset(cp, 0, sizeof(*cp));
 	cp->in.dir = VNET_CT_IN;
 	__builtin_memcpy(cp->in.xaddr, r->out.saddr, 16);
@@ -171,7 +208,7 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 	cp->in.net_id = r->net_id;
 	cp->in.ifindex = r->ifindex;
 	cp->in.nat = 1;
-	cp->in.flags = VNET_CTF_TCP_STATE;
+	cp->in.flags = flags;
 	__builtin_memcpy(cp->in.mac, r->mac, 6);
 	cp->in.peer = r->out;
 	cp->out.dir = VNET_CT_OUT;
@@ -179,7 +216,7 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 	__builtin_memcpy(cp->out.xaddr, r->to, 16);
 	cp->out.net_id = r->net_id;
 	cp->out.nat = 1;
-	cp->out.flags = VNET_CTF_TCP_STATE;
+	cp->out.flags = flags;
 	ik = &r->in;
 	__builtin_memset(ik, 0, sizeof(*ik));
 	__builtin_memcpy(ik->saddr, r->out.daddr, 16);
@@ -206,11 +243,13 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 		if (res != CT_EXISTS)
 			break;
 		if (bpf_map_lookup_elem(&ct6_map, &r->out)) {
-			res = CT_INSERTED;	/* another CPU created this flow */
-			return VNET_DROP_NONE;
+			res = CT_EXISTS;	/* another CPU created this flow */
+			break;
 		}
 		res = CT_NO_PORT;
 	}
+	if (res != CT_INSERTED && q == QUOTA_TAKEN)
+		quota6_put(&r->qk);
 	if (res == CT_INSERTED)
 		count_net(r->net_id, VNET_G_NAT_CREATED);
 	return ct_insert_drop(res);

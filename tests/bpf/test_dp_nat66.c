@@ -239,6 +239,40 @@ static void test_guard_and_unsolicited(void **state)
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
 }
 
+/* The guest's NAT66 flows counted in ct6_made - ct6_gone. */
+static uint32_t used6(void)
+{
+	struct vnet_quota6_key k = { .net_id = 1 };
+	uint32_t made = 0, gone = 0;
+
+	a6(G6, k.addr);
+	bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct6_made), &k, &made);
+	bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct6_gone), &k, &gone);
+	return made - gone;
+}
+
+/* The per-guest cap (--ct-guest-max) holds for NAT66 flows too. */
+static void test_guest_cap(void **state)
+{
+	uint64_t lim = drops(VNET_DROP_CT_GUEST_LIMIT);
+	uint32_t used = used6();
+	struct frame f;
+	struct v6 v;
+
+	NEED_WORLD();
+	assert_true(used >= 5);
+	assert_int_equal(used, ct6_count() / 2);
+	dp_set_ct_limits(W.dp, used + 1, -1);
+	udp6(&v, 5100, 53);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	udp6(&v, 5101, 53);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_CT_GUEST_LIMIT), lim + 1);
+	assert_int_equal(used6(), used + 1);
+}
+
 /* The GC expires idle flows (timeouts divided: 1 s each) and a deleted
  * port's flows go with it. */
 static void test_gc_and_purge(void **state)
@@ -255,12 +289,15 @@ static void test_gc_and_purge(void **state)
 	dp_gc6(W.dp);
 	W.dp->ct_timeout_div = 1;
 	assert_int_equal(ct6_count(), 0);
+	assert_int_equal(used6(), 0);	/* given back: the cap allows new flows */
 	tcp6(&v, 40002, 443, 0x02);
 	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
 	assert_int_equal(ct6_count(), 2);
 	assert_int_equal(dp_port_del(W.dp, W.p1), 0);
 	assert_int_equal(ct6_count(), 0);
+	assert_int_equal(used6(), 0);
+	dp_set_ct_limits(W.dp, -1, -1);
 }
 
 int main(void)
@@ -271,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_udp_and_echo),
 		cmocka_unit_test(test_ptb_translated),
 		cmocka_unit_test(test_guard_and_unsolicited),
+		cmocka_unit_test(test_guest_cap),
 		cmocka_unit_test(test_gc_and_purge),
 	};
 

@@ -218,6 +218,7 @@ void dp_close(struct datapath *dp)
 		return;
 	vnet__destroy(dp->skel);
 	free(dp->quota_prev);
+	free(dp->quota6_prev);
 	free(dp);
 }
 

@@ -5,7 +5,12 @@
  * whose partner vanished goes, and a pass that leaves more than 7/8 of the
  * table in use evicts weak flows (half open, closed, unanswered), least
  * recently seen first, down to 3/4. The table is read in batches; a
- * partner is looked up in the map (the table is 65,536 entries). */
+ * partner is looked up in the map (the table is 65,536 entries). A
+ * guest's counted flows (ct6_made / ct6_gone, as ct_made / ct_gone for
+ * IPv4: dp_quota.c) are given back as they go, a guest past 7/8 of its cap
+ * loses its weak flows down to 3/4, and a key whose made count did not
+ * move since the last pass gets gone = made - its flows (drift repaired),
+ * removed when it has none. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,143 @@
 struct gc6_weak {
 	size_t i;
 	unsigned long long last;
+	int dead;
 };
+
+/* A guest's count: key and flows (sorted arrays, bsearch). */
+struct gc6_q {
+	struct vnet_quota6_key k;
+	__u32 n;
+};
+
+struct dp_quota6_seen {
+	struct vnet_quota6_key k;
+	__u32 made;
+};
+
+static int q6_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct vnet_quota6_key));
+}
+
+/* The counted guest of a flow from its initiator's (OUT) entry. */
+static int q6_key_of(const struct vnet_ct6_key *k, const struct vnet_ct6 *ct,
+		     struct vnet_quota6_key *qk)
+{
+	if (!(ct->flags & VNET_CTF_QUOTA) || !ct->initiator || ct->nat != 1)
+		return -1;
+	*qk = (struct vnet_quota6_key){ .net_id = ct->net_id };
+	memcpy(qk->addr, k->saddr, 16);
+	return 0;
+}
+
+/* Add one flow of qk to the list (unsorted; q6_fold sorts and sums). */
+static void q6_add(struct gc6_q **v, size_t *n, size_t *cap, const struct vnet_quota6_key *qk)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		void *t = realloc(*v, c * sizeof(**v));
+
+		if (!t)
+			return;
+		*v = t;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (struct gc6_q){ *qk, 1 };
+}
+
+static size_t q6_fold(struct gc6_q *v, size_t n)
+{
+	size_t d = 0;
+
+	qsort(v, n, sizeof(*v), q6_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (d && !q6_cmp(&v[d - 1].k, &v[i].k)) {
+			v[d - 1].n += v[i].n;
+			continue;
+		}
+		v[d++] = v[i];
+	}
+	return d;
+}
+
+static void q6_gone(struct datapath *dp, struct gc6_q *v, size_t n)
+{
+	int mfd = DP_MAP_FD(dp, ct6_made), gfd = DP_MAP_FD(dp, ct6_gone);
+	__u32 made, g;
+
+	n = q6_fold(v, n);
+	for (size_t i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(mfd, &v[i].k, &made))
+			continue;
+		if (bpf_map_lookup_elem(gfd, &v[i].k, &g))
+			g = 0;
+		g += v[i].n;
+		bpf_map_update_elem(gfd, &v[i].k, &g, BPF_ANY);
+	}
+}
+
+/* Every ct6_made key against the flows left (live, folded). */
+static void q6_reconcile(struct datapath *dp, const struct gc6_q *live, size_t nlive)
+{
+	int mfd = DP_MAP_FD(dp, ct6_made), gfd = DP_MAP_FD(dp, ct6_gone);
+	struct vnet_quota6_key k, next, *prev = NULL, *all = NULL;
+	struct dp_quota6_seen *seen = NULL, *was;
+	size_t n = 0, cap = 0, nall = 0, call = 0;
+	__u32 made, gone, want;
+
+	/* the keys first: deleting while walking a hash restarts the walk */
+	while (bpf_map_get_next_key(mfd, prev, &next) == 0) {
+		if (nall == call) {
+			size_t c = call ? call * 2 : 64;
+			void *t = realloc(all, c * sizeof(*all));
+
+			if (!t)
+				break;
+			all = t;
+			call = c;
+		}
+		all[nall] = next;
+		prev = &all[nall++];
+	}
+	for (size_t i = 0; i < nall; i++) {
+		struct gc6_q key = { .k = all[i] };
+		const struct gc6_q *l;
+		__u32 nl;
+
+		k = all[i];
+		if (bpf_map_lookup_elem(mfd, &k, &made))
+			continue;
+		l = bsearch(&key, live, nlive, sizeof(*live), q6_cmp);
+		nl = l ? l->n : 0;
+		was = bsearch(&key, dp->quota6_prev, dp->quota6_nprev, sizeof(*was), q6_cmp);
+		if (was && was->made == made) {
+			want = made - nl;
+			if (bpf_map_lookup_elem(gfd, &k, &gone) || gone != want)
+				bpf_map_update_elem(gfd, &k, &want, BPF_ANY);
+			if (!nl) {
+				bpf_map_delete_elem(gfd, &k);
+				bpf_map_delete_elem(mfd, &k);
+				continue;
+			}
+		}
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			void *t = realloc(seen, c * sizeof(*seen));
+
+			if (!t)
+				break;
+			seen = t;
+			cap = c;
+		}
+		seen[n++] = (struct dp_quota6_seen){ k, made };
+	}
+	free(all);
+	qsort(seen, n, sizeof(*seen), q6_cmp);
+	free(dp->quota6_prev);
+	dp->quota6_prev = seen;
+	dp->quota6_nprev = n;
+}
 
 static unsigned long long now6_ns(void)
 {
@@ -73,13 +214,23 @@ static int by_last6(const void *a, const void *b)
 	return x->last < y->last ? -1 : x->last > y->last;
 }
 
+/* The pass's lists: flows given back (gone) and kept (live), by guest. */
+struct gc6_acct {
+	struct gc6_q *gone, *live;
+	size_t ngone, cgone, nlive, clive;
+};
+
 static void kill6(int fd, const struct vnet_ct6_key *k, const struct vnet_ct6 *ct,
-		  unsigned long long *count)
+		  unsigned long long *count, struct gc6_acct *a)
 {
+	struct vnet_quota6_key qk;
+
 	bpf_map_delete_elem(fd, k);
 	if (ct->initiator)
 		bpf_map_delete_elem(fd, &ct->peer);
 	count[ct->net_id < VNET_MAX_NETS ? ct->net_id : 0]++;
+	if (!q6_key_of(k, ct, &qk))
+		q6_add(&a->gone, &a->ngone, &a->cgone, &qk);
 }
 
 /* One pass: expire, then evict weak flows when the table is nearly full.
@@ -96,7 +247,11 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 	struct vnet_ct6_key *keys;
 	struct vnet_ct6 *vals, peer;
 	struct gc6_weak *weak = NULL;
+	struct gc6_acct acct = { 0 };
+	struct vnet_quota6_key qk;
+	unsigned cap6, fwd6;
 	size_t n, nweak = 0;
+	__u8 *trim;
 	int r = gc6_read(fd, &keys, &vals, &n);
 
 	if (!expired || !evicted || (r && !n))
@@ -119,7 +274,7 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 			continue;	/* judged from the initiator's side */
 		if (match) {
 			if (match(ct, arg) || match(&peer, arg)) {
-				kill6(fd, &keys[i], ct, expired);
+				kill6(fd, &keys[i], ct, expired, &acct);
 				left -= 2;
 			}
 			continue;
@@ -128,19 +283,54 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 		timeout = dp_ct6_timeout(ct, &peer, &w) / div;
 		timeout = (timeout ? timeout : 1) * 1000000000ULL;
 		if (now > last && now - last > timeout) {
-			kill6(fd, &keys[i], ct, expired);
+			kill6(fd, &keys[i], ct, expired, &acct);
 			left -= 2;
 		} else if (w) {
-			weak[nweak++] = (struct gc6_weak){ i, last };
+			weak[nweak++] = (struct gc6_weak){ i, last, 0 };
+		} else if (!q6_key_of(&keys[i], ct, &qk)) {
+			q6_add(&acct.live, &acct.nlive, &acct.clive, &qk);
 		}
 	}
-	if (!match && left > max - max / 8) {
+	if (!match) {
 		qsort(weak, nweak, sizeof(*weak), by_last6);
-		for (size_t k = 0; k < nweak && left > max - max / 4; k++) {
-			kill6(fd, &keys[weak[k].i], &vals[weak[k].i], evicted);
+		for (size_t k = 0; k < nweak && left > max - max / 8; k++) {
+			if (left <= max - max / 4)
+				break;
+			weak[k].dead = 1;
+			kill6(fd, &keys[weak[k].i], &vals[weak[k].i], evicted, &acct);
 			left -= 2;
 		}
+		/* the weak flows left are live too; then a guest past 7/8 of
+		 * its cap loses its weak ones, oldest first, down to 3/4 */
+		for (size_t k = 0; k < nweak; k++)
+			if (!weak[k].dead && !q6_key_of(&keys[weak[k].i], &vals[weak[k].i], &qk))
+				q6_add(&acct.live, &acct.nlive, &acct.clive, &qk);
+		acct.nlive = q6_fold(acct.live, acct.nlive);
+		dp_get_ct_limits(dp, &cap6, &fwd6);
+		trim = calloc(acct.nlive + 1, 1);
+		for (size_t k = 0; trim && cap6 && k < nweak; k++) {
+			struct gc6_q key, *l;
+			size_t j;
+
+			if (weak[k].dead || q6_key_of(&keys[weak[k].i], &vals[weak[k].i], &key.k))
+				continue;
+			l = bsearch(&key, acct.live, acct.nlive, sizeof(*l), q6_cmp);
+			if (!l)
+				continue;
+			j = (size_t)(l - acct.live);
+			if (!trim[j] && l->n > cap6 - cap6 / 8)
+				trim[j] = 1;	/* past 7/8: trimmed down to 3/4 */
+			if (!trim[j] || l->n <= cap6 - cap6 / 4)
+				continue;
+			weak[k].dead = 1;
+			kill6(fd, &keys[weak[k].i], &vals[weak[k].i], evicted, &acct);
+			l->n--;
+		}
+		free(trim);
 	}
+	q6_gone(dp, acct.gone, acct.ngone);
+	if (!match && !r)
+		q6_reconcile(dp, acct.live, acct.nlive);
 	for (unsigned i = 0; !match && i < VNET_MAX_NETS; i++) {
 		if (expired[i])
 			dp_counter_add(dp, i, VNET_G_CT_EXPIRED, expired[i]);
@@ -148,6 +338,8 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 			dp_counter_add(dp, i, VNET_G_CT_EVICTED, evicted[i]);
 	}
 out:
+	free(acct.gone);
+	free(acct.live);
 	free(weak);
 	free(keys);
 	free(vals);

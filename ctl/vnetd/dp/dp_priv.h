@@ -23,6 +23,8 @@ struct datapath {
 	unsigned ct_timeout_div;	/* VNET_CT_TIMEOUT_DIV (tests only), else 1 */
 	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
 	size_t quota_nprev;
+	struct dp_quota6_seen *quota6_prev;	/* ct6_made at the last pass, sorted */
+	size_t quota6_nprev;
 	/* each network's <bandwidth> as last given (dp_qos.c: rewritten when
 	 * the first paced port shows the kernel has no sch_fq) */
 	struct netdef_bandwidth qos_net_bw[VNET_MAX_NETS];

@@ -81,3 +81,32 @@ int guest_udp_recv(int fd, uint8_t *buf, size_t cap, struct ipv4_udp *u)
 			return 1;
 	}
 }
+
+int guest_udp_recv_many(int fd, uint8_t *bufs, size_t cap, struct ipv4_udp *u, unsigned n)
+{
+	struct sockaddr_ll sll[64];
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	int got, k = 0;
+
+	if (n > 64)
+		n = 64;
+	for (unsigned i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ bufs + i * cap, cap };
+		mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &sll[i],
+						       .msg_namelen = sizeof(sll[i]),
+						       .msg_iov = &iov[i], .msg_iovlen = 1 } };
+	}
+	got = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
+	if (got <= 0)
+		return -1;
+	for (int i = 0; i < got; i++) {
+		/* as guest_udp_recv: not copies for other hosts, not cut ones */
+		if (sll[i].sll_pkttype == PACKET_OTHERHOST || sll[i].sll_pkttype == PACKET_OUTGOING ||
+		    (mm[i].msg_hdr.msg_flags & MSG_TRUNC))
+			continue;
+		if (ipv4_udp_parse(bufs + (size_t)i * cap, mm[i].msg_len, &u[k]) == 0)
+			k++;
+	}
+	return k;
+}

@@ -159,5 +159,9 @@ int sock_no_receive(int fd);
  * (ipv4_udp_parse; copies for other hosts and malformed ones skipped): 1,
  * or -1 when drained. The caller checks u->dst. */
 int guest_udp_recv(int fd, uint8_t *buf, size_t cap, struct ipv4_udp *u);
+/* The same for up to n datagrams with one recvmmsg: datagram i into
+ * bufs + i * cap; the ones kept are parsed into u[0..k). Returns k (0 when
+ * all were skipped), or -1 when drained (nothing read). */
+int guest_udp_recv_many(int fd, uint8_t *bufs, size_t cap, struct ipv4_udp *u, unsigned n);
 
 #endif

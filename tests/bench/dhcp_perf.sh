@@ -83,7 +83,8 @@ wait_port67() {
 # DHCPD_QUIET: the daemon's default log level (the standalone driver
 # otherwise logs every packet, which the daemon does not do).
 start_vnet() {
-	ip netns exec $S env DHCPD_QUIET=1 "$BIN" br0 10.99.0.1/16 10.99.1.0 10.99.255.254 "$LD/vnet.leases" \
+	ip netns exec $S env DHCPD_QUIET=1 "$BIN" br0 10.99.0.1/16 10.99.1.0 10.99.255.254 \
+		"$LD/vnet.leases" \
 		$LEASE_SECS >"$TMP/vnet.out" 2>/dev/null &
 	SRV=$!
 }
@@ -130,7 +131,8 @@ run() { # server-name
 	e1=$(client_rcvbuf_errors)
 	stop_server
 	cat "$TMP"/pd.out.* >>"$TMP/pd.all"
-	cat "$TMP"/pd.out.* | awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="$SECS" -v lost=$((e1 - e0)) '
+	cat "$TMP"/pd.out.* | awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="$SECS" \
+		-v lost=$((e1 - e0)) '
 	     /^Rate:/ { r += $2 }
 	     /^drops:/ { d += $2 }
 	     END { c = ticks / hz; printf "%d %d %d %d\n", r, d, (c > 0 ? r * secs / c : 0), lost }'

@@ -99,7 +99,8 @@ cell() { # file -> "qps (lost%) rcodes | per-CPU-s", medians over the rounds
 	echo "$q $(awk -v q="$q" '$1 == q { printf "%s %s", $2, $3; exit }' "$1") $c"
 }
 {
-echo "DNS: dnsperf -c $DP_CLIENTS -q $DP_OUTSTANDING -l $SECS, one name, $ROUNDS rounds each (medians)"
+echo "DNS: dnsperf -c $DP_CLIENTS -q $DP_OUTSTANDING -l $SECS, one name," \
+	"$ROUNDS rounds each (medians)"
 echo "per CPU-s = queries answered per second of the server's own CPU time"
 printf '%-8s %-30s %-30s %-6s %-12s %-12s %s\n' workload "vnet q/s" "dnsmasq q/s" ratio \
 	"vnet/CPU-s" "dnsmasq/CPU-s" "ratio"

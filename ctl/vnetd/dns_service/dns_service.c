@@ -49,7 +49,7 @@ struct dns_service {
 	int batching;		     /* UDP replies wait in out[] for flush_udp() */
 	unsigned n_out;
 	struct udp_out out[UDP_BATCH];
-	uint8_t in[UDP_BATCH][UDP_QUERY_MAX]; /* recvmmsg's buffers */
+	uint8_t in[UDP_BATCH][UDP_QUERY_MAX + 64]; /* recvmmsg's (+ IPv4, UDP headers) */
 	uint8_t reply[REPLY_MAX]; /* scratch for building/relaying */
 };
 
@@ -400,7 +400,7 @@ static void on_udp(int fd, uint32_t events, void *data)
 		int n;
 
 		for (unsigned i = 0; i < UDP_BATCH; i++) {
-			iov[i] = (struct iovec){ s->in[i], sizeof(s->in[i]) };
+			iov[i] = (struct iovec){ s->in[i], UDP_QUERY_MAX };
 			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i],
 							       .msg_namelen = sizeof(from[i]),
 							       .msg_iov = &iov[i], .msg_iovlen = 1 } };
@@ -439,28 +439,33 @@ static void on_udp(int fd, uint32_t events, void *data)
 static void on_pkt(int fd, uint32_t events, void *data)
 {
 	struct dns_service *s = data;
-	uint8_t buf[UDP_QUERY_MAX + 64];
+	struct ipv4_udp u[UDP_BATCH];
 	struct dns_client c;
-	struct ipv4_udp u;
 
-	s->batching = 1; /* the replies leave in sendmmsg batches */
-	for (int i = 0; i < 64 && guest_udp_recv(fd, buf, sizeof(buf), &u) > 0; i++) {
-		if (u.dst.s_addr != s->ip.s_addr)
-			continue;	/* to another DNS server, routed by the host */
-		memset(&c, 0, sizeof(c));
-		c.udp_fd = s->udp_fd;
-		c.addr.in.sin_family = AF_INET;
-		c.addr.in.sin_addr = u.src;
-		c.addr.in.sin_port = htons(u.sport);
-		s->ctr.queries_udp++;
-		if (u.len > UDP_QUERY_MAX) {
-			s->ctr.dropped++;
-			continue;
+	for (int round = 0; round < UDP_ROUNDS; round++) {
+		int n = guest_udp_recv_many(fd, &s->in[0][0], sizeof(s->in[0]), u, UDP_BATCH);
+
+		if (n < 0)
+			return;
+		s->batching = 1; /* the replies leave in sendmmsg batches */
+		for (int i = 0; i < n; i++) {
+			if (u[i].dst.s_addr != s->ip.s_addr)
+				continue; /* to another DNS server, routed by the host */
+			memset(&c, 0, sizeof(c));
+			c.udp_fd = s->udp_fd;
+			c.addr.in.sin_family = AF_INET;
+			c.addr.in.sin_addr = u[i].src;
+			c.addr.in.sin_port = htons(u[i].sport);
+			s->ctr.queries_udp++;
+			if (u[i].len > UDP_QUERY_MAX) {
+				s->ctr.dropped++;
+				continue;
+			}
+			dns_service_handle(s, &c, u[i].payload, u[i].len);
 		}
-		dns_service_handle(s, &c, u.payload, u.len);
+		s->batching = 0;
+		flush_udp(s);
 	}
-	s->batching = 0;
-	flush_udp(s);
 }
 
 int dns_service_guest_socket(struct dns_service *s, int pkt_fd)
@@ -524,7 +529,8 @@ static int setup(struct dns_service *s, const struct netdef *def,
 	s->cache = dns_cache_new(DNS_CACHE_ENTRIES);
 	s->answers = dns_answers_new();
 	s->fwd = dns_fwd_new(s->loop, ups, n_ups, forward_done, s, &s->ctr);
-	if (!s->zone || !s->cache || !s->answers || !s->fwd || dns_zone_load_netdef(s->zone, def) == -ENOMEM ||
+	if (!s->zone || !s->cache || !s->answers || !s->fwd ||
+	    dns_zone_load_netdef(s->zone, def) == -ENOMEM ||
 	    setup_routes(s, def) < 0) {
 		snprintf(err, errlen, "dns: out of memory");
 		return -ENOMEM;

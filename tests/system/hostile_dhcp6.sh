@@ -63,7 +63,12 @@ pl=$(net_stat h6 dhcp6.port_limit)
 held=$(vnetctl --json leases h6 2>/dev/null | grep -c '02:66:' || true)
 log "port_limit $pl, forged leases bound: $held"
 [ "$pl" = 36 ] || fail "port_limit $pl, expected 36"
-[ "$(net_stat h6 dhcp6.leases)" = 4 ] || fail "leases: $(vnetctl --json stats h6)"
+[ "$(net_stat h6 dhcp6.active_leases)" = 4 ] || fail "leases: $(vnetctl --json stats h6)"
+vnetctl metrics | grep -qx 'vnet_dhcp6_port_limit_total{network="h6"} 36' ||
+	fail "no vnet_dhcp6_port_limit_total 36: $(vnetctl metrics | grep dhcp6)"
+if command -v promtool >/dev/null; then
+	vnetctl metrics | promtool check metrics >"$TMP/promtool" 2>&1 || fail "promtool: $(cat "$TMP/promtool")"
+fi
 
 log "guest 2's dhclient -6 still gets a lease"
 out=$(guest_dhclient6 2 - -D LL 2>&1) || fail "dhclient -6 in guest 2: $out"

@@ -52,10 +52,10 @@ inhost ss -ltn | grep -q '127.0.0.1:9578' || fail "metrics listener is not on lo
 # One declared list of families (ctl/vnetd/control/metrics_families_priv.h): nothing a
 # service reports is left undeclared, and docs/metrics.md's table is that list.
 grep "not declared" "$TMP/vnetd.log" && fail "a metric family is not declared"
-declared=$(grep -o '^[[:space:]]*X("vnet_[a-z_]*"' "$ROOT/ctl/vnetd/control/metrics_families_priv.h" |
-	grep -o 'vnet_[a-z_]*' | sort -u)
+declared=$(grep -o '^[[:space:]]*X("vnet_[a-z0-9_]*"' "$ROOT/ctl/vnetd/control/metrics_families_priv.h" |
+	grep -o 'vnet_[a-z0-9_]*' | sort -u)
 [ "$(echo "$declared" | wc -l)" -ge 40 ] || fail "too few declared families: $declared"
-documented=$(grep '^| `vnet_' "$ROOT/docs/metrics.md" | cut -d'|' -f2 | grep -o 'vnet_[a-z_]*' | sort -u)
+documented=$(grep '^| `vnet_' "$ROOT/docs/metrics.md" | cut -d'|' -f2 | grep -o 'vnet_[a-z0-9_]*' | sort -u)
 diff <(echo "$declared") <(echo "$documented") >"$TMP/famdiff" ||
 	{ cat "$TMP/famdiff"; fail "docs/metrics.md and metrics_families.h differ (< declared, > documented)"; }
 exposed=$(grep '^# TYPE' "$TMP/m2" | awk '{print $3}' | sort -u)

@@ -340,14 +340,15 @@ static void collect(struct netmgr *m, struct samples *s)
 		if (n->def->has_dhcp)
 			add(s, "vnet_dhcp_pool_size", lab,
 			    (long long)ntohl(n->def->dhcp_end.s_addr) - ntohl(n->def->dhcp_start.s_addr) + 1);
-		struct json_object *parts[5] = { net_datapath_json(m, n),
+		struct json_object *parts[6] = { net_datapath_json(m, n),
 						 n->dhcp ? dhcp_proxy_counters_json(n->dhcp) : NULL,
 						 n->dns ? dns_proxy_counters_json(n->dns) : NULL,
-						 network_repairs_json(n), network_relay_json(n) };
-		const char *names[5] = { "vnet_datapath", "vnet_dhcp", "vnet_dns", "vnet_repairs",
-					 "vnet_forward_relay" };
+						 network_repairs_json(n), network_relay_json(n),
+						 n->dhcp6 ? dhcp6_proxy_counters_json(n->dhcp6) : NULL };
+		const char *names[6] = { "vnet_datapath", "vnet_dhcp", "vnet_dns", "vnet_repairs",
+					 "vnet_forward_relay", "vnet_dhcp6" };
 
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < 6; k++) {
 			if (parts[k])
 				flatten(s, names[k], lab, parts[k]);
 			json_object_put(parts[k]);

@@ -96,6 +96,17 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "Messages whose arrival port the data path did not note.")                            \
 	X("vnet_dhcp_store_bad_lines_total", COUNTER, "network", "Lease file lines skipped on load.") \
 	X("vnet_dhcp_store_errors_total", COUNTER, "network", "Lease file write errors.")        \
+	X("vnet_dhcp6_active_leases", GAUGE, "network", "DHCPv6 leases bound.")                   \
+	X("vnet_dhcp6_no_addrs_total", COUNTER, "network",                                       \
+	  "DHCPv6 IA_NAs answered NoAddrsAvail: no address left.")                               \
+	X("vnet_dhcp6_bad_packets_total", COUNTER, "network", "DHCPv6 messages that did not parse.") \
+	X("vnet_dhcp6_ignored_total", COUNTER, "network",                                        \
+	  "DHCPv6 messages for another server, or not for a server.")                            \
+	X("vnet_dhcp6_declines_total", COUNTER, "network", "DHCPv6 DECLINEs honoured.")          \
+	X("vnet_dhcp6_port_limit_total", COUNTER, "network",                                     \
+	  "DHCPv6 bindings refused: the port holds its limit.")                                  \
+	X("vnet_dhcp6_wrong_port_total", COUNTER, "network",                                     \
+	  "DHCPv6 messages about a binding held on another port.")                              \
 	X("vnet_dns_queries_total", COUNTER, "network,type", "DNS queries by type.")             \
 	X("vnet_dns_queries_transport_total", COUNTER, "network,transport", "DNS queries over udp/tcp.") \
 	X("vnet_dns_local_answers_total", COUNTER, "network", "Queries answered from local names.") \

@@ -221,6 +221,6 @@ struct json_object *dhcp6_proxy_counters_json(struct dhcp6_proxy *p)
 	ADD(port_limit);
 	ADD(wrong_port);
 #undef ADD
-	json_object_object_add(o, "leases", json_object_new_int64((int64_t)p->n));
+	json_object_object_add(o, "active_leases", json_object_new_int64((int64_t)p->n));
 	return o;
 }

@@ -92,6 +92,7 @@ base_world() {
 	# libvirt leaves br_netfilter alone; if the module is loaded, keep
 	# bridged frames out of iptables (the faster, fairer baseline)
 	ip netns exec "$h" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+	ip netns exec "$h" sysctl -qw net.bridge.bridge-nf-call-ip6tables=0 2>/dev/null # IPv6 rows
 	echo "$BASE_NFT" | ip netns exec "$h" nft -f - || fail "baseline nftables"
 	gro_on base
 }

@@ -5,6 +5,7 @@
 #                                       fast as it can (about 2000/s)
 #   dns_flood.py tcp SERVER N SECONDS   N connections that trickle a query
 #                                       one byte every 4 s, never finishing
+# SERVER may be an IPv6 address (hostile_dns_flood6.sh).
 # Prints "ready" once started, and at the end what came back:
 #   udp: "sent S replies R refused F"; tcp: "held H closed C"
 import os, random, socket, struct, sys, time
@@ -16,7 +17,7 @@ def query(name, qid):
     return q + b"\x00" + struct.pack("!HH", 1, 1)
 
 def udp(server, secs):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(socket.AF_INET6 if ":" in server else socket.AF_INET, socket.SOCK_DGRAM)
     s.setblocking(False)
     tag = "%x" % random.getrandbits(32)
     sent = replies = refused = 0
@@ -42,7 +43,7 @@ def udp(server, secs):
 def tcp(server, n, secs):
     conns = []
     for i in range(n):
-        c = socket.socket()
+        c = socket.socket(socket.AF_INET6 if ":" in server else socket.AF_INET)
         c.settimeout(1)
         try:
             c.connect((server, 53))

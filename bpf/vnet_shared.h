@@ -507,6 +507,28 @@ struct vnet_quota6_key {
 };
 _Static_assert(sizeof(struct vnet_quota6_key) == 20, "quota6 key layout");
 
+/* frag6_map (LRU): a NAT66 datagram's later fragments carry no ports;
+ * its first fragment records the translation here, keyed by (source,
+ * destination, the fragment id's low 16 bits, protocol) as seen on the
+ * wire in that direction (frag_map's rules, bpf/lib/frag.h). */
+struct vnet_frag6_key {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 id;
+	__u8 proto;
+	__u8 dir;		/* VNET_CT_OUT / VNET_CT_IN */
+};
+struct vnet_frag6 {
+	__u8 xaddr[16];		/* OUT: new saddr; IN: new daddr (the guest's) */
+	__u32 net_id;
+	__u32 ifindex;		/* IN: guest port */
+	__u8 mac[6];		/* IN: guest MAC */
+	__u8 pad[2];
+	__u64 seen_ns;		/* the first fragment's time */
+};
+_Static_assert(sizeof(struct vnet_frag6_key) == 36, "frag6 key layout");
+_Static_assert(sizeof(struct vnet_frag6) == 40, "frag6 layout");
+
 /* nat6_map: net_id -> the uplink's global IPv6 address, NAT66's source
  * (all zero: none yet, NAT66 flows are not made). Written by dp_net_set. */
 struct vnet_nat6 {

@@ -204,6 +204,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ct6_gone SEC(".maps");
 
+/* NAT66 fragments (nat6.h): the programs only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_MAX_FRAG);
+	__type(key, struct vnet_frag6_key);
+	__type(value, struct vnet_frag6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} frag6_map SEC(".maps");
+
 /* Scratch for snat6_new's pair (per CPU, not pinned: see ct_scratch). */
 struct ct6_pair {
 	struct vnet_ct6 in;

@@ -16,8 +16,8 @@
  * fragment (no ports). */
 static __always_inline bool ct6_trackable(const struct hdrs *h)
 {
-	if (h->frag)
-		return false;	/* fragments: the kernel's (the guard stops them) */
+	if (frag_later(h))
+		return false;	/* follows its first fragment (frag6_find) */
 	if (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_)
 		return true;
 	return h->proto == IPPROTO_ICMPV6_ &&
@@ -133,6 +133,8 @@ struct snat6_req {
 	struct vnet_ct6_key out;	/* the flow as seen on the guest port */
 	struct vnet_ct6_key in;		/* snat6_new: its answers' as seen on the uplink */
 	struct vnet_quota6_key qk;	/* snat6_new: the guest's flow count */
+	struct vnet_frag6_key fk;	/* a fragment's record: key, value */
+	struct vnet_frag6 fv;
 	__u8 to[16];			/* the uplink's IPv6 address */
 	__u32 net_id;
 	__u32 ifindex;			/* the guest's port */
@@ -253,6 +255,77 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 	if (res == CT_INSERTED)
 		count_net(r->net_id, VNET_G_NAT_CREATED);
 	return ct_insert_drop(res);
+}
+
+/* Fragments (frag.h's rules for IPv6): the first fragment, translated
+ * with its flow, records the translation; the later ones get its address
+ * (they have no L4 header: the checksum was fixed in the first); the
+ * record goes with the last fragment, or is ignored after 30 s. Keys and
+ * values are built in the scratch request (rq), off the stack. */
+static __always_inline bool frag6_key_of(struct vnet_frag6_key *k, struct pkt *p,
+					 const struct hdrs *h, __u8 dir)
+{
+	__u8 *ip = PKT_PTR(p, ETH_HLEN_, IP6_HLEN);
+
+	if (!ip)
+		return false;
+	__builtin_memcpy(k->saddr, ip + 8, 16);
+	__builtin_memcpy(k->daddr, ip + 24, 16);
+	k->id = h->ip_id;
+	k->proto = h->proto;
+	k->dir = dir;
+	return true;
+}
+
+/* Before the rewrite: the key is the packet as seen on the wire. */
+static __always_inline void frag6_record(struct pkt *p, const struct hdrs *h,
+					 const struct vnet_ct6 *ct, struct snat6_req *rq)
+{
+	if (!h->frag_first || !frag6_key_of(&rq->fk, p, h, ct->dir))
+		return;
+	__builtin_memcpy(rq->fv.xaddr, ct->xaddr, 16);
+	rq->fv.net_id = ct->net_id;
+	rq->fv.ifindex = ct->ifindex;
+	__builtin_memcpy(rq->fv.mac, ct->mac, 6);
+	rq->fv.seen_ns = bpf_ktime_get_coarse_ns();
+	bpf_map_update_elem(&frag6_map, &rq->fk, &rq->fv, BPF_ANY);
+}
+
+static __always_inline struct vnet_frag6 *frag6_find(struct pkt *p, const struct hdrs *h,
+						     __u8 dir, struct snat6_req *rq)
+{
+	struct vnet_frag6 *f;
+
+	if (!frag6_key_of(&rq->fk, p, h, dir))
+		return NULL;
+	f = bpf_map_lookup_elem(&frag6_map, &rq->fk);
+	if (!f || bpf_ktime_get_coarse_ns() - f->seen_ns > VNET_FRAG_TTL_NS)
+		return NULL;
+	return f;
+}
+
+/* After frag6_find: the last fragment takes the record with it. */
+static __always_inline void frag6_done(const struct hdrs *h, struct snat6_req *rq)
+{
+	if (h->frag_last)
+		bpf_map_delete_elem(&frag6_map, &rq->fk);
+}
+
+/* A later fragment's rewrite: the address, MACs, hop limit. */
+static __always_inline enum vnet_drop nat6_addr(struct pkt *p, int src, const __u8 *addr,
+						const __u8 *smac, const __u8 *dmac)
+{
+	__u8 *e;
+
+	pkt_reload(p);
+	e = PKT_PTR(p, 0, ETH_HLEN_ + IP6_HLEN);
+	if (!e)
+		return VNET_DROP_RUNT;
+	__builtin_memcpy(e, dmac, 6);
+	__builtin_memcpy(e + 6, smac, 6);
+	e[ETH_HLEN_ + 7] -= 1;
+	__builtin_memcpy(e + ETH_HLEN_ + (src ? 8 : 24), addr, 16);
+	return VNET_DROP_NONE;
 }
 
 /* Fold a checksum difference (bpf_csum_diff) into a 16-bit checksum field

@@ -121,17 +121,18 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 					 const struct vnet_net *net, const struct vnet_uplink *up)
 {
 	struct bpf_fib_lookup fib = {};
+	struct vnet_frag6 *f = NULL;
+	struct vnet_ct6 *ct = NULL;
 	struct snat6_req *rq;
 	struct vnet_nat6 *a6;
-	struct vnet_ct6 *ct;
 	int neigh = 0, rc;
 	__u32 zero = 0;
 	enum vnet_drop r;
 	enum act a;
 
 	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN)
-		return pass_to_tc(p);
-	if (!ct6_trackable(h))
+		return pass_to_tc(p);	/* fragments too: tc */
+	if (!ct6_trackable(h) && !frag_later(h))
 		return ACT_PASS;
 	a6 = bpf_map_lookup_elem(&nat6_map, &net_id);
 	if (!a6 || ip6_is_zero(a6->addr))
@@ -141,13 +142,28 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 	rq = bpf_map_lookup_elem(&snat6_scratch, &zero);
 	if (!rq)
 		return drop(p, VNET_DROP_CT_FULL);
-	if (!ct6_key_of(&rq->out, p, h))
-		return drop(p, VNET_DROP_RUNT);
-	ct = ct6_find(&rq->out, h, VNET_CT_OUT);
+	/* a later fragment: its first fragment's address, or ip_bad (not
+	 * seen, as IPv4's); one path with the flows' (one fib on the stack) */
+	if (frag_later(h)) {
+		f = frag6_find(p, h, VNET_CT_OUT, rq);
+		if (!f)
+			return drop(p, VNET_DROP_IP_OPTS);
+	} else {
+		if (!ct6_key_of(&rq->out, p, h))
+			return drop(p, VNET_DROP_RUNT);
+		ct = ct6_find(&rq->out, h, VNET_CT_OUT);
+	}
 	rc = fib6_out(p, h, net, &fib, a6->addr);
 	a = route6_judge(p, rc, &fib, net, &neigh);
 	if (a != ACT_CONTINUE)
 		return a;
+	if (f) {
+		r = nat6_addr(p, 1, f->xaddr, fib.smac, fib.dmac);
+		if (r)
+			return drop(p, r);
+		frag6_done(h, rq);
+		goto send;
+	}
 	if (!ct) {
 		__builtin_memcpy(rq->to, a6->addr, 16);
 		rq->net_id = net_id;
@@ -161,9 +177,11 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 			return drop(p, VNET_DROP_CT_FULL);
 	}
 	set_fill_csum(p, up->kind);
+	frag6_record(p, h, ct, rq);
 	r = nat6_apply(p, h, 1, ct->xaddr, ct->xport, fib.smac, fib.dmac);
 	if (r)
 		return drop(p, r);
+send:
 	p->target = net->uplink_ifindex;
 	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
 	return ACT_REDIRECT;
@@ -213,6 +231,35 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 	return ACT_REDIRECT;
 }
 
+/* A later fragment from the wan of a NAT66 datagram whose first fragment
+ * was translated: to the guest. ACT_CONTINUE: not ours (the host's). */
+static __always_inline enum act nat6_frag_in(struct pkt *p, const struct hdrs *h,
+					     struct snat6_req *rq)
+{
+	struct vnet_frag6 *f = frag6_find(p, h, VNET_CT_IN, rq);
+	struct vnet_port *dst;
+	struct vnet_net *net;
+	enum vnet_drop r;
+	__u32 ifindex;
+	enum act a;
+
+	if (!f)
+		return ACT_CONTINUE;
+	ifindex = f->ifindex;
+	a = deliver_check(p, h, f->net_id, ifindex, &dst, &net);
+	if (a != ACT_CONTINUE)
+		return a;
+	if (!dst || !net)	/* never (deliver_check): for the verifier */
+		return drop(p, VNET_DROP_INTERNAL);
+	if (!p->tc)
+		return pass_to_tc(p);
+	r = nat6_addr(p, 0, f->xaddr, net->bridge_mac, f->mac);
+	if (r)
+		return drop(p, r);
+	frag6_done(h, rq);
+	return set_redirect(p, ifindex, dst->kind, dst->hook);
+}
+
 /* A NAT66 flow's packet from the wan (its IN entry): the destination
  * back to the guest's address and port, to its port. ACT_CONTINUE: no
  * flow of ours. */
@@ -227,7 +274,11 @@ static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 	enum act a;
 
 	rq = bpf_map_lookup_elem(&snat6_scratch, &zero);	/* the key, off the stack */
-	if (!rq || !ct6_key_of(&rq->in, p, h))
+	if (!rq)
+		return ACT_CONTINUE;
+	if (frag_later(h))
+		return nat6_frag_in(p, h, rq);
+	if (!ct6_key_of(&rq->in, p, h))
 		return ACT_CONTINUE;
 	ct = ct6_find(&rq->in, h, VNET_CT_IN);
 	if (!ct)
@@ -240,6 +291,7 @@ static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 		return drop(p, VNET_DROP_INTERNAL);
 	if (!p->tc && p->l4_off != ETH_HLEN_ + IP6_HLEN)
 		return pass_to_tc(p);
+	frag6_record(p, h, ct, rq);
 	r = nat6_apply(p, h, 0, ct->xaddr, ct->xport, net->bridge_mac, ct->mac);
 	if (r)
 		return drop(p, r);
@@ -368,7 +420,7 @@ static __always_inline enum act uplink_ipv6(struct pkt *p, struct hdrs *h)
 		if (a != ACT_CONTINUE)
 			return a;
 	}
-	if (ct6_trackable(h)) {	/* a NAT66 flow's answer */
+	if (ct6_trackable(h) || frag_later(h)) {	/* a NAT66 flow's answer */
 		a = nat6_in(p, h);
 		if (a != ACT_CONTINUE)
 			return a;

@@ -3,7 +3,9 @@
 # NAT66 (issue 18.4): a NAT network with <nat ipv6='yes'> and a ULA <ip>.
 # A guest (SLAAC) pings the wan router and TCP shows the uplink's address
 # at the wan (not the guest's); the wan cannot reach the guest's address
-# (unsolicited); conntrack has the flows; a spoofed IPv6 source from the
+# (unsolicited); conntrack has the flows; an upload to a far host behind a
+# 1400-byte hop completes (the router's packet too big, translated, reached
+# the guest); a fragmented echo is answered; a spoofed IPv6 source from the
 # guest is dropped (src_ip6) and never reaches the wan; nothing is dropped
 # as ipv6. PORT_HOOK=xdp (ipv6_nat_xdp.sh) runs the same with the guest's
 # port on XDP.
@@ -117,6 +119,11 @@ fp=$(pstat fast_packets) fu=$(pstat tx_packets)
 log "redirected by vnet: from the guest $((fp - f_port)), to it $((fu - f_up)) packets"
 [ $((fp - f_port)) -ge 20 ] || fail "the guest's IPv6 was not translated by the port program"
 [ $((fu - f_up)) -ge 20 ] || fail "the answers were not translated by the uplink program"
+
+# fragments: a 3000-byte echo goes out in three, its answer comes back in
+# three (the first fragment translated with its flow, the others follow)
+inguest 1 ping -6 -c 2 -i 0.3 -s 3000 -W 3 2001:db8:a::2 >/dev/null ||
+	fail "a fragmented ping6 through NAT66 got no answer"
 
 # a spoofed source: dropped at the port, never at the wan
 inwan $PY -c 'import socket

@@ -99,6 +99,8 @@ struct network {
 	struct network_repairs repairs;
 	int transient;		/* net-create, or undefined while active: gone when stopped */
 	struct netdef *pending_def; /* net-define of an active network: applies at its next start */
+	uint64_t frr_vty_id;	/* <vnet:overlay>: bgpd's vty socket (inode, ctime) when FRR was
+				 * last configured; a new one: FRR restarted (overlay.c) */
 };
 
 struct netmgr {
@@ -130,6 +132,9 @@ int netmgr_start(struct netmgr *m, struct network *n, char *err, size_t errlen);
 int network_overlay_prepare(struct network *n, char *err, size_t errlen);
 int network_overlay_start(struct network *n, char *err, size_t errlen);
 void network_overlay_stop(struct network *n);
+/* The reconciler: an FRR restarted since (a new bgpd vty socket) gets the
+ * configuration again. */
+void network_overlay_reconcile(struct network *n);
 void network_overlay_ifname(const struct network *n, char *buf, size_t len);
 /* net-info's overlay lines: VNI, device, VTEP; remote VTEPs and MACs. */
 void network_overlay_info(struct json_object *o, const struct network *n);

@@ -169,6 +169,21 @@ static int frr_apply(const struct network *n, const char *conf, char *err, size_
 	return 0;
 }
 
+/* Which bgpd answers: its vty socket's identity (inode, ctime), 0 if none. */
+static uint64_t frr_vty_id(const struct network *n)
+{
+	const char *dir = n->mgr->paths.frr_vty_dir;
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/bgpd.vty", dir && dir[0] ? dir : "/var/run/frr");
+	if (stat(path, &st) < 0)
+		return 0;
+	/* a new socket may get the old one's inode number: its ctime tells */
+	return ((uint64_t)st.st_ino << 32) ^ ((uint64_t)st.st_ctim.tv_sec << 20) ^
+	       (((uint64_t)st.st_ctim.tv_nsec ^ (uint64_t)st.st_dev) | 1);
+}
+
 static int frr_configure(struct network *n, struct in_addr local, char *err, size_t errlen)
 {
 	char dir[4096], conf[4096];
@@ -182,7 +197,30 @@ static int frr_configure(struct network *n, struct in_addr local, char *err, siz
 	ret = frr_write(n, local, conf);
 	if (ret)
 		return ERR("cannot write %s: %s", conf, strerror(-ret)), ret;
-	return frr_apply(n, conf, err, errlen);
+	n->frr_vty_id = frr_vty_id(n);
+	ret = frr_apply(n, conf, err, errlen);
+	if (ret)
+		n->frr_vty_id = 0;
+	return ret;
+}
+
+void network_overlay_reconcile(struct network *n)
+{
+	struct in_addr local;
+	uint64_t id;
+	char err[512];
+
+	if (!n->def->overlay.enabled)
+		return;
+	id = frr_vty_id(n);
+	if (!id || id == n->frr_vty_id || local_addr(n, &local, err, sizeof(err)))
+		return;
+	if (frr_configure(n, local, err, sizeof(err)))
+		log_warn("network %s: FRR restarted; configuring it again failed: %s", n->def->name,
+			 err);
+	else
+		log_info("network %s: FRR restarted: its BGP EVPN configuration applied again",
+			 n->def->name);
 }
 
 /* The VXLAN device: made and marked, or ours from a previous run (a

@@ -166,6 +166,7 @@ void netmgr_reconcile(struct netmgr *m)
 		reconcile_uplink(n);
 		reconcile_forwarding(n);
 		reconcile_ports(n);
+		network_overlay_reconcile(n);
 	}
 }
 

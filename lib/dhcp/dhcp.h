@@ -362,12 +362,16 @@ struct dhcp_lease_file {
 	int unsaved;	  /* the last save failed: save again, even with nothing new */
 	int64_t retry_at; /* wall-clock second from which a retry is due */
 	/* The journal: appends after a full save, until it is as long as
-	 * that save (at least DHCP_JOURNAL_MIN lines), then a full save. */
+	 * that save (at least DHCP_JOURNAL_MIN lines, at most
+	 * DHCP_JOURNAL_CAP: with DHCP_POOL_MAX_ADDRS leases of the longest
+	 * lines the file stays well under the loader's 16 MiB), then a full
+	 * save. */
 	int can_append;	  /* the file is ours and whole: a full save succeeded */
 	size_t base_lines, journal_lines;
 	uint64_t full_saves, appends; /* for tests and the bench */
 };
 #define DHCP_JOURNAL_MIN 4096
+#define DHCP_JOURNAL_CAP 32768
 
 /* -ENAMETOOLONG if path does not fit. */
 int dhcp_lease_file_init(struct dhcp_lease_file *f, const char *path, const char *net);

@@ -81,6 +81,8 @@ static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p)
 	struct lease_rec *recs;
 	long n;
 
+	if (limit > DHCP_JOURNAL_CAP)
+		limit = DHCP_JOURNAL_CAP;
 	if (!f->can_append || f->unsaved || f->journal_lines >= limit)
 		return 0;
 	recs = malloc(DHCP_JOURNAL_MAX * sizeof(*recs));

@@ -150,6 +150,37 @@ static void test_journal(void **state)
 	unlink(path);
 }
 
+/* The journal is replaced by a full save once it is DHCP_JOURNAL_MIN lines
+ * long (the table here is smaller), so the file stays bounded. */
+static void test_journal_compacts(void **state)
+{
+	struct fix *f = *state;
+	struct dhcp_lease_file lf;
+	struct dhcp_result res;
+	char path[128], ip[INET_ADDRSTRLEN];
+	struct in_addr a;
+
+	/* tmpfs: thousands of fdatasyncs cost nothing there */
+	snprintf(path, sizeof(path), "/dev/shm/test_dhcp_lease_file.%d", (int)getpid());
+	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
+	a = lease(f, mac1, T0);
+	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	for (int i = 1; i <= DHCP_JOURNAL_MIN; i++) { /* renewals: one line each */
+		request_ci(f, mac1, ip, 1, T0 + i, &res);
+		assert_true(res.dirty);
+		assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	}
+	assert_int_equal(lf.full_saves, 1);
+	assert_int_equal(lf.journal_lines, DHCP_JOURNAL_MIN);
+	request_ci(f, mac1, ip, 1, T0 + DHCP_JOURNAL_MIN + 1, &res);
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
+	assert_int_equal(lf.full_saves, 2);
+	assert_int_equal(lf.journal_lines, 0);
+	assert_int_equal(count_str(path, " bound "), 1);
+	unlink(path);
+}
+
 /* A file that exists but cannot be read is an error: starting on would
  * overwrite it. */
 static void test_unreadable(void **state)
@@ -246,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_compacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_save, setup, teardown),
 		cmocka_unit_test(test_path_too_long),

@@ -177,6 +177,9 @@ size_t dhcp6_pool_handle_from(struct dhcp6_pool *p, const struct dhcp6_msg *m,
 			      int *dirty);
 /* Bindings port holds now. */
 uint32_t dhcp6_pool_port_held(const struct dhcp6_pool *p, uint32_t port);
+/* Port ifindex is gone (deleted, re-added with a new ifindex): its
+ * bindings belong to no port until their next message. */
+void dhcp6_pool_forget_port(struct dhcp6_pool *p, uint32_t port);
 /* Expire what is due; returns how many leases ended. */
 int dhcp6_pool_expire(struct dhcp6_pool *p, int64_t now);
 /* Persistent leases (bound, released, declined) in out; their count. */

@@ -536,6 +536,17 @@ static void info(struct out *o, const struct dhcp6_pool *p)
 
 /* ---- the exchanges -------------------------------------------------------- */
 
+void dhcp6_pool_forget_port(struct dhcp6_pool *p, uint32_t port)
+{
+	if (!port || !port_find(p, port))
+		return;
+	for (uint32_t i = 0; i < p->n_e; i++)
+		if (p->e[i].used && p->e[i].port == port) {
+			port_drop(p, port);
+			p->e[i].port = 0;
+		}
+}
+
 /* A message about binding x may come from where it is held (or from
  * where is not known). */
 static int port_ok(const struct dhcp6_pool *p, const struct ent *x)

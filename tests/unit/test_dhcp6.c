@@ -507,10 +507,19 @@ static void test_port_limit(void **state)
 	n = ask_from(&m, 7, 120, r);
 	ia_addr(r, n, &st, NULL);
 	assert_int_equal(st, 0);
+	/* port 7 is gone, its guest comes back on port 11: renews its own */
+	dhcp6_pool_forget_port(W.p, 7);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 7), 0);
+	msg(&m, DHCP6_RENEW, 2, &W.sid, 1, NULL, 0, NULL);
+	n = ask_from(&m, 11, 130, r);
+	ia_addr(r, n, &st, NULL);
+	assert_int_equal(st, 0);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 11), 1);
 	/* expiry gives the port's share back */
 	dhcp6_pool_expire(W.p, 100000);
 	assert_int_equal(dhcp6_pool_port_held(W.p, 7), 0);
 	assert_int_equal(dhcp6_pool_port_held(W.p, 8), 0);
+	assert_int_equal(dhcp6_pool_port_held(W.p, 11), 0);
 	(void)a, (void)b;
 }
 

@@ -237,3 +237,9 @@ const struct dhcp6_counters *dhcp6_service_counters(const struct dhcp6_service *
 {
 	return s ? dhcp6_pool_counters(s->pool) : NULL;
 }
+
+void dhcp6_service_port_gone(struct dhcp6_service *s, int ifindex)
+{
+	if (s && ifindex > 0)
+		dhcp6_pool_forget_port(s->pool, (uint32_t)ifindex);
+}

@@ -38,6 +38,8 @@ struct dhcp6_service *dhcp6_service_start_on(struct loop *loop, const struct net
 					     const struct dhcp6_hooks *hooks, int fd, char *err,
 					     size_t errlen);
 void dhcp6_service_stop(struct dhcp6_service *s); /* NULL accepted */
+/* A port is gone: its bindings wait for their next message (issue 18.5). */
+void dhcp6_service_port_gone(struct dhcp6_service *s, int ifindex);
 const struct dhcp6_counters *dhcp6_service_counters(const struct dhcp6_service *s);
 
 #endif

@@ -209,6 +209,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 		return 0;
 	}
 	dhcp_proxy_port_gone(n->dhcp, p->ifindex);
+	dhcp6_proxy_port_gone(n->dhcp6, p->ifindex);
 	/* the same device added back gets its guest's leases again */
 	if (p->ifindex && (int)if_nametoindex(ifname) == p->ifindex)
 		network_park_binds(n, p->ifindex);

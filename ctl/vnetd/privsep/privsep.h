@@ -424,6 +424,8 @@ struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id,
 int privsep_proxy_fetch_counters(uint32_t net_id, uint32_t gen, pid_t *ctr_pid,
 				 struct psm_counters *c);
 void privsep_add_u64s(void *dst, const void *src, size_t size); /* dst[i] += src[i] */
+/* A port of the network is gone (PSM_PORT_GONE to the DHCPv6 instance). */
+void dhcp6_proxy_port_gone(struct dhcp6_proxy *p, int ifindex); /* NULL accepted */
 /* The child asks where a DHCPv6 message came in (PSM_ORIGIN_REQ, v6). */
 void dhcp6_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a);
 /* The server's counters (lib/dhcp6), across child restarts, as JSON. */

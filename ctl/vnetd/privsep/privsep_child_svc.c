@@ -161,6 +161,8 @@ void child_port_gone(const struct psm_port_gone *m)
 
 	if (n && n->dhcp && same(&n->dhcp_in, &m->in))
 		dhcp_service_port_gone(n->dhcp, m->ifindex);
+	if (n && n->dhcp6 && same(&n->dhcp6_in, &m->in))
+		dhcp6_service_port_gone(n->dhcp6, m->ifindex);
 }
 
 void child_dhcp_start(const struct psm_dhcp_start *m, int fd, int pkt_fd)

@@ -224,3 +224,15 @@ struct json_object *dhcp6_proxy_counters_json(struct dhcp6_proxy *p)
 	json_object_object_add(o, "active_leases", json_object_new_int64((int64_t)p->n));
 	return o;
 }
+
+void dhcp6_proxy_port_gone(struct dhcp6_proxy *p, int ifindex)
+{
+	struct psm_port_gone m;
+
+	if (!p || ifindex <= 0)
+		return;
+	psm_init(&m, PSM_PORT_GONE);
+	m.in = (struct psm_inst){ p->net_id, p->gen };
+	m.ifindex = ifindex;
+	privsep_send(&m, NULL);
+}

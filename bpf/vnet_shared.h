@@ -13,7 +13,7 @@
 
 /* Sizes of the pinned maps (entries). */
 #define VNET_MAX_NETS 256	/* net_id 1..255; array index */
-#define VNET_MAX_PORTS 1024
+#define VNET_MAX_PORTS 4096	/* ports of every network on the host (dp_port_limit) */
 #define VNET_MAX_BINDS 16384	/* (net, ip) -> port */
 #define VNET_MAX_FDB 16384	/* learned (net, mac) -> port, LRU */
 #define VNET_MAX_CT 262144	/* conntrack entries (2 per flow); VNET_CT_MAX overrides */

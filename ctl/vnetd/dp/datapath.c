@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,6 +74,62 @@ static void size_ct(struct vnet *skel, const char *pin_dir)
 	if (fd >= 0)
 		close(fd);
 	bpf_map__set_max_entries(skel->maps.ct_map, (__u32)n);
+}
+
+/* The maps keyed by a port (VNET_MAX_PORTS entries; qos_map also holds
+ * the networks'). A pin made by an older build keeps its size, as ct_map
+ * does: libbpf reuses a pin only if it matches, and these hold live state
+ * (ports, policies, ACL attachments) a restart must find. The host's port
+ * limit is then the smallest (dp_port_limit) until the pins are removed
+ * (a reboot, or vnetd stopped and the pin dir cleared). */
+static const char *const port_maps[] = { "port_map", "bind6_count", "learn_made", "learn_cfg",
+					 "port_stats", "acl_port_map", "qos_map", "qos_stats" };
+
+static void size_port_maps(struct vnet *skel, const char *pin_dir)
+{
+	for (size_t i = 0; i < sizeof(port_maps) / sizeof(port_maps[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, port_maps[i]);
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+		char path[PATH_MAX];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, port_maps[i]);
+		fd = bpf_obj_get(path);
+		if (!m || fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    info.max_entries != bpf_map__max_entries(m) && info.type == bpf_map__type(m) &&
+		    info.key_size == bpf_map__key_size(m) &&
+		    info.value_size == bpf_map__value_size(m)) {
+			log_info("datapath: pinned %s keeps %u entries (this build makes %u): the "
+				 "host's port limit follows it until the pins are removed",
+				 port_maps[i], info.max_entries, bpf_map__max_entries(m));
+			bpf_map__set_max_entries(m, info.max_entries);
+		}
+		close(fd);
+	}
+}
+
+size_t dp_port_limit(const struct datapath *dp)
+{
+	size_t lim = SIZE_MAX;
+
+	if (!dp || !dp->skel)
+		return VNET_MAX_PORTS;
+	for (size_t i = 0; i < sizeof(port_maps) / sizeof(port_maps[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, port_maps[i]);
+		size_t n;
+
+		if (!m)
+			continue;
+		n = bpf_map__max_entries(m);
+		if (!strcmp(port_maps[i], "qos_map"))	/* the networks' aggregates too */
+			n = n > VNET_MAX_NETS ? n - VNET_MAX_NETS : 0;
+		if (n < lim)
+			lim = n;
+	}
+	return lim == SIZE_MAX ? VNET_MAX_PORTS : lim;
 }
 
 /* Counter maps whose shape changed (drops and global_stats became per
@@ -193,6 +250,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 		goto fail;
 	}
 	size_ct(dp->skel, dp->pin_dir);
+	size_port_maps(dp->skel, dp->pin_dir);
 	replace_stale_counters(dp->skel, dp->pin_dir);
 	r = vnet__load(dp->skel);
 	if (r) {

@@ -119,6 +119,10 @@ const char *dp_port_hook_name(struct datapath *dp, int ifindex);
 /* Detach and purge every entry that belongs to the port (fdb, allowed IPs,
  * conntrack), so a recreated device inherits nothing. */
 int dp_port_del(struct datapath *dp, int ifindex);
+/* Ports the host can hold: the smallest of the port maps (port_map and
+ * the maps keyed by a port; a pinned map keeps the size it was made
+ * with, docs/datapath.md "Limits"). */
+size_t dp_port_limit(const struct datapath *dp);
 
 /* A port shared by several guests (a VDE switch's tap): leases bind
  * (IP, MAC) pairs but never lock the port to one MAC. */

@@ -49,27 +49,28 @@ static void port_acls(struct netdef *d, const struct port *p, const char **in, c
 	}
 }
 
-void network_acl_apply(struct network *n)
+void network_acl_apply_port(struct network *n, const struct port *p)
 {
 	struct aclstore *s = &n->mgr->acls;
+	const char *in, *out;
+	unsigned si, so;
 
-	if (n->state != NETWORK_ACTIVE)
+	if (n->state != NETWORK_ACTIVE || !p->ifindex)
 		return;
-	for (size_t i = 0; i < n->n_ports; i++) {
-		const char *in, *out;
-		unsigned si, so;
+	port_acls(n->def, p, &in, &out);
+	si = aclstore_slot(s, in);
+	so = aclstore_slot(s, out);
+	if ((in[0] && !si) || (out[0] && !so))
+		log_warn("network %s: port %s names an ACL not defined (%s%s%s): none applied",
+			 n->def->name, p->ifname, in[0] && !si ? in : "",
+			 in[0] && !si && out[0] && !so ? ", " : "", out[0] && !so ? out : "");
+	dp_acl_port_set(n->mgr->dp, p->ifindex, si, so);
+}
 
-		if (!n->ports[i].ifindex)
-			continue;
-		port_acls(n->def, &n->ports[i], &in, &out);
-		si = aclstore_slot(s, in);
-		so = aclstore_slot(s, out);
-		if ((in[0] && !si) || (out[0] && !so))
-			log_warn("network %s: port %s names an ACL not defined (%s%s%s): none applied",
-				 n->def->name, n->ports[i].ifname, in[0] && !si ? in : "",
-				 in[0] && !si && out[0] && !so ? ", " : "", out[0] && !so ? out : "");
-		dp_acl_port_set(n->mgr->dp, n->ports[i].ifindex, si, so);
-	}
+void network_acl_apply(struct network *n)
+{
+	for (size_t i = 0; i < n->n_ports; i++)
+		network_acl_apply_port(n, &n->ports[i]);
 }
 
 void netmgr_acl_apply_all(struct netmgr *m)
@@ -108,10 +109,7 @@ int netmgr_acl_user(struct netmgr *m, const char *name, char *who, size_t n)
 
 static struct port *runtime_port(struct network *n, const char *ifname)
 {
-	for (size_t i = 0; i < n->n_ports; i++)
-		if (!strcmp(n->ports[i].ifname, ifname))
-			return &n->ports[i];
-	return NULL;
+	return network_port_find(n, ifname);
 }
 
 /* The policy an attachment changes: the network's, a portgroup's, a

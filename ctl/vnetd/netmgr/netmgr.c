@@ -69,6 +69,7 @@ static void network_free(struct network *n)
 	if (!n)
 		return;
 	free(n->pending_def);
+	network_ports_free(n);
 	free(n->def);
 	free(n);
 }
@@ -745,6 +746,18 @@ struct json_object *network_info_json(struct network *n)
 	if (d->warnings[0])
 		json_object_object_add(o, "warnings", json_object_new_string(d->warnings));
 	json_object_object_add(o, "ports", json_object_new_int(n->n_ports));
+	/* the limits (issue 21): a network may hold what the host has left */
+	{
+		size_t used = netmgr_ports_used(n->mgr), lim = netmgr_port_limit(n->mgr);
+		size_t mine = n->state == NETWORK_ACTIVE ? n->n_ports : 0;
+
+		json_object_object_add(o, "port_limit", json_object_new_int64(
+			(int64_t)(used - mine < lim ? lim - (used - mine) : 0)));
+	}
+	json_object_object_add(o, "host_ports", json_object_new_int64(
+		(int64_t)netmgr_ports_used(n->mgr)));
+	json_object_object_add(o, "host_port_limit", json_object_new_int64(
+		(int64_t)netmgr_port_limit(n->mgr)));
 	json_object_object_add(o, "id", json_object_new_int(n->id));
 	/* guest policy (issue 19): the network's level, as its ports inherit
 	 * it; each port's own mode and addresses: port-list */

@@ -19,7 +19,6 @@
 /* The network manager: the set of defined networks, their runtime state
  * (bridge, uplink, ports, services) and the operations vnetctl asks for. */
 #define NETMGR_MAX_NETS 64
-#define NETWORK_MAX_PORTS 256
 #define NETWORK_MAX_PENDING_BINDS 256
 
 /* A lease whose MAC the data path has not seen on a port yet (ifindex 0),
@@ -82,8 +81,14 @@ struct network {
 	int uplink_ifindex;
 	struct in_addr uplink_addr; /* SNAT address the data path was given */
 	int bridge_ifindex;
-	size_t n_ports;
-	struct port ports[NETWORK_MAX_PORTS];
+	/* ports: a growable array (ports.c: network_port_push/_remove_at),
+	 * found by name through port_index (open addressing, index + 1; 0:
+	 * empty) so port-add/del/find stay O(1) as a network grows; the limit
+	 * is the host's (netmgr_port_limit: the data path's port maps) */
+	size_t n_ports, cap_ports;
+	struct port *ports;
+	uint32_t *port_index;
+	size_t index_size;	/* a power of two, >= 2 * cap_ports; 0: none yet */
 	struct dhcp_proxy *dhcp;	/* the services run in the child (privsep.h) */
 	struct dns_proxy *dns;
 	struct tftp_proxy *tftp;	/* <tftp root>, NULL if none */
@@ -289,6 +294,8 @@ void netmgr_privsep_ops(struct netmgr *m, struct privsep_ops *ops);
  * attach: set (NULL: keep, "": none) the ingress/egress ACL names of the
  * network, a portgroup (pg) or a port (declared if it was not), stored. */
 void network_acl_apply(struct network *n);
+/* One port's (port-add: the others are as they were). */
+void network_acl_apply_port(struct network *n, const struct port *p);
 void netmgr_acl_apply_all(struct netmgr *m);
 int network_acl_attach(struct network *n, const char *port, const char *pg, const char *in,
 		       const char *out, char *err, size_t errlen);
@@ -315,6 +322,19 @@ void netmgr_assign_mac(struct netdef *def);
 int netmgr_assign_ula(struct netmgr *m, struct netdef *def, char *err, size_t errlen);
 
 struct json_object *network_info_json(struct network *n);
+/* The port array (ports.c). push: a zeroed slot at the end (NULL: no
+ * memory), indexed once its ifname is set (network_ports_reindex after
+ * filling it); remove_at: the last one moves into slot i; reindex: after
+ * the array was changed in place (a load, a restart's re-add). */
+struct port *network_port_push(struct network *n);
+void network_port_remove_at(struct network *n, size_t i);
+void network_ports_reindex(struct network *n);
+struct port *network_port_find(const struct network *n, const char *ifname);
+void network_ports_free(struct network *n);
+/* Ports a host can hold (the data path's port maps, dp_port_limit) and
+ * those the active networks hold now. */
+size_t netmgr_port_limit(const struct netmgr *m);
+size_t netmgr_ports_used(const struct netmgr *m);
 struct json_object *network_ports_json(struct network *n);
 
 #endif

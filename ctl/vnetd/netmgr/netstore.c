@@ -201,13 +201,12 @@ static void ports_load(struct network *n, struct json_object *ports)
 	struct json_object *v;
 
 	n->n_ports = 0;
-	for (size_t i = 0; i < json_object_array_length(ports) && n->n_ports < NETWORK_MAX_PORTS; i++) {
+	for (size_t i = 0; i < json_object_array_length(ports); i++) {
 		struct json_object *p = json_object_array_get_idx(ports, i);
-		struct port *pt = &n->ports[n->n_ports];
+		struct port *pt;
 
-		if (!json_object_object_get_ex(p, "ifname", &v))
+		if (!json_object_object_get_ex(p, "ifname", &v) || !(pt = network_port_push(n)))
 			continue;
-		memset(pt, 0, sizeof(*pt));
 		snprintf(pt->ifname, sizeof(pt->ifname), "%s", json_object_get_string(v));
 		if (json_object_object_get_ex(p, "mac", &v))
 			pt->has_mac = mac_parse(json_object_get_string(v), pt->mac) == 0;
@@ -216,8 +215,8 @@ static void ports_load(struct network *n, struct json_object *ports)
 		if (pt->hook < 0)
 			pt->hook = DP_HOOK_AUTO;
 		decl_load(p, &pt->decl);
-		n->n_ports++;
 	}
+	network_ports_reindex(n);
 }
 
 /* <state>/ports/NAME.json: the network's ports, active or not, so that
@@ -499,6 +498,7 @@ void netmgr_reload(struct netmgr *m)
 		if (n->state != NETWORK_ACTIVE && access(path, F_OK)) {
 			log_info("network %s no longer defined", n->def->name);
 			m->nets[i] = m->nets[--m->n_nets];
+			network_ports_free(n);
 			free(n->def);
 			free(n);
 			continue;

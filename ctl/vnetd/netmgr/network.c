@@ -638,12 +638,15 @@ static void teardown(struct network *n)
 static void readd_ports(struct network *n)
 {
 	size_t saved = n->n_ports;
-	static struct port old[NETWORK_MAX_PORTS];
+	struct port *old = n->ports;
 	const struct netdef *d = n->def;
 	char err[256];
 
-	memcpy(old, n->ports, saved * sizeof(old[0]));
-	n->n_ports = 0;
+	/* the old list is kept aside while the ports are attached afresh */
+	free(n->port_index);
+	n->ports = NULL;
+	n->port_index = NULL;
+	n->n_ports = n->cap_ports = n->index_size = 0;
 	for (size_t i = 0; i < saved; i++) {
 		if (!if_nametoindex(old[i].ifname)) {
 			log_info("network %s: port %s is gone; not re-added", d->name, old[i].ifname);
@@ -654,12 +657,11 @@ static void readd_ports(struct network *n)
 					old[i].hook, &old[i].decl, err, sizeof(err)))
 			log_warn("network %s: dropping port %s: %s", d->name, old[i].ifname, err);
 	}
+	free(old);
 	for (size_t i = 0; i < d->n_ports; i++) {
 		const struct netdef_port *dp = &d->ports[i];
-		bool known = false;
+		bool known = network_port_find(n, dp->dev) != NULL;
 
-		for (size_t j = 0; j < n->n_ports; j++)
-			known |= !strcmp(n->ports[j].ifname, dp->dev);
 		if (known || !if_nametoindex(dp->dev))
 			continue;
 		if (network_port_attach(n, dp->dev, dp->has_mac ? dp->mac : NULL, DP_HOOK_AUTO,
@@ -677,7 +679,7 @@ static void forget_gone_ports(struct network *n)
 			i++;
 			continue;
 		}
-		n->ports[i] = n->ports[--n->n_ports];
+		network_port_remove_at(n, i);
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -14,12 +15,141 @@
 #include "core/core.h"
 
 
+/* ---- the port array and its index by name ---- */
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void index_put(struct network *n, size_t i)
+{
+	size_t mask = n->index_size - 1, h = name_hash(n->ports[i].ifname) & mask;
+
+	while (n->port_index[h])
+		h = (h + 1) & mask;
+	n->port_index[h] = (uint32_t)i + 1;
+}
+
+void network_ports_reindex(struct network *n)
+{
+	if (!n->index_size)
+		return;
+	memset(n->port_index, 0, n->index_size * sizeof(n->port_index[0]));
+	for (size_t i = 0; i < n->n_ports; i++)
+		index_put(n, i);
+}
+
+struct port *network_port_find(const struct network *n, const char *ifname)
+{
+	size_t mask = n->index_size - 1, h;
+
+	if (!n->index_size)
+		return NULL;
+	for (h = name_hash(ifname) & mask; n->port_index[h]; h = (h + 1) & mask) {
+		struct port *p = &n->ports[n->port_index[h] - 1];
+
+		if (!strcmp(p->ifname, ifname))
+			return p;
+	}
+	return NULL;
+}
+
+struct port *network_port_push(struct network *n)
+{
+	if (n->n_ports == n->cap_ports) {
+		size_t cap = n->cap_ports ? n->cap_ports * 2 : 16;
+		struct port *np = realloc(n->ports, cap * sizeof(*np));
+		uint32_t *ni;
+
+		if (!np)
+			return NULL;
+		n->ports = np;
+		ni = calloc(cap * 2, sizeof(*ni));
+		if (!ni)
+			return NULL;
+		free(n->port_index);
+		n->port_index = ni;
+		n->index_size = cap * 2;
+		n->cap_ports = cap;
+		network_ports_reindex(n);
+	}
+	memset(&n->ports[n->n_ports], 0, sizeof(n->ports[0]));
+	return &n->ports[n->n_ports++];
+}
+
+/* Deleting from linear probing: the entries after the hole in its run
+ * are placed again, so every lookup still finds its entry. */
+static void index_del(struct network *n, size_t i)
+{
+	size_t mask = n->index_size - 1, h = name_hash(n->ports[i].ifname) & mask;
+
+	while (n->port_index[h] && n->port_index[h] != i + 1)
+		h = (h + 1) & mask;
+	if (!n->port_index[h])
+		return;
+	n->port_index[h] = 0;
+	for (h = (h + 1) & mask; n->port_index[h]; h = (h + 1) & mask) {
+		size_t j = n->port_index[h] - 1;
+
+		n->port_index[h] = 0;
+		index_put(n, j);
+	}
+}
+
+/* The slot of index entry i + 1 becomes to + 1 (the last port moved). */
+static void index_move(struct network *n, size_t from, size_t to)
+{
+	size_t mask = n->index_size - 1, h = name_hash(n->ports[from].ifname) & mask;
+
+	while (n->port_index[h] && n->port_index[h] != from + 1)
+		h = (h + 1) & mask;
+	if (n->port_index[h])
+		n->port_index[h] = (uint32_t)to + 1;
+}
+
+void network_port_remove_at(struct network *n, size_t i)
+{
+	size_t last = n->n_ports - 1;
+
+	index_del(n, i);
+	if (i != last) {
+		index_move(n, last, i);
+		n->ports[i] = n->ports[last];
+	}
+	n->n_ports--;
+}
+
+void network_ports_free(struct network *n)
+{
+	free(n->ports);
+	free(n->port_index);
+	n->ports = NULL;
+	n->port_index = NULL;
+	n->n_ports = n->cap_ports = n->index_size = 0;
+}
+
+size_t netmgr_port_limit(const struct netmgr *m)
+{
+	return dp_port_limit(m->dp);
+}
+
+size_t netmgr_ports_used(const struct netmgr *m)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < m->n_nets; i++)
+		if (m->nets[i]->state == NETWORK_ACTIVE)
+			used += m->nets[i]->n_ports;
+	return used;
+}
+
 static struct port *port_find(struct network *n, const char *ifname)
 {
-	for (size_t i = 0; i < n->n_ports; i++)
-		if (!strcmp(n->ports[i].ifname, ifname))
-			return &n->ports[i];
-	return NULL;
+	return network_port_find(n, ifname);
 }
 
 static struct network *port_owner(struct netmgr *m, const char *ifname)
@@ -132,8 +262,12 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		return ERR("invalid interface name '%s'", ifname), -EINVAL;
 	if (owner)
 		return ERR("%s is already a port of network %s", ifname, owner->def->name), -EBUSY;
-	if (n->n_ports >= NETWORK_MAX_PORTS)
-		return ERR("network %s has too many ports", n->def->name), -ENOSPC;
+	/* the data path's port maps hold every network's ports: a full map
+	 * would fail the port half-made */
+	if (netmgr_ports_used(n->mgr) >= netmgr_port_limit(n->mgr))
+		return ERR("cannot add %s: the host holds %zu ports, its limit (the data path's "
+			   "port maps) is %zu", ifname, netmgr_ports_used(n->mgr),
+			   netmgr_port_limit(n->mgr)), -ENOSPC;
 	idx = if_nametoindex(ifname);
 	if (!idx)
 		return ERR("device %s not found", ifname), -ENODEV;
@@ -166,9 +300,14 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	}
 	nl_link_set_up(ifname, 1);
-	p = &n->ports[n->n_ports++];
-	memset(p, 0, sizeof(*p));
+	p = network_port_push(n);
+	if (!p) {
+		dp_port_del(n->mgr->dp, idx);
+		nl_link_set_master(ifname, NULL);
+		return ERR("cannot add %s: out of memory", ifname), -ENOMEM;
+	}
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	index_put(n, n->n_ports - 1);
 	p->ifindex = idx;
 	p->hook = hook;
 	if (mac) {
@@ -179,7 +318,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		p->decl = *decl;
 	log_info("network %s: port %s added (filter %s%s)", n->def->name, ifname,
 		 filter_name(pol.filter), pol.isolated ? ", isolated" : "");
-	network_acl_apply(n);
+	network_acl_apply_port(n, p);
 	network_rebind_port(n, idx, mac);
 	/* <bandwidth>: its own, declared or portgroup's, the network's aggregate */
 	if (network_port_qos_apply(n, p, err, errlen))
@@ -204,7 +343,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 	if (!p)
 		return ERR("%s is not a port of network %s", ifname, n->def->name), -ENOENT;
 	if (n->state != NETWORK_ACTIVE) { /* only the record: the device is not ours now */
-		*p = n->ports[--n->n_ports];
+		network_port_remove_at(n, (size_t)(p - n->ports));
 		netstore_save_runtime(n->mgr, n);
 		return 0;
 	}
@@ -218,7 +357,9 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 	if (if_nametoindex(ifname))
 		nl_link_set_master(ifname, NULL);
 	tap_port_removed(n, ifname); /* removes the tap (and its VDE switch) if vnet made it */
-	*p = n->ports[--n->n_ports];
+	p = port_find(n, ifname);	/* the tap's removal may have changed the list */
+	if (p)
+		network_port_remove_at(n, (size_t)(p - n->ports));
 	netstore_save_runtime(n->mgr, n);
 	log_info("network %s: port %s removed", n->def->name, ifname);
 	return 0;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -127,32 +128,70 @@ static void reconcile_forwarding(struct network *n)
 	}
 }
 
+/* What one link dump says of a network's ports (by position in n->ports). */
+struct port_seen {
+	struct network *n;
+	int *idx, *master;
+};
+
+static int port_seen_one(void *ctx, const char *name, int ifindex, int master)
+{
+	struct port_seen *s = ctx;
+	struct port *p = network_port_find(s->n, name);
+
+	if (p) {
+		s->idx[p - s->n->ports] = ifindex;
+		s->master[p - s->n->ports] = master;
+	}
+	return 0;
+}
+
 /* A port whose device vanished is purged; one recreated under the same
- * name is purged and added afresh, so it inherits nothing. */
+ * name is purged and added afresh, so it inherits nothing. The devices
+ * come from one link dump per run (a reconcile follows every burst of link
+ * events, port-add's own included: a request per port made each port-add
+ * cost O(ports), issue 21). */
 static void reconcile_ports(struct network *n)
 {
+	size_t np = n->n_ports, n_bad = 0;
+	struct port_seen s = { .n = n, .idx = calloc(np + 1, sizeof(int)),
+			       .master = calloc(np + 1, sizeof(int)) };
+	struct port *bad = NULL;
 	char err[256];
 
-	for (size_t i = 0; i < n->n_ports;) {
-		struct port p = n->ports[i];
-		int idx = if_nametoindex(p.ifname);
+	if (!s.idx || !s.master || (np && !(bad = calloc(np, sizeof(*bad)))) ||
+	    nl_links_each(port_seen_one, &s)) {
+		free(s.idx);
+		free(s.master);
+		free(bad);
+		return;	/* the next tick tries again */
+	}
+	for (size_t i = 0; i < np; i++) {
+		const struct port *p = &n->ports[i];
 
-		if (idx == p.ifindex) {
+		if (s.idx[i] == p->ifindex) {
 			/* never into a device that took the bridge's name */
-			if (nl_link_master(p.ifname) != n->bridge_ifindex && n->bridge_ifindex &&
+			if (s.master[i] != n->bridge_ifindex && n->bridge_ifindex &&
 			    if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex)
-				nl_link_set_master(p.ifname, n->def->bridge);
-			i++;
+				nl_link_set_master(p->ifname, n->def->bridge);
 			continue;
 		}
-		log_warn("network %s: port %s %s", n->def->name, p.ifname,
-			 idx ? "was recreated; re-adding it" : "vanished; removing it");
-		network_port_del(n, p.ifname, err, sizeof(err));
-		if (idx && network_port_add(n, p.ifname, p.has_mac ? p.mac : NULL, p.hook, &p.decl,
-					    err, sizeof(err)))
-			log_warn("network %s: cannot re-add %s: %s", n->def->name, p.ifname, err);
-		i = 0; /* the list changed under us: start over */
+		bad[n_bad] = *p;
+		bad[n_bad++].ifindex = s.idx[i];	/* its device now (0: gone) */
 	}
+	free(s.idx);
+	free(s.master);
+	for (size_t i = 0; i < n_bad; i++) {
+		const struct port *p = &bad[i];
+
+		log_warn("network %s: port %s %s", n->def->name, p->ifname,
+			 p->ifindex ? "was recreated; re-adding it" : "vanished; removing it");
+		network_port_del(n, p->ifname, err, sizeof(err));
+		if (p->ifindex && network_port_add(n, p->ifname, p->has_mac ? p->mac : NULL,
+						   p->hook, &p->decl, err, sizeof(err)))
+			log_warn("network %s: cannot re-add %s: %s", n->def->name, p->ifname, err);
+	}
+	free(bad);
 }
 
 void netmgr_reconcile(struct netmgr *m)

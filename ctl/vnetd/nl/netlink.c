@@ -536,6 +536,25 @@ static int prefix_of(struct nl_addr *a, int ifindex, struct nl_prefix *p)
 	return 0;
 }
 
+int nl_links_each(nl_link_fn fn, void *ctx)
+{
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int ret = 0;
+
+	if (rtnl_link_alloc_cache(nls, AF_UNSPEC, &cache) < 0)
+		return -EIO;
+	for (obj = nl_cache_get_first(cache); obj && !ret; obj = nl_cache_get_next(obj)) {
+		struct rtnl_link *l = (struct rtnl_link *)obj;
+		const char *name = rtnl_link_get_name(l);
+
+		if (name)
+			ret = fn(ctx, name, rtnl_link_get_ifindex(l), rtnl_link_get_master(l));
+	}
+	nl_cache_free(cache);
+	return ret;
+}
+
 int nl_addrs_each(nl_prefix_fn fn, void *ctx)
 {
 	struct nl_cache *cache;

@@ -92,6 +92,12 @@ typedef int (*nl_prefix_fn)(void *ctx, const struct nl_prefix *p);
 int nl_addrs_each(nl_prefix_fn fn, void *ctx);
 int nl_routes_each(nl_prefix_fn fn, void *ctx);
 
+/* Every device of the namespace from one dump (not a request per device):
+ * fn gets its name, ifindex and master's ifindex (0: none); a non-zero
+ * return stops the walk and is returned. The reconciler's port check. */
+typedef int (*nl_link_fn)(void *ctx, const char *name, int ifindex, int master);
+int nl_links_each(nl_link_fn fn, void *ctx);
+
 const char *nl_strerror(int err);
 
 /* ---- nl_snapshot ---- */

@@ -308,5 +308,13 @@ if one and many:
         sys.exit("dp_cost: 1000 ACL rules cost twice one rule or more")
 PY
 fi
+# issue 21's table: every row with its target and verdict (tests/bench/targets.py)
+issue21_targets() {
+	local cost=-
+	[ -s "$TMP/cost.json" ] && cost=$TMP/cost.json
+	python3 "$ROOT/tests/bench/targets.py" "$BUILD/bench.json" "$cost" "${VNET_HOOK:-tc}" \
+		>>"$BUILD/bench.txt" || fail "issue 21 targets"
+}
+issue21_targets
 cat "$BUILD/bench.txt"
 exit 0

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# vnet: make (build), make deps, make demo, make test, make bench, make install
+# vnet: make (build), make deps, make demo, make test, make bench, make bench-scale, make install
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
@@ -52,7 +52,7 @@ VNETD_OBJS   := $(VNETD_SRCS:%.c=$(BUILD)/obj/%.o)
 VNETCTL_OBJS := $(VNETCTL_SRCS:%.c=$(BUILD)/obj/%.o)
 
 all: check-layers $(BUILD)/vnetd $(BUILD)/vnetctl
-.PHONY: all deps demo test unit fuzz fuzz-build bench install clean check-layers
+.PHONY: all deps demo test unit fuzz fuzz-build bench bench-scale install clean check-layers
 
 check-layers:
 	$(Q)! grep -rn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"\.\./' bpf ctl lib nss tests \
@@ -161,6 +161,11 @@ bench: deps all $(TOOL_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/dhcp6_perf.sh || echo "bench: DHCPv6 benchmark failed"
 	$(Q)BUILD=$(abspath $(BUILD)) tests/tools/dns_perf.sh || echo "bench: DNS benchmark failed"
 
+# make bench-scale (issue 21): flat cost as flows, ports and networks grow;
+# tests/bench/scale.sh, never part of make test
+bench-scale: deps all $(TOOL_BINS)
+	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/scale.sh
+
 # ---- operator experience (issue 12): NSS module, install, uninstall, dist ----
 # The BPF objects are embedded in vnetd (skeletons) and the default network
 # is built in, so neither is installed as a file. With PREFIX=/usr/local
@@ -245,7 +250,7 @@ $(BUILD)/vnet-user: $(VNET_USER_OBJS) $(BUILD)/libvnet.a
 # ceiling (a libbpf skeleton of tests/bench/pktgen.bpf.c); netload: AF_PACKET
 # and TCP load (plain C). tests/bench.sh runs them.
 BENCH_TOOLS := $(BUILD)/bench/pktgen $(BUILD)/bench/netload
-bench: $(BENCH_TOOLS)
+bench bench-scale: $(BENCH_TOOLS)
 $(BUILD)/bench/pktgen.bpf.o: tests/bench/pktgen.bpf.c
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O2 -target bpf -Wall -Werror \

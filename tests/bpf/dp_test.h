@@ -82,7 +82,14 @@ static inline int world_setup(void **state)
 	}
 	if (system(cmds) != 0)
 		return -1;
-	dp_configure(&(struct dp_config)DP_CONFIG_DEFAULT);	/* tc hooks, default table */
+	{	/* tc hooks, the default table (DP_TEST_CT_MAX: another size) */
+		struct dp_config cfg = DP_CONFIG_DEFAULT;
+		const char *ct = getenv("DP_TEST_CT_MAX");
+
+		if (ct && *ct)
+			cfg.ct_max = strtoul(ct, NULL, 10);
+		dp_configure(&cfg);
+	}
 	W.p1 = if_nametoindex("p1");
 	W.p2 = if_nametoindex("p2");
 	W.up = if_nametoindex("up0");

@@ -1,0 +1,199 @@
+#!/bin/bash
+# make bench-scale (issue 21, "flat cost as work grows"; never part of make
+# test): in one run, in namespaces of its own,
+#  - the programs' cost per packet (tests/tools/ct_scale cost: dp_cost's
+#    rows) with 10, 10k and 1M conntrack flows and 2, 200, 1,000 ports;
+#  - live packets/s (pktgen, as tests/bench.sh measures) guest->guest and
+#    guest->wan through vnetd with the same flows and ports;
+#  - port-add time of the 1st and the 1,000th port (each beside a no-op
+#    request, the control socket's own round trip);
+#  - net-start of as many networks as a host may run, up to 100;
+#  - vnetd's RSS and the pinned maps' memory per 100k flows;
+#  - the conntrack GC's CPU at 1M flows (vnetd's CPU time over an interval).
+# Prints the table with issue 21's targets; writes $BUILD/bench-scale.txt
+# and .json. Flows are synthetic (ct_scale fill): answered UDP, two
+# entries each, seen now. Findings: docs/performance.md.
+export VNET_TEST_PREFIX=${VNET_TEST_PREFIX:-bs$$}
+TEST_NAME=bench-scale
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "${BUILD:-$ROOT/build}" && pwd) || exit 1
+. "$ROOT/tests/lib.sh"
+. "$ROOT/tests/bench/worlds.sh"
+SECS=${BENCH_SECONDS:-3}
+PORTS_MAX=${BENCH_PORTS:-1000}
+NETS_MAX=${BENCH_NETS:-100}
+GC_SECS=${BENCH_GC_SECONDS:-10}
+# 1M flows are 2M entries: a table of 4M keeps the GC's high mark (7/8)
+# far away, so it scans without evicting
+export VNET_CT_MAX=${BENCH_CT_MAX:-4194304}
+CT_SCALE=$BUILD/tests/tools/ct_scale
+PKTGEN=$BUILD/bench/pktgen
+for b in "$CT_SCALE" "$PKTGEN" "$BUILD/vnetd" "$BUILD/vnetctl"; do
+	[ -x "$b" ] || skip "$b not built (make bench-scale builds it)"
+done
+jget() { python3 -c 'import json,sys
+d=json.loads(sys.stdin.read().strip().splitlines()[-1])
+for k in sys.argv[1:]: d=d[k]
+print(d)' "$@"; }
+rec() {
+	[ -n "$2" ] || fail "no value for $1"
+	echo "{\"key\": \"$1\", \"value\": $2}" >>"$RES"
+	log "$1 = $2"
+}
+now_us() { echo $((${EPOCHREALTIME/./})); }
+
+# live_pps DST_ROLE DMAC DIP: pktgen from g1 to DST_ROLE's eth0 (bench.sh's)
+live_pps() {
+	local out=$TMP/count.$RANDOM
+	in_ns vnet "$1" "$PKTGEN" count eth0 1 "$SECS" >"$out" 2>&1 &
+	local cpid=$!
+	wait_for 50 grep -q ready "$out" || fail "counter: $(cat "$out")"
+	in_ns vnet g1 "$PKTGEN" send eth0 "$(mac_of vnet g1 eth0)" "$2" "$IP1" "$3" \
+		"$(awk "BEGIN { print $SECS + 1.5 }")" >"$TMP/send.out" || fail "pktgen send: $(cat "$TMP/send.out")"
+	wait "$cpid"
+	jget pps <"$out" || fail "counter: $(cat "$out")"
+}
+live_rows() {	# TAG
+	rec "pps_g2g_$1" "$(live_pps g2 "$(mac_of vnet g2 eth0)" "$IP2")"
+	rec "pps_nat_$1" "$(live_pps wan "$(mac_of vnet host vnbr0)" "$WAN_IP")"
+}
+
+# ports_to N: extra ports s2.. on the default network until it has N,
+# each port-add timed beside a no-op request (net-list)
+N_EXTRA=0
+ports_to() {
+	local want=$(($1 - 2)) i t0 t1 t2
+	[ "$want" -le "$N_EXTRA" ] && return
+	for i in $(seq "$N_EXTRA" $((want - 1))); do
+		echo "link add s$i type veth peer name sx$i"
+		echo "link set sx$i up"
+	done >"$TMP/links"
+	inhost ip -batch "$TMP/links" || fail "cannot create veths"
+	for i in $(seq "$N_EXTRA" $((want - 1))); do
+		t0=$(now_us)
+		vnetctl net-list >/dev/null || fail "net-list"
+		read -r c1 _ <"/proc/$VNETD_PID/schedstat"
+		t1=$(now_us)
+		vnetctl port-add default "s$i" >/dev/null || fail "port-add s$i: $(vnetctl port-add default "s$i" 2>&1)"
+		t2=$(now_us)
+		read -r c2 _ <"/proc/$VNETD_PID/schedstat"	# vnetd's one thread
+		# wall time, the no-op's, vnetd's CPU time in it (busy machine: the
+		# CPU figure is the one that says what the daemon did)
+		echo "$((i + 1)) $((t2 - t1)) $((t1 - t0)) $(((c2 - c1) / 1000))" >>"$TMP/portadd"
+	done
+	N_EXTRA=$want
+}
+
+vnet_stat() { # python expression over /proc/VNETD_PID
+	python3 - "$VNETD_PID" "$1" <<'PY'
+import sys
+pid, what = sys.argv[1], sys.argv[2]
+if what == "rss":
+    for l in open(f"/proc/{pid}/status"):
+        if l.startswith("VmRSS:"): print(int(l.split()[1]) * 1024)
+elif what == "cpuns":  # time on a CPU, ns (every thread; one in vnetd)
+    import os
+    print(sum(int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+              for t in os.listdir(f"/proc/{pid}/task")))
+else:  # cpu: utime + stime in clock ticks
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    print(int(f[11]) + int(f[12]))
+PY
+}
+map_bytes() { # memlock of the pinned map NAME, or of all (no NAME)
+	local p
+	for p in "$PIN_DIR"/${1:-*}; do
+		bpftool -j map show pinned "$p" 2>/dev/null
+	done | python3 -c 'import json,sys
+print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip().startswith("{")))'
+}
+ct_entries() { vnetctl --json stats default | python3 -c 'import json,sys
+print(json.load(sys.stdin)[0]["datapath"]["conntrack"]["entries"])'; }
+
+RES=""
+vnet_world
+RES=$TMP/results
+: >"$RES"
+in_ns vnet g1 ping -c 2 -i 0.2 -W 2 $WAN_IP >/dev/null || fail "g1 cannot reach the wan"
+in_ns vnet g1 ping -c 2 -i 0.2 -W 2 "$IP2" >/dev/null || fail "g1 cannot reach g2"
+log "world up: ct_map of $VNET_CT_MAX entries, ${SECS}s per packet rate"
+
+# 1. the programs alone, in their own namespace (no device around them)
+log "program cost (ct_scale cost): fills up to 1M flows and 1,000 ports"
+DP_TEST_CT_MAX=$VNET_CT_MAX VNET_TEST_PREFIX=$P "$CT_SCALE" cost >"$TMP/cost.json" || fail "ct_scale cost"
+cat "$TMP/cost.json" >>"$RES"
+
+# 2. live, through vnetd: ports first (10 flows), then flows (1,000 ports)
+rec rss_empty "$(vnet_stat rss)"
+rec maps_empty "$(map_bytes)"
+live_rows p2
+ports_to 200
+live_rows p200
+ports_to "$PORTS_MAX"
+live_rows p$PORTS_MAX
+rec ports "$PORTS_MAX"
+"$CT_SCALE" fill "$PIN_DIR" 10000 >/dev/null || fail "fill 10k"
+live_rows f10k
+rss0=$(vnet_stat rss)
+"$CT_SCALE" fill "$PIN_DIR" 100000 >/dev/null || fail "fill 100k"
+rec rss_per_100k $(($(vnet_stat rss) - rss0))
+rec ct_map_bytes "$(map_bytes ct_map)"
+rec ct_map_max "$VNET_CT_MAX"
+"$CT_SCALE" fill "$PIN_DIR" 1000000 >"$TMP/fill.json" || fail "fill 1M"
+rec ct_fill_ms "$(jget ms <"$TMP/fill.json")"
+rec ct_entries_1m "$(ct_entries)"
+live_rows f1m
+# the GC at 1M flows: vnetd's CPU time over GC_SECS (its tick scans the
+# table once a second; nothing else runs)
+c0=$(vnet_stat cpuns); t0=$(now_us)
+sleep "$GC_SECS"
+c1=$(vnet_stat cpuns); t1=$(now_us)
+rec gc_cpu_pct "$(awk "BEGIN { printf \"%.2f\", ($c1 - $c0) / 10 / ($t1 - $t0) }")"
+rec ct_entries_after_gc "$(ct_entries)"
+rec rss_1m "$(vnet_stat rss)"
+rec maps_1m "$(map_bytes)"
+# port-add: the 1st and the last, each the median of 5 around it
+python3 - "$TMP/portadd" >>"$RES" <<'PY'
+import json, statistics, sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
+def med(sel, col): return statistics.median(r[col] for r in sel)
+first, last = rows[:5], rows[-5:]
+for k, v in (("portadd_first_us", med(first, 1)), ("portadd_last_us", med(last, 1)),
+             ("portadd_first_cpu_us", med(first, 3)), ("portadd_last_cpu_us", med(last, 3)),
+             ("noop_first_us", med(first, 2)), ("noop_last_us", med(last, 2)),
+             ("portadd_last_n", rows[-1][0] + 2)):
+    print(json.dumps({"key": k, "value": v}))
+PY
+
+# 3. net-start of many networks (isolated, each with DHCP and DNS)
+vnetctl port-del default vif1.0 >/dev/null
+for i in $(seq 1 $((NETS_MAX - 1))); do
+	cat >"$TMP/n$i.xml" <<X
+<network><name>s$i</name><bridge name='vs$i'/>
+  <ip address='10.$((100 + i / 250)).$((i % 250)).1' netmask='255.255.255.0'>
+    <dhcp><range start='10.$((100 + i / 250)).$((i % 250)).2' end='10.$((100 + i / 250)).$((i % 250)).200'/></dhcp></ip></network>
+X
+	vnetctl net-define "$TMP/n$i.xml" >"$TMP/refused" 2>&1 || break
+	t0=$(now_us)
+	vnetctl net-start "s$i" >"$TMP/refused" 2>&1 || break
+	echo "$i $(($(now_us) - t0))" >>"$TMP/netstart"
+	: >"$TMP/refused"
+done
+[ -s "$TMP/netstart" ] || fail "no network started: $(cat "$TMP/refused")"
+nets=$(($(wc -l <"$TMP/netstart") + 1))
+rec nets_started "$nets"
+[ -s "$TMP/refused" ] && echo "{\"key\": \"nets_refused\", \"value\": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$(tail -1 "$TMP/refused")")}" >>"$RES"
+python3 - "$TMP/netstart" >>"$RES" <<'PY'
+import json, statistics, sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
+for k, v in (("netstart_first_us", statistics.median(r[1] for r in rows[:5])),
+             ("netstart_last_us", statistics.median(r[1] for r in rows[-5:])),
+             ("netstart_total_us", sum(r[1] for r in rows))):
+    print(json.dumps({"key": k, "value": v}))
+PY
+rec rss_nets "$(vnet_stat rss)"
+
+python3 "$ROOT/tests/bench/scale_report.py" "$RES" "$BUILD/bench-scale.txt" "$BUILD/bench-scale.json" \
+	"seconds=$SECS ct_max=$VNET_CT_MAX kernel=$(uname -r) cpus=$(nproc)" || fail "report"
+cat "$BUILD/bench-scale.txt"
+exit 0

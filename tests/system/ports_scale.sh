@@ -2,12 +2,13 @@
 # Ports per network and per host from the maps (issue 21): a network holds
 # as many ports as the host's port maps (4,096 by default, net-info says
 # so), not a fixed array. A port map pinned by an older build keeps its
-# size (here: acl_port_map made with 600 entries before vnetd starts), so
-# the host's limit follows it: 600 ports on one network are added, the
-# 601st is refused with the limit in the error, a port-del frees a place;
-# after a vnetd restart every port is adopted again.
+# size (here: acl_port_map made with 300 entries before vnetd starts), so
+# the host's limit follows it: 300 ports on one network (more than the old
+# 256-port array) are added, the 301st is refused with the limit in the
+# error, a port-del frees a place; after a vnetd restart every port is
+# adopted again.
 . "$(dirname "$0")/../lib.sh"
-N=600
+N=300
 world_init
 vnetd_start
 info() { vnetctl --json net-info default | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

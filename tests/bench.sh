@@ -78,13 +78,14 @@ raw_pps() {
 ceiling() {	# bare XDP redirect vif1.0 -> TARGET in the vnet world's host
 	local target=$1 role=$2 dmac=$3 dip=$4 pps
 	# not via in_ns: $! must be pktgen itself, so that kill detaches it now
-	ip netns exec "$(ns_of $CW host)" "$PKTGEN" redirect vif1.0 "$target" $((SECS * 2 + 8)) \
+	ip netns exec "$(ns_of $CW host)" "$PKTGEN" redirect vif1.0 "$target" $((SECS * 3 + 12)) \
 		>"$TMP/redir.out" 2>&1 &
 	local rpid=$!
 	wait_for 50 grep -q ready "$TMP/redir.out" || fail "redirect: $(cat "$TMP/redir.out")"
 	pps=$(live_pps $CW "$role" "$dmac" "$dip")
 	rec ceil "pps_${5}_live" "$pps"
 	[ "$5" = g2g ] && rec ceil pps_g2g6_live "$(live_pps6 $CW)"
+	[ "$5" = nat ] && rec ceil pps_nat6_live "$(live_pps $CW wan "$dmac" $WAN_IP6 "$(g6_of $CW g1)")"
 	[ "$role" = wan ] && rec ceil pps_nat "$(raw_pps $CW)"
 	kill "$rpid"; wait "$rpid" 2>/dev/null
 }
@@ -99,6 +100,7 @@ tc_ceiling() {
 	wait_for 50 grep -q ready "$TMP/redir.out" || fail "tc redirect: $(cat "$TMP/redir.out")"
 	rec tcceil "pps_${6}_live" "$(live_pps base "$3" "$4" "$5")"
 	[ "$6" = g2g ] && rec tcceil pps_g2g6_live "$(live_pps6 base)"
+	[ "$6" = nat ] && rec tcceil pps_nat6_live "$(live_pps base wan "$4" $WAN_IP6 "$(g6_of base g1)")"
 	kill "$rpid"; wait "$rpid" 2>/dev/null
 }
 
@@ -134,6 +136,18 @@ measure_world() {
 ll_of() { in_ns "$1" "$2" ip -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1 | head -1; }
 live_pps6() { live_pps "$1" g2 "$(mac_of "$1" g2 eth0)" "$(ll_of "$1" g2)" "$(ll_of "$1" g1)"; }
 measure_world6() { rec "$1" pps_g2g6_live "$(live_pps6 "$1")"; }
+# NAT66 (worlds.sh nat66_*): live frames guest 1 -> the wan's IPv6 address,
+# and one TCP stream to the wan's IPv6 iperf3 (port 5202); the wire's is
+# the TCP ceiling
+nat66_figures() {
+	local w=$1 as=${2:-$1}
+	if [ "$w" != wire ]; then
+		rec "$as" pps_nat6_live "$(live_pps "$w" wan "$(mac_of "$w" host vnbr0)" $WAN_IP6 "$(g6_of "$w" g1)")"
+	fi
+	in_ns "$w" g1 iperf3 -6 -c $WAN_IP6 -p 5202 -t "$SECS" -O 1 -P 1 -J >"$TMP/iperf6.json" ||
+		fail "iperf3 -6 in $w"
+	rec "$as" tcp6_1 "$(jget end sum_received bits_per_second <"$TMP/iperf6.json")"
+}
 v6_warmup() {
 	local w g ns
 	for w in vnet base; do
@@ -241,6 +255,7 @@ RES=""
 vnet_world
 base_world
 wire_world
+nat66_base
 guest_sysctls
 if [ "$VNET_HOOK" = xdp-veth ]; then	# the uplink's peer takes XDP frames (all worlds)
 	for w in vnet base wire; do in_ns $w wan ethtool -K eth0 gro on >/dev/null || fail "wan gro"; done
@@ -250,6 +265,7 @@ RES=$TMP/results
 : >"$RES"
 for w in vnet base wire; do
 	in_ns $w wan iperf3 -s -B $WAN_IP >/dev/null 2>&1 &
+	in_ns $w wan iperf3 -s -B $WAN_IP6 -p 5202 >/dev/null 2>&1 &
 	in_ns $w wan "$NETLOAD" server 7001 >/dev/null 2>&1 &
 done
 sleep 0.5
@@ -258,6 +274,9 @@ for w in vnet base; do	# warm up: ARP, FDB, first flows
 	in_ns $w g1 ping -c 2 -i 0.2 -W 2 "$IP2" >/dev/null || fail "$w: g1 cannot reach g2"
 done
 v6_warmup
+for w in vnet base wire; do
+	wait_for 50 in_ns $w g1 ping -6 -c 1 -W 1 $WAN_IP6 >/dev/null || fail "$w: g1 cannot reach the wan over IPv6"
+done
 log "worlds up: guests $IP1 $IP2; $ROUNDS rounds of ${SECS}s"
 if [ -n "$BENCH_HOLD" ]; then	# debugging: keep the worlds until the file goes
 	touch "$BENCH_HOLD"
@@ -270,7 +289,8 @@ for r in $(seq "$ROUNDS"); do
 	[ $((r % 2)) = 0 ] && order="base vnet"
 	# IPv6 right before IPv4 guest->guest: both after the same load (the
 	# NAT and TCP figures leave work behind: conntrack, TIME_WAIT)
-	for w in $order; do measure_world6 "$w"; measure_world "$w"; done
+	for w in $order; do measure_world6 "$w"; measure_world "$w"; nat66_figures "$w"; done
+	nat66_figures wire ceil
 	tcp_figures wire ceil
 	ceiling vif2.0 g2 "$(mac_of $CW g2 eth0)" "$IP2" g2g
 	ceiling wan0 wan "$(mac_of $CW host vnbr0)" "$WAN_IP" nat

@@ -36,13 +36,75 @@ vnet_world() {
 	# no per-guest flow cap: the NAT scale figures measure the table, and
 	# one guest stands in for many (the cap is hostile_conntrack.sh's)
 	vnetd_start --ct-guest-max 0
+	nat66_vnet_define
 	vnetctl net-start default >/dev/null || fail "net-start default"
 	vnetctl port-add default vif1.0 >/dev/null || fail "port-add vif1.0"
 	vnetctl port-add default vif2.0 >/dev/null || fail "port-add vif2.0"
+	nat66_vnet_slaac
 	guest_dhcp 1 || fail "guest 1 got no lease"
 	guest_dhcp 2 || fail "guest 2 got no lease"
 	gro_on vnet
 	IP1=$(guest_ip 1) IP2=$(guest_ip 2)
+}
+
+# NAT66 (issue 18): the default network as built in, plus an IPv6 <ip> and
+# <nat ipv6='yes'>; the uplink and the wan get global IPv6 addresses, the
+# guests SLAAC addresses (the same ones in the baseline, set statically).
+UPLINK_IP6=2001:db8:a::1 WAN_IP6=2001:db8:a::2 PFX6=fd00:122
+nat66_vnet_define() {
+	cat >"$TMP/default6.xml" <<X
+<network><name>default</name><forward mode='nat' dev='wan0'><nat ipv6='yes'/></forward>
+  <bridge name='vnbr0'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip>
+  <ip family='ipv6' address='$PFX6::1' prefix='64'/></network>
+X
+	vnetctl net-define "$TMP/default6.xml" >/dev/null || fail "net-define default with IPv6"
+	inhost ip addr add $UPLINK_IP6/64 dev wan0 nodad
+	inwan ip addr add $WAN_IP6/64 dev eth0 nodad
+	inhost ip -6 route add default via $WAN_IP6 dev wan0
+}
+nat66_vnet_slaac() {
+	local g
+	for g in 1 2; do
+		inguest $g ip link set eth0 down
+		inguest $g ip link set eth0 up
+	done
+	for g in 1 2; do
+		wait_for 150 bash -c "ip netns exec $P-g$g ip -6 addr show dev eth0 scope global | grep -q '$PFX6::' &&
+			! ip netns exec $P-g$g ip -6 addr show dev eth0 | grep -q tentative &&
+			ip netns exec $P-g$g ip -6 route show default | grep -q via" ||
+			fail "vnet guest $g did no SLAAC in $PFX6::/64"
+	done
+}
+g6_of() { in_ns "$1" "$2" ip -6 -o addr show dev eth0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1; }
+BASE_NFT6='table ip6 bench_libvirt6 {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		iifname "vnbr0" oifname "vnbr0" accept
+		iifname "vnbr0" ip6 saddr fd00:122::/64 accept
+		oifname "vnbr0" ip6 daddr fd00:122::/64 ct state established,related accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		ip6 saddr fd00:122::/64 ip6 daddr != fd00:122::/64 meta l4proto { tcp, udp } masquerade to :1024-65535
+		ip6 saddr fd00:122::/64 ip6 daddr != fd00:122::/64 masquerade
+	}
+}'
+nat66_base() {
+	local h=$P-bhost g
+	ip -n "$h" addr add $PFX6::1/64 dev vnbr0 nodad
+	ip -n "$h" addr add $UPLINK_IP6/64 dev wan0 nodad
+	ip -n "$P-bwan" addr add $WAN_IP6/64 dev eth0 nodad
+	ip -n "$h" -6 route add default via $WAN_IP6 dev wan0
+	ip netns exec "$h" sysctl -qw net.ipv6.conf.all.forwarding=1
+	for g in 1 2; do
+		ip -n "$P-bg$g" addr add "$(g6_of vnet g$g)/64" dev eth0 nodad
+		ip -n "$P-bg$g" -6 route add default via $PFX6::1
+	done
+	echo "$BASE_NFT6" | ip netns exec "$h" nft -f - || fail "baseline nftables ip6"
+	ip netns exec "$P-dg1" ip addr add 2001:db8:a::10/64 dev eth0 nodad
+	ip netns exec "$P-dwan" ip addr add $WAN_IP6/64 dev eth0 nodad
 }
 
 # libvirt's NAT network, in nftables terms (libvirt >= 9 uses an

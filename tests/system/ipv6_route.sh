@@ -7,7 +7,8 @@
 # wan connects to the guest; an upload to a far host behind a 1400-byte
 # hop completes (the router's packet too big reached the guest); a spoofed
 # IPv6 source from the guest is dropped (src_ip6) and never reaches the
-# wan; nothing is dropped as ipv6. PORT_HOOK=xdp (ipv6_route_xdp.sh) runs
+# wan; nothing is dropped as ipv6; conf.all.forwarding=0 written on the
+# host is repaired by the reconciler. PORT_HOOK=xdp (ipv6_route_xdp.sh) runs
 # the same with the guests' ports on XDP.
 #
 #   guest -- vnbr6 fd00:6::1/64 [host] wan0 2001:db8:a::1 -- 2001:db8:a::2 [wan router]
@@ -127,6 +128,24 @@ s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("2001:db8:ee::5",0)
 for _ in range(3): s.sendto(b"spoof", ("2001:db8:a::2",7005))'
 wait "$srv"
 [ "$(cat "$TMP/spoof.out")" = none ] || fail "the spoofed source reached the wan: $(cat "$TMP/spoof.out")"
+inguest 1 ip -6 addr del 2001:db8:ee::5/128 dev eth0	# (else the guest's choice of source)
 [ "$(net_stat r6 datapath.drops.src_ip6)" -ge $((src + 3)) ] || fail "the spoofed packets were not counted src_ip6"
 [ "$(net_stat r6 datapath.drops.ipv6)" = "$v6" ] || fail "routed IPv6 counted as 'ipv6' drops"
+# a write of conf.all.forwarding sets every device's: turned off, the
+# reconciler turns the network's bridge and uplink back on (and counts it)
+r0=$(net_stat r6 repairs.forwarding)
+inhost sysctl -qw net.ipv6.conf.all.forwarding=1
+inhost sysctl -qw net.ipv6.conf.all.forwarding=0
+wait_for 100 sh -c "[ \$(ip netns exec $HOST cat /proc/sys/net/ipv6/conf/vnbr6/forwarding) = 1 ] &&
+	[ \$(ip netns exec $HOST cat /proc/sys/net/ipv6/conf/wan0/forwarding) = 1 ]" ||
+	fail "IPv6 forwarding was not turned back on after conf.all.forwarding=0"
+[ "$(net_stat r6 repairs.forwarding)" -gt "$r0" ] || fail "the IPv6 forwarding repair was not counted"
+# (while the bridge did not forward, its neighbour advertisements said it
+# was no router, and the guest dropped its default route, RFC 4861 7.2.5:
+# a router solicitation brings it back)
+inguest 1 ip -6 route show default | grep -q via ||
+	inguest 1 rdisc6 -1 -w 2000 eth0 >/dev/null 2>&1
+wait_for 50 sh -c "ip netns exec $P-g1 ip -6 route show default | grep -q via" ||
+	fail "the guest got no default route back: $(inguest 1 ip -6 route)"
+inguest 1 ping -6 -c 2 -i 0.3 -W 2 2001:db8:a::2 >/dev/null || fail "no routed IPv6 after the repair"
 log "ok"

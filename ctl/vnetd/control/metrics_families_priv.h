@@ -26,7 +26,7 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "IPv4 and IPv6 packets received on the network's ports (rx) and redirected to them by " \
 	  "the data path (tx).")                                                                  \
 	X("vnet_repairs_forwarding_total", COUNTER, "network",                                   \
-	  "IPv4 forwarding turned back on on the bridge or uplink.")                             \
+	  "IPv4 or IPv6 forwarding turned back on on the bridge or uplink.")                             \
 	X("vnet_repairs_bridge_recreated_total", COUNTER, "network",                             \
 	  "Bridge deleted by hand and re-created.")                                              \
 	X("vnet_repairs_bridge_not_ours_total", COUNTER, "network",                              \

@@ -250,6 +250,18 @@ static inline bool network_routed(const struct netdef *d)
 	       d->mode == NETDEF_MODE_OPEN;
 }
 
+/* Does the network route IPv6 through its uplink (issue 18.4): route and
+ * open mode with an IPv6 <ip>, NAT with <nat ipv6='yes'> (NAT66)? */
+static inline bool network_routes_ipv6(const struct netdef *d)
+{
+	bool ip6 = false;
+
+	for (size_t i = 0; i < d->n_ips; i++)
+		ip6 |= d->ips[i].family == AF_INET6;
+	return ip6 && (d->mode == NETDEF_MODE_ROUTE || d->mode == NETDEF_MODE_OPEN ||
+		       (d->mode == NETDEF_MODE_NAT && d->nat_ipv6 == NETDEF_YES));
+}
+
 /* Steps of network_start, reused by the reconciler (reconcile.c). */
 int network_find_uplink(struct network *n, char *err, size_t errlen);
 /* The uplink's name (IFNAMSIZ): <forward dev>, else the first <interface

@@ -126,6 +126,20 @@ static void reconcile_forwarding(struct network *n)
 		log_warn("network %s: IPv4 forwarding on %s was turned off (host ip_forward "
 			 "written?); turned it back on", n->def->name, name);
 	}
+	/* the same for IPv6 (a write of conf.all.forwarding sets every
+	 * device's) when the network routes it */
+	for (int i = 0; network_routes_ipv6(n->def) && i < 2; i++) {
+		if (!devs[i] || !if_indextoname(devs[i], name) || ipv6_conf_get(name, "forwarding") != 0)
+			continue;
+		if (ipv6_forwarding_on(name)) {
+			log_warn("network %s: cannot turn IPv6 forwarding on %s back on",
+				 n->def->name, name);
+			continue;
+		}
+		n->repairs.forwarding++;
+		log_warn("network %s: IPv6 forwarding on %s was turned off (conf.all.forwarding "
+			 "written?); turned it back on", n->def->name, name);
+	}
 }
 
 /* What one link dump says of a network's ports (by position in n->ports). */

@@ -112,7 +112,7 @@ vnetd_start() {
 		--state-dir "$TMP/state" --run-dir "$TMP/run" --pin-dir "$PIN_DIR" \
 		--resolv-conf "$TMP/resolv.conf" "$@" >>"$TMP/vnetd.log" 2>&1) &
 	VNETD_PID=$!
-	for _ in $(seq 300); do	# 30 s: loading the programs takes 5 s on a loaded 2-core host
+	for _ in $(seq 600); do	# 60 s: loading the programs (tc port 186k, XDP 416k verifier insns) takes 5-10 s, several times that on a 2-core host at load 10
 		[ -S "$TMP/run/vnetd.sock" ] && vnetctl net-list >/dev/null 2>&1 && return 0
 		kill -0 "$VNETD_PID" 2>/dev/null || { cat "$TMP/vnetd.log" >&2; fail "vnetd exited"; }
 		sleep 0.1

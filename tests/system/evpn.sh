@@ -233,6 +233,14 @@ info 1 overlay | grep -q "^VNI $VNI on $VX, VTEP 10.99.0.1, AS 65022" ||
 	fail "net-info remote VTEPs: $(info 1 remote_vteps)"
 [ "$(info 1 remote_macs)" = 2 ] || fail "net-info remote MACs: $(info 1 remote_macs)"
 vctl 2 net-info $NET | grep -q "^Remote vteps: .*10.99.0.1" || fail "net-info text: $(vctl 2 net-info $NET)"
+vctl 1 metrics | grep -q "^vnet_overlay_remote_macs{network=\"$NET\"} 2$" ||
+	fail "metrics: $(vctl 1 metrics | grep overlay)"
+vctl 1 metrics | grep -q "^vnet_overlay_remote_vteps{network=\"$NET\"} 2$" ||
+	fail "metrics: $(vctl 1 metrics | grep overlay)"
+if command -v promtool >/dev/null; then
+	vctl 1 metrics | promtool check metrics >"$TMP/lint" 2>&1 ||
+		fail "promtool rejects the metrics: $(cat "$TMP/lint")"
+fi
 
 # ---- guest <-> guest across hosts, no ARP on the underlay
 inul tcpdump --immediate-mode -U -ni br0 -w "$TMP/ul.pcap" 'udp port 4789' >/dev/null 2>"$TMP/tcpdump.log" &

@@ -337,6 +337,12 @@ static void collect(struct netmgr *m, struct samples *s)
 		if (n->state != NETWORK_ACTIVE)
 			continue;
 		add(s, "vnet_network_ports", lab, n->n_ports);
+		unsigned vteps, macs;
+
+		if (!network_overlay_counts(n, &vteps, &macs)) { /* <vnet:overlay> (issue 22) */
+			add(s, "vnet_overlay_remote_vteps", lab, vteps);
+			add(s, "vnet_overlay_remote_macs", lab, macs);
+		}
 		if (n->def->has_dhcp)
 			add(s, "vnet_dhcp_pool_size", lab,
 			    (long long)ntohl(n->def->dhcp_end.s_addr) - ntohl(n->def->dhcp_start.s_addr) + 1);

@@ -22,6 +22,10 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "requests that timed out.")                                                             \
 	X("vnet_network_active", GAUGE, "network", "1 if the network is running.")               \
 	X("vnet_network_ports", GAUGE, "network", "Guest ports attached.")                       \
+	X("vnet_overlay_remote_vteps", GAUGE, "network",                                        \
+	  "A network spanning hosts: remote VTEPs on its VXLAN device (EVPN).")                   \
+	X("vnet_overlay_remote_macs", GAUGE, "network",                                         \
+	  "A network spanning hosts: remote guests' MACs on its VXLAN device (EVPN).")            \
 	X("vnet_network_packets_total", COUNTER, "network,family,direction",                     \
 	  "IPv4 and IPv6 packets received on the network's ports (rx) and redirected to them by " \
 	  "the data path (tx).")                                                                  \

@@ -143,6 +143,9 @@ void network_overlay_reconcile(struct network *n);
 void network_overlay_ifname(const struct network *n, char *buf, size_t len);
 /* net-info's overlay lines: VNI, device, VTEP; remote VTEPs and MACs. */
 void network_overlay_info(struct json_object *o, const struct network *n);
+/* Remote VTEPs and remote MACs zebra installed on the VXLAN device (the
+ * metrics); -ENOENT for a network without an overlay or not running. */
+int network_overlay_counts(const struct network *n, unsigned *vteps, unsigned *macs);
 
 /* Load the stored definitions (creating "default" on first start) and
  * restart the networks that were running or are marked autostart. */

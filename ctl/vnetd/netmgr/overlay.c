@@ -317,6 +317,23 @@ static void fdb_seen(const uint8_t mac[6], struct in_addr dst, unsigned flags, v
 		v->vteps[v->n_vteps++] = dst;
 }
 
+int network_overlay_counts(const struct network *n, unsigned *vteps, unsigned *macs)
+{
+	struct fdb_view v = { 0 };
+	char name[16];
+	int ret;
+
+	if (!n->def->overlay.enabled || n->state != NETWORK_ACTIVE)
+		return -ENOENT;
+	network_overlay_ifname(n, name, sizeof(name));
+	ret = nl_fdb_each(name, fdb_seen, &v);
+	if (ret)
+		return ret;
+	*vteps = (unsigned)v.n_vteps;
+	*macs = v.macs;
+	return 0;
+}
+
 /* net-info: the VNI, its device, this host's VTEP, and what zebra installed
  * on the device: the remote VTEPs (flood list and MACs) and remote MACs. */
 void network_overlay_info(struct json_object *o, const struct network *n)

@@ -67,7 +67,7 @@ struct pkt {
 	__u8 csum_in;	/* XDP on a veth uplink: frames may carry partial L4
 			 * checksums (CHECKSUM_PARTIAL from the far end's stack):
 			 * every redirect recomputes them (xdp_verdict) */
-	__u8 fam;	/* count_rx: 4 IPv4, 6 IPv6, 0 other (in the padding) */
+	__u8 fam;	/* count_rx: bit 0 IPv4, bit 1 IPv6 (counters.h: unknown to the verifier) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	enum vnet_drop reason;	/* ACT_DROP: why (4 bytes, as the __u32 it was) */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */

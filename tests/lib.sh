@@ -222,3 +222,54 @@ for k in sys.argv[1].split("."):
     d = d.get(k, {}) if isinstance(d, dict) else {}
 print(d if isinstance(d, int) else 0)' "$2"
 }
+
+# The IPv6 wan world of ipv6_nat.sh and ipv6_route.sh, started: a wan
+# router (2001:db8:a::2) with a far host (2001:db8:f::2) behind a 1400-byte
+# hop, the host's uplink wan0 2001:db8:a::1 (accept_ra 1), network r6 on
+# vnbr6 with 10.66.0.1/24 and PREFIX::1/64, forwarded as FORWARD (an XML
+# <forward> element), guest 1 on it (PORT_HOOK) after its SLAAC in the
+# prefix; the wan routes the prefix to the host. Checks that vnetd turned
+# IPv6 forwarding on on the bridge and the uplink only, accept_ra 1 -> 2.
+# Sets FAR and g (the guest's global address).
+ipv6_wan_start() {
+	local forward=$1 prefix=$2
+	world_init
+	FAR=$P-far
+	netns_add "$FAR"
+	ip link add eth1 netns "$WAN" type veth peer name eth0 netns "$FAR" || fail "cannot create the far link"
+	inwan ip link set eth1 mtu 1400 up
+	ip netns exec "$FAR" ip link set eth0 up
+	inwan sysctl -qw net.ipv6.conf.all.forwarding=1
+	inhost ip addr add 2001:db8:a::1/64 dev wan0 nodad
+	inwan ip addr add 2001:db8:a::2/64 dev eth0 nodad
+	inwan ip addr add 2001:db8:f::1/64 dev eth1 nodad
+	ip netns exec "$FAR" ip addr add 2001:db8:f::2/64 dev eth0 nodad
+	ip netns exec "$FAR" ip -6 route add default via 2001:db8:f::1
+	inhost ip -6 route add default via 2001:db8:a::2 dev wan0
+	inwan ip -6 route add "$prefix::/64" via 2001:db8:a::1
+	inhost sysctl -qw net.ipv6.conf.wan0.accept_ra=1
+	[ "$(inhost sysctl -n net.ipv6.conf.all.forwarding)" = 0 ] || fail "the host namespace forwards IPv6 already"
+	guest_add 1
+	vnetd_start
+	cat >"$TMP/r6.xml" <<X
+<network><name>r6</name>$forward<bridge name='vnbr6'/>
+<ip address='10.66.0.1' prefix='24'><dhcp><range start='10.66.0.10' end='10.66.0.50'/></dhcp></ip>
+<ip family='ipv6' address='$prefix::1' prefix='64'/>
+</network>
+X
+	vnetctl net-define "$TMP/r6.xml" >/dev/null || fail "net-define r6"
+	vnetctl net-start r6 >/dev/null || fail "net-start r6: $(tail -3 "$TMP/vnetd.log")"
+	[ "$(inhost sysctl -n net.ipv6.conf.vnbr6.forwarding)" = 1 ] || fail "IPv6 forwarding is off on the bridge"
+	[ "$(inhost sysctl -n net.ipv6.conf.wan0.forwarding)" = 1 ] || fail "IPv6 forwarding is off on the uplink"
+	[ "$(inhost sysctl -n net.ipv6.conf.wan0.accept_ra)" = 2 ] || fail "the uplink's accept_ra is not 2"
+	[ "$(inhost sysctl -n net.ipv6.conf.all.forwarding)" = 0 ] || fail "the global IPv6 forwarding was changed"
+	vnetctl port-add r6 vif1.0 ${PORT_HOOK:+--hook $PORT_HOOK} >/dev/null || fail "port-add vif1.0"
+	inguest 1 ip link set eth0 down
+	inguest 1 ip link set eth0 up
+	wait_for 150 bash -c "ip netns exec $P-g1 ip -6 addr show dev eth0 scope global | grep -q '$prefix::' &&
+		! ip netns exec $P-g1 ip -6 addr show dev eth0 | grep -q tentative &&
+		ip netns exec $P-g1 ip -6 route show default | grep -q via" ||
+		fail "guest did no SLAAC in $prefix::/64: $(inguest 1 ip -6 addr show dev eth0)"
+	g=$(inguest 1 ip -6 -o addr show dev eth0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+	log "guest $g"
+}

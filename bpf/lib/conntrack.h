@@ -55,6 +55,23 @@ static __always_inline __u8 ct_established(const struct vnet_ct *ct, const struc
 	return peer && (peer->seen & VNET_CT_ACK) ? VNET_CT_EST : 0;
 }
 
+/* The seen bits (VNET_CT_SYN/FIN/RST/ACK) a TCP segment's flags set; one
+ * list for IPv4's flows and IPv6's (nat6.h). */
+static __always_inline __u8 ct_tcp_seen(const struct hdrs *h)
+{
+	__u8 seen = 0;
+
+	if (h->tcp_flags & TCPF_SYN)
+		seen |= VNET_CT_SYN;
+	if (h->tcp_flags & TCPF_FIN)
+		seen |= VNET_CT_FIN;
+	if (h->tcp_flags & TCPF_RST)
+		seen |= VNET_CT_RST;
+	if (h->tcp_flags & TCPF_ACK)
+		seen |= VNET_CT_ACK;
+	return seen;
+}
+
 /* Record what this direction saw. The entry is shared by every CPU that
  * handles the flow: write it only when something changed (new TCP flags,
  * or the timestamp is a second old), so steady traffic reads it only.
@@ -64,17 +81,8 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 	__u8 seen = VNET_CT_SEEN;
 	__u64 now = bpf_ktime_get_coarse_ns();
 
-	if (h->proto == IPPROTO_TCP_) {
-		if (h->tcp_flags & TCPF_SYN)
-			seen |= VNET_CT_SYN;
-		if (h->tcp_flags & TCPF_FIN)
-			seen |= VNET_CT_FIN;
-		if (h->tcp_flags & TCPF_RST)
-			seen |= VNET_CT_RST;
-		if (h->tcp_flags & TCPF_ACK)
-			seen |= VNET_CT_ACK;
-		seen |= ct_established(ct, h);
-	}
+	if (h->proto == IPPROTO_TCP_)
+		seen |= ct_tcp_seen(h) | ct_established(ct, h);
 	if ((ct->seen & seen) != seen)
 		ct->seen |= seen;
 	if (now - ct->seen_ns >= CT_REFRESH_NS) {

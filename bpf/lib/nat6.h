@@ -56,17 +56,8 @@ static __always_inline void ct6_touch(struct vnet_ct6 *ct, const struct hdrs *h)
 	__u8 seen = VNET_CT_SEEN;
 	__u64 now = bpf_ktime_get_coarse_ns();
 
-	if (h->proto == IPPROTO_TCP_) {
-		if (h->tcp_flags & TCPF_SYN)
-			seen |= VNET_CT_SYN;
-		if (h->tcp_flags & TCPF_FIN)
-			seen |= VNET_CT_FIN;
-		if (h->tcp_flags & TCPF_RST)
-			seen |= VNET_CT_RST;
-		if (h->tcp_flags & TCPF_ACK)
-			seen |= VNET_CT_ACK;
-		seen |= ct6_established(ct, h);
-	}
+	if (h->proto == IPPROTO_TCP_)
+		seen |= ct_tcp_seen(h) | ct6_established(ct, h);
 	if ((ct->seen & seen) != seen)
 		ct->seen |= seen;
 	if (now - ct->seen_ns >= CT_REFRESH_NS)

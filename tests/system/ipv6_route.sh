@@ -17,46 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3
 
-world_init
-FAR=$P-far
-netns_add "$FAR"
-ip link add eth1 netns "$WAN" type veth peer name eth0 netns "$FAR" || fail "cannot create the far link"
-inwan ip link set eth1 mtu 1400 up
-ip netns exec "$FAR" ip link set eth0 up
-inwan sysctl -qw net.ipv6.conf.all.forwarding=1
-inhost ip addr add 2001:db8:a::1/64 dev wan0 nodad
-inwan ip addr add 2001:db8:a::2/64 dev eth0 nodad
-inwan ip addr add 2001:db8:f::1/64 dev eth1 nodad
-ip netns exec "$FAR" ip addr add 2001:db8:f::2/64 dev eth0 nodad
-ip netns exec "$FAR" ip -6 route add default via 2001:db8:f::1
-inhost ip -6 route add default via 2001:db8:a::2 dev wan0
-inwan ip -6 route add fd00:6::/64 via 2001:db8:a::1
-inhost sysctl -qw net.ipv6.conf.wan0.accept_ra=1
-[ "$(inhost sysctl -n net.ipv6.conf.all.forwarding)" = 0 ] || fail "the host namespace forwards IPv6 already"
-
-guest_add 1
-vnetd_start
-cat >"$TMP/r6.xml" <<X
-<network><name>r6</name><forward mode='route' dev='wan0'/><bridge name='vnbr6'/>
-<ip address='10.66.0.1' prefix='24'><dhcp><range start='10.66.0.10' end='10.66.0.50'/></dhcp></ip>
-<ip family='ipv6' address='fd00:6::1' prefix='64'/>
-</network>
-X
-vnetctl net-define "$TMP/r6.xml" >/dev/null || fail "net-define r6"
-vnetctl net-start r6 >/dev/null || fail "net-start r6: $(tail -3 "$TMP/vnetd.log")"
-[ "$(inhost sysctl -n net.ipv6.conf.vnbr6.forwarding)" = 1 ] || fail "IPv6 forwarding is off on the bridge"
-[ "$(inhost sysctl -n net.ipv6.conf.wan0.forwarding)" = 1 ] || fail "IPv6 forwarding is off on the uplink"
-[ "$(inhost sysctl -n net.ipv6.conf.wan0.accept_ra)" = 2 ] || fail "the uplink's accept_ra is not 2"
-[ "$(inhost sysctl -n net.ipv6.conf.all.forwarding)" = 0 ] || fail "the global IPv6 forwarding was changed"
-vnetctl port-add r6 vif1.0 ${PORT_HOOK:+--hook $PORT_HOOK} >/dev/null || fail "port-add vif1.0"
-inguest 1 ip link set eth0 down
-inguest 1 ip link set eth0 up
-wait_for 150 bash -c "ip netns exec $P-g1 ip -6 addr show dev eth0 scope global | grep -q 'fd00:6::' &&
-	! ip netns exec $P-g1 ip -6 addr show dev eth0 | grep -q tentative &&
-	ip netns exec $P-g1 ip -6 route show default | grep -q via" ||
-	fail "guest did no SLAAC in fd00:6::/64: $(inguest 1 ip -6 addr show dev eth0)"
-g=$(inguest 1 ip -6 -o addr show dev eth0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
-log "guest $g"
+ipv6_wan_start "<forward mode='route' dev='wan0'/>" fd00:6
 v6=$(net_stat r6 datapath.drops.ipv6)
 # the guest port's fast (redirected by its program) and tx (redirected into
 # it by vnet: the uplink program's deliveries) packets, not the kernel's

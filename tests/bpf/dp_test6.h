@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* IPv6 frames for the BPF tests of the routed and translated IPv6 paths
- * (test_dp_route6.c): the helpers of test_dp_ipv6.c, shared. */
+/* IPv6 frames and helpers for the BPF tests of IPv6
+ * (test_dp_ipv6.c, test_dp_route6.c, test_dp_nat66.c). */
 #ifndef VNET_DP_TEST6_H
 #define VNET_DP_TEST6_H
 

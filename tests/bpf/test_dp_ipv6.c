@@ -6,111 +6,12 @@
  * router advertisements and redirects, DHCPv6 server messages), the
  * extension-header walk, the per-port address limit, and what the bridge
  * program lets through to the host. */
-#include "dp_test.h"
+#include "dp_test6.h"
 
 #define LL1 "fe80::10"
 #define LL2 "fe80::11"
 #define PFX "fd00:1::"
 #define GW6 "fd00:1::1"
-
-struct v6 {
-	uint8_t nh;		/* first next header after the fixed header */
-	uint8_t ext[64];	/* extension headers, as they go on the wire */
-	unsigned ext_len;
-	uint8_t l4[128];	/* the L4 header and payload */
-	unsigned l4_len;
-	uint8_t l4_proto;	/* next header of the last extension header */
-};
-
-static void a6(const char *s, uint8_t *out)
-{
-	assert_int_equal(inet_pton(AF_INET6, s, out), 1);
-}
-
-/* Ethernet + IPv6 (+ extension headers) + L4, hop limit 255 (NDP). */
-static void build6(struct frame *f, const uint8_t *dmac, const uint8_t *smac, const char *src,
-		   const char *dst, const struct v6 *v)
-{
-	uint8_t *ip = f->b + 14;
-
-	memset(f, 0, sizeof(*f));
-	memcpy(f->b, dmac, 6);
-	memcpy(f->b + 6, smac, 6);
-	put16(f->b + 12, 0x86dd);
-	ip[0] = 0x60;
-	put16(ip + 4, v->ext_len + v->l4_len);
-	ip[6] = v->ext_len ? v->nh : v->l4_proto;
-	ip[7] = 255;
-	a6(src, ip + 8);
-	a6(dst, ip + 24);
-	memcpy(ip + 40, v->ext, v->ext_len);
-	memcpy(ip + 40 + v->ext_len, v->l4, v->l4_len);
-	f->len = 14 + 40 + v->ext_len + v->l4_len;
-}
-
-/* ICMPv6 of type with a target (NS/NA/redirect) and an optional
- * link-layer address option (opt 1: source, 2: target). */
-static void icmp6(struct v6 *v, uint8_t type, const char *target, uint8_t opt, const uint8_t *mac)
-{
-	memset(v, 0, sizeof(*v));
-	v->l4_proto = IPPROTO_ICMPV6;
-	v->l4[0] = type;
-	v->l4_len = 24;
-	if (target)
-		a6(target, v->l4 + 8);
-	if (opt) {
-		v->l4[24] = opt;
-		v->l4[25] = 1;
-		memcpy(v->l4 + 26, mac, 6);
-		v->l4_len = 32;
-	}
-}
-
-static void udp6(struct v6 *v, uint16_t sport, uint16_t dport)
-{
-	memset(v, 0, sizeof(*v));
-	v->l4_proto = IPPROTO_UDP;
-	put16(v->l4, sport);
-	put16(v->l4 + 2, dport);
-	put16(v->l4 + 4, 24);
-	v->l4_len = 24;
-}
-
-static void tcp6(struct v6 *v, uint16_t sport, uint16_t dport, uint8_t flags)
-{
-	memset(v, 0, sizeof(*v));
-	v->l4_proto = IPPROTO_TCP;
-	put16(v->l4, sport);
-	put16(v->l4 + 2, dport);
-	v->l4[12] = 5 << 4;
-	v->l4[13] = flags;
-	v->l4_len = 32;
-}
-
-/* The solicited-node group of an address and its MAC (RFC 4291 2.7.1). */
-static const char *snm(const char *addr, uint8_t *mac)
-{
-	static char s[64];
-	uint8_t a[16];
-
-	a6(addr, a);
-	snprintf(s, sizeof(s), "ff02::1:ff%02x:%02x%02x", a[13], a[14], a[15]);
-	memcpy(mac, (uint8_t[]){ 0x33, 0x33, 0xff, a[13], a[14], a[15] }, 6);
-	return s;
-}
-
-/* DAD for addr from port ifindex with mac (RFC 4862 5.4.2). */
-static int dad(int ifindex, const uint8_t *mac, const char *addr)
-{
-	uint8_t gmac[6];
-	const char *g = snm(addr, gmac);
-	struct frame f;
-	struct v6 v;
-
-	icmp6(&v, 135, addr, 0, NULL);
-	build6(&f, gmac, mac, "::", g, &v);
-	return run_tc("vnet_port_tc", &f, ifindex, NULL);
-}
 
 static bool bound6(const char *addr, int ifindex)
 {

@@ -14,23 +14,10 @@
 
 static int setup(void **state)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24, .n_ip6 = 1,
-				.nat6 = true };
+	struct dp_net_cfg c = { .mode = NETDEF_MODE_NAT, .nat6 = true };
 
-	if (world_setup(state) || !W.dp)
+	if (world6_setup(state, &c, GW6) || !W.dp)
 		return W.dp ? -1 : 0;
-	if (system("ip addr add fd00:66::1/64 dev br0 nodad && "
-		   "ip addr add 2001:db8:a::1/64 dev up0 nodad && "
-		   "ip neigh add 2001:db8:a::2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
-		   "ip -6 route add default via 2001:db8:a::2 dev up0"))
-		return -1;
-	c.bridge_ifindex = W.br;
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_ifindex = W.up;
-	c.uplink_addr.s_addr = ip4(UPLINK);
-	inet_pton(AF_INET6, GW6, &c.ip6[0]);
-	c.prefix6[0] = 64;
 	inet_pton(AF_INET6, UP6, &c.uplink_addr6);
 	if (dp_net_set(W.dp, &c, NULL, 0))
 		return -1;

@@ -441,7 +441,9 @@ int nl_addr_add(const char *name, struct in_addr ip, unsigned prefix)
 	return err;
 }
 
-int nl_link_ipv4(const char *name, struct in_addr *ret_ip)
+/* The first address of family on device name into out (len bytes); for
+ * IPv6 a usable global one only (not tentative, deprecated or failed). */
+static int link_first_addr(const char *name, int family, void *out, size_t len)
 {
 	struct nl_cache *cache;
 	struct nl_object *obj;
@@ -455,9 +457,13 @@ int nl_link_ipv4(const char *name, struct in_addr *ret_ip)
 		struct rtnl_addr *a = (struct rtnl_addr *)obj;
 		struct nl_addr *local = rtnl_addr_get_local(a);
 
-		if (rtnl_addr_get_ifindex(a) != idx || rtnl_addr_get_family(a) != AF_INET || !local)
+		if (rtnl_addr_get_ifindex(a) != idx || rtnl_addr_get_family(a) != family || !local)
 			continue;
-		memcpy(ret_ip, nl_addr_get_binary_addr(local), 4);
+		if (family == AF_INET6 &&
+		    (rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		     (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DEPRECATED | IFA_F_DADFAILED))))
+			continue;
+		memcpy(out, nl_addr_get_binary_addr(local), len);
 		err = 0;
 		break;
 	}
@@ -465,30 +471,14 @@ int nl_link_ipv4(const char *name, struct in_addr *ret_ip)
 	return err;
 }
 
+int nl_link_ipv4(const char *name, struct in_addr *ret_ip)
+{
+	return link_first_addr(name, AF_INET, ret_ip, sizeof(*ret_ip));
+}
+
 int nl_link_ipv6_global(const char *name, struct in6_addr *ret_ip)
 {
-	struct nl_cache *cache;
-	struct nl_object *obj;
-	int idx = if_nametoindex(name), err = -ENOENT;
-
-	if (!idx)
-		return -ENODEV;
-	if (rtnl_addr_alloc_cache(nls, &cache) < 0)
-		return -EIO;
-	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)obj;
-		struct nl_addr *local = rtnl_addr_get_local(a);
-
-		if (rtnl_addr_get_ifindex(a) != idx || rtnl_addr_get_family(a) != AF_INET6 ||
-		    !local || rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
-		    (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DEPRECATED | IFA_F_DADFAILED)))
-			continue;
-		memcpy(ret_ip, nl_addr_get_binary_addr(local), 16);
-		err = 0;
-		break;
-	}
-	nl_cache_free(cache);
-	return err;
+	return link_first_addr(name, AF_INET6, ret_ip, sizeof(*ret_ip));
 }
 
 int nl_default_route_dev(char *name, size_t len)

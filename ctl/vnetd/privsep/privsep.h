@@ -423,7 +423,10 @@ struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id,
  * a new child counted them (the old one's go to a base), 0, -1 none. */
 int privsep_proxy_fetch_counters(uint32_t net_id, uint32_t gen, pid_t *ctr_pid,
 				 struct psm_counters *c);
-void privsep_add_u64s(void *dst, const void *src, size_t size); /* dst[i] += src[i] */
+/* A service's running total (sum) from privsep_proxy_fetch_counters' r and
+ * fresh numbers (NULL: none): base holds what earlier children counted,
+ * last the current child's last numbers; all structs of u64s, size bytes. */
+void privsep_counters_total(void *base, void *last, const void *fresh, int r, void *sum, size_t size);
 /* A port of the network is gone (PSM_PORT_GONE to the DHCPv6 instance). */
 void dhcp6_proxy_port_gone(struct dhcp6_proxy *p, int ifindex); /* NULL accepted */
 /* The child asks where a DHCPv6 message came in (PSM_ORIGIN_REQ, v6). */

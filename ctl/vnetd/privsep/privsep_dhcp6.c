@@ -203,14 +203,7 @@ struct json_object *dhcp6_proxy_counters_json(struct dhcp6_proxy *p)
 	struct json_object *o = json_object_new_object();
 	int r = privsep_proxy_fetch_counters(p->net_id, p->gen, &p->ctr_pid, &c);
 
-	if (r == 1) {
-		privsep_add_u64s(&p->base, &p->last, sizeof(p->base));
-		memset(&p->last, 0, sizeof(p->last));
-	}
-	if (r >= 0 && c.has_dhcp6)
-		p->last = c.dhcp6;
-	sum = p->base;
-	privsep_add_u64s(&sum, &p->last, sizeof(sum));
+	privsep_counters_total(&p->base, &p->last, r >= 0 && c.has_dhcp6 ? &c.dhcp6 : NULL, r, &sum, sizeof(sum));
 	if (!o)
 		return NULL;
 #define ADD(f) json_object_object_add(o, #f, json_object_new_int64((int64_t)sum.f))

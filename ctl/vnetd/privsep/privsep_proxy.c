@@ -360,13 +360,25 @@ void dns_proxy_lease6(uint32_t net_id, const struct in6_addr *ip, const char *du
 	privsep_send(&m, NULL);
 }
 
-void privsep_add_u64s(void *dst, const void *src, size_t size)
+static void add_u64s(void *dst, const void *src, size_t size)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;
 
 	for (size_t i = 0; i < size / 8; i++)
 		d[i] += s[i];
+}
+
+void privsep_counters_total(void *base, void *last, const void *fresh, int r, void *sum, size_t size)
+{
+	if (r == 1) {	/* a new child: the old one's last numbers stay counted */
+		add_u64s(base, last, size);
+		memset(last, 0, size);
+	}
+	if (fresh)
+		memcpy(last, fresh, size);
+	memcpy(sum, base, size);
+	add_u64s(sum, last, size);
 }
 
 /* Ask the child; a new child's numbers count on top of the old one's. */
@@ -391,16 +403,9 @@ struct json_object *dns_proxy_counters_json(struct dns_proxy *p)
 	struct dns_counters sum;
 	int r = privsep_proxy_fetch_counters(p->net_id, p->gen, &p->ctr_pid, &c);
 
-	if (r == 1) {
-		privsep_add_u64s(&p->base, &p->last, sizeof(p->base));
-		memset(&p->last, 0, sizeof(p->last));
-	}
-	if (r >= 0 && c.has_dns) {
-		p->last = c.dns;
+	if (r >= 0 && c.has_dns)
 		p->gauges = c.dns_gauges;
-	}
-	sum = p->base;
-	privsep_add_u64s(&sum, &p->last, sizeof(sum));
+	privsep_counters_total(&p->base, &p->last, r >= 0 && c.has_dns ? &c.dns : NULL, r, &sum, sizeof(sum));
 	return dns_counters_json(&sum, &p->gauges);
 }
 
@@ -612,14 +617,7 @@ struct json_object *dhcp_proxy_counters_json(struct dhcp_proxy *p)
 	struct dhcp_counters sum;
 	int r = privsep_proxy_fetch_counters(p->net_id, p->gen, &p->ctr_pid, &c);
 
-	if (r == 1) {
-		privsep_add_u64s(&p->base, &p->last, sizeof(p->base));
-		memset(&p->last, 0, sizeof(p->last));
-	}
-	if (r >= 0 && c.has_dhcp)
-		p->last = c.dhcp;
-	sum = p->base;
-	privsep_add_u64s(&sum, &p->last, sizeof(sum));
+	privsep_counters_total(&p->base, &p->last, r >= 0 && c.has_dhcp ? &c.dhcp : NULL, r, &sum, sizeof(sum));
 	/* bound leases: the mirror knows them, child or not */
 	return dhcp_counters_json_of(&sum, lease_mirror_count(p->leases));
 }

@@ -13,155 +13,12 @@
 #   - stopping FRR on host 3 withdraws its guest on hosts 1 and 2,
 #     restarting it restores the guest;
 #   - net-stop removes the VXLAN device.
-. "$(dirname "$0")/../lib.sh"
-require_root
-command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] ||
-	skip "FRR not installed (make deps)"
-id frr >/dev/null 2>&1 || skip "no frr user (Debian's frr package makes it)"
+. "$(dirname "$0")/../lib_evpn.sh"
 
-HOSTS="1 2 3"
-UL=$P-ul
-NET=span
-VNI=7000
-BR=vnbr$$
-BR=${BR:0:15}
-VX=vnvx$VNI
-declare -A VPID
-
-hn() { echo "$P-h$1"; }
-inh() { local h=$1; shift; nsenter --net="/run/netns/$(hn "$h")" "$@"; }
-inul() { nsenter --net="/run/netns/$UL" "$@"; }
-vctl() { local h=$1; shift; "$BUILD/vnetctl" --socket "$TMP/h$h/run/vnetd.sock" "$@"; }
-vty() { local h=$1; shift; vtysh --vty_socket "$TMP/h$h/frr" "$@"; }
-
-frr_stop() {
-	local h=$1 d pid
-	for d in bgpd zebra; do
-		pid=$(cat "$TMP/h$h/frr/$d.pid" 2>/dev/null) || continue
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null
-		rm -f "$TMP/h$h/frr/$d.pid"
-	done
-}
-
-# frr_start H: zebra, then bgpd, with no configuration: vnetd applies its own
-# with vtysh
-frr_start() {
-	local h=$1 f
-	f=$TMP/h$h/frr
-	: >"$f/empty.conf"
-	: >"$f/bgpd.conf"
-	chown frr:frr "$f" "$f/empty.conf" "$f/bgpd.conf"
-	inh "$h" /usr/lib/frr/zebra -d -u frr -g frr -f "$f/empty.conf" -i "$f/zebra.pid" \
-		-z "$f/zserv.api" --vty_socket "$f" --log "file:$f/zebra.log" ||
-		fail "host $h: zebra did not start"
-	wait_for 100 test -S "$f/zserv.api" || fail "host $h: zebra has no zserv socket"
-	inh "$h" /usr/lib/frr/bgpd -d -u frr -g frr -f "$f/bgpd.conf" -i "$f/bgpd.pid" \
-		-z "$f/zserv.api" --vty_socket "$f" --log "file:$f/bgpd.log" ||
-		fail "host $h: bgpd did not start"
-	wait_for 100 test -S "$f/bgpd.vty" || fail "host $h: bgpd has no vty socket"
-}
-
-evpn_cleanup() {
-	local rc=$? h n pid
-	set +e
-	for h in $HOSTS; do
-		[ -n "${VPID[$h]}" ] && kill "${VPID[$h]}" 2>/dev/null && wait "${VPID[$h]}" 2>/dev/null
-		if [ -e "/sys/fs/bpf/$P-h$h/drops" ]; then
-			n=$(/usr/bin/python3 "$ROOT/tests/internal_drops.py" "/sys/fs/bpf/$P-h$h/drops" 2>/dev/null)
-			[ "${n:-0}" != 0 ] && { echo "$TEST_NAME: FAIL: host $h: $n internal drops" >&2; rc=1; }
-		fi
-		if [ -d "$TMP/h$h/conf" ] && [ -e "/run/netns/$(hn "$h")" ]; then
-			inh "$h" "$BUILD/vnetd" --cleanup --conf-dir "$TMP/h$h/conf" --state-dir "$TMP/h$h/state" \
-				--run-dir "$TMP/h$h/run" --pin-dir "/sys/fs/bpf/$P-h$h" >/dev/null 2>&1
-		fi
-		frr_stop "$h"
-		rm -rf "/sys/fs/bpf/$P-h$h"
-	done
-	if [ $rc != 0 ] && [ -n "$TMP" ]; then
-		for h in $HOSTS; do
-			echo "--- host $h vnetd.log"; tail -20 "$TMP/h$h/vnetd.log"
-			echo "--- host $h bgpd.log"; tail -10 "$TMP/h$h/frr/bgpd.log"
-		done >&2 2>/dev/null
-	fi
-	for n in "${NAMESPACES[@]}"; do
-		for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-		ip netns del "$n" 2>/dev/null
-	done
-	[ -n "$TMP" ] && rm -rf "$TMP"
-	exit $rc
-}
-
-TMP=$(mktemp -d "/tmp/$P.XXXXXX")
-chmod 0711 "$TMP"	# the FRR daemons (user frr) reach their dirs below
-trap evpn_cleanup EXIT
-trap 'exit 130' INT TERM
-mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-
-# ---- the underlay (and wan): one bridge, 10.99.0.0/24, the wan at .254
-netns_add "$UL"
-inul ip link add br0 type bridge
-inul ip addr add 10.99.0.254/24 dev br0
-inul ip link set br0 up
+evpn_world
 for h in $HOSTS; do
-	netns_add "$(hn "$h")"
-	mkdir -p "$TMP/h$h/conf" "$TMP/h$h/state" "$TMP/h$h/run" "$TMP/h$h/frr"
-	chmod 0711 "$TMP/h$h"
-	ip link add "u$h" netns "$UL" type veth peer name ul0 netns "$(hn "$h")" ||
-		fail "cannot create the underlay veth of host $h"
-	inul ip link set "u$h" master br0 up
-	inh "$h" ip addr add "10.99.0.$h/24" dev ul0
-	inh "$h" ip link set ul0 up
-	inh "$h" ip route add default via 10.99.0.254
-	echo "nameserver 10.99.0.254" >"$TMP/h$h/resolv.conf"
-	# guest N on host N, its own MAC; its address from DHCP below
-	netns_add "$P-g$h"
-	ip link add "vif$h.0" netns "$(hn "$h")" type veth peer name eth0 netns "$P-g$h" ||
-		fail "cannot create vif$h.0"
-	inguest "$h" ip link set eth0 address "52:54:00:00:22:0$h"
-	inguest "$h" ip link set eth0 up
-	inh "$h" ip link set "vif$h.0" up
-done
-
-# ---- FRR and vnetd on every host
-cat >"$TMP/span.xml" <<X
-<network xmlns:vnet='http://vnet.dev/schemas/network/1.0'>
-  <name>$NET</name>
-  <forward mode='nat'/>
-  <bridge name='$BR'/>
-  <mac address='02:00:00:00:22:01'/>
-  <ip address='10.70.0.1' prefix='24'>
-    <dhcp><range start='10.70.0.100' end='10.70.0.189'/></dhcp>
-  </ip>
-  <vnet:overlay vni='$VNI' asn='65022'>
-    <vnet:peer address='10.99.0.1'/>
-    <vnet:peer address='10.99.0.2'/>
-    <vnet:peer address='10.99.0.3'/>
-  </vnet:overlay>
-</network>
-X
-for h in $HOSTS; do frr_start "$h"; done
-for h in $HOSTS; do
-	(exec nsenter --net="/run/netns/$(hn "$h")" "$BUILD/vnetd" --foreground \
-		--conf-dir "$TMP/h$h/conf" --state-dir "$TMP/h$h/state" --run-dir "$TMP/h$h/run" \
-		--pin-dir "/sys/fs/bpf/$P-h$h" --resolv-conf "$TMP/h$h/resolv.conf" \
-		--underlay-local "10.99.0.$h" --frr-vty-dir "$TMP/h$h/frr" \
-		>>"$TMP/h$h/vnetd.log" 2>&1) &
-	VPID[$h]=$!
-done
-for h in $HOSTS; do
-	# 90 s: three vnetds load their programs at once on a loaded 2-core host
-	wait_for 900 vctl "$h" net-list || fail "host $h: vnetd did not come up"
-done
-for h in $HOSTS; do
-	vctl "$h" net-define "$TMP/span.xml" >/dev/null || fail "host $h: net-define"
 	vctl "$h" net-dumpxml $NET | grep -q "<vnet:overlay vni='$VNI' asn='65022'>" ||
 		fail "host $h: net-dumpxml has no overlay: $(vctl "$h" net-dumpxml $NET)"
-	out=$(vctl "$h" net-start $NET 2>&1) || fail "host $h: net-start: $out"
-	vctl "$h" port-add $NET "vif$h.0" >/dev/null || fail "host $h: port-add"
-done
-for h in $HOSTS; do
 	inh "$h" ip -d link show dev $VX | grep -q "vxlan id $VNI local 10.99.0.$h .*dstport 4789" ||
 		fail "host $h: no VXLAN device: $(inh "$h" ip -d link show dev $VX 2>&1)"
 	inh "$h" ip -d link show dev $VX | grep -q "nolearning" || fail "host $h: $VX learns"
@@ -175,12 +32,8 @@ done
 
 # ---- DHCP: each host serves its own slice of the range (its rank among
 # the peers: host N gets the Nth third), and only its own guests: a remote
-# guest's broadcast request reaches it over VXLAN and is not answered.
-# first the flood lists (type-3 routes), so that the requests do reach the other hosts
-n_flood() { test "$(inh "$1" bridge fdb show dev $VX | grep -c '^00:00:00:00:00:00 dst')" = 2; }
-for h in $HOSTS; do
-	wait_for 300 n_flood "$h" || fail "host $h: no flood list: $(inh "$h" bridge fdb show dev $VX)"
-done
+# guest's broadcast request reaches it over VXLAN (the flood lists are in
+# place: evpn_start waited for them) and is not answered.
 declare -A IP
 for h in $HOSTS; do
 	guest_dhcp "$h" "guest$h" || fail "guest $h got no lease"
@@ -212,11 +65,6 @@ log "DHCP: guests leased ${IP[1]} ${IP[2]} ${IP[3]}, each from its own host's sl
 for h in $HOSTS; do
 	inguest "$h" ping -c 1 -W 2 10.70.0.1 >/dev/null || fail "guest $h: no gateway"
 done
-remote_macs() { inh "$1" bridge fdb show dev $VX | grep -c "52:54:00:00:22:.* dst .* self extern_learn"; }
-remote_ips() { inh "$1" ip neigh show dev $BR | grep -c "extern_learn"; }
-# wait_for takes a command: these re-count on every try
-n_remote_macs() { test "$(remote_macs "$1")" = "$2"; }
-n_remote_ips() { test "$(remote_ips "$1")" = "$2"; }
 for h in $HOSTS; do
 	wait_for 300 n_remote_macs $h 2 ||
 		fail "host $h: remote MACs $(remote_macs "$h") of 2: $(vty "$h" -c 'show bgp l2vpn evpn summary')"
@@ -225,8 +73,6 @@ for h in $HOSTS; do
 done
 log "EVPN converged: every host has the 2 remote guests (MAC + IP)"
 # net-info: the overlay, its remote VTEPs and MACs
-info() { vctl "$1" --json net-info $NET | /usr/bin/python3 -c 'import json, sys
-d = json.load(sys.stdin); print(d.get(sys.argv[1], ""))' "$2"; }
 info 1 overlay | grep -q "^VNI $VNI on $VX, VTEP 10.99.0.1, AS 65022" ||
 	fail "net-info overlay: $(info 1 overlay)"
 [ "$(info 1 remote_vteps | tr ' ' '\n' | sort | tr '\n' ' ')" = "10.99.0.2 10.99.0.3 " ] ||

@@ -6,7 +6,8 @@ PKGS="clang llvm make gcc pkg-config bpftool libbpf-dev libxdp-dev xdp-tools
 libnl-3-dev libnl-route-3-dev libjson-c-dev libxml2-dev libmicrohttpd-dev
 libcmocka-dev libseccomp-dev libelf-dev zlib1g-dev libclang-rt-14-dev libslirp-dev libvdeplug-dev vdeplug vde2
 iproute2 nftables ethtool tcpdump busybox isc-dhcp-client dhcpcd5 dnsutils iperf3 curl
-procps prometheus iputils-ping python3 python3-scapy hping3 qemu-system-x86 cpio dnsperf dnsmasq-base kea-admin ndisc6 frr"
+procps prometheus iputils-ping python3 python3-scapy hping3 qemu-system-x86 cpio dnsperf dnsmasq-base kea-admin ndisc6 frr
+dpkg-dev bzip2 xz-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -25,6 +26,15 @@ if [ "$(id -u)" = 0 ] && echo "$missing" | grep -qw frr; then
 	elif [ -x /etc/init.d/frr ]; then
 		/etc/init.d/frr stop >/dev/null 2>&1 || true
 	fi
+fi
+# busybox udhcpc6 (dhcp6_udhcpc6.sh): built once from Debian's busybox source
+# package (no Debian 12 binary has the applet); a failed fetch or build does
+# not fail deps, the test then skips and says why.
+UDHCPC6=/usr/local/libexec/vnet-test/udhcpc6
+if [ "$(id -u)" = 0 ] && [ ! -x "$UDHCPC6" ]; then
+	echo "deps: building $UDHCPC6 (apt-get source busybox)"
+	"$(dirname "$0")/udhcpc6_build.sh" "$UDHCPC6" ||
+		echo "deps: could not build $UDHCPC6: dhcp6_udhcpc6 will skip" >&2
 fi
 if [ "$(id -u)" = 0 ] && ! mount | grep -q ' /sys/fs/bpf type bpf'; then
 	mount -t bpf bpf /sys/fs/bpf

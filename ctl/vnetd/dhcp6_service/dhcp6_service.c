@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,14 @@ static const struct dhcp6_origin *origin_of(struct dhcp6_service *s, const struc
 	return o;
 }
 
+/* The messages a client may send to the server's unicast address (RFC
+ * 8415 18.4: not Solicit, Confirm, Rebind, Information-request). */
+static bool unicast_type(unsigned type)
+{
+	return type == DHCP6_REQUEST || type == DHCP6_RENEW || type == DHCP6_RELEASE ||
+	       type == DHCP6_DECLINE;
+}
+
 /* Messages are handled in batches of up to RX_BATCH (the IPv4 service's
  * way): the lease file is written once per batch, before any reply of that
  * batch leaves, so a committed binding is on disk before its REPLY. */
@@ -142,6 +151,7 @@ static void on_readable(int fd, uint32_t events, void *data)
 	static struct sockaddr_in6 to[RX_BATCH];
 	static size_t out_len[RX_BATCH];
 	struct sockaddr_in6 from;
+	const struct dhcp6_origin *op;
 	struct dhcp6_origin o;
 	struct dhcp6_msg m;
 	socklen_t fl;
@@ -155,14 +165,19 @@ static void on_readable(int fd, uint32_t events, void *data)
 		n = recvfrom(fd, in, sizeof(in), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			break;
-		/* clients speak from their link-local address (RFC 8415 13.1) */
-		if (fl < sizeof(from) || from.sin6_port != htons(DHCP6_CLIENT_PORT) ||
-		    !IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr))
+		if (fl < sizeof(from) || from.sin6_port != htons(DHCP6_CLIENT_PORT))
 			continue;
 		if (dhcp6_msg_parse(in, (size_t)n, &m) < 0)
 			continue;
-		rn = dhcp6_pool_handle_from(s->pool, &m, origin_of(s, &from.sin6_addr, &o),
-					    time(NULL), out[nout], sizeof(out[nout]), &dirty);
+		op = origin_of(s, &from.sin6_addr, &o);
+		/* clients speak from their link-local address (RFC 8415 13.1);
+		 * some (busybox udhcpc6) unicast a Request, Renew or Release
+		 * from the leased address: taken only from the port that
+		 * claimed that address (bind6_map), never a Solicit */
+		if (!IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr) && (!op || !unicast_type(m.type)))
+			continue;
+		rn = dhcp6_pool_handle_from(s->pool, &m, op, time(NULL), out[nout],
+					    sizeof(out[nout]), &dirty);
 		any_dirty |= dirty;
 		if (rn) {
 			to[nout] = from;

@@ -356,7 +356,7 @@ static void lease6_gone(void *ctx, const struct dhcp6_lease *l)
 }
 
 /* Where a DHCPv6 message came in: the core reads the data path's note of
- * the port that claimed its link-local source (issue 18.5). */
+ * the port that claimed its source address (issue 18.5). */
 static int origin6(void *ctx, const struct in6_addr *src, struct dhcp6_origin *o)
 {
 	struct child_net *n = ctx;

@@ -188,8 +188,10 @@ void dhcp6_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a)
 	for (size_t i = 0; i < MAX_DHCP6 && !p; i++)
 		if (proxies[i] && proxies[i]->net_id == q->in.net_id)
 			p = proxies[i];
-	/* only a link-local source is a client's (RFC 8415 13.1) */
-	if (!p || p->gen != q->in.gen || !p->origin || !IN6_IS_ADDR_LINKLOCAL(&q->ip6) ||
+	/* a client's link-local source (RFC 8415 13.1), or the leased
+	 * address a unicast Renew/Release comes from (dhcp6_service.c) */
+	if (!p || p->gen != q->in.gen || !p->origin || IN6_IS_ADDR_MULTICAST(&q->ip6) ||
+	    IN6_IS_ADDR_UNSPECIFIED(&q->ip6) || IN6_IS_ADDR_LOOPBACK(&q->ip6) ||
 	    p->origin(p->origin_ctx, &q->ip6, &o))
 		return; /* port 0: not known */
 	a->port = o.port;

@@ -367,6 +367,35 @@ struct vnet_fdb {
 _Static_assert(sizeof(struct vnet_fdb_key) == 12, "fdb key layout");
 _Static_assert(sizeof(struct vnet_fdb) == 16, "fdb layout");
 
+/* remote_fdb_map (hash): (net_id, mac) -> the VXLAN device and remote
+ * VTEP of a guest on another host (<vnet:overlay>, issue 22). Written by
+ * vnetd only, a mirror of the fdb entries zebra (FRR) installs on the
+ * network's VXLAN device from EVPN type-2 routes (docs/multi-host.md);
+ * read by the port program: known unicast to a remote guest goes straight
+ * to the VXLAN device (remote_forward, bpf/lib/overlay.h). */
+#define VNET_MAX_REMOTE 16384
+struct vnet_remote {
+	__u32 ifindex;		/* the network's VXLAN device */
+	__u32 vtep;		/* the remote VTEP (network order) */
+};
+_Static_assert(sizeof(struct vnet_remote) == 8, "remote layout");
+
+/* remote_stats (per-CPU hash): (net_id, VTEP) -> what the port program
+ * sent to that remote through the VXLAN device: packets, and bytes on
+ * the underlay (the inner frame + VNET_VXLAN_OVERHEAD). */
+#define VNET_MAX_REMOTE_STATS 4096
+#define VNET_VXLAN_OVERHEAD 50	/* outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8 */
+struct vnet_remote_key {
+	__u32 net_id;
+	__u32 vtep;
+};
+struct vnet_remote_stats {
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct vnet_remote_key) == 8, "remote key layout");
+_Static_assert(sizeof(struct vnet_remote_stats) == 16, "remote stats layout");
+
 /* mac_owner_map (hash, never evicted): (net_id, mac) -> the port the MAC
  * is bound to, keyed by struct vnet_fdb_key. Written by vnetd only: a
  * port added with --mac, a lease bound on a port (dp_lease_bind_port);

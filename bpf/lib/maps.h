@@ -134,6 +134,28 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fdb_map SEC(".maps");
 
+/* (net, mac) -> VXLAN device + VTEP of a remote guest (issue 22):
+ * written by vnetd (dp_remote.c, a mirror of zebra's fdb entries on the
+ * network's VXLAN device); read by the port program (overlay.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_REMOTE);
+	__type(key, struct vnet_fdb_key);
+	__type(value, struct vnet_remote);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} remote_fdb_map SEC(".maps");
+
+/* (net, VTEP) -> packets/bytes the port program sent there: written by
+ * the port program (overlay.h), read and purged by vnetd (dp_remote.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, VNET_MAX_REMOTE_STATS);
+	__type(key, struct vnet_remote_key);
+	__type(value, struct vnet_remote_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} remote_stats SEC(".maps");
+
 /* (net, mac) -> the port it is bound to: written by vnetd (port-add
  * --mac, lease binds; not LRU: a flood must not evict an owner); read by
  * the port program, which drops that MAC from any other port. */

@@ -8,6 +8,7 @@
 #include "nat.h"
 #include "host.h"
 #include "learn.h"
+#include "overlay.h"
 
 /* Filter mode learn: the port's first frame fixes its MAC (as the first
  * lease does under strict) and makes the port the MAC's owner, so no
@@ -111,14 +112,17 @@ static __always_inline enum vnet_drop check_ipv4(struct pkt *p, struct hdrs *h,
 	return bind_check(h->saddr, h->smac, p->ifindex, port, net, false, VNET_DROP_SRC_IP);
 }
 
-/* Known unicast to another port of the same network: port to port. */
+/* Known unicast to another port of the same network: port to port; to
+ * a guest on another host (<vnet:overlay>): to the VXLAN device. */
 static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 					   const struct vnet_port *port)
 {
 	__u32 out = fdb_lookup(port->net_id, h->dmac);
 	struct vnet_port *dst;
 
-	if (!out || out == p->ifindex)
+	if (!out)
+		return remote_forward(p, h, port->net_id);
+	if (out == p->ifindex)
 		return ACT_PASS;
 	dst = bpf_map_lookup_elem(&port_map, &out);
 	if (!dst || dst->net_id != port->net_id)

@@ -88,6 +88,28 @@ static void families_table(struct json_object *o)
 		printf("    %-16s %14lld %14lld\n", fam, num(c, "rx_packets"), num(c, "tx_packets"));
 }
 
+/* overlay (issue 22): one row per remote VTEP, then the mirror's totals */
+static void overlay_table(struct json_object *o)
+{
+	struct json_object *arr, *v;
+
+	printf("  overlay: %lld remote MACs in the data path, %lld withdrawn, %lld VTEPs gone\n",
+	       num(o, "remote_macs_mirrored"), num(o, "remote_macs_withdrawn"),
+	       num(o, "remote_vteps_gone"));
+	if (!json_object_object_get_ex(o, "remotes", &arr))
+		return;
+	printf("    %-16s %-5s %6s %14s %14s\n", "Remote VTEP", "State", "MACs", "TX pkts", "TX bytes");
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *r = json_object_array_get_idx(arr, i), *st;
+
+		json_object_object_get_ex(r, "vtep", &v);
+		json_object_object_get_ex(r, "state", &st);
+		printf("    %-16s %-5s %6lld %14lld %14lld\n", json_object_get_string(v),
+		       json_object_get_string(st), num(r, "macs"), num(r, "tx_packets"),
+		       num(r, "tx_bytes"));
+	}
+}
+
 void stats_text(struct json_object *d)
 {
 	for (size_t i = 0; i < json_object_array_length(d); i++) {
@@ -117,6 +139,8 @@ void stats_text(struct json_object *d)
 			group("dhcp6", sub);
 		if (json_object_object_get_ex(n, "dns", &sub))
 			group("dns", sub);
+		if (json_object_object_get_ex(n, "overlay", &sub))
+			overlay_table(sub);
 		if (json_object_object_get_ex(n, "repairs", &sub))
 			group("repairs", sub);
 		if (json_object_object_get_ex(n, "forward_relay", &sub))

@@ -507,6 +507,54 @@ static void test_multi_mac_port(void **state)
 }
 
 /* Deleting a port detaches it and purges what it owned. Runs last. */
+/* <vnet:overlay> (issue 22): a MAC zebra installed on the VXLAN device
+ * (mirrored by dp_remote_sync) is redirected to that device at tc and
+ * counted for its VTEP; XDP hands it to tc; withdrawn, it goes to the
+ * bridge again. A local port's MAC wins over a remote entry. */
+static void test_remote_fast_path(void **state)
+{
+	static const uint8_t RMAC[6] = { 2, 0, 0, 0, 0, 0x33 };
+	struct dp_remote r = { .vtep.s_addr = ip4("10.99.0.2") };
+	struct vnet_remote_key rk = { .net_id = 1, .vtep = ip4("10.99.0.2") };
+	struct vnet_remote_stats rs[libbpf_num_possible_cpus()];
+	struct vnet_fdb_key k = { .net_id = 1 };
+	unsigned added = 0, removed = 0;
+	uint64_t packets = 0, bytes = 0;
+	struct vnet_remote v;
+	struct frame f;
+
+	NEED_WORLD();
+	memcpy(r.mac, RMAC, 6);
+	memcpy(k.mac, RMAC, 6);
+	build(&f, RMAC, MAC1, GUEST1, "192.168.122.50", IPPROTO_UDP, 1, 2, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);	/* unknown: bridge */
+	assert_int_equal(dp_remote_sync(W.dp, 1, W.up, &r, 1, &added, &removed), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, remote_fdb_map), &k, &v), 0);
+	assert_int_equal(v.ifindex, W.up);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_REDIRECT);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, NULL), XDP_PASS);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, remote_stats), &rk, rs), 0);
+	for (int i = 0; i < libbpf_num_possible_cpus(); i++) {
+		packets += rs[i].packets;
+		bytes += rs[i].bytes;
+	}
+	assert_int_equal(packets, 1);	/* XDP counted nothing: tc does */
+	assert_int_equal(bytes, f.len + VNET_VXLAN_OVERHEAD);
+	/* the same again: nothing to change */
+	assert_int_equal(dp_remote_sync(W.dp, 1, W.up, &r, 1, &added, &removed), 0);
+	assert_int_equal(added + removed, 0);
+	/* another network's frame for that MAC is not sent there */
+	k.net_id = 2;
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, remote_fdb_map), &k, &v), 0);
+	/* withdrawn: the bridge again */
+	assert_int_equal(dp_remote_sync(W.dp, 1, W.up, NULL, 0, &added, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_OK);
+	dp_remote_purge(W.dp, 1, 0);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, remote_stats), &rk, rs), 0);
+}
+
 static void test_port_del_purges(void **state)
 {
 	struct vnet_bind_key bk = { .net_id = 1, .ip = ip4(GUEST2) };
@@ -545,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_port_isolated),
 		cmocka_unit_test(test_vlan_and_l2_dropped),
 		cmocka_unit_test(test_fdb_learned_and_fast_path),
+		cmocka_unit_test(test_remote_fast_path),
 		cmocka_unit_test(test_host_access_policy),
 		cmocka_unit_test(test_isolated_network),
 		cmocka_unit_test(test_lease_needs_seen_mac),

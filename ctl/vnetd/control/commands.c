@@ -579,6 +579,12 @@ static struct json_object *net_stats(struct network *n)
 		json_object_object_add(o, "datapath", d);
 	}
 	json_object_object_add(o, "repairs", network_repairs_json(n));
+	if (n->state == NETWORK_ACTIVE && n->def->overlay.enabled) {
+		struct json_object *ov = network_overlay_stats_json(n);	/* issue 22 */
+
+		if (ov)
+			json_object_object_add(o, "overlay", ov);
+	}
 	if (n->relay)
 		json_object_object_add(o, "forward_relay", network_relay_json(n));
 	if (n->dhcp)

@@ -297,6 +297,26 @@ int network_overlay_counts(const struct network *n, unsigned *vteps, unsigned *m
 	return -ENOENT;
 }
 
+int network_overlay_remotes(struct network *n, network_remote_fn fn, void *ctx)
+{
+	(void)n, (void)fn, (void)ctx;
+	return -ENOENT;
+}
+
+void network_overlay_totals(const struct network *n, unsigned *macs, uint64_t *withdrawn,
+			    uint64_t *vteps_gone)
+{
+	(void)n;
+	*macs = 0;
+	*withdrawn = *vteps_gone = 0;
+}
+
+struct json_object *network_overlay_stats_json(struct network *n)
+{
+	(void)n;
+	return NULL;
+}
+
 struct json_object *network_relay_json(const struct network *n)
 {
 	(void)n;

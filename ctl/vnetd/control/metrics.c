@@ -325,6 +325,25 @@ static struct json_object *net_datapath_json(struct netmgr *m, struct network *n
 	return o;
 }
 
+/* <vnet:overlay>: one sample set per remote VTEP (issue 22) */
+struct remote_ctx {
+	struct samples *s;
+	const char *lab;
+};
+
+static void remote_sample(void *ctx, const struct network_remote *r)
+{
+	struct remote_ctx *c = ctx;
+	char lab[192], a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &r->vtep, a, sizeof(a));
+	snprintf(lab, sizeof(lab), "%s,vtep=\"%s\"", c->lab, a);
+	add(c->s, "vnet_overlay_vtep_up", lab, r->up);
+	add(c->s, "vnet_overlay_vtep_macs", lab, r->macs);
+	add(c->s, "vnet_overlay_vtep_tx_packets_total", lab, (long long)r->tx_packets);
+	add(c->s, "vnet_overlay_vtep_tx_bytes_total", lab, (long long)r->tx_bytes);
+}
+
 static void collect(struct netmgr *m, struct samples *s)
 {
 	collect_global(m, s);
@@ -340,8 +359,15 @@ static void collect(struct netmgr *m, struct samples *s)
 		unsigned vteps, macs;
 
 		if (!network_overlay_counts(n, &vteps, &macs)) { /* <vnet:overlay> (issue 22) */
+			struct remote_ctx rc = { .s = s, .lab = lab };
+			uint64_t withdrawn, gone;
+
 			add(s, "vnet_overlay_remote_vteps", lab, vteps);
 			add(s, "vnet_overlay_remote_macs", lab, macs);
+			network_overlay_remotes(n, remote_sample, &rc);
+			network_overlay_totals(n, &macs, &withdrawn, &gone);
+			add(s, "vnet_overlay_macs_withdrawn_total", lab, (long long)withdrawn);
+			add(s, "vnet_overlay_vteps_gone_total", lab, (long long)gone);
 		}
 		if (n->def->has_dhcp)
 			add(s, "vnet_dhcp_pool_size", lab,

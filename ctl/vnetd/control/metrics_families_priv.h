@@ -26,6 +26,18 @@ enum metric_type { METRIC_COUNTER, METRIC_GAUGE, METRIC_HISTOGRAM };
 	  "A network spanning hosts: remote VTEPs on its VXLAN device (EVPN).")                   \
 	X("vnet_overlay_remote_macs", GAUGE, "network",                                         \
 	  "A network spanning hosts: remote guests' MACs on its VXLAN device (EVPN).")            \
+	X("vnet_overlay_vtep_up", GAUGE, "network,vtep",                                        \
+	  "A network spanning hosts: 1 while the remote VTEP has routes on the VXLAN device.")     \
+	X("vnet_overlay_vtep_macs", GAUGE, "network,vtep",                                      \
+	  "A network spanning hosts: remote guests' MACs behind the VTEP.")                      \
+	X("vnet_overlay_vtep_tx_packets_total", COUNTER, "network,vtep",                         \
+	  "A network spanning hosts: packets the data path sent to the remote VTEP (fast path).") \
+	X("vnet_overlay_vtep_tx_bytes_total", COUNTER, "network,vtep",                           \
+	  "A network spanning hosts: bytes on the underlay (inner frame + 50) sent to the VTEP.") \
+	X("vnet_overlay_macs_withdrawn_total", COUNTER, "network",                              \
+	  "A network spanning hosts: remote MACs removed from the data path (routes withdrawn).") \
+	X("vnet_overlay_vteps_gone_total", COUNTER, "network",                                  \
+	  "A network spanning hosts: remote VTEPs that left the VXLAN device's fdb.")            \
 	X("vnet_network_packets_total", COUNTER, "network,family,direction",                     \
 	  "IPv4 and IPv6 packets received on the network's ports (rx) and redirected to them by " \
 	  "the data path (tx).")                                                                  \

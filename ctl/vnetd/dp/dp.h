@@ -222,6 +222,26 @@ int dp_net_qos_set(struct datapath *dp, uint32_t net_id, const struct netdef_ban
 /* What a port's limits did (summed over CPUs); -ENOENT: nothing yet. */
 int dp_port_qos_stats(struct datapath *dp, int ifindex, struct vnet_qos_stats *out);
 
+/* A network spanning hosts (<vnet:overlay>, issue 22; dp_remote.c). The
+ * remote guests' MACs zebra installed on the network's VXLAN device
+ * (ifindex), mirrored into the data path so the port program sends their
+ * frames straight to the device: dp_remote_sync makes the network's
+ * entries exactly v[0..n) (n 0 or ifindex 0: none), counting what it
+ * added and removed; dp_remote_purge removes them and the network's
+ * per-VTEP counters (at net-stop); dp_remote_stats_each calls fn for every
+ * remote VTEP the port program sent to: packets, and bytes on the underlay
+ * (inner frame + 50). */
+struct dp_remote {
+	uint8_t mac[6];
+	struct in_addr vtep;
+};
+int dp_remote_sync(struct datapath *dp, uint32_t net_id, int ifindex, const struct dp_remote *v,
+		   size_t n, unsigned *added, unsigned *removed);
+void dp_remote_purge(struct datapath *dp, uint32_t net_id, int ifindex);
+typedef void (*dp_remote_stats_fn)(void *ctx, struct in_addr vtep, uint64_t packets,
+				   uint64_t bytes);
+int dp_remote_stats_each(struct datapath *dp, uint32_t net_id, dp_remote_stats_fn fn, void *ctx);
+
 /* Periodic housekeeping (conntrack GC); called about once a second. */
 void dp_tick(struct datapath *dp);
 

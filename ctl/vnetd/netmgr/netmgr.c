@@ -772,5 +772,6 @@ struct json_object *network_info_json(struct network *n)
 		json_object_object_add(o, "port_policy", port_policy_line(n));
 	ipv6_info(o, n);
 	network_overlay_info(o, n);
+	network_overlay_remotes_info(o, n);
 	return o;
 }

@@ -106,6 +106,7 @@ struct network {
 	struct netdef *pending_def; /* net-define of an active network: applies at its next start */
 	uint64_t frr_vty_id;	/* <vnet:overlay>: bgpd's vty socket (inode, ctime) when FRR was
 				 * last configured; a new one: FRR restarted (overlay.c) */
+	struct overlay_fdb *ovf; /* <vnet:overlay>: the remote MACs' mirror (overlay_fdb.c) */
 };
 
 struct netmgr {
@@ -146,6 +147,36 @@ void network_overlay_info(struct json_object *o, const struct network *n);
 /* Remote VTEPs and remote MACs zebra installed on the VXLAN device (the
  * metrics); -ENOENT for a network without an overlay or not running. */
 int network_overlay_counts(const struct network *n, unsigned *vteps, unsigned *macs);
+
+/* The fast path to remote guests (overlay_fdb.c): network_overlay_sync
+ * mirrors the remote MACs zebra installed on the VXLAN device into the
+ * data path (and notes the remote VTEPs: one that went away is logged,
+ * its MACs withdrawn); netmgr_overlay_sync does it for every network,
+ * netmgr_overlay_is_dev tells whether ifindex is an active network's
+ * VXLAN device (the fdb events worth a sync). network_overlay_fdb_stop
+ * undoes it at net-stop. */
+struct overlay_fdb;
+void network_overlay_sync(struct network *n);
+void netmgr_overlay_sync(struct netmgr *m);
+int netmgr_overlay_is_dev(struct netmgr *m, int ifindex);
+void network_overlay_fdb_stop(struct network *n);
+/* Each remote: the other peers, the VTEPs zebra installed, the VTEPs the
+ * data path sent to; up: in the VXLAN device's fdb now; macs behind it;
+ * what the port program sent it (bytes on the underlay). */
+struct network_remote {
+	struct in_addr vtep;
+	int up;
+	unsigned macs;
+	uint64_t tx_packets, tx_bytes;
+};
+typedef void (*network_remote_fn)(void *ctx, const struct network_remote *r);
+int network_overlay_remotes(struct network *n, network_remote_fn fn, void *ctx);
+void network_overlay_totals(const struct network *n, unsigned *macs, uint64_t *withdrawn,
+			    uint64_t *vteps_gone);
+/* net-info's "remotes" line (each remote, its state and counters). */
+void network_overlay_remotes_info(struct json_object *o, struct network *n);
+/* stats' "overlay" object; NULL for a network without one. */
+struct json_object *network_overlay_stats_json(struct network *n);
 
 /* Load the stored definitions (creating "default" on first start) and
  * restart the networks that were running or are marked autostart. */

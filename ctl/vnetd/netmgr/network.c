@@ -716,6 +716,7 @@ int network_start(struct network *n, char *err, size_t errlen)
 		return ret;
 	}
 	n->state = NETWORK_ACTIVE;
+	network_overlay_sync(n);	/* remote MACs zebra installed already (a restart) */
 	readd_ports(n);
 	vde_net_started(n); /* adopt or restart the VDE switch of a previous run */
 	netstore_save_runtime(n->mgr, n);

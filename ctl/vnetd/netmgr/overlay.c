@@ -371,6 +371,7 @@ void network_overlay_stop(struct network *n)
 
 	if (!n->def->overlay.enabled)
 		return;
+	network_overlay_fdb_stop(n);	/* the data path's mirror of remote MACs */
 	network_overlay_ifname(n, name, sizeof(name));
 	overlay_mark(n, mark, sizeof(mark));
 	if (nl_link_has_mark(name, mark))

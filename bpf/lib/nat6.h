@@ -2,7 +2,8 @@
 /* NAT66 (issue 18.4, <nat ipv6='yes'>): a guest's IPv6 flows masqueraded
  * to the uplink's global IPv6 address, conntrack for TCP, UDP and ICMPv6
  * echo in ct6_map (pairs as ct_map's: vnet_shared.h), the same TCP states
- * and timeouts (the GC: ctl/vnetd/dp/dp_gc6.c), the same NAT port ranges.
+ * and timeouts (the GC: ctl/vnetd/dp/dp_gc6.c), the same NAT port ranges
+ * (vnet's, or the network's <nat><port start end> in nat_map).
  * Kept apart from IPv4's conntrack.h/nat.h: their pinned layouts stay. */
 #ifndef VNET_BPF_NAT6_H
 #define VNET_BPF_NAT6_H
@@ -171,11 +172,13 @@ struct {
 
 /* Create the pair of a guest's new IPv6 flow with a free NAT port (the
  * guest's own when it is a NAT port and free, then random ones, as
- * snat_probe). A global function: its probe loop is verified once.
+ * snat_probe; from the network's <nat><port> range if it has one). A global function: its probe loop is verified once.
  * VNET_DROP_NONE: the flow is in (made here or by another CPU). */
 __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 {
 	enum ct_insert_result res = CT_NO_PORT;
+	struct snat_to t = { 0 };	/* port range only (span 0: vnet's) */
+	const struct vnet_nat *nc;
 	struct vnet_ct6_key *ik;
 	struct ct6_pair *cp;
 	enum quota_result q;
@@ -216,11 +219,21 @@ __noinline enum vnet_drop snat6_new(struct snat6_req *r)
 	__builtin_memcpy(ik->daddr, r->to, 16);
 	ik->proto = r->out.proto;
 	own = bpf_ntohs(r->out.sport);
+	/* <nat><port start end> (nat_map) for TCP and UDP, as IPv4's
+	 * snat_target; ICMPv6 echo ids keep vnet's ranges */
+	nc = bpf_map_lookup_elem(&nat_map, &r->net_id);
+	if (nc && nc->port_lo && nc->port_hi >= nc->port_lo &&
+	    (ik->proto == IPPROTO_TCP_ || ik->proto == IPPROTO_UDP_)) {
+		t.port_lo = nc->port_lo;
+		t.span = (__u32)nc->port_hi - nc->port_lo + 1;
+	}
 	for (int i = 0; i < VNET_NAT_TRIES; i++) {
 		__u16 port;
 
-		if (i == 0 && VNET_NAT_PORT_OK(own))
+		if (i == 0 && snat_own_ok(own, &t))
 			port = r->out.sport;
+		else if (t.span)
+			port = bpf_htons((__u16)(t.port_lo + bpf_get_prandom_u32() % t.span));
 		else
 			port = bpf_htons(nat_port_at(bpf_get_prandom_u32() % VNET_NAT_PORTS));
 		if (ik->proto == IPPROTO_ICMPV6_) {

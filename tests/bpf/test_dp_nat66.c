@@ -4,7 +4,8 @@
  * port (the guest's own when it is one), at tc and at XDP, checksums right;
  * the answers come back translated to the guest's port; the guard drops an
  * untranslated source; the wan's unsolicited IPv6 for the prefix is
- * dropped; the GC expires idle flows and a deleted port's go with it. */
+ * dropped; <nat><port start end> bounds the NAT ports as for IPv4; the GC
+ * expires idle flows and a deleted port's go with it. */
 #include "dp_test6.h"
 
 #define GW6 "fd00:66::1"
@@ -12,14 +13,14 @@
 #define UP6 "2001:db8:a::1"
 #define FAR6 "2001:db8:b::7"
 
+static struct dp_net_cfg cfg6 = { .mode = NETDEF_MODE_NAT, .nat6 = true };
+
 static int setup(void **state)
 {
-	struct dp_net_cfg c = { .mode = NETDEF_MODE_NAT, .nat6 = true };
-
-	if (world6_setup(state, &c, GW6) || !W.dp)
+	if (world6_setup(state, &cfg6, GW6) || !W.dp)
 		return W.dp ? -1 : 0;
-	inet_pton(AF_INET6, UP6, &c.uplink_addr6);
-	if (dp_net_set(W.dp, &c, NULL, 0))
+	inet_pton(AF_INET6, UP6, &cfg6.uplink_addr6);
+	if (dp_net_set(W.dp, &cfg6, NULL, 0))
 		return -1;
 	return dad(W.p1, MAC1, G6) == TC_OK ? 0 : -1;
 }
@@ -312,6 +313,65 @@ static uint32_t used6(void)
 	return made - gone;
 }
 
+/* <nat><port start end> (nat_map, as IPv4's test_snat_ranges) bounds NAT66
+ * too: TCP and UDP flows take ports of the range only (a guest's own port
+ * only if in it), at tc and at XDP, and their answers come back to the
+ * guest's port; ICMPv6 echo keeps vnet's ranges; without the range, vnet's
+ * ranges again. */
+static void test_port_range(void **state)
+{
+	struct dp_net_cfg c = cfg6;
+	struct frame f, out, in;
+	uint16_t xport;
+	struct v6 v;
+
+	NEED_WORLD();
+	c.nat_port_start = 20000;
+	c.nat_port_end = 20009;
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+	for (int i = 0; i < 8; i++) {	/* 8 of the range's 10 ports */
+		if (i % 2)
+			udp6(&v, 30000 + i, 53);
+		else
+			tcp6(&v, 30000 + i, 443, 0x02);
+		frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+		assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+		assert_in_range(assert_out(&f, &out, 0), 20000, 20009);
+	}
+	udp6(&v, 20005, 443);	/* its own port, in the range: kept */
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(assert_out(&f, &out, 0), 20005);
+	udp6(&v, 5001, 443);	/* a NAT port of vnet's ranges, not of this one */
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_in_range(assert_out(&f, &out, 0), 20000, 20009);
+	/* at XDP, and the answer back to the guest's port */
+	tcp6(&v, 30100, 443, 0x02);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	xport = assert_out(&f, &out, 0);
+	assert_in_range(xport, 20000, 20009);
+	tcp6(&v, 443, xport, 0x12);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &in), TC_REDIRECT);
+	assert_in(&in, 2, 30100);
+	echo6(&v, 128, 0x4343);	/* a NAT id of vnet's ranges: kept */
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(assert_out(&f, &out, 4), 0x4343);
+	/* no range: vnet's again (40010 is not a NAT port: never kept) */
+	assert_int_equal(dp_net_set(W.dp, &cfg6, NULL, 0), 0);
+	udp6(&v, 20006, 444);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(assert_out(&f, &out, 0), 20006);
+	udp6(&v, 40010, 444);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_out(&f, &out, 0);
+}
+
 /* The per-guest cap (--ct-guest-max) holds for NAT66 flows too. */
 static void test_guest_cap(void **state)
 {
@@ -370,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_ptb_translated),
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_guard_and_unsolicited),
+		cmocka_unit_test(test_port_range),
 		cmocka_unit_test(test_guest_cap),
 		cmocka_unit_test(test_gc_and_purge),
 	};

@@ -328,7 +328,8 @@ if one and many:
         sys.exit("dp_cost: 1000 ACL rules cost twice one rule or more")
 PY
 fi
-# issue 21's table: every row with its target and verdict (tests/bench/targets.py)
+# issue 21's table: every row with its target and verdict, then issue 18's
+# (IPv6 within 10 % of IPv4's ratio to its ceiling) (tests/bench/targets.py)
 issue21_targets() {
 	local cost=-
 	[ -s "$TMP/cost.json" ] && cost=$TMP/cost.json

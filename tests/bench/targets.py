@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Issue 21's table (the fast path at the limit): each row with the figure
-this run measured, its target and "met" / "NOT met". Reads tests/bench.sh's
-bench.json (report.py) and dp_cost's JSON lines; prints the table and adds
-it to bench.json as "issue21". Usage: targets.py BENCH.JSON COST.JSON|- HOOK"""
+this run measured, its target and "met" / "NOT met"; then issue 18's (IPv6
+within 10 % of IPv4's ratio to its ceiling). Reads tests/bench.sh's
+bench.json (report.py) and dp_cost's JSON lines; prints the tables and adds
+them to bench.json as "issue21" and "issue18".
+Usage: targets.py BENCH.JSON COST.JSON|- HOOK"""
 import json
 import sys
 
@@ -59,13 +61,36 @@ r = ratio("cps", "vnet_over_ceiling")
 out.append(row("new connections/s / wire", r, ">= 0.95", r is not None and r >= 0.95,
                f"{r:.2f}" if r is not None else ""))
 
-w = [max(len(x[i]) for x in out + [("figure", "measured", "target", "verdict")]) for i in range(4)]
-print(f"\nissue 21's targets (hook {hook}):")
-for x in [("figure", "measured", "target", "verdict")] + out:
-    print("  " + "  ".join(c.ljust(w[i]) for i, c in enumerate(x)).rstrip())
-met = sum(1 for r in rows if r["met"])
-print(f"  {met} of {len(rows)} met")
+
+
+def show(title, out, rows):
+    head = ("figure", "measured", "target", "verdict")
+    w = [max(len(x[i]) for x in out + [head]) for i in range(4)]
+    print(f"\n{title} (hook {hook}):")
+    for x in [head] + out:
+        print("  " + "  ".join(c.ljust(w[i]) for i, c in enumerate(x)).rstrip())
+    print(f"  {sum(1 for r in rows if r['met'])} of {len(rows)} met")
+
+
+show("issue 21's targets", out, rows)
 bench["issue21"] = {"hook": hook, "rows": rows}
+
+# issue 18: IPv6's vnet/ceiling at least 0.9 x IPv4's, each figure against
+# the same limit as above (the bare redirect at the run's hook; TCP: the
+# no-forwarder wire). Measured: "IPv6 ratio vs IPv4 ratio".
+rows, out = [], []
+for v4, v6, name in (("pps_g2g_live", "pps_g2g6_live", "IPv6 guest<->guest pps (live frames)"),
+                     ("pps_nat_live", "pps_nat6_live", "NAT66 pps (live frames)"),
+                     ("tcp1", "tcp6_1", "NAT66 TCP, 1 stream")):
+    c = "vnet_over_ceiling" if v4 == "tcp1" else over
+    r4, r6 = ratio(v4, c), ratio(v6, c)
+    both = None if r4 is None or r6 is None else (r6, r4)
+    out.append(row(f"{name} / limit vs IPv4's", both and r6, ">= 0.90 x IPv4's",
+                   both is not None and r6 >= 0.9 * r4,
+                   f"{r6:.2f} vs {r4:.2f}" if both else ""))
+    rows[-1]["ipv4"] = r4
+show("issue 18's target: IPv6 within 10 % of IPv4's ratio to its ceiling", out, rows)
+bench["issue18"] = {"hook": hook, "rows": rows}
 with open(bench_path, "w") as f:
     json.dump(bench, f, indent=1)
     f.write("\n")

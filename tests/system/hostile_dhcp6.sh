@@ -5,7 +5,9 @@
 # each with its own forged DUID (scapy), from its link-local address, at a
 # pool of 16 addresses. It gets DHCP6_PORT_LEASES (4) bindings, the rest
 # are refused and counted (dhcp6.port_limit); guest 2's dhclient -6 still
-# gets a lease; guest 1 cannot release guest 2's lease by its DUID.
+# gets a lease; guest 1 cannot release guest 2's lease by its DUID, neither
+# from its link-local nor unicast from a global address it claimed (nor
+# from one it did not claim: src_ip6).
 . "$(dirname "$0")/../lib.sh"
 
 command -v dhclient >/dev/null || skip "no dhclient"
@@ -29,7 +31,8 @@ vnetctl net-start h6 >/dev/null || fail "net-start: $(tail -3 "$TMP/vnetd.log")"
 for i in 1 2; do vnetctl port-add h6 "vif$i.0" >/dev/null || fail "port-add vif$i.0"; done
 guest_ll_wait 1 2
 
-# attack.py MODE: "solicit" 40 forged DUIDs; "release DUID" a Release for DUID
+# attack.py MODE: "solicit" 40 forged DUIDs; "release DUID SID IAID [SRC DST
+# DMAC]" a Release for DUID, multicast from the link-local or unicast
 cat >"$TMP/attack.py" <<'PY'
 import sys, time
 from scapy.all import Ether, IPv6, UDP, sendp, get_if_hwaddr, conf
@@ -50,6 +53,8 @@ if sys.argv[1] == "solicit":
 else:
     duid = DUID_LL(lladdr=sys.argv[2])
     sid = DUID_LL(lladdr=sys.argv[3])
+    if len(sys.argv) > 5:	# unicast from SRC to the server's DST at DMAC
+        base = Ether(src=mac, dst=sys.argv[7]) / IPv6(src=sys.argv[5], dst=sys.argv[6]) / UDP(sport=546, dport=547)
     sendp(base / DHCP6_Release(trid=77) / DHCP6OptClientId(duid=duid) / DHCP6OptServerId(duid=sid) /
           DHCP6OptIA_NA(iaid=int(sys.argv[4])), iface="eth0")
 PY
@@ -88,4 +93,28 @@ wait_for 50 sh -c "[ \$('$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json s
 	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"dhcp6\"][\"wrong_port\"])') -ge 1 ]" ||
 	fail "the forged release was not refused: $(vnetctl --json stats h6)"
 vnetctl --json leases h6 | grep -q "\"$addr\"" || fail "guest 2's lease was released from port 1"
+
+# A Release unicast from a global address is served (busybox udhcpc6 sends
+# them, dhcp6_udhcpc6.sh) only from the port that claimed that address,
+# and judged by that port: from an address guest 1 claimed (its DAD), it
+# is refused as above; from one no port claimed it never leaves the port.
+log "guest 1 unicasts the forged Release from its own global address: refused (wrong_port)"
+inguest 1 ip -6 addr add fd00:164::77/64 dev eth0
+wait_for 50 sh -c "ip netns exec $P-g1 ip -6 addr show dev eth0 | grep 'fd00:164::77/64' | grep -qv tentative" ||
+	fail "guest 1's fd00:164::77 did not pass DAD"
+brll=$(inhost ip -6 -o addr show dev vnbr164 scope link | awk '{print $4}' | cut -d/ -f1 | head -1)
+[ -n "$brll" ] || fail "the bridge has no link-local address"
+wp=$(net_stat h6 dhcp6.wrong_port)
+inguest 1 /usr/bin/python3 "$TMP/attack.py" release "${duid#00:03:00:01:}" "$sid" "$iaid" \
+	fd00:164::77 "$brll" "$sid" || fail "scapy unicast release"
+wp_more() { [ "$(net_stat h6 dhcp6.wrong_port)" -gt "$wp" ]; }
+wait_for 50 wp_more || fail "the unicast forged release was not judged by port 1: $(vnetctl --json stats h6)"
+vnetctl --json leases h6 | grep -q "\"$addr\"" || fail "guest 2's lease was released by a unicast from port 1"
+log "from an address no port claimed: dropped at the port (src_ip6)"
+src=$(net_stat h6 datapath.drops.src_ip6)
+inguest 1 /usr/bin/python3 "$TMP/attack.py" release "${duid#00:03:00:01:}" "$sid" "$iaid" \
+	fd00:164::99 "$brll" "$sid" || fail "scapy unclaimed release"
+src_more() { [ "$(net_stat h6 datapath.drops.src_ip6)" -gt "$src" ]; }
+wait_for 50 src_more || fail "the release from an unclaimed address was not dropped src_ip6"
+vnetctl --json leases h6 | grep -q "\"$addr\"" || fail "guest 2's lease was released from an unclaimed address"
 log "ok"

@@ -107,6 +107,7 @@ struct network {
 	uint64_t frr_vty_id;	/* <vnet:overlay>: bgpd's vty socket (inode, ctime) when FRR was
 				 * last configured; a new one: FRR restarted (overlay.c) */
 	struct overlay_fdb *ovf; /* <vnet:overlay>: the remote MACs' mirror (overlay_fdb.c) */
+	struct evpn_view *evpn;	/* <vnet:overlay>: other hosts' guests (overlay_evpn.c) */
 };
 
 struct netmgr {
@@ -142,6 +143,14 @@ void network_overlay_stop(struct network *n);
  * configuration again. */
 void network_overlay_reconcile(struct network *n);
 void network_overlay_ifname(const struct network *n, char *buf, size_t len);
+/* overlay_evpn.c: the other hosts' guests as EVPN shows them (the bridge's
+ * extern_learn neighbours), read each reconciler pass and at port-add:
+ * reserved in the DHCP service (a moved guest renews its address here),
+ * bound to the port a guest moved to (port-add with its MAC). */
+void network_evpn_refresh(struct network *n);
+void network_evpn_port_added(struct network *n, int ifindex, const uint8_t *mac);
+unsigned network_evpn_remote_guests(const struct network *n);
+void network_evpn_free(struct network *n);
 /* net-info's overlay lines: VNI, device, VTEP; remote VTEPs and MACs. */
 void network_overlay_info(struct json_object *o, const struct network *n);
 /* Remote VTEPs and remote MACs zebra installed on the VXLAN device (the

@@ -361,6 +361,9 @@ void network_overlay_info(struct json_object *o, const struct network *n)
 					inet_ntoa(v.vteps[i]));
 	json_object_object_add(o, "remote_vteps", json_object_new_string(len ? line : "none"));
 	json_object_object_add(o, "remote_macs", json_object_new_int((int)v.macs));
+	/* the guests (MAC + address) vnetd knows from EVPN at its last look */
+	json_object_object_add(o, "remote_guests",
+			       json_object_new_int((int)network_evpn_remote_guests(n)));
 }
 
 /* The VXLAN device goes (if it is ours): zebra withdraws this host's
@@ -372,6 +375,7 @@ void network_overlay_stop(struct network *n)
 	if (!n->def->overlay.enabled)
 		return;
 	network_overlay_fdb_stop(n);	/* the data path's mirror of remote MACs */
+	network_evpn_free(n);
 	network_overlay_ifname(n, name, sizeof(name));
 	overlay_mark(n, mark, sizeof(mark));
 	if (nl_link_has_mark(name, mark))

@@ -320,6 +320,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		 filter_name(pol.filter), pol.isolated ? ", isolated" : "");
 	network_acl_apply_port(n, p);
 	network_rebind_port(n, idx, mac);
+	network_evpn_port_added(n, idx, mac);
 	/* <bandwidth>: its own, declared or portgroup's, the network's aggregate */
 	if (network_port_qos_apply(n, p, err, errlen))
 		log_warn("network %s: port %s: no QoS: %s", n->def->name, ifname, err);

@@ -221,6 +221,7 @@ void netmgr_reconcile(struct netmgr *m)
 		reconcile_ports(n);
 		network_overlay_reconcile(n);
 		network_overlay_sync(n);	/* a missed fdb event (overlay_fdb.c) */
+		network_evpn_refresh(n);
 	}
 }
 

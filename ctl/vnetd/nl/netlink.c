@@ -365,6 +365,54 @@ int nl_fdb_each(const char *dev, nl_fdb_fn fn, void *ctx)
 	return err < 0 ? nl_errno(err) : 0;
 }
 
+struct neigh4_walk {
+	int ifindex;
+	nl_neigh4_fn fn;
+	void *ctx;
+};
+
+static int neigh4_entry(struct nl_msg *msg, void *arg)
+{
+	struct neigh4_walk *w = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct ndmsg *ndm = nlmsg_data(h);
+	struct nlattr *tb[NDA_MAX + 1];
+	struct in_addr ip;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH || ndm->ndm_family != AF_INET ||
+	    ndm->ndm_ifindex != w->ifindex ||
+	    nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, NULL) < 0 || !tb[NDA_LLADDR] ||
+	    nla_len(tb[NDA_LLADDR]) != 6 || !tb[NDA_DST] || nla_len(tb[NDA_DST]) != 4)
+		return NL_OK;
+	memcpy(&ip, nla_data(tb[NDA_DST]), 4);
+	w->fn(ip, nla_data(tb[NDA_LLADDR]), ndm->ndm_flags, ndm->ndm_state, w->ctx);
+	return NL_OK;
+}
+
+int nl_neigh4_each(const char *dev, nl_neigh4_fn fn, void *ctx)
+{
+	struct neigh4_walk w = { .ifindex = (int)if_nametoindex(dev), .fn = fn, .ctx = ctx };
+	struct ndmsg ndm = { .ndm_family = AF_INET };
+	struct nl_sock *sk;
+	int err;
+
+	if (!w.ifindex)
+		return -ENODEV;
+	ndm.ndm_ifindex = w.ifindex;
+	sk = nl_socket_alloc(); /* its own, as nl_fdb_each */
+	if (!sk)
+		return -ENOMEM;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (!err)
+		err = nl_send_simple(sk, RTM_GETNEIGH, NLM_F_DUMP, &ndm, sizeof(ndm));
+	if (err >= 0)
+		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, neigh4_entry, &w);
+	if (err >= 0)
+		err = nl_recvmsgs_default(sk);
+	nl_socket_free(sk);
+	return err < 0 ? nl_errno(err) : 0;
+}
+
 int nl_link_master(const char *port)
 {
 	struct rtnl_link *link;

@@ -53,6 +53,12 @@ int nl_brport_set_overlay(const char *port);
 typedef void (*nl_fdb_fn)(const uint8_t mac[6], struct in_addr dst, unsigned ntf_flags,
 			  void *ctx);
 int nl_fdb_each(const char *dev, nl_fdb_fn fn, void *ctx);
+/* Each IPv4 neighbour entry of a device (`ip neigh show dev DEV`): its
+ * address, MAC, NTF_* flags (zebra's remote guests: NTF_EXT_LEARNED) and
+ * NUD_* state. */
+typedef void (*nl_neigh4_fn)(struct in_addr ip, const uint8_t mac[6], unsigned ntf_flags,
+			     unsigned nud_state, void *ctx);
+int nl_neigh4_each(const char *dev, nl_neigh4_fn fn, void *ctx);
 int nl_vxlan_create(const char *name, uint32_t vni, struct in_addr local, const char *dev,
 		    unsigned mtu, const char *mark);
 int nl_link_master(const char *port);	/* ifindex of the master, 0 if none, -errno */

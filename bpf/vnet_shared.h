@@ -516,7 +516,7 @@ struct vnet_ct6 {
 	__u32 net_id;
 	__u32 ifindex;		/* IN: guest port */
 	__u8 mac[6];		/* IN: guest MAC */
-	__u8 nat;		/* 1: SNAT flow */
+	__u8 nat;		/* 1: SNAT flow, 2: DNAT (port forward, fwd6_map) flow */
 	__u8 initiator;		/* 1: this direction opened the flow */
 	__u8 flags;		/* VNET_CTF_* */
 	__u8 pad[3];
@@ -531,9 +531,12 @@ _Static_assert(sizeof(struct vnet_ct6) == 88, "ct6 layout");
  * vnet_ct_guest_max, a map pair of its own (an IPv6 address does not fit
  * vnet_quota_key). */
 struct vnet_quota6_key {
-	__u32 net_id;
+	__u32 net_id;		/* | VNET_QUOTA6_FWD: the guest's forwarded flows */
 	__u8 addr[16];
 };
+/* A guest's flows through port forwards to its IPv6 address (fwd6_map),
+ * capped at vnet_ct_fwd_max: the key's net_id with this bit. */
+#define VNET_QUOTA6_FWD 0x80000000u
 _Static_assert(sizeof(struct vnet_quota6_key) == 20, "quota6 key layout");
 
 /* frag6_map (LRU): a NAT66 datagram's later fragments carry no ports;
@@ -580,6 +583,25 @@ struct vnet_fwd {
 };
 _Static_assert(sizeof(struct vnet_fwd_key) == 8, "fwd key layout");
 _Static_assert(sizeof(struct vnet_fwd) == 12, "fwd layout");
+
+/* fwd6_map: port forwards to guests' IPv6 addresses (issue 18): (the
+ * uplink's global IPv6 address, NAT66's, proto, host port) -> guest. A
+ * map of its own: fwd_map's pinned layout stays. Its flows are ct6_map
+ * pairs with nat 2 (bpf/lib/nat6.h, dnat6_new). */
+struct vnet_fwd6_key {
+	__u8 addr[16];
+	__u16 port;
+	__u8 proto;
+	__u8 pad;
+};
+struct vnet_fwd6 {
+	__u32 net_id;
+	__u8 guest_ip[16];
+	__u16 guest_port;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_fwd6_key) == 20, "fwd6 key layout");
+_Static_assert(sizeof(struct vnet_fwd6) == 24, "fwd6 layout");
 
 /* ct_made / ct_gone: flows a guest (its address in a network) or a port
  * forward made, and of them the ones removed. The programs count made

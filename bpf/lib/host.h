@@ -15,21 +15,6 @@
 
 #define VNET_IP_BCAST 0xffffffff
 
-/* A host port listed for a network in mode services (host_svc_map),
- * for the address `what` says: VNET_HOST_SVC_GW a listed service on the
- * gateway, VNET_HOST_SVC_FWD a port forward's host port on the uplink
- * address (the hairpin relay, ctl/vnetd/fwd_relay). */
-static __always_inline bool host_svc_open(const struct hdrs *h, __u32 net_id, __u8 what)
-{
-	struct vnet_host_svc_key k = { .net_id = net_id, .port = h->dport, .proto = h->proto };
-	__u8 *v;
-
-	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
-		return false;
-	v = bpf_map_lookup_elem(&host_svc_map, &k);
-	return v && (*v & what);
-}
-
 /* The host-access decision, the one place for it (the port program for
  * frames to the bridge's MAC, the bridge program for the rest), by the
  * network's mode (vnet_net.host_access, issue 19) for a packet addressed
@@ -218,7 +203,7 @@ static __always_inline enum act bridge_ipv6(struct pkt *p, struct hdrs *h,
 	} else {
 		/* routed by the kernel: a network that routes IPv6 lets it
 		 * through its uplink (route6.h), else not routed: ipv6 */
-		return bridge_routed6(p, h, net, n6 ? n6->flags : 0, d);
+		return bridge_routed6(p, h, net, net_id, n6 ? n6->flags : 0, d);
 	}
 	return r ? drop(p, r) : ACT_PASS;
 }

@@ -331,6 +331,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fwd_map SEC(".maps");
 
+/* Port forwards to guests' IPv6 addresses: written by dp_forward_add
+ * (dp_fwd6.c); read on the uplink (nat6.h, dnat6_new). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_FWD);
+	__type(key, struct vnet_fwd6_key);
+	__type(value, struct vnet_fwd6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fwd6_map SEC(".maps");
+
 /* XDP redirect targets (tap/physical ports, uplinks): written by
  * dp_port_add/dp_uplink_add and refilled by dp_open. Not pinned: the
  * kernel adds BPF_F_RDONLY_PROG to devmaps, which libbpf's pin-reuse check

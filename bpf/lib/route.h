@@ -9,6 +9,22 @@
 #include "frag.h"
 #include "qos.h"
 
+/* A host port listed for a network in mode services (host_svc_map),
+ * for the address `what` says: VNET_HOST_SVC_GW a listed service on the
+ * gateway, VNET_HOST_SVC_FWD a port forward's host port on the uplink
+ * address (the hairpin relay, ctl/vnetd/fwd_relay). host.h's, here for route6.h
+ * too. */
+static __always_inline bool host_svc_open(const struct hdrs *h, __u32 net_id, __u8 what)
+{
+	struct vnet_host_svc_key k = { .net_id = net_id, .port = h->dport, .proto = h->proto };
+	__u8 *v;
+
+	if (h->proto != IPPROTO_TCP_ && h->proto != IPPROTO_UDP_)
+		return false;
+	v = bpf_map_lookup_elem(&host_svc_map, &k);
+	return v && (*v & what);
+}
+
 /* XDP cannot redirect into a veth whose peer drops XDP frames (no GRO, no
  * XDP program) unless the operator marked it VNET_HOOK_XDP_VETH, nor a
  * frame longer than the peer's MTU, nor one in several buffers (the L4

@@ -92,13 +92,35 @@ static __always_inline bool xdp_ext_l4(const struct pkt *p, const struct hdrs *h
 	       (h->proto == IPPROTO_TCP_ || h->proto == IPPROTO_UDP_);
 }
 
+/* IPv6 to another of the host's addresses: host access all lets it in;
+ * services only a TCP port forward's host port on the uplink's NAT66
+ * address (the hairpin relay listens there, as host_access lets IPv4's
+ * uplink address in). */
+static __always_inline enum act host6_other(struct pkt *p, const struct hdrs *h,
+					    const struct vnet_net *net, __u32 net_id)
+{
+	struct vnet_nat6 *a6;
+	__u8 *d;
+
+	if (net->host_access == VNET_HOST_ALL)
+		return ACT_PASS;
+	a6 = bpf_map_lookup_elem(&nat6_map, &net_id);
+	d = IP6_DST(p);
+	if (net->host_access == VNET_HOST_SERVICES && a6 && d && !h->frag &&
+	    !ip6_is_zero(a6->addr) && ip6_eq(d, a6->addr) &&
+	    host_svc_open(h, net_id, VNET_HOST_SVC_FWD))
+		return ACT_PASS;
+	return drop(p, VNET_DROP_TO_HOST);
+}
+
 /* The lookup's code judged for a packet to the uplink: ACT_CONTINUE (send
  * it; *neigh: unresolved, tc resolves it), else the verdict. */
-static __always_inline enum act route6_judge(struct pkt *p, int rc, const struct bpf_fib_lookup *fib,
-					     const struct vnet_net *net, int *neigh)
+static __always_inline enum act route6_judge(struct pkt *p, const struct hdrs *h, int rc,
+					     const struct bpf_fib_lookup *fib,
+					     const struct vnet_net *net, __u32 net_id, int *neigh)
 {
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)	/* another of the host's addresses */
-		return net->host_access == VNET_HOST_ALL ? ACT_PASS : drop(p, VNET_DROP_TO_HOST);
+		return host6_other(p, h, net, net_id);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return ACT_PASS;	/* the kernel sends packet too big */
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH && !p->tc)
@@ -154,7 +176,7 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 		ct = ct6_find(&rq->out, h, VNET_CT_OUT);
 	}
 	rc = fib6_out(p, h, net, &fib, a6->addr);
-	a = route6_judge(p, rc, &fib, net, &neigh);
+	a = route6_judge(p, h, rc, &fib, net, net_id, &neigh);
 	if (a != ACT_CONTINUE)
 		return a;
 	if (f) {
@@ -219,7 +241,7 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 	if (n6->flags & VNET_NET6_NAT)
 		return nat6_out(p, h, net_id, net, up);
 	rc = fib6_out(p, h, net, &fib, NULL);
-	a = route6_judge(p, rc, &fib, net, &neigh);
+	a = route6_judge(p, h, rc, &fib, net, net_id, &neigh);
 	if (a != ACT_CONTINUE)
 		return a;
 	r = ip6_rewrite(p, fib.smac, fib.dmac);
@@ -229,6 +251,90 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 	p->target = uplink;
 	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
 	return ACT_REDIRECT;
+}
+
+/* dnat6_new's answer besides a drop reason: not a forward's packet. */
+#define DNAT6_NONE (-1)
+
+/* A new connection from the wan to a port forward to a guest's IPv6
+ * address (fwd6_map, issue 18), as dnat_new for IPv4: the pair in ct6_map
+ * (IN: r->in, the packet as seen on the uplink; OUT: the guest's answers
+ * as seen on its port, translated back to the uplink's address and host
+ * port by nat6_out), counted against the guest's forwarded flows cap
+ * (VNET_QUOTA6_FWD). In: r->in, r->ifindex (the uplink); out: r->net_id.
+ * A global function: verified once. DNAT6_NONE: no forward of a network
+ * on this uplink, a stale one (the address moved), or the guest not there
+ * yet (the host's, as for IPv4); VNET_DROP_NONE: the flow is in (made here
+ * or by another CPU); else the drop reason. */
+__noinline int dnat6_new(struct snat6_req *r)
+{
+	struct vnet_fwd6_key fk = {};
+	struct vnet_bind6_key bk = {};
+	enum ct_insert_result res;
+	struct vnet_bind6 *b;
+	struct vnet_nat6 *a6;
+	struct vnet_fwd6 *f;
+	struct vnet_net *net;
+	struct ct6_pair *cp;
+	enum quota_result q;
+	__u32 zero = 0;
+	__u8 flags;
+
+	if (!r || (r->in.proto != IPPROTO_TCP_ && r->in.proto != IPPROTO_UDP_))
+		return DNAT6_NONE;
+	__builtin_memcpy(fk.addr, r->in.daddr, 16);
+	fk.port = r->in.dport;
+	fk.proto = r->in.proto;
+	f = bpf_map_lookup_elem(&fwd6_map, &fk);
+	if (!f)
+		return DNAT6_NONE;
+	bk.net_id = f->net_id;
+	net = bpf_map_lookup_elem(&net_map, &bk.net_id);
+	a6 = bpf_map_lookup_elem(&nat6_map, &bk.net_id);
+	if (!net || !a6 || net->uplink_ifindex != r->ifindex || !ip6_eq(a6->addr, fk.addr))
+		return DNAT6_NONE;
+	__builtin_memcpy(bk.addr, f->guest_ip, 16);
+	b = bpf_map_lookup_elem(&bind6_map, &bk);
+	cp = bpf_map_lookup_elem(&ct6_scratch, &zero);
+	if (!b || !cp || mac_is_zero(b->mac))
+		return DNAT6_NONE;
+	r->net_id = bk.net_id;	/* a refusal is the forward's network's */
+	r->qk.net_id = bk.net_id | VNET_QUOTA6_FWD;
+	__builtin_memcpy(r->qk.addr, f->guest_ip, 16);
+	q = quota6_take(&r->qk, vnet_ct_fwd_max);
+	if (q == QUOTA_OVER)
+		return VNET_DROP_CT_FWD_LIMIT;
+	flags = VNET_CTF_TCP_STATE | (q == QUOTA_TAKEN ? VNET_CTF_QUOTA : 0);
+	__builtin_memset(&r->out, 0, sizeof(r->out));
+	__builtin_memcpy(r->out.saddr, f->guest_ip, 16);
+	__builtin_memcpy(r->out.daddr, r->in.saddr, 16);
+	r->out.sport = f->guest_port;
+	r->out.dport = r->in.sport;
+	r->out.proto = r->in.proto;
+	__builtin_memset(cp, 0, sizeof(*cp));
+	cp->in.peer = r->out;
+	__builtin_memcpy(cp->in.xaddr, f->guest_ip, 16);
+	cp->in.xport = f->guest_port;
+	cp->in.dir = VNET_CT_IN;
+	cp->in.net_id = bk.net_id;
+	cp->in.ifindex = b->ifindex;
+	__builtin_memcpy(cp->in.mac, b->mac, 6);
+	cp->in.nat = 2;
+	cp->in.initiator = 1;
+	cp->in.flags = flags;
+	cp->out.peer = r->in;
+	__builtin_memcpy(cp->out.xaddr, fk.addr, 16);
+	cp->out.xport = fk.port;
+	cp->out.dir = VNET_CT_OUT;
+	cp->out.net_id = bk.net_id;
+	cp->out.nat = 2;
+	cp->out.flags = flags;
+	res = ct6_insert_pair(&r->in, &cp->in, &r->out, &cp->out);
+	if (res != CT_INSERTED && q == QUOTA_TAKEN)
+		quota6_put(&r->qk);
+	if (res == CT_INSERTED)
+		count_net(bk.net_id, VNET_G_DNAT_HITS);
+	return ct_insert_drop(res);
 }
 
 /* A later fragment from the wan of a NAT66 datagram whose first fragment
@@ -260,9 +366,9 @@ static __always_inline enum act nat6_frag_in(struct pkt *p, const struct hdrs *h
 	return set_redirect(p, ifindex, dst->kind, dst->hook);
 }
 
-/* A NAT66 flow's packet from the wan (its IN entry): the destination
- * back to the guest's address and port, to its port. ACT_CONTINUE: no
- * flow of ours. */
+/* A NAT66 flow's packet from the wan (its IN entry), or a new connection
+ * to a port forward (dnat6_new): the destination back to (or on to) the
+ * guest's address and port, to its port. ACT_CONTINUE: no flow of ours. */
 static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 {
 	struct snat6_req *rq;
@@ -281,8 +387,21 @@ static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 	if (!ct6_key_of(&rq->in, p, h))
 		return ACT_CONTINUE;
 	ct = ct6_find(&rq->in, h, VNET_CT_IN);
-	if (!ct)
-		return ACT_CONTINUE;
+	if (!ct) {
+		int d;
+
+		rq->ifindex = p->ifindex;
+		d = dnat6_new(rq);
+		if (d == DNAT6_NONE)
+			return ACT_CONTINUE;
+		p->net_id = rq->net_id;
+		if (d != VNET_DROP_NONE)
+			return drop(p, (enum vnet_drop)d);
+		/* not found: the answers' key was taken (no flow's packet) */
+		ct = ct6_find(&rq->in, h, VNET_CT_IN);
+		if (!ct)
+			return ACT_CONTINUE;
+	}
 	ifindex = ct->ifindex;
 	a = deliver_check(p, h, ct->net_id, ifindex, &dst, &net);
 	if (a != ACT_CONTINUE)
@@ -498,7 +617,8 @@ static __always_inline enum act uplink_guard6(struct pkt *p)
  * unresolved neighbour at XDP); the guard keeps NAT66 sources from leaving
  * untranslated. Else not routed: ipv6. */
 static __always_inline enum act bridge_routed6(struct pkt *p, const struct hdrs *h,
-					       const struct vnet_net *net, __u32 f, const __u8 *d)
+					       const struct vnet_net *net, __u32 net_id, __u32 f,
+					       const __u8 *d)
 {
 	struct bpf_fib_lookup fib = {};
 	int rc;
@@ -509,7 +629,7 @@ static __always_inline enum act bridge_routed6(struct pkt *p, const struct hdrs 
 		return drop(p, VNET_DROP_BAD_DST);
 	rc = fib6_out(p, h, net, &fib, NULL);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
-		return net->host_access == VNET_HOST_ALL ? ACT_PASS : drop(p, VNET_DROP_TO_HOST);
+		return host6_other(p, h, net, net_id);
 	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
 		return drop(p, VNET_DROP_FWD_DISABLED);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&

@@ -181,11 +181,15 @@ struct netdef_dhcp_option {
 };
 
 /* vnet extension: <portForward proto='tcp' port='8080' to='192.168.122.10' toPort='80'/>
- * inside <forward>. A range forwards port..port_end to toPort..(toPort + n). */
+ * inside <forward>. A range forwards port..port_end to toPort..(toPort + n).
+ * to= may be a guest's IPv6 address (an IPv6 <ip>'s, with <nat ipv6='yes'>):
+ * the uplink's global IPv6 address's port, NAT66's (issue 18). */
 struct netdef_port_forward {
 	uint8_t proto;	      /* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t host_port;   /* host byte order */
 	struct in_addr guest_ip;
+	int family;	      /* AF_INET6: to= is guest_ip6; else (0 too) guest_ip */
+	struct in6_addr guest_ip6;
 	uint16_t guest_port;  /* host byte order */
 	uint16_t host_port_end; /* 0: a single port */
 };

@@ -186,8 +186,10 @@ static int nat6_set(struct datapath *dp, const struct dp_net_cfg *cfg)
 
 	if (cfg->nat6 && cfg->mode == NETDEF_MODE_NAT)
 		memcpy(now.addr, &cfg->uplink_addr6, 16);
-	if (bpf_map_lookup_elem(fd, &id, &old) == 0 && memcmp(&old, &now, sizeof(old)))
+	if (bpf_map_lookup_elem(fd, &id, &old) == 0 && memcmp(&old, &now, sizeof(old))) {
 		dp_ct6_purge(dp, match_ct6_net, &id);
+		dp_fwd6_purge(dp, id);	/* keyed on the old address: re-added */
+	}
 	return bpf_map_update_elem(fd, &id, &now, BPF_ANY) ? -errno : 0;
 }
 static int match_fwd_net(const void *k, const void *v, const void *arg);
@@ -370,6 +372,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 		       sizeof(struct vnet_subnet), match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 		       sizeof(struct vnet_fwd), match_fwd_net, &net_id);
+	dp_fwd6_purge(dp, net_id);
 	purge_matching(DP_MAP_FD(dp, host_svc_map), sizeof(struct vnet_host_svc_key),
 		       sizeof(__u8), match_svc_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
@@ -586,8 +589,15 @@ static int forward_add_one(struct datapath *dp, uint32_t net_id,
 	struct vnet_fwd v = { .net_id = net_id, .guest_ip = pf->guest_ip.s_addr,
 			      .guest_port = htons(pf->guest_port) };
 	struct vnet_fwd_key k;
-	int r = fwd_key(dp, net_id, pf, &k);
+	int r;
 
+	if (pf->family == AF_INET6) {	/* to a guest's IPv6 address: dp_fwd6.c */
+		r = dp_fwd6_add(dp, net_id, pf, err, errlen);
+		if (!r)
+			fwd_host_svc(dp, net_id, pf, 1);
+		return r;
+	}
+	r = fwd_key(dp, net_id, pf, &k);
 	if (r) {
 		dp_err(err, errlen, "port forward on network %u: %s", net_id,
 		       r == -EINVAL ? "network is not in NAT mode with an uplink address"
@@ -607,8 +617,13 @@ static int forward_del_one(struct datapath *dp, uint32_t net_id,
 			   const struct netdef_port_forward *pf)
 {
 	struct vnet_fwd_key k;
-	int r = fwd_key(dp, net_id, pf, &k);
+	int r;
 
+	if (pf->family == AF_INET6) {
+		fwd_host_svc(dp, net_id, pf, 0);
+		return dp_fwd6_del(dp, net_id, pf);
+	}
+	r = fwd_key(dp, net_id, pf, &k);
 	if (r)
 		return r;
 	fwd_host_svc(dp, net_id, pf, 0);

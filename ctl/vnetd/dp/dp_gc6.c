@@ -7,7 +7,9 @@
  * recently seen first, down to 3/4. The table is read in batches; a
  * partner is looked up in the map (the table is 65,536 entries). A
  * guest's counted flows (ct6_made / ct6_gone, as ct_made / ct_gone for
- * IPv4: dp_quota.c) are given back as they go, a guest past 7/8 of its cap
+ * IPv4: dp_quota.c; a guest's flows through port forwards to its IPv6
+ * address under VNET_QUOTA6_FWD, capped at the forward cap) are given back
+ * as they go, a guest past 7/8 of its cap
  * loses its weak flows down to 3/4, and a key whose made count did not
  * move since the last pass gets gone = made - its flows (drift repaired),
  * removed when it has none. */
@@ -46,12 +48,19 @@ static int q6_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct vnet_quota6_key));
 }
 
-/* The counted guest of a flow from its initiator's (OUT) entry. */
+/* The counted guest of a flow from its initiator's entry: a guest's own
+ * (OUT, its source), or a port forward's (IN, the guest it goes to:
+ * VNET_QUOTA6_FWD). */
 static int q6_key_of(const struct vnet_ct6_key *k, const struct vnet_ct6 *ct,
 		     struct vnet_quota6_key *qk)
 {
-	if (!(ct->flags & VNET_CTF_QUOTA) || !ct->initiator || ct->nat != 1)
+	if (!(ct->flags & VNET_CTF_QUOTA) || !ct->initiator || (ct->nat != 1 && ct->nat != 2))
 		return -1;
+	if (ct->nat == 2) {
+		*qk = (struct vnet_quota6_key){ .net_id = ct->net_id | VNET_QUOTA6_FWD };
+		memcpy(qk->addr, ct->xaddr, 16);
+		return 0;
+	}
 	*qk = (struct vnet_quota6_key){ .net_id = ct->net_id };
 	memcpy(qk->addr, k->saddr, 16);
 	return 0;
@@ -308,19 +317,23 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 		acct.nlive = q6_fold(acct.live, acct.nlive);
 		dp_get_ct_limits(dp, &cap6, &fwd6);
 		trim = calloc(acct.nlive + 1, 1);
-		for (size_t k = 0; trim && cap6 && k < nweak; k++) {
+		for (size_t k = 0; trim && k < nweak; k++) {
 			struct gc6_q key, *l;
+			unsigned cap;
 			size_t j;
 
 			if (weak[k].dead || q6_key_of(&keys[weak[k].i], &vals[weak[k].i], &key.k))
+				continue;
+			cap = key.k.net_id & VNET_QUOTA6_FWD ? fwd6 : cap6;
+			if (!cap)
 				continue;
 			l = bsearch(&key, acct.live, acct.nlive, sizeof(*l), q6_cmp);
 			if (!l)
 				continue;
 			j = (size_t)(l - acct.live);
-			if (!trim[j] && l->n > cap6 - cap6 / 8)
+			if (!trim[j] && l->n > cap - cap / 8)
 				trim[j] = 1;	/* past 7/8: trimmed down to 3/4 */
-			if (!trim[j] || l->n <= cap6 - cap6 / 4)
+			if (!trim[j] || l->n <= cap - cap / 4)
 				continue;
 			weak[k].dead = 1;
 			kill6(fd, &keys[weak[k].i], &vals[weak[k].i], evicted, &acct);

@@ -95,6 +95,13 @@ void dp_counter_add(struct datapath *dp, unsigned net_id, unsigned idx, unsigned
 /* dp_bind.c: (net, mac) -> ifindex in the fdb, before any frame. */
 void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex);
 
+/* dp_fwd6.c: port forwards to guests' IPv6 addresses (fwd6_map): one
+ * host port (no range); purge: a network's (a new NAT66 address, stop). */
+int dp_fwd6_add(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf,
+		char *err, size_t errlen);
+int dp_fwd6_del(struct datapath *dp, uint32_t net_id, const struct netdef_port_forward *pf);
+void dp_fwd6_purge(struct datapath *dp, uint32_t net_id);
+
 /* dp_config.c: delete every entry of map fd that match() accepts. */
 typedef int (*dp_match_fn)(const void *key, const void *val, const void *arg);
 int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void *arg);

@@ -41,7 +41,11 @@ struct fwd_listener {
 	struct fwd_relay *r;
 	int fd;
 	uint16_t host_port;
-	struct sockaddr_in guest;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} guest;
 	unsigned n_conns;
 	struct fwd_conn *conns;
 	struct fwd_listener *next;
@@ -50,7 +54,7 @@ struct fwd_listener {
 struct fwd_relay {
 	struct loop *loop;
 	char net[64];
-	struct in_addr addr;
+	struct netdef_addr addr;	/* the uplink's: its family is the forwards' */
 	struct fwd_listener *listeners;
 	long sweep_timer;
 	struct fwd_relay_counters c;
@@ -199,7 +203,7 @@ static void relay_accept_one(struct fwd_listener *l, int cfd)
 		return;
 	}
 	c = calloc(1, sizeof(*c));
-	gfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	gfd = socket(l->guest.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!c || gfd < 0) {
 		free(c);
 		if (gfd >= 0)
@@ -207,7 +211,9 @@ static void relay_accept_one(struct fwd_listener *l, int cfd)
 		close(cfd);
 		return;
 	}
-	if (connect(gfd, (struct sockaddr *)&l->guest, sizeof(l->guest)) && errno != EINPROGRESS) {
+	if (connect(gfd, &l->guest.sa, l->guest.sa.sa_family == AF_INET6 ? sizeof(l->guest.in6)
+									  : sizeof(l->guest.in)) &&
+	    errno != EINPROGRESS) {
 		r->c.connect_failed++;
 		free(c);
 		close(gfd);
@@ -257,14 +263,20 @@ static void listener_io(int fd, uint32_t events, void *data)
 
 static int listener_open(struct fwd_relay *r, uint16_t port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = r->addr,
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = r->addr.v4,
 				  .sin_port = htons(port) };
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_addr = r->addr.v6,
+				    .sin6_port = htons(port) };
+	int six = r->addr.family == AF_INET6, one = 1;
+	int fd = socket(six ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 128)) {
+	    (six && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    (six ? bind(fd, (struct sockaddr *)&sa6, sizeof(sa6))
+		 : bind(fd, (struct sockaddr *)&sa, sizeof(sa))) ||
+	    listen(fd, 128)) {
 		int e = -errno;
 
 		close(fd);
@@ -297,22 +309,40 @@ static void listener_free(struct fwd_relay *r, struct fwd_listener *l)
 	free(l);
 }
 
-static int listen_port(struct fwd_relay *r, uint16_t port, struct in_addr guest, uint16_t gport)
+/* The guest's address and port as connect() takes them. */
+static void guest_sockaddr(struct fwd_listener *l, const struct netdef_port_forward *pf,
+			   uint16_t gport)
+{
+	memset(&l->guest, 0, sizeof(l->guest));
+	if (pf->family == AF_INET6)
+		l->guest.in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6,
+						      .sin6_addr = pf->guest_ip6,
+						      .sin6_port = htons(gport) };
+	else
+		l->guest.in = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = pf->guest_ip,
+						    .sin_port = htons(gport) };
+}
+
+static int listen_port(struct fwd_relay *r, uint16_t port, const struct netdef_port_forward *pf,
+		       uint16_t gport)
 {
 	struct fwd_listener *l = listener_find(r, port, NULL);
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 	int fd;
 
 	if (l) { /* the same port again: the newest target */
-		l->guest.sin_addr = guest;
-		l->guest.sin_port = htons(gport);
+		guest_sockaddr(l, pf, gport);
 		return 0;
 	}
 	fd = listener_open(r, port);
 	if (fd < 0) {
 		r->c.listen_failed++;
-		log_warn("network %s: no hairpin relay on %s:%u (%s); the wan's forward works",
-			 r->net, inet_ntop(AF_INET, &r->addr, a, sizeof(a)), port, strerror(-fd));
+		if (r->addr.family == AF_INET6)
+			inet_ntop(AF_INET6, &r->addr.v6, a, sizeof(a));
+		else
+			inet_ntop(AF_INET, &r->addr.v4, a, sizeof(a));
+		log_warn("network %s: no hairpin relay on %s port %u (%s); the wan's forward works",
+			 r->net, a, port, strerror(-fd));
 		return 0;
 	}
 	l = calloc(1, sizeof(*l));
@@ -324,8 +354,7 @@ static int listen_port(struct fwd_relay *r, uint16_t port, struct in_addr guest,
 	l->r = r;
 	l->fd = fd;
 	l->host_port = port;
-	l->guest = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = guest,
-					 .sin_port = htons(gport) };
+	guest_sockaddr(l, pf, gport);
 	l->next = r->listeners;
 	r->listeners = l;
 	r->c.listeners++;
@@ -339,17 +368,24 @@ static unsigned relay_ports(const struct netdef_port_forward *pf)
 	return n > FWD_RELAY_MAX_LISTENERS ? FWD_RELAY_MAX_LISTENERS : n;
 }
 
+/* One of the forwards this relay serves: TCP, of its address family. */
+static int relay_serves(const struct fwd_relay *r, const struct netdef_port_forward *pf)
+{
+	return r && pf->proto == IPPROTO_TCP &&
+	       (pf->family == AF_INET6) == (r->addr.family == AF_INET6);
+}
+
 int fwd_relay_add(struct fwd_relay *r, const struct netdef_port_forward *pf)
 {
 	unsigned n = relay_ports(pf);
 
-	if (!r || pf->proto != IPPROTO_TCP)
+	if (!relay_serves(r, pf))
 		return 0;
 	if (n < (pf->host_port_end > pf->host_port ? pf->host_port_end - pf->host_port + 1u : 1u))
 		log_warn("network %s: hairpin relay for the first %u ports of %u-%u only",
 			 r->net, n, pf->host_port, pf->host_port_end);
 	for (unsigned i = 0; i < n; i++) {
-		int ret = listen_port(r, (uint16_t)(pf->host_port + i), pf->guest_ip,
+		int ret = listen_port(r, (uint16_t)(pf->host_port + i), pf,
 				      (uint16_t)(pf->guest_port + i));
 
 		if (ret)
@@ -362,7 +398,7 @@ void fwd_relay_del(struct fwd_relay *r, const struct netdef_port_forward *pf)
 {
 	unsigned n = relay_ports(pf);
 
-	if (!r || pf->proto != IPPROTO_TCP)
+	if (!relay_serves(r, pf))
 		return;
 	for (unsigned i = 0; i < n; i++) {
 		struct fwd_listener **pp, *l = listener_find(r, (uint16_t)(pf->host_port + i), &pp);
@@ -392,14 +428,14 @@ static void relay_sweep(void *data)
 	r->sweep_timer = loop_add_timer(r->loop, 30000, relay_sweep, r);
 }
 
-struct fwd_relay *fwd_relay_new(struct loop *loop, const char *net, struct in_addr addr)
+struct fwd_relay *fwd_relay_new(struct loop *loop, const char *net, const struct netdef_addr *addr)
 {
 	struct fwd_relay *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
 	r->loop = loop;
-	r->addr = addr;
+	r->addr = *addr;
 	snprintf(r->net, sizeof(r->net), "%s", net);
 	r->sweep_timer = loop_add_timer(loop, 30000, relay_sweep, r);
 	return r;
@@ -420,9 +456,12 @@ void fwd_relay_free(struct fwd_relay *r)
 	free(r);
 }
 
-struct in_addr fwd_relay_addr(const struct fwd_relay *r)
+int fwd_relay_at(const struct fwd_relay *r, const struct netdef_addr *addr)
 {
-	return r->addr;
+	if (!r || r->addr.family != addr->family)
+		return 0;
+	return addr->family == AF_INET6 ? IN6_ARE_ADDR_EQUAL(&r->addr.v6, &addr->v6)
+					: r->addr.v4.s_addr == addr->v4.s_addr;
 }
 
 void fwd_relay_counters(const struct fwd_relay *r, struct fwd_relay_counters *c)

@@ -18,7 +18,9 @@
  * every connection to guest_ip:guest_port (docker's userland proxy). It
  * runs in the core's loop, parses nothing (copies bytes, bounded buffers),
  * and caps connections per port and their idle time. UDP forwards get no
- * relay (a known limit). One relay per running network. */
+ * relay (a known limit). One relay per running network and address family:
+ * forwards to guests' IPv6 addresses are relayed from the uplink's global
+ * IPv6 address (NAT66's, issue 18) by a relay of their own. */
 #define FWD_RELAY_MAX_CONNS 256	     /* per listening port; more are closed at once */
 #define FWD_RELAY_MAX_LISTENERS 64   /* per forward (a range): the first 64 ports */
 #define FWD_RELAY_IDLE_MS (30u * 60 * 1000) /* a connection with no byte for 30 min */
@@ -36,12 +38,15 @@ struct fwd_relay_counters {
 	uint64_t listen_failed;	/* a port that could not be bound (in use on the host) */
 };
 
-/* A relay for network `net` listening on addr (the uplink's). NULL on ENOMEM. */
-struct fwd_relay *fwd_relay_new(struct loop *loop, const char *net, struct in_addr addr);
+/* A relay for network `net` listening on addr (the uplink's, AF_INET or
+ * AF_INET6: it relays the forwards of that family). NULL on ENOMEM. */
+struct fwd_relay *fwd_relay_new(struct loop *loop, const char *net, const struct netdef_addr *addr);
 /* Closes every listener and connection. NULL accepted. */
 void fwd_relay_free(struct fwd_relay *r);
-struct in_addr fwd_relay_addr(const struct fwd_relay *r);
-/* Listen for pf's host ports (TCP only; UDP returns 0 and does nothing).
+/* Does r listen on addr (family and address)? */
+int fwd_relay_at(const struct fwd_relay *r, const struct netdef_addr *addr);
+/* Listen for pf's host ports (TCP only, of the relay's family; others
+ * return 0 and do nothing).
  * A port that cannot be bound is logged and counted, not an error: the
  * wan's forward (the data path) works without it. 0 or -ENOMEM. */
 int fwd_relay_add(struct fwd_relay *r, const struct netdef_port_forward *pf);

@@ -576,6 +576,7 @@ int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, ch
 	if (n->state == NETWORK_ACTIVE) {
 		dp_forward_del(n->mgr->dp, n->id, &d->port_forwards[i]);
 		fwd_relay_del(n->relay, &d->port_forwards[i]);
+		fwd_relay_del(n->relay6, &d->port_forwards[i]);
 	}
 	memmove(&d->port_forwards[i], &d->port_forwards[i + 1],
 		(d->n_port_forwards - i - 1) * sizeof(d->port_forwards[0]));

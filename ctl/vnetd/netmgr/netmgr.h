@@ -80,6 +80,7 @@ struct network {
 	char uplink[16];
 	int uplink_ifindex;
 	struct in_addr uplink_addr; /* SNAT address the data path was given */
+	struct in6_addr uplink_addr6; /* NAT66's (zero: none): IPv6 forwards, their relay */
 	int bridge_ifindex;
 	/* ports: a growable array (ports.c: network_port_push/_remove_at),
 	 * found by name through port_index (open addressing, index + 1; 0:
@@ -95,6 +96,7 @@ struct network {
 	struct dhcp6_proxy *dhcp6;	/* the IPv6 <ip>'s <dhcp>, NULL if none */
 	struct ra_service *ra;	/* router advertisements (an IPv6 <ip>), NULL if none */
 	struct fwd_relay *relay;	/* hairpin: TCP forwards for the host and guests, NULL if none */
+	struct fwd_relay *relay6;	/* the same for forwards to guests' IPv6 addresses */
 	size_t n_pending;
 	struct pending_bind pending[NETWORK_MAX_PENDING_BINDS];
 	struct vde_switch *vde;	/* vde-add (vde.c), NULL if none */

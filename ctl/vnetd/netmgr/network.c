@@ -289,6 +289,7 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
 	if (cfg.nat6 && n->uplink_ifindex && nl_link_ipv6_global(n->uplink, &cfg.uplink_addr6))
 		log_warn("uplink %s has no global IPv6 address; NAT66 waits for one", n->uplink);
 	n->uplink_addr = cfg.uplink_addr;
+	n->uplink_addr6 = cfg.uplink_addr6;	/* zero: no NAT66 */
 	n->bridge_ifindex = cfg.bridge_ifindex;
 	ret = dp_net_set(n->mgr->dp, &cfg, err, errlen);
 	if (!ret)
@@ -323,33 +324,57 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen)
  * never through the uplink program's DNAT: the relay listens there for
  * them (fwd_relay.h). A moved uplink address moves the relay (its
  * connections are closed); adding a forward twice is harmless. */
-void network_relay_sync(struct network *n)
+static void relay_sync_one(struct network *n, struct fwd_relay **rp, const struct netdef_addr *a,
+			   int have)
 {
 	const struct netdef *d = n->def;
+	size_t i;
 
-	if (n->relay && fwd_relay_addr(n->relay).s_addr != n->uplink_addr.s_addr) {
-		fwd_relay_free(n->relay);
-		n->relay = NULL;
+	if (*rp && !fwd_relay_at(*rp, a)) {
+		fwd_relay_free(*rp);
+		*rp = NULL;
 	}
-	if (!n->uplink_addr.s_addr || !d->n_port_forwards)
+	for (i = 0; i < d->n_port_forwards; i++)	/* a forward of the family? */
+		if ((d->port_forwards[i].family == AF_INET6) == (a->family == AF_INET6))
+			break;
+	if (!have || i == d->n_port_forwards)
 		return;
-	if (!n->relay && !(n->relay = fwd_relay_new(n->mgr->loop, d->name, n->uplink_addr))) {
+	if (!*rp && !(*rp = fwd_relay_new(n->mgr->loop, d->name, a))) {
 		log_warn("network %s: no memory for the hairpin relay", d->name);
 		return;
 	}
-	for (size_t i = 0; i < d->n_port_forwards; i++)
-		if (fwd_relay_add(n->relay, &d->port_forwards[i]))
+	for (i = 0; i < d->n_port_forwards; i++)
+		if (fwd_relay_add(*rp, &d->port_forwards[i]))
 			log_warn("network %s: no memory for the hairpin relay", d->name);
+}
+
+/* One relay per family: IPv4 forwards on the uplink's IPv4 address, IPv6
+ * ones on its NAT66 address. */
+void network_relay_sync(struct network *n)
+{
+	struct netdef_addr a4 = { .family = AF_INET, .v4 = n->uplink_addr };
+	struct netdef_addr a6 = { .family = AF_INET6, .v6 = n->uplink_addr6 };
+
+	relay_sync_one(n, &n->relay, &a4, a4.v4.s_addr != 0);
+	relay_sync_one(n, &n->relay6, &a6, !IN6_IS_ADDR_UNSPECIFIED(&a6.v6));
 }
 
 struct json_object *network_relay_json(const struct network *n)
 {
-	struct fwd_relay_counters c;
+	struct fwd_relay_counters c, c6;
 	struct json_object *o;
 
-	if (!n->relay)
+	if (!n->relay && !n->relay6)
 		return NULL;
-	fwd_relay_counters(n->relay, &c);
+	fwd_relay_counters(n->relay, &c);	/* both families together */
+	fwd_relay_counters(n->relay6, &c6);
+	c.connections += c6.connections;
+	c.refused_cap += c6.refused_cap;
+	c.connect_failed += c6.connect_failed;
+	c.idle_closed += c6.idle_closed;
+	c.listen_failed += c6.listen_failed;
+	c.active += c6.active;
+	c.listeners += c6.listeners;
 	o = json_object_new_object();
 	json_object_object_add(o, "connections", json_object_new_int64((int64_t)c.connections));
 	json_object_object_add(o, "refused_cap", json_object_new_int64((int64_t)c.refused_cap));
@@ -608,7 +633,8 @@ static void teardown(struct network *n)
 		n->ports[i].ifindex = 0;
 	}
 	fwd_relay_free(n->relay);
-	n->relay = NULL;
+	fwd_relay_free(n->relay6);
+	n->relay = n->relay6 = NULL;
 	for (size_t i = 0; i < n->def->n_port_forwards; i++)
 		dp_forward_del(n->mgr->dp, n->id, &n->def->port_forwards[i]);
 	dp_net_del(n->mgr->dp, n->id);

@@ -27,21 +27,28 @@ static int uplink_in_use(struct netmgr *m, const struct network *self, int ifind
 }
 
 /* Where the uplink is now, without logging (this runs every few seconds). */
-static void current_uplink(const struct network *n, char *name, int *idx, struct in_addr *addr)
+static void current_uplink(const struct network *n, char *name, int *idx, struct in_addr *addr,
+			   struct in6_addr *addr6)
 {
 	name[0] = '\0';
 	*idx = 0;
 	addr->s_addr = 0;
+	*addr6 = in6addr_any;
 	if (network_pick_uplink(n, name))
 		return;
 	*idx = if_nametoindex(name);
 	if (*idx)
 		nl_link_ipv4(name, addr);
+	/* NAT66's address (IPv6 forwards' too): followed as the IPv4 one */
+	if (*idx && n->def->mode == NETDEF_MODE_NAT && network_routes_ipv6(n->def) &&
+	    nl_link_ipv6_global(name, addr6))
+		*addr6 = in6addr_any;
 }
 
 static void reconcile_uplink(struct network *n)
 {
 	char name[IFNAMSIZ], err[256];
+	struct in6_addr addr6;
 	struct in_addr addr;
 	int idx, old = n->uplink_ifindex;
 
@@ -49,8 +56,9 @@ static void reconcile_uplink(struct network *n)
 	 * reconcile_bridge sets the data path up when the bridge is back */
 	if (!network_routed(n->def) || n->bridge_refused)
 		return;
-	current_uplink(n, name, &idx, &addr);
-	if (idx == old && addr.s_addr == n->uplink_addr.s_addr)
+	current_uplink(n, name, &idx, &addr, &addr6);
+	if (idx == old && addr.s_addr == n->uplink_addr.s_addr &&
+	    IN6_ARE_ADDR_EQUAL(&addr6, &n->uplink_addr6))
 		return;
 	log_info("network %s: uplink now %s (%s), was ifindex %d", n->def->name,
 		 idx ? name : "none", inet_ntoa(addr), old);

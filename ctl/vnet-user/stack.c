@@ -192,6 +192,11 @@ static int def_forwards(struct vu_stack *s, int first, char *err, size_t errlen)
 				    .host = { htonl(INADDR_LOOPBACK) }, .host_port = pf->host_port,
 				    .guest = pf->guest_ip, .guest_port = pf->guest_port };
 
+		if (pf->family == AF_INET6) {	/* NAT66 is the system daemon's */
+			log_warn("port forward %u to an IPv6 guest: not in user mode",
+				 pf->host_port);
+			continue;
+		}
 		if (vu_fwd_add(s, &f, err, errlen)) {
 			if (first)
 				return -EADDRINUSE;

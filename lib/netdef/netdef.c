@@ -775,13 +775,55 @@ static void validate_routes(struct vctx *v)
 	}
 }
 
+/* A guest's IPv6 address in ip's prefix: not the host's own address there,
+ * not the subnet-router anycast address (the host part zero). */
+static int host_ok6(const struct netdef_ip *ip, const struct in6_addr *a)
+{
+	struct in6_addr h = *a;
+	unsigned i, p = ip->prefix;
+
+	if (ip->family != AF_INET6 || !in_subnet6(&ip->addr6, ip->prefix, a) ||
+	    IN6_ARE_ADDR_EQUAL(a, &ip->addr6))
+		return 0;
+	for (i = 0; i < 16 && p; i++) {	/* keep the host part only */
+		unsigned bits = p >= 8 ? 8 : p;
+
+		h.s6_addr[i] &= (uint8_t)~(0xff << (8 - bits));
+		p -= bits;
+	}
+	return !IN6_IS_ADDR_UNSPECIFIED(&h);
+}
+
+/* to= inside one of the network's <ip>s of its family; an IPv6 one needs
+ * NAT66 (its port is the uplink's global IPv6 address's). */
+static void validate_forward_to(struct vctx *v, unsigned l, const struct netdef_port_forward *pf)
+{
+	char a[INET6_ADDRSTRLEN];
+	int inside = 0, six = pf->family == AF_INET6;
+
+	for (size_t j = 0; j < v->w.n_ips; j++) {
+		const struct netdef_ip *ip = &v->w.ips[j];
+
+		if (six ? host_ok6(ip, &pf->guest_ip6)
+			: ip->family == AF_INET && host_ok4(ip, pf->guest_ip) &&
+				  pf->guest_ip.s_addr != ip->addr4.s_addr)
+			inside = 1;
+	}
+	if (six)
+		ip6(&pf->guest_ip6, a);
+	else
+		ip4(pf->guest_ip, a);
+	if (!inside)
+		vfail(v, l, "<portForward to='%s'> is not a guest address inside the subnet", a);
+	else if (six && v->def->nat_ipv6 != NETDEF_YES)
+		vfail(v, l, "<portForward to='%s'> (IPv6) needs <nat ipv6='yes'>", a);
+}
+
 static void validate_port_forward(struct vctx *v, size_t i)
 {
 	const struct netdef *d = v->def;
 	const struct netdef_port_forward *pf = &d->port_forwards[i];
 	unsigned l = LNI(pf, i), end = pf->host_port_end ? pf->host_port_end : pf->host_port;
-	char a[INET6_ADDRSTRLEN];
-	int inside = 0;
 	size_t j;
 
 	if (pf->proto != IPPROTO_TCP && pf->proto != IPPROTO_UDP) {
@@ -795,16 +837,13 @@ static void validate_port_forward(struct vctx *v, size_t i)
 		      pf->host_port, pf->host_port_end);
 	else if ((unsigned)pf->guest_port + (end - pf->host_port) > 65535)
 		vfail(v, l, "<portForward toPort='%u'> range goes past 65535", pf->guest_port);
-	for (j = 0; j < v->w.n_ips; j++) {
-		const struct netdef_ip *ip = &v->w.ips[j];
-
-		if (ip->family == AF_INET && host_ok4(ip, pf->guest_ip) &&
-		    pf->guest_ip.s_addr != ip->addr4.s_addr)
-			inside = 1;
+	if (pf->family != 0 && pf->family != AF_INET && pf->family != AF_INET6) {
+		vfail(v, l, "invalid <portForward> address family %d", pf->family);
+		return;
 	}
-	if (!inside)
-		vfail(v, l, "<portForward to='%s'> is not a guest address inside the subnet",
-		      ip4(pf->guest_ip, a));
+	validate_forward_to(v, l, pf);
+	/* one forward per host port, of either family (the host_svc_map
+	 * bit and the relay's listener are the port's) */
 	for (j = 0; j < i; j++) {
 		const struct netdef_port_forward *o = &d->port_forwards[j];
 		unsigned oend = o->host_port_end ? o->host_port_end : o->host_port;

@@ -163,7 +163,10 @@ static void put_forward(FILE *f, const struct netdef *d)
 			pf->proto == IPPROTO_UDP ? "udp" : "tcp", pf->host_port);
 		if (pf->host_port_end)
 			fprintf(f, " portEnd='%u'", pf->host_port_end);
-		fprintf(f, " to='%s' toPort='%u'/>\n", ip4(pf->guest_ip, a), pf->guest_port);
+		fprintf(f, " to='%s' toPort='%u'/>\n",
+			pf->family == AF_INET6 ? inet_ntop(AF_INET6, &pf->guest_ip6, a, sizeof(a))
+					       : ip4(pf->guest_ip, a),
+			pf->guest_port);
 	}
 	fputs("  </forward>\n", f);
 }

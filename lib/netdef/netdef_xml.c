@@ -140,6 +140,7 @@ static int parse_port_forward(struct nx *nx, xmlNode *node)
 	struct netdef *def = nx->def;
 	struct netdef_port_forward *pf = &def->port_forwards[def->n_port_forwards];
 	unsigned long port = 0, end = 0, to_port = 0;
+	struct netdef_addr to = { 0 };
 	int r, has_to;
 
 	if (def->n_port_forwards >= NETDEF_MAX_PORT_FORWARDS)
@@ -147,9 +148,14 @@ static int parse_port_forward(struct nx *nx, xmlNode *node)
 	if ((r = nx_attrs(nx, node, attrs)) < 0 || (r = parse_proto(nx, node, &pf->proto)) < 0 ||
 	    (r = nx_attr_uint(nx, node, "port", 65535, &port, 1)) < 0 ||
 	    (r = nx_attr_uint(nx, node, "portEnd", 65535, &end, 0)) < 0 ||
-	    (r = nx_attr_ipv4(nx, node, "to", &pf->guest_ip, 1)) < 0 ||
+	    (r = nx_attr_addr(nx, node, "to", &to, 1)) < 0 ||
 	    (has_to = nx_attr_uint(nx, node, "toPort", 65535, &to_port, 0)) < 0)
 		return r < 0 ? r : has_to;
+	pf->family = to.family;
+	if (to.family == AF_INET6)
+		pf->guest_ip6 = to.v6;
+	else
+		pf->guest_ip = to.v4;
 	pf->host_port = (uint16_t)port;
 	pf->host_port_end = (uint16_t)end;
 	pf->guest_port = (uint16_t)(has_to ? to_port : port);

@@ -299,6 +299,35 @@ static const struct bad {
 	{ "<network><name>n</name><forward><portForward proto='sctp' port='80' to='10.0.0.7'/>"
 	  "</forward><ip address='10.0.0.1' prefix='24'/></network>",
 	  "invalid proto 'sctp'" },
+	/* forwards to a guest's IPv6 address (NAT66's) */
+	{ "<network><name>n</name><forward><nat ipv6='yes'/>"
+	  "<portForward proto='tcp' port='80' to='fd00:2::7'/></forward>"
+	  "<ip address='10.0.0.1' prefix='24'/><ip family='ipv6' address='fd00:1::1' prefix='64'/>"
+	  "</network>",
+	  "line 1: <portForward to='fd00:2::7'> is not a guest address inside the subnet" },
+	{ "<network><name>n</name><forward><nat ipv6='yes'/>"
+	  "<portForward proto='tcp' port='80' to='fd00:1::1'/></forward>"
+	  "<ip address='10.0.0.1' prefix='24'/><ip family='ipv6' address='fd00:1::1' prefix='64'/>"
+	  "</network>",
+	  "<portForward to='fd00:1::1'> is not a guest address inside the subnet" },
+	{ "<network><name>n</name><forward><nat ipv6='yes'/>"
+	  "<portForward proto='tcp' port='80' to='fd00:1::'/></forward>"
+	  "<ip address='10.0.0.1' prefix='24'/><ip family='ipv6' address='fd00:1::1' prefix='64'/>"
+	  "</network>",
+	  "<portForward to='fd00:1::'> is not a guest address inside the subnet" },
+	{ "<network><name>n</name><forward>\n<portForward proto='tcp' port='80' to='fd00:1::7'/>"
+	  "</forward><ip address='10.0.0.1' prefix='24'/>"
+	  "<ip family='ipv6' address='fd00:1::1' prefix='64'/></network>",
+	  "line 2: <portForward to='fd00:1::7'> (IPv6) needs <nat ipv6='yes'>" },
+	{ "<network><name>n</name><forward><nat ipv6='yes'/>"
+	  "<portForward proto='tcp' port='80' to='10.0.0.7'/>"
+	  "<portForward proto='tcp' port='79' portEnd='81' to='fd00:1::7'/></forward>"
+	  "<ip address='10.0.0.1' prefix='24'/><ip family='ipv6' address='fd00:1::1' prefix='64'/>"
+	  "</network>",
+	  "duplicate <portForward proto='tcp' port='79'>" },
+	{ "<network><name>n</name><forward><portForward proto='tcp' port='80' to='fd00::x'/>"
+	  "</forward><ip address='10.0.0.1' prefix='24'/></network>",
+	  "invalid IP address 'fd00::x' in <portForward to>" },
 	{ "<network><name>n</name><ip address='10.0.0.1' prefix='24'><dhcp>"
 	  "<range start='10.0.0.2' end='10.0.0.9'><lease expiry='30' unit='seconds'/></range>"
 	  "</dhcp></ip></network>",
@@ -636,6 +665,7 @@ static const char everything[] =
 	"<port start='1024' end='2047'/></nat>\n"
 	"    <interface dev='eth0'/>\n"
 	"    <portForward proto='tcp' port='9000' portEnd='9010' to='10.1.0.10' toPort='9000'/>\n"
+	"    <portForward proto='udp' port='9100' to='fd00:1::10' toPort='53'/>\n"
 	"  </forward>\n"
 	"  <bridge name='vnbr9' stp='on' delay='2' macTableManager='libvirt' zone='trusted'/>\n"
 	"  <mtu size='9000'/>\n  <mac address='52:54:00:AA:00:01'/>\n"

@@ -512,7 +512,13 @@ static int cmd_forward_list(struct cmd_ctx *c)
 		json_object_object_add(o, "proto", json_object_new_string(
 					       f->proto == IPPROTO_TCP ? "tcp" : "udp"));
 		json_object_object_add(o, "host_port", json_object_new_string(ports));
-		json_object_object_add(o, "guest_ip", json_object_new_string(inet_ntoa(f->guest_ip)));
+		char a[INET6_ADDRSTRLEN];
+
+		if (f->family == AF_INET6)
+			inet_ntop(AF_INET6, &f->guest_ip6, a, sizeof(a));
+		else
+			inet_ntop(AF_INET, &f->guest_ip, a, sizeof(a));
+		json_object_object_add(o, "guest_ip", json_object_new_string(a));
 		json_object_object_add(o, "guest_port", json_object_new_int(f->guest_port));
 		json_object_array_add(c->data, o);
 	}
@@ -552,13 +558,16 @@ static int cmd_forward_add(struct cmd_ctx *c)
 	if (parse_port(ip, &pf.host_port) || (colon && (parse_port(colon + 1, &pf.host_port_end) ||
 							 pf.host_port_end <= pf.host_port)))
 		return ERR("invalid host port '%s' (PORT or FIRST-LAST)", arg(c, 2)), -EINVAL;
+	/* GUESTIP:PORT, or [GUESTIPV6]:PORT */
 	snprintf(ip, sizeof(ip), "%s", arg(c, 3));
-	colon = strchr(ip, ':');
-	if (!colon || parse_port(colon + 1, &pf.guest_port))
-		return ERR("expected GUESTIP:PORT, not '%s'", arg(c, 3)), -EINVAL;
+	colon = ip[0] == '[' ? strstr(ip, "]:") : strchr(ip, ':');
+	if (!colon || parse_port(colon + 1 + (ip[0] == '['), &pf.guest_port))
+		return ERR("expected GUESTIP:PORT or [GUESTIPV6]:PORT, not '%s'", arg(c, 3)), -EINVAL;
 	*colon = '\0';
-	if (inet_pton(AF_INET, ip, &pf.guest_ip) != 1)
-		return ERR("invalid IPv4 address '%s'", ip), -EINVAL;
+	pf.family = ip[0] == '[' ? AF_INET6 : AF_INET;
+	if (pf.family == AF_INET6 ? inet_pton(AF_INET6, ip + 1, &pf.guest_ip6) != 1
+				  : inet_pton(AF_INET, ip, &pf.guest_ip) != 1)
+		return ERR("invalid IP address '%s'", ip), -EINVAL;
 	return network_forward_add(n, &pf, c->err, sizeof(c->err));
 }
 
@@ -585,7 +594,7 @@ static struct json_object *net_stats(struct network *n)
 		if (ov)
 			json_object_object_add(o, "overlay", ov);
 	}
-	if (n->relay)
+	if (n->relay || n->relay6)
 		json_object_object_add(o, "forward_relay", network_relay_json(n));
 	if (n->dhcp)
 		json_object_object_add(o, "dhcp", dhcp_proxy_counters_json(n->dhcp));

@@ -80,6 +80,33 @@ log "TCP: the wan reached [$GA]:80 and :81 through [2001:db8:a::1]:8080 and :808
 [ "$(net_stat r6 datapath.conntrack.nat_created)" = "$nat0" ] ||
 	fail "the guest's answers were masqueraded as new NAT66 flows (nat_created rose)"
 
+# a forwarded connection survives vnetd's SIGKILL and restart (pinned
+# fwd6_map and ct6_map: the data path keeps both directions going)
+inguest 1 $PY -c 'import socket
+l=socket.socket(socket.AF_INET6); l.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)
+l.bind(("::",80)); l.listen(1); l.settimeout(60); c,a=l.accept(); c.settimeout(60)
+while True:
+  d=c.recv(100)
+  if not d: break
+  c.sendall(b"echo "+d)' >/dev/null 2>&1 &
+esrv=$!
+wait_for 50 bash -c "ip netns exec $P-g1 ss -ltn | grep -q ':80 '" || fail "the guest's echo server did not start"
+rm -f "$TMP/go"
+inwan $PY -c 'import socket,os,time,sys
+s=socket.create_connection(("2001:db8:a::1",8080),timeout=10); s.sendall(b"one"); a=s.recv(100)
+while not os.path.exists(sys.argv[1]): time.sleep(0.1)
+s.sendall(b"two"); b=s.recv(100); s.close(); print(a.decode(), "/", b.decode())' "$TMP/go" >"$TMP/long.out" 2>&1 &
+long=$!
+wait_for 100 bash -c "ip netns exec $WAN ss -tn state established | grep -q '2001:db8:a::1\]:8080'" ||
+	fail "the long connection was not established"
+vnetd_kill9
+vnetd_start
+touch "$TMP/go"
+wait "$long"; wait "$esrv"
+[ "$(cat "$TMP/long.out")" = "echo one / echo two" ] ||
+	fail "the forwarded connection did not survive vnetd's restart: $(cat "$TMP/long.out")"
+log "a forwarded connection survived vnetd's SIGKILL and restart"
+
 # UDP: an answer from the uplink's address and port; then the guest answers
 # again after the wan's socket closed: the wan's port unreachable comes back
 # translated (the guest's connected socket reports it)

@@ -160,6 +160,7 @@ bench: deps all $(TOOL_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/dhcp_perf.sh || echo "bench: DHCP benchmark failed"
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/dhcp6_perf.sh || echo "bench: DHCPv6 benchmark failed"
 	$(Q)BUILD=$(abspath $(BUILD)) tests/tools/dns_perf.sh || echo "bench: DNS benchmark failed"
+	$(Q)BUILD=$(abspath $(BUILD)) tests/bench/evpn_perf.sh || echo "bench: EVPN (guests across hosts) benchmark failed"
 
 # make bench-scale (issue 21): flat cost as flows, ports and networks grow;
 # tests/bench/scale.sh, never part of make test

@@ -287,6 +287,16 @@ int main(int argc, char **argv)
 	build6(&g2g6, MAC2, MAC1, "fe80::10", "fe80::11", 0);
 	row("guest->guest", "vnet_port_tc", &g2g, W.p1, 0, 7);
 	row("IPv6 guest->guest", "vnet_port_tc", &g2g6, W.p1, 0, 7);
+	{	/* a guest on another host (<vnet:overlay>): to its VXLAN device */
+		static const uint8_t RMAC[6] = { 2, 0, 0, 0, 0, 0x33 };
+		struct dp_remote r = { .vtep.s_addr = ip4("10.99.0.2") };
+		struct frame g2r;
+
+		memcpy(r.mac, RMAC, 6);
+		dp_remote_sync(W.dp, 1, W.up, &r, 1, NULL, NULL);
+		build(&g2r, RMAC, MAC1, GUEST1, "192.168.122.50", IPPROTO_UDP, 9000, 9000, 0);
+		row("guest->remote guest (VXLAN)", "vnet_port_tc", &g2r, W.p1, 0, 7);
+	}
 	row("guest->wan NAT", "vnet_port_tc", &nat, W.p1, 0, 7);
 	row("wan->guest NAT reply", "vnet_uplink_tc", &reply, W.up, 0, 7);
 	acl_rows(&nat);

@@ -764,4 +764,29 @@ struct vnet_acl_flow_key {
 };
 _Static_assert(sizeof(struct vnet_acl_flow_key) == 20, "acl flow key layout");
 
+/* IPv6 ACLs: the same classifiers. An IPv6 packet's addresses are looked
+ * up in acl_lpm6 (fields VNET_ACL_F_SRC/DST; prefixlen 24 + up to 128),
+ * its ports and ICMPv6 type in acl_lpm as IPv4's, its protocol class in
+ * acl_proto6 (VNET_ACL_P_ICMP there is ICMPv6); the replies of its allowed
+ * flows in acl_flow6. New maps: the IPv4 ones keep their layouts. */
+struct vnet_acl_lpm6_key {
+	__u32 prefixlen;
+	__u8 field;		/* VNET_ACL_F_SRC or VNET_ACL_F_DST */
+	__u8 cls[2];		/* big endian */
+	__u8 data[17];		/* the address, network order */
+};
+_Static_assert(sizeof(struct vnet_acl_lpm6_key) == 24, "acl lpm6 key layout");
+
+struct vnet_acl_flow6_key {
+	__u32 ifindex;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 dir;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_acl_flow6_key) == 44, "acl flow6 key layout");
+
 #endif

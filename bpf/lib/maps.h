@@ -441,6 +441,32 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } acl_flow SEC(".maps");
 
+/* IPv6 (vnet_shared.h): its address trie, protocol classes and flows */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_ACL_MAX_LPM);
+	__type(key, struct vnet_acl_lpm6_key);
+	__type(value, struct vnet_acl_bits);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_lpm6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_ACL_CLASSIFIERS * 4);
+	__type(key, __u32);
+	__type(value, struct vnet_acl_bits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_proto6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_ACL_MAX_FLOWS);
+	__type(key, struct vnet_acl_flow6_key);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} acl_flow6 SEC(".maps");
+
 /* <bandwidth> limits and bucket state (qos.h); writer: vnetd (dp_qos.c),
  * the programs update the buckets under the entry's lock. */
 struct {

@@ -129,8 +129,7 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 		return ACT_PASS;
 	if (port->flags & dst->flags & VNET_PORT_ISOLATED)
 		return drop(p, VNET_DROP_PORT_ISOLATED);
-	return acl_redirect(p, h, out, dst, h->daddr,
-			    h->proto == IPPROTO_ICMP_ ? h->sport : h->dport);
+	return acl_redirect(p, h, out, dst, h->daddr, acl_l4_dport(h));
 }
 
 /* IPv6 from a checked source: a group MAC goes to the bridge, which floods
@@ -158,6 +157,8 @@ static __always_inline enum act port_ipv6(struct pkt *p, struct hdrs *h,
 {
 	enum vnet_drop r = check_ipv6(p, h, port);
 
+	if (!r)
+		r = acl6_from_guest(p, h);	/* the guest's egress ACL */
 	if (r)
 		return drop(p, r);
 	if (mac_is_link_local(h->dmac) && !(net->flags & VNET_NET_BRIDGE))

@@ -363,7 +363,7 @@ static __always_inline enum act nat6_frag_in(struct pkt *p, const struct hdrs *h
 	if (r)
 		return drop(p, r);
 	frag6_done(h, rq);
-	return set_redirect(p, ifindex, dst->kind, dst->hook);
+	return acl_redirect(p, h, ifindex, dst, 0, h->dport);	/* its ingress ACL */
 }
 
 /* A NAT66 flow's packet from the wan (its IN entry), or a new connection
@@ -414,7 +414,7 @@ static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 	r = nat6_apply(p, h, 0, ct->xaddr, ct->xport, net->bridge_mac, ct->mac);
 	if (r)
 		return drop(p, r);
-	return set_redirect(p, ifindex, dst->kind, dst->hook);
+	return acl_redirect(p, h, ifindex, dst, 0, ct->xport);	/* its ingress ACL */
 }
 
 /* ICMPv6 errors (RFC 4443: destination unreachable 1, packet too big 2,
@@ -514,7 +514,7 @@ static __always_inline enum act icmp6_error_in(struct pkt *p, const struct hdrs 
 		csum_apply_diff(sum, diff);
 		csum_replace2(sum, old_port, ct->xport);
 	}
-	return set_redirect(p, ifindex, dst->kind, dst->hook);
+	return acl_redirect(p, h, ifindex, dst, 0, h->dport);	/* its ingress ACL */
 }
 
 /* IPv6 on the uplink (parsed): for a network's prefix, delivered to the
@@ -574,7 +574,7 @@ static __always_inline enum act uplink_ipv6(struct pkt *p, struct hdrs *h)
 	r = ip6_rewrite(p, net->bridge_mac, mac);
 	if (r)
 		return drop(p, r);
-	return set_redirect(p, ifindex, dst->kind, dst->hook);
+	return acl_redirect(p, h, ifindex, dst, 0, acl_l4_dport(h));	/* its ingress ACL */
 }
 
 /* The uplink guard for IPv6: a source in a network's prefixes leaves only

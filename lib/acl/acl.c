@@ -163,10 +163,13 @@ static int rule_set(struct acl_rule *r, const char *key, const char *v, char *er
 			r->proto = IPPROTO_UDP;
 		else if (!strcmp(v, "icmp"))
 			r->proto = IPPROTO_ICMP;
+		else if (!strcmp(v, "icmpv6") || !strcmp(v, "icmp6"))
+			r->proto = IPPROTO_ICMPV6;
 		else if (!strcmp(v, "any") || !strcmp(v, "all"))
 			r->proto = 0;
 		else
-			return fail(err, errlen, "proto '%s': tcp, udp, icmp or any", quote(v, q));
+			return fail(err, errlen, "proto '%s': tcp, udp, icmp, icmpv6 or any",
+				    quote(v, q));
 	} else if (!strcmp(key, "src") || !strcmp(key, "dst")) {
 		if (parse_prefix(v, key[0] == 's' ? &r->src : &r->dst))
 			return fail(err, errlen, "%s '%s': an address or prefix (10.0.0.0/8)", key,
@@ -189,13 +192,19 @@ static int rule_set(struct acl_rule *r, const char *key, const char *v, char *er
 static int rule_check(const struct acl_rule *r, char *err, size_t errlen)
 {
 	int ports = r->sport_lo || r->sport_hi != 65535 || r->dport_lo || r->dport_hi != 65535;
+	int fam = r->src.family ? r->src.family : r->dst.family;
 
 	if (ports && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
 		return fail(err, errlen, "ports need proto tcp or udp");
-	if (r->icmp_type >= 0 && r->proto != IPPROTO_ICMP)
-		return fail(err, errlen, "icmpType needs proto icmp");
+	if (r->icmp_type >= 0 && r->proto != IPPROTO_ICMP && r->proto != IPPROTO_ICMPV6)
+		return fail(err, errlen, "icmpType needs proto icmp or icmpv6");
 	if (r->src.family && r->dst.family && r->src.family != r->dst.family)
 		return fail(err, errlen, "src and dst of different address families");
+	/* a rule that could match no packet is a mistake, not a rule */
+	if (r->proto == IPPROTO_ICMP && fam == AF_INET6)
+		return fail(err, errlen, "proto icmp with an IPv6 address: icmpv6");
+	if (r->proto == IPPROTO_ICMPV6 && fam == AF_INET)
+		return fail(err, errlen, "proto icmpv6 with an IPv4 address: icmp");
 	return 0;
 }
 
@@ -215,11 +224,12 @@ int acl_rule_parse(int n, const char *const *words, struct acl_rule *r, char *er
 						  !strcmp(w, "accept") || !strcmp(w, "reject") ? "action" :
 					  !strcmp(w, "in") || !strcmp(w, "out") || !strcmp(w, "inout") ? "dir" :
 					  !strcmp(w, "tcp") || !strcmp(w, "udp") || !strcmp(w, "icmp") ||
+						  !strcmp(w, "icmpv6") || !strcmp(w, "icmp6") ||
 						  !strcmp(w, "any") ? "proto" : NULL;
 
 			if (!key)
 				return fail(err, errlen, "rule word '%s': allow|drop, in|out|inout, "
-					    "tcp|udp|icmp|any or KEY=VALUE", quote(w, q));
+					    "tcp|udp|icmp|icmpv6|any or KEY=VALUE", quote(w, q));
 			if ((e = rule_set(r, key, w, err, errlen)))
 				return e;
 			continue;
@@ -256,7 +266,8 @@ static void range_str(uint16_t lo, uint16_t hi, char *buf, size_t n)
 
 static const char *proto_str(uint8_t p)
 {
-	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_ICMP ? "icmp" : "any";
+	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_ICMP ? "icmp" :
+	       p == IPPROTO_ICMPV6 ? "icmpv6" : "any";
 }
 
 static const char *dir_str(uint8_t d)

@@ -25,8 +25,8 @@ enum acl_dirmask { ACL_IN = 1, ACL_OUT = 2, ACL_INOUT = 3 };
 /* Compiled tables, as the data path numbers them (VNET_ACL_DIR_*). */
 enum acl_table_dir { ACL_TABLE_IN = 0, ACL_TABLE_OUT = 1 };
 
-/* An address prefix; family 0: any address. IPv6 prefixes are accepted
- * and kept (room for an IPv6 data path) but match no IPv4 packet. */
+/* An address prefix; family 0: any address (of either family). An IPv4
+ * prefix matches IPv4 packets only, an IPv6 prefix IPv6 packets only. */
 struct acl_prefix {
 	int family;	/* 0, AF_INET, AF_INET6 */
 	uint8_t len;
@@ -39,7 +39,7 @@ struct acl_prefix {
 struct acl_rule {
 	uint8_t action;		/* enum acl_action */
 	uint8_t dir;		/* enum acl_dirmask */
-	uint8_t proto;		/* 0 any, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP */
+	uint8_t proto;		/* 0 any, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 */
 	struct acl_prefix src, dst;
 	uint16_t sport_lo, sport_hi;	/* host order; 0-65535: any */
 	uint16_t dport_lo, dport_hi;
@@ -74,13 +74,16 @@ int acl_rule_insert(struct acl *a, size_t at, const struct acl_rule *r, char *er
 int acl_rule_remove(struct acl *a, size_t at, char *err, size_t errlen);
 
 /* ---- the compiler (acl_compile.c) ---- */
-/* One LPM trie entry of a field (enum: the data path's vnet_acl_field):
- * the value's first plen bits (network order in data) and the rules it
- * allows. */
+/* The fields of the compiled tables: the data path's vnet_acl_field, then
+ * the IPv6 address fields (their own trie, acl_lpm6, as SRC and DST). */
+enum acl_field { ACL_F_SRC, ACL_F_DST, ACL_F_SPORT, ACL_F_DPORT, ACL_F_SRC6, ACL_F_DST6 };
+
+/* One LPM trie entry of a field (enum acl_field): the value's first plen
+ * bits (network order in data) and the rules it allows. */
 struct acl_lpm_entry {
 	uint8_t field;
 	uint8_t plen;
-	uint8_t data[4];
+	uint8_t data[16];
 	uint64_t bits[ACL_WORDS];
 };
 
@@ -91,7 +94,8 @@ struct acl_table {
 	uint8_t dflt;
 	uint16_t rule_of_bit[ACL_MAX_RULES];	/* index into acl->rules */
 	uint8_t act[ACL_MAX_RULES];
-	uint64_t proto[4][ACL_WORDS];	/* other, tcp, udp, icmp */
+	uint64_t proto[4][ACL_WORDS];	/* IPv4: other, tcp, udp, icmp */
+	uint64_t proto6[4][ACL_WORDS];	/* IPv6: other, tcp, udp, icmpv6 */
 	size_t n_lpm;
 	struct acl_lpm_entry *lpm;	/* malloc'd */
 };
@@ -103,5 +107,9 @@ void acl_table_free(struct acl_table *t);
  * semantics in C, for tests. */
 int acl_table_match(const struct acl_table *t, uint32_t saddr, uint32_t daddr, uint8_t proto,
 		    uint16_t sport, uint16_t dport);
+/* The same for an IPv6 packet (addresses network order; ICMPv6: type as
+ * dport). */
+int acl_table_match6(const struct acl_table *t, const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, uint8_t proto, uint16_t sport, uint16_t dport);
 
 #endif

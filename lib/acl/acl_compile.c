@@ -9,7 +9,12 @@
  * one of which contains x and so contains P (prefixes nest), and a minimal
  * cover's blocks are maximal, so "r's range contains P" is exactly "some
  * block of r's cover contains P". The lowest bit set in the AND of the
- * five fields' bitmaps is then the first rule whose every field matches. */
+ * five fields' bitmaps is then the first rule whose every field matches.
+ * IPv6 packets look their addresses up in fields of their own (ACL_F_SRC6,
+ * ACL_F_DST6: the data path's acl_lpm6) and their protocol in proto6; the
+ * port fields are shared. A rule without an address allows 0/0 of both
+ * families; a rule with one, its family's only; icmp is IPv4's protocol
+ * class and icmpv6 IPv6's, so each such rule matches one family. */
 #include "acl/acl.h"
 
 #include <errno.h>
@@ -17,8 +22,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-/* The data path's field numbers (enum vnet_acl_field). */
-enum { F_SRC, F_DST, F_SPORT, F_DPORT };
+enum { F_SRC = ACL_F_SRC, F_DST = ACL_F_DST, F_SPORT = ACL_F_SPORT, F_DPORT = ACL_F_DPORT,
+       F_SRC6 = ACL_F_SRC6, F_DST6 = ACL_F_DST6 };
 
 struct lpm_set {
 	struct acl_lpm_entry *e;
@@ -27,10 +32,13 @@ struct lpm_set {
 
 /* The entry (field, plen, data), added if new. */
 static struct acl_lpm_entry *lpm_add(struct lpm_set *s, uint8_t field, uint8_t plen,
-				     const uint8_t data[4])
+				     const uint8_t *data, size_t len)
 {
+	uint8_t d[16] = { 0 };
+
+	memcpy(d, data, len);
 	for (size_t i = 0; i < s->n; i++)
-		if (s->e[i].field == field && s->e[i].plen == plen && !memcmp(s->e[i].data, data, 4))
+		if (s->e[i].field == field && s->e[i].plen == plen && !memcmp(s->e[i].data, d, 16))
 			return &s->e[i];
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
@@ -44,28 +52,40 @@ static struct acl_lpm_entry *lpm_add(struct lpm_set *s, uint8_t field, uint8_t p
 	memset(&s->e[s->n], 0, sizeof(s->e[0]));
 	s->e[s->n].field = field;
 	s->e[s->n].plen = plen;
-	memcpy(s->e[s->n].data, data, 4);
+	memcpy(s->e[s->n].data, d, 16);
 	return &s->e[s->n++];
 }
 
-static uint32_t mask32(unsigned len)
+/* Do the first len bits of a and b agree? */
+static int bits_equal(const uint8_t *a, const uint8_t *b, unsigned len)
 {
-	return len ? ~0u << (32 - len) : 0;
+	unsigned whole = len / 8, rest = len % 8;
+
+	if (memcmp(a, b, whole))
+		return 0;
+	return !rest || ((a[whole] ^ b[whole]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
-/* Does rule prefix p (host order a/len; family 0: any) contain entry e? */
-static int prefix_contains(const struct acl_prefix *p, const struct acl_lpm_entry *e)
+/* Does rule prefix p (family 0: any) contain entry e of an address field
+ * of family fam? */
+static int prefix_contains(const struct acl_prefix *p, const struct acl_lpm_entry *e, int fam)
 {
-	uint32_t a, x;
-
 	if (!p->family)
 		return 1;
-	if (p->family != AF_INET || p->len > e->plen)
+	if (p->family != fam || p->len > e->plen)
 		return 0;
-	a = ntohl(p->v4.s_addr);
-	memcpy(&x, e->data, 4);
-	x = ntohl(x);
-	return ((a ^ x) & mask32(p->len)) == 0;
+	return bits_equal(fam == AF_INET ? (const uint8_t *)&p->v4 : p->v6.s6_addr, e->data,
+			  p->len);
+}
+
+/* A rule's address prefix as an entry of its family's field (none: 0). */
+static int add_prefix(struct lpm_set *s, const struct acl_prefix *p, uint8_t f4, uint8_t f6)
+{
+	if (p->family == AF_INET)
+		return lpm_add(s, f4, p->len, (const uint8_t *)&p->v4, 4) ? 0 : -ENOMEM;
+	if (p->family == AF_INET6)
+		return lpm_add(s, f6, p->len, p->v6.s6_addr, 16) ? 0 : -ENOMEM;
+	return 0;
 }
 
 static void port_block(const struct acl_lpm_entry *e, uint32_t *lo, uint32_t *hi)
@@ -88,7 +108,7 @@ static int add_port_cover(struct lpm_set *s, uint8_t field, uint32_t lo, uint32_
 			bits++;
 		d[0] = (uint8_t)(lo >> 8);
 		d[1] = (uint8_t)lo;
-		if (!lpm_add(s, field, (uint8_t)(16 - bits), d))
+		if (!lpm_add(s, field, (uint8_t)(16 - bits), d, 2))
 			return -ENOMEM;
 		lo += 1u << bits;
 	}
@@ -102,7 +122,7 @@ static int rule_in_dir(const struct acl_rule *r, enum acl_table_dir dir)
 
 static void rule_ports(const struct acl_rule *r, int sport, uint32_t *lo, uint32_t *hi)
 {
-	if (r->proto == IPPROTO_ICMP) {	/* ICMP: the type in the dport field */
+	if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) {	/* the type as dport */
 		*lo = 0;
 		*hi = 65535;
 		if (!sport && r->icmp_type >= 0)
@@ -118,10 +138,57 @@ static void set_bit(uint64_t *w, unsigned b)
 	w[b / 64] |= 1ULL << (b % 64);
 }
 
+/* The rule's protocol classes in each family's bitmaps. */
+static void set_proto(struct acl_table *t, uint8_t p, unsigned b)
+{
+	switch (p) {
+	case 0:
+		for (int c = 0; c < 4; c++) {
+			set_bit(t->proto[c], b);
+			set_bit(t->proto6[c], b);
+		}
+		break;
+	case IPPROTO_TCP:
+		set_bit(t->proto[1], b);
+		set_bit(t->proto6[1], b);
+		break;
+	case IPPROTO_UDP:
+		set_bit(t->proto[2], b);
+		set_bit(t->proto6[2], b);
+		break;
+	case IPPROTO_ICMP:
+		set_bit(t->proto[3], b);
+		break;
+	case IPPROTO_ICMPV6:
+		set_bit(t->proto6[3], b);
+		break;
+	}
+}
+
+/* Does the rule allow entry e? */
+static int entry_allows(const struct acl_rule *r, const struct acl_lpm_entry *e)
+{
+	uint32_t lo, hi, elo, ehi;
+
+	switch (e->field) {
+	case F_SRC:
+		return prefix_contains(&r->src, e, AF_INET);
+	case F_DST:
+		return prefix_contains(&r->dst, e, AF_INET);
+	case F_SRC6:
+		return prefix_contains(&r->src, e, AF_INET6);
+	case F_DST6:
+		return prefix_contains(&r->dst, e, AF_INET6);
+	}
+	rule_ports(r, e->field == F_SPORT, &lo, &hi);
+	port_block(e, &elo, &ehi);
+	return lo <= elo && ehi <= hi;
+}
+
 int acl_compile(const struct acl *a, enum acl_table_dir dir, struct acl_table *t)
 {
 	struct lpm_set s = { 0 };
-	static const uint8_t zero[4];
+	static const uint8_t zero[16];
 	unsigned n = 0;
 
 	memset(t, 0, sizeof(*t));
@@ -138,18 +205,14 @@ int acl_compile(const struct acl *a, enum acl_table_dir dir, struct acl_table *t
 	t->nrules = n;
 	t->nwords = n ? (n + 63) / 64 : 1;
 	/* the values: 0/0 of every field, then each rule's */
-	for (uint8_t f = F_SRC; f <= F_DPORT; f++)
-		if (!lpm_add(&s, f, 0, zero))
+	for (uint8_t f = F_SRC; f <= F_DST6; f++)
+		if (!lpm_add(&s, f, 0, zero, 16))
 			goto nomem;
 	for (unsigned b = 0; b < n; b++) {
 		const struct acl_rule *r = &a->rules[t->rule_of_bit[b]];
 		uint32_t lo, hi;
 
-		if (r->src.family == AF_INET && !lpm_add(&s, F_SRC, r->src.len,
-							 (const uint8_t *)&r->src.v4))
-			goto nomem;
-		if (r->dst.family == AF_INET && !lpm_add(&s, F_DST, r->dst.len,
-							 (const uint8_t *)&r->dst.v4))
+		if (add_prefix(&s, &r->src, F_SRC, F_SRC6) || add_prefix(&s, &r->dst, F_DST, F_DST6))
 			goto nomem;
 		rule_ports(r, 1, &lo, &hi);
 		if (add_port_cover(&s, F_SPORT, lo, hi))
@@ -162,33 +225,12 @@ int acl_compile(const struct acl *a, enum acl_table_dir dir, struct acl_table *t
 	for (size_t i = 0; i < s.n; i++) {
 		struct acl_lpm_entry *e = &s.e[i];
 
-		for (unsigned b = 0; b < n; b++) {
-			const struct acl_rule *r = &a->rules[t->rule_of_bit[b]];
-			uint32_t lo, hi, elo, ehi;
-			int ok;
-
-			if (e->field == F_SRC)
-				ok = prefix_contains(&r->src, e);
-			else if (e->field == F_DST)
-				ok = prefix_contains(&r->dst, e);
-			else {
-				rule_ports(r, e->field == F_SPORT, &lo, &hi);
-				port_block(e, &elo, &ehi);
-				ok = lo <= elo && ehi <= hi;
-			}
-			if (ok)
+		for (unsigned b = 0; b < n; b++)
+			if (entry_allows(&a->rules[t->rule_of_bit[b]], e))
 				set_bit(e->bits, b);
-		}
 	}
-	for (unsigned b = 0; b < n; b++) {
-		uint8_t p = a->rules[t->rule_of_bit[b]].proto;
-
-		if (!p)
-			for (int c = 0; c < 4; c++)
-				set_bit(t->proto[c], b);
-		else
-			set_bit(t->proto[p == IPPROTO_TCP ? 1 : p == IPPROTO_UDP ? 2 : 3], b);
-	}
+	for (unsigned b = 0; b < n; b++)
+		set_proto(t, a->rules[t->rule_of_bit[b]].proto, b);
 	t->lpm = s.e;
 	t->n_lpm = s.n;
 	return 0;
@@ -204,48 +246,57 @@ void acl_table_free(struct acl_table *t)
 	t->n_lpm = 0;
 }
 
-/* Longest entry of field containing v (host order; bits: 32 or 16). */
-static const struct acl_lpm_entry *lpm_find(const struct acl_table *t, uint8_t field, uint32_t v,
-					    unsigned bits)
+/* Longest entry of field containing the value v (network order). */
+static const struct acl_lpm_entry *lpm_find(const struct acl_table *t, uint8_t field,
+					    const uint8_t *v)
 {
 	const struct acl_lpm_entry *best = NULL;
 
 	for (size_t i = 0; i < t->n_lpm; i++) {
 		const struct acl_lpm_entry *e = &t->lpm[i];
-		uint32_t x;
 
 		if (e->field != field || (best && best->plen >= e->plen))
 			continue;
-		if (bits == 32) {
-			memcpy(&x, e->data, 4);
-			x = ntohl(x);
-		} else {
-			x = (uint32_t)e->data[0] << 8 | e->data[1];
-		}
-		if (((x ^ v) & (mask32(e->plen) >> (32 - bits))) == 0)
+		if (bits_equal(e->data, v, e->plen))
 			best = e;
 	}
 	return best;
 }
 
-int acl_table_match(const struct acl_table *t, uint32_t saddr, uint32_t daddr, uint8_t proto,
-		    uint16_t sport, uint16_t dport)
+static int match_fields(const struct acl_table *t, const uint8_t *saddr, const uint8_t *daddr,
+			int v6, uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	const struct acl_lpm_entry *f[4];
-	int c = proto == IPPROTO_TCP ? 1 : proto == IPPROTO_UDP ? 2 : proto == IPPROTO_ICMP ? 3 : 0;
+	uint8_t sp[2] = { (uint8_t)(sport >> 8), (uint8_t)sport };
+	uint8_t dp[2] = { (uint8_t)(dport >> 8), (uint8_t)dport };
+	int c = proto == IPPROTO_TCP ? 1 : proto == IPPROTO_UDP ? 2 :
+		proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) ? 3 : 0;
+	const uint64_t *pr = v6 ? t->proto6[c] : t->proto[c];
 
-	f[0] = lpm_find(t, F_SRC, ntohl(saddr), 32);
-	f[1] = lpm_find(t, F_DST, ntohl(daddr), 32);
-	f[2] = lpm_find(t, F_SPORT, sport, 16);
-	f[3] = lpm_find(t, F_DPORT, dport, 16);
+	f[0] = lpm_find(t, v6 ? F_SRC6 : F_SRC, saddr);
+	f[1] = lpm_find(t, v6 ? F_DST6 : F_DST, daddr);
+	f[2] = lpm_find(t, F_SPORT, sp);
+	f[3] = lpm_find(t, F_DPORT, dp);
 	if (!f[0] || !f[1] || !f[2] || !f[3])
 		return -1;
 	for (unsigned i = 0; i < t->nwords; i++) {
-		uint64_t w = f[0]->bits[i] & f[1]->bits[i] & f[2]->bits[i] & f[3]->bits[i] &
-			     t->proto[c][i];
+		uint64_t w = f[0]->bits[i] & f[1]->bits[i] & f[2]->bits[i] & f[3]->bits[i] & pr[i];
 
 		if (w)
 			return (int)(i * 64 + (unsigned)__builtin_ctzll(w));
 	}
 	return -1;
+}
+
+int acl_table_match(const struct acl_table *t, uint32_t saddr, uint32_t daddr, uint8_t proto,
+		    uint16_t sport, uint16_t dport)
+{
+	return match_fields(t, (const uint8_t *)&saddr, (const uint8_t *)&daddr, 0, proto, sport,
+			    dport);
+}
+
+int acl_table_match6(const struct acl_table *t, const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	return match_fields(t, saddr->s6_addr, daddr->s6_addr, 1, proto, sport, dport);
 }

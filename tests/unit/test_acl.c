@@ -217,6 +217,170 @@ static void test_compiler_matches_walk(void **state)
 	free(a);
 }
 
+/* --- both families: IPv4 and IPv6 rules and packets in one ACL ----------- */
+struct pkt6 {
+	int fam;
+	uint8_t s[16], d[16];	/* IPv4: the first 4 bytes */
+	uint8_t proto;
+	uint16_t sp, dp;
+};
+
+static int bits_has(const struct acl_prefix *p, int fam, const uint8_t *a)
+{
+	const uint8_t *x = p->family == AF_INET ? (const uint8_t *)&p->v4 : p->v6.s6_addr;
+
+	if (!p->family)
+		return 1;
+	if (p->family != fam)
+		return 0;
+	for (unsigned b = 0; b < p->len; b++)
+		if (((x[b / 8] ^ a[b / 8]) >> (7 - b % 8)) & 1)
+			return 0;
+	return 1;
+}
+
+static int walk2(const struct acl *a, enum acl_table_dir dir, const struct pkt6 *k)
+{
+	uint8_t icmp = k->fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	int bit = 0;
+
+	for (size_t i = 0; i < a->n_rules; i++) {
+		const struct acl_rule *r = &a->rules[i];
+
+		if (!(r->dir & (dir == ACL_TABLE_IN ? ACL_IN : ACL_OUT)))
+			continue;
+		bit++;
+		if (r->proto && r->proto != k->proto)
+			continue;
+		/* icmp is IPv4's protocol, icmpv6 IPv6's, whatever the number */
+		if ((r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) && r->proto != icmp)
+			continue;
+		if (!bits_has(&r->src, k->fam, k->s) || !bits_has(&r->dst, k->fam, k->d))
+			continue;
+		if (k->proto == icmp) {
+			if (r->icmp_type >= 0 && r->icmp_type != k->dp)
+				continue;
+		} else if (r->proto && (k->sp < r->sport_lo || k->sp > r->sport_hi ||
+					k->dp < r->dport_lo || k->dp > r->dport_hi)) {
+			continue;
+		}
+		return bit - 1;
+	}
+	return -1;
+}
+
+static void rnd_addr6(uint8_t *a)
+{
+	/* 2001:db8:X::Y, a small space so prefixes overlap and nest */
+	memset(a, 0, 16);
+	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8;
+	a[5] = (uint8_t)(rand() % 4);
+	a[15] = (uint8_t)(rand() % 4);
+	if (rand() % 4 == 0)
+		a[0] = 0xfe, a[1] = 0x80, a[2] = a[3] = 0;
+}
+
+static void rnd_prefix6(struct acl_prefix *p)
+{
+	p->family = AF_INET6;
+	p->len = (uint8_t)(rand() % 129);
+	rnd_addr6(p->v6.s6_addr);
+	for (unsigned b = p->len; b < 128; b++)
+		p->v6.s6_addr[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+}
+
+static void test_compiler_both_families(void **state)
+{
+	static const uint8_t rprotos[] = { 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 };
+	static const uint8_t pprotos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6, 47 };
+	struct acl *a = calloc(1, sizeof(*a));
+	unsigned matched6 = 0;
+
+	srand(18);
+	for (int round = 0; round < 30; round++) {
+		struct acl_table t[2];
+
+		a->n_rules = 1 + (size_t)(rand() % 60);
+		for (size_t i = 0; i < a->n_rules; i++) {
+			struct acl_rule *r = &a->rules[i];
+
+			rnd_rule(r);
+			r->proto = rprotos[rand() % 5];
+			/* what rule_check allows: ports with tcp/udp, a type with icmp */
+			if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+				r->sport_lo = r->dport_lo = 0, r->sport_hi = r->dport_hi = 65535;
+			if (r->proto != IPPROTO_ICMP)
+				r->icmp_type = -1;
+			if (r->proto == IPPROTO_ICMPV6 && rand() % 2)
+				r->icmp_type = rand() % 2 ? 128 : rand() % 256;
+			/* the family the rule's protocol allows, or either */
+			if (r->proto == IPPROTO_ICMPV6 || (r->proto != IPPROTO_ICMP && rand() % 2)) {
+				r->src.family = r->dst.family = 0;
+				if (rand() % 2)
+					rnd_prefix6(&r->src);
+				if (rand() % 2)
+					rnd_prefix6(&r->dst);
+			}
+		}
+		assert_int_equal(acl_compile(a, ACL_TABLE_IN, &t[0]), 0);
+		assert_int_equal(acl_compile(a, ACL_TABLE_OUT, &t[1]), 0);
+		for (int n = 0; n < 400; n++) {
+			struct pkt6 k = { .fam = rand() % 2 ? AF_INET6 : AF_INET };
+
+			k.proto = pprotos[rand() % 5];
+			if (k.fam == AF_INET6) {
+				rnd_addr6(k.s);
+				rnd_addr6(k.d);
+			} else {
+				uint32_t s = rnd_addr(), d = rnd_addr();
+
+				memcpy(k.s, &s, 4);
+				memcpy(k.d, &d, 4);
+			}
+			if (k.proto == IPPROTO_ICMP || k.proto == IPPROTO_ICMPV6)
+				k.dp = (uint16_t)(rand() % 2 ? (rand() % 2 ? 8 : 128) : rand() % 256);
+			else if (k.proto != 47)
+				k.sp = rnd_port(), k.dp = rnd_port();
+			for (int dir = 0; dir < 2; dir++) {
+				int want = walk2(a, dir, &k), got;
+
+				if (k.fam == AF_INET6)
+					got = acl_table_match6(&t[dir], (const struct in6_addr *)k.s,
+							       (const struct in6_addr *)k.d, k.proto,
+							       k.sp, k.dp);
+				else
+					got = acl_table_match(&t[dir], *(uint32_t *)k.s,
+							      *(uint32_t *)k.d, k.proto, k.sp, k.dp);
+				if (want != got)
+					fail_msg("round %d dir %d fam %d proto %u: walk %d, compiled %d",
+						 round, dir, k.fam, k.proto, want, got);
+				matched6 += k.fam == AF_INET6 && want >= 0;
+			}
+		}
+		acl_table_free(&t[0]);
+		acl_table_free(&t[1]);
+	}
+	assert_true(matched6 > 100);	/* the IPv6 rules did match packets */
+	free(a);
+}
+
+static void test_icmpv6_rules(void **state)
+{
+	const char *ok[] = { "drop", "in", "icmpv6", "icmp-type=128", "dst=fe80::/10" };
+	const char *bad1[] = { "icmp", "dst=fe80::/10" };
+	const char *bad2[] = { "icmpv6", "src=10.0.0.0/8" };
+	struct acl_rule r;
+	char err[128], line[256];
+
+	assert_int_equal(acl_rule_parse(5, ok, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.proto, IPPROTO_ICMPV6);
+	acl_rule_format(&r, line, sizeof(line));
+	assert_non_null(strstr(line, "icmpv6"));
+	assert_int_not_equal(acl_rule_parse(2, bad1, &r, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "icmpv6"));
+	assert_int_not_equal(acl_rule_parse(2, bad2, &r, err, sizeof(err)), 0);
+}
+
 static void test_rule_insert_remove(void **state)
 {
 	struct acl *a = calloc(1, sizeof(*a));
@@ -248,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_rule_words),
 		cmocka_unit_test(test_compiler_matches_walk),
+		cmocka_unit_test(test_compiler_both_families),
+		cmocka_unit_test(test_icmpv6_rules),
 		cmocka_unit_test(test_rule_insert_remove),
 	};
 

@@ -20,6 +20,8 @@ _Static_assert(ACL_MAX_RULES == VNET_ACL_RULES, "lib/acl and the data path agree
 _Static_assert(ACL_WORDS == VNET_ACL_WORDS, "bitmap words");
 _Static_assert(sizeof(((struct acl_lpm_entry *)0)->bits) == sizeof(struct vnet_acl_bits),
 	       "bitmap size");
+_Static_assert((int)ACL_F_SRC == (int)VNET_ACL_F_SRC && (int)ACL_F_DPORT == (int)VNET_ACL_F_DPORT,
+	       "field numbers");
 
 static void lpm_key(struct vnet_acl_lpm_key *k, unsigned cls, uint8_t field, uint8_t plen,
 		    const uint8_t *data)
@@ -32,6 +34,18 @@ static void lpm_key(struct vnet_acl_lpm_key *k, unsigned cls, uint8_t field, uin
 	memcpy(k->data, data, 4);
 }
 
+static void lpm6_key(struct vnet_acl_lpm6_key *k, unsigned cls, uint8_t field, uint8_t plen,
+		     const uint8_t *data)
+{
+	memset(k, 0, sizeof(*k));
+	k->field = field == ACL_F_SRC6 ? VNET_ACL_F_SRC : VNET_ACL_F_DST;
+	k->cls[0] = (uint8_t)(cls >> 8);
+	k->cls[1] = (uint8_t)cls;
+	k->prefixlen = 24u + plen;
+	memcpy(k->data, data, 16);
+}
+
+/* Both tries' keys start with prefixlen, field, cls. */
 static int lpm_of_cls(const void *key, const void *val, const void *arg)
 {
 	const struct vnet_acl_lpm_key *k = key;
@@ -39,6 +53,20 @@ static int lpm_of_cls(const void *key, const void *val, const void *arg)
 
 	(void)val;
 	return ((unsigned)k->cls[0] << 8 | k->cls[1]) == cls;
+}
+
+/* One compiled entry into its trie: IPv6 addresses into acl_lpm6. */
+static int lpm_write(struct datapath *dp, unsigned cls, const struct acl_lpm_entry *e)
+{
+	struct vnet_acl_lpm6_key k6;
+	struct vnet_acl_lpm_key k;
+
+	if (e->field == ACL_F_SRC6 || e->field == ACL_F_DST6) {
+		lpm6_key(&k6, cls, e->field, e->plen, e->data);
+		return bpf_map_update_elem(DP_MAP_FD(dp, acl_lpm6), &k6, e->bits, BPF_ANY);
+	}
+	lpm_key(&k, cls, e->field, e->plen, e->data);
+	return bpf_map_update_elem(DP_MAP_FD(dp, acl_lpm), &k, e->bits, BPF_ANY);
 }
 
 /* Build classifier cls from t (NULL: no rules, invalid). */
@@ -56,6 +84,8 @@ static int cls_write(struct datapath *dp, unsigned cls, const struct acl_table *
 	bpf_map_update_elem(info_fd, &cls, info, BPF_ANY);
 	purge_matching(lpm, sizeof(struct vnet_acl_lpm_key), sizeof(struct vnet_acl_bits),
 		       lpm_of_cls, &cls);
+	purge_matching(DP_MAP_FD(dp, acl_lpm6), sizeof(struct vnet_acl_lpm6_key),
+		       sizeof(struct vnet_acl_bits), lpm_of_cls, &cls);
 	for (__u32 h = 0; h < VNET_ACL_HIT_STRIDE; h++) {
 		__u32 k = cls * VNET_ACL_HIT_STRIDE + h;
 
@@ -64,10 +94,7 @@ static int cls_write(struct datapath *dp, unsigned cls, const struct acl_table *
 	if (!t)
 		goto out;
 	for (size_t i = 0; i < t->n_lpm; i++) {
-		struct vnet_acl_lpm_key k;
-
-		lpm_key(&k, cls, t->lpm[i].field, t->lpm[i].plen, t->lpm[i].data);
-		if (bpf_map_update_elem(lpm, &k, t->lpm[i].bits, BPF_ANY)) {
+		if (lpm_write(dp, cls, &t->lpm[i])) {
 			r = -errno;
 			dp_err(err, errlen, "ACL classifier full (%d prefixes at most): %s",
 			       VNET_ACL_MAX_LPM, strerror(errno));
@@ -77,7 +104,8 @@ static int cls_write(struct datapath *dp, unsigned cls, const struct acl_table *
 	for (__u32 c = 0; c < 4; c++) {
 		__u32 k = cls * 4 + c;
 
-		if (bpf_map_update_elem(DP_MAP_FD(dp, acl_proto), &k, t->proto[c], BPF_ANY)) {
+		if (bpf_map_update_elem(DP_MAP_FD(dp, acl_proto), &k, t->proto[c], BPF_ANY) ||
+		    bpf_map_update_elem(DP_MAP_FD(dp, acl_proto6), &k, t->proto6[c], BPF_ANY)) {
 			r = -errno;
 			dp_err(err, errlen, "acl_proto: %s", strerror(errno));
 			goto out;

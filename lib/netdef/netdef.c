@@ -842,13 +842,14 @@ static void validate_port_forward(struct vctx *v, size_t i)
 		return;
 	}
 	validate_forward_to(v, l, pf);
-	/* one forward per host port, of either family (the host_svc_map
-	 * bit and the relay's listener are the port's) */
+	/* one forward per host port and family: the uplink's IPv4 and IPv6
+	 * addresses are two places a port may go (a dual-stack forward) */
 	for (j = 0; j < i; j++) {
 		const struct netdef_port_forward *o = &d->port_forwards[j];
 		unsigned oend = o->host_port_end ? o->host_port_end : o->host_port;
 
-		if (o->proto == pf->proto && pf->host_port <= oend && o->host_port <= end)
+		if (o->proto == pf->proto && (o->family == AF_INET6) == (pf->family == AF_INET6) &&
+		    pf->host_port <= oend && o->host_port <= end)
 			vfail(v, l, "duplicate <portForward proto='%s' port='%u'>",
 			      pf->proto == IPPROTO_TCP ? "tcp" : "udp", pf->host_port);
 	}

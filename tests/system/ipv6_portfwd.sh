@@ -25,6 +25,8 @@ GA=fd00:66::10
 
 FWD="<portForward proto='tcp' port='8080' portEnd='8081' to='$GA' toPort='80'/>"
 FWD="$FWD<portForward proto='udp' port='5300' to='$GA' toPort='5301'/>"
+# the same host port to the guest's IPv4 address: a dual-stack forward
+FWD="$FWD<portForward proto='tcp' port='8080' to='10.66.0.10' toPort='80'/>"
 # host access services: the guests reach the host only for DHCP, DNS, ping
 # and the forwards' ports on the uplink's address (the relay)
 HA="<vnet:hostAccess xmlns:vnet='http://vnet.dev/schemas/network/1.0' mode='services'/>"
@@ -40,6 +42,9 @@ inguest 1 ip -6 addr add $GA/64 dev eth0
 wait_for 100 bash -c "! ip netns exec $P-g1 ip -6 addr show dev eth0 | grep -q tentative" ||
 	fail "the guest's $GA stayed tentative"
 inguest 1 ping -6 -c 1 -W 2 -I $GA fd00:66::1 >/dev/null || fail "the guest cannot reach its gateway from $GA"
+inguest 1 ip addr add 10.66.0.10/24 dev eth0
+inguest 1 ip route add default via 10.66.0.1
+inguest 1 ping -c 1 -W 2 10.66.0.1 >/dev/null || fail "the guest cannot reach its IPv4 gateway"
 
 # the definition as written comes back
 vnetctl net-dumpxml r6 >"$TMP/dump.xml" || fail "net-dumpxml r6"
@@ -76,7 +81,13 @@ for hp in 8080 8081; do
 	[ "$out" = "hello 2001:db8:a::2 2001:db8:a::1 $hp" ] || fail "the wan got '$out' on :$hp"
 done
 log "TCP: the wan reached [$GA]:80 and :81 through [2001:db8:a::1]:8080 and :8081"
-[ "$(net_stat r6 datapath.conntrack.dnat_hits)" -ge $((dnat0 + 2)) ] || fail "the forwards' flows were not counted (dnat_hits)"
+# the dual-stack forward's IPv4 half: the uplink's IPv4 address, port 8080
+gsrv 80
+out=$(inwan $PY -c "$conn" 203.0.113.1 8080 2>&1) || fail "the wan cannot connect to 203.0.113.1:8080: $out"
+wait "$GSRV"
+[ "$out" = "hello ::ffff:203.0.113.2 203.0.113.1 8080" ] || fail "the wan got '$out' on 203.0.113.1:8080"
+log "TCP: port 8080 of both of the uplink's addresses reaches the guest (dual stack)"
+[ "$(net_stat r6 datapath.conntrack.dnat_hits)" -ge $((dnat0 + 3)) ] || fail "the forwards' flows were not counted (dnat_hits)"
 [ "$(net_stat r6 datapath.conntrack.nat_created)" = "$nat0" ] ||
 	fail "the guest's answers were masqueraded as new NAT66 flows (nat_created rose)"
 
@@ -168,6 +179,12 @@ wait "$GSRV"
 vnetctl forward-del r6 tcp 8443 >/dev/null || fail "forward-del tcp 8443"
 inwan $PY -c "$conn" 2001:db8:a::1 8443 >/dev/null 2>&1 && fail "the deleted forward still answers"
 log "forward-add/-del [$GA]:443 on the running network"
+# forward-del of the dual-stack port removes both families' forwards
+vnetctl forward-del r6 tcp 8080 >/dev/null || fail "forward-del tcp 8080"
+vnetctl --json forward-list r6 | grep -q '"host_port": *"8080' && fail "forward-del left a forward of 8080"
+inwan $PY -c "$conn" 2001:db8:a::1 8080 >/dev/null 2>&1 && fail "the deleted IPv6 forward still answers"
+inwan $PY -c "$conn" 203.0.113.1 8080 >/dev/null 2>&1 && fail "the deleted IPv4 forward still answers"
+[ -n "$(vnetctl --json forward-list r6 | grep 5300)" ] || fail "forward-del took the UDP forward too"
 
 # refused definitions, with their line
 bad() {

@@ -321,7 +321,8 @@ static const struct bad {
 	  "line 2: <portForward to='fd00:1::7'> (IPv6) needs <nat ipv6='yes'>" },
 	{ "<network><name>n</name><forward><nat ipv6='yes'/>"
 	  "<portForward proto='tcp' port='80' to='10.0.0.7'/>"
-	  "<portForward proto='tcp' port='79' portEnd='81' to='fd00:1::7'/></forward>"
+	  "<portForward proto='tcp' port='80' to='fd00:1::7'/>"
+	  "<portForward proto='tcp' port='79' portEnd='81' to='fd00:1::8'/></forward>"
 	  "<ip address='10.0.0.1' prefix='24'/><ip family='ipv6' address='fd00:1::1' prefix='64'/>"
 	  "</network>",
 	  "duplicate <portForward proto='tcp' port='79'>" },
@@ -666,6 +667,7 @@ static const char everything[] =
 	"    <interface dev='eth0'/>\n"
 	"    <portForward proto='tcp' port='9000' portEnd='9010' to='10.1.0.10' toPort='9000'/>\n"
 	"    <portForward proto='udp' port='9100' to='fd00:1::10' toPort='53'/>\n"
+	"    <portForward proto='tcp' port='9000' to='fd00:1::10' toPort='9000'/>\n"
 	"  </forward>\n"
 	"  <bridge name='vnbr9' stp='on' delay='2' macTableManager='libvirt' zone='trusted'/>\n"
 	"  <mtu size='9000'/>\n  <mac address='52:54:00:AA:00:01'/>\n"

@@ -564,16 +564,10 @@ long network_forward_find(const struct netdef *d, uint8_t proto, uint16_t host_p
 	return -1;
 }
 
-int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, char *err,
-			size_t errlen)
+/* Remove forward i of d (from the data path and the relays when live). */
+static void forward_remove(struct network *n, struct netdef *d, long i, int live)
 {
-	struct netdef *d = n->def;
-	long i = network_forward_find(d, proto, host_port);
-
-	if (i < 0)
-		return ERR("network %s has no %s forward of port %u", d->name,
-			   proto == IPPROTO_TCP ? "tcp" : "udp", host_port), -ENOENT;
-	if (n->state == NETWORK_ACTIVE) {
+	if (live) {
 		dp_forward_del(n->mgr->dp, n->id, &d->port_forwards[i]);
 		fwd_relay_del(n->relay, &d->port_forwards[i]);
 		fwd_relay_del(n->relay6, &d->port_forwards[i]);
@@ -581,13 +575,28 @@ int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, ch
 	memmove(&d->port_forwards[i], &d->port_forwards[i + 1],
 		(d->n_port_forwards - i - 1) * sizeof(d->port_forwards[0]));
 	d->n_port_forwards--;
-	if (n->pending_def && (i = network_forward_find(n->pending_def, proto, host_port)) >= 0) {
-		struct netdef *p = n->pending_def;
+}
 
-		memmove(&p->port_forwards[i], &p->port_forwards[i + 1],
-			(p->n_port_forwards - i - 1) * sizeof(p->port_forwards[0]));
-		p->n_port_forwards--;
-	}
+/* Every forward of the host port goes, of both families (a dual-stack
+ * forward is one port). The others' data path entries are written again:
+ * a range of the other family sharing a port of the removed one keeps
+ * the port's host_svc_map bit that removing it cleared. */
+int network_forward_del(struct network *n, uint8_t proto, uint16_t host_port, char *err,
+			size_t errlen)
+{
+	struct netdef *d = n->def;
+	int live = n->state == NETWORK_ACTIVE;
+	long i = network_forward_find(d, proto, host_port);
+
+	if (i < 0)
+		return ERR("network %s has no %s forward of port %u", d->name,
+			   proto == IPPROTO_TCP ? "tcp" : "udp", host_port), -ENOENT;
+	for (; i >= 0; i = network_forward_find(d, proto, host_port))
+		forward_remove(n, d, i, live);
+	for (size_t k = 0; live && k < d->n_port_forwards; k++)
+		dp_forward_add(n->mgr->dp, n->id, &d->port_forwards[k], NULL, 0);
+	while (n->pending_def && (i = network_forward_find(n->pending_def, proto, host_port)) >= 0)
+		forward_remove(n, n->pending_def, i, 0);
 	return netstore_save(n->mgr, n);
 }
 
@@ -637,6 +646,19 @@ int netmgr_forward_conflicts(struct netmgr *m, const struct netdef *def, int act
 	return 0;
 }
 
+/* Does d forward pf's host port already in pf's family? */
+static int forward_of_family(const struct netdef *d, const struct netdef_port_forward *pf)
+{
+	for (size_t i = 0; i < d->n_port_forwards; i++) {
+		const struct netdef_port_forward *f = &d->port_forwards[i];
+
+		if (f->proto == pf->proto && (f->family == AF_INET6) == (pf->family == AF_INET6) &&
+		    pf->host_port >= f->host_port && pf->host_port <= pf_end(f))
+			return 1;
+	}
+	return 0;
+}
+
 int network_forward_add(struct network *n, const struct netdef_port_forward *pf, char *err,
 			size_t errlen)
 {
@@ -659,7 +681,7 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 		network_relay_sync(n);
 	/* the stored definition of an active network redefined gets it too */
 	if (n->pending_def && n->pending_def->n_port_forwards < NETDEF_MAX_PORT_FORWARDS &&
-	    network_forward_find(n->pending_def, pf->proto, pf->host_port) < 0)
+	    !forward_of_family(n->pending_def, pf))
 		n->pending_def->port_forwards[n->pending_def->n_port_forwards++] = *pf;
 	return netstore_save(n->mgr, n);
 }

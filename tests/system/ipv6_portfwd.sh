@@ -7,7 +7,10 @@
 # wan gets the guest's answer from the uplink's address and port (the reply
 # reverse-translated, not masqueraded as a new NAT66 flow); UDP likewise;
 # the wan's port unreachable about the guest's UDP answer reaches the
-# guest (ICMPv6 error translated); a port that is not forwarded stays
+# guest (ICMPv6 error translated); a forwarded connection survives vnetd's
+# SIGKILL and restart; port 8080 is a dual-stack forward (the guest's IPv4
+# address too), forward-del removes both halves; when the uplink's IPv6
+# address moves the forward follows it; a port that is not forwarded stays
 # closed (unsolicited is not counted: the uplink's address is the host's);
 # the definition round-trips through net-dumpxml; a forward to an address
 # outside the IPv6 <ip>, or without <nat ipv6='yes'>, is refused with its
@@ -185,6 +188,22 @@ vnetctl --json forward-list r6 | grep -q '"host_port": *"8080' && fail "forward-
 inwan $PY -c "$conn" 2001:db8:a::1 8080 >/dev/null 2>&1 && fail "the deleted IPv6 forward still answers"
 inwan $PY -c "$conn" 203.0.113.1 8080 >/dev/null 2>&1 && fail "the deleted IPv4 forward still answers"
 [ -n "$(vnetctl --json forward-list r6 | grep 5300)" ] || fail "forward-del took the UDP forward too"
+
+# the uplink's IPv6 address moves: vnetd follows it (the reconciler), the
+# forward is the new address's port, the old address's is gone
+inguest 1 $PY -c 'import socket
+s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::",5301))
+while True:
+  d,a=s.recvfrom(100); s.sendto(b"pong", a)' >/dev/null 2>&1 &
+echo6=$!
+inhost ip -6 addr add 2001:db8:a::5/64 dev wan0 nodad
+inhost ip -6 addr del 2001:db8:a::1/64 dev wan0
+uping() { inwan $PY -c 'import socket,sys
+s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(1)
+s.sendto(b"ping", (sys.argv[1],5300)); d,a=s.recvfrom(100); assert a[0]==sys.argv[1]; print(d.decode())' "$1"; }
+wait_for 150 uping 2001:db8:a::5 || fail "the forward did not follow the uplink's new IPv6 address"
+kill "$echo6"; wait "$echo6" 2>/dev/null
+log "the forward followed the uplink's IPv6 address to 2001:db8:a::5"
 
 # refused definitions, with their line
 bad() {

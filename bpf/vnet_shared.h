@@ -531,13 +531,22 @@ _Static_assert(sizeof(struct vnet_ct6) == 88, "ct6 layout");
  * vnet_ct_guest_max, a map pair of its own (an IPv6 address does not fit
  * vnet_quota_key). */
 struct vnet_quota6_key {
-	__u32 net_id;		/* | VNET_QUOTA6_FWD: the guest's forwarded flows */
+	__u32 net_id;		/* or a forward's VNET_QUOTA6_FWD_ID */
 	__u8 addr[16];
 };
-/* A guest's flows through port forwards to its IPv6 address (fwd6_map),
- * capped at vnet_ct_fwd_max: the key's net_id with this bit. */
-#define VNET_QUOTA6_FWD 0x80000000u
 _Static_assert(sizeof(struct vnet_quota6_key) == 20, "quota6 key layout");
+/* A port forward to a guest's IPv6 address (fwd6_map): its flows are
+ * counted per forward as IPv4's (vnet_quota_key's VNET_QUOTA_FWD), capped
+ * at vnet_ct_fwd_max, in the same maps: addr is the forward's uplink
+ * address, net_id packs VNET_QUOTA6_FWD, VNET_QUOTA6_UDP for a UDP
+ * forward, the host port (host byte order, bits 8-23) and the network
+ * (bits 0-7: VNET_MAX_NETS is 256). */
+#define VNET_QUOTA6_FWD 0x80000000u
+#define VNET_QUOTA6_UDP 0x40000000u
+#define VNET_QUOTA6_FWD_ID(net_id, proto, port)                                         \
+	(VNET_QUOTA6_FWD | ((proto) == 17 ? VNET_QUOTA6_UDP : 0) | ((__u32)(port) << 8) | \
+	 ((net_id) & 0xff))
+_Static_assert(VNET_MAX_NETS <= 256, "VNET_QUOTA6_FWD_ID packs the network in 8 bits");
 
 /* frag6_map (LRU): a NAT66 datagram's later fragments carry no ports;
  * its first fragment records the translation here, keyed by (source,

@@ -260,8 +260,8 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
  * address (fwd6_map, issue 18), as dnat_new for IPv4: the pair in ct6_map
  * (IN: r->in, the packet as seen on the uplink; OUT: the guest's answers
  * as seen on its port, translated back to the uplink's address and host
- * port by nat6_out), counted against the guest's forwarded flows cap
- * (VNET_QUOTA6_FWD). In: r->in, r->ifindex (the uplink); out: r->net_id.
+ * port by nat6_out), counted against the forward's cap
+ * (VNET_QUOTA6_FWD_ID). In: r->in, r->ifindex (the uplink); out: r->net_id.
  * A global function: verified once. DNAT6_NONE: no forward of a network
  * on this uplink, a stale one (the address moved), or the guest not there
  * yet (the host's, as for IPv4); VNET_DROP_NONE: the flow is in (made here
@@ -299,8 +299,8 @@ __noinline int dnat6_new(struct snat6_req *r)
 	if (!b || !cp || mac_is_zero(b->mac))
 		return DNAT6_NONE;
 	r->net_id = bk.net_id;	/* a refusal is the forward's network's */
-	r->qk.net_id = bk.net_id | VNET_QUOTA6_FWD;
-	__builtin_memcpy(r->qk.addr, f->guest_ip, 16);
+	r->qk.net_id = VNET_QUOTA6_FWD_ID(bk.net_id, fk.proto, bpf_ntohs(fk.port));
+	__builtin_memcpy(r->qk.addr, fk.addr, 16);
 	q = quota6_take(&r->qk, vnet_ct_fwd_max);
 	if (q == QUOTA_OVER)
 		return VNET_DROP_CT_FWD_LIMIT;

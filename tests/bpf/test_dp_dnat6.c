@@ -6,8 +6,8 @@
  * and at XDP (not masqueraded as new NAT66 flows), UDP too; the uplink's
  * XDP program hands such IPv6 to tc; a packet too big about a forwarded
  * flow reaches the guest; an unclaimed guest's or an unforwarded port's
- * packets are the host's; the forward cap (--ct-forward-max) holds and
- * the GC gives the flows back; a removed forward stops. */
+ * packets are the host's; the forward cap (--ct-forward-max, per host
+ * port as IPv4's) holds and the GC gives the flows back; a removed forward stops. */
 #include "dp_test6.h"
 
 #define GW6 "fd00:66::1"
@@ -221,29 +221,33 @@ static void test_host_and_unclaimed(void **state)
 	assert_int_equal(drops(VNET_DROP_UNSOLICITED), uns);
 }
 
-/* The guest's forwarded flows (VNET_QUOTA6_FWD) in ct6_made - ct6_gone. */
-static uint32_t fwd_used6(void)
+/* A forward's flows (VNET_QUOTA6_FWD_ID: network 1, uplink address, proto,
+ * host port) in ct6_made - ct6_gone. */
+static uint32_t fwd_used6(uint8_t proto, uint16_t port)
 {
-	struct vnet_quota6_key k = { .net_id = 1 | VNET_QUOTA6_FWD };
+	struct vnet_quota6_key k = { .net_id = VNET_QUOTA6_FWD_ID(1, proto, port) };
 	uint32_t made = 0, gone = 0;
 
-	a6(G6, k.addr);
+	a6(UP6, k.addr);
 	bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct6_made), &k, &made);
 	bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct6_gone), &k, &gone);
 	return made - gone;
 }
 
-/* --ct-forward-max caps them; the GC gives expired ones back. */
+/* --ct-forward-max caps each forward (each host port) as IPv4's; the GC
+ * gives expired flows back. */
 static void test_cap_and_gc(void **state)
 {
 	uint64_t lim = drops(VNET_DROP_CT_FWD_LIMIT);
-	uint32_t used = fwd_used6();
+	uint32_t used = fwd_used6(IPPROTO_TCP, 8080);
 	struct frame f;
 	struct v6 v;
 
 	NEED_WORLD();
-	assert_int_equal(used, 5);
-	assert_int_equal(used, ct6_count() / 2);
+	assert_int_equal(used, 3);	/* 50000, 50002, 50003 */
+	assert_int_equal(fwd_used6(IPPROTO_TCP, 8081), 1);
+	assert_int_equal(fwd_used6(IPPROTO_UDP, 5300), 1);
+	assert_int_equal(ct6_count() / 2, 5);
 	dp_set_ct_limits(W.dp, -1, used + 1);
 	tcp6(&v, 50010, 8080, 0x02);
 	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
@@ -252,15 +256,23 @@ static void test_cap_and_gc(void **state)
 	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
 	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_SHOT);
 	assert_int_equal(drops(VNET_DROP_CT_FWD_LIMIT), lim + 1);
-	assert_int_equal(fwd_used6(), used + 1);
+	assert_int_equal(fwd_used6(IPPROTO_TCP, 8080), used + 1);
+	/* the range's other port is a forward of its own, under its cap */
+	tcp6(&v, 50012, 8081, 0x02);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_REDIRECT);
+	assert_int_equal(fwd_used6(IPPROTO_TCP, 8081), 2);
 	dp_gc6(W.dp);
-	assert_int_equal(fwd_used6(), used + 1);	/* fresh: kept */
+	assert_int_equal(fwd_used6(IPPROTO_TCP, 8080), used + 1);	/* fresh: kept */
 	W.dp->ct_timeout_div = 1000000;
 	sleep(3);
 	dp_gc6(W.dp);
 	W.dp->ct_timeout_div = 1;
 	assert_int_equal(ct6_count(), 0);
-	assert_int_equal(fwd_used6(), 0);
+	assert_int_equal(fwd_used6(IPPROTO_TCP, 8080), 0);
+	assert_int_equal(fwd_used6(IPPROTO_TCP, 8081), 0);
+	tcp6(&v, 50011, 8080, 0x02);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
 	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, NULL), TC_REDIRECT);
 	dp_set_ct_limits(W.dp, -1, -1);
 }

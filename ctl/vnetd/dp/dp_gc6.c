@@ -7,9 +7,9 @@
  * recently seen first, down to 3/4. The table is read in batches; a
  * partner is looked up in the map (the table is 65,536 entries). A
  * guest's counted flows (ct6_made / ct6_gone, as ct_made / ct_gone for
- * IPv4: dp_quota.c; a guest's flows through port forwards to its IPv6
- * address under VNET_QUOTA6_FWD, capped at the forward cap) are given back
- * as they go, a guest past 7/8 of its cap
+ * IPv4: dp_quota.c; a port forward's to a guest's IPv6 address under its
+ * VNET_QUOTA6_FWD_ID, capped at the forward cap) are given back as they
+ * go, a guest (or forward) past 7/8 of its cap
  * loses its weak flows down to 3/4, and a key whose made count did not
  * move since the last pass gets gone = made - its flows (drift repaired),
  * removed when it has none. */
@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <arpa/inet.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -48,17 +50,18 @@ static int q6_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct vnet_quota6_key));
 }
 
-/* The counted guest of a flow from its initiator's entry: a guest's own
- * (OUT, its source), or a port forward's (IN, the guest it goes to:
- * VNET_QUOTA6_FWD). */
+/* The counted key of a flow from its initiator's entry: a guest's own
+ * (OUT: its source), or a port forward's (IN: the uplink address, protocol
+ * and host port it came in to, VNET_QUOTA6_FWD_ID). */
 static int q6_key_of(const struct vnet_ct6_key *k, const struct vnet_ct6 *ct,
 		     struct vnet_quota6_key *qk)
 {
 	if (!(ct->flags & VNET_CTF_QUOTA) || !ct->initiator || (ct->nat != 1 && ct->nat != 2))
 		return -1;
 	if (ct->nat == 2) {
-		*qk = (struct vnet_quota6_key){ .net_id = ct->net_id | VNET_QUOTA6_FWD };
-		memcpy(qk->addr, ct->xaddr, 16);
+		*qk = (struct vnet_quota6_key){
+			.net_id = VNET_QUOTA6_FWD_ID(ct->net_id, k->proto, ntohs(k->dport)) };
+		memcpy(qk->addr, k->daddr, 16);
 		return 0;
 	}
 	*qk = (struct vnet_quota6_key){ .net_id = ct->net_id };

@@ -757,6 +757,26 @@ struct vnet_acl_port {
 };
 _Static_assert(sizeof(struct vnet_acl_port) == 4, "acl port layout");
 
+/* port_state (issue 21): everything the port path reads per packet, in
+ * one value found by one lookup of the port's ifindex: copies vnetd makes
+ * (ctl/vnetd/dp/dp_port_state.c) of port_map's entry, of its network's
+ * net_map entry, of that network's uplink_map entry and of the port's
+ * acl_port_map entry, rewritten whenever one of those changes and filled
+ * from them when vnetd starts (so an upgrade needs nothing). The programs
+ * write port.learn_s (fdb.h) and, with port_map, the first-frame MAC lock
+ * (port.h) here. slot: the port's counters in port_ctr (a per-CPU array,
+ * its slot's values zeroed before the slot is reused). */
+#define VNET_PS_UPLINK 1	/* up holds the network's uplink's entry */
+struct vnet_port_state {
+	struct vnet_port port;
+	struct vnet_net net;
+	struct vnet_uplink up;
+	struct vnet_acl_port acl;
+	__u32 slot;
+	__u32 flags;		/* VNET_PS_* */
+};
+_Static_assert(sizeof(struct vnet_port_state) == 64, "port state layout");
+
 /* acl_flow (LRU): a packet an ACL allowed at a port that also has an ACL
  * in the other direction leaves the reply's tuple here (as the reply will
  * be seen there); a reply no rule matches passes instead of taking the

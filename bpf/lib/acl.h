@@ -155,12 +155,13 @@ static __always_inline void acl_flow_key(struct vnet_acl_flow_key *fk, __u32 ifi
 	fk->dport = t->proto == IPPROTO_ICMP_ ? t->dport : t->sport;
 }
 
-/* The live classifier judging port ifindex in direction dir, and whether
- * the port has an ACL in the other direction too; NULL: none judges. */
-static __always_inline struct vnet_acl_info *acl_live(__u32 ifindex, __u8 dir, __u32 *cls,
-						      __u32 *other)
+/* The live classifier judging a port with tables ap (its acl_port_map
+ * entry or port_state's copy of it; NULL: none) in direction dir, and
+ * whether the port has an ACL in the other direction too; NULL: none
+ * judges. */
+static __always_inline struct vnet_acl_info *acl_live_ap(const struct vnet_acl_port *ap, __u8 dir,
+							 __u32 *cls, __u32 *other)
 {
-	struct vnet_acl_port *ap = bpf_map_lookup_elem(&acl_port_map, &ifindex);
 	struct vnet_acl_info *info;
 	__u32 tb, *gen;
 
@@ -180,8 +181,17 @@ static __always_inline struct vnet_acl_info *acl_live(__u32 ifindex, __u8 dir, _
 	return info;
 }
 
-/* Judge t at port ifindex in direction dir (VNET_ACL_DIR_*). */
-static __always_inline enum vnet_drop acl_judge(__u32 ifindex, __u8 dir, const struct acl_tuple *t)
+/* The same for port ifindex, by its acl_port_map entry. */
+static __always_inline struct vnet_acl_info *acl_live(__u32 ifindex, __u8 dir, __u32 *cls,
+						      __u32 *other)
+{
+	return acl_live_ap(bpf_map_lookup_elem(&acl_port_map, &ifindex), dir, cls, other);
+}
+
+/* Judge t at port ifindex, whose tables are ap, in direction dir
+ * (VNET_ACL_DIR_*). */
+static __always_inline enum vnet_drop acl_judge(__u32 ifindex, const struct vnet_acl_port *ap,
+						__u8 dir, const struct acl_tuple *t)
 {
 	struct vnet_acl_flow_key fk = {};
 	struct vnet_acl_info *info;
@@ -190,7 +200,7 @@ static __always_inline enum vnet_drop acl_judge(__u32 ifindex, __u8 dir, const s
 	__u8 act;
 	int bit;
 
-	info = acl_live(ifindex, dir, &cls, &other);
+	info = acl_live_ap(ap, dir, &cls, &other);
 	if (!info)
 		return VNET_DROP_NONE;
 	bit = vnet_acl_classify(cls, t->saddr, t->daddr,
@@ -233,19 +243,21 @@ static __always_inline void acl_tuple_of(struct acl_tuple *t, const struct hdrs 
 }
 
 /* A guest's IPv4 packet leaving it (port ingress, after the source checks). */
-static __always_inline enum vnet_drop acl_from_guest(const struct pkt *p, const struct hdrs *h)
+static __always_inline enum vnet_drop acl_from_guest(const struct pkt *p, const struct hdrs *h,
+						      const struct vnet_acl_port *ap)
 {
 	struct acl_tuple t;
 
 	if (h->eth_proto != ETH_P_IP)
 		return VNET_DROP_NONE;
 	acl_tuple_of(&t, h);
-	return acl_judge(p->ifindex, VNET_ACL_DIR_OUT, &t);
+	return acl_judge(p->ifindex, ap, VNET_ACL_DIR_OUT, &t);
 }
 
 /* A packet vnet delivers into guest port ifindex, with the destination
  * (addr, port) it will have there (after translation). */
 static __always_inline enum vnet_drop acl_to_guest(const struct hdrs *h, __u32 ifindex,
+						    const struct vnet_acl_port *ap,
 						    __u32 daddr, __u16 dport)
 {
 	struct acl_tuple t;
@@ -256,7 +268,7 @@ static __always_inline enum vnet_drop acl_to_guest(const struct hdrs *h, __u32 i
 		t.sport = dport;	/* the echo id, as the guest sees it */
 	else
 		t.dport = dport;
-	return acl_judge(ifindex, VNET_ACL_DIR_IN, &t);
+	return acl_judge(ifindex, ap, VNET_ACL_DIR_IN, &t);
 }
 
 /* ---- IPv6: the same classifiers, the addresses in acl_lpm6 ------------- */
@@ -465,7 +477,8 @@ static __always_inline __u16 acl_l4_dport(const struct hdrs *h)
 /* Redirect into guest port ifindex, judged by its ingress ACL where the
  * redirect skips the port's egress (a veth's peer, the devmap); through
  * the egress the port's egress program judges it (acl_port_egress), as
- * everything else the port receives: once either way. */
+ * everything else the port receives: once either way. dst: the port's
+ * port_state entry's port (ps_of). */
 static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h, __u32 ifindex,
 					     const struct vnet_port *dst, __u32 daddr, __u16 dport)
 {
@@ -475,7 +488,7 @@ static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h
 		return a;
 	if (h->eth_proto == ETH_P_IPV6 ?
 	    acl6_judge_frame(p, h, ifindex, VNET_ACL_DIR_IN, dport) :
-	    acl_to_guest(h, ifindex, daddr, dport))
+	    acl_to_guest(h, ifindex, &ps_of(dst)->acl, daddr, dport))
 		return drop(p, VNET_DROP_ACL);
 	return a;
 }
@@ -487,11 +500,12 @@ static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h
 static __always_inline int acl_port_egress(struct pkt *p)
 {
 	__u32 ifindex = p->ifindex;
+	struct vnet_acl_port *ap = bpf_map_lookup_elem(&acl_port_map, &ifindex);
 	struct vnet_port *port;
 	struct acl_tuple t;
 	struct hdrs h = {};
 
-	if (!bpf_map_lookup_elem(&acl_port_map, &ifindex))
+	if (!ap)
 		return TC_ACT_OK;
 	if (parse_eth(p, &h))
 		return TC_ACT_OK;
@@ -504,7 +518,7 @@ static __always_inline int acl_port_egress(struct pkt *p)
 		if (h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
 			return TC_ACT_OK;	/* ARP, ... as at ingress */
 		acl_tuple_of(&t, &h);
-		if (acl_judge(ifindex, VNET_ACL_DIR_IN, &t) == VNET_DROP_NONE)
+		if (acl_judge(ifindex, ap, VNET_ACL_DIR_IN, &t) == VNET_DROP_NONE)
 			return TC_ACT_OK;
 	}
 	port = bpf_map_lookup_elem(&port_map, &ifindex);

@@ -9,18 +9,21 @@
 #include "acl.h"
 
 /* The guest port a packet from the uplink goes to: ACT_CONTINUE with *dst
- * and *net set, or the verdict (ACT_PASS: not for XDP -- the uplink's XDP
+ * and *net set (the port and its network from its port_state entry: one
+ * lookup), or the verdict (ACT_PASS: not for XDP -- the uplink's XDP
  * program hands it to tc --, TTL expiry; or the port is gone). Checked
  * before any rewrite. */
 static __always_inline enum act deliver_check(struct pkt *p, const struct hdrs *h, __u32 net_id,
 					      __u32 ifindex, struct vnet_port **dst,
 					      struct vnet_net **net)
 {
+	struct vnet_port_state *ps = bpf_map_lookup_elem(&port_state, &ifindex);
+
 	p->net_id = net_id;	/* drops from here on are the flow's network's */
-	*dst = bpf_map_lookup_elem(&port_map, &ifindex);
-	*net = bpf_map_lookup_elem(&net_map, &net_id);
-	if (!*dst || !*net || (*dst)->net_id != net_id)
+	if (!ps || ps->port.net_id != net_id)
 		return drop(p, VNET_DROP_NO_PORT);
+	*dst = &ps->port;
+	*net = &ps->net;
 	if (xdp_cannot(p, (*dst)->kind, (*dst)->hook) || uplink_xdp_cannot(p, ifindex, (*dst)->kind))
 		return pass_to_tc(p);
 	if (h->ttl <= 1)

@@ -16,6 +16,18 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } port_map SEC(".maps");
 
+/* ifindex -> everything the port path reads per packet (vnet_shared.h,
+ * struct vnet_port_state): written by vnetd (dp_port_state.c) whenever a
+ * piece it copies changes; read by both programs instead of port_map,
+ * net_map, uplink_map and acl_port_map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_port_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_state SEC(".maps");
+
 /* networks by net_id: written by dp_net_set; read by both programs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -361,6 +373,18 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } port_stats SEC(".maps");
 
+/* A port's counters by its port_state slot (an array: the lookup is a
+ * few instructions, where port_stats' hash took ~20 ns per lookup). The
+ * programs count ports here; port_stats keeps the uplinks' and bridges'
+ * and what an older build counted (vnetd adds both: dp_port_counters). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_ctr SEC(".maps");
+
 /* drops by (network, reason) and counters by (network, counter): see
  * VNET_DROP_IDX / VNET_G_IDX. */
 struct {
@@ -485,5 +509,13 @@ struct {
 	__type(value, struct vnet_qos_stats);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } qos_stats SEC(".maps");
+
+/* The port_state entry whose port is port: the port path's struct
+ * vnet_port pointers are all &ps->port (its first member). */
+_Static_assert(__builtin_offsetof(struct vnet_port_state, port) == 0, "port first");
+static __always_inline const struct vnet_port_state *ps_of(const struct vnet_port *port)
+{
+	return (const struct vnet_port_state *)(const void *)port;
+}
 
 #endif

@@ -21,6 +21,7 @@ static __always_inline void mac_lock_first(struct vnet_port *port, __u32 net_id,
 	struct vnet_mac_owner o = { .ifindex = ifindex };
 
 	struct vnet_mac_owner *was;
+	struct vnet_port *pm;
 
 	__builtin_memcpy(k.mac, mac, 6);
 	if (bpf_map_update_elem(&mac_owner_map, &k, &o, BPF_NOEXIST)) {
@@ -28,8 +29,13 @@ static __always_inline void mac_lock_first(struct vnet_port *port, __u32 net_id,
 		if (!was || was->ifindex != ifindex)
 			return;	/* another port's since mac_owned_elsewhere */
 	}
-	__builtin_memcpy(port->mac, mac, 6);
+	__builtin_memcpy(port->mac, mac, 6);	/* port_state's copy */
 	port->mac_locked = 1;
+	pm = bpf_map_lookup_elem(&port_map, &ifindex);	/* what vnetd reads */
+	if (pm && !pm->mac_locked) {
+		__builtin_memcpy(pm->mac, mac, 6);
+		pm->mac_locked = 1;
+	}
 }
 
 /* Filter mode off: no source checks (vnet_shared.h, VNET_PORT_FILTER_OFF). */
@@ -118,18 +124,18 @@ static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 					   const struct vnet_port *port)
 {
 	__u32 out = fdb_lookup(port->net_id, h->dmac);
-	struct vnet_port *dst;
+	struct vnet_port_state *dst;
 
 	if (!out)
 		return remote_forward(p, h, port->net_id);
 	if (out == p->ifindex)
 		return ACT_PASS;
-	dst = bpf_map_lookup_elem(&port_map, &out);
-	if (!dst || dst->net_id != port->net_id)
+	dst = bpf_map_lookup_elem(&port_state, &out);
+	if (!dst || dst->port.net_id != port->net_id)
 		return ACT_PASS;
-	if (port->flags & dst->flags & VNET_PORT_ISOLATED)
+	if (port->flags & dst->port.flags & VNET_PORT_ISOLATED)
 		return drop(p, VNET_DROP_PORT_ISOLATED);
-	return acl_redirect(p, h, out, dst, h->daddr, acl_l4_dport(h));
+	return acl_redirect(p, h, out, &dst->port, h->daddr, acl_l4_dport(h));
 }
 
 /* IPv6 from a checked source: a group MAC goes to the bridge, which floods
@@ -185,21 +191,25 @@ static __always_inline enum act ipv4_forward(struct pkt *p, struct hdrs *h,
 		r = host_access(h, net, port->net_id);
 		return r ? drop(p, r) : ACT_PASS;
 	}
-	return route_out(p, h, port->net_id, net);
+	return route_out(p, h, port->net_id, net, ps_of(port));
 }
 
 static __always_inline enum act port_ingress(struct pkt *p)
 {
 	__u32 ifindex = p->ifindex, net_id;
 	struct hdrs h = {};
-	struct vnet_port *port = bpf_map_lookup_elem(&port_map, &ifindex);
+	/* one lookup for the port, its network, uplink and ACLs (port_state) */
+	struct vnet_port_state *ps = bpf_map_lookup_elem(&port_state, &ifindex);
+	struct vnet_port *port;
 	struct vnet_net *net;
 	enum vnet_drop r;
 
-	if (!port)
+	if (!ps)
 		return ACT_PASS;
+	port = &ps->port;
+	net = &ps->net;
 	p->net_id = port->net_id;	/* every drop below is this network's */
-	count_rx(p);
+	count_rx_port(p, ps);
 	if (pkt_vlan(p))	/* no port has a VLAN policy: untagged only */
 		return drop(p, VNET_DROP_VLAN);
 	r = qos_outbound(p, port->net_id);	/* <bandwidth><outbound> */
@@ -222,8 +232,7 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	if (!port->mac_locked && (port->flags & VNET_PORT_FILTER_LEARN) &&
 	    !(port->flags & VNET_PORT_MULTI_MAC))
 		mac_lock_first(port, net_id, h.smac, p->ifindex);
-	net = bpf_map_lookup_elem(&net_map, &net_id);
-	if (!net || !(net->flags & VNET_NET_VALID))
+	if (!(net->flags & VNET_NET_VALID))
 		return ACT_PASS;
 	/* Learn before the address checks (the MAC check has passed): a guest
 	 * whose binding was lost (fresh maps after a restart) is found on its
@@ -240,7 +249,7 @@ static __always_inline enum act port_ingress(struct pkt *p)
 		r = VNET_DROP_L2_PROTO;
 	if (r)
 		return drop(p, r);
-	r = acl_from_guest(p, &h);	/* the guest's egress ACL */
+	r = acl_from_guest(p, &h, &ps->acl);	/* the guest's egress ACL */
 	if (r)
 		return drop(p, r);
 	/* the bridge would hand these to the port device's own stack, where

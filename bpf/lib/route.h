@@ -231,15 +231,17 @@ static __always_inline enum act route_frag(struct pkt *p, const struct hdrs *h,
 	return r;
 }
 
+/* ps: the sending port's port_state entry, with the uplink's entry */
 static __always_inline enum act route_out(struct pkt *p, const struct hdrs *h, __u32 net_id,
-					  const struct vnet_net *net)
+					  const struct vnet_net *net,
+					  const struct vnet_port_state *ps)
 {
 	struct bpf_fib_lookup fib = {};
 	__u32 uplink = net->uplink_ifindex, addr = h->saddr;
 	int nat = net->flags & VNET_NET_NAT, neigh = 0;
 	__u16 port = h->sport;
 	struct vnet_ct *ct = NULL;
-	struct vnet_uplink *up;
+	const struct vnet_uplink *up;
 	__u8 macs[12];		/* source, destination: one copy, one send path */
 	enum vnet_drop d;
 	enum act a;
@@ -247,9 +249,9 @@ static __always_inline enum act route_out(struct pkt *p, const struct hdrs *h, _
 	d = route_refused(h, net);
 	if (d)
 		return drop(p, d);
-	up = bpf_map_lookup_elem(&uplink_map, &uplink);
-	if (!up)
+	if (!(ps->flags & VNET_PS_UPLINK))	/* no uplink_map entry for it */
 		return drop(p, VNET_DROP_NO_ROUTE);
+	up = &ps->up;
 	/* slow path: the kernel answers TTL expiry; fragments in route mode
 	 * and other protocols are forwarded by it (the uplink guard drops any
 	 * that would leave a NAT network untranslated). */

@@ -880,6 +880,7 @@ static void test_uplink_xdp_partial_csum(void **state)
 	veth = up;
 	veth.kind = VNET_KIND_VETH;
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &veth, BPF_ANY), 0);
+	dp_port_state_sync_all(W.dp);
 	port_hook(W.p1, MAC1, DP_HOOK_XDP);
 	nport = snat_out(IPPROTO_TCP, 40200, 443, &out);
 	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, ACK);
@@ -889,6 +890,7 @@ static void test_uplink_xdp_partial_csum(void **state)
 	assert_csums_ok(&out);
 	port_hook(W.p1, MAC1, DP_HOOK_TC);
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &up, BPF_ANY), 0);
+	dp_port_state_sync_all(W.dp);
 }
 
 /* A port forward at XDP into an xdp-veth port and into a tap. */

@@ -401,11 +401,10 @@ static void test_vlan_and_l2_dropped(void **state)
 static void test_fdb_learned_and_fast_path(void **state)
 {
 	struct vnet_fdb_key k = { .net_id = 1 };
-	struct vnet_stats st[libbpf_num_possible_cpus()];
+	struct vnet_stats st;
 	uint64_t fast = 0, tx = 0;
 	struct vnet_fdb v;
 	struct frame f, out;
-	__u32 key;
 
 	NEED_WORLD();
 	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_TCP, 40000, 22, 2);
@@ -414,14 +413,10 @@ static void test_fdb_learned_and_fast_path(void **state)
 	memcpy(k.mac, MAC1, 6);
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, fdb_map), &k, &v), 0);
 	assert_int_equal(v.ifindex, W.p1);
-	key = W.p1;
-	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_stats), &key, st), 0);
-	for (int i = 0; i < libbpf_num_possible_cpus(); i++)
-		fast += st[i].fast_packets;
-	key = W.p2;
-	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_stats), &key, st), 0);
-	for (int i = 0; i < libbpf_num_possible_cpus(); i++)
-		tx += st[i].tx_packets;
+	assert_int_equal(dp_port_counters(W.dp, W.p1, &st), 0);	/* port_ctr by its slot */
+	fast = st.fast_packets;
+	assert_int_equal(dp_port_counters(W.dp, W.p2, &st), 0);
+	tx = st.tx_packets;
 	assert_true(fast >= 1 && tx >= 1);
 	/* unknown unicast and broadcast go to the bridge */
 	build(&f, (uint8_t[]){ 2, 0, 0, 0, 0, 0x77 }, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 1, 2, 0);
@@ -555,6 +550,62 @@ static void test_remote_fast_path(void **state)
 	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, remote_stats), &rk, rs), 0);
 }
 
+/* port_state (issue 21): the port path's one value per port follows the
+ * maps it copies, and a port's counter slot is its own until it goes. */
+static void test_port_state_follows_maps(void **state)
+{
+	static const uint8_t mac5[6] = { 2, 0, 0, 0, 0, 0x55 };
+	int sfd = DP_MAP_FD(W.dp, port_state), n = libbpf_num_possible_cpus();
+	struct vnet_port_state ps, ps1, ps2;
+	struct vnet_stats st, ctr[n];
+	struct vnet_port port;
+	struct vnet_net net;
+	__u32 key = W.p1, nid = 1, k2 = W.p2, k5, slot;
+	struct frame f;
+	int p5;
+
+	NEED_WORLD();
+	assert_int_equal(bpf_map_lookup_elem(sfd, &key, &ps1), 0);
+	assert_int_equal(bpf_map_lookup_elem(sfd, &k2, &ps2), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &port), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, net_map), &nid, &net), 0);
+	/* test_isolated_network's dp_net_set (no uplink) reached the copy */
+	assert_memory_equal(&ps1.net, &net, sizeof(net));
+	assert_int_equal(!!(ps1.flags & VNET_PS_UPLINK), net.uplink_ifindex != 0);
+	assert_int_equal(ps1.port.net_id, 1);
+	assert_int_equal(ps1.port.mac_locked, port.mac_locked);
+	assert_memory_equal(ps1.port.mac, MAC1, 6);
+	assert_int_not_equal(ps1.slot, ps2.slot);
+	/* an egress ACL attached: its table copied; detached: gone */
+	assert_int_equal(dp_acl_port_set(W.dp, W.p1, 0, 3), 0);
+	assert_int_equal(bpf_map_lookup_elem(sfd, &key, &ps), 0);
+	assert_int_equal(ps.acl.out_t, VNET_ACL_TABLE(3, VNET_ACL_DIR_OUT));
+	assert_int_equal(ps.slot, ps1.slot);	/* the same counters */
+	assert_int_equal(dp_acl_port_set(W.dp, W.p1, 0, 0), 0);
+	assert_int_equal(bpf_map_lookup_elem(sfd, &key, &ps), 0);
+	assert_int_equal(ps.acl.out_t, 0);
+	/* a new port: a slot of its own, counted there; deleted: its entry
+	 * and its counters gone */
+	assert_int_equal(system("ip link add p5 type veth peer name p5x && ip link set p5 up"), 0);
+	p5 = if_nametoindex("p5");
+	k5 = p5;
+	assert_int_equal(dp_port_add(W.dp, 1, p5, mac5, NULL, 0), 0);
+	assert_int_equal(bpf_map_lookup_elem(sfd, &k5, &ps), 0);
+	assert_true(ps.slot != ps1.slot && ps.slot != ps2.slot);
+	slot = ps.slot;
+	build(&f, MAC1, mac5, "192.168.122.55", GUEST1, IPPROTO_UDP, 1, 2, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p5, NULL), TC_SHOT);	/* no lease */
+	assert_int_equal(dp_port_counters(W.dp, p5, &st), 0);
+	assert_int_equal(st.rx_packets, 1);
+	assert_int_equal(st.drops, 1);
+	assert_int_equal(dp_port_del(W.dp, p5), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(sfd, &k5, &ps), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_ctr), &slot, ctr), 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(ctr[i].rx_packets + ctr[i].drops, 0);
+	assert_int_equal(system("ip link del p5"), 0);
+}
+
 static void test_port_del_purges(void **state)
 {
 	struct vnet_bind_key bk = { .net_id = 1, .ip = ip4(GUEST2) };
@@ -598,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_isolated_network),
 		cmocka_unit_test(test_lease_needs_seen_mac),
 		cmocka_unit_test(test_multi_mac_port),
+		cmocka_unit_test(test_port_state_follows_maps),
 		cmocka_unit_test(test_port_del_purges),
 	};
 

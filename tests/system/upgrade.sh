@@ -53,6 +53,10 @@ old_exe=$(readlink /proc/$VNETD_PID/exe)
 vnetd_stop
 rm "$PIN_DIR/drops" && bpftool map create "$PIN_DIR/drops" type percpu_array key 4 value 8 \
 	entries 21 name drops || fail "cannot pin an old-shaped drops map"
+# a build before issue 21 pinned no port_state / port_ctr: the new vnetd
+# fills port_state from port_map, net_map, uplink_map and acl_port_map
+# before its programs (which read only port_state) are attached
+rm "$PIN_DIR/port_state" "$PIN_DIR/port_ctr" || fail "no port_state / port_ctr pins"
 BUILD="$TMP/new" vnetd_start
 new_exe=$(readlink /proc/$VNETD_PID/exe)
 [ "$new_exe" = "$TMP/new/vnetd" ] && [ "$old_exe" != "$new_exe" ] || fail "not running the new binary ($new_exe)"
@@ -70,4 +74,11 @@ grep -q "pinned drops has another layout" "$TMP/vnetd.log" || fail "the old drop
 vnetctl --json stats default | python3 -c 'import json,sys; json.load(sys.stdin)[0]["datapath"]["drops"]["src_ip"]' ||
 	fail "no drop counters after the upgrade"
 inguest 2 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan after the upgrade"
+# the ports count in their new slots (port_ctr) after the upgrade
+rx() { vnetctl --json stats default | python3 -c 'import json,sys
+print(sum(p["rx_packets"] for p in json.load(sys.stdin)[0]["datapath"]["ports"] if p["role"] == "port"))'; }
+before=$(rx)
+inguest 2 ping -c 3 -i 0.2 -W 2 "$(guest_ip 1)" >/dev/null || fail "no guest -> guest after the upgrade"
+after=$(rx)
+[ "$after" -ge $((before + 6)) ] || fail "port counters did not move after the upgrade ($before -> $after)"
 log "ok"

@@ -68,12 +68,14 @@ static void set_hooks(__u8 port_hook, __u8 up_kind, __u8 up_hook)
 	bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &p);
 	p.hook = port_hook;
 	bpf_map_update_elem(DP_MAP_FD(W.dp, port_map), &key, &p, BPF_EXIST);
+	dp_port_state_sync(W.dp, key);
 	bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY);
 	key = W.up;
 	bpf_map_lookup_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u);
 	u.kind = up_kind;
 	u.hook = up_hook;
 	bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u, BPF_EXIST);
+	dp_port_state_sync_all(W.dp);	/* the ports' copies of the uplink */
 	bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY);
 }
 
@@ -133,14 +135,17 @@ static void uplink_xdp_rows(const struct frame *reply)
 	p = old;
 	p.kind = VNET_KIND_TAP;
 	bpf_map_update_elem(fd, &key, &p, BPF_EXIST);
+	dp_port_state_sync(W.dp, key);
 	bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY);
 	set_hooks(VNET_HOOK_TC, VNET_KIND_OTHER, VNET_HOOK_TC);
 	row("wan->guest reply, XDP tap", "vnet_uplink_xdp", reply, W.up, 1, XDP_REDIRECT);
 	p.kind = VNET_KIND_VETH;
 	p.hook = VNET_HOOK_XDP_VETH;
 	bpf_map_update_elem(fd, &key, &p, BPF_EXIST);
+	dp_port_state_sync(W.dp, key);
 	row("wan->guest reply, XDP veth", "vnet_uplink_xdp", reply, W.up, 1, XDP_REDIRECT);
 	bpf_map_update_elem(fd, &key, &old, BPF_EXIST);
+	dp_port_state_sync(W.dp, key);
 	bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key);
 }
 

@@ -83,7 +83,8 @@ static void size_ct(struct vnet *skel, const char *pin_dir)
  * limit is then the smallest (dp_port_limit) until the pins are removed
  * (a reboot, or vnetd stopped and the pin dir cleared). */
 static const char *const port_maps[] = { "port_map", "bind6_count", "learn_made", "learn_cfg",
-					 "port_stats", "acl_port_map", "qos_map", "qos_stats" };
+					 "port_stats", "acl_port_map", "qos_map", "qos_stats",
+					 "port_state", "port_ctr" };
 
 static void size_port_maps(struct vnet *skel, const char *pin_dir)
 {
@@ -262,7 +263,13 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 	dp->ct_timeout_div = timeout_div();
 	dp_set_ct_limits(dp, -1, -1);
 	dp_qos_open(dp);
+	r = dp_port_state_open(dp);	/* before the programs that read it */
+	if (r) {
+		dp_err(err, errlen, "port state: %s", strerror(-r));
+		goto fail;
+	}
 	reattach_all(dp);
+	dp_port_state_sync_all(dp);	/* the uplinks' XDP flags reattach_all set */
 	*ret = dp;
 	return 0;
 fail:
@@ -277,6 +284,7 @@ void dp_close(struct datapath *dp)
 	vnet__destroy(dp->skel);
 	free(dp->quota_prev);
 	free(dp->quota6_prev);
+	free(dp->ps_used);
 	free(dp);
 }
 

@@ -249,6 +249,11 @@ void dp_tick(struct datapath *dp);
  * "drops":{reason:n}, "conntrack":{...}} -- net_id 0 means the totals of
  * all networks (and of what belongs to none). */
 struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id);
+/* A port's (or uplink's) counters summed over CPUs: port_ctr by its
+ * port_state slot plus port_stats (uplinks, and what an older build
+ * counted). -ENOENT: neither has it. */
+struct vnet_stats;
+int dp_port_counters(struct datapath *dp, int ifindex, struct vnet_stats *out);
 /* What belongs to no network: drops counted on net 0, host traffic passed
  * on the uplink, the conntrack table's fill and size:
  * {"drops":{reason:n}, "conntrack":{"uplink_pass","table_entries","max_entries"}}. */

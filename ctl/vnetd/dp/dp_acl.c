@@ -229,6 +229,7 @@ int dp_acl_port_set(struct datapath *dp, int ifindex, unsigned in_slot, unsigned
 		bpf_map_delete_elem(DP_MAP_FD(dp, acl_port_map), &k);
 	else if (bpf_map_update_elem(DP_MAP_FD(dp, acl_port_map), &k, &v, BPF_ANY))
 		return -errno;
+	dp_port_state_sync(dp, k);	/* the port path reads its copy */
 	/* what the kernel delivers into the port (bridge floods, the host's
 	 * own packets) is judged at its egress */
 	if (v.in_t)

@@ -56,6 +56,7 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = 1;
 		bpf_map_update_elem(pfd, &key, &port, BPF_EXIST);
+		dp_port_state_sync(dp, key);
 	}
 	return 0;
 }

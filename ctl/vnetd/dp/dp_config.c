@@ -317,6 +317,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 		dp_err(err, errlen, "network %u: map update: %s", id, strerror(-r));
 		return r;
 	}
+	dp_port_state_sync_net(dp, id);	/* its ports' copies of net */
 	return net_bridge_set(dp, &net, id, err, errlen);
 }
 
@@ -360,6 +361,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	purge_matching(DP_MAP_FD(dp, bridge_map), sizeof(__u32), sizeof(__u32),
 		       match_bridge_net, &net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, net_map), &net_id, &zero, BPF_ANY);
+	dp_port_state_sync_net(dp, net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, nat_map), &net_id, &nat0, BPF_ANY);
 	bpf_map_update_elem(DP_MAP_FD(dp, net6_map), &net_id, &zero6, BPF_ANY);
 	purge_matching(DP_MAP_FD(dp, bind6_map), sizeof(struct vnet_bind6_key),
@@ -421,6 +423,12 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 		dp_err(err, errlen, "port ifindex %d: map update: %s", ifindex, strerror(-r));
 		return r;
 	}
+	r = dp_port_state_sync(dp, key);
+	if (r) {
+		dp_err(err, errlen, "port ifindex %d: port state: %s", ifindex, strerror(-r));
+		bpf_map_delete_elem(pfd, &key);
+		return r;
+	}
 	if (old_hook)
 		dp_hook_switch(dp, ifindex, old_hook, port.hook);
 	if (kind != VNET_KIND_VETH)
@@ -476,6 +484,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 	dp_detach(dp->pin_dir, ifindex, port.hook, 0);
 	dp_port_qos_clear(dp, ifindex);
 	bpf_map_delete_elem(pfd, &key);
+	dp_port_state_sync(dp, key);	/* gone, its counters' slot freed */
 	dp_tx_port(dp, key, 0);
 	bpf_map_delete_elem(DP_MAP_FD(dp, port_stats), &key);
 	if (dp_acl_port_set(dp, ifindex, 0, 0))	/* its egress program too, if only for ACLs */
@@ -518,6 +527,7 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 		return r;
 	up.xdp = dp_uplink_xdp_set(dp, ifindex, kind);
 	bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY);
+	dp_port_state_sync_all(dp);	/* the ports' copies of their uplink */
 	return 0;
 }
 
@@ -542,6 +552,7 @@ int dp_uplink_del(struct datapath *dp, int ifindex)
 	dp_detach(dp->pin_dir, ifindex, up.hook, 1);
 	bpf_map_delete_elem(ufd, &key);
 	dp_tx_port(dp, key, 0);
+	dp_port_state_sync_all(dp);
 	return 0;
 }
 

@@ -189,5 +189,7 @@ int dp_port_set_multi_mac(struct datapath *dp, int ifindex)
 		return -ENOENT;
 	port.flags |= VNET_PORT_MULTI_MAC;
 	port.mac_locked = 0;
-	return bpf_map_update_elem(pfd, &key, &port, BPF_EXIST) ? -errno : 0;
+	if (bpf_map_update_elem(pfd, &key, &port, BPF_EXIST))
+		return -errno;
+	return dp_port_state_sync(dp, key);
 }

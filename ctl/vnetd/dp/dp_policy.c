@@ -93,6 +93,7 @@ int dp_port_set_policy(struct datapath *dp, int ifindex, const struct dp_port_po
 	port.flags = (port.flags & VNET_PORT_MULTI_MAC) | policy_flags(pol);
 	if (bpf_map_update_elem(pfd, &key, &port, BPF_EXIST))
 		return -errno;
+	dp_port_state_sync(dp, key);
 	bpf_map_lookup_elem(lfd, &key, &c);	/* keeps gone (made is the programs') */
 	c.limit = pol->learn_limit ? pol->learn_limit : VNET_LEARN_LIMIT;
 	if (pol->filter != NETDEF_FILTER_LEARN)

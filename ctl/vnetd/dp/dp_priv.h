@@ -28,6 +28,9 @@ struct datapath {
 	/* each network's <bandwidth> as last given (dp_qos.c: rewritten when
 	 * the first paced port shows the kernel has no sch_fq) */
 	struct netdef_bandwidth qos_net_bw[VNET_MAX_NETS];
+	/* port_ctr slots held by port_state entries (dp_port_state.c) */
+	unsigned char *ps_used;
+	size_t ps_nslots;
 };
 
 /* tc filter identity: one filter per hook, replaced in place. */
@@ -123,6 +126,15 @@ int dp_detach_qos(struct datapath *dp, int ifindex);
 void dp_qos_open(struct datapath *dp);
 void dp_port_qos_clear(struct datapath *dp, int ifindex);
 void dp_qos_dir_of(const struct netdef_bw *bw, int police, struct vnet_qos_dir *d);
+
+/* dp_port_state.c: port_state from the maps it copies. sync: one port's
+ * entry rewritten (or removed with the port); _net: every port of a
+ * network; _all: every port. open: the slots of pinned entries, then
+ * _all (dp_open, before the programs are attached). */
+int dp_port_state_open(struct datapath *dp);
+int dp_port_state_sync(struct datapath *dp, __u32 ifindex);
+void dp_port_state_sync_net(struct datapath *dp, __u32 net_id);
+void dp_port_state_sync_all(struct datapath *dp);
 
 /* dp_repin.c: recreate map pins removed under the running daemon. */
 void dp_repin(struct datapath *dp);

@@ -89,7 +89,7 @@ static void add_port(struct datapath *dp, struct json_object *arr, __u32 ifindex
 	char name[IF_NAMESIZE] = "";
 	struct json_object *o;
 
-	percpu_sum(dp, DP_MAP_FD(dp, port_stats), &ifindex, (__u64 *)&s, sizeof(s) / 8);
+	dp_port_counters(dp, (int)ifindex, &s);
 	o = stats_obj(&s);
 	if_indextoname(ifindex, name);
 	json_object_object_add(o, "ifindex", json_object_new_int(ifindex));

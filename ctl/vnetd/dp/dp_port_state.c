@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* port_state (issue 21, vnet_shared.h): one value per port holding what
+ * the port path reads per packet -- copies of the port's port_map entry,
+ * its network's net_map entry, that network's uplink_map entry and the
+ * port's acl_port_map entry -- and the port's slot in port_ctr, its
+ * per-CPU counters. The maps it copies stay the truth: whoever writes one
+ * of them calls dp_port_state_sync (one port) or dp_port_state_sync_all,
+ * and dp_open refills every entry from them before the programs are
+ * (re)attached, so an upgrade from a build without port_state needs
+ * nothing. Slots are vnetd's: kept in the entries across restarts, a
+ * freed slot's counters zeroed before it is handed out again. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_priv.h"
+#include "vnet.skel.h"
+
+static size_t nslots(const struct datapath *dp)
+{
+	return bpf_map__max_entries(dp->skel->maps.port_ctr);
+}
+
+/* Zero slot's counters on every CPU. */
+static void slot_zero(struct datapath *dp, __u32 slot)
+{
+	void *v = calloc((size_t)dp->ncpu, sizeof(struct vnet_stats));
+
+	if (!v)
+		return;
+	bpf_map_update_elem(DP_MAP_FD(dp, port_ctr), &slot, v, BPF_ANY);
+	free(v);
+}
+
+static int slot_alloc(struct datapath *dp, __u32 *slot)
+{
+	for (size_t i = 0; i < dp->ps_nslots; i++) {
+		if (dp->ps_used[i])
+			continue;
+		slot_zero(dp, (__u32)i);
+		dp->ps_used[i] = 1;
+		*slot = (__u32)i;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static void slot_free(struct datapath *dp, __u32 slot)
+{
+	if (slot < dp->ps_nslots && dp->ps_used[slot]) {
+		dp->ps_used[slot] = 0;
+		slot_zero(dp, slot);
+	}
+}
+
+int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
+{
+	int sfd = DP_MAP_FD(dp, port_state);
+	struct vnet_port_state ps = { 0 }, old;
+	struct vnet_acl_port ap;
+	struct vnet_uplink up;
+	int had = bpf_map_lookup_elem(sfd, &ifindex, &old) == 0;
+	__u32 uk;
+
+	if (!dp->ps_used)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_map), &ifindex, &ps.port)) {
+		if (had) {	/* the port is gone: so are its entry and counters */
+			bpf_map_delete_elem(sfd, &ifindex);
+			slot_free(dp, old.slot);
+		}
+		return 0;
+	}
+	if (had && old.slot < dp->ps_nslots && dp->ps_used[old.slot]) {
+		ps.slot = old.slot;
+		ps.port.learn_s = old.port.learn_s;	/* the programs' */
+	} else if (slot_alloc(dp, &ps.slot)) {
+		return -ENOSPC;
+	}
+	if (ps.port.net_id < VNET_MAX_NETS)
+		bpf_map_lookup_elem(DP_MAP_FD(dp, net_map), &ps.port.net_id, &ps.net);
+	uk = ps.net.uplink_ifindex;
+	if (uk && bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_map), &uk, &up) == 0) {
+		ps.up = up;
+		ps.flags |= VNET_PS_UPLINK;
+	}
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, acl_port_map), &ifindex, &ap) == 0)
+		ps.acl = ap;
+	if (bpf_map_update_elem(sfd, &ifindex, &ps, BPF_ANY)) {
+		int r = -errno;
+
+		if (!had)
+			slot_free(dp, ps.slot);
+		return r;
+	}
+	return 0;
+}
+
+/* Every port of network net_id (0: every port), and entries of ports
+ * that are gone. */
+static void sync_matching(struct datapath *dp, __u32 net_id)
+{
+	int pfd = DP_MAP_FD(dp, port_map), sfd = DP_MAP_FD(dp, port_state);
+	__u32 key, next, *prev = NULL;
+	struct vnet_port port;
+	struct vnet_port_state ps;
+
+	while (bpf_map_get_next_key(pfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(pfd, &key, &port) == 0 && (!net_id || port.net_id == net_id))
+			dp_port_state_sync(dp, key);
+	}
+	/* entries whose port is gone: deleting while walking restarts the
+	 * walk (a deleted key has no next) */
+	prev = NULL;
+	while (bpf_map_get_next_key(sfd, prev, &next) == 0) {
+		key = next;
+		if (bpf_map_lookup_elem(pfd, &key, &port) && bpf_map_lookup_elem(sfd, &key, &ps) == 0) {
+			bpf_map_delete_elem(sfd, &key);
+			slot_free(dp, ps.slot);
+			prev = NULL;
+			continue;
+		}
+		prev = &key;
+	}
+}
+
+void dp_port_state_sync_net(struct datapath *dp, __u32 net_id)
+{
+	if (net_id)
+		sync_matching(dp, net_id);
+}
+
+void dp_port_state_sync_all(struct datapath *dp)
+{
+	sync_matching(dp, 0);
+}
+
+int dp_port_state_open(struct datapath *dp)
+{
+	int sfd = DP_MAP_FD(dp, port_state);
+	__u32 key, next, *prev = NULL, *bad = NULL;
+	struct vnet_port_state ps;
+	size_t nbad = 0;
+
+	dp->ps_nslots = nslots(dp);
+	dp->ps_used = calloc(dp->ps_nslots ? dp->ps_nslots : 1, 1);
+	if (!dp->ps_used)
+		return -ENOMEM;
+	/* the slots pinned entries hold (a restart keeps their counters); an
+	 * entry whose slot is out of range or taken already is dropped (its
+	 * port gets a new one below) */
+	while (bpf_map_get_next_key(sfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(sfd, &key, &ps))
+			continue;
+		if (ps.slot >= dp->ps_nslots || dp->ps_used[ps.slot]) {
+			__u32 *k = realloc(bad, (nbad + 1) * sizeof(*bad));
+
+			if (k) {
+				bad = k;
+				bad[nbad++] = key;
+			}
+			continue;
+		}
+		dp->ps_used[ps.slot] = 1;
+	}
+	for (size_t i = 0; i < nbad; i++)
+		bpf_map_delete_elem(sfd, &bad[i]);
+	free(bad);
+	dp_port_state_sync_all(dp);
+	return 0;
+}
+
+int dp_port_counters(struct datapath *dp, int ifindex, struct vnet_stats *out)
+{
+	size_t nw = sizeof(*out) / sizeof(__u64);
+	__u64 *v = calloc((size_t)dp->ncpu * nw, sizeof(__u64)), *o = (__u64 *)out;
+	struct vnet_port_state ps;
+	__u32 key = (__u32)ifindex;
+	int found = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!v)
+		return -ENOMEM;
+	/* port_stats: an uplink's, a bridge's, or a port's from an older build */
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_stats), &key, v) == 0) {
+		found = 1;
+		for (int c = 0; c < dp->ncpu; c++)
+			for (size_t w = 0; w < nw; w++)
+				o[w] += v[c * nw + w];
+	}
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &key, &ps) == 0 &&
+	    bpf_map_lookup_elem(DP_MAP_FD(dp, port_ctr), &ps.slot, v) == 0) {
+		found = 1;
+		for (int c = 0; c < dp->ncpu; c++)
+			for (size_t w = 0; w < nw; w++)
+				o[w] += v[c * nw + w];
+	}
+	free(v);
+	return found ? 0 : -ENOENT;
+}

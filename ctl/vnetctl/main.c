@@ -359,7 +359,7 @@ static int print_event(struct json_object *ev, void *ctx)
 		printf("%c%s\n", toupper((unsigned char)type[0]), type[0] ? type + 1 : "");
 	} else {
 		printf("%s", type);
-		for (const char *k = "mac\0ip\0hostname\0"; *k; k += strlen(k) + 1)
+		for (const char *k = "mac\0ip\0hostname\0vtep\0"; *k; k += strlen(k) + 1)
 			if (json_object_object_get_ex(ev, k, &v) && *json_object_get_string(v))
 				printf(" %s", json_object_get_string(v));
 		putchar('\n');

@@ -10,8 +10,9 @@
 #   - TCP across hosts runs through it;
 #   - ARP (and IPv6 ND) for a remote guest is answered on the local host:
 #     none crosses the underlay inside VXLAN (tcpdump);
-#   - a peer that goes away (host 3's FRR stopped) is reported down, its
-#     MACs withdrawn from the data path, and the guest is unreachable.
+#   - a peer that goes away (host 3's FRR stopped) is reported down (stats,
+#     metrics, the log, a net-event), its MACs withdrawn from the data
+#     path, and the guest is unreachable.
 . "$(dirname "$0")/../lib_evpn.sh"
 
 evpn_world
@@ -126,6 +127,10 @@ log "ARP for remote guests answered locally: $vx VXLAN packets, 0 ARP"
 # ---- a peer goes away: FRR on host 3 stops, host 1 reports the remote
 # down and withdraws its MAC from the data path
 w0=$(ov 1 'o["remote_macs_withdrawn"]')
+vctl 1 net-event $NET --loop --timeout 60 >"$TMP/events" 2>&1 &
+EV=$!
+wait_for 50 grep -q "net-event: subscriber .* for network $NET" "$TMP/h1/vnetd.log" ||
+	fail "host 1: net-event did not subscribe: $(cat "$TMP/events")"
 frr_stop 3
 wait_for 150 ov_is 1 'o["remote_macs_mirrored"]' 1 ||
 	fail "host 1 still mirrors $(ov 1 'o["remote_macs_mirrored"]') remote MACs after host 3's FRR stopped"
@@ -134,6 +139,9 @@ wait_for 150 ov_is 1 'o["remote_macs_mirrored"]' 1 ||
 [ "$(ov 1 'o["remote_vteps_gone"]')" -ge 1 ] || fail "host 1: no VTEP gone: $(ov 1 o)"
 wait_for 50 grep -q "remote VTEP 10.99.0.3 gone: its 1 MAC(s) withdrawn" "$TMP/h1/vnetd.log" ||
 	fail "host 1 did not log 10.99.0.3 gone: $(grep -i vtep "$TMP/h1/vnetd.log")"
+wait_for 50 grep -q "event 'overlay' for network $NET: vtep-down 10.99.0.3" "$TMP/events" ||
+	fail "host 1: no vtep-down event: $(cat "$TMP/events")"
+kill "$EV" 2>/dev/null; wait "$EV" 2>/dev/null
 vctl 1 metrics | grep -q "^vnet_overlay_vtep_up{network=\"$NET\",vtep=\"10.99.0.3\"} 0$" ||
 	fail "metrics: $(vctl 1 metrics | grep overlay)"
 inguest 1 ping -c 1 -W 1 ${IP[3]} >/dev/null 2>&1 && fail "guest 3 reachable with its host's FRR stopped"

@@ -282,6 +282,19 @@ void netmgr_emit(struct netmgr *m, const char *net, const char *type)
 	json_object_put(ev);
 }
 
+void netmgr_overlay_event(struct network *n, const char *type, struct in_addr vtep, unsigned macs)
+{
+	struct json_object *ev;
+
+	if (!n->mgr->on_event)
+		return;
+	ev = event_new("overlay", n->def->name, type);
+	json_object_object_add(ev, "vtep", json_object_new_string(inet_ntoa(vtep)));
+	json_object_object_add(ev, "macs", json_object_new_int((int)macs));
+	n->mgr->on_event(ev);
+	json_object_put(ev);
+}
+
 void netmgr_lease_event(struct network *n, const struct dhcp_lease_info *l, int bound)
 {
 	struct json_object *ev;

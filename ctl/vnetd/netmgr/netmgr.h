@@ -128,6 +128,9 @@ struct netmgr {
  * "started", "stopped") and its leases (bound or gone). */
 void netmgr_emit(struct netmgr *m, const char *net, const char *type);
 void netmgr_lease_event(struct network *n, const struct dhcp_lease_info *l, int bound);
+/* A network spanning hosts: a remote VTEP came ("vtep-up") or went
+ * ("vtep-down": its MACs withdrawn), with its address and MACs. */
+void netmgr_overlay_event(struct network *n, const char *type, struct in_addr vtep, unsigned macs);
 /* Does a port forward of def claim a host port (proto, port) another
  * network's forward claims? active_only: only running networks' (net-start);
  * else every definition's (net-define, forward-add). 0 or -EADDRINUSE. */

@@ -108,10 +108,13 @@ static void vteps_update(struct network *n, struct overlay_fdb *f, const struct 
 			f->vteps_gone++;
 			log_warn("network %s: remote VTEP %s gone: its %u MAC(s) withdrawn",
 				 n->def->name, a, was->macs);
+			netmgr_overlay_event(n, "vtep-down", was->addr, was->macs);
 		}
-		if (!was->up && now)
+		if (!was->up && now) {
 			log_info("network %s: remote VTEP %s back (%u MAC(s))", n->def->name, a,
 				 now->macs);
+			netmgr_overlay_event(n, "vtep-up", was->addr, now->macs);
+		}
 		was->up = now != NULL;
 		was->macs = now ? now->macs : 0;
 	}
@@ -122,6 +125,7 @@ static void vteps_update(struct network *n, struct overlay_fdb *f, const struct 
 		inet_ntop(AF_INET, &c->vteps[i].addr, a, sizeof(a));
 		log_info("network %s: remote VTEP %s up (%u MAC(s))", n->def->name, a,
 			 c->vteps[i].macs);
+		netmgr_overlay_event(n, "vtep-up", c->vteps[i].addr, c->vteps[i].macs);
 	}
 }
 

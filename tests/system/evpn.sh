@@ -5,7 +5,8 @@
 # also plays the wan (10.99.0.254). The same definition (<vnet:overlay>) is
 # defined on every host; each host's VTEP address comes from
 # vnetd --underlay-local. Then:
-#   - guests on different hosts ping and TCP each other by address;
+#   - guests on different hosts ping and TCP each other by address, and
+#     resolve each other by name on their own host's DNS proxy;
 #   - ARP for a remote guest is answered on the local host: the underlay
 #     carries no ARP inside VXLAN (tcpdump), yet the guest learns the MAC;
 #   - each host's guests reach the wan through their own uplink (SNAT to
@@ -111,6 +112,28 @@ arps=$(tcpdump -nr "$TMP/ul.pcap" 'ether[62:2] = 0x0806' 2>/dev/null | wc -l)
 [ "$vx" -gt 10 ] || fail "only $vx VXLAN packets on the underlay"
 [ "$arps" = 0 ] || fail "$arps ARP frames crossed the underlay inside VXLAN"
 log "ping and TCP across hosts: $vx VXLAN packets on the underlay, 0 of them ARP"
+
+# ---- DNS across hosts: every host's proxy answers for every guest. Each
+# vnetd asks the other hosts' proxies (UDP 53 on their VTEP addresses) for
+# the names of the remote guests EVPN shows it.
+dig_a() { inguest "$1" dig @10.70.0.1 +short +tries=1 +timeout=2 "$2" A 2>/dev/null | head -1; }
+resolves() { test "$(dig_a "$1" "$2")" = "$3"; }
+for h in $HOSTS; do
+	for o in $HOSTS; do
+		wait_for 200 resolves "$h" "guest$o" "${IP[$o]}" ||
+			fail "guest $h resolves guest$o as '$(dig_a "$h" "guest$o")', not ${IP[$o]}"
+	done
+done
+[ "$(inguest 1 dig @10.70.0.1 +short -x "${IP[3]}" 2>/dev/null)" != "" ] ||
+	fail "guest 1 has no PTR for guest 3's ${IP[3]}"
+# the hosts answer each other only from their zones: no forwarding for the underlay
+inul dig @10.99.0.3 +tries=1 +timeout=2 guest3 2>/dev/null | grep -q "IN[[:space:]]*A[[:space:]]" &&
+	fail "host 3's peer socket answered the wan (not a peer)"
+echo "nameserver 10.70.0.1" >"$TMP/g1-resolv.conf"
+inguest 1 unshare -m sh -c "mount --bind $TMP/g1-resolv.conf /etc/resolv.conf && ping -c 1 -W 2 guest3" \
+	>"$TMP/ping-name.log" 2>&1 || fail "guest 1 cannot ping guest3 by name: $(cat "$TMP/ping-name.log")"
+grep -q "${IP[3]}" "$TMP/ping-name.log" || fail "ping guest3 went elsewhere: $(cat "$TMP/ping-name.log")"
+log "DNS: every guest resolves every other by name on its own host's proxy; guest 1 pings guest3 by name"
 
 # ---- the wan through each host's own uplink (distributed SNAT)
 inul tcpdump --immediate-mode -U -ni br0 -w "$TMP/wan.pcap" 'icmp and host 10.99.0.254' >/dev/null 2>"$TMP/tcpdump2.log" &

@@ -12,7 +12,8 @@
 #   - MAC mobility: hosts 1 and 2 reach guest 1 through host 3's VTEP;
 #   - the lease survives: guest 1's DHCP client renews on host 3 (whose
 #     slice does not hold the address) and keeps its address, host 3 lists
-#     the lease; host 1 does not lease the address to another guest.
+#     the lease, and the name resolves on hosts 2 and 3; host 1 does not
+#     lease the address to another guest.
 . "$(dirname "$0")/../lib_evpn.sh"
 
 # strict: a guest sends only from its leases' addresses, so nothing but
@@ -111,6 +112,12 @@ sleep 1
 [ "$(guest_ip 1)" = "${IP[1]}" ] || fail "guest 1 now has $(guest_ip 1), not ${IP[1]}: $(tail -3 "$TMP/udhcpc-g1.log")"
 grep -qi "nak" "$TMP/udhcpc-g1.log" && fail "guest 1's renewal was refused: $(cat "$TMP/udhcpc-g1.log")"
 inguest 2 ping -c 1 -W 2 "${IP[1]}" >/dev/null || fail "guest 2 cannot reach guest 1 after the renewal"
+# its name too: host 3 serves it from the lease, host 2 (for which it is
+# remote before and after) still
+for h in 2 3; do
+	name=$(inguest $h dig @10.70.0.1 +short +tries=1 +timeout=2 guest1 A 2>/dev/null | head -1)
+	[ "$name" = "${IP[1]}" ] || fail "guest $h resolves guest1 as '$name' after the move"
+done
 log "lease: guest 1 renewed ${IP[1]} on host 3 and kept it"
 
 # ---- host 1 now sees guest 1 through EVPN: it does not lease guest 1's

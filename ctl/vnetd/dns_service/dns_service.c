@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,6 +52,19 @@ struct dns_service {
 	struct udp_out out[UDP_BATCH];
 	uint8_t in[UDP_BATCH][UDP_QUERY_MAX + 64]; /* recvmmsg's (+ IPv4, UDP headers) */
 	uint8_t reply[REPLY_MAX]; /* scratch for building/relaying */
+	/* <vnet:overlay> (issue 22): the other hosts' proxies ask this one
+	 * for its guests' names on peer_fd (UDP 53 on the VTEP address), and
+	 * this one asks them on ask_fd (dns_peer_*) */
+	int peer_fd, ask_fd;
+	size_t n_peers;
+	struct in_addr peers[NETDEF_MAX_OVERLAY_PEERS];
+	struct dns_peer_ask {
+		uint16_t id;
+		struct in_addr ip;
+		uint8_t mac[6];
+		uint8_t used;
+	} asks[64];
+	unsigned next_ask;
 };
 
 static void count_type(struct dns_service *s, uint16_t type)
@@ -359,12 +373,44 @@ static int refuse_early(struct dns_service *s, struct dns_client *c, int rc)
 	return 0;
 }
 
+static int from_peer(const struct dns_service *s, const struct dns_client *c)
+{
+	for (size_t i = 0; i < s->n_peers; i++)
+		if (c->addr.in.sin_family == AF_INET &&
+		    c->addr.in.sin_addr.s_addr == s->peers[i].s_addr)
+			return 1;
+	return 0;
+}
+
+/* A query on the VTEP address: another host's proxy asking for a name of
+ * this network's zone. Only the peers are answered, and only from the
+ * zone: nothing is forwarded or cached for them. */
+static void handle_peer(struct dns_service *s, struct dns_client *c, const uint8_t *pkt,
+			size_t len)
+{
+	int rc;
+
+	if (!from_peer(s, c)) {
+		s->ctr.dropped++;
+		return;
+	}
+	rc = dns_parse_query(pkt, len, &c->q);
+	if (refuse_early(s, c, rc) || answer_local(s, c, pkt, len))
+		return;
+	s->ctr.refused++;
+	send_rcode(s, c, DNS_R_REFUSED);
+}
+
 void dns_service_handle(struct dns_service *s, struct dns_client *c, const uint8_t *pkt,
 			size_t len)
 {
 	struct dns_fwd *fwd = s->fwd;
 	int rc;
 
+	if (!c->tcp && s->peer_fd >= 0 && c->udp_fd == s->peer_fd) {
+		handle_peer(s, c, pkt, len);
+		return;
+	}
 	if (!c->tcp && answer_precomputed(s, c, pkt, len))
 		return;
 	rc = dns_parse_query(pkt, len, &c->q);
@@ -613,6 +659,7 @@ struct dns_service *dns_service_start_on(struct loop *loop, const struct netdef 
 	s->udp_fd = udp_fd;
 	s->tcp_fd = tcp_fd;
 	s->pkt_fd = -1;
+	s->peer_fd = s->ask_fd = -1;
 	s->ip = def->ip;
 	if (setup(s, def, ups, n_ups, err, errlen) < 0) {
 		dns_service_stop(s);
@@ -650,6 +697,14 @@ void dns_service_stop(struct dns_service *s)
 	if (!s)
 		return;
 	dns_fwd_free(s->fwd);
+	if (s->peer_fd >= 0) {
+		loop_del_fd(s->loop, s->peer_fd);
+		close(s->peer_fd);
+	}
+	if (s->ask_fd >= 0) {
+		loop_del_fd(s->loop, s->ask_fd);
+		close(s->ask_fd);
+	}
 	for (size_t g = 0; g < s->n_gfwd; g++)
 		dns_fwd_free(s->gfwd[g]);
 	dns_routes_free(s->routes);
@@ -819,4 +874,144 @@ struct json_object *dns_service_counters_json(struct dns_service *s)
 
 	dns_service_counters(s, &c, &g);
 	return dns_counters_json(&c, &g);
+}
+
+/* ---- names across hosts (<vnet:overlay>, issue 22) ---------------------------- */
+
+void dns_service_peers(struct dns_service *s, const struct in_addr *peers, size_t n)
+{
+	if (!s)
+		return;
+	s->n_peers = n < NETDEF_MAX_OVERLAY_PEERS ? n : NETDEF_MAX_OVERLAY_PEERS;
+	memcpy(s->peers, peers, s->n_peers * sizeof(*peers));
+}
+
+int dns_service_peer_listen(struct dns_service *s, int udp_fd)
+{
+	if (!s || s->peer_fd >= 0 || loop_add_fd(s->loop, udp_fd, EPOLLIN, on_udp, s) < 0) {
+		close(udp_fd);
+		return -1;
+	}
+	s->peer_fd = udp_fd;
+	return 0;
+}
+
+/* The first PTR record's target of a reply to our question, as text. */
+static int reply_ptr(const uint8_t *pkt, size_t len, char *out, size_t outlen)
+{
+	struct dns_reply_info r;
+	uint8_t name[DNS_NAME_MAX];
+	size_t off = 12;
+	int nl;
+
+	if (dns_parse_reply(pkt, len, &r) || !r.has_q || dns_rcode(&r.hdr) != DNS_R_NOERROR)
+		return -1;
+	if (dns_name_read(pkt, len, &off, name) < 0 || (off += 4) > len)
+		return -1;
+	for (unsigned i = 0; i < r.hdr.ancount; i++) {
+		uint16_t type, rdlen;
+
+		if (dns_name_read(pkt, len, &off, name) < 0 || off + 10 > len)
+			return -1;
+		type = (uint16_t)(pkt[off] << 8 | pkt[off + 1]);
+		rdlen = (uint16_t)(pkt[off + 8] << 8 | pkt[off + 9]);
+		off += 10;
+		if (off + rdlen > len)
+			return -1;
+		if (type == DNS_T_PTR) {
+			size_t o = off;
+
+			nl = dns_name_read(pkt, len, &o, name);
+			return nl < 0 ? -1 : dns_name_to_text(name, (size_t)nl, out, outlen);
+		}
+		off += rdlen;
+	}
+	return -1;
+}
+
+static void on_ask_reply(int fd, uint32_t events, void *data)
+{
+	struct dns_service *s = data;
+	uint8_t buf[1500];
+	char text[DNS_TEXT_MAX], *dot;
+	struct sockaddr_in from;
+
+	(void)events;
+	for (int k = 0; k < 64; k++) {
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		struct dns_client c = { 0 };
+		uint16_t id;
+		size_t i;
+
+		if (n < 0)
+			return;
+		c.addr.in = from;
+		if (n < 12 || fl != sizeof(from) || !from_peer(s, &c) ||
+		    from.sin_port != htons(DNS_PORT))
+			continue;
+		id = (uint16_t)(buf[0] << 8 | buf[1]);
+		for (i = 0; i < sizeof(s->asks) / sizeof(s->asks[0]); i++)
+			if (s->asks[i].used && s->asks[i].id == id)
+				break;
+		if (i == sizeof(s->asks) / sizeof(s->asks[0]) ||
+		    reply_ptr(buf, (size_t)n, text, sizeof(text)) < 0)
+			continue;
+		/* "guest3" or "guest3.domain": the label is the guest's name */
+		if ((dot = strchr(text, '.')))
+			*dot = '\0';
+		if (text[0]) {
+			log_debug("dns %s: %s is %s on another host", s->name,
+				  inet_ntoa(s->asks[i].ip), text);
+			dns_service_lease_bound(s, s->asks[i].ip, s->asks[i].mac, text);
+		}
+		s->asks[i].used = 0;
+	}
+}
+
+/* Ask every peer's proxy for the name of ip (a guest of another host, its
+ * MAC mac): a PTR query; the first answer names it here. */
+void dns_service_peer_ask(struct dns_service *s, struct in_addr ip, const uint8_t mac[6])
+{
+	const uint8_t *a = (const uint8_t *)&ip.s_addr;
+	struct dns_peer_ask *k;
+	struct dns_query q = { 0 };
+	uint8_t buf[512];
+	char text[64];
+	int nl, len;
+
+	if (!s || !s->n_peers)
+		return;
+	if (s->ask_fd < 0) {
+		s->ask_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (s->ask_fd < 0)
+			return;
+		if (loop_add_fd(s->loop, s->ask_fd, EPOLLIN, on_ask_reply, s) < 0) {
+			close(s->ask_fd);
+			s->ask_fd = -1;
+			return;
+		}
+	}
+	snprintf(text, sizeof(text), "%u.%u.%u.%u.in-addr.arpa", a[3], a[2], a[1], a[0]);
+	nl = dns_name_from_text(text, q.q.name);
+	if (nl < 0)
+		return;
+	q.q.name_len = (uint8_t)nl;
+	q.q.qtype = DNS_T_PTR;
+	q.q.qclass = DNS_C_IN;
+	k = &s->asks[s->next_ask++ % (sizeof(s->asks) / sizeof(s->asks[0]))];
+	k->used = 1;
+	if (getrandom(&k->id, sizeof(k->id), 0) != sizeof(k->id))
+		k->id = (uint16_t)(s->next_ask * 7919u);
+	k->ip = ip;
+	memcpy(k->mac, mac, 6);
+	len = dns_build_upstream_query(buf, sizeof(buf), &q, k->id);
+	if (len < 0)
+		return;
+	for (size_t i = 0; i < s->n_peers; i++) {
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT),
+					  .sin_addr = s->peers[i] };
+
+		sendto(s->ask_fd, buf, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to));
+	}
 }

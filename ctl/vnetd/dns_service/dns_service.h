@@ -42,6 +42,13 @@ int dns_service_sockets6(const struct in6_addr *ip, int *udp_fd, int *tcp_fd, ch
 #define DNS_MAX_LISTEN (1 + NETDEF_MAX_IPS)
 int dns_service_listen(struct dns_service *s, int udp_fd, int tcp_fd);
 void dns_service_stop(struct dns_service *s); /* NULL accepted */
+/* <vnet:overlay> (issue 22): the network's hosts' VTEP addresses; the UDP
+ * socket on this host's VTEP address where the others ask for names
+ * (answered from the zone only, to the peers only); ask the peers for the
+ * name of ip, a guest of another host: the answer names it here. */
+void dns_service_peers(struct dns_service *s, const struct in_addr *peers, size_t n);
+int dns_service_peer_listen(struct dns_service *s, int udp_fd);
+void dns_service_peer_ask(struct dns_service *s, struct in_addr ip, const uint8_t mac[6]);
 
 /* A configured name added at runtime (vnetctl host-add): the operator's, so
  * any name; a bare label is answered as-is and under def->domain. */

@@ -289,6 +289,11 @@ int network_overlay_start(struct network *n, char *err, size_t errlen)
 	ret = frr_configure(n, local, err, errlen);
 	if (ret)
 		return ret;
+	/* names across hosts: the other hosts' proxies ask this one (overlay_evpn.c) */
+	if (dns_proxy_peer_listen(n->dns, local, err, errlen))
+		log_warn("network %s: the other hosts cannot ask this one for names: %s",
+			 n->def->name, err);
+	err[0] = '\0';
 	log_info("network %s: overlay VNI %u on %s, VTEP %s", n->def->name,
 		 (unsigned)n->def->overlay.vni, name, inet_ntoa(local));
 	return 0;

@@ -33,6 +33,7 @@
 
 #define EVPN_MAX_BINDS 1024
 #define EVPN_KEEP_S 3600 /* an entry not seen for this long is forgotten */
+#define EVPN_ASK_S 60	  /* a remote guest's name is asked again this often */
 
 #ifndef NTF_EXT_LEARNED
 #define NTF_EXT_LEARNED 0x10
@@ -43,6 +44,7 @@ struct evpn_bind {
 	struct in_addr ip;
 	time_t seen;	/* last time the neighbour table had it */
 	pid_t child;	/* the service child it was given to; 0: not given */
+	time_t asked;	/* when its name was last asked of the other hosts */
 	int present;	/* in the table at the last read */
 };
 
@@ -101,10 +103,15 @@ struct seen_ctx {
 	time_t now;
 };
 
+static int bound_here(struct network *n, const struct evpn_bind *b);
+
 static void drop(struct network *n, size_t i)
 {
 	struct evpn_view *v = n->evpn;
 
+	/* its name goes with it, unless the guest is this host's now */
+	if (!bound_here(n, &v->b[i]))
+		dns_proxy_lease_gone(n->dns, v->b[i].ip);
 	child_del(n, &v->b[i]);
 	v->b[i] = v->b[--v->n];
 }
@@ -188,6 +195,12 @@ void network_evpn_refresh(struct network *n)
 			continue;
 		}
 		child_add(n, b);
+		/* its name: asked of the other hosts now and every minute (a
+		 * name that changed, an answer lost) while EVPN shows it */
+		if (b->present && (!b->asked || c.now - b->asked >= EVPN_ASK_S)) {
+			dns_proxy_peer_ask(n->dns, b->ip, b->mac);
+			b->asked = c.now;
+		}
 		i++;
 	}
 }

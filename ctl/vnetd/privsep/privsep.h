@@ -67,6 +67,8 @@ enum psm_type {
 	/* core -> child, later additions */
 	PSM_DNS_LEASE6,	  /* a DHCPv6 lease's name: bound (with hostname) or gone */
 	PSM_DNS_LISTEN,	  /* + UDP and TCP sockets on an IPv6 address's port 53 */
+	PSM_DNS_PEER_LISTEN, /* <vnet:overlay>: + UDP socket on the VTEP address's port 53 */
+	PSM_DNS_PEER_ASK, /* <vnet:overlay>: ask the other hosts for a remote guest's name */
 	PSM_TYPE_MAX
 };
 
@@ -392,6 +394,11 @@ void dns_proxy_del_name(struct dns_proxy *p, const char *name, struct in_addr ip
 void dns_proxy_lease_bound(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[6],
 			   const char *hostname);
 void dns_proxy_lease_gone(struct dns_proxy *p, struct in_addr ip);
+/* <vnet:overlay> (issue 22): answer the other hosts' name queries on UDP
+ * 53 of this host's VTEP address local; ask them for the name of ip, a
+ * guest of theirs (the child names it here when one answers). */
+int dns_proxy_peer_listen(struct dns_proxy *p, struct in_addr local, char *err, size_t errlen);
+void dns_proxy_peer_ask(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[6]);
 /* A DHCPv6 lease of network net_id bound (its DUID in colon hex, its
  * hostname) or gone: its name in that network's DNS, if it has one. */
 void dns_proxy_lease6(uint32_t net_id, const struct in6_addr *ip, const char *duid,

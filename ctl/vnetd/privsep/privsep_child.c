@@ -165,6 +165,8 @@ static void dispatch(const struct psm_hdr *h, int *fds)
 	case PSM_DNS_LEASE: child_dns_lease((const void *)h); break;
 	case PSM_DNS_LEASE6: child_dns_lease6((const void *)h); break;
 	case PSM_DNS_LISTEN: child_dns_listen((const void *)h, fds[0], fds[1]); break;
+	case PSM_DNS_PEER_LISTEN: child_dns_peer_listen((const void *)h, fds[0]); break;
+	case PSM_DNS_PEER_ASK: child_dns_peer_ask((const void *)h); break;
 	case PSM_DHCP_START: child_dhcp_start((const void *)h, fds[0], fds[1]); break;
 	case PSM_DHCP_STOP: child_dhcp_stop((const void *)h); break;
 	case PSM_HOST_ADD: child_host_add((const void *)h); break;

@@ -46,6 +46,8 @@ void child_dns_name(const struct psm_dns_name *m);
 void child_dns_lease(const struct psm_dns_lease *m);
 void child_dns_lease6(const struct psm_dns_lease6 *m);
 void child_dns_listen(const struct psm_seq *m, int udp_fd, int tcp_fd);
+void child_dns_peer_listen(const struct psm_seq *m, int udp_fd);
+void child_dns_peer_ask(const struct psm_dns_lease *m);
 void child_dhcp_start(const struct psm_dhcp_start *m, int fd, int pkt_fd);
 void child_dhcp_stop(const struct psm_seq *m);
 void child_host_add(const struct psm_host_add *m);

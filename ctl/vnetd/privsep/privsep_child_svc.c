@@ -101,6 +101,30 @@ void child_dns_listen(const struct psm_seq *m, int udp_fd, int tcp_fd)
 		log_warn("dns %s: cannot serve on one more address", n->def->name);
 }
 
+/* <vnet:overlay> (issue 22): the other hosts ask for names here */
+void child_dns_peer_listen(const struct psm_seq *m, int udp_fd)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+
+	if (!n || !n->dns || !same(&n->dns_in, &m->in)) {
+		close(udp_fd);
+		return;
+	}
+	dns_service_peers(n->dns, n->def->overlay.peers, n->def->overlay.n_peers);
+	if (dns_service_peer_listen(n->dns, udp_fd))
+		log_warn("dns %s: cannot answer the other hosts", n->def->name);
+}
+
+void child_dns_peer_ask(const struct psm_dns_lease *m)
+{
+	struct child_net *n = child_net(m->in.net_id, 0);
+
+	if (!n || !n->dns || !same(&n->dns_in, &m->in))
+		return;
+	dns_service_peers(n->dns, n->def->overlay.peers, n->def->overlay.n_peers);
+	dns_service_peer_ask(n->dns, m->ip, m->mac);
+}
+
 void child_dns_lease6(const struct psm_dns_lease6 *m)
 {
 	struct child_net *n = child_net(m->in.net_id, 0);

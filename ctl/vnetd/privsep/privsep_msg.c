@@ -40,7 +40,9 @@
 	X(PSM_DHCP6_STOP, struct psm_seq, "dhcp6_stop", 0, 0)          \
 	X(PSM_LEASE6, struct psm_lease6, "lease6", 1, 0)                \
 	X(PSM_DNS_LEASE6, struct psm_dns_lease6, "dns_lease6", 0, 0)  \
-	X(PSM_DNS_LISTEN, struct psm_seq, "dns_listen", 0, 2)
+	X(PSM_DNS_LISTEN, struct psm_seq, "dns_listen", 0, 2)          \
+	X(PSM_DNS_PEER_LISTEN, struct psm_seq, "dns_peer_listen", 0, 1) \
+	X(PSM_DNS_PEER_ASK, struct psm_dns_lease, "dns_peer_ask", 0, 0)
 
 struct psm_desc {
 	size_t size;
@@ -339,6 +341,7 @@ enum psm_verdict psm_check_from_core(const void *msg, size_t len, unsigned n_fds
 			return WHY("bad DNS name operation");
 		return PSM_OK;
 	case PSM_DNS_LEASE:
+	case PSM_DNS_PEER_ASK:
 		if (!memchr(((const struct psm_dns_lease *)msg)->hostname, 0, NETDEF_NAME_MAX))
 			return WHY("lease hostname not terminated");
 		return PSM_OK;

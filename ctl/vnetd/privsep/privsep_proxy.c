@@ -7,6 +7,7 @@
  * ones, so `vnetctl stats` does not go backwards). */
 #include "privsep.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct dns_proxy {
 	struct dns_gauges gauges;
 	size_t n6;			/* sockets on the IPv6 <ip>s' addresses */
 	int fd6[NETDEF_MAX_IPS][2];
+	int peer_fd;		/* <vnet:overlay>: UDP 53 on the VTEP address, or -1 */
 };
 
 struct dhcp_proxy {
@@ -214,6 +216,13 @@ static int dns_send_start(struct dns_proxy *p, int async, char *err, size_t errl
 		l.in = m.in;
 		privsep_send(&l, p->fd6[i]);
 	}
+	if (p->peer_fd >= 0) {
+		struct psm_seq l;
+
+		psm_init(&l, PSM_DNS_PEER_LISTEN);
+		l.in = m.in;
+		privsep_send(&l, &p->peer_fd);
+	}
 	return 0;
 }
 
@@ -244,6 +253,7 @@ struct dns_proxy *dns_proxy_start(const struct netdef *def, uint32_t net_id,
 	p->net_id = net_id;
 	p->def = def;
 	p->gen = privsep_new_gen();
+	p->peer_fd = -1;
 	/* read here: resolv.conf is not in the child's root */
 	p->n_ups = (uint32_t)dns_upstreams_load(def, resolv_conf, p->ups, PSM_MAX_UPSTREAMS);
 	if (dns_service_sockets(def->ip, &p->udp_fd, &p->tcp_fd, err, errlen)) {
@@ -280,6 +290,8 @@ void dns_proxy_stop(struct dns_proxy *p)
 		close(p->fd6[i][0]);
 		close(p->fd6[i][1]);
 	}
+	if (p->peer_fd >= 0)
+		close(p->peer_fd);
 	free(p);
 }
 
@@ -326,6 +338,46 @@ static void dns_lease(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[
 	if (mac)
 		memcpy(m.mac, mac, 6);
 	snprintf(m.hostname, sizeof(m.hostname), "%s", hostname ? hostname : "");
+	privsep_send(&m, NULL);
+}
+
+/* <vnet:overlay> (issue 22): the other hosts' proxies ask this one for
+ * names on UDP port 53 of this host's VTEP address (the child answers
+ * them from its zone only). Once: a second call keeps the first socket. */
+int dns_proxy_peer_listen(struct dns_proxy *p, struct in_addr local, char *err, size_t errlen)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53), .sin_addr = local };
+	struct psm_seq l;
+	int fd, one = 1, e;
+
+	if (!p || p->peer_fd >= 0)
+		return 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		e = errno;
+		snprintf(err, errlen, "dns: UDP port 53 on %s: %s", inet_ntoa(local), strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	p->peer_fd = fd;
+	psm_init(&l, PSM_DNS_PEER_LISTEN);
+	l.in = (struct psm_inst){ p->net_id, p->gen };
+	privsep_send(&l, &p->peer_fd);
+	return 0;
+}
+
+void dns_proxy_peer_ask(struct dns_proxy *p, struct in_addr ip, const uint8_t mac[6])
+{
+	struct psm_dns_lease m;
+
+	if (!p)
+		return;
+	psm_init(&m, PSM_DNS_PEER_ASK);
+	m.in = (struct psm_inst){ p->net_id, p->gen };
+	m.ip = ip;
+	memcpy(m.mac, mac, 6);
 	privsep_send(&m, NULL);
 }
 

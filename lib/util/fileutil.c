@@ -69,6 +69,21 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
 	return fsync_dir_of(path);
 }
 
+int file_append_sync(const char *path, const void *data, size_t len, unsigned mode)
+{
+	int created = access(path, F_OK) != 0, err;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return -errno;
+	err = write_full(fd, data, len);
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return err || !created ? err : fsync_dir_of(path);
+}
+
 int file_read_all(const char *path, size_t max, char **ret, size_t *ret_len)
 {
 	FILE *f = fopen(path, "re");

@@ -30,6 +30,11 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
  * rename over path, fsync the directory. After a crash the file is either
  * entirely old or entirely new. 0 or -errno. */
 int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
+/* Append data to path (created with mode if missing), fsync it, and its
+ * directory when the file is new: a journal's line is on disk when this
+ * returns 0. -errno otherwise (a short write may leave a torn line: the
+ * reader skips it). */
+int file_append_sync(const char *path, const void *data, size_t len, unsigned mode);
 /* Read a whole file (NUL-terminated, at most max bytes) into *ret. */
 int file_read_all(const char *path, size_t max, char **ret, size_t *ret_len);
 /* mkdir -p with the given mode for created components. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <libxml/parser.h>
@@ -249,6 +250,22 @@ static void daemonize(void)
 	}
 }
 
+/* Each running network holds descriptors in both processes (DHCP, DNS
+ * over UDP and TCP, the guests' packet sockets, RA, TFTP): ~10 each, so
+ * NETMGR_MAX_NETS networks need more than the usual soft limit of 1,024.
+ * The soft limit goes up to the hard one (the child inherits it); the
+ * loop is epoll, nothing uses select(). */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur >= r.rlim_max)
+		return;
+	r.rlim_cur = r.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r))
+		log_warn("cannot raise the descriptor limit: %s", strerror(errno));
+}
+
 /* The service child: its user, its directory, the metrics socket. It
  * starts before the networks, whose services run in it. */
 static void start_child(struct vnetd_config *o, struct loop *loop, struct netmgr *m)
@@ -299,6 +316,7 @@ static int run(struct vnetd_config *o)
 	if (dp_open(o->paths.pin_dir, &dp, err, sizeof(err)))
 		fatal("data path: %s", err);
 	set_ct_limits(dp, o);
+	raise_fd_limit();
 	start_child(o, loop, &mgr);
 	if ((ret = netmgr_init(&mgr, loop, dp, &o->paths)))
 		fatal("cannot initialise networks: %s", strerror(-ret));

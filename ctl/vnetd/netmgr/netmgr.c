@@ -245,7 +245,7 @@ int netmgr_create(struct netmgr *m, const char *xml, size_t len, struct network 
 	n = netmgr_add(m, def, netmgr_free_id(m), 0);
 	if (!n) {
 		free(def);
-		return ERR("too many networks"), -ENOSPC;
+		return ERR("too many networks: a host holds at most %d", NETMGR_MAX_NETS), -ENOSPC;
 	}
 	n->transient = 1;
 	ret = network_start(n, err, errlen);
@@ -382,7 +382,7 @@ int netmgr_define(struct netmgr *m, const char *xml, size_t len, struct network 
 	n = netmgr_add(m, def, netmgr_free_id(m), 0);
 	if (!n) {
 		free(def);
-		return ERR("too many networks"), -ENOSPC;
+		return ERR("too many networks: a host holds at most %d", NETMGR_MAX_NETS), -ENOSPC;
 	}
 	ret = netstore_save(m, n);
 	if (ret) {
@@ -506,6 +506,11 @@ int netmgr_init(struct netmgr *m, struct loop *loop, struct datapath *dp,
  * keeps forwarding and the next vnetd adopts them. */
 void netmgr_fini(struct netmgr *m)
 {
+	/* the port journals folded into the lists and the running state (what
+	 * a vnetd before the journal reads) */
+	for (size_t i = 0; i < m->n_nets; i++)
+		if (m->nets[i]->journal_n)
+			netstore_save_runtime(m, m->nets[i]);
 	for (size_t i = 0; i < m->n_nets; i++) {
 		dhcp_proxy_stop(m->nets[i]->dhcp);
 		dns_proxy_stop(m->nets[i]->dns);
@@ -794,6 +799,9 @@ struct json_object *network_info_json(struct network *n)
 		(int64_t)netmgr_ports_used(n->mgr)));
 	json_object_object_add(o, "host_port_limit", json_object_new_int64(
 		(int64_t)netmgr_port_limit(n->mgr)));
+	/* networks defined on the host (each holds a data-path id) and the most */
+	json_object_object_add(o, "host_networks", json_object_new_int64((int64_t)n->mgr->n_nets));
+	json_object_object_add(o, "host_network_limit", json_object_new_int64(NETMGR_MAX_NETS));
 	json_object_object_add(o, "id", json_object_new_int(n->id));
 	/* guest policy (issue 19): the network's level, as its ports inherit
 	 * it; each port's own mode and addresses: port-list */

@@ -18,7 +18,9 @@
 /* ---- netmgr ---- */
 /* The network manager: the set of defined networks, their runtime state
  * (bridge, uplink, ports, services) and the operations vnetctl asks for. */
-#define NETMGR_MAX_NETS 64
+/* Networks a host defines and runs: one data-path net id each (1..255,
+ * PRIVSEP_MAX_NETS - 1); net-info says it (host_net_limit). */
+#define NETMGR_MAX_NETS (PRIVSEP_MAX_NETS - 1)
 #define NETWORK_MAX_PENDING_BINDS 256
 
 /* A lease whose MAC the data path has not seen on a port yet (ifindex 0),
@@ -90,6 +92,7 @@ struct network {
 	struct port *ports;
 	uint32_t *port_index;
 	size_t index_size;	/* a power of two, >= 2 * cap_ports; 0: none yet */
+	size_t journal_n;	/* lines in <state>/ports/NAME.journal (netstore.c) */
 	struct dhcp_proxy *dhcp;	/* the services run in the child (privsep.h) */
 	struct dns_proxy *dns;
 	struct tftp_proxy *tftp;	/* <tftp root>, NULL if none */
@@ -323,8 +326,29 @@ int network_setup_datapath(struct network *n, char *err, size_t errlen);
 int network_restart_services(struct network *n, char *err, size_t errlen);
 
 /* Compare what runs with what should (devices gone or recreated, uplink
- * moved or readdressed, bridge deleted by hand) and repair it. */
+ * moved or readdressed, bridge deleted by hand) and repair it: every
+ * network, every port (one link dump). The periodic pass and a lost event. */
 void netmgr_reconcile(struct netmgr *m);
+/* What a burst of rtnetlink events named (linkwatch.c collects it): the
+ * links by name and index, the devices of address and netconf events by
+ * index; all_nets: something every network's uplink may follow (a default
+ * route, a netconf default). Full: more than fits (the full pass then). */
+#define RECONCILE_MAX_EVENTS 64
+struct reconcile_events {
+	int all_nets;
+	size_t n_links, n_devs;
+	struct {
+		char name[16];
+		int ifindex;
+	} links[RECONCILE_MAX_EVENTS];
+	int devs[RECONCILE_MAX_EVENTS];
+};
+/* Reconcile only what the events name (issue 21: a port-add's own events
+ * cost O(1), not a dump of every link): a port by a request for its device
+ * alone; bridge, uplink and forwarding of the networks whose devices they
+ * name (a link a <forward> names counts as an uplink); every network's
+ * uplink on a default route change or a netconf default. */
+void netmgr_reconcile_events(struct netmgr *m, const struct reconcile_events *ev);
 /* Retry lease bindings whose MAC was not yet known to the data path
  * (after a restart with fresh maps, or a lease granted before the guest's
  * port was re-added); called every second. */
@@ -367,6 +391,11 @@ int netstore_save(struct netmgr *m, struct network *n);
 int netstore_remove(struct netmgr *m, const char *name);
 int netstore_remove_conf(struct netmgr *m, const char *name); /* the definition only */
 int netstore_save_runtime(struct netmgr *m, struct network *n);
+/* One port-add (p) or port-del (p NULL, ifname) of n stored: a line
+ * appended to the port journal, O(1); the whole state when the journal is
+ * long (netstore_save_runtime). */
+int netstore_save_port(struct netmgr *m, struct network *n, const struct port *p,
+		       const char *ifname);
 int netstore_load_all(struct netmgr *m);
 
 /* Netmgr internals shared by network.c and netstore.c. */
@@ -387,6 +416,8 @@ struct json_object *network_info_json(struct network *n);
  * filling it); remove_at: the last one moves into slot i; reindex: after
  * the array was changed in place (a load, a restart's re-add). */
 struct port *network_port_push(struct network *n);
+/* The port named ifname, a new one (indexed, the rest zero) if none. */
+struct port *network_port_put(struct network *n, const char *ifname);
 void network_port_remove_at(struct network *n, size_t i);
 void network_ports_reindex(struct network *n);
 struct port *network_port_find(const struct network *n, const char *ifname);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Persistence of definitions (<conf>/networks/NAME.xml + NAME.meta) and of
  * the running state (<state>/running/NAME.json: active flag and ports) and
- * of the port list (<state>/ports/NAME.json, kept while stopped), so
- * that a restarted daemon adopts exactly what was running. Every file is
- * replaced atomically. */
+ * of the port list (<state>/ports/NAME.json, kept while stopped, and its
+ * journal NAME.journal: port-add and port-del), so that a restarted daemon
+ * adopts exactly what was running. Every file is replaced atomically; the
+ * journal is appended to and fsync'd line by line. */
 #include <dirent.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -83,6 +84,8 @@ int netstore_remove(struct netmgr *m, const char *name)
 	path_of(path, sizeof(path), m->paths.state_dir, "running", name, ".xml");
 	unlink(path);
 	path_of(path, sizeof(path), m->paths.state_dir, "ports", name, ".json");
+	unlink(path);
+	path_of(path, sizeof(path), m->paths.state_dir, "ports", name, ".journal");
 	unlink(path);
 	return netstore_remove_conf(m, name);
 }
@@ -196,27 +199,130 @@ static struct json_object *ports_json(const struct network *n)
 	return ports;
 }
 
-static void ports_load(struct network *n, struct json_object *ports)
+/* One stored port into n's list, replacing the one of its name. */
+static void port_load(struct network *n, struct json_object *p)
 {
 	struct json_object *v;
+	struct port *pt;
+	char name[16];
 
+	if (!json_object_object_get_ex(p, "ifname", &v) ||
+	    !(pt = network_port_put(n, json_object_get_string(v))))
+		return;
+	memcpy(name, pt->ifname, sizeof(name));
+	memset(pt, 0, sizeof(*pt));
+	memcpy(pt->ifname, name, sizeof(name));
+	if (json_object_object_get_ex(p, "mac", &v))
+		pt->has_mac = mac_parse(json_object_get_string(v), pt->mac) == 0;
+	if (json_object_object_get_ex(p, "hook", &v))
+		pt->hook = dp_hook_choice_parse(json_object_get_string(v));
+	if (pt->hook < 0)
+		pt->hook = DP_HOOK_AUTO;
+	decl_load(p, &pt->decl);
+}
+
+static void ports_load(struct network *n, struct json_object *ports)
+{
 	n->n_ports = 0;
-	for (size_t i = 0; i < json_object_array_length(ports); i++) {
-		struct json_object *p = json_object_array_get_idx(ports, i);
-		struct port *pt;
-
-		if (!json_object_object_get_ex(p, "ifname", &v) || !(pt = network_port_push(n)))
-			continue;
-		snprintf(pt->ifname, sizeof(pt->ifname), "%s", json_object_get_string(v));
-		if (json_object_object_get_ex(p, "mac", &v))
-			pt->has_mac = mac_parse(json_object_get_string(v), pt->mac) == 0;
-		if (json_object_object_get_ex(p, "hook", &v))
-			pt->hook = dp_hook_choice_parse(json_object_get_string(v));
-		if (pt->hook < 0)
-			pt->hook = DP_HOOK_AUTO;
-		decl_load(p, &pt->decl);
-	}
 	network_ports_reindex(n);
+	for (size_t i = 0; i < json_object_array_length(ports); i++)
+		port_load(n, json_object_array_get_idx(ports, i));
+}
+
+/* <state>/ports/NAME.journal: the port-adds and port-dels since the port
+ * list (ports/NAME.json) was last written whole, one fsync'd JSON line
+ * each, {"add": PORT} or {"del": "IFNAME"}: a port-add appends a line
+ * instead of writing every port (issue 21). The list is written whole, and
+ * the journal removed, at every full save (net-start, net-stop, ...), when
+ * the journal holds JOURNAL_MIN lines and at least half as many as there
+ * are ports (ports added one by one: the list is written at 64, 128, 256,
+ * ... ports, so O(1) a port amortized), when a network's ports are loaded and when vnetd stops.
+ * Loading replays it on the list in order; each line sets or removes one
+ * port by name, so replaying lines the list already holds (a crash between
+ * writing the list and removing the journal) gives the same list. A torn
+ * or unreadable line is skipped. */
+#define JOURNAL_MIN 64
+
+static void journal_path(struct netmgr *m, const struct network *n, char *buf, size_t len)
+{
+	path_of(buf, len, m->paths.state_dir, "ports", n->def->name, ".journal");
+}
+
+static void journal_drop(struct netmgr *m, struct network *n)
+{
+	char path[4096];
+
+	journal_path(m, n, path, sizeof(path));
+	unlink(path);
+	n->journal_n = 0;
+}
+
+static void journal_apply(struct network *n, const char *line)
+{
+	struct json_object *o = json_tokener_parse(line), *v;
+	struct port *p;
+
+	if (o && json_object_object_get_ex(o, "add", &v))
+		port_load(n, v);
+	else if (o && json_object_object_get_ex(o, "del", &v) &&
+		 (p = network_port_find(n, json_object_get_string(v))))
+		network_port_remove_at(n, (size_t)(p - n->ports));
+	json_object_put(o);
+}
+
+/* The journal's lines on n's list; how many there were. */
+static size_t journal_replay(struct netmgr *m, struct network *n)
+{
+	char path[4096], *buf, *line, *save = NULL;
+	size_t len, lines = 0;
+
+	journal_path(m, n, path, sizeof(path));
+	if (file_read_all(path, 64 << 20, &buf, &len))
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++)
+		journal_apply(n, line);
+	free(buf);
+	return lines ? lines : 1;	/* an empty file is dropped too */
+}
+
+static int journal_append(struct netmgr *m, struct network *n, struct json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	size_t len = strlen(s);
+	char path[4096], *line = malloc(len + 1);
+	int err;
+
+	if (!line)
+		return -ENOMEM;
+	memcpy(line, s, len);
+	line[len] = '\n';
+	journal_path(m, n, path, sizeof(path));
+	err = file_append_sync(path, line, len + 1, 0644);
+	free(line);
+	return err;
+}
+
+int netstore_save_port(struct netmgr *m, struct network *n, const struct port *p,
+		       const char *ifname)
+{
+	struct json_object *o;
+	int err = -EFBIG;	/* long enough: the list is written whole */
+
+	if (n->journal_n < JOURNAL_MIN || 2 * n->journal_n < n->n_ports) {
+		o = json_object_new_object();
+		if (p)
+			json_object_object_add(o, "add", port_json(p));
+		else
+			json_object_object_add(o, "del", json_object_new_string(ifname));
+		err = journal_append(m, n, o);
+		json_object_put(o);
+	}
+	if (!err) {
+		n->journal_n++;
+		return 0;
+	}
+	/* a failed append may have left a torn line: the whole state replaces it */
+	return netstore_save_runtime(m, n);
 }
 
 /* <state>/ports/NAME.json: the network's ports, active or not, so that
@@ -229,12 +335,16 @@ static int save_ports(struct netmgr *m, struct network *n)
 	int err;
 
 	path_of(path, sizeof(path), m->paths.state_dir, "ports", n->def->name, ".json");
-	if (!n->n_ports)
-		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-	obj = json_object_new_object();
-	json_object_object_add(obj, "ports", ports_json(n));
-	err = save_json(path, obj, 0644);
-	json_object_put(obj);
+	if (!n->n_ports) {
+		err = unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	} else {
+		obj = json_object_new_object();
+		json_object_object_add(obj, "ports", ports_json(n));
+		err = save_json(path, obj, 0644);
+		json_object_put(obj);
+	}
+	if (!err)	/* the list holds what the journal said */
+		journal_drop(m, n);
 	return err;
 }
 
@@ -306,12 +416,31 @@ static void load_live_def(struct netmgr *m, struct network *n)
 	free(live);
 }
 
-/* Ports saved by a previous run (running state, else the port list of a
- * stopped network); network_start re-adds them. */
-static void load_runtime(struct netmgr *m, struct network *n)
+/* The port list saved by a previous run: ports/NAME.json, else (a vnetd
+ * before the list, or a network without ports) the running state's, then
+ * the journal on it; a replayed journal is folded into the list at once
+ * (a torn last line must not be followed by the next append). */
+static void load_ports(struct netmgr *m, struct network *n, struct json_object *running)
 {
 	char path[4096];
 	struct json_object *obj, *ports;
+
+	path_of(path, sizeof(path), m->paths.state_dir, "ports", n->def->name, ".json");
+	obj = json_object_from_file(path);
+	if (obj && json_object_object_get_ex(obj, "ports", &ports))
+		ports_load(n, ports);
+	else if (running && json_object_object_get_ex(running, "ports", &ports))
+		ports_load(n, ports);
+	json_object_put(obj);
+	if (journal_replay(m, n) && save_ports(m, n))
+		log_warn("network %s: cannot store its ports", n->def->name);
+}
+
+/* The running state of a previous run (network_start re-adds its ports). */
+static void load_runtime(struct netmgr *m, struct network *n)
+{
+	char path[4096];
+	struct json_object *obj;
 
 	path_of(path, sizeof(path), m->paths.state_dir, "running", n->def->name, ".json");
 	obj = json_object_from_file(path);
@@ -323,14 +452,8 @@ static void load_runtime(struct netmgr *m, struct network *n)
 		n->transient = json_object_object_get_ex(obj, "transient", &v) &&
 			       json_object_get_boolean(v);
 		load_live_def(m, n);
-	} else {
-		path_of(path, sizeof(path), m->paths.state_dir, "ports", n->def->name, ".json");
-		obj = json_object_from_file(path);
-		if (!obj)
-			return;
 	}
-	if (json_object_object_get_ex(obj, "ports", &ports))
-		ports_load(n, ports);
+	load_ports(m, n, obj);
 	json_object_put(obj);
 }
 

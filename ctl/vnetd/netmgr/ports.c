@@ -111,6 +111,17 @@ static void index_move(struct network *n, size_t from, size_t to)
 		n->port_index[h] = (uint32_t)to + 1;
 }
 
+struct port *network_port_put(struct network *n, const char *ifname)
+{
+	struct port *p = network_port_find(n, ifname);
+
+	if (p || !(p = network_port_push(n)))
+		return p;
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	index_put(n, n->n_ports - 1);
+	return p;
+}
+
 void network_port_remove_at(struct network *n, size_t i)
 {
 	size_t last = n->n_ports - 1;
@@ -332,8 +343,8 @@ int network_port_add(struct network *n, const char *ifname, const uint8_t *mac, 
 {
 	int ret = network_port_attach(n, ifname, mac, hook, decl, err, errlen);
 
-	if (!ret)
-		netstore_save_runtime(n->mgr, n);
+	if (!ret)	/* one journal line, not every port (issue 21) */
+		netstore_save_port(n->mgr, n, network_port_find(n, ifname), ifname);
 	return ret;
 }
 
@@ -345,7 +356,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 		return ERR("%s is not a port of network %s", ifname, n->def->name), -ENOENT;
 	if (n->state != NETWORK_ACTIVE) { /* only the record: the device is not ours now */
 		network_port_remove_at(n, (size_t)(p - n->ports));
-		netstore_save_runtime(n->mgr, n);
+		netstore_save_port(n->mgr, n, NULL, ifname);
 		return 0;
 	}
 	dhcp_proxy_port_gone(n->dhcp, p->ifindex);
@@ -361,7 +372,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 	p = port_find(n, ifname);	/* the tap's removal may have changed the list */
 	if (p)
 		network_port_remove_at(n, (size_t)(p - n->ports));
-	netstore_save_runtime(n->mgr, n);
+	netstore_save_port(n->mgr, n, NULL, ifname);
 	log_info("network %s: port %s removed", n->def->name, ifname);
 	return 0;
 }

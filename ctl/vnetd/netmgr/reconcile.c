@@ -150,6 +150,38 @@ static void reconcile_forwarding(struct network *n)
 	}
 }
 
+/* The bridge is n's own (not a device that took its name). */
+static int bridge_ours_now(const struct network *n)
+{
+	return n->bridge_ifindex && if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex;
+}
+
+/* A port whose device is still its own but left the bridge goes back;
+ * 1 if its device changed (now: its ifindex now, 0 if gone). */
+static int port_changed(struct network *n, const struct port *p, int now, int master)
+{
+	if (now != p->ifindex)
+		return 1;
+	if (master != n->bridge_ifindex && bridge_ours_now(n))
+		nl_link_set_master(p->ifname, n->def->bridge);
+	return 0;
+}
+
+/* A port whose device vanished is purged; one recreated under the same
+ * name is purged and added afresh, so it inherits nothing. p is a copy:
+ * the port list changes under it. */
+static void port_repair(struct network *n, const struct port *p)
+{
+	char err[256];
+
+	log_warn("network %s: port %s %s", n->def->name, p->ifname,
+		 p->ifindex ? "was recreated; re-adding it" : "vanished; removing it");
+	network_port_del(n, p->ifname, err, sizeof(err));
+	if (p->ifindex && network_port_add(n, p->ifname, p->has_mac ? p->mac : NULL, p->hook,
+					   &p->decl, err, sizeof(err)))
+		log_warn("network %s: cannot re-add %s: %s", n->def->name, p->ifname, err);
+}
+
 /* What one link dump says of a network's ports (by position in n->ports). */
 struct port_seen {
 	struct network *n;
@@ -168,18 +200,14 @@ static int port_seen_one(void *ctx, const char *name, int ifindex, int master)
 	return 0;
 }
 
-/* A port whose device vanished is purged; one recreated under the same
- * name is purged and added afresh, so it inherits nothing. The devices
- * come from one link dump per run (a reconcile follows every burst of link
- * events, port-add's own included: a request per port made each port-add
- * cost O(ports), issue 21). */
+/* Every port of n against one link dump (the full pass: every few seconds
+ * and after a lost event; events name their ports, reconcile_port). */
 static void reconcile_ports(struct network *n)
 {
 	size_t np = n->n_ports, n_bad = 0;
 	struct port_seen s = { .n = n, .idx = calloc(np + 1, sizeof(int)),
 			       .master = calloc(np + 1, sizeof(int)) };
 	struct port *bad = NULL;
-	char err[256];
 
 	if (!s.idx || !s.master || (np && !(bad = calloc(np, sizeof(*bad)))) ||
 	    nl_links_each(port_seen_one, &s)) {
@@ -189,31 +217,48 @@ static void reconcile_ports(struct network *n)
 		return;	/* the next tick tries again */
 	}
 	for (size_t i = 0; i < np; i++) {
-		const struct port *p = &n->ports[i];
-
-		if (s.idx[i] == p->ifindex) {
-			/* never into a device that took the bridge's name */
-			if (s.master[i] != n->bridge_ifindex && n->bridge_ifindex &&
-			    if_nametoindex(n->def->bridge) == (unsigned)n->bridge_ifindex)
-				nl_link_set_master(p->ifname, n->def->bridge);
+		if (!port_changed(n, &n->ports[i], s.idx[i], s.master[i]))
 			continue;
-		}
-		bad[n_bad] = *p;
+		bad[n_bad] = n->ports[i];
 		bad[n_bad++].ifindex = s.idx[i];	/* its device now (0: gone) */
 	}
 	free(s.idx);
 	free(s.master);
-	for (size_t i = 0; i < n_bad; i++) {
-		const struct port *p = &bad[i];
-
-		log_warn("network %s: port %s %s", n->def->name, p->ifname,
-			 p->ifindex ? "was recreated; re-adding it" : "vanished; removing it");
-		network_port_del(n, p->ifname, err, sizeof(err));
-		if (p->ifindex && network_port_add(n, p->ifname, p->has_mac ? p->mac : NULL,
-						   p->hook, &p->decl, err, sizeof(err)))
-			log_warn("network %s: cannot re-add %s: %s", n->def->name, p->ifname, err);
-	}
+	for (size_t i = 0; i < n_bad; i++)
+		port_repair(n, &bad[i]);
 	free(bad);
+}
+
+/* One port, by a request for its device alone (an event named it). */
+static void reconcile_port(struct network *n, struct port *p)
+{
+	int now = (int)if_nametoindex(p->ifname);
+	int master = now ? nl_link_master(p->ifname) : 0;
+	struct port copy = *p;
+
+	if (master < 0)	/* gone between the two requests */
+		now = master = 0;
+	if (!port_changed(n, p, now, master))
+		return;
+	copy.ifindex = now;
+	port_repair(n, &copy);
+}
+
+/* What of a network an event may have changed: its bridge (and what
+ * hangs on it: forwarding, the overlay), its uplink (a route and an
+ * address dump: the choice and the SNAT address). */
+enum { R_BRIDGE = 1, R_UPLINK = 2, R_ALL = R_BRIDGE | R_UPLINK };
+
+/* A network's own devices and services, not its ports. */
+static void reconcile_net(struct network *n, unsigned what)
+{
+	if (what & R_BRIDGE)
+		reconcile_bridge(n);
+	if (what & R_UPLINK)
+		reconcile_uplink(n);
+	reconcile_forwarding(n);
+	if (what & R_BRIDGE)
+		network_overlay_reconcile(n);
 }
 
 void netmgr_reconcile(struct netmgr *m)
@@ -223,14 +268,74 @@ void netmgr_reconcile(struct netmgr *m)
 
 		if (n->state != NETWORK_ACTIVE)
 			continue;
-		reconcile_bridge(n);
-		reconcile_uplink(n);
-		reconcile_forwarding(n);
+		reconcile_net(n, R_ALL);
 		reconcile_ports(n);
-		network_overlay_reconcile(n);
 		network_overlay_sync(n);	/* a missed fdb event (overlay_fdb.c) */
 		network_evpn_refresh(n);
 	}
+}
+
+/* May the device named name be n's uplink: its uplink now, or one its
+ * <forward dev> or <forward><interface> names (one coming up)? A device
+ * the default route goes to is followed by route events. */
+static int uplink_named(const struct network *n, const char *name)
+{
+	const struct netdef *d = n->def;
+
+	if ((n->uplink[0] && !strcmp(name, n->uplink)) || !strcmp(name, d->forward_dev))
+		return 1;
+	for (size_t i = 0; i < d->n_forward_ifs; i++)
+		if (!strcmp(name, d->forward_ifs[i]))
+			return 1;
+	return 0;
+}
+
+/* What device (name, ifindex) is of n: R_BRIDGE, R_UPLINK, both, 0. */
+static unsigned net_device(const struct network *n, const char *name, int ifindex)
+{
+	unsigned what = 0;
+
+	if ((ifindex && ifindex == n->bridge_ifindex) || (name && !strcmp(name, n->def->bridge)))
+		what |= R_BRIDGE;
+	if ((ifindex && ifindex == n->uplink_ifindex) || (name && uplink_named(n, name)))
+		what |= R_UPLINK;
+	return what;
+}
+
+/* Mark the networks device (name, ifindex) belongs to. */
+static void mark_nets(struct netmgr *m, uint8_t *mark, const char *name, int ifindex)
+{
+	for (size_t i = 0; i < m->n_nets; i++)
+		mark[i] |= (uint8_t)net_device(m->nets[i], name, ifindex);
+}
+
+/* A link event: its port, and the networks whose bridge or uplink it is
+ * (a device no network knows, a guest port's veth peer say, changes
+ * nothing; the periodic pass looks at everything anyway). */
+static void link_event(struct netmgr *m, uint8_t *mark, const char *name, int ifindex)
+{
+	for (size_t i = 0; i < m->n_nets; i++) {
+		struct network *n = m->nets[i];
+		struct port *p = n->state == NETWORK_ACTIVE ? network_port_find(n, name) : NULL;
+
+		if (p)
+			reconcile_port(n, p);
+	}
+	mark_nets(m, mark, name, ifindex);
+}
+
+void netmgr_reconcile_events(struct netmgr *m, const struct reconcile_events *ev)
+{
+	uint8_t mark[NETMGR_MAX_NETS] = { 0 };
+	int all = ev->all_nets;
+
+	for (size_t i = 0; i < ev->n_links; i++)
+		link_event(m, mark, ev->links[i].name, ev->links[i].ifindex);
+	for (size_t i = 0; i < ev->n_devs; i++)
+		mark_nets(m, mark, NULL, ev->devs[i]);
+	for (size_t i = 0; i < m->n_nets; i++)
+		if ((all || mark[i]) && m->nets[i]->state == NETWORK_ACTIVE)
+			reconcile_net(m->nets[i], all ? R_ALL : mark[i]);
 }
 
 /* A parked binding (port-del) whose device is gone will never be re-added

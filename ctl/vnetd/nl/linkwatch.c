@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rtnetlink event listener: any link, IPv4 address, route or netconf
  * (per-device forwarding) change schedules one reconciliation shortly
- * after (events come in bursts). A second socket follows the bridge fdb
- * (RTNLGRP_NEIGH, AF_BRIDGE): a change on a VXLAN device of a network
- * spanning hosts (zebra installing or withdrawing a remote guest's MAC)
- * schedules the mirror's sync (netmgr_overlay_sync, overlay_fdb.c). */
+ * after (events come in bursts). The burst's events are kept by what they
+ * name, so the reconciler looks at those devices only (issue 21); a lost
+ * event (ENOBUFS) or more than fits makes it the full pass. A second
+ * socket follows the bridge fdb (RTNLGRP_NEIGH, AF_BRIDGE): a change on a
+ * VXLAN device of a network spanning hosts (zebra installing or
+ * withdrawing a remote guest's MAC) schedules the mirror's sync
+ * (netmgr_overlay_sync, overlay_fdb.c). */
 #include <errno.h>
 #include <linux/neighbour.h>
+#include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "util/util.h"
@@ -20,6 +25,8 @@
 static struct nl_sock *watch;
 static struct netmgr *mgr;
 static long pending;
+static struct reconcile_events burst;	/* what this burst's events named */
+static int burst_full;	/* lost or too many: the full pass */
 static struct nl_sock *fdbwatch;
 static long fdb_pending;
 
@@ -87,18 +94,121 @@ static int fdbwatch_start(struct netmgr *m)
 static void on_timer(void *data)
 {
 	pending = 0;
-	netmgr_reconcile(mgr);
+	if (burst_full)
+		netmgr_reconcile(mgr);
+	else
+		netmgr_reconcile_events(mgr, &burst);
+	memset(&burst, 0, sizeof(burst));
+	burst_full = 0;
 }
 
-static void on_event(int fd, uint32_t events, void *data)
+static void add_dev(int ifindex)
 {
-	char buf[16384];
+	if (ifindex <= 0) {	/* netconf's "all" or "default" */
+		burst.all_nets = 1;
+		return;
+	}
+	for (size_t i = 0; i < burst.n_devs; i++)
+		if (burst.devs[i] == ifindex)
+			return;
+	if (burst.n_devs == RECONCILE_MAX_EVENTS)
+		burst_full = 1;
+	else
+		burst.devs[burst.n_devs++] = ifindex;
+}
+
+static void add_link(const struct ifinfomsg *ifi, int len)
+{
+	const struct rtattr *a = IFLA_RTA(ifi);
+	const char *name = NULL;
+	size_t nlen = 0;
+
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == IFLA_IFNAME) {
+			name = RTA_DATA(a);
+			nlen = RTA_PAYLOAD(a);
+		}
+	if (!name || strnlen(name, nlen) >= 16 || strnlen(name, nlen) == nlen) {
+		burst_full = 1;	/* a link event without a name: look at all */
+		return;
+	}
+	for (size_t i = 0; i < burst.n_links; i++)
+		if (!strcmp(burst.links[i].name, name) && burst.links[i].ifindex == ifi->ifi_index)
+			return;
+	if (burst.n_links == RECONCILE_MAX_EVENTS) {
+		burst_full = 1;
+		return;
+	}
+	snprintf(burst.links[burst.n_links].name, 16, "%s", name);
+	burst.links[burst.n_links++].ifindex = ifi->ifi_index;
+}
+
+/* The device a netconf event names (NETCONFA_IFINDEX; <= 0: all, default). */
+static void add_netconf(const struct netconfmsg *nc, int len)
+{
+	const struct rtattr *a = (const void *)((const char *)nc + NLMSG_ALIGN(sizeof(*nc)));
+
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == NETCONFA_IFINDEX && RTA_PAYLOAD(a) >= (int)sizeof(int))
+			return add_dev(*(const int *)RTA_DATA(a));
+	burst.all_nets = 1;
+}
+
+/* One message: what it names (routes: only a default route changes an
+ * uplink; other routes are net-start's checks, not the reconciler's). */
+static void add_msg(const struct nlmsghdr *h)
+{
+	int body = (int)(h->nlmsg_len - NLMSG_HDRLEN);
+
+	switch (h->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		if (body >= (int)sizeof(struct ifinfomsg))
+			return add_link(NLMSG_DATA(h), body - (int)NLMSG_ALIGN(sizeof(struct ifinfomsg)));
+		break;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		if (body >= (int)sizeof(struct ifaddrmsg))
+			return add_dev((int)((const struct ifaddrmsg *)NLMSG_DATA(h))->ifa_index);
+		break;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		if (body >= (int)sizeof(struct rtmsg)) {
+			if (((const struct rtmsg *)NLMSG_DATA(h))->rtm_dst_len == 0)
+				burst.all_nets = 1;
+			return;
+		}
+		break;
+	case RTM_NEWNETCONF:
+	case RTM_DELNETCONF:
+		if (body >= (int)sizeof(struct netconfmsg))
+			return add_netconf(NLMSG_DATA(h), body - (int)NLMSG_ALIGN(sizeof(struct netconfmsg)));
+		break;
+	default:
+		return;
+	}
+	burst_full = 1;	/* too short to say what it names */
+}
+
+static void add_buf(const char *buf, int len)
+{
+	const struct nlmsghdr *h = (const void *)buf;
+
+	for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+		add_msg(h);
+}
+
+static void on_event(int fd, uint32_t events_mask, void *data)
+{
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
 	ssize_t r;
 
-	/* The content does not matter: the reconciler looks at the kernel's
-	 * state itself, so an overrun (ENOBUFS) loses nothing either. */
 	do {
 		r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r > 0)
+			add_buf(buf, (int)r);
+		else if (r < 0 && errno == ENOBUFS)
+			burst_full = 1;	/* an overrun: some events are lost */
 	} while (r > 0 || (r < 0 && errno == ENOBUFS));
 	if (!pending)
 		pending = loop_add_timer(mgr->loop, LINKWATCH_DELAY_MS, on_timer, NULL);

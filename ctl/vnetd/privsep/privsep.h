@@ -16,6 +16,13 @@
 #include "dns_service/dns_service.h"
 #include "metrics_http/metrics_http.h"
 #include "netdef/netdef.h"
+#include "vnet_shared.h"
+
+/* The networks a host runs: one slot per data-path net id (1..255,
+ * VNET_MAX_NETS in bpf/vnet_shared.h; a pinned map's size, so fixed). The
+ * core's (netmgr.h NETMGR_MAX_NETS) and the service child's tables of
+ * networks are sized by this one constant. */
+#define PRIVSEP_MAX_NETS VNET_MAX_NETS
 
 /* ---- privsep_msg ---- */
 /* The messages between vnetd's privileged core and its service child

@@ -59,7 +59,7 @@ struct child_net *child_net(uint32_t id, int create)
 {
 	struct child_net *free_slot = NULL;
 
-	for (size_t i = 0; i < CHILD_MAX_NETS; i++) {
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++) {
 		if (child.nets[i].def && child.nets[i].id == id)
 			return &child.nets[i];
 		if (!child.nets[i].def && !free_slot)
@@ -322,7 +322,7 @@ static void on_chan(int fd, uint32_t events, void *data)
 static void stop_all(void)
 {
 	metrics_http_stop();
-	for (size_t i = 0; i < CHILD_MAX_NETS; i++) {
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++) {
 		struct child_net *n = &child.nets[i];
 
 		if (!n->def)

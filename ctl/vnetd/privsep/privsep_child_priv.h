@@ -13,7 +13,6 @@
 #include "privsep.h"
 
 #define CHILD_CHAN 3	    /* the channel's descriptor, set by the core */
-#define CHILD_MAX_NETS 64   /* NETMGR_MAX_NETS */
 #define PRIVSEP_ORIGIN_MS 1000 /* a DHCP request waits this long for its port */
 
 struct child_net {
@@ -31,7 +30,7 @@ struct child {
 	struct loop *loop;
 	long dq_timer;	     /* messages deferred during an origin wait */
 	uint32_t seq;
-	struct child_net nets[CHILD_MAX_NETS];
+	struct child_net nets[PRIVSEP_MAX_NETS];
 };
 
 extern struct child child;

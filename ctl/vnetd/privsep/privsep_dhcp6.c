@@ -15,7 +15,6 @@
 #include "nl/nl.h"
 #include "util/util.h"
 
-#define MAX_DHCP6 64	     /* NETMGR_MAX_NETS */
 #define MIRROR_MAX 4096	     /* leases a network shows (the pool holds more) */
 
 struct dhcp6_proxy {
@@ -31,7 +30,7 @@ struct dhcp6_proxy {
 	struct psm_lease6 *leases; /* the mirror: bound leases, as reported */
 };
 
-static struct dhcp6_proxy *proxies[MAX_DHCP6];
+static struct dhcp6_proxy *proxies[PRIVSEP_MAX_NETS];
 
 static int send_start(struct dhcp6_proxy *p, int async, char *err, size_t errlen)
 {
@@ -56,9 +55,9 @@ struct dhcp6_proxy *dhcp6_proxy_start(const struct netdef *def, uint32_t net_id,
 
 	if (!dhcp6_netdef_serves(def))
 		return NULL;
-	for (slot = 0; slot < MAX_DHCP6 && proxies[slot]; slot++)
+	for (slot = 0; slot < PRIVSEP_MAX_NETS && proxies[slot]; slot++)
 		;
-	if (slot == MAX_DHCP6)
+	if (slot == PRIVSEP_MAX_NETS)
 		return snprintf(err, errlen, "dhcp6: too many networks"), NULL;
 	p = calloc(1, sizeof(*p));
 	if (p)
@@ -94,7 +93,7 @@ void dhcp6_proxy_stop(struct dhcp6_proxy *p)
 	if (!p)
 		return;
 	privsep_stop_service(PSM_DHCP6_STOP, p->net_id, p->gen);
-	for (size_t i = 0; i < MAX_DHCP6; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (proxies[i] == p)
 			proxies[i] = NULL;
 	close(p->fd);
@@ -104,7 +103,7 @@ void dhcp6_proxy_stop(struct dhcp6_proxy *p)
 
 void dhcp6_proxy_resend_all(void)
 {
-	for (size_t i = 0; i < MAX_DHCP6; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (proxies[i])
 			send_start(proxies[i], 1, NULL, 0);
 }
@@ -133,7 +132,7 @@ void dhcp6_proxy_on_lease(const struct psm_lease6 *m)
 	char a[INET6_ADDRSTRLEN];
 	size_t i;
 
-	for (i = 0; i < MAX_DHCP6 && !p; i++)
+	for (i = 0; i < PRIVSEP_MAX_NETS && !p; i++)
 		if (proxies[i] && proxies[i]->net_id == m->in.net_id && proxies[i]->gen == m->in.gen)
 			p = proxies[i];
 	if (!p)
@@ -185,7 +184,7 @@ void dhcp6_proxy_origin(const struct psm_origin_req *q, struct psm_origin *a)
 	struct dhcp6_proxy *p = NULL;
 	struct dhcp6_origin o = { 0 };
 
-	for (size_t i = 0; i < MAX_DHCP6 && !p; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS && !p; i++)
 		if (proxies[i] && proxies[i]->net_id == q->in.net_id)
 			p = proxies[i];
 	/* a client's link-local source (RFC 8415 13.1), or the leased

@@ -20,7 +20,6 @@
 #include "util/util.h"
 #include "privsep_leases_priv.h"
 
-#define MAX_PROXIES 64 /* NETMGR_MAX_NETS */
 
 _Static_assert(sizeof(struct dhcp_counters) % 8 == 0, "counters are uint64_t only");
 _Static_assert(sizeof(struct dns_counters) % 8 == 0, "counters are uint64_t only");
@@ -52,12 +51,12 @@ struct dhcp_proxy {
 	struct dhcp_counters base, last;
 };
 
-static struct dns_proxy *dnss[MAX_PROXIES];
-static struct dhcp_proxy *dhcps[MAX_PROXIES];
+static struct dns_proxy *dnss[PRIVSEP_MAX_NETS];
+static struct dhcp_proxy *dhcps[PRIVSEP_MAX_NETS];
 
 static int reg(void **tab, void *p)
 {
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (!tab[i])
 			return tab[i] = p, 0;
 	return -ENOSPC;
@@ -65,14 +64,14 @@ static int reg(void **tab, void *p)
 
 static void unreg(void **tab, void *p)
 {
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (tab[i] == p)
 			tab[i] = NULL;
 }
 
 static struct dhcp_proxy *dhcp_of(uint32_t net_id)
 {
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (dhcps[i] && dhcps[i]->net_id == net_id)
 			return dhcps[i];
 	return NULL;
@@ -80,7 +79,7 @@ static struct dhcp_proxy *dhcp_of(uint32_t net_id)
 
 static struct dns_proxy *dns_of(uint32_t net_id)
 {
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (dnss[i] && dnss[i]->net_id == net_id)
 			return dnss[i];
 	return NULL;
@@ -106,18 +105,18 @@ int privsep_proxy_view(uint32_t net_id, struct psm_net_view *v)
 static struct {
 	uint32_t net_id;
 	unsigned index, count;
-} slices[MAX_PROXIES];
+} slices[PRIVSEP_MAX_NETS];
 
 void privsep_set_dhcp_slice(uint32_t net_id, unsigned index, unsigned count)
 {
-	size_t i, free_i = MAX_PROXIES;
+	size_t i, free_i = PRIVSEP_MAX_NETS;
 
-	for (i = 0; i < MAX_PROXIES && slices[i].net_id != net_id; i++)
-		if (free_i == MAX_PROXIES && !slices[i].count)
+	for (i = 0; i < PRIVSEP_MAX_NETS && slices[i].net_id != net_id; i++)
+		if (free_i == PRIVSEP_MAX_NETS && !slices[i].count)
 			free_i = i;
-	if (i == MAX_PROXIES)
+	if (i == PRIVSEP_MAX_NETS)
 		i = free_i;
-	if (i == MAX_PROXIES)
+	if (i == PRIVSEP_MAX_NETS)
 		return;
 	slices[i].net_id = count ? net_id : 0;
 	slices[i].index = index;
@@ -131,7 +130,7 @@ void privsep_send_netdef(uint32_t net_id, const struct netdef *def)
 	psm_init(&m, PSM_NETDEF);
 	m.net_id = net_id;
 	m.def = *def;
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (slices[i].count && slices[i].net_id == net_id)
 			netdef_dhcp_partition(&m.def, slices[i].index, slices[i].count);
 	privsep_send(&m, NULL);
@@ -546,7 +545,7 @@ static void lease_gone(void *ctx, const struct dhcp_lease_info *l)
 
 int dhcp_proxy_on_result(const struct psm_result *r)
 {
-	for (size_t i = 0; i < MAX_PROXIES; i++) {
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++) {
 		struct dhcp_proxy *p = dhcps[i];
 
 		if (!p || !p->start_seq || p->start_seq != r->seq)
@@ -592,10 +591,10 @@ void privsep_proxy_resend(void)
 {
 	tftp_proxy_resend_all();
 	dhcp6_proxy_resend_all();
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (dnss[i])
 			dns_proxy_resend(dnss[i]);
-	for (size_t i = 0; i < MAX_PROXIES; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (dhcps[i])
 			dhcp_proxy_resend(dhcps[i]);
 }

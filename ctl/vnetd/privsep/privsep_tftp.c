@@ -11,7 +11,6 @@
 #include "privsep.h"
 #include "tftp_service/tftp_service.h"
 
-#define MAX_TFTP 64 /* NETMGR_MAX_NETS */
 
 struct tftp_proxy {
 	uint32_t net_id, gen;
@@ -19,7 +18,7 @@ struct tftp_proxy {
 	int udp_fd, root_fd;
 };
 
-static struct tftp_proxy *tftps[MAX_TFTP];
+static struct tftp_proxy *tftps[PRIVSEP_MAX_NETS];
 
 const struct netdef_ip *tftp_proxy_ip(const struct netdef *def)
 {
@@ -50,9 +49,9 @@ struct tftp_proxy *tftp_proxy_start(const struct netdef *def, uint32_t net_id, c
 
 	if (!ip)
 		return NULL;
-	for (slot = 0; slot < MAX_TFTP && tftps[slot]; slot++)
+	for (slot = 0; slot < PRIVSEP_MAX_NETS && tftps[slot]; slot++)
 		;
-	if (slot == MAX_TFTP)
+	if (slot == PRIVSEP_MAX_NETS)
 		return snprintf(err, errlen, "tftp: too many networks"), NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -78,7 +77,7 @@ void tftp_proxy_stop(struct tftp_proxy *p)
 	if (!p)
 		return;
 	privsep_stop_service(PSM_TFTP_STOP, p->net_id, p->gen);
-	for (size_t i = 0; i < MAX_TFTP; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (tftps[i] == p)
 			tftps[i] = NULL;
 	close(p->udp_fd);
@@ -90,7 +89,7 @@ void tftp_proxy_stop(struct tftp_proxy *p)
  * boot file). */
 void tftp_proxy_resend_all(void)
 {
-	for (size_t i = 0; i < MAX_TFTP; i++)
+	for (size_t i = 0; i < PRIVSEP_MAX_NETS; i++)
 		if (tftps[i])
 			send_start(tftps[i], 1, NULL, 0);
 }

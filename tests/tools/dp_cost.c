@@ -4,8 +4,8 @@
  * program alone; a redirect is decided, not carried out). make bench prints
  * it beside the throughput figures, so a change to the pipeline shows up
  * in nanoseconds even when the end-to-end figures are noise. Runs in a
- * private network namespace (dp_test.h's world); IPv6 guest->guest beside
- * IPv4's (issue 18). Usage: dp_cost [RUNS] */
+ * private network namespace (dp_test.h's world); IPv6 guest->guest and
+ * NAT66 beside IPv4's (issue 18). Usage: dp_cost [RUNS] */
 #include <linux/if_link.h>
 
 #include "bpf/dp_test.h"
@@ -247,6 +247,38 @@ static void build6(struct frame *f, const uint8_t *dmac, const uint8_t *smac, co
 	f->len = 14 + 40 + len;
 }
 
+/* NAT66 (issue 18.4): the network masquerades IPv6 to the uplink's
+ * 2001:db8:a::1 (dp_test6.h's world6_setup), guest 1 at fd00:66::10 (its
+ * DAD) sends UDP to a far host; the first run makes the flow, the rest
+ * are the established flow's path, as "guest->wan NAT". */
+static void learn(const struct frame *f, int ifindex);
+
+static int nat66_world(struct frame *nat6)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24, .nat6 = true,
+				.n_ip6 = 1, .prefix6 = { 64 } };
+	struct frame dad;
+
+	if (system("ip addr add fd00:66::1/64 dev br0 nodad && "
+		   "ip addr add 2001:db8:a::1/64 dev up0 nodad && "
+		   "ip neigh add 2001:db8:a::2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
+		   "ip -6 route add default via 2001:db8:a::2 dev up0"))
+		return -1;
+	c.bridge_ifindex = W.br;
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_ifindex = W.up;
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	inet_pton(AF_INET6, "fd00:66::1", &c.ip6[0]);
+	inet_pton(AF_INET6, "2001:db8:a::1", &c.uplink_addr6);
+	if (dp_net_set(W.dp, &c, NULL, 0))
+		return -1;
+	build6(&dad, NULL, MAC1, "::", "fd00:66::10", 1);
+	learn(&dad, W.p1);
+	build6(nat6, BRMAC, MAC1, "fd00:66::10", "2001:db8:b::7", 0);
+	return 0;
+}
+
 /* One run of the port program: the port learns from it. */
 static void learn(const struct frame *f, int ifindex)
 {
@@ -260,7 +292,7 @@ static void learn(const struct frame *f, int ifindex)
 
 int main(int argc, char **argv)
 {
-	struct frame g2g6, dad;
+	struct frame g2g6, dad, nat6;
 	struct frame g2g, nat, reply;
 
 	if (argc > 1)
@@ -312,6 +344,14 @@ int main(int argc, char **argv)
 	uplink_xdp_rows(&reply);
 	set_hooks(VNET_HOOK_TC, VNET_KIND_OTHER, VNET_HOOK_TC);
 	qos_rows(&g2g, &nat);
+	if (nat66_world(&nat6)) {
+		fprintf(stderr, "dp_cost: no NAT66 world\n");
+		return 1;
+	}
+	row("IPv6 guest->wan NAT66", "vnet_port_tc", &nat6, W.p1, 0, 7);
+	set_hooks(VNET_HOOK_XDP_VETH, VNET_KIND_VETH, VNET_HOOK_XDP_VETH);
+	row("IPv6 guest->wan NAT66", "vnet_port_xdpf", &nat6, W.p1, 1, XDP_REDIRECT);
+	set_hooks(VNET_HOOK_TC, VNET_KIND_OTHER, VNET_HOOK_TC);
 	world_teardown(NULL);
 	return 0;
 }

@@ -11,8 +11,9 @@
 #     carries no ARP inside VXLAN (tcpdump), yet the guest learns the MAC;
 #   - each host's guests reach the wan through their own uplink (SNAT to
 #     their own host's underlay address);
-#   - stopping FRR on host 3 withdraws its guest on hosts 1 and 2,
-#     restarting it restores the guest;
+#   - stopping FRR on host 3 withdraws its guest on hosts 1 and 2 (fdb and
+#     neighbour entries; net-info says 10.99.0.3 down), restarting it
+#     restores the guest (up again, its name still resolves);
 #   - net-stop removes the VXLAN device.
 . "$(dirname "$0")/../lib_evpn.sh"
 
@@ -161,6 +162,14 @@ done
 inguest 1 ping -c 1 -W 1 ${IP[3]} >/dev/null 2>&1 && fail "guest 3 reachable with its FRR stopped"
 [ "$(info 1 remote_macs)" = 1 ] || fail "net-info on host 1: $(info 1 remote_macs) remote MACs"
 info 1 remote_vteps | grep -q "10.99.0.3" && fail "net-info on host 1 still lists host 3's VTEP"
+n_guests() { test "$(info "$1" remote_guests)" = "$2"; }
+for h in 1 2; do
+	# its address goes too (zebra's neighbour entry), and vnet says the peer is gone
+	wait_for 150 n_remote_ips $h 1 ||
+		fail "host $h keeps guest 3's address: $(inh "$h" ip neigh show dev $BR)"
+	info $h remotes | grep -q "10.99.0.3 down" || fail "host $h: net-info remotes: $(info $h remotes)"
+	wait_for 100 n_guests $h 1 || fail "host $h: vnetd still sees $(info $h remote_guests) remote guests"
+done
 # FRR back with no configuration: vnetd's reconciler sees a new bgpd and
 # applies the network's configuration again
 frr_start 3
@@ -175,6 +184,11 @@ wait_for 50 inguest 1 ping -c 1 -W 1 ${IP[3]} ||
 	fail "guest 1 cannot reach guest 3 after FRR's restart: $(inguest 1 ip neigh; inh 1 bridge fdb show dev $VX)"
 grep -q "FRR restarted: its BGP EVPN configuration applied again" "$TMP/h3/vnetd.log" ||
 	fail "host 3: vnetd did not say it configured the restarted FRR"
+for h in 1 2; do
+	info $h remotes | grep -q "10.99.0.3 up" || fail "host $h: net-info remotes: $(info $h remotes)"
+	wait_for 100 n_guests $h 2 || fail "host $h: vnetd sees $(info $h remote_guests) remote guests, not 2"
+	resolves $h guest3 "${IP[3]}" || fail "guest $h no longer resolves guest3"
+done
 log "FRR stopped on host 3: its guest withdrawn elsewhere; restarted: vnetd configured it, guest restored"
 
 # ---- net-stop removes the VXLAN device (and zebra withdraws the guest)

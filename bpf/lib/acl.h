@@ -484,6 +484,8 @@ static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h
 {
 	enum act a = set_redirect(p, ifindex, dst->kind, dst->hook);
 
+	/* the target's counters, found already (count_tx) */
+	p->tx = (dst->net_id << 24) | ((ps_of(dst)->slot + 1) & 0xffffff);
 	if (a != ACT_REDIRECT || p->how == REDIR_EGRESS)
 		return a;
 	if (h->eth_proto == ETH_P_IPV6 ?

@@ -68,17 +68,25 @@ __noinline int count_family(__u32 net_id, __u32 fam, __u32 idx4)
 
 /* A redirect into target: its tx counters and, a guest port, its
  * network's by family (a target that is no port, the uplink, counts no
- * family). A global function: the verdict is reached by many states, and
- * each would verify the lookups again (inlined, the tx count alone took
- * the XDP port programs from 404k to 757k instructions). */
-__noinline int count_tx(__u32 target, __u32 len, __u32 fam)
+ * family). tx: the port's network and slot as the path found them
+ * (struct pkt), or 0: looked up here. A global function: the verdict is
+ * reached by many states, and each would verify the lookups again
+ * (inlined, the tx count alone took the XDP port programs from 404k to
+ * 757k instructions). */
+__noinline int count_tx(__u32 target, __u32 len, __u32 fam, __u32 tx)
 {
-	struct vnet_port_state *ps = bpf_map_lookup_elem(&port_state, &target);
+	struct vnet_port_state *ps;
 	struct vnet_stats *s;
+	__u32 slot;
 
-	if (ps) {
-		__u32 slot = ps->slot;
-
+	if (tx == TX_NOT_PORT) {
+		s = stats_of(target);
+	} else if (tx) {
+		slot = (tx & 0xffffff) - 1;
+		count_family(tx >> 24, fam, VNET_G_TX4_PACKETS);
+		s = bpf_map_lookup_elem(&port_ctr, &slot);
+	} else if ((ps = bpf_map_lookup_elem(&port_state, &target))) {
+		slot = ps->slot;
 		count_family(ps->port.net_id, fam, VNET_G_TX4_PACKETS);
 		s = bpf_map_lookup_elem(&port_ctr, &slot);
 	} else {
@@ -173,7 +181,7 @@ static __always_inline void count_verdict(const struct pkt *p, enum act a,
 		s->fast_bytes += p->len;
 	}
 	if (a == ACT_REDIRECT)
-		count_tx(target, p->len, p->fam);
+		count_tx(target, p->len, p->fam, p->tx);
 }
 
 #endif

@@ -69,6 +69,10 @@ struct pkt {
 			 * every redirect recomputes them (xdp_verdict) */
 	__u8 fam;	/* count_rx: bit 0 IPv4, bit 1 IPv6 (counters.h: unknown to the verifier) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
+	__u32 tx;	/* ACT_REDIRECT into a port whose port_state the path had:
+			 * its net_id << 24 | its counter slot + 1 (count_tx);
+			 * TX_NOT_PORT: no port (the uplink); 0: count_tx looks
+			 * the target up */
 	enum vnet_drop reason;	/* ACT_DROP: why (4 bytes, as the __u32 it was) */
 	struct vnet_stats *stats;	/* this port's per-CPU counters (count_rx) */
 };
@@ -77,6 +81,11 @@ struct pkt {
  * (tc ingress only), through the kernel's neighbour output (tc only, so a
  * next hop whose MAC is unknown is resolved instead of dropped), devmap. */
 enum redir { REDIR_EGRESS, REDIR_PEER, REDIR_NEIGH, REDIR_DEVMAP };
+
+/* pkt.tx: the target is no port. No port has it: its slot + 1 would be
+ * 0xffffff, and slots are below VNET_MAX_PORTS. */
+#define TX_NOT_PORT 0xffffffffu
+_Static_assert(VNET_MAX_PORTS < 0xffffff, "a slot + 1 fits pkt.tx's 24 bits");
 
 static __always_inline void pkt_reload(struct pkt *p)
 {

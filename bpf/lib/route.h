@@ -176,6 +176,7 @@ static __always_inline enum act route_send(struct pkt *p, const struct hdrs *h, 
 	if (r)
 		return drop(p, r);
 	p->target = uplink;
+	p->tx = TX_NOT_PORT;	/* count_tx: no port_state to look for */
 	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
 	return ACT_REDIRECT;
 }

@@ -818,4 +818,22 @@ struct vnet_acl_flow6_key {
 };
 _Static_assert(sizeof(struct vnet_acl_flow6_key) == 44, "acl flow6 key layout");
 
+/* nh6_map (LRU): a NAT66 flow's next hop, by network and destination
+ * (bpf/lib/nexthop.h). IPv4 keeps it in the flow's conntrack entry;
+ * vnet_ct6 has no room for it and its layout is pinned. */
+struct vnet_nh6_key {
+	__u32 net_id;
+	__u8 addr[16];
+};
+_Static_assert(sizeof(struct vnet_nh6_key) == 20, "nh6 key layout");
+struct vnet_nh6 {
+	__u8 smac[6];
+	__u8 dmac[6];
+	__u16 len;		/* good for IPv6 packets up to this length */
+	__u8 pad[2];
+	__u64 stamp_ns;		/* looked up then: good for a second */
+};
+_Static_assert(sizeof(struct vnet_nh6) == 24, "nh6 layout");
+#define VNET_MAX_NH6 16384
+
 #endif

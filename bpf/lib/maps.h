@@ -403,6 +403,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } global_stats SEC(".maps");
 
+/* NAT66 next hops by destination (nexthop.h): the programs only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_MAX_NH6);
+	__type(key, struct vnet_nh6_key);
+	__type(value, struct vnet_nh6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} nh6_map SEC(".maps");
+
 /* ACLs (acl.h): written by vnetd (dp_acl.c) only, but acl_hits (the
  * programs count, vnetd reads) and acl_flow (the programs). */
 struct {

@@ -132,6 +132,8 @@ struct snat6_req {
 	__u32 ifindex;			/* the guest's port */
 	__u8 mac[6];			/* the guest's MAC */
 	__u8 pad[2];
+	struct vnet_nh6_key nk;		/* nat6_out: the flow's next hop (nexthop.h) */
+	struct vnet_nh6 nv;
 };
 
 /* quota_take / quota_put of quota.h for a guest's NAT66 flows. */

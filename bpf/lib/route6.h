@@ -143,6 +143,7 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 					 const struct vnet_net *net, const struct vnet_uplink *up)
 {
 	struct bpf_fib_lookup fib = {};
+	const struct vnet_nh6 *nh;
 	struct vnet_frag6 *f = NULL;
 	struct vnet_ct6 *ct = NULL;
 	struct snat6_req *rq;
@@ -175,10 +176,27 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 			return drop(p, VNET_DROP_RUNT);
 		ct = ct6_find(&rq->out, h, VNET_CT_OUT);
 	}
-	rc = fib6_out(p, h, net, &fib, a6->addr);
-	a = route6_judge(p, h, rc, &fib, net, net_id, &neigh);
-	if (a != ACT_CONTINUE)
-		return a;
+	/* a flow's next hop: cached (nexthop.h), else the FIB's, remembered */
+	nh = NULL;
+	if (ct) {
+		rq->nk.net_id = net_id;
+		__builtin_memcpy(rq->nk.addr, rq->out.daddr, 16);
+		nh = nh6_cached(p, h, &rq->nk);
+	}
+	if (nh) {
+		__builtin_memcpy(fib.smac, nh->smac, 6);
+		__builtin_memcpy(fib.dmac, nh->dmac, 6);
+	} else {
+		rc = fib6_out(p, h, net, &fib, a6->addr);
+		a = route6_judge(p, h, rc, &fib, net, net_id, &neigh);
+		if (a != ACT_CONTINUE)
+			return a;
+		if (!f && !neigh) {
+			rq->nk.net_id = net_id;
+			__builtin_memcpy(rq->nk.addr, rq->out.daddr, 16);
+			nh6_store(p, h, &rq->nk, &rq->nv, &fib);
+		}
+	}
 	if (f) {
 		r = nat6_addr(p, 1, f->xaddr, fib.smac, fib.dmac);
 		if (r)

@@ -373,6 +373,71 @@ static void test_port_range(void **state)
 }
 
 /* The per-guest cap (--ct-guest-max) holds for NAT66 flows too. */
+/* nh6_map's entry for FAR6 (nexthop.h): 0, or -1 if none. */
+static int nh6_entry(struct vnet_nh6_key *k, struct vnet_nh6 *v)
+{
+	struct vnet_nh6_key next, *prev = NULL;
+	int fd = DP_MAP_FD(W.dp, nh6_map);
+	uint8_t far[16];
+
+	a6(FAR6, far);
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		*k = next;
+		prev = k;
+		if (!memcmp(k->addr, far, 16))
+			return bpf_map_lookup_elem(fd, k, v);
+	}
+	return -1;
+}
+
+/* A NAT66 flow's next hop is cached by destination (nh6_map, nexthop.h),
+ * as IPv4's is in its conntrack entry: used for packets up to the length
+ * it was looked up for, at tc and XDP; looked up again for a longer one,
+ * and when it is a second old. A stale MAC planted in the entry shows
+ * which one a packet got. */
+static void test_nexthop_cache6(void **state)
+{
+	static const uint8_t STALE[6] = { 2, 0, 0, 0, 0xee, 0xee };
+	int fd = DP_MAP_FD(W.dp, nh6_map);
+	struct frame f, big, out;
+	struct vnet_nh6_key k;
+	struct vnet_nh6 nh;
+	struct v6 v;
+
+	NEED_WORLD();
+	udp6(&v, 5200, 53);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(nh6_entry(&k, &nh), 0);
+	assert_memory_equal(nh.dmac, WANMAC, 6);
+	assert_memory_equal(nh.smac, UPMAC, 6);
+	assert_int_equal(nh.len, f.len - 14);
+	/* cached: the planted MAC is used, for tc and XDP */
+	memcpy(nh.dmac, STALE, 6);
+	assert_int_equal(bpf_map_update_elem(fd, &k, &nh, BPF_EXIST), 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_memory_equal(out.b, STALE, 6);
+	assert_memory_equal(out.b + 6, UPMAC, 6);
+	assert_int_equal(l6_check(out.b + 14), 0);
+	assert_int_equal(run_xdp("vnet_port_xdp", &f, W.p1, &out), XDP_REDIRECT);
+	assert_memory_equal(out.b, STALE, 6);
+	/* longer than the lookup checked (MTU): looked up, cache refreshed */
+	v.l4_len = 124;
+	put16(v.l4 + 4, 124);
+	frame6(&big, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &big, W.p1, &out), TC_REDIRECT);
+	assert_memory_equal(out.b, WANMAC, 6);
+	assert_int_equal(l6_check(out.b + 14), 0);
+	assert_int_equal(nh6_entry(&k, &nh), 0);
+	assert_int_equal(nh.len, big.len - 14);
+	/* a second old: looked up again */
+	memcpy(nh.dmac, STALE, 6);
+	nh.stamp_ns = 1;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &nh, BPF_EXIST), 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_memory_equal(out.b, WANMAC, 6);
+}
+
 static void test_guest_cap(void **state)
 {
 	uint64_t lim = drops(VNET_DROP_CT_GUEST_LIMIT);
@@ -431,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_guard_and_unsolicited),
 		cmocka_unit_test(test_port_range),
+		cmocka_unit_test(test_nexthop_cache6),
 		cmocka_unit_test(test_guest_cap),
 		cmocka_unit_test(test_gc_and_purge),
 	};

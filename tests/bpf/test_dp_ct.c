@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "dp_test.h"
+#include "dp/dp_gc_slice_priv.h"
 
 #define FIN 0x01
 #define SYN 0x02
@@ -408,12 +409,159 @@ static void test_full_table_evicts_half_open_first(void **state)
 	evicted = net_counter(1, VNET_G_CT_EVICTED);
 	dp_tick(W.dp);
 	assert_int_equal(net_counter(1, VNET_G_CT_EVICTED), evicted);
-	for (int i = 0; i < flows - 10000; i++)
+	for (int i = 0; i < flows - 10000; i++) {
+		struct vnet_ct_key ok = fake_key(i, 2000);
+
 		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &(struct vnet_ct_key){
 			.saddr = ip4(FAR), .daddr = ip4(UPLINK), .proto = IPPROTO_TCP,
 			.sport = fake_key(i, 2000).dport, .dport = fake_key(i, 2000).sport });
-	dp_tick(W.dp);	/* their orphaned OUT entries go */
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &ok);
+	}
+	dp_tick(W.dp);
 	assert_true(alive(out_key(43001)));
+}
+
+/* Ballast for the sliced GC (issue 21): n established flows, fresh, not
+ * counted for any guest, so the table is more than a tick reads whole
+ * and the GC walks it by slices (dp_gc_slice.c); then two ticks to size
+ * its cycle. ballast_clear removes them. */
+#define BALLAST 50000
+static void ballast(void)
+{
+	int fd = DP_MAP_FD(W.dp, ct_map);
+	struct vnet_ct_key k = { .saddr = ip4("192.168.122.98"), .daddr = ip4(FAR),
+				 .proto = IPPROTO_TCP };
+	struct vnet_ct_key ik = { .saddr = ip4(FAR), .daddr = ip4("203.0.113.77"),
+				  .proto = IPPROTO_TCP };
+	struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .net_id = 1, .nat = 1,
+			       .seen = VNET_CT_SEEN | VNET_CT_SYN | VNET_CT_ACK | VNET_CT_EST,
+			       .flags = VNET_CTF_TCP_STATE, .seen_ns = now_ns() };
+	struct vnet_ct in = { .dir = VNET_CT_IN, .net_id = 1, .nat = 1,
+			      .seen = VNET_CT_SEEN | VNET_CT_SYN | VNET_CT_ACK,
+			      .flags = VNET_CTF_TCP_STATE, .seen_ns = out.seen_ns };
+
+	for (int i = 0; i < BALLAST; i++) {
+		k.sport = ik.dport = htons((uint16_t)(1 + i % 60000));
+		k.dport = ik.sport = htons((uint16_t)(5000 + i / 60000));
+		out.peer = ik;
+		in.peer = k;
+		assert_int_equal(bpf_map_update_elem(fd, &k, &out, BPF_NOEXIST), 0);
+		assert_int_equal(bpf_map_update_elem(fd, &ik, &in, BPF_NOEXIST), 0);
+	}
+	dp_tick(W.dp);
+	dp_tick(W.dp);
+	assert_true(dp_gc_slices(W.dp) > 1);
+}
+
+static int ballast_left(void)
+{
+	int fd = DP_MAP_FD(W.dp, ct_map), n = 0;
+	struct vnet_ct_key k = { .saddr = ip4("192.168.122.98"), .daddr = ip4(FAR),
+				 .proto = IPPROTO_TCP };
+	struct vnet_ct v;
+
+	for (int i = 0; i < BALLAST; i++) {
+		k.sport = htons((uint16_t)(1 + i % 60000));
+		k.dport = htons((uint16_t)(5000 + i / 60000));
+		n += bpf_map_lookup_elem(fd, &k, &v) == 0;
+	}
+	return n;
+}
+
+static void ballast_clear(void)
+{
+	int fd = DP_MAP_FD(W.dp, ct_map);
+	struct vnet_ct_key k = { .saddr = ip4("192.168.122.98"), .daddr = ip4(FAR),
+				 .proto = IPPROTO_TCP };
+	struct vnet_ct v;
+
+	for (int i = 0; i < BALLAST; i++) {
+		k.sport = htons((uint16_t)(1 + i % 60000));
+		k.dport = htons((uint16_t)(5000 + i / 60000));
+		if (bpf_map_lookup_elem(fd, &k, &v) == 0) {
+			bpf_map_delete_elem(fd, &v.peer);
+			bpf_map_delete_elem(fd, &k);
+		}
+	}
+	dp_tick(W.dp);
+}
+
+/* The sliced GC keeps the 7/8 mark: a flood that fills the table between
+ * two ticks is pushed back to 3/4 by the next one (it reads the table
+ * whole once a slice shows it past the mark); established flows stay. */
+static void test_sliced_full_table_evicts(void **state)
+{
+	uint64_t evicted, now = now_ns();
+	int max, flows;
+
+	NEED_WORLD();
+	ballast();
+	max = bpf_map__max_entries(W.dp->skel->maps.ct_map);
+	evicted = net_counter(1, VNET_G_CT_EVICTED);
+	flows = (max / 8 * 7 - ct_count()) / 2 + 100;
+	fake_pairs(flows, 3000, now);
+	dp_tick(W.dp);
+	assert_true(ct_count() <= max / 4 * 3);
+	assert_true(ct_count() >= max / 4 * 3 - 2);
+	assert_true(net_counter(1, VNET_G_CT_EVICTED) >= evicted + (uint64_t)(max / 16));
+	assert_int_equal(ballast_left(), BALLAST);
+	for (int i = 0; i < flows; i++) {
+		struct vnet_ct_key k = fake_key(i, 3000);
+		struct vnet_ct v;
+
+		if (bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_map), &k, &v) == 0) {
+			bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &v.peer);
+			bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &k);
+		}
+	}
+	ballast_clear();
+}
+
+/* The sliced GC keeps a guest's cap: a guest past 7/8 of it loses its
+ * half-open flows down to 3/4 at the next tick, as with a small table. */
+static void test_sliced_guest_cap_evicts(void **state)
+{
+	int32_t used, cap;
+
+	NEED_WORLD();
+	ballast();
+	used = quota_used(guest_q(GUEST1));
+	cap = used + 16;
+	dp_set_ct_limits(W.dp, cap, -1);
+	for (int i = 0; i < 16; i++)
+		out_seg(45000 + i, SYN);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(age(out_key(45000 + i), 20 - i), 0);
+	dp_tick(W.dp);
+	assert_true(quota_used(guest_q(GUEST1)) <= cap - cap / 4);
+	assert_int_equal(quota_used(guest_q(GUEST1)), guest_flows(GUEST1));
+	assert_false(alive(out_key(45000)));
+	assert_true(alive(out_key(45015)));
+	assert_int_equal(ballast_left(), BALLAST);
+	dp_set_ct_limits(W.dp, -1, -1);
+	ballast_clear();
+}
+
+/* The sliced GC repairs a drifted count too: within two cycles of the
+ * slices (a key's flows are counted over a whole cycle). */
+static void test_sliced_quota_reconciled(void **state)
+{
+	int fd = DP_MAP_FD(W.dp, ct_gone);
+	struct vnet_quota_key q = guest_q(GUEST1);
+	uint32_t gone = 0;
+	int t;
+
+	NEED_WORLD();
+	ballast();
+	bpf_map_lookup_elem(fd, &q, &gone);
+	gone += 5;
+	assert_int_equal(bpf_map_update_elem(fd, &q, &gone, BPF_ANY), 0);
+	assert_int_equal(quota_used(q), guest_flows(GUEST1) - 5);
+	for (t = 0; t < 2 * GC_MAX_SLICES + 1 && quota_used(q) != guest_flows(GUEST1); t++)
+		dp_tick(W.dp);
+	assert_int_equal(quota_used(q), guest_flows(GUEST1));
+	assert_true(dp_gc_slices(W.dp) > 1);	/* repaired by the slices */
+	ballast_clear();
 }
 
 /* Flows removed with a port or a network's old uplink address give their
@@ -457,6 +605,9 @@ int main(void)
 		cmocka_unit_test(test_forward_cap),
 		cmocka_unit_test(test_quota_reconciled),
 		cmocka_unit_test(test_full_table_evicts_half_open_first),
+		cmocka_unit_test(test_sliced_full_table_evicts),
+		cmocka_unit_test(test_sliced_guest_cap_evicts),
+		cmocka_unit_test(test_sliced_quota_reconciled),
 		cmocka_unit_test(test_purges_release_quota),
 	};
 

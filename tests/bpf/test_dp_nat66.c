@@ -6,6 +6,8 @@
  * untranslated source; the wan's unsolicited IPv6 for the prefix is
  * dropped; <nat><port start end> bounds the NAT ports as for IPv4; the GC
  * expires idle flows and a deleted port's go with it. */
+#include <time.h>
+
 #include "dp_test6.h"
 
 #define GW6 "fd00:66::1"
@@ -459,6 +461,38 @@ static void test_guest_cap(void **state)
 	assert_int_equal(used6(), used + 1);
 }
 
+/* With nothing to evict, a fresh entry is judged without its partner
+ * (issue 21): a flow whose answer vanished stays while fresh and goes
+ * once idle past the shortest timeout its protocol may have (UDP 30 s);
+ * the others are kept. */
+static void test_gc6_fresh_alone(void **state)
+{
+	int fd = DP_MAP_FD(W.dp, ct6_map);
+	struct vnet_ct6_key k = { .sport = htons(7000), .dport = htons(53), .proto = IPPROTO_UDP };
+	struct vnet_ct6 v = { .dir = VNET_CT_OUT, .initiator = 1, .net_id = 1, .seen = VNET_CT_SEEN };
+	unsigned cap, fwd;
+	struct timespec ts;
+
+	NEED_WORLD();
+	dp_get_ct_limits(W.dp, &cap, &fwd);
+	dp_set_ct_limits(W.dp, 0, 0);	/* no guest near a cap */
+	a6("fd00:99::5", k.saddr);
+	a6(FAR6, k.daddr);
+	a6(FAR6, v.peer.saddr);	/* a partner that is not there */
+	a6(UP6, v.peer.daddr);
+	v.peer.proto = IPPROTO_UDP;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	v.seen_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
+	dp_gc6(W.dp);
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);	/* fresh: kept */
+	v.seen_ns -= 31 * 1000000000ULL;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_EXIST), 0);
+	dp_gc6(W.dp);
+	assert_int_not_equal(bpf_map_lookup_elem(fd, &k, &v), 0);	/* an orphan idle past 30 s */
+	dp_set_ct_limits(W.dp, cap, fwd);
+}
+
 /* The GC expires idle flows (timeouts divided: 1 s each) and a deleted
  * port's flows go with it. */
 static void test_gc_and_purge(void **state)
@@ -498,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_port_range),
 		cmocka_unit_test(test_nexthop_cache6),
 		cmocka_unit_test(test_guest_cap),
+		cmocka_unit_test(test_gc6_fresh_alone),
 		cmocka_unit_test(test_gc_and_purge),
 	};
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -282,6 +283,7 @@ void dp_close(struct datapath *dp)
 	if (!dp)
 		return;
 	vnet__destroy(dp->skel);
+	dp_gc_free(dp);
 	free(dp->quota_prev);
 	free(dp->quota6_prev);
 	free(dp->ps_used);
@@ -344,8 +346,13 @@ int dp_purge(const char *pin_dir)
 void dp_tick(struct datapath *dp)
 {
 	if (dp) {
+		struct timespec a, b;
+
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 		dp_gc(dp);
 		dp_gc6(dp);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+		dp->gc_cpu_ns += (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
 		dp_learn_expire(dp);
 	}
 	dp_repin(dp);

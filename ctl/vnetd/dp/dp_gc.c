@@ -1,12 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Conntrack garbage collection (dp_tick, once a second). The table is read
- * in batches and each flow is judged with its partner found in that
- * snapshot, so a pass costs a few syscalls per 4096 entries instead of
- * three per entry: 100k flows stay cheap to scan every second. A flow
- * expires on its state's timeout; when the table fills, half-open, closed
- * and unanswered flows are evicted first, established ones never. Every
- * removal is accounted to the guest's or forward's flow cap (dp_quota.c). */
+/* Conntrack garbage collection (dp_tick, once a second). A flow expires on
+ * its state's timeout; when the table fills, half-open, closed and
+ * unanswered flows are evicted first, established ones never. Every
+ * removal is accounted to the guest's or forward's flow cap (dp_quota.c).
+ *
+ * Two ways to go over the table (issue 21):
+ *  - by slices (dp_gc_slice.c) when it is more than a tick should read
+ *    (GC_TICK_WORK): each tick reads the next slice of its buckets from a
+ *    cursor kept between ticks, so the table is covered once every
+ *    GC_MAX_SLICES ticks at most and a tick costs an eighth of the table,
+ *    with fixed buffers. Fresh flows are judged without their partner.
+ *    The slice's density estimates the table's fill, and the caps' counts
+ *    (ct_made - ct_gone) say when a guest nears its cap: either past 7/8
+ *    makes the same tick read the whole table, as below. The caps are
+ *    reconciled with the flows a whole cycle counted.
+ *  - whole (gc_full): the table read in batches into a snapshot and each
+ *    flow judged with its partner found there (a few syscalls per 4096
+ *    entries); evictions need it (least recently seen first over the whole
+ *    table). A small table is read whole every tick, as is one past the
+ *    eviction mark; the snapshot is freed after each pass. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,10 +28,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dp_gc_slice_priv.h"
 #include "dp_priv.h"
+#include "util/util.h"
 #include "vnet.skel.h"
 
-#define GC_BATCH 4096
 /* A pass that leaves more than 7/8 of the table in use evicts weak flows
  * (ct_timeout), least recently seen first, until 3/4 is left: a flood is
  * pushed back within a second and leaves room for new flows. The same
@@ -34,44 +49,6 @@ struct gc_snap {
 	size_t mask;
 };
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);	/* = bpf_ktime_get_ns() */
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* A flow's timeout in seconds, from its initiator's entry a and the other
- * side's b; *weak: it may be evicted when the table fills (TCP not
- * established or closing, UDP/ICMP never answered). */
-static unsigned ct_timeout(const struct vnet_ct *a, const struct vnet_ct *b, int *weak)
-{
-	__u8 both = a->seen | b->seen, proto = a->peer.proto;
-	int answered = b->seen & VNET_CT_SEEN, est;
-
-	*weak = !answered;
-	if (proto == IPPROTO_UDP)
-		return answered ? VNET_CT_UDP : VNET_CT_UDP_UNREPLIED;
-	if (proto != IPPROTO_TCP)
-		return VNET_CT_ICMP;
-	*weak = 1;
-	if (both & VNET_CT_RST)
-		return VNET_CT_TCP_RST;
-	if (a->seen & b->seen & VNET_CT_FIN)
-		return VNET_CT_TCP_CLOSING;
-	/* entries pinned by a build without VNET_CT_EST: the old rule (an
-	 * answer and an ACK) until the initiator's next ACK sets it */
-	if (a->flags & VNET_CTF_TCP_STATE)
-		est = a->seen & VNET_CT_EST;
-	else
-		est = answered && (both & VNET_CT_ACK);
-	if (!est)
-		return answered ? VNET_CT_TCP_SYN_RECV : VNET_CT_TCP_SYN_SENT;
-	*weak = 0;
-	return both & VNET_CT_FIN ? VNET_CT_TCP_FIN : VNET_CT_TCP_EST;
-}
-
 /* ct_timeout for a NAT66 pair (ct6_map): the same seen bits and flags. */
 unsigned dp_ct6_timeout(const struct vnet_ct6 *a, const struct vnet_ct6 *b, int *weak)
 {
@@ -79,7 +56,7 @@ unsigned dp_ct6_timeout(const struct vnet_ct6 *a, const struct vnet_ct6 *b, int 
 	struct vnet_ct y = { .seen = b->seen, .flags = b->flags };
 
 	x.peer.proto = a->peer.proto;
-	return ct_timeout(&x, &y, weak);
+	return dp_ct_timeout(&x, &y, weak);
 }
 
 static size_t key_hash(const struct vnet_ct_key *k)
@@ -241,7 +218,7 @@ static void gc_judge(struct gc_pass *g, size_t i, unsigned long long now, unsign
 	if (!ct->initiator)
 		return;	/* judged from the initiator's side */
 	last = ct->seen_ns > peer.seen_ns ? ct->seen_ns : peer.seen_ns;
-	timeout = ct_timeout(ct, &peer, &weak) / div;
+	timeout = dp_ct_timeout(ct, &peer, &weak) / (div ? div : 1);
 	timeout = (timeout ? timeout : 1) * 1000000000ULL;
 	if (now > last && now - last > timeout)
 		gc_kill(g, i, in_snap, g->expired);
@@ -369,17 +346,34 @@ fail:
 	return NULL;
 }
 
-void dp_gc(struct datapath *dp)
+/* The sliced GC's state between ticks (dp->gc). */
+struct dp_gc {
+	struct gc_walk walk;
+	struct datapath *dp;
+	int fd;
+	struct dp_quota_keys gone, live;	/* this slice's counted flows */
+	/* the cycle's counted flows left, folded (keys sorted, counts) */
+	struct vnet_quota_key *ckeys;
+	__u32 *ccounts;
+	size_t cn, ccap;
+	int dirty;	/* flows removed by another path during the cycle */
+	unsigned broken;	/* the walk failed: full passes for this many ticks */
+	struct vnet_quota_key qkeys[1024];	/* gc_cap_hot's reads */
+	__u32 qmade[1024];
+};
+
+/* The whole table in one pass: the rules above, evictions included; 0,
+ * or -1 if the table could not be read. entries: what it left, by
+ * network. */
+static int gc_full(struct datapath *dp, unsigned long long now)
 {
-	unsigned long long now = now_ns();
 	int complete;
 	struct gc_pass *g = gc_begin(dp, &complete);
+	__u32 *counts = NULL;
+	size_t d, n;
 
 	if (!g)
-		return;
-	__u32 *counts = NULL;
-	size_t d;
-
+		return -1;
 	for (size_t i = 0; i < g->s.n; i++)
 		gc_judge(g, i, now, dp->ct_timeout_div);
 	/* evicting and checking the caps' counts need the whole table */
@@ -393,8 +387,236 @@ void dp_gc(struct datapath *dp)
 	if (complete && counts)
 		dp_quota_reconcile(dp, g->live.v, counts, d);
 	gc_publish(dp, g, complete);
+	if (complete && dp->gc)
+		gc_walk_restart(&dp->gc->walk, g->entries, g->left);
+	n = g->s.n;
 	free(counts);
 	gc_free(g);
+	if (n > GC_TICK_WORK)
+		malloc_trim(0);	/* the snapshot's pages back to the system */
+	return complete ? 0 : -1;
+}
+
+static int op_read(void *ctx, __u32 *bucket, struct vnet_ct_key *keys, struct vnet_ct *vals,
+		   __u32 *n)
+{
+	struct dp_gc *s = ctx;
+	__u32 in = *bucket, out = in;
+	int r = bpf_map_lookup_batch(s->fd, &in, &out, keys, vals, n, NULL) ? -errno : 0;
+
+	if (r == -ENOENT && out == in)
+		*n = 0;	/* nothing read: count is not written back */
+	if (!r || r == -ENOENT)
+		*bucket = out;
+	return r;
+}
+
+static int op_lookup(void *ctx, const struct vnet_ct_key *k, struct vnet_ct *v)
+{
+	return bpf_map_lookup_elem(((struct dp_gc *)ctx)->fd, k, v);
+}
+
+static void op_del(void *ctx, const struct vnet_ct_key *keys, size_t n)
+{
+	delete_keys(((struct dp_gc *)ctx)->fd, keys, n);
+}
+
+static void op_gone(void *ctx, const struct vnet_ct_key *k, const struct vnet_ct *ct)
+{
+	dp_quota_keys_add(&((struct dp_gc *)ctx)->gone, k, ct);
+}
+
+static void op_live(void *ctx, const struct vnet_ct_key *k, const struct vnet_ct *ct)
+{
+	dp_quota_keys_add(&((struct dp_gc *)ctx)->live, k, ct);
+}
+
+/* Fold a slice's counted flows (keys and counts, d of them) into the
+ * cycle's. */
+static void cycle_add(struct dp_gc *s, const struct vnet_quota_key *keys, const __u32 *counts,
+		      size_t d)
+{
+	size_t n = s->cn, i = 0, j = 0, o;
+
+	if (n + d > s->ccap) {
+		size_t cap = (n + d) * 2;
+		void *k = realloc(s->ckeys, cap * sizeof(*s->ckeys)), *c;
+
+		if (k)
+			s->ckeys = k;
+		c = k ? realloc(s->ccounts, cap * sizeof(*s->ccounts)) : NULL;
+		if (!c) {
+			s->dirty = 1;	/* no reconcile for this cycle */
+			return;
+		}
+		s->ccounts = c;
+		s->ccap = cap;
+	}
+	/* merge from the back: both sorted, the result in place */
+	i = n;
+	j = d;
+	o = n + d;
+	while (j) {
+		int c = i ? dp_quota_key_cmp(&s->ckeys[i - 1], &keys[j - 1]) : -1;
+
+		o--;
+		if (c > 0) {
+			s->ckeys[o] = s->ckeys[i - 1];
+			s->ccounts[o] = s->ccounts[--i];
+		} else {
+			s->ckeys[o] = keys[j - 1];
+			s->ccounts[o] = counts[--j];
+		}
+	}
+	s->cn = n + d;
+	/* equal keys are neighbours now: sum them */
+	for (i = 0, o = 0; i < s->cn; i++) {
+		if (o && !dp_quota_key_cmp(&s->ckeys[o - 1], &s->ckeys[i])) {
+			s->ccounts[o - 1] += s->ccounts[i];
+			continue;
+		}
+		s->ckeys[o] = s->ckeys[i];
+		s->ccounts[o++] = s->ccounts[i];
+	}
+	s->cn = o;
+}
+
+/* A guest or forward counted past 7/8 of its cap (ct_made - ct_gone):
+ * its weak flows must go now, which takes a full pass. */
+static int gc_cap_hot(struct dp_gc *s)
+{
+	struct datapath *dp = s->dp;
+	int mfd = DP_MAP_FD(dp, ct_made), gfd = DP_MAP_FD(dp, ct_gone);
+	unsigned caps[3] = { 0 };
+	__u32 token = 0, n, gone;
+	int r, first = 1;
+
+	dp_get_ct_limits(dp, &caps[VNET_QUOTA_GUEST], &caps[VNET_QUOTA_FWD]);
+	do {
+		n = sizeof(s->qmade) / sizeof(s->qmade[0]);
+		r = bpf_map_lookup_batch(mfd, first ? NULL : &token, &token, s->qkeys, s->qmade, &n,
+					 NULL) ? -errno : 0;
+		first = 0;
+		if (r && r != -ENOENT)
+			return 0;
+		for (__u32 i = 0; i < n; i++) {
+			unsigned cap = s->qkeys[i].kind < 3 ? caps[s->qkeys[i].kind] : 0;
+
+			if (!cap || s->qmade[i] <= GC_HIGH(cap))
+				continue;	/* made bounds what is left */
+			if (bpf_map_lookup_elem(gfd, &s->qkeys[i], &gone))
+				gone = 0;
+			if (s->qmade[i] - gone > GC_HIGH(cap))
+				return 1;
+		}
+	} while (!r);
+	return 0;
+}
+
+static struct dp_gc *gc_state(struct datapath *dp)
+{
+	if (!dp->gc) {
+		dp->gc = calloc(1, sizeof(*dp->gc));
+		if (!dp->gc)
+			return NULL;
+		gc_walk_init(&dp->gc->walk, bpf_map__max_entries(dp->skel->maps.ct_map));
+		dp->gc->dp = dp;
+	}
+	dp->gc->fd = DP_MAP_FD(dp, ct_map);
+	return dp->gc;
+}
+
+void dp_gc_free(struct datapath *dp)
+{
+	if (!dp->gc)
+		return;
+	free(dp->gc->gone.v);
+	free(dp->gc->live.v);
+	free(dp->gc->ckeys);
+	free(dp->gc->ccounts);
+	free(dp->gc);
+	dp->gc = NULL;
+}
+
+/* One slice (gc_walk_slice), accounted: counters, caps' counts, and at a
+ * cycle's end the caps' reconcile with the flows the cycle kept. */
+static int gc_slice(struct datapath *dp, struct dp_gc *s, unsigned long long now)
+{
+	static const struct gc_ops ops = { .read = op_read, .lookup = op_lookup, .del = op_del,
+					   .gone = op_gone, .live = op_live };
+	struct gc_ops o = ops;
+	__u32 *counts = NULL;
+	size_t d;
+	int r;
+
+	o.ctx = s;
+	if (s->walk.slice == 0) {	/* a new cycle */
+		s->cn = 0;
+		s->dirty = 0;
+	}
+	s->gone.n = s->live.n = 0;
+	r = gc_walk_slice(&s->walk, &o, now, dp->ct_timeout_div);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < VNET_MAX_NETS; i++)
+		if (s->walk.expired[i])
+			dp_counter_add(dp, i, VNET_G_CT_EXPIRED, s->walk.expired[i]);
+	dp_quota_gone(dp, &s->gone);
+	d = dp_quota_fold(&s->live, &counts);
+	if (counts)
+		cycle_add(s, s->live.v, counts, d);
+	else
+		s->dirty = 1;
+	free(counts);
+	if (r == 1 && !s->dirty) {
+		/* the ct_made keys that did not move during the whole cycle
+		 * were counted exactly: each of their flows once, in its slice */
+		dp_quota_reconcile(dp, s->ckeys, s->ccounts, s->cn);
+	}
+	dp->ct_entries = gc_walk_entries(&s->walk, dp->ct_net_entries);
+	return 0;
+}
+
+void dp_gc_at(struct datapath *dp, unsigned long long now)
+{
+	long long max = bpf_map__max_entries(dp->skel->maps.ct_map);
+	struct dp_gc *s = gc_state(dp);
+
+	/* the first pass (exact entries for stats), a failed walk, and a
+	 * table small enough for one slice (also one that shrank during a
+	 * cycle): the whole table */
+	if (!s || s->broken || dp->ct_entries < 0 ||
+	    gc_slices_for(s->walk.est, s->walk.nbuckets, dp->ct_timeout_div) == 1) {
+		if (s && s->broken)
+			s->broken--;
+		gc_full(dp, now);
+		return;
+	}
+	if (gc_slice(dp, s, now) < 0) {
+		s->broken = 60;
+		log_warn("conntrack GC: a slice of the table could not be read: whole passes for a minute");
+		gc_full(dp, now);
+		return;
+	}
+	/* near the eviction mark (the estimate's margin: 1/64), or a guest
+	 * near its cap: evict now */
+	if (s->walk.est > GC_HIGH(max) - max / 64 || gc_cap_hot(s))
+		gc_full(dp, now);
+}
+
+unsigned dp_gc_slices(struct datapath *dp)
+{
+	if (!dp->gc || dp->gc->broken || dp->ct_entries < 0)
+		return 1;
+	return gc_slices_for(dp->gc->walk.est, dp->gc->walk.nbuckets, dp->ct_timeout_div);
+}
+
+void dp_gc(struct datapath *dp)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* = bpf_ktime_get_ns() */
+	dp_gc_at(dp, ts.tv_sec * 1000000000ULL + ts.tv_nsec);
 }
 
 /* Remove every flow one of whose entries match() selects (a deleted port,
@@ -407,6 +629,8 @@ void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg)
 
 	if (!g)
 		return;
+	if (dp->gc)
+		dp->gc->dirty = 1;	/* the cycle's counts miss what goes here */
 	purged = calloc(VNET_MAX_NETS, sizeof(*purged));
 	for (size_t i = 0; i < g->s.n && purged; i++) {
 		const struct vnet_ct *ct = &g->s.vals[i];

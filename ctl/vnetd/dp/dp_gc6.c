@@ -4,8 +4,11 @@
  * (dp_ct6_timeout: the very function IPv4's pairs are judged by), an entry
  * whose partner vanished goes, and a pass that leaves more than 7/8 of the
  * table in use evicts weak flows (half open, closed, unanswered), least
- * recently seen first, down to 3/4. The table is read in batches; a
- * partner is looked up in the map (the table is 65,536 entries). A
+ * recently seen first, down to 3/4. The table is read in batches (it is
+ * 65,536 entries: read whole each tick); a partner is looked up in the
+ * map, unless nothing is to be evicted and the entry is fresh enough to
+ * be judged by itself (issue 21: a table of fresh flows costs its batch
+ * reads, not a lookup an entry). A
  * guest's counted flows (ct6_made / ct6_gone, as ct_made / ct_gone for
  * IPv4: dp_quota.c; a port forward's to a guest's IPv6 address under its
  * VNET_QUOTA6_FWD_ID, capped at the forward cap) are given back as they
@@ -23,6 +26,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dp_gc_slice_priv.h"
 #include "dp_priv.h"
 #include "vnet.skel.h"
 
@@ -245,6 +249,37 @@ static void kill6(int fd, const struct vnet_ct6_key *k, const struct vnet_ct6 *c
 		q6_add(&a->gone, &a->ngone, &a->cgone, &qk);
 }
 
+/* A guest or forward counted past 7/8 of its cap (ct6_made - ct6_gone):
+ * the pass must sort its weak flows out. */
+static int q6_hot(struct datapath *dp, unsigned guest_cap, unsigned fwd_cap)
+{
+	int mfd = DP_MAP_FD(dp, ct6_made), gfd = DP_MAP_FD(dp, ct6_gone), r, first = 1;
+	struct vnet_quota6_key keys[256];
+	__u32 made[256], token = 0, n, gone;
+
+	if (!guest_cap && !fwd_cap)
+		return 0;
+	do {
+		n = 256;
+		r = bpf_map_lookup_batch(mfd, first ? NULL : &token, &token, keys, made, &n, NULL) ?
+			    -errno : 0;
+		first = 0;
+		if (r && r != -ENOENT)
+			return 1;	/* unknown: judge as before */
+		for (__u32 i = 0; i < n; i++) {
+			unsigned cap = keys[i].net_id & VNET_QUOTA6_FWD ? fwd_cap : guest_cap;
+
+			if (!cap || made[i] <= cap - cap / 8)
+				continue;	/* made bounds what is left */
+			if (bpf_map_lookup_elem(gfd, &keys[i], &gone))
+				gone = 0;
+			if (made[i] - gone > cap - cap / 8)
+				return 1;
+		}
+	} while (!r);
+	return 0;
+}
+
 /* One pass: expire, then evict weak flows when the table is nearly full.
  * match (may be NULL): remove every flow whose entry it selects instead
  * (a port or network gone). */
@@ -263,6 +298,7 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 	struct vnet_quota6_key qk;
 	unsigned cap6, fwd6;
 	size_t n, nweak = 0;
+	int alone;
 	__u8 *trim;
 	int r = gc6_read(fd, &keys, &vals, &n);
 
@@ -272,10 +308,24 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 	if (!weak)
 		goto out;
 	left = (long long)n;
+	dp_get_ct_limits(dp, &cap6, &fwd6);
+	/* nothing to evict (the table, every guest and forward below 7/8): a fresh
+	 * entry is judged by itself, without a lookup of its partner (the
+	 * bounds of dp_gc_slice.c; an orphan goes once idle past them) */
+	alone = !match && left <= max - max / 8 && !q6_hot(dp, cap6, fwd6);
 	for (size_t i = 0; i < n; i++) {
 		const struct vnet_ct6 *ct = &vals[i];
 		unsigned long long last, timeout;
-		int orphan = bpf_map_lookup_elem(fd, &ct->peer, &peer) != 0, w;
+		unsigned long long idle = now > ct->seen_ns ? now - ct->seen_ns : 0;
+		int orphan, w;
+
+		if (alone && (ct->initiator ? idle <= dp_ct_min_timeout_ns(ct->peer.proto, div) :
+					      idle <= dp_ct_max_timeout_ns(ct->peer.proto, div))) {
+			if (ct->initiator && !q6_key_of(&keys[i], ct, &qk))
+				q6_add(&acct.live, &acct.nlive, &acct.clive, &qk);
+			continue;
+		}
+		orphan = bpf_map_lookup_elem(fd, &ct->peer, &peer) != 0;
 
 		if (orphan) {
 			bpf_map_delete_elem(fd, &keys[i]);
@@ -318,7 +368,6 @@ static void gc6_pass(struct datapath *dp, int (*match)(const struct vnet_ct6 *, 
 			if (!weak[k].dead && !q6_key_of(&keys[weak[k].i], &vals[weak[k].i], &qk))
 				q6_add(&acct.live, &acct.nlive, &acct.clive, &qk);
 		acct.nlive = q6_fold(acct.live, acct.nlive);
-		dp_get_ct_limits(dp, &cap6, &fwd6);
 		trim = calloc(acct.nlive + 1, 1);
 		for (size_t k = 0; trim && k < nweak; k++) {
 			struct gc6_q key, *l;

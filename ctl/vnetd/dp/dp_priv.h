@@ -13,6 +13,7 @@
 
 struct vnet;
 struct dp_quota_seen;
+struct dp_gc;
 
 struct datapath {
 	char pin_dir[PATH_MAX];
@@ -21,6 +22,8 @@ struct datapath {
 	long long ct_entries;	/* conntrack entries at the last GC pass, -1: none yet */
 	long long ct_net_entries[VNET_MAX_NETS];	/* the same by network */
 	unsigned ct_timeout_div;	/* VNET_CT_TIMEOUT_DIV (tests only), else 1 */
+	struct dp_gc *gc;	/* the GC's walk between ticks (dp_gc.c) */
+	long long gc_cpu_ns;	/* CPU time dp_tick spent in the GCs (stats: gc_cpu_us) */
 	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
 	size_t quota_nprev;
 	struct dp_quota6_seen *quota6_prev;	/* ct6_made at the last pass, sorted */
@@ -61,8 +64,14 @@ void dp_learn_port_gone(struct datapath *dp, __u32 ifindex);
 /* n learned bindings of the port removed (learn_cfg.gone) */
 void dp_learn_gone(struct datapath *dp, __u32 ifindex, unsigned n);
 
-/* dp_gc.c (dp_gc), dp_stats.c */
+/* dp_gc.c (dp_gc), dp_stats.c. dp_gc_at: a tick at now (ns,
+ * CLOCK_MONOTONIC): one slice of a big table, the whole of a small or
+ * nearly full one (dp_gc_slice_priv.h); dp_gc: now. */
 void dp_gc(struct datapath *dp);
+void dp_gc_at(struct datapath *dp, unsigned long long now);
+void dp_gc_free(struct datapath *dp);
+/* The ticks the GC's next cycle over the table takes (1: read whole). */
+unsigned dp_gc_slices(struct datapath *dp);
 typedef int (*dp_ct_match_fn)(const struct vnet_ct *ct, const void *arg);
 void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg);
 /* NAT66's flows (dp_gc6.c): the GC pass, and removing every flow whose

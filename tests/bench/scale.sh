@@ -9,7 +9,8 @@
 #    request, the control socket's own round trip);
 #  - net-start of as many networks as a host may run, up to 100;
 #  - vnetd's RSS and the pinned maps' memory per 100k flows;
-#  - the conntrack GC's CPU at 1M flows (vnetd's CPU time over an interval).
+#  - the conntrack GC's CPU at 1M flows (vnetd's CPU time over an interval),
+#    fresh and idle (35 s: the GC then reads every initiator's partner).
 # Prints the table with issue 21's targets; writes $BUILD/bench-scale.txt
 # and .json. Flows are synthetic (ct_scale fill): answered UDP, two
 # entries each, seen now. Findings: docs/performance.md.
@@ -23,6 +24,9 @@ SECS=${BENCH_SECONDS:-3}
 PORTS_MAX=${BENCH_PORTS:-1000}
 NETS_MAX=${BENCH_NETS:-100}
 GC_SECS=${BENCH_GC_SECONDS:-10}
+# BENCH_GC_ONLY=1: the flows, memory and GC figures only (no program cost,
+# no extra ports, no live rates, no networks): a quick rerun of the GC rows
+GC_ONLY=${BENCH_GC_ONLY:-}
 # 1M flows are 2M entries: a table of 4M keeps the GC's high mark (7/8)
 # far away, so it scans without evicting
 export VNET_CT_MAX=${BENCH_CT_MAX:-4194304}
@@ -54,6 +58,7 @@ live_pps() {
 	jget pps <"$out" || fail "counter: $(cat "$out")"
 }
 live_rows() {	# TAG
+	[ -n "$GC_ONLY" ] && return
 	rec "pps_g2g_$1" "$(live_pps g2 "$(mac_of vnet g2 eth0)" "$IP2")"
 	rec "pps_nat_$1" "$(live_pps wan "$(mac_of vnet host vnbr0)" "$WAN_IP")"
 }
@@ -63,6 +68,7 @@ live_rows() {	# TAG
 N_EXTRA=0
 ports_to() {
 	local want=$(($1 - 2)) i t0 t1 t2
+	[ -n "$GC_ONLY" ] && return
 	[ "$want" -le "$N_EXTRA" ] && return
 	for i in $(seq "$N_EXTRA" $((want - 1))); do
 		echo "link add s$i type veth peer name sx$i"
@@ -107,8 +113,20 @@ map_bytes() { # memlock of the pinned map NAME, or of all (no NAME)
 	done | python3 -c 'import json,sys
 print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip().startswith("{")))'
 }
-ct_entries() { vnetctl --json stats default | python3 -c 'import json,sys
-print(json.load(sys.stdin)[0]["datapath"]["conntrack"]["entries"])'; }
+ct_stat() { vnetctl --json stats default | python3 -c 'import json,sys
+print(json.load(sys.stdin)[0]["datapath"]["conntrack"][sys.argv[1]])' "$1"; }
+ct_entries() { ct_stat entries; }
+# gc_interval NAME: over GC_SECS with nothing else to do, the GC's own CPU
+# time (conntrack gc_cpu_us: dp_tick's time in the GCs) and all of vnetd's,
+# in % of a core
+gc_interval() {
+	local c0 c1 t0 t1 g0 g1
+	c0=$(vnet_stat cpuns); g0=$(ct_stat gc_cpu_us); t0=$(now_us)
+	sleep "$GC_SECS"
+	c1=$(vnet_stat cpuns); g1=$(ct_stat gc_cpu_us); t1=$(now_us)
+	rec "$1" "$(awk "BEGIN { printf \"%.2f\", ($g1 - $g0) * 100 / ($t1 - $t0) }")"
+	rec "vnetd_$1" "$(awk "BEGIN { printf \"%.2f\", ($c1 - $c0) / 10 / ($t1 - $t0) }")"
+}
 
 RES=""
 vnet_world
@@ -120,8 +138,11 @@ log "world up: ct_map of $VNET_CT_MAX entries, ${SECS}s per packet rate"
 
 # 1. the programs alone, in their own namespace (no device around them)
 log "program cost (ct_scale cost): fills up to 1M flows and 1,000 ports"
-DP_TEST_CT_MAX=$VNET_CT_MAX VNET_TEST_PREFIX=$P "$CT_SCALE" cost >"$TMP/cost.json" || fail "ct_scale cost"
-cat "$TMP/cost.json" >>"$RES"
+if [ -z "$GC_ONLY" ]; then
+	DP_TEST_CT_MAX=$VNET_CT_MAX VNET_TEST_PREFIX=$P "$CT_SCALE" cost >"$TMP/cost.json" ||
+		fail "ct_scale cost"
+	cat "$TMP/cost.json" >>"$RES"
+fi
 
 # 2. live, through vnetd: ports first (10 flows), then flows (1,000 ports)
 rec rss_empty "$(vnet_stat rss)"
@@ -131,9 +152,11 @@ ports_to 200
 live_rows p200
 ports_to "$PORTS_MAX"
 live_rows p$PORTS_MAX
-rec ports "$PORTS_MAX"
+[ -z "$GC_ONLY" ] && rec ports "$PORTS_MAX"
 "$CT_SCALE" fill "$PIN_DIR" 10000 >/dev/null || fail "fill 10k"
 live_rows f10k
+# the GC with 10k flows in the 4M-entry table: the floor (empty buckets)
+gc_interval gc_10k_cpu_pct
 rss0=$(vnet_stat rss)
 "$CT_SCALE" fill "$PIN_DIR" 100000 >/dev/null || fail "fill 100k"
 rec rss_per_100k $(($(vnet_stat rss) - rss0))
@@ -143,15 +166,18 @@ rec ct_map_max "$VNET_CT_MAX"
 rec ct_fill_ms "$(jget ms <"$TMP/fill.json")"
 rec ct_entries_1m "$(ct_entries)"
 live_rows f1m
-# the GC at 1M flows: vnetd's CPU time over GC_SECS (its tick scans the
-# table once a second; nothing else runs)
-c0=$(vnet_stat cpuns); t0=$(now_us)
-sleep "$GC_SECS"
-c1=$(vnet_stat cpuns); t1=$(now_us)
-rec gc_cpu_pct "$(awk "BEGIN { printf \"%.2f\", ($c1 - $c0) / 10 / ($t1 - $t0) }")"
+# the GC at 1M flows: its CPU time over GC_SECS (its tick reads a slice
+# of the table, all of it within 8 ticks; nothing else runs)
+gc_interval gc_cpu_pct
 rec ct_entries_after_gc "$(ct_entries)"
+# the same 1M flows idle for 35 s (answered UDP: 60 s to live): the GC
+# reads each initiator's partner to judge it (fresh ones it judges alone)
+"$CT_SCALE" fill "$PIN_DIR" 1000000 35 >/dev/null || fail "fill 1M idle"
+gc_interval gc_idle_cpu_pct
+rec ct_entries_after_idle_gc "$(ct_entries)"
 rec rss_1m "$(vnet_stat rss)"
 rec maps_1m "$(map_bytes)"
+if [ -z "$GC_ONLY" ]; then
 # port-add: the 1st and the last, each the median of 5 around it
 python3 - "$TMP/portadd" >>"$RES" <<'PY'
 import json, statistics, sys
@@ -192,6 +218,7 @@ for k, v in (("netstart_first_us", statistics.median(r[1] for r in rows[:5])),
     print(json.dumps({"key": k, "value": v}))
 PY
 rec rss_nets "$(vnet_stat rss)"
+fi
 
 python3 "$ROOT/tests/bench/scale_report.py" "$RES" "$BUILD/bench-scale.txt" "$BUILD/bench-scale.json" \
 	"seconds=$SECS ct_max=$VNET_CT_MAX kernel=$(uname -r) cpus=$(nproc)" || fail "report"

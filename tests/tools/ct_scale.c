@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* make bench-scale (issue 21, tests/bench/scale.sh): does vnet's per-packet
  * cost stay flat as the conntrack table and the ports grow?
- *   ct_scale fill PIN_DIR FLOWS   FLOWS synthetic NAT flows (two entries
- *                                 each, answered UDP, seen now) into a
- *                                 running vnetd's pinned ct_map
+ *   ct_scale fill PIN_DIR FLOWS [IDLE]
+ *                                 FLOWS synthetic NAT flows (two entries
+ *                                 each, answered UDP, seen now or IDLE
+ *                                 seconds ago) into a running vnetd's
+ *                                 pinned ct_map (flows already there are
+ *                                 written again)
  *   ct_scale cost [RUNS]          dp_cost's guest->guest, NAT and NAT reply
  *                                 rows (BPF_PROG_RUN, tests/tools/dp_cost.c)
  *                                 with 10, 10k and 1M flows in the table and
@@ -49,12 +52,14 @@ static void flow(unsigned i, __u32 uplink, int ifindex, unsigned long long now,
 }
 
 /* Flows [from, to) into fd by batches. 0 or -errno. */
+static unsigned long long idle_ns;	/* fill: flows last seen this long ago */
+
 static int fill(int fd, unsigned from, unsigned to, __u32 uplink, int ifindex)
 {
 	enum { B = 8192 };
 	static struct vnet_ct_key k[2 * B];
 	static struct vnet_ct v[2 * B];
-	unsigned long long now = mono_ns();
+	unsigned long long now = mono_ns() - idle_ns;
 
 	while (from < to) {
 		__u32 n = 0;
@@ -242,6 +247,8 @@ int main(int argc, char **argv)
 
 		snprintf(path, sizeof(path), "%s/ct_map", argv[2]);
 		fd = bpf_obj_get(path);
+		if (argc > 4)
+			idle_ns = strtoull(argv[4], NULL, 10) * 1000000000ULL;
 		if (fd < 0)
 			return fprintf(stderr, "ct_scale: %s: %s\n", path, strerror(errno)), 1;
 		r = fill(fd, 0, (unsigned)strtoul(argv[3], NULL, 10), inet_addr(UPLINK), 0);
@@ -255,6 +262,6 @@ int main(int argc, char **argv)
 			runs = (unsigned)strtoul(argv[2], NULL, 10);
 		return cmd_cost();
 	}
-	fprintf(stderr, "usage: ct_scale fill PIN_DIR FLOWS | cost [RUNS]\n");
+	fprintf(stderr, "usage: ct_scale fill PIN_DIR FLOWS [IDLE] | cost [RUNS]\n");
 	return 2;
 }

@@ -126,6 +126,29 @@ static inline void csum6(struct frame *f)
 	put16(ip + 40 + off, l6_check(ip));
 }
 
+/* A routed frame: build6's with hop limit 64 (255 is NDP's), checksum set. */
+static inline void frame6(struct frame *f, const uint8_t *dmac, const uint8_t *smac, const char *src,
+			  const char *dst, struct v6 *v)
+{
+	build6(f, dmac, smac, src, dst, v);
+	f->b[14 + 7] = 64;
+	csum6(f);
+}
+
+/* Entries in ct6_map (two a NAT66 flow). */
+static inline int ct6_count(void)
+{
+	struct vnet_ct6_key k, next, *prev = NULL;
+	int n = 0, fd = DP_MAP_FD(W.dp, ct6_map);
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
 /* The IPv6 world of the routed and NAT66 tests: the BPF world, network 1
  * (c: its mode and flags set by the caller, the rest here) with gw6/64 on
  * br0; the uplink up0 has 2001:db8:a::1/64 and its default IPv6 route via

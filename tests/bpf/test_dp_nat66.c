@@ -27,19 +27,6 @@ static int setup(void **state)
 	return dad(W.p1, MAC1, G6) == TC_OK ? 0 : -1;
 }
 
-static int ct6_count(void)
-{
-	struct vnet_ct6_key k, next, *prev = NULL;
-	int n = 0, fd = DP_MAP_FD(W.dp, ct6_map);
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		n++;
-	}
-	return n;
-}
-
 static void echo6(struct v6 *v, uint8_t type, uint16_t id)
 {
 	memset(v, 0, sizeof(*v));
@@ -48,14 +35,6 @@ static void echo6(struct v6 *v, uint8_t type, uint16_t id)
 	put16(v->l4 + 4, id);
 	put16(v->l4 + 6, 1);
 	v->l4_len = 16;
-}
-
-static void frame6(struct frame *f, const uint8_t *dmac, const uint8_t *smac, const char *src,
-		   const char *dst, struct v6 *v)
-{
-	build6(f, dmac, smac, src, dst, v);
-	f->b[14 + 7] = 64;
-	csum6(f);
 }
 
 /* The guest's packet out: translated to UP6 and a NAT port (returned). */

@@ -99,18 +99,31 @@ static void test_rule_words(void **state)
 }
 
 /* --- the compiler against a first-match walk ------------------------------ */
-static int prefix_has(const struct acl_prefix *p, uint32_t a)
+/* A packet of either family, and a first-match walk of the rules over it. */
+struct apkt {
+	int fam;
+	uint8_t s[16], d[16];	/* IPv4: the first 4 bytes */
+	uint8_t proto;
+	uint16_t sp, dp;
+};
+
+static int bits_has(const struct acl_prefix *p, int fam, const uint8_t *a)
 {
-	uint32_t m = p->len ? ~0u << (32 - p->len) : 0;
+	const uint8_t *x = p->family == AF_INET ? (const uint8_t *)&p->v4 : p->v6.s6_addr;
 
 	if (!p->family)
 		return 1;
-	return p->family == AF_INET && ((ntohl(p->v4.s_addr) ^ ntohl(a)) & m) == 0;
+	if (p->family != fam)
+		return 0;
+	for (unsigned b = 0; b < p->len; b++)
+		if (((x[b / 8] ^ a[b / 8]) >> (7 - b % 8)) & 1)
+			return 0;
+	return 1;
 }
 
-static int walk(const struct acl *a, enum acl_table_dir dir, uint32_t s, uint32_t d, uint8_t proto,
-		uint16_t sp, uint16_t dp)
+static int walk(const struct acl *a, enum acl_table_dir dir, const struct apkt *k)
 {
+	uint8_t icmp = k->fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	int bit = 0;
 
 	for (size_t i = 0; i < a->n_rules; i++) {
@@ -119,15 +132,18 @@ static int walk(const struct acl *a, enum acl_table_dir dir, uint32_t s, uint32_
 		if (!(r->dir & (dir == ACL_TABLE_IN ? ACL_IN : ACL_OUT)))
 			continue;
 		bit++;
-		if (r->proto && r->proto != proto)
+		if (r->proto && r->proto != k->proto)
 			continue;
-		if (!prefix_has(&r->src, s) || !prefix_has(&r->dst, d))
+		/* icmp is IPv4's protocol, icmpv6 IPv6's, whatever the number */
+		if ((r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) && r->proto != icmp)
 			continue;
-		if (proto == IPPROTO_ICMP) {
-			if (r->icmp_type >= 0 && r->icmp_type != dp)
+		if (!bits_has(&r->src, k->fam, k->s) || !bits_has(&r->dst, k->fam, k->d))
+			continue;
+		if (k->proto == icmp) {
+			if (r->icmp_type >= 0 && r->icmp_type != k->dp)
 				continue;
-		} else if (r->proto && (sp < r->sport_lo || sp > r->sport_hi || dp < r->dport_lo ||
-					dp > r->dport_hi)) {
+		} else if (r->proto && (k->sp < r->sport_lo || k->sp > r->sport_hi ||
+					k->dp < r->dport_lo || k->dp > r->dport_hi)) {
 			continue;
 		}
 		return bit - 1;
@@ -203,7 +219,12 @@ static void test_compiler_matches_walk(void **state)
 			if (p == 47)
 				sp = dp = 0;
 			for (int dir = 0; dir < 2; dir++) {
-				int want = walk(a, dir, s, d, p, sp, dp);
+				struct apkt k = { .fam = AF_INET, .proto = p, .sp = sp, .dp = dp };
+				int want;
+
+				memcpy(k.s, &s, 4);
+				memcpy(k.d, &d, 4);
+				want = walk(a, dir, &k);
 				int got = acl_table_match(&t[dir], s, d, p, sp, dp);
 
 				if (want != got)
@@ -215,58 +236,6 @@ static void test_compiler_matches_walk(void **state)
 		acl_table_free(&t[1]);
 	}
 	free(a);
-}
-
-/* --- both families: IPv4 and IPv6 rules and packets in one ACL ----------- */
-struct pkt6 {
-	int fam;
-	uint8_t s[16], d[16];	/* IPv4: the first 4 bytes */
-	uint8_t proto;
-	uint16_t sp, dp;
-};
-
-static int bits_has(const struct acl_prefix *p, int fam, const uint8_t *a)
-{
-	const uint8_t *x = p->family == AF_INET ? (const uint8_t *)&p->v4 : p->v6.s6_addr;
-
-	if (!p->family)
-		return 1;
-	if (p->family != fam)
-		return 0;
-	for (unsigned b = 0; b < p->len; b++)
-		if (((x[b / 8] ^ a[b / 8]) >> (7 - b % 8)) & 1)
-			return 0;
-	return 1;
-}
-
-static int walk2(const struct acl *a, enum acl_table_dir dir, const struct pkt6 *k)
-{
-	uint8_t icmp = k->fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	int bit = 0;
-
-	for (size_t i = 0; i < a->n_rules; i++) {
-		const struct acl_rule *r = &a->rules[i];
-
-		if (!(r->dir & (dir == ACL_TABLE_IN ? ACL_IN : ACL_OUT)))
-			continue;
-		bit++;
-		if (r->proto && r->proto != k->proto)
-			continue;
-		/* icmp is IPv4's protocol, icmpv6 IPv6's, whatever the number */
-		if ((r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) && r->proto != icmp)
-			continue;
-		if (!bits_has(&r->src, k->fam, k->s) || !bits_has(&r->dst, k->fam, k->d))
-			continue;
-		if (k->proto == icmp) {
-			if (r->icmp_type >= 0 && r->icmp_type != k->dp)
-				continue;
-		} else if (r->proto && (k->sp < r->sport_lo || k->sp > r->sport_hi ||
-					k->dp < r->dport_lo || k->dp > r->dport_hi)) {
-			continue;
-		}
-		return bit - 1;
-	}
-	return -1;
 }
 
 static void rnd_addr6(uint8_t *a)
@@ -325,7 +294,7 @@ static void test_compiler_both_families(void **state)
 		assert_int_equal(acl_compile(a, ACL_TABLE_IN, &t[0]), 0);
 		assert_int_equal(acl_compile(a, ACL_TABLE_OUT, &t[1]), 0);
 		for (int n = 0; n < 400; n++) {
-			struct pkt6 k = { .fam = rand() % 2 ? AF_INET6 : AF_INET };
+			struct apkt k = { .fam = rand() % 2 ? AF_INET6 : AF_INET };
 
 			k.proto = pprotos[rand() % 5];
 			if (k.fam == AF_INET6) {
@@ -342,7 +311,7 @@ static void test_compiler_both_families(void **state)
 			else if (k.proto != 47)
 				k.sp = rnd_port(), k.dp = rnd_port();
 			for (int dir = 0; dir < 2; dir++) {
-				int want = walk2(a, dir, &k), got;
+				int want = walk(a, dir, &k), got;
 
 				if (k.fam == AF_INET6)
 					got = acl_table_match6(&t[dir], (const struct in6_addr *)k.s,

@@ -341,28 +341,34 @@ static int fdb_entry(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int nl_fdb_each(const char *dev, nl_fdb_fn fn, void *ctx)
+/* Dump the neighbour table of one family for device ifindex to cb, on a
+ * socket of its own: the dump's callback stays off the shared socket. */
+static int neigh_dump(int ifindex, int family, nl_recvmsg_msg_cb_t cb, void *arg)
 {
-	struct fdb_walk w = { .ifindex = (int)if_nametoindex(dev), .fn = fn, .ctx = ctx };
-	struct ndmsg ndm = { .ndm_family = AF_BRIDGE };
-	struct nl_sock *sk;
+	struct ndmsg ndm = { .ndm_family = (unsigned char)family, .ndm_ifindex = ifindex };
+	struct nl_sock *sk = nl_socket_alloc();
 	int err;
 
-	if (!w.ifindex)
-		return -ENODEV;
-	ndm.ndm_ifindex = w.ifindex;
-	sk = nl_socket_alloc(); /* its own: the dump's callback stays off the shared socket */
 	if (!sk)
 		return -ENOMEM;
 	err = nl_connect(sk, NETLINK_ROUTE);
 	if (!err)
 		err = nl_send_simple(sk, RTM_GETNEIGH, NLM_F_DUMP, &ndm, sizeof(ndm));
 	if (err >= 0)
-		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, fdb_entry, &w);
+		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
 	if (err >= 0)
 		err = nl_recvmsgs_default(sk);
 	nl_socket_free(sk);
 	return err < 0 ? nl_errno(err) : 0;
+}
+
+int nl_fdb_each(const char *dev, nl_fdb_fn fn, void *ctx)
+{
+	struct fdb_walk w = { .ifindex = (int)if_nametoindex(dev), .fn = fn, .ctx = ctx };
+
+	if (!w.ifindex)
+		return -ENODEV;
+	return neigh_dump(w.ifindex, AF_BRIDGE, fdb_entry, &w);
 }
 
 struct neigh4_walk {
@@ -392,25 +398,10 @@ static int neigh4_entry(struct nl_msg *msg, void *arg)
 int nl_neigh4_each(const char *dev, nl_neigh4_fn fn, void *ctx)
 {
 	struct neigh4_walk w = { .ifindex = (int)if_nametoindex(dev), .fn = fn, .ctx = ctx };
-	struct ndmsg ndm = { .ndm_family = AF_INET };
-	struct nl_sock *sk;
-	int err;
 
 	if (!w.ifindex)
 		return -ENODEV;
-	ndm.ndm_ifindex = w.ifindex;
-	sk = nl_socket_alloc(); /* its own, as nl_fdb_each */
-	if (!sk)
-		return -ENOMEM;
-	err = nl_connect(sk, NETLINK_ROUTE);
-	if (!err)
-		err = nl_send_simple(sk, RTM_GETNEIGH, NLM_F_DUMP, &ndm, sizeof(ndm));
-	if (err >= 0)
-		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, neigh4_entry, &w);
-	if (err >= 0)
-		err = nl_recvmsgs_default(sk);
-	nl_socket_free(sk);
-	return err < 0 ? nl_errno(err) : 0;
+	return neigh_dump(w.ifindex, AF_INET, neigh4_entry, &w);
 }
 
 int nl_link_master(const char *port)

@@ -48,7 +48,9 @@ check_hooks() {	# $1: when
 	inguest 1 ping -c 3 -i 0.2 -W 2 $WAN_IP >/dev/null || fail "$1: guest 1 (xdp) -> wan"
 }
 check_hooks "after port-add"
-grep -q '"hook": *"xdp"' "$TMP/state/running/default.json" || fail "the choice is not recorded"
+# recorded with the port (its journal line, or the port list once folded)
+cat "$TMP"/state/ports/default.journal "$TMP"/state/ports/default.json 2>/dev/null |
+	grep -q '"hook": *"xdp"' || fail "the choice is not recorded"
 
 log "restart vnetd"
 vnetd_stop

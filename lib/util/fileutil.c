@@ -45,6 +45,18 @@ static int fsync_dir_of(const char *path)
 	return err;
 }
 
+/* Write all of data to fd, fsync it and close it: the first error. */
+static int write_sync_close(int fd, const void *data, size_t len)
+{
+	int err = write_full(fd, data, len);
+
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return err;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
 {
 	char tmp[4096];
@@ -55,11 +67,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	err = write_full(fd, data, len);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
+	err = write_sync_close(fd, data, len);
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
 	if (err) {
@@ -76,11 +84,7 @@ int file_append_sync(const char *path, const void *data, size_t len, unsigned mo
 
 	if (fd < 0)
 		return -errno;
-	err = write_full(fd, data, len);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
+	err = write_sync_close(fd, data, len);
 	return err || !created ? err : fsync_dir_of(path);
 }
 

@@ -116,20 +116,61 @@ int lease_store_parse_line(const char *line, size_t len, struct lease_rec *r)
 	return 0;
 }
 
+static char *put_str(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char t[20];
+	int n = 0;
+
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+/* "%02x:%02x:%02x:%02x:%02x:%02x %s %lld %s %s\n" without printf: under a
+ * DHCP burst every ACK formats one journal line, and vfprintf was a fifth
+ * of the server's CPU (issue 21.3) */
 int lease_store_format_line(const struct lease_rec *r, char *buf, size_t cap)
 {
-	char ip[INET_ADDRSTRLEN];
-	const uint8_t *m = r->mac;
-	int n;
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *ip = (const uint8_t *)&r->ip.s_addr;
+	const char *state, *name = r->hostname[0] ? r->hostname : "-";
+	size_t name_len = strlen(name), state_len;
+	char line[LEASE_LINE_MAX], *p = line; /* at most 127 bytes */
 
 	if (r->state < LEASE_BOUND || r->state > LEASE_FREE || r->expires < 0 ||
-	    (r->hostname[0] && !lease_hostname_valid(r->hostname, strlen(r->hostname))))
+	    (r->hostname[0] && !lease_hostname_valid(r->hostname, name_len)))
 		return -EINVAL;
-	inet_ntop(AF_INET, &r->ip, ip, sizeof(ip));
-	n = snprintf(buf, cap, "%02x:%02x:%02x:%02x:%02x:%02x %s %" PRId64 " %s %s\n", m[0], m[1],
-		     m[2], m[3], m[4], m[5], ip, r->expires, state_names[r->state],
-		     r->hostname[0] ? r->hostname : "-");
-	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
+	state = state_names[r->state];
+	state_len = strlen(state);
+	for (int i = 0; i < 6; i++) {
+		*p++ = hex[r->mac[i] >> 4];
+		*p++ = hex[r->mac[i] & 15];
+		*p++ = i < 5 ? ':' : ' ';
+	}
+	for (int i = 0; i < 4; i++) {
+		p = put_u64(p, ip[i]);
+		*p++ = i < 3 ? '.' : ' ';
+	}
+	p = put_u64(p, (uint64_t)r->expires);
+	*p++ = ' ';
+	p = put_str(p, state, state_len);
+	*p++ = ' ';
+	p = put_str(p, name, name_len);
+	*p++ = '\n';
+	if ((size_t)(p - line) >= cap)
+		return -ENOSPC;
+	memcpy(buf, line, (size_t)(p - line));
+	buf[p - line] = '\0';
+	return (int)(p - line);
 }
 
 static void count_bad(struct lease_store_stats *st, unsigned lineno)

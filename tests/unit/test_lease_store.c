@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,49 @@ static void test_line_roundtrip(void **state)
 	assert_int_equal(lease_store_format_line(&a, line, 10), -ENOSPC);
 	a.state = 9;
 	assert_int_equal(lease_store_format_line(&a, line, sizeof(line)), -EINVAL);
+}
+
+/* The formatter writes exactly the "%02x:..:%02x %s %lld %s %s\n" line
+ * (issue 21.3 replaced snprintf by a hand-written one): extreme fields, and
+ * the buffer size at which it stops fitting. */
+static void test_line_format_edges(void **state)
+{
+	static const struct {
+		const char *ip, *name, *want;
+		int last;
+		int64_t exp;
+		enum lease_state st;
+	} c[] = {
+		{ "0.0.0.0", "", "52:54:00:00:00:00 0.0.0.0 0 bound -\n", 0, 0, LEASE_BOUND },
+		{ "255.255.255.255", "h", "52:54:00:00:00:ff 255.255.255.255 "
+		  "9223372036854775807 declined h\n", 0xff, INT64_MAX, LEASE_DECLINED },
+		{ "10.100.200.7", "a-b.c", "52:54:00:00:00:0a 10.100.200.7 10 free a-b.c\n", 0x0a,
+		  10, LEASE_FREE },
+		{ "1.20.3.40", "x", "52:54:00:00:00:9f 1.20.3.40 1796295926 released x\n", 0x9f,
+		  1796295926, LEASE_RELEASED },
+	};
+	char line[LEASE_LINE_MAX], name[LEASE_HOSTNAME_MAX], want[LEASE_LINE_MAX];
+	struct lease_rec r;
+	int n;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		r = rec(c[i].ip, c[i].last, c[i].exp, c[i].st, c[i].name);
+		n = lease_store_format_line(&r, line, sizeof(line));
+		assert_string_equal(line, c[i].want);
+		assert_int_equal(n, (int)strlen(c[i].want));
+		/* room for the line and its NUL, not one byte less */
+		assert_int_equal(lease_store_format_line(&r, line, (size_t)n + 1), n);
+		assert_string_equal(line, c[i].want);
+		assert_int_equal(lease_store_format_line(&r, line, (size_t)n), -ENOSPC);
+	}
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	r = rec("10.0.0.1", 1, 99, LEASE_BOUND, name);
+	snprintf(want, sizeof(want), "52:54:00:00:00:01 10.0.0.1 99 bound %s\n", name);
+	assert_int_equal(lease_store_format_line(&r, line, sizeof(line)), (int)strlen(want));
+	assert_string_equal(line, want);
+	r.expires = -1;
+	assert_int_equal(lease_store_format_line(&r, line, sizeof(line)), -EINVAL);
 }
 
 static void test_line_rejects(void **state)
@@ -285,6 +329,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_roundtrip),
+		cmocka_unit_test(test_line_format_edges),
 		cmocka_unit_test(test_line_rejects),
 		cmocka_unit_test(test_buf_corruption),
 		cmocka_unit_test(test_hostname_valid),

@@ -81,6 +81,14 @@ static int conf6_set(const char *dev, const char *name, const char *val)
 	return ret;
 }
 
+int ipv6_conf_set(const char *dev, const char *name, int val)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d\n", val);
+	return conf6_set(dev, name, buf);
+}
+
 int ipv6_forwarding_on(const char *dev)
 {
 	int r;

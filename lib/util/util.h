@@ -78,6 +78,8 @@ int ipv4_forwarding_get(const char *dev);
 int ipv6_forwarding_on(const char *dev);
 /* net.ipv6.conf.<dev>.NAME as an integer, or -errno. */
 int ipv6_conf_get(const char *dev, const char *name);
+/* net.ipv6.conf.<dev>.NAME = val. 0 or -errno (-ENOENT: no IPv6 on dev). */
+int ipv6_conf_set(const char *dev, const char *name, int val);
 
 /* ---- addr_quota ---- */
 /* How much of a shared resource each client address holds, with a cap per

@@ -258,6 +258,25 @@ static int port_policy_apply(struct network *n, const char *ifname, int idx,
 	return r;
 }
 
+/* A port's host side carries no IPv6 (issue 21.2): a bridge member needs no
+ * address (the network's L3 is the bridge's, where RA, DHCPv6 and the fast
+ * path's FIB lookups live), and every IPv6 device adds a link-local address,
+ * an fe80::/64 and a multicast route, DAD, MLD and router solicitations to
+ * the namespace, which the kernel's input routing walks per IPv6 frame it
+ * receives (O(devices)). Set before the device comes up (no link-local is
+ * ever made); a device given back (port-del, a failed attach) gets the
+ * namespace's default. A device without IPv6 (-ENOENT) is left alone. */
+static void port_ipv6_off(const char *ifname, int off)
+{
+	int val = off ? 1 : ipv6_conf_get("default", "disable_ipv6"), r;
+
+	if (val < 0 || ipv6_conf_get(ifname, "disable_ipv6") == val)
+		return;
+	r = ipv6_conf_set(ifname, "disable_ipv6", val);
+	if (r && r != -ENOENT)
+		log_warn("port %s: cannot set disable_ipv6 to %d: %s", ifname, val, strerror(-r));
+}
+
 /* Enslave and attach; the caller records the running state. */
 int network_port_attach(struct network *n, const char *ifname, const uint8_t *mac, int hook,
 			const struct netdef_port *decl, char *err, size_t errlen)
@@ -294,11 +313,13 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (n->def->mtu && (ret = nl_link_set_mtu(ifname, n->def->mtu)))
 		return ERR("cannot set MTU %u on %s: %s", n->def->mtu, ifname, nl_strerror(ret)),
 		       ret;
+	port_ipv6_off(ifname, 1);
 	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
 	if (!ret)
 		ret = port_policy_apply(n, ifname, idx, decl, &pol, err, errlen);
 	if (ret) {
 		dp_port_del(n->mgr->dp, idx);
+		port_ipv6_off(ifname, 0);
 		return ret;
 	}
 	ret = nl_link_set_master(ifname, n->def->bridge);
@@ -308,6 +329,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (ret) {
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
+		port_ipv6_off(ifname, 0);
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	}
 	nl_link_set_up(ifname, 1);
@@ -315,6 +337,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (!p) {
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
+		port_ipv6_off(ifname, 0);
 		return ERR("cannot add %s: out of memory", ifname), -ENOMEM;
 	}
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
@@ -366,8 +389,10 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 		network_park_binds(n, p->ifindex);
 	if (p->ifindex)
 		dp_port_del(n->mgr->dp, p->ifindex);
-	if (if_nametoindex(ifname))
+	if (if_nametoindex(ifname)) {
 		nl_link_set_master(ifname, NULL);
+		port_ipv6_off(ifname, 0);	/* the device given back as the host makes one */
+	}
 	tap_port_removed(n, ifname); /* removes the tap (and its VDE switch) if vnet made it */
 	p = port_find(n, ifname);	/* the tap's removal may have changed the list */
 	if (p)

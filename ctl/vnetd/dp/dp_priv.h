@@ -31,6 +31,9 @@ struct datapath {
 	/* each network's <bandwidth> as last given (dp_qos.c: rewritten when
 	 * the first paced port shows the kernel has no sch_fq) */
 	struct netdef_bandwidth qos_net_bw[VNET_MAX_NETS];
+	/* qos_map's entries: counted once at start (dp_qos_open), then kept by
+	 * the writes (dp_qos.c), so a port-add never walks the map (issue 21) */
+	unsigned qos_n;
 	/* port_ctr slots held by port_state entries (dp_port_state.c) */
 	unsigned char *ps_used;
 	size_t ps_nslots;

@@ -94,36 +94,38 @@ bool dp_have_fq(void)
 	return have_fq != 0;
 }
 
-/* vnet_qos_on: the programs look qos_map up only while it has entries. */
+/* vnet_qos_on: the programs look qos_map up only while it has entries
+ * (dp->qos_n: vnetd is the map's only writer). */
 static void qos_sync(struct datapath *dp)
 {
-	int fd = DP_MAP_FD(dp, qos_map);
-	__u32 k, next, *prev = NULL, n = 0;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		n++;
-	}
-	dp->skel->bss->vnet_qos_on = n;
+	dp->skel->bss->vnet_qos_on = dp->qos_n;
 }
 
 /* A daemon (re)started on pinned maps: its freshly loaded pacing program
- * replaces the old one on every paced port. */
+ * replaces the old one on every paced port; the entries are counted. */
 void dp_qos_open(struct datapath *dp)
 {
 	int fd = DP_MAP_FD(dp, qos_map);
 	__u32 k, next, *prev = NULL;
 	struct vnet_qos q;
 
+	dp->qos_n = 0;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
+		dp->qos_n++;
 		if (!(k & VNET_QOS_NET) && bpf_map_lookup_elem(fd, &k, &q) == 0 &&
 		    (q.flags & VNET_QOS_PACE))
 			dp_attach_qos(dp, k);
 	}
 	qos_sync(dp);
+}
+
+/* key's entry removed, and counted out if it was there */
+static void qos_delete(struct datapath *dp, __u32 key)
+{
+	if (bpf_map_delete_elem(DP_MAP_FD(dp, qos_map), &key) == 0 && dp->qos_n)
+		dp->qos_n--;
 }
 
 static bool bw_in(const struct netdef_bandwidth *bw)
@@ -142,12 +144,14 @@ static int qos_write(struct datapath *dp, __u32 key, struct vnet_qos *q)
 {
 	int fd = DP_MAP_FD(dp, qos_map);
 	struct vnet_qos old;
+	int had;
 
 	if (!q->flags && !q->floor.rate) {
-		bpf_map_delete_elem(fd, &key);
+		qos_delete(dp, key);
 		return 0;
 	}
-	if (bpf_map_lookup_elem(fd, &key, &old) == 0) {
+	had = bpf_map_lookup_elem(fd, &key, &old) == 0;
+	if (had) {
 		if (old.in.rate == q->in.rate && old.in.peak == q->in.peak &&
 		    old.in.tau == q->in.tau) {
 			q->in.tat = old.in.tat;
@@ -159,7 +163,10 @@ static int qos_write(struct datapath *dp, __u32 key, struct vnet_qos *q)
 			q->out.tat_peak = old.out.tat_peak;
 		}
 	}
-	return bpf_map_update_elem(fd, &key, q, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(fd, &key, q, BPF_ANY))
+		return -errno;
+	dp->qos_n += !had;
+	return 0;
 }
 
 int dp_net_qos_set(struct datapath *dp, uint32_t net_id, const struct netdef_bandwidth *bw,
@@ -238,7 +245,7 @@ void dp_port_qos_clear(struct datapath *dp, int ifindex)
 			dp_detach_qos(dp, ifindex);
 			nl_qdisc(ifindex, 0);	/* gone with the device, if it went */
 		}
-		bpf_map_delete_elem(DP_MAP_FD(dp, qos_map), &key);
+		qos_delete(dp, key);
 	}
 	bpf_map_delete_elem(DP_MAP_FD(dp, qos_stats), &key);
 	qos_sync(dp);

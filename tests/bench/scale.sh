@@ -27,6 +27,13 @@ GC_SECS=${BENCH_GC_SECONDS:-10}
 # BENCH_GC_ONLY=1: the flows, memory and GC figures only (no program cost,
 # no extra ports, no live rates, no networks): a quick rerun of the GC rows
 GC_ONLY=${BENCH_GC_ONLY:-}
+# BENCH_PORTS_ONLY=1: the extra ports, their port-add times and the live
+# rates at 2, 200 and BENCH_PORTS ports only (no program cost, no flows, no
+# GC, no networks)
+PORTS_ONLY=${BENCH_PORTS_ONLY:-}
+# BENCH_PERF=DIR: a perf profile (every CPU, call graphs) of each live rate
+# into DIR/perf.TAG.g2g|nat.data, with the top symbols in DIR/perf.TAG.*.txt
+PERF_DIR=${BENCH_PERF:-}
 # 1M flows are 2M entries: a table of 4M keeps the GC's high mark (7/8)
 # far away, so it scans without evicting
 export VNET_CT_MAX=${BENCH_CT_MAX:-4194304}
@@ -46,35 +53,59 @@ rec() {
 }
 now_us() { echo $((${EPOCHREALTIME/./})); }
 
-# live_pps DST_ROLE DMAC DIP: pktgen from g1 to DST_ROLE's eth0 (bench.sh's)
+# live_pps DST_ROLE DMAC DIP [PERF_NAME]: pktgen from g1 to DST_ROLE's eth0
+# (bench.sh's); with PERF_DIR, perf records every CPU while it counts
 live_pps() {
-	local out=$TMP/count.$RANDOM
+	local out=$TMP/count.$RANDOM ppid=""
 	in_ns vnet "$1" "$PKTGEN" count eth0 1 "$SECS" >"$out" 2>&1 &
 	local cpid=$!
 	wait_for 50 grep -q ready "$out" || fail "counter: $(cat "$out")"
+	if [ -n "$PERF_DIR" ] && [ -n "$4" ]; then
+		perf record -q -a -g -o "$PERF_DIR/perf.$4.data" -- sleep "$SECS" >/dev/null 2>&1 &
+		ppid=$!
+	fi
 	in_ns vnet g1 "$PKTGEN" send eth0 "$(mac_of vnet g1 eth0)" "$2" "$IP1" "$3" \
 		"$(awk "BEGIN { print $SECS + 1.5 }")" >"$TMP/send.out" || fail "pktgen send: $(cat "$TMP/send.out")"
 	wait "$cpid"
+	if [ -n "$ppid" ]; then
+		wait "$ppid"
+		perf report -i "$PERF_DIR/perf.$4.data" --no-children --sort comm,sym --stdio \
+			2>/dev/null | grep -v '^$' | grep '%' | head -60 >"$PERF_DIR/perf.$4.txt"
+	fi
 	jget pps <"$out" || fail "counter: $(cat "$out")"
 }
 live_rows() {	# TAG
 	[ -n "$GC_ONLY" ] && return
-	rec "pps_g2g_$1" "$(live_pps g2 "$(mac_of vnet g2 eth0)" "$IP2")"
-	rec "pps_nat_$1" "$(live_pps wan "$(mac_of vnet host vnbr0)" "$WAN_IP")"
+	rec "pps_g2g_$1" "$(live_pps g2 "$(mac_of vnet g2 eth0)" "$IP2" "$1.g2g")"
+	rec "pps_nat_$1" "$(live_pps wan "$(mac_of vnet host vnbr0)" "$WAN_IP" "$1.nat")"
 }
 
 # ports_to N: extra ports s2.. on the default network until it has N,
-# each port-add timed beside a no-op request (net-list)
+# each port-add timed beside a no-op request (net-list). The far ends (sxN)
+# stand for guests: they live in a namespace of their own ($FAR) with IPv6
+# off there -- in the host namespace, or 1,000 IPv6 devices in one guest
+# namespace, each IPv6 frame received would be routed over all of their
+# link-local and multicast routes (O(devices) a frame, O(ports) frames for
+# each one the bridge floods): a cost of the bench's packing, not of a host
+# whose guests each have their own kernel or namespace.
 N_EXTRA=0
+FAR=""
 ports_to() {
 	local want=$(($1 - 2)) i t0 t1 t2
 	[ -n "$GC_ONLY" ] && return
 	[ "$want" -le "$N_EXTRA" ] && return
+	if [ -z "$FAR" ]; then
+		FAR=$P-far
+		netns_add "$FAR"
+		ip netns exec "$FAR" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || fail "IPv6 off in $FAR"
+	fi
 	for i in $(seq "$N_EXTRA" $((want - 1))); do
-		echo "link add s$i type veth peer name sx$i"
-		echo "link set sx$i up"
+		echo "link add s$i type veth peer name sx$i netns $FAR"
 	done >"$TMP/links"
 	inhost ip -batch "$TMP/links" || fail "cannot create veths"
+	for i in $(seq "$N_EXTRA" $((want - 1))); do echo "link set sx$i up"; done >"$TMP/links"
+	ip netns exec "$FAR" ip -batch "$TMP/links" || fail "cannot bring the far ends up"
 	for i in $(seq "$N_EXTRA" $((want - 1))); do
 		t0=$(now_us)
 		vnetctl net-list >/dev/null || fail "net-list"
@@ -138,7 +169,7 @@ log "world up: ct_map of $VNET_CT_MAX entries, ${SECS}s per packet rate"
 
 # 1. the programs alone, in their own namespace (no device around them)
 log "program cost (ct_scale cost): fills up to 1M flows and 1,000 ports"
-if [ -z "$GC_ONLY" ]; then
+if [ -z "$GC_ONLY$PORTS_ONLY" ]; then
 	DP_TEST_CT_MAX=$VNET_CT_MAX VNET_TEST_PREFIX=$P "$CT_SCALE" cost >"$TMP/cost.json" ||
 		fail "ct_scale cost"
 	cat "$TMP/cost.json" >>"$RES"
@@ -153,6 +184,7 @@ live_rows p200
 ports_to "$PORTS_MAX"
 live_rows p$PORTS_MAX
 [ -z "$GC_ONLY" ] && rec ports "$PORTS_MAX"
+if [ -z "$PORTS_ONLY" ]; then
 "$CT_SCALE" fill "$PIN_DIR" 10000 >/dev/null || fail "fill 10k"
 live_rows f10k
 # the GC with 10k flows in the 4M-entry table: the floor (empty buckets)
@@ -177,6 +209,7 @@ gc_interval gc_idle_cpu_pct
 rec ct_entries_after_idle_gc "$(ct_entries)"
 rec rss_1m "$(vnet_stat rss)"
 rec maps_1m "$(map_bytes)"
+fi
 if [ -z "$GC_ONLY" ]; then
 # port-add: the 1st and the last, each the median of 5 around it
 python3 - "$TMP/portadd" >>"$RES" <<'PY'
@@ -190,8 +223,11 @@ for k, v in (("portadd_first_us", med(first, 1)), ("portadd_last_us", med(last, 
              ("portadd_last_n", rows[-1][0] + 2)):
     print(json.dumps({"key": k, "value": v}))
 PY
-
+# every port-add (N wall_us noop_us vnetd_cpu_us), for the curve
+cp "$TMP/portadd" "$BUILD/bench-scale.portadd"
+fi
 # 3. net-start of many networks (isolated, each with DHCP and DNS)
+if [ -z "$GC_ONLY$PORTS_ONLY" ]; then
 vnetctl port-del default vif1.0 >/dev/null
 for i in $(seq 1 $((NETS_MAX - 1))); do
 	cat >"$TMP/n$i.xml" <<X

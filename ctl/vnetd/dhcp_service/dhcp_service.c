@@ -22,8 +22,13 @@
 #include "core/core.h"
 
 /* Datagrams handled per lease file write (group commit): under load one
- * fdatasync covers this many ACKs. */
-#define BATCH 256
+ * fdatasync covers what arrived while the last one ran, up to this many
+ * (with 256, a 16 ms fdatasync on a busy disk capped the server at 16k
+ * datagrams/s and its socket overflowed; issue 21.3). At most half are
+ * ACKs in a DORA burst, all of them in a renewal storm: <= DHCP_JOURNAL_MAX
+ * changed leases, so a batch still appends to the journal. */
+#define BATCH 1024
+_Static_assert(BATCH <= DHCP_JOURNAL_MAX, "a batch's changed leases fit one journal append");
 /* A burst of this many bytes of requests waits while a batch is written. */
 #define RCVBUF (4 << 20)
 #define MAX_TIMER_MS 60000
@@ -51,8 +56,11 @@ struct dhcp_service {
 	int fd, ifindex, watched;
 	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
 	long timer;
-	struct out_pkt out[BATCH];
 };
+
+/* The replies of the batch being handled. One loop thread runs every
+ * service, and a batch is handled to its end before another starts. */
+static struct out_pkt batch_out[BATCH];
 
 static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 {
@@ -247,13 +255,13 @@ static void on_readable(int fd, uint32_t events, void *data)
 		if (n < 0)
 			break;
 		crash_hook(d, (size_t)n);
-		n_out += process(s, d, (size_t)n, unicast, &s->out[n_out], &dirty);
+		n_out += process(s, d, (size_t)n, unicast, &batch_out[n_out], &dirty);
 	}
 	/* before the ACKs: an acknowledged lease is durable */
 	if (dirty || s->leases.unsaved)
 		dhcp_lease_file_save(&s->leases, s->pool);
 	for (int i = 0; i < n_out; i++)
-		send_one(s, &s->out[i]);
+		send_one(s, &batch_out[i]);
 	schedule(s);
 }
 

@@ -249,8 +249,9 @@ $(BUILD)/vnet-user: $(VNET_USER_OBJS) $(BUILD)/libvnet.a
 # ---- make bench (issue 7): generators and counters in tests/bench/ -----------
 # pktgen: live-frames XDP generator, XDP/tc drop counters, bare-redirect
 # ceiling (a libbpf skeleton of tests/bench/pktgen.bpf.c); netload: AF_PACKET
-# and TCP load (plain C). tests/bench.sh runs them.
-BENCH_TOOLS := $(BUILD)/bench/pktgen $(BUILD)/bench/netload
+# and TCP load (plain C). tests/bench.sh runs them. rcvbuf.so: a larger
+# receive buffer for perfdhcp (LD_PRELOAD, tests/bench/dhcp_perf.sh).
+BENCH_TOOLS := $(BUILD)/bench/pktgen $(BUILD)/bench/netload $(BUILD)/bench/rcvbuf.so
 bench bench-scale: $(BENCH_TOOLS)
 $(BUILD)/bench/pktgen.bpf.o: tests/bench/pktgen.bpf.c
 	@mkdir -p $(@D)
@@ -263,4 +264,7 @@ $(BUILD)/bench/pktgen: tests/bench/pktgen.c tests/bench/frame.h $(BUILD)/bench/p
 $(BUILD)/bench/netload: tests/bench/netload.c tests/bench/frame.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+$(BUILD)/bench/rcvbuf.so: tests/bench/rcvbuf_preload.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
 # ---- end of make bench block -------------------------------------------------

@@ -124,53 +124,98 @@ static void to_addr(struct sockaddr_in *sa, struct in_addr ip, uint16_t port)
 	sa->sin_port = htons(port);
 }
 
-static void send_one(struct dhcp_service *s, const struct out_pkt *o)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
-	struct iovec iov = { (void *)o->buf, (size_t)o->len };
-	struct msghdr mh = { .msg_name = (void *)&o->to, .msg_namelen = sizeof(o->to),
-			     .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+/* Datagrams per recvmmsg / sendmmsg call on the UDP socket */
+#define MMSG_CHUNK 64
 
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(*pi));
-	pi->ipi_ifindex = s->ifindex;
-	pi->ipi_spec_dst = s->server_ip; /* source address: the gateway */
-	if (sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0) {
-		log_debug("dhcp %s: send to %s: %s", s->name, inet_ntoa(o->to.sin_addr),
-			  strerror(errno));
-		return;
+struct pktinfo_cmsg {
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	};
+};
+
+/* Send n replies with sendmmsg, each from the gateway's address on the
+ * bridge (IP_PKTINFO). A reply the socket refuses is dropped, as sendmsg's
+ * would be: the client retries. */
+static void send_chunk(struct dhcp_service *s, const struct out_pkt *o, unsigned n)
+{
+	struct pktinfo_cmsg cb[MMSG_CHUNK];
+	struct mmsghdr mm[MMSG_CHUNK];
+	struct iovec iov[MMSG_CHUNK];
+	unsigned i = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		struct cmsghdr *c = &cb[k].align;
+		struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+
+		memset(&cb[k], 0, sizeof(cb[k]));
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(*pi));
+		pi->ipi_ifindex = s->ifindex;
+		pi->ipi_spec_dst = s->server_ip; /* source address: the gateway */
+		iov[k] = (struct iovec){ (void *)o[k].buf, (size_t)o[k].len };
+		mm[k] = (struct mmsghdr){ .msg_hdr = {
+			.msg_name = (void *)&o[k].to, .msg_namelen = sizeof(o[k].to),
+			.msg_iov = &iov[k], .msg_iovlen = 1,
+			.msg_control = cb[k].buf, .msg_controllen = sizeof(cb[k].buf) } };
 	}
-	dhcp_pool_counters(s->pool)->tx[o->type]++;
+	while (i < n) {
+		int r = sendmmsg(s->fd, &mm[i], n - i, MSG_DONTWAIT);
+
+		if (r <= 0) {
+			log_debug("dhcp %s: send to %s: %s", s->name, inet_ntoa(o[i].to.sin_addr),
+				  r < 0 ? strerror(errno) : "nothing sent");
+			r = 1; /* skip the one refused */
+		} else {
+			for (unsigned k = i; k < i + (unsigned)r; k++)
+				dhcp_pool_counters(s->pool)->tx[o[k].type]++;
+		}
+		i += (unsigned)r;
+	}
 }
 
-/* Receive one datagram: its length, or -1 when the socket is drained.
- * *unicast tells whether it was addressed to us rather than broadcast. */
-static ssize_t recv_one(struct dhcp_service *s, uint8_t *buf, size_t cap, int *unicast)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+/* The datagrams of one recvmmsg, with where each was addressed */
+struct rx_slot {
+	uint8_t buf[1500];
+	struct pktinfo_cmsg cb;
 	struct sockaddr_in from;
-	struct iovec iov = { buf, cap };
-	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+	struct iovec iov;
+};
+static struct rx_slot rx[MMSG_CHUNK];
+
+/* Read up to max (<= MMSG_CHUNK) datagrams into rx[]: how many, 0 when the
+ * socket is drained. */
+static unsigned recv_chunk(struct dhcp_service *s, struct mmsghdr *mm, unsigned max)
+{
+	int n;
+
+	for (unsigned i = 0; i < max; i++) {
+		rx[i].iov = (struct iovec){ rx[i].buf, sizeof(rx[i].buf) };
+		mm[i] = (struct mmsghdr){ .msg_hdr = {
+			.msg_name = &rx[i].from, .msg_namelen = sizeof(rx[i].from),
+			.msg_iov = &rx[i].iov, .msg_iovlen = 1,
+			.msg_control = rx[i].cb.buf, .msg_controllen = sizeof(rx[i].cb.buf) } };
+	}
+	n = recvmmsg(s->fd, mm, max, MSG_DONTWAIT, NULL);
+	return n > 0 ? (unsigned)n : 0;
+}
+
+/* A received datagram's length (0 if truncated: counted as bad); *unicast
+ * tells whether it was addressed to us rather than broadcast. */
+static size_t rx_meta(struct dhcp_service *s, struct mmsghdr *m, int *unicast)
+{
+	struct msghdr *mh = &m->msg_hdr;
 
 	*unicast = 0;
-	if (n < 0)
-		return -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
 
 			*unicast = pi->ipi_addr.s_addr == s->server_ip.s_addr;
 		}
 	}
-	if (mh.msg_flags & MSG_TRUNC)
-		return 0; /* oversized: counted as bad */
-	return n;
+	return mh->msg_flags & MSG_TRUNC ? 0 : m->msg_len;
 }
 
 /* Parse and handle one datagram; queue the reply into *o. 1 if queued. */
@@ -241,27 +286,60 @@ static ssize_t recv_pkt(struct dhcp_service *s, uint8_t *buf, size_t cap, int *u
 	return -1;
 }
 
-static void on_readable(int fd, uint32_t events, void *data)
+/* A batch from the packet socket (guest_udp_socket): one datagram a read */
+static int read_pkt_socket(struct dhcp_service *s, int *dirty)
 {
-	struct dhcp_service *s = data;
 	uint8_t buf[1500];
-	int n_out = 0, dirty = 0, unicast;
+	int n_out = 0, unicast;
 
 	for (int i = 0; i < BATCH; i++) {
 		const uint8_t *d = buf;
-		ssize_t n = fd == s->pkt_fd ? recv_pkt(s, buf, sizeof(buf), &unicast, &d)
-					    : recv_one(s, buf, sizeof(buf), &unicast);
+		ssize_t n = recv_pkt(s, buf, sizeof(buf), &unicast, &d);
 
 		if (n < 0)
 			break;
 		crash_hook(d, (size_t)n);
-		n_out += process(s, d, (size_t)n, unicast, &batch_out[n_out], &dirty);
+		n_out += process(s, d, (size_t)n, unicast, &batch_out[n_out], dirty);
 	}
+	return n_out;
+}
+
+/* A batch from the UDP socket, MMSG_CHUNK datagrams a recvmmsg */
+static int read_udp_socket(struct dhcp_service *s, int *dirty)
+{
+	struct mmsghdr mm[MMSG_CHUNK];
+	unsigned total = 0;
+	int n_out = 0, unicast;
+
+	while (total < BATCH) {
+		unsigned want = BATCH - total < MMSG_CHUNK ? BATCH - total : MMSG_CHUNK;
+		unsigned n = recv_chunk(s, mm, want);
+
+		for (unsigned i = 0; i < n; i++) {
+			size_t len = rx_meta(s, &mm[i], &unicast);
+
+			crash_hook(rx[i].buf, len);
+			n_out += process(s, rx[i].buf, len, unicast, &batch_out[n_out], dirty);
+		}
+		total += n;
+		if (n < want)
+			break;
+	}
+	return n_out;
+}
+
+static void on_readable(int fd, uint32_t events, void *data)
+{
+	struct dhcp_service *s = data;
+	int n_out, dirty = 0;
+
+	n_out = fd == s->pkt_fd ? read_pkt_socket(s, &dirty) : read_udp_socket(s, &dirty);
 	/* before the ACKs: an acknowledged lease is durable */
 	if (dirty || s->leases.unsaved)
 		dhcp_lease_file_save(&s->leases, s->pool);
-	for (int i = 0; i < n_out; i++)
-		send_one(s, &batch_out[i]);
+	for (int i = 0; i < n_out; i += MMSG_CHUNK)
+		send_chunk(s, &batch_out[i],
+			   (unsigned)(n_out - i < MMSG_CHUNK ? n_out - i : MMSG_CHUNK));
 	schedule(s);
 }
 

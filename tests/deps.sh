@@ -7,7 +7,7 @@ libnl-3-dev libnl-route-3-dev libjson-c-dev libxml2-dev libmicrohttpd-dev
 libcmocka-dev libseccomp-dev libelf-dev zlib1g-dev libclang-rt-14-dev libslirp-dev libvdeplug-dev vdeplug vde2
 iproute2 nftables ethtool tcpdump busybox isc-dhcp-client dhcpcd5 dnsutils iperf3 curl
 procps prometheus iputils-ping python3 python3-scapy hping3 qemu-system-x86 cpio dnsperf dnsmasq-base kea-admin ndisc6 frr
-dpkg-dev bzip2 xz-utils time"
+dpkg-dev bzip2 xz-utils time libjemalloc2"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

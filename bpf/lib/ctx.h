@@ -122,7 +122,8 @@ static __always_inline void pkt_init(struct pkt *p, void *ctx, int tc)
 }
 
 /* tc: make sure the first n bytes are in the linear area (GSO skbs from a
- * veth usually have all headers linear already, so this is rare). */
+ * veth usually have all headers linear already, so this is rare as long
+ * as n asks for headers only: parse_ipv4). */
 static __always_inline void pkt_pull(struct pkt *p, __u32 n)
 {
 	if (!p->tc || p->data + n <= p->data_end)

@@ -7,8 +7,11 @@
  * second): a route or neighbour change reaches a flow within a second, as
  * the kernel's own neighbour cache lets stale entries serve for a while.
  * Only lookups that succeeded outright are cached (not NO_NEIGH: tc then
- * resolves through the kernel), and tc GSO super-packets always look up:
- * the kernel checks their segments, not their length, against the MTU. */
+ * resolves through the kernel). A tc GSO super-packet (TCP through NAT:
+ * nearly every packet of a stream) takes any valid cached hop: the lookup
+ * it would make (tot_len 0) checks a GSO skb against nothing but the
+ * device being up (is_skb_forwardable), never its length; its own lookup
+ * is stored with length 0, which serves GSO packets only. */
 #ifndef VNET_BPF_NEXTHOP_H
 #define VNET_BPF_NEXTHOP_H
 
@@ -24,7 +27,7 @@ static __always_inline bool nh_gso(const struct pkt *p)
 static __always_inline const struct vnet_ct *nh_cached(const struct pkt *p, const struct hdrs *h,
 						       const struct vnet_ct *ct)
 {
-	if (!ct->nh_valid || h->tot_len > ct->nh_len || nh_gso(p))
+	if (!ct->nh_valid || (h->tot_len > ct->nh_len && !nh_gso(p)))
 		return NULL;
 	return ct;
 }
@@ -35,11 +38,9 @@ static __always_inline const struct vnet_ct *nh_cached(const struct pkt *p, cons
 static __always_inline void nh_store(const struct pkt *p, const struct hdrs *h, struct vnet_ct *ct,
 				     const struct bpf_fib_lookup *fib)
 {
-	if (nh_gso(p))
-		return;
 	__builtin_memcpy(ct->nh_smac, fib->smac, 6);
 	__builtin_memcpy(ct->nh_dmac, fib->dmac, 6);
-	ct->nh_len = h->tot_len;
+	ct->nh_len = nh_gso(p) ? 0 : h->tot_len;
 	asm volatile("" ::: "memory");
 	ct->nh_valid = 1;
 }

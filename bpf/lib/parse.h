@@ -149,14 +149,20 @@ static __always_inline enum vnet_drop parse_ipv4(struct pkt *p, struct hdrs *h)
 	struct iphdr *ip;
 	__u32 hlen;
 
-	pkt_pull(p, ETH_HLEN_ + 60 + 20);
+	pkt_pull(p, ETH_HLEN_ + 20);
 	ip = PKT_PTR(p, ETH_HLEN_, 20);
 	if (!ip)
 		return VNET_DROP_RUNT;
 	hlen = (ip->ihl & 0xf) * 4;
 	if (ip->version != 4 || hlen < 20)
 		return VNET_DROP_IP_OPTS;
-	if (!PKT_PTR(p, ETH_HLEN_, hlen))
+	/* The headers parse_l4 reads and no payload byte more: a TCP segment
+	 * (a GSO one above all) has its headers linear and its payload in
+	 * pages, and pulling payload into a cloned skb (TCP sends clones)
+	 * reallocates its head, a copy per packet (issue 21). */
+	pkt_pull(p, ETH_HLEN_ + hlen + (ip->protocol == IPPROTO_TCP_ ? 20 : 8));
+	ip = PKT_PTR(p, ETH_HLEN_, 20);
+	if (!ip || !PKT_PTR(p, ETH_HLEN_, hlen))
 		return VNET_DROP_RUNT;
 	h->saddr = ip->saddr;
 	h->daddr = ip->daddr;
@@ -252,7 +258,14 @@ static __always_inline enum vnet_drop parse_ipv6(struct pkt *p, struct hdrs *h)
 	__u32 tot;
 	int w;
 
-	pkt_pull(p, ETH_HLEN_ + IP6_HLEN + IP6_EXT_BYTES + 20);
+	pkt_pull(p, ETH_HLEN_ + IP6_HLEN);
+	ip = PKT_PTR(p, ETH_HLEN_, IP6_HLEN);
+	if (!ip)
+		return VNET_DROP_RUNT;
+	/* TCP or UDP right after the fixed header: its header and no payload
+	 * (parse_ipv4); else the walk's whole window */
+	pkt_pull(p, ETH_HLEN_ + IP6_HLEN + (ip[6] == IPPROTO_TCP_ ? 20 : ip[6] == IPPROTO_UDP_ ? 8 :
+						  IP6_EXT_BYTES + 20));
 	ip = PKT_PTR(p, ETH_HLEN_, IP6_HLEN);
 	if (!ip)
 		return VNET_DROP_RUNT;

@@ -49,17 +49,16 @@ static __always_inline void nh_store(const struct pkt *p, const struct hdrs *h, 
  * destination in nh6_map, as vnet_ct6 has no room for it -- a lookup of
  * one hash entry instead of the FIB's. A second at most (the entry's own
  * stamp: nothing refreshes it but a new lookup), packets no longer than
- * the one it was looked up for, not tc GSO. k and the value to store are
- * the caller's per-CPU scratch (the stack is spent). */
+ * the one it was looked up for or tc GSO (stored with length 0). k and
+ * the value to store are the caller's per-CPU scratch (the stack is
+ * spent). */
 static __always_inline const struct vnet_nh6 *nh6_cached(const struct pkt *p, const struct hdrs *h,
 							 const struct vnet_nh6_key *k)
 {
 	struct vnet_nh6 *nh;
 
-	if (nh_gso(p))
-		return NULL;
 	nh = bpf_map_lookup_elem(&nh6_map, k);
-	if (!nh || h->tot_len > nh->len ||
+	if (!nh || (h->tot_len > nh->len && !nh_gso(p)) ||
 	    bpf_ktime_get_coarse_ns() - nh->stamp_ns >= 1000000000ULL)
 		return NULL;
 	return nh;
@@ -69,11 +68,9 @@ static __always_inline void nh6_store(const struct pkt *p, const struct hdrs *h,
 				      const struct vnet_nh6_key *k, struct vnet_nh6 *v,
 				      const struct bpf_fib_lookup *fib)
 {
-	if (nh_gso(p))
-		return;
 	__builtin_memcpy(v->smac, fib->smac, 6);
 	__builtin_memcpy(v->dmac, fib->dmac, 6);
-	v->len = h->tot_len;
+	v->len = nh_gso(p) ? 0 : h->tot_len;
 	v->stamp_ns = bpf_ktime_get_coarse_ns();
 	bpf_map_update_elem(&nh6_map, k, v, BPF_ANY);	/* replaced whole: no torn reads */
 }

@@ -419,6 +419,52 @@ static void test_nexthop_cache6(void **state)
 	assert_memory_equal(out.b, WANMAC, 6);
 }
 
+/* tc GSO super-packets (NAT66 TCP) use the cached next hop as IPv4's do
+ * (test_dp_nat test_nexthop_cache_gso): any fresh entry, whatever its
+ * length; their own lookup is kept with length 0, which serves GSO only. */
+static void test_nexthop_cache6_gso(void **state)
+{
+	static const uint8_t STALE[6] = { 2, 0, 0, 0, 0xee, 0xef };
+	struct __sk_buff ctx = { .ifindex = W.p1, .gso_size = 1000, .gso_segs = 2 };
+	int fd = DP_MAP_FD(W.dp, nh6_map);
+	struct frame f, out;
+	struct vnet_nh6_key k;
+	struct vnet_nh6 nh;
+	struct v6 v;
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+			    .data_out = out.b, .data_size_out = sizeof(out.b));
+
+	NEED_WORLD();
+	udp6(&v, 5201, 53);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	o.data_in = f.b;
+	o.data_size_in = f.len;
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(nh6_entry(&k, &nh), 0);
+	memcpy(nh.dmac, STALE, 6);
+	nh.len = 20;	/* shorter than the frame: only GSO may use it */
+	assert_int_equal(bpf_map_update_elem(fd, &k, &nh, BPF_EXIST), 0);
+	assert_int_equal(bpf_prog_test_run_opts(prog_fd("vnet_port_tc"), &o), 0);
+	assert_int_equal(o.retval, TC_REDIRECT);
+	assert_memory_equal(out.b, STALE, 6);
+	assert_int_equal(l6_check(out.b + 14), 0);
+	/* a second old: a GSO packet looks up and keeps it with length 0 */
+	nh.stamp_ns = 1;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &nh, BPF_EXIST), 0);
+	o.data_size_out = sizeof(out.b);
+	assert_int_equal(bpf_prog_test_run_opts(prog_fd("vnet_port_tc"), &o), 0);
+	assert_memory_equal(out.b, WANMAC, 6);
+	assert_int_equal(nh6_entry(&k, &nh), 0);
+	assert_int_equal(nh.len, 0);
+	/* which a plain packet does not take: it looks up, keeps its length */
+	memcpy(nh.dmac, STALE, 6);
+	assert_int_equal(bpf_map_update_elem(fd, &k, &nh, BPF_EXIST), 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_memory_equal(out.b, WANMAC, 6);
+	assert_int_equal(nh6_entry(&k, &nh), 0);
+	assert_int_equal(nh.len, f.len - 14);
+}
+
 static void test_guest_cap(void **state)
 {
 	uint64_t lim = drops(VNET_DROP_CT_GUEST_LIMIT);
@@ -510,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_guard_and_unsolicited),
 		cmocka_unit_test(test_port_range),
 		cmocka_unit_test(test_nexthop_cache6),
+		cmocka_unit_test(test_nexthop_cache6_gso),
 		cmocka_unit_test(test_guest_cap),
 		cmocka_unit_test(test_gc6_fresh_alone),
 		cmocka_unit_test(test_gc_and_purge),

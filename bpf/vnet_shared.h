@@ -687,9 +687,29 @@ struct vnet_uplink {
 	__u8 kind;
 	__u8 xdp;	/* 1: the uplink XDP program runs (native mode) in front
 			 * of tc; was padding (0), so pinned entries read "no" */
-	__u8 pad[1];
+	__u8 ctr;	/* its slot in uplink_slot/uplink_ctr + 1 (issue 21); 0:
+			 * none (counted in port_stats by ifindex, as an older
+			 * build did). Was padding (0) */
 };
 _Static_assert(sizeof(struct vnet_uplink) == 4, "uplink layout");
+
+/* uplink_slot (issue 21): the uplink path's one value, in an array so the
+ * program finds it without a hash lookup: slot VNET_UPLINK_SLOT(ifindex)
+ * holds that uplink's ifindex and a copy of its uplink_map entry, and the
+ * same slot of uplink_ctr (per-CPU) its counters. ifindex 0: free. An
+ * uplink whose slot another live uplink holds has none (up.ctr 0): the
+ * program finds it in uplink_map and counts it in port_stats. Written by
+ * vnetd (dp_uplink_slot.c) whenever it writes uplink_map; a slot's
+ * counters are zeroed before another uplink takes it. */
+#define VNET_UPLINK_SLOTS 128	/* a power of 2: slot = ifindex & (it - 1) */
+struct vnet_uplink_slot {
+	__u32 ifindex;
+	struct vnet_uplink up;
+};
+_Static_assert(sizeof(struct vnet_uplink_slot) == 8, "uplink slot layout");
+_Static_assert(VNET_UPLINK_SLOTS <= 255 && !(VNET_UPLINK_SLOTS & (VNET_UPLINK_SLOTS - 1)),
+	       "a power of 2, a slot + 1 fits vnet_uplink.ctr");
+#define VNET_UPLINK_SLOT(ifindex) ((__u32)(ifindex) & (VNET_UPLINK_SLOTS - 1))
 
 /* ACLs (bpf/lib/acl.h, docs/acl.md): a bit-vector classifier. An ACL has
  * a slot (1..VNET_ACL_SLOTS-1); its rules for one direction are a table

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Per-CPU counters: per port stats (port_ctr by the port's slot; the
- * uplinks' and bridges' in port_stats by ifindex), drops by network and
- * reason (enum vnet_drop from VNET_DROP_REASONS), counters by network. */
+/* Per-CPU counters: per port stats (port_ctr by the port's slot, the
+ * uplinks' uplink_ctr by theirs, the bridges' in port_stats by ifindex),
+ * drops by network and reason (enum vnet_drop from VNET_DROP_REASONS),
+ * counters by network. */
 #ifndef VNET_BPF_COUNTERS_H
 #define VNET_BPF_COUNTERS_H
 
@@ -19,6 +20,38 @@ static __always_inline struct vnet_stats *stats_of(__u32 ifindex)
 
 	bpf_map_update_elem(&port_stats, &ifindex, &zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&port_stats, &ifindex);
+}
+
+/* The counters of a device that is no port: an uplink's by its slot
+ * (uplink_slot, uplink_ctr: array lookups, a few instructions each), else
+ * port_stats by ifindex (a bridge, an uplink without a slot). */
+static __always_inline struct vnet_stats *dev_stats(__u32 ifindex)
+{
+	__u32 slot = VNET_UPLINK_SLOT(ifindex);
+	const struct vnet_uplink_slot *us = bpf_map_lookup_elem(&uplink_slot, &slot);
+
+	if (us && us->ifindex == ifindex && us->up.ctr)
+		return bpf_map_lookup_elem(&uplink_ctr, &slot);
+	return stats_of(ifindex);
+}
+
+/* The uplink on ifindex (NULL: none) and, in *s, its counters: found by
+ * its slot (two array lookups) or, an uplink without one, in uplink_map
+ * and port_stats (two hash lookups). */
+static __always_inline const struct vnet_uplink *uplink_find(__u32 ifindex,
+							     struct vnet_stats **s)
+{
+	__u32 slot = VNET_UPLINK_SLOT(ifindex);
+	const struct vnet_uplink_slot *us = bpf_map_lookup_elem(&uplink_slot, &slot);
+	const struct vnet_uplink *up;
+
+	if (us && us->ifindex == ifindex && us->up.ctr) {
+		*s = bpf_map_lookup_elem(&uplink_ctr, &slot);
+		return &us->up;
+	}
+	up = bpf_map_lookup_elem(&uplink_map, &ifindex);
+	*s = up ? stats_of(ifindex) : NULL;
+	return up;
 }
 
 /* Counter idx (enum vnet_global) of network net_id (0: none). */
@@ -80,7 +113,7 @@ __noinline int count_tx(__u32 target, __u32 len, __u32 fam, __u32 tx)
 	__u32 slot;
 
 	if (tx == TX_NOT_PORT) {
-		s = stats_of(target);
+		s = dev_stats(target);	/* the uplink by its slot */
 	} else if (tx) {
 		slot = (tx & 0xffffff) - 1;
 		count_family(tx >> 24, fam, VNET_G_TX4_PACKETS);
@@ -100,7 +133,8 @@ __noinline int count_tx(__u32 target, __u32 len, __u32 fam, __u32 tx)
 }
 
 /* The ingress device's counters are looked up once per packet: here,
- * kept in p (a port's from port_ctr, count_rx_port; else port_stats). */
+ * kept in p (a port's from port_ctr, count_rx_port; an uplink's from
+ * uplink_find). */
 static __always_inline void count_rx_in(struct pkt *p, struct vnet_stats *s)
 {
 	p->stats = s;
@@ -114,10 +148,6 @@ static __always_inline void count_rx_in(struct pkt *p, struct vnet_stats *s)
 	count_family(p->net_id, p->fam, VNET_G_RX4_PACKETS);
 }
 
-static __always_inline void count_rx(struct pkt *p)
-{
-	count_rx_in(p, stats_of(p->ifindex));
-}
 
 static __always_inline void count_rx_port(struct pkt *p, const struct vnet_port_state *ps)
 {

@@ -68,7 +68,8 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } subnet_info_map SEC(".maps");
 
-/* uplinks: written by dp_uplink_add; read by the port program. */
+/* uplinks: written by dp_uplink_add; copied into port_state and
+ * uplink_slot; read by the uplink programs for an uplink without a slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 64);
@@ -76,6 +77,27 @@ struct {
 	__type(value, struct vnet_uplink);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } uplink_map SEC(".maps");
+
+/* The uplinks by slot (vnet_shared.h, struct vnet_uplink_slot: an array,
+ * the lookup a few instructions): written by vnetd (dp_uplink_slot.c)
+ * with every uplink_map write; read by the uplink programs instead of
+ * uplink_map. Their counters by the same slot, per CPU: written by the
+ * programs, read by dp_port_counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_UPLINK_SLOTS);
+	__type(key, __u32);
+	__type(value, struct vnet_uplink_slot);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} uplink_slot SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VNET_UPLINK_SLOTS);
+	__type(key, __u32);
+	__type(value, struct vnet_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} uplink_ctr SEC(".maps");
 
 /* bridges judged by the bridge program (host.h): ifindex -> net_id.
  * Written by dp_net_set/dp_net_del; dp_open re-attaches each. */

@@ -166,12 +166,12 @@ static __always_inline enum act uplink_ipv4(struct pkt *p, struct hdrs *h)
 
 static __always_inline enum act uplink_ingress(struct pkt *p)
 {
+	struct vnet_stats *s;
 	struct hdrs h = {};
-	__u32 u = p->ifindex;
 
-	if (!bpf_map_lookup_elem(&uplink_map, &u))
+	if (!uplink_find(p->ifindex, &s))
 		return ACT_PASS;
-	count_rx(p);
+	count_rx_in(p, s);
 	if (parse_eth(p, &h))
 		return ACT_PASS;
 	if (h.eth_proto == ETH_P_IPV6)

@@ -16,17 +16,17 @@
 
 static __always_inline enum act uplink_xdp_ingress(struct pkt *p)
 {
-	struct vnet_uplink *up;
+	const struct vnet_uplink *up;
+	struct vnet_stats *s;
 	struct hdrs h = {};
-	__u32 u = p->ifindex;
 
-	up = bpf_map_lookup_elem(&uplink_map, &u);
+	up = uplink_find(p->ifindex, &s);
 	if (!up)
 		return ACT_PASS;
 	/* a veth uplink's far end hands over CHECKSUM_PARTIAL skbs, which
 	 * an xdp_frame does not carry: recompute on redirect (l4sum.h) */
 	p->csum_in = up->kind == VNET_KIND_VETH;
-	count_rx(p);
+	count_rx_in(p, s);
 	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
 		return pass_to_tc(p);
 	return uplink_ipv4(p, &h);

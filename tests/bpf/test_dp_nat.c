@@ -932,6 +932,7 @@ static void test_uplink_xdp_partial_csum(void **state)
 	veth = up;
 	veth.kind = VNET_KIND_VETH;
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &veth, BPF_ANY), 0);
+	dp_uplink_slot_sync(W.dp, key);	/* the uplink programs' copy */
 	dp_port_state_sync_all(W.dp);
 	port_hook(W.p1, MAC1, DP_HOOK_XDP);
 	nport = snat_out(IPPROTO_TCP, 40200, 443, &out);
@@ -942,6 +943,7 @@ static void test_uplink_xdp_partial_csum(void **state)
 	assert_csums_ok(&out);
 	port_hook(W.p1, MAC1, DP_HOOK_TC);
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &up, BPF_ANY), 0);
+	dp_uplink_slot_sync(W.dp, key);	/* the uplink programs' copy */
 	dp_port_state_sync_all(W.dp);
 }
 

@@ -27,6 +27,7 @@ static void set_uplink(__u8 kind, __u8 hook)
 	u.kind = kind;
 	u.hook = hook;
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, uplink_map), &key, &u, BPF_EXIST), 0);
+	dp_uplink_slot_sync(W.dp, key);	/* the uplink programs' copy */
 	dp_port_state_sync_all(W.dp);	/* the ports' copies of the uplink */
 }
 

@@ -57,6 +57,17 @@ rm "$PIN_DIR/drops" && bpftool map create "$PIN_DIR/drops" type percpu_array key
 # fills port_state from port_map, net_map, uplink_map and acl_port_map
 # before its programs (which read only port_state) are attached
 rm "$PIN_DIR/port_state" "$PIN_DIR/port_ctr" || fail "no port_state / port_ctr pins"
+# nor uplink_slot / uplink_ctr, and its uplink_map entries' last byte (now
+# the slot, vnet_uplink.ctr) was padding, 0: the new vnetd gives the
+# uplink a slot before its programs are attached
+rm "$PIN_DIR/uplink_slot" "$PIN_DIR/uplink_ctr" || fail "no uplink_slot / uplink_ctr pins"
+bpftool -j map dump pinned "$PIN_DIR/uplink_map" | python3 -c 'import json,sys
+for e in json.load(sys.stdin):
+	print(" ".join(e["key"]), "|", " ".join(e["value"][:3] + ["0"]))' |
+while IFS='|' read -r k v; do
+	bpftool map update pinned "$PIN_DIR/uplink_map" key hex $k value hex $v ||
+		fail "cannot clear the uplink's slot byte"
+done
 BUILD="$TMP/new" vnetd_start
 new_exe=$(readlink /proc/$VNETD_PID/exe)
 [ "$new_exe" = "$TMP/new/vnetd" ] && [ "$old_exe" != "$new_exe" ] || fail "not running the new binary ($new_exe)"
@@ -81,4 +92,19 @@ before=$(rx)
 inguest 2 ping -c 3 -i 0.2 -W 2 "$(guest_ip 1)" >/dev/null || fail "no guest -> guest after the upgrade"
 after=$(rx)
 [ "$after" -ge $((before + 6)) ] || fail "port counters did not move after the upgrade ($before -> $after)"
+# the uplink counts in its new slot (uplink_ctr, rx_packets: the first 8
+# bytes of each CPU's value)
+wan_idx=$(inhost_net ip -o link show wan0 | cut -d: -f1)
+uplink_rx() { bpftool -j map lookup pinned "$PIN_DIR/uplink_ctr" key $((wan_idx & 127)) 0 0 0 |
+	python3 -c 'import json,sys
+print(sum(int.from_bytes(bytes(int(b, 16) for b in c["value"][:8]), "little")
+	  for c in json.load(sys.stdin)["values"]))'; }
+[ "$(bpftool -j map lookup pinned "$PIN_DIR/uplink_slot" key $((wan_idx & 127)) 0 0 0 |
+	python3 -c 'import json,sys
+print(int.from_bytes(bytes(int(b, 16) for b in json.load(sys.stdin)["value"][:4]), "little"))')" = "$wan_idx" ] ||
+	fail "the uplink has no slot after the upgrade"
+before=$(uplink_rx)
+inguest 2 ping -c 3 -i 0.2 -W 2 $WAN_IP >/dev/null || fail "no wan after the upgrade"
+after=$(uplink_rx)
+[ "$after" -ge $((before + 3)) ] || fail "the uplink's counters did not move after the upgrade ($before -> $after)"
 log "ok"

@@ -269,8 +269,10 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 		dp_err(err, errlen, "port state: %s", strerror(-r));
 		goto fail;
 	}
+	dp_uplink_slot_sync_all(dp);	/* before the programs that read it */
 	reattach_all(dp);
-	dp_port_state_sync_all(dp);	/* the uplinks' XDP flags reattach_all set */
+	dp_uplink_slot_sync_all(dp);	/* the uplinks' XDP flags reattach_all set */
+	dp_port_state_sync_all(dp);
 	*ret = dp;
 	return 0;
 fail:

@@ -250,8 +250,9 @@ void dp_tick(struct datapath *dp);
  * all networks (and of what belongs to none). */
 struct json_object *dp_stats_json(struct datapath *dp, uint32_t net_id);
 /* A port's (or uplink's) counters summed over CPUs: port_ctr by its
- * port_state slot plus port_stats (uplinks, and what an older build
- * counted). -ENOENT: neither has it. */
+ * port_state slot, uplink_ctr by an uplink's slot, plus port_stats
+ * (bridges, uplinks without a slot, what an older build counted).
+ * -ENOENT: none has it. */
 struct vnet_stats;
 int dp_port_counters(struct datapath *dp, int ifindex, struct vnet_stats *out);
 /* What belongs to no network: drops counted on net 0, host traffic passed

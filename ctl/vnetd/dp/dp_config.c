@@ -521,12 +521,14 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 		dp_err(err, errlen, "uplink ifindex %d: map update: %s", ifindex, strerror(-r));
 		return r;
 	}
+	dp_uplink_slot_sync(dp, key);	/* before its programs: they read the slot */
 	dp_tx_port(dp, key, 1);
 	r = dp_attach_port(dp, ifindex, up.hook, 1, err, errlen);
 	if (r)
 		return r;
 	up.xdp = dp_uplink_xdp_set(dp, ifindex, kind);
 	bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY);
+	dp_uplink_slot_sync(dp, key);
 	dp_port_state_sync_all(dp);	/* the ports' copies of their uplink */
 	return 0;
 }
@@ -551,6 +553,10 @@ int dp_uplink_del(struct datapath *dp, int ifindex)
 		return -ENOENT;
 	dp_detach(dp->pin_dir, ifindex, up.hook, 1);
 	bpf_map_delete_elem(ufd, &key);
+	/* its slot and counts freed (a re-added uplink starts from 0), an
+	 * uplink that had no slot may take it */
+	bpf_map_delete_elem(DP_MAP_FD(dp, port_stats), &key);
+	dp_uplink_slot_sync_all(dp);
 	dp_tx_port(dp, key, 0);
 	dp_port_state_sync_all(dp);
 	return 0;

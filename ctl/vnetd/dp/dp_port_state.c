@@ -177,31 +177,40 @@ int dp_port_state_open(struct datapath *dp)
 	return 0;
 }
 
-int dp_port_counters(struct datapath *dp, int ifindex, struct vnet_stats *out)
+/* Add fd's per-CPU struct vnet_stats at key to out; 1: it had one. */
+static int add_counters(struct datapath *dp, int fd, __u32 key, __u64 *v, struct vnet_stats *out)
 {
 	size_t nw = sizeof(*out) / sizeof(__u64);
-	__u64 *v = calloc((size_t)dp->ncpu * nw, sizeof(__u64)), *o = (__u64 *)out;
+	__u64 *o = (__u64 *)out;
+
+	if (bpf_map_lookup_elem(fd, &key, v))
+		return 0;
+	for (int c = 0; c < dp->ncpu; c++)
+		for (size_t w = 0; w < nw; w++)
+			o[w] += v[c * nw + w];
+	return 1;
+}
+
+int dp_port_counters(struct datapath *dp, int ifindex, struct vnet_stats *out)
+{
+	__u64 *v = calloc((size_t)dp->ncpu, sizeof(*out));
+	__u32 key = (__u32)ifindex, slot = VNET_UPLINK_SLOT(key);
+	struct vnet_uplink_slot us;
 	struct vnet_port_state ps;
-	__u32 key = (__u32)ifindex;
-	int found = 0;
+	int found;
 
 	memset(out, 0, sizeof(*out));
 	if (!v)
 		return -ENOMEM;
-	/* port_stats: an uplink's, a bridge's, or a port's from an older build */
-	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_stats), &key, v) == 0) {
-		found = 1;
-		for (int c = 0; c < dp->ncpu; c++)
-			for (size_t w = 0; w < nw; w++)
-				o[w] += v[c * nw + w];
-	}
-	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &key, &ps) == 0 &&
-	    bpf_map_lookup_elem(DP_MAP_FD(dp, port_ctr), &ps.slot, v) == 0) {
-		found = 1;
-		for (int c = 0; c < dp->ncpu; c++)
-			for (size_t w = 0; w < nw; w++)
-				o[w] += v[c * nw + w];
-	}
+	/* port_stats: a bridge's, an uplink's without a slot, what an older
+	 * build counted */
+	found = add_counters(dp, DP_MAP_FD(dp, port_stats), key, v, out);
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &key, &ps) == 0)
+		found |= add_counters(dp, DP_MAP_FD(dp, port_ctr), ps.slot, v, out);
+	/* an uplink's slot (dp_uplink_slot.c) */
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us) == 0 &&
+	    us.ifindex == key && us.up.ctr)
+		found |= add_counters(dp, DP_MAP_FD(dp, uplink_ctr), slot, v, out);
 	free(v);
 	return found ? 0 : -ENOENT;
 }

@@ -148,6 +148,14 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex);
 void dp_port_state_sync_net(struct datapath *dp, __u32 net_id);
 void dp_port_state_sync_all(struct datapath *dp);
 
+/* dp_uplink_slot.c: uplink_slot/uplink_ctr from uplink_map. sync: one
+ * uplink's slot taken (or freed with the uplink), its uplink_map entry's
+ * ctr set, the entry copied; every uplink_map writer calls it before
+ * dp_port_state_sync* (the ports copy ctr). _all: stale slots freed,
+ * every uplink synced (dp_open, before the programs; dp_uplink_del). */
+int dp_uplink_slot_sync(struct datapath *dp, __u32 ifindex);
+void dp_uplink_slot_sync_all(struct datapath *dp);
+
 /* dp_repin.c: recreate map pins removed under the running daemon. */
 void dp_repin(struct datapath *dp);
 

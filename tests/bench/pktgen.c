@@ -4,7 +4,9 @@
  *   pktgen send IFNAME SMAC DMAC SIP DIP SECONDS
  *	64-byte UDP frames (IPv6 ones when SIP and DIP are IPv6 addresses) transmitted on IFNAME (XDP_TX through BPF_PROG_RUN
  *	with BPF_F_TEST_XDP_LIVE_FRAMES): they reach IFNAME's veth peer as
- *	xdp_frames, like a guest NIC at line rate. Prints {"sent":N,"pps":R}.
+ *	xdp_frames, like a guest NIC at line rate. Prints {"sent":N,"pps":R,
+ *	"cpu":S}: S the CPU seconds the sending loop took (its system calls
+ *	carry each frame through the veth and whatever runs behind it).
  *   pktgen count IFNAME WARMUP SECONDS
  *	count (and drop) benchmark UDP arriving on IFNAME, at XDP and at tc
  *	ingress; after WARMUP s, measure for SECONDS. Prints {"packets":N,"pps":R}.
@@ -45,6 +47,14 @@ static double now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -91,7 +101,7 @@ static int cmd_send(struct pktgen *s, char **argv)
 	uint8_t frame[BENCH_FRAME_LEN];
 	int ifindex = ifindex_of(argv[0]), r;
 	struct xdp_md ctx = { .data_end = BENCH_FRAME_LEN, .ingress_ifindex = ifindex };
-	double t0, t, secs = atof(argv[5]);
+	double t0, t, c0, secs = atof(argv[5]);
 	unsigned long long sent = 0;
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = sizeof(frame),
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
@@ -101,6 +111,7 @@ static int cmd_send(struct pktgen *s, char **argv)
 		return 2;
 	memcpy(frame, s->bss->frame, sizeof(frame));
 	t0 = now();
+	c0 = cpu_now();
 	do {
 		r = bpf_prog_test_run_opts(bpf_program__fd(s->progs.bench_tx), &o);
 		if (r)
@@ -108,7 +119,8 @@ static int cmd_send(struct pktgen *s, char **argv)
 		sent += o.repeat;
 		t = now();
 	} while (!stop && t - t0 < secs);
-	printf("{\"sent\":%llu,\"seconds\":%.3f,\"pps\":%.0f}\n", sent, t - t0, sent / (t - t0));
+	printf("{\"sent\":%llu,\"seconds\":%.3f,\"pps\":%.0f,\"cpu\":%.3f}\n", sent, t - t0,
+	       sent / (t - t0), cpu_now() - c0);
 	return 0;
 }
 

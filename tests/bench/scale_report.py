@@ -47,6 +47,9 @@ for tag, what in (("p2", "2 ports, 10 flows"), ("p200", "200 ports"),
     g, nat = kv.get(f"pps_g2g_{tag}"), kv.get(f"pps_nat_{tag}")
     if g is not None:
         p(f"  {what:24s} guest->guest {g:12,.0f}   guest->wan {nat:12,.0f}")
+    gc, natc = kv.get(f"pps_cpu_g2g_{tag}"), kv.get(f"pps_cpu_nat_{tag}")
+    if gc is not None:
+        p(f"  {'  per CPU-s of the sender':24s} guest->guest {gc:12,.0f}   guest->wan {natc:12,.0f}")
 
 p("\ncontrol plane and memory:")
 if "portadd_first_us" in kv:
@@ -104,6 +107,10 @@ for tag in (f"p{kv.get('ports', 1000)}", "f1m"):
         v, b = kv.get(f"pps_{k}_{tag}"), kv.get(f"pps_{k}_p2")
         if v and b:
             verdict(f"live pps {k}, {tag[1:]} {'ports' if tag[0] == 'p' else 'flows'}", v >= b * 0.90,
+                    f"{v / b:.2f} x 2 ports", ">= 0.90 x")
+        v, b = kv.get(f"pps_cpu_{k}_{tag}"), kv.get(f"pps_cpu_{k}_p2")
+        if v and b:
+            verdict(f"  the same per CPU-s of the sender", v >= b * 0.90,
                     f"{v / b:.2f} x 2 ports", ">= 0.90 x")
 if "portadd_first_us" in kv:
     a, z = kv["portadd_first_cpu_us"], kv["portadd_last_cpu_us"]

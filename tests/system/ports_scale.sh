@@ -44,6 +44,14 @@ log "$N ports added in $(($(date +%s) - t0)) s"
 [ "$(info 'd["host_ports"]')" = $N ] || fail "net-info host ports $(info 'd["host_ports"]'), want $N"
 [ "$(info 'd["port_limit"]')" = $N ] || fail "network limit $(info 'd["port_limit"]') with $N ports"
 vnetctl net-info default | grep -q "^Host port limit: *$N$" || fail "net-info text does not say the limit"
+# net-info's one-line port summary holds what fits in 1 KiB and says how
+# many it leaves out (it read every port, for a line that showed ~100)
+pp=$(info 'd["port_policy"]')
+[ "${#pp}" -le 1100 ] || fail "net-info's port line is ${#pp} bytes"
+case $pp in "s0 "*"; +"*" more (port-list)") ;; *) fail "net-info's port line: '$pp'" ;; esac
+[ "$(vnetctl --json port-list default | python3 -c 'import json,sys
+print(sum(1 for p in json.load(sys.stdin) if "addrs" in p and "filter" in p))')" = $N ] ||
+	fail "port-list does not list every port with its policy"
 
 out=$(vnetctl port-add default "s$N" 2>&1) && fail "port $((N + 1)) was added past the limit"
 echo "$out" | grep -q "limit.* $N" || fail "refusal does not say the limit: $out"

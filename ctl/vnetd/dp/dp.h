@@ -183,6 +183,11 @@ int dp_port_declare(struct datapath *dp, int ifindex, struct in_addr ip);
 /* Every address bound to the port: leases, declared and learned ones. */
 typedef void (*dp_addr_fn)(void *ctx, const uint8_t mac[6], struct in_addr ip, bool learned);
 int dp_port_addrs(struct datapath *dp, int ifindex, dp_addr_fn fn, void *ctx);
+/* The same for every port at once, in one walk of bind_map (a walk costs
+ * the map's size, not its entries: one per listing, never one per port). */
+typedef void (*dp_addr_all_fn)(void *ctx, int ifindex, const uint8_t mac[6], struct in_addr ip,
+			       bool learned);
+int dp_addrs_all(struct datapath *dp, dp_addr_all_fn fn, void *ctx);
 /* Learned bindings expire after this many seconds without a frame
  * (vnetd --learn-expire; 0: VNET_LEARN_EXPIRE_S). */
 void dp_set_learn_expire(unsigned seconds);

@@ -705,26 +705,39 @@ int network_forward_add(struct network *n, const struct netdef_port_forward *pf,
 }
 
 /* "vif1.0 learn 10.0.0.5(learned); vif2.0 off isolated": each port's mode
- * and bound addresses in one line (net-info; port-list has the table). */
+ * and bound addresses in one line (net-info; port-list has the table). The
+ * line holds what fits in 1 KiB and says how many ports it leaves out, so
+ * net-info and net-list read the first ports only, not all (issue 21). */
+#define POLICY_LINE 1024
+#define POLICY_LINE_PORTS 128	/* more never fit: "; sN off" is 8 bytes */
 static struct json_object *port_policy_line(struct network *n)
 {
-	struct json_object *ports = network_ports_json(n), *r, *v;
-	char line[1024] = "";
-	size_t len = 0;
+	struct json_object *ports = network_ports_json_first(n, POLICY_LINE_PORTS), *r, *v;
+	char line[POLICY_LINE + 48] = "";
+	size_t len = 0, i, shown = 0;
 
-	for (size_t i = 0; i < json_object_array_length(ports) && len < sizeof(line); i++) {
+	for (i = 0; i < json_object_array_length(ports); i++) {
 		struct json_object *p = json_object_array_get_idx(ports, i);
 		const char *f = json_object_object_get_ex(p, "filter", &v) ? json_object_get_string(v)
 									    : "?";
 		const char *a = json_object_object_get_ex(p, "addrs", &v) ? json_object_get_string(v)
 									   : "";
 		bool iso = json_object_object_get_ex(p, "isolated", &v) && json_object_get_boolean(v);
+		char one[320];
+		int w;
 
 		json_object_object_get_ex(p, "ifname", &v);
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s %s%s%s%s",
-					i ? "; " : "", json_object_get_string(v), f,
-					iso ? " isolated" : "", a[0] ? " " : "", a);
+		w = snprintf(one, sizeof(one), "%s%s %s%s%s%s", i ? "; " : "",
+			     json_object_get_string(v), f, iso ? " isolated" : "", a[0] ? " " : "", a);
+		if (w < 0 || len + (size_t)w >= POLICY_LINE)
+			break;
+		memcpy(line + len, one, (size_t)w + 1);
+		len += (size_t)w;
+		shown++;
 	}
+	if (shown < n->n_ports)
+		snprintf(line + len, sizeof(line) - len, "%s+%zu more (port-list)", len ? "; " : "",
+			 n->n_ports - shown);
 	r = json_object_new_string(line);
 	json_object_put(ports);
 	return r;

@@ -427,5 +427,7 @@ void network_ports_free(struct network *n);
 size_t netmgr_port_limit(const struct netmgr *m);
 size_t netmgr_ports_used(const struct netmgr *m);
 struct json_object *network_ports_json(struct network *n);
+/* The first max ports' entries only (net-info's one-line summary). */
+struct json_object *network_ports_json_first(struct network *n, size_t max);
 
 #endif

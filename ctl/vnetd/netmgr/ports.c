@@ -423,12 +423,85 @@ static void addr_one(void *ctx, const uint8_t mac[6], struct in_addr ip, bool le
 		 learned ? "(learned)" : "");
 }
 
+/* Every port's bound addresses from one walk of bind_map, sorted by port
+ * (then address): a listing reads the map once, not once per port. */
+struct port_addr {
+	int ifindex;
+	uint8_t mac[6];
+	bool learned;
+	struct in_addr ip;
+};
+
+struct addr_list {
+	struct port_addr *v;
+	size_t n, cap;
+};
+
+static void addr_collect(void *ctx, int ifindex, const uint8_t mac[6], struct in_addr ip,
+			 bool learned)
+{
+	struct addr_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct port_addr *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].ifindex = ifindex;
+	memcpy(l->v[l->n].mac, mac, 6);
+	l->v[l->n].learned = learned;
+	l->v[l->n++].ip = ip;
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+	const struct port_addr *x = a, *y = b;
+	uint32_t xi = ntohl(x->ip.s_addr), yi = ntohl(y->ip.s_addr);
+
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return xi < yi ? -1 : xi > yi;
+}
+
+static void addr_list_load(struct network *n, struct addr_list *l)
+{
+	dp_addrs_all(n->mgr->dp, addr_collect, l);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), addr_cmp);
+}
+
+/* The first of ifindex's entries (and *count of them), by bisection. */
+static const struct port_addr *addrs_of(const struct addr_list *l, int ifindex, size_t *count)
+{
+	size_t lo = 0, hi = l->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->v[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < l->n && l->v[end].ifindex == ifindex; end++)
+		;
+	*count = end - lo;
+	return l->v + lo;
+}
+
 /* What the data path enforces on the port (issue 19): its filter mode,
  * isolation, and every address bound to it (leases, declared, learned). */
-static void port_policy_json(struct network *n, const struct port *p, struct json_object *o)
+static void port_policy_json(struct network *n, const struct port *p, const struct addr_list *l,
+			     struct json_object *o)
 {
 	struct addrs_ctx c = { .arr = json_object_new_array() };
 	struct dp_port_policy pol;
+	const struct port_addr *a;
+	size_t na;
 
 	if (dp_port_get_policy(n->mgr->dp, p->ifindex, &pol) == 0) {
 		json_object_object_add(o, "filter",
@@ -439,7 +512,9 @@ static void port_policy_json(struct network *n, const struct port *p, struct jso
 	}
 	if (p->decl.portgroup[0])
 		json_object_object_add(o, "portgroup", json_object_new_string(p->decl.portgroup));
-	dp_port_addrs(n->mgr->dp, p->ifindex, addr_one, &c);
+	a = addrs_of(l, p->ifindex, &na);
+	for (size_t i = 0; i < na; i++)
+		addr_one(&c, a[i].mac, a[i].ip, a[i].learned);
 	json_object_object_add(o, "addresses", c.arr);
 	json_object_object_add(o, "addrs", json_object_new_string(c.text));
 }
@@ -462,12 +537,14 @@ static void port_bw_json(const struct network *n, const struct port *p, struct j
 	}
 }
 
-struct json_object *network_ports_json(struct network *n)
+struct json_object *network_ports_json_first(struct network *n, size_t max)
 {
 	struct json_object *arr = json_object_new_array();
+	struct addr_list addrs = { 0 };
 	char mac[18];
 
-	for (size_t i = 0; i < n->n_ports; i++) {
+	addr_list_load(n, &addrs);
+	for (size_t i = 0; i < n->n_ports && i < max; i++) {
 		struct json_object *o = json_object_new_object();
 		const struct port *p = &n->ports[i];
 		const char *hook = dp_port_hook_name(n->mgr->dp, p->ifindex);
@@ -485,9 +562,15 @@ struct json_object *network_ports_json(struct network *n)
 			mac_format(p->mac, mac);
 			json_object_object_add(o, "mac", json_object_new_string(mac));
 		}
-		port_policy_json(n, p, o);
+		port_policy_json(n, p, &addrs, o);
 		port_bw_json(n, p, o);
 		json_object_array_add(arr, o);
 	}
+	free(addrs.v);
 	return arr;
+}
+
+struct json_object *network_ports_json(struct network *n)
+{
+	return network_ports_json_first(n, SIZE_MAX);
 }

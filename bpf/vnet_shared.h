@@ -447,6 +447,10 @@ _Static_assert(sizeof(struct vnet_ct_key) == 16, "ct key layout");
 /* flags (both entries of a flow) */
 #define VNET_CTF_TCP_STATE 1	/* VNET_CT_EST is kept (entries made before it have 0) */
 #define VNET_CTF_QUOTA 2	/* counted in ct_made (a guest's or a forward's flows) */
+/* initiator, UDP: the GC saw the other side answered (it stays so), so it
+ * judges the flow without reading its partner until 60 s of silence
+ * (set by the GC's kernel judge, bpf/gc.bpf.c; ignored by the programs) */
+#define VNET_CTF_GC_ANSWERED 4
 
 struct vnet_ct {
 	struct vnet_ct_key peer;	/* partner entry's key */

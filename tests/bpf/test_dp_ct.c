@@ -564,6 +564,116 @@ static void test_sliced_quota_reconciled(void **state)
 	ballast_clear();
 }
 
+/* A table of flows in every state for test_kernel_judge_matches_walk:
+ * each flow's protocol, seen bits of both sides, flags and idle times from
+ * a fixed sequence, 1 in 16 an orphan (one side only). Flow i's initiator
+ * key is mix_key(i, 1), its answer's mix_key(i, 0). */
+#define MIX 4000
+static uint32_t mix_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static struct vnet_ct_key mix_key(int i, int out)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP };
+	uint8_t proto = protos[i % 3];
+
+	if (out)
+		return (struct vnet_ct_key){ .saddr = ip4(GUEST1), .daddr = ip4(FAR),
+					     .sport = htons((uint16_t)(20000 + i)), .dport = htons(7000),
+					     .proto = proto };
+	return (struct vnet_ct_key){ .saddr = ip4(FAR), .daddr = ip4(UPLINK), .sport = htons(7000),
+				     .dport = htons((uint16_t)(20000 + i)), .proto = proto };
+}
+
+static void mix_fill(uint64_t now)
+{
+	static const unsigned idles[] = { 0, 5, 12, 25, 35, 45, 65, 100, 130, 400, 25000 };
+	static const uint8_t flags[] = { 0, VNET_CTF_TCP_STATE, VNET_CTF_TCP_STATE | VNET_CTF_QUOTA,
+					 VNET_CTF_QUOTA };
+	int fd = DP_MAP_FD(W.dp, ct_map);
+	uint32_t x = 2463534242u;
+
+	for (int i = 0; i < MIX; i++) {
+		struct vnet_ct_key k = mix_key(i, 1), ik = mix_key(i, 0);
+		uint8_t f = flags[mix_rand(&x) % 4];
+		struct vnet_ct out = { .peer = ik, .dir = VNET_CT_OUT, .initiator = 1, .net_id = 1,
+				       .nat = 1, .seen = (uint8_t)(mix_rand(&x) & 63), .flags = f };
+		struct vnet_ct in = { .peer = k, .dir = VNET_CT_IN, .net_id = 1, .nat = 1,
+				      .seen = (uint8_t)(mix_rand(&x) & 63), .flags = f };
+		unsigned r = mix_rand(&x) % 16;
+
+		out.seen_ns = now - idles[mix_rand(&x) % 11] * 1000000000ULL - 1000;
+		in.seen_ns = now - idles[mix_rand(&x) % 11] * 1000000000ULL - 1000;
+		if (r != 0)
+			assert_int_equal(bpf_map_update_elem(fd, &k, &out, BPF_ANY), 0);
+		if (r != 1)
+			assert_int_equal(bpf_map_update_elem(fd, &ik, &in, BPF_ANY), 0);
+	}
+}
+
+/* Judge the mixed table at now by one path (user: vnetd's walk) for two
+ * cycles; which of its entries are left (left[2 * MIX]), and the flows
+ * counted expired. */
+static uint64_t mix_judge(uint64_t now, int user, bool *left)
+{
+	uint64_t expired = net_counter(1, VNET_G_CT_EXPIRED);
+
+	W.dp->gc_user_only = user;
+	mix_fill(now);
+	for (int t = 0; t < 2 * GC_MAX_SLICES; t++)
+		dp_gc_at(W.dp, now);
+	W.dp->gc_user_only = 0;
+	for (int i = 0; i < MIX; i++) {
+		struct vnet_ct_key k = mix_key(i, 1), ik = mix_key(i, 0);
+
+		left[2 * i] = alive(k);
+		left[2 * i + 1] = alive(ik);
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &k);
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &ik);
+	}
+	return net_counter(1, VNET_G_CT_EXPIRED) - expired;
+}
+
+/* The kernel judge (bpf/vnet_gc.bpf.c, issue 21.2) removes what vnetd's
+ * walk by slices removes: the same table of flows in every state, idle
+ * from 0 to 7 h, orphans among them, judged by each path at the same time:
+ * the same entries are left, as many flows are counted expired, the same
+ * flows are left counted against the guest's cap. */
+static void test_kernel_judge_matches_walk(void **state)
+{
+	static bool user[2 * MIX], kern[2 * MIX];
+	int fd = DP_MAP_FD(W.dp, ct_gone);
+	struct vnet_quota_key q = guest_q(GUEST1);
+	uint64_t now = now_ns(), exp_user, exp_kern;
+	uint32_t gone0 = 0;
+	int32_t used_user;
+	int n = 0;
+
+	NEED_WORLD();
+	ballast();	/* a table the walk reads by slices */
+	bpf_map_lookup_elem(fd, &q, &gone0);
+	exp_user = mix_judge(now, 1, user);
+	used_user = quota_used(q);
+	assert_int_equal(bpf_map_update_elem(fd, &q, &gone0, BPF_ANY), 0);
+	exp_kern = mix_judge(now, 0, kern);
+	for (int i = 0; i < 2 * MIX; i++) {
+		if (user[i] != kern[i])
+			print_message("entry %d of flow %d: walk %d, kernel %d\n", i % 2, i / 2,
+				      user[i], kern[i]);
+		n += user[i];
+		assert_int_equal(user[i], kern[i]);
+	}
+	assert_true(n > MIX / 4 && n < MIX * 2 - MIX / 4);	/* a mix: some go, some stay */
+	assert_int_equal(exp_user, exp_kern);
+	assert_int_equal(quota_used(q), used_user);
+	ballast_clear();
+}
+
 /* Flows removed with a port or a network's old uplink address give their
  * room back. Runs last: it re-adds guest 2's port and re-addresses. */
 static void test_purges_release_quota(void **state)
@@ -608,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_sliced_full_table_evicts),
 		cmocka_unit_test(test_sliced_guest_cap_evicts),
 		cmocka_unit_test(test_sliced_quota_reconciled),
+		cmocka_unit_test(test_kernel_judge_matches_walk),
 		cmocka_unit_test(test_purges_release_quota),
 	};
 

@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dp_gc_kern_priv.h"
 #include "dp_gc_slice_priv.h"
 #include "dp_priv.h"
 #include "util/util.h"
@@ -358,6 +359,9 @@ struct dp_gc {
 	size_t cn, ccap;
 	int dirty;	/* flows removed by another path during the cycle */
 	unsigned broken;	/* the walk failed: full passes for this many ticks */
+	struct dp_gc_kern *kern;	/* the kernel judge, NULL: not loaded */
+	int kern_tried;
+	unsigned ktick;	/* ticks since the kernel judge's last pass */
 	struct vnet_quota_key qkeys[1024];	/* gc_cap_hot's reads */
 	__u32 qmade[1024];
 };
@@ -534,6 +538,7 @@ void dp_gc_free(struct datapath *dp)
 	free(dp->gc->live.v);
 	free(dp->gc->ckeys);
 	free(dp->gc->ccounts);
+	dp_gc_kern_free(dp->gc->kern);
 	free(dp->gc);
 	dp->gc = NULL;
 }
@@ -577,11 +582,78 @@ static int gc_slice(struct datapath *dp, struct dp_gc *s, unsigned long long now
 	return 0;
 }
 
+/* The kernel judge, loaded at its first use; NULL: vnetd reads the table
+ * (a kernel without it, or dp->gc_user_only). */
+static struct dp_gc_kern *gc_kern(struct datapath *dp, struct dp_gc *s)
+{
+	if (dp->gc_user_only)
+		return NULL;
+	if (!s->kern_tried) {
+		s->kern_tried = 1;
+		s->kern = dp_gc_kern_open(dp);
+	}
+	return s->kern;
+}
+
+/* A kernel pass's counts: counters, stats' entries, the caps. */
+static void gc_kern_account(struct datapath *dp, const struct dp_gc_kern_result *res)
+{
+	for (unsigned i = 0; i < VNET_MAX_NETS; i++) {
+		if (res->expired[i])
+			dp_counter_add(dp, i, VNET_G_CT_EXPIRED, res->expired[i]);
+		dp->ct_net_entries[i] = (long long)res->kept[i];
+	}
+	dp->ct_entries = res->count;
+	if (res->gone_ok)
+		dp_quota_gone_counts(dp, res->gone->keys, res->gone->counts, res->gone->n);
+	/* a count lost (a full count map) waits for the next pass */
+	if (res->gone_ok && res->live_ok)
+		dp_quota_reconcile(dp, res->live->keys, res->live->counts, res->live->n);
+}
+
+/* A tick with the kernel judge: the table's count decides. Past the
+ * eviction mark, or a guest or forward near its cap: a whole pass by
+ * vnetd (evictions need the whole table); else the kernel judges the
+ * whole table once every gc_slices_for() ticks (a cycle: a flow goes at
+ * most that many seconds after its timeout, as with the slices). 0, or
+ * -1 if the kernel judge failed. */
+static int gc_kern_tick(struct datapath *dp, struct dp_gc *s, unsigned long long now)
+{
+	long long max = bpf_map__max_entries(dp->skel->maps.ct_map), n;
+	struct dp_gc_kern_result res;
+
+	n = dp_gc_kern_count(s->kern);
+	if (n < 0)
+		return -1;
+	s->walk.est = n;
+	if (n > GC_HIGH(max) || gc_cap_hot(s)) {
+		s->ktick = 0;
+		gc_full(dp, now);
+		return 0;
+	}
+	if (++s->ktick < gc_slices_for(n, s->walk.nbuckets, dp->ct_timeout_div))
+		return 0;
+	s->ktick = 0;
+	if (dp_gc_kern_pass(s->kern, now, dp->ct_timeout_div, &res))
+		return -1;
+	gc_kern_account(dp, &res);
+	s->walk.est = res.count;
+	return 0;
+}
+
 void dp_gc_at(struct datapath *dp, unsigned long long now)
 {
 	long long max = bpf_map__max_entries(dp->skel->maps.ct_map);
 	struct dp_gc *s = gc_state(dp);
 
+	if (s && !s->broken && dp->ct_entries >= 0 && gc_kern(dp, s)) {
+		if (!gc_kern_tick(dp, s, now))
+			return;
+		s->broken = 60;
+		log_warn("conntrack GC: the kernel judge failed: vnetd reads the table for a minute");
+		gc_full(dp, now);
+		return;
+	}
 	/* the first pass (exact entries for stats), a failed walk, and a
 	 * table small enough for one slice (also one that shrank during a
 	 * cycle): the whole table */

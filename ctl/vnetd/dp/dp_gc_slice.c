@@ -13,66 +13,21 @@
 #include <string.h>
 
 #include "dp_gc_slice_priv.h"
+#include "vnet_ct_rules.h"
 
 unsigned dp_ct_timeout(const struct vnet_ct *a, const struct vnet_ct *b, int *weak)
 {
-	__u8 both = a->seen | b->seen, proto = a->peer.proto;
-	int answered = b->seen & VNET_CT_SEEN, est;
-
-	*weak = !answered;
-	if (proto == IPPROTO_UDP)
-		return answered ? VNET_CT_UDP : VNET_CT_UDP_UNREPLIED;
-	if (proto != IPPROTO_TCP)
-		return VNET_CT_ICMP;
-	*weak = 1;
-	if (both & VNET_CT_RST)
-		return VNET_CT_TCP_RST;
-	if (a->seen & b->seen & VNET_CT_FIN)
-		return VNET_CT_TCP_CLOSING;
-	/* entries pinned by a build without VNET_CT_EST: the old rule (an
-	 * answer and an ACK) until the initiator's next ACK sets it */
-	if (a->flags & VNET_CTF_TCP_STATE)
-		est = a->seen & VNET_CT_EST;
-	else
-		est = answered && (both & VNET_CT_ACK);
-	if (!est)
-		return answered ? VNET_CT_TCP_SYN_RECV : VNET_CT_TCP_SYN_SENT;
-	*weak = 0;
-	return both & VNET_CT_FIN ? VNET_CT_TCP_FIN : VNET_CT_TCP_EST;
-}
-
-/* The shortest and the longest timeout a flow of protocol proto can have,
- * whatever its partner says, as the GC applies them (ns). */
-static unsigned long long scaled_ns(unsigned secs, unsigned div)
-{
-	secs /= div ? div : 1;
-	return (secs ? secs : 1) * 1000000000ULL;
+	return vnet_ct_timeout(a->seen, a->flags, b->seen, a->peer.proto, weak);
 }
 
 unsigned long long dp_ct_min_timeout_ns(__u8 proto, unsigned div)
 {
-	switch (proto) {
-	case IPPROTO_TCP:
-		return scaled_ns(VNET_CT_TCP_RST, div);
-	case IPPROTO_UDP:
-		return scaled_ns(VNET_CT_UDP < VNET_CT_UDP_UNREPLIED ? VNET_CT_UDP : VNET_CT_UDP_UNREPLIED,
-				 div);
-	default:
-		return scaled_ns(VNET_CT_ICMP, div);
-	}
+	return vnet_ct_scaled_ns(vnet_ct_min_timeout(proto), div);
 }
 
 unsigned long long dp_ct_max_timeout_ns(__u8 proto, unsigned div)
 {
-	switch (proto) {
-	case IPPROTO_TCP:
-		return scaled_ns(VNET_CT_TCP_EST, div);
-	case IPPROTO_UDP:
-		return scaled_ns(VNET_CT_UDP > VNET_CT_UDP_UNREPLIED ? VNET_CT_UDP : VNET_CT_UDP_UNREPLIED,
-				 div);
-	default:
-		return scaled_ns(VNET_CT_ICMP, div);
-	}
+	return vnet_ct_scaled_ns(vnet_ct_max_timeout(proto), div);
 }
 
 unsigned gc_slices_for(long long est, __u32 nbuckets, unsigned div)
@@ -151,46 +106,37 @@ static unsigned net_of(const struct vnet_ct *ct)
 	return ct->net_id < VNET_MAX_NETS ? ct->net_id : 0;
 }
 
-/* Judge entry i of the batch: 1 if it is removed (its keys added to
- * dead[*nd]), 0 if kept. */
+/* Judge entry i of the batch (the rules: vnet_ct_rules.h): 1 if it is
+ * removed (its keys added to dead[*nd]), 0 if kept. */
 static int judge(struct gc_walk *w, const struct gc_ops *ops, size_t i, unsigned long long now,
 		 unsigned div, size_t *nd)
 {
 	const struct vnet_ct *ct = &w->vals[i];
-	unsigned long long idle = now > ct->seen_ns ? now - ct->seen_ns : 0, last;
+	unsigned long long idle = now > ct->seen_ns ? now - ct->seen_ns : 0;
+	int read = vnet_ct_needs_peer(ct, idle, div), found = 0;
 	struct vnet_ct peer;
-	int weak;
 
-	if (!ct->initiator) {
-		if (idle <= dp_ct_max_timeout_ns(ct->peer.proto, div))
-			return 0;
+	if (read) {
 		w->lookups++;
-		if (!ops->lookup(ops->ctx, &ct->peer, &peer))
-			return 0;	/* judged from its initiator's side */
-		w->dead[(*nd)++] = w->keys[i];	/* an orphan */
-		w->expired[net_of(ct)]++;
-		return 1;
+		found = !ops->lookup(ops->ctx, &ct->peer, &peer);
 	}
-	if (idle <= dp_ct_min_timeout_ns(ct->peer.proto, div)) {
+	switch (vnet_ct_judge(ct, found ? &peer : NULL, now, read, div)) {
+	case VNET_CT_KEEP:
+		return 0;
+	case VNET_CT_LIVE:
 		ops->live(ops->ctx, &w->keys[i], ct);
 		return 0;
+	case VNET_CT_EXPIRED:
+		w->dead[(*nd)++] = w->keys[i];
+		w->dead[(*nd)++] = ct->peer;
+		break;
+	case VNET_CT_ORPHAN:
+		w->dead[(*nd)++] = w->keys[i];
+		break;
 	}
-	w->lookups++;
-	if (ops->lookup(ops->ctx, &ct->peer, &peer)) {
-		w->dead[(*nd)++] = w->keys[i];	/* an orphan */
-		w->expired[net_of(ct)]++;
-		ops->gone(ops->ctx, &w->keys[i], ct);
-		return 1;
-	}
-	last = ct->seen_ns > peer.seen_ns ? ct->seen_ns : peer.seen_ns;
-	if (!(now > last && now - last > scaled_ns(dp_ct_timeout(ct, &peer, &weak), div))) {
-		ops->live(ops->ctx, &w->keys[i], ct);
-		return 0;
-	}
-	w->dead[(*nd)++] = w->keys[i];
-	w->dead[(*nd)++] = ct->peer;
 	w->expired[net_of(ct)]++;
-	ops->gone(ops->ctx, &w->keys[i], ct);
+	if (ct->initiator)
+		ops->gone(ops->ctx, &w->keys[i], ct);
 	return 1;
 }
 

@@ -23,6 +23,7 @@ struct datapath {
 	long long ct_net_entries[VNET_MAX_NETS];	/* the same by network */
 	unsigned ct_timeout_div;	/* VNET_CT_TIMEOUT_DIV (tests only), else 1 */
 	struct dp_gc *gc;	/* the GC's walk between ticks (dp_gc.c) */
+	int gc_user_only;	/* tests: no kernel judge, vnetd reads the table */
 	long long gc_cpu_ns;	/* CPU time dp_tick spent in the GCs (stats: gc_cpu_us) */
 	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
 	size_t quota_nprev;
@@ -98,6 +99,9 @@ int dp_quota_key_cmp(const void *a, const void *b);
  * q->v[i] with (*counts)[i]); returns the number of distinct keys. */
 size_t dp_quota_fold(struct dp_quota_keys *q, __u32 **counts);
 void dp_quota_gone(struct datapath *dp, struct dp_quota_keys *gone);
+/* the same, folded already: counts[i] flows of keys[i] */
+void dp_quota_gone_counts(struct datapath *dp, const struct vnet_quota_key *keys,
+			  const __u32 *counts, size_t d);
 /* live, counts: the counted flows left in the table, folded. */
 void dp_quota_reconcile(struct datapath *dp, const struct vnet_quota_key *live,
 			const __u32 *counts, size_t d);

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "dp_priv.h"
+#include "vnet_ct_rules.h"
 #include "util/util.h"
 #include "vnet.skel.h"
 
@@ -27,21 +28,7 @@
 int dp_quota_key_of(const struct vnet_ct_key *k, const struct vnet_ct *ct,
 		    struct vnet_quota_key *qk)
 {
-	*qk = (struct vnet_quota_key){ .net_id = ct->net_id };
-	if (!(ct->flags & VNET_CTF_QUOTA) || !ct->initiator)
-		return -1;
-	if (ct->nat == 1) {
-		qk->addr = k->saddr;
-		qk->kind = VNET_QUOTA_GUEST;
-	} else if (ct->nat == 2) {
-		qk->addr = k->daddr;
-		qk->port = k->dport;
-		qk->proto = k->proto;
-		qk->kind = VNET_QUOTA_FWD;
-	} else {
-		return -1;
-	}
-	return 0;
+	return vnet_ct_quota_key(k, ct, qk);
 }
 
 void dp_quota_keys_add(struct dp_quota_keys *q, const struct vnet_ct_key *k,
@@ -89,20 +76,29 @@ size_t dp_quota_fold(struct dp_quota_keys *q, __u32 **counts)
 	return d;
 }
 
-void dp_quota_gone(struct datapath *dp, struct dp_quota_keys *gone)
+void dp_quota_gone_counts(struct datapath *dp, const struct vnet_quota_key *keys,
+			  const __u32 *counts, size_t d)
 {
 	int mfd = DP_MAP_FD(dp, ct_made), gfd = DP_MAP_FD(dp, ct_gone);
-	__u32 *counts, made, g;
-	size_t d = dp_quota_fold(gone, &counts);
+	__u32 made, g;
 
 	for (size_t i = 0; i < d; i++) {
-		if (bpf_map_lookup_elem(mfd, &gone->v[i], &made))
+		if (bpf_map_lookup_elem(mfd, &keys[i], &made))
 			continue;	/* not counted any more (a removed key) */
-		if (bpf_map_lookup_elem(gfd, &gone->v[i], &g))
+		if (bpf_map_lookup_elem(gfd, &keys[i], &g))
 			g = 0;
 		g += counts[i];
-		bpf_map_update_elem(gfd, &gone->v[i], &g, BPF_ANY);
+		bpf_map_update_elem(gfd, &keys[i], &g, BPF_ANY);
 	}
+}
+
+void dp_quota_gone(struct datapath *dp, struct dp_quota_keys *gone)
+{
+	__u32 *counts;
+	size_t d = dp_quota_fold(gone, &counts);
+
+	if (counts)
+		dp_quota_gone_counts(dp, gone->v, counts, d);
 	free(counts);
 }
 

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The conntrack GC's judge in the kernel (issue 21.2; ctl/vnetd/dp/dp_gc.c
+ * runs it with BPF_PROG_RUN): one pass over ct_map (vnetd gives it the
+ * pinned map's fd) with bpf_for_each_map_elem, every entry judged by the
+ * GC's rules (vnet_ct_rules.h), its partner read where they say, expired
+ * flows and orphans deleted here. vnetd gets counts only: entries kept and
+ * flows removed by network, flows removed and kept by cap key. Nothing of
+ * the table is copied out and no partner is looked up by a syscall.
+ *
+ * Why not a bpf_iter over the map (a cursor kept between ticks): the
+ * kernels this was built on refuse iter/bpf_map_elem programs (EPERM), and
+ * a walk without a cursor cannot be cut in slices cheaply, so vnetd runs
+ * it once a cycle (every few ticks, docs/datapath.md "GC cost"). Deleting
+ * the current element is safe: the hash walk of bpf_for_each_map_elem has
+ * read the next one first. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+#include "vnet_shared.h"
+#include "vnet_ct_rules.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+extern __s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;
+
+/* vnetd's ct_map (bpf_map__reuse_fd before load) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct vnet_ct_key);
+	__type(value, struct vnet_ct);
+} ct_map SEC(".maps");
+
+/* flows removed (gc_gone) and kept (gc_live) by cap key in one pass:
+ * written here, read and emptied by vnetd after it */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VNET_MAX_QUOTA);
+	__type(key, struct vnet_quota_key);
+	__type(value, __u32);
+} gc_gone SEC(".maps"), gc_live SEC(".maps");
+
+/* set by vnetd before a run */
+__u64 gc_now;		/* CLOCK_MONOTONIC ns, as bpf_ktime_get_ns */
+__u32 gc_div;		/* timeouts divided by this (tests) */
+__u32 gc_walk;		/* 1: judge the table; 0: count its entries only */
+/* a run's results, reset by vnetd */
+__s64 gc_count;		/* the table's entries after the run */
+__u64 gc_lookups;	/* partners read */
+__u32 gc_overflow;	/* a cap's count was not kept (no reconcile) */
+__u64 gc_kept[VNET_MAX_NETS];	/* entries left, by network */
+__u64 gc_expired[VNET_MAX_NETS];	/* flows removed, by network */
+
+static __always_inline void count_key(void *map, const struct vnet_quota_key *qk, int none)
+{
+	__u32 one = 1, *c;
+
+	if (none)
+		return;
+	c = bpf_map_lookup_elem(map, qk);
+	if (c)
+		(*c)++;
+	else if (bpf_map_update_elem(map, qk, &one, BPF_NOEXIST))
+		gc_overflow = 1;
+}
+
+static long judge(void *map, struct vnet_ct_key *key, struct vnet_ct *ct, void *unused)
+{
+	__u32 net = ct->net_id < VNET_MAX_NETS ? ct->net_id : 0;
+	__u64 idle = gc_now > ct->seen_ns ? gc_now - ct->seen_ns : 0;
+	struct vnet_ct *peer = NULL;
+	struct vnet_ct_key pk = ct->peer;
+	int read = vnet_ct_needs_peer(ct, idle, gc_div);
+	struct vnet_quota_key qk;
+	/* before a delete: a deleted element may be reused at once */
+	int noq = vnet_ct_quota_key(key, ct, &qk);
+
+	if (read) {
+		gc_lookups++;
+		peer = bpf_map_lookup_elem(&ct_map, &pk);
+	}
+	switch (vnet_ct_judge(ct, peer, gc_now, read, gc_div)) {
+	case VNET_CT_LIVE:
+		if (peer && pk.proto == VNET_CT_PROTO_UDP && (peer->seen & VNET_CT_SEEN) &&
+		    !(ct->flags & VNET_CTF_GC_ANSWERED))
+			ct->flags |= VNET_CTF_GC_ANSWERED;
+		count_key(&gc_live, &qk, noq);
+		/* fallthrough */
+	case VNET_CT_KEEP:
+		gc_kept[net]++;
+		return 0;
+	case VNET_CT_EXPIRED:
+		if (bpf_map_delete_elem(map, key))
+			return 0;	/* gone meanwhile (a purge) */
+		bpf_map_delete_elem(map, &pk);
+		break;
+	case VNET_CT_ORPHAN:
+		if (bpf_map_delete_elem(map, key))
+			return 0;
+		break;
+	}
+	gc_expired[net]++;
+	count_key(&gc_gone, &qk, noq);
+	return 0;
+}
+
+SEC("syscall")
+int vnet_gc(void *ctx)
+{
+	if (gc_walk)
+		bpf_for_each_map_elem(&ct_map, judge, NULL, 0);
+	gc_count = bpf_map_sum_elem_count((struct bpf_map *)&ct_map);
+	return 0;
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The conntrack GC's judge in the kernel (bpf/vnet_gc.bpf.c, issue 21.2):
+ * loaded once over the pinned ct_map, run with BPF_PROG_RUN; this file
+ * hands its counts to the rest of the GC (dp_gc.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_gc_kern_priv.h"
+#include "dp_priv.h"
+#include "util/util.h"
+#include "vnet.skel.h"
+#include "vnet_gc.skel.h"
+
+struct dp_gc_kern {
+	struct vnet_gc *skel;
+	int prog;
+	/* a pass's cap keys and counts (gc_gone, gc_live), sorted */
+	struct dp_gc_kern_keys gone, live;
+};
+
+struct dp_gc_kern *dp_gc_kern_open(struct datapath *dp)
+{
+	struct dp_gc_kern *k = calloc(1, sizeof(*k));
+	size_t n = VNET_MAX_QUOTA;
+
+	if (!k)
+		return NULL;
+	k->gone.keys = calloc(n, sizeof(*k->gone.keys));
+	k->gone.counts = calloc(n, sizeof(*k->gone.counts));
+	k->live.keys = calloc(n, sizeof(*k->live.keys));
+	k->live.counts = calloc(n, sizeof(*k->live.counts));
+	k->skel = vnet_gc__open();
+	if (!k->gone.keys || !k->gone.counts || !k->live.keys || !k->live.counts || !k->skel ||
+	    bpf_map__reuse_fd(k->skel->maps.ct_map, DP_MAP_FD(dp, ct_map)) ||
+	    vnet_gc__load(k->skel)) {
+		log_info("conntrack GC: the kernel judge does not load here (%s): the table is read by vnetd",
+			 strerror(errno));
+		dp_gc_kern_free(k);
+		return NULL;
+	}
+	k->prog = bpf_program__fd(k->skel->progs.vnet_gc);
+	return k;
+}
+
+void dp_gc_kern_free(struct dp_gc_kern *k)
+{
+	if (!k)
+		return;
+	vnet_gc__destroy(k->skel);
+	free(k->gone.keys);
+	free(k->gone.counts);
+	free(k->live.keys);
+	free(k->live.counts);
+	free(k);
+}
+
+static int run(struct dp_gc_kern *k)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+
+	return bpf_prog_test_run_opts(k->prog, &o) ? -errno : 0;
+}
+
+long long dp_gc_kern_count(struct dp_gc_kern *k)
+{
+	int r;
+
+	k->skel->bss->gc_walk = 0;
+	r = run(k);
+	return r ? r : k->skel->bss->gc_count;
+}
+
+struct pair {
+	struct vnet_quota_key k;
+	__u32 c;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+	return dp_quota_key_cmp(&((const struct pair *)a)->k, &((const struct pair *)b)->k);
+}
+
+/* Read and empty one of the program's count maps into q, sorted by key. */
+static int drain(int fd, struct dp_gc_kern_keys *q)
+{
+	__u32 token = 0, n;
+	int r, first = 1;
+	struct pair *p;
+
+	q->n = 0;
+	do {
+		n = VNET_MAX_QUOTA - q->n;
+		if (!n)
+			return -ENOSPC;
+		r = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &token, &token, q->keys + q->n,
+						    q->counts + q->n, &n, NULL) ? -errno : 0;
+		first = 0;
+		if (r && r != -ENOENT)
+			return r;
+		q->n += n;
+	} while (!r);
+	if (q->n < 2)
+		return 0;
+	p = malloc(q->n * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < q->n; i++)
+		p[i] = (struct pair){ q->keys[i], q->counts[i] };
+	qsort(p, q->n, sizeof(*p), pair_cmp);
+	for (size_t i = 0; i < q->n; i++) {
+		q->keys[i] = p[i].k;
+		q->counts[i] = p[i].c;
+	}
+	free(p);
+	return 0;
+}
+
+int dp_gc_kern_pass(struct dp_gc_kern *k, unsigned long long now, unsigned div,
+		    struct dp_gc_kern_result *res)
+{
+	typeof(k->skel->bss) b = k->skel->bss;
+	int r;
+
+	b->gc_now = now;
+	b->gc_div = div;
+	b->gc_walk = 1;
+	b->gc_lookups = 0;
+	b->gc_overflow = 0;
+	memset(b->gc_kept, 0, sizeof(b->gc_kept));
+	memset(b->gc_expired, 0, sizeof(b->gc_expired));
+	r = run(k);
+	res->count = b->gc_count;
+	res->lookups = b->gc_lookups;
+	res->kept = b->gc_kept;
+	res->expired = b->gc_expired;
+	/* the counts are emptied even after a failed run */
+	res->gone_ok = !drain(bpf_map__fd(k->skel->maps.gc_gone), &k->gone);
+	res->live_ok = !drain(bpf_map__fd(k->skel->maps.gc_live), &k->live) && !b->gc_overflow;
+	res->gone = &k->gone;
+	res->live = &k->live;
+	return r;
+}

@@ -68,37 +68,36 @@ static long judge(void *map, struct vnet_ct_key *key, struct vnet_ct *ct, void *
 {
 	__u32 net = ct->net_id < VNET_MAX_NETS ? ct->net_id : 0;
 	__u64 idle = gc_now > ct->seen_ns ? gc_now - ct->seen_ns : 0;
+	int read = vnet_ct_needs_peer(ct, idle, gc_div), v, noq;
 	struct vnet_ct *peer = NULL;
-	struct vnet_ct_key pk = ct->peer;
-	int read = vnet_ct_needs_peer(ct, idle, gc_div);
 	struct vnet_quota_key qk;
-	/* before a delete: a deleted element may be reused at once */
-	int noq = vnet_ct_quota_key(key, ct, &qk);
+	struct vnet_ct_key pk;
 
 	if (read) {
+		pk = ct->peer;
 		gc_lookups++;
 		peer = bpf_map_lookup_elem(&ct_map, &pk);
 	}
-	switch (vnet_ct_judge(ct, peer, gc_now, read, gc_div)) {
-	case VNET_CT_LIVE:
-		if (peer && pk.proto == VNET_CT_PROTO_UDP && (peer->seen & VNET_CT_SEEN) &&
+	v = vnet_ct_judge(ct, peer, gc_now, read, gc_div);
+	if (v == VNET_CT_KEEP) {
+		gc_kept[net]++;
+		return 0;
+	}
+	/* read before a delete: a deleted element may be reused at once */
+	noq = vnet_ct_quota_key(key, ct, &qk);
+	if (v == VNET_CT_LIVE) {
+		if (peer && ct->peer.proto == VNET_CT_PROTO_UDP && (peer->seen & VNET_CT_SEEN) &&
 		    !(ct->flags & VNET_CTF_GC_ANSWERED))
 			ct->flags |= VNET_CTF_GC_ANSWERED;
 		count_key(&gc_live, &qk, noq);
-		/* fallthrough */
-	case VNET_CT_KEEP:
 		gc_kept[net]++;
 		return 0;
-	case VNET_CT_EXPIRED:
-		if (bpf_map_delete_elem(map, key))
-			return 0;	/* gone meanwhile (a purge) */
-		bpf_map_delete_elem(map, &pk);
-		break;
-	case VNET_CT_ORPHAN:
-		if (bpf_map_delete_elem(map, key))
-			return 0;
-		break;
 	}
+	pk = ct->peer;
+	if (bpf_map_delete_elem(map, key))
+		return 0;	/* gone meanwhile (a purge) */
+	if (v == VNET_CT_EXPIRED)
+		bpf_map_delete_elem(map, &pk);
 	gc_expired[net]++;
 	count_key(&gc_gone, &qk, noq);
 	return 0;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "dp/dp_gc_slice_priv.h"
+#include "vnet_ct_rules.h"
 
 #define S 1000000000ULL
 #define NOW (1000 * S)
@@ -402,10 +403,42 @@ static void test_restart(void **state)
 	assert_int_equal(gc_walk_entries(W, net), 40000);
 }
 
+/* The rules both judges share (vnet_ct_rules.h): an initiator is judged
+ * alone while younger than the shortest timeout its flow may have; a UDP
+ * flow the kernel judge saw answered (VNET_CTF_GC_ANSWERED) has only the
+ * answered timeout left (60 s), so it is judged alone until then; an
+ * answer only once older than the longest. */
+static void test_rules_need_peer(void **state)
+{
+	const unsigned long long s = 1000000000ULL;
+	struct vnet_ct ct = { .initiator = 1 };
+	struct vnet_ct peer = { .seen = VNET_CT_SEEN };
+
+	(void)state;
+	ct.peer.proto = IPPROTO_UDP;
+	assert_false(vnet_ct_needs_peer(&ct, 30 * s, 1));
+	assert_true(vnet_ct_needs_peer(&ct, 31 * s, 1));
+	ct.flags = VNET_CTF_GC_ANSWERED;
+	assert_false(vnet_ct_needs_peer(&ct, 59 * s, 1));
+	assert_true(vnet_ct_needs_peer(&ct, 61 * s, 1));
+	ct.seen_ns = peer.seen_ns = 50 * s;
+	assert_int_equal(vnet_ct_judge(&ct, &peer, 100 * s, 1, 1), VNET_CT_LIVE);
+	ct.seen_ns = peer.seen_ns = 1;
+	assert_int_equal(vnet_ct_judge(&ct, &peer, 62 * s, 1, 1), VNET_CT_EXPIRED);
+	assert_int_equal(vnet_ct_judge(&ct, NULL, 2 * s, 1, 1), VNET_CT_ORPHAN);
+	assert_int_equal(vnet_ct_judge(&ct, NULL, 2 * s, 0, 1), VNET_CT_LIVE);
+	ct.peer.proto = IPPROTO_TCP;	/* the flag is UDP's only */
+	assert_true(vnet_ct_needs_peer(&ct, 11 * s, 1));
+	ct.initiator = 0;
+	assert_false(vnet_ct_needs_peer(&ct, 3600 * s, 1));
+	assert_int_equal(vnet_ct_judge(&ct, &peer, 62 * s, 1, 1), VNET_CT_KEEP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slices_for),
+		cmocka_unit_test(test_rules_need_peer),
 		cmocka_unit_test_setup_teardown(test_cycle_visits_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_within_a_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_mid_walk, setup, teardown),

@@ -186,14 +186,19 @@ print(json.load(sys.stdin)[0]["datapath"]["conntrack"][sys.argv[1]])' "$1"; }
 ct_entries() { ct_stat entries; }
 # gc_interval NAME: over GC_SECS with nothing else to do, the GC's own CPU
 # time (conntrack gc_cpu_us: dp_tick's time in the GCs) and all of vnetd's,
-# in % of a core
+# in % of a core, and the GC's passes over the whole table in it
 gc_interval() {
 	local c0 c1 t0 t1 g0 g1
+	local p0 p1
 	c0=$(vnet_stat cpuns); g0=$(ct_stat gc_cpu_us); t0=$(now_us)
+	p0=$(ct_stat gc_passes 2>/dev/null)
 	sleep "$GC_SECS"
 	c1=$(vnet_stat cpuns); g1=$(ct_stat gc_cpu_us); t1=$(now_us)
+	p1=$(ct_stat gc_passes 2>/dev/null)
 	rec "$1" "$(awk "BEGIN { printf \"%.2f\", ($g1 - $g0) * 100 / ($t1 - $t0) }")"
 	rec "vnetd_$1" "$(awk "BEGIN { printf \"%.2f\", ($c1 - $c0) / 10 / ($t1 - $t0) }")"
+	# whole-table passes in the interval (a build before gc_passes: none)
+	[ -n "$p0" ] && [ -n "$p1" ] && rec "${1%_pct}_passes" $((p1 - p0))
 }
 
 RES=""

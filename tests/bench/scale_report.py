@@ -81,7 +81,9 @@ if "ct_map_bytes" in kv:
 
 if "gc_cpu_pct" in kv:
     def both(k):
+        n = k[:-len("_pct")] + "_passes"
         return (f"{kv[k]:.2f} %" + (f" (vnetd in all {kv['vnetd_' + k]:.2f} %)" if "vnetd_" + k in kv else "")
+                + (f" [{kv[n]:.0f} whole passes]" if n in kv else "")
                 if k in kv else "-")
     p(f"  conntrack GC, % of a core (dp_tick's time in the GCs): 10k flows {both('gc_10k_cpu_pct')}, "
       f"1M flows {both('gc_cpu_pct')}, 1M flows idle 35 s {both('gc_idle_cpu_pct')}")

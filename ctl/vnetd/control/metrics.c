@@ -316,7 +316,8 @@ static void collect_global(struct netmgr *m, struct samples *s)
 
 /* A network's data path counters; the shared table's size is
  * collect_global's. The GC's CPU time (stats' gc_cpu_us, a bench figure)
- * is no metric: a Prometheus counter of it would be float seconds. */
+ * is no metric: a Prometheus counter of it would be float seconds; nor its
+ * passes over the table (gc_passes, the bench's too). */
 static struct json_object *net_datapath_json(struct netmgr *m, struct network *n)
 {
 	struct json_object *o = dp_stats_json(m->dp, n->id), *ct;
@@ -324,6 +325,7 @@ static struct json_object *net_datapath_json(struct netmgr *m, struct network *n
 	if (json_object_object_get_ex(o, "conntrack", &ct)) {
 		json_object_object_del(ct, "max_entries");
 		json_object_object_del(ct, "gc_cpu_us");
+		json_object_object_del(ct, "gc_passes");
 	}
 	return o;
 }

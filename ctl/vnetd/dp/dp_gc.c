@@ -378,6 +378,7 @@ static int gc_full(struct datapath *dp, unsigned long long now)
 
 	if (!g)
 		return -1;
+	dp->gc_passes++;
 	for (size_t i = 0; i < g->s.n; i++)
 		gc_judge(g, i, now, dp->ct_timeout_div);
 	/* evicting and checking the caps' counts need the whole table */
@@ -626,6 +627,7 @@ static int gc_kern_tick(struct datapath *dp, struct dp_gc *s, unsigned long long
 	if (n < 0)
 		return -1;
 	s->walk.est = n;
+	dp->ct_entries = n;	/* exact every tick; by network as of the last pass */
 	if (n > GC_HIGH(max) || gc_cap_hot(s)) {
 		s->ktick = 0;
 		gc_full(dp, now);
@@ -637,6 +639,7 @@ static int gc_kern_tick(struct datapath *dp, struct dp_gc *s, unsigned long long
 	if (dp_gc_kern_pass(s->kern, now, dp->ct_timeout_div, &res))
 		return -1;
 	gc_kern_account(dp, &res);
+	dp->gc_passes++;
 	s->walk.est = res.count;
 	return 0;
 }

@@ -25,6 +25,7 @@ struct datapath {
 	struct dp_gc *gc;	/* the GC's walk between ticks (dp_gc.c) */
 	int gc_user_only;	/* tests: no kernel judge, vnetd reads the table */
 	long long gc_cpu_ns;	/* CPU time dp_tick spent in the GCs (stats: gc_cpu_us) */
+	long long gc_passes;	/* the IPv4 GC's passes over the whole table (stats) */
 	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
 	size_t quota_nprev;
 	struct dp_quota6_seen *quota6_prev;	/* ct6_made at the last pass, sorted */

@@ -222,6 +222,7 @@ static struct json_object *ct_json(struct datapath *dp, uint32_t net_id, int all
 			       json_object_new_int64(bpf_map__max_entries(dp->skel->maps.ct_map)));
 	/* the GCs' CPU time since vnetd started, the table's (as max_entries) */
 	json_object_object_add(o, "gc_cpu_us", json_object_new_int64(dp->gc_cpu_ns / 1000));
+	json_object_object_add(o, "gc_passes", json_object_new_int64(dp->gc_passes));
 	return o;
 }
 

@@ -32,9 +32,11 @@ struct {
 } ct_map SEC(".maps");
 
 /* flows removed (gc_gone) and kept (gc_live) by cap key in one pass:
- * written here, read and emptied by vnetd after it */
+ * written here, read and emptied by vnetd after it (not preallocated:
+ * they hold a pass's keys only, memory in use between passes none) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, VNET_MAX_QUOTA);
 	__type(key, struct vnet_quota_key);
 	__type(value, __u32);

@@ -6,7 +6,7 @@
  * in nanoseconds even when the end-to-end figures are noise. Runs in a
  * private network namespace (dp_test.h's world); IPv6 guest->guest and
  * NAT66 beside IPv4's (issue 18). Usage: dp_cost [RUNS];
- * DP_COST_ONLY=NAME times only NAME's rows (skipped() below). */
+ * DP_COST_ONLY=NAME or "program:path;..." times only those rows (skipped() below). *
 #include <linux/if_link.h>
 
 #include "bpf/dp_test.h"
@@ -115,14 +115,27 @@ static void acl_rules(unsigned n)
 }
 
 /* DP_COST_ONLY=NAME: only the rows of programs whose name contains NAME
- * are timed (a profile or an old/new comparison of one program); the
- * others run once, for what they leave behind (the NAT flow a reply
- * row needs). */
-static int skipped(const char *prog)
+ * are timed (a profile or an old/new comparison of one program);
+ * DP_COST_ONLY="program:path;...": only those rows (one path). The others
+ * run once, for what they leave behind (the NAT flow a reply row needs). */
+static int skipped(const char *prog, const char *path)
 {
 	const char *only = getenv("DP_COST_ONLY");
+	char want[160];
 
-	return only && *only && !strstr(prog, only);
+	if (!only || !*only)
+		return 0;
+	if (!strchr(only, ':'))
+		return !strstr(prog, only);
+	snprintf(want, sizeof(want), "%s:%s", prog, path);
+	for (const char *s = only; *s;) {
+		size_t n = strcspn(s, ";");
+
+		if (n == strlen(want) && !strncmp(s, want, n))
+			return 0;
+		s += n + (s[n] == ';');
+	}
+	return 1;
 }
 
 static void row(const char *path, const char *prog, const struct frame *f, int ifindex, int xdp,
@@ -131,7 +144,7 @@ static void row(const char *path, const char *prog, const struct frame *f, int i
 	int verdict;
 	double ns;
 
-	if (skipped(prog)) {
+	if (skipped(prog, path)) {
 		unsigned all = runs;
 
 		runs = 1;
@@ -214,7 +227,7 @@ static void acl_rows(const struct frame *f)
 	unsigned all = runs;
 	int v[3];
 
-	if (skipped("vnet_port_tc"))
+	if (skipped("vnet_port_tc", path[1]))
 		return;
 	runs = all / 5 ? all / 5 : 1;
 	for (int round = 0; round < 5; round++)
@@ -330,7 +343,7 @@ int main(int argc, char **argv)
 	{
 		int v;
 
-		cost(prog_fd("vnet_port_tc"), &g2g, W.p2, 0, &v);	/* learn MAC2 on p2 */
+		learn(&g2g, W.p2);	/* MAC2 on p2 */
 		base_ns[0] = cost(empty_prog(0), &g2g, W.p2, 0, &v);
 		base_ns[1] = cost(empty_prog(1), &g2g, W.p2, 1, &v);
 		printf("{\"path\": \"BPF_PROG_RUN per call, subtracted\", \"tc_ns\": %.0f, "

@@ -121,15 +121,19 @@ static __always_inline void pkt_init(struct pkt *p, void *ctx, int tc)
 	pkt_reload(p);
 }
 
-/* tc: make sure the first n bytes are in the linear area (GSO skbs from a
- * veth usually have all headers linear already, so this is rare as long
- * as n asks for headers only: parse_ipv4). */
+/* tc: make sure the first n bytes (at most the frame) are in the linear
+ * area (GSO skbs from a veth usually have all headers linear already, so
+ * this is rare as long as n asks for headers only: parse_ipv4). A frame
+ * shorter than n that is linear whole (a short ICMPv6, ARP-sized frames)
+ * calls no helper (issue 21). */
 static __always_inline void pkt_pull(struct pkt *p, __u32 n)
 {
 	if (!p->tc || p->data + n <= p->data_end)
 		return;
 	if (n > p->len)
 		n = p->len;
+	if (p->data + n <= p->data_end)
+		return;
 	bpf_skb_pull_data(p->ctx, n);
 	pkt_reload(p);
 }

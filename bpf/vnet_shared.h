@@ -791,6 +791,21 @@ _Static_assert(sizeof(struct vnet_acl_port) == 4, "acl port layout");
  * (port.h) here. slot: the port's counters in port_ctr (a per-CPU array,
  * its slot's values zeroed before the slot is reused). */
 #define VNET_PS_UPLINK 1	/* up holds the network's uplink's entry */
+/* bind: the anti-spoofing check's common case without a bind_map lookup
+ * (issue 21): one IPv4 address bound in bind_map to this port and to mac
+ * (a lease or a declared address with its MAC, never a learned one: the
+ * programs refresh those in bind_map), ip 0: none. A frame from exactly
+ * that address and MAC passes; any other goes to bind_map as before, so
+ * a port with several bindings is right whichever one is here. Kept by
+ * every vnetd writer of bind_map (dp_port_state_bind_*): cleared before
+ * a binding is removed or moved, set after one is written. */
+struct vnet_bind_sum {
+	__u32 ip;
+	__u8 mac[6];
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct vnet_bind_sum) == 12, "bind summary layout");
+
 struct vnet_port_state {
 	struct vnet_port port;
 	struct vnet_net net;
@@ -798,8 +813,13 @@ struct vnet_port_state {
 	struct vnet_acl_port acl;
 	__u32 slot;
 	__u32 flags;		/* VNET_PS_* */
+	struct vnet_bind_sum bind;	/* 64 bytes up to here: the first layout */
+	__u32 spare;
 };
-_Static_assert(sizeof(struct vnet_port_state) == 64, "port state layout");
+/* A pinned port_state of another size (a build before the summary: 64) is
+ * a cache: vnetd recreates it at start keeping each port's slot
+ * (datapath.c, port_state_carry). */
+_Static_assert(sizeof(struct vnet_port_state) == 80, "port state layout");
 
 /* acl_flow (LRU): a packet an ACL allowed at a port that also has an ACL
  * in the other direction leaves the reply's tuple here (as the reply will

@@ -79,7 +79,7 @@ static __always_inline enum vnet_drop learn_bind(__u32 net_id, __u32 ip, const _
 }
 
 /* Is ip, sent by this frame, the port's? Bound to it and to the frame's
- * MAC: a declared address without a MAC (port-add --ip) takes the first
+ * MAC (the port_state summary of its one lease, else bind_map): a declared address without a MAC (port-add --ip) takes the first
  * one it is used with; a learned one is kept alive. Under learn, an
  * unbound learnable address from ARP (learn) is bound now. VNET_DROP_NONE
  * or reason. */
@@ -88,10 +88,15 @@ static __always_inline enum vnet_drop bind_check(__u32 ip, const __u8 *smac, __u
 						  const struct vnet_net *net, bool learn,
 						  enum vnet_drop reason)
 {
+	const struct vnet_bind_sum *sum = &ps_of(port)->bind;
 	struct vnet_bind_key bk = { .net_id = port->net_id, .ip = ip };
-	struct vnet_bind *b = bpf_map_lookup_elem(&bind_map, &bk);
+	struct vnet_bind *b;
 	__u16 now;
 
+	/* the port's one lease, from its port_state (ip is never 0 here) */
+	if (ip == sum->ip && mac_eq(sum->mac, smac))
+		return VNET_DROP_NONE;
+	b = bpf_map_lookup_elem(&bind_map, &bk);
 	if (!b) {
 		if (learn && (port->flags & VNET_PORT_FILTER_LEARN) && learnable(ip, net, port->net_id))
 			return learn_bind(port->net_id, ip, smac, ifindex, reason);

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -168,6 +169,52 @@ static void replace_stale_counters(struct vnet *skel, const char *pin_dir)
 	}
 }
 
+/* port_state is a cache of other maps (dp_port_state.c) and grew (issue
+ * 21: the lease summary): a pin of another value size cannot be reused,
+ * so it is removed and created afresh, each port keeping its port_ctr
+ * slot -- its counters -- which sits at the same offset in every layout.
+ * The programs still attached keep the old map until they are replaced. */
+static void replace_port_state(struct datapath *dp)
+{
+	struct bpf_map *m = dp->skel->maps.port_state;
+	const size_t off = offsetof(struct vnet_port_state, slot);
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), key, next, *prev = NULL;
+	char path[PATH_MAX + 16];
+	__u8 *v = NULL;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/port_state", dp->pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || info.key_size != sizeof(__u32) ||
+	    info.value_size == bpf_map__value_size(m) || !(v = malloc(info.value_size))) {
+		close(fd);
+		return;
+	}
+	while (info.value_size >= off + sizeof(__u32) &&
+	       bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct ps_carry *c = realloc(dp->ps_carry, (dp->ps_ncarry + 1) * sizeof(*c));
+
+		key = next;
+		prev = &key;
+		if (!c)
+			break;
+		dp->ps_carry = c;
+		if (bpf_map_lookup_elem(fd, &key, v))
+			continue;
+		c[dp->ps_ncarry].ifindex = key;
+		memcpy(&c[dp->ps_ncarry++].slot, v + off, sizeof(__u32));
+	}
+	log_info("datapath: pinned port_state has another layout (%u-byte values, this build's "
+		 "%u): recreated, %zu ports keep their counters", info.value_size,
+		 bpf_map__value_size(m), dp->ps_ncarry);
+	unlink(path);
+	free(v);
+	close(fd);
+}
+
 /* The CT_TIMEOUT_DIV=n test hook (vnetd-test only) divides every conntrack
  * timeout by n, so a test sees half-open flows expire in seconds; the
  * states and their order are the ones production runs. */
@@ -254,6 +301,7 @@ int dp_open(const char *pin_dir, struct datapath **ret, char *err, size_t errlen
 	size_ct(dp->skel, dp->pin_dir);
 	size_port_maps(dp->skel, dp->pin_dir);
 	replace_stale_counters(dp->skel, dp->pin_dir);
+	replace_port_state(dp);
 	r = vnet__load(dp->skel);
 	if (r) {
 		dp_err(err, errlen, "load BPF programs (pins under %s): %s", pin_dir,
@@ -289,6 +337,7 @@ void dp_close(struct datapath *dp)
 	free(dp->quota_prev);
 	free(dp->quota6_prev);
 	free(dp->ps_used);
+	free(dp->ps_carry);
 	free(dp);
 }
 

@@ -45,11 +45,15 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 	memcpy(b.mac, mac, 6);
 	/* a lease wins over an address another port learned (the DHCP
 	 * server hands out its range): that port counts it gone */
-	if (bpf_map_lookup_elem(DP_MAP_FD(dp, bind_map), &bk, &old) == 0 && old.learned &&
-	    old.ifindex != (__u32)ifindex)
-		dp_learn_gone(dp, old.ifindex, 1);
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, bind_map), &bk, &old) == 0 &&
+	    old.ifindex != (__u32)ifindex) {
+		if (old.learned)
+			dp_learn_gone(dp, old.ifindex, 1);
+		dp_port_state_bind_clear(dp, old.ifindex, bk.ip);	/* before it moves */
+	}
 	if (bpf_map_update_elem(DP_MAP_FD(dp, bind_map), &bk, &b, BPF_ANY))
 		return -errno;
+	dp_port_state_bind_set(dp, key, net_id, bk.ip, mac);	/* the port's newest lease */
 	dp_fdb_seed(dp, net_id, mac, ifindex); /* reachable before its first frame */
 	if (!port.mac_locked && !(port.flags & VNET_PORT_MULTI_MAC)) {
 		/* the first lease on a port fixes its MAC */

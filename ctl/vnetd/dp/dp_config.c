@@ -377,6 +377,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	dp_fwd6_purge(dp, net_id);
 	purge_matching(DP_MAP_FD(dp, host_svc_map), sizeof(struct vnet_host_svc_key),
 		       sizeof(__u8), match_svc_net, &net_id);
+	dp_port_state_bind_clear_net(dp, net_id);
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
 	dp_ct_purge(dp, match_ct_net, &net_id);

@@ -112,6 +112,7 @@ static void unbind(struct datapath *dp, uint32_t net_id, const uint8_t mac[6], s
 
 	if (bpf_map_lookup_elem(bfd, &bk, &b) || memcmp(b.mac, mac, 6))
 		return;
+	dp_port_state_bind_clear(dp, b.ifindex, bk.ip);	/* before: never wider than bind_map */
 	bpf_map_delete_elem(bfd, &bk);
 	/* A guest of a shared (VDE) port gives its MAC up with its lease; a
 	 * single-guest port stays locked to its MAC, and owns it, until the

@@ -149,7 +149,10 @@ int dp_port_declare(struct datapath *dp, int ifindex, struct in_addr ip)
 	/* the MAC, if the port has one; else the first frame's (learn.h) */
 	if (port.mac_locked && !(port.flags & VNET_PORT_MULTI_MAC))
 		memcpy(b.mac, port.mac, 6);
-	return bpf_map_update_elem(bfd, &bk, &b, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(bfd, &bk, &b, BPF_ANY))
+		return -errno;
+	dp_port_state_bind_set(dp, key, bk.net_id, bk.ip, b.mac);	/* none without a MAC */
+	return 0;
 }
 
 int dp_port_addrs(struct datapath *dp, int ifindex, dp_addr_fn fn, void *ctx)

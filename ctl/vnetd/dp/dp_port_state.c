@@ -8,7 +8,9 @@
  * and dp_open refills every entry from them before the programs are
  * (re)attached, so an upgrade from a build without port_state needs
  * nothing. Slots are vnetd's: kept in the entries across restarts, a
- * freed slot's counters zeroed before it is handed out again. */
+ * freed slot's counters zeroed before it is handed out again. The summary
+ * of a port's one lease (bind) is kept by bind_map's writers and rebuilt
+ * from bind_map at start. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,8 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 	if (had && old.slot < dp->ps_nslots && dp->ps_used[old.slot]) {
 		ps.slot = old.slot;
 		ps.port.learn_s = old.port.learn_s;	/* the programs' */
+		if (old.port.net_id == ps.port.net_id)	/* a binding is by network */
+			ps.bind = old.bind;
 	} else if (slot_alloc(dp, &ps.slot)) {
 		return -ENOSPC;
 	}
@@ -129,6 +133,66 @@ static void sync_matching(struct datapath *dp, __u32 net_id)
 	}
 }
 
+void dp_port_state_bind_set(struct datapath *dp, __u32 ifindex, __u32 net_id, __u32 ip,
+			    const __u8 mac[6])
+{
+	static const __u8 zero[6];
+	struct vnet_port_state ps;
+
+	if (!ip || !memcmp(mac, zero, 6) ||
+	    bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps) ||
+	    ps.port.net_id != net_id)
+		return;
+	ps.bind.ip = ip;
+	memcpy(ps.bind.mac, mac, 6);
+	bpf_map_update_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps, BPF_EXIST);
+}
+
+void dp_port_state_bind_clear(struct datapath *dp, __u32 ifindex, __u32 ip)
+{
+	struct vnet_port_state ps;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps) || !ps.bind.ip ||
+	    (ip && ps.bind.ip != ip))
+		return;
+	memset(&ps.bind, 0, sizeof(ps.bind));
+	bpf_map_update_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps, BPF_EXIST);
+}
+
+/* Every summary of network net_id's ports (0: every port's). */
+void dp_port_state_bind_clear_net(struct datapath *dp, __u32 net_id)
+{
+	int sfd = DP_MAP_FD(dp, port_state);
+	__u32 key, next, *prev = NULL;
+	struct vnet_port_state ps;
+
+	while (bpf_map_get_next_key(sfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(sfd, &key, &ps) == 0 && ps.bind.ip &&
+		    (!net_id || ps.port.net_id == net_id))
+			dp_port_state_bind_clear(dp, key, 0);
+	}
+}
+
+/* At start: every summary from bind_map as it is (a pinned one may be
+ * from before a crash; a binding the programs gave its first MAC since
+ * is summarised now). */
+static void bind_rebuild(struct datapath *dp)
+{
+	int bfd = DP_MAP_FD(dp, bind_map);
+	struct vnet_bind_key key, next, *prev = NULL;
+	struct vnet_bind b;
+
+	dp_port_state_bind_clear_net(dp, 0);
+	while (bpf_map_get_next_key(bfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(bfd, &key, &b) == 0 && !b.learned)
+			dp_port_state_bind_set(dp, b.ifindex, key.net_id, key.ip, b.mac);
+	}
+}
+
 void dp_port_state_sync_net(struct datapath *dp, __u32 net_id)
 {
 	if (net_id)
@@ -151,6 +215,16 @@ int dp_port_state_open(struct datapath *dp)
 	dp->ps_used = calloc(dp->ps_nslots ? dp->ps_nslots : 1, 1);
 	if (!dp->ps_used)
 		return -ENOMEM;
+	/* the slots of a replaced pin's ports (datapath.c): their counters
+	 * in port_ctr stay theirs; the rest of each entry is synced below */
+	for (size_t i = 0; i < dp->ps_ncarry; i++) {
+		struct vnet_port_state c = { .slot = dp->ps_carry[i].slot };
+
+		bpf_map_update_elem(sfd, &dp->ps_carry[i].ifindex, &c, BPF_NOEXIST);
+	}
+	free(dp->ps_carry);
+	dp->ps_carry = NULL;
+	dp->ps_ncarry = 0;
 	/* the slots pinned entries hold (a restart keeps their counters); an
 	 * entry whose slot is out of range or taken already is dropped (its
 	 * port gets a new one below) */
@@ -174,6 +248,7 @@ int dp_port_state_open(struct datapath *dp)
 		bpf_map_delete_elem(sfd, &bad[i]);
 	free(bad);
 	dp_port_state_sync_all(dp);
+	bind_rebuild(dp);
 	return 0;
 }
 

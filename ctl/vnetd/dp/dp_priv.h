@@ -39,6 +39,8 @@ struct datapath {
 	/* port_ctr slots held by port_state entries (dp_port_state.c) */
 	unsigned char *ps_used;
 	size_t ps_nslots;
+	struct ps_carry *ps_carry;	/* from a replaced pin (datapath.c), open only */
+	size_t ps_ncarry;
 };
 
 /* tc filter identity: one filter per hook, replaced in place. */
@@ -152,6 +154,21 @@ int dp_port_state_open(struct datapath *dp);
 int dp_port_state_sync(struct datapath *dp, __u32 ifindex);
 void dp_port_state_sync_net(struct datapath *dp, __u32 net_id);
 void dp_port_state_sync_all(struct datapath *dp);
+/* The entry's summary of the port's one lease (vnet_bind_sum), kept by
+ * every bind_map writer: _set after a binding of ip to (ifindex, mac) is
+ * written (a zero MAC or a learned binding is never summarised), _clear
+ * before one is removed or moved away from ifindex, _clear_net before a
+ * network's bindings are purged. */
+void dp_port_state_bind_set(struct datapath *dp, __u32 ifindex, __u32 net_id, __u32 ip,
+			    const __u8 mac[6]);
+void dp_port_state_bind_clear(struct datapath *dp, __u32 ifindex, __u32 ip);
+void dp_port_state_bind_clear_net(struct datapath *dp, __u32 net_id);
+/* datapath.c: a pinned port_state of another layout is recreated before
+ * the load; the slots its ports held are carried into the new map. */
+struct ps_carry {
+	__u32 ifindex;
+	__u32 slot;
+};
 
 /* dp_uplink_slot.c: uplink_slot/uplink_ctr from uplink_map. sync: one
  * uplink's slot taken (or freed with the uplink), its uplink_map entry's

@@ -6,7 +6,8 @@
  * in nanoseconds even when the end-to-end figures are noise. Runs in a
  * private network namespace (dp_test.h's world); IPv6 guest->guest and
  * NAT66 beside IPv4's (issue 18). Usage: dp_cost [RUNS];
- * DP_COST_ONLY=NAME or "program:path;..." times only those rows (skipped() below). *
+ * DP_COST_ONLY=NAME or "program:path;..." times only those rows (skipped()
+ * below). */
 #include <linux/if_link.h>
 
 #include "bpf/dp_test.h"
@@ -24,41 +25,74 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* DP_COST_MEDIAN=1: the median run instead of the mean -- a run the
- * machine's other work interrupted or slowed (a loaded 2-CPU box) moves
- * the mean by far more than the program's own cost; the median hardly. */
-static double cost(int fd, const struct frame *f, int ifindex, int xdp, int *verdict)
+/* One run of prog fd on frame f arriving on ifindex: the kernel's
+ * duration, ns. */
+static __u32 run_once(int fd, const struct frame *f, int ifindex, int xdp, int *verdict)
 {
 	struct __sk_buff skb = { .ifindex = ifindex };
 	struct xdp_md md = { .ingress_ifindex = ifindex, .data_end = f->len };
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len);
+
+	if (xdp) {
+		o.ctx_in = &md;
+		o.ctx_size_in = sizeof(md);
+	} else {
+		o.ctx_in = &skb;
+		o.ctx_size_in = sizeof(skb);
+	}
+	if (bpf_prog_test_run_opts(fd, &o)) {
+		fprintf(stderr, "dp_cost: run: %s\n", strerror(errno));
+		exit(1);
+	}
+	*verdict = o.retval;
+	return o.duration;
+}
+
+/* Mean (DP_COST_MEDIAN=1: median) ns of the n runs in each[]. */
+static double summary_ns(__u32 *each, unsigned n)
+{
 	const char *med = getenv("DP_COST_MEDIAN");
-	__u32 *each = med && *med == '1' ? calloc(runs, sizeof(*each)) : NULL;
 	double total = 0;
 
+	if (med && *med == '1') {
+		qsort(each, n, sizeof(*each), cmp_u32);
+		return each[n / 2];
+	}
+	for (unsigned i = 0; i < n; i++)
+		total += each[i];
+	return total / n;
+}
+
+/* ns per run of prog fd, less an empty program's (empty >= 0) run in
+ * turn with it: both see the machine as it is at that moment, so a
+ * loaded machine's slower calls are not charged to the program.
+ * DP_COST_MEDIAN=1: medians instead of means (a run the machine's other
+ * work interrupted moves the mean, hardly the median). */
+static double cost_vs(int fd, int empty, const struct frame *f, int ifindex, int xdp,
+		      int *verdict)
+{
+	__u32 *each = calloc(runs, sizeof(*each)), *base = calloc(runs, sizeof(*base));
+	double ns;
+	int v;
+
+	if (!each || !base) {
+		fprintf(stderr, "dp_cost: out of memory\n");
+		exit(1);
+	}
 	for (unsigned i = 0; i < runs; i++) {
-		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len);
-		if (xdp) {
-			o.ctx_in = &md;
-			o.ctx_size_in = sizeof(md);
-		} else {
-			o.ctx_in = &skb;
-			o.ctx_size_in = sizeof(skb);
-		}
-		if (bpf_prog_test_run_opts(fd, &o)) {
-			fprintf(stderr, "dp_cost: run: %s\n", strerror(errno));
-			exit(1);
-		}
-		*verdict = o.retval;
-		total += o.duration;
-		if (each)
-			each[i] = o.duration;
+		each[i] = run_once(fd, f, ifindex, xdp, verdict);
+		if (empty >= 0)
+			base[i] = run_once(empty, f, ifindex, xdp, &v);
 	}
-	if (each) {
-		qsort(each, runs, sizeof(*each), cmp_u32);
-		total = (double)each[runs / 2] * runs;
-		free(each);
-	}
-	return total / runs;
+	ns = summary_ns(each, runs) - (empty >= 0 ? summary_ns(base, runs) : 0);
+	free(each);
+	free(base);
+	return ns;
+}
+
+static double cost(int fd, const struct frame *f, int ifindex, int xdp, int *verdict)
+{
+	return cost_vs(fd, -1, f, ifindex, xdp, verdict);
 }
 
 /* An empty program of that type: what BPF_PROG_RUN itself costs per call,
@@ -101,6 +135,7 @@ static void set_hooks(__u8 port_hook, __u8 up_kind, __u8 up_hook)
 }
 
 static double base_ns[2];
+static int empty_fd[2] = { -1, -1 };
 
 /* ACL slot 1 as p1's egress ACL: n rules, the last one the packet's match
  * ("allow out udp"), the others drop rules for other destinations -- the
@@ -171,7 +206,7 @@ static void row(const char *path, const char *prog, const struct frame *f, int i
 		runs = all;
 		return;
 	}
-	ns = cost(prog_fd(prog), f, ifindex, xdp, &verdict) - base_ns[xdp];
+	ns = cost_vs(prog_fd(prog), empty_fd[xdp], f, ifindex, xdp, &verdict);
 
 	printf("{\"path\": \"%s\", \"program\": \"%s\", \"ns\": %.0f, \"verdict\": %d, "
 	       "\"ok\": %s}\n", path, prog, ns, verdict, verdict == want ? "true" : "false");
@@ -254,7 +289,7 @@ static void acl_rows(const struct frame *f)
 			double ns;
 
 			acl_rules(n[i]);
-			ns = cost(prog_fd("vnet_port_tc"), f, W.p1, 0, &v[i]) - base_ns[0];
+			ns = cost_vs(prog_fd("vnet_port_tc"), empty_fd[0], f, W.p1, 0, &v[i]);
 			if (ns < best[i])
 				best[i] = ns;
 		}
@@ -363,8 +398,10 @@ int main(int argc, char **argv)
 		int v;
 
 		learn(&g2g, W.p2);	/* MAC2 on p2 */
-		base_ns[0] = cost(empty_prog(0), &g2g, W.p2, 0, &v);
-		base_ns[1] = cost(empty_prog(1), &g2g, W.p2, 1, &v);
+		empty_fd[0] = empty_prog(0);
+		empty_fd[1] = empty_prog(1);
+		base_ns[0] = cost(empty_fd[0], &g2g, W.p2, 0, &v);
+		base_ns[1] = cost(empty_fd[1], &g2g, W.p2, 1, &v);
 		printf("{\"path\": \"BPF_PROG_RUN per call, subtracted\", \"tc_ns\": %.0f, "
 		       "\"xdp_ns\": %.0f}\n", base_ns[0], base_ns[1]);
 	}

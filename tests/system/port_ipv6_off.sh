@@ -8,8 +8,9 @@
 # it receives over every IPv6 device's routes). Guests are unchanged: two
 # guests on a NAT66 network take SLAAC from vnet's RA, reach each other and
 # the wan over IPv6, and ping the gateway's link-local; a tap made by
-# tap-add has no IPv6 either; a port-del gives the device back with the
-# namespace's default (IPv6 on); the bridge and the uplink keep theirs.
+# tap-add has no IPv6 either; a port-del and a net-stop give the device back
+# with the namespace's default (IPv6 on), net-start takes it away again; the
+# bridge and the uplink keep theirs.
 # Exit 0 pass, 1 fail, 77 skip.
 . "$(dirname "$0")/../lib.sh"
 
@@ -60,4 +61,10 @@ vnetctl port-del r6 vif2.0 >/dev/null || fail "port-del vif2.0"
 [ "$(conf6 vif2.0 disable_ipv6)" = "$(conf6 default disable_ipv6)" ] || fail "vif2.0 kept disable_ipv6 after port-del"
 wait_for 50 bash -c "ip netns exec $HOST ip -6 addr show dev vif2.0 | grep -q fe80" ||
 	fail "vif2.0 has no link-local after port-del"
+log "net-stop gives the ports back, net-start takes their IPv6 again"
+vnetctl net-stop r6 >/dev/null || fail "net-stop r6"
+[ "$(conf6 vif1.0 disable_ipv6)" = "$(conf6 default disable_ipv6)" ] || fail "vif1.0 kept disable_ipv6 after net-stop"
+vnetctl net-start r6 >/dev/null || fail "net-start r6"
+vnetctl port-list r6 | grep -q vif1.0 || fail "vif1.0 not re-added at net-start"
+port_v6_none vif1.0
 log "ok"

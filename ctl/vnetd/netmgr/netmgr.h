@@ -426,6 +426,8 @@ void network_ports_free(struct network *n);
  * those the active networks hold now. */
 size_t netmgr_port_limit(const struct netmgr *m);
 size_t netmgr_ports_used(const struct netmgr *m);
+/* A port's host side without IPv6 (off) or with the namespace's default. */
+void network_port_ipv6_off(const char *ifname, int off);
 struct json_object *network_ports_json(struct network *n);
 /* The first max ports' entries only (net-info's one-line summary). */
 struct json_object *network_ports_json_first(struct network *n, size_t max);

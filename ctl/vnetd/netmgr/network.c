@@ -630,6 +630,9 @@ static void teardown(struct network *n)
 		dp_port_del(n->mgr->dp, n->ports[i].ifindex);
 		if (n->def->mode == NETDEF_MODE_BRIDGE) /* the bridge stays: no unfiltered guests on it */
 			nl_link_set_master(n->ports[i].ifname, NULL);
+		/* a bridge member no more: the device as the host makes one */
+		if ((int)if_nametoindex(n->ports[i].ifname) == n->ports[i].ifindex)
+			network_port_ipv6_off(n->ports[i].ifname, 0);
 		n->ports[i].ifindex = 0;
 	}
 	fwd_relay_free(n->relay);

@@ -266,7 +266,7 @@ static int port_policy_apply(struct network *n, const char *ifname, int idx,
  * receives (O(devices)). Set before the device comes up (no link-local is
  * ever made); a device given back (port-del, a failed attach) gets the
  * namespace's default. A device without IPv6 (-ENOENT) is left alone. */
-static void port_ipv6_off(const char *ifname, int off)
+void network_port_ipv6_off(const char *ifname, int off)
 {
 	int val = off ? 1 : ipv6_conf_get("default", "disable_ipv6"), r;
 
@@ -313,13 +313,13 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (n->def->mtu && (ret = nl_link_set_mtu(ifname, n->def->mtu)))
 		return ERR("cannot set MTU %u on %s: %s", n->def->mtu, ifname, nl_strerror(ret)),
 		       ret;
-	port_ipv6_off(ifname, 1);
+	network_port_ipv6_off(ifname, 1);
 	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
 	if (!ret)
 		ret = port_policy_apply(n, ifname, idx, decl, &pol, err, errlen);
 	if (ret) {
 		dp_port_del(n->mgr->dp, idx);
-		port_ipv6_off(ifname, 0);
+		network_port_ipv6_off(ifname, 0);
 		return ret;
 	}
 	ret = nl_link_set_master(ifname, n->def->bridge);
@@ -329,7 +329,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (ret) {
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
-		port_ipv6_off(ifname, 0);
+		network_port_ipv6_off(ifname, 0);
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	}
 	nl_link_set_up(ifname, 1);
@@ -337,7 +337,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (!p) {
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
-		port_ipv6_off(ifname, 0);
+		network_port_ipv6_off(ifname, 0);
 		return ERR("cannot add %s: out of memory", ifname), -ENOMEM;
 	}
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
@@ -391,7 +391,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 		dp_port_del(n->mgr->dp, p->ifindex);
 	if (if_nametoindex(ifname)) {
 		nl_link_set_master(ifname, NULL);
-		port_ipv6_off(ifname, 0);	/* the device given back as the host makes one */
+		network_port_ipv6_off(ifname, 0);	/* the device given back as the host makes one */
 	}
 	tap_port_removed(n, ifname); /* removes the tap (and its VDE switch) if vnet made it */
 	p = port_find(n, ifname);	/* the tap's removal may have changed the list */

@@ -46,7 +46,13 @@ static __always_inline const struct vnet_uplink *uplink_find(__u32 ifindex,
 	const struct vnet_uplink *up;
 
 	if (us && us->ifindex == ifindex && us->up.ctr) {
-		*s = bpf_map_lookup_elem(&uplink_ctr, &slot);
+		struct vnet_stats *c = bpf_map_lookup_elem(&uplink_ctr, &slot);
+
+		/* kept apart from port_stats' lookup below: clang merged the
+		 * two calls into one with the map a phi, and the verifier
+		 * inlines an array lookup only at a call of one map */
+		barrier_var(c);
+		*s = c;
 		return &us->up;
 	}
 	up = bpf_map_lookup_elem(&uplink_map, &ifindex);

@@ -76,6 +76,44 @@ static __always_inline bool snat_own_ok(__u16 own, const struct snat_to *t)
 	return VNET_NAT_PORT_OK(own);
 }
 
+/* The NAT port's holder under ik (an IN key) if it is a TCP SNAT flow
+ * closed by a reset, seen in either direction: the flow is over (no
+ * TIME_WAIT follows a reset), it only waits for the GC. */
+static __always_inline struct vnet_ct *snat_reset_holder(const struct vnet_ct_key *ik)
+{
+	struct vnet_ct *in = bpf_map_lookup_elem(&ct_map, ik), *out;
+
+	if (!in || in->dir != VNET_CT_IN || in->nat != 1)
+		return NULL;
+	if (in->seen & VNET_CT_RST)
+		return in;
+	out = bpf_map_lookup_elem(&ct_map, &in->peer);
+	return out && (out->seen & VNET_CT_RST) ? in : NULL;
+}
+
+/* Every probe found its port taken: a new TCP connection (snat_probe's
+ * second round of probes) takes a probed port a reset flow holds, whose
+ * pair is removed first, as nf_conntrack lets a SYN reuse a closed tuple;
+ * CT_NO_PORT: a live flow holds it. Without it a client churning short
+ * connections to one server outgrows the ports while reset flows wait
+ * 10 s for the GC, and every refused SYN costs it a 1-s retransmission
+ * (issue 21). The removed flow's count against its guest's cap
+ * (VNET_CTF_QUOTA) is given back by the GC's reconcile within a cycle, as
+ * its expiry would have (no stack left here for a quota key). */
+static __always_inline enum ct_insert_result snat_take_reset(struct vnet_ct_key *ik,
+							     struct vnet_ct *in,
+							     struct vnet_ct_key *ok,
+							     struct vnet_ct *out)
+{
+	struct vnet_ct *old = snat_reset_holder(ik);
+
+	if (!old)
+		return CT_NO_PORT;
+	bpf_map_delete_elem(&ct_map, &old->peer);
+	bpf_map_delete_elem(&ct_map, ik);
+	return ct_insert_pair(ik, in, ok, out);
+}
+
 /* Insert the pair with a free NAT port toward the remote endpoint. The
  * guest's own source port (echo id) is kept when it is a NAT port and free
  * (as masquerade does); otherwise every probe is an independent random
@@ -93,10 +131,15 @@ static __always_inline enum ct_insert_result snat_probe(const struct hdrs *h,
 	enum ct_insert_result r;
 	int i;
 
-	for (i = 0; i < VNET_NAT_TRIES; i++) {
+	for (i = 0; i < 2 * VNET_NAT_TRIES; i++) {
 		__u32 rnd = bpf_get_prandom_u32();
 		__u16 port;
 
+		/* all VNET_NAT_TRIES taken: as many more for a reset flow's
+		 * port, for a new TCP connection only (snat_take_reset) */
+		if (i == VNET_NAT_TRIES && (h->proto != IPPROTO_TCP_ ||
+					    (h->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN))
+			break;
 		if (i == 0 && snat_own_ok(own, t))
 			port = h->sport;
 		else if (t->span)
@@ -111,10 +154,13 @@ static __always_inline enum ct_insert_result snat_probe(const struct hdrs *h,
 		}
 		cp->out.xport = port;
 		cp->out.peer = ik;
-		r = ct_insert_pair(&ik, &cp->in, ok, &cp->out);
-		if (r != CT_EXISTS)
+		if (i < VNET_NAT_TRIES)
+			r = ct_insert_pair(&ik, &cp->in, ok, &cp->out);
+		else
+			r = snat_take_reset(&ik, &cp->in, ok, &cp->out);
+		if (r != CT_EXISTS && r != CT_NO_PORT)
 			return r;
-		if (bpf_map_lookup_elem(&ct_map, ok))
+		if (r == CT_EXISTS && bpf_map_lookup_elem(&ct_map, ok))
 			return CT_EXISTS;	/* another CPU created this flow */
 	}
 	return CT_NO_PORT;	/* counted as that drop only */

@@ -851,6 +851,49 @@ static void test_snat_ranges(void **state)
 	assert_int_equal(addr_at(&out, 12), ip4(UPLINK));
 }
 
+/* Every NAT port toward one endpoint taken: a new TCP connection takes
+ * over the port of a flow closed by a reset (its pair is removed) instead
+ * of being dropped as nat_no_port -- a client churning short connections
+ * to one server (make bench's connections/s: a refused SYN costs it a 1-s
+ * retransmission) outgrows the ports while reset flows wait 10 s for the
+ * GC. A port held by a live flow is never taken (issue 21). */
+static void test_snat_takes_reset_port(void **state)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24,
+				.bridge_ifindex = W.br, .uplink_ifindex = W.up,
+				.nat_port_start = 21000, .nat_port_end = 21001 };
+	uint64_t np = drops(VNET_DROP_NAT_NO_PORT);
+	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(31000),
+				 .dport = htons(443), .proto = IPPROTO_TCP };
+	struct frame f, out, r;
+	struct vnet_ct v;
+	uint16_t p0;
+
+	NEED_WORLD();
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_addr.s_addr = ip4(UPLINK);
+	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
+	p0 = snat_out(IPPROTO_TCP, 31000, 443, &out);
+	assert_in_range(snat_out(IPPROTO_TCP, 31001, 443, &out), 21000, 21001);
+	/* both ports taken by live flows: refused */
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 31002, 443, SYN);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_NAT_NO_PORT), np + 1);
+	/* the guest resets its first connection: its port may be taken */
+	build(&r, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 31000, 443, 0x04 | ACK);
+	assert_int_equal(run_tc("vnet_port_tc", &r, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	assert_int_equal(port_at(&out, 0), p0);
+	assert_int_equal(drops(VNET_DROP_NAT_NO_PORT), np + 1);
+	assert_int_not_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, ct_map), &k, &v), 0);
+	/* the reply reaches the new connection */
+	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, p0, SYN | ACK);
+	assert_int_equal(run_tc("vnet_uplink_tc", &r, W.up, &out), TC_REDIRECT);
+	assert_int_equal(port_at(&out, 2), 31002);
+	set_net(NETDEF_MODE_NAT, UPLINK);	/* no ranges: vnet's again */
+}
+
 /* --- the uplink's XDP program (bpf/lib/uplink_xdp.h): twins of the tc
  * cases above. p1/p2 are veths on tc: XDP hands their frames to tc
  * untouched (RETRY); as xdp-veth ports, or a tap, XDP redirects them. */
@@ -1099,6 +1142,7 @@ int main(void)
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_networks_isolated_from_each_other),
 		cmocka_unit_test(test_snat_ranges),
+		cmocka_unit_test(test_snat_takes_reset_port),
 		cmocka_unit_test(test_gc),
 		cmocka_unit_test(test_gc_big_table),
 		cmocka_unit_test(test_ct_max_env),

@@ -692,8 +692,8 @@ struct vnet_uplink {
 	__u8 xdp;	/* 1: the uplink XDP program runs (native mode) in front
 			 * of tc; was padding (0), so pinned entries read "no" */
 	__u8 ctr;	/* its slot in uplink_slot/uplink_ctr + 1 (issue 21); 0:
-			 * none (counted in port_stats by ifindex, as an older
-			 * build did). Was padding (0) */
+			 * none yet (an older build's entry, until vnetd syncs
+			 * it before attaching its programs). Was padding (0) */
 };
 _Static_assert(sizeof(struct vnet_uplink) == 4, "uplink layout");
 
@@ -701,8 +701,9 @@ _Static_assert(sizeof(struct vnet_uplink) == 4, "uplink layout");
  * program finds it without a hash lookup: slot VNET_UPLINK_SLOT(ifindex)
  * holds that uplink's ifindex and a copy of its uplink_map entry, and the
  * same slot of uplink_ctr (per-CPU) its counters. ifindex 0: free. An
- * uplink whose slot another live uplink holds has none (up.ctr 0): the
- * program finds it in uplink_map and counts it in port_stats. Written by
+ * uplink whose slot another live uplink holds takes any free one (64
+ * uplinks at most): the program finds it in uplink_map, its counters by
+ * its ctr. Written by
  * vnetd (dp_uplink_slot.c) whenever it writes uplink_map; a slot's
  * counters are zeroed before another uplink takes it. */
 #define VNET_UPLINK_SLOTS 128	/* a power of 2: slot = ifindex & (it - 1) */

@@ -168,8 +168,9 @@ static __always_inline enum act uplink_ingress(struct pkt *p)
 {
 	struct vnet_stats *s;
 	struct hdrs h = {};
+	__u8 kind;
 
-	if (!uplink_find(p->ifindex, &s))
+	if (!uplink_find(p->ifindex, &kind, &s))
 		return ACT_PASS;
 	count_rx_in(p, s);
 	if (parse_eth(p, &h))

@@ -16,16 +16,15 @@
 
 static __always_inline enum act uplink_xdp_ingress(struct pkt *p)
 {
-	const struct vnet_uplink *up;
 	struct vnet_stats *s;
 	struct hdrs h = {};
+	__u8 kind;
 
-	up = uplink_find(p->ifindex, &s);
-	if (!up)
+	if (!uplink_find(p->ifindex, &kind, &s))
 		return ACT_PASS;
 	/* a veth uplink's far end hands over CHECKSUM_PARTIAL skbs, which
 	 * an xdp_frame does not carry: recompute on redirect (l4sum.h) */
-	p->csum_in = up->kind == VNET_KIND_VETH;
+	p->csum_in = kind == VNET_KIND_VETH;
 	count_rx_in(p, s);
 	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))
 		return pass_to_tc(p);

@@ -507,7 +507,7 @@ int dp_port_del(struct datapath *dp, int ifindex)
 
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 {
-	struct vnet_uplink up = { 0 };
+	struct vnet_uplink up = { 0 }, cur;
 	__u32 key = ifindex;
 	int kind = dp_dev_kind(ifindex), r;
 
@@ -515,6 +515,8 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 		dp_err(err, errlen, "uplink ifindex %d: %s", ifindex, strerror(-kind));
 		return kind;
 	}
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_map), &key, &up) == 0)
+		up = (struct vnet_uplink){ .ctr = up.ctr };	/* its slot kept (dp_uplink_slot.c) */
 	up.kind = kind;
 	up.hook = dp_hook_for(kind, 1);
 	if (bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY)) {
@@ -528,6 +530,8 @@ int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)
 	if (r)
 		return r;
 	up.xdp = dp_uplink_xdp_set(dp, ifindex, kind);
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_map), &key, &cur) == 0)
+		up.ctr = cur.ctr;	/* the slot the sync above gave it */
 	bpf_map_update_elem(DP_MAP_FD(dp, uplink_map), &key, &up, BPF_ANY);
 	dp_uplink_slot_sync(dp, key);
 	dp_port_state_sync_all(dp);	/* the ports' copies of their uplink */

@@ -269,22 +269,24 @@ static int add_counters(struct datapath *dp, int fd, __u32 key, __u64 *v, struct
 int dp_port_counters(struct datapath *dp, int ifindex, struct vnet_stats *out)
 {
 	__u64 *v = calloc((size_t)dp->ncpu, sizeof(*out));
-	__u32 key = (__u32)ifindex, slot = VNET_UPLINK_SLOT(key);
+	__u32 key = (__u32)ifindex, slot;
 	struct vnet_uplink_slot us;
+	struct vnet_uplink up;
 	struct vnet_port_state ps;
 	int found;
 
 	memset(out, 0, sizeof(*out));
 	if (!v)
 		return -ENOMEM;
-	/* port_stats: a bridge's, an uplink's without a slot, what an older
-	 * build counted */
+	/* port_stats: a bridge's, what an older build counted */
 	found = add_counters(dp, DP_MAP_FD(dp, port_stats), key, v, out);
 	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &key, &ps) == 0)
 		found |= add_counters(dp, DP_MAP_FD(dp, port_ctr), ps.slot, v, out);
-	/* an uplink's slot (dp_uplink_slot.c) */
-	if (bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us) == 0 &&
-	    us.ifindex == key && us.up.ctr)
+	/* an uplink's slot (dp_uplink_slot.c): the one its entry names, if
+	 * it holds it */
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_map), &key, &up) == 0 && up.ctr &&
+	    (slot = up.ctr - 1u) < VNET_UPLINK_SLOTS &&
+	    bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us) == 0 && us.ifindex == key)
 		found |= add_counters(dp, DP_MAP_FD(dp, uplink_ctr), slot, v, out);
 	free(v);
 	return found ? 0 : -ENOENT;

@@ -8,7 +8,8 @@
  * entry into the slot; an uplink gone from uplink_map frees its slot. A
  * slot's counters are zeroed whenever another uplink takes it, so a
  * removed and re-added uplink starts from 0. An uplink whose slot a live
- * uplink holds gets none (ctr 0) and is counted in port_stats as before.
+ * uplink holds takes another free one: the programs find it through
+ * uplink_map (a hash lookup), its counters by ctr all the same.
  * dp_open runs dp_uplink_slot_sync_all before the programs are attached: an
  * upgrade from a build without these maps needs nothing. */
 #include <errno.h>
@@ -40,37 +41,64 @@ static void slot_release(struct datapath *dp, __u32 slot)
 	slot_zero(dp, slot);
 }
 
+/* Is slot free for ifindex: its own, free, or held by an uplink gone? */
+static int slot_free_for(struct datapath *dp, __u32 slot, __u32 ifindex)
+{
+	struct vnet_uplink_slot us = { 0 };
+	struct vnet_uplink up;
+
+	bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us);
+	return !us.ifindex || us.ifindex == ifindex ||
+	       bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_map), &us.ifindex, &up);
+}
+
+static int slot_owner(struct datapath *dp, __u32 slot)
+{
+	struct vnet_uplink_slot us = { 0 };
+
+	bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us);
+	return (int)us.ifindex;
+}
+
+/* The slot ifindex keeps or takes: the one it holds, else its own
+ * (VNET_UPLINK_SLOT), else the first free one; -1: none (never: 64
+ * uplinks at most). */
+static int slot_choose(struct datapath *dp, __u32 ifindex, __u8 ctr)
+{
+	if (ctr && ctr <= VNET_UPLINK_SLOTS && slot_owner(dp, ctr - 1u) == (int)ifindex)
+		return ctr - 1;
+	if (slot_free_for(dp, VNET_UPLINK_SLOT(ifindex), ifindex))
+		return (int)VNET_UPLINK_SLOT(ifindex);
+	for (__u32 i = 0; i < VNET_UPLINK_SLOTS; i++)
+		if (slot_free_for(dp, i, ifindex))
+			return (int)i;
+	return -1;
+}
+
 int dp_uplink_slot_sync(struct datapath *dp, __u32 ifindex)
 {
-	int ufd = DP_MAP_FD(dp, uplink_map);
-	__u32 slot = VNET_UPLINK_SLOT(ifindex);
-	struct vnet_uplink_slot us = { 0 };
-	struct vnet_uplink up, holder;
-	__u8 ctr;
+	int ufd = DP_MAP_FD(dp, uplink_map), slot;
+	struct vnet_uplink_slot us;
+	struct vnet_uplink up;
 
 	if (!ifindex)
 		return -EINVAL;
-	bpf_map_lookup_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us);
-	if (bpf_map_lookup_elem(ufd, &ifindex, &up)) {	/* gone */
-		if (us.ifindex == ifindex)
-			slot_release(dp, slot);
+	if (bpf_map_lookup_elem(ufd, &ifindex, &up)) {	/* gone: its slot too */
+		for (__u32 i = 0; i < VNET_UPLINK_SLOTS; i++)
+			if (slot_owner(dp, i) == (int)ifindex)
+				slot_release(dp, i);
 		return 0;
 	}
-	if (us.ifindex && us.ifindex != ifindex &&
-	    bpf_map_lookup_elem(ufd, &us.ifindex, &holder) == 0) {
-		ctr = 0;	/* a live uplink's slot: port_stats, as before */
-	} else {
-		if (us.ifindex != ifindex)
-			slot_zero(dp, slot);	/* free or stale: its counts are not ours */
-		ctr = (__u8)(slot + 1);
-	}
-	if (up.ctr != ctr) {
-		up.ctr = ctr;
+	slot = slot_choose(dp, ifindex, up.ctr);
+	if (slot < 0)
+		return -ENOSPC;
+	if (slot_owner(dp, (__u32)slot) != (int)ifindex)
+		slot_zero(dp, (__u32)slot);	/* free or stale: its counts are not ours */
+	if (up.ctr != slot + 1) {
+		up.ctr = (__u8)(slot + 1);
 		if (bpf_map_update_elem(ufd, &ifindex, &up, BPF_EXIST))
 			return -errno;
 	}
-	if (!ctr)
-		return 0;
 	us.ifindex = ifindex;
 	us.up = up;
 	return bpf_map_update_elem(DP_MAP_FD(dp, uplink_slot), &slot, &us, BPF_ANY) ? -errno : 0;

@@ -180,11 +180,9 @@ int dp_port_get_policy(struct datapath *dp, int ifindex, struct dp_port_policy *
  * and its MAC, or, MAC not known yet, to the first MAC the port sends it
  * with. -EBUSY: bound to another port. */
 int dp_port_declare(struct datapath *dp, int ifindex, struct in_addr ip);
-/* Every address bound to the port: leases, declared and learned ones. */
-typedef void (*dp_addr_fn)(void *ctx, const uint8_t mac[6], struct in_addr ip, bool learned);
-int dp_port_addrs(struct datapath *dp, int ifindex, dp_addr_fn fn, void *ctx);
-/* The same for every port at once, in one walk of bind_map (a walk costs
- * the map's size, not its entries: one per listing, never one per port). */
+/* Every address bound to every port (leases, declared and learned ones),
+ * in one walk of bind_map (a walk costs the map's size, not its entries:
+ * one per listing, never one per port). */
 typedef void (*dp_addr_all_fn)(void *ctx, int ifindex, const uint8_t mac[6], struct in_addr ip,
 			       bool learned);
 int dp_addrs_all(struct datapath *dp, dp_addr_all_fn fn, void *ctx);

@@ -65,20 +65,29 @@ int dp_bind_port(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_
 	return 0;
 }
 
+struct port_binds {
+	int ifindex;
+	dp_bind_fn fn;
+	void *ctx;
+	int n;
+};
+
+static void port_binds_one(void *c, int ifindex, const uint8_t mac[6], struct in_addr ip,
+			   bool learned)
+{
+	struct port_binds *pb = c;
+
+	if (ifindex != pb->ifindex || learned)
+		return;
+	pb->fn(pb->ctx, mac, ip);
+	pb->n++;
+}
+
+/* One walk of bind_map for every reader (dp_addrs_all), filtered here. */
 int dp_port_binds(struct datapath *dp, int ifindex, dp_bind_fn fn, void *ctx)
 {
-	int fd = DP_MAP_FD(dp, bind_map), n = 0;
-	struct vnet_bind_key key, next, *prev = NULL;
-	struct vnet_bind b;
+	struct port_binds pb = { .ifindex = ifindex, .fn = fn, .ctx = ctx };
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &b) || b.ifindex != (__u32)ifindex ||
-		    b.learned)
-			continue;
-		fn(ctx, b.mac, (struct in_addr){ key.ip });
-		n++;
-	}
-	return n;
+	dp_addrs_all(dp, port_binds_one, &pb);
+	return pb.n;
 }

@@ -155,23 +155,6 @@ int dp_port_declare(struct datapath *dp, int ifindex, struct in_addr ip)
 	return 0;
 }
 
-int dp_port_addrs(struct datapath *dp, int ifindex, dp_addr_fn fn, void *ctx)
-{
-	int fd = DP_MAP_FD(dp, bind_map), n = 0;
-	struct vnet_bind_key key, next, *prev = NULL;
-	struct vnet_bind b;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &b) || b.ifindex != (__u32)ifindex)
-			continue;
-		fn(ctx, b.mac, (struct in_addr){ key.ip }, b.learned != 0);
-		n++;
-	}
-	return n;
-}
-
 int dp_addrs_all(struct datapath *dp, dp_addr_all_fn fn, void *ctx)
 {
 	int fd = DP_MAP_FD(dp, bind_map), n = 0;

@@ -284,6 +284,26 @@ struct vnet_bind6 {
 _Static_assert(sizeof(struct vnet_bind6_key) == 20, "bind6 key layout");
 _Static_assert(sizeof(struct vnet_bind6) == 24, "bind6 layout");
 
+/* bind6_sum (per-CPU array by the port's port_state slot, issue 21): the
+ * port's IPv6 bindings the port program found in bind6_map or claimed
+ * there, so the common case -- a guest's link-local and SLAAC or DHCPv6
+ * addresses, one MAC -- passes without a bind6_map lookup; anything else
+ * falls back to bind6_map. Only what bind6_map binds to the port and that
+ * MAC is written, by the port program; vnetd zeroes a slot before its
+ * bindings go (a slot freed or handed out, its port's network deleted or
+ * changed) and every slot at start. Per CPU: two CPUs never write one
+ * entry at once (a torn address). net_id 0: empty. */
+#define VNET_B6SUM_N 3
+struct vnet_bind6_sum {
+	__u32 net_id;		/* the network they are bound in */
+	__u8 mac[6];		/* the MAC they are bound to */
+	__u8 n;			/* addresses in addr[] */
+	__u8 pad;
+	__u8 addr[VNET_B6SUM_N][16];
+	__u32 spare;
+};
+_Static_assert(sizeof(struct vnet_bind6_sum) == 64, "bind6 summary layout");
+
 /* bind_map: (net_id, ip) -> port that owns it. Written by dp_lease_bind,
  * read by anti-spoofing and by route-mode delivery. */
 struct vnet_bind_key {

@@ -136,16 +136,69 @@ struct ip6_who {
 	struct vnet_bind6_key k;	/* network and address */
 	__u32 ifindex;			/* the port */
 	__u8 mac[6];			/* the frame's source MAC */
-	__u8 pad[2];
+	__u16 slot;			/* the port's port_state slot (bind6_sum) */
 };
+_Static_assert(VNET_MAX_PORTS <= 0x10000, "a slot fits ip6_who.slot");
 
-static __always_inline void ip6_who_set(struct ip6_who *w, const struct pkt *p, __u32 net_id,
-					const __u8 *a, const __u8 *mac)
+static __always_inline void ip6_who_set(struct ip6_who *w, const struct pkt *p,
+					const struct vnet_port *port, const __u8 *a,
+					const __u8 *mac)
 {
-	w->k.net_id = net_id;
+	w->k.net_id = port->net_id;
 	__builtin_memcpy(w->k.addr, a, 16);
 	w->ifindex = p->ifindex;
 	__builtin_memcpy(w->mac, mac, 6);
+	w->slot = (__u16)ps_of(port)->slot;
+}
+
+/* Is w's address in its port's summary (bind6_sum), with w's MAC? */
+static __always_inline bool ip6_sum_has(const struct ip6_who *w)
+{
+	__u32 slot = w->slot;
+	struct vnet_bind6_sum *s = bpf_map_lookup_elem(&bind6_sum, &slot);
+	__u32 n;
+
+	if (!s || s->net_id != w->k.net_id || !mac_eq(s->mac, w->mac))
+		return false;
+	n = s->n;
+	for (int i = 0; i < VNET_B6SUM_N; i++) {
+		if (i >= n)
+			break;
+		if (ip6_eq(s->addr[i], w->k.addr))
+			return true;
+	}
+	return false;
+}
+
+/* w's address, bound in bind6_map to w's port and MAC, into this CPU's
+ * summary of the port: a summary of another network is emptied first;
+ * one full or of another MAC is left (the address falls back). */
+static __always_inline void ip6_sum_add(const struct ip6_who *w)
+{
+	__u32 slot = w->slot;
+	struct vnet_bind6_sum *s = bpf_map_lookup_elem(&bind6_sum, &slot);
+	__u32 n;
+
+	if (!s)
+		return;
+	if (s->net_id != w->k.net_id) {
+		s->n = 0;
+		__builtin_memcpy(s->mac, w->mac, 6);
+		s->net_id = w->k.net_id;
+	} else if (!mac_eq(s->mac, w->mac)) {
+		return;
+	}
+	n = s->n;
+	for (int i = 0; i < VNET_B6SUM_N; i++) {
+		if (i >= n)
+			break;
+		if (ip6_eq(s->addr[i], w->k.addr))
+			return;
+	}
+	if (n >= VNET_B6SUM_N)
+		return;
+	__builtin_memcpy(s->addr[n], w->k.addr, 16);
+	s->n = n + 1;
 }
 
 /* The port claims the address (learning it) or already has it. CLAIM_TAKEN:
@@ -165,9 +218,13 @@ __noinline enum claim ip6_claim(const struct ip6_who *w)
 	ifindex = w->ifindex;
 	net_id = k.net_id;
 	b = bpf_map_lookup_elem(&bind6_map, &k);
+	if (b && b->ifindex == ifindex) {
+		if (!mac_eq(b->mac, w->mac))
+			return CLAIM_TAKEN;
+		ip6_sum_add(w);
+		return CLAIM_OK;
+	}
 	if (b) {
-		if (b->ifindex == ifindex)
-			return mac_eq(b->mac, w->mac) ? CLAIM_OK : CLAIM_TAKEN;
 		was = b->ifindex;
 		other = bpf_map_lookup_elem(&port_map, &was);
 		if (other && other->net_id == net_id)
@@ -185,6 +242,7 @@ __noinline enum claim ip6_claim(const struct ip6_who *w)
 	v.seen_ns = bpf_ktime_get_coarse_ns();
 	if (bpf_map_update_elem(&bind6_map, &k, &v, BPF_NOEXIST))
 		return CLAIM_TAKEN;	/* another CPU was first */
+	ip6_sum_add(w);
 	if (cnt)
 		__sync_fetch_and_add(cnt, 1);
 	else if (bpf_map_update_elem(&bind6_count, &ifindex, &one, BPF_NOEXIST))
@@ -193,7 +251,8 @@ __noinline enum claim ip6_claim(const struct ip6_who *w)
 	return CLAIM_OK;
 }
 
-/* Is the address bound to this port and this MAC? */
+/* Is the address bound to this port and this MAC? The port's summary
+ * first (bind6_sum), else bind6_map, whose answer is summarised. */
 __noinline bool ip6_bound(const struct ip6_who *w)
 {
 	struct vnet_bind6_key k;
@@ -201,9 +260,14 @@ __noinline bool ip6_bound(const struct ip6_who *w)
 
 	if (!w)
 		return false;
+	if (ip6_sum_has(w))
+		return true;
 	k = w->k;
 	b = bpf_map_lookup_elem(&bind6_map, &k);
-	return b && b->ifindex == w->ifindex && mac_eq(b->mac, w->mac);
+	if (!b || b->ifindex != w->ifindex || !mac_eq(b->mac, w->mac))
+		return false;
+	ip6_sum_add(w);
+	return true;
 }
 
 /* The link-layer address options of a solicitation or advertisement must
@@ -231,11 +295,12 @@ static __always_inline enum vnet_drop nd_opts_check(struct pkt *p, const struct 
 
 /* A source address the port holds (claiming it on its first solicitation). */
 static __always_inline enum vnet_drop ip6_src_check(struct pkt *p, const struct hdrs *h,
-						    __u32 net_id, const __u8 *src, bool may_claim)
+						    const struct vnet_port *port, const __u8 *src,
+						    bool may_claim)
 {
 	struct ip6_who w;
 
-	ip6_who_set(&w, p, net_id, src, h->smac);
+	ip6_who_set(&w, p, port, src, h->smac);
 	if (ip6_bound(&w))
 		return VNET_DROP_NONE;
 	if (may_claim && ip6_claim(&w) == CLAIM_OK)
@@ -244,8 +309,8 @@ static __always_inline enum vnet_drop ip6_src_check(struct pkt *p, const struct 
 }
 
 /* Neighbour solicitation / advertisement. */
-static __always_inline enum vnet_drop check_nd(struct pkt *p, const struct hdrs *h, __u32 net_id,
-					       const __u8 *src)
+static __always_inline enum vnet_drop check_nd(struct pkt *p, const struct hdrs *h,
+					       const struct vnet_port *port, const __u8 *src)
 {
 	__u8 *nd, *target;
 	struct ip6_who w;
@@ -262,29 +327,28 @@ static __always_inline enum vnet_drop check_nd(struct pkt *p, const struct hdrs 
 		return r;
 	if (h->icmp_type == ICMP6_NS) {
 		if (!ip6_is_zero(src))
-			return ip6_src_check(p, h, net_id, src, true);
+			return ip6_src_check(p, h, port, src, true);
 		/* DAD: the target is the address the guest wants. Taken by
 		 * another port: passed unlearned (its owner answers, the
 		 * prober gives up); refused here: the prober would use it,
 		 * so it learns now that it may not */
-		ip6_who_set(&w, p, net_id, target, h->smac);
+		ip6_who_set(&w, p, port, target, h->smac);
 		return ip6_claim(&w) == CLAIM_FULL ? VNET_DROP_SRC_IP6 : VNET_DROP_NONE;
 	}
 	/* An advertisement claims only what this port holds -- or, sent from
 	 * the address it advertises, one nobody holds: a guest whose DAD
 	 * went by before its port was added answers a solicitation first
 	 * (first come, first served, as a first solicitation) */
-	ip6_who_set(&w, p, net_id, target, h->smac);
+	ip6_who_set(&w, p, port, target, h->smac);
 	if (!ip6_bound(&w) && (!ip6_eq(target, src) || ip6_claim(&w) != CLAIM_OK))
 		return VNET_DROP_ND_SPOOF;
-	return ip6_src_check(p, h, net_id, src, false);
+	return ip6_src_check(p, h, port, src, false);
 }
 
 /* IPv6 from a guest: VNET_DROP_NONE (switch or pass) or the reason. */
 static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 						  const struct vnet_port *port)
 {
-	__u32 net_id = port->net_id;
 	enum vnet_drop r = parse_ipv6(p, h);
 	bool l4 = !h->frag || h->frag_first;
 	__u8 *src;
@@ -306,7 +370,7 @@ static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 		return VNET_DROP_NONE;
 	if (l4 && h->proto == IPPROTO_ICMPV6_) {
 		if (h->icmp_type == ICMP6_NS || h->icmp_type == ICMP6_NA)
-			return check_nd(p, h, net_id, src);
+			return check_nd(p, h, port, src);
 		/* MLD reports go out from :: before the link-local is ready
 		 * (RFC 3810 5.2.13), a router solicitation may (RFC 4861
 		 * 4.1); from an address, they and a router
@@ -316,7 +380,7 @@ static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 		    h->icmp_type == ICMP6_MLD2_REPORT || h->icmp_type == ICMP6_RS) {
 			if (ip6_is_zero(src))
 				return VNET_DROP_NONE;
-			return ip6_src_check(p, h, net_id, src, true);
+			return ip6_src_check(p, h, port, src, true);
 		}
 	}
 	/* a DHCPv6 client's first message from its link-local claims it
@@ -324,8 +388,8 @@ static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 	 * come from the guest since its missed DAD */
 	if (l4 && h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(DHCP6_CLIENT_PORT) &&
 	    h->dport == bpf_htons(DHCP6_SERVER_PORT) && ip6_is_linklocal(src))
-		return ip6_src_check(p, h, net_id, src, true);
-	return ip6_src_check(p, h, net_id, src, false);
+		return ip6_src_check(p, h, port, src, true);
+	return ip6_src_check(p, h, port, src, false);
 }
 
 #endif

@@ -158,6 +158,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } bind6_count SEC(".maps");
 
+/* port_state slot -> the port's summarised IPv6 bindings (vnet_shared.h,
+ * struct vnet_bind6_sum): written by the port program (a bind6_map hit or
+ * claim), zeroed by vnetd (dp_port_state.c); read by the port program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_bind6_sum);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bind6_sum SEC(".maps");
+
 /* learned (net, mac) -> port: written by the port program (and
  * dp_port_add); read by the port program and dp_lease_bind. */
 struct {

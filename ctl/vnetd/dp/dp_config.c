@@ -364,8 +364,10 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	dp_port_state_sync_net(dp, net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, nat_map), &net_id, &nat0, BPF_ANY);
 	bpf_map_update_elem(DP_MAP_FD(dp, net6_map), &net_id, &zero6, BPF_ANY);
+	dp_port_state_bind6_clear_net(dp, net_id);
 	purge_matching(DP_MAP_FD(dp, bind6_map), sizeof(struct vnet_bind6_key),
 		       sizeof(struct vnet_bind6), match_bind6_net, &net_id);
+	dp_port_state_bind6_clear_net(dp, net_id);
 	purge_matching(DP_MAP_FD(dp, subnet_map), sizeof(struct vnet_lpm_key), sizeof(__u32),
 		       match_subnet_net, &net_id);
 	purge_matching(DP_MAP_FD(dp, subnet6_map), sizeof(struct vnet_lpm6_key), sizeof(__u32),

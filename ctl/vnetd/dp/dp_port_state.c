@@ -10,7 +10,9 @@
  * nothing. Slots are vnetd's: kept in the entries across restarts, a
  * freed slot's counters zeroed before it is handed out again. The summary
  * of a port's one lease (bind) is kept by bind_map's writers and rebuilt
- * from bind_map at start. */
+ * from bind_map at start. The summary of its IPv6 bindings (bind6_sum, by
+ * slot) is the port program's: zeroed here when a slot is handed out or
+ * freed, when the port changes network, when its network goes, at start. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +28,24 @@ static size_t nslots(const struct datapath *dp)
 	return bpf_map__max_entries(dp->skel->maps.port_ctr);
 }
 
-/* Zero slot's counters on every CPU. */
+/* Zero slot's IPv6 summary on every CPU (bind6_sum): the port program
+ * fills it again from bind6_map. */
+static void bind6_sum_zero(struct datapath *dp, __u32 slot)
+{
+	void *v = calloc((size_t)dp->ncpu, sizeof(struct vnet_bind6_sum));
+
+	if (!v)
+		return;
+	bpf_map_update_elem(DP_MAP_FD(dp, bind6_sum), &slot, v, BPF_ANY);
+	free(v);
+}
+
+/* Zero slot's counters and IPv6 summary on every CPU. */
 static void slot_zero(struct datapath *dp, __u32 slot)
 {
 	void *v = calloc((size_t)dp->ncpu, sizeof(struct vnet_stats));
 
+	bind6_sum_zero(dp, slot);
 	if (!v)
 		return;
 	bpf_map_update_elem(DP_MAP_FD(dp, port_ctr), &slot, v, BPF_ANY);
@@ -81,6 +96,8 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 		ps.port.learn_s = old.port.learn_s;	/* the programs' */
 		if (old.port.net_id == ps.port.net_id)	/* a binding is by network */
 			ps.bind = old.bind;
+		else
+			bind6_sum_zero(dp, ps.slot);
 	} else if (slot_alloc(dp, &ps.slot)) {
 		return -ENOSPC;
 	}
@@ -175,6 +192,24 @@ void dp_port_state_bind_clear_net(struct datapath *dp, __u32 net_id)
 	}
 }
 
+/* The IPv6 summaries of network net_id's ports (0: every port's): called
+ * before and after a network's bind6_map entries are purged (a port
+ * program may summarise one between the first call and the purge). */
+void dp_port_state_bind6_clear_net(struct datapath *dp, __u32 net_id)
+{
+	int sfd = DP_MAP_FD(dp, port_state);
+	__u32 key, next, *prev = NULL;
+	struct vnet_port_state ps;
+
+	while (bpf_map_get_next_key(sfd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(sfd, &key, &ps) == 0 &&
+		    (!net_id || ps.port.net_id == net_id) && ps.slot < dp->ps_nslots)
+			bind6_sum_zero(dp, ps.slot);
+	}
+}
+
 /* At start: every summary from bind_map as it is (a pinned one may be
  * from before a crash; a binding the programs gave its first MAC since
  * is summarised now). */
@@ -249,6 +284,9 @@ int dp_port_state_open(struct datapath *dp)
 	free(bad);
 	dp_port_state_sync_all(dp);
 	bind_rebuild(dp);
+	/* the IPv6 summaries: a cache the port programs refill, which a
+	 * build without it (a downgrade) did not keep */
+	dp_port_state_bind6_clear_net(dp, 0);
 	return 0;
 }
 

@@ -163,6 +163,10 @@ void dp_port_state_bind_set(struct datapath *dp, __u32 ifindex, __u32 net_id, __
 			    const __u8 mac[6]);
 void dp_port_state_bind_clear(struct datapath *dp, __u32 ifindex, __u32 ip);
 void dp_port_state_bind_clear_net(struct datapath *dp, __u32 net_id);
+/* The IPv6 summaries (bind6_sum) of network net_id's ports zeroed (0:
+ * every port's), before and after its bind6_map entries are purged; a
+ * port's own is zeroed with its slot. */
+void dp_port_state_bind6_clear_net(struct datapath *dp, __u32 net_id);
 /* datapath.c: a pinned port_state of another layout is recreated before
  * the load; the slots its ports held are carried into the new map. */
 struct ps_carry {

@@ -57,6 +57,8 @@ rm "$PIN_DIR/drops" && bpftool map create "$PIN_DIR/drops" type percpu_array key
 # fills port_state from port_map, net_map, uplink_map and acl_port_map
 # before its programs (which read only port_state) are attached
 rm "$PIN_DIR/port_state" "$PIN_DIR/port_ctr" || fail "no port_state / port_ctr pins"
+# nor bind6_sum (the ports' IPv6 summaries): made empty, filled by the programs
+rm "$PIN_DIR/bind6_sum" || fail "no bind6_sum pin"
 # nor uplink_slot / uplink_ctr, and its uplink_map entries' last byte (now
 # the slot, vnet_uplink.ctr) was padding, 0: the new vnetd gives the
 # uplink a slot before its programs are attached

@@ -471,6 +471,9 @@ _Static_assert(sizeof(struct vnet_ct_key) == 16, "ct key layout");
  * judges the flow without reading its partner until 60 s of silence
  * (set by the GC's kernel judge, bpf/gc.bpf.c; ignored by the programs) */
 #define VNET_CTF_GC_ANSWERED 4
+/* OUT, TCP: guest_ack holds the guest's last ACK number (entries pinned
+ * before, and flows the guest has not ACKed yet, have 0) */
+#define VNET_CTF_ACK 8
 
 struct vnet_ct {
 	struct vnet_ct_key peer;	/* partner entry's key */
@@ -479,7 +482,11 @@ struct vnet_ct {
 	__u8 dir;		/* VNET_CT_OUT / VNET_CT_IN */
 	__u8 seen;		/* VNET_CT_* bits seen in this direction */
 	__u32 net_id;
-	__u32 ifindex;		/* IN: guest port */
+	union {
+		__u32 ifindex;	/* IN: guest port */
+		__u32 guest_ack; /* OUT, TCP: the guest's last ACK number, network
+				  * order, if VNET_CTF_ACK (conntrack.h ct_rst_believed) */
+	};
 	__u8 mac[6];		/* IN: guest MAC */
 	__u8 nat;		/* 1: SNAT flow, 2: DNAT (port forward) flow */
 	__u8 initiator;		/* 1: this direction opened the flow */
@@ -538,7 +545,10 @@ struct vnet_ct6 {
 	__u8 dir;		/* VNET_CT_OUT / VNET_CT_IN */
 	__u8 seen;		/* VNET_CT_* bits seen in this direction */
 	__u32 net_id;
-	__u32 ifindex;		/* IN: guest port */
+	union {
+		__u32 ifindex;	/* IN: guest port */
+		__u32 guest_ack; /* OUT, TCP: as vnet_ct's (VNET_CTF_ACK) */
+	};
 	__u8 mac[6];		/* IN: guest MAC */
 	__u8 nat;		/* 1: SNAT flow, 2: DNAT (port forward, fwd6_map) flow */
 	__u8 initiator;		/* 1: this direction opened the flow */

@@ -91,6 +91,56 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
 	}
 }
 
+/* A reset from outside is believed (it marks the flow VNET_CT_RST: a 10-s
+ * timeout, and its NAT port may be taken, nat.h snat_take_reset) only if
+ * its sequence number is within this many bytes past the guest's last
+ * ACK. RFC 5961 3.2: "If the RST bit is set and the sequence number is
+ * outside the current receive window, silently drop the segment"; a
+ * genuine reset carries the sender's SND.NXT (or the ACK of the segment it
+ * answers), at most the data in flight between vnet and the guest past
+ * that ACK -- microseconds of traffic on a local port, plus delayed ACKs.
+ * A blind attacker who knows the 4-tuple (the guest's public port shows)
+ * must send 2^32 / 2^18 = 16384 resets instead of one. */
+#define VNET_CT_RST_WINDOW (1U << 18)
+
+/* Guest -> outside (the flow's OUT entry): remember the guest's last ACK
+ * number, the receive window's left edge. Written only when it changes
+ * (an entry one CPU handles per direction: no line is shared). */
+static __always_inline void ct_note_ack(struct vnet_ct *ct, const struct pkt *p,
+					const struct hdrs *h)
+{
+	__u32 *ack;
+
+	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_ACK) || frag_later(h))
+		return;
+	ack = PKT_PTR(p, p->l4_off + 8, 4);
+	if (!ack || (ct->guest_ack == *ack && (ct->flags & VNET_CTF_ACK)))
+		return;
+	ct->guest_ack = *ack;
+	ct->flags |= VNET_CTF_ACK;
+}
+
+/* Outside -> guest (the flow's IN entry): is a reset's sequence number
+ * within VNET_CT_RST_WINDOW past the guest's last ACK (its OUT entry)?
+ * No ACK recorded (the guest has not answered: a refused SYN; an entry
+ * pinned before): believed, as before. A reset not believed is still
+ * delivered (the guest's own stack judges it, RFC 5961), as nf_conntrack
+ * lets an out-of-window packet through untracked; it changes no state. */
+static __always_inline bool ct_rst_believed(const struct vnet_ct *ct, const struct pkt *p,
+					    const struct hdrs *h)
+{
+	const struct vnet_ct *out;
+	__u32 *seq;
+
+	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_RST) || frag_later(h))
+		return true;
+	out = bpf_map_lookup_elem(&ct_map, &ct->peer);
+	if (!out || !(out->flags & VNET_CTF_ACK))
+		return true;
+	seq = PKT_PTR(p, p->l4_off + 4, 4);
+	return seq && bpf_ntohl(*seq) - bpf_ntohl(out->guest_ack) < VNET_CT_RST_WINDOW;
+}
+
 /* A bare SYN on a flow that was closed (RST, or FIN seen) reuses the same
  * tuple for a new connection, as nf_conntrack lets it: clear both
  * directions' state (VNET_CT_EST too: the new one must complete its own

@@ -52,17 +52,51 @@ static __always_inline __u8 ct6_established(const struct vnet_ct6 *ct, const str
 	return peer && (peer->seen & VNET_CT_ACK) ? VNET_CT_EST : 0;
 }
 
-static __always_inline void ct6_touch(struct vnet_ct6 *ct, const struct hdrs *h)
+static __always_inline void ct6_touch(struct vnet_ct6 *ct, const struct hdrs *h, bool rst_ok)
 {
 	__u8 seen = VNET_CT_SEEN;
 	__u64 now = bpf_ktime_get_coarse_ns();
 
 	if (h->proto == IPPROTO_TCP_)
 		seen |= ct_tcp_seen(h) | ct6_established(ct, h);
+	if (!rst_ok)
+		seen &= ~VNET_CT_RST;
 	if ((ct->seen & seen) != seen)
 		ct->seen |= seen;
 	if (now - ct->seen_ns >= CT_REFRESH_NS)
 		ct->seen_ns = now;
+}
+
+/* ct_note_ack and ct_rst_believed of conntrack.h for ct6_map: a reset
+ * from outside counts only within VNET_CT_RST_WINDOW past the guest's
+ * last ACK (kept in the OUT entry's guest_ack). */
+static __always_inline void ct6_note_ack(struct vnet_ct6 *ct, const struct pkt *p,
+					 const struct hdrs *h)
+{
+	__u32 *ack;
+
+	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_ACK))
+		return;
+	ack = PKT_PTR(p, p->l4_off + 8, 4);
+	if (!ack || (ct->guest_ack == *ack && (ct->flags & VNET_CTF_ACK)))
+		return;
+	ct->guest_ack = *ack;
+	ct->flags |= VNET_CTF_ACK;
+}
+
+static __always_inline bool ct6_rst_believed(const struct vnet_ct6 *ct, const struct pkt *p,
+					     const struct hdrs *h)
+{
+	const struct vnet_ct6 *out;
+	__u32 *seq;
+
+	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_RST))
+		return true;
+	out = bpf_map_lookup_elem(&ct6_map, &ct->peer);
+	if (!out || !(out->flags & VNET_CTF_ACK))
+		return true;
+	seq = PKT_PTR(p, p->l4_off + 4, 4);
+	return seq && bpf_ntohl(*seq) - bpf_ntohl(out->guest_ack) < VNET_CT_RST_WINDOW;
 }
 
 static __always_inline void ct6_takeover(struct vnet_ct6 *ct, const struct hdrs *h)
@@ -82,15 +116,17 @@ static __always_inline void ct6_takeover(struct vnet_ct6 *ct, const struct hdrs 
 }
 
 /* The entry of key k in direction dir, touched; NULL: none. */
-static __always_inline struct vnet_ct6 *ct6_find(struct vnet_ct6_key *k, const struct hdrs *h,
-						 __u8 dir)
+static __always_inline struct vnet_ct6 *ct6_find(const struct pkt *p, struct vnet_ct6_key *k,
+						 const struct hdrs *h, __u8 dir)
 {
 	struct vnet_ct6 *ct = bpf_map_lookup_elem(&ct6_map, k);
 
 	if (!ct || ct->dir != dir)
 		return NULL;
 	ct6_takeover(ct, h);
-	ct6_touch(ct, h);
+	ct6_touch(ct, h, dir == VNET_CT_OUT || ct6_rst_believed(ct, p, h));
+	if (dir == VNET_CT_OUT)
+		ct6_note_ack(ct, p, h);
 	return ct;
 }
 

@@ -131,7 +131,7 @@ static __always_inline int fib_out(struct pkt *p, const struct hdrs *h, const st
 }
 
 /* The flow's OUT entry (NAT mode), or NULL: not tracked yet. */
-static __always_inline struct vnet_ct *snat_find(const struct hdrs *h)
+static __always_inline struct vnet_ct *snat_find(const struct pkt *p, const struct hdrs *h)
 {
 	struct vnet_ct_key k = {};
 	struct vnet_ct *ct;
@@ -142,6 +142,7 @@ static __always_inline struct vnet_ct *snat_find(const struct hdrs *h)
 		return NULL;
 	ct_takeover(ct, h);
 	ct_touch(ct, h);
+	ct_note_ack(ct, p, h);
 	return ct;
 }
 
@@ -265,7 +266,7 @@ static __always_inline enum act route_out(struct pkt *p, const struct hdrs *h, _
 	if (nat && !ct_trackable(h))
 		return ACT_PASS;
 	if (nat)
-		ct = snat_find(h);
+		ct = snat_find(p, h);
 	if (ct && nh_cached(p, h, ct)) {
 		__builtin_memcpy(macs, ct->nh_smac, 12);	/* nh_smac, nh_dmac */
 	} else {

@@ -174,7 +174,7 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 	} else {
 		if (!ct6_key_of(&rq->out, p, h))
 			return drop(p, VNET_DROP_RUNT);
-		ct = ct6_find(&rq->out, h, VNET_CT_OUT);
+		ct = ct6_find(p, &rq->out, h, VNET_CT_OUT);
 	}
 	/* a flow's next hop: cached (nexthop.h), else the FIB's, remembered */
 	nh = NULL;
@@ -212,7 +212,7 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 		r = snat6_new(rq);
 		if (r)
 			return drop(p, r);
-		ct = ct6_find(&rq->out, h, VNET_CT_OUT);
+		ct = ct6_find(p, &rq->out, h, VNET_CT_OUT);
 		if (!ct)
 			return drop(p, VNET_DROP_CT_FULL);
 	}
@@ -404,7 +404,7 @@ static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 		return nat6_frag_in(p, h, rq);
 	if (!ct6_key_of(&rq->in, p, h))
 		return ACT_CONTINUE;
-	ct = ct6_find(&rq->in, h, VNET_CT_IN);
+	ct = ct6_find(p, &rq->in, h, VNET_CT_IN);
 	if (!ct) {
 		int d;
 
@@ -416,7 +416,7 @@ static __always_inline enum act nat6_in(struct pkt *p, const struct hdrs *h)
 		if (d != VNET_DROP_NONE)
 			return drop(p, (enum vnet_drop)d);
 		/* not found: the answers' key was taken (no flow's packet) */
-		ct = ct6_find(&rq->in, h, VNET_CT_IN);
+		ct = ct6_find(p, &rq->in, h, VNET_CT_IN);
 		if (!ct)
 			return ACT_CONTINUE;
 	}

@@ -154,6 +154,8 @@ static __always_inline enum act uplink_ipv4(struct pkt *p, struct hdrs *h)
 				return a;
 		}
 		if (ct && ct->dir == VNET_CT_IN) {
+			if (!ct_rst_believed(ct, p, h))
+				h->tcp_flags &= ~TCPF_RST;	/* for conntrack only */
 			ct_takeover(ct, h);
 			ct_touch(ct, h);
 			frag_record(h, ct);

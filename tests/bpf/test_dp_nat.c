@@ -758,6 +758,62 @@ static void test_syn_takes_over_closed_flow(void **state)
 	assert_int_equal(snat_out(IPPROTO_TCP, 42000, 80, &out), nport);
 }
 
+/* A TCP frame's sequence and acknowledgement numbers, checksum redone. */
+static void set_seq(struct frame *f, uint32_t seq, uint32_t ack)
+{
+	uint8_t *ip = f->b + 14, *l4 = ip + 20;
+
+	put16(l4 + 4, seq >> 16);
+	put16(l4 + 6, seq);
+	put16(l4 + 8, ack >> 16);
+	put16(l4 + 10, ack);
+	put16(l4 + 16, 0);
+	put16(l4 + 16, l4_check(ip));
+}
+
+/* A reset from outside closes a NAT flow only if its sequence number is
+ * in the guest's receive window (RFC 5961): a wan host that guesses the
+ * 4-tuple (the guest's public port shows) cannot forge one to end a
+ * guest's connection early (10 s) nor to free its NAT port for another
+ * flow (snat_take_reset). Delivered to the guest all the same; a reset
+ * in the window, or any from the guest, still closes it (issue 21). */
+static void test_wan_rst_needs_window(void **state)
+{
+	int fd = DP_MAP_FD(W.dp, ct_map);
+	const uint32_t cisn = 1000, sisn = 0x70000000;
+	struct vnet_ct_key k;
+	struct vnet_ct v, in;
+	struct frame f, out;
+	uint16_t nport;
+
+	NEED_WORLD();
+	nport = snat_out(IPPROTO_TCP, 42100, 443, &out);
+	k = (struct vnet_ct_key){ .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(42100),
+				  .dport = htons(443), .proto = IPPROTO_TCP };
+	build(&f, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, SYN | ACK);
+	set_seq(&f, sisn, cisn + 1);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	build(&f, BRMAC, MAC1, GUEST1, FAR, IPPROTO_TCP, 42100, 443, ACK);
+	set_seq(&f, cisn + 1, sisn + 5001);	/* 5000 bytes received */
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	/* forged: far outside the window, at tc and at XDP; delivered, no state */
+	build(&f, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, 0x04);
+	set_seq(&f, sisn + 0x40000000, 0);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	run_xdp("vnet_uplink_xdp", &f, W.up, &out);
+	set_seq(&f, sisn + 5000, 0);	/* just before the window */
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(fd, &v.peer, &in), 0);
+	assert_int_equal((v.seen | in.seen) & VNET_CT_RST, 0);
+	assert_true(in.seen & VNET_CT_EST || v.seen & VNET_CT_EST);
+	/* genuine: at the guest's ACK */
+	set_seq(&f, sisn + 5001, 0);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_int_equal(bpf_map_lookup_elem(fd, &v.peer, &in), 0);
+	assert_true(in.seen & VNET_CT_RST);
+}
+
 /* Another network's subnet is reached through its bridge, not the
  * uplink: never routed by the fast path. */
 static void test_networks_isolated_from_each_other(void **state)
@@ -1152,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(test_snat_own_port_collision),
 		cmocka_unit_test(test_snat_random_probe),
 		cmocka_unit_test(test_syn_takes_over_closed_flow),
+		cmocka_unit_test(test_wan_rst_needs_window),
 		cmocka_unit_test(test_uplink_addr_change),
 		cmocka_unit_test(test_route_mode),
 	};

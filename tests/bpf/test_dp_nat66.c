@@ -93,6 +93,63 @@ static void test_tcp_tc(void **state)
 	assert_int_equal(ct6_count(), 2);
 }
 
+/* tcp6 with sequence and acknowledgement numbers. */
+static void tcp6_seq(struct v6 *v, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
+		     uint32_t ack)
+{
+	tcp6(v, sport, dport, flags);
+	put16(v->l4 + 4, seq >> 16);
+	put16(v->l4 + 6, seq);
+	put16(v->l4 + 8, ack >> 16);
+	put16(v->l4 + 10, ack);
+}
+
+/* The seen bits of both entries of the flow answering FAR6:443 -> xport. */
+static uint8_t seen6(uint16_t xport)
+{
+	struct vnet_ct6_key k = { .sport = htons(443), .dport = htons(xport), .proto = IPPROTO_TCP };
+	int fd = DP_MAP_FD(W.dp, ct6_map);
+	struct vnet_ct6 in, out;
+
+	a6(FAR6, k.saddr);
+	a6(UP6, k.daddr);
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &in), 0);
+	assert_int_equal(bpf_map_lookup_elem(fd, &in.peer, &out), 0);
+	return in.seen | out.seen;
+}
+
+/* IPv4's test_wan_rst_needs_window for NAT66: a reset from outside ends
+ * the flow only within the guest's receive window (RFC 5961). */
+static void test_wan_rst_needs_window6(void **state)
+{
+	const uint32_t sisn = 0x70000000;
+	struct frame f, out;
+	uint16_t xport;
+	struct v6 v;
+
+	NEED_WORLD();
+	tcp6_seq(&v, 40002, 443, 0x02, 1000, 0);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	xport = assert_out(&f, &out, 0);
+	tcp6_seq(&v, 443, xport, 0x12, sisn, 1001);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	tcp6_seq(&v, 40002, 443, 0x10, 1001, sisn + 5001);
+	frame6(&f, BRMAC, MAC1, G6, FAR6, &v);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_REDIRECT);
+	/* forged: delivered, changes nothing */
+	tcp6_seq(&v, 443, xport, 0x04, sisn + 0x40000000, 0);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_int_equal(seen6(xport) & VNET_CT_RST, 0);
+	/* genuine: at the guest's ACK */
+	tcp6_seq(&v, 443, xport, 0x04, sisn + 5001, 0);
+	frame6(&f, UPMAC, WANMAC, FAR6, UP6, &v);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_true(seen6(xport) & VNET_CT_RST);
+}
+
 static void test_tcp_xdp(void **state)
 {
 	struct frame f, out, in;
@@ -550,6 +607,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp_tc),
 		cmocka_unit_test(test_tcp_xdp),
+		cmocka_unit_test(test_wan_rst_needs_window6),
 		cmocka_unit_test(test_udp_and_echo),
 		cmocka_unit_test(test_ptb_translated),
 		cmocka_unit_test(test_fragments),

@@ -114,6 +114,14 @@ int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t
 		char *err, size_t errlen);
 int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
 		     int choice, char *err, size_t errlen);
+/* dp_port_add_hook in two steps: prepare writes the port's maps (its
+ * state, locked MAC, hook) with no program attached; start attaches the
+ * program. Between the two the caller puts the port's guards in place
+ * (policy, ACLs, bindings), so its first frame meets them all. A prepared
+ * port that never starts is removed by dp_port_del. */
+int dp_port_prepare(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		    int choice, char *err, size_t errlen);
+int dp_port_start(struct datapath *dp, int ifindex, char *err, size_t errlen);
 /* The hook a port runs: "tc", "xdp" or "xdp-veth"; NULL if not a port. */
 const char *dp_port_hook_name(struct datapath *dp, int ifindex);
 /* Detach and purge every entry that belongs to the port (fdb, allowed IPs,

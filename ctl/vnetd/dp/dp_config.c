@@ -390,8 +390,8 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	return 0;
 }
 
-int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
-		     int choice, char *err, size_t errlen)
+int dp_port_prepare(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		    int choice, char *err, size_t errlen)
 {
 	struct vnet_port port = { .net_id = net_id };
 	int pfd = DP_MAP_FD(dp, port_map), kind, r, old_hook = 0;
@@ -436,7 +436,27 @@ int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const ui
 		dp_hook_switch(dp, ifindex, old_hook, port.hook);
 	if (kind != VNET_KIND_VETH)
 		dp_tx_port(dp, key, 1);	/* a veth: only xdp-veth (dp_attach_port) */
+	return 0;
+}
+
+int dp_port_start(struct datapath *dp, int ifindex, char *err, size_t errlen)
+{
+	struct vnet_port port;
+	__u32 key = ifindex;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_map), &key, &port)) {
+		dp_err(err, errlen, "port ifindex %d: not prepared", ifindex);
+		return -ENOENT;
+	}
 	return dp_attach_port(dp, ifindex, port.hook, 0, err, errlen);
+}
+
+int dp_port_add_hook(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,
+		     int choice, char *err, size_t errlen)
+{
+	int r = dp_port_prepare(dp, net_id, ifindex, mac, choice, err, errlen);
+
+	return r ? r : dp_port_start(dp, ifindex, err, errlen);
 }
 
 int dp_port_add(struct datapath *dp, uint32_t net_id, int ifindex, const uint8_t *mac,

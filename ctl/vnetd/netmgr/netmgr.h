@@ -357,8 +357,8 @@ void netmgr_retry_binds(struct netmgr *m);
  * if that same device is added back (network_rebind_port). */
 void network_park_binds(struct network *n, int ifindex);
 /* port-add: bind the parked leases of this device again (only those of
- * mac if the port was given one). */
-void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac);
+ * mac if the port was given one); how many were bound. */
+int network_rebind_port(struct network *n, int ifindex, const uint8_t *mac);
 struct json_object *network_repairs_json(const struct network *n);
 /* The hairpin relay's counters (fwd_relay.h), NULL without a relay. */
 struct json_object *network_relay_json(const struct network *n);

@@ -460,9 +460,10 @@ void network_park_binds(struct network *n, int ifindex)
 
 /* Only the device the leases were bound on, and, if port-add named a MAC,
  * only that guest's: a port given to another guest gets nothing back. */
-void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac)
+int network_rebind_port(struct network *n, int ifindex, const uint8_t *mac)
 {
 	char mac_s[18];
+	int bound = 0;
 
 	for (size_t j = 0; j < n->n_pending;) {
 		struct pending_bind *p = &n->pending[j];
@@ -480,12 +481,14 @@ void network_rebind_port(struct network *n, int ifindex, const uint8_t *mac)
 				 inet_ntoa(p->ip), mac_s,
 				 r == -EPERM ? "the port was added for another MAC" : strerror(-r));
 		} else {
+			bound++;
 			n->repairs.leases_rebound++;
 			log_info("network %s: lease %s of %s bound again to its re-added port",
 				 n->def->name, inet_ntoa(p->ip), mac_s);
 		}
 		*p = n->pending[--n->n_pending];
 	}
+	return bound;
 }
 
 
@@ -627,9 +630,11 @@ static void teardown(struct network *n)
 	for (size_t i = 0; i < n->n_ports; i++) {
 		if (!n->ports[i].ifindex) /* remembered, not attached (a failed start) */
 			continue;
+		/* out of the bridge before the program goes: no frame is
+		 * bridged unchecked between the two (in bridge mode the bridge
+		 * stays: no unfiltered guests on it) */
+		nl_link_set_master(n->ports[i].ifname, NULL);
 		dp_port_del(n->mgr->dp, n->ports[i].ifindex);
-		if (n->def->mode == NETDEF_MODE_BRIDGE) /* the bridge stays: no unfiltered guests on it */
-			nl_link_set_master(n->ports[i].ifname, NULL);
 		/* a bridge member no more: the device as the host makes one */
 		if ((int)if_nametoindex(n->ports[i].ifname) == n->ports[i].ifindex)
 			network_port_ipv6_off(n->ports[i].ifname, 0);

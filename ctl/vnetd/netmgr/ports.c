@@ -283,8 +283,8 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 {
 	struct dp_port_policy pol;
 	struct network *owner = port_owner(n->mgr, ifname);
-	struct port *p;
-	int idx, ret;
+	struct port *p, rec = { 0 };
+	int idx, ret, rebound = 0;
 
 	if (n->state != NETWORK_ACTIVE)
 		return ERR("network %s is not active", n->def->name), -EINVAL;
@@ -306,18 +306,40 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (!n->bridge_ifindex || if_nametoindex(n->def->bridge) != (unsigned)n->bridge_ifindex)
 		return ERR("bridge %s of network %s is missing or not vnet's", n->def->bridge,
 			   n->def->name), -ENODEV;
-	/* The program first, then the bridge: a frame the device receives
-	 * between the two would be bridged unchecked (spoofed to other guests). */
+	/* The port's maps, then its guards, then the program, then the bridge.
+	 * The device may be up and its guest sending already (a container's
+	 * veth, a guest moved from another host): the first frame the program
+	 * sees meets the port's policy, ACLs and bound addresses (an ACL not
+	 * yet written would let it through, a lease not yet bound drop it as
+	 * spoofed); and a frame the device receives before the program would
+	 * be bridged unchecked, so the bridge comes last. */
 	/* <mtu>: every port takes the network's (a tap is made at 1500 while
 	 * DHCP advertises the network's), so the bridge never falls below it */
 	if (n->def->mtu && (ret = nl_link_set_mtu(ifname, n->def->mtu)))
 		return ERR("cannot set MTU %u on %s: %s", n->def->mtu, ifname, nl_strerror(ret)),
 		       ret;
 	network_port_ipv6_off(ifname, 1);
-	ret = dp_port_add_hook(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
+	snprintf(rec.ifname, sizeof(rec.ifname), "%s", ifname);
+	rec.ifindex = idx;
+	rec.hook = hook;
+	if (mac) {
+		memcpy(rec.mac, mac, 6);
+		rec.has_mac = 1;
+	}
+	if (decl)
+		rec.decl = *decl;
+	ret = dp_port_prepare(n->mgr->dp, n->id, idx, mac, hook, err, errlen);
 	if (!ret)
 		ret = port_policy_apply(n, ifname, idx, decl, &pol, err, errlen);
+	if (!ret) {
+		network_acl_apply_port(n, &rec);
+		rebound = network_rebind_port(n, idx, mac);
+		network_evpn_port_added(n, idx, mac);
+		ret = dp_port_start(n->mgr->dp, idx, err, errlen);
+	}
 	if (ret) {
+		if (rebound)	/* a lease bound again above waits again */
+			network_park_binds(n, idx);
 		dp_port_del(n->mgr->dp, idx);
 		network_port_ipv6_off(ifname, 0);
 		return ret;
@@ -327,6 +349,8 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (!ret && (pol.isolated || nl_link_master(ifname) > 0))
 		ret = nl_brport_set_isolated(ifname, pol.isolated);
 	if (ret) {
+		if (rebound)
+			network_park_binds(n, idx);
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
 		network_port_ipv6_off(ifname, 0);
@@ -335,26 +359,17 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	nl_link_set_up(ifname, 1);
 	p = network_port_push(n);
 	if (!p) {
+		if (rebound)
+			network_park_binds(n, idx);
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
 		network_port_ipv6_off(ifname, 0);
 		return ERR("cannot add %s: out of memory", ifname), -ENOMEM;
 	}
-	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	*p = rec;
 	index_put(n, n->n_ports - 1);
-	p->ifindex = idx;
-	p->hook = hook;
-	if (mac) {
-		memcpy(p->mac, mac, 6);
-		p->has_mac = 1;
-	}
-	if (decl)
-		p->decl = *decl;
 	log_info("network %s: port %s added (filter %s%s)", n->def->name, ifname,
 		 filter_name(pol.filter), pol.isolated ? ", isolated" : "");
-	network_acl_apply_port(n, p);
-	network_rebind_port(n, idx, mac);
-	network_evpn_port_added(n, idx, mac);
 	/* <bandwidth>: its own, declared or portgroup's, the network's aggregate */
 	if (network_port_qos_apply(n, p, err, errlen))
 		log_warn("network %s: port %s: no QoS: %s", n->def->name, ifname, err);
@@ -387,12 +402,14 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 	/* the same device added back gets its guest's leases again */
 	if (p->ifindex && (int)if_nametoindex(ifname) == p->ifindex)
 		network_park_binds(n, p->ifindex);
+	/* out of the bridge while the program still judges its frames: the
+	 * other order bridged them unchecked in between */
+	if (if_nametoindex(ifname))
+		nl_link_set_master(ifname, NULL);
 	if (p->ifindex)
 		dp_port_del(n->mgr->dp, p->ifindex);
-	if (if_nametoindex(ifname)) {
-		nl_link_set_master(ifname, NULL);
+	if (if_nametoindex(ifname))
 		network_port_ipv6_off(ifname, 0);	/* the device given back as the host makes one */
-	}
 	tap_port_removed(n, ifname); /* removes the tap (and its VDE switch) if vnet made it */
 	p = port_find(n, ifname);	/* the tap's removal may have changed the list */
 	if (p)

@@ -151,23 +151,29 @@ static __always_inline void ip6_who_set(struct ip6_who *w, const struct pkt *p,
 	w->slot = (__u16)ps_of(port)->slot;
 }
 
-/* Is w's address in its port's summary (bind6_sum), with w's MAC? */
-static __always_inline bool ip6_sum_has(const struct ip6_who *w)
+/* Is a, from mac, in the summary of the port at slot in net_id
+ * (bind6_sum)? a may point into the frame. */
+static __always_inline bool ip6_sum_match(__u32 slot, __u32 net_id, const __u8 *a,
+					  const __u8 *mac)
 {
-	__u32 slot = w->slot;
 	struct vnet_bind6_sum *s = bpf_map_lookup_elem(&bind6_sum, &slot);
 	__u32 n;
 
-	if (!s || s->net_id != w->k.net_id || !mac_eq(s->mac, w->mac))
+	if (!s || s->net_id != net_id || !mac_eq(s->mac, mac))
 		return false;
 	n = s->n;
 	for (int i = 0; i < VNET_B6SUM_N; i++) {
 		if (i >= n)
 			break;
-		if (ip6_eq(s->addr[i], w->k.addr))
+		if (ip6_eq(s->addr[i], a))
 			return true;
 	}
 	return false;
+}
+
+static __always_inline bool ip6_sum_has(const struct ip6_who *w)
+{
+	return ip6_sum_match(w->slot, w->k.net_id, w->k.addr, w->mac);
 }
 
 /* w's address, bound in bind6_map to w's port and MAC, into this CPU's
@@ -389,6 +395,10 @@ static __always_inline enum vnet_drop check_ipv6(struct pkt *p, struct hdrs *h,
 	if (l4 && h->proto == IPPROTO_UDP_ && h->sport == bpf_htons(DHCP6_CLIENT_PORT) &&
 	    h->dport == bpf_htons(DHCP6_SERVER_PORT) && ip6_is_linklocal(src))
 		return ip6_src_check(p, h, port, src, true);
+	/* the common case, a source in the port's summary: checked here,
+	 * without ip6_bound's call and copy */
+	if (ip6_sum_match(ps_of(port)->slot, port->net_id, src, h->smac))
+		return VNET_DROP_NONE;
 	return ip6_src_check(p, h, port, src, false);
 }
 

@@ -373,7 +373,10 @@ struct vnet_lpm_key {
 _Static_assert(sizeof(struct vnet_lpm_key) == 8, "lpm key layout");
 
 /* fdb_map (LRU): (net_id, mac) -> port. Learned by the BPF port program,
- * seeded by dp_port_add when the MAC is given. */
+ * seeded by dp_port_add when the MAC is given. slot1: the port's
+ * port_state slot + 1 when it was written (0: not known; it was padding,
+ * 0 in every older entry): the port path finds the target in port_slot
+ * by it, and trusts that entry only if it names the same ifindex. */
 struct vnet_fdb_key {
 	__u32 net_id;
 	__u8 mac[6];
@@ -381,7 +384,7 @@ struct vnet_fdb_key {
 };
 struct vnet_fdb {
 	__u32 ifindex;
-	__u32 pad;
+	__u32 slot1;
 	__u64 seen_ns;
 };
 _Static_assert(sizeof(struct vnet_fdb_key) == 12, "fdb key layout");
@@ -847,6 +850,24 @@ struct vnet_port_state {
 	struct vnet_bind_sum bind;	/* 64 bytes up to here: the first layout */
 	__u32 spare;
 };
+/* port_slot (array by port_state slot, issue 21): what the port path
+ * needs of a port it switches a frame to, found by the slot an fdb entry
+ * carries (vnet_fdb.slot1) with no hash lookup. Written by vnetd only
+ * (dp_port_state.c), with the port's port_state entry: set after it,
+ * cleared (ifindex 0) before the entry goes or the slot changes hands,
+ * and checked against port_state at start. ifindex 0: a free slot. */
+struct vnet_port_slot {
+	__u32 ifindex;
+	__u32 net_id;
+	__u32 slot;		/* its own index */
+	__u8 kind;		/* enum vnet_kind */
+	__u8 hook;		/* enum vnet_hook */
+	__u8 flags;		/* VNET_PORT_* */
+	__u8 pad;
+	struct vnet_acl_port acl;
+};
+_Static_assert(sizeof(struct vnet_port_slot) == 20, "port slot layout");
+
 /* A pinned port_state of another size (a build before the summary: 64) is
  * a cache: vnetd recreates it at start keeping each port's slot
  * (datapath.c, port_state_carry). */

@@ -477,22 +477,32 @@ static __always_inline __u16 acl_l4_dport(const struct hdrs *h)
 /* Redirect into guest port ifindex, judged by its ingress ACL where the
  * redirect skips the port's egress (a veth's peer, the devmap); through
  * the egress the port's egress program judges it (acl_port_egress), as
- * everything else the port receives: once either way. dst: the port's
- * port_state entry's port (ps_of). */
-static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h, __u32 ifindex,
-					     const struct vnet_port *dst, __u32 daddr, __u16 dport)
+ * everything else the port receives: once either way. net_id, slot:
+ * the target's counters; acl: its ACL tables. */
+static __always_inline enum act acl_redirect_to(struct pkt *p, const struct hdrs *h,
+						__u32 ifindex, __u32 net_id, __u32 slot, __u8 kind,
+						__u8 hook, const struct vnet_acl_port *acl,
+						__u32 daddr, __u16 dport)
 {
-	enum act a = set_redirect(p, ifindex, dst->kind, dst->hook);
+	enum act a = set_redirect(p, ifindex, kind, hook);
 
 	/* the target's counters, found already (count_tx) */
-	p->tx = (dst->net_id << 24) | ((ps_of(dst)->slot + 1) & 0xffffff);
+	p->tx = (net_id << 24) | ((slot + 1) & 0xffffff);
 	if (a != ACT_REDIRECT || p->how == REDIR_EGRESS)
 		return a;
 	if (h->eth_proto == ETH_P_IPV6 ?
 	    acl6_judge_frame(p, h, ifindex, VNET_ACL_DIR_IN, dport) :
-	    acl_to_guest(h, ifindex, &ps_of(dst)->acl, daddr, dport))
+	    acl_to_guest(h, ifindex, acl, daddr, dport))
 		return drop(p, VNET_DROP_ACL);
 	return a;
+}
+
+/* The same for a target found by its port_state entry (dst: its port). */
+static __always_inline enum act acl_redirect(struct pkt *p, const struct hdrs *h, __u32 ifindex,
+					     const struct vnet_port *dst, __u32 daddr, __u16 dport)
+{
+	return acl_redirect_to(p, h, ifindex, dst->net_id, ps_of(dst)->slot, dst->kind, dst->hook,
+			       &ps_of(dst)->acl, daddr, dport);
 }
 
 /* The port's egress (vnet_port_qos, attached while the port has an

@@ -5,19 +5,19 @@
 
 #include "maps.h"
 
-/* Learn (net, mac) -> ifindex. A source seen on its known port is the
- * common case: then nothing is written and no clock is read (the LRU map
- * marks the entry used on lookup). seen_ns is set when an entry is
- * (re)learned only. */
-static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifindex)
+/* Learn (net, mac) -> ifindex and its slot. A source seen on its known
+ * port is the common case: then nothing is written and no clock is read
+ * (the LRU map marks the entry used on lookup). seen_ns is set when an
+ * entry is (re)learned only. */
+static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifindex, __u32 slot)
 {
 	struct vnet_fdb_key k = { .net_id = net_id };
-	struct vnet_fdb v = { .ifindex = ifindex };
+	struct vnet_fdb v = { .ifindex = ifindex, .slot1 = slot + 1 };
 	struct vnet_fdb *f;
 
 	__builtin_memcpy(k.mac, mac, 6);
 	f = bpf_map_lookup_elem(&fdb_map, &k);
-	if (f && f->ifindex == ifindex)
+	if (f && f->ifindex == ifindex && f->slot1 == slot + 1)
 		return;
 	v.seen_ns = bpf_ktime_get_coarse_ns();
 	bpf_map_update_elem(&fdb_map, &k, &v, BPF_ANY);
@@ -82,14 +82,33 @@ static __always_inline enum vnet_drop dhcp_seen_note(__u32 net_id, const __u8 *m
 	return VNET_DROP_NONE;
 }
 
-static __always_inline __u32 fdb_lookup(__u32 net_id, const __u8 *mac)
+static __always_inline struct vnet_fdb *fdb_find(__u32 net_id, const __u8 *mac)
 {
 	struct vnet_fdb_key k = { .net_id = net_id };
-	struct vnet_fdb *f;
 
 	__builtin_memcpy(k.mac, mac, 6);
-	f = bpf_map_lookup_elem(&fdb_map, &k);
-	return f ? f->ifindex : 0;
+	return bpf_map_lookup_elem(&fdb_map, &k);
+}
+
+/* Port ifindex as a target (port_slot): by the slot its fdb entry
+ * carries (slot1, an array lookup) when that slot is still the port's,
+ * else by its port_state slot (a hash lookup: an entry from before the
+ * slot, or seeded before it). NULL: no such port now. */
+static __always_inline struct vnet_port_slot *port_slot_of(__u32 ifindex, __u32 slot1)
+{
+	struct vnet_port_state *ps;
+	struct vnet_port_slot *t;
+	__u32 slot = slot1 - 1;
+
+	t = bpf_map_lookup_elem(&port_slot, &slot);
+	if (t && t->ifindex == ifindex)
+		return t;
+	ps = bpf_map_lookup_elem(&port_state, &ifindex);
+	if (!ps)
+		return NULL;
+	slot = ps->slot;
+	t = bpf_map_lookup_elem(&port_slot, &slot);
+	return t && t->ifindex == ifindex ? t : NULL;
 }
 
 #endif

@@ -28,6 +28,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } port_state SEC(".maps");
 
+/* port_state slot -> the port as a target of the L2 fast path (struct
+ * vnet_port_slot): written by vnetd (dp_port_state.c) with port_state;
+ * read by the port program (fdb.h, port_slot_of). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_port_slot);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_slot SEC(".maps");
+
 /* networks by net_id: written by dp_net_set; read by both programs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

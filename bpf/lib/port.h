@@ -123,19 +123,22 @@ static __always_inline enum vnet_drop check_ipv4(struct pkt *p, struct hdrs *h,
 static __always_inline enum act l2_forward(struct pkt *p, const struct hdrs *h,
 					   const struct vnet_port *port)
 {
-	__u32 out = fdb_lookup(port->net_id, h->dmac);
-	struct vnet_port_state *dst;
+	struct vnet_fdb *f = fdb_find(port->net_id, h->dmac);
+	struct vnet_port_slot *dst;
+	__u32 out;
 
-	if (!out)
+	if (!f || !f->ifindex)
 		return remote_forward(p, h, port->net_id);
+	out = f->ifindex;
 	if (out == p->ifindex)
 		return ACT_PASS;
-	dst = bpf_map_lookup_elem(&port_state, &out);
-	if (!dst || dst->port.net_id != port->net_id)
+	dst = port_slot_of(out, f->slot1);
+	if (!dst || dst->net_id != port->net_id)
 		return ACT_PASS;
-	if (port->flags & dst->port.flags & VNET_PORT_ISOLATED)
+	if (port->flags & dst->flags & VNET_PORT_ISOLATED)
 		return drop(p, VNET_DROP_PORT_ISOLATED);
-	return acl_redirect(p, h, out, &dst->port, h->daddr, acl_l4_dport(h));
+	return acl_redirect_to(p, h, out, dst->net_id, dst->slot, dst->kind, dst->hook, &dst->acl,
+			       h->daddr, acl_l4_dport(h));
 }
 
 /* IPv6 from a checked source: a group MAC goes to the bridge, which floods
@@ -238,7 +241,7 @@ static __always_inline enum act port_ingress(struct pkt *p)
 	 * whose binding was lost (fresh maps after a restart) is found on its
 	 * port by its next frame, and vnetd re-binds its lease. */
 	if (fdb_due(port))
-		fdb_learn(net_id, h.smac, p->ifindex);
+		fdb_learn(net_id, h.smac, p->ifindex, ps->slot);
 	if (h.eth_proto == ETH_P_ARP)
 		r = check_arp(p, &h, port, net);
 	else if (h.eth_proto == ETH_P_IP)

@@ -59,6 +59,9 @@ rm "$PIN_DIR/drops" && bpftool map create "$PIN_DIR/drops" type percpu_array key
 rm "$PIN_DIR/port_state" "$PIN_DIR/port_ctr" || fail "no port_state / port_ctr pins"
 # nor bind6_sum (the ports' IPv6 summaries): made empty, filled by the programs
 rm "$PIN_DIR/bind6_sum" || fail "no bind6_sum pin"
+# nor port_slot (the L2 target by slot): filled with port_state; its fdb
+# entries' slot was padding, 0: the programs fall back to port_state
+rm "$PIN_DIR/port_slot" || fail "no port_slot pin"
 # nor uplink_slot / uplink_ctr, and its uplink_map entries' last byte (now
 # the slot, vnet_uplink.ctr) was padding, 0: the new vnetd gives the
 # uplink a slot before its programs are attached

@@ -15,8 +15,13 @@ void dp_fdb_seed(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int i
 {
 	struct vnet_fdb_key k = { .net_id = net_id };
 	struct vnet_fdb v = { .ifindex = ifindex };
+	struct vnet_port_state ps;
+	__u32 key = (__u32)ifindex;
 
 	memcpy(k.mac, mac, 6);
+	/* the port's slot, once it has one (the port path's port_slot) */
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &key, &ps) == 0)
+		v.slot1 = ps.slot + 1;
 	bpf_map_update_elem(DP_MAP_FD(dp, fdb_map), &k, &v, BPF_ANY);
 }
 

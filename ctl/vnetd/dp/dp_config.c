@@ -419,7 +419,6 @@ int dp_port_prepare(struct datapath *dp, uint32_t net_id, int ifindex, const uin
 		}
 		memcpy(port.mac, mac, 6);
 		port.mac_locked = !(port.flags & VNET_PORT_MULTI_MAC);
-		dp_fdb_seed(dp, net_id, mac, ifindex);
 	}
 	if (bpf_map_update_elem(pfd, &key, &port, BPF_ANY)) {
 		r = -errno;
@@ -432,6 +431,8 @@ int dp_port_prepare(struct datapath *dp, uint32_t net_id, int ifindex, const uin
 		bpf_map_delete_elem(pfd, &key);
 		return r;
 	}
+	if (mac)	/* with the slot port_state gave it (dp_fdb_seed) */
+		dp_fdb_seed(dp, net_id, mac, ifindex);
 	if (old_hook)
 		dp_hook_switch(dp, ifindex, old_hook, port.hook);
 	if (kind != VNET_KIND_VETH)

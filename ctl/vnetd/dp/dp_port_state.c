@@ -73,6 +73,35 @@ static void slot_free(struct datapath *dp, __u32 slot)
 	}
 }
 
+/* port_slot (vnet_shared.h): slot's entry names ps's port, or (ps NULL)
+ * no port. */
+static void slot_map(struct datapath *dp, __u32 slot, __u32 ifindex,
+		     const struct vnet_port_state *ps)
+{
+	struct vnet_port_slot t = { 0 };
+
+	if (ps) {
+		t.ifindex = ifindex;
+		t.net_id = ps->port.net_id;
+		t.slot = slot;
+		t.kind = ps->port.kind;
+		t.hook = ps->port.hook;
+		t.flags = ps->port.flags;
+		t.acl = ps->acl;
+	}
+	bpf_map_update_elem(DP_MAP_FD(dp, port_slot), &slot, &t, BPF_ANY);
+}
+
+/* Clear slot's entry if it names ifindex (before its port_state entry
+ * goes: a frame then finds neither). */
+static void slot_unmap(struct datapath *dp, __u32 slot, __u32 ifindex)
+{
+	struct vnet_port_slot t;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_slot), &slot, &t) == 0 && t.ifindex == ifindex)
+		slot_map(dp, slot, 0, NULL);
+}
+
 int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 {
 	int sfd = DP_MAP_FD(dp, port_state);
@@ -86,6 +115,7 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 		return -EINVAL;
 	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_map), &ifindex, &ps.port)) {
 		if (had) {	/* the port is gone: so are its entry and counters */
+			slot_unmap(dp, old.slot, ifindex);
 			bpf_map_delete_elem(sfd, &ifindex);
 			slot_free(dp, old.slot);
 		}
@@ -110,6 +140,8 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 	}
 	if (bpf_map_lookup_elem(DP_MAP_FD(dp, acl_port_map), &ifindex, &ap) == 0)
 		ps.acl = ap;
+	if (had && old.slot != ps.slot)
+		slot_unmap(dp, old.slot, ifindex);
 	if (bpf_map_update_elem(sfd, &ifindex, &ps, BPF_ANY)) {
 		int r = -errno;
 
@@ -117,6 +149,7 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 			slot_free(dp, ps.slot);
 		return r;
 	}
+	slot_map(dp, ps.slot, ifindex, &ps);
 	return 0;
 }
 
@@ -141,6 +174,7 @@ static void sync_matching(struct datapath *dp, __u32 net_id)
 	while (bpf_map_get_next_key(sfd, prev, &next) == 0) {
 		key = next;
 		if (bpf_map_lookup_elem(pfd, &key, &port) && bpf_map_lookup_elem(sfd, &key, &ps) == 0) {
+			slot_unmap(dp, ps.slot, key);
 			bpf_map_delete_elem(sfd, &key);
 			slot_free(dp, ps.slot);
 			prev = NULL;
@@ -239,6 +273,23 @@ void dp_port_state_sync_all(struct datapath *dp)
 	sync_matching(dp, 0);
 }
 
+/* At start, after every port's entry is synced: a port_slot entry whose
+ * port no longer holds that slot (a pin from before a crash, a slot
+ * taken from a bad entry) is cleared. */
+static void slot_sweep(struct datapath *dp)
+{
+	int tfd = DP_MAP_FD(dp, port_slot), sfd = DP_MAP_FD(dp, port_state);
+	struct vnet_port_state ps;
+	struct vnet_port_slot t;
+
+	for (__u32 i = 0; i < bpf_map__max_entries(dp->skel->maps.port_slot); i++) {
+		if (bpf_map_lookup_elem(tfd, &i, &t) || !t.ifindex)
+			continue;
+		if (bpf_map_lookup_elem(sfd, &t.ifindex, &ps) || ps.slot != i)
+			slot_map(dp, i, 0, NULL);
+	}
+}
+
 int dp_port_state_open(struct datapath *dp)
 {
 	int sfd = DP_MAP_FD(dp, port_state);
@@ -283,6 +334,7 @@ int dp_port_state_open(struct datapath *dp)
 		bpf_map_delete_elem(sfd, &bad[i]);
 	free(bad);
 	dp_port_state_sync_all(dp);
+	slot_sweep(dp);
 	bind_rebuild(dp);
 	/* the IPv6 summaries: a cache the port programs refill, which a
 	 * build without it (a downgrade) did not keep */

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The fdb's fast entries (issue 21): an fdb_map entry carries its port's
+ * counter slot (vnet_fdb.slot1 = slot + 1), and port_slot holds, by slot,
+ * what the port path needs of a target port (vnetd's copy, kept with
+ * port_state). The two must agree on the ifindex; else the target's
+ * port_state decides, as before. A port deleted or moved never receives
+ * through a stale entry; a MAC that moves to another port is followed. */
+#include "dp_test.h"
+
+static const uint8_t MAC3[6] = { 2, 0, 0, 0, 0, 0x13 };
+static const uint8_t MAC4[6] = { 2, 0, 0, 0, 0, 0x14 };
+static const uint8_t MACX[6] = { 2, 0, 0, 0, 0, 0x1f };
+
+static __u32 slot_of(int ifindex)
+{
+	struct vnet_port_state ps;
+	__u32 k = (__u32)ifindex;
+
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state), &k, &ps), 0);
+	return ps.slot;
+}
+
+static uint64_t tx_of(int ifindex)
+{
+	struct vnet_stats st;
+
+	return dp_port_counters(W.dp, ifindex, &st) ? 0 : st.tx_packets;
+}
+
+static int fdb_get(const uint8_t *mac, struct vnet_fdb *v)
+{
+	struct vnet_fdb_key k = { .net_id = 1 };
+
+	memcpy(k.mac, mac, 6);
+	return bpf_map_lookup_elem(DP_MAP_FD(W.dp, fdb_map), &k, v);
+}
+
+static void fdb_put(const uint8_t *mac, __u32 ifindex, __u32 slot1)
+{
+	struct vnet_fdb_key k = { .net_id = 1 };
+	struct vnet_fdb v = { .ifindex = ifindex, .slot1 = slot1 };
+
+	memcpy(k.mac, mac, 6);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, fdb_map), &k, &v, BPF_ANY), 0);
+}
+
+/* A new veth port NAME on network 1 with mac (NULL: not locked). */
+static int port_new(const char *name, const uint8_t *mac)
+{
+	char cmd[160], err[256] = "";
+	int ifindex;
+
+	snprintf(cmd, sizeof(cmd), "ip link add %s type veth peer name %sx && ip link set %s up && "
+		 "ip link set %sx up", name, name, name, name);
+	assert_int_equal(system(cmd), 0);
+	ifindex = (int)if_nametoindex(name);
+	assert_true(ifindex > 0);
+	assert_int_equal(dp_port_add(W.dp, 1, ifindex, mac, err, sizeof(err)), 0);
+	return ifindex;
+}
+
+static void port_gone(const char *name, int ifindex)
+{
+	char cmd[80];
+
+	dp_port_del(W.dp, ifindex);
+	snprintf(cmd, sizeof(cmd), "ip link del %s", name);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void to_mac(const uint8_t *dmac, int want)
+{
+	struct frame f;
+
+	build(&f, dmac, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), want);
+}
+
+/* port-add seeds the MAC's entry with the port's slot, port_slot has the
+ * port by it, and the port path redirects by them; a learned entry gets
+ * its port's slot too. */
+static void test_fdb_carries_slot(void **state)
+{
+	struct vnet_port_state ps;
+	struct vnet_port_slot sp;
+	struct vnet_fdb v;
+	__u32 s, k = W.p1;
+	uint64_t tx;
+
+	NEED_WORLD();
+	assert_int_equal(fdb_get(MAC2, &v), 0);
+	s = slot_of(W.p2);
+	assert_int_equal(v.ifindex, W.p2);
+	assert_int_equal(v.slot1, s + 1);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &s, &sp), 0);
+	assert_int_equal(sp.ifindex, W.p2);
+	assert_int_equal(sp.net_id, 1);
+	assert_int_equal(sp.kind, VNET_KIND_VETH);
+	tx = tx_of(W.p2);
+	to_mac(MAC2, TC_REDIRECT);
+	assert_int_equal(tx_of(W.p2), tx + 1);
+	/* p1's entry learned afresh (its once-a-second learn due now) */
+	fdb_put(MAC1, W.p1, 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state), &k, &ps), 0);
+	ps.port.learn_s = (__u16)~0;
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state), &k, &ps, BPF_EXIST), 0);
+	to_mac(MAC2, TC_REDIRECT);
+	assert_int_equal(fdb_get(MAC1, &v), 0);
+	assert_int_equal(v.ifindex, W.p1);
+	assert_int_equal(v.slot1, slot_of(W.p1) + 1);
+}
+
+/* A deleted port receives nothing through an entry that survived it, nor
+ * does the port that takes its slot; an entry whose slot holds another
+ * port goes to its own port. */
+static void test_stale_fast_entry(void **state)
+{
+	int p3, p4;
+	__u32 s3;
+	uint64_t tx2, tx4;
+
+	NEED_WORLD();
+	p3 = port_new("p3", MAC3);
+	s3 = slot_of(p3);
+	to_mac(MAC3, TC_REDIRECT);
+	assert_int_equal(tx_of(p3), 1);
+	assert_int_equal(dp_port_del(W.dp, p3), 0);
+	fdb_put(MAC3, (__u32)p3, s3 + 1);	/* learned by a frame in flight */
+	to_mac(MAC3, TC_OK);			/* the bridge's */
+	p4 = port_new("p4", MAC4);
+	assert_int_equal(slot_of(p4), s3);	/* the freed slot, handed out again */
+	fdb_put(MAC3, (__u32)p3, s3 + 1);
+	tx4 = tx_of(p4);
+	to_mac(MAC3, TC_OK);
+	assert_int_equal(tx_of(p4), tx4);
+	/* p4's MAC with p2's slot: to p4 all the same */
+	fdb_put(MAC4, (__u32)p4, slot_of(W.p2) + 1);
+	tx2 = tx_of(W.p2);
+	to_mac(MAC4, TC_REDIRECT);
+	assert_int_equal(tx_of(p4), tx4 + 1);
+	assert_int_equal(tx_of(W.p2), tx2);
+	/* a slot number out of range */
+	fdb_put(MAC4, (__u32)p4, 0xfffffff0u);
+	to_mac(MAC4, TC_REDIRECT);
+	assert_int_equal(tx_of(p4), tx4 + 2);
+	port_gone("p4", p4);
+	assert_int_equal(system("ip link del p3"), 0);
+	to_mac(MAC4, TC_OK);
+}
+
+/* What vnetd changes of a target is seen at once through its slot: its
+ * isolation, its device kind. */
+static void test_fast_entry_follows_port(void **state)
+{
+	struct dp_port_policy pol = { .filter = NETDEF_FILTER_STRICT, .isolated = true };
+	struct vnet_port_slot sp;
+	__u32 s = slot_of(W.p2);
+
+	NEED_WORLD();
+	to_mac(MAC2, TC_REDIRECT);
+	assert_int_equal(dp_port_set_policy(W.dp, W.p1, &pol), 0);
+	assert_int_equal(dp_port_set_policy(W.dp, W.p2, &pol), 0);
+	to_mac(MAC2, TC_SHOT);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &s, &sp), 0);
+	assert_true(sp.flags & VNET_PORT_ISOLATED);
+	pol.isolated = false;
+	assert_int_equal(dp_port_set_policy(W.dp, W.p2, &pol), 0);
+	to_mac(MAC2, TC_REDIRECT);
+	assert_int_equal(dp_port_set_policy(W.dp, W.p1, &pol), 0);
+}
+
+/* A MAC seen on another (unlocked) port is followed there. */
+static void test_mac_moves(void **state)
+{
+	struct dp_port_policy off = { .filter = NETDEF_FILTER_OFF };
+	struct vnet_fdb v;
+	struct frame f;
+	uint64_t tx3, tx4;
+	int p3, p4;
+
+	NEED_WORLD();
+	p3 = port_new("p3", NULL);
+	p4 = port_new("p4", NULL);
+	assert_int_equal(dp_port_set_policy(W.dp, p3, &off), 0);
+	assert_int_equal(dp_port_set_policy(W.dp, p4, &off), 0);
+	build(&f, MAC1, MACX, "192.168.122.77", GUEST1, IPPROTO_UDP, 53, 5000, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_REDIRECT);
+	assert_int_equal(fdb_get(MACX, &v), 0);
+	assert_int_equal(v.ifindex, p3);
+	assert_int_equal(v.slot1, slot_of(p3) + 1);
+	tx3 = tx_of(p3);
+	to_mac(MACX, TC_REDIRECT);
+	assert_int_equal(tx_of(p3), tx3 + 1);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_REDIRECT);	/* moved */
+	assert_int_equal(fdb_get(MACX, &v), 0);
+	assert_int_equal(v.ifindex, p4);
+	assert_int_equal(v.slot1, slot_of(p4) + 1);
+	tx4 = tx_of(p4);
+	to_mac(MACX, TC_REDIRECT);
+	assert_int_equal(tx_of(p4), tx4 + 1);
+	assert_int_equal(tx_of(p3), tx3 + 1);
+	port_gone("p3", p3);
+	port_gone("p4", p4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fdb_carries_slot),
+		cmocka_unit_test(test_stale_fast_entry),
+		cmocka_unit_test(test_fast_entry_follows_port),
+		cmocka_unit_test(test_mac_moves),
+	};
+
+	return cmocka_run_group_tests(tests, world_setup, world_teardown);
+}

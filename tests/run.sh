@@ -15,21 +15,45 @@ LOGDIR=$(mktemp -d /tmp/vnet-test-logs.XXXXXX)
 RUN_ID=vt$$s
 want() { [ -z "$TESTS" ] || [[ "$1" == *$TESTS* ]]; }
 
+# Seconds each test took in the last run (name secs, $BUILD/test-times): jobs
+# start longest first so the slots stay full to the end; a test not yet
+# timed counts as the longest.
+TIMES=$BUILD/test-times
+declare -A SECS_LAST=() SECS_NOW=()
+[ -r "$TIMES" ] && while read -r n s; do SECS_LAST[$n]=$s; done <"$TIMES"
+# by_time PATH...: the paths, longest (by the last run) first
+by_time() {
+	local t n
+	for t in "$@"; do
+		n=$(basename "$t" .sh)
+		echo "${SECS_LAST[$n]:-999999} $t"
+	done | sort -s -k1,1nr | cut -d' ' -f2-
+}
+
 # cmocka binaries: count each test case from the binary's own summary.
-run_cmocka() {
-	local bin=$1 name out p f
+start_cmocka() {
+	local bin=$1 name
 	name=$(basename "$bin")
 	want "$name" || return
-	out="$LOGDIR/$name.log"
-	VNET_TEST_PREFIX=${RUN_ID}u timeout 300 "$bin" >"$out" 2>&1
-	local rc=$?
+	(
+		start=$SECONDS
+		VNET_TEST_PREFIX=${RUN_ID}u timeout 300 "$bin" >"$LOGDIR/$name.log" 2>&1
+		echo "$? $((SECONDS - start))" >"$LOGDIR/$name.rc"
+	) &
+	JOBS[$!]="finish_cmocka $name"
+}
+
+finish_cmocka() {
+	local name=$1 out=$LOGDIR/$1.log rc secs p f s
+	read -r rc secs <"$LOGDIR/$name.rc"
+	SECS_NOW[$name]=$secs
 	p=$(grep -o 'PASSED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
 	f=$(grep -o 'FAILED  \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
 	s=$(grep -o 'SKIPPED \] [0-9]*' "$out" | awk '{s+=$NF} END {print s+0}')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	PASS=$((PASS + p)); FAIL=$((FAIL + f)); SKIP=$((SKIP + s))
 	if [ "$f" -gt 0 ]; then FAILED+=("$name"); sed 's/^/  /' "$out" | tail -40; fi
-	printf '%-40s %d passed, %d failed\n' "$name" "$p" "$f"
+	printf '%-40s %d passed, %d failed (%ds)\n' "$name" "$p" "$f" "$secs"
 }
 
 # Fuzz targets: replay the seed corpus, then a short bounded run; FUZZ_JOBS
@@ -60,6 +84,7 @@ start_fuzz() {
 	want "$name" || return
 	corpus="$ROOT/tests/fuzz/${name#fuzz_}"
 	(
+		start=$SECONDS
 		work=$(mktemp -d)
 		[ -d "$corpus" ] && cp -r "$corpus/." "$work/"
 		# Crash artifacts go to the log dir, never into the source tree.
@@ -68,16 +93,18 @@ start_fuzz() {
 		timeout $((FUZZ_SECONDS + 300)) "$bin" "${budget[@]}" -timeout=10 \
 			-artifact_prefix="$LOGDIR/$name-" \
 			-rss_limit_mb=2048 "$work" >"$LOGDIR/$name.log" 2>&1
-		echo $? >"$LOGDIR/$name.frc"
+		echo "$? $((SECONDS - start))" >"$LOGDIR/$name.frc"
 		rm -rf "$work"
 	) &
 	JOBS[$!]="finish_fuzz $name"
 }
 
 finish_fuzz() {
-	local name=$1
-	if [ "$(cat "$LOGDIR/$name.frc")" = 0 ]; then
-		PASS=$((PASS + 1)); printf '%-40s ok (%s)\n' "$name" "$(grep -o 'Done [0-9]* runs' "$LOGDIR/$name.log" | tail -1)"
+	local name=$1 rc secs
+	read -r rc secs <"$LOGDIR/$name.frc"
+	SECS_NOW[$name]=$secs
+	if [ "$rc" = 0 ]; then
+		PASS=$((PASS + 1)); printf '%-40s ok (%s, %ds)\n' "$name" "$(grep -o 'Done [0-9]* runs' "$LOGDIR/$name.log" | tail -1)" "$secs"
 	else
 		FAIL=$((FAIL + 1)); FAILED+=("$name"); tail -30 "$LOGDIR/$name.log" | sed 's/^/  /'
 	fi
@@ -109,6 +136,7 @@ start_system() {
 finish_system() {
 	local name=$1 rc secs
 	read -r rc secs <"$LOGDIR/$name.rc"
+	SECS_NOW[$name]=$secs
 	case $rc in
 	0) PASS=$((PASS + 1)); printf '%-40s ok (%ds)\n' "$name" "$secs" ;;
 	77) SKIP=$((SKIP + 1)); printf '%-40s skipped: %s\n' "$name" "$(grep -m1 SKIP "$LOGDIR/$name.log")" ;;
@@ -119,7 +147,7 @@ finish_system() {
 
 run_systems() {
 	local t name serial=()
-	for t in "$ROOT"/tests/system/*.sh; do
+	for t in $(by_time "$ROOT"/tests/system/*.sh); do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
 		want "$name" || continue
@@ -136,15 +164,19 @@ run_systems() {
 
 # bpffs before the run: whatever a test pins it must remove (checked at the end)
 PINS_BEFORE=$(ls /sys/fs/bpf 2>/dev/null | sort)
-echo "== unit and BPF tests"
-for b in "$BUILD"/tests/unit/test_* "$BUILD"/tests/bpf/test_*; do
-	[ -x "$b" ] && run_cmocka "$b"
-done
-echo "== fuzz (seed corpus replay + ${FUZZ_RUNS:+$FUZZ_RUNS inputs, seed 1}${FUZZ_RUNS:-${FUZZ_SECONDS}s} each)"
-for b in "$BUILD"/fuzz/fuzz_*; do
+# Unit and BPF tests and fuzzers are CPU-bound: CPU_JOBS (default 2, one
+# per CPU) at a time, longest first.
+CPU_JOBS=${CPU_JOBS:-$FUZZ_JOBS}
+budget="${FUZZ_SECONDS}s"
+[ -n "$FUZZ_RUNS" ] && budget="$FUZZ_RUNS inputs, seed 1"
+echo "== unit, BPF and fuzz tests (fuzz: seed corpus replay + $budget each)"
+for b in $(by_time "$BUILD"/tests/unit/test_* "$BUILD"/tests/bpf/test_* "$BUILD"/fuzz/fuzz_*); do
 	[ -x "$b" ] || continue
-	wait_jobs "$FUZZ_JOBS"
-	start_fuzz "$b"
+	wait_jobs "$CPU_JOBS"
+	case $(basename "$b") in
+	fuzz_*) start_fuzz "$b" ;;
+	*) start_cmocka "$b" ;;
+	esac
 done
 wait_jobs 1
 echo "== system tests"
@@ -162,6 +194,10 @@ pins="$pins$(ls /sys/fs/bpf 2>/dev/null | grep -E "^$RUN_ID([0-9]+(-h[0-9]+)?|u-
 if [ -n "$pins" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-pins"); echo "leftover bpffs pins: $pins"
 fi
+# this run's times, over the last run's (a partial run keeps the others')
+for n in "${!SECS_NOW[@]}"; do SECS_LAST[$n]=${SECS_NOW[$n]}; done
+{ for n in "${!SECS_LAST[@]}"; do echo "$n ${SECS_LAST[$n]}"; done >"$TIMES.$$" &&
+	mv "$TIMES.$$" "$TIMES"; } 2>/dev/null
 [ ${#FAILED[@]} -gt 0 ] && echo "failed: ${FAILED[*]} (logs in $LOGDIR)"
 echo "$PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]

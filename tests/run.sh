@@ -186,11 +186,11 @@ if [ -n "$leftover" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-namespaces"); echo "leftover namespaces: $leftover"
 fi
 # other runs' tests (a parallel make test, a developer's test) pin PREFIX<pid>,
-# PREFIX-bpftest-<pid> and PREFIX-hN (lib_evpn.sh's hosts): not this run's;
-# this run's carry RUN_ID
+# PREFIX-bpftest-<pid>[-old] (another run's BPF tests: vt<pid>su-...) and
+# PREFIX-hN (lib_evpn.sh's hosts): not this run's; this run's carry RUN_ID
 pins=$(comm -13 <(echo "$PINS_BEFORE") <(ls /sys/fs/bpf 2>/dev/null | sort) |
-	grep -Ev "^[a-z]+[0-9]*(s[0-9]+u?)?(-bpftest-[0-9]+|-h[0-9]+)?$" | tr '\n' ' ')
-pins="$pins$(ls /sys/fs/bpf 2>/dev/null | grep -E "^$RUN_ID([0-9]+(-h[0-9]+)?|u-bpftest-[0-9]+)$" | tr '\n' ' ')"
+	grep -Ev "^[a-z]+[0-9]*(s[0-9]*u?)?(-bpftest-[0-9]+(-old)?|-h[0-9]+)?$" | tr '\n' ' ')
+pins="$pins$(ls /sys/fs/bpf 2>/dev/null | grep -E "^$RUN_ID([0-9]+(-h[0-9]+)?|u-bpftest-[0-9]+(-old)?)$" | tr '\n' ' ')"
 if [ -n "$pins" ]; then
 	FAIL=$((FAIL + 1)); FAILED+=("leftover-pins"); echo "leftover bpffs pins: $pins"
 fi

@@ -273,3 +273,58 @@ X
 	g=$(inguest 1 ip -6 -o addr show dev eth0 scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
 	log "guest $g"
 }
+
+# The standalone DHCP server (tests/tools/dhcpd_standalone: vnet's DHCP
+# service without the daemon) of dhcp_clients.sh, dhcp_burst.sh and
+# tests/bench/dhcp_perf.sh, on a bridge br0 in its own namespace.
+# dhcpd_ns NS ADDR/LEN: namespace NS with bridge br0 holding ADDR/LEN.
+dhcpd_ns() {
+	ip netns add "$1" || return 1
+	ip -n "$1" link set lo up
+	ip -n "$1" link add br0 type bridge
+	ip -n "$1" addr add "$2" dev br0
+	ip -n "$1" link set br0 up
+}
+
+# dhcpd_client_ns SRV_NS NS PORT [MAC]: namespace NS whose eth0 (with MAC)
+# is the veth peer of PORT, a port of SRV_NS's br0.
+dhcpd_client_ns() {
+	ip netns add "$2" || return 1
+	ip -n "$2" link set lo up
+	ip -n "$1" link add "$3" type veth peer name eth0 netns "$2"
+	ip -n "$1" link set "$3" master br0 up
+	[ -z "${4:-}" ] || ip -n "$2" link set eth0 address "$4"
+	ip -n "$2" link set eth0 up
+}
+
+# dhcpd_start NS LOG CMD...: run CMD (the server, maybe behind env or
+# taskset) in NS, its log (stderr) to LOG, its counters (stdout, JSON at
+# exit) to LOG.out; DHCPD_PID is its pid. Returns once it logged "ready".
+dhcpd_start() {
+	local ns=$1 log=$2
+	shift 2
+	ip netns exec "$ns" "$@" >"$log.out" 2>"$log" &
+	DHCPD_PID=$!
+	wait_for 50 grep -q ready "$log" && return 0
+	cat "$log" >&2
+	return 1
+}
+
+# dhcpd_stop: end the server (continued first: a test may have stopped it).
+dhcpd_stop() {
+	[ -n "${DHCPD_PID:-}" ] || return 0
+	kill -CONT "$DHCPD_PID" 2>/dev/null
+	kill -TERM "$DHCPD_PID" 2>/dev/null
+	wait "$DHCPD_PID" 2>/dev/null
+	DHCPD_PID=""
+}
+
+# ns_del NS...: kill what runs in each namespace, delete it.
+ns_del() {
+	local ns pids
+	for ns in "$@"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}

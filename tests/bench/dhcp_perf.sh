@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Leases per second of vnet's DHCP service (tests/tools/dhcpd_standalone,
 # no daemon) and of dnsmasq, measured with perfdhcp (package kea-admin).
@@ -32,6 +32,7 @@ set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+. "$TOP/tests/lib.sh"
 BIN=$BUILD/tests/tools/dhcpd_standalone
 RATE=${RATE:-16000}
 TARGET=10000	# issue 21.3: leases/s
@@ -72,11 +73,7 @@ stop_server() {
 }
 cleanup() {
 	stop_server
-	for n in $S $C; do
-		pids=$(ip netns pids $n 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del $n 2>/dev/null
-	done
+	ns_del $S $C
 	[ -n "${KEEP:-}" ] && cat "$TMP/pd.all" >&2
 	rm -rf "$TMP" "$LD"
 }
@@ -84,31 +81,20 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 set -e
-for n in $S $C; do ip netns add $n; ip -n $n link set lo up; done
-ip -n $S link add br0 type bridge
-ip -n $S addr add 10.99.0.1/16 dev br0
-ip -n $S link add v0 type veth peer name eth0 netns $C
-ip -n $S link set v0 master br0 up
-ip -n $S link set br0 up
+dhcpd_ns $S 10.99.0.1/16
+dhcpd_client_ns $S $C v0
 for g in $(seq "$GENS"); do ip -n $C addr add 10.99.0.$((g + 1))/16 dev eth0; done
-ip -n $C link set eth0 up
 set +e
 
 # Wait until something listens on UDP port 67 in the server namespace.
-wait_port67() {
-	for _ in $(seq 50); do
-		ip netns exec $S ss -Hlun 'sport = :67' | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_port67() { wait_for 50 sh -c "ip netns exec $S ss -Hlun 'sport = :67' | grep -q ."; }
 
 # DHCPD_QUIET: the daemon's default log level (the standalone driver
 # otherwise logs every packet, which the daemon does not do).
 start_vnet() { # [binary]
-	ip netns exec $S env DHCPD_QUIET=1 $PIN_SRV "${1:-$BIN}" br0 10.99.0.1/16 \
-		10.99.1.0 10.99.255.254 "$LD/vnet.leases" $LEASE_SECS >"$TMP/vnet.out" 2>/dev/null &
-	SRV=$!
+	dhcpd_start $S "$TMP/vnet" env DHCPD_QUIET=1 $PIN_SRV "${1:-$BIN}" br0 10.99.0.1/16 \
+		10.99.1.0 10.99.255.254 "$LD/vnet.leases" $LEASE_SECS
+	SRV=$DHCPD_PID
 }
 start_vnet_old() {
 	start_vnet "$VNET_OLD"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A backlog larger than one recvmmsg (64) and than one batch (1,024) is
 # answered whole, and the leases of a 1,024-ACK batch are on disk (issue
@@ -13,12 +13,12 @@ set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+. "$TOP/tests/lib.sh"
 BIN=$BUILD/tests/tools/dhcpd_standalone
 PY=$TOP/tests/system/dhcp_burst.py
 N=1500
 S=h5db-$$-s C=h5db-$$-c
 T=$(mktemp -d /tmp/h5db-$$.XXXXXX)
-SRV=""
 FAILED=0
 fail() { echo "FAIL: $*"; FAILED=1; }
 ok() { echo "ok: $*"; }
@@ -26,53 +26,31 @@ ok() { echo "ok: $*"; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 make -s -C "$TOP" BUILD="$BUILD" "$BIN" >/dev/null 2>&1 || { echo "FAIL: cannot build $BIN"; exit 1; }
 cleanup() {
-	[ -n "$SRV" ] && kill -CONT "$SRV" 2>/dev/null && kill "$SRV" 2>/dev/null
-	for n in $S $C; do
-		pids=$(ip netns pids $n 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del $n 2>/dev/null
-	done
+	dhcpd_stop
+	ns_del $S $C
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 set -e
-for n in $S $C; do ip netns add $n; ip -n $n link set lo up; done
-ip -n $S link add br0 type bridge
-ip -n $S addr add 10.98.0.1/16 dev br0
-ip -n $S link add v0 type veth peer name eth0 netns $C
-ip -n $S link set v0 master br0 up
-ip -n $S link set br0 up
+dhcpd_ns $S 10.98.0.1/16
+dhcpd_client_ns $S $C v0
 ip -n $C addr add 10.98.0.2/16 dev eth0
-ip -n $C link set eth0 up
 set +e
 
 start_server() { # log
-	ip netns exec $S env DHCPD_QUIET=1 "$BIN" br0 10.98.0.1/16 10.98.1.0 10.98.255.254 \
-		"$T/leases" 120 >"$1.out" 2>"$1" &
-	SRV=$!
-	for _ in $(seq 50); do
-		grep -q ready "$1" && return 0
-		sleep 0.1
-	done
-	cat "$1"
-	return 1
-}
-stop_server() {
-	kill -CONT "$SRV" 2>/dev/null
-	kill -TERM "$SRV"
-	wait "$SRV"
-	SRV=""
+	dhcpd_start $S "$1" env DHCPD_QUIET=1 "$BIN" br0 10.98.0.1/16 10.98.1.0 10.98.255.254 \
+		"$T/leases" 120
 }
 # burst KIND OUT [OFFERS]: the server stopped while the N requests queue
 burst() {
 	rm -f "$T/ready"
-	kill -STOP "$SRV"
+	kill -STOP "$DHCPD_PID"
 	ip netns exec $C /usr/bin/python3 "$PY" "$1" $N 10.98.0.1 10.98.0.2 "$T/ready" ${3:-} >"$2" &
 	py=$!
-	for _ in $(seq 200); do [ -e "$T/ready" ] && break; sleep 0.1; done
-	kill -CONT "$SRV"
+	wait_for 200 test -e "$T/ready"
+	kill -CONT "$DHCPD_PID"
 	wait $py
 }
 rcvbuf_errors() {
@@ -91,13 +69,13 @@ grep -q "^got $N$" "$T/acks" && ok "$N queued REQUESTs: $N ACKs" ||
 	fail "queued REQUESTs: $(tail -1 "$T/acks") of $N ACKs"
 e=$(rcvbuf_errors)
 [ "$e" = 0 ] || fail "the server's socket dropped $e datagrams: the backlog did not fit it"
-stop_server
+dhcpd_stop
 grep -q "\"rx_discover\": $N, \"rx_request\": $N," "$T/srv1.log.out" &&
 	grep -q "\"tx_offer\": $N, \"tx_ack\": $N," "$T/srv1.log.out" && ok "counters: $N of each" ||
 	fail "counters: $(head -c 300 "$T/srv1.log.out")"
 # the ACKed leases are on disk: a new server loads all of them
 start_server "$T/srv2.log" || { echo "FAIL: server did not restart"; exit 1; }
-stop_server
+dhcpd_stop
 grep -q "\"active_leases\": $N }" "$T/srv2.log.out" && ok "restart: $N leases loaded" ||
 	fail "restart: $(grep -o '"active_leases": [0-9]*' "$T/srv2.log.out")"
 [ $FAILED = 0 ] && echo PASS

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Real DHCP clients against vnet's DHCP service (tests/tools/dhcpd_standalone,
 # no daemon): busybox udhcpc, ISC dhclient and dhcpcd each obtain, renew and
@@ -13,12 +13,12 @@ set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+. "$TOP/tests/lib.sh"
 BIN=$BUILD/tests/tools/dhcpd_standalone
 P=hdhcp-$$
 H=$P-h
 T=$(mktemp -d /tmp/hdhcp-$$.XXXXXX)
 LEASE=20		# seconds: T1 = 10 s, so renewals happen during the test
-SRV_PID=""
 FAILED=0
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -33,17 +33,13 @@ make -s -C "$TOP" BUILD="$BUILD" "$BUILD/tests/tools/dhcpd_standalone" >/dev/nul
 	{ echo "FAIL: cannot build dhcpd_standalone"; exit 1; }
 
 cleanup() {
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null
+	dhcpd_stop
 	for ns in $H $P-g1 $P-g2 $P-g3 $P-g4; do
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -n "$pids" ] && kill $pids 2>/dev/null
 	done
 	sleep 0.3
-	for ns in $H $P-g1 $P-g2 $P-g3 $P-g4; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
+	ns_del $H $P-g1 $P-g2 $P-g3 $P-g4
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -52,45 +48,19 @@ trap 'exit 1' INT TERM HUP
 in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # ---- topology: bridge br0 in $H, guests g1..g4 on veth pairs ----------------
-ip netns add $H || exit 1
-in_ns $H ip link set lo up
-in_ns $H ip link add br0 type bridge
-in_ns $H ip addr add 10.77.0.1/24 dev br0
-in_ns $H ip link set br0 up
+dhcpd_ns $H 10.77.0.1/24 || exit 1
 for i in 1 2 3 4; do
-	ip netns add $P-g$i || exit 1
-	ip -n $H link add v$i type veth peer name eth0 netns $P-g$i
-	ip -n $H link set v$i master br0 up
-	ip -n $P-g$i link set lo up
-	ip -n $P-g$i link set eth0 address 02:00:00:77:00:0$i up
+	dhcpd_client_ns $H $P-g$i v$i 02:00:00:77:00:0$i || exit 1
 done
 MAC1=02:00:00:77:00:01 MAC2=02:00:00:77:00:02 MAC3=02:00:00:77:00:03 MAC4=02:00:00:77:00:04
 
 start_server() { # $1 = log file
-	ip netns exec $H "$BIN" br0 10.77.0.1/24 10.77.0.100 10.77.0.150 "$T/leases" $LEASE \
-		"$MAC4=10.77.0.50=fixed4" >"$1.out" 2>"$1" &
-	SRV_PID=$!
-	for _ in $(seq 50); do
-		grep -q ready "$1" && return 0
-		sleep 0.1
-	done
-	cat "$1"
-	return 1
-}
-stop_server() {
-	kill -TERM "$SRV_PID"
-	wait "$SRV_PID"
-	SRV_PID=""
+	dhcpd_start $H "$1" "$BIN" br0 10.77.0.1/24 10.77.0.100 10.77.0.150 "$T/leases" $LEASE \
+		"$MAC4=10.77.0.50=fixed4"
 }
 
 # wait_log FILE PATTERN SECONDS
-wait_log() {
-	for _ in $(seq $(($3 * 5))); do
-		grep -q -- "$2" "$1" && return 0
-		sleep 0.2
-	done
-	return 1
-}
+wait_log() { wait_for $(($3 * 10)) grep -q -- "$2" "$1"; }
 
 # ---- client configurations (private; never the system's) --------------------
 cat >"$T/udhcpc.script" <<'EOF'
@@ -163,7 +133,7 @@ grep -q "lease bound $MAC1 .* g1$" "$T/srv1.log" && ok "hostname g1 recorded" ||
 	fail "hostname of g1 not recorded"
 
 # ---- phase 2: restart the server; leases come back from the file -----------
-stop_server
+dhcpd_stop
 grep -q '"active_leases": *3' "$T/srv1.log.out" || fail "3 active leases before restart"
 start_server "$T/srv2.log" || { echo "FAIL: server did not restart"; exit 1; }
 for i in 1 2 3; do
@@ -222,7 +192,7 @@ for i in 1 2 3; do
 	fi
 done
 
-stop_server
+dhcpd_stop
 c=$T/srv2.log.out
 grep -q '"bad_packets": *2,' "$c" || fail "bad_packets not counted"
 grep -q '"active_leases": *1' "$c" || fail "expected only the static lease active at the end"

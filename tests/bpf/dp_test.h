@@ -54,6 +54,19 @@ static inline uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
+/* Network 1 as world_setup sets it up (bridge br0, gateway GW, uplink up0)
+ * in MODE with uplink address ADDR: a test changes a field, then dp_net_set. */
+static inline struct dp_net_cfg world_net_cfg(enum netdef_mode mode, const char *addr)
+{
+	struct dp_net_cfg c = { .net_id = 1, .mode = mode, .prefix = 24,
+				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
+
+	memcpy(c.bridge_mac, BRMAC, 6);
+	c.gw.s_addr = ip4(GW);
+	c.uplink_addr.s_addr = ip4(addr);
+	return c;
+}
+
 /* --- the namespace and the data path ------------------------------------ */
 static inline int world_setup(void **state)
 {
@@ -73,7 +86,7 @@ static inline int world_setup(void **state)
 		"ip link set p1 up && ip link set p2 up && ip link set p1x up && ip link set p2x up && "
 		"ip neigh add 203.0.113.2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
 		"ip route add default via 203.0.113.2";
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24 };
+	struct dp_net_cfg c;
 	char err[256] = "";
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
@@ -101,11 +114,7 @@ static inline int world_setup(void **state)
 		dp_purge(W.pin);	/* maps pinned before the load failed */
 		return -1;
 	}
-	c.bridge_ifindex = W.br;
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_ifindex = W.up;
-	c.uplink_addr.s_addr = ip4(UPLINK);
+	c = world_net_cfg(NETDEF_MODE_NAT, UPLINK);
 	if (dp_net_set(W.dp, &c, err, sizeof(err)) || dp_uplink_add(W.dp, W.up, err, sizeof(err)) ||
 	    dp_port_add(W.dp, 1, W.p1, MAC1, err, sizeof(err)) ||
 	    dp_port_add(W.dp, 1, W.p2, MAC2, err, sizeof(err)) ||

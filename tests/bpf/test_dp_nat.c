@@ -531,9 +531,10 @@ static void gc_big_table(int user)
 	assert_int_equal(ct_count(), n);
 	assert_int_equal(global(VNET_G_CT_EXPIRED), expired + 100000);
 	/* what stats reports follows (a tick of the table left reads it
-	 * whole again) */
+	 * whole again); the table, not n: earlier tests' flows may expire in
+	 * this tick on a slow run */
 	dp_tick(W.dp);
-	assert_int_equal(W.dp->ct_entries, n);
+	assert_int_equal(W.dp->ct_entries, ct_count());
 	W.dp->gc_user_only = 0;
 }
 
@@ -833,12 +834,8 @@ static void test_networks_isolated_from_each_other(void **state)
 
 static void set_net(int mode, const char *uplink_addr)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = mode, .prefix = 24,
-				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
+	struct dp_net_cfg c = world_net_cfg(mode, uplink_addr);
 
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_addr.s_addr = ip4(uplink_addr);
 	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
 }
 
@@ -864,18 +861,15 @@ static void test_uplink_addr_change(void **state)
  * flows; ICMP keeps vnet's ranges; replies come back to the guest. */
 static void test_snat_ranges(void **state)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24,
-				.bridge_ifindex = W.br, .uplink_ifindex = W.up,
-				.nat_port_start = 20000, .nat_port_end = 20009 };
+	struct dp_net_cfg c = world_net_cfg(NETDEF_MODE_NAT, UPLINK);
 	struct frame out, r;
 	uint32_t src = 0;
 	uint16_t nport;
 	int i;
 
 	NEED_WORLD();
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_addr.s_addr = ip4(UPLINK);
+	c.nat_port_start = 20000;
+	c.nat_port_end = 20009;
 	c.nat_addr_start.s_addr = ip4("203.0.113.10");
 	c.nat_addr_end.s_addr = ip4("203.0.113.12");
 	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
@@ -915,9 +909,7 @@ static void test_snat_ranges(void **state)
  * GC. A port held by a live flow is never taken (issue 21). */
 static void test_snat_takes_reset_port(void **state)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24,
-				.bridge_ifindex = W.br, .uplink_ifindex = W.up,
-				.nat_port_start = 21000, .nat_port_end = 21001 };
+	struct dp_net_cfg c = world_net_cfg(NETDEF_MODE_NAT, UPLINK);
 	uint64_t np = drops(VNET_DROP_NAT_NO_PORT);
 	struct vnet_ct_key k = { .saddr = ip4(GUEST1), .daddr = ip4(FAR), .sport = htons(31000),
 				 .dport = htons(443), .proto = IPPROTO_TCP };
@@ -926,9 +918,8 @@ static void test_snat_takes_reset_port(void **state)
 	uint16_t p0;
 
 	NEED_WORLD();
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_addr.s_addr = ip4(UPLINK);
+	c.nat_port_start = 21000;
+	c.nat_port_end = 21001;
 	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
 	p0 = snat_out(IPPROTO_TCP, 31000, 443, &out);
 	assert_in_range(snat_out(IPPROTO_TCP, 31001, 443, &out), 21000, 21001);

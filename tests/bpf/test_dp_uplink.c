@@ -59,12 +59,8 @@ static struct vnet_uplink uplink_entry(__u32 ifindex)
 
 static void set_net_addr(const char *uplink_addr)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24,
-				.bridge_ifindex = W.br, .uplink_ifindex = W.up };
+	struct dp_net_cfg c = world_net_cfg(NETDEF_MODE_NAT, uplink_addr);
 
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_addr.s_addr = ip4(uplink_addr);
 	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
 }
 

@@ -21,7 +21,8 @@ vnetd_start_tmpfs() {
 		--state-dir "$TMP/state" --run-dir "$TMP/run" --pin-dir "$PIN_DIR" \
 		--resolv-conf "$TMP/resolv.conf" >>"$TMP/vnetd.log" 2>&1) &
 	VNETD_PID=$!
-	wait_for 100 vnetctl net-list || { cat "$TMP/vnetd.log" >&2; fail "vnetd did not come up"; }
+	# 60 s as vnetd_start: loading the programs takes 5-10 s, more at load 10+
+	wait_for 600 vnetctl net-list || { cat "$TMP/vnetd.log" >&2; fail "vnetd did not come up"; }
 }
 # instate CMD...: run CMD in vnetd's mount namespace (sees the tmpfs)
 instate() { nsenter --mount="/proc/$VNETD_PID/ns/mnt" "$@"; }

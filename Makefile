@@ -119,6 +119,11 @@ $(BUILD)/tests/%: tests/%.c $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a 
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(HOOKS_OFF) \
 		$(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS) -lcmocka
+# the standalone DHCP server takes test hooks (dhcp_burst.sh holds its flushes)
+$(BUILD)/tests/tools/dhcpd_standalone: tests/tools/dhcpd_standalone.c $(HOOKS_ON) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(HOOKS_ON) \
+		$(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS)
 
 # ---- fuzz targets: clang + libFuzzer + ASan; each fuzz_X.c sits beside the
 # code it fuzzes and links lib/ built for fuzzing; corpus in tests/fuzz/X/ ----

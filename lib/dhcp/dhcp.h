@@ -308,8 +308,12 @@ size_t dhcp_pool_snapshot(const struct dhcp_pool *p, struct lease_rec *out, size
  * once, into out (cap >= DHCP_JOURNAL_MAX). -1 when more than
  * DHCP_JOURNAL_MAX changed: write a full snapshot instead. Either way the
  * changes are taken. */
-#define DHCP_JOURNAL_MAX 1024
+#define DHCP_JOURNAL_MAX 4096
 long dhcp_pool_journal(struct dhcp_pool *p, struct lease_rec *out, size_t cap);
+/* How many entries changed since the last journal (DHCP_JOURNAL_MAX once
+ * more did): a caller reading more requests while a flush is in flight
+ * stops before the next journal overflows into a full save. */
+size_t dhcp_pool_journal_len(const struct dhcp_pool *p);
 /* A full snapshot was written: nothing is pending, the file holds exactly
  * the persistent entries. */
 void dhcp_pool_journal_saved(struct dhcp_pool *p);
@@ -392,6 +396,16 @@ int dhcp_lease_file_load(struct dhcp_lease_file *f, struct dhcp_pool *p, int64_t
  * dhcp_lease_file_retry_due(). The first failure of a run and the recovery
  * are logged, not every retry. 0 or -errno. */
 int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p);
+
+/* dhcp_lease_file_save in two halves, for a caller that syncs without
+ * blocking (vnetd's DHCP service: fdsync): the write, then, once the file
+ * is synced, its outcome. _write returns 1 when it appended to the journal:
+ * *ret_fd is the file to fdatasync, and nothing it wrote is durable before
+ * dhcp_lease_file_synced(f, p, *ret_fd, the sync's 0 or -errno), which
+ * closes it. Otherwise *ret_fd is -1 and the result is _save's (a full save
+ * is synchronous). Another _write may run while a sync is in flight. */
+int dhcp_lease_file_write(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret_fd);
+int dhcp_lease_file_synced(struct dhcp_lease_file *f, struct dhcp_pool *p, int fd, int err);
 
 /* 1 if the last save failed and DHCP_LEASE_RETRY_SECS have passed. */
 int dhcp_lease_file_retry_due(const struct dhcp_lease_file *f, int64_t now);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -74,8 +75,9 @@ static int save_full(struct dhcp_lease_file *f, struct dhcp_pool *p)
 	return r;
 }
 
-/* Only what changed, appended. 1 if it did, 0 if a full save is needed. */
-static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p)
+/* Only what changed, appended (not synced: *ret_fd is the file to sync, -1
+ * if nothing changed). 1 if it did, 0 if a full save is needed. */
+static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret_fd)
 {
 	size_t limit = f->base_lines > DHCP_JOURNAL_MIN ? f->base_lines : DHCP_JOURNAL_MIN;
 	struct lease_rec *recs;
@@ -89,7 +91,7 @@ static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p)
 	if (!recs)
 		return 0;
 	n = dhcp_pool_journal(p, recs, DHCP_JOURNAL_MAX);
-	if (n > 0 && lease_store_append(f->path, recs, (size_t)n) < 0)
+	if (n > 0 && lease_store_append_nosync(f->path, recs, (size_t)n, ret_fd) < 0)
 		n = -1; /* maybe a partial line at the end: replace the file */
 	free(recs);
 	if (n < 0) {
@@ -101,12 +103,10 @@ static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p)
 	return 1;
 }
 
-int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p)
+/* A save's outcome r: every failure is counted; only the first of a run is
+ * logged (a full disk retries every few seconds), and the recovery once. */
+static int save_done(struct dhcp_lease_file *f, struct dhcp_pool *p, int r)
 {
-	int r = save_journal(f, p) ? 0 : save_full(f, p);
-
-	/* Every failure is counted; only the first of a run is logged (a
-	 * full disk retries every few seconds), and the recovery once. */
 	if (r < 0) {
 		f->can_append = 0;
 		dhcp_pool_counters(p)->store_errors++;
@@ -121,6 +121,29 @@ int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p)
 	return r;
 }
 
+int dhcp_lease_file_write(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret_fd)
+{
+	*ret_fd = -1;
+	if (save_journal(f, p, ret_fd))
+		return *ret_fd >= 0 ? 1 : save_done(f, p, 0);
+	return save_done(f, p, save_full(f, p));
+}
+
+int dhcp_lease_file_synced(struct dhcp_lease_file *f, struct dhcp_pool *p, int fd, int err)
+{
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return save_done(f, p, err); /* a failure replaces the file next time */
+}
+
+int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p)
+{
+	int fd, r = dhcp_lease_file_write(f, p, &fd);
+
+	if (r != 1)
+		return r;
+	return dhcp_lease_file_synced(f, p, fd, fdatasync(fd) < 0 ? -errno : 0);
+}
 int dhcp_lease_file_retry_due(const struct dhcp_lease_file *f, int64_t now)
 {
 	return f->unsaved && now >= f->retry_at;

@@ -107,6 +107,11 @@ long dhcp_pool_journal(struct dhcp_pool *p, struct lease_rec *out, size_t cap)
 	return (long)n;
 }
 
+size_t dhcp_pool_journal_len(const struct dhcp_pool *p)
+{
+	return p->chg_overflow ? DHCP_JOURNAL_MAX : p->n_chg;
+}
+
 void dhcp_pool_journal_saved(struct dhcp_pool *p)
 {
 	journal_clear(p);

@@ -70,5 +70,11 @@ int lease_store_save(const char *path, const struct lease_rec *recs, size_t n);
  * between two saves). On error the file may end in a partial line, which
  * a load skips: the caller must lease_store_save before appending again. */
 int lease_store_append(const char *path, const struct lease_rec *recs, size_t n);
+/* The same without the fdatasync, for a caller that syncs elsewhere (the
+ * DHCP service, without blocking its loop): *ret_fd is the open file to
+ * sync and close (-1 if n was 0); the records are durable only once that
+ * sync succeeded. */
+int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
+			       int *ret_fd);
 
 #endif

@@ -363,13 +363,15 @@ int lease_store_save(const char *path, const struct lease_rec *recs, size_t n)
 	return r;
 }
 
-int lease_store_append(const char *path, const struct lease_rec *recs, size_t n)
+int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
+			       int *ret_fd)
 {
 	char *buf, *p;
 	size_t len;
 	ssize_t w;
 	int r = 0, fd;
 
+	*ret_fd = -1;
 	if (!n)
 		return 0;
 	r = format_all(recs, n, &buf, &len);
@@ -394,10 +396,23 @@ int lease_store_append(const char *path, const struct lease_rec *recs, size_t n)
 			len -= (size_t)w;
 		}
 	}
-	if (!r && fdatasync(fd) < 0)
+	free(buf);
+	if (r)
+		close(fd);
+	else
+		*ret_fd = fd;
+	return r;
+}
+
+int lease_store_append(const char *path, const struct lease_rec *recs, size_t n)
+{
+	int fd, r = lease_store_append_nosync(path, recs, n, &fd);
+
+	if (r || fd < 0)
+		return r;
+	if (fdatasync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
-	free(buf);
 	return r;
 }

@@ -40,6 +40,28 @@ int file_read_all(const char *path, size_t max, char **ret, size_t *ret_len);
 /* mkdir -p with the given mode for created components. */
 int mkdir_p(const char *path, unsigned mode);
 
+/* ---- fdsync ---- */
+/* One fdatasync at a time in flight without blocking (Linux AIO, no
+ * thread): start it, watch efd (readable when it completed), then
+ * fdsync_done. Synchronous where the kernel refuses an AIO context. */
+struct fdsync {
+	uint64_t ctx; /* aio_context_t; 0: every sync is done in place */
+	int efd;      /* eventfd signalled at completion, -1 if synchronous */
+	int fd;	      /* the file being synced, -1 if none */
+};
+/* Always 0: no AIO is not an error (syncs are then synchronous). */
+int fdsync_init(struct fdsync *s);
+/* Start syncing fd (it must stay open until the sync completes): 1 if in
+ * flight, 0 if done in place (*ret_err: 0 or -errno), -EBUSY if one is. */
+int fdsync_start(struct fdsync *s, int fd, int *ret_err);
+/* After efd was readable: 1 with *ret_err (0 or the sync's -errno) if the
+ * sync completed, 0 if none is in flight or it is not done yet. */
+int fdsync_done(struct fdsync *s, int *ret_err);
+/* Block until the sync in flight completes: its 0 or -errno (0 if none). */
+int fdsync_wait(struct fdsync *s);
+/* Waits for a sync in flight. NULL is accepted. */
+void fdsync_free(struct fdsync *s);
+
 /* ---- macaddr ---- */
 /* "52:54:00:ab:cd:ef" <-> 6 bytes. mac_parse returns 0 or -EINVAL. */
 int mac_parse(const char *s, uint8_t mac[6]);

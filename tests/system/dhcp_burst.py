@@ -67,4 +67,5 @@ def main():
     print("got", len(got))
 
 
-main()
+if __name__ == "__main__":
+    main()

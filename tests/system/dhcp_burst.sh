@@ -7,7 +7,10 @@
 # daemon (tests/tools/dhcpd_standalone) is stopped (SIGSTOP) while a relay
 # agent (tests/system/dhcp_burst.py) queues 1,500 DISCOVERs, then resumed;
 # the same for the 1,500 REQUESTs; every OFFER and ACK must arrive, and a
-# restarted server must load the 1,500 leases.
+# restarted server must load the 1,500 leases. Then, with the lease file's
+# flush held (test hook VNET_TEST_DHCP_FLUSH_HOLD), REQUESTs get no ACK
+# until it completes while new DISCOVERs keep getting OFFERs, and the held
+# leases are on disk after it.
 # Namespaces h5db-$$-*; exit 0 pass, 1 fail, 77 skip.
 set -u
 BUILD=${BUILD:-build}
@@ -16,7 +19,8 @@ case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 . "$TOP/tests/lib.sh"
 BIN=$BUILD/tests/tools/dhcpd_standalone
 PY=$TOP/tests/system/dhcp_burst.py
-N=1500
+HOLDPY=$TOP/tests/system/dhcp_flush_hold.py
+N=1500 K=20
 S=h5db-$$-s C=h5db-$$-c
 T=$(mktemp -d /tmp/h5db-$$.XXXXXX)
 FAILED=0
@@ -40,8 +44,8 @@ ip -n $C addr add 10.98.0.2/16 dev eth0
 set +e
 
 start_server() { # log
-	dhcpd_start $S "$1" env DHCPD_QUIET=1 "$BIN" br0 10.98.0.1/16 10.98.1.0 10.98.255.254 \
-		"$T/leases" 120
+	dhcpd_start $S "$1" env DHCPD_QUIET=1 VNET_TEST_DHCP_FLUSH_HOLD="$T/hold" "$BIN" br0 \
+		10.98.0.1/16 10.98.1.0 10.98.255.254 "$T/leases" 120
 }
 # burst KIND OUT [OFFERS]: the server stopped while the N requests queue
 burst() {
@@ -75,8 +79,22 @@ grep -q "\"rx_discover\": $N, \"rx_request\": $N," "$T/srv1.log.out" &&
 	fail "counters: $(head -c 300 "$T/srv1.log.out")"
 # the ACKed leases are on disk: a new server loads all of them
 start_server "$T/srv2.log" || { echo "FAIL: server did not restart"; exit 1; }
+# a flush that does not complete (the test hook) holds its ACKs, not the
+# OFFERs of the DISCOVERs that come meanwhile
+ip netns exec $C /usr/bin/python3 "$HOLDPY" $K 10.98.0.1 10.98.0.2 "$T/hold" >"$T/hold.out"
+grep -qx "acks_held 0" "$T/hold.out" && ok "no ACK while its flush is held" ||
+	fail "ACKs before their flush: $(tr '\n' ' ' <"$T/hold.out")"
+grep -qx "offers_held $K" "$T/hold.out" && ok "$K OFFERs while a flush is held" ||
+	fail "OFFERs while a flush is held: $(tr '\n' ' ' <"$T/hold.out")"
+grep -qx "acks_after $K" "$T/hold.out" && ok "$K ACKs once the flush completed" ||
+	fail "ACKs after the flush: $(tr '\n' ' ' <"$T/hold.out")"
 dhcpd_stop
-grep -q "\"active_leases\": $N }" "$T/srv2.log.out" && ok "restart: $N leases loaded" ||
+grep -q "\"active_leases\": $((N + K + 1)) }" "$T/srv2.log.out" && ok "restart: $N leases loaded, $((K + 1)) more leased" ||
 	fail "restart: $(grep -o '"active_leases": [0-9]*' "$T/srv2.log.out")"
+start_server "$T/srv3.log" || { echo "FAIL: server did not restart"; exit 1; }
+dhcpd_stop
+grep -q "\"active_leases\": $((N + K + 1)) }" "$T/srv3.log.out" &&
+	ok "restart: the $K held-then-ACKed leases loaded too" ||
+	fail "restart after the hold: $(grep -o '"active_leases": [0-9]*' "$T/srv3.log.out")"
 [ $FAILED = 0 ] && echo PASS
 exit $FAILED

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 
 #include "dhcp/dhcp.h"
 #include "dhcp_pool_fix.h"
+#include "util/util.h"
 
 static const uint8_t mac1[6] = { 0x52, 0x54, 0, 0, 0, 1 };
 static const uint8_t mac2[6] = { 0x52, 0x54, 0, 0, 0, 2 };
@@ -225,6 +227,67 @@ static void test_failing_save(void **state)
 	rmdir(dir);
 }
 
+/* The save in two halves (vnetd's DHCP service, issue 21.3): the journal
+ * is written at once and synced by fdsync while another batch's changes
+ * accumulate; a failed sync is counted, retried, and the retry replaces
+ * the file (the journal's tail is unknown). */
+static void test_write_then_sync(void **state)
+{
+	struct fix *f = *state;
+	struct dhcp_lease_file lf;
+	struct dhcp_result res;
+	struct fdsync sy;
+	struct in_addr ip1;
+	struct pollfd pf;
+	char path[128];
+	int fd, err = 1;
+
+	tmp_path(path, sizeof(path));
+	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
+	assert_int_equal(fdsync_init(&sy), 0);
+	ip1 = lease(f, mac1, T0);
+	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 0); /* the first: a full save */
+	assert_int_equal(fd, -1);
+	assert_int_equal(lf.full_saves, 1);
+
+	lease(f, mac2, T0);
+	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1); /* appended, not synced */
+	assert_true(fd >= 0);
+	assert_int_equal(count_str(path, " bound "), 2);
+	if (sy.efd >= 0) { /* AIO here: in flight, then completed on the eventfd */
+		assert_int_equal(fdsync_start(&sy, fd, &err), 1);
+		assert_int_equal(fdsync_start(&sy, fd, &err), -EBUSY);
+		/* meanwhile the next batch changes a lease */
+		release(f, mac1, ip1, T0 + 1, &res);
+		assert_true(dhcp_pool_journal_len(f->p) >= 1);
+		pf = (struct pollfd){ .fd = sy.efd, .events = POLLIN };
+		assert_int_equal(poll(&pf, 1, 10000), 1);
+		assert_int_equal(fdsync_done(&sy, &err), 1);
+	} else {
+		assert_int_equal(fdsync_start(&sy, fd, &err), 0);
+		release(f, mac1, ip1, T0 + 1, &res);
+	}
+	assert_int_equal(err, 0);
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, err), 0);
+	assert_int_equal(lf.appends, 1);
+
+	/* the release, then a sync that failed: counted, the next save is full */
+	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1);
+	assert_int_equal(count_str(path, " released "), 1);
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, -EIO), -EIO);
+	assert_true(lf.unsaved);
+	assert_int_equal(dhcp_pool_counters(f->p)->store_errors, 1);
+	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 0);
+	assert_int_equal(fd, -1);
+	assert_int_equal(lf.full_saves, 2);
+	assert_false(lf.unsaved);
+	assert_int_equal(count_str(path, " released "), 1);
+	assert_int_equal(count_str(path, " bound "), 1);
+	assert_int_equal(fdsync_wait(&sy), 0); /* none in flight */
+	fdsync_free(&sy);
+	unlink(path);
+}
+
 static void test_path_too_long(void **state)
 {
 	struct dhcp_lease_file lf;
@@ -280,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_journal_compacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_save, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_then_sync, setup, teardown),
 		cmocka_unit_test(test_path_too_long),
 		cmocka_unit_test_setup_teardown(test_counters_json, setup, teardown),
 	};

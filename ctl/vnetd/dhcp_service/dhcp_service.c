@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The DHCPv4 service of one network: a UDP socket on port 67 bound to the
  * bridge, the pure protocol logic of lib/dhcp_pool.c, and the lease file.
- * Packets are handled in batches: the lease file is written once per batch,
- * before any ACK of that batch leaves, so an acknowledged lease is on disk. */
+ * Packets are handled in batches; a batch's changes are appended to the
+ * lease file and synced without blocking the loop (fdsync), one sync in
+ * flight: its ACKs are held until it completes, so an acknowledged lease is
+ * on disk, while OFFERs and NAKs go out at once and the next batches are
+ * read meanwhile (their changes go into the next sync: group commit). */
 #include "dhcp_service.h"
 
 #include <arpa/inet.h>
@@ -28,7 +31,10 @@
  * ACKs in a DORA burst, all of them in a renewal storm: <= DHCP_JOURNAL_MAX
  * changed leases, so a batch still appends to the journal. */
 #define BATCH 1024
-_Static_assert(BATCH <= DHCP_JOURNAL_MAX, "a batch's changed leases fit one journal append");
+_Static_assert(2 * BATCH <= DHCP_JOURNAL_MAX, "a batch's changed leases fit one journal append");
+/* ACKs held for the lease file at most (those of the sync in flight and of
+ * the batches read meanwhile, 548 bytes each); reading pauses at it. */
+#define HELD_MAX (4 * BATCH)
 /* A burst of this many bytes of requests waits while a batch is written. */
 #define RCVBUF (4 << 20)
 #define MAX_TIMER_MS 60000
@@ -56,6 +62,15 @@ struct dhcp_service {
 	int fd, ifindex, watched;
 	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
 	long timer;
+	/* The lease file's sync: one in flight (sync_fd), its ACKs held[0,
+	 * n_inflight), those of the batches read since held[n_inflight,
+	 * n_held); pending: changes not yet written. */
+	struct fdsync sync;
+	int sync_fd, sync_err, pending, paused;
+	struct out_pkt *held; /* HELD_MAX */
+	unsigned n_held, n_inflight;
+	const char *hold_path; /* test hook DHCP_FLUSH_HOLD */
+	long hold_timer;
 };
 
 /* The replies of the batch being handled. One loop thread runs every
@@ -87,6 +102,7 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 }
 
 static void on_timer(void *data);
+static void flush_kick(struct dhcp_service *s);
 
 /* One timer at the earliest expiry (wall-clock seconds, polled at least
  * every minute so a clock step cannot stall expiry for long). */
@@ -111,8 +127,9 @@ static void on_timer(void *data)
 	struct dhcp_service *s = data;
 
 	s->timer = 0; /* the loop frees a fired timer itself */
-	if (dhcp_pool_expire(s->pool, time(NULL)) || s->leases.unsaved)
-		dhcp_lease_file_save(&s->leases, s->pool);
+	if (dhcp_pool_expire(s->pool, time(NULL)))
+		s->pending = 1;
+	flush_kick(s);
 	schedule(s);
 }
 
@@ -328,18 +345,159 @@ static int read_udp_socket(struct dhcp_service *s, int *dirty)
 	return n_out;
 }
 
+static void send_all(struct dhcp_service *s, const struct out_pkt *o, unsigned n)
+{
+	for (unsigned i = 0; i < n; i += MMSG_CHUNK)
+		send_chunk(s, &o[i], n - i < MMSG_CHUNK ? n - i : MMSG_CHUNK);
+}
+
+/* The held queue, allocated at the first batch (its pages are touched only
+ * as ACKs are held). 0 if there is no memory for it. */
+static int held_ready(struct dhcp_service *s)
+{
+	if (!s->held)
+		s->held = malloc(HELD_MAX * sizeof(*s->held));
+	return s->held != NULL;
+}
+
+/* Move the batch's ACKs to the held queue (can_read made room for a
+ * batch); what stays in batch_out, in order, may leave now. */
+static unsigned hold_acks(struct dhcp_service *s, unsigned n_out)
+{
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < n_out; i++) {
+		if (batch_out[i].type == DHCPACK)
+			s->held[s->n_held++] = batch_out[i];
+		else
+			batch_out[keep++] = batch_out[i];
+	}
+	return keep;
+}
+
+/* The first n held ACKs leave: what they grant is on disk (or cannot be
+ * written: a full disk must not stop DHCP, dhcp.h). */
+static void send_held(struct dhcp_service *s, unsigned n)
+{
+	send_all(s, s->held, n);
+	memmove(s->held, s->held + n, (s->n_held - n) * sizeof(*s->held));
+	s->n_held -= n;
+}
+
+/* Read another batch: room for its ACKs, and for its changes in the next
+ * journal (a REQUEST may change two entries) so that it stays an append. */
+static int can_read(struct dhcp_service *s)
+{
+	return s->n_held + BATCH <= HELD_MAX &&
+	       dhcp_pool_journal_len(s->pool) + 2 * BATCH <= DHCP_JOURNAL_MAX;
+}
+
+static void reading(struct dhcp_service *s)
+{
+	int on = can_read(s);
+
+	if (on != s->paused)
+		return;
+	s->paused = !on;
+	loop_mod_fd(s->loop, s->fd, on ? EPOLLIN : 0);
+	if (s->pkt_fd >= 0)
+		loop_mod_fd(s->loop, s->pkt_fd, on ? EPOLLIN : 0);
+}
+
+/* Test builds only: a flush does not complete while the hook's file
+ * exists, as on a disk that takes its time. */
+static int flush_held(struct dhcp_service *s)
+{
+	return s->hold_path && *s->hold_path && access(s->hold_path, F_OK) == 0;
+}
+
+/* Write what changed and start syncing it, unless a sync is in flight (its
+ * completion starts the next). The held ACKs whose leases are written go
+ * with this sync; with nothing to sync they leave now. */
+static void flush_kick(struct dhcp_service *s)
+{
+	int fd, err = 0;
+
+	if (s->sync_fd >= 0)
+		return;
+	if (s->pending || s->leases.unsaved) {
+		s->pending = 0;
+		if (dhcp_lease_file_write(&s->leases, s->pool, &fd) == 1) {
+			if (fdsync_start(&s->sync, fd, &err) == 1) {
+				s->sync_fd = fd;
+				s->n_inflight = s->n_held;
+				return;
+			}
+			dhcp_lease_file_synced(&s->leases, s->pool, fd, err);
+		}
+		while (flush_held(s)) /* synchronous: a full save, or no AIO */
+			usleep(10000);
+	}
+	send_held(s, s->n_held);
+}
+
+/* The sync in flight completed: its ACKs leave, the next one starts. */
+static void sync_complete(struct dhcp_service *s)
+{
+	dhcp_lease_file_synced(&s->leases, s->pool, s->sync_fd, s->sync_err);
+	s->sync_fd = -1;
+	send_held(s, s->n_inflight);
+	s->n_inflight = 0;
+	flush_kick(s);
+	reading(s);
+	schedule(s);
+}
+
+static void on_hold_timer(void *data)
+{
+	struct dhcp_service *s = data;
+
+	s->hold_timer = 0;
+	if (flush_held(s))
+		s->hold_timer = loop_add_timer(s->loop, 10, on_hold_timer, s);
+	else
+		sync_complete(s);
+}
+
+static void on_synced(int fd, uint32_t events, void *data)
+{
+	struct dhcp_service *s = data;
+
+	(void)fd;
+	(void)events;
+	if (s->sync_fd < 0 || s->hold_timer > 0 || !fdsync_done(&s->sync, &s->sync_err))
+		return;
+	if (flush_held(s))
+		s->hold_timer = loop_add_timer(s->loop, 10, on_hold_timer, s);
+	else
+		sync_complete(s);
+}
+
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp_service *s = data;
-	int n_out, dirty = 0;
+	int dirty = 0;
+	unsigned n_out;
 
-	n_out = fd == s->pkt_fd ? read_pkt_socket(s, &dirty) : read_udp_socket(s, &dirty);
-	/* before the ACKs: an acknowledged lease is durable */
-	if (dirty || s->leases.unsaved)
-		dhcp_lease_file_save(&s->leases, s->pool);
-	for (int i = 0; i < n_out; i += MMSG_CHUNK)
-		send_chunk(s, &batch_out[i],
-			   (unsigned)(n_out - i < MMSG_CHUNK ? n_out - i : MMSG_CHUNK));
+	(void)events;
+	if (!can_read(s)) { /* an error event while paused */
+		reading(s);
+		return;
+	}
+	n_out = (unsigned)(fd == s->pkt_fd ? read_pkt_socket(s, &dirty) :
+					     read_udp_socket(s, &dirty));
+	s->pending |= dirty;
+	if (!held_ready(s)) { /* no room to hold ACKs: sync before they leave */
+		if (s->pending || s->leases.unsaved)
+			dhcp_lease_file_save(&s->leases, s->pool);
+		s->pending = 0;
+		send_all(s, batch_out, n_out);
+		schedule(s);
+		return;
+	}
+	send_all(s, batch_out, hold_acks(s, n_out));
+	flush_kick(s);
+	reading(s);
 	schedule(s);
 }
 
@@ -400,6 +558,9 @@ struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netde
 	}
 	s->fd = fd;
 	s->pkt_fd = -1;
+	s->sync_fd = -1;
+	fdsync_init(&s->sync);
+	s->hold_path = test_hook(TEST_HOOK_DHCP_FLUSH_HOLD);
 	s->ifindex = ifindex;
 	s->loop = loop;
 	s->lease_log = (struct ratelimit)RATELIMIT_INIT(LEASE_LOG_BURST, LEASE_LOG_MS);
@@ -424,6 +585,10 @@ struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netde
 		goto fail;
 	}
 	s->watched = 1;
+	if (s->sync.efd >= 0 && loop_add_fd(loop, s->sync.efd, EPOLLIN, on_synced, s)) {
+		snprintf(err, errlen, "dhcp: cannot watch the lease file's syncs");
+		goto fail;
+	}
 	schedule(s);
 	return s;
 fail:
@@ -463,13 +628,22 @@ void dhcp_service_stop(struct dhcp_service *s)
 	}
 	if (s->timer > 0)
 		loop_cancel_timer(s->loop, s->timer);
-	if (s->watched)
+	if (s->hold_timer > 0)
+		loop_cancel_timer(s->loop, s->hold_timer);
+	if (s->watched) {
 		loop_del_fd(s->loop, s->fd);
+		if (s->sync.efd >= 0)
+			loop_del_fd(s->loop, s->sync.efd); /* not watched: ignored */
+	}
 	if (s->fd >= 0)
 		close(s->fd);
-	if (s->leases.unsaved)
+	if (s->sync_fd >= 0) /* its ACKs are not sent: the clients retry */
+		dhcp_lease_file_synced(&s->leases, s->pool, s->sync_fd, fdsync_wait(&s->sync));
+	fdsync_free(&s->sync);
+	if (s->leases.unsaved || s->pending)
 		dhcp_lease_file_save(&s->leases, s->pool);
 	dhcp_pool_free(s->pool);
+	free(s->held);
 	free(s);
 }
 

@@ -305,7 +305,7 @@ size_t dhcp_pool_persist_count(const struct dhcp_pool *p);
 size_t dhcp_pool_snapshot(const struct dhcp_pool *p, struct lease_rec *out, size_t cap);
 /* The lease file's journal: the records of the entries changed since the
  * last call (a "free" record for one whose record on file is gone), each
- * once, into out (cap >= DHCP_JOURNAL_MAX). -1 when more than
+ * once, into out (cap >= dhcp_pool_journal_len(p)). -1 when more than
  * DHCP_JOURNAL_MAX changed: write a full snapshot instead. Either way the
  * changes are taken. */
 #define DHCP_JOURNAL_MAX 4096

@@ -81,16 +81,19 @@ static int save_journal(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret
 {
 	size_t limit = f->base_lines > DHCP_JOURNAL_MIN ? f->base_lines : DHCP_JOURNAL_MIN;
 	struct lease_rec *recs;
+	size_t len;
 	long n;
 
 	if (limit > DHCP_JOURNAL_CAP)
 		limit = DHCP_JOURNAL_CAP;
 	if (!f->can_append || f->unsaved || f->journal_lines >= limit)
 		return 0;
-	recs = malloc(DHCP_JOURNAL_MAX * sizeof(*recs));
+	/* as many as changed (a batch's, not DHCP_JOURNAL_MAX: 360 KiB a save) */
+	len = dhcp_pool_journal_len(p);
+	recs = malloc((len ? len : 1) * sizeof(*recs));
 	if (!recs)
 		return 0;
-	n = dhcp_pool_journal(p, recs, DHCP_JOURNAL_MAX);
+	n = dhcp_pool_journal(p, recs, len);
 	if (n > 0 && lease_store_append_nosync(f->path, recs, (size_t)n, ret_fd) < 0)
 		n = -1; /* maybe a partial line at the end: replace the file */
 	free(recs);

@@ -7,13 +7,20 @@
 # fe80::/64 or multicast route per guest (the kernel routes each IPv6 frame
 # it receives over every IPv6 device's routes). Guests are unchanged: two
 # guests on a NAT66 network take SLAAC from vnet's RA, reach each other and
-# the wan over IPv6, and ping the gateway's link-local; a tap made by
+# the wan over IPv6, and ping the gateway's link-local. Guest 1 then attacks
+# the host over IPv6: TCP and UDP listeners on :: in the host namespace hear
+# nothing sent to the bridge's link-local, the port's former EUI-64
+# link-local (a neighbour entry pointing at the port's MAC) or the gateway
+# address (counted to_host), the former link-local answers no ping, and of
+# the host only the bridge answers ff02::1; vnet's DNS on the gateway still
+# answers (fails with host_access6 letting TCP/UDP through); a tap made by
 # tap-add has no IPv6 either; a port-del and a net-stop give the device back
 # with the namespace's default (IPv6 on), net-start takes it away again; the
 # bridge and the uplink keep theirs.
 # Exit 0 pass, 1 fail, 77 skip.
 . "$(dirname "$0")/../lib.sh"
 
+PY=/usr/bin/python3
 conf6() { inhost cat "/proc/sys/net/ipv6/conf/$1/$2"; }	# (vif1.0: no sysctl -n)
 # port_v6_none DEV: no IPv6 address, no IPv6 route of any table on DEV
 port_v6_none() {
@@ -51,6 +58,72 @@ inguest 1 ping -6 -c 2 -i 0.2 -W 2 "$brll%eth0" >/dev/null || fail "guest 1 cann
 # still none after the traffic (nothing turned it back on)
 port_v6_none vif1.0
 port_v6_none vif2.0
+
+log "guest 1 knocks on the host over IPv6: only the network's own services answer"
+# listeners in the host namespace bound on :: (an SSH-like TCP service, a
+# DNS-like UDP one): a guest must reach neither, over the bridge's
+# link-local, the port's former EUI-64 link-local (the guest points its
+# neighbour entry at the port's MAC, as hostile_host_access.sh's trick) or
+# the gateway address; the former link-local answers no ping
+inhost $PY -u - >"$TMP/knock.log" 2>&1 <<'PY' &
+import select, socket
+t = socket.socket(socket.AF_INET6); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("::", 2222)); t.listen(8)
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::", 5300))
+print("ready")
+while True:
+    for s in select.select([t, u], [], [])[0]:
+        if s is t:
+            c, a = t.accept(); print("tcp from", a[0]); c.close()
+        else:
+            d, a = u.recvfrom(2048); print("udp from", a[0], d)
+PY
+wait_for 50 grep -q ready "$TMP/knock.log" || fail "host listeners did not start"
+eui64() {	# eui64 DEV: the link-local DEV would have (RFC 4291 2.5.1)
+	$PY -c 'import sys
+m = [int(x, 16) for x in sys.argv[1].split(":")]
+m[0] ^= 2
+e = m[:3] + [0xff, 0xfe] + m[3:]
+print("fe80::" + ":".join("%x" % (e[i] << 8 | e[i + 1]) for i in range(0, 8, 2)))' "$(inhost cat "/sys/class/net/$1/address")"
+}
+vifll=$(eui64 vif1.0)
+inguest 1 ip -6 neigh replace "$vifll" lladdr "$(inhost cat /sys/class/net/vif1.0/address)" dev eth0 nud permanent ||
+	fail "guest 1: neighbour entry for $vifll"
+to_host0=$(net_stat r6 datapath.drops.to_host)
+for dst in "$brll%eth0" "$vifll%eth0" fd00:66::1; do
+	inguest 1 $PY - "$dst" <<'PY' || fail "guest 1 reached a host listener at $dst"
+import socket, sys
+a = socket.getaddrinfo(sys.argv[1], 2222, socket.AF_INET6, socket.SOCK_STREAM)[0][4]
+socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b"knock", (a[0], 5300) + a[2:])
+c = socket.socket(socket.AF_INET6)
+c.settimeout(1.5)
+try:
+    c.connect(a)
+    sys.exit(1)
+except OSError:
+    pass
+PY
+done
+inguest 1 ping -6 -c 2 -i 0.3 -W 1 "$vifll%eth0" >/dev/null 2>&1 && fail "the port's former link-local $vifll answers a ping"
+# ff02::1: guest 2 and the bridge answer, never a port device of the host
+inguest 1 ping -6 -c 3 -i 0.3 -W 1 ff02::1%eth0 >"$TMP/ping_all.txt" 2>&1
+grep -q "from $brll" "$TMP/ping_all.txt" || fail "the bridge does not answer ff02::1: $(cat "$TMP/ping_all.txt")"
+for d in vif1.0 vif2.0; do
+	grep -q "from $(eui64 $d)" "$TMP/ping_all.txt" && fail "$d answers ff02::1"
+done
+sleep 0.5
+grep -q "from" "$TMP/knock.log" && fail "a host listener heard guest 1: $(cat "$TMP/knock.log")"
+[ "$(net_stat r6 datapath.drops.to_host)" -ge $((to_host0 + 6)) ] ||
+	fail "the knocks were not dropped as to_host ($to_host0 -> $(net_stat r6 datapath.drops.to_host))"
+# what the network serves still answers: DNS on the gateway address
+inguest 1 $PY - <<'PY' || fail "vnet's DNS on fd00:66::1 did not answer"
+import socket, struct
+q = struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0) + b"\x05guest\x00\x00\x01\x00\x01"
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(q, ("fd00:66::1", 53))
+assert s.recv(512)[:2] == b"\x42\x42"
+PY
 
 log "a tap made by tap-add"
 vnetctl tap-add r6 --name vt6 >/dev/null || fail "tap-add vt6: $(tail -3 "$TMP/vnetd.log")"

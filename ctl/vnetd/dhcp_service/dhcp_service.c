@@ -638,7 +638,8 @@ void dhcp_service_stop(struct dhcp_service *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->sync_fd >= 0) /* its ACKs are not sent: the clients retry */
-		dhcp_lease_file_synced(&s->leases, s->pool, s->sync_fd, fdsync_wait(&s->sync));
+		dhcp_lease_file_synced(&s->leases, s->pool, s->sync_fd,
+				       s->sync.fd >= 0 ? fdsync_wait(&s->sync) : s->sync_err);
 	fdsync_free(&s->sync);
 	if (s->leases.unsaved || s->pending)
 		dhcp_lease_file_save(&s->leases, s->pool);

@@ -212,6 +212,16 @@ wait_for() {
 	return 1
 }
 
+# capture_start NS FILE [FILTER]: tcpdump on eth0 of namespace NS into FILE
+# (written as it comes); returns once it captures (its filter attached:
+# "listening on", not a fixed sleep that a loaded host outlasts), with
+# CAPTURE_PID its pid; fails after 10 s.
+capture_start() {
+	ip netns exec "$1" tcpdump -U -n -i eth0 -w "$2" ${3:+"$3"} >/dev/null 2>"$2.err" &
+	CAPTURE_PID=$!
+	wait_for 100 grep -q "listening on" "$2.err"
+}
+
 # net_stat NET PATH: one figure of `vnetctl --json stats NET` by its dotted
 # path (datapath.drops.src_ip, dhcp.port_limit, datapath.conntrack.created);
 # 0 when the counter is absent.

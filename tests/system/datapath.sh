@@ -60,9 +60,8 @@ inhost tc filter show dev vif1.0 ingress | grep -q "vnet_port_tc" || fail "no tc
 tc_show() { inhost tc filter show dev "$1" "$2"; }
 tc_show wan0 egress | grep -q "vnet_uplink_gua" || fail "no guard on wan0"
 
-inwan tcpdump -U -n -i eth0 -w "$TMP/wan.pcap" >/dev/null 2>&1 &
-TCPDUMP_PID=$!
-sleep 1
+capture_start "$WAN" "$TMP/wan.pcap" || fail "tcpdump on the wan did not start"
+TCPDUMP_PID=$CAPTURE_PID
 
 # --- L2 fast path ---------------------------------------------------------
 inguest 1 ping -c 3 -i 0.2 -W 2 192.168.122.11 >/dev/null || fail "g1 cannot ping g2"

@@ -33,9 +33,8 @@ guest_dhcp 2 || fail "guest 2 got no lease"
 IP1=$(guest_ip 1) IP2=$(guest_ip 2)
 
 # --- 16.4: rogue server ---------------------------------------------------------
-inguest 1 tcpdump -U -n -i eth0 -w "$TMP/g1.pcap" "udp port 68 or udp port 67" >/dev/null 2>&1 &
-TD=$!
-sleep 1
+capture_start "$P-g1" "$TMP/g1.pcap" "udp port 68 or udp port 67" || fail "tcpdump in guest 1 did not start"
+TD=$CAPTURE_PID
 s0=$(drop_of dhcp_server)
 inguest 2 $HD rogue $M2 "$IP2" ff:ff:ff:ff:ff:ff 255.255.255.255 "$IP2" || fail "scapy rogue"
 inguest 2 $HD rogue $M2 "$IP2" $M1 "$IP1" "$IP2" || fail "scapy rogue"

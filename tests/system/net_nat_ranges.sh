@@ -18,9 +18,9 @@ vnetctl port-add pr vif1.0 >/dev/null || fail "port-add"
 guest_dhcp 1 || fail "no lease"
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no ping to the wan"
 
-ip netns exec "$WAN" tcpdump -U -n -i eth0 -w "$TMP/wan.pcap" "src host $UPLINK_IP and dst port 9 and (tcp or udp)" \
-	>/dev/null 2>&1 & tcpd=$!
-sleep 1
+capture_start "$WAN" "$TMP/wan.pcap" "src host $UPLINK_IP and dst port 9 and (tcp or udp)" ||
+	fail "tcpdump on the wan did not start"
+tcpd=$CAPTURE_PID
 # 60 TCP SYNs and 60 UDP datagrams, each from its own guest port: 120 flows
 inguest 1 hping3 -q -S -p 9 -s 40000 -c 60 -i u2000 $WAN_IP >/dev/null 2>&1
 inguest 1 hping3 -q --udp -p 9 -s 41000 -c 60 -i u2000 $WAN_IP >/dev/null 2>&1
@@ -49,8 +49,9 @@ inhost ip addr add 203.0.113.11/24 dev wan0
 vnetctl net-start ar >/dev/null || fail "net-start ar with its addresses on wan0"
 vnetctl port-add ar vif1.0 >/dev/null || fail "port-add ar"
 guest_dhcp 1 || fail "no lease on ar"
-ip netns exec "$WAN" tcpdump -U -n -i eth0 -w "$TMP/wan2.pcap" "tcp[tcpflags] & tcp-syn != 0 and dst port 9" >/dev/null 2>&1 & tcpd=$!
-sleep 1
+capture_start "$WAN" "$TMP/wan2.pcap" "tcp[tcpflags] & tcp-syn != 0 and dst port 9" ||
+	fail "tcpdump on the wan did not start"
+tcpd=$CAPTURE_PID
 inguest 1 hping3 -q -S -p 9 -c 10 -i u2000 $WAN_IP >/dev/null 2>&1
 sleep 1
 kill $tcpd; wait $tcpd 2>/dev/null

@@ -120,7 +120,8 @@ __noinline int count_tx(__u32 target, __u32 len, __u32 fam, __u32 tx)
 		s = dev_stats(target);	/* the uplink by its slot */
 	} else if (tx) {
 		slot = (tx & 0xffffff) - 1;
-		count_family(tx >> 24, fam, VNET_G_TX4_PACKETS);
+		if (fam & 3)	/* count_family's, without its call: verified once here */
+			count_net(tx >> 24, VNET_G_TX4_PACKETS + ((fam >> 1) & 1));
 		s = bpf_map_lookup_elem(&port_ctr, &slot);
 	} else if ((ps = bpf_map_lookup_elem(&port_state, &target))) {
 		slot = ps->slot;

@@ -287,12 +287,13 @@ X
 # The standalone DHCP server (tests/tools/dhcpd_standalone: vnet's DHCP
 # service without the daemon) of dhcp_clients.sh, dhcp_burst.sh and
 # tests/bench/dhcp_perf.sh, on a bridge br0 in its own namespace.
-# dhcpd_ns NS ADDR/LEN: namespace NS with bridge br0 holding ADDR/LEN.
+# dhcpd_ns NS ADDR/LEN [FLAG...]: namespace NS with bridge br0 holding
+# ADDR/LEN (FLAGs for ip address add: nodad).
 dhcpd_ns() {
 	ip netns add "$1" || return 1
 	ip -n "$1" link set lo up
 	ip -n "$1" link add br0 type bridge
-	ip -n "$1" addr add "$2" dev br0
+	ip -n "$1" addr add "$2" dev br0 "${@:3}"
 	ip -n "$1" link set br0 up
 }
 

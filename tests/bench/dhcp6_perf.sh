@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # DHCPv6 exchanges per second of vnet's DHCPv6 service
 # (tests/tools/dhcp6d_standalone, no daemon) and of dnsmasq, measured with
@@ -19,6 +19,7 @@ set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+. "$TOP/tests/lib.sh"
 BIN=$BUILD/tests/tools/dhcp6d_standalone
 RATE=${RATE:-2000}
 SECS=${SECS:-10}
@@ -48,11 +49,7 @@ stop_server() {
 }
 cleanup() {
 	stop_server
-	for n in $S $C; do
-		pids=$(ip netns pids $n 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del $n 2>/dev/null
-	done
+	ns_del $S $C
 	[ -n "${KEEP:-}" ] && cat "$TMP/pd.all" >&2
 	rm -rf "$TMP" "$LD"
 }
@@ -60,20 +57,12 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 set -e
-for n in $S $C; do ip netns add $n; ip -n $n link set lo up; done
-ip -n $S link add br0 type bridge
-ip -n $S addr add fd00:99::1/64 dev br0 nodad
-ip -n $S link add v0 type veth peer name eth0 netns $C
-ip -n $S link set v0 master br0 up
-ip -n $S link set br0 up
-ip -n $C link set eth0 up
+dhcpd_ns $S fd00:99::1/64 nodad
+dhcpd_client_ns $S $C v0
 set +e
 # perfdhcp sends from eth0's link-local address: wait out its DAD
-for _ in $(seq 50); do
-	ip -n $C -6 addr show dev eth0 scope link | grep -q fe80 &&
-		! ip -n $C -6 addr show dev eth0 | grep -q tentative && break
-	sleep 0.1
-done
+wait_for 50 sh -c "ip -n $C -6 addr show dev eth0 scope link | grep -q fe80 &&
+	! ip -n $C -6 addr show dev eth0 | grep -q tentative"
 
 cat >"$TMP/p6.xml" <<X
 <network><name>p6</name><bridge name='br0'/>
@@ -83,13 +72,7 @@ cat >"$TMP/p6.xml" <<X
 X
 
 # Wait until something listens on UDP port 547 in the server namespace.
-wait_port547() {
-	for _ in $(seq 50); do
-		ip netns exec $S ss -Hlun 'sport = :547' | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_port547() { wait_for 50 sh -c "ip netns exec $S ss -Hlun 'sport = :547' | grep -q ."; }
 
 start_vnet() {
 	ip netns exec $S "$BIN" "$TMP/p6.xml" "$LD/vnet.leases6" >"$TMP/vnet.out" 2>"$TMP/vnet.err" &

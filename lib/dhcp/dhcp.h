@@ -372,8 +372,11 @@ struct dhcp_lease_file {
 	 * save. */
 	int can_append;	  /* the file is ours and whole: a full save succeeded */
 	size_t base_lines, journal_lines;
+	int step;	  /* the sync a save waits for (DHCP_SAVE_*), 0 if none */
+	size_t step_lines; /* a full save's lines */
 	uint64_t full_saves, appends; /* for tests and the bench */
 };
+enum { DHCP_SAVE_JOURNAL = 1, DHCP_SAVE_TMP, DHCP_SAVE_DIR };
 #define DHCP_JOURNAL_MIN 4096
 #define DHCP_JOURNAL_CAP 32768
 
@@ -397,15 +400,19 @@ int dhcp_lease_file_load(struct dhcp_lease_file *f, struct dhcp_pool *p, int64_t
  * are logged, not every retry. 0 or -errno. */
 int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p);
 
-/* dhcp_lease_file_save in two halves, for a caller that syncs without
- * blocking (vnetd's DHCP service: fdsync): the write, then, once the file
- * is synced, its outcome. _write returns 1 when it appended to the journal:
- * *ret_fd is the file to fdatasync, and nothing it wrote is durable before
- * dhcp_lease_file_synced(f, p, *ret_fd, the sync's 0 or -errno), which
- * closes it. Otherwise *ret_fd is -1 and the result is _save's (a full save
- * is synchronous). Another _write may run while a sync is in flight. */
+/* dhcp_lease_file_save in steps, for a caller that syncs without blocking
+ * (vnetd's DHCP service: fdsync): _write writes, and returns 1 with the
+ * file to sync in *ret_fd (fsync if _sync_full, else fdatasync); then
+ * _synced(f, p, that fd, the sync's 0 or -errno, ret_fd) closes it and
+ * returns 1 again with the next file to sync (a full save: the temp file,
+ * then after its rename the directory), or the save's result (0 or -errno,
+ * as _save). Nothing written is durable before the last step's sync. A
+ * return other than 1 from _write means the save is over (nothing changed,
+ * or it failed). No other save may run while steps are pending. */
 int dhcp_lease_file_write(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret_fd);
-int dhcp_lease_file_synced(struct dhcp_lease_file *f, struct dhcp_pool *p, int fd, int err);
+int dhcp_lease_file_sync_full(const struct dhcp_lease_file *f);
+int dhcp_lease_file_synced(struct dhcp_lease_file *f, struct dhcp_pool *p, int fd, int err,
+			   int *ret_fd);
 
 /* 1 if the last save failed and DHCP_LEASE_RETRY_SECS have passed. */
 int dhcp_lease_file_retry_due(const struct dhcp_lease_file *f, int64_t now);

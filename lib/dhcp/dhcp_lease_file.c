@@ -53,8 +53,10 @@ int dhcp_lease_file_load(struct dhcp_lease_file *f, struct dhcp_pool *p, int64_t
 	return 0;
 }
 
-/* The whole table: the file is replaced. */
-static int save_full(struct dhcp_lease_file *f, struct dhcp_pool *p)
+/* The whole table: the temp file written, *ret_fd to fsync (then
+ * DHCP_SAVE_TMP's commit). The pool's changes from now on go to the next
+ * journal; if this save fails, the next is a full one again. */
+static int save_full_begin(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret_fd)
 {
 	size_t n = dhcp_pool_persist_count(p);
 	struct lease_rec *recs = calloc(n ? n : 1, sizeof(*recs));
@@ -62,15 +64,13 @@ static int save_full(struct dhcp_lease_file *f, struct dhcp_pool *p)
 
 	if (recs) {
 		n = dhcp_pool_snapshot(p, recs, n);
-		r = lease_store_save(f->path, recs, n);
+		r = lease_store_save_begin(f->path, recs, n, ret_fd);
 	}
 	free(recs);
 	if (r == 0) {
 		dhcp_pool_journal_saved(p);
-		f->can_append = 1;
-		f->base_lines = n;
-		f->journal_lines = 0;
-		f->full_saves++;
+		f->step = DHCP_SAVE_TMP;
+		f->step_lines = n;
 	}
 	return r;
 }
@@ -126,27 +126,63 @@ static int save_done(struct dhcp_lease_file *f, struct dhcp_pool *p, int r)
 
 int dhcp_lease_file_write(struct dhcp_lease_file *f, struct dhcp_pool *p, int *ret_fd)
 {
+	int r;
+
 	*ret_fd = -1;
-	if (save_journal(f, p, ret_fd))
-		return *ret_fd >= 0 ? 1 : save_done(f, p, 0);
-	return save_done(f, p, save_full(f, p));
+	if (save_journal(f, p, ret_fd)) {
+		if (*ret_fd < 0)
+			return save_done(f, p, 0); /* nothing changed */
+		f->step = DHCP_SAVE_JOURNAL;
+		return 1;
+	}
+	r = save_full_begin(f, p, ret_fd);
+	return r ? save_done(f, p, r) : 1;
 }
 
-int dhcp_lease_file_synced(struct dhcp_lease_file *f, struct dhcp_pool *p, int fd, int err)
+int dhcp_lease_file_sync_full(const struct dhcp_lease_file *f)
 {
+	return f->step != DHCP_SAVE_JOURNAL;
+}
+
+int dhcp_lease_file_synced(struct dhcp_lease_file *f, struct dhcp_pool *p, int fd, int err,
+			   int *ret_fd)
+{
+	int step = f->step;
+
+	*ret_fd = -1;
+	f->step = 0;
+	if (step == DHCP_SAVE_TMP) { /* rename it over the file, then sync the directory */
+		err = lease_store_save_commit(f->path, fd, err, ret_fd);
+		if (err)
+			return save_done(f, p, err);
+		f->step = DHCP_SAVE_DIR;
+		return 1;
+	}
 	if (close(fd) < 0 && !err)
 		err = -errno;
+	if (step == DHCP_SAVE_DIR && !err) {
+		f->can_append = 1;
+		f->base_lines = f->step_lines;
+		f->journal_lines = 0;
+		f->full_saves++;
+	}
 	return save_done(f, p, err); /* a failure replaces the file next time */
 }
 
 int dhcp_lease_file_save(struct dhcp_lease_file *f, struct dhcp_pool *p)
 {
-	int fd, r = dhcp_lease_file_write(f, p, &fd);
+	int fd, err, r = dhcp_lease_file_write(f, p, &fd);
 
-	if (r != 1)
-		return r;
-	return dhcp_lease_file_synced(f, p, fd, fdatasync(fd) < 0 ? -errno : 0);
+	while (r == 1) {
+		if (dhcp_lease_file_sync_full(f))
+			err = fsync(fd) < 0 ? -errno : 0;
+		else
+			err = fdatasync(fd) < 0 ? -errno : 0;
+		r = dhcp_lease_file_synced(f, p, fd, err, &fd);
+	}
+	return r;
 }
+
 int dhcp_lease_file_retry_due(const struct dhcp_lease_file *f, int64_t now)
 {
 	return f->unsaved && now >= f->retry_at;

@@ -66,6 +66,13 @@ int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
 
 /* Write n records atomically: path ends up entirely old or entirely new. */
 int lease_store_save(const char *path, const struct lease_rec *recs, size_t n);
+/* lease_store_save in steps, for a caller that syncs without blocking:
+ * _begin writes the temp file (*ret_fd: fsync it); _commit, given that
+ * sync's 0 or -errno, renames it over path and opens the directory
+ * (*ret_dirfd: fsync it, then the new file is durable). 0 or -errno. */
+int lease_store_save_begin(const char *path, const struct lease_rec *recs, size_t n,
+			   int *ret_fd);
+int lease_store_save_commit(const char *path, int fd, int err, int *ret_dirfd);
 /* Append n records to the existing file at path and fsync it (the journal
  * between two saves). On error the file may end in a partial line, which
  * a load skips: the caller must lease_store_save before appending again. */

@@ -363,6 +363,26 @@ int lease_store_save(const char *path, const struct lease_rec *recs, size_t n)
 	return r;
 }
 
+int lease_store_save_begin(const char *path, const struct lease_rec *recs, size_t n,
+			   int *ret_fd)
+{
+	char *buf;
+	size_t len;
+	int r = format_all(recs, n, &buf, &len);
+
+	*ret_fd = -1;
+	if (r)
+		return r;
+	r = file_atomic_begin(path, buf, len, 0644, ret_fd);
+	free(buf);
+	return r;
+}
+
+int lease_store_save_commit(const char *path, int fd, int err, int *ret_dirfd)
+{
+	return file_atomic_commit(path, fd, err, ret_dirfd);
+}
+
 int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
 			       int *ret_fd)
 {

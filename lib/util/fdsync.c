@@ -39,9 +39,10 @@ int fdsync_init(struct fdsync *s)
 	return 0;
 }
 
-int fdsync_start(struct fdsync *s, int fd, int *ret_err)
+static int start(struct fdsync *s, int fd, int full, int *ret_err)
 {
-	struct iocb cb = { .aio_fildes = (uint32_t)fd, .aio_lio_opcode = IOCB_CMD_FDSYNC,
+	struct iocb cb = { .aio_fildes = (uint32_t)fd,
+			   .aio_lio_opcode = full ? IOCB_CMD_FSYNC : IOCB_CMD_FDSYNC,
 			   .aio_flags = IOCB_FLAG_RESFD, .aio_resfd = (uint32_t)s->efd };
 	struct iocb *list[1] = { &cb };
 
@@ -51,8 +52,18 @@ int fdsync_start(struct fdsync *s, int fd, int *ret_err)
 		s->fd = fd;
 		return 1;
 	}
-	*ret_err = fdatasync(fd) < 0 ? -errno : 0;
+	*ret_err = (full ? fsync(fd) : fdatasync(fd)) < 0 ? -errno : 0;
 	return 0;
+}
+
+int fdsync_start(struct fdsync *s, int fd, int *ret_err)
+{
+	return start(s, fd, 0, ret_err);
+}
+
+int fdsync_start_full(struct fdsync *s, int fd, int *ret_err)
+{
+	return start(s, fd, 1, ret_err);
 }
 
 /* Reap the one completion: 1 and *ret_err, or 0 if it is not done. */

@@ -148,3 +148,58 @@ int mkdir_p(const char *path, unsigned mode)
 		return -errno;
 	return 0;
 }
+
+static int tmp_name(const char *path, char *tmp, size_t cap)
+{
+	return snprintf(tmp, cap, "%s.tmp.%d", path, (int)getpid()) >= (int)cap ? -ENAMETOOLONG : 0;
+}
+
+int file_atomic_begin(const char *path, const void *data, size_t len, unsigned mode,
+		      int *ret_fd)
+{
+	char tmp[4096];
+	int fd, err = tmp_name(path, tmp, sizeof(tmp));
+
+	*ret_fd = -1;
+	if (err)
+		return err;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	err = write_full(fd, data, len);
+	if (err) {
+		close(fd);
+		unlink(tmp);
+		return err;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int file_atomic_commit(const char *path, int fd, int err, int *ret_dirfd)
+{
+	char tmp[4096], *copy;
+	int dfd;
+
+	*ret_dirfd = -1;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err)
+		err = tmp_name(path, tmp, sizeof(tmp));
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err) {
+		if (!tmp_name(path, tmp, sizeof(tmp)))
+			unlink(tmp);
+		return err;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (dfd < 0)
+		return -errno;
+	*ret_dirfd = dfd;
+	return 0;
+}

@@ -35,6 +35,14 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
  * returns 0. -errno otherwise (a short write may leave a torn line: the
  * reader skips it). */
 int file_append_sync(const char *path, const void *data, size_t len, unsigned mode);
+/* file_write_atomic in steps, for a caller that syncs without blocking:
+ * _begin writes data to the temp file, *ret_fd (to fsync); _commit, given
+ * that sync's result err, closes it and renames it over path (or removes
+ * it), and opens the directory, *ret_dirfd: path is durable once that is
+ * fsynced. 0 or -errno (the temp file then gone). */
+int file_atomic_begin(const char *path, const void *data, size_t len, unsigned mode,
+		      int *ret_fd);
+int file_atomic_commit(const char *path, int fd, int err, int *ret_dirfd);
 /* Read a whole file (NUL-terminated, at most max bytes) into *ret. */
 int file_read_all(const char *path, size_t max, char **ret, size_t *ret_len);
 /* mkdir -p with the given mode for created components. */
@@ -54,6 +62,8 @@ int fdsync_init(struct fdsync *s);
 /* Start syncing fd (it must stay open until the sync completes): 1 if in
  * flight, 0 if done in place (*ret_err: 0 or -errno), -EBUSY if one is. */
 int fdsync_start(struct fdsync *s, int fd, int *ret_err);
+/* The same as fsync (the metadata too: a directory after a rename). */
+int fdsync_start_full(struct fdsync *s, int fd, int *ret_err);
 /* After efd was readable: 1 with *ret_err (0 or the sync's -errno) if the
  * sync completed, 0 if none is in flight or it is not done yet. */
 int fdsync_done(struct fdsync *s, int *ret_err);

@@ -92,9 +92,22 @@ dhcpd_stop
 grep -q "\"active_leases\": $((N + K + 1)) }" "$T/srv2.log.out" && ok "restart: $N leases loaded, $((K + 1)) more leased" ||
 	fail "restart: $(grep -o '"active_leases": [0-9]*' "$T/srv2.log.out")"
 start_server "$T/srv3.log" || { echo "FAIL: server did not restart"; exit 1; }
+# the first flush after a start is a full save (temp file, rename): held
+# the same way, while OFFERs go on
+ip netns exec $C /usr/bin/python3 "$HOLDPY" $K 10.98.0.1 10.98.0.2 "$T/hold" 200000 full \
+	>"$T/hold2.out"
+grep -qx "acks_held 0" "$T/hold2.out" && grep -qx "offers_held $K" "$T/hold2.out" &&
+	grep -qx "acks_after $K" "$T/hold2.out" &&
+	ok "a held full save: $K OFFERs meanwhile, its $K ACKs after it" ||
+	fail "a held full save: $(tr '\n' ' ' <"$T/hold2.out")"
 dhcpd_stop
-grep -q "\"active_leases\": $((N + K + 1)) }" "$T/srv3.log.out" &&
+grep -q "\"active_leases\": $((N + 2 * K + 1)) }" "$T/srv3.log.out" &&
 	ok "restart: the $K held-then-ACKed leases loaded too" ||
 	fail "restart after the hold: $(grep -o '"active_leases": [0-9]*' "$T/srv3.log.out")"
+start_server "$T/srv4.log" || { echo "FAIL: server did not restart"; exit 1; }
+dhcpd_stop
+grep -q "\"active_leases\": $((N + 2 * K + 1)) }" "$T/srv4.log.out" &&
+	ok "restart: the leases of the held full save loaded" ||
+	fail "restart after the held full save: $(grep -o '"active_leases": [0-9]*' "$T/srv4.log.out")"
 [ $FAILED = 0 ] && echo PASS
 exit $FAILED

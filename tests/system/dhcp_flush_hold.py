@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A relay agent for tests/system/dhcp_burst.sh: ACKs wait for the lease
 # file's flush, OFFERs do not (issue 21.3).
-#   dhcp_flush_hold.py K SERVER GIADDR HOLDFILE
+#   dhcp_flush_hold.py K SERVER GIADDR HOLDFILE [BASE [full]]
 # The server runs with VNET_TEST_DHCP_FLUSH_HOLD=HOLDFILE (a flush does not
 # complete while the file exists). K clients get OFFERs; HOLDFILE is
 # created; their K REQUESTs are sent and K more clients DISCOVER; then
 # HOLDFILE is removed (one client's exchange first, so that these flushes
-# append to the journal). Prints "acks_held A" (ACKs received while the flush
+# append to the journal; with "full", none: the first flush after a start
+# is a full save). Clients are numbered from BASE (100000). Prints "acks_held A" (ACKs received while the flush
 # was held: must be 0), "offers_held O" (the second K's OFFERs meanwhile:
 # must be K) and "acks_after B" (ACKs after the hold: must be K).
 import os, socket, sys, time
@@ -15,7 +16,8 @@ import os, socket, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dhcp_burst import COOKIE, msg_type, request  # noqa: E402
 
-BASE = 100000  # client indexes apart from dhcp_burst.py's
+BASE = int(sys.argv[5]) if len(sys.argv) > 5 else 100000  # apart from dhcp_burst.py's
+FULL = len(sys.argv) > 6 and sys.argv[6] == "full"
 
 
 def collect(s, want, n, got, secs):
@@ -38,14 +40,15 @@ def main():
     s.setsockopt(socket.SOL_SOCKET, 33, 32 << 20)  # SO_RCVBUFFORCE
     s.bind((giaddr, 67))
     s.settimeout(0.2)
-    # one exchange first: the first save after a start replaces the file
-    # (synchronously); the ones under test append to it
-    s.sendto(request(BASE + 2 * k, "discover", giaddr, server), (server, 67))
-    warm = collect(s, 2, 2 * k + 1, {}, 10)
-    s.sendto(request(BASE + 2 * k, "request", giaddr, server, warm.get(2 * k)), (server, 67))
-    if len(collect(s, 5, 2 * k + 1, {}, 10)) != 1:
-        print("warm_up failed")
-        return
+    # one exchange first: the first save after a start replaces the file;
+    # the ones under test append to it
+    if not FULL:
+        s.sendto(request(BASE + 2 * k, "discover", giaddr, server), (server, 67))
+        warm = collect(s, 2, 2 * k + 1, {}, 10)
+        s.sendto(request(BASE + 2 * k, "request", giaddr, server, warm.get(2 * k)), (server, 67))
+        if len(collect(s, 5, 2 * k + 1, {}, 10)) != 1:
+            print("warm_up failed")
+            return
     for i in range(k):
         s.sendto(request(BASE + i, "discover", giaddr, server), (server, 67))
     offers = collect(s, 2, k, {}, 10)

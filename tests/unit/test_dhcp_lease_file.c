@@ -227,10 +227,27 @@ static void test_failing_save(void **state)
 	rmdir(dir);
 }
 
-/* The save in two halves (vnetd's DHCP service, issue 21.3): the journal
- * is written at once and synced by fdsync while another batch's changes
- * accumulate; a failed sync is counted, retried, and the retry replaces
- * the file (the journal's tail is unknown). */
+/* Sync fd through sy as the service does: 0 or the sync's -errno. */
+static int sync_now(struct fdsync *sy, const struct dhcp_lease_file *lf, int fd)
+{
+	struct pollfd pf = { .fd = sy->efd, .events = POLLIN };
+	int err = 1, r;
+
+	r = dhcp_lease_file_sync_full(lf) ? fdsync_start_full(sy, fd, &err) :
+					     fdsync_start(sy, fd, &err);
+	if (r == 1) { /* in flight, then completed on the eventfd */
+		assert_int_equal(fdsync_start(sy, fd, &err), -EBUSY);
+		assert_int_equal(poll(&pf, 1, 10000), 1);
+		assert_int_equal(fdsync_done(sy, &err), 1);
+	}
+	return err;
+}
+
+/* The save in steps (vnetd's DHCP service, issue 21.3): a full save is the
+ * temp file, synced, renamed, the directory synced; the journal is written
+ * at once and synced while the next change is made; a failed sync is
+ * counted and the next save is full; a failed temp file's sync leaves the
+ * old file and no temp file. */
 static void test_write_then_sync(void **state)
 {
 	struct fix *f = *state;
@@ -238,47 +255,49 @@ static void test_write_then_sync(void **state)
 	struct dhcp_result res;
 	struct fdsync sy;
 	struct in_addr ip1;
-	struct pollfd pf;
-	char path[128];
-	int fd, err = 1;
+	char path[128], tmp[160];
+	int fd;
 
 	tmp_path(path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	assert_int_equal(dhcp_lease_file_init(&lf, path, "net1"), 0);
 	assert_int_equal(fdsync_init(&sy), 0);
 	ip1 = lease(f, mac1, T0);
-	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 0); /* the first: a full save */
+	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1); /* the first: a full save */
+	assert_true(dhcp_lease_file_sync_full(&lf));
+	assert_int_equal(access(tmp, F_OK), 0);
+	assert_int_not_equal(access(path, F_OK), 0); /* not renamed before its sync */
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, sync_now(&sy, &lf, fd), &fd), 1);
+	assert_int_equal(access(path, F_OK), 0); /* renamed; now the directory */
+	assert_int_equal(lf.full_saves, 0);
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, sync_now(&sy, &lf, fd), &fd), 0);
 	assert_int_equal(fd, -1);
 	assert_int_equal(lf.full_saves, 1);
 
 	lease(f, mac2, T0);
 	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1); /* appended, not synced */
-	assert_true(fd >= 0);
+	assert_false(dhcp_lease_file_sync_full(&lf));
 	assert_int_equal(count_str(path, " bound "), 2);
-	if (sy.efd >= 0) { /* AIO here: in flight, then completed on the eventfd */
-		assert_int_equal(fdsync_start(&sy, fd, &err), 1);
-		assert_int_equal(fdsync_start(&sy, fd, &err), -EBUSY);
-		/* meanwhile the next batch changes a lease */
-		release(f, mac1, ip1, T0 + 1, &res);
-		assert_true(dhcp_pool_journal_len(f->p) >= 1);
-		pf = (struct pollfd){ .fd = sy.efd, .events = POLLIN };
-		assert_int_equal(poll(&pf, 1, 10000), 1);
-		assert_int_equal(fdsync_done(&sy, &err), 1);
-	} else {
-		assert_int_equal(fdsync_start(&sy, fd, &err), 0);
-		release(f, mac1, ip1, T0 + 1, &res);
-	}
-	assert_int_equal(err, 0);
-	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, err), 0);
+	release(f, mac1, ip1, T0 + 1, &res); /* the next batch, meanwhile */
+	assert_true(dhcp_pool_journal_len(f->p) >= 1);
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, sync_now(&sy, &lf, fd), &fd), 0);
 	assert_int_equal(lf.appends, 1);
 
 	/* the release, then a sync that failed: counted, the next save is full */
 	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1);
 	assert_int_equal(count_str(path, " released "), 1);
-	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, -EIO), -EIO);
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, -EIO, &fd), -EIO);
 	assert_true(lf.unsaved);
 	assert_int_equal(dhcp_pool_counters(f->p)->store_errors, 1);
-	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 0);
-	assert_int_equal(fd, -1);
+	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1);
+	assert_true(dhcp_lease_file_sync_full(&lf));
+	/* its temp file's sync fails too: the old file stays, no temp file */
+	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, -EIO, &fd), -EIO);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	assert_int_equal(count_str(path, " bound "), 2);
+	assert_int_equal(dhcp_pool_counters(f->p)->store_errors, 2);
+	/* and the retry replaces the file */
+	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
 	assert_int_equal(lf.full_saves, 2);
 	assert_false(lf.unsaved);
 	assert_int_equal(count_str(path, " released "), 1);

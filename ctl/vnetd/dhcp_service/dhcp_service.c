@@ -379,6 +379,8 @@ static unsigned hold_acks(struct dhcp_service *s, unsigned n_out)
  * written: a full disk must not stop DHCP, dhcp.h). */
 static void send_held(struct dhcp_service *s, unsigned n)
 {
+	if (!n)
+		return;
 	send_all(s, s->held, n);
 	memmove(s->held, s->held + n, (s->n_held - n) * sizeof(*s->held));
 	s->n_held -= n;
@@ -411,41 +413,78 @@ static int flush_held(struct dhcp_service *s)
 	return s->hold_path && *s->hold_path && access(s->hold_path, F_OK) == 0;
 }
 
+/* Sync fd, the lease file's current step, and the steps after it: 1 when
+ * one is in flight (its completion goes on), 0 when the save is over. */
+static int sync_steps(struct dhcp_service *s, int fd)
+{
+	int err, r = 1;
+
+	while (r == 1) {
+		if ((dhcp_lease_file_sync_full(&s->leases) ?
+		     fdsync_start_full(&s->sync, fd, &err) : fdsync_start(&s->sync, fd, &err)) == 1) {
+			s->sync_fd = fd;
+			return 1;
+		}
+		while (flush_held(s)) /* synchronous: no AIO here */
+			usleep(10000);
+		r = dhcp_lease_file_synced(&s->leases, s->pool, fd, err, &fd);
+	}
+	return 0;
+}
+
 /* Write what changed and start syncing it, unless a sync is in flight (its
  * completion starts the next). The held ACKs whose leases are written go
  * with this sync; with nothing to sync they leave now. */
 static void flush_kick(struct dhcp_service *s)
 {
-	int fd, err = 0;
+	int fd;
 
 	if (s->sync_fd >= 0)
 		return;
 	if (s->pending || s->leases.unsaved) {
 		s->pending = 0;
-		if (dhcp_lease_file_write(&s->leases, s->pool, &fd) == 1) {
-			if (fdsync_start(&s->sync, fd, &err) == 1) {
-				s->sync_fd = fd;
-				s->n_inflight = s->n_held;
-				return;
-			}
-			dhcp_lease_file_synced(&s->leases, s->pool, fd, err);
+		if (dhcp_lease_file_write(&s->leases, s->pool, &fd) == 1 && sync_steps(s, fd)) {
+			s->n_inflight = s->n_held;
+			return;
 		}
-		while (flush_held(s)) /* synchronous: a full save, or no AIO */
-			usleep(10000);
 	}
 	send_held(s, s->n_held);
 }
 
-/* The sync in flight completed: its ACKs leave, the next one starts. */
+/* The sync in flight completed: the save's next step, or its ACKs leave
+ * and the next save starts. */
 static void sync_complete(struct dhcp_service *s)
 {
-	dhcp_lease_file_synced(&s->leases, s->pool, s->sync_fd, s->sync_err);
+	int fd = s->sync_fd;
+
 	s->sync_fd = -1;
+	if (dhcp_lease_file_synced(&s->leases, s->pool, fd, s->sync_err, &fd) == 1 &&
+	    sync_steps(s, fd))
+		return;
 	send_held(s, s->n_inflight);
 	s->n_inflight = 0;
 	flush_kick(s);
 	reading(s);
 	schedule(s);
+}
+
+/* Finish the save in flight here and now, its ACKs sent: before a
+ * synchronous save (host-add/-del) or at stop. */
+static void flush_drain(struct dhcp_service *s)
+{
+	int fd = s->sync_fd, err;
+
+	if (fd < 0)
+		return;
+	if (s->hold_timer > 0)
+		loop_cancel_timer(s->loop, s->hold_timer);
+	s->hold_timer = 0;
+	err = s->sync.fd >= 0 ? fdsync_wait(&s->sync) : s->sync_err;
+	s->sync_fd = -1;
+	while (dhcp_lease_file_synced(&s->leases, s->pool, fd, err, &fd) == 1)
+		err = fsync(fd) < 0 ? -errno : 0;
+	send_held(s, s->n_inflight);
+	s->n_inflight = 0;
 }
 
 static void on_hold_timer(void *data)
@@ -488,6 +527,7 @@ static void on_readable(int fd, uint32_t events, void *data)
 					     read_udp_socket(s, &dirty));
 	s->pending |= dirty;
 	if (!held_ready(s)) { /* no room to hold ACKs: sync before they leave */
+		flush_drain(s);
 		if (s->pending || s->leases.unsaved)
 			dhcp_lease_file_save(&s->leases, s->pool);
 		s->pending = 0;
@@ -622,14 +662,13 @@ void dhcp_service_stop(struct dhcp_service *s)
 {
 	if (!s)
 		return;
+	flush_drain(s); /* its ACKs leave: the socket is still open */
 	if (s->pkt_fd >= 0) {
 		loop_del_fd(s->loop, s->pkt_fd);
 		close(s->pkt_fd);
 	}
 	if (s->timer > 0)
 		loop_cancel_timer(s->loop, s->timer);
-	if (s->hold_timer > 0)
-		loop_cancel_timer(s->loop, s->hold_timer);
 	if (s->watched) {
 		loop_del_fd(s->loop, s->fd);
 		if (s->sync.efd >= 0)
@@ -637,9 +676,6 @@ void dhcp_service_stop(struct dhcp_service *s)
 	}
 	if (s->fd >= 0)
 		close(s->fd);
-	if (s->sync_fd >= 0) /* its ACKs are not sent: the clients retry */
-		dhcp_lease_file_synced(&s->leases, s->pool, s->sync_fd,
-				       s->sync.fd >= 0 ? fdsync_wait(&s->sync) : s->sync_err);
 	fdsync_free(&s->sync);
 	if (s->leases.unsaved || s->pending)
 		dhcp_lease_file_save(&s->leases, s->pool);
@@ -655,6 +691,7 @@ int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, c
 
 	switch (r) {
 	case 0:
+		flush_drain(s);
 		dhcp_lease_file_save(&s->leases, s->pool);
 		schedule(s);
 		return 0;
@@ -685,6 +722,7 @@ int dhcp_service_del_host(struct dhcp_service *s, const struct netdef_host *h, c
 		snprintf(err, errlen, "no static host with MAC %s", mac);
 		return r;
 	}
+	flush_drain(s);
 	dhcp_lease_file_save(&s->leases, s->pool);
 	schedule(s);
 	return 0;

@@ -203,6 +203,36 @@ static void test_mac_moves(void **state)
 	port_gone("p4", p4);
 }
 
+/* vnetd starts again on the same pins: a port_slot entry whose port does
+ * not hold that slot (left by a crash between two writes) is cleared, the
+ * ports' own are kept, and the fast path goes on. */
+static void test_restart_sweeps_slots(void **state)
+{
+	struct vnet_port_slot sp, stale = { .net_id = 1, .kind = VNET_KIND_VETH };
+	char err[256] = "";
+	__u32 s2, free_slot;
+	uint64_t tx;
+
+	NEED_WORLD();
+	s2 = slot_of(W.p2);
+	free_slot = s2 + 100;
+	stale.ifindex = W.p2;
+	stale.slot = free_slot;
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_slot), &free_slot, &stale,
+					     BPF_ANY), 0);
+	dp_close(W.dp);
+	W.dp = NULL;
+	assert_int_equal(dp_open(W.pin, &W.dp, err, sizeof(err)), 0);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &free_slot, &sp), 0);
+	assert_int_equal(sp.ifindex, 0);
+	assert_int_equal(slot_of(W.p2), s2);
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &s2, &sp), 0);
+	assert_int_equal(sp.ifindex, W.p2);
+	tx = tx_of(W.p2);
+	to_mac(MAC2, TC_REDIRECT);
+	assert_int_equal(tx_of(W.p2), tx + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_stale_fast_entry),
 		cmocka_unit_test(test_fast_entry_follows_port),
 		cmocka_unit_test(test_mac_moves),
+		cmocka_unit_test(test_restart_sweeps_slots),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);

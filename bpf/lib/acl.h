@@ -430,13 +430,17 @@ __noinline int vnet_acl6_verdict(void)
  * now (translated, for one vnet delivers) -- at port ifindex in direction
  * dir; dport: its destination port there (ICMPv6 echo: the id). */
 static __always_inline enum vnet_drop acl6_judge_frame(struct pkt *p, const struct hdrs *h,
-						       __u32 ifindex, __u8 dir, __u16 dport)
+						       __u32 ifindex,
+						       const struct vnet_acl_port *ap,
+						       __u8 dir, __u16 dport)
 {
 	struct acl6_scratch *sc;
 	__u8 *src, *dst;
 	__u32 zero = 0;
 
-	if (acl6_exempt(h) || !bpf_map_lookup_elem(&acl_port_map, &ifindex))
+	/* ap: the port's acl_port_map entry or port_state's copy of it (no
+	 * hash lookup on the port path); none or no table: no ACL */
+	if (acl6_exempt(h) || !ap || !(ap->in_t | ap->out_t))
 		return VNET_DROP_NONE;
 	sc = bpf_map_lookup_elem(&acl6_scratch, &zero);
 	pkt_reload(p);	/* after a rewrite's helpers the old pointers are void */
@@ -461,10 +465,12 @@ static __always_inline enum vnet_drop acl6_judge_frame(struct pkt *p, const stru
 	return (enum vnet_drop)vnet_acl6_verdict();
 }
 
-/* A guest's IPv6 packet leaving it (port ingress, after the guards). */
-static __always_inline enum vnet_drop acl6_from_guest(struct pkt *p, const struct hdrs *h)
+/* A guest's IPv6 packet leaving it (port ingress, after the guards); ap:
+ * port_state's copy of its acl_port_map entry. */
+static __always_inline enum vnet_drop acl6_from_guest(struct pkt *p, const struct hdrs *h,
+						       const struct vnet_acl_port *ap)
 {
-	return acl6_judge_frame(p, h, p->ifindex, VNET_ACL_DIR_OUT,
+	return acl6_judge_frame(p, h, p->ifindex, ap, VNET_ACL_DIR_OUT,
 				h->proto == IPPROTO_ICMPV6_ ? h->sport : h->dport);
 }
 
@@ -491,7 +497,7 @@ static __always_inline enum act acl_redirect_to(struct pkt *p, const struct hdrs
 	if (a != ACT_REDIRECT || p->how == REDIR_EGRESS)
 		return a;
 	if (h->eth_proto == ETH_P_IPV6 ?
-	    acl6_judge_frame(p, h, ifindex, VNET_ACL_DIR_IN, dport) :
+	    acl6_judge_frame(p, h, ifindex, acl, VNET_ACL_DIR_IN, dport) :
 	    acl_to_guest(h, ifindex, acl, daddr, dport))
 		return drop(p, VNET_DROP_ACL);
 	return a;
@@ -523,7 +529,7 @@ static __always_inline int acl_port_egress(struct pkt *p)
 		return TC_ACT_OK;
 	if (h.eth_proto == ETH_P_IPV6) {
 		if (parse_ipv6(p, &h) ||
-		    acl6_judge_frame(p, &h, ifindex, VNET_ACL_DIR_IN, acl_l4_dport(&h)) ==
+		    acl6_judge_frame(p, &h, ifindex, ap, VNET_ACL_DIR_IN, acl_l4_dport(&h)) ==
 			    VNET_DROP_NONE)
 			return TC_ACT_OK;
 	} else {

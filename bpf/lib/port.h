@@ -167,7 +167,7 @@ static __always_inline enum act port_ipv6(struct pkt *p, struct hdrs *h,
 	enum vnet_drop r = check_ipv6(p, h, port);
 
 	if (!r)
-		r = acl6_from_guest(p, h);	/* the guest's egress ACL */
+		r = acl6_from_guest(p, h, &ps_of(port)->acl);	/* the guest's egress ACL */
 	if (r)
 		return drop(p, r);
 	if (mac_is_link_local(h->dmac) && !(net->flags & VNET_NET_BRIDGE))

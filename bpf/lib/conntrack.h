@@ -158,8 +158,11 @@ static __always_inline void ct_takeover(struct vnet_ct *ct, const struct hdrs *h
 	if (!(ct->seen & closed) && !(peer && (peer->seen & closed)))
 		return;
 	ct->seen = 0;
-	if (peer)
+	ct->flags &= ~VNET_CTF_ACK;	/* the old connection's (ct_rst_believed) */
+	if (peer) {
 		peer->seen = 0;
+		peer->flags &= ~VNET_CTF_ACK;
+	}
 }
 
 #define EEXIST_ 17	/* errno.h: a BPF_NOEXIST update of a present key */

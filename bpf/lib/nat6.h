@@ -111,8 +111,11 @@ static __always_inline void ct6_takeover(struct vnet_ct6 *ct, const struct hdrs 
 	if (!(ct->seen & closed) && !(peer && (peer->seen & closed)))
 		return;
 	ct->seen = 0;
-	if (peer)
+	ct->flags &= ~VNET_CTF_ACK;	/* the old connection's (ct6_rst_believed) */
+	if (peer) {
 		peer->seen = 0;
+		peer->flags &= ~VNET_CTF_ACK;
+	}
 }
 
 /* The entry of key k in direction dir, touched; NULL: none. */

@@ -813,6 +813,14 @@ static void test_wan_rst_needs_window(void **state)
 	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
 	assert_int_equal(bpf_map_lookup_elem(fd, &v.peer, &in), 0);
 	assert_true(in.seen & VNET_CT_RST);
+	/* the tuple reused (a new SYN takes the flow over): the old
+	 * connection's ACK is forgotten, a refusal (RST+ACK, seq 0) counts */
+	assert_int_equal(snat_out(IPPROTO_TCP, 42100, 443, &out), nport);
+	build(&f, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, 0x04 | ACK);
+	set_seq(&f, 0, 1);
+	assert_int_equal(run_tc("vnet_uplink_tc", &f, W.up, &out), TC_REDIRECT);
+	assert_int_equal(bpf_map_lookup_elem(fd, &v.peer, &in), 0);
+	assert_true(in.seen & VNET_CT_RST);
 }
 
 /* Another network's subnet is reached through its bridge, not the

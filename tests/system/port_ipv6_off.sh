@@ -15,7 +15,8 @@
 # the host only the bridge answers ff02::1; vnet's DNS on the gateway still
 # answers (fails with host_access6 letting TCP/UDP through); a tap made by
 # tap-add has no IPv6 either; a port-del and a net-stop give the device back
-# with the namespace's default (IPv6 on), net-start takes it away again; the
+# with the value it had (IPv6 on; a device with disable_ipv6=1 before
+# port-add keeps it after port-del), net-start takes it away again; the
 # bridge and the uplink keep theirs.
 # Exit 0 pass, 1 fail, 77 skip.
 . "$(dirname "$0")/../lib.sh"
@@ -134,10 +135,30 @@ vnetctl port-del r6 vif2.0 >/dev/null || fail "port-del vif2.0"
 [ "$(conf6 vif2.0 disable_ipv6)" = "$(conf6 default disable_ipv6)" ] || fail "vif2.0 kept disable_ipv6 after port-del"
 wait_for 50 bash -c "ip netns exec $HOST ip -6 addr show dev vif2.0 | grep -q fe80" ||
 	fail "vif2.0 has no link-local after port-del"
+log "port-del gives back the device's own value, not the default"
+inhost ip link add v6off type veth peer name v6offp || fail "veth v6off"
+inhost sysctl -qw net.ipv6.conf.v6off.disable_ipv6=1
+vnetctl port-add r6 v6off >/dev/null || fail "port-add v6off"
+port_v6_none v6off
+vnetctl port-del r6 v6off >/dev/null || fail "port-del v6off"
+[ "$(conf6 v6off disable_ipv6)" = 1 ] || fail "v6off had disable_ipv6=1 before port-add, $(conf6 v6off disable_ipv6) after port-del"
 log "net-stop gives the ports back, net-start takes their IPv6 again"
+vnetctl port-add r6 v6off >/dev/null || fail "port-add v6off again"
+grep -rqs '"ipv6_before": *"off"' "$TMP/state" || fail "the state on disk does not keep v6off's disable_ipv6=1"
 vnetctl net-stop r6 >/dev/null || fail "net-stop r6"
 [ "$(conf6 vif1.0 disable_ipv6)" = "$(conf6 default disable_ipv6)" ] || fail "vif1.0 kept disable_ipv6 after net-stop"
+[ "$(conf6 v6off disable_ipv6)" = 1 ] || fail "v6off lost its disable_ipv6=1 at net-stop"
 vnetctl net-start r6 >/dev/null || fail "net-start r6"
 vnetctl port-list r6 | grep -q vif1.0 || fail "vif1.0 not re-added at net-start"
+port_v6_none v6off
+# re-added with IPv6 off by vnetd: still the device's own value goes back
+vnetctl port-del r6 v6off >/dev/null || fail "port-del v6off after net-start"
+[ "$(conf6 v6off disable_ipv6)" = 1 ] || fail "v6off: disable_ipv6 $(conf6 v6off disable_ipv6) after net-start and port-del"
 port_v6_none vif1.0
+log "a vnetd restart keeps what a port gives back (the state on disk)"
+vnetd_stop
+[ "$(conf6 vif1.0 disable_ipv6)" = 1 ] || fail "the test's premise: vif1.0 keeps vnetd's disable_ipv6 over a restart"
+vnetd_start
+vnetctl port-del r6 vif1.0 >/dev/null || fail "port-del vif1.0 after the restart"
+[ "$(conf6 vif1.0 disable_ipv6)" = "$(conf6 default disable_ipv6)" ] || fail "vif1.0 kept disable_ipv6 after a restart and port-del"
 log "ok"

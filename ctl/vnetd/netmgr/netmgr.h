@@ -66,7 +66,14 @@ struct port {
 	 * across restarts; a <vnet:port> of the definition for the same device
 	 * fills what it leaves unset (network_port_policy) */
 	struct netdef_port decl;
+	/* the device's IPv6 before vnetd turned it off (network_port_ipv6_take):
+	 * NETWORK_IPV6_ON/OFF, given back at port-del and net-stop; kept across
+	 * restarts; 0: not known (a record of an older vnetd), the namespace's
+	 * default is given back */
+	int ipv6_before;
 };
+#define NETWORK_IPV6_ON 1
+#define NETWORK_IPV6_OFF 2
 
 /* A network's run state. RESUMING: it was running when the previous vnetd
  * stopped (running state on disk); netmgr_init starts it again, adopting
@@ -427,7 +434,8 @@ void network_ports_free(struct network *n);
 size_t netmgr_port_limit(const struct netmgr *m);
 size_t netmgr_ports_used(const struct netmgr *m);
 /* A port's host side without IPv6 (off) or with the namespace's default. */
-void network_port_ipv6_off(const char *ifname, int off);
+int network_port_ipv6_take(const char *ifname);
+void network_port_ipv6_give(const char *ifname, int before);
 struct json_object *network_ports_json(struct network *n);
 /* The first max ports' entries only (net-info's one-line summary). */
 struct json_object *network_ports_json_first(struct network *n, size_t max);

@@ -186,6 +186,9 @@ static struct json_object *port_json(const struct port *pt)
 	if (pt->hook != DP_HOOK_AUTO)	/* port-add --hook */
 		json_object_object_add(p, "hook", json_object_new_string(
 				       dp_hook_choice_name(pt->hook)));
+	if (pt->ipv6_before)	/* what port-del gives back */
+		json_object_object_add(p, "ipv6_before", json_object_new_string(
+				       pt->ipv6_before == NETWORK_IPV6_OFF ? "off" : "on"));
 	decl_save(&pt->decl, p);
 	return p;
 }
@@ -218,6 +221,9 @@ static void port_load(struct network *n, struct json_object *p)
 		pt->hook = dp_hook_choice_parse(json_object_get_string(v));
 	if (pt->hook < 0)
 		pt->hook = DP_HOOK_AUTO;
+	if (json_object_object_get_ex(p, "ipv6_before", &v))
+		pt->ipv6_before = strcmp(json_object_get_string(v), "off") ? NETWORK_IPV6_ON
+									 : NETWORK_IPV6_OFF;
 	decl_load(p, &pt->decl);
 }
 

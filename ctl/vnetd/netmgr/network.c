@@ -635,9 +635,9 @@ static void teardown(struct network *n)
 		 * stays: no unfiltered guests on it) */
 		nl_link_set_master(n->ports[i].ifname, NULL);
 		dp_port_del(n->mgr->dp, n->ports[i].ifindex);
-		/* a bridge member no more: the device as the host makes one */
+		/* a bridge member no more: the device as it came */
 		if ((int)if_nametoindex(n->ports[i].ifname) == n->ports[i].ifindex)
-			network_port_ipv6_off(n->ports[i].ifname, 0);
+			network_port_ipv6_give(n->ports[i].ifname, n->ports[i].ipv6_before);
 		n->ports[i].ifindex = 0;
 	}
 	fwd_relay_free(n->relay);
@@ -672,7 +672,7 @@ static void teardown(struct network *n)
 static void readd_ports(struct network *n)
 {
 	size_t saved = n->n_ports;
-	struct port *old = n->ports;
+	struct port *old = n->ports, *p;
 	const struct netdef *d = n->def;
 	char err[256];
 
@@ -690,6 +690,9 @@ static void readd_ports(struct network *n)
 		if (network_port_attach(n, old[i].ifname, old[i].has_mac ? old[i].mac : NULL,
 					old[i].hook, &old[i].decl, err, sizeof(err)))
 			log_warn("network %s: dropping port %s: %s", d->name, old[i].ifname, err);
+		else if ((p = network_port_find(n, old[i].ifname)))
+			p->ipv6_before = old[i].ipv6_before;	/* before the first attach, not
+								 * as the last run left it */
 	}
 	free(old);
 	for (size_t i = 0; i < d->n_ports; i++) {

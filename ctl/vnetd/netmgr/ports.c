@@ -264,11 +264,25 @@ static int port_policy_apply(struct network *n, const char *ifname, int idx,
  * an fe80::/64 and a multicast route, DAD, MLD and router solicitations to
  * the namespace, which the kernel's input routing walks per IPv6 frame it
  * receives (O(devices)). Set before the device comes up (no link-local is
- * ever made); a device given back (port-del, a failed attach) gets the
- * namespace's default. A device without IPv6 (-ENOENT) is left alone. */
-void network_port_ipv6_off(const char *ifname, int off)
+ * ever made). Returns the device's value before (NETWORK_IPV6_ON/OFF; 0: a
+ * device without IPv6, left alone), which a device given back (port-del,
+ * net-stop, a failed attach) gets again: network_port_ipv6_give. */
+int network_port_ipv6_take(const char *ifname)
 {
-	int val = off ? 1 : ipv6_conf_get("default", "disable_ipv6"), r;
+	int was = ipv6_conf_get(ifname, "disable_ipv6"), r;
+
+	if (was < 0)
+		return 0;
+	if (!was && (r = ipv6_conf_set(ifname, "disable_ipv6", 1)) && r != -ENOENT)
+		log_warn("port %s: cannot set disable_ipv6: %s", ifname, strerror(-r));
+	return was ? NETWORK_IPV6_OFF : NETWORK_IPV6_ON;
+}
+
+/* before: network_port_ipv6_take's answer; 0 (not known): the namespace's
+ * default, as a device the host makes gets. */
+void network_port_ipv6_give(const char *ifname, int before)
+{
+	int val = before ? before == NETWORK_IPV6_OFF : ipv6_conf_get("default", "disable_ipv6"), r;
 
 	if (val < 0 || ipv6_conf_get(ifname, "disable_ipv6") == val)
 		return;
@@ -318,7 +332,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 	if (n->def->mtu && (ret = nl_link_set_mtu(ifname, n->def->mtu)))
 		return ERR("cannot set MTU %u on %s: %s", n->def->mtu, ifname, nl_strerror(ret)),
 		       ret;
-	network_port_ipv6_off(ifname, 1);
+	rec.ipv6_before = network_port_ipv6_take(ifname);
 	snprintf(rec.ifname, sizeof(rec.ifname), "%s", ifname);
 	rec.ifindex = idx;
 	rec.hook = hook;
@@ -341,7 +355,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 		if (rebound)	/* a lease bound again above waits again */
 			network_park_binds(n, idx);
 		dp_port_del(n->mgr->dp, idx);
-		network_port_ipv6_off(ifname, 0);
+		network_port_ipv6_give(ifname, rec.ipv6_before);
 		return ret;
 	}
 	ret = nl_link_set_master(ifname, n->def->bridge);
@@ -353,7 +367,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 			network_park_binds(n, idx);
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
-		network_port_ipv6_off(ifname, 0);
+		network_port_ipv6_give(ifname, rec.ipv6_before);
 		return ERR("cannot add %s to %s: %s", ifname, n->def->bridge, nl_strerror(ret)), ret;
 	}
 	nl_link_set_up(ifname, 1);
@@ -363,7 +377,7 @@ int network_port_attach(struct network *n, const char *ifname, const uint8_t *ma
 			network_park_binds(n, idx);
 		dp_port_del(n->mgr->dp, idx);
 		nl_link_set_master(ifname, NULL);
-		network_port_ipv6_off(ifname, 0);
+		network_port_ipv6_give(ifname, rec.ipv6_before);
 		return ERR("cannot add %s: out of memory", ifname), -ENOMEM;
 	}
 	*p = rec;
@@ -409,7 +423,7 @@ int network_port_del(struct network *n, const char *ifname, char *err, size_t er
 	if (p->ifindex)
 		dp_port_del(n->mgr->dp, p->ifindex);
 	if (if_nametoindex(ifname))
-		network_port_ipv6_off(ifname, 0);	/* the device given back as the host makes one */
+		network_port_ipv6_give(ifname, p->ipv6_before);	/* the device as it came */
 	tap_port_removed(n, ifname); /* removes the tap (and its VDE switch) if vnet made it */
 	p = port_find(n, ifname);	/* the tap's removal may have changed the list */
 	if (p)

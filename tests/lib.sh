@@ -9,6 +9,9 @@
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
+# the programs on a device's tc hook, tcx links and clsact filters alike
+# (tests/tools/tc_progs; `tc filter show` lists no tcx link): "tcx id N NAME"
+TC_PROGS=$BUILD/tests/tools/tc_progs
 P=${VNET_TEST_PREFIX:-vt$$}
 HOST=$P-host
 WAN=$P-wan

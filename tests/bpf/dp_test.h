@@ -138,6 +138,66 @@ static inline int world_teardown(void **state)
 	return 0;
 }
 
+/* What sits on a device's tc hook (egress 0/1): vnet's clsact filter (the
+ * fallback, and every vnetd before issue 21.2) and the tcx programs
+ * (BPF_TCX_INGRESS/EGRESS = 46/47, Linux 6.6+; this build's headers
+ * predate them). */
+static inline int tc_filter_on(int ifindex, int egress)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
+
+	return bpf_tc_query(&hook, &o) == 0;
+}
+
+static inline unsigned tcx_progs_on(int ifindex, int egress)
+{
+	__u32 n = 0;
+
+	if (bpf_prog_query(ifindex, (enum bpf_attach_type)(egress ? 47 : 46), 0, NULL, NULL, &n))
+		return 0;
+	return n;
+}
+
+static inline int prog_is(__u32 id, const char *name)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id), r;
+
+	if (fd < 0)
+		return 0;
+	r = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	    !strncmp(info.name, name, sizeof(info.name) - 1);
+	close(fd);
+	return r;
+}
+
+/* The program NAME (its first 15 characters) on the hook, either way. */
+static inline int tc_has_prog(int ifindex, int egress, const char *name)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
+	__u32 ids[8], n = 8;
+
+	if (bpf_tc_query(&hook, &o) == 0 && prog_is(o.prog_id, name))
+		return 1;
+	if (bpf_prog_query(ifindex, (enum bpf_attach_type)(egress ? 47 : 46), 0, NULL, ids, &n))
+		return 0;
+	for (__u32 i = 0; i < n && i < 8; i++)
+		if (prog_is(ids[i], name))
+			return 1;
+	return 0;
+}
+
+/* vnet's program on the hook, either way. */
+static inline int tc_prog_on(int ifindex, int egress)
+{
+	return tcx_progs_on(ifindex, egress) > 0 || tc_filter_on(ifindex, egress);
+}
+
 #define NEED_WORLD() do { if (!W.dp) skip(); } while (0)
 
 static inline int prog_fd(const char *name)

@@ -234,9 +234,9 @@ static void test_ingress_at_egress(void **state)
 	NEED_WORLD();
 	acl_set(ACL_ALLOW, rules, 1);
 	load(9);
-	assert_int_not_equal(system("tc filter show dev p2 egress | grep -q vnet_port_qos"), 0);
+	assert_false(tc_has_prog(W.p2, 1, "vnet_port_qos"));
 	assert_int_equal(dp_acl_port_set(W.dp, W.p2, 9, 0), 0);
-	assert_int_equal(system("tc filter show dev p2 egress | grep -q vnet_port_qos"), 0);
+	assert_true(tc_has_prog(W.p2, 1, "vnet_port_qos"));
 	build(&f, BCAST, BRMAC, GW, "192.168.122.255", IPPROTO_UDP, 5000, 9000, 0);
 	assert_int_equal(run_tc("vnet_port_qos", &f, W.p2, NULL), TC_SHOT);
 	build(&f, MAC2, BRMAC, GW, GUEST2, IPPROTO_UDP, 5000, 9001, 0);
@@ -244,7 +244,7 @@ static void test_ingress_at_egress(void **state)
 	assert_int_equal(hits(9, 0), 1);
 	/* no ACL, no judging there (and the program goes) */
 	assert_int_equal(dp_acl_port_set(W.dp, W.p2, 0, 0), 0);
-	assert_int_not_equal(system("tc filter show dev p2 egress | grep -q vnet_port_qos"), 0);
+	assert_false(tc_has_prog(W.p2, 1, "vnet_port_qos"));
 	build(&f, BCAST, BRMAC, GW, "192.168.122.255", IPPROTO_UDP, 5000, 9000, 0);
 	assert_int_equal(run_tc("vnet_port_qos", &f, W.p2, NULL), TC_OK);
 	assert_int_equal(hits(9, 0), 1);

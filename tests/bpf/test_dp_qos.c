@@ -227,18 +227,15 @@ static void test_network_aggregate_and_floor(void **state)
 static void test_pacing_program_attached(void **state)
 {
 	struct netdef_bandwidth bw = { .in = { .average = 1 } };
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = W.p2, .attach_point = BPF_TC_EGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
 	char err[128];
 
 	NEED_WORLD();
 	assert_int_equal(dp_port_qos_set(W.dp, W.p2, &bw, false, err, sizeof(err)), 0);
-	assert_int_equal(bpf_tc_query(&hook, &o), 0);
+	assert_true(tc_prog_on(W.p2, 1));
 	if (dp_have_fq())
 		assert_int_equal(system("tc qdisc show dev p2 | grep -q '^qdisc fq '"), 0);
 	clear_all();
-	o.prog_id = 0;
-	assert_int_not_equal(bpf_tc_query(&hook, &o), 0);
+	assert_false(tc_prog_on(W.p2, 1));
 	assert_int_not_equal(system("tc qdisc show dev p2 | grep -q '^qdisc fq '"), 0);
 }
 

@@ -213,15 +213,13 @@ static void test_attach_detach(void **state)
 {
 	__u32 key = W.p2, val;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = W.p2, .attach_point = BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, tc, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
 	char err[256] = "";
 
 	NEED_WORLD();
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_XDP_VETH, 0, err, sizeof(err)), 0);
 	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
 	assert_int_not_equal(q.prog_id, 0);
-	assert_int_equal(bpf_tc_query(&hook, &tc), 0);
+	assert_true(tc_prog_on(W.p2, 0));
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, tx_ports), &key, &val), 0);
 	/* again, as dp_open re-attaches: replaced in place (the pinned link) */
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_XDP_VETH, 0, err, sizeof(err)), 0);
@@ -230,17 +228,92 @@ static void test_attach_detach(void **state)
 	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_XDP_VETH, 0), 0);
 	assert_int_equal(bpf_xdp_query(W.p2, 0, &q), 0);
 	assert_int_equal(q.prog_id, 0);
-	tc.prog_id = 0;
-	tc.flags = 0;
-	assert_int_not_equal(bpf_tc_query(&hook, &tc), 0);
+	assert_false(tc_prog_on(W.p2, 0));
 	bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key);
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+}
+
+static void link_pin(char *buf, size_t len, int ifindex)
+{
+	snprintf(buf, len, "%s/link_tcx_in_%d", W.pin, ifindex);
+}
+
+/* Issue 21.2: ports on tcx links (no clsact qdisc to create per port).
+ * An older vnetd's clsact filter gives way to a pinned link (the link
+ * first, then the filter: no gap); VNET_TC_LINK=clsact keeps filters, and
+ * a pinned link is still updated in place; detaching leaves no link, no
+ * filter and no pin. */
+static void test_tc_link_upgrade(void **state)
+{
+	struct dp_config c = DP_CONFIG_DEFAULT;
+	char err[256] = "", path[PATH_MAX];
+
+	NEED_WORLD();
+	if (!tcx_progs_on(W.p1, 0))
+		skip();	/* a kernel without tcx: filters, as before */
+	link_pin(path, sizeof(path), W.p2);
+	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_TC, 0), 0);
+	assert_false(tc_prog_on(W.p2, 0));
+	assert_int_not_equal(access(path, F_OK), 0);
+	c.tc_link = DP_TC_LINK_CLSACT;	/* the old vnetd */
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_true(tc_filter_on(W.p2, 0));
+	assert_int_equal(tcx_progs_on(W.p2, 0), 0);
+	c.tc_link = DP_TC_LINK_AUTO;	/* the new one */
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_int_equal(tcx_progs_on(W.p2, 0), 1);
+	assert_false(tc_filter_on(W.p2, 0));
+	assert_int_equal(access(path, F_OK), 0);
+	c.tc_link = DP_TC_LINK_CLSACT;	/* a restart: the link is replaced in place */
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_int_equal(tcx_progs_on(W.p2, 0), 1);
+	assert_false(tc_filter_on(W.p2, 0));
+	c.tc_link = DP_TC_LINK_AUTO;
+	dp_configure(&c);
+	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_TC, 0), 0);
+	assert_false(tc_prog_on(W.p2, 0));
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+}
+
+/* A device gone with its link pinned: the pin is defunct. A new device
+ * under the same ifindex gets a link of its own (not the dead one's), and
+ * dp_tc_unpin_stale removes only defunct pins. */
+static void test_tc_link_stale_pin(void **state)
+{
+	char err[256] = "", path[PATH_MAX], cmd[128];
+	int idx;
+
+	NEED_WORLD();
+	if (!tcx_progs_on(W.p1, 0))
+		skip();
+	assert_int_equal(system("ip link add tcxd type veth peer name tcxdx"), 0);
+	idx = (int)if_nametoindex("tcxd");
+	link_pin(path, sizeof(path), idx);
+	assert_int_equal(dp_attach_bridge(W.dp, idx, err, sizeof(err)), 0);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(system("ip link del tcxd"), 0);
+	assert_int_equal(access(path, F_OK), 0);	/* the pin outlives the device */
+	snprintf(cmd, sizeof(cmd), "ip link add tcxd index %d type veth peer name tcxdx", idx);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(dp_attach_bridge(W.dp, idx, err, sizeof(err)), 0);
+	assert_int_equal(tcx_progs_on(idx, 0), 1);
+	dp_tc_unpin_stale(W.pin, idx);	/* live: stays */
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(system("ip link del tcxd"), 0);
+	dp_tc_unpin_stale(W.pin, idx);	/* defunct: goes */
+	assert_int_not_equal(access(path, F_OK), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_to_veth_port),
+		cmocka_unit_test(test_tc_link_upgrade),
+		cmocka_unit_test(test_tc_link_stale_pin),
 		cmocka_unit_test(test_partial_csum_completed),
 		cmocka_unit_test(test_nat_to_veth_uplink),
 		cmocka_unit_test(test_pass_marks),

@@ -56,8 +56,8 @@ dp port-add 1 vif2.0 $M2 || fail "port-add vif2.0"
 dp lease-bind 1 $M1 192.168.122.10 || fail "lease-bind g1"
 dp lease-bind 1 $M2 192.168.122.11 || fail "lease-bind g2"
 dp forward-add 1 tcp 8080 192.168.122.10:80 || fail "forward-add"
-inhost tc filter show dev vif1.0 ingress | grep -q "vnet_port_tc" || fail "no tc program on vif1.0"
-tc_show() { inhost tc filter show dev "$1" "$2"; }
+inhost $TC_PROGS vif1.0 ingress | grep -q "vnet_port_tc" || fail "no tc program on vif1.0"
+tc_show() { inhost $TC_PROGS "$1" "$2"; }
 tc_show wan0 egress | grep -q "vnet_uplink_gua" || fail "no guard on wan0"
 
 capture_start "$WAN" "$TMP/wan.pcap" || fail "tcpdump on the wan did not start"
@@ -116,7 +116,7 @@ expect_fail inguest 1 timeout 2 bash -c "echo > /dev/tcp/192.168.122.1/2222"
 kill "$HOSTSRV"; wait "$HOSTSRV" 2>/dev/null
 
 # --- restart: reopening replaces every program in place; flows survive ---
-id0=$(inhost tc filter show dev vif1.0 ingress | grep -o ' id [0-9]*' | head -1)
+id0=$(inhost $TC_PROGS vif1.0 ingress | grep -o ' id [0-9]*' | head -1)
 inwan bash -c "cd $TMP && exec $PY -m http.server 8081 --bind $WAN_IP" >/dev/null 2>&1 &
 wait_for 150 inwan bash -c "echo > /dev/tcp/$WAN_IP/8081" || fail "wan http server 2"
 inguest 1 curl -s -m 20 --limit-rate 400k -o "$TMP/got3" "http://$WAN_IP:8081/blob" &
@@ -128,7 +128,7 @@ wait $CURL || fail "NAT download broke across program replacement"
 cmp -s "$TMP/blob" "$TMP/got3" || fail "NAT download corrupted across replacement"
 wait $PING
 grep -q " 0% packet loss" "$TMP/ping.log" || { cat "$TMP/ping.log"; fail "packets lost during replacement"; }
-id1=$(inhost tc filter show dev vif1.0 ingress | grep -o ' id [0-9]*' | head -1)
+id1=$(inhost $TC_PROGS vif1.0 ingress | grep -o ' id [0-9]*' | head -1)
 [ -n "$id1" ] && [ "$id0" != "$id1" ] || fail "program was not replaced ($id0 -> $id1)"
 
 # --- anti-spoofing ---------------------------------------------------------

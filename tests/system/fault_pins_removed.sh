@@ -16,7 +16,7 @@ ct_before=$(ct_id) || fail "no pinned conntrack map"
 attached() {
 	local d
 	for d in vif1.0 vif2.0; do
-		inhost_net tc filter show dev $d ingress 2>/dev/null | grep -q "vnet" ||
+		inhost_net $TC_PROGS $d ingress 2>/dev/null | grep -q "vnet" ||
 			inhost_net ip link show dev $d | grep -q "prog/xdp" || return 1
 	done
 }

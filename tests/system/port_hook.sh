@@ -23,7 +23,7 @@ vnetctl port-add default vif3.0 --hook xdp >/dev/null || fail "port-add vif3.0 -
 for g in 1 2 3; do guest_dhcp $g || fail "guest $g got no lease"; done
 
 has_xdp() { inhost ip -d link show dev "$1" | grep -q "prog/xdp"; }
-has_tc() { inhost_net tc filter show dev "$1" ingress | grep -q vnet; }
+has_tc() { inhost_net $TC_PROGS "$1" ingress | grep -q vnet; }
 # hook_of PORT: "hook/choice" as port-list --json reports it
 hook_of() {
 	vnetctl --json port-list default | python3 -c '

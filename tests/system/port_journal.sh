@@ -31,6 +31,12 @@ vnetctl port-del default j2 >/dev/null || fail "port-del j2"
 [ -z "$(ports_in "$R")" ] || fail "running state lists ports: $(ports_in "$R")"
 want="j0 j1 j3 j4 j5"
 [ "$(listed)" = "$want" ] || fail "port-list: $(listed)"
+# each port's tcx link is pinned (kernels without tcx: clsact filters, no pin); port-del unpins its own
+pin_of() { echo "$PIN_DIR/link_tcx_in_$(inhost cat /sys/class/net/$1/ifindex)"; }
+if inhost $TC_PROGS j0 ingress | grep -q "^tcx"; then
+	[ -e "$(pin_of j0)" ] || fail "j0's link is not pinned"
+	[ -e "$(pin_of j2)" ] && fail "port-del left j2's link pin"
+fi
 
 log "kill -9 with a torn line at the end of the journal"
 vnetd_kill9
@@ -42,9 +48,9 @@ wait_for 100 sh -c "[ \"\$($BUILD/vnetctl --socket $TMP/run/vnetd.sock --json ne
 [ -e "$J" ] && fail "the journal was not folded into the list at start"
 [ "$(ports_in "$TMP/state/ports/default.json")" = "$want" ] || fail "port list: $(ports_in "$TMP/state/ports/default.json")"
 for i in 0 1 3 4 5; do
-	inhost tc filter show dev "j$i" ingress | grep -q vnet || fail "j$i has no program after the restart"
+	inhost $TC_PROGS "j$i" ingress | grep -q vnet || fail "j$i has no program after the restart"
 done
-inhost tc filter show dev j2 ingress | grep -q vnet && fail "the deleted j2 came back"
+inhost $TC_PROGS j2 ingress | grep -q vnet && fail "the deleted j2 came back"
 vnetctl --json port-list default | grep -q '52:54:00:aa:00:05' || fail "j5 lost its --mac"
 
 log "a long journal folds by itself"
@@ -61,4 +67,7 @@ vnetd_stop
 vnetd_start
 wait_for 100 sh -c "[ \"\$($BUILD/vnetctl --socket $TMP/run/vnetd.sock --json net-info default | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ports\"])')\" = 75 ]" ||
 	fail "after the clean restart: not 75 ports"
+vnetctl net-stop default >/dev/null || fail "net-stop"
+left=$(ls "$PIN_DIR" | grep "^link_" | tr '\n' ' ')
+[ -z "$left" ] || fail "net-stop left link pins: $left"
 log "ok"

@@ -55,7 +55,7 @@ print(sum(1 for p in json.load(sys.stdin) if "addrs" in p and "filter" in p))')"
 
 out=$(vnetctl port-add default "s$N" 2>&1) && fail "port $((N + 1)) was added past the limit"
 echo "$out" | grep -q "limit.* $N" || fail "refusal does not say the limit: $out"
-inhost tc filter show dev "s$N" ingress | grep -q vnet && fail "the refused port got a program"
+inhost $TC_PROGS "s$N" ingress | grep -q vnet && fail "the refused port got a program"
 log "port $((N + 1)) refused: $out"
 
 vnetctl port-del default s7 >/dev/null || fail "port-del s7"
@@ -71,9 +71,9 @@ wait_for 100 sh -c "[ \"\$($BUILD/vnetctl --socket $TMP/run/vnetd.sock --json ne
 [ "$(vnetctl --json port-list default | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = $N ] ||
 	fail "port-list after the restart"
 for i in 0 299 $N; do
-	inhost tc filter show dev "s$i" ingress | grep -q vnet || fail "s$i has no program after the restart"
+	inhost $TC_PROGS "s$i" ingress | grep -q vnet || fail "s$i has no program after the restart"
 done
-inhost tc filter show dev s7 ingress | grep -q vnet && fail "the deleted s7 came back"
+inhost $TC_PROGS s7 ingress | grep -q vnet && fail "the deleted s7 came back"
 n=$(bpftool -j map dump pinned "$PIN_DIR/port_map" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" = $N ] || fail "port_map holds $n ports, want $N"
 log "ok"

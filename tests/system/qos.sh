@@ -117,6 +117,6 @@ check_limits "after a restart"
 
 # port-del removes the pacing program (and fq, where the kernel has it)
 vnetctl port-del default vif1.0 >/dev/null || fail "port-del"
-inhost_net tc filter show dev vif1.0 egress | grep -q vnet && fail "pacing program left on vif1.0"
+inhost_net $TC_PROGS vif1.0 egress | grep -q vnet && fail "pacing program left on vif1.0"
 inhost_net tc qdisc show dev vif1.0 | grep -q "qdisc fq " && fail "fq left on vif1.0"
 log "ok"

@@ -1,14 +1,17 @@
 #!/bin/bash
 # Upgrade: SIGTERM vnetd and start a different binary while guests ping
 # the wan (NAT) and each other at 100/s. No ping may be lost, and a
-# sampler watching the ports (bpftool net in the host namespace, every few
-# ms) must never see a port or the uplink without a vnet program: the
-# program IDs may change, they never disappear (the bridge's program, which
-# guards what reaches the host, included). The old version's drops
+# sampler watching the ports (tc_progs and bpftool net in the host
+# namespace, every few ms) must never see a port or the uplink without a
+# vnet program: the program IDs may change, they never disappear (the
+# bridge's program, which guards what reaches the host, included). The old
+# vnetd attached its tc programs as clsact filters (VNET_TC_LINK=clsact, as
+# every vnetd before issue 21.2): the new one moves them to tcx links, the
+# link first, then the filter goes. The old version's drops
 # counter map had another shape (a global array, before counters became
 # per network): the new vnetd replaces that pin, logged, and loads.
 . "$(dirname "$0")/../lib.sh"
-default_world 2
+VNET_TC_LINK=clsact default_world 2
 ip2=$(guest_ip 2)
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before the upgrade"
 
@@ -19,17 +22,18 @@ ln -s "$BUILD/vnetctl" "$TMP/new/vnetctl"
 cmp -s "$BUILD/vnetd" "$TMP/new/vnetd" || fail "copy failed"
 
 # sampler: one line per sample, "ok ID..." or "MISSING dev..."
-inhost_net python3 - "$TMP/stop-sampler" >"$TMP/samples" 2>&1 <<'PY' &
+inhost_net python3 - "$TMP/stop-sampler" "$TC_PROGS" >"$TMP/samples" 2>&1 <<'PY' &
 import json, os, subprocess, sys, time
 want = {"vif1.0", "vif2.0", "wan0", "vnbr0"}
 while not os.path.exists(sys.argv[1]):
     out = subprocess.run(["bpftool", "-j", "net", "show"], capture_output=True, text=True).stdout
     have, ids = set(), []
+    for dev in sorted(want):
+        tc = subprocess.run([sys.argv[2], dev, "ingress"], capture_output=True, text=True).stdout
+        for how, _, pid, name in (l.split() for l in tc.splitlines() if len(l.split()) == 4):
+            if name.startswith("vnet"):
+                have.add(dev); ids.append("%s:%s%s" % (dev, how, pid))
     for sec in json.loads(out or "[]"):
-        for e in sec.get("tc", []):
-            if e.get("devname") in want and e.get("kind") == "clsact/ingress" and \
-               e.get("name", "").startswith("vnet"):
-                have.add(e["devname"]); ids.append("%s:%s" % (e["devname"], e.get("id")))
         for e in sec.get("xdp", []):
             if e.get("devname") in want:
                 have.add(e["devname"]); ids.append("%s:xdp%s" % (e["devname"], e.get("id")))
@@ -83,6 +87,15 @@ n=$(wc -l <"$TMP/samples"); bad=$(grep -vc "^ok" "$TMP/samples")
 log "$n samples, $bad without a program; before: ${ids_before#ok }; after: ${ids_after#ok }"
 [ "$bad" = 0 ] || { grep -v "^ok" "$TMP/samples" | sort | uniq -c | head; fail "a port was without a program during the upgrade"; }
 [ "$n" -ge 100 ] || fail "too few samples ($n)"
+# before: clsact filters; after: tcx links only (the guard on wan0's egress too)
+for d in vif1.0 vif2.0 wan0 vnbr0; do
+	case " ${ids_before#ok } " in *" $d:clsact"*) ;; *) fail "$d had no clsact filter before the upgrade";; esac
+	case " ${ids_after#ok } " in *" $d:tcx"*) ;; *) fail "$d has no tcx link after the upgrade";; esac
+done
+case "$ids_after" in *clsact*) fail "a clsact filter left after the upgrade: $ids_after";; esac
+inhost_net "$TC_PROGS" wan0 egress | grep -q "^tcx .*vnet_uplink_gua" || fail "no guard link on wan0's egress"
+inhost_net "$TC_PROGS" wan0 egress | grep -q "^clsact" && fail "the old guard filter stayed on wan0"
+ls "$PIN_DIR" | grep -q "^link_tcx_in_" || fail "no tcx link pinned under $PIN_DIR"
 grep -q " 0% packet loss" "$TMP/ping-wan.log" || { tail -2 "$TMP/ping-wan.log"; fail "guest -> wan lost pings across the upgrade"; }
 grep -q " 0% packet loss" "$TMP/ping-g.log" || { tail -2 "$TMP/ping-g.log"; fail "guest -> guest lost pings across the upgrade"; }
 vnetctl leases default | grep -q guest2 || fail "leases lost across the upgrade"

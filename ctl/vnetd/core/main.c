@@ -76,6 +76,8 @@ static void dp_option(struct dp_config *c, const char *name, const char *from, c
 		return;
 	if (!strcmp(name, "uplink-xdp") && dp_uplink_xdp_parse(v, &c->uplink_xdp) == 0)
 		return;
+	if (!strcmp(name, "tc-link") && dp_tc_link_parse(v, &c->tc_link) == 0)
+		return;
 	if (!strcmp(name, "ct-max")) {
 		c->ct_max = strtoul(v, &end, 10);
 		if (!*end && c->ct_max >= 64 && c->ct_max <= (1UL << 24))
@@ -112,6 +114,7 @@ static void parse_options(int argc, char **argv, struct vnetd_config *o)
 	dp_option(&o->dp, "dp-hook", "VNET_DP_HOOK", getenv("VNET_DP_HOOK"));
 	dp_option(&o->dp, "ct-max", "VNET_CT_MAX", getenv("VNET_CT_MAX"));
 	dp_option(&o->dp, "uplink-xdp", "VNET_UPLINK_XDP", getenv("VNET_UPLINK_XDP"));
+	dp_option(&o->dp, "tc-link", "VNET_TC_LINK", getenv("VNET_TC_LINK"));
 	while ((c = getopt_long(argc, argv, "fdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->foreground = 1; break;

@@ -332,6 +332,7 @@ void dp_close(struct datapath *dp)
 {
 	if (!dp)
 		return;
+	dp_links_release(dp->pin_dir);	/* their pins keep them */
 	vnet__destroy(dp->skel);
 	dp_gc_free(dp);
 	free(dp->quota_prev);
@@ -363,7 +364,7 @@ static void detach_recorded(const char *pin_dir, const char *map, int uplink)
 				  : ((struct vnet_port *)val)->hook;
 
 		if (uplink == 2)
-			dp_detach_bridge(key);
+			dp_detach_bridge(pin_dir, key);
 		else
 			dp_detach(pin_dir, key, hook, uplink);
 	}
@@ -379,6 +380,7 @@ int dp_purge(const char *pin_dir)
 	detach_recorded(pin_dir, "port_map", 0);
 	detach_recorded(pin_dir, "uplink_map", 1);
 	detach_recorded(pin_dir, "bridge_map", 2);
+	dp_links_release(pin_dir);	/* any left: unlinking their pins detaches them */
 	d = opendir(pin_dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -386,7 +388,7 @@ int dp_purge(const char *pin_dir)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
-		unlink(path);	/* an XDP link pin: unlinking detaches it */
+		unlink(path);	/* a link pin (XDP, tcx): unlinking detaches it */
 	}
 	closedir(d);
 	if (rmdir(pin_dir) && errno != ENOENT)

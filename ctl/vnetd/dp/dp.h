@@ -73,10 +73,15 @@ enum dp_hook_policy { DP_POLICY_TC, DP_POLICY_XDP, DP_POLICY_XDP_VETH, DP_POLICY
  * uplink whose driver has native XDP but veths (XDP on a veth costs its
  * peer TSO: opt in with on); on: veths too; off: never. */
 enum dp_uplink_xdp { DP_UPXDP_AUTO, DP_UPXDP_ON, DP_UPXDP_OFF };
+/* tc_link (VNET_TC_LINK): how tc programs are attached. auto: tcx links
+ * where the kernel has them (6.6+), else clsact filters; clsact: filters
+ * only (what vnetd did before issue 21.2; for tests and old tools). */
+enum dp_tc_link { DP_TC_LINK_AUTO, DP_TC_LINK_CLSACT };
 struct dp_config {
 	enum dp_hook_policy hook_policy;
 	unsigned long ct_max;
 	enum dp_uplink_xdp uplink_xdp;
+	enum dp_tc_link tc_link;
 };
 #define DP_CONFIG_DEFAULT { .hook_policy = DP_POLICY_TC, .ct_max = VNET_MAX_CT, \
 			    .uplink_xdp = DP_UPXDP_AUTO }
@@ -85,6 +90,8 @@ void dp_configure(const struct dp_config *c);
 int dp_hook_policy_parse(const char *s, enum dp_hook_policy *ret);
 /* "auto", "on", "off" -> enum dp_uplink_xdp; -EINVAL otherwise. */
 int dp_uplink_xdp_parse(const char *s, enum dp_uplink_xdp *ret);
+/* "auto", "clsact" -> enum dp_tc_link; -EINVAL otherwise. */
+int dp_tc_link_parse(const char *s, enum dp_tc_link *ret);
 
 /* Open (or create) the pinned state under pin_dir, e.g. /sys/fs/bpf/vnet.
  * Existing pins are reused, so maps (conntrack, fdb, counters) survive. */

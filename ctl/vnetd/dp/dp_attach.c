@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Attaching the programs so that they outlive the daemon and are replaced
- * atomically: tc cls_bpf filters (persist by themselves, replaced with
- * BPF_TC_F_REPLACE at a fixed handle/priority) and XDP bpf_links pinned
- * under the pin dir (replaced with bpf_link__update_program). Never
- * detach-then-attach. */
+ * atomically: tcx bpf_links (a cls_bpf filter on a clsact qdisc where the
+ * kernel has no tcx) and XDP bpf_links, the links pinned under the pin dir
+ * (replaced with bpf_link__update_program). Never detach-then-attach. */
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
@@ -98,7 +97,15 @@ const char *dp_hook_name(int hook)
 	return hook == VNET_HOOK_XDP ? "xdp" : hook == VNET_HOOK_XDP_VETH ? "xdp-veth" : "tc";
 }
 
-static int tc_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)
+/* The tc hook, one per direction: a tcx bpf_link (Linux 6.6+: no qdisc,
+ * so adding a port no longer creates a clsact qdisc, whose creation walks
+ * every tc block on the host for indirect offload), pinned as
+ * link_tcx_{in,eg}_<ifindex> under the pin dir (it outlives vnetd, is
+ * replaced in place with bpf_link__update_program), or, on a kernel
+ * without tcx or with VNET_TC_LINK=clsact, a cls_bpf filter on a clsact
+ * qdisc at a fixed handle/priority (replaced with BPF_TC_F_REPLACE), as
+ * every vnetd before issue 21.2 attached. */
+static int clsact_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = where);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO,
@@ -110,12 +117,131 @@ static int tc_attach(int ifindex, enum bpf_tc_attach_point where, int prog_fd)
 	return bpf_tc_attach(&hook, &o);
 }
 
-static int tc_detach(int ifindex, enum bpf_tc_attach_point where)
+static int clsact_detach(int ifindex, enum bpf_tc_attach_point where)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = where);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_TC_HANDLE, .priority = DP_TC_PRIO);
 
 	return bpf_tc_detach(&hook, &o);
+}
+
+/* Linux 6.6's uapi, which this build's headers (libbpf 1.1) predate: the
+ * tcx attach types, the link type, and the link's ifindex (0 once its
+ * device is gone), the first field of bpf_link_info's union as xdp's is. */
+#define TCX_INGRESS ((enum bpf_attach_type)46)	/* BPF_TCX_INGRESS */
+#define TCX_EGRESS ((enum bpf_attach_type)47)	/* BPF_TCX_EGRESS */
+#define TCX_LINK_TYPE 11			/* BPF_LINK_TYPE_TCX */
+#define TCX_LINK_IFINDEX(info) ((info).xdp.ifindex)
+
+static void tcx_link_path(const char *pin_dir, int ifindex, enum bpf_tc_attach_point where,
+			  char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/link_tcx_%s_%d", pin_dir, where == BPF_TC_INGRESS ? "in" : "eg",
+		 ifindex);
+}
+
+/* The pinned link at path, or NULL; a link whose device is gone (the pin
+ * outlived it) is unpinned and NULL returned. */
+static struct bpf_link *tcx_link_open(const char *path)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+	struct bpf_link *link = bpf_link__open(path);
+
+	if (!link)
+		return NULL;
+	if (bpf_obj_get_info_by_fd(bpf_link__fd(link), &info, &len) == 0 &&
+	    info.type == TCX_LINK_TYPE && TCX_LINK_IFINDEX(info))
+		return link;
+	bpf_link__unpin(link);
+	bpf_link__destroy(link);
+	dp_link_drop(path);
+	return NULL;
+}
+
+/* A new link, pinned; then an older vnetd's clsact filter goes: the link
+ * runs first from the moment it exists and none of vnet's programs
+ * returns TC_ACT_UNSPEC (TCX_NEXT), so the filter behind it sees nothing
+ * and there is no gap. 1: no tcx in this kernel (or not wanted). */
+static int tcx_attach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point where,
+		      struct bpf_program *prog)
+{
+	static int no_tcx;
+	char path[PATH_MAX];
+	struct bpf_link *link;
+	int r, fd;
+
+	tcx_link_path(pin_dir, ifindex, where, path, sizeof(path));
+	dp_link_restore(path);
+	link = tcx_link_open(path);
+	if (link) {
+		r = bpf_link__update_program(link, prog);
+		if (!r)
+			dp_link_hold(path, bpf_link__fd(link));
+		bpf_link__destroy(link);	/* closes this fd; the pin keeps it */
+		return r;
+	}
+	if (no_tcx || config.tc_link == DP_TC_LINK_CLSACT)
+		return 1;
+	fd = bpf_link_create(bpf_program__fd(prog), ifindex,
+			     where == BPF_TC_INGRESS ? TCX_INGRESS : TCX_EGRESS, NULL);
+	if (fd < 0) {
+		r = -errno;
+		if (r != -EINVAL && r != -EOPNOTSUPP)
+			return r;
+		log_info("datapath: no tcx links in this kernel (%s): clsact filters",
+			 strerror(-r));
+		no_tcx = 1;
+		return 1;
+	}
+	r = bpf_obj_pin(fd, path) ? -errno : 0;
+	if (!r)
+		dp_link_hold(path, fd);
+	close(fd);	/* unpinned: closing it detaches */
+	if (!r)
+		clsact_detach(ifindex, where);
+	return r;
+}
+
+static int tc_attach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point where,
+		     struct bpf_program *prog)
+{
+	int r = tcx_attach(pin_dir, ifindex, where, prog);
+
+	return r == 1 ? clsact_attach(ifindex, where, bpf_program__fd(prog)) : r;
+}
+
+/* The link and, from an older vnetd or the fallback, the filter. */
+static int tc_detach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point where)
+{
+	char path[PATH_MAX];
+	struct bpf_link *link;
+	int r;
+
+	tcx_link_path(pin_dir, ifindex, where, path, sizeof(path));
+	dp_link_restore(path);
+	link = tcx_link_open(path);
+	if (link) {
+		bpf_link__detach(link);
+		bpf_link__unpin(link);
+		bpf_link__destroy(link);
+		dp_link_drop(path);
+	}
+	r = clsact_detach(ifindex, where);
+	return link ? 0 : r;
+}
+
+/* A device that vanished: its link pins (defunct, tcx_link_open removes
+ * them; a live link on a device that reuses the ifindex stays). */
+void dp_tc_unpin_stale(const char *pin_dir, int ifindex)
+{
+	enum bpf_tc_attach_point w[2] = { BPF_TC_INGRESS, BPF_TC_EGRESS };
+	char path[PATH_MAX];
+
+	for (int i = 0; i < 2; i++) {
+		tcx_link_path(pin_dir, ifindex, w[i], path, sizeof(path));
+		bpf_link__destroy(tcx_link_open(path));
+	}
 }
 
 static void xdp_link_path(const char *pin_dir, int ifindex, char *buf, size_t len)
@@ -134,10 +260,13 @@ static int xdp_attach_flags(const char *pin_dir, int ifindex, struct bpf_program
 	int r, fd;
 
 	xdp_link_path(pin_dir, ifindex, path, sizeof(path));
+	dp_link_restore(path);
 	link = bpf_link__open(path);
 	if (link) {
 		r = bpf_link__update_program(link, prog);
-		bpf_link__destroy(link);	/* closes our fd; the pin keeps it */
+		if (!r)
+			dp_link_hold(path, bpf_link__fd(link));
+		bpf_link__destroy(link);	/* closes this fd; the pin keeps it */
 		return r;
 	}
 	if (flags) {
@@ -145,6 +274,8 @@ static int xdp_attach_flags(const char *pin_dir, int ifindex, struct bpf_program
 		if (fd < 0)
 			return -errno;
 		r = bpf_obj_pin(fd, path) ? -errno : 0;
+		if (!r)
+			dp_link_hold(path, fd);
 		close(fd);	/* unpinned: closing it detaches */
 		return r;
 	}
@@ -154,6 +285,8 @@ static int xdp_attach_flags(const char *pin_dir, int ifindex, struct bpf_program
 	r = bpf_link__pin(link, path);
 	if (r)
 		bpf_link__detach(link);
+	else
+		dp_link_hold(path, bpf_link__fd(link));
 	bpf_link__destroy(link);
 	return r;
 }
@@ -169,12 +302,14 @@ static int xdp_detach(const char *pin_dir, int ifindex)
 	struct bpf_link *link;
 
 	xdp_link_path(pin_dir, ifindex, path, sizeof(path));
+	dp_link_restore(path);
 	link = bpf_link__open(path);
 	if (!link)
 		return -ENOENT;
 	bpf_link__detach(link);
 	bpf_link__unpin(link);
 	bpf_link__destroy(link);
+	dp_link_drop(path);
 	return 0;
 }
 
@@ -186,8 +321,8 @@ static int xdp_veth_attach(struct datapath *dp, int ifindex, int uplink)
 	struct vnet *s = dp->skel;
 	int r;
 
-	r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(uplink ?
-		      s->progs.vnet_uplink_tc : s->progs.vnet_port_tc));
+	r = tc_attach(dp->pin_dir, ifindex, BPF_TC_INGRESS,
+		      uplink ? s->progs.vnet_uplink_tc : s->progs.vnet_port_tc);
 	if (!r && !uplink)
 		r = xdp_attach(dp->pin_dir, ifindex, s->progs.vnet_port_xdpf);
 	if (!r)
@@ -248,11 +383,11 @@ int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char 
 		 * ports, and the egress guard needs tc anyway */
 		r = xdp_attach(dp->pin_dir, ifindex, s->progs.vnet_port_xdp);
 	} else {
-		r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(uplink ?
-			      s->progs.vnet_uplink_tc : s->progs.vnet_port_tc));
+		r = tc_attach(dp->pin_dir, ifindex, BPF_TC_INGRESS,
+			      uplink ? s->progs.vnet_uplink_tc : s->progs.vnet_port_tc);
 	}
 	if (!r && uplink)
-		r = tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(s->progs.vnet_uplink_guard));
+		r = tc_attach(dp->pin_dir, ifindex, BPF_TC_EGRESS, s->progs.vnet_uplink_guard);
 	if (r)
 		dp_err(err, errlen, "attach %s program to ifindex %d: %s",
 		       hook == VNET_HOOK_XDP ? "XDP" : hook == VNET_HOOK_XDP_VETH ? "XDP+tc" : "tc",
@@ -269,11 +404,11 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
 	if (hook == VNET_HOOK_XDP)
 		r = xdp_detach(pin_dir, ifindex);
 	else
-		r = tc_detach(ifindex, BPF_TC_INGRESS);
+		r = tc_detach(pin_dir, ifindex, BPF_TC_INGRESS);
 	if (hook == VNET_HOOK_XDP_VETH && !uplink)
 		xdp_detach(pin_dir, ifindex);
 	if (uplink)
-		tc_detach(ifindex, BPF_TC_EGRESS);
+		tc_detach(pin_dir, ifindex, BPF_TC_EGRESS);
 	return r;
 }
 
@@ -282,7 +417,7 @@ int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink)
  * puts the fq qdisc there). Attached while either needs it. */
 int dp_attach_qos(struct datapath *dp, int ifindex)
 {
-	return tc_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(dp->skel->progs.vnet_port_qos));
+	return tc_attach(dp->pin_dir, ifindex, BPF_TC_EGRESS, dp->skel->progs.vnet_port_qos);
 }
 
 int dp_detach_qos(struct datapath *dp, int ifindex)
@@ -292,14 +427,14 @@ int dp_detach_qos(struct datapath *dp, int ifindex)
 
 	if (bpf_map_lookup_elem(DP_MAP_FD(dp, acl_port_map), &k, &ap) == 0 && ap.in_t)
 		return 0;	/* still judges the port's ingress ACL */
-	return tc_detach(ifindex, BPF_TC_EGRESS);
+	return tc_detach(dp->pin_dir, ifindex, BPF_TC_EGRESS);
 }
 
 /* The bridge program (bpf/lib/host.h) on a network's bridge device: tc
  * ingress, which sees what the bridge hands up to the host's stack. */
 int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen)
 {
-	int r = tc_attach(ifindex, BPF_TC_INGRESS, bpf_program__fd(dp->skel->progs.vnet_bridge_tc));
+	int r = tc_attach(dp->pin_dir, ifindex, BPF_TC_INGRESS, dp->skel->progs.vnet_bridge_tc);
 
 	if (r)
 		dp_err(err, errlen, "attach the bridge program to ifindex %d: %s", ifindex,
@@ -307,9 +442,9 @@ int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen)
 	return r;
 }
 
-int dp_detach_bridge(int ifindex)
+int dp_detach_bridge(const char *pin_dir, int ifindex)
 {
-	return tc_detach(ifindex, BPF_TC_INGRESS);
+	return tc_detach(pin_dir, ifindex, BPF_TC_INGRESS);
 }
 
 /* A port moving from hook `from` to `to` (a changed --hook or
@@ -327,5 +462,5 @@ void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to)
 	if (from == VNET_HOOK_XDP_VETH)	/* a veth: no longer a redirect target */
 		dp_tx_port(dp, ifindex, 0);
 	if (from != VNET_HOOK_XDP && to == VNET_HOOK_XDP)
-		tc_detach(ifindex, BPF_TC_INGRESS);
+		tc_detach(dp->pin_dir, ifindex, BPF_TC_INGRESS);
 }

@@ -197,28 +197,32 @@ static int match_fwd_net(const void *k, const void *v, const void *arg);
 struct bridge_match {
 	__u32 net_id;
 	__u32 keep;	/* ifindex */
+	const char *pin_dir;
 };
 
 static int match_bridge_stale(const void *k, const void *v, const void *arg)
 {
 	const struct bridge_match *m = arg;
 
-	return *(const __u32 *)v == m->net_id && *(const __u32 *)k != m->keep;
+	if (*(const __u32 *)v != m->net_id || *(const __u32 *)k == m->keep)
+		return 0;
+	dp_tc_unpin_stale(m->pin_dir, (int)*(const __u32 *)k);
+	return 1;
 }
 
 /* The bridge program (bpf/lib/host.h) judges what reaches the host from
  * the network; bridge_map records where it runs, for dp_open's
  * re-attachment and dp_purge. An entry of the network under another
- * ifindex is a bridge that vanished and was recreated: its filter went
- * with the device, so only the entry is removed (detaching by a stale
- * ifindex could hit a device that reuses it). A shared LAN's bridge
+ * ifindex is a bridge that vanished and was recreated: its program went
+ * with the device, so only the entry and its defunct link pin are removed
+ * (detaching by a stale ifindex could hit a device that reuses it). A shared LAN's bridge
  * (VNET_NET_BRIDGE) gets no program: the host is an ordinary peer there. */
 static int net_bridge_set(struct datapath *dp, const struct vnet_net *net, __u32 id, char *err,
 			  size_t errlen)
 {
 	int fd = DP_MAP_FD(dp, bridge_map);
 	__u32 br = net->bridge_ifindex;
-	struct bridge_match m = { .net_id = id, .keep = br };
+	struct bridge_match m = { .net_id = id, .keep = br, .pin_dir = dp->pin_dir };
 
 	if (net->flags & VNET_NET_BRIDGE)
 		m.keep = 0;
@@ -324,9 +328,11 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 /* Matches the network's bridges, detaching each as it goes (dp_net_del). */
 static int match_bridge_net(const void *k, const void *v, const void *arg)
 {
-	if (*(const __u32 *)v != *(const __u32 *)arg)
+	const struct bridge_match *m = arg;
+
+	if (*(const __u32 *)v != m->net_id)
 		return 0;
-	dp_detach_bridge(*(const __u32 *)k);
+	dp_detach_bridge(m->pin_dir, (int)*(const __u32 *)k);
 	return 1;
 }
 
@@ -359,7 +365,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	if (!net_id || net_id >= VNET_MAX_NETS)
 		return -EINVAL;
 	purge_matching(DP_MAP_FD(dp, bridge_map), sizeof(__u32), sizeof(__u32),
-		       match_bridge_net, &net_id);
+		       match_bridge_net, &(struct bridge_match){ .net_id = net_id, .pin_dir = dp->pin_dir });
 	bpf_map_update_elem(DP_MAP_FD(dp, net_map), &net_id, &zero, BPF_ANY);
 	dp_port_state_sync_net(dp, net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, nat_map), &net_id, &nat0, BPF_ANY);

@@ -49,3 +49,12 @@ int dp_uplink_xdp_parse(const char *s, enum dp_uplink_xdp *ret)
 			return *ret = (enum dp_uplink_xdp)i, 0;
 	return -EINVAL;
 }
+
+int dp_tc_link_parse(const char *s, enum dp_tc_link *ret)
+{
+	if (s && !strcmp(s, "auto"))
+		return *ret = DP_TC_LINK_AUTO, 0;
+	if (s && !strcmp(s, "clsact"))
+		return *ret = DP_TC_LINK_CLSACT, 0;
+	return -EINVAL;
+}

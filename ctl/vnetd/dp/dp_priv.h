@@ -56,7 +56,19 @@ int dp_attach_port(struct datapath *dp, int ifindex, int hook, int uplink, char 
 		   size_t errlen);
 int dp_detach(const char *pin_dir, int ifindex, int hook, int uplink);
 int dp_attach_bridge(struct datapath *dp, int ifindex, char *err, size_t errlen);
-int dp_detach_bridge(int ifindex);
+int dp_detach_bridge(const char *pin_dir, int ifindex);
+/* dp_links.c: the links attached, held open while vnetd runs (keyed by
+ * pin path): hold a dup of fd; drop closes it (the pin, if any, keeps the
+ * link); restore pins a held link again if its pin is gone; repin does so
+ * for all under pin_dir (count; failures added to *failed); release
+ * closes all under pin_dir. */
+void dp_link_hold(const char *path, int fd);
+void dp_link_drop(const char *path);
+void dp_link_restore(const char *path);
+int dp_links_repin(const char *pin_dir, int *failed);
+void dp_links_release(const char *pin_dir);
+/* A vanished device's tcx link pins (defunct ones only). */
+void dp_tc_unpin_stale(const char *pin_dir, int ifindex);
 int dp_port_hook(int kind, int choice);
 const char *dp_hook_name(int hook);
 void dp_hook_switch(struct datapath *dp, int ifindex, int from, int to);

@@ -4,9 +4,8 @@
  * programs stay attached, but a restart would find nothing and start from
  * empty maps (conntrack, fdb, lease bindings lost). So every tick the pins
  * are checked and any missing map pin is recreated from the descriptor the
- * daemon holds. (An XDP link's pin is its only reference: once removed the
- * link is gone, and an XDP port stays on its tc program alone (the xdp-veth
- * hook) or unattached (xdp) until it is re-added or vnetd restarts.) */
+ * daemon holds, and so is every link's (tcx, XDP: dp_links.c holds them,
+ * so the programs stayed attached meanwhile). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -39,12 +38,13 @@ void dp_repin(struct datapath *dp)
 		}
 		n++;
 	}
+	n += dp_links_repin(dp->pin_dir, &failed);
 	if (n)
-		log_warn("datapath: %d map pin(s) under %s had been removed; pinned again", n,
-			 dp->pin_dir);
+		log_warn("datapath: %d map and link pin(s) under %s had been removed; pinned again",
+			 n, dp->pin_dir);
 	/* bpffs gone or read-only: say so once, not every second */
 	if (failed && !warned)
-		log_warn("datapath: cannot re-pin %d map(s) under %s: %s", failed, dp->pin_dir,
+		log_warn("datapath: cannot re-pin %d map(s) or link(s) under %s: %s", failed, dp->pin_dir,
 			 strerror(errno));
 	warned = failed != 0;
 }

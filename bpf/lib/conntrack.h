@@ -103,42 +103,58 @@ static __always_inline void ct_touch(struct vnet_ct *ct, const struct hdrs *h)
  * must send 2^32 / 2^18 = 16384 resets instead of one. */
 #define VNET_CT_RST_WINDOW (1U << 18)
 
-/* Guest -> outside (the flow's OUT entry): remember the guest's last ACK
- * number, the receive window's left edge. Written only when it changes
- * (an entry one CPU handles per direction: no line is shared). */
-static __always_inline void ct_note_ack(struct vnet_ct *ct, const struct pkt *p,
+/* Guest -> outside (a flow's OUT entry, IPv4 or IPv6): remember the
+ * guest's last ACK number, the receive window's left edge, in its
+ * guest_ack and flags. Written only when it changes (an entry one CPU
+ * handles per direction: no line is shared). */
+static __always_inline void ct_ack_keep(__u32 *guest_ack, __u8 *flags, const struct pkt *p,
 					const struct hdrs *h)
 {
 	__u32 *ack;
 
-	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_ACK) || frag_later(h))
+	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_ACK))
 		return;
 	ack = PKT_PTR(p, p->l4_off + 8, 4);
-	if (!ack || (ct->guest_ack == *ack && (ct->flags & VNET_CTF_ACK)))
+	if (!ack || (*guest_ack == *ack && (*flags & VNET_CTF_ACK)))
 		return;
-	ct->guest_ack = *ack;
-	ct->flags |= VNET_CTF_ACK;
+	*guest_ack = *ack;
+	*flags |= VNET_CTF_ACK;
 }
 
-/* Outside -> guest (the flow's IN entry): is a reset's sequence number
- * within VNET_CT_RST_WINDOW past the guest's last ACK (its OUT entry)?
- * No ACK recorded (the guest has not answered: a refused SYN; an entry
- * pinned before): believed, as before. A reset not believed is still
- * delivered (the guest's own stack judges it, RFC 5961), as nf_conntrack
- * lets an out-of-window packet through untracked; it changes no state. */
+/* Is a reset's sequence number within VNET_CT_RST_WINDOW past the guest's
+ * last ACK (its OUT entry's guest_ack and flags)? No ACK recorded (the
+ * guest has not answered: a refused SYN; an entry pinned before):
+ * believed, as before. A reset not believed is still delivered (the
+ * guest's own stack judges it, RFC 5961), as nf_conntrack lets an
+ * out-of-window packet through untracked; it changes no state. */
+static __always_inline bool ct_rst_in_window(__u32 guest_ack, __u8 flags, const struct pkt *p)
+{
+	__u32 *seq;
+
+	if (!(flags & VNET_CTF_ACK))
+		return true;
+	seq = PKT_PTR(p, p->l4_off + 4, 4);
+	return seq && bpf_ntohl(*seq) - bpf_ntohl(guest_ack) < VNET_CT_RST_WINDOW;
+}
+
+static __always_inline void ct_note_ack(struct vnet_ct *ct, const struct pkt *p,
+					const struct hdrs *h)
+{
+	if (!frag_later(h))
+		ct_ack_keep(&ct->guest_ack, &ct->flags, p, h);
+}
+
+/* Outside -> guest (the flow's IN entry): a reset counts only within the
+ * window of its OUT entry (ct_rst_in_window). */
 static __always_inline bool ct_rst_believed(const struct vnet_ct *ct, const struct pkt *p,
 					    const struct hdrs *h)
 {
 	const struct vnet_ct *out;
-	__u32 *seq;
 
 	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_RST) || frag_later(h))
 		return true;
 	out = bpf_map_lookup_elem(&ct_map, &ct->peer);
-	if (!out || !(out->flags & VNET_CTF_ACK))
-		return true;
-	seq = PKT_PTR(p, p->l4_off + 4, 4);
-	return seq && bpf_ntohl(*seq) - bpf_ntohl(out->guest_ack) < VNET_CT_RST_WINDOW;
+	return !out || ct_rst_in_window(out->guest_ack, out->flags, p);
 }
 
 /* A bare SYN on a flow that was closed (RST, or FIN seen) reuses the same

@@ -73,30 +73,18 @@ static __always_inline void ct6_touch(struct vnet_ct6 *ct, const struct hdrs *h,
 static __always_inline void ct6_note_ack(struct vnet_ct6 *ct, const struct pkt *p,
 					 const struct hdrs *h)
 {
-	__u32 *ack;
-
-	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_ACK))
-		return;
-	ack = PKT_PTR(p, p->l4_off + 8, 4);
-	if (!ack || (ct->guest_ack == *ack && (ct->flags & VNET_CTF_ACK)))
-		return;
-	ct->guest_ack = *ack;
-	ct->flags |= VNET_CTF_ACK;
+	ct_ack_keep(&ct->guest_ack, &ct->flags, p, h);
 }
 
 static __always_inline bool ct6_rst_believed(const struct vnet_ct6 *ct, const struct pkt *p,
 					     const struct hdrs *h)
 {
 	const struct vnet_ct6 *out;
-	__u32 *seq;
 
 	if (h->proto != IPPROTO_TCP_ || !(h->tcp_flags & TCPF_RST))
 		return true;
 	out = bpf_map_lookup_elem(&ct6_map, &ct->peer);
-	if (!out || !(out->flags & VNET_CTF_ACK))
-		return true;
-	seq = PKT_PTR(p, p->l4_off + 4, 4);
-	return seq && bpf_ntohl(*seq) - bpf_ntohl(out->guest_ack) < VNET_CT_RST_WINDOW;
+	return !out || ct_rst_in_window(out->guest_ack, out->flags, p);
 }
 
 static __always_inline void ct6_takeover(struct vnet_ct6 *ct, const struct hdrs *h)

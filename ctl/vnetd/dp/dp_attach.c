@@ -159,6 +159,18 @@ static struct bpf_link *tcx_link_open(const char *path)
 	return NULL;
 }
 
+/* A pinned link found at path runs prog from now on (in place, no gap);
+ * vnetd holds it (dp_link_hold). */
+static int link_update(const char *path, struct bpf_link *link, struct bpf_program *prog)
+{
+	int r = bpf_link__update_program(link, prog);
+
+	if (!r)
+		dp_link_hold(path, bpf_link__fd(link));
+	bpf_link__destroy(link);	/* closes this fd; the pin keeps it */
+	return r;
+}
+
 /* A new link, pinned; then an older vnetd's clsact filter goes: the link
  * runs first from the moment it exists and none of vnet's programs
  * returns TC_ACT_UNSPEC (TCX_NEXT), so the filter behind it sees nothing
@@ -174,13 +186,8 @@ static int tcx_attach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point
 	tcx_link_path(pin_dir, ifindex, where, path, sizeof(path));
 	dp_link_restore(path);
 	link = tcx_link_open(path);
-	if (link) {
-		r = bpf_link__update_program(link, prog);
-		if (!r)
-			dp_link_hold(path, bpf_link__fd(link));
-		bpf_link__destroy(link);	/* closes this fd; the pin keeps it */
-		return r;
-	}
+	if (link)
+		return link_update(path, link, prog);
 	if (no_tcx || config.tc_link == DP_TC_LINK_CLSACT)
 		return 1;
 	fd = bpf_link_create(bpf_program__fd(prog), ifindex,
@@ -262,13 +269,8 @@ static int xdp_attach_flags(const char *pin_dir, int ifindex, struct bpf_program
 	xdp_link_path(pin_dir, ifindex, path, sizeof(path));
 	dp_link_restore(path);
 	link = bpf_link__open(path);
-	if (link) {
-		r = bpf_link__update_program(link, prog);
-		if (!r)
-			dp_link_hold(path, bpf_link__fd(link));
-		bpf_link__destroy(link);	/* closes this fd; the pin keeps it */
-		return r;
-	}
+	if (link)
+		return link_update(path, link, prog);
 	if (flags) {
 		fd = bpf_link_create(bpf_program__fd(prog), ifindex, BPF_XDP, &lo);
 		if (fd < 0)

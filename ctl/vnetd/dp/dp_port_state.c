@@ -210,26 +210,10 @@ void dp_port_state_bind_clear(struct datapath *dp, __u32 ifindex, __u32 ip)
 	bpf_map_update_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps, BPF_EXIST);
 }
 
-/* Every summary of network net_id's ports (0: every port's). */
-void dp_port_state_bind_clear_net(struct datapath *dp, __u32 net_id)
-{
-	int sfd = DP_MAP_FD(dp, port_state);
-	__u32 key, next, *prev = NULL;
-	struct vnet_port_state ps;
-
-	while (bpf_map_get_next_key(sfd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(sfd, &key, &ps) == 0 && ps.bind.ip &&
-		    (!net_id || ps.port.net_id == net_id))
-			dp_port_state_bind_clear(dp, key, 0);
-	}
-}
-
-/* The IPv6 summaries of network net_id's ports (0: every port's): called
- * before and after a network's bind6_map entries are purged (a port
- * program may summarise one between the first call and the purge). */
-void dp_port_state_bind6_clear_net(struct datapath *dp, __u32 net_id)
+/* Each port of network net_id (0: every port):
+ * fn(dp, its ifindex, its state). */
+static void each_port_state(struct datapath *dp, __u32 net_id,
+			    void (*fn)(struct datapath *, __u32, const struct vnet_port_state *))
 {
 	int sfd = DP_MAP_FD(dp, port_state);
 	__u32 key, next, *prev = NULL;
@@ -239,9 +223,36 @@ void dp_port_state_bind6_clear_net(struct datapath *dp, __u32 net_id)
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(sfd, &key, &ps) == 0 &&
-		    (!net_id || ps.port.net_id == net_id) && ps.slot < dp->ps_nslots)
-			bind6_sum_zero(dp, ps.slot);
+		    (!net_id || ps.port.net_id == net_id))
+			fn(dp, key, &ps);
 	}
+}
+
+static void bind_clear_one(struct datapath *dp, __u32 ifindex, const struct vnet_port_state *ps)
+{
+	if (ps->bind.ip)
+		dp_port_state_bind_clear(dp, ifindex, 0);
+}
+
+/* Every summary of network net_id's ports (0: every port's). */
+void dp_port_state_bind_clear_net(struct datapath *dp, __u32 net_id)
+{
+	each_port_state(dp, net_id, bind_clear_one);
+}
+
+static void bind6_clear_one(struct datapath *dp, __u32 ifindex, const struct vnet_port_state *ps)
+{
+	(void)ifindex;
+	if (ps->slot < dp->ps_nslots)
+		bind6_sum_zero(dp, ps->slot);
+}
+
+/* The IPv6 summaries of network net_id's ports (0: every port's): called
+ * before and after a network's bind6_map entries are purged (a port
+ * program may summarise one between the first call and the purge). */
+void dp_port_state_bind6_clear_net(struct datapath *dp, __u32 net_id)
+{
+	each_port_state(dp, net_id, bind6_clear_one);
 }
 
 /* At start: every summary from bind_map as it is (a pinned one may be

@@ -119,8 +119,9 @@ $(BUILD)/tests/%: tests/%.c $(HOOKS_OFF) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a 
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(HOOKS_OFF) \
 		$(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS) -lcmocka
-# the standalone DHCP server takes test hooks (dhcp_burst.sh holds its flushes)
-$(BUILD)/tests/tools/dhcpd_standalone: tests/tools/dhcpd_standalone.c $(HOOKS_ON) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
+# the standalone DHCP servers take test hooks (dhcp_burst.sh and
+# dhcp6_flush_hold.sh hold their syncs)
+$(BUILD)/tests/tools/dhcpd_standalone $(BUILD)/tests/tools/dhcp6d_standalone: $(BUILD)/tests/tools/%: tests/tools/%.c $(HOOKS_ON) $(BUILD)/libvnetd.a $(BUILD)/libvnet.a | $(SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(BIN_DEPFLAGS) -MT $@ -o $@ $< $(HOOKS_ON) \
 		$(BUILD)/libvnetd.a $(BUILD)/libvnet.a $(LDLIBS)

@@ -311,6 +311,13 @@ dhcpd_client_ns() {
 	ip -n "$2" link set eth0 up
 }
 
+# dhcpd_ll_wait NS: NS's eth0 has its link-local address past DAD (a
+# DHCPv6 client sends from it).
+dhcpd_ll_wait() {
+	wait_for 50 sh -c "ip -n $1 -6 addr show dev eth0 scope link | grep -q fe80 &&
+		! ip -n $1 -6 addr show dev eth0 | grep -q tentative"
+}
+
 # dhcpd_start NS LOG CMD...: run CMD (the server, maybe behind env or
 # taskset) in NS, its log (stderr) to LOG, its counters (stdout, JSON at
 # exit) to LOG.out; DHCPD_PID is its pid. Returns once it logged "ready".

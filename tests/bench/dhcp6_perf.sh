@@ -61,8 +61,7 @@ dhcpd_ns $S fd00:99::1/64 nodad
 dhcpd_client_ns $S $C v0
 set +e
 # perfdhcp sends from eth0's link-local address: wait out its DAD
-wait_for 50 sh -c "ip -n $C -6 addr show dev eth0 scope link | grep -q fe80 &&
-	! ip -n $C -6 addr show dev eth0 | grep -q tentative"
+dhcpd_ll_wait $C
 
 cat >"$TMP/p6.xml" <<X
 <network><name>p6</name><bridge name='br0'/>

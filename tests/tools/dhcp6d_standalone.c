@@ -3,8 +3,8 @@
  * DHCPv6 twin of dhcpd_standalone, for tests/bench/dhcp6_perf.sh).
  *   dhcp6d_standalone NETWORK.xml LEASEFILE
  * Serves the definition's IPv6 <dhcp> on its <bridge name=> (which must
- * exist); leases in LEASEFILE. On SIGTERM/SIGINT prints the counters as
- * JSON on stdout. */
+ * exist); leases in LEASEFILE. On SIGTERM/SIGINT prints the counters and
+ * the leases held as JSON on stdout. Takes the test hooks (DHCP_FLUSH_HOLD). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,9 +96,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "dhcp6d_standalone: ready\n");
 	loop_run(loop);
 	c = dhcp6_service_counters(s);
-	printf("{\"bound\":%llu,\"no_addrs\":%llu,\"bad_packets\":%llu,\"ignored\":%llu}\n", bound,
-	       (unsigned long long)c->no_addrs, (unsigned long long)c->bad_packets,
-	       (unsigned long long)c->ignored);
+	printf("{\"bound\":%llu,\"no_addrs\":%llu,\"bad_packets\":%llu,\"ignored\":%llu,"
+	       "\"leases\":%zu}\n",
+	       bound, (unsigned long long)c->no_addrs, (unsigned long long)c->bad_packets,
+	       (unsigned long long)c->ignored, dhcp6_service_lease_count(s));
 	dhcp6_service_stop(s);
 	loop_free(loop);
 	free(def);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sys/epoll.h>
 
+#include "util/util.h"
+
 /* ---- loop ---- */
 /* The daemon's single-threaded event loop (epoll + a coarse timer list).
  * Every service registers its sockets here; nothing in vnetd blocks. */
@@ -32,6 +34,45 @@ uint64_t loop_now_ms(void);
 
 int loop_run(struct loop *l);
 void loop_quit(struct loop *l);
+
+/* ---- save_sync ---- */
+/* A file save's syncs without blocking the loop, one save in flight
+ * (fdsync; the DHCP services' lease files): save_sync_run(fd, full) syncs
+ * its first file (full: fsync, else fdatasync); at each completion
+ * ops->step(ctx, that fd, the sync's 0 or -errno, &next fd, &next full)
+ * takes over fd and returns 1 with the next file to sync (a temp file,
+ * then its directory after the rename), or 0 when the save is over; then
+ * ops->done(ctx). Test hook DHCP_FLUSH_HOLD: no sync completes while its
+ * file exists. */
+struct save_sync_ops {
+	int (*step)(void *ctx, int fd, int err, int *ret_fd, int *ret_full);
+	void (*done)(void *ctx);
+};
+struct save_sync {
+	struct loop *loop;
+	const struct save_sync_ops *ops;
+	void *ctx;
+	struct fdsync sync;
+	int fd, full, err; /* the file in flight (-1: none), its kind, its result */
+	int watched;
+	const char *hold_path;
+	long hold_timer;
+};
+/* 0, or -EIO: the completions cannot be watched. */
+int save_sync_init(struct save_sync *c, struct loop *loop, const struct save_sync_ops *ops,
+		   void *ctx);
+/* 1: in flight (done() follows); 0: the save is over already (synchronous
+ * where there is no AIO; done() is not called). */
+int save_sync_run(struct save_sync *c, int fd, int full);
+static inline int save_sync_busy(const struct save_sync *c)
+{
+	return c->fd >= 0;
+}
+/* Finish the save in flight here, blocking (done() is not called): 1 if
+ * there was one. Before a synchronous save, or at stop. */
+int save_sync_drain(struct save_sync *c);
+/* Drains. */
+void save_sync_free(struct save_sync *c);
 
 /* ---- sdnotify ---- */
 /* The systemd readiness protocol (sd_notify(3)) without libsystemd: one

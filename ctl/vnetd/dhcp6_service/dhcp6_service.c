@@ -17,6 +17,22 @@
 
 #define SAVE_MAX DHCP6_POOL_MAX_LEASES
 
+/* Messages are handled in batches of up to RX_BATCH (the IPv4 service's
+ * way). A batch's changes are saved without blocking the loop (save_sync:
+ * temp file, its fsync, rename, the directory's fsync), one save in
+ * flight: the Replies that commit a binding are held until the save
+ * holding it is durable, while Advertises and the other replies leave at
+ * once and the next batches are read (their changes go into the next
+ * save). Reading pauses while HELD_MAX Replies wait. */
+#define RX_BATCH 64
+#define HELD_MAX (4 * RX_BATCH)
+
+struct reply {
+	struct sockaddr_in6 to;
+	size_t len;
+	uint8_t buf[DHCP6_MSG_MAX];
+};
+
 struct dhcp6_service {
 	struct loop *loop;
 	char net[NETDEF_NAME_MAX];
@@ -26,7 +42,15 @@ struct dhcp6_service {
 	struct dhcp6_pool *pool;
 	struct dhcp6_hooks hooks;
 	int loading;
+	/* The save in flight (sync) covers held[0, n_inflight); the Replies
+	 * of the batches read since are held[n_inflight, n_held); pending:
+	 * changes not yet written; step: the save's file in flight. */
+	struct save_sync sync;
+	int pending, paused, step;
+	struct reply *held; /* HELD_MAX, allocated at the first batch */
+	unsigned n_held, n_inflight;
 };
+enum { SAVE_TMP = 1, SAVE_DIR };
 
 int dhcp6_service_socket(const char *bridge, char *err, size_t errlen)
 {
@@ -59,8 +83,8 @@ static void on_event(void *ctx, const struct dhcp6_event *ev)
 		s->hooks.gone(s->hooks.ctx, ev->lease);
 }
 
-/* The file, whole, atomically: a crash leaves the old one or the new. */
-static int save(struct dhcp6_service *s)
+/* The file's text, whole: 0 with *ret_buf (to free) and *ret_len. */
+static int format(struct dhcp6_service *s, char **ret_buf, size_t *ret_len)
 {
 	static struct dhcp6_lease ls[SAVE_MAX];
 	size_t n = dhcp6_pool_snapshot(s->pool, ls, SAVE_MAX), cap = n * 256 + 64, at = 0;
@@ -75,11 +99,69 @@ static int save(struct dhcp6_service *s)
 		if (r > 0)
 			at += (size_t)r;
 	}
-	r = file_write_atomic(s->path, buf, at, 0644);
-	free(buf);
+	*ret_buf = buf;
+	*ret_len = at;
+	return 0;
+}
+
+static int save_result(struct dhcp6_service *s, int r)
+{
 	if (r < 0)
 		log_warn("dhcp6 %s: cannot save leases: %s", s->net, strerror(-r));
 	return r;
+}
+
+/* The file, whole, atomically: a crash leaves the old one or the new. */
+static int save(struct dhcp6_service *s)
+{
+	char *buf;
+	size_t len;
+	int r = format(s, &buf, &len);
+
+	if (!r) {
+		r = file_write_atomic(s->path, buf, len, 0644);
+		free(buf);
+	}
+	s->pending = 0;
+	return save_result(s, r);
+}
+
+/* The same in steps: the temp file written, *ret_fd to fsync (save_step). */
+static int save_begin(struct dhcp6_service *s, int *ret_fd)
+{
+	char *buf;
+	size_t len;
+	int r = format(s, &buf, &len);
+
+	*ret_fd = -1;
+	s->pending = 0;
+	if (!r) {
+		r = file_atomic_begin(s->path, buf, len, 0644, ret_fd);
+		free(buf);
+	}
+	s->step = r ? 0 : SAVE_TMP;
+	return save_result(s, r);
+}
+
+/* save_sync's step: the temp file synced, renamed, then the directory. */
+static int save_step(void *ctx, int fd, int err, int *ret_fd, int *ret_full)
+{
+	struct dhcp6_service *s = ctx;
+	int step = s->step;
+
+	s->step = 0;
+	*ret_full = 1;
+	if (step == SAVE_TMP) {
+		err = file_atomic_commit(s->path, fd, err, ret_fd);
+		if (!err) {
+			s->step = SAVE_DIR;
+			return 1;
+		}
+	} else if (close(fd) < 0 && !err) {
+		err = -errno;
+	}
+	save_result(s, err);
+	return 0;
 }
 
 static void load(struct dhcp6_service *s)
@@ -103,6 +185,7 @@ static void load(struct dhcp6_service *s)
 }
 
 static void on_timer(void *data);
+static void flush_kick(struct dhcp6_service *s);
 
 static void schedule(struct dhcp6_service *s)
 {
@@ -117,7 +200,8 @@ static void on_timer(void *data)
 
 	s->timer = 0;
 	if (dhcp6_pool_expire(s->pool, time(NULL)) > 0)
-		save(s);
+		s->pending = 1;
+	flush_kick(s);
 	schedule(s);
 }
 
@@ -139,55 +223,131 @@ static bool unicast_type(unsigned type)
 	       type == DHCP6_DECLINE;
 }
 
-/* Messages are handled in batches of up to RX_BATCH (the IPv4 service's
- * way): the lease file is written once per batch, before any reply of that
- * batch leaves, so a committed binding is on disk before its REPLY. */
-#define RX_BATCH 64
+static void send_all(struct dhcp6_service *s, const struct reply *r, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		sendto(s->fd, r[i].buf, r[i].len, MSG_DONTWAIT, (const struct sockaddr *)&r[i].to,
+		       sizeof(r[i].to));
+}
+
+/* The first n held Replies leave: what they commit is on disk (or cannot
+ * be written: a full disk must not stop DHCPv6). */
+static void send_held(struct dhcp6_service *s, unsigned n)
+{
+	if (!n)
+		return;
+	send_all(s, s->held, n);
+	memmove(s->held, s->held + n, (s->n_held - n) * sizeof(*s->held));
+	s->n_held -= n;
+}
+
+/* Another batch is read while its Replies fit the held queue. */
+static void reading(struct dhcp6_service *s)
+{
+	int on = s->n_held + RX_BATCH <= HELD_MAX;
+
+	if (on != s->paused)
+		return;
+	s->paused = !on;
+	loop_mod_fd(s->loop, s->fd, on ? EPOLLIN : 0);
+}
+
+/* Save what changed unless a save is in flight (its end starts the next):
+ * the held Replies go with this save; with nothing to save they leave. */
+static void flush_kick(struct dhcp6_service *s)
+{
+	int fd;
+
+	if (save_sync_busy(&s->sync))
+		return;
+	if (s->pending && save_begin(s, &fd) == 0 && save_sync_run(&s->sync, fd, 1)) {
+		s->n_inflight = s->n_held;
+		return;
+	}
+	send_held(s, s->n_held);
+}
+
+/* save_sync's done: the save in flight is durable, its Replies leave. */
+static void save_done(void *ctx)
+{
+	struct dhcp6_service *s = ctx;
+
+	send_held(s, s->n_inflight);
+	s->n_inflight = 0;
+	flush_kick(s);
+	reading(s);
+}
+
+static const struct save_sync_ops save_ops = { .step = save_step, .done = save_done };
+
+/* One message: its reply in *r (0: none); *hold when it commits a binding. */
+static size_t handle(struct dhcp6_service *s, const uint8_t *in, size_t n,
+		     const struct sockaddr_in6 *from, struct reply *r, int *hold)
+{
+	const struct dhcp6_origin *op;
+	struct dhcp6_origin o;
+	struct dhcp6_msg m;
+
+	*hold = 0;
+	if (from->sin6_port != htons(DHCP6_CLIENT_PORT) || dhcp6_msg_parse(in, n, &m) < 0)
+		return 0;
+	op = origin_of(s, &from->sin6_addr, &o);
+	/* clients speak from their link-local address (RFC 8415 13.1);
+	 * some (busybox udhcpc6) unicast a Request, Renew or Release
+	 * from the leased address: taken only from the port that
+	 * claimed that address (bind6_map), never a Solicit */
+	if (!IN6_IS_ADDR_LINKLOCAL(&from->sin6_addr) && (!op || !unicast_type(m.type)))
+		return 0;
+	r->to = *from;
+	r->len = dhcp6_pool_handle_from(s->pool, &m, op, time(NULL), r->buf, sizeof(r->buf), hold);
+	return r->len;
+}
 
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp6_service *s = data;
-	static uint8_t in[DHCP6_MSG_MAX], out[RX_BATCH][DHCP6_MSG_MAX];
-	static struct sockaddr_in6 to[RX_BATCH];
-	static size_t out_len[RX_BATCH];
+	static uint8_t in[DHCP6_MSG_MAX];
+	static struct reply out[RX_BATCH];
 	struct sockaddr_in6 from;
-	const struct dhcp6_origin *op;
-	struct dhcp6_origin o;
-	struct dhcp6_msg m;
+	unsigned n_now = 0;
 	socklen_t fl;
 	ssize_t n;
-	size_t rn;
-	int dirty, any_dirty = 0, nout = 0;
+	int hold;
 
 	(void)events;
+	if (!s->held)
+		s->held = malloc(HELD_MAX * sizeof(*s->held));
+	if (s->n_held + RX_BATCH > HELD_MAX) { /* an error event while paused */
+		reading(s);
+		return;
+	}
 	for (int i = 0; i < RX_BATCH; i++) {
 		fl = sizeof(from);
 		n = recvfrom(fd, in, sizeof(in), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			break;
-		if (fl < sizeof(from) || from.sin6_port != htons(DHCP6_CLIENT_PORT))
+		if (fl < sizeof(from))
 			continue;
-		if (dhcp6_msg_parse(in, (size_t)n, &m) < 0)
+		if (!handle(s, in, (size_t)n, &from, &out[n_now], &hold))
 			continue;
-		op = origin_of(s, &from.sin6_addr, &o);
-		/* clients speak from their link-local address (RFC 8415 13.1);
-		 * some (busybox udhcpc6) unicast a Request, Renew or Release
-		 * from the leased address: taken only from the port that
-		 * claimed that address (bind6_map), never a Solicit */
-		if (!IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr) && (!op || !unicast_type(m.type)))
-			continue;
-		rn = dhcp6_pool_handle_from(s->pool, &m, op, time(NULL), out[nout],
-					    sizeof(out[nout]), &dirty);
-		any_dirty |= dirty;
-		if (rn) {
-			to[nout] = from;
-			out_len[nout++] = rn;
-		}
+		s->pending |= hold;
+		if (!hold)
+			n_now++;
+		else if (s->held)
+			s->held[s->n_held++] = out[n_now];
+		else /* no memory to hold it: saved before it leaves */
+			n_now++;
 	}
-	if (any_dirty)
-		save(s);
-	for (int i = 0; i < nout; i++)
-		sendto(fd, out[i], out_len[i], MSG_DONTWAIT, (struct sockaddr *)&to[i], sizeof(to[i]));
+	if (!s->held) {
+		save_sync_drain(&s->sync);
+		if (s->pending)
+			save(s);
+	}
+	send_all(s, out, n_now);
+	if (s->held) {
+		flush_kick(s);
+		reading(s);
+	}
 }
 
 struct dhcp6_service *dhcp6_service_start_on(struct loop *loop, const struct netdef *def,
@@ -204,6 +364,10 @@ struct dhcp6_service *dhcp6_service_start_on(struct loop *loop, const struct net
 	}
 	s->loop = loop;
 	s->fd = fd;
+	if (save_sync_init(&s->sync, loop, &save_ops, s) < 0) {
+		snprintf(err, errlen, "dhcp6: cannot watch the lease file's syncs");
+		goto fail;
+	}
 	s->hooks = *hooks;
 	snprintf(s->net, sizeof(s->net), "%s", def->name);
 	snprintf(s->path, sizeof(s->path), "%s", lease_path);
@@ -241,16 +405,24 @@ void dhcp6_service_stop(struct dhcp6_service *s)
 		loop_cancel_timer(s->loop, s->timer);
 	if (s->watched)
 		loop_del_fd(s->loop, s->fd);
+	save_sync_free(&s->sync); /* the save in flight finished */
 	if (s->pool)
 		save(s);
+	send_held(s, s->n_held); /* the socket is still open: what is saved leaves */
 	dhcp6_pool_free(s->pool);
 	close(s->fd);
+	free(s->held);
 	free(s);
 }
 
 const struct dhcp6_counters *dhcp6_service_counters(const struct dhcp6_service *s)
 {
 	return s ? dhcp6_pool_counters(s->pool) : NULL;
+}
+
+size_t dhcp6_service_lease_count(const struct dhcp6_service *s)
+{
+	return s ? dhcp6_pool_count(s->pool) : 0;
 }
 
 void dhcp6_service_port_gone(struct dhcp6_service *s, int ifindex)

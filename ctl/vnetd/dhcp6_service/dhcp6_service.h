@@ -13,9 +13,10 @@
 /* ---- dhcp6_service ---- */
 /* A network's DHCPv6 server (issue 18.3): lib/dhcp6's core on a UDP socket
  * on the bridge's port 547 (the All_DHCP_Relay_Agents_and_Servers group
- * ff02::1:2 joined), the leases in NAME.leases6 beside the IPv4 file,
- * saved before each reply that changed them. In vnetd the core opens the
- * socket and the service child serves (privsep.h). */
+ * ff02::1:2 joined), the leases in NAME.leases6 beside the IPv4 file; a
+ * reply that changed them leaves once their save, which does not block the
+ * loop (save_sync), is durable. In vnetd the core opens the socket and the
+ * service child serves (privsep.h). */
 struct dhcp6_service;
 
 struct dhcp6_hooks {
@@ -41,5 +42,7 @@ void dhcp6_service_stop(struct dhcp6_service *s); /* NULL accepted */
 /* A port is gone: its bindings wait for their next message (issue 18.5). */
 void dhcp6_service_port_gone(struct dhcp6_service *s, int ifindex);
 const struct dhcp6_counters *dhcp6_service_counters(const struct dhcp6_service *s);
+/* The leases held (bound, released, declined): those of the file after a start. */
+size_t dhcp6_service_lease_count(const struct dhcp6_service *s);
 
 #endif

@@ -62,15 +62,13 @@ struct dhcp_service {
 	int fd, ifindex, watched;
 	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
 	long timer;
-	/* The lease file's sync: one in flight (sync_fd), its ACKs held[0,
+	/* The lease file's save: one in flight (sync), its ACKs held[0,
 	 * n_inflight), those of the batches read since held[n_inflight,
 	 * n_held); pending: changes not yet written. */
-	struct fdsync sync;
-	int sync_fd, sync_err, pending, paused;
+	struct save_sync sync;
+	int pending, paused;
 	struct out_pkt *held; /* HELD_MAX */
 	unsigned n_held, n_inflight;
-	const char *hold_path; /* test hook DHCP_FLUSH_HOLD */
-	long hold_timer;
 };
 
 /* The replies of the batch being handled. One loop thread runs every
@@ -406,44 +404,30 @@ static void reading(struct dhcp_service *s)
 		loop_mod_fd(s->loop, s->pkt_fd, on ? EPOLLIN : 0);
 }
 
-/* Test builds only: a flush does not complete while the hook's file
- * exists, as on a disk that takes its time. */
-static int flush_held(struct dhcp_service *s)
+/* save_sync's step: the lease file's next file to sync, if any. */
+static int save_step(void *ctx, int fd, int err, int *ret_fd, int *ret_full)
 {
-	return s->hold_path && *s->hold_path && access(s->hold_path, F_OK) == 0;
+	struct dhcp_service *s = ctx;
+
+	if (dhcp_lease_file_synced(&s->leases, s->pool, fd, err, ret_fd) != 1)
+		return 0;
+	*ret_full = dhcp_lease_file_sync_full(&s->leases);
+	return 1;
 }
 
-/* Sync fd, the lease file's current step, and the steps after it: 1 when
- * one is in flight (its completion goes on), 0 when the save is over. */
-static int sync_steps(struct dhcp_service *s, int fd)
-{
-	int err, r = 1;
-
-	while (r == 1) {
-		if ((dhcp_lease_file_sync_full(&s->leases) ?
-		     fdsync_start_full(&s->sync, fd, &err) : fdsync_start(&s->sync, fd, &err)) == 1) {
-			s->sync_fd = fd;
-			return 1;
-		}
-		while (flush_held(s)) /* synchronous: no AIO here */
-			usleep(10000);
-		r = dhcp_lease_file_synced(&s->leases, s->pool, fd, err, &fd);
-	}
-	return 0;
-}
-
-/* Write what changed and start syncing it, unless a sync is in flight (its
- * completion starts the next). The held ACKs whose leases are written go
- * with this sync; with nothing to sync they leave now. */
+/* Write what changed and start syncing it, unless a save is in flight (its
+ * end starts the next). The held ACKs whose leases are written go with
+ * this save; with nothing to save they leave now. */
 static void flush_kick(struct dhcp_service *s)
 {
 	int fd;
 
-	if (s->sync_fd >= 0)
+	if (save_sync_busy(&s->sync))
 		return;
 	if (s->pending || s->leases.unsaved) {
 		s->pending = 0;
-		if (dhcp_lease_file_write(&s->leases, s->pool, &fd) == 1 && sync_steps(s, fd)) {
+		if (dhcp_lease_file_write(&s->leases, s->pool, &fd) == 1 &&
+		    save_sync_run(&s->sync, fd, dhcp_lease_file_sync_full(&s->leases))) {
 			s->n_inflight = s->n_held;
 			return;
 		}
@@ -451,16 +435,12 @@ static void flush_kick(struct dhcp_service *s)
 	send_held(s, s->n_held);
 }
 
-/* The sync in flight completed: the save's next step, or its ACKs leave
- * and the next save starts. */
-static void sync_complete(struct dhcp_service *s)
+/* save_sync's done: the save in flight is durable, its ACKs leave and the
+ * next save starts. */
+static void save_done(void *ctx)
 {
-	int fd = s->sync_fd;
+	struct dhcp_service *s = ctx;
 
-	s->sync_fd = -1;
-	if (dhcp_lease_file_synced(&s->leases, s->pool, fd, s->sync_err, &fd) == 1 &&
-	    sync_steps(s, fd))
-		return;
 	send_held(s, s->n_inflight);
 	s->n_inflight = 0;
 	flush_kick(s);
@@ -468,48 +448,16 @@ static void sync_complete(struct dhcp_service *s)
 	schedule(s);
 }
 
+static const struct save_sync_ops save_ops = { .step = save_step, .done = save_done };
+
 /* Finish the save in flight here and now, its ACKs sent: before a
  * synchronous save (host-add/-del) or at stop. */
 static void flush_drain(struct dhcp_service *s)
 {
-	int fd = s->sync_fd, err;
-
-	if (fd < 0)
+	if (!save_sync_drain(&s->sync))
 		return;
-	if (s->hold_timer > 0)
-		loop_cancel_timer(s->loop, s->hold_timer);
-	s->hold_timer = 0;
-	err = s->sync.fd >= 0 ? fdsync_wait(&s->sync) : s->sync_err;
-	s->sync_fd = -1;
-	while (dhcp_lease_file_synced(&s->leases, s->pool, fd, err, &fd) == 1)
-		err = fsync(fd) < 0 ? -errno : 0;
 	send_held(s, s->n_inflight);
 	s->n_inflight = 0;
-}
-
-static void on_hold_timer(void *data)
-{
-	struct dhcp_service *s = data;
-
-	s->hold_timer = 0;
-	if (flush_held(s))
-		s->hold_timer = loop_add_timer(s->loop, 10, on_hold_timer, s);
-	else
-		sync_complete(s);
-}
-
-static void on_synced(int fd, uint32_t events, void *data)
-{
-	struct dhcp_service *s = data;
-
-	(void)fd;
-	(void)events;
-	if (s->sync_fd < 0 || s->hold_timer > 0 || !fdsync_done(&s->sync, &s->sync_err))
-		return;
-	if (flush_held(s))
-		s->hold_timer = loop_add_timer(s->loop, 10, on_hold_timer, s);
-	else
-		sync_complete(s);
 }
 
 static void on_readable(int fd, uint32_t events, void *data)
@@ -598,11 +546,12 @@ struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netde
 	}
 	s->fd = fd;
 	s->pkt_fd = -1;
-	s->sync_fd = -1;
-	fdsync_init(&s->sync);
-	s->hold_path = test_hook(TEST_HOOK_DHCP_FLUSH_HOLD);
 	s->ifindex = ifindex;
 	s->loop = loop;
+	if (save_sync_init(&s->sync, loop, &save_ops, s) < 0) {
+		snprintf(err, errlen, "dhcp: cannot watch the lease file's syncs");
+		goto fail;
+	}
 	s->lease_log = (struct ratelimit)RATELIMIT_INIT(LEASE_LOG_BURST, LEASE_LOG_MS);
 	s->server_ip = def->ip;
 	snprintf(s->name, sizeof(s->name), "%s", def->name);
@@ -625,10 +574,6 @@ struct dhcp_service *dhcp_service_start_on(struct loop *loop, const struct netde
 		goto fail;
 	}
 	s->watched = 1;
-	if (s->sync.efd >= 0 && loop_add_fd(loop, s->sync.efd, EPOLLIN, on_synced, s)) {
-		snprintf(err, errlen, "dhcp: cannot watch the lease file's syncs");
-		goto fail;
-	}
 	schedule(s);
 	return s;
 fail:
@@ -669,14 +614,11 @@ void dhcp_service_stop(struct dhcp_service *s)
 	}
 	if (s->timer > 0)
 		loop_cancel_timer(s->loop, s->timer);
-	if (s->watched) {
+	if (s->watched)
 		loop_del_fd(s->loop, s->fd);
-		if (s->sync.efd >= 0)
-			loop_del_fd(s->loop, s->sync.efd); /* not watched: ignored */
-	}
 	if (s->fd >= 0)
 		close(s->fd);
-	fdsync_free(&s->sync);
+	save_sync_free(&s->sync);
 	if (s->leases.unsaved || s->pending)
 		dhcp_lease_file_save(&s->leases, s->pool);
 	dhcp_pool_free(s->pool);

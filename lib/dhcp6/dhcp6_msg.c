@@ -142,12 +142,19 @@ const char *dhcp6_type_name(unsigned type)
 
 int dhcp6_duid_to_str(const struct dhcp6_duid *d, char *out, size_t cap)
 {
-	size_t at = 0;
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
 
 	if (!d->len || cap < (size_t)d->len * 3)
 		return -ENOSPC;
-	for (unsigned i = 0; i < d->len; i++)
-		at += (size_t)snprintf(out + at, cap - at, i ? ":%02x" : "%02x", d->b[i]);
+	/* "%02x:%02x..." without printf: a save formats every lease's DUID */
+	for (unsigned i = 0; i < d->len; i++) {
+		if (i)
+			*p++ = ':';
+		*p++ = hex[d->b[i] >> 4];
+		*p++ = hex[d->b[i] & 15];
+	}
+	*p = '\0';
 	return 0;
 }
 

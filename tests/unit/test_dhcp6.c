@@ -550,6 +550,51 @@ static void test_parse_errors(void **state)
 	assert_int_equal(dhcp6_duid_from_str("zz:00:01", &d), -EINVAL);
 }
 
+/* The line dhcp6_lease_format wrote with snprintf before it went
+ * printf-free: the same text, byte for byte. */
+static void ref_format(const struct dhcp6_lease *l, char *buf, size_t cap)
+{
+	static const char *const st[] = { "offered", "bound", "released", "declined" };
+	char duid[DHCP6_DUID_MAX * 3] = "-", ip[INET6_ADDRSTRLEN];
+	size_t at = 0;
+
+	for (unsigned i = 0; i < l->duid.len; i++)
+		at += (size_t)snprintf(duid + at, sizeof(duid) - at, i ? ":%02x" : "%02x",
+				       l->duid.b[i]);
+	inet_ntop(AF_INET6, &l->ip, ip, sizeof(ip));
+	snprintf(buf, cap, "%s %08x %s %lld %s %s\n", duid, (unsigned)l->iaid, ip,
+		 (long long)l->expires, st[l->state & 3], l->hostname[0] ? l->hostname : "-");
+}
+
+static void test_lease_line_as_printf(void **state)
+{
+	static const int64_t exp[] = { 0, 1, 1764060000, -5, INT64_MAX, INT64_MIN };
+	struct dhcp6_lease l, back;
+	char got[512], want[512];
+
+	(void)state;
+	for (unsigned k = 0; k < 4 * sizeof(exp) / sizeof(exp[0]); k++) {
+		memset(&l, 0, sizeof(l));
+		l.duid.len = (uint8_t)(k % 3 == 0 ? 0 : k % 3 == 1 ? 10 : DHCP6_DUID_MAX);
+		for (unsigned i = 0; i < l.duid.len; i++)
+			l.duid.b[i] = (uint8_t)(i * 37 + k);
+		l.iaid = k & 1 ? 0xdeadbeefu : k;
+		inet_pton(AF_INET6, k & 2 ? "fd00:160::1:ff" : "::", &l.ip);
+		l.expires = exp[k % (sizeof(exp) / sizeof(exp[0]))];
+		l.state = k & 3;
+		if (k & 4)
+			memset(l.hostname, 'h', DHCP6_HOSTNAME_MAX - 1);
+		ref_format(&l, want, sizeof(want));
+		assert_int_equal(dhcp6_lease_format(&l, got, sizeof(got)), (int)strlen(want));
+		assert_string_equal(got, want);
+		assert_int_equal(dhcp6_lease_format(&l, got, strlen(want)), -ENOSPC);
+		if (l.duid.len && l.expires >= 0 && l.state == DHCP6_BOUND) {
+			assert_int_equal(dhcp6_lease_parse(got, &back), 0);
+			assert_memory_equal(&back.ip, &l.ip, sizeof(l.ip));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +607,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_snapshot_restore, teardown),
 		cmocka_unit_test_teardown(test_port_limit, teardown),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_lease_line_as_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -595,6 +595,30 @@ static void test_lease_line_as_printf(void **state)
 	}
 }
 
+/* The address in a lease line is inet_ntop's text, for every shape of
+ * zero runs (each group 0 or not: all 256), and random addresses. */
+static void test_lease_ip_as_inet_ntop(void **state)
+{
+	static const uint16_t some[] = { 0x1, 0xffff, 0xfd00, 0x10, 0xabc };
+	struct dhcp6_lease l = { .duid = { .len = 1 }, .state = DHCP6_BOUND };
+	char got[512], want[512], ip[INET6_ADDRSTRLEN];
+
+	(void)state;
+	srand(21);
+	for (unsigned m = 0; m < 256 + 2000; m++) {
+		for (int i = 0; i < 8; i++) {
+			uint16_t w = m < 256 ? ((m >> i) & 1 ? some[(m + i) % 5] : 0) :
+					       (rand() % 3 ? 0 : (uint16_t)rand());
+			l.ip.s6_addr[2 * i] = (uint8_t)(w >> 8);
+			l.ip.s6_addr[2 * i + 1] = (uint8_t)w;
+		}
+		inet_ntop(AF_INET6, &l.ip, ip, sizeof(ip));
+		snprintf(want, sizeof(want), "00 00000000 %s 0 bound -\n", ip);
+		assert_int_equal(dhcp6_lease_format(&l, got, sizeof(got)), (int)strlen(want));
+		assert_string_equal(got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +632,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_port_limit, teardown),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_lease_line_as_printf),
+		cmocka_unit_test(test_lease_ip_as_inet_ntop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,7 +158,7 @@ demo: deps all
 	$(Q)tests/demo.sh
 
 test: deps all unit fuzz-build
-	$(Q)FUZZ_RUNS=$${FUZZ_RUNS:-200000} tests/run.sh
+	$(Q)FUZZ_RUNS=$${FUZZ_RUNS:-20000} tests/run.sh
 
 bench: deps all $(TOOL_BINS)
 	$(Q)BUILD=$(abspath $(BUILD)) tests/bench.sh

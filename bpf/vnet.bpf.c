@@ -38,7 +38,7 @@ int vnet_port_tc(struct __sk_buff *skb)
 SEC("xdp")
 int vnet_port_xdp(struct xdp_md *ctx)
 {
-	struct pkt p = {};
+	struct pkt p = { .csum_in = 1 };	/* the guest's partial sums (l4sum.h) */
 
 	pkt_init(&p, ctx, 0);
 	return xdp_verdict(&p, port_ingress(&p), 0);
@@ -50,7 +50,7 @@ int vnet_port_xdp(struct xdp_md *ctx)
 SEC("xdp.frags")
 int vnet_port_xdpf(struct xdp_md *ctx)
 {
-	struct pkt p = {};
+	struct pkt p = { .csum_in = 1 };	/* the guest's partial sums (l4sum.h) */
 
 	pkt_init(&p, ctx, 0);
 	return xdp_verdict(&p, port_ingress(&p), 1);

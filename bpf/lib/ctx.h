@@ -47,6 +47,14 @@
  * value of one returned as the other. */
 enum act { ACT_PASS = 1, ACT_DROP, ACT_REDIRECT, ACT_CONTINUE };
 
+/* pkt.fill_csum, XDP: is the frame's TCP/UDP sum partial (l4sum.h)? Not
+ * judged yet (a redirect judges it), judged before a rewrite of addresses
+ * or ports (set_fill_csum: partial, recomputed in full at the redirect,
+ * nat_apply skipping its incremental updates; complete: updated
+ * incrementally, as at tc), or a source whose sums are complete (a NIC
+ * uplink). */
+enum fill_csum { FILL_CSUM_UNJUDGED = 0, FILL_CSUM_PARTIAL, FILL_CSUM_COMPLETE };
+
 struct vnet_stats;
 
 struct pkt {
@@ -59,14 +67,14 @@ struct pkt {
 	__u32 l4_off;	/* offset of the L4 header (IPv4) */
 	__u8 tc;	/* 1: __sk_buff, 0: xdp_md */
 	__u8 how;	/* enum redir for ACT_REDIRECT */
-	__u8 fill_csum;	/* XDP into a veth: recompute the L4 checksum */
+	__u8 fill_csum;	/* XDP: enum fill_csum, the TCP/UDP sum (l4sum.h) */
 	__u8 retry_tc;	/* ACT_PASS at XDP that the tc program can still do */
 	__u8 counted;	/* tc: rx already counted at XDP (VNET_META_RETRY) */
 	__u8 net_id;	/* the network a drop is counted on (0: none); a byte,
 			 * so struct pkt does not grow (the stack is tight) */
-	__u8 csum_in;	/* XDP on a veth uplink: frames may carry partial L4
-			 * checksums (CHECKSUM_PARTIAL from the far end's stack):
-			 * every redirect recomputes them (xdp_verdict) */
+	__u8 csum_in;	/* XDP: the source may hand over partial TCP/UDP sums (a
+			 * port's guest, a veth uplink's far end; a NIC's are
+			 * complete): set_fill_csum judges them */
 	__u8 fam;	/* count_rx: bit 0 IPv4, bit 1 IPv6 (counters.h: unknown to the verifier) */
 	__u32 target;	/* ACT_REDIRECT: ifindex */
 	__u32 tx;	/* ACT_REDIRECT into a port whose port_state the path had:

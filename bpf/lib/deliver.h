@@ -28,7 +28,7 @@ static __always_inline enum act deliver_check(struct pkt *p, const struct hdrs *
 		return pass_to_tc(p);
 	if (h->ttl <= 1)
 		return ACT_PASS;	/* the kernel answers TTL expiry */
-	set_fill_csum(p, (*dst)->kind);
+	set_fill_csum(p);
 	return ACT_CONTINUE;
 }
 

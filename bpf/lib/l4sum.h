@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The TCP/UDP checksum of an IPv4 or IPv6 frame from scratch, for XDP redirects
- * into a veth (VNET_HOOK_XDP_VETH). A guest with checksum offload sends
- * CHECKSUM_PARTIAL skbs whose field holds only the pseudo-header sum; an
- * xdp_frame carries no checksum state, so the receiving end would verify
- * it and drop the segment (measured: TcpInCsumErrors, no TCP connection).
+/* The TCP/UDP checksum of an IPv4 or IPv6 frame from scratch, for XDP
+ * redirects of frames whose sum is partial. A guest with checksum offload
+ * sends CHECKSUM_PARTIAL skbs (a tap's VM: NEEDS_CSUM) whose field holds
+ * only the pseudo-header sum; an xdp_frame carries no checksum state, so
+ * whatever receives it -- a veth's peer, a tap's VM, a NIC's wire --
+ * would verify it and drop the segment (measured: TcpInCsumErrors, no TCP
+ * connection). XDP cannot read the skb's state, so l4_csum_partial judges
+ * by the field: one that equals the pseudo-header's sum is partial and
+ * filled in full; any other is complete (a guest with offload off) and
+ * left alone, NAT updating it incrementally as it does for tc.
  * RFC 793 3.1 / RFC 768: "the 16 bit one's complement of the one's
  * complement sum of ... the pseudo header, the TCP header, and the text". */
 #ifndef VNET_BPF_L4SUM_H
@@ -103,9 +108,83 @@ static __always_inline int l4sum_at6(struct pkt *p, struct l4sum_at *at)
 	at->udp = ip6[6] == IPPROTO_UDP_;
 	at->pos = 14 + 40;
 	at->len = plen;
+	/* the helper's sum, of a range the verifier does not track: summed
+	 * by hand, the summing loops below were walked once per range
+	 * (+150k instructions on each XDP program) */
 	at->pseudo = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)(ip6 + 8), 32, 0);
 	at->pseudo += bpf_htons(ip6[6]) + bpf_htons(plen);
 	return 1;
+}
+
+/* A pseudo-header sum folded to 16 bits (end-around carries). */
+static __always_inline __u16 l4sum_fold(__u64 c)
+{
+	c = (c & 0xffffffff) + (c >> 32);
+	c = (c & 0xffffffff) + (c >> 32);
+	return csum_fold32((__u32)c);
+}
+
+/* 1: the frame's TCP/UDP sum is partial -- its field holds the
+ * pseudo-header's sum, as a sender with checksum offload leaves it --, or
+ * cannot be judged here (l4_csum_fill then decides: an odd header, an IPv6
+ * next header that is not TCP/UDP, which the IPv6 paths pass to tc where
+ * an extension header hides the L4 one); 0: complete (or none: not
+ * TCP/UDP, a fragment, IPv4 UDP without a sum). A complete sum equal to
+ * the pseudo-header's (1 in 65,536) is judged partial and recomputed: to
+ * itself. Call before any rewrite of the addresses or ports. Registers
+ * only: it runs as a callee of the port programs, whose frame is near the
+ * 512-byte limit of the two together. */
+static __always_inline int l4_csum_partial(void *data, void *end)
+{
+	__u8 *eth = data, *ip = data + 14, *l4;
+	__u32 hlen, len;
+	__u16 field, ps;
+	__u64 c;
+	__u8 proto;
+
+	if ((void *)ip > end)
+		return 0;
+	if (eth[12] == 0x08 && eth[13] == 0x00) {
+		if ((void *)(ip + 20) > end)
+			return 0;	/* short: not IPv4 TCP/UDP */
+		proto = ip[9];
+		if (proto != IPPROTO_TCP_ && proto != IPPROTO_UDP_)
+			return 0;
+		if (*(__u16 *)(ip + 6) & bpf_htons(0x3fff))
+			return 0;	/* a fragment: completed before fragmenting */
+		hlen = (ip[0] & 0xf) * 4;
+		len = ((__u32)ip[2] << 8 | ip[3]) - hlen;
+		if (hlen < 20 || len > VNET_XDP_VETH_MAX)
+			return 1;
+		c = (__u64)*(__u32 *)(ip + 12) + *(__u32 *)(ip + 16);
+	} else if (eth[12] == 0x86 && eth[13] == 0xdd) {
+		if ((void *)(ip + 40) > end)
+			return 1;
+		proto = ip[6];
+		if (proto != IPPROTO_TCP_ && proto != IPPROTO_UDP_)
+			return 1;	/* as before: the paths judge extension headers */
+		hlen = 40;
+		len = (__u32)ip[4] << 8 | ip[5];
+		c = 0;
+		for (int i = 0; i < 8; i++)
+			c += ((__u32 *)(ip + 8))[i];
+	} else {
+		return 0;
+	}
+	l4 = ip + hlen;
+	if (proto == IPPROTO_UDP_) {
+		if ((void *)(l4 + 8) > end)
+			return 1;
+		field = *(__u16 *)(l4 + 6);
+		if (field == 0 && eth[12] == 0x08)
+			return 0;	/* IPv4 "no checksum" */
+	} else {
+		if ((void *)(l4 + 18) > end)
+			return 1;
+		field = *(__u16 *)(l4 + 16);
+	}
+	ps = l4sum_fold(c + bpf_htons(proto) + bpf_htons(len));
+	return field == ps || (ps == 0xffff && field == 0);
 }
 
 /* A success flag, not a verdict: 0, the checksum is complete (or the frame
@@ -139,22 +218,43 @@ static __always_inline int l4_csum_fill(struct pkt *p)
 	if (l4sum_data(p, at.pos, at.len, &sum))
 		return -1;
 	c = at.pseudo + sum;
-	c = (c & 0xffffffff) + (c >> 32);
-	c = (c & 0xffffffff) + (c >> 32);
-	*field = ~csum_fold32((__u32)c);
+	*field = ~l4sum_fold(c);
 	if (at.udp && *field == 0)
 		*field = 0xffff;
 	return 0;
 }
 
-/* The same (the same success flag) as a global (separately verified)
- * function of the XDP context: verified once, not again on every path that
- * reaches a redirect, which keeps the XDP programs well inside the
- * verifier's budget. */
-__noinline int vnet_l4_csum_fill(struct xdp_md *ctx)
+/* l4_csum_partial as a global (separately verified) function of the XDP
+ * context: FILL_CSUM_PARTIAL or FILL_CSUM_COMPLETE (enum fill_csum, ctx.h),
+ * a value the verifier does not know, so the paths after a judgment are
+ * walked once, not once per answer; complete whatever the field when the
+ * source sends no partial sums (may 0: a NIC uplink). */
+__noinline int vnet_l4_judge(struct xdp_md *ctx, int may)
+{
+	if (!may)
+		return FILL_CSUM_COMPLETE;
+	if (!ctx)
+		return FILL_CSUM_PARTIAL;
+	return l4_csum_partial((void *)(long)ctx->data, (void *)(long)ctx->data_end) ?
+		       FILL_CSUM_PARTIAL : FILL_CSUM_COMPLETE;
+}
+
+/* l4_csum_fill (the same success flag) as a global function of the XDP
+ * context: verified once, not again on every path that reaches a
+ * redirect, which keeps the XDP programs well inside the verifier's
+ * budget. fill: the frame's pkt.fill_csum (ctx.h); complete sums are left
+ * as they are, an unjudged frame (no rewrite of addresses or ports since
+ * the sender) is judged here. */
+__noinline int vnet_l4_csum_fill(struct xdp_md *ctx, int fill)
 {
 	struct pkt p = { .ctx = ctx };
 
+	if (fill == FILL_CSUM_COMPLETE)
+		return 0;
+	/* a call, not inlined: the judge's branches would each walk the
+	 * summing loops again in the verifier */
+	if (fill == FILL_CSUM_UNJUDGED && vnet_l4_judge(ctx, 1) == FILL_CSUM_COMPLETE)
+		return 0;	/* complete: as the sender made it */
 	if (!ctx)
 		return -1;
 	pkt_reload(&p);

@@ -214,8 +214,8 @@ __noinline enum vnet_drop snat_new(const struct hdrs *h, const struct vnet_net *
 
 /* Rewrite source (src) or destination address/port, decrement the TTL and
  * set both MACs. Direct writes first; on tc the L4 checksum helper runs
- * last because it invalidates packet pointers. With p->fill_csum (XDP into
- * a veth) the TCP/UDP checksum is left to l4_csum_fill. VNET_DROP_RUNT if
+ * last because it invalidates packet pointers. With p->fill_csum (XDP, a
+ * partial sum) the TCP/UDP checksum is left to l4_csum_fill. VNET_DROP_RUNT if
  * the headers are not there to rewrite. */
 static __always_inline enum vnet_drop nat_apply(struct pkt *p, const struct hdrs *h, int src,
 						__u32 addr, __u16 port, const __u8 *smac,
@@ -258,7 +258,7 @@ static __always_inline enum vnet_drop nat_apply(struct pkt *p, const struct hdrs
 	before = *w;
 	*w = bpf_htons(bpf_ntohs(before) - 0x100);
 	csum_replace2(&ip->check, before, *w);
-	if (!l4 || (p->fill_csum && !h->frag && h->proto != IPPROTO_ICMP_))
+	if (!l4 || (p->fill_csum == FILL_CSUM_PARTIAL && !h->frag && h->proto != IPPROTO_ICMP_))
 		return VNET_DROP_NONE;	/* none here, or recomputed in full at the redirect */
 	if (addr != old_addr)
 		l4_csum_fix(p, h->proto, h->csum_off, old_addr, addr, 4, 1);

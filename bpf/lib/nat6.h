@@ -377,8 +377,8 @@ static __always_inline void csum_apply_diff(__u16 *sum, __u32 diff)
  * decrement the hop limit; the L4 checksum (its pseudo header holds the
  * addresses: TCP, UDP and ICMPv6 alike) follows. The L4 header must be
  * right after the fixed header at XDP (the caller passes other frames to
- * tc); p->fill_csum (XDP into a veth): TCP/UDP sums are recomputed in full
- * at the redirect. */
+ * tc); p->fill_csum (XDP, a partial sum): TCP/UDP sums are recomputed in
+ * full at the redirect. */
 static __always_inline enum vnet_drop nat6_apply(struct pkt *p, const struct hdrs *h, int src,
 						 const __u8 *addr, __u16 port, const __u8 *smac,
 						 const __u8 *dmac)
@@ -409,7 +409,7 @@ static __always_inline enum vnet_drop nat6_apply(struct pkt *p, const struct hdr
 	__builtin_memcpy(a, addr, 16);
 	old_port = *pp;
 	*pp = port;
-	if (p->fill_csum && h->proto != IPPROTO_ICMPV6_)
+	if (p->fill_csum == FILL_CSUM_PARTIAL && h->proto != IPPROTO_ICMPV6_)
 		return VNET_DROP_NONE;	/* recomputed in full at the redirect */
 	if (p->tc) {
 		__u64 f = BPF_F_PSEUDO_HDR | (h->proto == IPPROTO_UDP_ ? BPF_F_MARK_MANGLED_0 : 0);

@@ -8,6 +8,7 @@
 #include "nexthop.h"
 #include "frag.h"
 #include "qos.h"
+#include "l4sum.h"
 
 /* A host port listed for a network in mode services (host_svc_map),
  * for the address `what` says: VNET_HOST_SVC_GW a listed service on the
@@ -38,11 +39,14 @@ static __always_inline bool xdp_cannot(const struct pkt *p, __u8 kind, __u8 hook
 	       p->len > (__u32)(p->data_end - p->data);
 }
 
-/* XDP into a veth: the L4 checksum is recomputed in full (l4sum.h), so
- * nat_apply skips its incremental TCP/UDP updates. */
-static __always_inline void set_fill_csum(struct pkt *p, __u8 kind)
+/* XDP, before nat_apply rewrites addresses and ports: whether the TCP/UDP
+ * sum is partial (l4sum.h), judged on the frame as the sender left it
+ * (FILL_CSUM_*). A path without a rewrite is judged at the redirect. */
+static __always_inline void set_fill_csum(struct pkt *p)
 {
-	p->fill_csum = !p->tc && kind == VNET_KIND_VETH;
+	/* the verifier sees one unknown value, not two states to walk */
+	if (!p->tc && p->fill_csum == FILL_CSUM_UNJUDGED)
+		p->fill_csum = vnet_l4_judge(p->ctx, p->csum_in);
 }
 
 /* The uplink's XDP program (uplink_xdp.h) into a guest port: only a tap
@@ -72,7 +76,6 @@ static __always_inline enum act set_redirect(struct pkt *p, __u32 ifindex, __u8 
 		if (xdp_cannot(p, kind, hook) || paced)
 			return pass_to_tc(p);
 		p->how = REDIR_DEVMAP;
-		set_fill_csum(p, kind);
 	}
 	p->target = ifindex;
 	return ACT_REDIRECT;
@@ -172,7 +175,7 @@ static __always_inline enum act route_send(struct pkt *p, const struct hdrs *h, 
 {
 	enum vnet_drop r;
 
-	set_fill_csum(p, up->kind);
+	set_fill_csum(p);
 	r = nat_apply(p, h, 1, addr, port, smac, dmac);
 	if (r)
 		return drop(p, r);

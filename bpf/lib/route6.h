@@ -216,7 +216,7 @@ static __always_inline enum act nat6_out(struct pkt *p, const struct hdrs *h, __
 		if (!ct)
 			return drop(p, VNET_DROP_CT_FULL);
 	}
-	set_fill_csum(p, up->kind);
+	set_fill_csum(p);
 	frag6_record(p, h, ct, rq);
 	r = nat6_apply(p, h, 1, ct->xaddr, ct->xport, fib.smac, fib.dmac);
 	if (r)
@@ -265,7 +265,6 @@ static __always_inline enum act route6_out(struct pkt *p, const struct hdrs *h, 
 	r = ip6_rewrite(p, fib.smac, fib.dmac);
 	if (r)
 		return drop(p, r);
-	set_fill_csum(p, up->kind);
 	p->target = uplink;
 	p->how = !p->tc ? REDIR_DEVMAP : neigh ? REDIR_NEIGH : REDIR_EGRESS;
 	return ACT_REDIRECT;
@@ -587,7 +586,7 @@ static __always_inline enum act uplink_ipv6(struct pkt *p, struct hdrs *h)
 		return a;
 	if (!dst || !net)	/* never (deliver_check): for the verifier */
 		return drop(p, VNET_DROP_INTERNAL);
-	if (p->fill_csum && xdp_ext_l4(p, h))
+	if (p->fill_csum == FILL_CSUM_PARTIAL && xdp_ext_l4(p, h))
 		return pass_to_tc(p);
 	r = ip6_rewrite(p, net->bridge_mac, mac);
 	if (r)

@@ -23,7 +23,8 @@ static __always_inline enum act uplink_xdp_ingress(struct pkt *p)
 	if (!uplink_find(p->ifindex, &kind, &s))
 		return ACT_PASS;
 	/* a veth uplink's far end hands over CHECKSUM_PARTIAL skbs, which
-	 * an xdp_frame does not carry: recompute on redirect (l4sum.h) */
+	 * an xdp_frame does not carry: judged before the rewrite, recomputed
+	 * at the redirect if partial (l4sum.h); a NIC's sums are complete */
 	p->csum_in = kind == VNET_KIND_VETH;
 	count_rx_in(p, s);
 	if (parse_eth(p, &h) || h.eth_proto != ETH_P_IP || parse_ipv4(p, &h))

@@ -44,9 +44,9 @@ static __always_inline int tc_verdict(struct pkt *p, enum act a)
  * neither counts nor judges it again. */
 static __always_inline int xdp_verdict(struct pkt *p, enum act a, int mark)
 {
-	/* p->csum_in (a veth uplink): the incremental updates of nat_apply
-	 * were made to a partial sum; the full one replaces it */
-	if (a == ACT_REDIRECT && (p->fill_csum || p->csum_in) && vnet_l4_csum_fill(p->ctx))
+	/* a partial TCP/UDP sum completed (l4sum.h): judged before a
+	 * rewrite (set_fill_csum), else here */
+	if (a == ACT_REDIRECT && vnet_l4_csum_fill(p->ctx, p->fill_csum))
 		a = drop(p, VNET_DROP_RUNT);	/* xdp_cannot let a bad frame by */
 	if (a == ACT_PASS) {
 		if (mark) {

@@ -1029,7 +1029,8 @@ static void test_uplink_xdp_reply(void **state)
 }
 
 /* A veth uplink's far end hands over partial checksums (CHECKSUM_PARTIAL:
- * only the pseudo-header sum in the field): recomputed in full. */
+ * only the pseudo-header sum in the field): recomputed in full; complete
+ * ones (its checksum offload off) updated for the rewrite. */
 static void test_uplink_xdp_partial_csum(void **state)
 {
 	struct vnet_uplink up, veth;
@@ -1047,7 +1048,13 @@ static void test_uplink_xdp_partial_csum(void **state)
 	port_hook(W.p1, MAC1, DP_HOOK_XDP);
 	nport = snat_out(IPPROTO_TCP, 40200, 443, &out);
 	build(&r, UPMAC, WANMAC, FAR, UPLINK, IPPROTO_TCP, 443, nport, ACK);
-	put16(r.b + 14 + 20 + 16, 0x1234);	/* not the sum */
+	/* complete (the far end without checksum offload): updated */
+	assert_int_equal(XDP_RUN(&r, &out), XDP_REDIRECT);
+	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
+	assert_csums_ok(&out);
+	/* partial: the field holds the pseudo-header's sum only */
+	put16(r.b + 14 + 20 + 16, fold(sum16(r.b + 14 + 12, 8, IPPROTO_TCP + 20 + 16)) ^ 0xffff);
+	assert_int_not_equal(l4_check(r.b + 14), 0);
 	assert_int_equal(XDP_RUN(&r, &out), XDP_REDIRECT);
 	assert_int_equal(addr_at(&out, 16), ip4(GUEST1));
 	assert_csums_ok(&out);

@@ -5,7 +5,7 @@
  * (on to the tc program). The hook choice and the attachment. */
 #include <linux/if_link.h>
 
-#include "dp_test.h"
+#include "dp_test6.h"
 
 static void set_port_hook(int ifindex, __u8 hook)
 {
@@ -16,6 +16,24 @@ static void set_port_hook(int ifindex, __u8 hook)
 	p.hook = hook;
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_map), &key, &p, BPF_EXIST), 0);
 	assert_int_equal(dp_port_state_sync(W.dp, key), 0);	/* the programs' copy */
+}
+
+/* A port's kind and hook in port_map and the programs' copy, and whether it
+ * is an XDP redirect target (tx_ports). */
+static void set_port(int ifindex, __u8 kind, __u8 hook, int target)
+{
+	struct vnet_port p;
+	__u32 key = ifindex;
+
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_map), &key, &p), 0);
+	p.kind = kind;
+	p.hook = hook;
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_map), &key, &p, BPF_EXIST), 0);
+	assert_int_equal(dp_port_state_sync(W.dp, key), 0);
+	if (target)
+		assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, tx_ports), &key, &key, BPF_ANY), 0);
+	else
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, tx_ports), &key);
 }
 
 static void set_uplink(__u8 kind, __u8 hook)
@@ -120,6 +138,152 @@ static void test_nat_to_veth_uplink(void **state)
 	assert_memory_equal(out.b + 14 + 12, &(uint32_t){ ip4(UPLINK) }, 4);	/* SNAT */
 	assert_int_equal(ip_check(out.b + 14), 0);	/* sums to 0 with the field */
 	assert_int_equal(l4_check(out.b + 14), 0);
+	set_uplink(VNET_KIND_OTHER, VNET_HOOK_TC);
+}
+
+/* Where the TCP/UDP checksum of an IPv4 or IPv6 frame (no extension
+ * headers) lies, and its pseudo-header's sum folded (not complemented). */
+static uint8_t *l4_field(struct frame *f, uint16_t *pseudo)
+{
+	uint8_t *ip = f->b + 14;
+	int v6 = ip[0] >> 4 == 6;
+	uint8_t proto = v6 ? ip[6] : ip[9];
+	unsigned len = v6 ? get16(ip + 4) : get16(ip + 2) - 20;
+	uint8_t *l4 = ip + (v6 ? 40 : 20);
+
+	*pseudo = fold(sum16(ip + (v6 ? 8 : 12), v6 ? 32 : 8, proto + len)) ^ 0xffff;
+	return l4 + (proto == IPPROTO_TCP ? 16 : 6);
+}
+
+/* The field as a CHECKSUM_PARTIAL skb leaves it (a guest with checksum
+ * offload on): the pseudo-header's sum only. */
+static void make_partial(struct frame *f)
+{
+	uint16_t ps;
+	uint8_t *c = l4_field(f, &ps);
+
+	put16(c, ps);
+}
+
+/* 0 when the frame's TCP/UDP checksum is right. */
+static uint16_t frame_l4_check(const struct frame *f)
+{
+	const uint8_t *ip = f->b + 14;
+
+	return ip[0] >> 4 == 6 ? l6_check(ip) : l4_check(ip);
+}
+
+/* The field's complete value (UDP's computed 0 sent as 0xffff). */
+static void complete_sum(struct frame *f)
+{
+	const uint8_t *ip = f->b + 14;
+	int udp = (ip[0] >> 4 == 6 ? ip[6] : ip[9]) == IPPROTO_UDP;
+	uint16_t ps, c;
+	uint8_t *field = l4_field(f, &ps);
+
+	put16(field, 0);
+	c = frame_l4_check(f);
+	put16(field, udp && c == 0 ? 0xffff : c);
+}
+
+/* A frame from guest 1 to guest 2 (IPv4 or, v6, IPv6 link-local), TCP or
+ * UDP with a payload of n bytes, its checksum complete. */
+static void g2g_frame(struct frame *f, int v6, uint8_t proto, unsigned n)
+{
+	struct v6 v;
+
+	if (!v6) {
+		build(f, MAC2, MAC1, GUEST1, GUEST2, proto, 2000, 1000, 0x10);
+		resize_partial(f, proto, n);
+		complete_sum(f);
+		return;
+	}
+	if (proto == IPPROTO_TCP)
+		tcp6(&v, 2000, 1000, 0x10);
+	else
+		udp6(&v, 2000, 1000);
+	v.l4_len = (proto == IPPROTO_TCP ? 20 : 8) + n;
+	for (unsigned i = 0; i < n; i++)
+		v.l4[v.l4_len - n + i] = (uint8_t)(i * 7 + 1);
+	if (proto == IPPROTO_UDP)
+		put16(v.l4 + 4, v.l4_len);
+	frame6(f, MAC2, MAC1, "fe80::10", "fe80::11", &v);
+}
+
+/* A guest with checksum offload on sends partial sums, one with it off
+ * complete ones: into an xdp-veth port (a veth), a tap (ndo_xdp_xmit: the
+ * VM reads the frame with no checksum flags) and through NAT to a NIC
+ * uplink, every frame leaves with a complete sum (the xdp_frame carries no
+ * CHECKSUM_PARTIAL), TCP and UDP, IPv4 and IPv6. A complete sum is not
+ * recomputed: a wrong one stays wrong, as the wire would deliver it. */
+static void g2g_csum_case(int v6, uint8_t proto, unsigned n)
+{
+	struct frame f, out;
+	uint16_t ps;
+
+	g2g_frame(&f, v6, proto, n);
+	assert_int_equal(frame_l4_check(&f), 0);
+	/* offload off: the frame as it came */
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+	assert_int_equal(out.len, f.len);
+	assert_memory_equal(out.b, f.b, f.len);
+	/* a wrong complete sum is forwarded as it is (the receiver drops it) */
+	l4_field(&f, &ps)[1] ^= 0x40;
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+	assert_memory_equal(out.b, f.b, f.len);
+	/* offload on: completed */
+	make_partial(&f);
+	assert_int_not_equal(frame_l4_check(&f), 0);
+	assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+	assert_int_equal(out.len, f.len);
+	assert_int_equal(frame_l4_check(&out), 0);
+	complete_sum(&f);
+	assert_memory_equal(out.b, f.b, f.len);	/* nothing else changed */
+}
+
+static void test_guest_csum_offload_on_off(void **state)
+{
+	static const unsigned lens[] = { 0, 1, 3, 16, 100 };
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	static const __u8 kinds[] = { VNET_KIND_VETH, VNET_KIND_TAP };
+
+	NEED_WORLD();
+	assert_int_equal(dad(W.p1, MAC1, "fe80::10"), TC_OK);
+	assert_int_equal(dad(W.p2, MAC2, "fe80::11"), TC_OK);
+	for (unsigned k = 0; k < 2; k++) {
+		set_port(W.p2, kinds[k], kinds[k] == VNET_KIND_VETH ? VNET_HOOK_XDP_VETH : VNET_HOOK_TC, 1);
+		for (int v6 = 0; v6 < 2; v6++)
+			for (unsigned i = 0; i < 2; i++)
+				for (unsigned j = 0; j < sizeof(lens) / sizeof(lens[0]); j++)
+					g2g_csum_case(v6, protos[i], lens[j]);
+	}
+	set_port(W.p2, VNET_KIND_VETH, VNET_HOOK_TC, 0);
+}
+
+/* NAT to the uplink at XDP, a NIC (ndo_xdp_xmit: no checksum offload) or
+ * an xdp-veth veth: a partial sum leaves complete, a complete one stays
+ * complete through the rewrite (updated for the new address and port). */
+static void test_nat_csum_offload_on_off(void **state)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	static const __u8 kinds[] = { VNET_KIND_OTHER, VNET_KIND_VETH };
+	struct frame f, out;
+
+	NEED_WORLD();
+	for (unsigned k = 0; k < 2; k++) {
+		set_uplink(kinds[k], kinds[k] == VNET_KIND_VETH ? VNET_HOOK_XDP_VETH : VNET_HOOK_TC);
+		for (unsigned i = 0; i < 2; i++)
+			for (int partial = 0; partial < 2; partial++) {
+				build(&f, BRMAC, MAC1, GUEST1, FAR, protos[i], 7300 + i, 9000, 0x10);
+				resize_partial(&f, protos[i], 100);
+				if (!partial)
+					complete_sum(&f);
+				assert_int_equal(run_xdp("vnet_port_xdpf", &f, W.p1, &out), XDP_REDIRECT);
+				assert_memory_equal(out.b + 14 + 12, &(uint32_t){ ip4(UPLINK) }, 4);
+				assert_int_equal(ip_check(out.b + 14), 0);
+				assert_int_equal(l4_check(out.b + 14), 0);
+			}
+	}
 	set_uplink(VNET_KIND_OTHER, VNET_HOOK_TC);
 }
 
@@ -316,6 +480,8 @@ int main(void)
 		cmocka_unit_test(test_tc_link_stale_pin),
 		cmocka_unit_test(test_partial_csum_completed),
 		cmocka_unit_test(test_nat_to_veth_uplink),
+		cmocka_unit_test(test_guest_csum_offload_on_off),
+		cmocka_unit_test(test_nat_csum_offload_on_off),
 		cmocka_unit_test(test_pass_marks),
 		cmocka_unit_test(test_l4_beyond_tot_len),
 		cmocka_unit_test(test_hook_choice),

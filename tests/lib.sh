@@ -290,6 +290,18 @@ X
 # The standalone DHCP server (tests/tools/dhcpd_standalone: vnet's DHCP
 # service without the daemon) of dhcp_clients.sh, dhcp_burst.sh and
 # tests/bench/dhcp_perf.sh, on a bridge br0 in its own namespace.
+# dhcpd_test_init NAME BIN: the prologue of a test of a standalone server:
+# T a fresh directory /tmp/NAME.*, FAILED=0 with fail (records, goes on)
+# and ok, root or skip (77), BIN built or fail. The caller sets its trap.
+dhcpd_test_init() {
+	T=$(mktemp -d "/tmp/$1.XXXXXX")
+	FAILED=0
+	fail() { echo "FAIL: $*"; FAILED=1; }
+	ok() { echo "ok: $*"; }
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+	make -s -C "$TOP" BUILD="$BUILD" "$2" >/dev/null 2>&1 ||
+		{ echo "FAIL: cannot build $2"; exit 1; }
+}
 # dhcpd_ns NS ADDR/LEN [FLAG...]: namespace NS with bridge br0 holding
 # ADDR/LEN (FLAGs for ip address add: nodad).
 dhcpd_ns() {

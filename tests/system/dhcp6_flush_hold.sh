@@ -17,13 +17,7 @@ BIN=$BUILD/tests/tools/dhcp6d_standalone
 PY=$TOP/tests/system/dhcp6_flush_hold.py
 K=20
 S=h8d6-$$-s C=h8d6-$$-c
-T=$(mktemp -d /tmp/h8d6-$$.XXXXXX)
-FAILED=0
-fail() { echo "FAIL: $*"; FAILED=1; }
-ok() { echo "ok: $*"; }
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-make -s -C "$TOP" BUILD="$BUILD" "$BIN" >/dev/null 2>&1 || { echo "FAIL: cannot build $BIN"; exit 1; }
+dhcpd_test_init h8d6-$$ "$BIN"
 cleanup() {
 	dhcpd_stop
 	ns_del $S $C

@@ -22,13 +22,7 @@ PY=$TOP/tests/system/dhcp_burst.py
 HOLDPY=$TOP/tests/system/dhcp_flush_hold.py
 N=1500 K=20
 S=h5db-$$-s C=h5db-$$-c
-T=$(mktemp -d /tmp/h5db-$$.XXXXXX)
-FAILED=0
-fail() { echo "FAIL: $*"; FAILED=1; }
-ok() { echo "ok: $*"; }
-
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-make -s -C "$TOP" BUILD="$BUILD" "$BIN" >/dev/null 2>&1 || { echo "FAIL: cannot build $BIN"; exit 1; }
+dhcpd_test_init h5db-$$ "$BIN"
 cleanup() {
 	dhcpd_stop
 	ns_del $S $C

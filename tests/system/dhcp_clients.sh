@@ -17,20 +17,13 @@ case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 BIN=$BUILD/tests/tools/dhcpd_standalone
 P=hdhcp-$$
 H=$P-h
-T=$(mktemp -d /tmp/hdhcp-$$.XXXXXX)
 LEASE=20		# seconds: T1 = 10 s, so renewals happen during the test
-FAILED=0
 
 skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; FAILED=1; }
-ok() { echo "ok: $*"; }
-
-[ "$(id -u)" = 0 ] || skip "needs root"
 for t in ip busybox dhclient dhcpcd bash; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"
 done
-make -s -C "$TOP" BUILD="$BUILD" "$BUILD/tests/tools/dhcpd_standalone" >/dev/null 2>&1 ||
-	{ echo "FAIL: cannot build dhcpd_standalone"; exit 1; }
+dhcpd_test_init hdhcp-$$ "$BIN"
 
 cleanup() {
 	dhcpd_stop

@@ -113,6 +113,9 @@ in_ns $P-g3 sh "$T/dhcpcd.run" &
 for i in 1 2 3; do
 	eval mac=\$MAC$i
 	if wait_log "$T/srv1.log" "lease bound $mac 10.77.0.1[0-5][0-9]" 20; then
+		# the ACK follows the bound line once the lease is on disk (the
+		# sync runs off the loop): the client configures a moment later
+		wait_for 50 sh -c "ip -n $P-g$i -4 -o addr show dev eth0 | grep -q ' 10.77.0.1'"
 		addr=$(ip -n $P-g$i -4 -o addr show dev eth0 | awk '{print $4}')
 		case "$addr" in
 		10.77.0.1[0-5][0-9]/24) ok "g$i obtained $addr" ;;

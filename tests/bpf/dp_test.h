@@ -67,6 +67,18 @@ static inline struct dp_net_cfg world_net_cfg(enum netdef_mode mode, const char 
 	return c;
 }
 
+/* world_net_cfg (uplink address UPLINK) with an IPv6 gateway address
+ * GW6/64 as well: the network of the IPv6 tests. */
+static inline struct dp_net_cfg world_net6_cfg(enum netdef_mode mode, const char *gw6)
+{
+	struct dp_net_cfg c = world_net_cfg(mode, UPLINK);
+
+	c.n_ip6 = 1;
+	inet_pton(AF_INET6, gw6, &c.ip6[0]);
+	c.prefix6[0] = 64;
+	return c;
+}
+
 /* --- the namespace and the data path ------------------------------------ */
 static inline int world_setup(void **state)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* IPv6 frames and helpers for the BPF tests of IPv6
- * (test_dp_ipv6.c, test_dp_route6.c, test_dp_nat66.c). */
+ * (test_dp_ipv6.c, test_dp_bind6.c, test_dp_route6.c, test_dp_nat66.c,
+ * test_dp_dnat6.c). */
 #ifndef VNET_DP_TEST6_H
 #define VNET_DP_TEST6_H
 
@@ -149,34 +150,28 @@ static inline int ct6_count(void)
 	return n;
 }
 
-/* The IPv6 world of the routed and NAT66 tests: the BPF world, network 1
- * (c: its mode and flags set by the caller, the rest here) with gw6/64 on
- * br0; the uplink up0 has 2001:db8:a::1/64 and its default IPv6 route via
- * the wan router 2001:db8:a::2. The caller then calls dp_net_set (when
- * W.dp: without it every test skips). */
-static inline int world6_setup(void **state, struct dp_net_cfg *c, const char *gw6)
+/* The BPF world with gw6/64 on br0. The caller then sets network 1
+ * (world_net6_cfg, dp_net_set) when W.dp: without it every test skips. */
+static inline int world6_setup(void **state, const char *gw6)
 {
-	char cmd[512];
+	char cmd[128];
 
 	if (world_setup(state) || !W.dp)
 		return W.dp ? -1 : 0;
-	snprintf(cmd, sizeof(cmd),
-		 "ip addr add %s/64 dev br0 nodad && ip addr add 2001:db8:a::1/64 dev up0 nodad && "
-		 "ip neigh add 2001:db8:a::2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
-		 "ip -6 route add default via 2001:db8:a::2 dev up0", gw6);
-	if (system(cmd))
-		return -1;
-	c->net_id = 1;
-	c->prefix = 24;
-	c->n_ip6 = 1;
-	c->bridge_ifindex = W.br;
-	memcpy(c->bridge_mac, BRMAC, 6);
-	c->gw.s_addr = ip4(GW);
-	c->uplink_ifindex = W.up;
-	c->uplink_addr.s_addr = ip4(UPLINK);
-	inet_pton(AF_INET6, gw6, &c->ip6[0]);
-	c->prefix6[0] = 64;
-	return 0;
+	snprintf(cmd, sizeof(cmd), "ip addr add %s/64 dev br0 nodad", gw6);
+	return system(cmd) ? -1 : 0;
+}
+
+/* world6_setup, and the wan of the routed and NAT66 tests: the uplink up0
+ * has 2001:db8:a::1/64 and its default IPv6 route via the wan router
+ * 2001:db8:a::2. */
+static inline int world6_wan_setup(void **state, const char *gw6)
+{
+	if (world6_setup(state, gw6) || !W.dp)
+		return W.dp ? -1 : 0;
+	return system("ip addr add 2001:db8:a::1/64 dev up0 nodad && "
+		      "ip neigh add 2001:db8:a::2 lladdr 02:00:00:00:0a:02 dev up0 nud permanent && "
+		      "ip -6 route add default via 2001:db8:a::2 dev up0") ? -1 : 0;
 }
 
 #endif

@@ -26,10 +26,12 @@ static struct netdef_port_forward fwd_away = { .proto = IPPROTO_TCP, .host_port 
 
 static int setup(void **state)
 {
-	struct dp_net_cfg c = { .mode = NETDEF_MODE_NAT, .nat6 = true };
+	struct dp_net_cfg c;
 
-	if (world6_setup(state, &c, GW6) || !W.dp)
+	if (world6_wan_setup(state, GW6) || !W.dp)
 		return W.dp ? -1 : 0;
+	c = world_net6_cfg(NETDEF_MODE_NAT, GW6);
+	c.nat6 = true;
 	inet_pton(AF_INET6, UP6, &c.uplink_addr6);
 	if (dp_net_set(W.dp, &c, NULL, 0))
 		return -1;

@@ -26,19 +26,11 @@ static bool bound6(const char *addr, int ifindex)
 /* Network 1 with an IPv6 gateway address fd00:1::1/64. */
 static int setup(void **state)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24, .n_ip6 = 1 };
+	struct dp_net_cfg c;
 
-	if (world_setup(state) || !W.dp)
+	if (world6_setup(state, GW6) || !W.dp)
 		return W.dp ? -1 : 0;
-	if (system("ip addr add fd00:1::1/64 dev br0 nodad"))
-		return -1;
-	c.bridge_ifindex = W.br;
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_ifindex = W.up;
-	c.uplink_addr.s_addr = ip4(UPLINK);
-	inet_pton(AF_INET6, GW6, &c.ip6[0]);
-	c.prefix6[0] = 64;
+	c = world_net6_cfg(NETDEF_MODE_NAT, GW6);
 	return dp_net_set(W.dp, &c, NULL, 0);
 }
 

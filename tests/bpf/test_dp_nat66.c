@@ -15,12 +15,14 @@
 #define UP6 "2001:db8:a::1"
 #define FAR6 "2001:db8:b::7"
 
-static struct dp_net_cfg cfg6 = { .mode = NETDEF_MODE_NAT, .nat6 = true };
+static struct dp_net_cfg cfg6;	/* network 1 as setup sets it */
 
 static int setup(void **state)
 {
-	if (world6_setup(state, &cfg6, GW6) || !W.dp)
+	if (world6_wan_setup(state, GW6) || !W.dp)
 		return W.dp ? -1 : 0;
+	cfg6 = world_net6_cfg(NETDEF_MODE_NAT, GW6);
+	cfg6.nat6 = true;
 	inet_pton(AF_INET6, UP6, &cfg6.uplink_addr6);
 	if (dp_net_set(W.dp, &cfg6, NULL, 0))
 		return -1;

@@ -21,10 +21,12 @@
  * 2001:db8:a::1/64 and its default IPv6 route via the wan router. */
 static int setup(void **state)
 {
-	struct dp_net_cfg c = { .mode = NETDEF_MODE_ROUTE, .route6 = true };
+	struct dp_net_cfg c;
 
-	if (world6_setup(state, &c, GW6) || !W.dp)
+	if (world6_wan_setup(state, GW6) || !W.dp)
 		return W.dp ? -1 : 0;
+	c = world_net6_cfg(NETDEF_MODE_ROUTE, GW6);
+	c.route6 = true;
 	return dp_net_set(W.dp, &c, NULL, 0);
 }
 
@@ -156,20 +158,13 @@ static void test_bridge_and_guard(void **state)
  * wan's IPv6 for its prefix is unsolicited. */
 static void test_nat_without_nat6(void **state)
 {
-	struct dp_net_cfg c = { .net_id = 1, .mode = NETDEF_MODE_NAT, .prefix = 24, .n_ip6 = 1,
-				.route6 = true };
+	struct dp_net_cfg c = world_net6_cfg(NETDEF_MODE_NAT, GW6);
 	uint64_t v6 = drops(VNET_DROP_IPV6), uns = drops(VNET_DROP_UNSOLICITED);
 	struct frame f, out;
 	struct v6 v;
 
 	NEED_WORLD();
-	c.bridge_ifindex = W.br;
-	memcpy(c.bridge_mac, BRMAC, 6);
-	c.gw.s_addr = ip4(GW);
-	c.uplink_ifindex = W.up;
-	c.uplink_addr.s_addr = ip4(UPLINK);
-	inet_pton(AF_INET6, GW6, &c.ip6[0]);
-	c.prefix6[0] = 64;
+	c.route6 = true;
 	assert_int_equal(dp_net_set(W.dp, &c, NULL, 0), 0);
 	syn_out(&f, G6, FAR6, 64);
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, &out), TC_OK);

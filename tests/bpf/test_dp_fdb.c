@@ -76,6 +76,25 @@ static void to_mac(const uint8_t *dmac, int want)
 	assert_int_equal(run_tc("vnet_port_tc", &f, W.p1, NULL), want);
 }
 
+/* mac's fdb entry is the port ifindex's, with its slot. */
+static void assert_fdb(const uint8_t *mac, int ifindex)
+{
+	struct vnet_fdb v;
+
+	assert_int_equal(fdb_get(mac, &v), 0);
+	assert_int_equal(v.ifindex, ifindex);
+	assert_int_equal(v.slot1, slot_of(ifindex) + 1);
+}
+
+/* A frame from p1 to mac is redirected to the port ifindex. */
+static void assert_delivered(const uint8_t *mac, int ifindex)
+{
+	uint64_t tx = tx_of(ifindex);
+
+	to_mac(mac, TC_REDIRECT);
+	assert_int_equal(tx_of(ifindex), tx + 1);
+}
+
 /* port-add seeds the MAC's entry with the port's slot, port_slot has the
  * port by it, and the port path redirects by them; a learned entry gets
  * its port's slot too. */
@@ -83,31 +102,23 @@ static void test_fdb_carries_slot(void **state)
 {
 	struct vnet_port_state ps;
 	struct vnet_port_slot sp;
-	struct vnet_fdb v;
 	__u32 s, k = W.p1;
-	uint64_t tx;
 
 	NEED_WORLD();
-	assert_int_equal(fdb_get(MAC2, &v), 0);
+	assert_fdb(MAC2, W.p2);
 	s = slot_of(W.p2);
-	assert_int_equal(v.ifindex, W.p2);
-	assert_int_equal(v.slot1, s + 1);
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &s, &sp), 0);
 	assert_int_equal(sp.ifindex, W.p2);
 	assert_int_equal(sp.net_id, 1);
 	assert_int_equal(sp.kind, VNET_KIND_VETH);
-	tx = tx_of(W.p2);
-	to_mac(MAC2, TC_REDIRECT);
-	assert_int_equal(tx_of(W.p2), tx + 1);
+	assert_delivered(MAC2, W.p2);
 	/* p1's entry learned afresh (its once-a-second learn due now) */
 	fdb_put(MAC1, W.p1, 0);
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state), &k, &ps), 0);
 	ps.port.learn_s = (__u16)~0;
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state), &k, &ps, BPF_EXIST), 0);
 	to_mac(MAC2, TC_REDIRECT);
-	assert_int_equal(fdb_get(MAC1, &v), 0);
-	assert_int_equal(v.ifindex, W.p1);
-	assert_int_equal(v.slot1, slot_of(W.p1) + 1);
+	assert_fdb(MAC1, W.p1);
 }
 
 /* A deleted port receives nothing through an entry that survived it, nor
@@ -173,9 +184,8 @@ static void test_fast_entry_follows_port(void **state)
 static void test_mac_moves(void **state)
 {
 	struct dp_port_policy off = { .filter = NETDEF_FILTER_OFF };
-	struct vnet_fdb v;
 	struct frame f;
-	uint64_t tx3, tx4;
+	uint64_t tx3;
 	int p3, p4;
 
 	NEED_WORLD();
@@ -185,20 +195,13 @@ static void test_mac_moves(void **state)
 	assert_int_equal(dp_port_set_policy(W.dp, p4, &off), 0);
 	build(&f, MAC1, MACX, "192.168.122.77", GUEST1, IPPROTO_UDP, 53, 5000, 0);
 	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_REDIRECT);
-	assert_int_equal(fdb_get(MACX, &v), 0);
-	assert_int_equal(v.ifindex, p3);
-	assert_int_equal(v.slot1, slot_of(p3) + 1);
+	assert_fdb(MACX, p3);
+	assert_delivered(MACX, p3);
 	tx3 = tx_of(p3);
-	to_mac(MACX, TC_REDIRECT);
-	assert_int_equal(tx_of(p3), tx3 + 1);
 	assert_int_equal(run_tc("vnet_port_tc", &f, p4, NULL), TC_REDIRECT);	/* moved */
-	assert_int_equal(fdb_get(MACX, &v), 0);
-	assert_int_equal(v.ifindex, p4);
-	assert_int_equal(v.slot1, slot_of(p4) + 1);
-	tx4 = tx_of(p4);
-	to_mac(MACX, TC_REDIRECT);
-	assert_int_equal(tx_of(p4), tx4 + 1);
-	assert_int_equal(tx_of(p3), tx3 + 1);
+	assert_fdb(MACX, p4);
+	assert_delivered(MACX, p4);
+	assert_int_equal(tx_of(p3), tx3);
 	port_gone("p3", p3);
 	port_gone("p4", p4);
 }
@@ -211,7 +214,6 @@ static void test_restart_sweeps_slots(void **state)
 	struct vnet_port_slot sp, stale = { .net_id = 1, .kind = VNET_KIND_VETH };
 	char err[256] = "";
 	__u32 s2, free_slot;
-	uint64_t tx;
 
 	NEED_WORLD();
 	s2 = slot_of(W.p2);
@@ -228,9 +230,7 @@ static void test_restart_sweeps_slots(void **state)
 	assert_int_equal(slot_of(W.p2), s2);
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &s2, &sp), 0);
 	assert_int_equal(sp.ifindex, W.p2);
-	tx = tx_of(W.p2);
-	to_mac(MAC2, TC_REDIRECT);
-	assert_int_equal(tx_of(W.p2), tx + 1);
+	assert_delivered(MAC2, W.p2);
 }
 
 int main(void)

@@ -310,14 +310,15 @@ python3 "$ROOT/tests/bench/report.py" "$RES" "$BUILD/bench.txt" "$BUILD/bench.js
 uplink_xdp_report >>"$BUILD/bench.txt" || fail "uplink XDP report"
 # what vnet's programs cost per packet alone (no device, no skb): moves
 # with every pipeline change even when the end-to-end figures are noise
-# in DP_COST_WORLDS processes of 1/N of the runs each: the machine's speed
-# for this code moves between processes and phases of seconds by up to 2x,
-# so each row is its fastest world with the median world beside it
+# in DP_COST_WORLDS processes of 1/N of the runs each, judged in rounds of
+# DP_COST_ROUND calls: the machine's speed for this code switches between
+# two levels (2x apart) in phases of 0.1-3 s, so each row is its fastest
+# round with the median beside it
 # (tests/bench/cost_merge.py; docs/performance.md)
 if [ -x "$BUILD/tests/tools/dp_cost" ]; then
 	worlds=${DP_COST_WORLDS:-5}
 	for k in $(seq "$worlds"); do
-		DP_COST_MEDIAN=${DP_COST_MEDIAN:-1} VNET_TEST_PREFIX=$P \
+		DP_COST_MEDIAN=${DP_COST_MEDIAN:-1} DP_COST_ROUND=${DP_COST_ROUND:-2000} VNET_TEST_PREFIX=$P \
 			"$BUILD/tests/tools/dp_cost" $((${DP_COST_RUNS:-100000} / worlds)) \
 			>"$TMP/cost.w$k.json" || fail "dp_cost (world $k)"
 	done
@@ -328,7 +329,7 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 n = max((r.get("worlds", 1) for r in rows), default=1)
 print(f"\nvnet's programs alone, ns a packet (BPF_PROG_RUN, tests/tools/dp_cost), "
-      f"fastest / median of {n} worlds:")
+      f"fastest / median round, {n} worlds:")
 for r in rows:
     if "program" in r:
         print(f"  {r['path']:24s} {r['program']:16s} {r['ns']:6.0f} / {r.get('ns_median', r['ns']):4.0f}"

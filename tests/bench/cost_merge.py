@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """dp_cost's rows from several worlds (one dp_cost process each: its own maps,
 programs and moment) merged into one set of rows, as dp_cost prints them:
-"ns" is the fastest world's figure, "ns_median" the median world's, "ns_all"
-every world's in order, "ok" only if every world's verdict was right.
+"ns" is the fastest world's figure (each world's own figure is its fastest
+round, dp_cost's DP_COST_ROUND), "ns_median" the median of the worlds' median
+rounds, "ns_all"/"median_all" every world's, "ok" only if every world's
+verdict was right.
 
 Why several worlds: on this machine (a KVM guest on a shared host) the same
 program on the same frame costs up to ~2x more in some processes than in
-others, the whole distribution of runs shifted, steady within a process and
-moving with the speed of unrelated userspace code timed in the same process
-(dp_cost's "machine reference"). The slow worlds are the machine's phases,
-not the program's work, so a row's figure is its fastest world, printed with
-the median beside it and each world's reference (docs/performance.md, "The
+others and in some phases of 0.1-3 s than in others: two speeds, the whole
+distribution of runs shifted, whatever the machine's own load (dp_cost's
+"machine reference", unrelated userspace code, moves less but along). The
+slow phases are the machine's, not the program's work, so a row's figure is
+its fastest round, with the median beside it (docs/performance.md, "The
 program rows: a machine that changes speed").
 Usage: cost_merge.py COST.JSON... (one file per world) > merged lines"""
 import json
@@ -48,8 +50,9 @@ for key in order:
         print(json.dumps(out))
         continue
     ns = [r["ns"] for r in rs]
+    med = [r.get("round_median", r["ns"]) for r in rs]
     print(json.dumps({"path": key[0], "program": key[1], "ns": min(ns),
-                      "ns_median": statistics.median(ns), "ns_all": ns,
+                      "ns_median": statistics.median(med), "ns_all": ns, "median_all": med,
                       "verdict": rs[0]["verdict"], "ok": all(r["ok"] for r in rs),
                       "worlds": len(rs)}))
 if refs:

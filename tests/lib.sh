@@ -287,40 +287,53 @@ X
 	log "guest $g"
 }
 
-# The standalone DHCP server (tests/tools/dhcpd_standalone: vnet's DHCP
-# service without the daemon) of dhcp_clients.sh, dhcp_burst.sh and
-# tests/bench/dhcp_perf.sh, on a bridge br0 in its own namespace.
-# dhcpd_test_init NAME BIN: the prologue of a test of a standalone server:
-# T a fresh directory /tmp/NAME.*, FAILED=0 with fail (records, goes on)
-# and ok, root or skip (77), BIN built or fail. The caller sets its trap.
+# The standalone DHCP servers (tests/tools/dhcpd_standalone and
+# dhcp6d_standalone: vnet's DHCP services without the daemon) of
+# dhcp_clients.sh, dhcp_burst.sh, dhcp6_flush_hold.sh and tests/bench/dhcp*_perf.sh,
+# on a bridge br0 in its own namespace.
+# dhcpd_test_init NAME BIN NS...: the prologue of a test of a standalone
+# server: root or skip (77), T a fresh directory /tmp/NAME.*, FAILED=0 with
+# fail (records, goes on) and ok, BIN built or fail. Its trap cleans up at
+# exit: the server stopped (dhcpd_stop), then the test's own test_cleanup
+# if it defines one, the namespaces NS... deleted, T removed.
 dhcpd_test_init() {
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 	T=$(mktemp -d "/tmp/$1.XXXXXX")
+	DHCPD_TEST_NS=("${@:3}")
 	FAILED=0
 	fail() { echo "FAIL: $*"; FAILED=1; }
 	ok() { echo "ok: $*"; }
-	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+	trap dhcpd_test_exit EXIT
+	trap 'exit 1' INT TERM HUP
 	make -s -C "$TOP" BUILD="$BUILD" "$2" >/dev/null 2>&1 ||
 		{ echo "FAIL: cannot build $2"; exit 1; }
 }
+dhcpd_test_exit() {
+	dhcpd_stop
+	! declare -F test_cleanup >/dev/null || test_cleanup
+	ns_del "${DHCPD_TEST_NS[@]}"
+	rm -rf "$T"
+}
+
 # dhcpd_ns NS ADDR/LEN [FLAG...]: namespace NS with bridge br0 holding
 # ADDR/LEN (FLAGs for ip address add: nodad).
 dhcpd_ns() {
-	ip netns add "$1" || return 1
-	ip -n "$1" link set lo up
-	ip -n "$1" link add br0 type bridge
-	ip -n "$1" addr add "$2" dev br0 "${@:3}"
-	ip -n "$1" link set br0 up
+	ip netns add "$1" &&
+		ip -n "$1" link set lo up &&
+		ip -n "$1" link add br0 type bridge &&
+		ip -n "$1" addr add "$2" dev br0 "${@:3}" &&
+		ip -n "$1" link set br0 up
 }
 
 # dhcpd_client_ns SRV_NS NS PORT [MAC]: namespace NS whose eth0 (with MAC)
 # is the veth peer of PORT, a port of SRV_NS's br0.
 dhcpd_client_ns() {
-	ip netns add "$2" || return 1
-	ip -n "$2" link set lo up
-	ip -n "$1" link add "$3" type veth peer name eth0 netns "$2"
-	ip -n "$1" link set "$3" master br0 up
-	[ -z "${4:-}" ] || ip -n "$2" link set eth0 address "$4"
-	ip -n "$2" link set eth0 up
+	ip netns add "$2" &&
+		ip -n "$2" link set lo up &&
+		ip -n "$1" link add "$3" type veth peer name eth0 netns "$2" &&
+		ip -n "$1" link set "$3" master br0 up &&
+		{ [ -z "${4:-}" ] || ip -n "$2" link set eth0 address "$4"; } &&
+		ip -n "$2" link set eth0 up
 }
 
 # dhcpd_ll_wait NS: NS's eth0 has its link-local address past DAD (a

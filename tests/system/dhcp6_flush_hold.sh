@@ -17,19 +17,8 @@ BIN=$BUILD/tests/tools/dhcp6d_standalone
 PY=$TOP/tests/system/dhcp6_flush_hold.py
 K=20
 S=h8d6-$$-s C=h8d6-$$-c
-dhcpd_test_init h8d6-$$ "$BIN"
-cleanup() {
-	dhcpd_stop
-	ns_del $S $C
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-set -e
-dhcpd_ns $S fd00:98::1/64 nodad
-dhcpd_client_ns $S $C v0
-set +e
+dhcpd_test_init h8d6-$$ "$BIN" $S $C
+dhcpd_ns $S fd00:98::1/64 nodad && dhcpd_client_ns $S $C v0 || exit 1
 dhcpd_ll_wait $C
 cat >"$T/n.xml" <<X
 <network><name>h8</name><bridge name='br0'/>

@@ -22,20 +22,9 @@ PY=$TOP/tests/system/dhcp_burst.py
 HOLDPY=$TOP/tests/system/dhcp_flush_hold.py
 N=1500 K=20
 S=h5db-$$-s C=h5db-$$-c
-dhcpd_test_init h5db-$$ "$BIN"
-cleanup() {
-	dhcpd_stop
-	ns_del $S $C
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-set -e
-dhcpd_ns $S 10.98.0.1/16
-dhcpd_client_ns $S $C v0
-ip -n $C addr add 10.98.0.2/16 dev eth0
-set +e
+dhcpd_test_init h5db-$$ "$BIN" $S $C
+dhcpd_ns $S 10.98.0.1/16 && dhcpd_client_ns $S $C v0 &&
+	ip -n $C addr add 10.98.0.2/16 dev eth0 || exit 1
 
 start_server() { # log
 	dhcpd_start $S "$1" env DHCPD_QUIET=1 VNET_TEST_DHCP_FLUSH_HOLD="$T/hold" "$BIN" br0 \

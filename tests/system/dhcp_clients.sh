@@ -23,20 +23,15 @@ skip() { echo "SKIP: $*"; exit 77; }
 for t in ip busybox dhclient dhcpcd bash; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"
 done
-dhcpd_test_init hdhcp-$$ "$BIN"
+dhcpd_test_init hdhcp-$$ "$BIN" $H $P-g1 $P-g2 $P-g3 $P-g4
 
-cleanup() {
-	dhcpd_stop
+test_cleanup() {	# the clients ended gently first
 	for ns in $H $P-g1 $P-g2 $P-g3 $P-g4; do
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -n "$pids" ] && kill $pids 2>/dev/null
 	done
 	sleep 0.3
-	ns_del $H $P-g1 $P-g2 $P-g3 $P-g4
-	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 

@@ -28,42 +28,23 @@ CLIENTS=${CLIENTS:-60000}
 LEASE_SECS=120	# dnsmasq's minimum lease time; same for both
 OUT=$BUILD/bench-dhcp6.txt
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 for t in perfdhcp dnsmasq ip ss awk sort; do
 	command -v $t >/dev/null 2>&1 || { echo "SKIP: no $t (tests/deps.sh)"; exit 77; }
 done
-make -s -C "$TOP" BUILD="$BUILD" "$BIN" >/dev/null 2>&1 ||
-	{ echo "FAIL: cannot build $BIN"; exit 1; }
-
 PFX=${VNET_TEST_PREFIX:-p6$$}
 S=$PFX-s C=$PFX-c
-TMP=$(mktemp -d /tmp/$PFX.XXXXXX)
-LD=$TMP	# lease files; LEASEDIR=/dev/shm shows the cost of fsync on disk
+dhcpd_test_init $PFX "$BIN" $S $C
+LD=$T	# lease files; LEASEDIR=/dev/shm shows the cost of fsync on disk
 [ -n "${LEASEDIR:-}" ] && LD=$(mktemp -d "$LEASEDIR/$PFX.XXXXXX")
-SRV=""
-stop_server() {
-	[ -n "$SRV" ] || return 0
-	kill -TERM "$SRV" 2>/dev/null
-	wait "$SRV" 2>/dev/null
-	SRV=""
+test_cleanup() {
+	[ -n "${KEEP:-}" ] && cat "$T/pd.all" >&2
+	rm -rf "$LD"
 }
-cleanup() {
-	stop_server
-	ns_del $S $C
-	[ -n "${KEEP:-}" ] && cat "$TMP/pd.all" >&2
-	rm -rf "$TMP" "$LD"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-set -e
-dhcpd_ns $S fd00:99::1/64 nodad
-dhcpd_client_ns $S $C v0
-set +e
+dhcpd_ns $S fd00:99::1/64 nodad && dhcpd_client_ns $S $C v0 || exit 1
 # perfdhcp sends from eth0's link-local address: wait out its DAD
 dhcpd_ll_wait $C
 
-cat >"$TMP/p6.xml" <<X
+cat >"$T/p6.xml" <<X
 <network><name>p6</name><bridge name='br0'/>
 <ip family='ipv6' address='fd00:99::1' prefix='64'><dhcp>
 <range start='fd00:99::1:0' end='fd00:99::1:ffff'><lease expiry='$LEASE_SECS' unit='seconds'/></range>
@@ -74,39 +55,39 @@ X
 wait_port547() { wait_for 50 sh -c "ip netns exec $S ss -Hlun 'sport = :547' | grep -q ."; }
 
 start_vnet() {
-	ip netns exec $S "$BIN" "$TMP/p6.xml" "$LD/vnet.leases6" >"$TMP/vnet.out" 2>"$TMP/vnet.err" &
-	SRV=$!
+	ip netns exec $S "$BIN" "$T/p6.xml" "$LD/vnet.leases6" >"$T/vnet.out" 2>"$T/vnet.err" &
+	DHCPD_PID=$!
 }
 start_dnsmasq() {
 	ip netns exec $S dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 \
 		--dhcp-range=fd00:99::1:0,fd00:99::1:ffff,64,${LEASE_SECS}s \
 		--dhcp-lease-max=70000 --dhcp-leasefile="$LD/dm.leases" --quiet-dhcp6 \
-		--user=root --pid-file="$TMP/dm.pid" >"$TMP/dm.out" 2>&1 &
-	SRV=$!
+		--user=root --pid-file="$T/dm.pid" >"$T/dm.out" 2>&1 &
+	DHCPD_PID=$!
 }
 
 # One run: prints "completed_exchanges_per_s drops".
 run() { # server-name
 	rm -f "$LD"/*.leases*
 	start_$1
-	wait_port547 || { echo "FAIL: $1 did not start" >&2; cat "$TMP"/*.out "$TMP"/*.err >&2; exit 1; }
+	wait_port547 || { echo "FAIL: $1 did not start" >&2; cat "$T"/*.out "$T"/*.err >&2; exit 1; }
 	ip netns exec $C perfdhcp -6 -l eth0 -r "$RATE" -R "$CLIENTS" -p "$SECS" \
-		-d 2 >"$TMP/pd.out" 2>&1
-	stop_server
-	cat "$TMP/pd.out" >>"$TMP/pd.all"
+		-d 2 >"$T/pd.out" 2>&1
+	dhcpd_stop
+	cat "$T/pd.out" >>"$T/pd.all"
 	awk '/^Rate:/ { r = $2 }
 	     /^drops:/ { d += $2 }
-	     END { printf "%d %d\n", r, d }' "$TMP/pd.out"
+	     END { printf "%d %d\n", r, d }' "$T/pd.out"
 }
 
-: >"$TMP/vnet.res"
-: >"$TMP/dnsmasq.res"
+: >"$T/vnet.res"
+: >"$T/dnsmasq.res"
 for i in $(seq "$ROUNDS"); do
 	for srv in vnet dnsmasq; do
 		r=$(run $srv)
 		[ -n "$r" ] || exit 1
 		echo "round $i $srv: $r" >&2
-		echo "$r" >>"$TMP/$srv.res"
+		echo "$r" >>"$T/$srv.res"
 	done
 done
 
@@ -121,9 +102,9 @@ stats() { # file column -> "median min max"
 	echo "drops = SOLICITs + REQUESTs unanswered within 2 s"
 	printf '%-8s %-24s %-24s\n' server "exchanges/s median (min-max)" "drops median (min-max)"
 	for srv in vnet dnsmasq; do
-		set -- $(stats "$TMP/$srv.res" 1)
+		set -- $(stats "$T/$srv.res" 1)
 		r="$1 ($2-$3)"
-		set -- $(stats "$TMP/$srv.res" 2)
+		set -- $(stats "$T/$srv.res" 2)
 		printf '%-8s %-28s %-24s\n' $srv "$r" "$1 ($2-$3)"
 	done
 } | tee "$OUT"

@@ -53,38 +53,20 @@ PIN_SRV=${PIN_SRV:-} PIN_GEN=${PIN_GEN:-}
 LEASE_SECS=120	# dnsmasq's minimum lease time; same for both
 OUT=$BUILD/bench-dhcp.txt
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 for t in perfdhcp dnsmasq ip ss awk sort /usr/bin/time; do
 	command -v $t >/dev/null 2>&1 || { echo "SKIP: no $t (tests/deps.sh)"; exit 77; }
 done
-make -s -C "$TOP" BUILD="$BUILD" "$BIN" "$SHIM" >/dev/null 2>&1 ||
-	{ echo "FAIL: cannot build $BIN and $SHIM"; exit 1; }
-
 S=pd$$-s C=pd$$-c
-TMP=$(mktemp -d /tmp/pd$$.XXXXXX)
-LD=$TMP	# lease files; LEASEDIR=/dev/shm shows the cost of fsync on disk
+dhcpd_test_init pd$$ "$BIN" $S $C
+make -s -C "$TOP" BUILD="$BUILD" "$SHIM" >/dev/null 2>&1 || { echo "FAIL: cannot build $SHIM"; exit 1; }
+LD=$T	# lease files; LEASEDIR=/dev/shm shows the cost of fsync on disk
 [ -n "${LEASEDIR:-}" ] && LD=$(mktemp -d "$LEASEDIR/pd$$.XXXXXX")
-SRV=""
-stop_server() {
-	[ -n "$SRV" ] || return 0
-	kill -TERM "$SRV" 2>/dev/null
-	wait "$SRV" 2>/dev/null
-	SRV=""
+test_cleanup() {
+	[ -n "${KEEP:-}" ] && cat "$T/pd.all" >&2
+	rm -rf "$LD"
 }
-cleanup() {
-	stop_server
-	ns_del $S $C
-	[ -n "${KEEP:-}" ] && cat "$TMP/pd.all" >&2
-	rm -rf "$TMP" "$LD"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-set -e
-dhcpd_ns $S 10.99.0.1/16
-dhcpd_client_ns $S $C v0
-for g in $(seq "$GENS"); do ip -n $C addr add 10.99.0.$((g + 1))/16 dev eth0; done
-set +e
+dhcpd_ns $S 10.99.0.1/16 && dhcpd_client_ns $S $C v0 || exit 1
+for g in $(seq "$GENS"); do ip -n $C addr add 10.99.0.$((g + 1))/16 dev eth0 || exit 1; done
 
 # Wait until something listens on UDP port 67 in the server namespace.
 wait_port67() { wait_for 50 sh -c "ip netns exec $S ss -Hlun 'sport = :67' | grep -q ."; }
@@ -92,9 +74,8 @@ wait_port67() { wait_for 50 sh -c "ip netns exec $S ss -Hlun 'sport = :67' | gre
 # DHCPD_QUIET: the daemon's default log level (the standalone driver
 # otherwise logs every packet, which the daemon does not do).
 start_vnet() { # [binary]
-	dhcpd_start $S "$TMP/vnet" env DHCPD_QUIET=1 $PIN_SRV "${1:-$BIN}" br0 10.99.0.1/16 \
+	dhcpd_start $S "$T/vnet" env DHCPD_QUIET=1 $PIN_SRV "${1:-$BIN}" br0 10.99.0.1/16 \
 		10.99.1.0 10.99.255.254 "$LD/vnet.leases" $LEASE_SECS
-	SRV=$DHCPD_PID
 }
 start_vnet_old() {
 	start_vnet "$VNET_OLD"
@@ -103,13 +84,13 @@ start_dnsmasq() {
 	ip netns exec $S $PIN_SRV dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 \
 		--dhcp-range=10.99.1.0,10.99.255.254,255.255.0.0,${LEASE_SECS}s \
 		--dhcp-lease-max=70000 --dhcp-leasefile="$LD/dm.leases" --quiet-dhcp --no-ping \
-		--user=root --pid-file="$TMP/dm.pid" >"$TMP/dm.out" 2>&1 &
-	SRV=$!
+		--user=root --pid-file="$T/dm.pid" >"$T/dm.out" 2>&1 &
+	DHCPD_PID=$!
 }
 
 # The server's CPU time so far, in clock ticks (utime + stime).
 cpu_ticks() {
-	awk '{ print $14 + $15 }' "/proc/$SRV/stat" 2>/dev/null || echo 0
+	awk '{ print $14 + $15 }' "/proc/$DHCPD_PID/stat" 2>/dev/null || echo 0
 }
 
 # Datagrams a namespace's kernel dropped because a UDP socket was full
@@ -126,24 +107,24 @@ rcvbuf_errors() { # namespace
 # offered = DISCOVERs perfdhcp managed to send per second (it falls short of
 # RATE when it lacks CPU); its CPU time is the generators' user + system.
 run() { # server-name
-	rm -f "$LD"/*.leases "$TMP/gen.cpu"
+	rm -f "$LD"/*.leases "$T/gen.cpu"
 	start_$1
-	wait_port67 || { echo "FAIL: $1 did not start" >&2; cat "$TMP"/*.out >&2; exit 1; }
+	wait_port67 || { echo "FAIL: $1 did not start" >&2; cat "$T"/*.out >&2; exit 1; }
 	t0=$(cpu_ticks)
 	c0=$(rcvbuf_errors $C)
 	s0=$(rcvbuf_errors $S)
 	PP=""
 	case ${PERF:-} in
-	trace) perf trace -s -p "$SRV" -o "$BUILD/dhcp-$1.trace" >/dev/null 2>&1 & PP=$! ;;
-	?*) perf record -q -g -p "$SRV" -o "$BUILD/dhcp-$1.perf" >/dev/null 2>&1 & PP=$! ;;
+	trace) perf trace -s -p "$DHCPD_PID" -o "$BUILD/dhcp-$1.trace" >/dev/null 2>&1 & PP=$! ;;
+	?*) perf record -q -g -p "$DHCPD_PID" -o "$BUILD/dhcp-$1.perf" >/dev/null 2>&1 & PP=$! ;;
 	esac
 	pids=""
 	for g in $(seq "$GENS"); do
 		ip netns exec $C env LD_PRELOAD="$SHIM${GEN_PRELOAD:+ $GEN_PRELOAD}" RCVBUF_BYTES="$RCVBUF" $PIN_GEN \
-			/usr/bin/time -a -o "$TMP/gen.cpu" -f "%U %S" \
+			/usr/bin/time -a -o "$T/gen.cpu" -f "%U %S" \
 			perfdhcp -g single -4 -l 10.99.0.$((g + 1)) -r $((RATE / GENS)) \
 			-R $((CLIENTS / GENS)) -b mac=00:0c:0$g:00:00:00 -p "$SECS" -d 2 10.99.0.1 \
-			>"$TMP/pd.out.$g" 2>&1 &
+			>"$T/pd.out.$g" 2>&1 &
 		pids="$pids $!"
 	done
 	wait $pids
@@ -156,10 +137,10 @@ run() { # server-name
 		ip netns exec $S grep Udp: /proc/net/snmp >&2
 		ip netns exec $C grep Udp: /proc/net/snmp >&2
 	fi
-	stop_server
-	cat "$TMP"/pd.out.* >>"$TMP/pd.all"
-	gen=$(awk '{ c += $1 + $2 } END { printf "%.2f", c }' "$TMP/gen.cpu")
-	cat "$TMP"/pd.out.* | awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="$SECS" \
+	dhcpd_stop
+	cat "$T"/pd.out.* >>"$T/pd.all"
+	gen=$(awk '{ c += $1 + $2 } END { printf "%.2f", c }' "$T/gen.cpu")
+	cat "$T"/pd.out.* | awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="$SECS" \
 		-v lost=$((c1 - c0)) -v slost=$((s1 - s0)) -v gen="$gen" '
 	     /^Rate:/ { r += $2; disc = 1 }
 	     /^drops:/ { d += $2 }
@@ -167,16 +148,16 @@ run() { # server-name
 	     END { c = ticks / hz
 		   printf "%d %d %d %d %d %d %d\n", r, d, (c > 0 ? r * secs / c : 0), lost, slost,
 			  sent / secs, (gen > 0 ? r * secs / gen : 0) }'
-	rm -f "$TMP"/pd.out.*
+	rm -f "$T"/pd.out.*
 }
 
-for srv in $SERVERS; do : >"$TMP/$srv.res"; done
+for srv in $SERVERS; do : >"$T/$srv.res"; done
 for i in $(seq "$ROUNDS"); do
 	for srv in $SERVERS; do
 		r=$(run $srv)
 		[ -n "$r" ] || exit 1
 		echo "round $i $srv: $r" >&2
-		echo "$r" >>"$TMP/$srv.res"
+		echo "$r" >>"$T/$srv.res"
 	done
 done
 
@@ -199,26 +180,26 @@ stats() { # file column -> "median min max"
 		"drops med (min-max)" offered "per CPU-s med (min-max)" "lost@pd" "lost@srv" \
 		"perfdhcp/CPU-s"
 	for srv in $SERVERS; do
-		set -- $(stats "$TMP/$srv.res" 1)
+		set -- $(stats "$T/$srv.res" 1)
 		r="$1 ($2-$3)"
-		set -- $(stats "$TMP/$srv.res" 2)
+		set -- $(stats "$T/$srv.res" 2)
 		d="$1 ($2-$3)"
-		set -- $(stats "$TMP/$srv.res" 3)
+		set -- $(stats "$T/$srv.res" 3)
 		c="$1 ($2-$3)"
 		printf '%-8s %-22s %-22s %-8s %-22s %-8s %-8s %s\n' $srv "$r" "$d" \
-			"$(stats "$TMP/$srv.res" 6 | cut -d' ' -f1)" "$c" \
-			"$(stats "$TMP/$srv.res" 4 | cut -d' ' -f1)" \
-			"$(stats "$TMP/$srv.res" 5 | cut -d' ' -f1)" \
-			"$(stats "$TMP/$srv.res" 7 | cut -d' ' -f1)"
+			"$(stats "$T/$srv.res" 6 | cut -d' ' -f1)" "$c" \
+			"$(stats "$T/$srv.res" 4 | cut -d' ' -f1)" \
+			"$(stats "$T/$srv.res" 5 | cut -d' ' -f1)" \
+			"$(stats "$T/$srv.res" 7 | cut -d' ' -f1)"
 	done
 	case " $SERVERS " in *" vnet "*) ;; *) exit 0 ;; esac
-	set -- $(stats "$TMP/vnet.res" 1)
+	set -- $(stats "$T/vnet.res" 1)
 	v=$1
-	set -- $(stats "$TMP/vnet.res" 3)
+	set -- $(stats "$T/vnet.res" 3)
 	vc=$1
-	set -- $(stats "$TMP/vnet.res" 5)
+	set -- $(stats "$T/vnet.res" 5)
 	vl=$1
-	set -- $(stats "$TMP/vnet.res" 6)
+	set -- $(stats "$T/vnet.res" 6)
 	vo=$1
 	if [ "$v" -ge "$TARGET" ]; then
 		m="met"
@@ -226,7 +207,7 @@ stats() { # file column -> "median min max"
 		m="NOT met"
 	fi
 	if [ -n "$(echo " $SERVERS " | grep " dnsmasq ")" ]; then
-		set -- $(stats "$TMP/dnsmasq.res" 1)
+		set -- $(stats "$T/dnsmasq.res" 1)
 		m="$m (dnsmasq $1/s)"
 	fi
 	echo "target: DHCPv4 >= $TARGET leases/s: $v: $m"

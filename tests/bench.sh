@@ -332,7 +332,7 @@ print(f"\nvnet's programs alone, ns a packet (BPF_PROG_RUN, tests/tools/dp_cost)
       f"fastest / median round, {n} worlds:")
 for r in rows:
     if "program" in r:
-        print(f"  {r['path']:24s} {r['program']:16s} {r['ns']:6.0f} / {r.get('ns_median', r['ns']):4.0f}"
+        print(f"  {r['path']:36s} {r['program']:16s} {r['ns']:6.0f} / {r.get('ns_median', r['ns']):4.0f}"
               f"{'' if r['ok'] else '  (unexpected verdict)'}")
 g2g = next((r for r in rows if r.get("path") == "guest->guest" and r.get("program") == "vnet_port_tc"), None)
 ref = next((r for r in rows if r.get("path") == "machine reference"), None)

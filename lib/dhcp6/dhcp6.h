@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lease/lease.h"
+
 /* ---- dhcp6_msg ---- */
 /* DHCPv6 (RFC 8415) as a server on one link sees it: the client/server
  * message format (no relays: relay messages are refused), the options a
@@ -138,7 +140,10 @@ struct dhcp6_origin {
 #define DHCP6_PORT_LEASES 4	/* max_leases of a one-guest port */
 #define DHCP6_POOL_MAX_PORTS 4096 /* ports holding bindings at once */
 
-enum dhcp6_lease_state { DHCP6_OFFERED = 0, DHCP6_BOUND = 1, DHCP6_RELEASED = 2, DHCP6_DECLINED = 3 };
+enum dhcp6_lease_state {
+	DHCP6_OFFERED = 0, DHCP6_BOUND = 1, DHCP6_RELEASED = 2, DHCP6_DECLINED = 3,
+	DHCP6_FREE = 4,		/* journal only: the address has no binding any more */
+};
 
 struct dhcp6_lease {
 	struct dhcp6_duid duid;	/* empty for a declined address */
@@ -185,6 +190,18 @@ int dhcp6_pool_expire(struct dhcp6_pool *p, int64_t now);
 /* Persistent leases (bound, released, declined) in out; their count. */
 size_t dhcp6_pool_snapshot(const struct dhcp6_pool *p, struct dhcp6_lease *out, size_t cap);
 size_t dhcp6_pool_count(const struct dhcp6_pool *p);
+/* The lease file's journal: the leases changed since the last call (each
+ * once, as it is now) and a DHCP6_FREE record for each address the file
+ * holds a binding for that has none any more (those first: later lines
+ * win), into out (cap >= dhcp6_pool_journal_len); their count. -1 if cap
+ * is too small: write a snapshot instead. Either way it starts again
+ * empty. Every mutation of a persistent binding in dhcp6_pool.c calls
+ * pool_ent_changed (dhcp6_pool_priv.h); freeing one, pool_ent_gone. */
+long dhcp6_pool_journal(struct dhcp6_pool *p, struct dhcp6_lease *out, size_t cap);
+size_t dhcp6_pool_journal_len(const struct dhcp6_pool *p);
+/* A snapshot was written: the file holds exactly the persistent leases,
+ * the journal starts empty. */
+void dhcp6_pool_journal_saved(struct dhcp6_pool *p);
 /* Back from the file: 0, or -EINVAL for a lease that cannot be ours now
  * (outside the ranges and not a reservation, taken). */
 int dhcp6_pool_restore(struct dhcp6_pool *p, const struct dhcp6_lease *l, int64_t now);
@@ -207,8 +224,26 @@ int dhcp6_pool_config_from_netdef(const struct netdef *def, const uint8_t mac[6]
 /* The lease file beside the IPv4 one (NAME.leases6), one lease a line:
  *   DUID IAID ADDRESS EXPIRES STATE HOSTNAME
  * e.g. "00:03:00:01:52:54:00:00:00:01 00000001 fd00::10 1764060000 bound guest1"
- * ('-' for no hostname). Written atomically. */
+ * ('-' for no hostname, no DUID; STATE bound|released|declined|free, "free"
+ * only in the journal). A journal (lib/lease's lease_journal): written
+ * whole and atomically at the first save after a start and when the
+ * journal is as long as the table, the changed leases appended between. */
 int dhcp6_lease_format(const struct dhcp6_lease *l, char *buf, size_t cap);
 int dhcp6_lease_parse(const char *line, struct dhcp6_lease *l);
+
+struct dhcp6_lease_file {
+	struct lease_journal j;
+	struct dhcp6_pool *pool;
+};
+/* -ENAMETOOLONG if path does not fit. net names the file's header line. */
+int dhcp6_lease_file_init(struct dhcp6_lease_file *f, const char *path, const char *net,
+			  struct dhcp6_pool *p);
+/* The file into f's pool: each address's and each (DUID, IAID)'s last
+ * line (a journal's later lines win), "free" lines only forgetting, in
+ * file order. Bad lines, a torn last line and leases that do not fit the
+ * pool (any more) are skipped and counted in *ret_bad. A missing file is
+ * empty: 0. -errno if it cannot be read. */
+int dhcp6_lease_file_load(struct dhcp6_lease_file *f, int64_t now, unsigned *ret_bad);
+/* The saves: lease_journal_write/_sync_full/_synced/_save on f->j. */
 
 #endif

@@ -3,53 +3,12 @@
  * addresses from ranges (a FIFO free list per range: an address given
  * back is handed out again last, so a guest that comes back soon tends to
  * find it free) or from reservations. */
-#include "dhcp6.h"
+#include "dhcp6_pool_priv.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define NIL UINT32_MAX
-
-struct ent {
-	int used;
-	struct dhcp6_lease l;
-	int range;	   /* -1: a reservation's address (host) */
-	int host;	   /* reservation index, -1 none */
-	uint32_t off;	   /* in its range */
-	uint32_t next;	   /* hash chain */
-	uint32_t port;	   /* the port it was made on, 0 not known */
-};
-
-struct rng {
-	uint8_t hi[8];	   /* the /64 */
-	uint64_t lo;	   /* first address's low 64 bits */
-	uint32_t size;
-	uint32_t *by_off;  /* entry index or NIL */
-	uint32_t *fprev, *fnext; /* the free list, FIFO */
-	uint32_t fhead, ftail;
-	uint32_t lease_secs;
-};
-
-struct dhcp6_pool {
-	struct dhcp6_pool_config cfg;
-	dhcp6_event_cb cb;
-	void *ctx;
-	struct dhcp6_counters c;
-	struct rng r[DHCP6_POOL_MAX_RANGES];
-	size_t n_r;
-	uint32_t *host_ent;	/* per reservation: entry index or NIL */
-	struct ent *e;
-	uint32_t n_e, e_free;	/* slots; a free stack through .next */
-	uint32_t *bucket;
-	uint32_t n_bucket;	/* a power of two */
-	const struct dhcp6_origin *from; /* the message being handled's */
-	uint32_t n_ports;	/* ports holding bindings: unordered, compact */
-	struct port_held { uint32_t port, n; } ports[DHCP6_POOL_MAX_PORTS];
-	int64_t swept_at;	/* the second of the last expiry sweep by a message */
-	int swept;		/* swept_at is set */
-};
 
 /* ---- bindings per port (a short list: only ports that hold some) ---------- */
 
@@ -209,7 +168,9 @@ static void emit(struct dhcp6_pool *p, const struct ent *x, int bound)
 static void ent_free(struct dhcp6_pool *p, uint32_t i)
 {
 	struct ent *x = &p->e[i];
+	uint8_t in_chg = x->in_chg;
 
+	pool_ent_gone(p, i);
 	if (x->l.duid.len)
 		chain_del(p, i);
 	if (x->port)
@@ -221,6 +182,7 @@ static void ent_free(struct dhcp6_pool *p, uint32_t i)
 		p->host_ent[x->host] = NIL;
 	}
 	memset(x, 0, sizeof(*x));
+	x->in_chg = in_chg;
 	x->next = p->e_free;
 	p->e_free = i;
 }
@@ -228,11 +190,14 @@ static void ent_free(struct dhcp6_pool *p, uint32_t i)
 static uint32_t ent_new(struct dhcp6_pool *p)
 {
 	uint32_t i = p->e_free;
+	uint8_t in_chg;
 
 	if (i == NIL)
 		return NIL;
 	p->e_free = p->e[i].next;
+	in_chg = p->e[i].in_chg;
 	memset(&p->e[i], 0, sizeof(p->e[i]));
+	p->e[i].in_chg = in_chg;
 	p->e[i].used = 1;
 	p->e[i].host = -1;
 	p->e[i].range = -1;
@@ -278,6 +243,8 @@ void dhcp6_pool_free(struct dhcp6_pool *p)
 		free(p->r[i].fnext);
 	}
 	free(p->host_ent);
+	free(p->chg);
+	free(p->gone);
 	free(p->e);
 	free(p->bucket);
 	free(p);
@@ -319,7 +286,9 @@ struct dhcp6_pool *dhcp6_pool_new(const struct dhcp6_pool_config *cfg, dhcp6_eve
 	p->e = calloc(p->n_e, sizeof(*p->e));
 	p->bucket = malloc(sizeof(uint32_t) * p->n_bucket);
 	p->host_ent = malloc(sizeof(uint32_t) * (cfg->n_hosts + 1));
-	if (!r && (!p->e || !p->bucket || !p->host_ent))
+	p->chg = malloc(sizeof(*p->chg) * p->n_e);
+	p->gone = malloc(sizeof(*p->gone) * p->n_e);
+	if (!r && (!p->e || !p->bucket || !p->host_ent || !p->chg || !p->gone))
 		r = -ENOMEM;
 	if (r) {
 		dhcp6_pool_free(p);
@@ -607,6 +576,7 @@ static void assign(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t now,
 			chain_add(p, i);
 		}
 		x = &p->e[i];
+		pool_ent_changed(p, i);
 		adopt(p, x);
 		secs = lease_secs(p, x);
 		if (m->hostname[0])
@@ -685,6 +655,7 @@ static void give_back(struct dhcp6_pool *p, const struct dhcp6_msg *m, int64_t n
 		x->l.state = DHCP6_DECLINED;
 		x->l.expires = now + DHCP6_QUARANTINE;
 		x->l.hostname[0] = 0;
+		pool_ent_changed(p, i);
 	}
 }
 
@@ -817,25 +788,6 @@ int dhcp6_pool_expire(struct dhcp6_pool *p, int64_t now)
 		ent_free(p, i);
 		n++;
 	}
-	return n;
-}
-
-size_t dhcp6_pool_snapshot(const struct dhcp6_pool *p, struct dhcp6_lease *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < p->n_e && n < cap; i++)
-		if (p->e[i].used && p->e[i].l.state != DHCP6_OFFERED)
-			out[n++] = p->e[i].l;
-	return n;
-}
-
-size_t dhcp6_pool_count(const struct dhcp6_pool *p)
-{
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < p->n_e; i++)
-		n += p->e[i].used && p->e[i].l.state != DHCP6_OFFERED;
 	return n;
 }
 

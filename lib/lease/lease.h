@@ -58,6 +58,15 @@ int lease_store_format_line(const struct lease_rec *r, char *buf, size_t cap);
 int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *ctx,
 			  struct lease_store_stats *st);
 
+/* The same for any line format (DHCPv6's): cb gets each complete line
+ * without its '\n' (comments and empty lines skipped) and returns 0 (kept:
+ * counted in loaded), 1 (a bad line: counted, skipped) or a negative value
+ * that stops with it. A final line without '\n' (a torn append) counts as
+ * bad and is never handed over. */
+typedef int (*lease_store_line_cb)(void *ctx, const char *line, size_t len);
+int lease_store_lines(const char *buf, size_t len, lease_store_line_cb cb, void *ctx,
+		      struct lease_store_stats *st);
+
 /* Load path; a missing file is an empty store (0). -errno on I/O error.
  * The callback sees each address's and each MAC's last record only (a
  * journal's later lines win), in file order, and no "free" records. */
@@ -83,5 +92,62 @@ int lease_store_append(const char *path, const struct lease_rec *recs, size_t n)
  * sync succeeded. */
 int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
 			       int *ret_fd);
+
+/* lease_store_append_nosync for lines already formatted (any format):
+ * len bytes of whole lines appended to path, not synced. */
+int lease_store_append_text(const char *path, const char *text, size_t len, int *ret_fd);
+
+/* ---- lease_journal ---- */
+/* When a lease file is appended to and when it is rewritten, for any line
+ * format (the DHCPv6 server's; DHCPv4's dhcp_lease_file keeps the same
+ * rule): a save appends the lines of what changed (a journal: a later line
+ * wins, a torn last line is skipped on load), and the whole file is
+ * rewritten atomically at the first save after a start, after a failed
+ * write, when the changes do not fit a journal, and when the journal has
+ * grown as long as the last full save (at least LEASE_JOURNAL_MIN lines,
+ * at most LEASE_JOURNAL_CAP, keeping the file well under the loader's
+ * 16 MiB). Saves go in steps, for a caller that syncs without blocking:
+ * lease_journal_write returns 1 with the file to sync in *ret_fd (fsync if
+ * lease_journal_sync_full, else fdatasync); lease_journal_synced takes
+ * that fd and the sync's 0 or -errno and returns 1 again with the next
+ * file (a full save: the temp file, then after its rename the directory),
+ * or the save's end: 0 or -errno. Nothing is durable before the last
+ * step's sync. lease_journal_save does all steps, blocking. */
+#define LEASE_JOURNAL_MIN 4096
+#define LEASE_JOURNAL_CAP 32768
+
+struct lease_journal_ops {
+	/* The whole table's lines (no header): *ret_buf malloc'd (to free),
+	 * *ret_lines lines. What changed before it is in it: the changes'
+	 * journal starts empty. 0 or -errno. */
+	int (*snapshot)(void *ctx, char **ret_buf, size_t *ret_len, size_t *ret_lines);
+	/* The lines of what changed since the last snapshot or journal (each
+	 * once, its latest state), emptying it: *ret_buf NULL when nothing
+	 * changed. 0, -E2BIG when the changes do not fit a journal (emptied
+	 * all the same: a snapshot follows), or -errno. */
+	int (*journal)(void *ctx, char **ret_buf, size_t *ret_len, size_t *ret_lines);
+};
+
+struct lease_journal {
+	char path[4096];
+	char header[128];	/* the full file's first line, with its '\n' */
+	const struct lease_journal_ops *ops;
+	void *ctx;
+	int can_append;		/* the file is a full save's and whole lines after it */
+	size_t base_lines, journal_lines;
+	int step;		/* the sync a save waits for, 0 if none */
+	size_t step_lines;
+	uint64_t full_saves, appends; /* for tests and the bench */
+};
+
+/* -ENAMETOOLONG if path or header do not fit. */
+int lease_journal_init(struct lease_journal *j, const char *path, const char *header,
+		       const struct lease_journal_ops *ops, void *ctx);
+/* 1 if the next save appends (else it rewrites the file). */
+int lease_journal_appends(const struct lease_journal *j);
+int lease_journal_write(struct lease_journal *j, int *ret_fd);
+int lease_journal_sync_full(const struct lease_journal *j);
+int lease_journal_synced(struct lease_journal *j, int fd, int err, int *ret_fd);
+int lease_journal_save(struct lease_journal *j);
 
 #endif

@@ -180,8 +180,8 @@ static void count_bad(struct lease_store_stats *st, unsigned lineno)
 		st->first_bad_line = lineno;
 }
 
-int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *ctx,
-			  struct lease_store_stats *st)
+int lease_store_lines(const char *buf, size_t len, lease_store_line_cb cb, void *ctx,
+		      struct lease_store_stats *st)
 {
 	size_t pos = 0;
 	unsigned lineno = 0;
@@ -190,27 +190,51 @@ int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t l = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-		struct lease_rec r;
 		int ret;
 
 		lineno++;
-		if (!nl) { /* truncated final line: never trust it */
+		if (!nl) { /* truncated final line (a torn append): never trust it */
 			count_bad(st, lineno);
 			break;
 		}
 		if (l > 0 && buf[pos] != '#') {
-			if (lease_store_parse_line(buf + pos, l, &r)) {
+			ret = cb(ctx, buf + pos, l);
+			if (ret < 0)
+				return ret;
+			if (ret > 0)
 				count_bad(st, lineno);
-			} else {
-				ret = cb(ctx, &r);
-				if (ret < 0)
-					return ret;
+			else
 				st->loaded++;
-			}
 		}
 		pos += l + 1;
 	}
 	return 0;
+}
+
+struct parse_ctx {
+	lease_store_cb cb;
+	void *ctx;
+};
+
+static int parse_one(void *ctx, const char *line, size_t len)
+{
+	struct parse_ctx *p = ctx;
+	struct lease_rec r;
+
+	int ret;
+
+	if (lease_store_parse_line(line, len, &r))
+		return 1;
+	ret = p->cb(p->ctx, &r);
+	return ret < 0 ? ret : 0;
+}
+
+int lease_store_parse_buf(const char *buf, size_t len, lease_store_cb cb, void *ctx,
+			  struct lease_store_stats *st)
+{
+	struct parse_ctx p = { cb, ctx };
+
+	return lease_store_lines(buf, len, parse_one, &p, st);
 }
 
 /* Every parsed line, for the journal's reduction. */
@@ -383,28 +407,18 @@ int lease_store_save_commit(const char *path, int fd, int err, int *ret_dirfd)
 	return file_atomic_commit(path, fd, err, ret_dirfd);
 }
 
-int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
-			       int *ret_fd)
+int lease_store_append_text(const char *path, const char *text, size_t len, int *ret_fd)
 {
-	char *buf, *p;
-	size_t len;
+	const char *p = text;
 	ssize_t w;
 	int r = 0, fd;
 
 	*ret_fd = -1;
-	if (!n)
+	if (!len)
 		return 0;
-	r = format_all(recs, n, &buf, &len);
-	if (r)
-		return r;
-	/* no header: format_all's starts the buffer */
-	p = buf + sizeof(LEASE_FILE_HEADER) - 1;
-	len -= sizeof(LEASE_FILE_HEADER) - 1;
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0) {
-		free(buf);
+	if (fd < 0)
 		return -errno;
-	}
 	while (len && r == 0) {
 		w = write(fd, p, len);
 		if (w < 0 && errno == EINTR)
@@ -416,11 +430,30 @@ int lease_store_append_nosync(const char *path, const struct lease_rec *recs, si
 			len -= (size_t)w;
 		}
 	}
-	free(buf);
 	if (r)
 		close(fd);
 	else
 		*ret_fd = fd;
+	return r;
+}
+
+int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
+			       int *ret_fd)
+{
+	const size_t hdr = sizeof(LEASE_FILE_HEADER) - 1;
+	char *buf;
+	size_t len;
+	int r;
+
+	*ret_fd = -1;
+	if (!n)
+		return 0;
+	r = format_all(recs, n, &buf, &len);
+	if (r)
+		return r;
+	/* no header: format_all's starts the buffer */
+	r = lease_store_append_text(path, buf + hdr, len - hdr, ret_fd);
+	free(buf);
 	return r;
 }
 

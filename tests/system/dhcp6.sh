@@ -3,8 +3,9 @@
 # DHCPv6 (issue 18.3) with real clients through vnetd: ISC dhclient -6 and
 # dhcpcd -6 obtain leases from the IPv6 <ip>'s <range>, a host
 # reserved by DUID gets its address, leases are listed with their DUID and
-# IAID (net-dhcp-leases, protocol ipv6), persisted in NAME.leases6 and
-# back after vnetd is killed; a release frees the lease.
+# IAID (net-dhcp-leases, protocol ipv6), persisted in NAME.leases6 (a
+# full save, then the changes appended: a release is a "free" line); after
+# vnetd is killed the leases come back and the released one does not.
 . "$(dirname "$0")/../lib.sh"
 
 command -v dhclient >/dev/null || skip "no dhclient"
@@ -61,14 +62,20 @@ n6=$(vnetctl --json leases v6 | /usr/bin/python3 -c 'import json,sys; print(sum(
 [ "$n6" = 3 ] || fail "$n6 IPv6 leases listed, expected 3"
 grep -q "fd00:160::33" "$TMP/state/leases/v6.leases6" || fail "the lease file has no reserved lease"
 
-log "vnetd killed: the leases come back from v6.leases6"
+log "a release frees guest 1's lease: a 'free' line appended to the journal"
+guest_dhclient6 1 - -r >/dev/null 2>&1
+wait_for 30 sh -c "! '$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases v6 | grep -q '\"$addr1\"'" ||
+	fail "guest 1's lease is still listed after its release"
+# the saves after the first append what changed (issue 21.3)
+grep -qx -- "- 00000000 $addr1 0 free -" "$TMP/state/leases/v6.leases6" ||
+	{ cat "$TMP/state/leases/v6.leases6" >&2; fail "no journal line for the release"; }
+
+log "vnetd killed after the Replies: the leases come back from the journal, the release too"
 vnetd_kill9
 vnetd_start
 wait_for 50 sh -c "'$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases v6 | grep -q fd00:160::33" ||
 	fail "the IPv6 leases did not come back"
-
-log "a release frees guest 1's lease"
-guest_dhclient6 1 - -r >/dev/null 2>&1
-wait_for 30 sh -c "! '$BUILD/vnetctl' --socket '$TMP/run/vnetd.sock' --json leases v6 | grep -q '\"$addr1\"'" ||
-	fail "guest 1's lease is still listed after its release"
+vnetctl --json leases v6 >"$TMP/leases.after" || fail "leases after the restart"
+grep -q "\"$addr2\"" "$TMP/leases.after" || fail "guest 2's lease ($addr2) did not come back"
+! grep -q "\"$addr1\"" "$TMP/leases.after" || fail "guest 1's released lease came back"
 log "ok"

@@ -15,12 +15,11 @@
 
 #include "util/util.h"
 
-#define SAVE_MAX DHCP6_POOL_MAX_LEASES
-
 /* Messages are handled in batches of up to RX_BATCH (the IPv4 service's
  * way). A batch's changes are saved without blocking the loop (save_sync:
- * temp file, its fsync, rename, the directory's fsync), one save in
- * flight: the Replies that commit a binding are held until the save
+ * the changed leases appended and fdatasynced, or at the first save and
+ * when the journal is as long as the table the whole file: temp file, its
+ * fsync, rename, the directory's fsync), one save in flight: the Replies that commit a binding are held until the save
  * holding it is durable, while Advertises and the other replies leave at
  * once and the next batches are read (their changes go into the next
  * save). Reading pauses while HELD_MAX Replies wait. */
@@ -40,17 +39,17 @@ struct dhcp6_service {
 	int fd, watched;
 	long timer;
 	struct dhcp6_pool *pool;
+	struct dhcp6_lease_file file;
 	struct dhcp6_hooks hooks;
-	int loading;
 	/* The save in flight (sync) covers held[0, n_inflight); the Replies
 	 * of the batches read since are held[n_inflight, n_held); pending:
-	 * changes not yet written; step: the save's file in flight. */
+	 * changes not yet written; unsaved: the last save failed (the timer
+	 * saves again: a rewrite). */
 	struct save_sync sync;
-	int pending, paused, step;
+	int pending, paused, unsaved;
 	struct reply *held; /* HELD_MAX, allocated at the first batch */
 	unsigned n_held, n_inflight;
 };
-enum { SAVE_TMP = 1, SAVE_DIR };
 
 int dhcp6_service_socket(const char *bridge, char *err, size_t errlen)
 {
@@ -83,103 +82,60 @@ static void on_event(void *ctx, const struct dhcp6_event *ev)
 		s->hooks.gone(s->hooks.ctx, ev->lease);
 }
 
-/* The file's text, whole: 0 with *ret_buf (to free) and *ret_len. */
-static int format(struct dhcp6_service *s, char **ret_buf, size_t *ret_len)
-{
-	static struct dhcp6_lease ls[SAVE_MAX];
-	size_t n = dhcp6_pool_snapshot(s->pool, ls, SAVE_MAX), cap = n * 256 + 64, at = 0;
-	char *buf = malloc(cap);
-	int r;
-
-	if (!buf)
-		return -ENOMEM;
-	at += (size_t)snprintf(buf, cap, "# vnet DHCPv6 leases of %s\n", s->net);
-	for (size_t i = 0; i < n; i++) {
-		r = dhcp6_lease_format(&ls[i], buf + at, cap - at);
-		if (r > 0)
-			at += (size_t)r;
-	}
-	*ret_buf = buf;
-	*ret_len = at;
-	return 0;
-}
-
+/* A save's end: the first failure of a run is logged, and the recovery. */
 static int save_result(struct dhcp6_service *s, int r)
 {
-	if (r < 0)
-		log_warn("dhcp6 %s: cannot save leases: %s", s->net, strerror(-r));
+	if (r < 0 && !s->unsaved)
+		log_warn("dhcp6 %s: cannot save leases: %s (retrying)", s->net, strerror(-r));
+	else if (r >= 0 && s->unsaved)
+		log_info("dhcp6 %s: %s written again", s->net, s->path);
+	s->unsaved = r < 0;
 	return r;
 }
 
-/* The file, whole, atomically: a crash leaves the old one or the new. */
-static int save(struct dhcp6_service *s)
+/* Write what changed (lease_journal: appended, or the file rewritten): 1
+ * with *ret_fd to sync (*ret_full: fsync), else the save is over. */
+static int save_begin(struct dhcp6_service *s, int *ret_fd, int *ret_full)
 {
-	char *buf;
-	size_t len;
-	int r = format(s, &buf, &len);
+	int r = lease_journal_write(&s->file.j, ret_fd);
 
-	if (!r) {
-		r = file_write_atomic(s->path, buf, len, 0644);
-		free(buf);
-	}
 	s->pending = 0;
-	return save_result(s, r);
-}
-
-/* The same in steps: the temp file written, *ret_fd to fsync (save_step). */
-static int save_begin(struct dhcp6_service *s, int *ret_fd)
-{
-	char *buf;
-	size_t len;
-	int r = format(s, &buf, &len);
-
-	*ret_fd = -1;
-	s->pending = 0;
-	if (!r) {
-		r = file_atomic_begin(s->path, buf, len, 0644, ret_fd);
-		free(buf);
-	}
-	s->step = r ? 0 : SAVE_TMP;
-	return save_result(s, r);
+	*ret_full = lease_journal_sync_full(&s->file.j);
+	return r == 1 ? 1 : save_result(s, r);
 }
 
 /* save_sync's step: the temp file synced, renamed, then the directory. */
 static int save_step(void *ctx, int fd, int err, int *ret_fd, int *ret_full)
 {
 	struct dhcp6_service *s = ctx;
-	int step = s->step;
+	int r = lease_journal_synced(&s->file.j, fd, err, ret_fd);
 
-	s->step = 0;
 	*ret_full = 1;
-	if (step == SAVE_TMP) {
-		err = file_atomic_commit(s->path, fd, err, ret_fd);
-		if (!err) {
-			s->step = SAVE_DIR;
-			return 1;
-		}
-	} else if (close(fd) < 0 && !err) {
-		err = -errno;
-	}
-	save_result(s, err);
+	if (r == 1)
+		return 1;
+	save_result(s, r);
 	return 0;
+}
+
+/* The same, blocking (at stop; no memory to hold Replies). */
+static int save(struct dhcp6_service *s)
+{
+	int fd, full, err, r = save_begin(s, &fd, &full);
+
+	while (r == 1) {
+		err = (full ? fsync(fd) : fdatasync(fd)) < 0 ? -errno : 0;
+		r = save_step(s, fd, err, &fd, &full);
+	}
+	return r;
 }
 
 static void load(struct dhcp6_service *s)
 {
-	FILE *f = fopen(s->path, "re");
-	char line[512];
-	struct dhcp6_lease l;
-	unsigned bad = 0;
+	unsigned bad;
+	int r = dhcp6_lease_file_load(&s->file, time(NULL), &bad);
 
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#')
-			continue;
-		if (dhcp6_lease_parse(line, &l) < 0 || dhcp6_pool_restore(s->pool, &l, time(NULL)) < 0)
-			bad++;
-	}
-	fclose(f);
+	if (r < 0)
+		log_warn("dhcp6 %s: cannot read %s: %s", s->net, s->path, strerror(-r));
 	if (bad)
 		log_warn("dhcp6 %s: %u lease lines skipped", s->net, bad);
 }
@@ -199,7 +155,7 @@ static void on_timer(void *data)
 	struct dhcp6_service *s = data;
 
 	s->timer = 0;
-	if (dhcp6_pool_expire(s->pool, time(NULL)) > 0)
+	if (dhcp6_pool_expire(s->pool, time(NULL)) > 0 || s->unsaved)
 		s->pending = 1;
 	flush_kick(s);
 	schedule(s);
@@ -256,11 +212,11 @@ static void reading(struct dhcp6_service *s)
  * the held Replies go with this save; with nothing to save they leave. */
 static void flush_kick(struct dhcp6_service *s)
 {
-	int fd;
+	int fd, full;
 
 	if (save_sync_busy(&s->sync))
 		return;
-	if (s->pending && save_begin(s, &fd) == 0 && save_sync_run(&s->sync, fd, 1)) {
+	if (s->pending && save_begin(s, &fd, &full) == 1 && save_sync_run(&s->sync, fd, full)) {
 		s->n_inflight = s->n_held;
 		return;
 	}
@@ -376,6 +332,10 @@ struct dhcp6_service *dhcp6_service_start_on(struct loop *loop, const struct net
 		snprintf(err, errlen, "dhcp6: %s: bad IPv6 DHCP configuration", def->name);
 		goto fail;
 	}
+	if (dhcp6_lease_file_init(&s->file, lease_path, def->name, s->pool) < 0) {
+		snprintf(err, errlen, "dhcp6: %s: lease file path too long", def->name);
+		goto fail;
+	}
 	load(s);
 	if (loop_add_fd(loop, fd, EPOLLIN, on_readable, s) < 0) {
 		snprintf(err, errlen, "dhcp6: cannot watch the socket");
@@ -406,8 +366,10 @@ void dhcp6_service_stop(struct dhcp6_service *s)
 	if (s->watched)
 		loop_del_fd(s->loop, s->fd);
 	save_sync_free(&s->sync); /* the save in flight finished */
-	if (s->pool)
+	if (s->pool && s->file.pool) {
+		s->pending = 1; /* whatever the journal holds (expiries) */
 		save(s);
+	}
 	send_held(s, s->n_held); /* the socket is still open: what is saved leaves */
 	dhcp6_pool_free(s->pool);
 	close(s->fd);

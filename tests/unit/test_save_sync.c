@@ -2,7 +2,9 @@
 /* save_sync (ctl/vnetd/core): a save's files are synced one after the
  * other on the loop, each step handed its sync's result and the fd to take
  * over, done() once after the last; a drain finishes the steps in place
- * without done(); a failed sync's error reaches the step. */
+ * without done(); a failed sync's error reaches the step; a kick's held
+ * replies are released when its save is over (before done(), or in a
+ * drain), at once with nothing to save, never by a kick during a save. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +24,9 @@ struct owner {
 	int steps, dones, errs[4], fds[4];
 	int n_files; /* how many files the save syncs */
 	char dir[64];
+	int begins, saves;	 /* begin() calls; saves: begin() has something */
+	unsigned released;	 /* replies released so far */
+	unsigned released_at_done; /* ... when done() ran */
 };
 
 static int step(void *ctx, int fd, int err, int *ret_fd, int *ret_full)
@@ -43,10 +48,34 @@ static void done(void *ctx)
 	struct owner *o = ctx;
 
 	o->dones++;
+	o->released_at_done = o->released;
 	loop_quit(o->loop);
 }
 
-static const struct save_sync_ops ops = { .step = step, .done = done };
+static int tmp_file(struct owner *o);
+
+static int begin(void *ctx, int *ret_fd, int *ret_full)
+{
+	struct owner *o = ctx;
+
+	o->begins++;
+	if (!o->saves)
+		return 0;
+	o->saves--;
+	*ret_fd = tmp_file(o);
+	*ret_full = 0;
+	return 1;
+}
+
+static void release(void *ctx, unsigned n)
+{
+	struct owner *o = ctx;
+
+	o->released += n;
+}
+
+static const struct save_sync_ops ops = { .step = step, .done = done, .begin = begin,
+					  .release = release };
 
 static int tmp_file(struct owner *o)
 {
@@ -142,12 +171,46 @@ static void test_failed_sync(void **state)
 	free_owner(&o);
 }
 
+static void test_kick_releases(void **state)
+{
+	struct save_sync c;
+	struct owner o;
+
+	(void)state;
+	setup_owner(&o, 2);
+	assert_int_equal(save_sync_init(&c, o.loop, &ops, &o), 0);
+	save_sync_kick(&c, 3); /* nothing to save: they leave at once */
+	assert_int_equal(o.begins, 1);
+	assert_int_equal(o.released, 3);
+	o.released = 0;
+	o.saves = 1;
+	save_sync_kick(&c, 2);
+	if (save_sync_busy(&c)) {
+		assert_int_equal(o.released, 0);
+		save_sync_kick(&c, 5); /* during the save: no other begins */
+		assert_int_equal(o.begins, 2);
+		loop_run(o.loop);
+		assert_int_equal(o.dones, 1);
+		assert_int_equal(o.released_at_done, 2); /* before done() */
+	}
+	assert_int_equal(o.released, 2);
+	assert_int_equal(o.steps, 2);
+	o.saves = 1; /* a drained save releases its replies too */
+	save_sync_kick(&c, 4);
+	if (save_sync_busy(&c))
+		assert_int_equal(save_sync_drain(&c), 1);
+	assert_int_equal(o.released, 6);
+	save_sync_free(&c);
+	free_owner(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steps_then_done),
 		cmocka_unit_test(test_drain),
 		cmocka_unit_test(test_failed_sync),
+		cmocka_unit_test(test_kick_releases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

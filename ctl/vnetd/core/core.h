@@ -43,10 +43,19 @@ void loop_quit(struct loop *l);
  * takes over fd and returns 1 with the next file to sync (a temp file,
  * then its directory after the rename), or 0 when the save is over; then
  * ops->done(ctx). Test hook DHCP_FLUSH_HOLD: no sync completes while its
- * file exists. */
+ * file exists.
+ * The replies that wait for a save (the services' held ACKs and Replies,
+ * oldest first): save_sync_kick(n_held) starts a save unless one is in
+ * flight: ops->begin(ctx, &fd, &full) writes what changed and returns 1
+ * with its first file to sync, or 0 (nothing to save, or it failed); the
+ * first n_held replies go with that save, and ops->release(ctx, n) lets
+ * them leave once it is over (before done(), or in a drain); with no save
+ * in flight after the kick they leave at once. */
 struct save_sync_ops {
 	int (*step)(void *ctx, int fd, int err, int *ret_fd, int *ret_full);
 	void (*done)(void *ctx);
+	int (*begin)(void *ctx, int *ret_fd, int *ret_full);	/* for save_sync_kick */
+	void (*release)(void *ctx, unsigned n);			/* for save_sync_kick */
 };
 struct save_sync {
 	struct loop *loop;
@@ -54,6 +63,7 @@ struct save_sync {
 	void *ctx;
 	struct fdsync sync;
 	int fd, full, err; /* the file in flight (-1: none), its kind, its result */
+	unsigned n_inflight; /* the replies that go with the save in flight */
 	int watched;
 	const char *hold_path;
 	long hold_timer;
@@ -68,8 +78,10 @@ static inline int save_sync_busy(const struct save_sync *c)
 {
 	return c->fd >= 0;
 }
-/* Finish the save in flight here, blocking (done() is not called): 1 if
- * there was one. Before a synchronous save, or at stop. */
+void save_sync_kick(struct save_sync *c, unsigned n_held);
+/* Finish the save in flight here, blocking (done() is not called, its
+ * replies are released): 1 if there was one. Before a synchronous save,
+ * or at stop. */
 int save_sync_drain(struct save_sync *c);
 /* Drains. */
 void save_sync_free(struct save_sync *c);

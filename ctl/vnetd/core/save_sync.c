@@ -2,7 +2,8 @@
 /* A lease file save's syncs on the loop (core.h: save_sync), shared by the
  * DHCPv4 and DHCPv6 services: each step's fsync runs through fdsync, its
  * completion comes back as the eventfd's readiness, the owner's step()
- * names the next file to sync, done() runs when the save is over. */
+ * names the next file to sync, done() runs when the save is over; the
+ * replies that wait for the save are released before. */
 #include "core.h"
 
 #include <errno.h>
@@ -49,6 +50,30 @@ int save_sync_run(struct save_sync *c, int fd, int full)
 	return 0;
 }
 
+void save_sync_kick(struct save_sync *c, unsigned n_held)
+{
+	int fd, full;
+
+	if (save_sync_busy(c))
+		return;
+	if (c->ops->begin(c->ctx, &fd, &full) == 1 && save_sync_run(c, fd, full)) {
+		c->n_inflight = n_held;
+		return;
+	}
+	if (n_held)
+		c->ops->release(c->ctx, n_held);
+}
+
+/* The save is over: its replies leave. */
+static void release_inflight(struct save_sync *c)
+{
+	unsigned n = c->n_inflight;
+
+	c->n_inflight = 0;
+	if (n)
+		c->ops->release(c->ctx, n);
+}
+
 /* The sync in flight completed with c->err: the save's next step, or done. */
 static void complete(struct save_sync *c)
 {
@@ -57,6 +82,7 @@ static void complete(struct save_sync *c)
 	c->fd = -1;
 	if (c->ops->step(c->ctx, fd, c->err, &fd, &full) == 1 && save_sync_run(c, fd, full))
 		return;
+	release_inflight(c);
 	c->ops->done(c->ctx);
 }
 
@@ -98,6 +124,7 @@ int save_sync_drain(struct save_sync *c)
 	c->fd = -1;
 	while (c->ops->step(c->ctx, fd, err, &fd, &full) == 1)
 		err = (full ? fsync(fd) : fdatasync(fd)) < 0 ? -errno : 0;
+	release_inflight(c);
 	return 1;
 }
 

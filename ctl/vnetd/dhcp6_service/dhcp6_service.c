@@ -41,14 +41,14 @@ struct dhcp6_service {
 	struct dhcp6_pool *pool;
 	struct dhcp6_lease_file file;
 	struct dhcp6_hooks hooks;
-	/* The save in flight (sync) covers held[0, n_inflight); the Replies
-	 * of the batches read since are held[n_inflight, n_held); pending:
-	 * changes not yet written; unsaved: the last save failed (the timer
-	 * saves again: a rewrite). */
+	/* The save in flight (sync) covers the first sync.n_inflight of
+	 * held[0, n_held), then come the Replies of the batches read since;
+	 * pending: changes not yet written; unsaved: the last save failed
+	 * (the timer saves again: a rewrite). */
 	struct save_sync sync;
 	int pending, paused, unsaved;
 	struct reply *held; /* HELD_MAX, allocated at the first batch */
-	unsigned n_held, n_inflight;
+	unsigned n_held;
 };
 
 int dhcp6_service_socket(const char *bridge, char *err, size_t errlen)
@@ -141,7 +141,6 @@ static void load(struct dhcp6_service *s)
 }
 
 static void on_timer(void *data);
-static void flush_kick(struct dhcp6_service *s);
 
 static void schedule(struct dhcp6_service *s)
 {
@@ -157,7 +156,7 @@ static void on_timer(void *data)
 	s->timer = 0;
 	if (dhcp6_pool_expire(s->pool, time(NULL)) > 0 || s->unsaved)
 		s->pending = 1;
-	flush_kick(s);
+	save_sync_kick(&s->sync, s->n_held);
 	schedule(s);
 }
 
@@ -186,10 +185,12 @@ static void send_all(struct dhcp6_service *s, const struct reply *r, unsigned n)
 		       sizeof(r[i].to));
 }
 
-/* The first n held Replies leave: what they commit is on disk (or cannot
- * be written: a full disk must not stop DHCPv6). */
-static void send_held(struct dhcp6_service *s, unsigned n)
+/* The first n held Replies leave (save_sync's release): what they commit
+ * is on disk (or cannot be written: a full disk must not stop DHCPv6). */
+static void send_held(void *ctx, unsigned n)
 {
+	struct dhcp6_service *s = ctx;
+
 	if (!n)
 		return;
 	send_all(s, s->held, n);
@@ -208,33 +209,26 @@ static void reading(struct dhcp6_service *s)
 	loop_mod_fd(s->loop, s->fd, on ? EPOLLIN : 0);
 }
 
-/* Save what changed unless a save is in flight (its end starts the next):
- * the held Replies go with this save; with nothing to save they leave. */
-static void flush_kick(struct dhcp6_service *s)
+/* save_sync's begin: a save if something changed. */
+static int kick_begin(void *ctx, int *ret_fd, int *ret_full)
 {
-	int fd, full;
+	struct dhcp6_service *s = ctx;
 
-	if (save_sync_busy(&s->sync))
-		return;
-	if (s->pending && save_begin(s, &fd, &full) == 1 && save_sync_run(&s->sync, fd, full)) {
-		s->n_inflight = s->n_held;
-		return;
-	}
-	send_held(s, s->n_held);
+	return s->pending && save_begin(s, ret_fd, ret_full) == 1;
 }
 
-/* save_sync's done: the save in flight is durable, its Replies leave. */
+/* save_sync's done: the save in flight is durable (its Replies left), the
+ * next save starts. */
 static void save_done(void *ctx)
 {
 	struct dhcp6_service *s = ctx;
 
-	send_held(s, s->n_inflight);
-	s->n_inflight = 0;
-	flush_kick(s);
+	save_sync_kick(&s->sync, s->n_held);
 	reading(s);
 }
 
-static const struct save_sync_ops save_ops = { .step = save_step, .done = save_done };
+static const struct save_sync_ops save_ops = { .step = save_step, .done = save_done,
+					       .begin = kick_begin, .release = send_held };
 
 /* One message: its reply in *r (0: none); *hold when it commits a binding. */
 static size_t handle(struct dhcp6_service *s, const uint8_t *in, size_t n,
@@ -301,7 +295,7 @@ static void on_readable(int fd, uint32_t events, void *data)
 	}
 	send_all(s, out, n_now);
 	if (s->held) {
-		flush_kick(s);
+		save_sync_kick(&s->sync, s->n_held);
 		reading(s);
 	}
 }

@@ -62,13 +62,13 @@ struct dhcp_service {
 	int fd, ifindex, watched;
 	int pkt_fd;		/* guest_udp_socket (issue 19.2), or -1 */
 	long timer;
-	/* The lease file's save: one in flight (sync), its ACKs held[0,
-	 * n_inflight), those of the batches read since held[n_inflight,
-	 * n_held); pending: changes not yet written. */
+	/* The lease file's save: one in flight (sync), its ACKs the first
+	 * sync.n_inflight of held[0, n_held), then those of the batches read
+	 * since; pending: changes not yet written. */
 	struct save_sync sync;
 	int pending, paused;
 	struct out_pkt *held; /* HELD_MAX */
-	unsigned n_held, n_inflight;
+	unsigned n_held;
 };
 
 /* The replies of the batch being handled. One loop thread runs every
@@ -100,7 +100,6 @@ static void pool_event(void *ctx, const struct dhcp_pool_event *ev)
 }
 
 static void on_timer(void *data);
-static void flush_kick(struct dhcp_service *s);
 
 /* One timer at the earliest expiry (wall-clock seconds, polled at least
  * every minute so a clock step cannot stall expiry for long). */
@@ -127,7 +126,7 @@ static void on_timer(void *data)
 	s->timer = 0; /* the loop frees a fired timer itself */
 	if (dhcp_pool_expire(s->pool, time(NULL)))
 		s->pending = 1;
-	flush_kick(s);
+	save_sync_kick(&s->sync, s->n_held);
 	schedule(s);
 }
 
@@ -373,12 +372,12 @@ static unsigned hold_acks(struct dhcp_service *s, unsigned n_out)
 	return keep;
 }
 
-/* The first n held ACKs leave: what they grant is on disk (or cannot be
- * written: a full disk must not stop DHCP, dhcp.h). */
-static void send_held(struct dhcp_service *s, unsigned n)
+/* save_sync's release: the first n held ACKs leave: what they grant is on
+ * disk (or cannot be written: a full disk must not stop DHCP, dhcp.h). */
+static void send_held(void *ctx, unsigned n)
 {
-	if (!n)
-		return;
+	struct dhcp_service *s = ctx;
+
 	send_all(s, s->held, n);
 	memmove(s->held, s->held + n, (s->n_held - n) * sizeof(*s->held));
 	s->n_held -= n;
@@ -415,50 +414,33 @@ static int save_step(void *ctx, int fd, int err, int *ret_fd, int *ret_full)
 	return 1;
 }
 
-/* Write what changed and start syncing it, unless a save is in flight (its
- * end starts the next). The held ACKs whose leases are written go with
- * this save; with nothing to save they leave now. */
-static void flush_kick(struct dhcp_service *s)
+/* save_sync's begin: write what changed, its first file to sync. */
+static int save_begin(void *ctx, int *ret_fd, int *ret_full)
 {
-	int fd;
+	struct dhcp_service *s = ctx;
 
-	if (save_sync_busy(&s->sync))
-		return;
-	if (s->pending || s->leases.unsaved) {
-		s->pending = 0;
-		if (dhcp_lease_file_write(&s->leases, s->pool, &fd) == 1 &&
-		    save_sync_run(&s->sync, fd, dhcp_lease_file_sync_full(&s->leases))) {
-			s->n_inflight = s->n_held;
-			return;
-		}
-	}
-	send_held(s, s->n_held);
+	if (!s->pending && !s->leases.unsaved)
+		return 0;
+	s->pending = 0;
+	if (dhcp_lease_file_write(&s->leases, s->pool, ret_fd) != 1)
+		return 0;
+	*ret_full = dhcp_lease_file_sync_full(&s->leases);
+	return 1;
 }
 
-/* save_sync's done: the save in flight is durable, its ACKs leave and the
+/* save_sync's done: the save in flight is durable (its ACKs left), the
  * next save starts. */
 static void save_done(void *ctx)
 {
 	struct dhcp_service *s = ctx;
 
-	send_held(s, s->n_inflight);
-	s->n_inflight = 0;
-	flush_kick(s);
+	save_sync_kick(&s->sync, s->n_held);
 	reading(s);
 	schedule(s);
 }
 
-static const struct save_sync_ops save_ops = { .step = save_step, .done = save_done };
-
-/* Finish the save in flight here and now, its ACKs sent: before a
- * synchronous save (host-add/-del) or at stop. */
-static void flush_drain(struct dhcp_service *s)
-{
-	if (!save_sync_drain(&s->sync))
-		return;
-	send_held(s, s->n_inflight);
-	s->n_inflight = 0;
-}
+static const struct save_sync_ops save_ops = { .step = save_step, .done = save_done,
+					       .begin = save_begin, .release = send_held };
 
 static void on_readable(int fd, uint32_t events, void *data)
 {
@@ -475,7 +457,7 @@ static void on_readable(int fd, uint32_t events, void *data)
 					     read_udp_socket(s, &dirty));
 	s->pending |= dirty;
 	if (!held_ready(s)) { /* no room to hold ACKs: sync before they leave */
-		flush_drain(s);
+		save_sync_drain(&s->sync);
 		if (s->pending || s->leases.unsaved)
 			dhcp_lease_file_save(&s->leases, s->pool);
 		s->pending = 0;
@@ -484,7 +466,7 @@ static void on_readable(int fd, uint32_t events, void *data)
 		return;
 	}
 	send_all(s, batch_out, hold_acks(s, n_out));
-	flush_kick(s);
+	save_sync_kick(&s->sync, s->n_held);
 	reading(s);
 	schedule(s);
 }
@@ -607,7 +589,7 @@ void dhcp_service_stop(struct dhcp_service *s)
 {
 	if (!s)
 		return;
-	flush_drain(s); /* its ACKs leave: the socket is still open */
+	save_sync_drain(&s->sync); /* its ACKs leave: the socket is still open */
 	if (s->pkt_fd >= 0) {
 		loop_del_fd(s->loop, s->pkt_fd);
 		close(s->pkt_fd);
@@ -633,7 +615,7 @@ int dhcp_service_add_host(struct dhcp_service *s, const struct netdef_host *h, c
 
 	switch (r) {
 	case 0:
-		flush_drain(s);
+		save_sync_drain(&s->sync);
 		dhcp_lease_file_save(&s->leases, s->pool);
 		schedule(s);
 		return 0;
@@ -664,7 +646,7 @@ int dhcp_service_del_host(struct dhcp_service *s, const struct netdef_host *h, c
 		snprintf(err, errlen, "no static host with MAC %s", mac);
 		return r;
 	}
-	flush_drain(s);
+	save_sync_drain(&s->sync);
 	dhcp_lease_file_save(&s->leases, s->pool);
 	schedule(s);
 	return 0;

@@ -12,6 +12,8 @@
 # file. Prints a table and writes it to $BUILD/bench-dhcp6.txt.
 # Exit 0, 1 on setup failure, 77 skip.
 # Knobs: RATE (offered exchanges/s), SECS (per run), ROUNDS, CLIENTS,
+# SERVERS (default "vnet dnsmasq"), OLD_BIN (an older dhcp6d_standalone,
+# run as server "old" alternating with the others: old against new),
 # LEASEDIR (directory for the lease files, default a /tmp dir), KEEP=1
 # (print perfdhcp's full output on stderr), VNET_TEST_PREFIX (namespace
 # prefix, default p6$$). Everything is removed on exit.
@@ -58,6 +60,12 @@ start_vnet() {
 	ip netns exec $S "$BIN" "$T/p6.xml" "$LD/vnet.leases6" >"$T/vnet.out" 2>"$T/vnet.err" &
 	DHCPD_PID=$!
 }
+# OLD_BIN: an older build's dhcp6d_standalone, run as "old" in turn with
+# the others (old against new in one run, alternating).
+start_old() {
+	ip netns exec $S "$OLD_BIN" "$T/p6.xml" "$LD/old.leases6" >"$T/old.out" 2>"$T/old.err" &
+	DHCPD_PID=$!
+}
 start_dnsmasq() {
 	ip netns exec $S dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 \
 		--dhcp-range=fd00:99::1:0,fd00:99::1:ffff,64,${LEASE_SECS}s \
@@ -66,24 +74,34 @@ start_dnsmasq() {
 	DHCPD_PID=$!
 }
 
-# One run: prints "completed_exchanges_per_s drops".
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$DHCPD_PID/stat"; }
+
+# One run: prints "completed_exchanges_per_s drops cpu_us_per_exchange"
+# (the server's CPU from its start to the end of perfdhcp's run, over the
+# REPLYs perfdhcp received: a figure the machine's load hardly moves).
 run() { # server-name
+	local cpu
 	rm -f "$LD"/*.leases*
 	start_$1
 	wait_port547 || { echo "FAIL: $1 did not start" >&2; cat "$T"/*.out "$T"/*.err >&2; exit 1; }
 	ip netns exec $C perfdhcp -6 -l eth0 -r "$RATE" -R "$CLIENTS" -p "$SECS" \
 		-d 2 >"$T/pd.out" 2>&1
+	cpu=$(cpu_ticks)
 	dhcpd_stop
 	cat "$T/pd.out" >>"$T/pd.all"
-	awk '/^Rate:/ { r = $2 }
+	awk -v cpu="$cpu" -v hz="$(getconf CLK_TCK)" '
+	     /^Rate:/ { r = $2 }
 	     /^drops:/ { d += $2 }
-	     END { printf "%d %d\n", r, d }' "$T/pd.out"
+	     /REQUEST-REPLY/ { rr = 1 }
+	     rr && /^received packets:/ { got = $3; rr = 0 }
+	     END { printf "%d %d %.1f\n", r, d, got ? cpu / hz * 1e6 / got : 0 }' "$T/pd.out"
 }
 
-: >"$T/vnet.res"
-: >"$T/dnsmasq.res"
+SERVERS=${SERVERS:-${OLD_BIN:+old }vnet dnsmasq}
+for srv in $SERVERS; do : >"$T/$srv.res"; done
 for i in $(seq "$ROUNDS"); do
-	for srv in vnet dnsmasq; do
+	for srv in $SERVERS; do
 		r=$(run $srv)
 		[ -n "$r" ] || exit 1
 		echo "round $i $srv: $r" >&2
@@ -100,12 +118,17 @@ stats() { # file column -> "median min max"
 	echo "pool fd00:99::1:0-fd00:99::1:ffff, lease ${LEASE_SECS}s, lease files on $(df -T "$LD" |
 		awk 'NR == 2 { print $2 }')"
 	echo "drops = SOLICITs + REQUESTs unanswered within 2 s"
-	printf '%-8s %-24s %-24s\n' server "exchanges/s median (min-max)" "drops median (min-max)"
-	for srv in vnet dnsmasq; do
+	echo "cpu = the server's CPU per completed exchange (us: user + system over REPLYs received)"
+	printf '%-8s %-28s %-24s %-20s\n' server "exchanges/s median (min-max)" \
+		"drops median (min-max)" "cpu us median (min-max)"
+	for srv in $SERVERS; do
 		set -- $(stats "$T/$srv.res" 1)
 		r="$1 ($2-$3)"
 		set -- $(stats "$T/$srv.res" 2)
-		printf '%-8s %-28s %-24s\n' $srv "$r" "$1 ($2-$3)"
+		d="$1 ($2-$3)"
+		c=$(awk '{ print $3 }' "$T/$srv.res" | sort -n |
+			awk '{ v[NR] = $1 } END { printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }')
+		printf '%-8s %-28s %-24s %-20s\n' $srv "$r" "$d" "$c"
 	done
 } | tee "$OUT"
 exit 0

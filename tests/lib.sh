@@ -315,6 +315,28 @@ dhcpd_test_exit() {
 	rm -rf "$T"
 }
 
+# dhcpd_rounds: a DHCP bench's ROUNDS rounds, each of SERVERS in turn:
+# the bench's `run SRV` prints one line of figures, appended to $T/SRV.res
+# (exit 1 if it prints nothing).
+dhcpd_rounds() {
+	local i srv r
+	for srv in $SERVERS; do : >"$T/$srv.res"; done
+	for i in $(seq "$ROUNDS"); do
+		for srv in $SERVERS; do
+			r=$(run $srv)
+			[ -n "$r" ] || exit 1
+			echo "round $i $srv: $r" >&2
+			echo "$r" >>"$T/$srv.res"
+		done
+	done
+}
+
+# dhcpd_stats FILE COLUMN: "median min max" of a column of a .res file.
+dhcpd_stats() {
+	awk -v c="$2" '{ print $c }' "$1" | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%d %d %d", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
 # dhcpd_ns NS ADDR/LEN [FLAG...]: namespace NS with bridge br0 holding
 # ADDR/LEN (FLAGs for ip address add: nodad).
 dhcpd_ns() {

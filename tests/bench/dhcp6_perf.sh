@@ -99,20 +99,7 @@ run() { # server-name
 }
 
 SERVERS=${SERVERS:-${OLD_BIN:+old }vnet dnsmasq}
-for srv in $SERVERS; do : >"$T/$srv.res"; done
-for i in $(seq "$ROUNDS"); do
-	for srv in $SERVERS; do
-		r=$(run $srv)
-		[ -n "$r" ] || exit 1
-		echo "round $i $srv: $r" >&2
-		echo "$r" >>"$T/$srv.res"
-	done
-done
-
-stats() { # file column -> "median min max"
-	awk -v c="$2" '{ print $c }' "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { printf "%d %d %d", v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
+dhcpd_rounds
 {
 	echo "DHCPv6: perfdhcp -6 -r $RATE -R $CLIENTS -p $SECS (SOLICIT/ADVERTISE/REQUEST/REPLY), $ROUNDS rounds each,"
 	echo "pool fd00:99::1:0-fd00:99::1:ffff, lease ${LEASE_SECS}s, lease files on $(df -T "$LD" |
@@ -122,9 +109,9 @@ stats() { # file column -> "median min max"
 	printf '%-8s %-28s %-24s %-20s\n' server "exchanges/s median (min-max)" \
 		"drops median (min-max)" "cpu us median (min-max)"
 	for srv in $SERVERS; do
-		set -- $(stats "$T/$srv.res" 1)
+		set -- $(dhcpd_stats "$T/$srv.res" 1)
 		r="$1 ($2-$3)"
-		set -- $(stats "$T/$srv.res" 2)
+		set -- $(dhcpd_stats "$T/$srv.res" 2)
 		d="$1 ($2-$3)"
 		c=$(awk '{ print $3 }' "$T/$srv.res" | sort -n |
 			awk '{ v[NR] = $1 } END { printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }')

@@ -151,20 +151,7 @@ run() { # server-name
 	rm -f "$T"/pd.out.*
 }
 
-for srv in $SERVERS; do : >"$T/$srv.res"; done
-for i in $(seq "$ROUNDS"); do
-	for srv in $SERVERS; do
-		r=$(run $srv)
-		[ -n "$r" ] || exit 1
-		echo "round $i $srv: $r" >&2
-		echo "$r" >>"$T/$srv.res"
-	done
-done
-
-stats() { # file column -> "median min max"
-	awk -v c="$2" '{ print $c }' "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { printf "%d %d %d", v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
+dhcpd_rounds
 {
 	echo "DHCP: $GENS x perfdhcp -g single -r $((RATE / GENS)) -R $((CLIENTS / GENS)) -p $SECS" \
 		"(DORA via relay${GEN_PRELOAD:+, on $(basename "$GEN_PRELOAD")}), $ROUNDS rounds each,"
@@ -180,26 +167,26 @@ stats() { # file column -> "median min max"
 		"drops med (min-max)" offered "per CPU-s med (min-max)" "lost@pd" "lost@srv" \
 		"perfdhcp/CPU-s"
 	for srv in $SERVERS; do
-		set -- $(stats "$T/$srv.res" 1)
+		set -- $(dhcpd_stats "$T/$srv.res" 1)
 		r="$1 ($2-$3)"
-		set -- $(stats "$T/$srv.res" 2)
+		set -- $(dhcpd_stats "$T/$srv.res" 2)
 		d="$1 ($2-$3)"
-		set -- $(stats "$T/$srv.res" 3)
+		set -- $(dhcpd_stats "$T/$srv.res" 3)
 		c="$1 ($2-$3)"
 		printf '%-8s %-22s %-22s %-8s %-22s %-8s %-8s %s\n' $srv "$r" "$d" \
-			"$(stats "$T/$srv.res" 6 | cut -d' ' -f1)" "$c" \
-			"$(stats "$T/$srv.res" 4 | cut -d' ' -f1)" \
-			"$(stats "$T/$srv.res" 5 | cut -d' ' -f1)" \
-			"$(stats "$T/$srv.res" 7 | cut -d' ' -f1)"
+			"$(dhcpd_stats "$T/$srv.res" 6 | cut -d' ' -f1)" "$c" \
+			"$(dhcpd_stats "$T/$srv.res" 4 | cut -d' ' -f1)" \
+			"$(dhcpd_stats "$T/$srv.res" 5 | cut -d' ' -f1)" \
+			"$(dhcpd_stats "$T/$srv.res" 7 | cut -d' ' -f1)"
 	done
 	case " $SERVERS " in *" vnet "*) ;; *) exit 0 ;; esac
-	set -- $(stats "$T/vnet.res" 1)
+	set -- $(dhcpd_stats "$T/vnet.res" 1)
 	v=$1
-	set -- $(stats "$T/vnet.res" 3)
+	set -- $(dhcpd_stats "$T/vnet.res" 3)
 	vc=$1
-	set -- $(stats "$T/vnet.res" 5)
+	set -- $(dhcpd_stats "$T/vnet.res" 5)
 	vl=$1
-	set -- $(stats "$T/vnet.res" 6)
+	set -- $(dhcpd_stats "$T/vnet.res" 6)
 	vo=$1
 	if [ "$v" -ge "$TARGET" ]; then
 		m="met"
@@ -207,7 +194,7 @@ stats() { # file column -> "median min max"
 		m="NOT met"
 	fi
 	if [ -n "$(echo " $SERVERS " | grep " dnsmasq ")" ]; then
-		set -- $(stats "$T/dnsmasq.res" 1)
+		set -- $(dhcpd_stats "$T/dnsmasq.res" 1)
 		m="$m (dnsmasq $1/s)"
 	fi
 	echo "target: DHCPv4 >= $TARGET leases/s: $v: $m"

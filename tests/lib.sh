@@ -334,7 +334,7 @@ dhcpd_rounds() {
 # dhcpd_stats FILE COLUMN: "median min max" of a column of a .res file.
 dhcpd_stats() {
 	awk -v c="$2" '{ print $c }' "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { printf "%d %d %d", v[int((NR + 1) / 2)], v[1], v[NR] }'
+		awk '{ v[NR] = $1 } END { printf "%s %s %s", v[int((NR + 1) / 2)] + 0, v[1] + 0, v[NR] + 0 }'
 }
 
 # dhcpd_ns NS ADDR/LEN [FLAG...]: namespace NS with bridge br0 holding

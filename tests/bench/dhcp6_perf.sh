@@ -113,8 +113,8 @@ dhcpd_rounds
 		r="$1 ($2-$3)"
 		set -- $(dhcpd_stats "$T/$srv.res" 2)
 		d="$1 ($2-$3)"
-		c=$(awk '{ print $3 }' "$T/$srv.res" | sort -n |
-			awk '{ v[NR] = $1 } END { printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }')
+		set -- $(dhcpd_stats "$T/$srv.res" 3)
+		c="$1 ($2-$3)"
 		printf '%-8s %-28s %-24s %-20s\n' $srv "$r" "$d" "$c"
 	done
 } | tee "$OUT"

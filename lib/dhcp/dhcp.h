@@ -361,24 +361,19 @@ struct json_object *dhcp_pool_leases_json(const struct dhcp_pool *p);
 #define DHCP_LEASE_RETRY_SECS 5 /* a failed save is tried again this often */
 
 struct dhcp_lease_file {
-	char path[4096];
+	/* The file's journal: appends after a full save, until it is as long
+	 * as that save (LEASE_JOURNAL_MIN..LEASE_JOURNAL_CAP lines: with
+	 * DHCP_POOL_MAX_ADDRS leases of the longest lines the file stays well
+	 * under the loader's 16 MiB), then a full save (lib/lease's rule and
+	 * steps, shared with the DHCPv6 file). j.path is the file's. */
+	struct lease_journal j;
 	char net[64];	  /* network name, for the log lines */
 	int unsaved;	  /* the last save failed: save again, even with nothing new */
 	int64_t retry_at; /* wall-clock second from which a retry is due */
-	/* The journal: appends after a full save, until it is as long as
-	 * that save (at least DHCP_JOURNAL_MIN lines, at most
-	 * DHCP_JOURNAL_CAP: with DHCP_POOL_MAX_ADDRS leases of the longest
-	 * lines the file stays well under the loader's 16 MiB), then a full
-	 * save. */
-	int can_append;	  /* the file is ours and whole: a full save succeeded */
-	size_t base_lines, journal_lines;
-	int step;	  /* the sync a save waits for (DHCP_SAVE_*), 0 if none */
-	size_t step_lines; /* a full save's lines */
-	uint64_t full_saves, appends; /* for tests and the bench */
+	struct dhcp_pool *pool; /* the one being saved (the journal's ops') */
 };
-enum { DHCP_SAVE_JOURNAL = 1, DHCP_SAVE_TMP, DHCP_SAVE_DIR };
-#define DHCP_JOURNAL_MIN 4096
-#define DHCP_JOURNAL_CAP 32768
+#define DHCP_JOURNAL_MIN LEASE_JOURNAL_MIN
+#define DHCP_JOURNAL_CAP LEASE_JOURNAL_CAP
 
 /* -ENAMETOOLONG if path does not fit. */
 int dhcp_lease_file_init(struct dhcp_lease_file *f, const char *path, const char *net);

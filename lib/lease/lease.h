@@ -18,6 +18,7 @@
  * leave). A later line for the same address, or for the same MAC, replaces
  * an earlier one; "free" only forgets its address. On load, bad or
  * truncated lines are skipped and counted. */
+#define LEASE_FILE_HEADER "# vnet dhcp leases v1: mac ip expires state hostname\n"
 #define LEASE_HOSTNAME_MAX 64 /* incl. NUL */
 #define LEASE_LINE_MAX 256
 
@@ -52,6 +53,10 @@ int lease_hostname_valid(const char *s, size_t len);
 int lease_store_parse_line(const char *line, size_t len, struct lease_rec *r);
 /* Format one line including '\n' into buf; returns its length or -ENOSPC. */
 int lease_store_format_line(const struct lease_rec *r, char *buf, size_t cap);
+
+/* n records as lines (no header) into a malloc'd *ret (to free); a record
+ * that cannot be formatted is left out. 0 or -ENOMEM. */
+int lease_store_format_lines(const struct lease_rec *recs, size_t n, char **ret, size_t *ret_len);
 
 /* Parse a whole file's contents. A final line without '\n' is a truncated
  * write and counts as bad. Returns 0 or the callback's negative value. */
@@ -99,8 +104,7 @@ int lease_store_append_text(const char *path, const char *text, size_t len, int 
 
 /* ---- lease_journal ---- */
 /* When a lease file is appended to and when it is rewritten, for any line
- * format (the DHCPv6 server's; DHCPv4's dhcp_lease_file keeps the same
- * rule): a save appends the lines of what changed (a journal: a later line
+ * format (DHCPv4's dhcp_lease_file, the DHCPv6 server's dhcp6_lease_file): a save appends the lines of what changed (a journal: a later line
  * wins, a torn last line is skipped on load), and the whole file is
  * rewritten atomically at the first save after a start, after a failed
  * write, when the changes do not fit a journal, and when the journal has

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #define LEASE_FILE_MAX (16u << 20)
-#define LEASE_FILE_HEADER "# vnet dhcp leases v1: mac ip expires state hostname\n"
 
 static const char *const state_names[] = { NULL, "bound", "released", "declined", "free" };
 
@@ -352,15 +351,16 @@ int lease_store_load(const char *path, lease_store_cb cb, void *ctx,
 	return r;
 }
 
-static int format_all(const struct lease_rec *recs, size_t n, char **ret, size_t *ret_len)
+/* The file's text: hdr (NULL: none), then the n records' lines. */
+static int format_all(const char *hdr, const struct lease_rec *recs, size_t n, char **ret,
+		      size_t *ret_len)
 {
-	static const char hdr[] = LEASE_FILE_HEADER;
-	size_t cap = sizeof(hdr) + n * LEASE_LINE_MAX, len = sizeof(hdr) - 1, i;
+	size_t len = hdr ? strlen(hdr) : 0, cap = len + 1 + n * LEASE_LINE_MAX, i;
 	char *buf = malloc(cap);
 
 	if (!buf)
 		return -ENOMEM;
-	memcpy(buf, hdr, len);
+	memcpy(buf, hdr ? hdr : "", len);
 	for (i = 0; i < n; i++) {
 		int l = lease_store_format_line(&recs[i], buf + len, cap - len);
 
@@ -372,13 +372,18 @@ static int format_all(const struct lease_rec *recs, size_t n, char **ret, size_t
 	return 0;
 }
 
+int lease_store_format_lines(const struct lease_rec *recs, size_t n, char **ret, size_t *ret_len)
+{
+	return format_all(NULL, recs, n, ret, ret_len);
+}
+
 /* Crash-safe: after a crash the file is entirely old or entirely new
  * (temp file, fsync, rename, fsync of the directory: lib/fileutil.c). */
 int lease_store_save(const char *path, const struct lease_rec *recs, size_t n)
 {
 	char *buf;
 	size_t len;
-	int r = format_all(recs, n, &buf, &len);
+	int r = format_all(LEASE_FILE_HEADER, recs, n, &buf, &len);
 
 	if (r)
 		return r;
@@ -392,7 +397,7 @@ int lease_store_save_begin(const char *path, const struct lease_rec *recs, size_
 {
 	char *buf;
 	size_t len;
-	int r = format_all(recs, n, &buf, &len);
+	int r = format_all(LEASE_FILE_HEADER, recs, n, &buf, &len);
 
 	*ret_fd = -1;
 	if (r)
@@ -440,7 +445,6 @@ int lease_store_append_text(const char *path, const char *text, size_t len, int 
 int lease_store_append_nosync(const char *path, const struct lease_rec *recs, size_t n,
 			       int *ret_fd)
 {
-	const size_t hdr = sizeof(LEASE_FILE_HEADER) - 1;
 	char *buf;
 	size_t len;
 	int r;
@@ -448,11 +452,10 @@ int lease_store_append_nosync(const char *path, const struct lease_rec *recs, si
 	*ret_fd = -1;
 	if (!n)
 		return 0;
-	r = format_all(recs, n, &buf, &len);
+	r = format_all(NULL, recs, n, &buf, &len);
 	if (r)
 		return r;
-	/* no header: format_all's starts the buffer */
-	r = lease_store_append_text(path, buf + hdr, len - hdr, ret_fd);
+	r = lease_store_append_text(path, buf, len, ret_fd);
 	free(buf);
 	return r;
 }

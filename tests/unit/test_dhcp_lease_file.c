@@ -104,8 +104,8 @@ static void test_journal(void **state)
 	ip1 = lease(f, mac1, T0);
 	lease(f, mac2, T0);
 	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
-	assert_int_equal(lf.full_saves, 1);
-	assert_int_equal(lf.appends, 0);
+	assert_int_equal(lf.j.full_saves, 1);
+	assert_int_equal(lf.j.appends, 0);
 	assert_int_equal(count_str(path, " bound "), 2);
 
 	/* one batch: a release and a new lease, appended in one write */
@@ -113,9 +113,9 @@ static void test_journal(void **state)
 	assert_true(res.dirty);
 	ip3 = lease(f, mac3, T0 + 1);
 	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
-	assert_int_equal(lf.full_saves, 1);
-	assert_int_equal(lf.appends, 1);
-	assert_int_equal(lf.journal_lines, 2);
+	assert_int_equal(lf.j.full_saves, 1);
+	assert_int_equal(lf.j.appends, 1);
+	assert_int_equal(lf.j.journal_lines, 2);
 	assert_int_equal(count_str(path, " bound "), 3);
 	assert_int_equal(count_str(path, " released "), 1);
 
@@ -126,13 +126,13 @@ static void test_journal(void **state)
 	assert_int_equal(count_str(path, " declined "), 1);
 	assert_true(dhcp_pool_expire(f->p, T0 + 2 + DHCP_DEFAULT_QUARANTINE + 1));
 	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
-	assert_int_equal(lf.full_saves, 1);
-	assert_int_equal(lf.appends, 3);
+	assert_int_equal(lf.j.full_saves, 1);
+	assert_int_equal(lf.j.appends, 3);
 	assert_int_equal(count_str(path, " free "), 1);
 	/* (that sweep also ended mac2's lease: released) and mac3 comes back */
 	lease(f, mac3, T0 + 700);
 	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
-	assert_int_equal(lf.appends, 4);
+	assert_int_equal(lf.j.appends, 4);
 
 	/* the reload sees the last record of each address and MAC only */
 	g.p = dhcp_pool_new(&c, on_event, &g.ev);
@@ -145,7 +145,7 @@ static void test_journal(void **state)
 	assert_int_equal(g.ev.n_bound, 1);
 	/* after a load the first save writes the whole table again */
 	assert_int_equal(dhcp_lease_file_save(&lg, g.p), 0);
-	assert_int_equal(lg.full_saves, 1);
+	assert_int_equal(lg.j.full_saves, 1);
 	assert_int_equal(count_str(path, " free "), 0);
 	assert_int_equal(count_str(path, " bound "), 1);
 	dhcp_pool_free(g.p);
@@ -173,12 +173,12 @@ static void test_journal_compacts(void **state)
 		assert_true(res.dirty);
 		assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
 	}
-	assert_int_equal(lf.full_saves, 1);
-	assert_int_equal(lf.journal_lines, DHCP_JOURNAL_MIN);
+	assert_int_equal(lf.j.full_saves, 1);
+	assert_int_equal(lf.j.journal_lines, DHCP_JOURNAL_MIN);
 	request_ci(f, mac1, ip, 1, T0 + DHCP_JOURNAL_MIN + 1, &res);
 	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
-	assert_int_equal(lf.full_saves, 2);
-	assert_int_equal(lf.journal_lines, 0);
+	assert_int_equal(lf.j.full_saves, 2);
+	assert_int_equal(lf.j.journal_lines, 0);
 	assert_int_equal(count_str(path, " bound "), 1);
 	unlink(path);
 }
@@ -269,10 +269,10 @@ static void test_write_then_sync(void **state)
 	assert_int_not_equal(access(path, F_OK), 0); /* not renamed before its sync */
 	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, sync_now(&sy, &lf, fd), &fd), 1);
 	assert_int_equal(access(path, F_OK), 0); /* renamed; now the directory */
-	assert_int_equal(lf.full_saves, 0);
+	assert_int_equal(lf.j.full_saves, 0);
 	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, sync_now(&sy, &lf, fd), &fd), 0);
 	assert_int_equal(fd, -1);
-	assert_int_equal(lf.full_saves, 1);
+	assert_int_equal(lf.j.full_saves, 1);
 
 	lease(f, mac2, T0);
 	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1); /* appended, not synced */
@@ -281,7 +281,7 @@ static void test_write_then_sync(void **state)
 	release(f, mac1, ip1, T0 + 1, &res); /* the next batch, meanwhile */
 	assert_true(dhcp_pool_journal_len(f->p) >= 1);
 	assert_int_equal(dhcp_lease_file_synced(&lf, f->p, fd, sync_now(&sy, &lf, fd), &fd), 0);
-	assert_int_equal(lf.appends, 1);
+	assert_int_equal(lf.j.appends, 1);
 
 	/* the release, then a sync that failed: counted, the next save is full */
 	assert_int_equal(dhcp_lease_file_write(&lf, f->p, &fd), 1);
@@ -298,7 +298,7 @@ static void test_write_then_sync(void **state)
 	assert_int_equal(dhcp_pool_counters(f->p)->store_errors, 2);
 	/* and the retry replaces the file */
 	assert_int_equal(dhcp_lease_file_save(&lf, f->p), 0);
-	assert_int_equal(lf.full_saves, 2);
+	assert_int_equal(lf.j.full_saves, 2);
 	assert_false(lf.unsaved);
 	assert_int_equal(count_str(path, " released "), 1);
 	assert_int_equal(count_str(path, " bound "), 1);

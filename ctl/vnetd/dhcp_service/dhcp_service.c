@@ -511,7 +511,7 @@ static int load(struct dhcp_service *s, char *err, size_t errlen)
 	int r = dhcp_lease_file_load(&s->leases, s->pool, time(NULL));
 
 	if (r < 0)
-		snprintf(err, errlen, "dhcp: cannot read %s: %s", s->leases.path, strerror(-r));
+		snprintf(err, errlen, "dhcp: cannot read %s: %s", s->leases.j.path, strerror(-r));
 	return r;
 }
 

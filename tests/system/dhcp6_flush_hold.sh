@@ -6,7 +6,8 @@
 # the sync held (test hook VNET_TEST_DHCP_FLUSH_HOLD) answers Requests and
 # a Rapid Commit Solicit with no Reply until it completes, while new
 # Solicits keep getting Advertises; the Replies' addresses are in the lease
-# file when they arrive, and a restarted server loads them.
+# file when they arrive, and a restarted server loads them; one whose lease
+# file cannot be read does not start.
 # Namespaces h8d6-$$-*; exit 0 pass, 1 fail, 77 skip.
 set -u
 BUILD=${BUILD:-build}
@@ -47,5 +48,12 @@ start_server "$T/srv2.log" || { echo "FAIL: server did not restart"; exit 1; }
 dhcpd_stop
 grep -q "\"leases\":$((K + 1))}" "$T/srv2.log.out" && ok "restart: $((K + 1)) leases loaded" ||
 	fail "restart: $(cat "$T/srv2.log.out")"
+# a lease file that exists but cannot be read (here a directory) stops the
+# start: serving would overwrite it with no leases at the first save
+mkdir "$T/unreadable"
+ip netns exec $S timeout 5 "$BIN" "$T/n.xml" "$T/unreadable" >/dev/null 2>"$T/srv3.log"
+rc=$?
+[ $rc = 1 ] && grep -q "cannot read" "$T/srv3.log" && ok "an unreadable lease file: no start" ||
+	fail "an unreadable lease file: exit $rc, $(cat "$T/srv3.log")"
 [ $FAILED = 0 ] && echo PASS
 exit $FAILED

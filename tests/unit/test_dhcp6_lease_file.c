@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
@@ -416,6 +417,26 @@ static void test_file_is_the_pool(void **state)
 	unlink(path);
 }
 
+/* A file that exists but cannot be read is an error, not an empty file:
+ * the service would overwrite it with no leases at its first save. */
+static void test_unreadable(void **state)
+{
+	struct dhcp6_duid sid;
+	struct dhcp6_pool *p = make_pool("fd00:1::100", "fd00:1::1ff", &sid);
+	struct dhcp6_lease_file f;
+	char path[128];
+	unsigned bad;
+
+	(void)state;
+	tmp_path(path, sizeof(path));
+	assert_int_equal(dhcp6_lease_file_init(&f, path, "t", p), 0);
+	assert_int_equal(dhcp6_lease_file_load(&f, 1000, &bad), 0); /* missing: empty */
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(dhcp6_lease_file_load(&f, 1000, &bad), -EISDIR);
+	rmdir(path);
+	dhcp6_pool_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_later_wins_and_torn),
 		cmocka_unit_test(test_rewrite_threshold),
 		cmocka_unit_test(test_file_is_the_pool),
+		cmocka_unit_test(test_unreadable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,15 +129,18 @@ static int save(struct dhcp6_service *s)
 	return r;
 }
 
-static void load(struct dhcp6_service *s)
+/* The file's leases into the pool. -errno if it exists but cannot be
+ * read: starting anyway would overwrite it with none (as DHCPv4's). */
+static int load(struct dhcp6_service *s, char *err, size_t errlen)
 {
 	unsigned bad;
 	int r = dhcp6_lease_file_load(&s->file, time(NULL), &bad);
 
 	if (r < 0)
-		log_warn("dhcp6 %s: cannot read %s: %s", s->net, s->path, strerror(-r));
-	if (bad)
+		snprintf(err, errlen, "dhcp6: cannot read %s: %s", s->path, strerror(-r));
+	else if (bad)
 		log_warn("dhcp6 %s: %u lease lines skipped", s->net, bad);
+	return r;
 }
 
 static void on_timer(void *data);
@@ -330,7 +333,8 @@ struct dhcp6_service *dhcp6_service_start_on(struct loop *loop, const struct net
 		snprintf(err, errlen, "dhcp6: %s: lease file path too long", def->name);
 		goto fail;
 	}
-	load(s);
+	if (load(s, err, errlen) < 0)
+		goto fail;
 	if (loop_add_fd(loop, fd, EPOLLIN, on_readable, s) < 0) {
 		snprintf(err, errlen, "dhcp6: cannot watch the socket");
 		goto fail;

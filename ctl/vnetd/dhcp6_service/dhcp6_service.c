@@ -104,7 +104,8 @@ static int save_begin(struct dhcp6_service *s, int *ret_fd, int *ret_full)
 	return r == 1 ? 1 : save_result(s, r);
 }
 
-/* save_sync's step: the temp file synced, renamed, then the directory. */
+/* save_sync's step: an append synced ends the save; a rewrite's temp file
+ * synced is renamed, then the directory is synced. */
 static int save_step(void *ctx, int fd, int err, int *ret_fd, int *ret_full)
 {
 	struct dhcp6_service *s = ctx;

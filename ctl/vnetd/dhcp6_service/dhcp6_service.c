@@ -15,8 +15,8 @@
 
 #include "util/util.h"
 
-/* Messages are handled in batches of up to RX_BATCH (the IPv4 service's
- * way). A batch's changes are saved without blocking the loop (save_sync:
+/* Messages are handled in batches of up to RX_BATCH, read with one
+ * recvmmsg, the replies sent with sendmmsg (the IPv4 service's way). A batch's changes are saved without blocking the loop (save_sync:
  * the changed leases appended and fdatasynced, or at the first save and
  * when the journal is as long as the table the whole file: temp file, its
  * fsync, rename, the directory's fsync), one save in flight: the Replies that commit a binding are held until the save
@@ -182,11 +182,30 @@ static bool unicast_type(unsigned type)
 	       type == DHCP6_DECLINE;
 }
 
+/* n replies, RX_BATCH a sendmmsg; one that cannot leave (a full socket
+ * buffer, an unreachable client) is skipped, as a sendto's would be. */
 static void send_all(struct dhcp6_service *s, const struct reply *r, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		sendto(s->fd, r[i].buf, r[i].len, MSG_DONTWAIT, (const struct sockaddr *)&r[i].to,
-		       sizeof(r[i].to));
+	struct mmsghdr mm[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+
+	for (unsigned i = 0, k, sent; i < n; i += k) {
+		k = n - i < RX_BATCH ? n - i : RX_BATCH;
+		for (unsigned j = 0; j < k; j++) {
+			const struct reply *x = &r[i + j];
+
+			iov[j] = (struct iovec){ (void *)x->buf, x->len };
+			mm[j] = (struct mmsghdr){ .msg_hdr = { .msg_name = (void *)&x->to,
+							       .msg_namelen = sizeof(x->to),
+							       .msg_iov = &iov[j],
+							       .msg_iovlen = 1 } };
+		}
+		for (sent = 0; sent < k;) {
+			int m = sendmmsg(s->fd, mm + sent, k - sent, MSG_DONTWAIT);
+
+			sent += m > 0 ? (unsigned)m : 1;
+		}
+	}
 }
 
 /* The first n held Replies leave (save_sync's release): what they commit
@@ -257,15 +276,32 @@ static size_t handle(struct dhcp6_service *s, const uint8_t *in, size_t n,
 	return r->len;
 }
 
+/* Up to RX_BATCH datagrams with one recvmmsg: how many (0 when drained). */
+static unsigned read_batch(int fd, uint8_t (*in)[DHCP6_MSG_MAX], struct sockaddr_in6 *from,
+			   struct mmsghdr *mm)
+{
+	static struct iovec iov[RX_BATCH];
+	int n;
+
+	for (unsigned i = 0; i < RX_BATCH; i++) {
+		iov[i] = (struct iovec){ in[i], DHCP6_MSG_MAX };
+		mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i],
+						       .msg_namelen = sizeof(from[i]),
+						       .msg_iov = &iov[i],
+						       .msg_iovlen = 1 } };
+	}
+	n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+	return n > 0 ? (unsigned)n : 0;
+}
+
 static void on_readable(int fd, uint32_t events, void *data)
 {
 	struct dhcp6_service *s = data;
-	static uint8_t in[DHCP6_MSG_MAX];
+	static uint8_t in[RX_BATCH][DHCP6_MSG_MAX];
+	static struct sockaddr_in6 from[RX_BATCH];
+	static struct mmsghdr mm[RX_BATCH];
 	static struct reply out[RX_BATCH];
-	struct sockaddr_in6 from;
-	unsigned n_now = 0;
-	socklen_t fl;
-	ssize_t n;
+	unsigned n_now = 0, n;
 	int hold;
 
 	(void)events;
@@ -275,14 +311,10 @@ static void on_readable(int fd, uint32_t events, void *data)
 		reading(s);
 		return;
 	}
-	for (int i = 0; i < RX_BATCH; i++) {
-		fl = sizeof(from);
-		n = recvfrom(fd, in, sizeof(in), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
-		if (n < 0)
-			break;
-		if (fl < sizeof(from))
-			continue;
-		if (!handle(s, in, (size_t)n, &from, &out[n_now], &hold))
+	n = read_batch(fd, in, from, mm);
+	for (unsigned i = 0; i < n; i++) {
+		if (mm[i].msg_hdr.msg_namelen < sizeof(from[i]) ||
+		    !handle(s, in[i], mm[i].msg_len, &from[i], &out[n_now], &hold))
 			continue;
 		s->pending |= hold;
 		if (!hold)

@@ -2,7 +2,10 @@
 /* Fuzz the DHCPv6 parser and server with guests' messages: the parser
  * never reads out of bounds; a message it accepts gets at most one reply,
  * which parses back as a message of ours (same transaction id, our server
- * id); the persisted leases survive a trip through the lease file line.
+ * id); the persisted leases survive a trip through the lease file line;
+ * the lease file's journal, drained after each message and applied as a
+ * load applies it (later lines win by address and by binding, "free"
+ * forgets), always equals the pool's persistent leases.
  * The input is split on the byte sequence "\xff\xfe" into messages given
  * to one server in turn, one second apart. */
 #include <stdint.h>
@@ -36,6 +39,50 @@ static struct dhcp6_pool *pool(void)
 	return dhcp6_pool_new(&c, NULL, NULL);
 }
 
+/* The file's view: what a load keeps of the lines so far. */
+struct model {
+	struct dhcp6_lease l[16];
+	size_t n;
+};
+
+static void model_drop(struct model *m, size_t i)
+{
+	m->l[i] = m->l[--m->n];
+}
+
+static void model_apply(struct model *m, const struct dhcp6_lease *r)
+{
+	for (size_t i = m->n; i-- > 0;) {
+		const struct dhcp6_lease *x = &m->l[i];
+
+		if (!memcmp(&x->ip, &r->ip, 16) ||
+		    (r->state != DHCP6_FREE && r->duid.len && x->duid.len == r->duid.len &&
+		     !memcmp(x->duid.b, r->duid.b, r->duid.len) && x->iaid == r->iaid))
+			model_drop(m, i);
+	}
+	if (r->state != DHCP6_FREE) {
+		if (m->n == 16)
+			abort();
+		m->l[m->n++] = *r;
+	}
+}
+
+static void journal_into(struct dhcp6_pool *p, struct model *m)
+{
+	struct dhcp6_lease j[16];
+	long n = dhcp6_pool_journal(p, j, 16);
+
+	if (n < 0)
+		abort(); /* at most one record per entry and per address given up */
+	for (long i = 0; i < n; i++)
+		model_apply(m, &j[i]);
+}
+
+static int by_ip(const void *a, const void *b)
+{
+	return memcmp(&((const struct dhcp6_lease *)a)->ip, &((const struct dhcp6_lease *)b)->ip, 16);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dhcp6_pool *p = pool();
@@ -44,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char line[512];
 	size_t at = 0;
 	int64_t now = 1000;
+	struct model fm = { .n = 0 };
 
 	if (!p)
 		return 0;
@@ -63,8 +111,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 		at += len + (end ? 2 : 0);
+		if (at % 3 == 0) /* a save now and then: changes pile up between */
+			journal_into(p, &fm);
 	}
+	dhcp6_pool_expire(p, now + 700); /* quarantines end, offers too */
+	journal_into(p, &fm);
 	size_t n = dhcp6_pool_snapshot(p, ls, 16);
+	qsort(ls, n, sizeof(*ls), by_ip);
+	qsort(fm.l, fm.n, sizeof(*fm.l), by_ip);
+	if (fm.n != n || memcmp(fm.l, ls, n * sizeof(*ls)))
+		abort(); /* the file would not load as the pool is */
 	if (n > 5)
 		abort(); /* four range addresses and one reservation */
 	for (size_t i = 0; i < n; i++) {

@@ -402,6 +402,40 @@ static void link_pin(char *buf, size_t len, int ifindex)
 	snprintf(buf, len, "%s/link_tcx_in_%d", W.pin, ifindex);
 }
 
+/* Is there a clsact qdisc on the device (`tc qdisc show`)? */
+static int clsact_on(int ifindex)
+{
+	char name[IF_NAMESIZE] = "", cmd[128];
+
+	assert_non_null(if_indextoname((unsigned)ifindex, name));
+	snprintf(cmd, sizeof(cmd), "tc qdisc show dev %s | grep -q clsact", name);
+	return system(cmd) == 0;
+}
+
+/* A cls_bpf filter on the device's clsact qdisc at handle/prio, running
+ * the port program: at vnet's (DP_TC_HANDLE/DP_TC_PRIO) as an older vnetd
+ * attached it, elsewhere as another tool's. */
+static void filter_add(int ifindex, int egress, __u32 handle, __u32 prio)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = handle, .priority = prio,
+			    .prog_fd = bpf_program__fd(W.dp->skel->progs.vnet_port_tc));
+	int r = bpf_tc_hook_create(&hook);
+
+	assert_true(r == 0 || r == -EEXIST);
+	assert_int_equal(bpf_tc_attach(&hook, &o), 0);
+}
+
+static int filter_on(int ifindex, int egress, __u32 handle, __u32 prio)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = handle, .priority = prio);
+
+	return bpf_tc_query(&hook, &o) == 0;
+}
+
 /* Issue 21.2: ports on tcx links (no clsact qdisc to create per port).
  * An older vnetd's clsact filter gives way to a pinned link (the link
  * first, then the filter: no gap); VNET_TC_LINK=clsact keeps filters, and
@@ -429,6 +463,7 @@ static void test_tc_link_upgrade(void **state)
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
 	assert_int_equal(tcx_progs_on(W.p2, 0), 1);
 	assert_false(tc_filter_on(W.p2, 0));
+	assert_false(clsact_on(W.p2));	/* vnet's filter was its last: the qdisc went */
 	assert_int_equal(access(path, F_OK), 0);
 	c.tc_link = DP_TC_LINK_CLSACT;	/* a restart: the link is replaced in place */
 	dp_configure(&c);
@@ -441,6 +476,60 @@ static void test_tc_link_upgrade(void **state)
 	assert_false(tc_prog_on(W.p2, 0));
 	assert_int_not_equal(access(path, F_OK), 0);
 	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+}
+
+/* From filters to links with another tool's filter on the clsact qdisc
+ * (egress, the other direction): vnet's filter goes, the qdisc and the
+ * other filter stay. Then the other filter gone, vnet's filter on a
+ * device with vnet's link (a crash between creating the link and deleting
+ * the filter): re-taking the link at a restart deletes the leftover filter
+ * and the qdisc it was the last filter of. Port-del in the fallback
+ * (filters) removes the qdisc its filter was the last of, too. */
+static void test_tc_link_clsact_litter(void **state)
+{
+	struct dp_config c = DP_CONFIG_DEFAULT;
+	char err[256] = "";
+
+	NEED_WORLD();
+	if (!tcx_progs_on(W.p1, 0))
+		skip();
+	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_TC, 0), 0);
+	c.tc_link = DP_TC_LINK_CLSACT;	/* the old vnetd */
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	filter_add(W.p2, 1, 7, 9);	/* another tool's */
+	c.tc_link = DP_TC_LINK_AUTO;	/* the new one */
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_int_equal(tcx_progs_on(W.p2, 0), 1);
+	assert_false(tc_filter_on(W.p2, 0));
+	assert_true(clsact_on(W.p2));
+	assert_true(filter_on(W.p2, 1, 7, 9));
+	/* the crash: vnet's link and vnet's old filter behind it */
+	filter_add(W.p2, 0, DP_TC_HANDLE, DP_TC_PRIO);
+	assert_true(tc_filter_on(W.p2, 0));
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_false(tc_filter_on(W.p2, 0));
+	assert_true(filter_on(W.p2, 1, 7, 9));	/* never another tool's */
+	assert_true(clsact_on(W.p2));
+	assert_int_equal(system("tc filter del dev p2 egress pref 9"), 0);
+	filter_add(W.p2, 0, DP_TC_HANDLE, DP_TC_PRIO);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_int_equal(tcx_progs_on(W.p2, 0), 1);
+	assert_false(tc_filter_on(W.p2, 0));
+	assert_false(clsact_on(W.p2));
+	/* the fallback: port-del takes the qdisc with vnet's last filter */
+	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_TC, 0), 0);
+	c.tc_link = DP_TC_LINK_CLSACT;
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_true(clsact_on(W.p2));
+	assert_int_equal(dp_detach(W.pin, W.p2, VNET_HOOK_TC, 0), 0);
+	assert_false(clsact_on(W.p2));
+	c.tc_link = DP_TC_LINK_AUTO;
+	dp_configure(&c);
+	assert_int_equal(dp_attach_port(W.dp, W.p2, VNET_HOOK_TC, 0, err, sizeof(err)), 0);
+	assert_int_equal(tcx_progs_on(W.p2, 0), 1);
 }
 
 /* A device gone with its link pinned: the pin is defunct. A new device
@@ -478,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_port_to_veth_port),
 		cmocka_unit_test(test_tc_link_upgrade),
 		cmocka_unit_test(test_tc_link_stale_pin),
+		cmocka_unit_test(test_tc_link_clsact_litter),
 		cmocka_unit_test(test_partial_csum_completed),
 		cmocka_unit_test(test_nat_to_veth_uplink),
 		cmocka_unit_test(test_guest_csum_offload_on_off),

@@ -5,15 +5,25 @@
 # namespace, every few ms) must never see a port or the uplink without a
 # vnet program: the program IDs may change, they never disappear (the
 # bridge's program, which guards what reaches the host, included). The old
-# vnetd attached its tc programs as clsact filters (VNET_TC_LINK=clsact, as
-# every vnetd before issue 21.2): the new one moves them to tcx links, the
-# link first, then the filter goes. The old version's drops
+# vnetd attached its tc programs as clsact filters, as every vnetd before
+# issue 21.2 and, today, one on a kernel without tcx: vnetd-test with
+# VNET_TEST_NO_TCX, whose tcx link creation fails as a kernel before 6.6
+# refuses it (the fallback: filters, and the guests talk on them). The new
+# one moves them to tcx links, the link first, then the filter goes, and
+# the clsact qdisc with it where vnet's filters were its last (vif1.0,
+# wan0, vnbr0), never with another tool's filter on it (vif2.0 egress: it
+# stays, qdisc and filter); a filter of vnet's left behind a link (a crash
+# in between) goes at the next start. The old version's drops
 # counter map had another shape (a global array, before counters became
 # per network): the new vnetd replaces that pin, logged, and loads.
 . "$(dirname "$0")/../lib.sh"
-VNET_TC_LINK=clsact default_world 2
+VNETD=$BUILD/vnetd-test VNET_TEST_NO_TCX=1 default_world 2
+grep -q "no tcx links in this kernel" "$TMP/vnetd.log" || fail "tcx not refused (VNET_TEST_NO_TCX)"
 ip2=$(guest_ip 2)
 inguest 1 ping -c 1 -W 2 $WAN_IP >/dev/null || fail "no wan before the upgrade"
+inguest 2 ping -c 1 -W 2 "$(guest_ip 1)" >/dev/null || fail "no guest -> guest before the upgrade"
+inhost tc filter add dev vif2.0 egress prio 9 protocol all u32 match u32 0 0 ||
+	fail "cannot add another tool's filter"
 
 # The "new version": another file, so the running binary is not it.
 mkdir -p "$TMP/new"
@@ -95,6 +105,10 @@ done
 case "$ids_after" in *clsact*) fail "a clsact filter left after the upgrade: $ids_after";; esac
 inhost_net "$TC_PROGS" wan0 egress | grep -q "^tcx .*vnet_uplink_gua" || fail "no guard link on wan0's egress"
 inhost_net "$TC_PROGS" wan0 egress | grep -q "^clsact" && fail "the old guard filter stayed on wan0"
+for d in vif1.0 wan0 vnbr0; do
+	inhost tc qdisc show dev $d | grep -q clsact && fail "the emptied clsact qdisc stayed on $d"
+done
+inhost tc filter show dev vif2.0 egress | grep -q "pref 9 u32" || fail "another tool's filter went with vnet's"
 ls "$PIN_DIR" | grep -q "^link_tcx_in_" || fail "no tcx link pinned under $PIN_DIR"
 grep -q " 0% packet loss" "$TMP/ping-wan.log" || { tail -2 "$TMP/ping-wan.log"; fail "guest -> wan lost pings across the upgrade"; }
 grep -q " 0% packet loss" "$TMP/ping-g.log" || { tail -2 "$TMP/ping-g.log"; fail "guest -> guest lost pings across the upgrade"; }
@@ -125,4 +139,17 @@ before=$(uplink_rx)
 inguest 2 ping -c 3 -i 0.2 -W 2 $WAN_IP >/dev/null || fail "no wan after the upgrade"
 after=$(uplink_rx)
 [ "$after" -ge $((before + 3)) ] || fail "the uplink's counters did not move after the upgrade ($before -> $after)"
+# A crash between creating a link and deleting vnet's filter leaves the
+# filter behind the link (never run; `tc filter show` lists it): a cls_bpf
+# filter at vnet's handle/priority on vif1.0, as the old vnetd left it. The
+# next start, re-taking the link, deletes it and the qdisc it was the last of.
+vnetd_stop
+{ inhost tc qdisc show dev vif1.0 | grep -q clsact || inhost tc qdisc add dev vif1.0 clsact; } &&
+	inhost tc filter add dev vif1.0 ingress protocol all prio 1 handle 0x564e bpf bytecode "1,6 0 0 0" ||
+	fail "cannot leave a filter behind vif1.0's link"
+BUILD="$TMP/new" vnetd_start
+no_clsact() { ! inhost tc qdisc show dev vif1.0 | grep -q clsact; }
+wait_for 100 no_clsact || { inhost tc filter show dev vif1.0 ingress; fail "vnet's leftover filter (or its qdisc) stayed on vif1.0"; }
+inhost_net "$TC_PROGS" vif1.0 ingress | grep -q "^tcx .*vnet_port" || fail "vif1.0 lost its link at the restart"
+inguest 1 ping -c 1 -W 2 "$ip2" >/dev/null || fail "no guest -> guest after the restart"
 log "ok"

@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	egress = !strcmp(argv[2], "egress");
+	libbpf_set_print(NULL);	/* no clsact qdisc (tcx only) is no error here */
 	/* the filter first: vnetd moves a hook from its filter to a link by
 	 * creating the link, then deleting the filter, so a filter gone here
 	 * means the link is already there for the query after it (the other

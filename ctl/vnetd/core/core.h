@@ -121,7 +121,8 @@ int sdnotify_watchdog(void);
 	X(CT_TIMEOUT_DIV, "VNET_CT_TIMEOUT_DIV", "divide every conntrack timeout by N")         \
 	X(CHILD_CRASH, "VNET_TEST_CHILD_CRASH", "a DHCP datagram holding this text aborts the service child") \
 	X(CHILD_LIE_PORT, "VNET_TEST_CHILD_LIE_PORT", "the service child names port IFINDEX for every lease") \
-	X(DHCP_FLUSH_HOLD, "VNET_TEST_DHCP_FLUSH_HOLD", "a DHCP lease file flush does not complete while file PATH exists")
+	X(DHCP_FLUSH_HOLD, "VNET_TEST_DHCP_FLUSH_HOLD", "a DHCP lease file flush does not complete while file PATH exists") \
+	X(NO_TCX, "VNET_TEST_NO_TCX", "tcx link creation refused (EINVAL) as by a kernel before 6.6")
 
 enum test_hook {
 #define X(id, env, what) TEST_HOOK_##id,

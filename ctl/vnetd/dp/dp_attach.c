@@ -13,11 +13,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/pkt_sched.h>
+#include <netlink/netlink.h>
+#include <netlink/route/classifier.h>
 
+#include "core/core.h"
 #include "dp_priv.h"
 #include "util/util.h"
 #include "vnet.skel.h"
@@ -125,6 +130,83 @@ static int clsact_detach(int ifindex, enum bpf_tc_attach_point where)
 	return bpf_tc_detach(&hook, &o);
 }
 
+/* The filters on the device's clsact qdisc, both directions (a libnl
+ * dump: no qdisc, no filters, and no libbpf error message): is vnet's on
+ * this hook (its fixed handle/priority, as clsact_detach deletes it), and
+ * how many others are there (anyone's, vnet's on the other direction
+ * included)? The dump lists each priority's header (handle 0) and then its
+ * filters. -errno when that cannot be told. */
+static int clsact_filters(int ifindex, enum bpf_tc_attach_point where, int *ret_mine)
+{
+	const __u32 parent[2] = { TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+				  TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS) };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *c;
+	int n = 0;
+
+	*ret_mine = 0;
+	if (!sk)
+		return -ENOMEM;
+	if (nl_connect(sk, NETLINK_ROUTE))
+		n = -EIO;
+	for (int i = 0; i < 2 && n >= 0; i++) {
+		if (rtnl_cls_alloc_cache(sk, ifindex, parent[i], &c) < 0) {
+			n = -EIO;	/* libnl's NLE_* codes are not errnos */
+			break;
+		}
+		for (struct nl_object *o = nl_cache_get_first(c); o; o = nl_cache_get_next(o)) {
+			__u32 h = rtnl_tc_get_handle(TC_CAST(o));
+			int vnet = rtnl_cls_get_prio((struct rtnl_cls *)o) == DP_TC_PRIO &&
+				   (h == 0 || h == DP_TC_HANDLE);
+
+			if (vnet && h && i == (where == BPF_TC_EGRESS))
+				*ret_mine = 1;
+			else if (!vnet || h)
+				n++;
+		}
+		nl_cache_free(c);
+	}
+	nl_socket_free(sk);
+	return n;
+}
+
+/* The device's clsact qdisc. A filter request running at the same moment
+ * (`tc filter show`, tc_progs' query: cls_bpf's run without the RTNL)
+ * holds a reference to the qdisc, and the kernel refuses its deletion
+ * with EBUSY then (qdisc_graft): retried for up to ~50 ms. */
+static void clsact_destroy(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, qdisc, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	const struct timespec ms = { .tv_nsec = 1000000 };
+	int r, tries = 50;
+
+	while ((r = bpf_tc_hook_destroy(&qdisc)) == -EBUSY && --tries)
+		nanosleep(&ms, NULL);
+	if (r)
+		log_debug("datapath: ifindex %d: its empty clsact qdisc stays: %s", ifindex,
+			  strerror(-r));
+}
+
+/* vnet's filter on this hook, and the clsact qdisc with it when that was
+ * the qdisc's last filter in either direction: never while another tool's
+ * filter (or vnet's on the other direction) is on it. 0: vnet's filter
+ * went; -ENOENT: there was none. */
+static int clsact_remove(int ifindex, enum bpf_tc_attach_point where)
+{
+	int mine, others = clsact_filters(ifindex, where, &mine);
+	int r;
+
+	if (others < 0)
+		return clsact_detach(ifindex, where);
+	if (!mine)
+		return -ENOENT;
+	r = clsact_detach(ifindex, where);
+	if (!r && !others)
+		clsact_destroy(ifindex);
+	return r;
+}
+
 /* Linux 6.6's uapi, which this build's headers (libbpf 1.1) predate: the
  * tcx attach types, the link type, and the link's ifindex (0 once its
  * device is gone), the first field of bpf_link_info's union as xdp's is. */
@@ -171,10 +253,25 @@ static int link_update(const char *path, struct bpf_link *link, struct bpf_progr
 	return r;
 }
 
+/* Link creation as on this kernel, or (VNET_TEST_NO_TCX, test builds)
+ * refused as by a kernel before 6.6, which has no tcx attach types. */
+static int tcx_link_create(int prog_fd, int ifindex, enum bpf_tc_attach_point where)
+{
+	if (test_hook(TEST_HOOK_NO_TCX)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return bpf_link_create(prog_fd, ifindex, where == BPF_TC_INGRESS ? TCX_INGRESS : TCX_EGRESS,
+			       NULL);
+}
+
 /* A new link, pinned; then an older vnetd's clsact filter goes: the link
  * runs first from the moment it exists and none of vnet's programs
  * returns TC_ACT_UNSPEC (TCX_NEXT), so the filter behind it sees nothing
- * and there is no gap. 1: no tcx in this kernel (or not wanted). */
+ * and there is no gap. A pinned link found (a restart) is updated, and a
+ * filter of vnet's still behind it (a crash between the two steps) goes
+ * then. Either way the emptied clsact qdisc goes (clsact_remove).
+ * 1: no tcx in this kernel (or not wanted). */
 static int tcx_attach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point where,
 		      struct bpf_program *prog)
 {
@@ -186,12 +283,15 @@ static int tcx_attach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point
 	tcx_link_path(pin_dir, ifindex, where, path, sizeof(path));
 	dp_link_restore(path);
 	link = tcx_link_open(path);
-	if (link)
-		return link_update(path, link, prog);
+	if (link) {
+		r = link_update(path, link, prog);
+		if (!r)
+			clsact_remove(ifindex, where);
+		return r;
+	}
 	if (no_tcx || config.tc_link == DP_TC_LINK_CLSACT)
 		return 1;
-	fd = bpf_link_create(bpf_program__fd(prog), ifindex,
-			     where == BPF_TC_INGRESS ? TCX_INGRESS : TCX_EGRESS, NULL);
+	fd = tcx_link_create(bpf_program__fd(prog), ifindex, where);
 	if (fd < 0) {
 		r = -errno;
 		if (r != -EINVAL && r != -EOPNOTSUPP)
@@ -206,7 +306,7 @@ static int tcx_attach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point
 		dp_link_hold(path, fd);
 	close(fd);	/* unpinned: closing it detaches */
 	if (!r)
-		clsact_detach(ifindex, where);
+		clsact_remove(ifindex, where);
 	return r;
 }
 
@@ -234,7 +334,7 @@ static int tc_detach(const char *pin_dir, int ifindex, enum bpf_tc_attach_point 
 		bpf_link__destroy(link);
 		dp_link_drop(path);
 	}
-	r = clsact_detach(ifindex, where);
+	r = clsact_remove(ifindex, where);
 	return link ? 0 : r;
 }
 

@@ -284,6 +284,73 @@ if [ -n "$BENCH_HOLD" ]; then	# debugging: keep the worlds until the file goes
 	while [ -e "$BENCH_HOLD" ]; do sleep 1; done
 	exit 0
 fi
+# BENCH_ONLY=g2g (issue 21): only the guest->guest live row, vnet's tc
+# program against the bare tc redirect (bpf_redirect_peer, the baseline
+# world's vif1.0) in BENCH_ROUNDS rounds, the order swapped every round;
+# per round both rates, their ratio and the sender's frames per CPU-second
+# (the generator's system calls carry each frame through the whole path).
+# BENCH_PERF=DIR: then one more run of each under a system-wide cpu-clock
+# profile (perf record -a -g), DIR/vnet.data and DIR/base.data.
+g2g_run() {	# WORLD [PERF_FILE]: "WORLD counted_pps sent_pps sender_cpu_s"
+	local pps pp= secs=$SECS
+	# profiled: the counter outlasts the sender (no frame left to the
+	# guest's UDP stack and its ICMP errors), perf inside the sending
+	if [ -n "$2" ]; then
+		secs=$((SECS + 4))
+		(sleep 1.5; exec perf record -q -a -g -e cpu-clock -o "$2" -- sleep "$SECS") >/dev/null 2>&1 &
+		pp=$!
+	fi
+	counter_start "$1" g2 0 "$secs"
+	in_ns "$1" g1 "$PKTGEN" send eth0 "$(mac_of "$1" g1 eth0)" "$(mac_of "$1" g2 eth0)" "$IP1" "$IP2" \
+		"$(awk "BEGIN { print $SECS + 1.5 }")" >"$TMP/send.out" || fail "pktgen send: $(cat "$TMP/send.out")"
+	[ -n "$pp" ] && wait "$pp"
+	[ -n "$2" ] || pps=$(counter_end)
+	[ -n "$2" ] && { kill "$CNT_PID"; wait "$CNT_PID" 2>/dev/null; pps=$(jget pps <"$TMP/send.out"); }
+	echo "$1 $pps $(jget pps <"$TMP/send.out") $(jget cpu <"$TMP/send.out")"
+}
+g2g_only() {
+	local r w rpid order
+	ip netns exec "$P-bhost" "$PKTGEN" tcredirect vif1.0 vif2.0 peer $((ROUNDS * (2 * SECS + 12) + 40)) \
+		>"$TMP/redir.out" 2>&1 &
+	rpid=$!
+	wait_for 50 grep -q ready "$TMP/redir.out" || fail "tc redirect: $(cat "$TMP/redir.out")"
+	: >"$TMP/g2g"
+	for r in $(seq "$ROUNDS"); do
+		order="vnet base"
+		[ $((r % 2)) = 0 ] && order="base vnet"
+		for w in $order; do echo "$r $(g2g_run $w)" >>"$TMP/g2g"; done
+	done
+	if [ -n "$BENCH_PERF" ]; then
+		mkdir -p "$BENCH_PERF"
+		for w in vnet base; do g2g_run $w "$BENCH_PERF/$w.data" >"$BENCH_PERF/$w.run"; done
+	fi
+	kill "$rpid"; wait "$rpid" 2>/dev/null
+	python3 - "$TMP/g2g" <<'PY'
+import statistics as st, sys
+d = {}
+for l in open(sys.argv[1]):
+    r, w, pps, sent, cpu = l.split()
+    d.setdefault(int(r), {})[w] = (float(pps), float(sent) / max(float(cpu), 1e-9))
+print("round   vnet Mpps   bare Mpps  vnet/bare   vnet/bare per sender CPU-s")
+rat, ratc = [], []
+for r in sorted(d):
+    v, b = d[r].get("vnet"), d[r].get("base")
+    if not (v and b):
+        continue
+    rat.append(v[0] / b[0]); ratc.append(v[1] / b[1])
+    print(f"{r:5d} {v[0] / 1e6:11.3f} {b[0] / 1e6:11.3f} {rat[-1]:10.3f} {ratc[-1]:10.3f}")
+for w in ("vnet", "base"):
+    x = [d[r][w][0] for r in d if w in d[r]]
+    print(f"{w}: fastest {max(x) / 1e6:.3f} median {st.median(x) / 1e6:.3f} Mpps")
+if rat:
+    print(f"vnet/bare: median of rounds {st.median(rat):.3f} (min {min(rat):.3f} max {max(rat):.3f}),"
+          f" per sender CPU-s {st.median(ratc):.3f}")
+PY
+}
+if [ "$BENCH_ONLY" = g2g ]; then
+	g2g_only
+	exit 0
+fi
 for r in $(seq "$ROUNDS"); do
 	order="vnet base"
 	[ $((r % 2)) = 0 ] && order="base vnet"

@@ -182,7 +182,7 @@ struct vnet_port {
 	__u8 hook;		/* enum vnet_hook */
 	__u8 kind;		/* enum vnet_kind */
 	__u8 flags;		/* VNET_PORT_*: the port's guest policy (issue 19) */
-	__u16 learn_s;		/* BPF: second (ns >> 30) the fdb last learned it */
+	__u16 learn_s;		/* BPF: jiffies >> 8 (~1 s) the fdb last learned it */
 };
 _Static_assert(sizeof(struct vnet_port) == 16, "vnet_port layout");
 

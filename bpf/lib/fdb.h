@@ -24,17 +24,21 @@ static __always_inline void fdb_learn(__u32 net_id, const __u8 *mac, __u32 ifind
 }
 
 /* Does a frame from this port need learning? A locked port has one MAC,
- * the frame's (checked before): learning it once a second keeps its entry
- * (seeded by dp_port_add; an LRU could evict it) at a fraction of a
+ * the frame's (checked before): learning it about once a second keeps its
+ * entry (seeded by dp_port_add; an LRU could evict it) at a fraction of a
  * lookup per frame (tests/tools/dp_cost). Other ports (and a locked one
- * under filter mode off, which may send other MACs) learn every frame. */
+ * under filter mode off, which may send other MACs) learn every frame.
+ * The clock is jiffies >> 8 (1.02 s at HZ=250, 0.26 s at 1000, 2.56 s at
+ * 100): the verifier inlines bpf_jiffies64 into one load, where
+ * bpf_ktime_get_coarse_ns was three kernel calls a frame (~5 ns of a live
+ * frame's ~380, docs/performance.md "The guest->guest live gap"). */
 static __always_inline bool fdb_due(struct vnet_port *port)
 {
 	__u16 now;
 
 	if (!port->mac_locked || (port->flags & (VNET_PORT_MULTI_MAC | VNET_PORT_FILTER_OFF)))
 		return true;
-	now = bpf_ktime_get_coarse_ns() >> 30;
+	now = bpf_jiffies64() >> 8;
 	if (port->learn_s == now)
 		return false;
 	port->learn_s = now;

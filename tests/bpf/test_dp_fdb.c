@@ -121,6 +121,56 @@ static void test_fdb_carries_slot(void **state)
 	assert_fdb(MAC1, W.p1);
 }
 
+/* The kernel's jiffies (/proc/timer_list), 0 when unreadable. */
+static unsigned long long jiffies_now(void)
+{
+	unsigned long long j = 0;
+	char line[256];
+	FILE *f = fopen("/proc/timer_list", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "jiffies: %llu", &j) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return j;
+}
+
+/* A locked port's frames refresh its fdb entry once a period, stamped
+ * jiffies >> 8 in port.learn_s (fdb_due: an inlined bpf_jiffies64, not the
+ * clock helper's three calls a frame): the first frame of a period learns
+ * and stamps, the next frame in the same period does not learn. */
+static void test_locked_learn_period(void **state)
+{
+	struct vnet_port_state ps;
+	struct vnet_fdb v;
+	__u32 k = W.p1;
+	unsigned long long j0, j1;
+	int tries;
+
+	NEED_WORLD();
+	for (tries = 0; tries < 3; tries++) {
+		assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state), &k, &ps), 0);
+		ps.port.learn_s = (__u16)~0;
+		assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state), &k, &ps, BPF_EXIST), 0);
+		fdb_put(MAC1, W.p1, 0);
+		j0 = jiffies_now();
+		to_mac(MAC2, TC_REDIRECT);	/* due: learns, stamps */
+		j1 = jiffies_now();
+		assert_fdb(MAC1, W.p1);
+		assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state), &k, &ps), 0);
+		if (j0 && (j0 >> 8) == (j1 >> 8))
+			assert_int_equal(ps.port.learn_s, (__u16)(j0 >> 8));
+		fdb_put(MAC1, W.p1, 0);
+		to_mac(MAC2, TC_REDIRECT);	/* same period: no learning */
+		assert_int_equal(fdb_get(MAC1, &v), 0);
+		if (v.slot1 == 0)
+			return;
+		/* a period ended between the two frames: again */
+	}
+	fail_msg("a locked port learned on every frame");
+}
+
 /* A deleted port receives nothing through an entry that survived it, nor
  * does the port that takes its slot; an entry whose slot holds another
  * port goes to its own port. */
@@ -237,6 +287,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fdb_carries_slot),
+		cmocka_unit_test(test_locked_learn_period),
 		cmocka_unit_test(test_stale_fast_entry),
 		cmocka_unit_test(test_fast_entry_follows_port),
 		cmocka_unit_test(test_mac_moves),

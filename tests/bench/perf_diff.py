@@ -9,15 +9,17 @@ vnet / bare / difference, the N largest differences each way, and the totals."""
 import collections, subprocess, sys
 
 def load(f):
-    out = subprocess.run(["perf", "report", "-i", f, "--no-children", "--comm", "pktgen",
-                          "--sort", "sym", "-q", "-g", "none", "--show-total-period",
-                          "-F", "period,sym", "--percent-limit", "0"],
+    """ns of samples by the sampled (innermost) symbol; perf script, not
+    perf report, whose per-symbol totals dropped some symbols' samples."""
+    out = subprocess.run(["perf", "script", "-i", f, "--comm", "pktgen", "-F", "period,ip,sym"],
                          capture_output=True, text=True).stdout
     d = collections.Counter()
-    for l in out.splitlines():
-        p = l.split()
-        if len(p) >= 3 and p[0].isdigit():
-            d[" ".join(p[2:])] += int(p[0])	# cpu-clock: the period is ns
+    for rec in out.split("\n\n"):
+        lines = [l.strip() for l in rec.strip().splitlines()]
+        if len(lines) < 2 or not lines[0].isdigit():
+            continue
+        frame = lines[1].split(None, 1)
+        d[frame[1] if len(frame) > 1 else frame[0]] += int(lines[0])	# cpu-clock: ns
     return d
 
 def main():

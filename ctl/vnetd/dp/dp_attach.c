@@ -135,7 +135,9 @@ static int clsact_detach(int ifindex, enum bpf_tc_attach_point where)
  * this hook (its fixed handle/priority, as clsact_detach deletes it), and
  * how many others are there (anyone's, vnet's on the other direction
  * included)? The dump lists each priority's header (handle 0) and then its
- * filters. -errno when that cannot be told. */
+ * filters. This hook is dumped first: without vnet's filter on it (every
+ * start on links, every port-add) the other direction is not needed.
+ * -errno when that cannot be told. */
 static int clsact_filters(int ifindex, enum bpf_tc_attach_point where, int *ret_mine)
 {
 	const __u32 parent[2] = { TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
@@ -149,7 +151,9 @@ static int clsact_filters(int ifindex, enum bpf_tc_attach_point where, int *ret_
 		return -ENOMEM;
 	if (nl_connect(sk, NETLINK_ROUTE))
 		n = -EIO;
-	for (int i = 0; i < 2 && n >= 0; i++) {
+	for (int k = 0, i = where == BPF_TC_EGRESS; k < 2 && n >= 0; k++, i = !i) {
+		if (k && !*ret_mine)
+			break;
 		if (rtnl_cls_alloc_cache(sk, ifindex, parent[i], &c) < 0) {
 			n = -EIO;	/* libnl's NLE_* codes are not errnos */
 			break;

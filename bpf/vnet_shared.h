@@ -848,7 +848,7 @@ struct vnet_port_state {
 	__u32 slot;
 	__u32 flags;		/* VNET_PS_* */
 	struct vnet_bind_sum bind;	/* 64 bytes up to here: the first layout */
-	__u32 spare;
+	__u32 ifindex;		/* the port's (was spare, 0): port_state_slot's check */
 };
 /* port_slot (array by port_state slot, issue 21): what the port path
  * needs of a port it switches a frame to, found by the slot an fdb entry
@@ -867,6 +867,16 @@ struct vnet_port_slot {
 	struct vnet_acl_port acl;
 };
 _Static_assert(sizeof(struct vnet_port_slot) == 20, "port slot layout");
+
+/* The port's own lookup without a hash (issue 21): port_ifslot, an array
+ * by ifindex for ifindex < VNET_PORT_IFSLOTS, holds the port's slot + 1
+ * (0: none), and port_state_slot, an array by slot, a copy of its
+ * port_state entry naming the port (vnet_port_state.ifindex). Both are
+ * vnetd's (dp_port_state.c): the copy is set after the port_state entry,
+ * cleared before it goes or the slot changes hands, swept at start; the
+ * hint is only a hint (the copy's ifindex decides), set after the copy,
+ * cleared when the port goes. 4 bytes an ifindex: 1 MiB. */
+#define VNET_PORT_IFSLOTS (1u << 18)
 
 /* A pinned port_state of another size (a build before the summary: 64) is
  * a cache: vnetd recreates it at start keeping each port's slot

@@ -7,6 +7,7 @@
 
 #include "route.h"
 #include "acl.h"
+#include "port_state.h"
 
 /* The guest port a packet from the uplink goes to: ACT_CONTINUE with *dst
  * and *net set (the port and its network from its port_state entry: one
@@ -17,7 +18,7 @@ static __always_inline enum act deliver_check(struct pkt *p, const struct hdrs *
 					      __u32 ifindex, struct vnet_port **dst,
 					      struct vnet_net **net)
 {
-	struct vnet_port_state *ps = bpf_map_lookup_elem(&port_state, &ifindex);
+	struct vnet_port_state *ps = port_state_of(ifindex);
 
 	p->net_id = net_id;	/* drops from here on are the flow's network's */
 	if (!ps || ps->port.net_id != net_id)

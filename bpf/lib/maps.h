@@ -28,6 +28,29 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } port_state SEC(".maps");
 
+/* ifindex (< VNET_PORT_IFSLOTS) -> the port's port_state slot + 1, a
+ * hint (vnet_shared.h): written by vnetd (dp_port_state.c); read by the
+ * programs (port_state.h, port_state_of). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_PORT_IFSLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_ifslot SEC(".maps");
+
+/* port_state slot -> a copy of the port's port_state entry naming its
+ * ifindex: written by vnetd (dp_port_state.c) with port_state; read by
+ * the programs instead of it (port_state.h), which write learn_s and the
+ * first-frame MAC lock here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct vnet_port_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_state_slot SEC(".maps");
+
 /* port_state slot -> the port as a target of the L2 fast path (struct
  * vnet_port_slot): written by vnetd (dp_port_state.c) with port_state;
  * read by the port program (fdb.h, port_slot_of). */

@@ -9,6 +9,7 @@
 #include "host.h"
 #include "learn.h"
 #include "overlay.h"
+#include "port_state.h"
 
 /* Filter mode learn: the port's first frame fixes its MAC (as the first
  * lease does under strict) and makes the port the MAC's owner, so no
@@ -201,8 +202,8 @@ static __always_inline enum act port_ingress(struct pkt *p)
 {
 	__u32 ifindex = p->ifindex, net_id;
 	struct hdrs h = {};
-	/* one lookup for the port, its network, uplink and ACLs (port_state) */
-	struct vnet_port_state *ps = bpf_map_lookup_elem(&port_state, &ifindex);
+	/* one lookup for the port, its network, uplink and ACLs (port_state.h) */
+	struct vnet_port_state *ps = port_state_of(ifindex);
 	struct vnet_port *port;
 	struct vnet_net *net;
 	enum vnet_drop r;

@@ -474,4 +474,19 @@ static inline int ct_count(void)
 	return n;
 }
 
+/* Overwrite ifindex's port state as the programs see it: its port_state
+ * entry and its slot's copy in port_state_slot (vnet_shared.h), which the
+ * programs read (bpf/lib/port_state.h). */
+static inline void port_state_put(uint32_t ifindex, const struct vnet_port_state *ps)
+{
+	struct vnet_port_state c = *ps;
+	uint32_t slot = ps->slot;
+
+	c.ifindex = ifindex;
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state), &ifindex, &c, BPF_EXIST),
+			 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state_slot), &slot, &c, BPF_ANY),
+			 0);
+}
+
 #endif

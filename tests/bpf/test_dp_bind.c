@@ -193,7 +193,7 @@ static void test_rebuilt_at_start(void **state)
 	 * not kept */
 	ps = ps2;
 	ps.bind.ip = ip4(C);
-	assert_int_equal(bpf_map_update_elem(sfd, &k2, &ps, BPF_EXIST), 0);
+	port_state_put(k2, &ps);
 	assert_true(passes(MAC2, C, W.p2));
 	reopen();
 	assert_int_equal(summary(W.p2).ip, ip4(GUEST2));

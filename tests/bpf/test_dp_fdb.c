@@ -4,7 +4,10 @@
  * what the port path needs of a target port (vnetd's copy, kept with
  * port_state). The two must agree on the ifindex; else the target's
  * port_state decides, as before. A port deleted or moved never receives
- * through a stale entry; a MAC that moves to another port is followed. */
+ * through a stale entry; a MAC that moves to another port is followed.
+ * The port's own state is found the same way (bpf/lib/port_state.h): by
+ * the slot port_ifslot hints for its ifindex, in port_state_slot, whose
+ * copy must name the port; else by port_state's slot. */
 #include "dp_test.h"
 
 static const uint8_t MAC3[6] = { 2, 0, 0, 0, 0, 0x13 };
@@ -116,7 +119,7 @@ static void test_fdb_carries_slot(void **state)
 	fdb_put(MAC1, W.p1, 0);
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state), &k, &ps), 0);
 	ps.port.learn_s = (__u16)~0;
-	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state), &k, &ps, BPF_EXIST), 0);
+	port_state_put(k, &ps);
 	to_mac(MAC2, TC_REDIRECT);
 	assert_fdb(MAC1, W.p1);
 }
@@ -256,12 +259,150 @@ static void test_mac_moves(void **state)
 	port_gone("p4", p4);
 }
 
-/* vnetd starts again on the same pins: a port_slot entry whose port does
- * not hold that slot (left by a crash between two writes) is cleared, the
- * ports' own are kept, and the fast path goes on. */
+static __u32 hint_of(__u32 ifindex)
+{
+	__u32 h = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_ifslot), &ifindex, &h), 0);
+	return h;
+}
+
+static __u32 copy_names(__u32 slot)
+{
+	struct vnet_port_state c;
+
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state_slot), &slot, &c), 0);
+	return c.ifindex;
+}
+
+static void hint_put(__u32 ifindex, __u32 hint)
+{
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_ifslot), &ifindex, &hint,
+					     BPF_ANY), 0);
+}
+
+/* A frame from MAC1 on ifindex to MAC2: what the port path makes of it. */
+static int from_mac1(int ifindex)
+{
+	struct frame f;
+
+	build(&f, MAC2, MAC1, GUEST1, GUEST2, IPPROTO_UDP, 5000, 53, 0);
+	return run_tc("vnet_port_tc", &f, ifindex, NULL);
+}
+
+/* A frame from MACX on ifindex, a port under filter off, to MAC1. */
+static int from_macx(int ifindex)
+{
+	struct frame f;
+
+	build(&f, MAC1, MACX, "192.168.122.77", GUEST1, IPPROTO_UDP, 53, 5000, 0);
+	return run_tc("vnet_port_tc", &f, ifindex, NULL);
+}
+
+static uint64_t rx_of(int ifindex)
+{
+	struct vnet_stats st;
+
+	return dp_port_counters(W.dp, ifindex, &st) ? 0 : st.rx_packets;
+}
+
+/* Each port has its hint and its slot's copy naming it; a port whose
+ * ifindex is past the hint array is found by port_state, as is a port
+ * whose hint is to another port's copy (not trusted: a frame of p1 judged
+ * as p2's would be dropped, p2 is locked to MAC2); a copy that names
+ * another port is not taken either. */
+static void test_port_state_by_slot(void **state)
+{
+	struct dp_port_policy off = { .filter = NETDEF_FILTER_OFF };
+	__u32 s1 = slot_of(W.p1), s2 = slot_of(W.p2), p5;
+	uint64_t sm = drops(VNET_DROP_SRC_MAC);
+	struct vnet_port_state c;
+	char err[256] = "";
+
+	NEED_WORLD();
+	assert_int_equal(hint_of(W.p1), s1 + 1);
+	assert_int_equal(copy_names(s1), W.p1);
+	assert_int_equal(copy_names(s2), W.p2);
+	assert_int_equal(from_mac1(W.p1), TC_REDIRECT);
+	/* past the hints: the hash lookup */
+	assert_int_equal(system("ip link add p5 index 300000 type veth peer name p5x && "
+				"ip link set p5 up && ip link set p5x up"), 0);
+	p5 = if_nametoindex("p5");
+	assert_true(p5 >= VNET_PORT_IFSLOTS);
+	assert_int_equal(dp_port_add(W.dp, 1, p5, NULL, err, sizeof(err)), 0);
+	assert_int_equal(dp_port_set_policy(W.dp, p5, &off), 0);
+	assert_int_equal(copy_names(slot_of(p5)), p5);
+	assert_int_equal(from_macx(p5), TC_REDIRECT);
+	assert_int_equal(rx_of(p5), 1);
+	port_gone("p5", p5);
+	/* a hint to p2's copy */
+	hint_put(W.p1, s2 + 1);
+	assert_int_equal(from_mac1(W.p1), TC_REDIRECT);
+	hint_put(W.p1, 0xfffffff0u);	/* out of range */
+	assert_int_equal(from_mac1(W.p1), TC_REDIRECT);
+	/* p1's copy naming p2: p1 is no port until vnetd writes it again */
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state_slot), &s2, &c), 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state_slot), &s1, &c, BPF_ANY),
+			 0);
+	hint_put(W.p1, s1 + 1);
+	assert_int_equal(from_mac1(W.p1), TC_OK);
+	assert_int_equal(dp_port_state_sync(W.dp, W.p1), 0);
+	assert_int_equal(copy_names(s1), W.p1);
+	assert_int_equal(from_mac1(W.p1), TC_REDIRECT);
+	assert_int_equal(drops(VNET_DROP_SRC_MAC), sm);
+}
+
+/* port-del clears the port's hint and copy before its port_state entry
+ * goes: a frame on the deleted port is no port's (the bridge's). */
+static void test_port_del_clears_copy(void **state)
+{
+	struct dp_port_policy off = { .filter = NETDEF_FILTER_OFF };
+	__u32 s3;
+	int p3;
+
+	NEED_WORLD();
+	p3 = port_new("p3", NULL);
+	assert_int_equal(dp_port_set_policy(W.dp, p3, &off), 0);
+	s3 = slot_of(p3);
+	assert_int_equal(hint_of(p3), s3 + 1);
+	assert_int_equal(copy_names(s3), p3);
+	assert_int_equal(from_macx(p3), TC_REDIRECT);
+	assert_int_equal(dp_port_del(W.dp, p3), 0);
+	assert_int_equal(hint_of(p3), 0);
+	assert_int_equal(copy_names(s3), 0);
+	assert_int_equal(from_macx(p3), TC_OK);
+	assert_int_equal(system("ip link del p3"), 0);
+}
+
+/* The programs write the first-frame MAC lock into the copy they read:
+ * vnetd's rewrites of the entry (a lease's summary) keep it. */
+static void test_copy_keeps_mac_lock(void **state)
+{
+	struct dp_port_policy learn = { .filter = NETDEF_FILTER_LEARN };
+	uint64_t sm = drops(VNET_DROP_SRC_MAC);
+	struct frame f;
+	int p3;
+
+	NEED_WORLD();
+	p3 = port_new("p3", NULL);
+	assert_int_equal(dp_port_set_policy(W.dp, p3, &learn), 0);
+	build(&f, BRMAC, MAC3, "192.168.122.73", GW, IPPROTO_UDP, 5000, 53, 0);
+	run_tc("vnet_port_tc", &f, p3, NULL);	/* locks MAC3 */
+	dp_port_state_bind_set(W.dp, p3, 1, ip4("192.168.122.73"), MAC3);
+	build(&f, BRMAC, MAC4, "192.168.122.73", GW, IPPROTO_UDP, 5000, 53, 0);
+	assert_int_equal(run_tc("vnet_port_tc", &f, p3, NULL), TC_SHOT);
+	assert_int_equal(drops(VNET_DROP_SRC_MAC), sm + 1);
+	port_gone("p3", p3);
+}
+
+/* vnetd starts again on the same pins: a port_slot entry or a
+ * port_state_slot copy whose port does not hold that slot (left by a
+ * crash between two writes) is cleared, the ports' own are kept, and the
+ * fast path goes on. */
 static void test_restart_sweeps_slots(void **state)
 {
 	struct vnet_port_slot sp, stale = { .net_id = 1, .kind = VNET_KIND_VETH };
+	struct vnet_port_state c;
 	char err[256] = "";
 	__u32 s2, free_slot;
 
@@ -272,6 +413,11 @@ static void test_restart_sweeps_slots(void **state)
 	stale.slot = free_slot;
 	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_slot), &free_slot, &stale,
 					     BPF_ANY), 0);
+	/* and a copy of p2's state there, hinted to: p2's own until swept */
+	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_state_slot), &s2, &c), 0);
+	assert_int_equal(bpf_map_update_elem(DP_MAP_FD(W.dp, port_state_slot), &free_slot, &c,
+					     BPF_ANY), 0);
+	hint_put(W.p2, free_slot + 1);
 	dp_close(W.dp);
 	W.dp = NULL;
 	assert_int_equal(dp_open(W.pin, &W.dp, err, sizeof(err)), 0);
@@ -280,6 +426,9 @@ static void test_restart_sweeps_slots(void **state)
 	assert_int_equal(slot_of(W.p2), s2);
 	assert_int_equal(bpf_map_lookup_elem(DP_MAP_FD(W.dp, port_slot), &s2, &sp), 0);
 	assert_int_equal(sp.ifindex, W.p2);
+	assert_int_equal(copy_names(free_slot), 0);
+	assert_int_equal(copy_names(s2), W.p2);
+	assert_int_equal(hint_of(W.p2), s2 + 1);
 	assert_delivered(MAC2, W.p2);
 }
 
@@ -291,6 +440,9 @@ int main(void)
 		cmocka_unit_test(test_stale_fast_entry),
 		cmocka_unit_test(test_fast_entry_follows_port),
 		cmocka_unit_test(test_mac_moves),
+		cmocka_unit_test(test_port_state_by_slot),
+		cmocka_unit_test(test_port_del_clears_copy),
+		cmocka_unit_test(test_copy_keeps_mac_lock),
 		cmocka_unit_test(test_restart_sweeps_slots),
 	};
 

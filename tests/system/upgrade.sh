@@ -76,6 +76,9 @@ rm "$PIN_DIR/bind6_sum" || fail "no bind6_sum pin"
 # nor port_slot (the L2 target by slot): filled with port_state; its fdb
 # entries' slot was padding, 0: the programs fall back to port_state
 rm "$PIN_DIR/port_slot" || fail "no port_slot pin"
+# nor port_ifslot / port_state_slot (the port's own state by array): made
+# and filled with port_state before the programs that read them
+rm "$PIN_DIR/port_ifslot" "$PIN_DIR/port_state_slot" || fail "no port_ifslot / port_state_slot pins"
 # nor uplink_slot / uplink_ctr, and its uplink_map entries' last byte (now
 # the slot, vnet_uplink.ctr) was padding, 0: the new vnetd gives the
 # uplink a slot before its programs are attached

@@ -86,7 +86,8 @@ static void size_ct(struct vnet *skel, const char *pin_dir)
  * (a reboot, or vnetd stopped and the pin dir cleared). */
 static const char *const port_maps[] = { "port_map", "bind6_count", "learn_made", "learn_cfg",
 					 "port_stats", "acl_port_map", "qos_map", "qos_stats",
-					 "port_state", "port_ctr", "bind6_sum", "port_slot" };
+					 "port_state", "port_ctr", "bind6_sum", "port_slot",
+					 "port_state_slot" };
 
 static void size_port_maps(struct vnet *skel, const char *pin_dir)
 {

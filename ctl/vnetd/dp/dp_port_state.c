@@ -73,6 +73,59 @@ static void slot_free(struct datapath *dp, __u32 slot)
 	}
 }
 
+/* port_state_slot and port_ifslot (vnet_shared.h): slot's copy of ps
+ * naming ifindex, then ifindex's hint to it; ps NULL: the hint cleared if
+ * it is to slot, then the copy. */
+static void state_copy(struct datapath *dp, __u32 slot, __u32 ifindex,
+		       const struct vnet_port_state *ps)
+{
+	struct vnet_port_state c = { 0 };
+	__u32 hint = 0;
+
+	if (!ps) {
+		if (ifindex < VNET_PORT_IFSLOTS &&
+		    bpf_map_lookup_elem(DP_MAP_FD(dp, port_ifslot), &ifindex, &hint) == 0 &&
+		    hint == slot + 1) {
+			hint = 0;
+			bpf_map_update_elem(DP_MAP_FD(dp, port_ifslot), &ifindex, &hint, BPF_ANY);
+		}
+		bpf_map_update_elem(DP_MAP_FD(dp, port_state_slot), &slot, &c, BPF_ANY);
+		return;
+	}
+	c = *ps;
+	c.ifindex = ifindex;
+	if (bpf_map_update_elem(DP_MAP_FD(dp, port_state_slot), &slot, &c, BPF_ANY) == 0 &&
+	    ifindex < VNET_PORT_IFSLOTS) {
+		hint = slot + 1;
+		bpf_map_update_elem(DP_MAP_FD(dp, port_ifslot), &ifindex, &hint, BPF_ANY);
+	}
+}
+
+/* The port's entry as the programs see it: port_state's, or its slot's
+ * copy if that names it (the programs' writes, learn_s and the MAC lock,
+ * are there). 0: it has one. */
+static int state_get(struct datapath *dp, __u32 ifindex, struct vnet_port_state *ps)
+{
+	struct vnet_port_state c;
+
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &ifindex, ps))
+		return -1;
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state_slot), &ps->slot, &c) == 0 &&
+	    c.ifindex == ifindex)
+		*ps = c;
+	return 0;
+}
+
+/* Write ifindex's port_state entry, then its slot's copy. */
+static int state_put(struct datapath *dp, __u32 ifindex, struct vnet_port_state *ps, __u64 flags)
+{
+	ps->ifindex = ifindex;
+	if (bpf_map_update_elem(DP_MAP_FD(dp, port_state), &ifindex, ps, flags))
+		return -errno;
+	state_copy(dp, ps->slot, ifindex, ps);
+	return 0;
+}
+
 /* port_slot (vnet_shared.h): slot's entry names ps's port, or (ps NULL)
  * no port. */
 static void slot_map(struct datapath *dp, __u32 slot, __u32 ifindex,
@@ -96,8 +149,12 @@ static void slot_map(struct datapath *dp, __u32 slot, __u32 ifindex,
  * goes: a frame then finds neither). */
 static void slot_unmap(struct datapath *dp, __u32 slot, __u32 ifindex)
 {
+	struct vnet_port_state c;
 	struct vnet_port_slot t;
 
+	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state_slot), &slot, &c) == 0 &&
+	    c.ifindex == ifindex)
+		state_copy(dp, slot, ifindex, NULL);
 	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_slot), &slot, &t) == 0 && t.ifindex == ifindex)
 		slot_map(dp, slot, 0, NULL);
 }
@@ -108,8 +165,9 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 	struct vnet_port_state ps = { 0 }, old;
 	struct vnet_acl_port ap;
 	struct vnet_uplink up;
-	int had = bpf_map_lookup_elem(sfd, &ifindex, &old) == 0;
+	int had = state_get(dp, ifindex, &old) == 0;
 	__u32 uk;
+	int r;
 
 	if (!dp->ps_used)
 		return -EINVAL;
@@ -142,9 +200,8 @@ int dp_port_state_sync(struct datapath *dp, __u32 ifindex)
 		ps.acl = ap;
 	if (had && old.slot != ps.slot)
 		slot_unmap(dp, old.slot, ifindex);
-	if (bpf_map_update_elem(sfd, &ifindex, &ps, BPF_ANY)) {
-		int r = -errno;
-
+	r = state_put(dp, ifindex, &ps, BPF_ANY);
+	if (r) {
 		if (!had)
 			slot_free(dp, ps.slot);
 		return r;
@@ -190,24 +247,22 @@ void dp_port_state_bind_set(struct datapath *dp, __u32 ifindex, __u32 net_id, __
 	static const __u8 zero[6];
 	struct vnet_port_state ps;
 
-	if (!ip || !memcmp(mac, zero, 6) ||
-	    bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps) ||
+	if (!ip || !memcmp(mac, zero, 6) || state_get(dp, ifindex, &ps) ||
 	    ps.port.net_id != net_id)
 		return;
 	ps.bind.ip = ip;
 	memcpy(ps.bind.mac, mac, 6);
-	bpf_map_update_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps, BPF_EXIST);
+	state_put(dp, ifindex, &ps, BPF_EXIST);
 }
 
 void dp_port_state_bind_clear(struct datapath *dp, __u32 ifindex, __u32 ip)
 {
 	struct vnet_port_state ps;
 
-	if (bpf_map_lookup_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps) || !ps.bind.ip ||
-	    (ip && ps.bind.ip != ip))
+	if (state_get(dp, ifindex, &ps) || !ps.bind.ip || (ip && ps.bind.ip != ip))
 		return;
 	memset(&ps.bind, 0, sizeof(ps.bind));
-	bpf_map_update_elem(DP_MAP_FD(dp, port_state), &ifindex, &ps, BPF_EXIST);
+	state_put(dp, ifindex, &ps, BPF_EXIST);
 }
 
 /* Each port of network net_id (0: every port):
@@ -290,7 +345,8 @@ void dp_port_state_sync_all(struct datapath *dp)
 static void slot_sweep(struct datapath *dp)
 {
 	int tfd = DP_MAP_FD(dp, port_slot), sfd = DP_MAP_FD(dp, port_state);
-	struct vnet_port_state ps;
+	int cfd = DP_MAP_FD(dp, port_state_slot);
+	struct vnet_port_state ps, c;
 	struct vnet_port_slot t;
 
 	for (__u32 i = 0; i < bpf_map__max_entries(dp->skel->maps.port_slot); i++) {
@@ -298,6 +354,14 @@ static void slot_sweep(struct datapath *dp)
 			continue;
 		if (bpf_map_lookup_elem(sfd, &t.ifindex, &ps) || ps.slot != i)
 			slot_map(dp, i, 0, NULL);
+	}
+	/* the same for port_state_slot's copies; port_ifslot's hints are not
+	 * swept (1 MiB): a hint to a copy naming another port is not taken */
+	for (__u32 i = 0; i < bpf_map__max_entries(dp->skel->maps.port_state_slot); i++) {
+		if (bpf_map_lookup_elem(cfd, &i, &c) || !c.ifindex)
+			continue;
+		if (bpf_map_lookup_elem(sfd, &c.ifindex, &ps) || ps.slot != i)
+			state_copy(dp, i, c.ifindex, NULL);
 	}
 }
 

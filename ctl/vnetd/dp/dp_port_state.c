@@ -12,7 +12,10 @@
  * of a port's one lease (bind) is kept by bind_map's writers and rebuilt
  * from bind_map at start. The summary of its IPv6 bindings (bind6_sum, by
  * slot) is the port program's: zeroed here when a slot is handed out or
- * freed, when the port changes network, when its network goes, at start. */
+ * freed, when the port changes network, when its network goes, at start.
+ * Each entry is copied by slot into port_state_slot, which the programs
+ * read (and write learn_s and the MAC lock in) through port_ifslot's hint
+ * (state_put, state_copy; vnet_shared.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -99,7 +99,10 @@ ids_after=$(grep "^ok" "$TMP/samples" | tail -1)
 n=$(wc -l <"$TMP/samples"); bad=$(grep -vc "^ok" "$TMP/samples")
 log "$n samples, $bad without a program; before: ${ids_before#ok }; after: ${ids_after#ok }"
 [ "$bad" = 0 ] || { grep -v "^ok" "$TMP/samples" | sort | uniq -c | head; fail "a port was without a program during the upgrade"; }
-[ "$n" -ge 100 ] || fail "too few samples ($n)"
+# a sample is five tool runs: at load ~5 they come every ~100 ms instead
+# of every ~15 (43-65 samples seen in the 6 s of pings, 400 when idle);
+# 30 still covers the stop-to-start window several times over
+[ "$n" -ge 30 ] || fail "too few samples ($n)"
 # before: clsact filters; after: tcx links only (the guard on wan0's egress too)
 for d in vif1.0 vif2.0 wan0 vnbr0; do
 	case " ${ids_before#ok } " in *" $d:clsact"*) ;; *) fail "$d had no clsact filter before the upgrade";; esac

@@ -59,6 +59,10 @@ if "portadd_first_us" in kv:
       f"(no-op {kv['noop_last_us'] / 1000:.1f} ms)")
     p(f"  port-add, vnetd's CPU time: 1st {kv['portadd_first_cpu_us'] / 1000:.2f} ms, "
       f"port {kv['portadd_last_n']} {kv['portadd_last_cpu_us'] / 1000:.2f} ms")
+if "netstop_1m_us" in kv:
+    p(f"  with 1M flows: port-del of one port "
+      + (f"{kv['portdel_1m_us'] / 1000:.0f} ms" if "portdel_1m_us" in kv else "-")
+      + f", net-stop of {kv['netstop_ports']} ports {kv['netstop_1m_us'] / 1000:.0f} ms")
 if "nets_started" in kv:
     p(f"  net-start: {kv['nets_started']} networks running; the first "
       f"{kv['netstart_first_us'] / 1000:.1f} ms, the last {kv['netstart_last_us'] / 1000:.1f} ms, "
@@ -126,6 +130,12 @@ if "netstart_first_us" in kv:
     verdict(f"net-start, network {kv['nets_started']} / 1st", z <= 2 * a,
             f"{z / 1000:.1f} / {a / 1000:.1f} ms = {z / a:.2f}", "<= 2")
     verdict("networks a host runs", kv["nets_started"] >= 100, str(kv["nets_started"]), ">= 100")
+if "netstop_1m_us" in kv and "portdel_1m_us" in kv:
+    # a port-del reads every table once; a net-stop reads them once for
+    # all its ports and once more for the network's own entries
+    a, z = kv["portdel_1m_us"], kv["netstop_1m_us"]
+    verdict(f"net-stop {kv['netstop_ports']} ports / port-del, 1M flows", z <= 3 * a,
+            f"{z / 1000:.0f} / {a / 1000:.0f} ms = {z / a:.2f}", "<= 3")
 if "gc_cpu_pct" in kv:
     verdict("conntrack GC CPU at 1M flows", kv["gc_cpu_pct"] < 5,
             f"{kv['gc_cpu_pct']:.2f} % of a core", "< 5 %")

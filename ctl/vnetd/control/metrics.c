@@ -317,7 +317,8 @@ static void collect_global(struct netmgr *m, struct samples *s)
 /* A network's data path counters; the shared table's size is
  * collect_global's. The GC's CPU time (stats' gc_cpu_us, a bench figure)
  * is no metric: a Prometheus counter of it would be float seconds; nor its
- * passes over the table (gc_passes, the bench's too). */
+ * passes over the table (gc_passes, the bench's too), nor the purges'
+ * (port_purges, a test's). */
 static struct json_object *net_datapath_json(struct netmgr *m, struct network *n)
 {
 	struct json_object *o = dp_stats_json(m->dp, n->id), *ct;
@@ -326,6 +327,7 @@ static struct json_object *net_datapath_json(struct netmgr *m, struct network *n
 		json_object_object_del(ct, "max_entries");
 		json_object_object_del(ct, "gc_cpu_us");
 		json_object_object_del(ct, "gc_passes");
+		json_object_object_del(ct, "port_purges");
 	}
 	return o;
 }

@@ -26,6 +26,7 @@ struct datapath {
 	int gc_user_only;	/* tests: no kernel judge, vnetd reads the table */
 	long long gc_cpu_ns;	/* CPU time dp_tick spent in the GCs (stats: gc_cpu_us) */
 	long long gc_passes;	/* the IPv4 GC's passes over the whole table (stats) */
+	long long port_purges;	/* passes over the shared tables for ports gone (stats) */
 	struct dp_quota_seen *quota_prev;	/* ct_made at the last pass, sorted */
 	size_t quota_nprev;
 	struct dp_quota6_seen *quota6_prev;	/* ct6_made at the last pass, sorted */
@@ -148,6 +149,9 @@ int purge_matching(int fd, size_t ksz, size_t vsz, dp_match_fn match, const void
 int dp_owner_claim(struct datapath *dp, uint32_t net_id, const uint8_t *mac, int ifindex,
 		   int only);
 void dp_owner_purge(struct datapath *dp, uint32_t net_id, uint32_t ifindex);
+/* the entries of every port in set (in: is ifindex in it), one pass */
+void dp_owner_purge_ports(struct datapath *dp, int (*in)(const void *set, __u32 ifindex),
+			  const void *set);
 
 /* dp_attach.c: the pacing program on a port's egress; dp_qos.c */
 int dp_attach_qos(struct datapath *dp, int ifindex);

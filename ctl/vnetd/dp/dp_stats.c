@@ -223,6 +223,9 @@ static struct json_object *ct_json(struct datapath *dp, uint32_t net_id, int all
 	/* the GCs' CPU time since vnetd started, the table's (as max_entries) */
 	json_object_object_add(o, "gc_cpu_us", json_object_new_int64(dp->gc_cpu_ns / 1000));
 	json_object_object_add(o, "gc_passes", json_object_new_int64(dp->gc_passes));
+	/* passes over the shared tables removing ports' entries: one per
+	 * port-del, one per network stop for all its ports */
+	json_object_object_add(o, "port_purges", json_object_new_int64(dp->port_purges));
 	return o;
 }
 

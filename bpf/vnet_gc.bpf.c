@@ -42,16 +42,30 @@ struct {
 	__type(value, __u32);
 } gc_gone SEC(".maps"), gc_live SEC(".maps");
 
+/* a purge's ports (GC_PURGE): a flow whose IN entry delivers to one of
+ * them goes; filled and emptied by vnetd around the run */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, VNET_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u8);
+} gc_purge_ports SEC(".maps");
+
+enum { GC_COUNT, GC_JUDGE, GC_PURGE };
+
 /* set by vnetd before a run */
 __u64 gc_now;		/* CLOCK_MONOTONIC ns, as bpf_ktime_get_ns */
 __u32 gc_div;		/* timeouts divided by this (tests) */
-__u32 gc_walk;		/* 1: judge the table; 0: count its entries only */
+__u32 gc_walk;		/* GC_JUDGE, GC_PURGE; GC_COUNT: count the entries only */
+__u32 gc_purge_net;	/* GC_PURGE: a network whose every flow goes (0: none) */
 /* a run's results, reset by vnetd */
 __s64 gc_count;		/* the table's entries after the run */
 __u64 gc_lookups;	/* partners read */
 __u32 gc_overflow;	/* a cap's count was not kept (no reconcile) */
 __u64 gc_kept[VNET_MAX_NETS];	/* entries left, by network */
 __u64 gc_expired[VNET_MAX_NETS];	/* flows removed, by network */
+__u64 gc_purged[VNET_MAX_NETS];	/* GC_PURGE: entries removed, by network */
 
 static __always_inline void count_key(void *map, const struct vnet_quota_key *qk, int none)
 {
@@ -105,11 +119,52 @@ static long judge(void *map, struct vnet_ct_key *key, struct vnet_ct *ct, void *
 	return 0;
 }
 
+static __always_inline int purge_hit(const struct vnet_ct *ct)
+{
+	if (gc_purge_net && ct->net_id == gc_purge_net)
+		return 1;
+	return ct->dir == VNET_CT_IN && bpf_map_lookup_elem(&gc_purge_ports, &ct->ifindex);
+}
+
+/* A purge (a network gone, ports gone): a flow goes, both its entries,
+ * when either entry is selected, as vnetd's purge (dp_ct_purge) does; its
+ * count against a cap goes with it (the initiator's key). */
+static long purge(void *map, struct vnet_ct_key *key, struct vnet_ct *ct, void *unused)
+{
+	__u32 net = ct->net_id < VNET_MAX_NETS ? ct->net_id : 0, pnet;
+	struct vnet_ct *peer;
+	struct vnet_quota_key qk;
+	struct vnet_ct_key pk = ct->peer;
+	int noq;
+
+	gc_lookups++;
+	peer = bpf_map_lookup_elem(&ct_map, &pk);
+	if (!purge_hit(ct) && !(peer && purge_hit(peer))) {
+		gc_kept[net]++;
+		return 0;
+	}
+	/* read before a delete: a deleted element may be reused at once */
+	noq = ct->initiator || !peer ? vnet_ct_quota_key(key, ct, &qk)
+				      : vnet_ct_quota_key(&pk, peer, &qk);
+	pnet = peer && peer->net_id < VNET_MAX_NETS ? peer->net_id : 0;
+	if (bpf_map_delete_elem(map, key))
+		return 0;	/* gone meanwhile */
+	gc_purged[net]++;
+	/* the partner is ahead in the walk: the choice is the same from
+	 * either entry, so one behind would have gone with this one */
+	if (peer && !bpf_map_delete_elem(map, &pk))
+		gc_purged[pnet]++;
+	count_key(&gc_gone, &qk, noq);
+	return 0;
+}
+
 SEC("syscall")
 int vnet_gc(void *ctx)
 {
-	if (gc_walk)
+	if (gc_walk == GC_JUDGE)
 		bpf_for_each_map_elem(&ct_map, judge, NULL, 0);
+	else if (gc_walk == GC_PURGE)
+		bpf_for_each_map_elem(&ct_map, purge, NULL, 0);
 	gc_count = bpf_map_sum_elem_count((struct bpf_map *)&ct_map);
 	return 0;
 }

@@ -164,7 +164,6 @@ static void bridge_forwarding6_on(int ifindex)
 		log_warn("datapath: cannot turn IPv6 forwarding on on %s", name);
 }
 
-static int match_ct_net(const struct vnet_ct *ct, const void *arg);
 
 static int match_ct6_net(const struct vnet_ct6 *ct, const void *arg)
 {
@@ -277,7 +276,7 @@ int dp_net_set(struct datapath *dp, const struct dp_net_cfg *cfg, char *err, siz
 	 * the same address on another device (share rehome) keeps them */
 	if (bpf_map_lookup_elem(nfd, &id, &old) == 0 && (old.flags & VNET_NET_VALID) &&
 	    old.uplink_addr && old.uplink_addr != net.uplink_addr) {
-		dp_ct_purge(dp, match_ct_net, &id);
+		dp_ct_purge(dp, &(struct dp_ct_sel){ .net_id = id });
 		purge_matching(DP_MAP_FD(dp, fwd_map), sizeof(struct vnet_fwd_key),
 			       sizeof(struct vnet_fwd), match_fwd_net, &id);
 	}
@@ -331,11 +330,6 @@ static int match_bridge_net(const void *k, const void *v, const void *arg)
 	return 1;
 }
 
-static int match_ct_net(const struct vnet_ct *ct, const void *arg)
-{
-	return ct->net_id == *(const __u32 *)arg;
-}
-
 static int match_fwd_net(const void *k, const void *v, const void *arg)
 {
 	return ((const struct vnet_fwd *)v)->net_id == *(const __u32 *)arg;
@@ -383,7 +377,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	dp_port_state_bind_clear_net(dp, net_id);
 	purge_matching(DP_MAP_FD(dp, bind_map), sizeof(struct vnet_bind_key),
 		       sizeof(struct vnet_bind), match_bind_net, &net_id);
-	dp_ct_purge(dp, match_ct_net, &net_id);
+	dp_ct_purge(dp, &(struct dp_ct_sel){ .net_id = net_id });
 	dp_ct6_purge(dp, match_ct6_net, &net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, nat6_map), &net_id, &(struct vnet_nat6){ 0 }, BPF_ANY);
 	dp_net_qos_set(dp, net_id, NULL, NULL, 0);	/* its <bandwidth> aggregate */
@@ -515,12 +509,6 @@ static int match_bind6_port(const void *k, const void *v, const void *arg)
 	return in_set(arg, ((const struct vnet_bind6 *)v)->ifindex);
 }
 
-/* A port's conntrack pairs: their IN entry delivers to it. */
-static int match_ct_port(const struct vnet_ct *ct, const void *arg)
-{
-	return ct->dir == VNET_CT_IN && in_set(arg, ct->ifindex);
-}
-
 static int match_ct6_port(const struct vnet_ct6 *ct, const void *arg)
 {
 	return ct->dir == VNET_CT_IN && in_set(arg, ct->ifindex);
@@ -558,7 +546,8 @@ static void ports_purge(struct datapath *dp, const struct port_set *s)
 		       sizeof(struct vnet_bind6), match_bind6_port, s);
 	for (size_t i = 0; i < s->n; i++)
 		bpf_map_delete_elem(DP_MAP_FD(dp, bind6_count), &s->v[i]);
-	dp_ct_purge(dp, match_ct_port, s);
+	/* a port's conntrack pairs: their IN entry delivers to it */
+	dp_ct_purge(dp, &(struct dp_ct_sel){ .ports = s->v, .n = s->n });
 	dp_ct6_purge(dp, match_ct6_port, s);
 	dp_owner_purge_ports(dp, in_set, s);
 	for (size_t i = 0; i < s->n; i++)

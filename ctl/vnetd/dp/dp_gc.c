@@ -694,9 +694,25 @@ void dp_gc(struct datapath *dp)
 	dp_gc_at(dp, ts.tv_sec * 1000000000ULL + ts.tv_nsec);
 }
 
-/* Remove every flow one of whose entries match() selects (a deleted port,
- * a network gone or re-addressed), accounting the caps as the GC does. */
-void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg)
+static int u32_cmp(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int sel_match(const struct vnet_ct *ct, const struct dp_ct_sel *sel)
+{
+	if (sel->net_id && ct->net_id == sel->net_id)
+		return 1;
+	return ct->dir == VNET_CT_IN && sel->n &&
+	       bsearch(&ct->ifindex, sel->ports, sel->n, sizeof(*sel->ports), u32_cmp);
+}
+
+/* vnetd's purge: the table read into a snapshot, each flow judged once
+ * from its initiator (or an orphan by itself), the keys deleted by
+ * syscalls. Where the kernel judge does not load. */
+static void user_purge(struct datapath *dp, const struct dp_ct_sel *sel)
 {
 	int complete;
 	struct gc_pass *g = gc_begin(dp, &complete);
@@ -704,16 +720,14 @@ void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg)
 
 	if (!g)
 		return;
-	if (dp->gc)
-		dp->gc->dirty = 1;	/* the cycle's counts miss what goes here */
 	purged = calloc(VNET_MAX_NETS, sizeof(*purged));
 	for (size_t i = 0; i < g->s.n && purged; i++) {
 		const struct vnet_ct *ct = &g->s.vals[i];
 		struct vnet_ct peer;
 		int in_snap, orphan = snap_peer(g->fd, &g->s, &ct->peer, &peer, &in_snap);
 
-		/* each flow once, from its initiator (or an orphan by itself) */
-		if (!(orphan || ct->initiator) || !(match(ct, arg) || (!orphan && match(&peer, arg))))
+		if (!(orphan || ct->initiator) ||
+		    !(sel_match(ct, sel) || (!orphan && sel_match(&peer, sel))))
 			continue;
 		gc_kill(g, i, in_snap, purged);
 	}
@@ -721,4 +735,44 @@ void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg)
 	dp_quota_gone(dp, &g->gone);
 	free(purged);
 	gc_free(g);
+}
+
+/* The kernel judge's purge (vnet_gc.bpf.c): one pass in the kernel per
+ * DP_GC_KERN_PURGE_PORTS ports, nothing copied out (issue 21: vnetd's
+ * read of a 4M-entry table with 1M flows took 6 s a port-del). 0, or -1:
+ * not done (vnetd's purge then does the rest). */
+static int kern_purge(struct datapath *dp, struct dp_gc_kern *k, const struct dp_ct_sel *sel)
+{
+	struct dp_gc_kern_result res;
+	size_t off = 0;
+
+	do {
+		size_t n = sel->n - off;
+
+		if (n > DP_GC_KERN_PURGE_PORTS)
+			n = DP_GC_KERN_PURGE_PORTS;
+		if (dp_gc_kern_purge(k, off ? 0 : sel->net_id, sel->ports + off, n, &res))
+			return -1;
+		for (unsigned i = 0; i < VNET_MAX_NETS; i++)
+			dp->ct_net_entries[i] = (long long)res.kept[i];
+		dp->ct_entries = res.count;
+		if (res.gone_ok)	/* else the next pass's reconcile */
+			dp_quota_gone_counts(dp, res.gone->keys, res.gone->counts, res.gone->n);
+		off += n;
+	} while (off < sel->n);
+	return 0;
+}
+
+void dp_ct_purge(struct datapath *dp, const struct dp_ct_sel *sel)
+{
+	struct dp_gc *s = gc_state(dp);
+	struct dp_gc_kern *k = s && !s->broken ? gc_kern(dp, s) : NULL;
+
+	if (s)
+		s->dirty = 1;	/* the cycle's counts miss what goes here */
+	if (!sel->net_id && !sel->n)
+		return;
+	if (k && !kern_purge(dp, k, sel))
+		return;
+	user_purge(dp, sel);
 }

@@ -69,7 +69,7 @@ long long dp_gc_kern_count(struct dp_gc_kern *k)
 {
 	int r;
 
-	k->skel->bss->gc_walk = 0;
+	k->skel->bss->gc_walk = 0;	/* GC_COUNT */
 	r = run(k);
 	return r ? r : k->skel->bss->gc_count;
 }
@@ -119,6 +119,36 @@ static int drain(int fd, struct dp_gc_kern_keys *q)
 	return 0;
 }
 
+static int run_walk(struct dp_gc_kern *k)
+{
+	typeof(k->skel->bss) b = k->skel->bss;
+
+	b->gc_lookups = 0;
+	b->gc_overflow = 0;
+	memset(b->gc_kept, 0, sizeof(b->gc_kept));
+	memset(b->gc_expired, 0, sizeof(b->gc_expired));
+	memset(b->gc_purged, 0, sizeof(b->gc_purged));
+	return run(k);
+}
+
+/* A walk's counts into res (r: its run's result, returned). */
+static int results(struct dp_gc_kern *k, int r, struct dp_gc_kern_result *res)
+{
+	typeof(k->skel->bss) b = k->skel->bss;
+
+	res->count = b->gc_count;
+	res->lookups = b->gc_lookups;
+	res->kept = b->gc_kept;
+	res->expired = b->gc_expired;
+	res->purged = b->gc_purged;
+	/* the counts are emptied even after a failed run */
+	res->gone_ok = !drain(bpf_map__fd(k->skel->maps.gc_gone), &k->gone);
+	res->live_ok = !drain(bpf_map__fd(k->skel->maps.gc_live), &k->live) && !b->gc_overflow;
+	res->gone = &k->gone;
+	res->live = &k->live;
+	return r;
+}
+
 int dp_gc_kern_pass(struct dp_gc_kern *k, unsigned long long now, unsigned div,
 		    struct dp_gc_kern_result *res)
 {
@@ -127,20 +157,40 @@ int dp_gc_kern_pass(struct dp_gc_kern *k, unsigned long long now, unsigned div,
 
 	b->gc_now = now;
 	b->gc_div = div;
-	b->gc_walk = 1;
-	b->gc_lookups = 0;
-	b->gc_overflow = 0;
-	memset(b->gc_kept, 0, sizeof(b->gc_kept));
-	memset(b->gc_expired, 0, sizeof(b->gc_expired));
-	r = run(k);
-	res->count = b->gc_count;
-	res->lookups = b->gc_lookups;
-	res->kept = b->gc_kept;
-	res->expired = b->gc_expired;
-	/* the counts are emptied even after a failed run */
-	res->gone_ok = !drain(bpf_map__fd(k->skel->maps.gc_gone), &k->gone);
-	res->live_ok = !drain(bpf_map__fd(k->skel->maps.gc_live), &k->live) && !b->gc_overflow;
-	res->gone = &k->gone;
-	res->live = &k->live;
-	return r;
+	b->gc_walk = 1;	/* GC_JUDGE */
+	r = run_walk(k);
+	return results(k, r, res);
+}
+
+int dp_gc_kern_purge(struct dp_gc_kern *k, __u32 net_id, const __u32 *ports, size_t n,
+		     struct dp_gc_kern_result *res)
+{
+	typeof(k->skel->bss) b = k->skel->bss;
+	int fd = bpf_map__fd(k->skel->maps.gc_purge_ports), r = 0;
+	__u8 *one = NULL;
+	__u32 cnt = (__u32)n;
+
+	if (n > DP_GC_KERN_PURGE_PORTS)
+		return -E2BIG;
+	if (n) {
+		one = malloc(n);
+		if (!one)
+			return -ENOMEM;
+		memset(one, 1, n);
+		r = bpf_map_update_batch(fd, ports, one, &cnt, NULL) ? -errno : 0;
+	}
+	if (!r) {
+		b->gc_walk = 2;	/* GC_PURGE */
+		b->gc_purge_net = net_id;
+		r = run_walk(k);
+		b->gc_purge_net = 0;
+	}
+	if (n) {	/* the set is emptied even after a failed run */
+		cnt = (__u32)n;
+		if (bpf_map_delete_batch(fd, ports, &cnt, NULL))
+			for (size_t i = 0; i < n; i++)	/* a partial fill */
+				bpf_map_delete_elem(fd, &ports[i]);
+		free(one);
+	}
+	return results(k, r, res);
 }

@@ -2,8 +2,9 @@
 /* The conntrack GC's judge in the kernel (bpf/vnet_gc.bpf.c; issue 21.2):
  * one pass over ct_map by the GC's rules (vnet_ct_rules.h) that deletes
  * expired flows and orphans itself and hands back counts. dp_gc.c runs it
- * once a cycle; the table is read by vnetd only where the kernel judge
- * cannot load, for evictions (a table or a cap near full) and purges. */
+ * once a cycle, and for purges (a network or ports gone); the table is
+ * read by vnetd only where the kernel judge cannot load and for
+ * evictions (a table or a cap near full). */
 #ifndef VNET_DP_GC_KERN_PRIV_H
 #define VNET_DP_GC_KERN_PRIV_H
 
@@ -26,6 +27,7 @@ struct dp_gc_kern_result {
 	unsigned long long lookups;	/* partners read */
 	const unsigned long long *kept;	/* entries left, by network [VNET_MAX_NETS] */
 	const unsigned long long *expired;	/* flows removed, by network */
+	const unsigned long long *purged;	/* a purge's entries removed, by network */
 	/* flows removed / kept by cap key; *_ok: complete */
 	const struct dp_gc_kern_keys *gone, *live;
 	int gone_ok, live_ok;
@@ -42,5 +44,13 @@ long long dp_gc_kern_count(struct dp_gc_kern *k);
  * valid until the next call). */
 int dp_gc_kern_pass(struct dp_gc_kern *k, unsigned long long now, unsigned div,
 		    struct dp_gc_kern_result *res);
+/* The largest port set one purge run takes (gc_purge_ports). */
+#define DP_GC_KERN_PURGE_PORTS VNET_MAX_PORTS
+/* Remove every flow of network net_id (0: none) and every flow whose IN
+ * entry delivers to one of ports[n] (n <= DP_GC_KERN_PURGE_PORTS), both
+ * entries of each, in one pass: 0 or -errno; res as dp_gc_kern_pass's
+ * (gone: the removed flows' cap keys; live: empty). */
+int dp_gc_kern_purge(struct dp_gc_kern *k, __u32 net_id, const __u32 *ports, size_t n,
+		     struct dp_gc_kern_result *res);
 
 #endif

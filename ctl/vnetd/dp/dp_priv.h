@@ -92,8 +92,16 @@ void dp_gc_at(struct datapath *dp, unsigned long long now);
 void dp_gc_free(struct datapath *dp);
 /* The ticks the GC's next cycle over the table takes (1: read whole). */
 unsigned dp_gc_slices(struct datapath *dp);
-typedef int (*dp_ct_match_fn)(const struct vnet_ct *ct, const void *arg);
-void dp_ct_purge(struct datapath *dp, dp_ct_match_fn match, const void *arg);
+/* Remove every flow of network net_id (0: none) and every flow whose IN
+ * entry delivers to one of ports[n] (sorted), both entries of each: in
+ * the kernel (the GC's judge) where it loads, else by vnetd's read of
+ * the table. */
+struct dp_ct_sel {
+	__u32 net_id;
+	const __u32 *ports;
+	size_t n;
+};
+void dp_ct_purge(struct datapath *dp, const struct dp_ct_sel *sel);
 /* NAT66's flows (dp_gc6.c): the GC pass, and removing every flow whose
  * entry match selects; a flow's timeout by IPv4's rules (dp_gc.c) */
 void dp_gc6(struct datapath *dp);

@@ -128,21 +128,22 @@ static __always_inline int purge_hit(const struct vnet_ct *ct)
 
 /* A purge (a network gone, ports gone): a flow goes, both its entries,
  * when either entry is selected, as vnetd's purge (dp_ct_purge) does; its
- * count against a cap goes with it (the initiator's key). */
+ * count against a cap goes with it (the initiator's key). An entry not
+ * selected is passed without reading its partner: if that one is
+ * selected, the flow goes when the walk reaches it (ahead), or went with
+ * it already (behind). So only the chosen flows cost a lookup. */
 static long purge(void *map, struct vnet_ct_key *key, struct vnet_ct *ct, void *unused)
 {
 	__u32 net = ct->net_id < VNET_MAX_NETS ? ct->net_id : 0, pnet;
-	struct vnet_ct *peer;
-	struct vnet_quota_key qk;
 	struct vnet_ct_key pk = ct->peer;
+	struct vnet_quota_key qk;
+	struct vnet_ct *peer;
 	int noq;
 
+	if (!purge_hit(ct))
+		return 0;
 	gc_lookups++;
 	peer = bpf_map_lookup_elem(&ct_map, &pk);
-	if (!purge_hit(ct) && !(peer && purge_hit(peer))) {
-		gc_kept[net]++;
-		return 0;
-	}
 	/* read before a delete: a deleted element may be reused at once */
 	noq = ct->initiator || !peer ? vnet_ct_quota_key(key, ct, &qk)
 				      : vnet_ct_quota_key(&pk, peer, &qk);
@@ -150,8 +151,6 @@ static long purge(void *map, struct vnet_ct_key *key, struct vnet_ct *ct, void *
 	if (bpf_map_delete_elem(map, key))
 		return 0;	/* gone meanwhile */
 	gc_purged[net]++;
-	/* the partner is ahead in the walk: the choice is the same from
-	 * either entry, so one behind would have gone with this one */
 	if (peer && !bpf_map_delete_elem(map, &pk))
 		gc_purged[pnet]++;
 	count_key(&gc_gone, &qk, noq);

@@ -621,6 +621,7 @@ static void gc_kern_account(struct datapath *dp, const struct dp_gc_kern_result 
 static int gc_kern_tick(struct datapath *dp, struct dp_gc *s, unsigned long long now)
 {
 	long long max = bpf_map__max_entries(dp->skel->maps.ct_map), n;
+	int first = dp->ct_entries < 0;	/* by network too: a pass now */
 	struct dp_gc_kern_result res;
 
 	n = dp_gc_kern_count(s->kern);
@@ -633,7 +634,7 @@ static int gc_kern_tick(struct datapath *dp, struct dp_gc *s, unsigned long long
 		gc_full(dp, now);
 		return 0;
 	}
-	if (++s->ktick < gc_slices_for(n, s->walk.nbuckets, dp->ct_timeout_div))
+	if (++s->ktick < gc_slices_for(n, s->walk.nbuckets, dp->ct_timeout_div) && !first)
 		return 0;
 	s->ktick = 0;
 	if (dp_gc_kern_pass(s->kern, now, dp->ct_timeout_div, &res))
@@ -649,7 +650,9 @@ void dp_gc_at(struct datapath *dp, unsigned long long now)
 	long long max = bpf_map__max_entries(dp->skel->maps.ct_map);
 	struct dp_gc *s = gc_state(dp);
 
-	if (s && !s->broken && dp->ct_entries >= 0 && gc_kern(dp, s)) {
+	/* the first pass too (a restart over a big table: vnetd's read of
+	 * 1M flows held its loop for 5 s) */
+	if (s && !s->broken && gc_kern(dp, s)) {
 		if (!gc_kern_tick(dp, s, now))
 			return;
 		s->broken = 60;
@@ -753,8 +756,11 @@ static int kern_purge(struct datapath *dp, struct dp_gc_kern *k, const struct dp
 			n = DP_GC_KERN_PURGE_PORTS;
 		if (dp_gc_kern_purge(k, off ? 0 : sel->net_id, sel->ports + off, n, &res))
 			return -1;
-		for (unsigned i = 0; i < VNET_MAX_NETS; i++)
-			dp->ct_net_entries[i] = (long long)res.kept[i];
+		for (unsigned i = 0; i < VNET_MAX_NETS; i++) {	/* as of the last GC pass, less these */
+			long long *e = &dp->ct_net_entries[i];
+
+			*e = *e > (long long)res.purged[i] ? *e - (long long)res.purged[i] : 0;
+		}
 		dp->ct_entries = res.count;
 		if (res.gone_ok)	/* else the next pass's reconcile */
 			dp_quota_gone_counts(dp, res.gone->keys, res.gone->counts, res.gone->n);

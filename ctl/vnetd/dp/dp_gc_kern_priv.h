@@ -49,7 +49,8 @@ int dp_gc_kern_pass(struct dp_gc_kern *k, unsigned long long now, unsigned div,
 /* Remove every flow of network net_id (0: none) and every flow whose IN
  * entry delivers to one of ports[n] (n <= DP_GC_KERN_PURGE_PORTS), both
  * entries of each, in one pass: 0 or -errno; res as dp_gc_kern_pass's
- * (gone: the removed flows' cap keys; live: empty). */
+ * (purged: entries removed by network; gone: the removed flows' cap
+ * keys; kept, expired, live: none). */
 int dp_gc_kern_purge(struct dp_gc_kern *k, __u32 net_id, const __u32 *ports, size_t n,
 		     struct dp_gc_kern_result *res);
 

@@ -674,6 +674,61 @@ static void test_kernel_judge_matches_walk(void **state)
 	ballast_clear();
 }
 
+/* Ticks until the GC's next whole pass (at most limit; limit + 1: none). */
+static unsigned ticks_to_pass(uint64_t now, unsigned limit)
+{
+	long long p0 = W.dp->gc_passes;
+	unsigned t = 0;
+
+	while (W.dp->gc_passes == p0 && t <= limit) {
+		dp_gc_at(W.dp, now);
+		t++;
+	}
+	return t;
+}
+
+/* The kernel judge walks a calm big table (its last pass expired under
+ * 1/64 of its flows, the table under half full) every 2k ticks, k the
+ * slices' cycle, and a busy one every k: a pass that finds many flows
+ * expired brings the cycle back. Each fails with gc_kern_cycle's
+ * stretch removed or made unconditional. */
+static void test_kernel_judge_calm_cycle(void **state)
+{
+	int fd = DP_MAP_FD(W.dp, ct_map);
+	uint64_t now = now_ns();
+	unsigned k;
+
+	NEED_WORLD();
+	assert_true(now > 40000000000ULL);
+	ballast();	/* fresh TCP flows: nothing expires */
+	k = dp_gc_slices(W.dp);
+	assert_true(k > 1);
+	ticks_to_pass(now, 4 * k);	/* a pass: the table found calm */
+	assert_int_equal(ticks_to_pass(now, 4 * k), 2 * k);
+	assert_int_equal(ticks_to_pass(now, 4 * k), 2 * k);
+	/* 1 in 8 of the flows unanswered UDP idle 40 s (the monotonic clock
+	 * counts from boot: no longer): the next pass expires them */
+	for (int i = 0; i < BALLAST / 8; i++) {
+		struct vnet_ct_key a = { .saddr = ip4("192.168.122.97"), .daddr = ip4(FAR),
+					 .sport = htons((uint16_t)(1 + i)), .dport = htons(80),
+					 .proto = IPPROTO_UDP };
+		struct vnet_ct_key b = { .saddr = ip4(FAR), .daddr = ip4("203.0.113.78"),
+					 .sport = htons(80), .dport = htons((uint16_t)(1 + i)),
+					 .proto = IPPROTO_UDP };
+		struct vnet_ct out = { .dir = VNET_CT_OUT, .initiator = 1, .net_id = 1, .nat = 1,
+				       .peer = b, .seen_ns = now - 40000000000ULL };
+		struct vnet_ct in = { .dir = VNET_CT_IN, .net_id = 1, .nat = 1, .peer = a,
+				      .seen_ns = now - 40000000000ULL };
+
+		assert_int_equal(bpf_map_update_elem(fd, &a, &out, BPF_NOEXIST), 0);
+		assert_int_equal(bpf_map_update_elem(fd, &b, &in, BPF_NOEXIST), 0);
+	}
+	assert_int_equal(ticks_to_pass(now, 4 * k), 2 * k);	/* still calm: this pass expires them */
+	assert_int_equal(ticks_to_pass(now, 4 * k), k);	/* busy: the plain cycle */
+	assert_int_equal(ticks_to_pass(now, 4 * k), 2 * k);	/* calm again */
+	ballast_clear();
+}
+
 /* A table for test_kernel_purge_matches_walk: MIX flows of networks 1
  * and 2 delivering to ports 11-14 (their IN entries), 1 in 16 an orphan
  * of either side; flow i's keys are mix_key's. */
@@ -897,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_purges_release_quota),
 		cmocka_unit_test(test_ports_del_together),
 		cmocka_unit_test(test_kernel_purge_matches_walk),
+		cmocka_unit_test(test_kernel_judge_calm_cycle),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);

@@ -616,6 +616,19 @@ static void mix_fill(uint64_t now)
 	}
 }
 
+/* Which of the mix's entries are left (left[2 * MIX]); the mix removed. */
+static void mix_collect(bool *left)
+{
+	for (int i = 0; i < MIX; i++) {
+		struct vnet_ct_key k = mix_key(i, 1), ik = mix_key(i, 0);
+
+		left[2 * i] = alive(k);
+		left[2 * i + 1] = alive(ik);
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &k);
+		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &ik);
+	}
+}
+
 /* Judge the mixed table at now by one path (user: vnetd's walk) for two
  * cycles; which of its entries are left (left[2 * MIX]), and the flows
  * counted expired. */
@@ -628,14 +641,7 @@ static uint64_t mix_judge(uint64_t now, int user, bool *left)
 	for (int t = 0; t < 2 * GC_MAX_SLICES; t++)
 		dp_gc_at(W.dp, now);
 	W.dp->gc_user_only = 0;
-	for (int i = 0; i < MIX; i++) {
-		struct vnet_ct_key k = mix_key(i, 1), ik = mix_key(i, 0);
-
-		left[2 * i] = alive(k);
-		left[2 * i + 1] = alive(ik);
-		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &k);
-		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &ik);
-	}
+	mix_collect(left);
 	return net_counter(1, VNET_G_CT_EXPIRED) - expired;
 }
 
@@ -785,14 +791,7 @@ static uint32_t purge_by(int user, const struct dp_ct_sel *sel, bool *left)
 		else
 			bpf_map_delete_elem(mfd, &q[j]);
 	}
-	for (int i = 0; i < MIX; i++) {
-		struct vnet_ct_key k = mix_key(i, 1), ik = mix_key(i, 0);
-
-		left[2 * i] = alive(k);
-		left[2 * i + 1] = alive(ik);
-		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &k);
-		bpf_map_delete_elem(DP_MAP_FD(W.dp, ct_map), &ik);
-	}
+	mix_collect(left);
 	return gone;
 }
 

@@ -164,7 +164,6 @@ static void bridge_forwarding6_on(int ifindex)
 		log_warn("datapath: cannot turn IPv6 forwarding on on %s", name);
 }
 
-
 static int match_ct6_net(const struct vnet_ct6 *ct, const void *arg)
 {
 	return ct->net_id == *(const __u32 *)arg;

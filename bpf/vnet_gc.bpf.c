@@ -43,7 +43,8 @@ struct {
 } gc_gone SEC(".maps"), gc_live SEC(".maps");
 
 /* a purge's ports (GC_PURGE): a flow whose IN entry delivers to one of
- * them goes; filled and emptied by vnetd around the run */
+ * them goes; filled and emptied by vnetd around the run, sized by it to
+ * the host's port limit (dp_port_limit) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -768,6 +768,7 @@ static uint32_t purge_by(int user, const struct dp_ct_sel *sel, bool *left)
 	int fd = DP_MAP_FD(W.dp, ct_gone), mfd = DP_MAP_FD(W.dp, ct_made);
 	struct vnet_quota_key q[2] = { guest_q(GUEST1), guest_q(GUEST1) };
 	uint32_t gone0[2] = { 0 }, gone = 0, made0[2], made = 1000000, g;
+	long long kern0 = W.dp->ct_kern_purges;
 	int had[2];
 
 	q[1].net_id = 2;
@@ -781,6 +782,8 @@ static uint32_t purge_by(int user, const struct dp_ct_sel *sel, bool *left)
 	W.dp->gc_user_only = user;
 	dp_ct_purge(W.dp, sel);
 	W.dp->gc_user_only = 0;
+	/* the path asked for, not the other one as a fallback */
+	assert_int_equal(W.dp->ct_kern_purges - kern0, !user);
 	for (int j = 0; j < 2; j++) {
 		g = gone0[j];
 		bpf_map_lookup_elem(fd, &q[j], &g);
@@ -803,9 +806,9 @@ static void test_kernel_purge_matches_walk(void **state)
 {
 	static const __u32 ports[] = { 12, 14 };
 	static const struct dp_ct_sel sels[] = {
-		{ .ports = ports, .n = 2 },
+		{ .ports = { ports, 2 } },
 		{ .net_id = 2 },
-		{ .net_id = 2, .ports = ports, .n = 1 },
+		{ .net_id = 2, .ports = { ports, 1 } },
 	};
 	static bool user[2 * MIX], kern[2 * MIX];
 
@@ -857,7 +860,8 @@ static void test_ports_del_together(void **state)
 	struct vnet_fdb fv;
 	struct frame f;
 	long long passes;
-	int p7, gone[4];
+	__u32 gone[4];
+	int p7;
 
 	NEED_WORLD();
 	assert_int_equal(system("ip link add p7 type veth peer name p7x && ip link set p7 up"), 0);

@@ -136,8 +136,9 @@ const char *dp_port_hook_name(struct datapath *dp, int ifindex);
 int dp_port_del(struct datapath *dp, int ifindex);
 /* The same for n ports at once (a network's stop): each port's own
  * entries, then one pass over each shared table for all of them. Returns
- * how many were ports; the others are ignored. */
-int dp_ports_del(struct datapath *dp, const int *ifindex, size_t n);
+ * how many were ports (the others are ignored); reorders ifindex: those
+ * ports, sorted, first. */
+int dp_ports_del(struct datapath *dp, __u32 *ifindex, size_t n);
 /* Ports the host can hold: the smallest of the port maps (port_map and
  * the maps keyed by a port; a pinned map keeps the size it was made
  * with, docs/datapath.md "Limits"). */

@@ -380,7 +380,7 @@ int dp_net_del(struct datapath *dp, uint32_t net_id)
 	dp_ct6_purge(dp, match_ct6_net, &net_id);
 	bpf_map_update_elem(DP_MAP_FD(dp, nat6_map), &net_id, &(struct vnet_nat6){ 0 }, BPF_ANY);
 	dp_net_qos_set(dp, net_id, NULL, NULL, 0);	/* its <bandwidth> aggregate */
-	dp_owner_purge(dp, net_id, 0);
+	dp_owner_purge(dp, net_id);
 	return 0;
 }
 
@@ -470,15 +470,6 @@ const char *dp_port_hook_name(struct datapath *dp, int ifindex)
 	return dp_hook_name(port.hook);
 }
 
-/* A set of ports going at once, sorted: each table is read once for all
- * of them. A network's teardown read every table once per port before,
- * and 1,000 ports over a 4M-entry conntrack table took over 22 minutes
- * (issue 21, bench-scale). */
-struct port_set {
-	const __u32 *v;
-	size_t n;
-};
-
 static int cmp_u32(const void *a, const void *b)
 {
 	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
@@ -486,31 +477,29 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int in_set(const void *arg, __u32 ifindex)
+int dp_port_set_has(const struct dp_port_set *s, __u32 ifindex)
 {
-	const struct port_set *s = arg;
-
-	return s->n == 1 ? s->v[0] == ifindex : !!bsearch(&ifindex, s->v, s->n, sizeof(*s->v), cmp_u32);
+	return !!bsearch(&ifindex, s->v, s->n, sizeof(*s->v), cmp_u32);
 }
 
 static int match_fdb_port(const void *k, const void *v, const void *arg)
 {
-	return in_set(arg, ((const struct vnet_fdb *)v)->ifindex);
+	return dp_port_set_has(arg, ((const struct vnet_fdb *)v)->ifindex);
 }
 
 static int match_bind_port(const void *k, const void *v, const void *arg)
 {
-	return in_set(arg, ((const struct vnet_bind *)v)->ifindex);
+	return dp_port_set_has(arg, ((const struct vnet_bind *)v)->ifindex);
 }
 
 static int match_bind6_port(const void *k, const void *v, const void *arg)
 {
-	return in_set(arg, ((const struct vnet_bind6 *)v)->ifindex);
+	return dp_port_set_has(arg, ((const struct vnet_bind6 *)v)->ifindex);
 }
 
 static int match_ct6_port(const struct vnet_ct6 *ct, const void *arg)
 {
-	return ct->dir == VNET_CT_IN && in_set(arg, ct->ifindex);
+	return ct->dir == VNET_CT_IN && dp_port_set_has(arg, ct->ifindex);
 }
 
 /* The port's own entries, found by its ifindex: its program first, so
@@ -534,7 +523,7 @@ static int port_unhook(struct datapath *dp, __u32 key)
 }
 
 /* What names the ports anywhere in the shared tables: one pass each. */
-static void ports_purge(struct datapath *dp, const struct port_set *s)
+static void ports_purge(struct datapath *dp, const struct dp_port_set *s)
 {
 	purge_matching(DP_MAP_FD(dp, fdb_map), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_fdb), match_fdb_port, s);
@@ -546,41 +535,33 @@ static void ports_purge(struct datapath *dp, const struct port_set *s)
 	for (size_t i = 0; i < s->n; i++)
 		bpf_map_delete_elem(DP_MAP_FD(dp, bind6_count), &s->v[i]);
 	/* a port's conntrack pairs: their IN entry delivers to it */
-	dp_ct_purge(dp, &(struct dp_ct_sel){ .ports = s->v, .n = s->n });
+	dp_ct_purge(dp, &(struct dp_ct_sel){ .ports = *s });
 	dp_ct6_purge(dp, match_ct6_port, s);
-	dp_owner_purge_ports(dp, in_set, s);
+	dp_owner_purge_ports(dp, s);
 	for (size_t i = 0; i < s->n; i++)
 		dp_learn_port_gone(dp, s->v[i]);
 	dp->port_purges++;
 }
 
-int dp_ports_del(struct datapath *dp, const int *ifindex, size_t n)
+int dp_ports_del(struct datapath *dp, __u32 *ifindex, size_t n)
 {
-	__u32 one, *v = n > 1 ? calloc(n, sizeof(*v)) : &one;
-	struct port_set s = { .v = v };
+	size_t k = 0;
 
-	if (!v) {	/* no memory for the set: one port at a time */
-		size_t done = 0;
-
-		for (size_t i = 0; i < n; i++)
-			done += dp_ports_del(dp, &ifindex[i], 1) == 1;
-		return (int)done;
+	for (size_t i = 0; i < n; i++)	/* the ports among them, to the front */
+		if (ifindex[i] && port_unhook(dp, ifindex[i]) == 0)
+			ifindex[k++] = ifindex[i];
+	if (k) {
+		qsort(ifindex, k, sizeof(*ifindex), cmp_u32);
+		ports_purge(dp, &(struct dp_port_set){ .v = ifindex, .n = k });
 	}
-	for (size_t i = 0; i < n; i++)
-		if (ifindex[i] > 0 && port_unhook(dp, (__u32)ifindex[i]) == 0)
-			v[s.n++] = (__u32)ifindex[i];
-	if (s.n) {
-		qsort(v, s.n, sizeof(*v), cmp_u32);
-		ports_purge(dp, &s);
-	}
-	if (v != &one)
-		free(v);
-	return (int)s.n;
+	return (int)k;
 }
 
 int dp_port_del(struct datapath *dp, int ifindex)
 {
-	return dp_ports_del(dp, &ifindex, 1) == 1 ? 0 : -ENOENT;
+	__u32 key = (__u32)ifindex;
+
+	return ifindex > 0 && dp_ports_del(dp, &key, 1) == 1 ? 0 : -ENOENT;
 }
 
 int dp_uplink_add(struct datapath *dp, int ifindex, char *err, size_t errlen)

@@ -725,19 +725,11 @@ void dp_gc(struct datapath *dp)
 	dp_gc_at(dp, ts.tv_sec * 1000000000ULL + ts.tv_nsec);
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int sel_match(const struct vnet_ct *ct, const struct dp_ct_sel *sel)
 {
 	if (sel->net_id && ct->net_id == sel->net_id)
 		return 1;
-	return ct->dir == VNET_CT_IN && sel->n &&
-	       bsearch(&ct->ifindex, sel->ports, sel->n, sizeof(*sel->ports), u32_cmp);
+	return ct->dir == VNET_CT_IN && dp_port_set_has(&sel->ports, ct->ifindex);
 }
 
 /* vnetd's purge: the table read into a snapshot, each flow judged once
@@ -768,32 +760,24 @@ static void user_purge(struct datapath *dp, const struct dp_ct_sel *sel)
 	gc_free(g);
 }
 
-/* The kernel judge's purge (vnet_gc.bpf.c): one pass in the kernel per
- * DP_GC_KERN_PURGE_PORTS ports, nothing copied out (issue 21: vnetd's
- * read of a 4M-entry table with 1M flows took 6 s a port-del). 0, or -1:
- * not done (vnetd's purge then does the rest). */
+/* The kernel judge's purge (vnet_gc.bpf.c): one pass in the kernel,
+ * nothing copied out (issue 21: vnetd's read of a 4M-entry table with 1M
+ * flows took 6 s a port-del). 0, or -1: not done (vnetd's purge does it). */
 static int kern_purge(struct datapath *dp, struct dp_gc_kern *k, const struct dp_ct_sel *sel)
 {
 	struct dp_gc_kern_result res;
-	size_t off = 0;
 
-	do {
-		size_t n = sel->n - off;
+	if (dp_gc_kern_purge(k, sel->net_id, sel->ports.v, sel->ports.n, &res))
+		return -1;
+	for (unsigned i = 0; i < VNET_MAX_NETS; i++) {	/* as of the last GC pass, less these */
+		long long *e = &dp->ct_net_entries[i];
 
-		if (n > DP_GC_KERN_PURGE_PORTS)
-			n = DP_GC_KERN_PURGE_PORTS;
-		if (dp_gc_kern_purge(k, off ? 0 : sel->net_id, sel->ports + off, n, &res))
-			return -1;
-		for (unsigned i = 0; i < VNET_MAX_NETS; i++) {	/* as of the last GC pass, less these */
-			long long *e = &dp->ct_net_entries[i];
-
-			*e = *e > (long long)res.purged[i] ? *e - (long long)res.purged[i] : 0;
-		}
-		dp->ct_entries = res.count;
-		if (res.gone_ok)	/* else the next pass's reconcile */
-			dp_quota_gone_counts(dp, res.gone->keys, res.gone->counts, res.gone->n);
-		off += n;
-	} while (off < sel->n);
+		*e = *e > (long long)res.purged[i] ? *e - (long long)res.purged[i] : 0;
+	}
+	dp->ct_entries = res.count;
+	if (res.gone_ok)	/* else the next pass's reconcile */
+		dp_quota_gone_counts(dp, res.gone->keys, res.gone->counts, res.gone->n);
+	dp->ct_kern_purges++;
 	return 0;
 }
 
@@ -804,7 +788,7 @@ void dp_ct_purge(struct datapath *dp, const struct dp_ct_sel *sel)
 
 	if (s)
 		s->dirty = 1;	/* the cycle's counts miss what goes here */
-	if (!sel->net_id && !sel->n)
+	if (!sel->net_id && !sel->ports.n)
 		return;
 	if (k && !kern_purge(dp, k, sel))
 		return;

@@ -36,6 +36,8 @@ struct dp_gc_kern *dp_gc_kern_open(struct datapath *dp)
 	k->skel = vnet_gc__open();
 	if (!k->gone.keys || !k->gone.counts || !k->live.keys || !k->live.counts || !k->skel ||
 	    bpf_map__reuse_fd(k->skel->maps.ct_map, DP_MAP_FD(dp, ct_map)) ||
+	    /* a purge's ports: as many as the host holds */
+	    bpf_map__set_max_entries(k->skel->maps.gc_purge_ports, (__u32)dp_port_limit(dp)) ||
 	    vnet_gc__load(k->skel)) {
 		log_info("conntrack GC: the kernel judge does not load here (%s): the table is read by vnetd",
 			 strerror(errno));
@@ -170,7 +172,7 @@ int dp_gc_kern_purge(struct dp_gc_kern *k, __u32 net_id, const __u32 *ports, siz
 	__u8 *one = NULL;
 	__u32 cnt = (__u32)n;
 
-	if (n > DP_GC_KERN_PURGE_PORTS)
+	if (n > bpf_map__max_entries(k->skel->maps.gc_purge_ports))
 		return -E2BIG;
 	if (n) {
 		one = malloc(n);

@@ -44,10 +44,8 @@ long long dp_gc_kern_count(struct dp_gc_kern *k);
  * valid until the next call). */
 int dp_gc_kern_pass(struct dp_gc_kern *k, unsigned long long now, unsigned div,
 		    struct dp_gc_kern_result *res);
-/* The largest port set one purge run takes (gc_purge_ports). */
-#define DP_GC_KERN_PURGE_PORTS VNET_MAX_PORTS
 /* Remove every flow of network net_id (0: none) and every flow whose IN
- * entry delivers to one of ports[n] (n <= DP_GC_KERN_PURGE_PORTS), both
+ * entry delivers to one of ports[n] (n <= the host's port limit), both
  * entries of each, in one pass: 0 or -errno; res as dp_gc_kern_pass's
  * (purged: entries removed by network; gone: the removed flows' cap
  * keys; kept, expired, live: none). */

@@ -55,32 +55,22 @@ static int match_owner(const void *k, const void *v, const void *arg)
 	return m->net_id ? key->net_id == m->net_id : *ifindex == m->ifindex;
 }
 
-struct owner_set {
-	int (*in)(const void *set, __u32 ifindex);
-	const void *set;
-};
-
-static int match_owner_set(const void *k, const void *v, const void *arg)
+static int match_owner_ports(const void *k, const void *v, const void *arg)
 {
-	const struct owner_set *m = arg;
-
-	return m->in(m->set, *(const __u32 *)v);	/* first field of both values */
+	return dp_port_set_has(arg, *(const __u32 *)v);	/* first field of both values */
 }
 
-void dp_owner_purge_ports(struct datapath *dp, int (*in)(const void *set, __u32 ifindex),
-			  const void *set)
+void dp_owner_purge_ports(struct datapath *dp, const struct dp_port_set *s)
 {
-	struct owner_set m = { .in = in, .set = set };
-
 	purge_matching(DP_MAP_FD(dp, mac_owner_map), sizeof(struct vnet_fdb_key),
-		       sizeof(struct vnet_mac_owner), match_owner_set, &m);
+		       sizeof(struct vnet_mac_owner), match_owner_ports, s);
 	purge_matching(DP_MAP_FD(dp, dhcp_seen_map), sizeof(struct vnet_fdb_key),
-		       sizeof(struct vnet_dhcp_seen), match_owner_set, &m);
+		       sizeof(struct vnet_dhcp_seen), match_owner_ports, s);
 }
 
-void dp_owner_purge(struct datapath *dp, uint32_t net_id, uint32_t ifindex)
+void dp_owner_purge(struct datapath *dp, uint32_t net_id)
 {
-	struct owner_match m = { .net_id = net_id, .ifindex = ifindex };
+	struct owner_match m = { .net_id = net_id };
 
 	purge_matching(DP_MAP_FD(dp, mac_owner_map), sizeof(struct vnet_fdb_key),
 		       sizeof(struct vnet_mac_owner), match_owner, &m);

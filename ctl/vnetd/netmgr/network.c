@@ -619,7 +619,7 @@ int network_restart_services(struct network *n, char *err, size_t errlen)
  * 21: 1,000 ports over a 4M-entry conntrack table took 22 minutes). */
 static void ports_release(struct network *n)
 {
-	int *idx = calloc(n->n_ports ? n->n_ports : 1, sizeof(*idx));
+	__u32 *idx = calloc(n->n_ports + 1, sizeof(*idx));
 	size_t k = 0;
 
 	for (size_t i = 0; i < n->n_ports; i++) {
@@ -630,11 +630,12 @@ static void ports_release(struct network *n)
 		 * stays: no unfiltered guests on it) */
 		nl_link_set_master(n->ports[i].ifname, NULL);
 		if (idx)
-			idx[k++] = n->ports[i].ifindex;
+			idx[k++] = (__u32)n->ports[i].ifindex;
 		else	/* no memory for the list: one at a time */
 			dp_port_del(n->mgr->dp, n->ports[i].ifindex);
 	}
-	dp_ports_del(n->mgr->dp, idx, k);
+	if (idx)
+		dp_ports_del(n->mgr->dp, idx, k);
 	free(idx);
 	for (size_t i = 0; i < n->n_ports; i++) {
 		if (!n->ports[i].ifindex)
